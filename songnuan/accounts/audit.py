@@ -1,0 +1,153 @@
+"""The audit log: who did what, when, from where, with the old values of every change.
+
+The acting user is carried in a context variable that the web middleware, the API's token
+check and `acting_as()` (for commands and background tasks) set, so models that inherit
+`AuditedModel` are logged on every save and delete without each view remembering to.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import decimal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: Any = None
+    ip: str | None = None
+
+
+NOBODY = Actor()
+_actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar(
+    "songnuan_actor", default=None
+)
+
+
+def current_actor() -> Actor:
+    return _actor.get() or NOBODY
+
+
+def set_actor(user: Any = None, ip: str | None = None) -> contextvars.Token:
+    return _actor.set(Actor(user if getattr(user, "is_authenticated", False) else None, ip))
+
+
+def reset_actor(token: contextvars.Token) -> None:
+    _actor.reset(token)
+
+
+@contextmanager
+def acting_as(user: Any, ip: str | None = None) -> Iterator[None]:
+    token = set_actor(user, ip)
+    try:
+        yield
+    finally:
+        reset_actor(token)
+
+
+MASK = "***"
+
+
+class AuditedModel(models.Model):
+    """A model whose creates, updates and deletes go into the audit log.
+
+    `audit_exclude` names fields never logged; `sensitive_fields` are logged as changed but
+    with their values masked, since the log is readable by more people than those fields are.
+    """
+
+    audit_exclude: tuple[str, ...] = ()
+    sensitive_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._audit_loaded = instance.audit_snapshot()
+        return instance
+
+    def audit_snapshot(self) -> dict[str, Any]:
+        snapshot = {}
+        for field in self._meta.concrete_fields:
+            if field.name in self.audit_exclude or field.attname not in self.__dict__:
+                continue
+            snapshot[field.name] = _plain(getattr(self, field.attname))
+        return snapshot
+
+    def audit_changes(self) -> dict[str, list[Any]]:
+        """Fields changed since the row was loaded: {field: [old, new]}."""
+        before = getattr(self, "_audit_loaded", {})
+        after = self.audit_snapshot()
+        changes = {}
+        for name, new in after.items():
+            old = before.get(name)
+            if name in before and old == new:
+                continue
+            if name in self.sensitive_fields:
+                old, new = (MASK if old else old), (MASK if new else new)
+            changes[name] = [old, new]
+        return changes
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return MASK
+    if isinstance(value, dict | list | str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def record(
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    changes: dict | None = None,
+    user: Any = None,
+    username: str | None = None,
+    ip: str | None = None,
+    object_repr: str | None = None,
+) -> None:
+    """Append one event to the audit log."""
+    from songnuan.accounts.models import AuditEvent
+
+    actor = current_actor()
+    user = user if user is not None else actor.user
+    AuditEvent.objects.create(
+        actor=user if getattr(user, "pk", None) else None,
+        actor_name=username or (user.get_username() if user is not None else ""),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=(object_repr if object_repr is not None else str(obj or ""))[:200],
+        changes=changes or {},
+        ip=ip if ip is not None else actor.ip,
+    )
+
+
+def record_sensitive_read(obj: models.Model, fields: list[str], user: Any = None) -> None:
+    record("read_sensitive", obj, changes={"fields": fields}, user=user)
+
+
+def on_save(sender, instance: AuditedModel, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw:  # fixtures
+        return
+    changes = instance.audit_changes()
+    if created or changes:
+        record("create" if created else "update", instance, changes=changes)
+    instance._audit_loaded = instance.audit_snapshot()
+
+
+def on_delete(sender, instance: AuditedModel, **kwargs) -> None:
+    record("delete", instance, changes={k: [v, None] for k, v in instance.audit_snapshot().items()
+                                        if k not in instance.sensitive_fields})

@@ -1,0 +1,161 @@
+"""Input checked at the edge: login, users and organisations."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from songnuan.accounts import services
+from songnuan.accounts.models import AuditAction, Organisation, User
+from songnuan.accounts.roles import ROLE_SPECS, Reach, Role
+from songnuan.accounts.scoping import may_place_in, scope_of
+from songnuan.network.models import District, Site
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, request, *args, **kwargs) -> None:
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.user = services.authenticate_with_lockout(
+                self.request, data["username"], data["password"]
+            )
+        except services.LoginLocked as locked:
+            raise forms.ValidationError(str(locked), code="locked") from None
+        if self.user is None:
+            raise forms.ValidationError(
+                _("Wrong username or password, or the account is disabled."), code="invalid"
+            )
+        return data
+
+
+class ScopedFormMixin:
+    """Limits district, site and organisation choices to what the editing user may place."""
+
+    def limit_choices(self, editor: User) -> None:
+        scope = scope_of(editor)
+        if scope.reach is not Reach.CITY:
+            if "district" in self.fields:
+                self.fields["district"].queryset = District.objects.filter(
+                    pk__in=scope.district_ids
+                )
+                self.fields["district"].required = True
+            if "site" in self.fields:
+                self.fields["site"].queryset = Site.objects.filter(district__in=scope.district_ids)
+        if "organisation" in self.fields:
+            self.fields["organisation"].queryset = Organisation.objects.restrict(editor, "view")
+
+    def check_placement(self, editor: User) -> None:
+        district = self.cleaned_data.get("district")
+        site = self.cleaned_data.get("site")
+        if site is not None and district is not None and site.district_id != district.pk:
+            self.add_error("site", _("This site is not in the chosen district."))
+        scope = scope_of(editor)
+        district_id = district.pk if district else (site.district_id if site else None)
+        if scope.reach is Reach.SITE:
+            ok = may_place_in(editor, district_id, site.pk if site else None)
+        else:
+            ok = may_place_in(editor, district_id)
+        if not ok:
+            self.add_error("district", _("You may only place records in your own district."))
+
+
+class UserForm(ScopedFormMixin, forms.ModelForm):
+    password = forms.CharField(
+        label=_("New password"), strip=False, required=False, widget=forms.PasswordInput,
+        help_text=_("At least 10 characters, not a common or all-number password."),
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "username", "last_name", "first_name", "role", "organisation", "district", "site",
+            "phone", "email", "is_active",
+        ]
+
+    def __init__(self, *args, editor: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.editor = editor
+        self.limit_choices(editor)
+        if scope_of(editor).reach is not Reach.CITY:
+            self.fields["role"].choices = [
+                (value, label) for value, label in Role.choices if value != Role.CITY_ADMIN
+            ]
+        if self.instance.pk is None:
+            self.fields["password"].required = True
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        spec = ROLE_SPECS.get(role) if role else None
+        if spec and spec.needs_district and not data.get("district"):
+            self.add_error("district", _("This role needs a district."))
+        if spec and spec.needs_site and not data.get("site"):
+            self.add_error("site", _("This role needs a site."))
+        self.check_placement(self.editor)
+        password = data.get("password")
+        if password:
+            candidate = self.instance
+            for field in ("username", "first_name", "last_name", "email"):
+                if field in data:
+                    setattr(candidate, field, data[field])
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        if self.cleaned_data.get("password"):
+            user.set_password(self.cleaned_data["password"])
+        user.is_staff = user.role == Role.CITY_ADMIN
+        if commit:
+            user.save()
+        return user
+
+
+class OrganisationForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "district", "site", "phone", "is_active"]
+
+    def __init__(self, *args, editor: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.editor = editor
+        self.limit_choices(editor)
+
+    def clean(self):
+        data = super().clean()
+        self.check_placement(self.editor)
+        return data
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.CharField(label=_("User"), required=False)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All"))] + AuditAction.choices
+    )
+    object_type = forms.CharField(label=_("Object type"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end date is before the start date."))
+        return data

@@ -1,0 +1,116 @@
+"""Roles: what each kind of staff member may do, and how far their view reaches.
+
+Permissions are granted by role in code (see `backends.RolePermissionBackend`) so every
+installation starts from the same, reviewable matrix; individual extra grants (for example the
+sensitive-data permission for one officer) use Django's ordinary user permissions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("City administrator")
+    DISTRICT_ADMIN = "district_admin", _("District administrator")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    STATION_STAFF = "station_staff", _("Station staff")
+    RELIEF_POINT_OPERATOR = "relief_operator", _("Relief-point operator")
+    PATROLLER = "patroller", _("Patroller")
+    TRACING_OFFICER = "tracing_officer", _("Tracing officer")
+    POLICE_LIAISON = "police_liaison", _("Police liaison")
+    VIEWER = "viewer", _("Read-only viewer")
+
+
+class Reach(StrEnum):
+    """How far a role's view reaches."""
+
+    CITY = "city"  # everything in the city
+    DISTRICT = "district"  # the user's district; the whole city when the user has none
+    SITE = "site"  # the user's site and the sites under it
+    ASSIGNMENT = "assignment"  # only what is addressed to the user
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    reach: Reach
+    grants: tuple[str, ...]
+    # A district or site this role cannot work without.
+    needs_district: bool = False
+    needs_site: bool = False
+
+
+SENSITIVE = "accounts.view_sensitive"
+AUDIT = "accounts.view_auditevent"
+
+# Grants: "app.action" (every model of the app), "app.*" (every action) or a full
+# "app.codename" permission. Apps that do not exist yet simply grant nothing.
+ROLE_SPECS: dict[str, RoleSpec] = {
+    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT)),
+    Role.DISTRICT_ADMIN: RoleSpec(
+        Reach.DISTRICT,
+        (
+            "accounts.view_user", "accounts.add_user", "accounts.change_user",
+            "accounts.view_organisation", "accounts.add_organisation",
+            "accounts.change_organisation",
+            "network.*", "leads.*", "outreach.*", "people.*", "shelter.*", "tracing.view",
+            "supplies.*", "duty.*", "weather.view", "analytics.view", SENSITIVE,
+        ),
+        needs_district=True,
+    ),
+    Role.DISPATCHER: RoleSpec(
+        Reach.DISTRICT,
+        (
+            "accounts.view_organisation", "network.view", "leads.*", "outreach.*",
+            "people.view", "weather.view", "duty.view", "duty.add", "supplies.view",
+        ),
+    ),
+    Role.STATION_STAFF: RoleSpec(
+        Reach.SITE,
+        (
+            "accounts.view_organisation", "network.view", "network.change", "leads.view",
+            "people.*", "shelter.*", "tracing.view", "supplies.*", "duty.view", "duty.add",
+            "weather.view", SENSITIVE,
+        ),
+        needs_site=True,
+    ),
+    Role.RELIEF_POINT_OPERATOR: RoleSpec(
+        Reach.SITE,
+        (
+            "accounts.view_organisation", "network.view", "network.change", "people.view",
+            "people.add", "supplies.view", "supplies.change", "weather.view",
+        ),
+        needs_site=True,
+    ),
+    Role.PATROLLER: RoleSpec(
+        Reach.DISTRICT,
+        (
+            "network.view", "leads.view", "outreach.view", "outreach.add", "outreach.change",
+            "people.view", "people.add", "people.change", "supplies.view", "weather.view",
+        ),
+        needs_district=True,
+    ),
+    Role.TRACING_OFFICER: RoleSpec(
+        Reach.DISTRICT,
+        (
+            "accounts.view_organisation", "network.view", "people.view", "people.change",
+            "shelter.view", "tracing.*", "weather.view", SENSITIVE,
+        ),
+    ),
+    Role.POLICE_LIAISON: RoleSpec(
+        Reach.ASSIGNMENT,
+        ("tracing.view_comparisonrequest", "tracing.change_comparisonrequest"),
+    ),
+    Role.VIEWER: RoleSpec(
+        Reach.DISTRICT,
+        (
+            "accounts.view_organisation", "network.view", "leads.view", "outreach.view",
+            "people.view", "shelter.view", "tracing.view", "supplies.view", "duty.view",
+            "weather.view", "analytics.view",
+        ),
+    ),
+}

@@ -1,0 +1,1 @@
+"""The JSON API under /api/v1/: each app's router, assembled in `main`."""

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from songnuan.shell import banners_for, nav_for
+
+
+def shell(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    return {
+        "rescue_hotline": settings.RESCUE_HOTLINE,
+        "nav_items": nav_for(user) if signed_in else [],
+        "banners": banners_for(request) if signed_in else [],
+    }

@@ -1,0 +1,54 @@
+"""Prepare the demo database (migrate, load the Qingdao demo once) and optionally serve it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from songnuan import demo
+from songnuan.accounts.models import User
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the Qingdao demo data into an empty database, print the logins."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--size", choices=sorted(demo.SIZES), default="normal")
+        parser.add_argument("--serve", action="store_true",
+                            help="Then run the web server and the background worker.")
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+
+    def handle(self, *args, seed: int, size: str, serve: bool, host: str, port: int,
+               **options) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        if User.objects.exists():
+            self.stdout.write("The database already holds data: reusing it, not loading the demo.")
+        else:
+            self.stdout.write(f"Loading the Qingdao demo (seed {seed}, size {size})...")
+            demo.load(seed=seed, size=size)
+        self.print_logins()
+        if serve:
+            self.serve(host, port)
+
+    def print_logins(self) -> None:
+        self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password: {demo.DEMO_PASSWORD})"))
+        for user in User.objects.select_related("district", "site").order_by("pk"):
+            where = user.site or user.district or "青岛市"
+            self.stdout.write(f"  {user.username:<22} {user.get_role_display()} · {where}")
+
+    def serve(self, host: str, port: int) -> None:
+        self.stdout.write(self.style.SUCCESS(f"\nSongnuan is at http://{host}:{port}/\n"))
+        sys.stdout.flush()
+        worker = subprocess.Popen([sys.executable, "-m", "songnuan.cli", "worker", "-v", "0"])
+        try:
+            subprocess.call([sys.executable, "-m", "songnuan.cli", "serve",
+                             "--host", host, "--port", str(port)])
+        finally:
+            worker.terminate()
+            worker.wait(timeout=20)

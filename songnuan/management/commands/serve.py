@@ -1,0 +1,41 @@
+"""Serve Songnuan with gunicorn; whitenoise serves the static files."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from songnuan.settings import require_secret_key
+
+
+def default_workers() -> int:
+    return max(2, (os.cpu_count() or 1) * 2)
+
+
+class Command(BaseCommand):
+    help = "Run the production web server (gunicorn) after collecting static files."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(
+            os.environ.get("WEB_WORKERS", default_workers())))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 4)))
+        parser.add_argument("--no-collectstatic", action="store_true")
+
+    def handle(self, *args, host: str, port: int, workers: int, threads: int,
+               no_collectstatic: bool, **options) -> None:
+        require_secret_key()
+        if not no_collectstatic:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        argv = [
+            sys.executable, "-m", "gunicorn", "songnuan.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers),
+            "--worker-class", "gthread", "--threads", str(threads),
+            "--access-logfile", "-", "--graceful-timeout", "20", "--timeout", "60",
+        ]
+        sys.stdout.flush()
+        os.execv(sys.executable, argv)

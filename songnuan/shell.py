@@ -1,0 +1,92 @@
+"""The page shell's registries: navigation, home-page panels and page-wide banners.
+
+Each app registers its entries in its AppConfig.ready(), so the shell knows nothing about the
+apps and a role sees only what its permissions open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any  # a lazy translation
+    url_name: str
+    perm: str | None = None
+    order: int = 100
+    icon: str = ""
+
+    def url(self) -> str | None:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return None
+
+
+@dataclass
+class Panel:
+    """A card on a home page: what to look at or do next."""
+
+    title: Any
+    url: str | None = None
+    count: int | None = None
+    hint: Any = ""
+    tone: str = "info"  # info, warn, alert, ok
+    order: int = 100
+
+
+@dataclass
+class Banner:
+    text: Any
+    tone: str = "warn"
+    url: str | None = None
+    details: list[Any] = field(default_factory=list)
+
+
+_nav: list[NavItem] = []
+_panels: list[Callable[[Any], list[Panel]]] = []
+_banners: list[Callable[[HttpRequest], Banner | None]] = []
+
+
+def register_nav(*items: NavItem) -> None:
+    for item in items:
+        if item not in _nav:
+            _nav.append(item)
+
+
+def register_panels(provider: Callable[[Any], list[Panel]]) -> None:
+    if provider not in _panels:
+        _panels.append(provider)
+
+
+def register_banner(provider: Callable[[HttpRequest], Banner | None]) -> None:
+    if provider not in _banners:
+        _banners.append(provider)
+
+
+def nav_for(user: Any) -> list[dict[str, Any]]:
+    entries = []
+    for item in sorted(_nav, key=lambda entry: entry.order):
+        if item.perm and not user.has_perm(item.perm):
+            continue
+        url = item.url()
+        if url:
+            entries.append({"label": item.label, "url": url, "icon": item.icon})
+    return entries
+
+
+def panels_for(user: Any) -> list[Panel]:
+    found: list[Panel] = []
+    for provider in _panels:
+        found.extend(provider(user))
+    return sorted(found, key=lambda panel: panel.order)
+
+
+def banners_for(request: HttpRequest) -> list[Banner]:
+    return [banner for provider in _banners if (banner := provider(request)) is not None]

@@ -1,0 +1,109 @@
+"""The shell's own pages: each role's home, health check, logout and error pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import get_template
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from songnuan.accounts.roles import Reach, Role
+from songnuan.accounts.scoping import scope_of
+from songnuan.shell import panels_for
+
+# What each role is here to do, in the order they usually do it.
+NEXT_STEPS = {
+    Role.CITY_ADMIN: [
+        _("Check the campaign's state across all ten districts."),
+        _("Keep staff accounts and organisations up to date; disable accounts of people who left."),
+        _("Review the audit log for failed logins and reads of sensitive data."),
+    ],
+    Role.DISTRICT_ADMIN: [
+        _("Make sure tonight's duty roster and patrol squads cover your district."),
+        _("Keep your district's staff accounts and organisations up to date."),
+    ],
+    Role.DISPATCHER: [
+        _("Watch the queue of open leads: the highest priority and the longest waiting first."),
+        _("Assign each lead to the suggested squad, or to another with a reason."),
+        _("Escalate to the leader on duty when a lead waits too long."),
+    ],
+    Role.STATION_STAFF: [
+        _("Receive people escorted in: security check, health screening, zone and bed."),
+        _("Keep today's roll calls, meals and disinfection log."),
+        _("Watch stays approaching their limit and the tracing deadlines."),
+    ],
+    Role.RELIEF_POINT_OPERATOR: [
+        _("Record warming visits as people arrive and leave."),
+        _("Report when the point is full or must close."),
+    ],
+    Role.PATROLLER: [
+        _("Open your tasks, accept the next one and go."),
+        _("At the scene, record who you met and what happened."),
+    ],
+    Role.TRACING_OFFICER: [
+        _("Publish family-search announcements within 24 hours of admission."),
+        _("Send police comparison requests within 7 working days."),
+        _("Review candidate matches for unidentified people."),
+    ],
+    Role.POLICE_LIAISON: [
+        _("Answer the comparison requests sent to you: acknowledge, then return the result."),
+    ],
+    Role.VIEWER: [
+        _("Follow the campaign's figures; you can look but not change."),
+    ],
+}
+
+
+def scope_label(user) -> str:
+    scope = scope_of(user)
+    if scope.reach is Reach.CITY:
+        return str(_("Whole city"))
+    if scope.reach is Reach.SITE and user.site_id:
+        return str(user.site)
+    if scope.reach is Reach.DISTRICT and user.district_id:
+        return str(user.district)
+    return str(_("Only what is assigned to you"))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "songnuan/home.html",
+        {
+            "role_label": user.get_role_display(),
+            "scope_label": scope_label(user),
+            "next_steps": NEXT_STEPS.get(user.role, []),
+            "panels": panels_for(user),
+        },
+    )
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No request context: whatever failed (the database, a context processor) must not fail again.
+    return HttpResponse(get_template("500.html").render(), status=500)

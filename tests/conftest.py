@@ -1,0 +1,46 @@
+"""Fixtures shared by the whole suite: a fixed cast of staff across two districts."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def cast(db):
+    from tests.factories import build_cast
+
+    return build_cast()
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def api_for(client):
+    """A test client that sends the given user's API token on every request."""
+    from songnuan.accounts.services import issue_token
+
+    class ApiClient:
+        def __init__(self, user):
+            self.headers = {"Authorization": f"Bearer {issue_token(user)}"}
+
+        def get(self, path, **kwargs):
+            return client.get(path, headers=self.headers, **kwargs)
+
+        def post(self, path, data=None, **kwargs):
+            return client.post(path, data, content_type="application/json",
+                               headers=self.headers, **kwargs)
+
+        def patch(self, path, data=None, **kwargs):
+            return client.patch(path, data, content_type="application/json",
+                                headers=self.headers, **kwargs)
+
+    return ApiClient

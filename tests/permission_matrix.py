@@ -1,0 +1,67 @@
+"""The permission matrix: objects that belong to 崂山区, and who from outside may touch them.
+
+Each app adds its targets here; `accounts/test_permission_matrix.py` tries every actor against
+every target through the web pages and the API and expects refusal unless listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+
+# Everyone who is not on 崂山区's side: each role in 市南区, plus the city-wide accounts.
+ACTORS = (
+    "city_admin", "city_viewer", "centre_dispatcher", "police_liaison",
+    "shinan_admin", "shinan_dispatcher", "shinan_station", "shinan_relief",
+    "shinan_patroller", "shinan_tracing", "shinan_viewer",
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    make: Callable[[Any], Any]  # cast -> an object in 崂山区
+    changed: Callable[[Any], bool]  # obj (reloaded) -> did a change attempt land?
+    web_view: Callable[[Any], str] | None = None
+    web_change: Callable[[Any], tuple[str, dict]] | None = None
+    api_view: Callable[[Any], str] | None = None
+    api_change: Callable[[Any], tuple[str, dict]] | None = None
+    may_view: frozenset[str] = field(default_factory=frozenset)
+    may_change: frozenset[str] = field(default_factory=frozenset)
+
+
+TARGETS: list[Target] = []
+
+NEW_NAME = "被篡改的名称"
+
+TARGETS.append(Target(
+    name="organisation",
+    make=lambda cast: cast.laoshan_bureau,
+    changed=lambda org: org.name == NEW_NAME,
+    web_view=lambda org: reverse("accounts:organisation_detail", args=[org.pk]),
+    web_change=lambda org: (reverse("accounts:organisation_edit", args=[org.pk]), {
+        "name": NEW_NAME, "kind": org.kind, "district": org.district_id, "phone": "",
+        "is_active": "on",
+    }),
+    api_view=lambda org: f"/api/v1/organisations/{org.pk}",
+    api_change=lambda org: (f"/api/v1/organisations/{org.pk}", {"name": NEW_NAME}),
+    may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
+    may_change=frozenset({"city_admin"}),
+))
+
+TARGETS.append(Target(
+    name="staff account",
+    make=lambda cast: cast.laoshan_dispatcher,
+    changed=lambda user: user.last_name == "篡",
+    web_view=lambda user: reverse("accounts:user_edit", args=[user.pk]),
+    web_change=lambda user: (reverse("accounts:user_edit", args=[user.pk]), {
+        "username": user.username, "last_name": "篡", "first_name": user.first_name,
+        "role": user.role, "district": user.district_id, "is_active": "on",
+    }),
+    api_view=lambda user: f"/api/v1/users/{user.pk}",
+    may_view=frozenset({"city_admin"}),
+    may_change=frozenset({"city_admin"}),
+))

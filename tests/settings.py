@@ -1,0 +1,16 @@
+"""Settings for the test suite: the real settings, with a test key and a fast password hasher."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+from songnuan.settings import *  # noqa: E402,F403
+
+# Hashing passwords properly is slow by design; the suite logs in hundreds of times.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# The test client and the browser tests' live server speak plain HTTP.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+# Serve static files straight from the apps, as no collectstatic runs before the suite.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
