@@ -6,12 +6,17 @@ dispatcher cannot see the 崂山区 station's organisation".
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from types import SimpleNamespace
 
 from songnuan.accounts.models import Organisation, OrganisationKind, User
 from songnuan.accounts.roles import Role
 from songnuan.network.models import District, Site, SiteLevel
+
+QINGDAO_DISTRICTS = importlib.import_module(
+    "songnuan.network.migrations.0002_qingdao_districts"
+).DISTRICTS
 
 PASSWORD = "correct-horse-battery"
 _serial = itertools.count(1)
@@ -21,6 +26,17 @@ SHINAN, LAOSHAN = "370202", "370212"
 
 def district(code: str) -> District:
     return District.objects.get(code=code)
+
+
+def ensure_districts() -> None:
+    """Browser tests flush the database between tests, taking the migrated districts along."""
+    if District.objects.count() == len(QINGDAO_DISTRICTS):
+        return
+    for code, name, name_en, lat, lon in QINGDAO_DISTRICTS:
+        District.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "name_en": name_en, "centre_lat": lat, "centre_lon": lon},
+        )
 
 
 def make_site(name: str | None = None, *, level: str = SiteLevel.SUB_STATION,
@@ -56,6 +72,7 @@ def make_user(username: str | None = None, *, role: str = Role.VIEWER,
 
 
 def build_cast() -> SimpleNamespace:
+    ensure_districts()
     central = make_site("青岛市救助管理站", level=SiteLevel.CENTRAL_STATION, district_code="370213")
     shinan_station = make_site("市南区救助管理分站", parent=central, district_code=SHINAN)
     laoshan_station = make_site("崂山区救助管理分站", parent=central, district_code=LAOSHAN)

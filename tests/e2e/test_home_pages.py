@@ -1,0 +1,69 @@
+"""Every role logs in and lands on its own home page, in Chinese, and can switch to English."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
+from tests.factories import PASSWORD
+
+ROLES = [
+    ("city_admin", "市级管理员", "全市"),
+    ("shinan_admin", "区级管理员", "市南区"),
+    ("shinan_dispatcher", "调度员", "市南区"),
+    ("laoshan_station", "站内工作人员", "崂山区救助管理分站"),
+    ("shinan_relief", "救助点工作人员", "琴岛驿家·八大关"),
+    ("laoshan_patroller", "巡查队员", "崂山区"),
+    ("shinan_tracing", "寻亲专员", "市南区"),
+    ("police_liaison", "公安联络员", "仅限分配给您的事项"),
+    ("shinan_viewer", "只读查看", "市南区"),
+]
+
+
+@pytest.mark.parametrize(("actor", "role_label", "scope_label"), ROLES)
+def test_each_role_sees_its_home_page_in_chinese(cast, new_page, actor, role_label, scope_label):
+    user = getattr(cast, actor)
+    page = new_page(PHONE)
+    log_in(page, user.username, PASSWORD)
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert page.locator(".hello .tag").inner_text() == role_label
+    assert scope_label in page.locator(".hello").inner_text()
+    assert page.get_by_role("heading", name="接下来要做的事").is_visible()
+    screenshot(page, f"home-{actor}-phone")
+
+
+def test_the_city_administrator_sees_the_admin_cards_and_menu(cast, new_page):
+    page = new_page(DESKTOP)
+    log_in(page, "admin", PASSWORD)
+    assert page.get_by_text("在用工作人员账号").is_visible()
+    page.click(".menu summary")
+    assert page.get_by_role("link", name="审计日志").is_visible()
+    screenshot(page, "home-city_admin-desktop")
+
+
+def test_a_patroller_has_no_administration_in_the_menu(cast, new_page):
+    page = new_page(PHONE)
+    log_in(page, cast.shinan_patroller.username, PASSWORD)
+    page.click(".menu summary")
+    assert page.get_by_role("link", name="审计日志").count() == 0
+    assert page.get_by_role("link", name="工作人员账号").count() == 0
+
+
+def test_switching_to_english_translates_the_page(cast, new_page):
+    page = new_page(DESKTOP)
+    log_in(page, cast.shinan_dispatcher.username, PASSWORD)
+    page.get_by_role("button", name="English").click()
+    page.wait_for_selector("html[lang=en]")
+    assert page.get_by_role("heading", name="What to do next").is_visible()
+    assert page.locator(".hello .tag").inner_text() == "Dispatcher"
+    page.get_by_role("button", name="中文").click()
+    page.wait_for_selector("html[lang=zh-hans]")
+
+
+def test_a_wrong_password_is_refused_in_chinese(cast, new_page):
+    page = new_page(PHONE)
+    page.goto("/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "wrong-password")
+    page.click("main button[type=submit]")
+    assert page.get_by_text("用户名或密码错误").is_visible()
