@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "songnuan",
     "songnuan.accounts",
     "songnuan.network",
+    "songnuan.weather",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -191,6 +192,10 @@ TASKS = {
 # The 24-hour rescue hotline, shown on every public page.
 RESCUE_HOTLINE = os.environ.get("RESCUE_HOTLINE", "0532-12345")
 CITY_NAME = _("Qingdao")
+
+# What the weather interface answers before any forecast or warning is recorded.
+WEATHER_FALLBACK_LEVEL = int(os.environ.get("WEATHER_FALLBACK_LEVEL", "0"))
+WEATHER_FALLBACK_TEMPERATURE_C = float(os.environ.get("WEATHER_FALLBACK_TEMPERATURE_C", "-2"))
 
 LOGGING = {
     "version": 1,
