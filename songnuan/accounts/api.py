@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from songnuan.accounts import services
 from songnuan.accounts.models import Organisation, User
@@ -28,10 +28,12 @@ def create_token(request: HttpRequest, payload: TokenRequest):
     try:
         user = services.authenticate_with_lockout(request, payload.username, payload.password)
     except services.LoginLocked as locked:
-        return 429, {"message": str(locked)}
+        return Status(429, {"message": str(locked)})
     if user is None:
-        return 401, {"message": _("Wrong username or password, or the account is disabled.")}
-    return 201, {"token": services.issue_token(user, payload.name)}
+        return Status(
+            401, {"message": _("Wrong username or password, or the account is disabled.")}
+        )
+    return Status(201, {"token": services.issue_token(user, payload.name)})
 
 
 @router.get("/me", response=MeOut, auth=staff_auth)
