@@ -15,7 +15,8 @@ from songnuan.scheduling import enqueue_due, jobs
 
 
 @pytest.fixture
-def old_failure(db):
+def old_failure(transactional_db):
+    """The worker closes connections between tasks, as it must: no test transaction to hide in."""
     failure = LoginFailure.objects.create(username="someone", ip="10.0.0.1")
     LoginFailure.objects.filter(pk=failure.pk).update(
         at=timezone.now() - datetime.timedelta(days=2)
@@ -49,6 +50,7 @@ def test_the_next_slot_is_enqueued_again(db):
         == 2
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_runs_the_enqueued_jobs(old_failure):
     recent = LoginFailure.objects.create(username="someone", ip="10.0.0.1")
     enqueue_due()
