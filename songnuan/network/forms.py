@@ -30,10 +30,9 @@ STRUCTURAL_FIELDS = ("name", "level", "parent", "lat", "lon", "coord", "district
 
 
 class SiteForm(forms.ModelForm):
-    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90,
-                           widget=forms.NumberInput(attrs={"step": "any"}))
-    lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180,
-                           widget=forms.NumberInput(attrs={"step": "any"}))
+    # No range limits here: the position check names swapped or far-away coordinates itself.
+    lat = forms.FloatField(label=_("Latitude"), widget=forms.NumberInput(attrs={"step": "any"}))
+    lon = forms.FloatField(label=_("Longitude"), widget=forms.NumberInput(attrs={"step": "any"}))
     coord = forms.ChoiceField(label=_("Coordinate system"), choices=COORD_CHOICES,
                               initial="wgs84",
                               help_text=_("Stored as WGS-84 whatever system you enter."))
@@ -66,6 +65,8 @@ class SiteForm(forms.ModelForm):
         self.order_fields(["name", "level", "parent", "host_type", "is_qindao_yijia", "address",
                            "lat", "lon", "coord", "district", "district_override_reason",
                            "hours_text", "is_24h", "open_in_cold_protocol"])
+        for name in ("seats", "beds"):
+            self.fields[name].required = False
         if self.instance.pk:
             self.fields["hours_text"].initial = "\n".join(self.instance.hours)
             self.fields["district"].initial = (
@@ -85,6 +86,8 @@ class SiteForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in ("seats", "beds"):
+            data[name] = data.get(name) or 0
         if self.fields["lat"].disabled:
             for name in ("lat", "lon", "district", "district_override_reason"):
                 data[name] = getattr(self.instance, name)

@@ -110,24 +110,44 @@ def district_code_at(lat: float, lon: float) -> str | None:
     return nearest[0] if nearest else None
 
 
-def locate(lat: float, lon: float, system: str = "wgs84") -> Located:
-    """A position as staff or the public entered it → WGS-84 and its district, or a PlaceError.
+def in_qingdao(lat: float, lon: float, system: str = "wgs84") -> tuple[float, float]:
+    """A position entered in any system → WGS-84, if it lies in Qingdao's extent.
 
     Swapped latitude and longitude (a common slip when copying from map apps that write
     "lon,lat") get their own message, since the fix is obvious once it is named.
     """
-    wgs_lat, wgs_lon = to_wgs84(lat, lon, system)
-    code = district_code_at(wgs_lat, wgs_lon) if in_qingdao_bounds(wgs_lat, wgs_lon) else None
-    if code is None:
-        try:
-            swapped = to_wgs84(lon, lat, system)
-        except PlaceError:
-            swapped = None
-        if swapped and in_qingdao_bounds(*swapped):
-            raise PlaceError(_("Latitude and longitude look swapped: latitude comes first "
-                               "(about 36 in Qingdao), longitude second (about 120)."))
+    try:
+        wgs_lat, wgs_lon = to_wgs84(lat, lon, system)
+    except PlaceError as error:
+        if error.field != "coord" and _looks_swapped(lat, lon, system):
+            raise PlaceError(SWAPPED_MESSAGE()) from None
+        raise
+    if not in_qingdao_bounds(wgs_lat, wgs_lon):
+        if _looks_swapped(lat, lon, system):
+            raise PlaceError(SWAPPED_MESSAGE())
         raise PlaceError(_("This position is outside Qingdao."))
+    return wgs_lat, wgs_lon
+
+
+def locate(lat: float, lon: float, system: str = "wgs84") -> Located:
+    """A position as staff entered it → WGS-84 and its district, or a PlaceError."""
+    wgs_lat, wgs_lon = in_qingdao(lat, lon, system)
+    code = district_code_at(wgs_lat, wgs_lon)
+    if code is None:
+        raise PlaceError(_("This position is outside Qingdao's districts (in the sea?)."))
     return Located(wgs_lat, wgs_lon, code)
+
+
+def SWAPPED_MESSAGE() -> str:  # noqa: N802 - reads as the constant it stands for
+    return _("Latitude and longitude look swapped: latitude comes first (about 36 in Qingdao), "
+             "longitude second (about 120).")
+
+
+def _looks_swapped(lat: float, lon: float, system: str) -> bool:
+    try:
+        return in_qingdao_bounds(*to_wgs84(lon, lat, system))
+    except PlaceError:
+        return False
 
 
 # The public GCJ-02 obfuscation (GB 20263) and Baidu's BD-09 offset, as published.

@@ -318,14 +318,9 @@ def nearest(lat: float, lon: float, coord: str = "wgs84", *, open_only: bool = F
     distance orders the result. Works on any database, no spatial extension needed.
     """
     try:
-        wgs_lat, wgs_lon = geography.to_wgs84(lat, lon, coord)
+        wgs_lat, wgs_lon = geography.in_qingdao(lat, lon, coord)
     except geography.PlaceError as error:
         raise ValidationError({error.field: str(error)}) from None
-    if not geography.in_qingdao_bounds(wgs_lat, wgs_lon):
-        try:
-            geography.locate(lat, lon, coord)
-        except geography.PlaceError as error:
-            raise ValidationError({error.field: str(error)}) from None
     limit = max(1, min(limit, NEAREST_MAX_LIMIT))
     at = local(at)
     base = queryset if queryset is not None else Site.objects.all()
