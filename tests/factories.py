@@ -6,17 +6,13 @@ dispatcher cannot see the 崂山区 station's organisation".
 
 from __future__ import annotations
 
-import importlib
 import itertools
 from types import SimpleNamespace
 
 from songnuan.accounts.models import Organisation, OrganisationKind, User
 from songnuan.accounts.roles import Role
+from songnuan.geo.districts import QINGDAO_DISTRICTS
 from songnuan.network.models import District, Site, SiteLevel
-
-QINGDAO_DISTRICTS = importlib.import_module(
-    "songnuan.network.migrations.0002_qingdao_districts"
-).DISTRICTS
 
 PASSWORD = "correct-horse-battery"
 _serial = itertools.count(1)

@@ -1,0 +1,53 @@
+"""The demo loads into an empty database once, with an account for every role."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from songnuan.accounts.models import User
+from songnuan.accounts.roles import Role
+
+
+@pytest.fixture
+def small_demo(db):
+    output = StringIO()
+    call_command("demo", "--size", "small", stdout=output)
+    return output.getvalue()
+
+
+def test_the_demo_has_an_account_for_every_role(small_demo):
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+
+
+def test_the_demo_prints_its_logins(small_demo):
+    assert "songnuan-demo-2026" in small_demo
+    assert "shinan.dispatcher" in small_demo
+
+
+def test_the_demo_is_not_loaded_twice(small_demo):
+    users = User.objects.count()
+    output = StringIO()
+    call_command("demo", "--size", "small", stdout=output)
+    assert "reusing it" in output.getvalue()
+    assert User.objects.count() == users
+
+
+def test_demo_staff_work_inside_the_district_they_belong_to(small_demo):
+    for user in User.objects.exclude(site=None):
+        assert user.district_id == user.site.district_id, user.username
+
+
+def test_the_server_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("SECRET_KEY", "DEBUG", "DEMO", "DJANGO_SETTINGS_MODULE")}
+    env["SONGNUAN_VAR_DIR"] = str(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "songnuan.cli", "serve", "--no-collectstatic"],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
