@@ -137,7 +137,7 @@ def _point_in(ctx, code: str, district: District, scatter: float | None = None):
     for _attempt in range(60):
         lat = district.centre_lat + ctx.rng.uniform(-spread, spread)
         lon = district.centre_lon + ctx.rng.uniform(-spread, spread) * 1.2
-        if geography.district_code_at(lat, lon) == code:
+        if geography.inside_boundary(code, lat, lon):
             return round(lat, 6), round(lon, 6)
     return district.centre_lat, district.centre_lon
 

@@ -19,17 +19,9 @@ def leaflet_available() -> bool:
     return bool(finders.find(LEAFLET_JS))
 
 
-def district_outlines() -> list[dict]:
-    """GeoJSON features of the district polygons, when the geo library has them."""
-    from songnuan.network.geography import _districts
-
-    provider = getattr(_districts, "district_features", None) if _districts else None
-    return list(provider()) if provider else []
-
-
 def network_geojson(sites: list[Site]) -> dict:
     """Districts, sites as points and parent links as lines, for the staff map."""
-    features = list(district_outlines())
+    features = geography.district_features()
     by_id = {site.pk: site for site in sites}
     for site in sites:
         features.append({
