@@ -38,6 +38,7 @@ class SiteForm(forms.ModelForm):
                               help_text=_("Stored as WGS-84 whatever system you enter."))
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.all(), required=False,
+        empty_label=_("From the coordinates"),
         help_text=_("Leave empty to use the district the coordinates lie in."),
     )
     hours_text = forms.CharField(
@@ -68,8 +69,9 @@ class SiteForm(forms.ModelForm):
         for name in ("seats", "beds"):
             self.fields[name].required = False
         if self.instance.pk:
-            self.fields["hours_text"].initial = "\n".join(self.instance.hours)
-            self.fields["district"].initial = (
+            self.initial["hours_text"] = "\n".join(self.instance.hours)
+            # Shown only when it was set by hand: otherwise moving the site re-derives it.
+            self.initial["district"] = (
                 self.instance.district_id if self.instance.district_override_reason else None
             )
         parents = Site.objects.restrict(editor, "view") | Site.objects.filter(

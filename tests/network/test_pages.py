@@ -156,3 +156,16 @@ class TestPublicPages:
         point.status, point.status_reason = "suspended", "检修"
         point.save()
         assert client.get(f"/warm/sites/{point.pk}/").status_code == 404
+
+
+def test_moving_a_site_to_another_district_rederives_its_district(cast, client):
+    client.force_login(cast.city_admin)
+    point = cast.shinan_point
+    form = client.get(f"/network/sites/{point.pk}/edit/").context["form"]
+    assert form["district"].value() is None  # derived, so not pinned in the form
+    laoshan = cast.laoshan_point.district
+    response = client.post(f"/network/sites/{point.pk}/edit/",
+                           form_data(point, lat=laoshan.centre_lat, lon=laoshan.centre_lon))
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert point.district == laoshan
