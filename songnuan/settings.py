@@ -197,6 +197,11 @@ CITY_NAME = _("Qingdao")
 WEATHER_FALLBACK_LEVEL = int(os.environ.get("WEATHER_FALLBACK_LEVEL", "0"))
 WEATHER_FALLBACK_TEMPERATURE_C = float(os.environ.get("WEATHER_FALLBACK_TEMPERATURE_C", "-2"))
 
+# Map tiles for the staff map, e.g. "https://tiles.example.org/{z}/{x}/{y}.png". Empty: no tiles,
+# the map draws district outlines and markers only (works offline).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
