@@ -202,3 +202,12 @@ def _linker(params: Parameters | str | Path | None) -> Linker:
     if isinstance(params, (str, Path)):
         params = Parameters.load(params)
     return Linker(params)
+
+
+def write_rows(rows: list[dict[str, str]], path: str | Path) -> None:
+    """Write person records given as dicts (the contract's columns plus any extra keys)."""
+    fields = list(COLUMNS) + [k for k in (rows[0] if rows else {}) if k not in COLUMNS]
+    with atomic_writer(path) as stream:
+        writer = csv.DictWriter(stream, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
