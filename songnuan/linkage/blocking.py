@@ -63,6 +63,8 @@ def store_keys(item: Prepared) -> set[Key]:
             keys |= {("nick_full", syllable, sex, band) for band in bands}
         keys |= {("surname_full", name.surname_fuzzy, sex, band) for band in bands}
         keys.add(("given_as_full", name.given_fuzzy))
+        if name.is_latin:
+            keys |= {("latin_surname", name.surname_fuzzy), ("latin_given", name.given_fuzzy)}
     elif name.kind == FAMILIAR:
         keys |= {("nick_core", name.given_fuzzy, sex, band) for band in bands}
     elif name.kind == SURNAME_ONLY:
@@ -91,6 +93,8 @@ def query_keys(item: Prepared) -> set[Key]:
         for syllable in {name.given_first, name.given_last}:
             keys |= {("nick_core", syllable, s, band) for s in sexes for band in bands}
         keys |= {("surname_only", name.surname_fuzzy, s, band) for s in sexes for band in bands}
+        if name.is_latin:
+            keys |= {("latin_surname", name.surname_fuzzy), ("latin_given", name.given_fuzzy)}
     elif name.kind == FAMILIAR:
         for prefix in ("nick_core", "nick_full"):
             keys |= {(prefix, name.given_fuzzy, s, band) for s in sexes for band in bands}
