@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.linkage.generate import write_csv, generate
+from benchmarks.linkage.generate import generate, write_csv
 
 SIZES = {"small": (5_000, 20_000), "large": (50_000, 200_000)}
 INDEX_SIZE = 1_000_000
@@ -116,10 +116,9 @@ def evaluate(folder: Path, pairs: list[tuple[str, str, float]]) -> dict[str, flo
 
 def latency(n_store: int) -> dict[str, float]:
     """One new record against an index of n_store records: p50/p95 query time in ms."""
+    from benchmarks.linkage.generate import generate
     from songnuan.linkage import Linker
     from songnuan.linkage.csvio import read_records
-
-    from benchmarks.linkage.generate import generate
 
     folder = Path("benchmarks/out/data/chinese_small")
     left = read_records(folder / "found.csv")
@@ -168,9 +167,9 @@ def markdown(results: list[dict[str, object]], latency_result: dict[str, object]
         lines.append(f"| {r['data']} | {r['system']} | " + " | ".join(map(str, cells)) + " |")
     if latency_result:
         lines += ["", "| index size | p50 ms | p95 ms | build s | peak MB |", "|---|---|---|---|---|",
-                  f"| {latency_result.get('store')} | {latency_result.get('p50_ms')} | "
+                  (f"| {latency_result.get('store')} | {latency_result.get('p50_ms')} | "
                   f"{latency_result.get('p95_ms')} | {latency_result.get('build_s')} | "
-                  f"{latency_result.get('peak_mb')} |"]
+                  f"{latency_result.get('peak_mb')} |")]
     return "\n".join(lines)
 
 

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from songnuan.linkage.records import Record  # noqa: E402
+from songnuan.linkage.records import Record
 
 
 @pytest.fixture(scope="session")

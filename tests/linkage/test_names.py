@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+from linkage_helpers import level, person
 
 from songnuan.linkage.names import FAMILIAR, FULL, SURNAME_ONLY, UNKNOWN, fuzzy_syllable, parse_name
-
-from linkage_helpers import level, person
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗"
 GIVEN = "伟强磊军勇杰涛斌芳娜敏静丽艳娟霞秀英玲"
