@@ -90,6 +90,8 @@ class Linker:
         self.params = params
         self.max_block_size = max_block_size
         self.seed = seed
+        # Frames and blocks built while fitting, reused when the same lists are then linked.
+        self._built: dict[int, tuple[Sequence[Record], Frame, Blocks | None]] = {}
 
     # --- persistence ---------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
@@ -110,10 +112,29 @@ class Linker:
         prepared_left = [prepare(r) for r in left]
         prepared_right = prepared_left if right is None else [prepare(r) for r in right]
         both = prepared_left if right is None else prepared_left + prepared_right
-        self.params = fit_parameters(prepared_left, prepared_right, TermFrequencies.count(both),
-                                     dedupe=right is None, seed=self.seed,
-                                     max_block_size=self.max_block_size)
+        frequencies = TermFrequencies.count(both)
+        a = Frame.build(prepared_left, frequencies)
+        b = a if right is None else Frame.build(prepared_right, frequencies)
+        blocks = Blocks(self.max_block_size)
+        blocks.add_all(b.prepared)
+        self.params = fit_parameters(a, b, blocks, frequencies, dedupe=right is None,
+                                     seed=self.seed)
+        self._built = {id(left): (left, a, blocks if right is None else None)}
+        if right is not None:
+            self._built[id(right)] = (right, b, blocks)
         return self
+
+    def _frame(self, records: Sequence[Record], with_blocks: bool) -> tuple[Frame, Blocks]:
+        params = self._fitted()
+        cached = self._built.get(id(records))
+        if cached is not None and cached[0] is records and cached[1].size == len(records) \
+                and (cached[2] is not None or not with_blocks):
+            return cached[1], cached[2] or Blocks(self.max_block_size)
+        frame = Frame.build((prepare(r) for r in records), params.frequencies)
+        blocks = Blocks(self.max_block_size)
+        if with_blocks:
+            blocks.add_all(frame.prepared)
+        return frame, blocks
 
     # --- batch linking -------------------------------------------------------------------------
     def link(self, left: Sequence[Record], right: Sequence[Record], top_k: int = 10,
@@ -123,10 +144,8 @@ class Linker:
         if self.params is None:
             self.fit(left, right)
         params = self._fitted()
-        a = Frame.build((prepare(r) for r in left), params.frequencies)
-        b = Frame.build((prepare(r) for r in right), params.frequencies)
-        blocks = Blocks(self.max_block_size)
-        blocks.add_all(b.prepared)
+        a, _ = self._frame(left, with_blocks=False)
+        b, blocks = self._frame(right, with_blocks=True)
         matches: list[Match] = []
         for i, j in candidate_chunks(blocks, a.prepared, progress=progress):
             bits, p = score(params, a, b, i, j)
@@ -147,9 +166,7 @@ class Linker:
         if self.params is None:
             self.fit(records)
         params = self._fitted()
-        frame = Frame.build((prepare(r) for r in records), params.frequencies)
-        blocks = Blocks(self.max_block_size)
-        blocks.add_all(frame.prepared)
+        frame, blocks = self._frame(records, with_blocks=True)
         clusters = UnionFind(len(frame))
         for i, j in candidate_chunks(blocks, frame.prepared, progress=progress):
             below = i < j
@@ -218,22 +235,16 @@ class UnionFind:
 
 
 # --- fitting ----------------------------------------------------------------------------------
-def fit_parameters(left: list[Prepared], right: list[Prepared], frequencies: TermFrequencies,
-                   *, dedupe: bool, seed: int = 0, max_block_size: int = MAX_BLOCK_SIZE
-                   ) -> Parameters:
+def fit_parameters(a: Frame, b: Frame, blocks: Blocks, frequencies: TermFrequencies, *,
+                   dedupe: bool, seed: int = 0) -> Parameters:
     """u from random pairs, m by EM per training session, then λ from all blocked pairs."""
     prior = Parameters.default()
-    a = Frame.build(left, frequencies)
-    b = a if dedupe else Frame.build(right, frequencies)
     rng = np.random.default_rng(seed)
     n_u = min(U_SAMPLE_PAIRS, len(a) * len(b))
     ui, uj = rng.integers(0, len(a), n_u), rng.integers(0, len(b), n_u)
     if dedupe:
         ui, uj = ui[ui != uj], uj[ui != uj]
     u = estimate_u(all_levels(a, b, ui, uj), prior)
-
-    blocks = Blocks(max_block_size)
-    blocks.add_all(b.prepared)
     sample = _sample_queries(len(a), seed)
     pairs_i, pairs_j = [], []
     for i, j in candidate_chunks(blocks, [a.prepared[r] for r in sample]):
