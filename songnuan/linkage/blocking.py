@@ -103,7 +103,9 @@ def query_keys(item: Prepared) -> set[Key]:
             keys |= {(prefix, name.surname_fuzzy, s, band) for s in sexes for band in bands}
     keys |= _id_keys(item)
     demo_bands = _query_bands(item, DEMOGRAPHIC_BAND_YEARS)
-    provinces = (item.place.province, "?") if item.place.province else None
+    # Someone found without a native place may still have been heard speaking with an accent.
+    provinces = ((item.place.province,) if item.place.province else tuple(item.accent)) or None
+    provinces = (*provinces, "?") if provinces else None
     prefixes = ("demo_weak", "demo_full") if _is_weak(item) else ("demo_weak",)
     if provinces is not None or _is_weak(item):
         for prefix in prefixes:

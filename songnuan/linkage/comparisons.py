@@ -215,6 +215,9 @@ def _describe_place(c: Comparison, level: int, a: Prepared, b: Prepared) -> str:
 def accent_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     aa, ab = a.accent[i], b.accent[j]
     pa, pb = a.province_bit[i], b.province_bit[j]
+    # With both native places known the place comparison has already weighed the province.
+    places_known = (pa != 0) & (pb != 0)
+    aa, ab = np.where(places_known, 0, aa), np.where(places_known, 0, ab)
     both = (aa != 0) & (ab != 0)
     a_vs_place = (aa != 0) & (pb != 0) & ~both
     b_vs_place = (ab != 0) & (pa != 0) & ~both & ~a_vs_place
