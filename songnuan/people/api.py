@@ -19,7 +19,7 @@ router = Router(tags=["people"], auth=staff_auth)
 
 
 def _out(person: Person, user) -> dict:
-    data = PersonOut.from_orm(person).dict()
+    data = PersonOut.from_orm(person).dict()  # id_number and id_region are None here
     if user.has_perm(SENSITIVE):
         services.record_sensitive_read(person, user, services.sensitive_fields_present(person))
         data["id_number"] = person.id_number() if person.has_id_number else ""

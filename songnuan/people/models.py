@@ -250,7 +250,9 @@ class PersonMerge(AuditedModel):
                                   on_delete=models.SET_NULL, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(district="survivor__district", site="survivor__current_site")
+    scoping = Scoping(district="survivor__district", site="survivor__current_site",
+                      assigned=lambda user: Q(survivor__in=Person.objects.filter(
+                          _linked_to_users_sites(user))))
     sensitive_fields = ("filled",)
 
     class Meta:

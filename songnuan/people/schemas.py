@@ -29,6 +29,16 @@ class PersonOut(Schema):
     id_number: str | None = None
     id_region: str | None = None
 
+    # Never read from the model (that would decrypt for anyone): the handler puts them in a
+    # dict for permitted staff only.
+    @staticmethod
+    def resolve_id_number(obj) -> str | None:
+        return obj.get("id_number") if isinstance(obj, dict) else None
+
+    @staticmethod
+    def resolve_id_region(obj) -> str | None:
+        return obj.get("id_region") if isinstance(obj, dict) else None
+
 
 class PersonPatch(Schema):
     name: str | None = Field(None, max_length=50)

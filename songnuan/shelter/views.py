@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,7 +28,9 @@ from songnuan.shelter.models import (
     Bed,
     Disinfection,
     LogKind,
+    Meal,
     Referral,
+    ReferralStatus,
     ReliefVisit,
     Stay,
     StayLog,
@@ -276,7 +279,7 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals": stay.referrals.all(),
         "referral_form": forms.ReferralForm(), "extend_form": forms.ExtendForm(),
         "note_form": forms.NoteForm(), "free_beds": free, "now": timezone.now(),
-        "referral_statuses": forms.ReferralStatus.choices,
+        "referral_statuses": ReferralStatus.choices,
     })
 
 
@@ -397,7 +400,7 @@ def daily(request: HttpRequest) -> HttpResponse:
             _record_daily(request, site, stays)
         except services.ShelterError as error:
             messages.error(request, " ".join(str(m) for m in error.errors.values()))
-        except forms.ValidationError as error:
+        except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(f"{request.path}?site={site.pk}")
     today = timezone.localdate()
@@ -417,7 +420,7 @@ def daily(request: HttpRequest) -> HttpResponse:
         "site": site, "sites": sites, "rows": rows, "today": today,
         "zones": [{"zone": z, "undone": z.pk in undone, "done": done_today.get(z.pk)}
                   for z in zones],
-        "meals": forms.Meal.choices, "may_see_health": user.has_perm(SENSITIVE),
+        "meals": Meal.choices, "may_see_health": user.has_perm(SENSITIVE),
     })
 
 
@@ -440,12 +443,12 @@ def _record_daily(request, site, stays) -> None:
             "n": len([e for e in entries if e.present]), "total": len(entries)})
     elif what == "meal":
         meal = request.POST.get("meal")
-        if meal not in forms.Meal.values:
+        if meal not in Meal.values:
             raise services.ShelterError({"meal": _("Choose the meal.")})
         served = [stay for stay in stays if stay.pk in chosen]
         services.record_meal(site, meal, served, user=user)
         messages.success(request, _("%(meal)s recorded for %(n)s people.") % {
-            "meal": forms.Meal(meal).label, "n": len(served)})
+            "meal": Meal(meal).label, "n": len(served)})
 
 
 # --- Zones ---------------------------------------------------------------------------------
