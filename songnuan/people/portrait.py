@@ -25,7 +25,7 @@ VERY_OLD_AGE = 75
 
 # reason key -> (weight, label)
 REASONS = {
-    "critically_ill": (6, _("Critically ill")),
+    "critically_ill": (7, _("Critically ill")),
     "mental_illness": (3, _("Suspected mental illness")),
     "minor": (3, _("A minor")),
     "very_old": (3, _("Aged 75 or over")),
@@ -45,7 +45,7 @@ REASONS = {
     "unidentified": (1, _("Unidentified")),
 }
 # The lowest score of each level, highest first.
-THRESHOLDS = ((6, RiskLevel.CRITICAL), (4, RiskLevel.HIGH), (2, RiskLevel.MEDIUM))
+THRESHOLDS = ((7, RiskLevel.CRITICAL), (4, RiskLevel.HIGH), (2, RiskLevel.MEDIUM))
 
 
 @dataclass(frozen=True)
