@@ -23,7 +23,7 @@ def test_a_person_escorted_in_is_admitted_logged_and_sent_home(cast, new_page):
     page = new_page(PHONE)
     log_in(page, cast.laoshan_station.username, PASSWORD)
     screenshot(page, "shelter-home-station-phone")
-    page.click(f"a.card[href='/shelter/arrivals/']")
+    page.click("a.card[href='/shelter/arrivals/']")
     assert page.get_by_text("牟永刚").is_visible()
     assert page.get_by_text("沙子口巡查组").first.is_visible()
     screenshot(page, "shelter-arrivals-phone")
