@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -12,20 +13,25 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from songnuan.accounts.roles import SENSITIVE
 from songnuan.accounts.scoping import may_place_in
 from songnuan.network.models import Site, SiteLevel
-from songnuan.people.models import Person
+from songnuan.people.models import Person, Sex
 from songnuan.people.services import PersonError, record_sensitive_read, save_person
 from songnuan.shelter import allocation, forms, services
 from songnuan.shelter.models import (
+    AgeGroup,
     Arrival,
     ArrivalStatus,
     Bed,
+    Condition,
     Disinfection,
     LogKind,
     Meal,
@@ -63,27 +69,28 @@ def board(request: HttpRequest) -> HttpResponse:
     sites = _stations(user)
     chosen = request.GET.get("site")
     if chosen:
-        sites = sites.filter(pk=chosen)
-    zones = (Zone.objects.restrict(user).filter(site__in=sites, is_active=True)
-             .select_related("site").order_by("site__district__code", "site__name", "name"))
+        sites = sites.filter(pk=_int(chosen))
+    zones = list(Zone.objects.restrict(user).filter(site__in=sites, is_active=True)
+                 .select_related("site").order_by("site__district__code", "site__name", "name"))
+    # Plain rows, not model instances: the board shows thousands of beds.
     beds = defaultdict(list)
-    for bed in Bed.objects.restrict(user).filter(zone__in=zones).order_by("zone_id", "label"):
-        beds[bed.zone_id].append(bed)
+    for row in (Bed.objects.restrict(user).filter(zone__in=zones)
+                .order_by("zone_id", "label").values_list("pk", "zone_id", "label", "is_active")):
+        beds[row[1]].append(row)
     stays = Stay.objects.restrict(user).filter(status=StayStatus.OPEN, site__in=sites)
-    by_bed = {stay.bed_id: stay for stay in stays.select_related("person")
-              if stay.bed_id is not None}
+    by_bed = {row[0]: row for row in stays.filter(bed__isnull=False).values_list(
+        "bed_id", "pk", "admitted_at", "limit_days", "person__name", "person__alias")}
     now = timezone.now()
     site_rows = defaultdict(list)
     for zone in zones:
-        tiles = []
-        for bed in beds[zone.pk]:
-            stay = by_bed.get(bed.pk)
-            tiles.append({"bed": bed, "stay": stay,
-                          "state": _bed_state(bed, stay, now)})
-        used = sum(1 for tile in tiles if tile["stay"])
-        usable = sum(1 for tile in tiles if tile["bed"].is_active)
-        site_rows[zone.site].append({"zone": zone, "tiles": tiles, "used": used,
-                                     "free": usable - used})
+        tiles, used, usable = [], 0, 0
+        for bed_id, _zone, label, active in beds[zone.pk]:
+            stay = by_bed.get(bed_id)
+            usable += active
+            used += stay is not None
+            tiles.append(_bed_tile(label, active, stay, now))
+        site_rows[zone.site].append({"zone": zone, "tiles": mark_safe("".join(tiles)),  # noqa: S308
+                                     "count": len(tiles), "used": used, "free": usable - used})
     alert = request.GET.get("alerts")
     listed = []
     if alert == "over":
@@ -94,21 +101,21 @@ def board(request: HttpRequest) -> HttpResponse:
         "sites": [(site, rows, sum(r["used"] for r in rows), sum(r["free"] for r in rows))
                   for site, rows in site_rows.items()],
         "all_sites": _stations(user), "chosen": chosen, "alert": alert, "listed": listed,
-        "now": now,
     })
 
 
-def _bed_state(bed, stay, now) -> str:
-    if not bed.is_active:
-        return "off"
+def _bed_tile(label: str, active: bool, stay: tuple | None, now) -> str:
+    """One bed of the board, escaped by format_html."""
     if stay is None:
-        return "free"
-    days_left = stay.days_left(now)
-    if days_left < 0:
-        return "over"
-    if days_left <= 2:
-        return "ending"
-    return "taken"
+        state = "free" if active else "off"
+        return format_html('<span class="bed {}"><b>{}</b></span>', state, label)
+    _bed, pk, admitted_at, limit_days, name, alias = stay
+    days_left = (admitted_at + timezone.timedelta(days=limit_days) - now).total_seconds() / 86400
+    warning = settings.SHELTER_STAY_WARNING_DAYS
+    state = "over" if days_left < 0 else "ending" if days_left <= warning else "taken"
+    who = name or alias or "?"
+    return format_html('<a class="bed {}" href="{}" title="{}"><b>{}</b><span>{}</span></a>',
+                       state, reverse("shelter:stay", args=[pk]), who, label, who[:6])
 
 
 # --- Arrivals ------------------------------------------------------------------------------
@@ -250,7 +257,12 @@ def _bed_choices(site, placement, chosen_id) -> dict:
                         "violations": allocation.violations(zone, placement)})
     choices.sort(key=lambda c: (bool(c["violations"]), *allocation.rank(c["zone"], placement)))
     return {"suggested": suggested, "zone_choices": choices,
-            "chosen_bed": chosen_id or (suggested.pk if suggested else None)}
+            "chosen_bed": chosen_id or (suggested.pk if suggested else None),
+            "placement_labels": {
+                "condition": Condition(placement.condition).label,
+                "age_group": AgeGroup(placement.age_group).label,
+                "sex": Sex(placement.sex).label if placement.sex in Sex.values else "",
+            }}
 
 
 # --- The stay ------------------------------------------------------------------------------
