@@ -15,6 +15,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("songnuan.accounts.urls")),
     path("", include("songnuan.network.urls")),
+    path("people/", include("songnuan.people.urls")),
+    path("shelter/", include("songnuan.shelter.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
