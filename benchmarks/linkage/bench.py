@@ -153,6 +153,8 @@ def latency(n_store: int) -> dict[str, float]:
 def subprocess_json(*args: str) -> dict[str, object]:
     done = subprocess.run([sys.executable, "-m", "benchmarks.linkage.bench", *args],
                           capture_output=True, text=True, check=False)
+    if done.returncode < 0:
+        return {"error": f"killed by signal {-done.returncode} (out of memory?)"}
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -52,8 +52,15 @@ def _bands(column: str, thresholds: list[float]) -> cl.CustomComparison:
          cll.ElseLevel()], output_column_name=column)
 
 
-def _predict(linker: Linker) -> Pairs:
-    frame = linker.inference.predict().as_pandas_dataframe()
+# Above this many left records all blocked pairs no longer fit in memory as a pandas frame
+# (50k x 200k was killed at 23 GB), so pairs under a small probability are dropped in DuckDB.
+LARGE_LEFT = 20_000
+LARGE_MIN_PROBABILITY = 0.001
+
+
+def _predict(linker: Linker, large: bool = False) -> Pairs:
+    threshold = LARGE_MIN_PROBABILITY if large else None
+    frame = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
     left_first = frame["source_dataset_l"] == "found"
     left = frame["unique_id_l"].where(left_first, frame["unique_id_r"])
     right = frame["unique_id_r"].where(left_first, frame["unique_id_l"])
@@ -62,7 +69,8 @@ def _predict(linker: Linker) -> Pairs:
 
 def run_splink_chinese(folder: Path) -> Pairs:
     db = DuckDBAPI()
-    found = db.register(_chinese_frame(folder / "found.csv"), dataset_display_name="found")
+    left = _chinese_frame(folder / "found.csv")
+    found = db.register(left, dataset_display_name="found")
     missing = db.register(_chinese_frame(folder / "missing.csv"), dataset_display_name="missing")
     name = cl.CustomComparison([
         cll.NullLevel("name_py"),
@@ -96,7 +104,7 @@ def run_splink_chinese(folder: Path) -> Pairs:
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("name_py"))
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("sex", "birth_year", "province"))
-    return _predict(linker)
+    return _predict(linker, large=len(left) > LARGE_LEFT)
 
 
 def run_splink_febrl(folder: Path) -> Pairs:
