@@ -176,6 +176,9 @@ class TracingCase(AuditedModel):
     def get_absolute_url(self) -> str:
         return reverse("tracing:case", args=[self.pk])
 
+    def announcement_or_none(self) -> Announcement | None:
+        return Announcement.objects.filter(case=self).first()
+
     @property
     def is_live(self) -> bool:
         return self.status not in (CaseStatus.IDENTIFIED, CaseStatus.CLOSED)
