@@ -8,3 +8,11 @@ class SongnuanConfig(AppConfig):
     name = "songnuan"
     verbose_name = _("Songnuan")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from songnuan.geo.districts import use_boundaries
+
+        if settings.DISTRICT_BOUNDARIES_FILE:
+            use_boundaries(settings.DISTRICT_BOUNDARIES_FILE)

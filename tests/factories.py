@@ -6,17 +6,13 @@ dispatcher cannot see the 崂山区 station's organisation".
 
 from __future__ import annotations
 
-import importlib
 import itertools
 from types import SimpleNamespace
 
 from songnuan.accounts.models import Organisation, OrganisationKind, User
 from songnuan.accounts.roles import Role
+from songnuan.geo.districts import QINGDAO_DISTRICTS
 from songnuan.network.models import District, Site, SiteLevel
-
-QINGDAO_DISTRICTS = importlib.import_module(
-    "songnuan.network.migrations.0002_qingdao_districts"
-).DISTRICTS
 
 PASSWORD = "correct-horse-battery"
 _serial = itertools.count(1)
@@ -42,7 +38,9 @@ def ensure_districts() -> None:
 def make_site(name: str | None = None, *, level: str = SiteLevel.SUB_STATION,
               district_code: str = SHINAN, parent: Site | None = None, **fields) -> Site:
     area = district(district_code)
-    defaults = {"lat": area.centre_lat, "lon": area.centre_lon, "address": f"{area.name}测试路1号"}
+    defaults = {"lat": area.centre_lat, "lon": area.centre_lon, "address": f"{area.name}测试路1号",
+                "is_24h": True, "phone": "0532-80000000",
+                "host_type": "rescue_station" if level in ("central", "sub") else "other"}
     defaults.update(fields)
     return Site.objects.create(
         name=name or f"测试站点{next(_serial)}", level=level, district=area, parent=parent,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -139,11 +140,35 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events cannot be deleted")
 
+    @property
+    def object_type_label(self) -> str:
+        """The object's kind in the reader's language ("单位"), or the raw label."""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
+
+    def _field_label(self, field: str) -> str:
+        try:
+            return str(apps.get_model(self.object_type)._meta.get_field(field).verbose_name)
+        except (LookupError, ValueError):
+            return field
+
     def change_rows(self) -> list[tuple[str, str, str | None]]:
-        """(field, old, new) for changes; (field, value, None) for other details."""
+        """(field, old, new) for changes; (field, value, None) for other details.
+
+        A creation lists only the values it set; a deletion only the values it removed.
+        """
         rows = []
-        for name, value in self.changes.items():
+        for field, value in self.changes.items():
+            name = self._field_label(field)
             if self.action in ("create", "update", "delete") and isinstance(value, list):
+                if self.action != "update" and (field == "id" or value in ([None, ""], ["", None],
+                                                                          [None, None])):
+                    continue
+                if self.action == "create":
+                    rows.append((name, _shown(value[1]), None))
+                    continue
                 old, new = (_shown(part) for part in value)
                 rows.append((name, old, new))
             elif isinstance(value, list):

@@ -1,0 +1,1 @@
+"""Geography without Django: coordinate systems, distances and Qingdao's districts."""
