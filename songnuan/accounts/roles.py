@@ -46,11 +46,13 @@ class RoleSpec:
 
 SENSITIVE = "accounts.view_sensitive"
 AUDIT = "accounts.view_auditevent"
+# Managers may house someone against the zone rules, with a reason (shelter admission).
+OVERRIDE_ALLOCATION = "shelter.override_allocation"
 
 # Grants: "app.action" (every model of the app), "app.*" (every action) or a full
 # "app.codename" permission. Apps that do not exist yet simply grant nothing.
 ROLE_SPECS: dict[str, RoleSpec] = {
-    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT)),
+    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, OVERRIDE_ALLOCATION)),
     Role.DISTRICT_ADMIN: RoleSpec(
         Reach.DISTRICT,
         (
@@ -59,6 +61,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.change_organisation",
             "network.*", "leads.*", "outreach.*", "people.*", "shelter.*", "tracing.view",
             "supplies.*", "duty.*", "weather.view", "analytics.view", SENSITIVE,
+            OVERRIDE_ALLOCATION,
         ),
         needs_district=True,
     ),
@@ -83,6 +86,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "accounts.view_organisation", "network.view", "network.change", "people.view",
             "people.add", "supplies.view", "supplies.change", "weather.view",
+            "shelter.view_reliefvisit", "shelter.add_reliefvisit", "shelter.change_reliefvisit",
         ),
         needs_site=True,
     ),
