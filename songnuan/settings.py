@@ -200,10 +200,6 @@ CITY_NAME = _("Qingdao")
 WEATHER_FALLBACK_LEVEL = int(os.environ.get("WEATHER_FALLBACK_LEVEL", "0"))
 WEATHER_FALLBACK_TEMPERATURE_C = float(os.environ.get("WEATHER_FALLBACK_TEMPERATURE_C", "-2"))
 
-# Map tiles for the staff map, e.g. "https://tiles.example.org/{z}/{x}/{y}.png". Empty: no tiles,
-# the map draws district outlines and markers only (works offline).
-MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
-MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 # Person files: the key that encrypts ID numbers at rest (comma-separated to rotate: the first
 # encrypts, all decrypt). Without it a key is derived from SECRET_KEY (demo and tests only).
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
@@ -214,6 +210,11 @@ SHELTER_STAY_LIMIT_DAYS = int(os.environ.get("SHELTER_STAY_LIMIT_DAYS", "10"))
 SHELTER_STAY_WARNING_DAYS = int(os.environ.get("SHELTER_STAY_WARNING_DAYS", "2"))
 # A body temperature from this (°C) counts as fever: the person is housed in isolation.
 SHELTER_FEVER_C = float(os.environ.get("SHELTER_FEVER_C", "37.3"))
+
+# Map tiles for the staff map, e.g. "https://tiles.example.org/{z}/{x}/{y}.png". Empty: no tiles,
+# the map draws district outlines and markers only (works offline).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
 # Tracing: the deadlines of the 2015 opinion on identity enquiry and care of vagrants
 # (民发〔2015〕158号), counted from admission. Fingerprints and photo at admission; a

@@ -84,7 +84,6 @@ TARGETS.append(Target(
     may_change=frozenset({"city_admin"}),
 ))
 
-
 # --- People and shelter ---------------------------------------------------------------------
 
 def _laoshan_person(cast):

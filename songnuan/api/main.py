@@ -58,6 +58,6 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError):
 
 
 api.add_router("/", accounts_router)
-api.add_router("/", network_router)
 api.add_router("/", people_router)
 api.add_router("/", shelter_router)
+api.add_router("/", network_router)

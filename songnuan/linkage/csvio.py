@@ -189,7 +189,7 @@ def dedupe_file(in_path: str | Path, out_path: str | Path, progress: IO[str] | N
     cluster_of: dict[str, str] = {}
     for members in clusters:
         first = min(members, key=order.__getitem__)
-        cluster_of.update({member: first for member in members})
+        cluster_of.update(dict.fromkeys(members, first))
     with atomic_writer(out_path) as stream:
         writer = csv.writer(stream)
         writer.writerow(("record_id", "cluster_id"))

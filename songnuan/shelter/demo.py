@@ -15,7 +15,7 @@ from songnuan.people.services import move_person
 from songnuan.shelter import services
 from songnuan.shelter.models import AgeGroup, Condition, Meal, Outcome, Zone
 
-# (name, sex, age group, condition, beds at a sub-station); the central station has 3 times.
+# (name, sex, age group, condition, share of the beds)
 LAYOUT = (
     ("男宾一区", "M", AgeGroup.ADULT, Condition.GENERAL, 10),
     ("女宾区", "F", AgeGroup.ADULT, Condition.GENERAL, 5),
@@ -35,11 +35,13 @@ SQUADS = ("巡查一组", "巡查二组", "联合巡查队（公安、城管、�
 def populate(ctx) -> None:
     rng = ctx.rng
     stations = [ctx.shared["central_station"], *ctx.shared["sub_stations"].values()]
+    layout_beds = sum(row[-1] for row in LAYOUT)
     for station in stations:
-        scale = 3 if station == ctx.shared["central_station"] else 1
+        # Zones share out the beds the network declares for the station.
+        scale = (getattr(station, "beds", 0) or layout_beds) / layout_beds
         for name, sex, age, condition, beds in LAYOUT:
             services.create_zone(station, name=name, sex=sex, age_group=age,
-                                 condition=condition, beds=beds * scale)
+                                 condition=condition, beds=max(1, round(beds * scale)))
     staff = {user.site_id: user for user in User.objects.filter(role=Role.STATION_STAFF)}
     now = ctx.now
     for person, met in ctx.shared.get("people", []):

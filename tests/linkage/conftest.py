@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 from songnuan.linkage.records import Record
 
 
 @pytest.fixture(scope="session")
-def small_set() -> tuple[list[Record], list[Record], set[tuple[str, str]]]:
+def small_set(tmp_path_factory) -> tuple[list[Record], list[Record], set[tuple[str, str]]]:
     from benchmarks.linkage.generate import generate
     from songnuan.linkage.csvio import read_records, write_rows
 
     found, missing, truth = generate(400, 1600, seed=7)
-    tmp = ROOT / ".pytest_cache" / "linkage"
-    tmp.mkdir(parents=True, exist_ok=True)
+    # Per worker: parallel test processes must not write the same files.
+    tmp = tmp_path_factory.mktemp("linkage")
     write_rows(found, tmp / "found.csv")
     write_rows(missing, tmp / "missing.csv")
     today = dt.date(2025, 1, 1)

@@ -41,7 +41,7 @@ def test_the_wizard_refuses_a_feverish_person_outside_isolation_at_the_bed(cast,
         **CHECKS, "temperature_c": "38.6", "step": "confirm",
         "bed": zones["男宾区"].beds.first().pk})
     assert response.status_code == 200
-    assert "isolation" in str(response.context["form"].errors["bed"])
+    assert "隔离区" in str(response.context["form"].errors["bed"])  # in the page's Chinese
     assert not Stay.objects.exists()
 
 
