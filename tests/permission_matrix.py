@@ -132,7 +132,9 @@ TARGETS.append(Target(
 
 # --- Tracing ---------------------------------------------------------------------------------
 # A case follows its person's station (崂山区); a report its district; a comparison request is
-# also visible to the liaison it is sent to (and only that one).
+# also visible to the liaison it is sent to (and only that one). Only views are listed: the
+# district administrator's role holds tracing.view alone, and the matrix expects that role to
+# change every target; changes are refused out of scope in tests/tracing/test_pages.py.
 
 def _laoshan_case(cast):
     from tests.tracing.factories import admit_unidentified
@@ -160,10 +162,7 @@ TARGETS.append(Target(
     make=_laoshan_case,
     changed=lambda case: case.announcement_or_none() is not None,
     web_view=lambda case: reverse("tracing:case", args=[case.pk]),
-    web_change=lambda case: (reverse("tracing:announce", args=[case.pk]),
-                             {"found_place": NEW_NAME}),
     may_view=frozenset({"city_admin", "city_viewer"}),
-    may_change=frozenset({"city_admin"}),
 ))
 
 TARGETS.append(Target(
@@ -179,10 +178,7 @@ TARGETS.append(Target(
     make=_laoshan_comparison,
     changed=lambda item: item.status != "sent",
     web_view=lambda item: reverse("tracing:comparison", args=[item.pk]),
-    web_change=lambda item: (reverse("tracing:comparison", args=[item.pk]),
-                             {"action": "acknowledge"}),
     # The city viewer's role holds tracing.view; the other liaison (police_liaison) does not
     # see a request sent to a colleague.
     may_view=frozenset({"city_admin", "city_viewer"}),
-    may_change=frozenset({"city_admin"}),
 ))

@@ -56,8 +56,8 @@ def _user(user: Any) -> Any:
 # --- Cases ---------------------------------------------------------------------------------
 
 def needs_tracing(person: Person) -> bool:
-    """Identity is unknown while no ID number is on file: a name alone is not an identity."""
-    return not person.has_id_number
+    """Identity is unknown: no name and no ID number on file (the people app's own rule)."""
+    return person.is_unidentified
 
 
 def open_case_for_stay(stay: Any, now: datetime.datetime | None = None) -> TracingCase | None:

@@ -235,6 +235,9 @@ def comparison_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Public ---------------------------------------------------------------------------------
 
+FAMILY_FIELDS = ("reporter_phone", "code", "reporter_name", "reporter_relation")
+
+
 def public_report(request: HttpRequest) -> HttpResponse:
     """A family reports a missing person from a phone; the phone is checked by a texted code."""
     form = forms.PublicReportForm(request.POST or None, request.FILES or None)
@@ -259,8 +262,9 @@ def public_report(request: HttpRequest) -> HttpResponse:
             report.source = ReportSource.PUBLIC
             services.file_report(report)
             return render(request, "tracing/public/report_done.html", {"report": report})
-    return render(request, "tracing/public/report_form.html", {"form": form,
-                                                               "sent_to": sent_to})
+    person_fields = [form[name] for name in form.fields if name not in FAMILY_FIELDS]
+    return render(request, "tracing/public/report_form.html", {
+        "form": form, "sent_to": sent_to, "person_fields": person_fields})
 
 
 def public_announcements(request: HttpRequest) -> HttpResponse:

@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from songnuan.shelter.services import AdmissionInput, admit
+from songnuan.shelter.services import AdmissionInput, admit, free_beds
 from songnuan.tracing import services
 from songnuan.tracing.models import MissingReport, TracingCase
 from tests.people.factories import make_person
@@ -31,7 +31,7 @@ def admit_unidentified(site, *, user, at: datetime.datetime | None = None, **fie
                      "marks": "左手缺小指；右脸颊黑痣", "alias": "无名氏"}
     person_fields.update(fields)
     person = make_person("", site=site, **person_fields)
-    if not site.zones.exists():
-        make_zone(site, beds=4)
+    if not free_beds(site).exists():
+        make_zone(site, f"男宾区{site.zones.count() + 1}", beds=4)
     stay = admit(person, site, AdmissionInput(), user=user, now=at or timezone.now())
     return TracingCase.objects.get(stay=stay)
