@@ -422,7 +422,7 @@ def discharge_home(case: TracingCase, data: Any, *, user: Any,
     from songnuan.shelter.models import Outcome, StayStatus
     from songnuan.shelter.services import discharge
 
-    case = TracingCase.objects.select_for_update().select_related("stay").get(pk=case.pk)
+    case = TracingCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
     if case.status != CaseStatus.IDENTIFIED:
         raise TracingError(_("Confirm the family's report before discharging home."))
     data.outcome = Outcome.RETURNED_HOME
