@@ -15,6 +15,10 @@ from typing import Generic, NamedTuple, TypeVar
 EARTH_RADIUS_M = 6_371_008.8
 METRES_PER_DEGREE_LAT = math.pi * EARTH_RADIUS_M / 180.0
 
+# Widens every bounding box by about 0.1 mm so that floating-point rounding never drops a
+# point lying exactly on the circle.
+BBOX_PADDING_DEG = 1e-9
+
 T = TypeVar("T")
 
 
@@ -63,13 +67,14 @@ def bounding_box(lat: float, lon: float, radius_m: float) -> BoundingBox:
     if radius_m < 0:
         raise ValueError("radius_m must not be negative")
     angular = radius_m / EARTH_RADIUS_M
-    d_lat = math.degrees(angular)
+    d_lat = math.degrees(angular) + BBOX_PADDING_DEG
     min_lat, max_lat = lat - d_lat, lat + d_lat
     if min_lat <= -90.0 or max_lat >= 90.0 or angular >= math.pi / 2:
         return BoundingBox(max(min_lat, -90.0), -180.0, min(max_lat, 90.0), 180.0)
     # The widest longitude extent of a spherical cap is at latitude asin(sin φ / cos δ), not at
     # the centre's latitude; this formula gives that extent exactly.
-    d_lon = math.degrees(math.asin(math.sin(angular) / math.cos(math.radians(lat))))
+    d_lon = math.degrees(math.asin(min(1.0, math.sin(angular) / math.cos(math.radians(lat)))))
+    d_lon += BBOX_PADDING_DEG
     min_lon, max_lon = lon - d_lon, lon + d_lon
     if min_lon < -180.0 or max_lon > 180.0:
         return BoundingBox(min_lat, -180.0, max_lat, 180.0)
