@@ -25,7 +25,7 @@ from songnuan.geo.districts import (
     use_boundaries,
 )
 
-# WGS-84, read off public maps to about 100 m.
+# WGS-84, approximate (within a few hundred metres), which is enough to tell districts apart.
 PLACES = [
     ("栈桥 Zhanqiao pier", 36.0622, 120.3156, "370202"),
     ("五四广场 May Fourth Square", 36.0615, 120.3810, "370202"),
