@@ -21,6 +21,7 @@ STEPS = [
     "songnuan.accounts.demo",
     "songnuan.people.demo",
     "songnuan.shelter.demo",
+    "songnuan.tracing.demo",
 ]
 
 DEMO_PASSWORD = "songnuan-demo-2026"

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "songnuan.weather",
     "songnuan.people",
     "songnuan.shelter",
+    "songnuan.tracing",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -214,6 +215,23 @@ SHELTER_FEVER_C = float(os.environ.get("SHELTER_FEVER_C", "37.3"))
 # the map draws district outlines and markers only (works offline).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
+# Tracing: the deadlines of the 2015 opinion on identity enquiry and care of vagrants
+# (民发〔2015〕158号), counted from admission. Fingerprints and photo at admission; a
+# family-search announcement within 24 hours; a request to the police to collect DNA within
+# 7 working days; stranded (滞留) after 10 days; the settlement (落户安置) path after 3 months.
+TRACING_BIOMETRICS_HOURS = int(os.environ.get("TRACING_BIOMETRICS_HOURS", "24"))
+TRACING_ANNOUNCEMENT_HOURS = int(os.environ.get("TRACING_ANNOUNCEMENT_HOURS", "24"))
+TRACING_DNA_REQUEST_WORKING_DAYS = int(os.environ.get("TRACING_DNA_REQUEST_WORKING_DAYS", "7"))
+TRACING_STRANDED_DAYS = int(os.environ.get("TRACING_STRANDED_DAYS", "10"))
+TRACING_SETTLEMENT_MONTHS = int(os.environ.get("TRACING_SETTLEMENT_MONTHS", "3"))
+# Candidate ranking: saved linkage parameters (JSON); empty uses the engine's priors.
+TRACING_LINKAGE_PARAMS = os.environ.get("TRACING_LINKAGE_PARAMS", "")
+TRACING_CANDIDATES = int(os.environ.get("TRACING_CANDIDATES", "10"))
+# The station's phone printed on announcements.
+TRACING_STATION_CONTACT = os.environ.get("TRACING_STATION_CONTACT", "青岛市救助管理站 0532-12345")
+# One-time codes for the public report form.
+TRACING_CODE_MINUTES = int(os.environ.get("TRACING_CODE_MINUTES", "10"))
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("people/", include("songnuan.people.urls")),
     path("shelter/", include("songnuan.shelter.urls")),
     path("", include("songnuan.network.urls")),
+    path("", include("songnuan.tracing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -128,3 +128,57 @@ TARGETS.append(Target(
     may_view=frozenset({"city_admin", "city_viewer"}),
     may_change=frozenset({"city_admin"}),
 ))
+
+
+# --- Tracing ---------------------------------------------------------------------------------
+# A case follows its person's station (崂山区); a report its district; a comparison request is
+# also visible to the liaison it is sent to (and only that one). Only views are listed: the
+# district administrator's role holds tracing.view alone, and the matrix expects that role to
+# change every target; changes are refused out of scope in tests/tracing/test_pages.py.
+
+def _laoshan_case(cast):
+    from tests.tracing.factories import admit_unidentified
+
+    return admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+
+
+def _laoshan_report(cast):
+    from tests.tracing.factories import make_report
+
+    return make_report("崂山寻人", district=cast.laoshan_substation.district)
+
+
+def _laoshan_comparison(cast):
+    from songnuan.tracing.services import request_comparison
+    from tests.factories import make_user
+
+    other = make_user("police.laoshan", role="police_liaison")
+    return request_comparison(_laoshan_case(cast), kind="dna", liaison=other, message="",
+                              user=cast.laoshan_tracing)
+
+
+TARGETS.append(Target(
+    name="tracing case",
+    make=_laoshan_case,
+    changed=lambda case: case.announcement_or_none() is not None,
+    web_view=lambda case: reverse("tracing:case", args=[case.pk]),
+    may_view=frozenset({"city_admin", "city_viewer"}),
+))
+
+TARGETS.append(Target(
+    name="missing-person report",
+    make=_laoshan_report,
+    changed=lambda report: False,
+    web_view=lambda report: reverse("tracing:report", args=[report.pk]),
+    may_view=frozenset({"city_admin", "city_viewer"}),
+))
+
+TARGETS.append(Target(
+    name="comparison request",
+    make=_laoshan_comparison,
+    changed=lambda item: item.status != "sent",
+    web_view=lambda item: reverse("tracing:comparison", args=[item.pk]),
+    # The city viewer's role holds tracing.view; the other liaison (police_liaison) does not
+    # see a request sent to a colleague.
+    may_view=frozenset({"city_admin", "city_viewer"}),
+))
