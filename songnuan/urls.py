@@ -15,6 +15,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("songnuan.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("", include("songnuan.leads.urls")),
+    path("outreach/", include("songnuan.outreach.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -9,6 +9,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from songnuan.accounts.api import router as accounts_router
+from songnuan.leads.api import router as leads_router
+from songnuan.outreach.api import router as outreach_router
 
 api = NinjaAPI(
     title="Songnuan API",
@@ -55,3 +57,5 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError):
 
 
 api.add_router("/", accounts_router)
+api.add_router("/", leads_router)
+api.add_router("/", outreach_router)
