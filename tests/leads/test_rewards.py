@@ -71,7 +71,7 @@ def test_an_old_code_has_expired(cast, rules, settings):
 
 def test_no_reward_without_a_rule_or_a_phone(cast, rules):
     not_found = helped(cast, outcome=Outcome.NOT_FOUND)
-    assert "does not carry a reward" in rewards.why_not_eligible(not_found)
+    assert "不在奖励范围内" in rewards.why_not_eligible(not_found)
     anonymous = report(lat=LAOSHAN_ZHANGCUN[0], lon=LAOSHAN_ZHANGCUN[1])
     assert rewards.why_not_eligible(anonymous)
 
@@ -85,7 +85,7 @@ def test_an_incident_pays_once_even_when_several_people_reported_it(cast, rules)
     second.refresh_from_db()
     claimed(second)
     first.refresh_from_db()
-    assert "already been claimed" in rewards.why_not_eligible(first)
+    assert "已被申领" in rewards.why_not_eligible(first)
     with pytest.raises(rewards.RewardError):
         rewards.start_claim(first)
 
@@ -95,11 +95,11 @@ def test_a_phone_is_limited_per_period_in_number_and_amount(cast, rules, setting
     spots = [(36.0648 + 0.01 * i, 120.3135) for i in range(3)]
     claimed(helped(cast, where=spots[0]))
     claimed(helped(cast, where=spots[1]))
-    with pytest.raises(rewards.RewardError, match="limit"):
+    with pytest.raises(rewards.RewardError, match="上限"):
         rewards.start_claim(helped(cast, where=spots[2]))
     settings.REWARD_MAX_CLAIMS_PER_PHONE = 10
     settings.REWARD_MAX_YUAN_PER_PHONE = 150
-    with pytest.raises(rewards.RewardError, match="limit"):
+    with pytest.raises(rewards.RewardError, match="上限"):
         rewards.start_claim(helped(cast, where=spots[2], outcome=Outcome.HOSPITAL))
 
 
