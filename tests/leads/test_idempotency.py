@@ -97,16 +97,16 @@ def test_a_crash_after_commit_loses_nothing_and_the_retry_gets_the_same_code(db,
 
 def test_a_crash_before_commit_stores_nothing_and_the_retry_creates_the_lead(db, client,
                                                                                monkeypatch):
-    real_create = LeadStatusChange.objects.create
+    real_create = LeadStatusChange.objects.bulk_create
 
-    def crash(**kwargs):
+    def crash(*args, **kwargs):
         raise RuntimeError("disk full halfway through")
 
-    monkeypatch.setattr(LeadStatusChange.objects, "create", crash)
+    monkeypatch.setattr(LeadStatusChange.objects, "bulk_create", crash)
     client.raise_request_exception = False
     assert post(client, payload("crash-before-001")).status_code == 500
     assert not Lead.objects.exists()
-    monkeypatch.setattr(LeadStatusChange.objects, "create", real_create)
+    monkeypatch.setattr(LeadStatusChange.objects, "bulk_create", real_create)
     retry = post(client, payload("crash-before-001"))
     assert retry.status_code == 201
     assert Lead.objects.count() == 1
