@@ -8,7 +8,7 @@ posts reports with fresh request ids; some clients resend every report (lost-res
 of them concurrently on a second connection), every client retries on a connection error, and
 one web worker is killed mid-run. At the end the database must hold exactly one lead per distinct
 acknowledged request id, with the tracking code each acknowledgement named. Prints p50/p90/p99
-latency and throughput and writes them to benchmarks/out/intake.json.
+latency and throughput and writes them to benchmarks/out/intake-think<N>ms.json.
 """
 
 from __future__ import annotations
@@ -61,8 +61,9 @@ def admin_sql(url: str, sql: str) -> None:
 
 class Client(threading.Thread):
     def __init__(self, index: int, port: int, deadline: float, retrier: bool, seed: int,
-                 results: dict) -> None:
+                 results: dict, think_s: float = 0.0) -> None:
         super().__init__(daemon=True)
+        self.think_s = think_s
         self.index, self.port, self.deadline, self.retrier = index, port, deadline, retrier
         self.rng = random.Random(seed)
         self.results = results
@@ -117,6 +118,8 @@ class Client(threading.Thread):
 
     def run(self) -> None:
         while time.time() < self.deadline:
+            if self.think_s:  # a person, not a script: some seconds between reports
+                time.sleep(self.rng.expovariate(1 / self.think_s))
             request_id = uuid.UUID(int=self.rng.getrandbits(128)).hex
             ip = f"10.{self.index}.{self.rng.randint(0, 255)}.{self.rng.randint(1, 254)}"
             body = self.payload(request_id)
@@ -190,6 +193,8 @@ def main() -> int:
                         help="clients that resend every report (lost-response retries)")
     parser.add_argument("--kill-worker-at", type=float, default=30,
                         help="seconds into the run to SIGKILL one web worker (0: never)")
+    parser.add_argument("--think-ms", type=float, default=0,
+                        help="mean pause between a client's reports (0: send back to back)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--admin-url", default=os.environ.get(
@@ -221,8 +226,8 @@ def main() -> int:
         results: dict[int, Client] = {}
         started = time.time()
         deadline = started + args.seconds
-        clients = [Client(i, port, deadline, i < args.retriers, 1000 + i, results)
-                   for i in range(args.clients)]
+        clients = [Client(i, port, deadline, i < args.retriers, 1000 + i, results,
+                          args.think_ms / 1000) for i in range(args.clients)]
         for client in clients:
             client.start()
         killed = None
@@ -247,7 +252,7 @@ def main() -> int:
         admin_sql(args.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "intake.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    (out / f"intake-think{args.think_ms:.0f}ms.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0 if report["nothing_lost_nothing_duplicated"] else 1
 
@@ -285,7 +290,7 @@ def summarise(results: dict, elapsed: float, db_url: str, killed, args) -> dict:
     unacknowledged_stored = len(set(stored) - set(acks))
     ok = (one_code_each and every_ack_stored and len(stored) == len(acks))
     return {
-        "clients": args.clients, "seconds": round(elapsed, 1), "retrying_clients": args.retriers,
+        "clients": args.clients, "think_ms": args.think_ms, "seconds": round(elapsed, 1), "retrying_clients": args.retriers,
         "web_workers": args.workers, "threads_per_worker": args.threads,
         "worker_killed": killed, "requests": len(latencies),
         "throughput_rps": round(len(latencies) / elapsed, 1),
