@@ -52,6 +52,9 @@ def test_a_retry_that_lost_the_race_returns_the_winners_lead(db, monkeypatch):
                     reason="SQLite's shared in-memory test database serialises writers")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_copies_of_one_request_store_one_lead():
+    from tests.factories import ensure_districts
+
+    ensure_districts()  # an earlier transactional test may have flushed them
     request_id = uuid.uuid4().hex
     results, errors = [], []
     barrier = threading.Barrier(8)
