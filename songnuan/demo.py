@@ -21,6 +21,8 @@ STEPS = [
     "songnuan.accounts.demo",
     "songnuan.people.demo",
     "songnuan.shelter.demo",
+    "songnuan.outreach.demo",
+    "songnuan.leads.demo",
     "songnuan.tracing.demo",
 ]
 

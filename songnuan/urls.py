@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("songnuan.network.urls")),
     path("", include("songnuan.tracing.urls")),
     path("admin/", admin.site.urls),
+    path("", include("songnuan.leads.urls")),
+    path("outreach/", include("songnuan.outreach.urls")),
     path("api/v1/", api.urls),
 ]
 

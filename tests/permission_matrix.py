@@ -66,6 +66,46 @@ TARGETS.append(Target(
     may_change=frozenset({"city_admin"}),
 ))
 
+
+def _laoshan_lead(cast):
+    from songnuan.leads import services
+
+    lead, _ = services.submit_lead(services.LeadInput(
+        source="public_api", lat=36.1160, lon=120.4560, client_request_id=None,
+        place="张村河桥洞"))
+    return lead
+
+
+TARGETS.append(Target(
+    name="lead",
+    make=_laoshan_lead,
+    changed=lambda lead: lead.place == NEW_NAME or lead.status == "resolved",
+    web_view=lambda lead: reverse("leads:lead_detail", args=[lead.pk]),
+    web_change=lambda lead: (reverse("leads:lead_invalid", args=[lead.pk]),
+                             {"reason": "测试"}),
+    api_view=lambda lead: f"/api/v1/staff/leads/{lead.tracking_code}",
+    api_change=lambda lead: (f"/api/v1/staff/leads/{lead.tracking_code}", {"place": NEW_NAME}),
+    may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
+    may_change=frozenset({"city_admin", "centre_dispatcher"}),
+))
+
+
+def _laoshan_hotspot(cast):
+    from songnuan.outreach.models import Hotspot
+
+    return Hotspot.objects.create(name="张村河桥洞", place_type="bridge_culvert", lat=36.1160,
+                                  lon=120.4560, district=cast.laoshan_substation.district)
+
+
+TARGETS.append(Target(
+    name="hotspot",
+    make=_laoshan_hotspot,
+    changed=lambda spot: spot.name == NEW_NAME,
+    web_view=lambda spot: reverse("outreach:hotspot_detail", args=[spot.pk]),
+    api_view=lambda spot: f"/api/v1/hotspots/{spot.pk}",
+    may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
+))
+
 # network: 崂山区's relief point. Viewing needs network.view and a reach that includes 崂山区;
 # changing needs network.change on it, which no one outside 崂山区 but the city admin has.
 TARGETS.append(Target(

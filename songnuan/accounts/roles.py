@@ -46,13 +46,15 @@ class RoleSpec:
 
 SENSITIVE = "accounts.view_sensitive"
 AUDIT = "accounts.view_auditevent"
+APPROVE_REWARDS = "leads.approve_rewardclaim"
 # Managers may house someone against the zone rules, with a reason (shelter admission).
 OVERRIDE_ALLOCATION = "shelter.override_allocation"
 
 # Grants: "app.action" (every model of the app), "app.*" (every action) or a full
 # "app.codename" permission. Apps that do not exist yet simply grant nothing.
 ROLE_SPECS: dict[str, RoleSpec] = {
-    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, OVERRIDE_ALLOCATION)),
+    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, APPROVE_REWARDS,
+                                          OVERRIDE_ALLOCATION)),
     Role.DISTRICT_ADMIN: RoleSpec(
         Reach.DISTRICT,
         (
@@ -61,6 +63,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.change_organisation",
             "network.*", "leads.*", "outreach.*", "people.*", "shelter.*", "tracing.view",
             "supplies.*", "duty.*", "weather.view", "analytics.view", SENSITIVE,
+            APPROVE_REWARDS,
             OVERRIDE_ALLOCATION,
         ),
         needs_district=True,
