@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.linkage import Index, Parameters
+from songnuan.notify.services import send_sms
 from songnuan.people.models import Person
 from songnuan.tracing import records, workdays
 from songnuan.tracing.models import (
@@ -38,7 +39,6 @@ from songnuan.tracing.models import (
     StepKind,
     TracingCase,
 )
-from songnuan.tracing.sms import send_sms
 
 CODE_MAX_ATTEMPTS = 5
 CODE_RESEND_SECONDS = 60
