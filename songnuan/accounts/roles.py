@@ -46,6 +46,9 @@ class RoleSpec:
 
 SENSITIVE = "accounts.view_sensitive"
 AUDIT = "accounts.view_auditevent"
+# The duty officer keeps the weather current: manual forecasts and warnings, lifting warnings.
+WEATHER_DUTY = ("weather.add_forecast", "weather.add_weatherwarning",
+                "weather.change_weatherwarning")
 
 # Grants: "app.action" (every model of the app), "app.*" (every action) or a full
 # "app.codename" permission. Apps that do not exist yet simply grant nothing.
@@ -58,7 +61,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.view_organisation", "accounts.add_organisation",
             "accounts.change_organisation",
             "network.*", "leads.*", "outreach.*", "people.*", "shelter.*", "tracing.view",
-            "supplies.*", "duty.*", "weather.view", "analytics.view", SENSITIVE,
+            "supplies.*", "duty.*", "weather.view", *WEATHER_DUTY, "weather.override_protocol",
+            "analytics.view", SENSITIVE,
         ),
         needs_district=True,
     ),
@@ -66,7 +70,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         Reach.DISTRICT,
         (
             "accounts.view_organisation", "network.view", "leads.*", "outreach.*",
-            "people.view", "weather.view", "duty.view", "duty.add", "supplies.view",
+            "people.view", "weather.view", *WEATHER_DUTY, "duty.view", "duty.add",
+            "supplies.view",
         ),
     ),
     Role.STATION_STAFF: RoleSpec(
