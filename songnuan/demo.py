@@ -19,6 +19,7 @@ from songnuan.accounts.audit import acting_as
 STEPS = [
     "songnuan.network.demo",
     "songnuan.accounts.demo",
+    "songnuan.weather.demo",
 ]
 
 DEMO_PASSWORD = "songnuan-demo-2026"

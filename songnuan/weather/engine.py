@@ -2,7 +2,7 @@
 
 Pure Python over plain records, so the same code decides live, replays a past season for the
 "test these rules" page, and is tested on crafted series. The level at a time `t` is the highest
-level any rule gives for weather in the window [t − hold-off, t + lead time):
+level any rule gives for weather in the window [t − hold-off, t + lead time]:
 
 * the lead time activates the protocol before the cold night, not after it;
 * the hold-off keeps a level for that long after its last reason, so levels do not flap.
@@ -29,6 +29,8 @@ from typing import Any
 from songnuan.weather.levels import ProtocolLevel
 
 HOUR = datetime.timedelta(hours=1)
+INSTANT = datetime.timedelta(microseconds=1)
+LOOKAHEAD = datetime.timedelta(hours=96)  # how far "until when" looks into the forecast
 LONGEST_PERIOD = datetime.timedelta(hours=48)
 FREEZING_PRECIPITATION = frozenset({"freezing_rain", "sleet", "snow"})
 WARNING_TYPES = ("cold_wave", "low_temperature", "blizzard", "road_icing", "gale", "freezing")
@@ -196,7 +198,7 @@ class Series:
 
     def at(self, instant: datetime.datetime) -> Period | None:
         """The shortest period covering the instant (an hour beats a day)."""
-        covering = self.overlapping(instant, instant + datetime.timedelta(microseconds=1))
+        covering = self.overlapping(instant, instant + INSTANT)
         covering = [p for p in covering if p.starts_at <= instant]
         return min(covering, key=lambda p: p.ends_at - p.starts_at, default=None)
 
@@ -246,12 +248,13 @@ def _period_triggers(period: Period, series: Series, rules: RuleSet) -> list[Tri
     return found
 
 
-def assess(at: datetime.datetime, series: Series, signals: Sequence[Signal],
-           rules: RuleSet) -> Assessment:
+def assess(at: datetime.datetime, series: Series, signals: Sequence[Signal], rules: RuleSet,
+           with_until: bool = True) -> Assessment:
     """The level the rules give at `at`, the reason that decides it and when it should end."""
     hold = datetime.timedelta(hours=rules.hold_hours)
     lead = datetime.timedelta(hours=rules.lead_hours)
-    triggers = triggers_for((at - hold, at + lead), at, series, signals, rules)
+    # The window includes the instant itself (and whatever starts right at its far end).
+    triggers = triggers_for((at - hold, at + lead + INSTANT), at, series, signals, rules)
     if not triggers:
         return Assessment(at, ProtocolLevel.NORMAL, None, None)
     level = max(trigger.level for trigger in triggers)
@@ -260,18 +263,36 @@ def assess(at: datetime.datetime, series: Series, signals: Sequence[Signal],
     main = min(strongest, key=lambda t: (
         0 if t.starts_at <= at < t.ends_at else 1, abs((t.starts_at - at).total_seconds()),
         RULE_ORDER.index(t.rule)))
-    expected_until = max(t.ends_at for t in strongest) + hold
-    return Assessment(at, level, main, expected_until, tuple(triggers))
+    until = expected_until(at, level, strongest, series, signals, rules) if with_until else None
+    return Assessment(at, level, main, until, tuple(triggers))
+
+
+def expected_until(at: datetime.datetime, level: ProtocolLevel, strongest: list[Trigger],
+                   series: Series, signals: Sequence[Signal],
+                   rules: RuleSet) -> datetime.datetime:
+    """When the level should end as things are known now: the end of the run of reasons at
+    this level or above (gaps shorter than the hold-off bridged), plus the hold-off."""
+    hold = datetime.timedelta(hours=rules.hold_hours)
+    end = max(t.ends_at for t in strongest)
+    ahead = triggers_for((at, at + LOOKAHEAD), at, series, signals, rules)
+    for trigger in sorted(ahead, key=lambda t: t.starts_at):
+        if trigger.level < level or trigger.ends_at <= end:
+            continue
+        if trigger.starts_at > end + hold:
+            break
+        end = trigger.ends_at
+    return end + hold
 
 
 def replay(start: datetime.datetime, end: datetime.datetime, series: Series,
            signals: Sequence[Signal], rules: RuleSet,
            step: datetime.timedelta = HOUR) -> list[Assessment]:
-    """Assess every `step` from start to end (exclusive)."""
+    """Assess every `step` from start to end (exclusive), without the expected ends (assess the
+    change points again for those)."""
     found = []
     at = start
     while at < end:
-        found.append(assess(at, series, signals, rules))
+        found.append(assess(at, series, signals, rules, with_until=False))
         at += step
     return found
 

@@ -171,7 +171,16 @@ def parse_document(document: Any, batch: Batch | None = None) -> Batch:
 
 def parse_csv(text: str, batch: Batch | None = None) -> Batch:
     batch = batch or Batch()
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        _parse_csv_rows(text, batch)
+    except csv.Error as error:
+        batch.error(_("file"), _("Not a readable CSV file (%(error)s).") % {"error": error})
+    check_overlaps(batch)
+    return batch
+
+
+def _parse_csv_rows(text: str, batch: Batch) -> None:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = {name.strip() for name in (reader.fieldnames or []) if name}
     if set(WARNING_COLUMNS) <= header:
         kind = "warning"
@@ -181,7 +190,7 @@ def parse_csv(text: str, batch: Batch | None = None) -> Batch:
         batch.error(_("header"), _("The header needs the forecast columns (%(f)s) or the "
                                    "warning columns (%(w)s).")
                     % {"f": ", ".join(FORECAST_COLUMNS), "w": ", ".join(WARNING_COLUMNS)})
-        return batch
+        return
     districts = Districts()
     for line, row in enumerate(reader, start=2):
         if line > MAX_ROWS:
@@ -194,8 +203,6 @@ def parse_csv(text: str, batch: Batch | None = None) -> Batch:
             _forecast(item, where, districts, batch)
         else:
             _warning(item, where, districts, batch)
-    check_overlaps(batch)
-    return batch
 
 
 def _when(item: dict, key: str, where: str, batch: Batch,

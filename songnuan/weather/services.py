@@ -384,7 +384,7 @@ def record_assessment(district, assessment: engine.Assessment, rules, ruleset: e
     decision = ProtocolDecision.objects.create(
         district=district, level=int(assessment.level), starts_at=at,
         expected_until=assessment.expected_until, rule=rule,
-        reason=describe(rule, data)[:300], data=data, rules=rules,
+        reason=describe(rule, data)[:300], data=data, rules=rules, decided_at=at,
     )
     previous = ProtocolLevel(current.level) if current else None
     notify_level_change(decision, previous)
@@ -409,7 +409,7 @@ def notify_level_change(decision, previous: ProtocolLevel | None) -> None:
     ProtocolNotice.objects.create(
         district=decision.district, kind=NoticeKind.LEVEL_CHANGE, decision=decision,
         recipients=recipients_for(decision.district), message=message[:500],
-        created_at=timezone.now(),
+        created_at=decision.starts_at,
     )
 
 
@@ -771,7 +771,8 @@ def backtest(rules, district, start: datetime.datetime, end: datetime.datetime) 
     hours = dict.fromkeys(ProtocolLevel, 0)
     for item in assessments:
         hours[item.level] += 1
-    found = engine.changes(assessments)
+    found = [engine.assess(item.at, series, signals, ruleset)
+             for item in engine.changes(assessments)]
     activations = sum(
         1 for previous, item in zip(found, found[1:], strict=False)
         if previous.level == ProtocolLevel.NORMAL and item.level > ProtocolLevel.NORMAL)
@@ -796,7 +797,8 @@ def replay_and_record(district, start: datetime.datetime, end: datetime.datetime
     for item in engine.replay(start, end, series, signals, ruleset, step):
         if last is not None and item.level == last.level:
             continue
-        changed += record_assessment(district, item, rules, ruleset)[1]
+        full = engine.assess(item.at, series, signals, ruleset)
+        changed += record_assessment(district, full, rules, ruleset)[1]
         last = item
     if last is not None:
         # Bring the last decision's expected end up to date, as the live task would.
