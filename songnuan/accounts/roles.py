@@ -49,11 +49,12 @@ AUDIT = "accounts.view_auditevent"
 # The duty officer keeps the weather current: manual forecasts and warnings, lifting warnings.
 WEATHER_DUTY = ("weather.add_forecast", "weather.add_weatherwarning",
                 "weather.change_weatherwarning")
+OVERRIDE_PROTOCOL = "weather.override_protocol"
 
 # Grants: "app.action" (every model of the app), "app.*" (every action) or a full
 # "app.codename" permission. Apps that do not exist yet simply grant nothing.
 ROLE_SPECS: dict[str, RoleSpec] = {
-    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT)),
+    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, OVERRIDE_PROTOCOL)),
     Role.DISTRICT_ADMIN: RoleSpec(
         Reach.DISTRICT,
         (
@@ -61,7 +62,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.view_organisation", "accounts.add_organisation",
             "accounts.change_organisation",
             "network.*", "leads.*", "outreach.*", "people.*", "shelter.*", "tracing.view",
-            "supplies.*", "duty.*", "weather.view", *WEATHER_DUTY, "weather.override_protocol",
+            "supplies.*", "duty.*", "weather.view", *WEATHER_DUTY, OVERRIDE_PROTOCOL,
             "analytics.view", SENSITIVE,
         ),
         needs_district=True,

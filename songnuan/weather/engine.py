@@ -190,6 +190,18 @@ class Series:
     def __init__(self, periods: Iterable[Period]) -> None:
         self.periods = sorted(periods, key=lambda p: (p.starts_at, p.ends_at))
         self.starts = [p.starts_at for p in self.periods]
+        # A period's triggers depend only on it, its neighbours and the rules: replays over a
+        # season ask for the same period dozens of times.
+        self._triggers: dict[tuple[int, int], list[Trigger]] = {}
+        self._rules_alive: list[RuleSet] = []
+
+    def triggers(self, period: Period, rules: RuleSet) -> list[Trigger]:
+        key = (id(period), id(rules))
+        found = self._triggers.get(key)
+        if found is None:
+            self._rules_alive.append(rules)  # keeps id(rules) from being reused meanwhile
+            found = self._triggers[key] = _period_triggers(period, self, rules)
+        return found
 
     def overlapping(self, start: datetime.datetime, end: datetime.datetime) -> list[Period]:
         first = bisect.bisect_left(self.starts, start - LONGEST_PERIOD)
@@ -208,7 +220,7 @@ def triggers_for(window: tuple[datetime.datetime, datetime.datetime], at: dateti
     start, end = window
     found: list[Trigger] = []
     for period in series.overlapping(start, end):
-        found.extend(_period_triggers(period, series, rules))
+        found.extend(series.triggers(period, rules))
     for signal in signals:
         if signal.issued_at > at or signal.valid_from >= end or signal.valid_until <= start:
             continue

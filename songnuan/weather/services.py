@@ -388,7 +388,8 @@ def record_assessment(district, assessment: engine.Assessment, rules, ruleset: e
     )
     previous = ProtocolLevel(current.level) if current else None
     notify_level_change(decision, previous)
-    return decision, True
+    # A calm district's first record changes nothing anyone sees.
+    return decision, current is not None or assessment.level != ProtocolLevel.NORMAL
 
 
 def notify_level_change(decision, previous: ProtocolLevel | None) -> None:

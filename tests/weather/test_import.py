@@ -89,7 +89,8 @@ def test_a_bad_file_keeps_the_last_good_data(districts):
 
 
 def test_two_overlapping_warnings_of_one_type_in_a_file_are_refused(districts):
-    text = WARNING_CSV + "QD-2,370202,寒潮,黄色,2026-12-01T06:00,2026-12-01T20:00,2026-12-02T20:00,\n"
+    text = WARNING_CSV + (
+        "QD-2,370202,寒潮,黄色,2026-12-01T06:00,2026-12-01T20:00,2026-12-02T20:00,\n")
     batch = parse(text, "w.csv")
     assert any("Overlaps warning QD-1" in error for error in batch.errors)
 
