@@ -33,7 +33,11 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class DistrictChoiceMixin:
     def limit_districts(self, user) -> None:
-        self.fields["district"].queryset = districts_for(user)
+        choices = districts_for(user)
+        self.fields["district"].queryset = choices
+        own = user.district_id or (user.site.district_id if user.site_id else None)
+        if own is not None and "district" not in self.initial:
+            self.initial["district"] = own
 
 
 class ImportForm(forms.Form):
