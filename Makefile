@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_DB ?= var/songnuan.sqlite3
 
-.PHONY: demo test lint messages install install-test browser bench bench-linkage clean
+.PHONY: demo test lint messages install install-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,9 +41,6 @@ test: install-test browser
 
 lint: install-test
 	$(BIN)/ruff check .
-
-bench: install
-	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) var staticfiles

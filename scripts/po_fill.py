@@ -24,16 +24,18 @@ def main(path: str) -> int:
     for message in catalog:
         if not message.id:
             continue
-        if isinstance(message.id, tuple):
-            key = message.id[0]
-            if key in pairs:
-                message.string = tuple(pairs[key] for _ in message.id)
-        elif message.id in pairs:
-            message.string = pairs[message.id]
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if "fuzzy" in message.flags:
+            # makemessages' guess from a similar message: never ship it unreviewed.
+            message.flags.discard("fuzzy")
+            if key not in pairs:
+                message.string = tuple("" for _ in message.id) if isinstance(message.id, tuple) \
+                    else ""
+        if key in pairs:
+            message.string = (tuple(pairs[key] for _ in message.id)
+                              if isinstance(message.id, tuple) else pairs[key])
         if not message.string or (isinstance(message.string, tuple) and not all(message.string)):
             missing.append(message.id)
-        if "fuzzy" in message.flags:
-            message.flags.discard("fuzzy")
     catalog.fuzzy = False
     with open(path, "wb") as handle:
         write_po(handle, catalog, width=100)

@@ -214,6 +214,10 @@ WEATHER_FOLLOW_UP_MIN_MINUTES = int(os.environ.get("WEATHER_FOLLOW_UP_MIN_MINUTE
 # An extension is proposed when the protocol is active this close to the campaign's end.
 CAMPAIGN_EXTENSION_WINDOW_DAYS = int(os.environ.get("CAMPAIGN_EXTENSION_WINDOW_DAYS", "7"))
 CAMPAIGN_EXTENSION_DAYS = int(os.environ.get("CAMPAIGN_EXTENSION_DAYS", "14"))
+# Map tiles for the staff map, e.g. "https://tiles.example.org/{z}/{x}/{y}.png". Empty: no tiles,
+# the map draws district outlines and markers only (works offline).
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
 LOGGING = {
     "version": 1,

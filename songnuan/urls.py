@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("songnuan.accounts.urls")),
+    path("", include("songnuan.network.urls")),
     path("weather/", include("songnuan.weather.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

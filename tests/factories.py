@@ -38,7 +38,9 @@ def ensure_districts() -> None:
 def make_site(name: str | None = None, *, level: str = SiteLevel.SUB_STATION,
               district_code: str = SHINAN, parent: Site | None = None, **fields) -> Site:
     area = district(district_code)
-    defaults = {"lat": area.centre_lat, "lon": area.centre_lon, "address": f"{area.name}测试路1号"}
+    defaults = {"lat": area.centre_lat, "lon": area.centre_lon, "address": f"{area.name}测试路1号",
+                "is_24h": True, "phone": "0532-80000000",
+                "host_type": "rescue_station" if level in ("central", "sub") else "other"}
     defaults.update(fields)
     return Site.objects.create(
         name=name or f"测试站点{next(_serial)}", level=level, district=area, parent=parent,

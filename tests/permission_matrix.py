@@ -66,6 +66,23 @@ TARGETS.append(Target(
     may_change=frozenset({"city_admin"}),
 ))
 
+# network: 崂山区's relief point. Viewing needs network.view and a reach that includes 崂山区;
+# changing needs network.change on it, which no one outside 崂山区 but the city admin has.
+TARGETS.append(Target(
+    name="site",
+    make=lambda cast: cast.laoshan_point,
+    changed=lambda site: site.name == NEW_NAME,
+    web_view=lambda site: reverse("network:site_detail", args=[site.pk]),
+    web_change=lambda site: (reverse("network:site_edit", args=[site.pk]), {
+        "name": NEW_NAME, "level": site.level, "parent": site.parent_id,
+        "host_type": site.host_type, "lat": site.lat, "lon": site.lon, "coord": "wgs84",
+        "is_24h": "on", "seats": 0, "beds": 0, "status": "open",
+    }),
+    api_view=lambda site: f"/api/v1/sites/{site.pk}",
+    api_change=lambda site: (f"/api/v1/sites/{site.pk}", {"name": NEW_NAME}),
+    may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
+    may_change=frozenset({"city_admin"}),
+))
 
 def _laoshan_warning(cast):
     from tests.weather.factories import store_warning

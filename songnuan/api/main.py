@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from songnuan.accounts.api import router as accounts_router
+from songnuan.network.api import router as network_router
 from songnuan.weather.api import router as weather_router
 
 api = NinjaAPI(
@@ -56,4 +57,5 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError):
 
 
 api.add_router("/", accounts_router)
+api.add_router("/", network_router)
 api.add_router("/", weather_router)

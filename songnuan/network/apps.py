@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class NetworkConfig(AppConfig):
     name = "songnuan.network"
     verbose_name = _("Relief network")
+
+    def ready(self) -> None:
+        from songnuan.network import occupancy, services
+        from songnuan.network.home import panels
+        from songnuan.shell import NavItem, register_nav, register_panels
+
+        occupancy.register_seat_source(services.warming_seats_in_use)
+        register_nav(
+            NavItem(_("Sites"), "network:site_list", "network.view_site", order=200),
+            NavItem(_("Network map"), "network:map", "network.view_site", order=210),
+            NavItem(_("Capacity board"), "network:board", "network.view_site", order=220),
+        )
+        register_panels(panels)

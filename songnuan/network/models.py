@@ -1,10 +1,11 @@
-"""The relief network: Qingdao's districts and the four levels of sites."""
+"""The relief network: Qingdao's districts, the four levels of sites, and warming visits."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
 
 
@@ -36,7 +37,45 @@ class SiteLevel(models.TextChoices):
     GUIDANCE_POINT = "guidance", _("Help-guidance point")
 
 
-class Site(models.Model):
+# The flat four-level chain of the campaign notice (三(二)): which level each level hangs under.
+PARENT_LEVEL = {
+    SiteLevel.CENTRAL_STATION: None,
+    SiteLevel.SUB_STATION: SiteLevel.CENTRAL_STATION,
+    SiteLevel.RELIEF_POINT: SiteLevel.SUB_STATION,
+    SiteLevel.GUIDANCE_POINT: SiteLevel.SUB_STATION,
+}
+
+
+class HostType(models.TextChoices):
+    """The facility a site is housed in (琴岛驿家 points sit in everyday community places)."""
+
+    RESCUE_STATION = "rescue_station", _("Rescue station")
+    ELDERLY_CARE = "elderly_care", _("Elderly-care facility")
+    LOTTERY_KIOSK = "lottery_kiosk", _("Welfare-lottery kiosk")
+    POLICE_ROOM = "police_room", _("Community police room")
+    COMMUNITY_CENTRE = "community_centre", _("Community centre")
+    OTHER = "other", _("Other")
+
+
+class Service(models.TextChoices):
+    WARM_ROOM = "warm_room", _("Warm room")
+    HOT_FOOD = "hot_food", _("Hot drinks and meals")
+    BEDS = "beds", _("Overnight beds")
+    MEDICAL = "medical", _("Medical check")
+    CHARGING = "charging", _("Phone charging")
+    SUPPLIES = "supplies", _("Cold-weather supplies")
+    GUIDANCE = "guidance", _("Guidance only")
+
+
+class SiteStatus(models.TextChoices):
+    """What staff set; "full" is never typed, it is derived from occupancy."""
+
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class Site(AuditedModel):
     """A place in the four-level network: 中心站, 分站, 临时救助点 or 求助引导点."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -45,21 +84,88 @@ class Site(models.Model):
         "self", verbose_name=_("parent site"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="children",
     )
+    host_type = models.CharField(
+        _("host facility"), max_length=20, choices=HostType.choices, default=HostType.OTHER
+    )
+    is_qindao_yijia = models.BooleanField(
+        _("琴岛驿家 brand"), default=False,
+        help_text=_("A “琴岛驿家” relief point hosted in a community facility."),
+    )
     district = models.ForeignKey(
         District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="sites"
     )
+    district_override_reason = models.CharField(
+        _("reason for overriding the district"), max_length=200, blank=True,
+        help_text=_("Empty when the district is the one the coordinates lie in."),
+    )
     address = models.CharField(_("address"), max_length=200, blank=True)
     lat = models.FloatField(_("latitude (WGS-84)"))
-    lon = models.FloatField(_("longitude (WGS-84)"))
+    lon = models.FloatField(_("longitude (WGS-84)"), db_index=True)
     phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    hours = models.JSONField(
+        _("opening hours"), default=list, blank=True,
+        help_text=_("Weekly spans such as “Mon-Sun 18:00-08:00”; overnight spans allowed."),
+    )
+    is_24h = models.BooleanField(_("open 24 hours"), default=False)
+    open_in_cold_protocol = models.BooleanField(
+        _("open around the clock during the cold-weather protocol"), default=False
+    )
+    services = models.JSONField(_("services"), default=list, blank=True)
+    seats = models.PositiveIntegerField(_("seats"), default=0)
+    beds = models.PositiveIntegerField(_("beds"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SiteStatus.choices, default=SiteStatus.OPEN
+    )
+    status_reason = models.CharField(_("reason for the status"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(district="district", site="pk")
+    audit_exclude = ("updated_at",)
 
     class Meta:
         ordering = ["district__code", "level", "name"]
         verbose_name = _("site")
         verbose_name_plural = _("sites")
+        indexes = [models.Index(fields=["lat", "lon"], name="network_site_latlon")]
 
     def __str__(self) -> str:
         return self.name
+
+    def service_labels(self) -> list[str]:
+        labels = dict(Service.choices)
+        return [str(labels[code]) for code in self.services if code in labels]
+
+    def hours_display(self) -> list[str]:
+        from songnuan.network import hours
+
+        try:
+            return [hours.describe(span) for span in hours.parse_hours(self.hours)]
+        except hours.HoursError:
+            return list(self.hours)
+
+    @property
+    def hours_text(self) -> str:
+        return "; ".join(self.hours)
+
+
+class WarmingVisit(AuditedModel):
+    """One person warming up at a site (取暖): arrival and departure, no identity needed."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.CASCADE, related_name="warming_visits"
+    )
+    arrived_at = models.DateTimeField(_("arrived"), db_index=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="site__district", site="site")
+
+    class Meta:
+        ordering = ["-arrived_at"]
+        verbose_name = _("warming visit")
+        verbose_name_plural = _("warming visits")
+        indexes = [models.Index(fields=["site", "left_at"], name="network_visit_open")]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.arrived_at:%Y-%m-%d %H:%M}"

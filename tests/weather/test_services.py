@@ -254,3 +254,21 @@ def test_stale_data_alerts_the_duty_officer_once(shinan):
 
 def test_without_a_feed_or_any_data_nothing_is_stale(db):
     assert not services.freshness().is_stale
+
+
+def test_a_relief_point_open_during_the_protocol_opens_when_a_warning_arrives(cast):
+    from songnuan.network.services import open_now
+    from songnuan.weather.importing import parse
+
+    point = cast.shinan_point
+    point.open_in_cold_protocol = True
+    point.is_24h = False
+    point.hours = []
+    point.save()
+    now = T0
+    assert not open_now(point, now)
+    warning = ("id,district,type,level,issued_at,valid_from,valid_until\n"
+               "QD-OPEN-1,370202,寒潮,黄色,2026-11-30T20:00,2026-11-30T22:00,2026-12-01T20:00\n")
+    services.apply_batch(parse(warning, "w.csv"), "file", now=now)
+    assert open_now(point, now + hours(1))
+    assert not open_now(cast.laoshan_point, now + hours(1)) or cast.laoshan_point.is_24h

@@ -1,0 +1,162 @@
+"""The network's API: the public nearest-site search and the staff site and occupancy endpoints."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+
+from songnuan.accounts.roles import Reach
+from songnuan.accounts.scoping import may_place_in, scope_of
+from songnuan.api.auth import staff_auth
+from songnuan.network import services
+from songnuan.network.models import District, Site
+from songnuan.network.schemas import (
+    Coord,
+    NearestOut,
+    OccupancyOut,
+    SiteIn,
+    SiteOut,
+    SitePatch,
+    VisitIn,
+)
+
+router = Router(tags=["network"])
+
+POSITION_FIELDS = {"lat", "lon", "coord", "district_code", "district_override_reason"}
+STRUCTURAL_FIELDS = POSITION_FIELDS | {"name", "level", "parent_id"}
+
+
+class NearestQuery(Schema):
+    lat: float
+    lon: float
+    coord: Coord = "wgs84"
+    open_now: bool = False
+    limit: int = 10
+
+
+@router.get("/sites/nearest", response=NearestOut, auth=None)
+def nearest_sites(request: HttpRequest, query: Query[NearestQuery]):
+    """Public: the sites nearest a position, closest first, with whether each is open now."""
+    if not 1 <= query.limit <= services.NEAREST_MAX_LIMIT:
+        raise ValidationError({"limit": _("Ask for 1 to %(max)d sites.") % {
+            "max": services.NEAREST_MAX_LIMIT}})
+    found = services.nearest(query.lat, query.lon, query.coord, open_only=query.open_now,
+                             limit=query.limit, queryset=services.public_sites())
+    loads = services.loads([item.site for item in found])
+    return {"results": [{
+        "id": item.site.pk, "name": item.site.name, "level": item.site.level,
+        "level_label": str(item.site.get_level_display()), "host_type": item.site.host_type,
+        "is_qindao_yijia": item.site.is_qindao_yijia, "distance_m": round(item.distance_m),
+        "open_now": item.open_now, "full": item.open_now and loads[item.site.pk].is_full,
+        "address": item.site.address, "phone": item.site.phone, "lat": item.site.lat,
+        "lon": item.site.lon, "services": item.site.services, "hours": item.site.hours,
+        "is_24h": item.site.is_24h,
+        "url": reverse("network:warm_site", args=[item.site.pk]),
+    } for item in found]}
+
+
+@router.get("/sites", response=list[SiteOut], auth=staff_auth)
+def list_sites(request: HttpRequest, district: str | None = None, level: str | None = None,
+               status: str | None = None):
+    sites = Site.objects.restrict(request.user, "view").select_related("district")
+    if district:
+        sites = sites.filter(district__code=district)
+    if level:
+        sites = sites.filter(level=level)
+    if status:
+        sites = sites.filter(status=status)
+    return sites
+
+
+@router.get("/sites/{site_id}", response=SiteOut, auth=staff_auth)
+def get_site(request: HttpRequest, site_id: int):
+    return get_object_or_404(
+        Site.objects.restrict(request.user, "view").select_related("district"), pk=site_id
+    )
+
+
+@router.post("/sites", response={201: SiteOut}, auth=staff_auth)
+def create_site(request: HttpRequest, payload: SiteIn):
+    if not request.user.has_perm("network.add_site"):
+        return 403, {"message": _("You may not add sites.")}
+    site = Site()
+    _apply(site, payload.dict(), request.user)
+    return 201, site
+
+
+@router.patch("/sites/{site_id}", response=SiteOut, auth=staff_auth)
+def patch_site(request: HttpRequest, site_id: int, payload: SitePatch):
+    site = get_object_or_404(Site.objects.restrict(request.user, "change"), pk=site_id)
+    changes = {key: value for key, value in payload.dict(exclude_unset=True).items()
+               if value is not None or key == "parent_id"}
+    if scope_of(request.user).reach is Reach.SITE and STRUCTURAL_FIELDS & set(changes):
+        raise ValidationError({sorted(STRUCTURAL_FIELDS & set(changes))[0]: _(
+            "Only district or city staff may move a site or change its place in the network."
+        )})
+    _apply(site, changes, request.user)
+    return site
+
+
+def _apply(site: Site, data: dict, user) -> None:
+    for field in ("name", "level", "host_type", "is_qindao_yijia", "address", "hours", "is_24h",
+                  "open_in_cold_protocol", "services", "seats", "beds", "phone", "status",
+                  "status_reason"):
+        if field in data:
+            setattr(site, field, data[field])
+    if "parent_id" in data:
+        parent_id = data["parent_id"]
+        site.parent = Site.objects.filter(pk=parent_id).first() if parent_id else None
+        if parent_id and site.parent is None:
+            raise ValidationError({"parent_id": _("There is no such parent site.")})
+    if POSITION_FIELDS & set(data):
+        district = None
+        if data.get("district_code"):
+            district = District.objects.filter(code=data["district_code"]).first()
+            if district is None:
+                raise ValidationError({"district_code": _("Unknown district.")})
+        services.place_site(
+            site, data.get("lat", site.lat), data.get("lon", site.lon),
+            data.get("coord") or "wgs84", district,
+            data.get("district_override_reason", site.district_override_reason or ""),
+        )
+    if not may_place_in(user, site.district_id, site.pk):
+        raise ValidationError(
+            {"district_code": _("You may only place sites in your own district.")}
+        )
+    services.save_site(site)
+
+
+@router.get("/occupancy", response=list[OccupancyOut], auth=staff_auth)
+def list_occupancy(request: HttpRequest, district: str | None = None):
+    sites = Site.objects.restrict(request.user, "view")
+    if district:
+        sites = sites.filter(district__code=district)
+    return _occupancy(list(sites))
+
+
+@router.get("/sites/{site_id}/occupancy", response=OccupancyOut, auth=staff_auth)
+def site_occupancy(request: HttpRequest, site_id: int):
+    site = get_object_or_404(Site.objects.restrict(request.user, "view"), pk=site_id)
+    return _occupancy([site])[0]
+
+
+@router.post("/sites/{site_id}/visits", response=OccupancyOut, auth=staff_auth)
+def record_visits(request: HttpRequest, site_id: int, payload: VisitIn):
+    site = get_object_or_404(Site.objects.restrict(request.user, "change"), pk=site_id)
+    action = services.check_in if payload.direction == "in" else services.check_out
+    action(site, payload.count)
+    return _occupancy([site])[0]
+
+
+def _occupancy(sites: list[Site]) -> list[dict]:
+    loads = services.loads(sites)
+    states = services.open_states(sites)
+    return [{
+        "site_id": site.pk, "seats": site.seats, "seats_in_use": loads[site.pk].seats_used,
+        "beds": site.beds, "beds_in_use": loads[site.pk].beds_used,
+        "full": loads[site.pk].is_full, "open_now": states[site.pk],
+    } for site in sites]

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from ninja import Field, Schema
+
+Coord = Literal["wgs84", "gcj02", "bd09"]
+
+
+class NearbySite(Schema):
+    id: int
+    name: str
+    level: str
+    level_label: str
+    host_type: str
+    is_qindao_yijia: bool
+    distance_m: int
+    open_now: bool
+    full: bool
+    address: str
+    phone: str
+    lat: float
+    lon: float
+    services: list[str]
+    hours: list[str]
+    is_24h: bool
+    url: str
+
+
+class NearestOut(Schema):
+    results: list[NearbySite]
+
+
+class DistrictRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    level: str
+    parent_id: int | None
+    host_type: str
+    is_qindao_yijia: bool
+    district: DistrictRef
+    district_override_reason: str
+    address: str
+    lat: float
+    lon: float
+    phone: str
+    hours: list[str]
+    is_24h: bool
+    open_in_cold_protocol: bool
+    services: list[str]
+    seats: int
+    beds: int
+    status: str
+    status_reason: str
+
+
+class SiteIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    level: Literal["central", "sub", "relief", "guidance"]
+    parent_id: int | None = None
+    host_type: str = "other"
+    is_qindao_yijia: bool = False
+    address: str = Field("", max_length=200)
+    lat: float
+    lon: float
+    coord: Coord = "wgs84"
+    district_code: str | None = None
+    district_override_reason: str = Field("", max_length=200)
+    hours: list[str] | str = []
+    is_24h: bool = False
+    open_in_cold_protocol: bool = False
+    services: list[str] = []
+    seats: int = Field(0, ge=0, le=100_000)
+    beds: int = Field(0, ge=0, le=100_000)
+    phone: str = Field("", max_length=30)
+    status: Literal["open", "closed", "suspended"] = "open"
+    status_reason: str = Field("", max_length=200)
+
+
+class SitePatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    level: Literal["central", "sub", "relief", "guidance"] | None = None
+    parent_id: int | None = None
+    host_type: str | None = None
+    is_qindao_yijia: bool | None = None
+    address: str | None = Field(None, max_length=200)
+    lat: float | None = None
+    lon: float | None = None
+    coord: Coord | None = None
+    district_code: str | None = None
+    district_override_reason: str | None = Field(None, max_length=200)
+    hours: list[str] | str | None = None
+    is_24h: bool | None = None
+    open_in_cold_protocol: bool | None = None
+    services: list[str] | None = None
+    seats: int | None = Field(None, ge=0, le=100_000)
+    beds: int | None = Field(None, ge=0, le=100_000)
+    phone: str | None = Field(None, max_length=30)
+    status: Literal["open", "closed", "suspended"] | None = None
+    status_reason: str | None = Field(None, max_length=200)
+
+
+class OccupancyOut(Schema):
+    site_id: int
+    seats: int
+    seats_in_use: int
+    beds: int
+    beds_in_use: int
+    full: bool
+    open_now: bool
+
+
+class VisitIn(Schema):
+    direction: Literal["in", "out"]
+    count: int = Field(1, ge=1, le=50)
