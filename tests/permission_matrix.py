@@ -91,12 +91,6 @@ def _laoshan_warning(cast):
                          end=10_000)
 
 
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
-
-
 def _laoshan_override(cast):
     import datetime
 
@@ -119,7 +113,7 @@ TARGETS.append(Target(
 TARGETS.append(Target(
     name="protocol override",
     make=_laoshan_override,
-    changed=lambda decision: decision.ends_at <= _now(),
+    changed=lambda decision: decision.expiry_noticed,
     web_change=lambda decision: (reverse("weather:override_end", args=[decision.pk]), {}),
     api_view=lambda decision: f"/api/v1/weather/protocol/{decision.district.code}",
     may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),

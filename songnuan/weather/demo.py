@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import random
 
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from songnuan.weather.models import (
 )
 
 SEASON_START = datetime.date(2026, 11, 4)
+WEATHER_SEED = 2026
 FORECAST_DAYS = 5
 # District: (offset of the daily mean °C, half the day's range °C). The coast is milder.
 CLIMATE = {
@@ -186,8 +188,10 @@ def populate(ctx) -> None:
     districts = {d.code: d for d in District.objects.order_by("code")}
     hours = season_hours(now)
     waves = cold_waves(now)
+    # The weather's own random stream, so other apps' demo steps do not change the season.
+    rng = random.Random(WEATHER_SEED)
     for district in districts.values():
-        Forecast.objects.bulk_create(forecasts_for(district, hours, waves, ctx.rng, now),
+        Forecast.objects.bulk_create(forecasts_for(district, hours, waves, rng, now),
                                      batch_size=2000)
     WeatherWarning.objects.bulk_create(warnings(now, districts))
     rules = services.active_rules()

@@ -11,12 +11,19 @@ import time
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from songnuan.scheduling import jobs
 from songnuan.weather import feed, services
 from songnuan.weather.models import FeedStatus, Forecast, NoticeKind, ProtocolNotice
 from tests.factories import ensure_districts
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read messages in English; the pages' tests read them in Chinese."""
+    with translation.override("en"):
+        yield
 
 
 def document(min_c: float = -7.0) -> dict:

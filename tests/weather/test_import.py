@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,13 @@ from songnuan.weather import services
 from songnuan.weather.importing import parse
 from songnuan.weather.models import FeedStatus, Forecast, WeatherWarning
 from tests.factories import LAOSHAN, SHINAN, district, ensure_districts
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read messages in English; the pages' tests read them in Chinese."""
+    with translation.override("en"):
+        yield
 
 FORECAST_CSV = """district,starts_at,ends_at,min_c,max_c,wind_ms,precipitation
 370202,2026-12-01T00:00,2026-12-01T01:00,-3.5,-3.0,9.5,snow

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
 from songnuan.weather import services
 from songnuan.weather.levels import ProtocolLevel as L
@@ -19,6 +20,13 @@ from songnuan.weather.models import (
 )
 from tests.factories import LAOSHAN, SHINAN, district, ensure_districts
 from tests.weather.factories import T0, hours, store_series, store_warning
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read messages in English; the pages' tests read them in Chinese."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
