@@ -105,6 +105,7 @@ def decisions(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for decision in page:
         decision.described = services.describe(decision.rule, decision.data)
+        decision.rule_label = services.RULE_LABELS.get(decision.rule, decision.rule)
     return render(request, "weather/decisions.html", {
         "page": page, "districts": districts_for(request.user), "code": code,
         "query": f"district={code}" if code else "", "now": timezone.now()})
