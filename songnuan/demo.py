@@ -19,6 +19,8 @@ from songnuan.accounts.audit import acting_as
 STEPS = [
     "songnuan.network.demo",
     "songnuan.accounts.demo",
+    "songnuan.people.demo",
+    "songnuan.shelter.demo",
     "songnuan.weather.demo",
 ]
 

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "songnuan.accounts",
     "songnuan.network",
     "songnuan.weather",
+    "songnuan.people",
+    "songnuan.shelter",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -214,6 +216,18 @@ WEATHER_FOLLOW_UP_MIN_MINUTES = int(os.environ.get("WEATHER_FOLLOW_UP_MIN_MINUTE
 # An extension is proposed when the protocol is active this close to the campaign's end.
 CAMPAIGN_EXTENSION_WINDOW_DAYS = int(os.environ.get("CAMPAIGN_EXTENSION_WINDOW_DAYS", "7"))
 CAMPAIGN_EXTENSION_DAYS = int(os.environ.get("CAMPAIGN_EXTENSION_DAYS", "14"))
+
+# Person files: the key that encrypts ID numbers at rest (comma-separated to rotate: the first
+# encrypts, all decrypt). Without it a key is derived from SECRET_KEY (demo and tests only).
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+
+# Shelter: stays are normally no longer than 10 days (2003 implementation rules of the rescue
+# measures); staff are warned this many days before a stay runs out.
+SHELTER_STAY_LIMIT_DAYS = int(os.environ.get("SHELTER_STAY_LIMIT_DAYS", "10"))
+SHELTER_STAY_WARNING_DAYS = int(os.environ.get("SHELTER_STAY_WARNING_DAYS", "2"))
+# A body temperature from this (°C) counts as fever: the person is housed in isolation.
+SHELTER_FEVER_C = float(os.environ.get("SHELTER_FEVER_C", "37.3"))
+
 # Map tiles for the staff map, e.g. "https://tiles.example.org/{z}/{x}/{y}.png". Empty: no tiles,
 # the map draws district outlines and markers only (works offline).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")

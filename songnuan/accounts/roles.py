@@ -50,11 +50,14 @@ AUDIT = "accounts.view_auditevent"
 WEATHER_DUTY = ("weather.add_forecast", "weather.add_weatherwarning",
                 "weather.change_weatherwarning")
 OVERRIDE_PROTOCOL = "weather.override_protocol"
+# Managers may house someone against the zone rules, with a reason (shelter admission).
+OVERRIDE_ALLOCATION = "shelter.override_allocation"
 
 # Grants: "app.action" (every model of the app), "app.*" (every action) or a full
 # "app.codename" permission. Apps that do not exist yet simply grant nothing.
 ROLE_SPECS: dict[str, RoleSpec] = {
-    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, OVERRIDE_PROTOCOL)),
+    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, OVERRIDE_PROTOCOL,
+                                           OVERRIDE_ALLOCATION)),
     Role.DISTRICT_ADMIN: RoleSpec(
         Reach.DISTRICT,
         (
@@ -63,7 +66,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.change_organisation",
             "network.*", "leads.*", "outreach.*", "people.*", "shelter.*", "tracing.view",
             "supplies.*", "duty.*", "weather.view", *WEATHER_DUTY, OVERRIDE_PROTOCOL,
-            "analytics.view", SENSITIVE,
+            "analytics.view", SENSITIVE, OVERRIDE_ALLOCATION,
         ),
         needs_district=True,
     ),
@@ -89,6 +92,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "accounts.view_organisation", "network.view", "network.change", "people.view",
             "people.add", "supplies.view", "supplies.change", "weather.view",
+            "shelter.view_reliefvisit", "shelter.add_reliefvisit", "shelter.change_reliefvisit",
         ),
         needs_site=True,
     ),

@@ -10,6 +10,8 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from songnuan.accounts.api import router as accounts_router
 from songnuan.network.api import router as network_router
+from songnuan.people.api import router as people_router
+from songnuan.shelter.api import router as shelter_router
 from songnuan.weather.api import router as weather_router
 
 api = NinjaAPI(
@@ -57,5 +59,7 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError):
 
 
 api.add_router("/", accounts_router)
+api.add_router("/", people_router)
+api.add_router("/", shelter_router)
 api.add_router("/", network_router)
 api.add_router("/", weather_router)
