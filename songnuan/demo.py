@@ -21,6 +21,7 @@ STEPS = [
     "songnuan.accounts.demo",
     "songnuan.people.demo",
     "songnuan.shelter.demo",
+    "songnuan.weather.demo",
     "songnuan.outreach.demo",
     "songnuan.leads.demo",
     "songnuan.tracing.demo",

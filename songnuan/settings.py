@@ -203,6 +203,24 @@ CITY_NAME = _("Qingdao")
 WEATHER_FALLBACK_LEVEL = int(os.environ.get("WEATHER_FALLBACK_LEVEL", "0"))
 WEATHER_FALLBACK_TEMPERATURE_C = float(os.environ.get("WEATHER_FALLBACK_TEMPERATURE_C", "-2"))
 
+# The weather feed (see songnuan/weather/README.md): an HTTP(S) URL answering the JSON import
+# format; empty turns polling off. The adapter class is replaceable for other services.
+WEATHER_ENDPOINT = os.environ.get("WEATHER_ENDPOINT", "")
+WEATHER_ADAPTER = os.environ.get("WEATHER_ADAPTER", "songnuan.weather.adapters.JsonFeedAdapter")
+WEATHER_TOKEN = os.environ.get("WEATHER_TOKEN", "")
+WEATHER_TIMEOUT_S = float(os.environ.get("WEATHER_TIMEOUT_S", "10"))
+WEATHER_POLL_MINUTES = int(os.environ.get("WEATHER_POLL_MINUTES", "30"))
+# Data older than this (or forecasts not reaching the lead time ahead) alerts the duty officer.
+WEATHER_STALE_HOURS = float(os.environ.get("WEATHER_STALE_HOURS", "6"))
+# Effects of the protocol, by level (normal, cold alert, severe cold, extreme cold).
+WEATHER_ESCALATION_FACTORS = (1.0, 0.75, 0.5, 0.33)  # dispatch waiting-time thresholds
+WEATHER_PATROL_FACTORS = (1.0, 1.5, 2.0, 3.0)  # required patrol visits
+WEATHER_FOLLOW_UP_FACTORS = (1.0, 0.5, 0.25, 0.25)  # revisits after a refusal
+WEATHER_FOLLOW_UP_MIN_MINUTES = int(os.environ.get("WEATHER_FOLLOW_UP_MIN_MINUTES", "120"))
+# An extension is proposed when the protocol is active this close to the campaign's end.
+CAMPAIGN_EXTENSION_WINDOW_DAYS = int(os.environ.get("CAMPAIGN_EXTENSION_WINDOW_DAYS", "7"))
+CAMPAIGN_EXTENSION_DAYS = int(os.environ.get("CAMPAIGN_EXTENSION_DAYS", "14"))
+
 # Person files: the key that encrypts ID numbers at rest (comma-separated to rotate: the first
 # encrypts, all decrypt). Without it a key is derived from SECRET_KEY (demo and tests only).
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("shelter/", include("songnuan.shelter.urls")),
     path("", include("songnuan.network.urls")),
     path("", include("songnuan.tracing.urls")),
+    path("weather/", include("songnuan.weather.urls")),
     path("admin/", admin.site.urls),
     path("", include("songnuan.leads.urls")),
     path("outreach/", include("songnuan.outreach.urls")),

@@ -222,3 +222,40 @@ TARGETS.append(Target(
     # see a request sent to a colleague.
     may_view=frozenset({"city_admin", "city_viewer"}),
 ))
+
+
+def _laoshan_warning(cast):
+    from tests.weather.factories import store_warning
+
+    return store_warning(cast.laoshan_admin.district, reference="QD-MATRIX-1", start=-1,
+                         end=10_000)
+
+
+def _laoshan_override(cast):
+    import datetime
+
+    from django.utils import timezone
+
+    from songnuan.weather.services import set_override
+
+    return set_override(cast.laoshan_admin.district, 2, "崂山区夜巡临时提级",
+                        timezone.now() + datetime.timedelta(hours=6), cast.laoshan_admin)
+
+
+TARGETS.append(Target(
+    name="weather warning",
+    make=_laoshan_warning,
+    changed=lambda warning: warning.cancelled_at is not None,
+    web_change=lambda warning: (reverse("weather:warning_lift", args=[warning.pk]), {}),
+    may_change=frozenset({"city_admin", "centre_dispatcher"}),
+))
+
+TARGETS.append(Target(
+    name="protocol override",
+    make=_laoshan_override,
+    changed=lambda decision: decision.expiry_noticed,
+    web_change=lambda decision: (reverse("weather:override_end", args=[decision.pk]), {}),
+    api_view=lambda decision: f"/api/v1/weather/protocol/{decision.district.code}",
+    may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
+    may_change=frozenset({"city_admin"}),
+))
