@@ -19,6 +19,8 @@ from songnuan.accounts.audit import acting_as
 STEPS = [
     "songnuan.network.demo",
     "songnuan.accounts.demo",
+    "songnuan.outreach.demo",
+    "songnuan.leads.demo",
 ]
 
 DEMO_PASSWORD = "songnuan-demo-2026"

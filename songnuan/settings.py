@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "songnuan.accounts",
     "songnuan.network",
     "songnuan.weather",
+    "songnuan.notify",
+    "songnuan.outreach",
+    "songnuan.leads",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -219,3 +222,38 @@ DISTRICT_BOUNDARIES_FILE = os.environ.get("DISTRICT_BOUNDARIES_FILE", "")
 OUTREACH_ASSIGN_WITHIN_MIN = float(os.environ.get("OUTREACH_ASSIGN_WITHIN_MIN", "15"))
 OUTREACH_ARRIVE_WITHIN_MIN = float(os.environ.get("OUTREACH_ARRIVE_WITHIN_MIN", "40"))
 OUTREACH_FOLLOW_UP_HOURS = float(os.environ.get("OUTREACH_FOLLOW_UP_HOURS", "24"))
+
+# Text messages (SMS): a class with send(message) -> provider reference; every message is kept in
+# the notify outbox. The default only writes to the log.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "songnuan.notify.backends.LogBackend")
+
+# Leads: the public's reports. Limits count per source address and per phone in fixed windows
+# (0 turns a limit off); trusted reporters and the hotline are exempt.
+LEADS_IP_LIMIT = int(os.environ.get("LEADS_IP_LIMIT", "10"))
+LEADS_IP_WINDOW_S = int(os.environ.get("LEADS_IP_WINDOW_S", "600"))
+LEADS_PHONE_LIMIT = int(os.environ.get("LEADS_PHONE_LIMIT", "5"))
+LEADS_PHONE_WINDOW_S = int(os.environ.get("LEADS_PHONE_WINDOW_S", "3600"))
+# Behind a reverse proxy, the client's address is the last one the proxy appended.
+LEADS_TRUST_X_FORWARDED_FOR = env_flag("LEADS_TRUST_X_FORWARDED_FOR")
+LEADS_PHOTO_MAX_BYTES = int(os.environ.get("LEADS_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
+LEADS_MAX_PHOTOS = 3
+# A report this close to an open lead, this soon after it, is linked to it as a duplicate.
+LEADS_DEDUP_RADIUS_M = float(os.environ.get("LEADS_DEDUP_RADIUS_M", "150"))
+LEADS_DEDUP_WINDOW_MINUTES = int(os.environ.get("LEADS_DEDUP_WINDOW_MINUTES", "120"))
+LEADS_HOTSPOT_RADIUS_M = float(os.environ.get("LEADS_HOTSPOT_RADIUS_M", "200"))
+# Priority: a point per step of waiting, up to a cap; a source sending this many reports within
+# the hour loses the penalty's points on each, so a flood cannot push real reports down.
+LEADS_WAITING_STEP_MINUTES = int(os.environ.get("LEADS_WAITING_STEP_MINUTES", "15"))
+LEADS_WAITING_MAX_POINTS = int(os.environ.get("LEADS_WAITING_MAX_POINTS", "4"))
+LEADS_BURST_THRESHOLD = int(os.environ.get("LEADS_BURST_THRESHOLD", "4"))
+LEADS_BURST_PENALTY = int(os.environ.get("LEADS_BURST_PENALTY", "5"))
+# Where the public status pages live, for links in text messages ("https://…"; empty: a path).
+LEADS_PUBLIC_BASE_URL = os.environ.get("LEADS_PUBLIC_BASE_URL", "")
+
+# Rewards for public reports (有奖征集): per-phone limits over a rolling period.
+REWARD_PERIOD_DAYS = int(os.environ.get("REWARD_PERIOD_DAYS", "30"))
+REWARD_MAX_CLAIMS_PER_PHONE = int(os.environ.get("REWARD_MAX_CLAIMS_PER_PHONE", "3"))
+REWARD_MAX_YUAN_PER_PHONE = int(os.environ.get("REWARD_MAX_YUAN_PER_PHONE", "300"))
+REWARD_CODE_TTL_MINUTES = int(os.environ.get("REWARD_CODE_TTL_MINUTES", "10"))
+REWARD_CODE_MAX_ATTEMPTS = int(os.environ.get("REWARD_CODE_MAX_ATTEMPTS", "5"))
+REWARD_CODE_RESEND_S = int(os.environ.get("REWARD_CODE_RESEND_S", "60"))

@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("songnuan.accounts.urls")),
     path("", include("songnuan.network.urls")),
     path("admin/", admin.site.urls),
+    path("", include("songnuan.leads.urls")),
+    path("outreach/", include("songnuan.outreach.urls")),
     path("api/v1/", api.urls),
 ]
 

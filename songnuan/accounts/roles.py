@@ -46,11 +46,12 @@ class RoleSpec:
 
 SENSITIVE = "accounts.view_sensitive"
 AUDIT = "accounts.view_auditevent"
+APPROVE_REWARDS = "leads.approve_rewardclaim"
 
 # Grants: "app.action" (every model of the app), "app.*" (every action) or a full
 # "app.codename" permission. Apps that do not exist yet simply grant nothing.
 ROLE_SPECS: dict[str, RoleSpec] = {
-    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT)),
+    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, APPROVE_REWARDS)),
     Role.DISTRICT_ADMIN: RoleSpec(
         Reach.DISTRICT,
         (
@@ -59,6 +60,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.change_organisation",
             "network.*", "leads.*", "outreach.*", "people.*", "shelter.*", "tracing.view",
             "supplies.*", "duty.*", "weather.view", "analytics.view", SENSITIVE,
+            APPROVE_REWARDS,
         ),
         needs_district=True,
     ),

@@ -9,7 +9,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from songnuan.accounts.api import router as accounts_router
+from songnuan.leads.api import router as leads_router
 from songnuan.network.api import router as network_router
+from songnuan.outreach.api import router as outreach_router
 
 api = NinjaAPI(
     title="Songnuan API",
@@ -57,3 +59,5 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError):
 
 api.add_router("/", accounts_router)
 api.add_router("/", network_router)
+api.add_router("/", leads_router)
+api.add_router("/", outreach_router)

@@ -1,0 +1,242 @@
+"""有奖征集: rewards for reports that led to someone being found, with limits and approval.
+
+A reporter who left a phone claims on the status page; a one-time code sent to that phone
+confirms the claim; a district manager approves it; a payout record closes it and goes into the
+district's ledger. An incident (a lead and its linked duplicates) pays at most one reward.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from songnuan.accounts.scoping import can
+from songnuan.leads.models import (
+    HOLDING_CLAIM,
+    ClaimStatus,
+    Lead,
+    LeadStatus,
+    Payout,
+    RewardClaim,
+    RewardRule,
+)
+from songnuan.leads.services import LeadError
+from songnuan.notify.services import send_sms
+
+CODE_DIGITS = 6
+APPROVE = "leads.approve_rewardclaim"
+
+
+class RewardError(LeadError):
+    pass
+
+
+def rule_for(incident: Lead) -> RewardRule | None:
+    """The active rule for the incident's outcome: the district's own, else the city's."""
+    if incident.status != LeadStatus.RESOLVED or not incident.outcome:
+        return None
+    rules = RewardRule.objects.filter(outcome=incident.outcome, is_active=True).filter(
+        Q(district_id=incident.district_id) | Q(district=None)
+    )
+    return min(rules, key=lambda rule: rule.district_id is None, default=None)
+
+
+def why_not_eligible(lead: Lead) -> str | None:
+    """None when the reporter of `lead` may claim now, else the reason in plain words."""
+    incident = lead.incident
+    if not lead.reporter_phone:
+        return _("Rewards need the phone number given with the report.")
+    rule = rule_for(incident)
+    if rule is None:
+        return _("This report's outcome does not carry a reward.")
+    if lead.trusted_reporter_id and not rule.partners_eligible:
+        return _("Reports made as part of a partner organisation's work are not rewarded.")
+    holder = RewardClaim.objects.filter(HOLDING_CLAIM, incident=incident).first()
+    if holder is not None and holder.phone != lead.reporter_phone:
+        return _("The reward for this incident has already been claimed.")
+    return None
+
+
+def _hash(code: str, salt: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"{salt}:{code}".encode(), hashlib.sha256)
+    return f"{salt}${digest.hexdigest()}"
+
+
+def _code_matches(code: str, stored: str) -> bool:
+    salt, _sep, _digest = stored.partition("$")
+    return bool(salt) and hmac.compare_digest(_hash(code.strip(), salt), stored)
+
+
+def check_limits(phone: str, amount: Decimal, now: datetime.datetime,
+                 exclude_pk: int | None = None) -> None:
+    """Per-phone limits over the period: number of claims and total amount."""
+    since = now - datetime.timedelta(days=settings.REWARD_PERIOD_DAYS)
+    claims = RewardClaim.objects.filter(HOLDING_CLAIM, phone=phone, created_at__gte=since)
+    if exclude_pk:
+        claims = claims.exclude(pk=exclude_pk)
+    if claims.count() >= settings.REWARD_MAX_CLAIMS_PER_PHONE:
+        raise RewardError(_(
+            "This phone has reached the limit of %(count)s rewards in %(days)s days."
+        ) % {"count": settings.REWARD_MAX_CLAIMS_PER_PHONE, "days": settings.REWARD_PERIOD_DAYS})
+    total = claims.aggregate(total=Sum("amount_yuan"))["total"] or Decimal(0)
+    if total + amount > Decimal(settings.REWARD_MAX_YUAN_PER_PHONE):
+        raise RewardError(_(
+            "This phone has reached the limit of ¥%(amount)s in rewards in %(days)s days."
+        ) % {"amount": settings.REWARD_MAX_YUAN_PER_PHONE, "days": settings.REWARD_PERIOD_DAYS})
+
+
+def start_claim(lead: Lead, now: datetime.datetime | None = None) -> RewardClaim:
+    """Open (or re-send the code of) the reporter's claim and text them a one-time code."""
+    now = now or timezone.now()
+    reason = why_not_eligible(lead)
+    if reason:
+        raise RewardError(reason)
+    code_ttl = datetime.timedelta(minutes=settings.REWARD_CODE_TTL_MINUTES)
+    try:
+        with transaction.atomic():
+            incident = Lead.objects.select_for_update().get(pk=lead.incident.pk)
+            RewardClaim.objects.filter(
+                incident=incident, status=ClaimStatus.AWAITING_CODE, code_sent_at__lt=now - code_ttl
+            ).update(status=ClaimStatus.EXPIRED)
+            claim = RewardClaim.objects.filter(HOLDING_CLAIM, incident=incident).first()
+            if claim is not None and (claim.phone != lead.reporter_phone
+                                      or claim.status != ClaimStatus.AWAITING_CODE):
+                if claim.phone == lead.reporter_phone:
+                    return claim  # already confirmed: nothing to send
+                raise RewardError(_("The reward for this incident has already been claimed."))
+            if claim is not None and claim.code_sent_at and now - claim.code_sent_at < \
+                    datetime.timedelta(seconds=settings.REWARD_CODE_RESEND_S):
+                raise RewardError(_("A code was just sent. Please wait a minute before asking "
+                                    "for another."))
+            rule = rule_for(incident)
+            check_limits(lead.reporter_phone, rule.amount_yuan, now,
+                         exclude_pk=claim.pk if claim else None)
+            if claim is None:
+                claim = RewardClaim(incident=incident, lead=lead, district=incident.district,
+                                    phone=lead.reporter_phone)
+            code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+            claim.rule, claim.amount_yuan = rule, rule.amount_yuan
+            claim.code_hash = _hash(code, secrets.token_hex(8))
+            claim.code_sent_at, claim.code_attempts = now, 0
+            claim.save()
+            with translation.override("zh-hans"):
+                text = _(
+                    "[Songnuan] Your confirmation code is %(code)s, valid for %(minutes)s "
+                    "minutes. Do not share it with anyone."
+                ) % {"code": code, "minutes": settings.REWARD_CODE_TTL_MINUTES}
+            send_sms(claim.phone, text, "reward_code", reference=f"claim:{claim.pk}")
+    except IntegrityError:
+        raise RewardError(_("The reward for this incident has already been claimed.")) from None
+    return claim
+
+
+def confirm_claim(claim: RewardClaim, code: str,
+                  now: datetime.datetime | None = None) -> RewardClaim:
+    """Check the one-time code; a right code puts the claim before the district manager."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        claim = RewardClaim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != ClaimStatus.AWAITING_CODE:
+            return claim
+        expired = claim.code_sent_at is None or now - claim.code_sent_at > datetime.timedelta(
+            minutes=settings.REWARD_CODE_TTL_MINUTES)
+        if expired or claim.code_attempts >= settings.REWARD_CODE_MAX_ATTEMPTS:
+            claim.status = ClaimStatus.EXPIRED
+            claim.save()
+            error = _("The code has expired. Ask for a new one.")
+        elif not _code_matches(code, claim.code_hash):
+            claim.code_attempts += 1
+            claim.save()
+            error = _("The code is not right. Check the text message and try again.")
+        else:
+            check_limits(claim.phone, claim.amount_yuan, now, exclude_pk=claim.pk)
+            claim.status, claim.confirmed_at, claim.code_hash = (
+                ClaimStatus.AWAITING_APPROVAL, now, "")
+            claim.save()
+            return claim
+    raise RewardError(error, "code")  # after the commit, so the failed attempt is counted
+
+
+def _decide(claim: RewardClaim, by, status: str, note: str) -> RewardClaim:
+    if not by.has_perm(APPROVE) or not can(by, "change", claim):
+        raise RewardError(_("Only a manager of the claim's district may decide on it."))
+    with transaction.atomic():
+        claim = RewardClaim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != ClaimStatus.AWAITING_APPROVAL:
+            raise RewardError(_("This claim is not awaiting approval."))
+        if status == ClaimStatus.APPROVED:
+            check_limits(claim.phone, claim.amount_yuan, timezone.now(), exclude_pk=claim.pk)
+        claim.status, claim.decided_by, claim.decided_at = status, by, timezone.now()
+        claim.decision_note = note.strip()[:300]
+        claim.save()
+        with translation.override("zh-hans"):
+            if status == ClaimStatus.APPROVED:
+                text = _("[Songnuan] Your reward of ¥%(amount)s for report %(code)s was "
+                         "approved. Staff will contact you about payment.")
+            else:
+                text = _("[Songnuan] Your reward claim for report %(code)s was not approved: "
+                         "%(reason)s")
+            text = text % {"amount": claim.amount_yuan, "code": claim.lead.tracking_code,
+                           "reason": claim.decision_note}
+        send_sms(claim.phone, text, "reward_decision", reference=f"claim:{claim.pk}")
+    return claim
+
+
+def approve(claim: RewardClaim, *, by, note: str = "") -> RewardClaim:
+    return _decide(claim, by, ClaimStatus.APPROVED, note)
+
+
+def reject(claim: RewardClaim, *, by, reason: str) -> RewardClaim:
+    if not reason.strip():
+        raise RewardError(_("Say why the claim is rejected."), "reason")
+    return _decide(claim, by, ClaimStatus.REJECTED, reason)
+
+
+def record_payout(claim: RewardClaim, *, by, method: str, reference: str,
+                  paid_at: datetime.datetime | None = None) -> Payout:
+    if not by.has_perm(APPROVE) or not can(by, "change", claim):
+        raise RewardError(_("Only a manager of the claim's district may record payments."))
+    if not reference.strip():
+        raise RewardError(_("Enter the payment reference."), "reference")
+    with transaction.atomic():
+        claim = RewardClaim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != ClaimStatus.APPROVED:
+            raise RewardError(_("Only an approved claim can be paid."))
+        payout = Payout.objects.create(
+            claim=claim, district=claim.district, amount_yuan=claim.amount_yuan, method=method,
+            reference=reference.strip()[:100], paid_at=paid_at or timezone.now(), paid_by=by,
+        )
+        claim.status = ClaimStatus.PAID
+        claim.save()
+    return payout
+
+
+LEDGER_HEADER = ["paid_at", "district", "tracking_code", "claim_id", "amount_yuan", "method",
+                 "reference", "approved_by", "approved_at", "recorded_by"]
+
+
+def ledger_rows(payouts) -> list[list[str]]:
+    rows = []
+    for payout in payouts.select_related("district", "claim__lead", "claim__decided_by",
+                                         "paid_by"):
+        claim = payout.claim
+        rows.append([
+            timezone.localtime(payout.paid_at).strftime("%Y-%m-%d %H:%M"),
+            payout.district.name if payout.district else "",
+            claim.lead.tracking_code, str(claim.pk), f"{payout.amount_yuan:.2f}",
+            payout.get_method_display(), payout.reference,
+            str(claim.decided_by or ""),
+            timezone.localtime(claim.decided_at).strftime("%Y-%m-%d %H:%M")
+            if claim.decided_at else "",
+            str(payout.paid_by or ""),
+        ])
+    return rows

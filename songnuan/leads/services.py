@@ -1,0 +1,365 @@
+"""Lead workflows: intake (idempotent, de-duplicated, triaged), status changes, corrections.
+
+`submit_lead` is the one way a lead comes in, from the public page, the API, the hotline form or
+a partner; `set_status` is the one way it moves, and dispatch calls it too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from songnuan.geo.coords import CoordError, to_wgs84
+from songnuan.geo.distance import bounding_box, haversine_m
+from songnuan.geo.districts import looks_swapped
+from songnuan.leads import feedback, ratelimit, triage
+from songnuan.leads.models import (
+    OPEN_STATUSES,
+    Flag,
+    Lead,
+    LeadPhoto,
+    LeadStatus,
+    LeadStatusChange,
+    Outcome,
+    Source,
+    TrustedReporter,
+)
+from songnuan.leads.photos import CleanPhoto
+from songnuan.outreach.services import district_for_point, nearest_hotspot
+
+MAX_TRACKING_CODE_TRIES = 5
+BURST_WINDOW = datetime.timedelta(hours=1)
+
+
+class LeadError(Exception):
+    """A lead that cannot be taken or changed as asked; `field` names the input at fault."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class RateLimited(LeadError):
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+@dataclass
+class LeadInput:
+    """A report as it arrives, already checked field by field at the edge."""
+
+    source: str
+    lat: float | None = None
+    lon: float | None = None
+    coord: str = "wgs84"
+    place: str = ""
+    description: str = ""
+    people_count: int = 1
+    flags: list[str] = field(default_factory=list)
+    reporter_phone: str = ""
+    client_request_id: str | None = None
+    photos: list[CleanPhoto] = field(default_factory=list)
+    ip: str | None = None
+    trusted_reporter: TrustedReporter | None = None
+    received_by: object = None  # the hotline operator
+    district_id: int | None = None  # chosen by an operator when there are no coordinates
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake
+
+
+def submit_lead(data: LeadInput, now: datetime.datetime | None = None) -> tuple[Lead, bool]:
+    """Take a report; return (lead, created). A retried request id returns the first lead.
+
+    The lead is committed before this returns, so whatever acknowledges it (201, the tracking
+    page) acknowledges something that survives a crash.
+    """
+    if data.client_request_id:
+        existing = Lead.objects.filter(client_request_id=data.client_request_id).first()
+        if existing is not None:
+            return existing, False
+    check_limits(data)
+    lat, lon, location_source = locate(data)
+    for _attempt in range(MAX_TRACKING_CODE_TRIES):
+        try:
+            with transaction.atomic():
+                return _create(data, lat, lon, location_source, now or timezone.now()), True
+        except IntegrityError:
+            if data.client_request_id:
+                existing = Lead.objects.filter(client_request_id=data.client_request_id).first()
+                if existing is not None:  # a concurrent retry of the same request won
+                    return existing, False
+            # otherwise a tracking code collided: draw another
+    raise LeadError(_("The report could not be stored. Please send it again."))
+
+
+def check_limits(data: LeadInput) -> None:
+    """Anti-abuse limits for the public; hotline operators and trusted reporters skip them."""
+    if data.trusted_reporter is not None or data.source == Source.HOTLINE:
+        return
+    checks = []
+    if data.ip:
+        checks.append((ratelimit.hashed("ip", data.ip), settings.LEADS_IP_LIMIT,
+                       settings.LEADS_IP_WINDOW_S))
+    if data.reporter_phone:
+        checks.append((ratelimit.hashed("phone", data.reporter_phone),
+                       settings.LEADS_PHONE_LIMIT, settings.LEADS_PHONE_WINDOW_S))
+    for key, limit, window in checks:
+        verdict = ratelimit.hit(key, limit, window)
+        if not verdict.allowed:
+            minutes = max(1, round(verdict.retry_after_s / 60))
+            raise RateLimited(_(
+                "You have sent many reports in a short time. Please try again in %(minutes)s "
+                "minutes, or call the rescue hotline %(hotline)s now."
+            ) % {"minutes": minutes, "hotline": settings.RESCUE_HOTLINE}, verdict.retry_after_s)
+
+
+def locate(data: LeadInput) -> tuple[float | None, float | None, str]:
+    """WGS-84 coordinates from what was given (coordinates, a photo's GPS), or only a place."""
+    if data.lat is not None and data.lon is not None:
+        try:
+            lat, lon = to_wgs84(data.lat, data.lon, data.coord)
+        except CoordError as error:
+            raise LeadError(str(error), "lat") from None
+        if district_for_point(lat, lon) is None:
+            if looks_swapped(lat, lon):
+                raise LeadError(_("Latitude and longitude seem to be swapped."), "lat")
+            raise LeadError(_(
+                "This place is not in Qingdao. Please call the local rescue hotline or 110."
+            ), "lat")
+        return lat, lon, "given"
+    for photo in data.photos:
+        if photo.gps and district_for_point(*photo.gps) is not None:
+            return photo.gps[0], photo.gps[1], "photo"
+    if data.place.strip():
+        return None, None, "place"
+    raise LeadError(_(
+        "Tell us where: share your location, pick the place on the map, or type the place."
+    ), "location")
+
+
+def _source_key(data: LeadInput) -> str:
+    if data.trusted_reporter is not None:
+        return f"partner:{data.trusted_reporter.pk}"
+    if data.received_by is not None:
+        return f"hotline:{data.received_by.pk}"
+    if data.ip:
+        return ratelimit.hashed("ip", data.ip)
+    return ""
+
+
+def _create(data: LeadInput, lat, lon, location_source: str, now) -> Lead:
+    lead = Lead(
+        source=data.source, client_request_id=data.client_request_id or None,
+        lat=lat, lon=lon, coord_system=data.coord if location_source == "given" else "",
+        location_source=location_source, place=data.place.strip(),
+        people_count=data.people_count, flags=[f for f in Flag.values if f in data.flags],
+        description=data.description.strip(), reporter_phone=data.reporter_phone,
+        reporter_ip=data.ip, source_key=_source_key(data), received_at=now,
+        trusted_reporter=data.trusted_reporter, received_by=data.received_by,
+        organisation=data.trusted_reporter.organisation if data.trusted_reporter else None,
+    )
+    if lead.has_location:
+        lead.district = district_for_point(lat, lon)
+        near = nearest_hotspot(lat, lon, settings.LEADS_HOTSPOT_RADIUS_M)
+        if near is not None:
+            lead.hotspot, lead.hotspot_distance_m = near[0], round(near[1], 1)
+    elif data.district_id:
+        lead.district_id = data.district_id
+    burst = 0
+    if lead.source_key and not data.trusted_reporter and data.source != Source.HOTLINE:
+        burst = 1 + Lead.objects.filter(source_key=lead.source_key,
+                                        received_at__gte=now - BURST_WINDOW).count()
+    lead.priority_reasons = [reason.as_json() for reason in triage.base_reasons(lead, burst=burst)]
+    lead.priority = triage.score(lead.priority_reasons)
+    root = find_open_lead_near(lead, now)
+    if root is not None:
+        lead.duplicate_of, lead.status = root, LeadStatus.DUPLICATE
+    elif lead.district_id is not None:
+        lead.status = LeadStatus.TRIAGED
+    lead.save()
+    for photo in data.photos:
+        stored = LeadPhoto(lead=lead, width=photo.width, height=photo.height,
+                           size_bytes=len(photo.content), had_gps=photo.gps is not None)
+        stored.image.save("photo.jpg", ContentFile(photo.content), save=False)
+        stored.save()
+    LeadStatusChange.objects.create(lead=lead, at=now, to_status=LeadStatus.RECEIVED,
+                                    by=data.received_by)
+    if lead.status != LeadStatus.RECEIVED:
+        note = (_("Reported again: linked to %(code)s") % {"code": root.tracking_code}
+                if root else _("Priority worked out on arrival"))
+        LeadStatusChange.objects.create(lead=lead, at=now, from_status=LeadStatus.RECEIVED,
+                                        to_status=lead.status, note=note)
+    if lead.reporter_phone:
+        feedback.notify_one(lead, feedback.public_stage(lead))
+    return lead
+
+
+def find_open_lead_near(lead: Lead, now: datetime.datetime) -> Lead | None:
+    """An open lead within the de-duplication radius and time window, nearest first."""
+    if not lead.has_location:
+        return None
+    radius = settings.LEADS_DEDUP_RADIUS_M
+    since = now - datetime.timedelta(minutes=settings.LEADS_DEDUP_WINDOW_MINUTES)
+    box = bounding_box(lead.lat, lead.lon, radius)
+    candidates = Lead.objects.filter(
+        status__in=OPEN_STATUSES, received_at__gte=since, received_at__lte=now,
+        lat__gte=box.south, lat__lte=box.north, lon__gte=box.west, lon__lte=box.east,
+    ).exclude(pk=lead.pk).only("pk", "lat", "lon", "tracking_code", "status", "received_at")
+    best = None
+    for other in candidates:
+        distance = haversine_m(lead.lat, lead.lon, other.lat, other.lon)
+        if distance <= radius and (best is None or distance < best[0]):
+            best = (distance, other)
+    return best[1] if best else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Status
+
+
+ALLOWED = {
+    LeadStatus.RECEIVED: {LeadStatus.TRIAGED, LeadStatus.DUPLICATE, LeadStatus.ASSIGNED,
+                          LeadStatus.RESOLVED},
+    LeadStatus.TRIAGED: {LeadStatus.DUPLICATE, LeadStatus.ASSIGNED, LeadStatus.EN_ROUTE,
+                         LeadStatus.RESOLVED},
+    LeadStatus.DUPLICATE: {LeadStatus.TRIAGED, LeadStatus.RESOLVED},
+    LeadStatus.ASSIGNED: {LeadStatus.TRIAGED, LeadStatus.EN_ROUTE, LeadStatus.ON_SCENE,
+                          LeadStatus.RESOLVED},
+    LeadStatus.EN_ROUTE: {LeadStatus.ASSIGNED, LeadStatus.ON_SCENE, LeadStatus.RESOLVED},
+    LeadStatus.ON_SCENE: {LeadStatus.RESOLVED},
+    LeadStatus.RESOLVED: {LeadStatus.TRIAGED},  # reopened
+}
+
+
+def allowed_next(lead: Lead) -> list[str]:
+    return [status for status in LeadStatus.values if status in ALLOWED[lead.status]]
+
+
+def set_status(lead: Lead, status: str, *, by, note: str = "", outcome: str = "") -> Lead:
+    """Move a lead on, record the step, and tell the reporter(s) when what they see changes."""
+    status = LeadStatus(status)
+    if status == LeadStatus.RESOLVED and outcome not in Outcome.values:
+        raise LeadError(_("Choose the outcome."), "outcome")
+    if status != LeadStatus.RESOLVED and outcome:
+        raise LeadError(_("Only a resolved lead has an outcome."), "outcome")
+    if status == LeadStatus.DUPLICATE:
+        raise LeadError(_("Link the lead to another lead instead."), "status")
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        if status not in ALLOWED[lead.status]:
+            raise LeadError(_("A lead that is %(now)s cannot become %(next)s.") % {
+                "now": lead.get_status_display(), "next": status.label}, "status")
+        before = feedback.public_stage(lead)
+        previous = lead.status
+        if previous == LeadStatus.DUPLICATE:
+            lead.duplicate_of = None
+        lead.status, lead.outcome = status, outcome
+        lead.resolved_at = timezone.now() if status == LeadStatus.RESOLVED else None
+        lead.save()
+        LeadStatusChange.objects.create(lead=lead, from_status=previous, to_status=status,
+                                        outcome=outcome, by=by, note=note[:500])
+        after = feedback.public_stage(lead)
+        if after != before:
+            if lead.duplicate_of_id is None and previous != LeadStatus.DUPLICATE:
+                feedback.notify_reporters(lead, after)
+            elif lead.reporter_phone:
+                feedback.notify_one(lead, after)
+    return lead
+
+
+def mark_invalid(lead: Lead, *, reason: str, prank: bool = False, by) -> Lead:
+    """Close a lead that was not real, with the reason staff found."""
+    if not reason.strip():
+        raise LeadError(_("Say why the report is not valid."), "reason")
+    return set_status(lead, LeadStatus.RESOLVED, by=by, note=reason.strip(),
+                      outcome=Outcome.PRANK if prank else Outcome.INVALID)
+
+
+def link_duplicate(lead: Lead, root: Lead, *, by, note: str = "") -> Lead:
+    """Staff link a lead to an open one about the same person (dedup missed it)."""
+    root = root.incident
+    if root.pk == lead.pk:
+        raise LeadError(_("A lead cannot be a duplicate of itself."), "duplicate_of")
+    if not root.is_open:
+        raise LeadError(_("Link only to an open lead."), "duplicate_of")
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        if lead.status not in (LeadStatus.RECEIVED, LeadStatus.TRIAGED):
+            raise LeadError(_("Only a lead not yet dispatched can be linked."), "duplicate_of")
+        previous = lead.status
+        lead.duplicate_of, lead.status = root, LeadStatus.DUPLICATE
+        lead.save()
+        Lead.objects.filter(duplicate_of=lead).update(duplicate_of=root)
+        LeadStatusChange.objects.create(
+            lead=lead, from_status=previous, to_status=LeadStatus.DUPLICATE, by=by,
+            note=(note or _("Linked to %(code)s") % {"code": root.tracking_code})[:500])
+    return lead
+
+
+def update_details(lead: Lead, *, by, **changes) -> Lead:
+    """Staff correct what was reported (place, people, flags, district); priority follows."""
+    allowed = {"place", "description", "people_count", "flags", "district_id"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise LeadError(_("These fields cannot be changed: %(fields)s")
+                        % {"fields": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        for name, value in changes.items():
+            setattr(lead, name, value)
+        if lead.has_location:  # the coordinates decide the district
+            found = district_for_point(lead.lat, lead.lon)
+            lead.district_id = found.pk if found else lead.district_id
+        keep = [r for r in lead.priority_reasons if r["code"] == "burst"]
+        burst = keep[0]["params"]["count"] if keep else 0
+        lead.priority_reasons = [r.as_json() for r in triage.base_reasons(lead, burst=burst)]
+        lead.priority = triage.score(lead.priority_reasons)
+        if lead.status == LeadStatus.RECEIVED and lead.district_id:
+            lead.status = LeadStatus.TRIAGED
+            LeadStatusChange.objects.create(lead=lead, from_status=LeadStatus.RECEIVED,
+                                            to_status=LeadStatus.TRIAGED, by=by,
+                                            note=_("Located by staff"))
+        lead.save()
+    return lead
+
+
+def queue(leads, now: datetime.datetime | None = None) -> list[Lead]:
+    """Open leads, most urgent first: priority including waiting time, then the oldest."""
+    now = now or timezone.now()
+    ranked = list(leads)
+    for lead in ranked:
+        lead.priority_now = triage.current_priority(lead, now)
+    ranked.sort(key=lambda lead: (-lead.priority_now, lead.received_at))
+    return ranked
+
+
+# ---------------------------------------------------------------------------------------------
+# Trusted reporters
+
+
+def issue_reporter_key(reporter: TrustedReporter) -> str:
+    """A new personal report key for a trusted reporter (shown once); the old one stops working."""
+    key = secrets.token_urlsafe(18)
+    reporter.key_hash = hashlib.sha256(key.encode()).hexdigest()
+    reporter.save()
+    return key
+
+
+def trusted_reporter_for_key(key: str | None) -> TrustedReporter | None:
+    if not key:
+        return None
+    return (TrustedReporter.objects.select_related("organisation")
+            .filter(key_hash=hashlib.sha256(key.strip().encode()).hexdigest(), is_active=True)
+            .first())

@@ -1,0 +1,154 @@
+"""The priority score of a lead and its explanation ("+3 lying on the ground, +2 −6 °C").
+
+The notice's focus (三(三)): severe cold, sudden drops in temperature, late night and early
+morning, and focus places such as underpasses and bridge culverts. Each reason is stored as a
+code with its points and parameters, so the explanation is rendered in the reader's language.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from songnuan.leads.models import Flag, Lead
+from songnuan.weather import services as weather
+
+FLAG_POINTS = {
+    Flag.LYING_DOWN: 3, Flag.CHILD: 3, Flag.INJURED_ILL: 3, Flag.UNDERDRESSED: 2,
+    Flag.ELDERLY: 2, Flag.CONFUSED: 2, Flag.INTOXICATED: 2,
+}
+# (at or below °C, points): the first threshold the temperature meets applies.
+COLD_POINTS = ((-10.0, 4), (-5.0, 3), (0.0, 2), (5.0, 1))
+FORECAST_HOURS = 6
+FORECAST_DROP_C = 3.0  # a drop at least this big over the next hours earns a point
+HIGH_RISK_HOTSPOT = 3
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    points: int
+    params: dict
+
+    def as_json(self) -> dict:
+        return {"code": self.code, "points": self.points, "params": self.params}
+
+
+def night_points(local: datetime.datetime) -> int:
+    """Deep night (00–05) is when people freeze; evening and dawn count a little."""
+    if 0 <= local.hour < 5:
+        return 2
+    if local.hour >= 22 or local.hour < 7:
+        return 1
+    return 0
+
+
+def cold_points(temperature: float | None) -> int:
+    if temperature is None:
+        return 0
+    for threshold, points in COLD_POINTS:
+        if temperature <= threshold:
+            return points
+    return 0
+
+
+def waiting_points(waited: datetime.timedelta) -> int:
+    step = datetime.timedelta(minutes=settings.LEADS_WAITING_STEP_MINUTES)
+    return min(settings.LEADS_WAITING_MAX_POINTS, max(0, int(waited / step)))
+
+
+def base_reasons(lead: Lead, *, burst: int = 0) -> list[Reason]:
+    """Every reason that does not change while the lead waits, worked out at intake."""
+    at = lead.received_at or timezone.now()
+    reasons = [Reason("flag", FLAG_POINTS[Flag(flag)], {"flag": flag})
+               for flag in lead.flags if flag in Flag.values]
+    if lead.people_count >= 2:
+        reasons.append(Reason("people", 1, {"count": lead.people_count}))
+    now_c = weather.temperature_c(lead.district_id, at)
+    if cold_points(now_c):
+        reasons.append(Reason("cold", cold_points(now_c), {"temperature": now_c}))
+    later = at + datetime.timedelta(hours=FORECAST_HOURS)
+    later_c = weather.temperature_c(lead.district_id, later)
+    if now_c is not None and later_c is not None and now_c - later_c >= FORECAST_DROP_C:
+        reasons.append(Reason("dropping", 1, {
+            "temperature": later_c, "time": timezone.localtime(later).strftime("%H:%M")}))
+    level = int(weather.protocol_level(lead.district_id, at))
+    if level:
+        reasons.append(Reason("protocol", level, {"level": level}))
+    local = timezone.localtime(at)
+    if night_points(local):
+        reasons.append(Reason("night", night_points(local), {"time": local.strftime("%H:%M")}))
+    if lead.hotspot_id is not None:
+        points = 2 if lead.hotspot.risk_level >= HIGH_RISK_HOTSPOT else 1
+        reasons.append(Reason("hotspot", points, {
+            "name": lead.hotspot.name, "distance_m": round(lead.hotspot_distance_m or 0)}))
+    if lead.trusted_reporter_id is not None:
+        reasons.append(Reason("trusted", 1, {"organisation": str(lead.organisation or "")}))
+    if burst >= settings.LEADS_BURST_THRESHOLD:
+        reasons.append(Reason("burst", -settings.LEADS_BURST_PENALTY, {"count": burst}))
+    return reasons
+
+
+def score(reasons: list[dict]) -> int:
+    return sum(reason["points"] for reason in reasons)
+
+
+def current_reasons(lead: Lead, now: datetime.datetime | None = None) -> list[dict]:
+    """The stored reasons plus the points the lead has earned by waiting (while open)."""
+    reasons = list(lead.priority_reasons)
+    if lead.is_open:
+        waited = (now or timezone.now()) - lead.received_at
+        points = waiting_points(waited)
+        if points:
+            reasons.append({"code": "waiting", "points": points,
+                            "params": {"minutes": int(waited.total_seconds() // 60)}})
+    return reasons
+
+
+def current_priority(lead: Lead, now: datetime.datetime | None = None) -> int:
+    return score(current_reasons(lead, now))
+
+
+def explain(reason: dict) -> str:
+    """One reason as the reader sees it: "+3 lying on the ground"."""
+    code, params = reason["code"], reason.get("params", {})
+    labels = dict(Flag.choices)
+    if code == "flag":
+        text = str(labels.get(params.get("flag"), params.get("flag")))
+    elif code == "people":
+        text = _("%(count)s people") % params
+    elif code == "cold":
+        text = _("%(temperature)s °C now") % {"temperature": _degrees(params["temperature"])}
+    elif code == "dropping":
+        text = _("dropping to %(temperature)s °C by %(time)s") % {
+            "temperature": _degrees(params["temperature"]), "time": params["time"]}
+    elif code == "protocol":
+        text = _("cold-weather protocol: %(level)s") % {
+            "level": weather.ProtocolLevel(params["level"]).label}
+    elif code == "night":
+        text = _("at %(time)s") % params
+    elif code == "hotspot":
+        text = _("near %(name)s (%(distance_m)s m)") % params
+    elif code == "trusted":
+        text = _("trusted reporter %(organisation)s") % params
+    elif code == "burst":
+        text = _("one source sent %(count)s reports within the hour") % params
+    elif code == "waiting":
+        text = _("waiting %(minutes)s min") % params
+    else:
+        text = code
+    points = reason["points"]
+    return f"{'+' if points >= 0 else '−'}{abs(points)} {text}"
+
+
+def _degrees(value: float) -> str:
+    shown = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    return shown.replace("-", "−")
+
+
+def explanation(lead: Lead, now: datetime.datetime | None = None) -> list[str]:
+    return [explain(reason) for reason in current_reasons(lead, now)]

@@ -1,0 +1,464 @@
+"""Pages: the public report and status pages, and the staff queue, lead, hotline and rewards."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from songnuan.accounts import audit
+from songnuan.accounts.models import Organisation, OrganisationKind
+from songnuan.accounts.scoping import can, may_place_in, scope_of
+from songnuan.leads import feedback, ratelimit, rewards, services, triage
+from songnuan.leads.forms import (
+    ClaimCodeForm,
+    DecisionForm,
+    HotlineForm,
+    InvalidForm,
+    LeadFilterForm,
+    LedgerForm,
+    LinkForm,
+    PayoutForm,
+    ReportForm,
+    StatusForm,
+    TrustedReporterForm,
+)
+from songnuan.leads.models import (
+    OPEN_STATUSES,
+    ClaimStatus,
+    Lead,
+    LeadPhoto,
+    Payout,
+    RewardClaim,
+    Source,
+    TrustedReporter,
+)
+from songnuan.network.models import District
+from songnuan.notify.phones import mask_mobile
+
+PAGE_SIZE = 50
+LOCATION_FIELDS = {"lat", "lon", "location"}
+
+# ---------------------------------------------------------------------------------------------
+# Public pages (no login)
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    key = request.GET.get("key", "")
+    trusted = services.trusted_reporter_for_key(key) if key else None
+    form = ReportForm(request.POST or None, request.FILES or None,
+                      initial={"reporter_key": key if trusted else ""})
+    location_error = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        trusted = services.trusted_reporter_for_key(data["reporter_key"])
+        lead_input = services.LeadInput(
+            source=Source.PARTNER if trusted else Source.PUBLIC_WEB,
+            lat=data["lat"], lon=data["lon"], coord=data["coord"], place=data["place"],
+            description=data["description"], people_count=data["people_count"],
+            flags=data["flags"], reporter_phone=data["reporter_phone"],
+            client_request_id=data["client_request_id"], photos=data["photos"],
+            ip=ratelimit.client_ip(request), trusted_reporter=trusted,
+        )
+        try:
+            lead, _created = services.submit_lead(lead_input)
+        except services.RateLimited as limited:
+            form.add_error(None, limited.message)
+            status = 429
+        except services.LeadError as error:
+            if error.field in LOCATION_FIELDS:
+                location_error = error.message
+            else:
+                form.add_error(error.field if error.field in form.fields else None,
+                               error.message)
+            status = 422
+        else:
+            return redirect(f"{lead_url(lead)}?new=1")
+    elif request.method == "POST":
+        status = 422
+    return render(request, "leads/report_form.html", {
+        "form": form, "trusted": trusted, "location_error": location_error,
+        "map_tiles": getattr(settings, "MAP_TILE_URL", ""),
+        "map_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+    }, status=status)
+
+
+def lead_url(lead: Lead) -> str:
+    return reverse("leads:public_status", args=[lead.tracking_code])
+
+
+def _public_lead(code: str) -> Lead:
+    return get_object_or_404(Lead.objects.select_related("district", "duplicate_of"),
+                             tracking_code=code.strip().upper())
+
+
+def public_status(request: HttpRequest, code: str) -> HttpResponse:
+    lead = _public_lead(code)
+    stage = feedback.public_stage(lead)
+    headline, detail, tone = feedback.stage_text(stage)
+    claim = RewardClaim.objects.filter(lead=lead).exclude(
+        status__in=[ClaimStatus.EXPIRED]).first()
+    return render(request, "leads/report_status.html", {
+        "lead": lead, "stage": stage, "headline": headline, "detail": detail, "tone": tone,
+        "steps": _public_steps(stage), "is_new": request.GET.get("new") == "1",
+        "claim": claim, "reward_open": rewards.why_not_eligible(lead) is None,
+        "code_form": ClaimCodeForm(),
+    })
+
+
+def _public_steps(stage: str) -> list[tuple[str, bool]]:
+    order = ["received", "on_the_way", "on_scene", "done"]
+    reached = order.index(stage) if stage in order else 3
+    labels = [_("Received"), _("Squad on the way"), _("At the place"), _("Done")]
+    return [(label, index <= reached) for index, label in enumerate(labels)]
+
+
+@require_POST
+def claim_start(request: HttpRequest, code: str) -> HttpResponse:
+    lead = _public_lead(code)
+    try:
+        rewards.start_claim(lead)
+    except rewards.RewardError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("We sent a 6-digit code to the phone you gave with the "
+                                    "report."))
+    return redirect(lead_url(lead) + "#reward")
+
+
+@require_POST
+def claim_confirm(request: HttpRequest, code: str) -> HttpResponse:
+    lead = _public_lead(code)
+    claim = RewardClaim.objects.filter(lead=lead, status=ClaimStatus.AWAITING_CODE).first()
+    form = ClaimCodeForm(request.POST)
+    if claim is None:
+        messages.error(request, _("There is no claim waiting for a code. Ask for a new code."))
+    elif not form.is_valid():
+        messages.error(request, form.errors["code"][0])
+    else:
+        try:
+            rewards.confirm_claim(claim, form.cleaned_data["code"])
+        except rewards.RewardError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Thank you. Your claim goes to the district for "
+                                        "approval; we will text you the decision."))
+    return redirect(lead_url(lead) + "#reward")
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff: queue and lead
+
+
+@login_required
+@permission_required("leads.view_lead", raise_exception=True)
+def lead_list(request: HttpRequest) -> HttpResponse:
+    form = LeadFilterForm(request.GET or {"status": "open"})
+    leads = Lead.objects.restrict(request.user, "view").select_related("district", "hotspot")
+    status = "open"
+    min_priority = None
+    if form.is_valid():
+        data = form.cleaned_data
+        status = data["status"]
+        if data["district"]:
+            leads = leads.filter(district=data["district"])
+        if data["q"]:
+            leads = leads.filter(Q(tracking_code__iexact=data["q"].strip())
+                                 | Q(place__icontains=data["q"].strip()))
+        min_priority = data["min_priority"]
+    now = timezone.now()
+    if status == "open":
+        rows = services.queue(leads.filter(status__in=OPEN_STATUSES), now)
+    else:
+        if status:
+            leads = leads.filter(status=status)
+        rows = list(leads[:1000])
+        for lead in rows:
+            lead.priority_now = triage.current_priority(lead, now)
+    if min_priority is not None:
+        rows = [lead for lead in rows if lead.priority_now >= min_priority]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    for lead in page:
+        lead.reasons_text = triage.explanation(lead, now)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "leads/lead_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "is_queue": status == "open",
+    })
+
+
+@login_required
+def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = get_object_or_404(
+        Lead.objects.restrict(request.user, "view").select_related(
+            "district", "hotspot", "duplicate_of", "organisation", "trusted_reporter",
+            "received_by"),
+        pk=pk,
+    )
+    may_change = can(request.user, "change", lead)
+    phone_shown = None
+    if lead.reporter_phone and may_change and request.GET.get("show_phone") == "1":
+        audit.record_sensitive_read(lead, ["reporter_phone"], user=request.user)
+        phone_shown = lead.reporter_phone
+    photos = []
+    if request.user.has_perm("leads.view_leadphoto"):
+        photos = list(lead.photos.all())
+    history = lead.history.select_related("by")
+    return render(request, "leads/lead_detail.html", {
+        "lead": lead, "reasons": triage.explanation(lead), "priority": triage.current_priority(
+            lead), "history": history, "photos": photos, "may_change": may_change,
+        "phone_masked": mask_mobile(lead.reporter_phone) if lead.reporter_phone else "",
+        "phone_shown": phone_shown,
+        "duplicates": lead.duplicates.select_related("district").order_by("received_at"),
+        "status_form": StatusForm(allowed=services.allowed_next(lead)),
+        "invalid_form": InvalidForm(), "link_form": LinkForm(),
+        "public_stage": feedback.stage_text(feedback.public_stage(lead))[0],
+    })
+
+
+def _changeable(request: HttpRequest, pk: int) -> Lead:
+    return get_object_or_404(Lead.objects.restrict(request.user, "change"), pk=pk)
+
+
+@login_required
+@require_POST
+def lead_status(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _changeable(request, pk)
+    form = StatusForm(request.POST, allowed=services.allowed_next(lead))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_status(lead, data["status"], by=request.user, note=data["note"],
+                                outcome=data["outcome"])
+            messages.success(request, _("Status changed."))
+        except services.LeadError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("Choose a status this lead can move to."))
+    return redirect("leads:lead_detail", pk=lead.pk)
+
+
+@login_required
+@require_POST
+def lead_invalid(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _changeable(request, pk)
+    form = InvalidForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mark_invalid(lead, reason=form.cleaned_data["reason"],
+                                  prank=form.cleaned_data["prank"], by=request.user)
+            messages.success(request, _("The lead was closed as not valid."))
+        except services.LeadError as error:
+            messages.error(request, error.message)
+    else:
+        messages.error(request, _("Say why the report is not valid."))
+    return redirect("leads:lead_detail", pk=lead.pk)
+
+
+@login_required
+@require_POST
+def lead_link(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _changeable(request, pk)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        root = Lead.objects.restrict(request.user, "view").filter(
+            tracking_code=form.cleaned_data["tracking_code"].strip().upper()).first()
+        if root is None:
+            messages.error(request, _("No lead with that tracking code."))
+        else:
+            try:
+                services.link_duplicate(lead, root, by=request.user)
+                messages.success(request, _("Linked as a duplicate."))
+            except services.LeadError as error:
+                messages.error(request, error.message)
+    return redirect("leads:lead_detail", pk=lead.pk)
+
+
+@login_required
+def lead_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
+    photo = get_object_or_404(LeadPhoto.objects.restrict(request.user, "view"),
+                              pk=photo_pk, lead_id=pk)
+    audit.record_sensitive_read(photo.lead, [f"photo {photo.pk}"], user=request.user)
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@permission_required("leads.add_lead", raise_exception=True)
+def hotline(request: HttpRequest) -> HttpResponse:
+    form = HotlineForm(request.POST or None)
+    scope = scope_of(request.user)
+    if scope.district_ids:
+        form.fields["district"].queryset = District.objects.filter(pk__in=scope.district_ids)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        coordinates = data["coordinates"]
+        trusted = (TrustedReporter.objects.filter(phone=data["caller_phone"], is_active=True)
+                   .select_related("organisation").first() if data["caller_phone"] else None)
+        lead_input = services.LeadInput(
+            source=Source.HOTLINE, lat=coordinates[0] if coordinates else None,
+            lon=coordinates[1] if coordinates else None, coord=data["coord"],
+            place=data["place"], description=data["description"],
+            people_count=data["people_count"], flags=data["flags"],
+            reporter_phone=data["caller_phone"], received_by=request.user,
+            trusted_reporter=trusted,
+            district_id=data["district"].pk if data["district"] else None,
+        )
+        try:
+            lead, _created = services.submit_lead(lead_input)
+        except services.LeadError as error:
+            field = "coordinates" if error.field in LOCATION_FIELDS else None
+            form.add_error(field if coordinates else "place", error.message)
+        else:
+            if lead.district_id and not may_place_in(request.user, lead.district_id):
+                messages.warning(request, _("Lead %(code)s is in %(district)s, outside your "
+                                            "district: that district's dispatchers see it.")
+                                 % {"code": lead.tracking_code, "district": lead.district})
+            else:
+                messages.success(request, _("Lead %(code)s created: %(stage)s.") % {
+                    "code": lead.tracking_code, "stage": lead.get_status_display()})
+            return redirect(f"{request.path}?last={lead.pk}")
+    last = None
+    if request.GET.get("last"):
+        last = Lead.objects.restrict(request.user, "view").filter(
+            pk=request.GET["last"]).first() if request.GET["last"].isdigit() else None
+    return render(request, "leads/hotline.html", {"form": form, "last": last})
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff: rewards
+
+
+@login_required
+@permission_required(rewards.APPROVE, raise_exception=True)
+def reward_list(request: HttpRequest) -> HttpResponse:
+    claims = RewardClaim.objects.restrict(request.user, "view").select_related(
+        "lead", "incident", "district", "decided_by")
+    status = request.GET.get("status", ClaimStatus.AWAITING_APPROVAL)
+    if status in ClaimStatus.values:
+        claims = claims.filter(status=status)
+    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    for claim in page:
+        claim.phone_masked = mask_mobile(claim.phone)
+    return render(request, "leads/reward_list.html", {
+        "page": page, "status": status, "statuses": ClaimStatus.choices,
+        "decision_form": DecisionForm(), "payout_form": PayoutForm(),
+        "ledger_form": LedgerForm(),
+    })
+
+
+def _claim(request: HttpRequest, pk: int) -> RewardClaim:
+    return get_object_or_404(RewardClaim.objects.restrict(request.user, "change"), pk=pk)
+
+
+@login_required
+@require_POST
+def reward_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _claim(request, pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    note = form.cleaned_data.get("note", "")
+    try:
+        if request.POST.get("decision") == "approve":
+            rewards.approve(claim, by=request.user, note=note)
+            messages.success(request, _("Claim approved."))
+        else:
+            rewards.reject(claim, by=request.user, reason=note)
+            messages.success(request, _("Claim rejected."))
+    except rewards.RewardError as error:
+        messages.error(request, error.message)
+    return redirect("leads:reward_list")
+
+
+@login_required
+@require_POST
+def reward_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _claim(request, pk)
+    form = PayoutForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the method and enter the payment reference."))
+    else:
+        try:
+            rewards.record_payout(claim, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Payment recorded."))
+        except rewards.RewardError as error:
+            messages.error(request, error.message)
+    return redirect(reverse("leads:reward_list") + "?status=approved")
+
+
+@login_required
+@permission_required(rewards.APPROVE, raise_exception=True)
+def reward_ledger(request: HttpRequest) -> HttpResponse:
+    form = LedgerForm(request.GET or None)
+    payouts = Payout.objects.restrict(request.user, "view")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["district"]:
+            payouts = payouts.filter(district=data["district"])
+        if data["since"]:
+            payouts = payouts.filter(paid_at__date__gte=data["since"])
+        if data["until"]:
+            payouts = payouts.filter(paid_at__date__lt=data["until"] + datetime.timedelta(1))
+    payouts = payouts.order_by("district__code", "paid_at")
+    audit.record("export", None, changes={"what": "reward ledger",
+                                          "filters": request.GET.dict()}, user=request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="reward-ledger-{stamp}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(rewards.LEDGER_HEADER)
+    writer.writerows(rewards.ledger_rows(payouts))
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Staff: trusted reporters
+
+
+@login_required
+@permission_required("leads.view_trustedreporter", raise_exception=True)
+def trusted_list(request: HttpRequest) -> HttpResponse:
+    reporters = TrustedReporter.objects.restrict(request.user, "view").select_related(
+        "organisation", "district")
+    page = Paginator(reporters, PAGE_SIZE).get_page(request.GET.get("page"))
+    for reporter in page:
+        reporter.phone_masked = mask_mobile(reporter.phone)
+    return render(request, "leads/trusted_list.html", {"page": page})
+
+
+@login_required
+@permission_required("leads.add_trustedreporter", raise_exception=True)
+def trusted_add(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    districts = (District.objects.filter(pk__in=scope.district_ids) if scope.district_ids
+                 else District.objects.all())
+    organisations = Organisation.objects.filter(kind=OrganisationKind.PARTNER, is_active=True)
+    form = TrustedReporterForm(request.POST or None, organisations=organisations,
+                               districts=districts)
+    if scope.district_ids:
+        form.fields["district"].required = True
+    if request.method == "POST" and form.is_valid():
+        reporter = form.save(commit=False)
+        key = services.issue_reporter_key(reporter)
+        link = request.build_absolute_uri(reverse("leads:report")) + f"?key={key}"
+        return render(request, "leads/trusted_created.html", {"reporter": reporter,
+                                                               "link": link})
+    return render(request, "leads/trusted_form.html", {"form": form})

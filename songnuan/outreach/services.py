@@ -1,0 +1,43 @@
+"""Hotspot rules: the point → district lookup and the nearest known hotspot to a point."""
+
+from __future__ import annotations
+
+from songnuan.geo.distance import bounding_box, haversine_m
+from songnuan.geo.districts import district_at
+from songnuan.network.models import District
+from songnuan.outreach.models import Hotspot
+
+
+def district_for_point(lat: float, lon: float) -> District | None:
+    """The registry's District for a WGS-84 point, or None outside Qingdao."""
+    found = district_at(lat, lon)
+    if found is None:
+        return None
+    return District.objects.filter(code=found.code).first()
+
+
+def nearest_hotspot(lat: float, lon: float, radius_m: float) -> tuple[Hotspot, float] | None:
+    """The nearest active hotspot within radius_m of a WGS-84 point, with its distance."""
+    box = bounding_box(lat, lon, radius_m)
+    candidates = Hotspot.objects.active().filter(
+        lat__gte=box.south, lat__lte=box.north, lon__gte=box.west, lon__lte=box.east
+    )
+    best: tuple[Hotspot, float] | None = None
+    for hotspot in candidates:
+        distance = haversine_m(lat, lon, hotspot.lat, hotspot.lon)
+        if distance <= radius_m and (best is None or distance < best[1]):
+            best = (hotspot, distance)
+    return best
+
+
+def hotspots_geojson(hotspots) -> dict:
+    """Hotspots as GeoJSON points for the staff map."""
+    return {"type": "FeatureCollection", "features": [{
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [spot.lon, spot.lat]},
+        "properties": {
+            "id": spot.pk, "name": spot.name, "type": str(spot.get_place_type_display()),
+            "risk": spot.risk_level, "risk_label": str(spot.get_risk_level_display()),
+            "district": spot.district.name,
+        },
+    } for spot in hotspots]}

@@ -1,0 +1,38 @@
+/* The hotspot map: markers coloured by risk over district outlines (tiles only if configured). */
+(function () {
+  "use strict";
+  var holder = document.getElementById("hotspot-map");
+  var source = document.getElementById("hotspot-data");
+  if (!holder || !source || typeof L === "undefined") { return; }
+  var data = JSON.parse(source.textContent);
+  var map = L.map(holder, { zoomControl: true });
+  if (data.tiles) {
+    L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
+  }
+  var outlines = L.geoJSON(data.outlines, {
+    style: { color: "#8c2f12", weight: 1.5, fillOpacity: 0.04 }
+  }).addTo(map);
+  var colours = { 1: "#1e7b3a", 2: "#a86400", 3: "#c5221f" };
+  var markers = L.geoJSON(data, {
+    pointToLayer: function (feature, latlng) {
+      return L.circleMarker(latlng, {
+        radius: 7, weight: 2, color: "#fff", fillOpacity: 0.9,
+        fillColor: colours[feature.properties.risk] || "#1a5fb4"
+      });
+    },
+    onEachFeature: function (feature, layer) {
+      var p = feature.properties;
+      var link = document.createElement("a");
+      link.href = (holder.dataset.detailBase || "") + p.id + "/";
+      link.textContent = p.name;
+      var box = document.createElement("div");
+      box.appendChild(link);
+      box.appendChild(document.createElement("br"));
+      box.appendChild(document.createTextNode(p.type + " · " + p.risk_label + " · " + p.district));
+      layer.bindPopup(box);
+    }
+  }).addTo(map);
+  var bounds = markers.getLayers().length ? markers.getBounds() : outlines.getBounds();
+  if (bounds.isValid()) { map.fitBounds(bounds.pad(0.15), { maxZoom: 16 }); }
+  else { map.setView([36.07, 120.38], 11); }
+})();
