@@ -21,6 +21,8 @@ STEPS = [
     "songnuan.accounts.demo",
     "songnuan.outreach.demo",
     "songnuan.leads.demo",
+    "songnuan.people.demo",
+    "songnuan.shelter.demo",
 ]
 
 DEMO_PASSWORD = "songnuan-demo-2026"

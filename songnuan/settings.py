@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "songnuan.notify",
     "songnuan.outreach",
     "songnuan.leads",
+    "songnuan.people",
+    "songnuan.shelter",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -199,6 +201,17 @@ CITY_NAME = _("Qingdao")
 # What the weather interface answers before any forecast or warning is recorded.
 WEATHER_FALLBACK_LEVEL = int(os.environ.get("WEATHER_FALLBACK_LEVEL", "0"))
 WEATHER_FALLBACK_TEMPERATURE_C = float(os.environ.get("WEATHER_FALLBACK_TEMPERATURE_C", "-2"))
+
+# Person files: the key that encrypts ID numbers at rest (comma-separated to rotate: the first
+# encrypts, all decrypt). Without it a key is derived from SECRET_KEY (demo and tests only).
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+
+# Shelter: stays are normally no longer than 10 days (2003 implementation rules of the rescue
+# measures); staff are warned this many days before a stay runs out.
+SHELTER_STAY_LIMIT_DAYS = int(os.environ.get("SHELTER_STAY_LIMIT_DAYS", "10"))
+SHELTER_STAY_WARNING_DAYS = int(os.environ.get("SHELTER_STAY_WARNING_DAYS", "2"))
+# A body temperature from this (°C) counts as fever: the person is housed in isolation.
+SHELTER_FEVER_C = float(os.environ.get("SHELTER_FEVER_C", "37.3"))
 
 # Map tiles for the staff map, e.g. "https://tiles.example.org/{z}/{x}/{y}.png". Empty: no tiles,
 # the map draws district outlines and markers only (works offline).

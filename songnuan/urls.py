@@ -14,6 +14,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("songnuan.accounts.urls")),
+    path("people/", include("songnuan.people.urls")),
+    path("shelter/", include("songnuan.shelter.urls")),
     path("", include("songnuan.network.urls")),
     path("admin/", admin.site.urls),
     path("", include("songnuan.leads.urls")),

@@ -83,3 +83,48 @@ TARGETS.append(Target(
     may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
     may_change=frozenset({"city_admin"}),
 ))
+
+# --- People and shelter ---------------------------------------------------------------------
+
+def _laoshan_person(cast):
+    from tests.people.factories import make_person
+
+    return make_person("崂山测试人", site=cast.laoshan_substation)
+
+
+def _laoshan_stay(cast):
+    from songnuan.shelter.services import AdmissionInput, admit
+    from tests.shelter.factories import make_zone
+
+    make_zone(cast.laoshan_substation, beds=1)
+    return admit(_laoshan_person(cast), cast.laoshan_substation, AdmissionInput(),
+                 user=cast.laoshan_station)
+
+
+TARGETS.append(Target(
+    name="person file",
+    make=_laoshan_person,
+    changed=lambda person: person.alias == NEW_NAME,
+    web_view=lambda person: reverse("people:detail", args=[person.pk]),
+    web_change=lambda person: (reverse("people:edit", args=[person.pk]), {
+        "name": person.name, "alias": NEW_NAME, "sex": person.sex, "status": person.status,
+        "district": person.district_id, "age_estimate": 45,
+    }),
+    api_view=lambda person: f"/api/v1/people/{person.pk}",
+    api_change=lambda person: (f"/api/v1/people/{person.pk}", {"alias": NEW_NAME}),
+    may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
+    may_change=frozenset({"city_admin"}),
+))
+
+TARGETS.append(Target(
+    name="stay",
+    make=_laoshan_stay,
+    changed=lambda stay: stay.items_held == NEW_NAME or stay.limit_days > 10,
+    web_view=lambda stay: reverse("shelter:stay", args=[stay.pk]),
+    web_change=lambda stay: (reverse("shelter:stay_extend", args=[stay.pk]), {
+        "days": 3, "reason": "等待家属"}),
+    api_view=lambda stay: f"/api/v1/shelter/stays/{stay.pk}",
+    api_change=lambda stay: (f"/api/v1/shelter/stays/{stay.pk}", {"items_held": NEW_NAME}),
+    may_view=frozenset({"city_admin", "city_viewer"}),
+    may_change=frozenset({"city_admin"}),
+))

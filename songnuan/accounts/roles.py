@@ -47,11 +47,14 @@ class RoleSpec:
 SENSITIVE = "accounts.view_sensitive"
 AUDIT = "accounts.view_auditevent"
 APPROVE_REWARDS = "leads.approve_rewardclaim"
+# Managers may house someone against the zone rules, with a reason (shelter admission).
+OVERRIDE_ALLOCATION = "shelter.override_allocation"
 
 # Grants: "app.action" (every model of the app), "app.*" (every action) or a full
 # "app.codename" permission. Apps that do not exist yet simply grant nothing.
 ROLE_SPECS: dict[str, RoleSpec] = {
-    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, APPROVE_REWARDS)),
+    Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, APPROVE_REWARDS,
+                                            OVERRIDE_ALLOCATION)),
     Role.DISTRICT_ADMIN: RoleSpec(
         Reach.DISTRICT,
         (
@@ -61,6 +64,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "network.*", "leads.*", "outreach.*", "people.*", "shelter.*", "tracing.view",
             "supplies.*", "duty.*", "weather.view", "analytics.view", SENSITIVE,
             APPROVE_REWARDS,
+            OVERRIDE_ALLOCATION,
         ),
         needs_district=True,
     ),
@@ -85,6 +89,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "accounts.view_organisation", "network.view", "network.change", "people.view",
             "people.add", "supplies.view", "supplies.change", "weather.view",
+            "shelter.view_reliefvisit", "shelter.add_reliefvisit", "shelter.change_reliefvisit",
         ),
         needs_site=True,
     ),

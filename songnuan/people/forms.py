@@ -1,0 +1,81 @@
+"""Person-file input checked at the edge; the rules themselves are in `services`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from songnuan.accounts.roles import SENSITIVE, Reach
+from songnuan.accounts.scoping import scope_of
+from songnuan.network.models import District
+from songnuan.people.models import Category, Flag, Person
+
+SENSITIVE_FORM_FIELDS = ("id_number", "mental_state", "health_notes")
+
+
+def show_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's field errors on the form's fields (the rest at the top)."""
+    for name, messages in error.message_dict.items():
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target if target != NON_FIELD_ERRORS else None, message)
+
+
+class PersonForm(forms.ModelForm):
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=24, required=False,
+        help_text=_("18 characters. Stored encrypted; leave empty to keep the one on file."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Categories"), choices=Category.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    flags = forms.MultipleChoiceField(
+        label=_("Vulnerabilities"), choices=Flag.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "name", "alias", "self_name", "sex", "birth_date", "age_estimate",
+            "age_estimated_on", "native_place", "dialect", "height_cm", "marks", "categories",
+            "flags", "status", "district", "mental_state", "health_notes",
+        ]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}),
+            "age_estimated_on": forms.DateInput(attrs={"type": "date"}),
+            "marks": forms.Textarea(attrs={"rows": 3}),
+            "mental_state": forms.Textarea(attrs={"rows": 3}),
+            "health_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, editor, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.editor = editor
+        self.fields["sex"].required = False
+        if not editor.has_perm(SENSITIVE):
+            for name in SENSITIVE_FORM_FIELDS:
+                self.fields.pop(name)
+        scope = scope_of(editor)
+        if scope.reach is not Reach.CITY:
+            self.fields["district"].queryset = District.objects.filter(pk__in=scope.district_ids)
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(name) for name in ("name", "alias", "self_name")):
+            self.add_error("alias", _(
+                "Give a name, the name they give, or an alias staff can recognise."))
+        return data
+
+
+class MergeForm(forms.Form):
+    other = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why are these the same person?"), max_length=200)
+
+
+class PhotoForm(forms.Form):
+    image = forms.ImageField(label=_("Photo"))
+    caption = forms.CharField(label=_("Caption"), max_length=100, required=False)

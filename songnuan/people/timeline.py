@@ -1,0 +1,65 @@
+"""The person file's timeline: every lead, encounter, stay, referral, supply issue and tracing step.
+
+Apps add what they know with `register_source(fn)`, where fn(person) yields TimelineEvents, so the
+person file never needs to know which apps exist:
+
+    register_source(lambda person: (TimelineEvent(...) for stay in person.stays.all()))
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime.datetime
+    kind: str  # "lead", "encounter", "admission", "stay_log", "referral", "discharge", ...
+    title: Any  # str or lazy translation
+    detail: Any = ""
+    url: str = ""
+    sensitive: bool = False  # detail holds health or identity data: shown only with permission
+
+
+TimelineSource = Callable[[Any], Iterable[TimelineEvent]]
+
+_sources: list[TimelineSource] = []
+
+
+def register_source(source: TimelineSource) -> None:
+    if source not in _sources:
+        _sources.append(source)
+
+
+def timeline_for(person: Any) -> list[TimelineEvent]:
+    """Every registered source's events for this person, newest first."""
+    events: list[TimelineEvent] = []
+    for source in _sources:
+        events.extend(source(person))
+    return sorted(events, key=lambda event: event.at, reverse=True)
+
+
+def own_events(person: Any) -> Iterable[TimelineEvent]:
+    """The person file's own history: when it was opened and the merges it went through."""
+    yield TimelineEvent(person.created_at, "file", _("Person file opened"),
+                        str(person.registered_at or ""))
+    for merge in person.merges_received.select_related("absorbed"):
+        yield TimelineEvent(
+            merge.merged_at, "merge",
+            _("Merged with file #%(id)s") % {"id": merge.absorbed_id}, merge.reason,
+            url=merge.absorbed.get_absolute_url(),
+        )
+        if merge.undone_at:
+            yield TimelineEvent(merge.undone_at, "merge",
+                                _("Merge with file #%(id)s undone") % {"id": merge.absorbed_id})
+    for merge in person.merges_given.select_related("survivor"):
+        yield TimelineEvent(
+            merge.merged_at, "merge",
+            _("Merged into file #%(id)s") % {"id": merge.survivor_id}, merge.reason,
+            url=merge.survivor.get_absolute_url(),
+        )

@@ -1,0 +1,162 @@
+"""Person files: the list, the file page (one person, one file, one portrait), edit and merge."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from songnuan.accounts.roles import SENSITIVE
+from songnuan.people import services
+from songnuan.people.duplicates import possible_duplicates
+from songnuan.people.forms import MergeForm, PersonForm, PhotoForm, show_errors
+from songnuan.people.models import Person, PersonMerge, PersonPhoto, RiskLevel, Status
+from songnuan.people.portrait import Portrait
+from songnuan.people.timeline import timeline_for
+
+PAGE_SIZE = 50
+
+
+@login_required
+@permission_required("people.view_person", raise_exception=True)
+def person_list(request: HttpRequest) -> HttpResponse:
+    people = services.live(Person.objects.restrict(request.user, "view")).select_related(
+        "district", "current_site")
+    query = request.GET.get("q", "").strip()
+    if query:
+        by_number = services.find_by_id_number(query, people)
+        if by_number is not None:
+            return redirect(by_number)
+        people = people.filter(Q(name__icontains=query) | Q(alias__icontains=query)
+                               | Q(self_name__icontains=query) | Q(native_place__icontains=query))
+    for name, choices in (("status", Status.values), ("risk_level", RiskLevel.values)):
+        value = request.GET.get(name)
+        if value in choices:
+            people = people.filter(**{name: value})
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "people/list.html", {
+        "page": page, "query": query, "statuses": Status.choices, "risks": RiskLevel.choices,
+        "status": request.GET.get("status", ""), "risk": request.GET.get("risk_level", ""),
+    })
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    person = get_object_or_404(
+        Person.objects.restrict(user, "view").select_related(
+            "district", "current_site", "registered_at", "merged_into", "created_by"),
+        pk=pk)
+    may_see_sensitive = user.has_perm(SENSITIVE)
+    if may_see_sensitive:
+        services.record_sensitive_read(person, user, services.sensitive_fields_present(person))
+    pool = Person.objects.restrict(user, "view")
+    return render(request, "people/detail.html", {
+        "person": person,
+        "may_see_sensitive": may_see_sensitive,
+        "may_change": user.has_perm("people.change_person") and person.merged_into_id is None,
+        "id_number": person.id_number() if may_see_sensitive and person.has_id_number else "",
+        "portrait": Portrait(person.risk_level, person.risk_reasons),
+        "timeline": timeline_for(person),
+        "duplicates": [] if person.merged_into_id else possible_duplicates(person, pool),
+        "merges": person.merges_received.select_related("absorbed", "merged_by"),
+        "photos": person.photos.all() if may_see_sensitive else [],
+        "photo_form": PhotoForm(),
+        "stays": person.stays.select_related("site", "bed__zone")[:20]
+        if user.has_perm("shelter.view_stay") else [],
+    })
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    user = request.user
+    if pk is None:
+        if not user.has_perm("people.add_person"):
+            raise Http404
+        person = Person()
+    else:
+        person = get_object_or_404(
+            Person.objects.restrict(user, "change").filter(merged_into__isnull=True), pk=pk)
+    form = PersonForm(request.POST or None, instance=person, editor=user)
+    if request.method == "POST" and form.is_valid():
+        candidate = form.save(commit=False)
+        try:
+            saved = services.save_person(candidate, id_number=form.cleaned_data.get(
+                "id_number", ""), user=user)
+        except services.PersonError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("Saved the file of %(name)s.") % {"name": saved})
+            return redirect(saved)
+    return render(request, "people/form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.restrict(request.user, "change"), pk=pk)
+    if not request.user.has_perm(SENSITIVE):
+        raise Http404
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        PersonPhoto.objects.create(person=person, image=form.cleaned_data["image"],
+                                   caption=form.cleaned_data["caption"], taken_by=request.user)
+        messages.success(request, _("Photo added."))
+    else:
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+    return redirect(person)
+
+
+@login_required
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm(SENSITIVE):
+        raise Http404
+    item = get_object_or_404(PersonPhoto.objects.restrict(request.user, "view"), pk=pk)
+    services.record_sensitive_read(item.person, request.user, ["photo"])
+    response = FileResponse(item.image.open("rb"))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    editable = Person.objects.restrict(user, "change").filter(merged_into__isnull=True)
+    person = get_object_or_404(editable, pk=pk)
+    other_id = request.POST.get("other") or request.GET.get("with")
+    other = get_object_or_404(editable, pk=other_id) if other_id else None
+    if other is None or other.pk == person.pk:
+        raise Http404
+    form = MergeForm(request.POST or None, initial={"other": other.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.merge(person, other, user=user, reason=form.cleaned_data["reason"])
+        except services.PersonError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("Merged file #%(id)s into this one.") % {"id": other.pk})
+            return redirect(person)
+    may_see_sensitive = user.has_perm(SENSITIVE)
+    return render(request, "people/merge.html", {
+        "person": person, "other": other, "form": form, "may_see_sensitive": may_see_sensitive,
+    })
+
+
+@login_required
+@require_POST
+def undo_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(PersonMerge.objects.restrict(request.user, "change"), pk=pk)
+    try:
+        absorbed = services.undo_merge(record, user=request.user)
+    except services.PersonError as error:
+        messages.error(request, " ".join(error.errors.values()))
+        return redirect(record.survivor)
+    messages.success(request, _("Merge undone: file #%(id)s is separate again.") % {
+        "id": absorbed.pk})
+    return redirect(record.survivor)
+
