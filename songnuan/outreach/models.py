@@ -109,8 +109,16 @@ class Agency(models.TextChoices):
     VOLUNTEER = "volunteer", _("Volunteer")
 
 
-def _members_q(prefix: str):
-    return lambda user: models.Q(**{f"{prefix}members__user": user})
+def _members_q(path: str):
+    """Rows whose squad (reached by `path`, "" for a squad itself) the user is a member of.
+
+    A subquery rather than a join, so a squad with several members is still one row.
+    """
+    def assigned(user) -> models.Q:
+        mine = SquadMember.objects.filter(user=user).values("squad_id")
+        return models.Q(**{f"{path}pk__in" if not path else f"{path}in": mine})
+
+    return assigned
 
 
 class Squad(AuditedModel):
@@ -309,7 +317,8 @@ class EncounterPerson(AuditedModel):
                                related_name="outreach_encounters")
 
     objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(district="encounter__district", assigned=_members_q("encounter__squad__"))
+    scoping = Scoping(district="encounter__district",
+                      assigned=_members_q("encounter__squad__"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["encounter", "person"],
@@ -367,7 +376,8 @@ class PatrolPlan(AuditedModel):
     dropped = models.JSONField(_("hotspots that did not fit"), default=list, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(district="district", assigned=_members_q("stops__squad__"))
+    scoping = Scoping(district="district", assigned=lambda user: models.Q(
+        pk__in=PatrolStop.objects.filter(squad__members__user=user).values("plan_id")))
 
     class Meta:
         ordering = ["-night", "district__code"]
@@ -394,7 +404,8 @@ class PatrolStop(AuditedModel):
         constraints = [models.UniqueConstraint(fields=["plan", "squad", "order"],
                                                name="patrol_stop_order")]
 
-    def is_missed(self, now) -> bool:
+    def is_missed(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
         return self.visited_at is None and now > self.planned_at + MISSED_AFTER
 
 
