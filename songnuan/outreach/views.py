@@ -273,7 +273,8 @@ def task_encounter(request: HttpRequest, pk: int) -> HttpResponse:
         return _phone_reply(request, task, refused.message, refused.field, 422)
     task.refresh_from_db()
     if request.headers.get("Accept", "").startswith("application/json"):
-        return _phone_reply(request, task)
+        return JsonResponse({"ok": True, "status": task.status,
+                             "next": reverse("outreach:my_tasks")})
     messages.success(request, gettext("Recorded. Thank you."))
     return redirect("outreach:my_tasks")
 

@@ -36,7 +36,11 @@
       var rest = load().slice(1);
       save(rest);
       if (!result.ok && result.data && result.data.error) { alert(result.data.error); }
-      if (!rest.length) { location.reload(); return; }
+      if (!rest.length) {
+        if (result.ok && result.data && result.data.next) { location.href = result.data.next; }
+        else { location.reload(); }
+        return;
+      }
       return flush();
     }, function () { flushing = false; });
   }
