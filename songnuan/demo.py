@@ -23,6 +23,7 @@ STEPS = [
     "songnuan.leads.demo",
     "songnuan.people.demo",
     "songnuan.shelter.demo",
+    "songnuan.outreach.demo_dispatch",
 ]
 
 DEMO_PASSWORD = "songnuan-demo-2026"
