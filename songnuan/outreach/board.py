@@ -75,6 +75,8 @@ def _leads(user, now, squads: dict[int, dict]) -> list[dict]:
         lead_id__in=[r["id"] for r in rows], status__in=ACTIVE_TASK_STATUSES,
     ).values("id", "lead_id", "squad_id", "status", "assigned_at", "arrived_at", "reason")}
     limits: dict[int | None, Any] = {}
+    labels = {value: str(label) for value, label in LeadStatus.choices}
+    overdue_labels = {kind: str(label) for kind, label in OVERDUE_LABELS.items()}
     candidates = {pk: Candidate(pk, s["name"], s["lat"], s["lon"], s["on_shift"], s["load"],
                                 s["capacity"]) for pk, s in squads.items()}
     out, suggested = [], 0
@@ -89,13 +91,13 @@ def _leads(user, now, squads: dict[int, dict]) -> list[dict]:
                        limits=limits[district])
         item = {
             "id": row["id"], "tracking_code": row["tracking_code"], "status": row["status"],
-            "status_label": str(LeadStatus(row["status"]).label),
+            "status_label": labels[row["status"]],
             "priority": row["priority"], "lat": row["lat"], "lon": row["lon"],
             "place": row["place"], "district_id": district, "people_count": row["people_count"],
             "flags": row["flags"], "received_at": row["received_at"].isoformat(),
             "age_min": int((now - row["received_at"]).total_seconds() // 60),
             "overdue": late[0].value if late else None,
-            "overdue_label": str(OVERDUE_LABELS[late[0]]) if late else "",
+            "overdue_label": overdue_labels[late[0]] if late else "",
             "overdue_min": int(late[1].total_seconds() // 60) if late else 0,
             "task": None, "suggestion": None,
         }
@@ -106,7 +108,8 @@ def _leads(user, now, squads: dict[int, dict]) -> list[dict]:
         elif suggested < SUGGEST_FOR_FIRST and row["lat"] is not None:
             suggested += 1
             ranked = rank_squads(row["lat"], row["lon"], [
-                c for c in candidates.values() if squads[c.key]["district_id"] == district])
+                c for c in candidates.values() if squads[c.key]["district_id"] == district],
+                limit=1)
             if ranked:
                 item["suggestion"] = {"squad_id": ranked[0].key, "squad": ranked[0].candidate.name,
                                       "reason": ranked[0].reason}

@@ -44,27 +44,35 @@ class Suggestion:
         return self.candidate.key
 
 
-def rank_squads(lat: float, lon: float, candidates: list[Candidate]) -> list[Suggestion]:
+def rank_squads(lat: float, lon: float, candidates: list[Candidate],
+                limit: int | None = None) -> list[Suggestion]:
     """Available squads for a lead at (lat, lon), best first, each with why it ranks there."""
-    ranked = [_suggest(lat, lon, c) for c in candidates if is_available(c)]
-    ranked.sort(key=lambda s: (s.score_min, str(s.candidate.name), str(s.key)))
-    return ranked
+    scored = [_score(lat, lon, c) for c in candidates if is_available(c)]
+    scored.sort(key=lambda s: (s[0], str(s[3].name), str(s[3].key)))
+    return [_suggestion(*item) for item in scored[:limit]]
 
 
 def is_available(candidate: Candidate) -> bool:
     return candidate.on_shift and candidate.load < candidate.capacity
 
 
-def _suggest(lat: float, lon: float, candidate: Candidate) -> Suggestion:
-    load_text = ngettext("%(n)d open task", "%(n)d open tasks", candidate.load) % {
-        "n": candidate.load}
+def _score(lat: float, lon: float, candidate: Candidate
+           ) -> tuple[float, float | None, float | None, Candidate]:
     if candidate.lat is None or candidate.lon is None:
-        return Suggestion(candidate, None, None,
-                          UNKNOWN_POSITION_MIN + LOAD_PENALTY_MIN * candidate.load,
-                          _("Position unknown; %(load)s") % {"load": load_text})
+        return (UNKNOWN_POSITION_MIN + LOAD_PENALTY_MIN * candidate.load, None, None,
+                candidate)
     distance = road_distance_m(lat, lon, candidate.lat, candidate.lon)
     minutes = distance / 1000 / candidate.speed_kmh * 60
-    reason = _("%(km).1f km by road (about %(min)d min); %(load)s") % {
-        "km": distance / 1000, "min": round(minutes), "load": load_text}
-    return Suggestion(candidate, distance, minutes,
-                      minutes + LOAD_PENALTY_MIN * candidate.load, reason)
+    return minutes + LOAD_PENALTY_MIN * candidate.load, distance, minutes, candidate
+
+
+def _suggestion(score: float, distance: float | None, minutes: float | None,
+                candidate: Candidate) -> Suggestion:
+    load_text = ngettext("%(n)d open task", "%(n)d open tasks", candidate.load) % {
+        "n": candidate.load}
+    if distance is None or minutes is None:
+        reason = _("Position unknown; %(load)s") % {"load": load_text}
+    else:
+        reason = _("%(km).1f km by road (about %(min)d min); %(load)s") % {
+            "km": distance / 1000, "min": round(minutes), "load": load_text}
+    return Suggestion(candidate, distance, minutes, score, reason)
