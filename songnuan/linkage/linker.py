@@ -1,0 +1,357 @@
+"""Batch linking and de-duplication, and the in-memory index for one record at a time.
+
+:class:`Linker` fits a model to the data (or takes saved :class:`Parameters`) and links two sets
+of records or clusters one set. :class:`Index` holds a large store and answers "who might this
+be?" for one new record at interactive speed; it uses the same blocking and scoring as the batch
+path, so both give the same answers.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .blocking import MAX_BLOCK_SIZE, Blocks
+from .comparisons import COMPARISONS, all_levels
+from .frame import Frame, TermFrequencies
+from .model import (
+    Parameters,
+    combine_m,
+    estimate_m,
+    estimate_match_prior,
+    estimate_u,
+    level_weights,
+    match_probability,
+)
+from .records import Prepared, Record, prepare
+
+Evidence = tuple[str, float, str]
+U_SAMPLE_PAIRS = 200_000
+EM_SAMPLE_PAIRS = 300_000
+CHUNK_PAIRS = 2_000_000
+_COL = {c.code: col for col, c in enumerate(COMPARISONS)}
+
+
+@dataclass(frozen=True)
+class Match:
+    """A candidate pair with its match probability and, when asked, the evidence behind it."""
+
+    left_id: str
+    right_id: str
+    score: float
+    bits: float
+    explanation: tuple[Evidence, ...] = ()
+
+
+def explain_pair(params: Parameters, a: Frame, b: Frame, i: int, j: int) -> tuple[Evidence, ...]:
+    """Per comparison: code, bits of evidence (+ for, − against) and a readable description."""
+    ii, jj = np.array([i]), np.array([j])
+    levels = all_levels(a, b, ii, jj)
+    weights = level_weights(params, levels, a, b, ii, jj)[0]
+    evidence = []
+    for col, c in enumerate(COMPARISONS):
+        level = int(levels[0, col])
+        if level >= 0:
+            text = c.describe(level, a.prepared[i], b.prepared[j])
+            evidence.append((c.code, round(float(weights[col]), 2), text))
+    return tuple(sorted(evidence, key=lambda e: -abs(e[1])))
+
+
+def score(params: Parameters, a: Frame, b: Frame, i: np.ndarray, j: np.ndarray
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Total bits and match probability of the pairs (i, j)."""
+    levels = all_levels(a, b, i, j)
+    bits = level_weights(params, levels, a, b, i, j).sum(axis=1)
+    return bits, match_probability(params, bits)
+
+
+def top_k_per_left(i: np.ndarray, j: np.ndarray, p: np.ndarray, k: int, threshold: float
+                   ) -> np.ndarray:
+    """Positions of the k best pairs per left row among those scoring at least threshold."""
+    keep = np.flatnonzero(p >= threshold)
+    if not len(keep):
+        return keep
+    order = keep[np.lexsort((j[keep], -p[keep], i[keep]))]
+    rows = i[order]
+    starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1]
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    return order[rank < k]
+
+
+class Linker:
+    """Fellegi–Sunter record linkage for person records (found people, missing reports)."""
+
+    def __init__(self, params: Parameters | None = None, *, max_block_size: int = MAX_BLOCK_SIZE,
+                 seed: int = 0) -> None:
+        self.params = params
+        self.max_block_size = max_block_size
+        self.seed = seed
+        # Frames and blocks built while fitting, reused when the same lists are then linked.
+        self._built: dict[int, tuple[Sequence[Record], Frame, Blocks | None]] = {}
+
+    # --- persistence ---------------------------------------------------------------------------
+    def save(self, path: str | Path) -> None:
+        self._fitted().save(path)
+
+    @classmethod
+    def load(cls, path: str | Path, **options: int) -> Linker:
+        return cls(Parameters.load(path), **options)
+
+    def _fitted(self) -> Parameters:
+        if self.params is None:
+            raise RuntimeError("the linker has no parameters yet: call fit() or load()")
+        return self.params
+
+    # --- fitting -------------------------------------------------------------------------------
+    def fit(self, left: Sequence[Record], right: Sequence[Record] | None = None) -> Linker:
+        """Learn u from random pairs and m by EM on blocked pairs; right=None fits for dedupe."""
+        prepared_left = [prepare(r) for r in left]
+        prepared_right = prepared_left if right is None else [prepare(r) for r in right]
+        both = prepared_left if right is None else prepared_left + prepared_right
+        frequencies = TermFrequencies.count(both)
+        a = Frame.build(prepared_left, frequencies)
+        b = a if right is None else Frame.build(prepared_right, frequencies)
+        blocks = Blocks(self.max_block_size)
+        blocks.add_all(b.prepared)
+        self.params = fit_parameters(a, b, blocks, frequencies, dedupe=right is None,
+                                     seed=self.seed)
+        self._built = {id(left): (left, a, blocks if right is None else None)}
+        if right is not None:
+            self._built[id(right)] = (right, b, blocks)
+        return self
+
+    def _frame(self, records: Sequence[Record], with_blocks: bool) -> tuple[Frame, Blocks]:
+        params = self._fitted()
+        cached = self._built.get(id(records))
+        if cached is not None and cached[0] is records and cached[1].size == len(records) \
+                and (cached[2] is not None or not with_blocks):
+            return cached[1], cached[2] or Blocks(self.max_block_size)
+        frame = Frame.build((prepare(r) for r in records), params.frequencies)
+        blocks = Blocks(self.max_block_size)
+        if with_blocks:
+            blocks.add_all(frame.prepared)
+        return frame, blocks
+
+    # --- batch linking -------------------------------------------------------------------------
+    def link(self, left: Sequence[Record], right: Sequence[Record], top_k: int = 10,
+             threshold: float = 0.5, explain: bool = False,
+             progress: Callable[[int], None] | None = None) -> list[Match]:
+        """Best matches in right for each left record: at most top_k, each scoring ≥ threshold."""
+        if self.params is None:
+            self.fit(left, right)
+        params = self._fitted()
+        a, _ = self._frame(left, with_blocks=False)
+        b, blocks = self._frame(right, with_blocks=True)
+        matches: list[Match] = []
+        for i, j in candidate_chunks(blocks, a.prepared, progress=progress):
+            bits, p = score(params, a, b, i, j)
+            for pos in top_k_per_left(i, j, p, top_k, threshold):
+                matches.append(self._match(a, b, int(i[pos]), int(j[pos]), float(p[pos]),
+                                           float(bits[pos]), explain))
+        return matches
+
+    def _match(self, a: Frame, b: Frame, i: int, j: int, p: float, bits: float,
+               explain: bool) -> Match:
+        evidence = explain_pair(self._fitted(), a, b, i, j) if explain else ()
+        return Match(a.prepared[i].record.record_id, b.prepared[j].record.record_id, p, bits,
+                     evidence)
+
+    def dedupe(self, records: Sequence[Record], threshold: float = 0.5,
+               progress: Callable[[int], None] | None = None) -> list[list[str]]:
+        """Clusters of record ids that are the same person (singletons included)."""
+        if self.params is None:
+            self.fit(records)
+        params = self._fitted()
+        frame, blocks = self._frame(records, with_blocks=True)
+        clusters = UnionFind(len(frame))
+        for i, j in candidate_chunks(blocks, frame.prepared, progress=progress):
+            below = i < j
+            i, j = i[below], j[below]
+            _, p = score(params, frame, frame, i, j)
+            for x, y in zip(i[p >= threshold], j[p >= threshold], strict=True):
+                clusters.union(int(x), int(y))
+        ids = [item.record.record_id for item in frame.prepared]
+        return [[ids[row] for row in group] for group in clusters.groups()]
+
+    def explain(self, a: Record, b: Record) -> Match:
+        """Score and explain one pair, whatever blocking would have said."""
+        params = self._fitted()
+        fa = Frame.build([prepare(a)], params.frequencies)
+        fb = Frame.build([prepare(b)], params.frequencies)
+        bits, p = score(params, fa, fb, np.array([0]), np.array([0]))
+        return Match(a.record_id, b.record_id, float(p[0]), float(bits[0]),
+                     explain_pair(params, fa, fb, 0, 0))
+
+    def index(self, records: Iterable[Record] = ()) -> Index:
+        return Index(self._fitted(), records, max_block_size=self.max_block_size)
+
+
+def candidate_chunks(blocks: Blocks, queries: list[Prepared], chunk_pairs: int = CHUNK_PAIRS,
+                     progress: Callable[[int], None] | None = None
+                     ) -> Iterable[tuple[np.ndarray, np.ndarray]]:
+    """Candidate pairs (query row, stored row) in chunks of about chunk_pairs."""
+    lefts: list[np.ndarray] = []
+    rights: list[np.ndarray] = []
+    pending = 0
+    for row, item in enumerate(queries):
+        found = blocks.candidates(item)
+        if len(found):
+            lefts.append(np.full(len(found), row, dtype=np.int64))
+            rights.append(found)
+            pending += len(found)
+        if progress is not None:
+            progress(1)
+        if pending >= chunk_pairs:
+            yield np.concatenate(lefts), np.concatenate(rights)
+            lefts, rights, pending = [], [], 0
+    if lefts:
+        yield np.concatenate(lefts), np.concatenate(rights)
+
+
+class UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, x: int, y: int) -> None:
+        rx, ry = self.find(x), self.find(y)
+        if rx != ry:
+            self.parent[max(rx, ry)] = min(rx, ry)
+
+    def groups(self) -> list[list[int]]:
+        groups: dict[int, list[int]] = {}
+        for x in range(len(self.parent)):
+            groups.setdefault(self.find(x), []).append(x)
+        return list(groups.values())
+
+
+# --- fitting ----------------------------------------------------------------------------------
+def fit_parameters(a: Frame, b: Frame, blocks: Blocks, frequencies: TermFrequencies, *,
+                   dedupe: bool, seed: int = 0) -> Parameters:
+    """u from random pairs, m by EM per training session, then λ from all blocked pairs."""
+    prior = Parameters.default()
+    rng = np.random.default_rng(seed)
+    n_u = min(U_SAMPLE_PAIRS, len(a) * len(b))
+    ui, uj = rng.integers(0, len(a), n_u), rng.integers(0, len(b), n_u)
+    if dedupe:
+        ui, uj = ui[ui != uj], uj[ui != uj]
+    u = estimate_u(all_levels(a, b, ui, uj), prior)
+    sample = _sample_queries(len(a), seed)
+    pairs_i, pairs_j = [], []
+    for i, j in candidate_chunks(blocks, [a.prepared[r] for r in sample]):
+        pairs_i.append(np.asarray(sample, dtype=np.int64)[i])
+        pairs_j.append(j)
+    ci = np.concatenate(pairs_i) if pairs_i else np.zeros(0, dtype=np.int64)
+    cj = np.concatenate(pairs_j) if pairs_j else np.zeros(0, dtype=np.int64)
+    if dedupe:
+        ci, cj = ci[ci != cj], cj[ci != cj]
+    levels = all_levels(a, b, ci, cj)
+    sessions = [estimate_m(levels[mask], u, held_out, prior)[0]
+                for mask, held_out in _training_sessions(levels, rng) if mask.sum() >= 50]
+    params = Parameters(m=combine_m(sessions, prior), u=u, match_prior=prior.match_prior,
+                        frequencies=frequencies)
+    bits = level_weights(params, levels, a, b, ci, cj).sum(axis=1)
+    scale = len(a) / max(len(sample), 1)
+    total_pairs = len(a) * (len(a) - 1) if dedupe else len(a) * len(b)
+    estimate_match_prior(params, bits, total_pairs / scale)
+    return params
+
+
+def _sample_queries(n: int, seed: int, limit: int = 20_000) -> list[int]:
+    if n <= limit:
+        return list(range(n))
+    return sorted(random.Random(seed).sample(range(n), limit))
+
+
+def _training_sessions(levels: np.ndarray, rng: np.random.Generator
+                       ) -> list[tuple[np.ndarray, set[str]]]:
+    """Splink-style sessions: pairs agreeing on some fields, with those fields held out."""
+    name = levels[:, _COL["name"]]
+    sex = levels[:, _COL["sex"]]
+    birth = levels[:, _COL["birth_year"]]
+    place = levels[:, _COL["native_place"]]
+    ident = levels[:, _COL["id_number"]]
+    everything_but = {c.code for c in COMPARISONS}.difference
+    sessions = [
+        # Pairs sharing a name teach every other field; names are learnt from pairs sharing an
+        # ID number, where the match class is almost pure.
+        (np.isin(name, (0, 1, 2)), {"name"}),
+        (np.isin(ident, (0, 1, 2)), {"id_number", "sex", "birth_year", "native_place"}),
+        ((sex == 0) & np.isin(birth, (0, 1, 5)) & np.isin(place, (0, 1)),
+         everything_but({"height", "features"})),
+    ]
+    return [(_cap(mask, rng), held_out) for mask, held_out in sessions]
+
+
+def _cap(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    rows = np.flatnonzero(mask)
+    if len(rows) <= EM_SAMPLE_PAIRS:
+        return mask
+    capped = np.zeros_like(mask)
+    capped[rng.choice(rows, EM_SAMPLE_PAIRS, replace=False)] = True
+    return capped
+
+
+class Index:
+    """An in-memory store of prepared records answering one query record at a time."""
+
+    def __init__(self, params: Parameters, records: Iterable[Record] = (), *,
+                 max_block_size: int = MAX_BLOCK_SIZE) -> None:
+        self.params = params
+        self.frame = Frame()
+        self.blocks = Blocks(max_block_size)
+        self.rows: dict[str, int] = {}
+        self.add_many(records)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self.rows
+
+    def add(self, record: Record) -> None:
+        self.add_many([record])
+
+    def add_many(self, records: Iterable[Record]) -> None:
+        items = []
+        for record in records:
+            if record.record_id in self.rows:
+                self.remove(record.record_id)
+            items.append(prepare(record))
+        start = len(self.frame)
+        self.frame.extend(items, self.params.frequencies)
+        for offset, item in enumerate(items):
+            self.rows[item.record.record_id] = start + offset
+            self.blocks.add(start + offset, item)
+
+    def remove(self, record_id: str) -> None:
+        row = self.rows.pop(record_id)
+        self.blocks.remove(row, self.frame.prepared[row])
+        self.frame.columns["alive"][row] = False
+
+    def query(self, record: Record, k: int = 10, threshold: float = 0.0,
+              explain: bool = True) -> list[Match]:
+        """The k most likely matches of record in the store, best first."""
+        item = prepare(record)
+        query = Frame.build([item], self.params.frequencies)
+        found = self.blocks.candidates(item)
+        found = found[self.frame.alive[found]] if len(found) else found
+        if found.size == 0:
+            return []
+        i = np.zeros(len(found), dtype=np.int64)
+        bits, p = score(self.params, query, self.frame, i, found)
+        best = top_k_per_left(i, found, p, k, threshold)
+        return [Match(record.record_id, self.frame.prepared[found[pos]].record.record_id,
+                      float(p[pos]), float(bits[pos]),
+                      explain_pair(self.params, query, self.frame, 0, int(found[pos]))
+                      if explain else ())
+                for pos in best]

@@ -1,0 +1,1 @@
+"""Small readable data tables the linkage engine relies on (surnames, accents, look-alikes, marks)."""
