@@ -28,7 +28,7 @@
         icon: L.divIcon({ className: "squad-pin squad-" + squad.status, html: "▲", iconSize: [22, 22] })
       }).bindTooltip(squad.name + " " + squad.load + "/" + squad.capacity).addTo(layer);
     });
-    if (!fitted && points.length) { map.fitBounds(L.latLngBounds(points).pad(0.1), { maxZoom: 15 }); fitted = true; }
+    if (!fitted && points.length) { map.fitBounds(L.latLngBounds(points).pad(0.1), { maxZoom: 15, animate: false }); fitted = true; }
   }
   function refresh() {
     fetch(setup.board_url, { credentials: "same-origin" })
