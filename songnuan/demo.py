@@ -19,10 +19,12 @@ from songnuan.accounts.audit import acting_as
 STEPS = [
     "songnuan.network.demo",
     "songnuan.accounts.demo",
-    "songnuan.outreach.demo",
-    "songnuan.leads.demo",
     "songnuan.people.demo",
     "songnuan.shelter.demo",
+    "songnuan.weather.demo",
+    "songnuan.outreach.demo",
+    "songnuan.leads.demo",
+    "songnuan.tracing.demo",
     "songnuan.outreach.demo_dispatch",
 ]
 

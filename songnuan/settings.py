@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "songnuan.leads",
     "songnuan.people",
     "songnuan.shelter",
+    "songnuan.tracing",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -202,6 +203,24 @@ CITY_NAME = _("Qingdao")
 WEATHER_FALLBACK_LEVEL = int(os.environ.get("WEATHER_FALLBACK_LEVEL", "0"))
 WEATHER_FALLBACK_TEMPERATURE_C = float(os.environ.get("WEATHER_FALLBACK_TEMPERATURE_C", "-2"))
 
+# The weather feed (see songnuan/weather/README.md): an HTTP(S) URL answering the JSON import
+# format; empty turns polling off. The adapter class is replaceable for other services.
+WEATHER_ENDPOINT = os.environ.get("WEATHER_ENDPOINT", "")
+WEATHER_ADAPTER = os.environ.get("WEATHER_ADAPTER", "songnuan.weather.adapters.JsonFeedAdapter")
+WEATHER_TOKEN = os.environ.get("WEATHER_TOKEN", "")
+WEATHER_TIMEOUT_S = float(os.environ.get("WEATHER_TIMEOUT_S", "10"))
+WEATHER_POLL_MINUTES = int(os.environ.get("WEATHER_POLL_MINUTES", "30"))
+# Data older than this (or forecasts not reaching the lead time ahead) alerts the duty officer.
+WEATHER_STALE_HOURS = float(os.environ.get("WEATHER_STALE_HOURS", "6"))
+# Effects of the protocol, by level (normal, cold alert, severe cold, extreme cold).
+WEATHER_ESCALATION_FACTORS = (1.0, 0.75, 0.5, 0.33)  # dispatch waiting-time thresholds
+WEATHER_PATROL_FACTORS = (1.0, 1.5, 2.0, 3.0)  # required patrol visits
+WEATHER_FOLLOW_UP_FACTORS = (1.0, 0.5, 0.25, 0.25)  # revisits after a refusal
+WEATHER_FOLLOW_UP_MIN_MINUTES = int(os.environ.get("WEATHER_FOLLOW_UP_MIN_MINUTES", "120"))
+# An extension is proposed when the protocol is active this close to the campaign's end.
+CAMPAIGN_EXTENSION_WINDOW_DAYS = int(os.environ.get("CAMPAIGN_EXTENSION_WINDOW_DAYS", "7"))
+CAMPAIGN_EXTENSION_DAYS = int(os.environ.get("CAMPAIGN_EXTENSION_DAYS", "14"))
+
 # Person files: the key that encrypts ID numbers at rest (comma-separated to rotate: the first
 # encrypts, all decrypt). Without it a key is derived from SECRET_KEY (demo and tests only).
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
@@ -217,6 +236,23 @@ SHELTER_FEVER_C = float(os.environ.get("SHELTER_FEVER_C", "37.3"))
 # the map draws district outlines and markers only (works offline).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
+# Tracing: the deadlines of the 2015 opinion on identity enquiry and care of vagrants
+# (民发〔2015〕158号), counted from admission. Fingerprints and photo at admission; a
+# family-search announcement within 24 hours; a request to the police to collect DNA within
+# 7 working days; stranded (滞留) after 10 days; the settlement (落户安置) path after 3 months.
+TRACING_BIOMETRICS_HOURS = int(os.environ.get("TRACING_BIOMETRICS_HOURS", "24"))
+TRACING_ANNOUNCEMENT_HOURS = int(os.environ.get("TRACING_ANNOUNCEMENT_HOURS", "24"))
+TRACING_DNA_REQUEST_WORKING_DAYS = int(os.environ.get("TRACING_DNA_REQUEST_WORKING_DAYS", "7"))
+TRACING_STRANDED_DAYS = int(os.environ.get("TRACING_STRANDED_DAYS", "10"))
+TRACING_SETTLEMENT_MONTHS = int(os.environ.get("TRACING_SETTLEMENT_MONTHS", "3"))
+# Candidate ranking: saved linkage parameters (JSON); empty uses the engine's priors.
+TRACING_LINKAGE_PARAMS = os.environ.get("TRACING_LINKAGE_PARAMS", "")
+TRACING_CANDIDATES = int(os.environ.get("TRACING_CANDIDATES", "10"))
+# The station's phone printed on announcements.
+TRACING_STATION_CONTACT = os.environ.get("TRACING_STATION_CONTACT", "青岛市救助管理站 0532-12345")
+# One-time codes for the public report form.
+TRACING_CODE_MINUTES = int(os.environ.get("TRACING_CODE_MINUTES", "10"))
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,8 @@ urlpatterns = [
     path("people/", include("songnuan.people.urls")),
     path("shelter/", include("songnuan.shelter.urls")),
     path("", include("songnuan.network.urls")),
+    path("", include("songnuan.tracing.urls")),
+    path("weather/", include("songnuan.weather.urls")),
     path("admin/", admin.site.urls),
     path("", include("songnuan.leads.urls")),
     path("outreach/", include("songnuan.outreach.urls")),

@@ -66,6 +66,46 @@ TARGETS.append(Target(
     may_change=frozenset({"city_admin"}),
 ))
 
+
+def _laoshan_lead(cast):
+    from songnuan.leads import services
+
+    lead, _ = services.submit_lead(services.LeadInput(
+        source="public_api", lat=36.1160, lon=120.4560, client_request_id=None,
+        place="张村河桥洞"))
+    return lead
+
+
+TARGETS.append(Target(
+    name="lead",
+    make=_laoshan_lead,
+    changed=lambda lead: lead.place == NEW_NAME or lead.status == "resolved",
+    web_view=lambda lead: reverse("leads:lead_detail", args=[lead.pk]),
+    web_change=lambda lead: (reverse("leads:lead_invalid", args=[lead.pk]),
+                             {"reason": "测试"}),
+    api_view=lambda lead: f"/api/v1/staff/leads/{lead.tracking_code}",
+    api_change=lambda lead: (f"/api/v1/staff/leads/{lead.tracking_code}", {"place": NEW_NAME}),
+    may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
+    may_change=frozenset({"city_admin", "centre_dispatcher"}),
+))
+
+
+def _laoshan_hotspot(cast):
+    from songnuan.outreach.models import Hotspot
+
+    return Hotspot.objects.create(name="张村河桥洞", place_type="bridge_culvert", lat=36.1160,
+                                  lon=120.4560, district=cast.laoshan_substation.district)
+
+
+TARGETS.append(Target(
+    name="hotspot",
+    make=_laoshan_hotspot,
+    changed=lambda spot: spot.name == NEW_NAME,
+    web_view=lambda spot: reverse("outreach:hotspot_detail", args=[spot.pk]),
+    api_view=lambda spot: f"/api/v1/hotspots/{spot.pk}",
+    may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
+))
+
 # network: 崂山区's relief point. Viewing needs network.view and a reach that includes 崂山区;
 # changing needs network.change on it, which no one outside 崂山区 but the city admin has.
 TARGETS.append(Target(
@@ -130,6 +170,96 @@ TARGETS.append(Target(
 ))
 
 
+# --- Tracing ---------------------------------------------------------------------------------
+# A case follows its person's station (崂山区); a report its district; a comparison request is
+# also visible to the liaison it is sent to (and only that one). Only views are listed: the
+# district administrator's role holds tracing.view alone, and the matrix expects that role to
+# change every target; changes are refused out of scope in tests/tracing/test_pages.py.
+
+def _laoshan_case(cast):
+    from tests.tracing.factories import admit_unidentified
+
+    return admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+
+
+def _laoshan_report(cast):
+    from tests.tracing.factories import make_report
+
+    return make_report("崂山寻人", district=cast.laoshan_substation.district)
+
+
+def _laoshan_comparison(cast):
+    from songnuan.tracing.services import request_comparison
+    from tests.factories import make_user
+
+    other = make_user("police.laoshan", role="police_liaison")
+    return request_comparison(_laoshan_case(cast), kind="dna", liaison=other, message="",
+                              user=cast.laoshan_tracing)
+
+
+TARGETS.append(Target(
+    name="tracing case",
+    make=_laoshan_case,
+    changed=lambda case: case.announcement_or_none() is not None,
+    web_view=lambda case: reverse("tracing:case", args=[case.pk]),
+    may_view=frozenset({"city_admin", "city_viewer"}),
+))
+
+TARGETS.append(Target(
+    name="missing-person report",
+    make=_laoshan_report,
+    changed=lambda report: False,
+    web_view=lambda report: reverse("tracing:report", args=[report.pk]),
+    may_view=frozenset({"city_admin", "city_viewer"}),
+))
+
+TARGETS.append(Target(
+    name="comparison request",
+    make=_laoshan_comparison,
+    changed=lambda item: item.status != "sent",
+    web_view=lambda item: reverse("tracing:comparison", args=[item.pk]),
+    # The city viewer's role holds tracing.view; the other liaison (police_liaison) does not
+    # see a request sent to a colleague.
+    may_view=frozenset({"city_admin", "city_viewer"}),
+))
+
+
+def _laoshan_warning(cast):
+    from tests.weather.factories import store_warning
+
+    return store_warning(cast.laoshan_admin.district, reference="QD-MATRIX-1", start=-1,
+                         end=10_000)
+
+
+def _laoshan_override(cast):
+    import datetime
+
+    from django.utils import timezone
+
+    from songnuan.weather.services import set_override
+
+    return set_override(cast.laoshan_admin.district, 2, "崂山区夜巡临时提级",
+                        timezone.now() + datetime.timedelta(hours=6), cast.laoshan_admin)
+
+
+TARGETS.append(Target(
+    name="weather warning",
+    make=_laoshan_warning,
+    changed=lambda warning: warning.cancelled_at is not None,
+    web_change=lambda warning: (reverse("weather:warning_lift", args=[warning.pk]), {}),
+    may_change=frozenset({"city_admin", "centre_dispatcher"}),
+))
+
+TARGETS.append(Target(
+    name="protocol override",
+    make=_laoshan_override,
+    changed=lambda decision: decision.expiry_noticed,
+    web_change=lambda decision: (reverse("weather:override_end", args=[decision.pk]), {}),
+    api_view=lambda decision: f"/api/v1/weather/protocol/{decision.district.code}",
+    may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
+    may_change=frozenset({"city_admin"}),
+))
+
 # outreach: 崂山区's night patrol plan, and sending a 崂山区 squad to a 崂山区 lead. Only the
 # city-wide accounts with outreach and leads grants may plan or dispatch in another district.
 def _laoshan_squad(cast):
@@ -145,7 +275,7 @@ def _laoshan_plan(cast):
     return PatrolPlan.objects.create(district=squad.district, night="2026-11-29")
 
 
-def _laoshan_lead(cast):
+def _laoshan_lead_and_squad(cast):
     from tests.leads.factories import LAOSHAN_ZHANGCUN, report
 
     _laoshan_squad(cast)
@@ -162,7 +292,7 @@ TARGETS.append(Target(
 
 TARGETS.append(Target(
     name="dispatch of a lead",
-    make=_laoshan_lead,
+    make=_laoshan_lead_and_squad,
     changed=lambda lead: lead.tasks.exists(),
     web_change=lambda lead: (reverse("outreach:assign_lead", args=[lead.pk]), {}),
     may_change=frozenset({"city_admin", "centre_dispatcher"}),

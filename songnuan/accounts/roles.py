@@ -47,6 +47,10 @@ class RoleSpec:
 SENSITIVE = "accounts.view_sensitive"
 AUDIT = "accounts.view_auditevent"
 APPROVE_REWARDS = "leads.approve_rewardclaim"
+# The duty officer keeps the weather current: manual forecasts and warnings, lifting warnings.
+WEATHER_DUTY = ("weather.add_forecast", "weather.add_weatherwarning",
+                "weather.change_weatherwarning")
+OVERRIDE_PROTOCOL = "weather.override_protocol"
 # Managers may house someone against the zone rules, with a reason (shelter admission).
 OVERRIDE_ALLOCATION = "shelter.override_allocation"
 
@@ -54,7 +58,7 @@ OVERRIDE_ALLOCATION = "shelter.override_allocation"
 # "app.codename" permission. Apps that do not exist yet simply grant nothing.
 ROLE_SPECS: dict[str, RoleSpec] = {
     Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, APPROVE_REWARDS,
-                                            OVERRIDE_ALLOCATION)),
+                                          OVERRIDE_PROTOCOL, OVERRIDE_ALLOCATION)),
     Role.DISTRICT_ADMIN: RoleSpec(
         Reach.DISTRICT,
         (
@@ -62,9 +66,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.view_organisation", "accounts.add_organisation",
             "accounts.change_organisation",
             "network.*", "leads.*", "outreach.*", "people.*", "shelter.*", "tracing.view",
-            "supplies.*", "duty.*", "weather.view", "analytics.view", SENSITIVE,
-            APPROVE_REWARDS,
-            OVERRIDE_ALLOCATION,
+            "supplies.*", "duty.*", "weather.view", *WEATHER_DUTY, OVERRIDE_PROTOCOL,
+            "analytics.view", SENSITIVE, APPROVE_REWARDS, OVERRIDE_ALLOCATION,
         ),
         needs_district=True,
     ),
@@ -72,7 +75,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         Reach.DISTRICT,
         (
             "accounts.view_organisation", "network.view", "leads.*", "outreach.*",
-            "people.view", "weather.view", "duty.view", "duty.add", "supplies.view",
+            "people.view", "weather.view", *WEATHER_DUTY, "duty.view", "duty.add",
+            "supplies.view",
         ),
     ),
     Role.STATION_STAFF: RoleSpec(

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
 from songnuan.leads.models import RateCounter
 
@@ -43,7 +43,7 @@ def hit(key: str, limit: int, window_s: int, now: float | None = None) -> Verdic
     now = time.time() if now is None else now
     window_start = int(now // window_s * window_s)
     sql = _UPSERT.format(table=connection.ops.quote_name(RateCounter._meta.db_table))
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, [key[:80], window_start])
         count = cursor.fetchone()[0]
     if count <= limit:

@@ -97,6 +97,7 @@ def check_limits(phone: str, amount: Decimal, now: datetime.datetime,
 def start_claim(lead: Lead, now: datetime.datetime | None = None) -> RewardClaim:
     """Open (or re-send the code of) the reporter's claim and text them a one-time code."""
     now = now or timezone.now()
+    lead = Lead.objects.select_related("duplicate_of").get(pk=lead.pk)
     reason = why_not_eligible(lead)
     if reason:
         raise RewardError(reason)

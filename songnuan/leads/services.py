@@ -89,12 +89,15 @@ def submit_lead(data: LeadInput, now: datetime.datetime | None = None) -> tuple[
         existing = Lead.objects.filter(client_request_id=data.client_request_id).first()
         if existing is not None:
             return existing, False
-    check_limits(data)
-    lat, lon, location_source = locate(data)
+    lat, lon, location_source, district = locate(data)
     for _attempt in range(MAX_TRACKING_CODE_TRIES):
         try:
+            # One transaction: the limit counters, the lead, its history and the reporter's
+            # message commit together (one commit per report keeps a surge fast).
             with transaction.atomic():
-                return _create(data, lat, lon, location_source, now or timezone.now()), True
+                check_limits(data)
+                lead = _create(data, lat, lon, location_source, district, now or timezone.now())
+                return lead, True
         except IntegrityError:
             if data.client_request_id:
                 existing = Lead.objects.filter(client_request_id=data.client_request_id).first()
@@ -125,25 +128,28 @@ def check_limits(data: LeadInput) -> None:
             ) % {"minutes": minutes, "hotline": settings.RESCUE_HOTLINE}, verdict.retry_after_s)
 
 
-def locate(data: LeadInput) -> tuple[float | None, float | None, str]:
-    """WGS-84 coordinates from what was given (coordinates, a photo's GPS), or only a place."""
+def locate(data: LeadInput):
+    """WGS-84 coordinates and their district from what was given (coordinates, a photo's GPS),
+    or only a typed place: (lat, lon, where from, district)."""
     if data.lat is not None and data.lon is not None:
         try:
             lat, lon = to_wgs84(data.lat, data.lon, data.coord)
         except CoordError as error:
             raise LeadError(str(error), "lat") from None
-        if district_for_point(lat, lon) is None:
+        district = district_for_point(lat, lon)
+        if district is None:
             if looks_swapped(lat, lon):
                 raise LeadError(_("Latitude and longitude seem to be swapped."), "lat")
             raise LeadError(_(
                 "This place is not in Qingdao. Please call the local rescue hotline or 110."
             ), "lat")
-        return lat, lon, "given"
+        return lat, lon, "given", district
     for photo in data.photos:
-        if photo.gps and district_for_point(*photo.gps) is not None:
-            return photo.gps[0], photo.gps[1], "photo"
+        district = district_for_point(*photo.gps) if photo.gps else None
+        if district is not None:
+            return photo.gps[0], photo.gps[1], "photo", district
     if data.place.strip():
-        return None, None, "place"
+        return None, None, "place", None
     raise LeadError(_(
         "Tell us where: share your location, pick the place on the map, or type the place."
     ), "location")
@@ -159,7 +165,7 @@ def _source_key(data: LeadInput) -> str:
     return ""
 
 
-def _create(data: LeadInput, lat, lon, location_source: str, now) -> Lead:
+def _create(data: LeadInput, lat, lon, location_source: str, district, now) -> Lead:
     lead = Lead(
         source=data.source, client_request_id=data.client_request_id or None,
         lat=lat, lon=lon, coord_system=data.coord if location_source == "given" else "",
@@ -171,7 +177,7 @@ def _create(data: LeadInput, lat, lon, location_source: str, now) -> Lead:
         organisation=data.trusted_reporter.organisation if data.trusted_reporter else None,
     )
     if lead.has_location:
-        lead.district = district_for_point(lat, lon)
+        lead.district = district
         near = nearest_hotspot(lat, lon, settings.LEADS_HOTSPOT_RADIUS_M)
         if near is not None:
             lead.hotspot, lead.hotspot_distance_m = near[0], round(near[1], 1)
@@ -194,13 +200,14 @@ def _create(data: LeadInput, lat, lon, location_source: str, now) -> Lead:
                            size_bytes=len(photo.content), had_gps=photo.gps is not None)
         stored.image.save("photo.jpg", ContentFile(photo.content), save=False)
         stored.save()
-    LeadStatusChange.objects.create(lead=lead, at=now, to_status=LeadStatus.RECEIVED,
-                                    by=data.received_by)
+    steps = [LeadStatusChange(lead=lead, at=now, to_status=LeadStatus.RECEIVED,
+                              by=data.received_by)]
     if lead.status != LeadStatus.RECEIVED:
         note = (_("Reported again: linked to %(code)s") % {"code": root.tracking_code}
                 if root else _("Priority worked out on arrival"))
-        LeadStatusChange.objects.create(lead=lead, at=now, from_status=LeadStatus.RECEIVED,
-                                        to_status=lead.status, note=note)
+        steps.append(LeadStatusChange(lead=lead, at=now, from_status=LeadStatus.RECEIVED,
+                                      to_status=lead.status, note=note))
+    LeadStatusChange.objects.bulk_create(steps)
     if lead.reporter_phone:
         feedback.notify_one(lead, feedback.public_stage(lead))
     return lead

@@ -37,15 +37,16 @@ def send_sms(phone: str, text: str, purpose: str, *, reference: str = "") -> Out
         phone=phone, text=text[:SMS_MAX_CHARS], purpose=purpose[:40], reference=reference[:80],
         backend=getattr(settings, "SMS_BACKEND", ""),
     )
-    transaction.on_commit(lambda: deliver(message.pk))
+    transaction.on_commit(lambda: deliver(message))
     return message
 
 
-def deliver(message_id: int) -> bool:
+def deliver(message: Outbox | int) -> bool:
     """Hand one queued message to the backend; record the result. Never raises."""
-    message = Outbox.objects.filter(pk=message_id, status=OutboxStatus.QUEUED).first()
-    if message is None:
-        return False
+    if not isinstance(message, Outbox):
+        message = Outbox.objects.filter(pk=message, status=OutboxStatus.QUEUED).first()
+        if message is None:
+            return False
     try:
         backend().send(message)
     except (DeliveryError, OSError) as error:
@@ -54,7 +55,8 @@ def deliver(message_id: int) -> bool:
         )
         logger.warning("SMS %s to %s failed: %s", message.pk, message.phone, error)
         return False
-    Outbox.objects.filter(pk=message.pk).update(status=OutboxStatus.SENT, sent_at=timezone.now())
+    Outbox.objects.filter(pk=message.pk, status=OutboxStatus.QUEUED).update(
+        status=OutboxStatus.SENT, sent_at=timezone.now())
     return True
 
 

@@ -7,13 +7,26 @@ from songnuan.geo.districts import district_at
 from songnuan.network.models import District
 from songnuan.outreach.models import Hotspot
 
+_districts_by_code: dict[str, District] = {}
+
+
+def forget_districts(**kwargs) -> None:
+    """Drop the cached districts (connected to District's save and delete signals)."""
+    _districts_by_code.clear()
+
 
 def district_for_point(lat: float, lon: float) -> District | None:
     """The registry's District for a WGS-84 point, or None outside Qingdao."""
     found = district_at(lat, lon)
     if found is None:
         return None
-    return District.objects.filter(code=found.code).first()
+    # Ten rows that change about never: cached per process so a surge of reports skips a query.
+    district = _districts_by_code.get(found.code)
+    if district is None:
+        district = District.objects.filter(code=found.code).first()
+        if district is not None:
+            _districts_by_code[found.code] = district
+    return district
 
 
 def nearest_hotspot(lat: float, lon: float, radius_m: float) -> tuple[Hotspot, float] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from functools import cache
 
 from django.conf import settings
 from django.contrib import messages
@@ -35,13 +36,19 @@ from songnuan.people.models import Sex
 from songnuan.weather.services import protocol_active
 
 
+@cache
+def _outline(code: str) -> dict:
+    from songnuan.geo.districts import district_by_code
+
+    return district_by_code(code).geojson()
+
+
 def _map_context(hotspots, district_ids: set[int]) -> dict:
-    from songnuan.geo.districts import districts
     from songnuan.network.models import District
 
-    codes = set(District.objects.filter(pk__in=district_ids).values_list("code", flat=True))
+    codes = sorted(District.objects.filter(pk__in=district_ids).values_list("code", flat=True))
     data = services.hotspots_geojson(hotspots)
-    data["outlines"] = [d.geojson() for d in districts() if d.code in codes]
+    data["outlines"] = [_outline(code) for code in codes]
     data["tiles"] = getattr(settings, "MAP_TILE_URL", "")
     data["attribution"] = getattr(settings, "MAP_TILE_ATTRIBUTION", "")
     return data

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class WeatherConfig(AppConfig):
     name = "songnuan.weather"
     verbose_name = _("Weather and cold-weather protocol")
+
+    def ready(self) -> None:
+        from songnuan.shell import NavItem, register_banner, register_nav, register_panels
+        from songnuan.weather import shell
+
+        register_nav(
+            NavItem(_("Weather and protocol"), "weather:overview",
+                    "weather.view_protocoldecision", order=50),
+            NavItem(_("Campaign"), "weather:campaign", "weather.view_campaign", order=800),
+        )
+        register_banner(shell.protocol_banner)
+        register_banner(shell.stale_banner)
+        register_panels(shell.panels)

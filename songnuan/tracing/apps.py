@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TracingConfig(AppConfig):
+    name = "songnuan.tracing"
+    verbose_name = _("Tracing")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from songnuan.shell import NavItem, register_nav, register_panels
+        from songnuan.shelter.models import Stay
+        from songnuan.tracing import home, hooks
+
+        post_save.connect(hooks.stay_saved, sender=Stay, dispatch_uid="tracing_open_case")
+        hooks.register_duplicate_matcher()
+        register_panels(home.panels)
+        register_nav(
+            NavItem(_("Tracing cases"), "tracing:cases", "tracing.view_tracingcase", order=500),
+            NavItem(_("Missing-person reports"), "tracing:reports",
+                    "tracing.view_missingreport", order=510),
+            NavItem(_("Comparison requests"), "tracing:comparisons",
+                    "tracing.view_comparisonrequest", order=520),
+        )

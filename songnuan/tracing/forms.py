@@ -1,0 +1,103 @@
+"""Forms at the edge: reports (public and staff), decisions, announcements, comparisons."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from songnuan.tracing.models import ComparisonKind, Decision, MissingReport
+
+REPORT_FIELDS = ("name", "sex", "birth_year", "height_cm", "native_place", "dialect", "features",
+                 "missing_since", "last_seen_place", "description", "photo", "reporter_name",
+                 "reporter_phone", "reporter_relation", "district")
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = MissingReport
+        fields = (*REPORT_FIELDS[:2], "id_number", *REPORT_FIELDS[2:])
+        widgets = {"missing_since": forms.DateInput(attrs={"type": "date"}),
+                   "reporter_phone": forms.TextInput(attrs={"inputmode": "tel",
+                                                            "autocomplete": "tel"}),
+                   "birth_year": forms.NumberInput(attrs={"inputmode": "numeric"}),
+                   "height_cm": forms.NumberInput(attrs={"inputmode": "numeric"}),
+                   "features": forms.Textarea(attrs={"rows": 2}),
+                   "description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        if year is not None and not 1900 <= year <= datetime.date.today().year:
+            raise forms.ValidationError(_("A birth year between 1900 and this year, please."))
+        return year
+
+    def clean_height_cm(self):
+        height = self.cleaned_data.get("height_cm")
+        if height is not None and not 40 <= height <= 250:
+            raise forms.ValidationError(_("A height between 40 and 250 cm, please."))
+        return height
+
+    def clean_missing_since(self):
+        day = self.cleaned_data.get("missing_since")
+        if day and day > datetime.date.today():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+
+class PublicReportForm(ReportForm):
+    code = forms.CharField(label=_("Verification code"), max_length=6,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                         "autocomplete": "one-time-code"}))
+
+    class Meta(ReportForm.Meta):
+        fields = REPORT_FIELDS
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[
+        (Decision.CONFIRMED, _("Confirm: same person")),
+        (Decision.REJECTED, _("Reject: not the same person"))])
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class AnnouncementForm(forms.Form):
+    found_place = forms.CharField(label=_("Where found"), max_length=200)
+    contact = forms.CharField(label=_("Station contact"), max_length=200, required=False)
+
+
+class ComparisonForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Comparison"), choices=ComparisonKind.choices)
+    liaison = forms.ModelChoiceField(label=_("Police liaison"), queryset=None)
+    message = forms.CharField(label=_("Request"), widget=forms.Textarea(attrs={"rows": 2}),
+                              required=False)
+
+    def __init__(self, *args, **kwargs):
+        from songnuan.accounts.models import User
+        from songnuan.accounts.roles import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["liaison"].queryset = User.objects.filter(role=Role.POLICE_LIAISON,
+                                                              is_active=True)
+
+
+class ResultForm(forms.Form):
+    matched = forms.TypedChoiceField(label=_("Result"), coerce=lambda v: v == "yes", choices=[
+        ("no", _("No match")), ("yes", _("Matched an identity"))])
+    identity = forms.CharField(label=_("Matched identity"), max_length=200, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(
+        attrs={"rows": 2}))
+    evidence = forms.FileField(label=_("Comparison report"), required=False)
+
+
+class DischargeHomeForm(forms.Form):
+    destination = forms.CharField(label=_("Going home to"), max_length=200)
+    travel_mode = forms.ChoiceField(label=_("How they travel home"))
+    family_contact = forms.CharField(label=_("Family contact"), max_length=100, required=False)
+    family_phone = forms.CharField(label=_("Family phone"), max_length=30, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from songnuan.shelter.models import TravelMode
+
+        super().__init__(*args, **kwargs)
+        self.fields["travel_mode"].choices = TravelMode.choices

@@ -1,0 +1,349 @@
+"""Tracing: families' missing-person reports, cases for unidentified admitted people, their
+legal deadlines, police comparison requests, candidate reviews and public announcements."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from songnuan.accounts.audit import AuditedModel
+from songnuan.accounts.scoping import ScopedQuerySet, Scoping
+
+CASE_SCOPING = Scoping(district="case__site__district", site="case__site")
+
+
+class HolidayYear(AuditedModel):
+    """One year's State Council holiday arrangement (放假安排): days off and adjusted workdays.
+
+    Seeded from the `chinesecalendar` package; an administrator adds or corrects a year when
+    the State Council publishes it (usually in November for the next year).
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    holidays = models.JSONField(_("days off (YYYY-MM-DD)"), default=list, blank=True)
+    workdays = models.JSONField(_("adjusted working days (YYYY-MM-DD)"), default=list,
+                                blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(city_wide=True)
+    audit_exclude = ("updated_at",)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("holiday arrangement")
+        verbose_name_plural = _("holiday arrangements")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class ReportSource(models.TextChoices):
+    PUBLIC = "public", _("Family, online form")
+    STAFF = "staff", _("Entered by staff")
+    IMPORT = "import", _("Imported list")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    FOUND = "found", _("Found")
+    CLOSED = "closed", _("Closed")
+
+
+def report_photo_path(instance: MissingReport, filename: str) -> str:
+    return f"tracing/reports/{timezone.now():%Y/%m}/{filename}"
+
+
+class MissingReport(AuditedModel):
+    """A family's report of a missing person (寻人登记)."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    name = models.CharField(_("name of the missing person"), max_length=50, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, blank=True,
+                           choices=[("M", _("Male")), ("F", _("Female"))])
+    birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
+    height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    native_place = models.CharField(_("native place"), max_length=100, blank=True)
+    dialect = models.CharField(_("dialect"), max_length=50, blank=True)
+    features = models.TextField(_("features and marks"), blank=True,
+                                help_text=_("Separate features with ；"))
+    missing_since = models.DateField(_("missing since"), null=True, blank=True)
+    last_seen_place = models.CharField(_("last seen at"), max_length=200, blank=True)
+    description = models.TextField(_("what happened"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to=report_photo_path, blank=True)
+    reporter_name = models.CharField(_("your name"), max_length=50)
+    reporter_phone = models.CharField(_("your phone"), max_length=20)
+    reporter_relation = models.CharField(_("relation to the missing person"), max_length=30,
+                                         blank=True)
+    phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
+    district = models.ForeignKey("network.District", verbose_name=_("district"),
+                                 on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("source"), max_length=10, choices=ReportSource.choices,
+                              default=ReportSource.STAFF)
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices,
+                              default=ReportStatus.OPEN)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="district")
+    sensitive_fields = ("id_number", "reporter_phone")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("missing-person report")
+        verbose_name_plural = _("missing-person reports")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name or _('(no name)')}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracing:report", args=[self.pk])
+
+    def age_on(self, day: datetime.date) -> int | None:
+        return day.year - self.birth_year if self.birth_year else None
+
+    def feature_list(self) -> list[str]:
+        return [f.strip() for f in self.features.replace("；", ";").split(";") if f.strip()]
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS to check a family's phone number; only its hash is kept."""
+
+    phone = models.CharField(max_length=20, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Enquiry in progress")
+    STRANDED = "stranded", _("Stranded (滞留)")
+    SETTLEMENT = "settlement", _("Settlement path open")
+    IDENTIFIED = "identified", _("Identified")
+    CLOSED = "closed", _("Closed")
+
+
+class TracingCase(AuditedModel):
+    """Identity enquiry for an admitted person whose identity is unknown (民发〔2015〕158号)."""
+
+    person = models.ForeignKey("people.Person", verbose_name=_("person"),
+                               on_delete=models.PROTECT, related_name="tracing_cases")
+    stay = models.ForeignKey("shelter.Stay", verbose_name=_("stay"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    site = models.ForeignKey("network.Site", verbose_name=_("station"), on_delete=models.PROTECT,
+                             related_name="+")
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices,
+                              default=CaseStatus.OPEN)
+    found_place = models.CharField(_("where found"), max_length=200, blank=True)
+    matched_report = models.ForeignKey(MissingReport, verbose_name=_("matched report"),
+                                       null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
+    settlement_checklist = models.JSONField(_("settlement checklist"), default=dict, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="site__district", site="site")
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("tracing case")
+        verbose_name_plural = _("tracing cases")
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=~Q(status="closed")
+                                    & ~Q(status="identified"),
+                                    name="tracing_one_live_case_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Case %(id)s: %(person)s") % {"id": self.pk, "person": self.person}
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracing:case", args=[self.pk])
+
+    def announcement_or_none(self) -> Announcement | None:
+        return Announcement.objects.filter(case=self).first()
+
+    @property
+    def is_live(self) -> bool:
+        return self.status not in (CaseStatus.IDENTIFIED, CaseStatus.CLOSED)
+
+
+class StepKind(models.TextChoices):
+    BIOMETRICS = "biometrics", _("Fingerprints and photo taken and compared")
+    ANNOUNCEMENT = "announcement", _("Family-search announcement published")
+    DNA_REQUEST = "dna_request", _("DNA collection requested from the police")
+    STRANDED = "stranded", _("Stranded-case review (care placement)")
+    SETTLEMENT = "settlement", _("Settlement (落户安置) path opens")
+
+
+class CaseStep(AuditedModel):
+    """One deadline of a case; `calendar_gap` marks a due date computed without holiday data."""
+
+    case = models.ForeignKey(TracingCase, verbose_name=_("case"), on_delete=models.CASCADE,
+                             related_name="steps")
+    kind = models.CharField(_("step"), max_length=20, choices=StepKind.choices)
+    due_at = models.DateTimeField(_("due by"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    calendar_gap = models.BooleanField(_("no holiday data for the year"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = CASE_SCOPING
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("case step")
+        verbose_name_plural = _("case steps")
+        constraints = [models.UniqueConstraint(fields=["case", "kind"],
+                                               name="tracing_one_step_per_kind")]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
+        return self.done_at is None and (now or timezone.now()) > self.due_at
+
+
+class ComparisonKind(models.TextChoices):
+    FINGERPRINT = "fingerprint", _("Fingerprint")
+    FACE = "face", _("Face")
+    DNA = "dna", _("DNA")
+
+
+class ComparisonStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    MATCHED = "matched", _("Matched an identity")
+    NO_MATCH = "no_match", _("No match")
+
+
+def evidence_path(instance: ComparisonRequest, filename: str) -> str:
+    return f"tracing/evidence/{timezone.now():%Y/%m}/{filename}"
+
+
+def _sent_to(user) -> Q:
+    return Q(liaison=user)
+
+
+class ComparisonRequest(AuditedModel):
+    """A request to the police to compare fingerprints, face or DNA, and its result."""
+
+    case = models.ForeignKey(TracingCase, verbose_name=_("case"), on_delete=models.CASCADE,
+                             related_name="comparisons")
+    kind = models.CharField(_("comparison"), max_length=12, choices=ComparisonKind.choices)
+    liaison = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("police liaison"),
+                                on_delete=models.PROTECT, related_name="comparison_requests")
+    status = models.CharField(_("status"), max_length=12, choices=ComparisonStatus.choices,
+                              default=ComparisonStatus.SENT)
+    message = models.TextField(_("request"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    result_at = models.DateTimeField(_("result at"), null=True, blank=True)
+    matched_identity = models.CharField(_("matched identity"), max_length=200, blank=True)
+    result_notes = models.TextField(_("result notes"), blank=True)
+    evidence = models.FileField(_("evidence"), upload_to=evidence_path, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="case__site__district", site="case__site", assigned=_sent_to)
+    sensitive_fields = ("matched_identity",)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("comparison request")
+        verbose_name_plural = _("comparison requests")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.case_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracing:comparison", args=[self.pk])
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", _("To review")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class CandidateReview(AuditedModel):
+    """The engine's suggestion that a case's person is a reported missing person, and the
+    officer's decision on it."""
+
+    case = models.ForeignKey(TracingCase, verbose_name=_("case"), on_delete=models.CASCADE,
+                             related_name="candidates")
+    report = models.ForeignKey(MissingReport, verbose_name=_("report"), on_delete=models.CASCADE,
+                               related_name="candidates")
+    score = models.FloatField(_("match probability"))
+    explanation = models.JSONField(_("explanation"), default=list)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices,
+                                default=Decision.PENDING)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = CASE_SCOPING
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        constraints = [models.UniqueConstraint(fields=["case", "report"],
+                                               name="tracing_one_review_per_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ↔ {self.report.reference}"
+
+
+class Announcement(AuditedModel):
+    """A family-search announcement (寻亲公告) for a case, public until taken down."""
+
+    case = models.OneToOneField(TracingCase, verbose_name=_("case"), on_delete=models.CASCADE,
+                                related_name="announcement")
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("text"))
+    sex = models.CharField(_("sex"), max_length=1, blank=True)
+    age_estimate = models.PositiveSmallIntegerField(_("estimated age"), null=True, blank=True)
+    height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
+    features = models.TextField(_("features"), blank=True)
+    found_place = models.CharField(_("where found"), max_length=200, blank=True)
+    found_on = models.DateField(_("found on"))
+    contact = models.CharField(_("station contact"), max_length=200)
+    photo = models.ImageField(_("photo"), upload_to="tracing/announcements/", blank=True)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    taken_down_at = models.DateTimeField(_("taken down at"), null=True, blank=True)
+    taken_down_reason = models.CharField(_("why taken down"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = CASE_SCOPING
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.taken_down_at is None

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from songnuan.tracing import views
+
+app_name = "tracing"
+urlpatterns = [
+    path("tracing/", views.case_list, name="cases"),
+    path("tracing/cases/<int:pk>/", views.case_detail, name="case"),
+    path("tracing/cases/<int:pk>/rank/", views.rank, name="rank"),
+    path("tracing/cases/<int:pk>/announce/", views.announce, name="announce"),
+    path("tracing/cases/<int:pk>/compare/", views.request_comparison, name="compare"),
+    path("tracing/cases/<int:pk>/home/", views.discharge_home, name="discharge_home"),
+    path("tracing/cases/<int:pk>/settlement/", views.settlement_item, name="settlement"),
+    path("tracing/candidates/<int:pk>/decide/", views.decide, name="decide"),
+    path("tracing/reports/", views.report_list, name="reports"),
+    path("tracing/reports/new/", views.report_add, name="report_add"),
+    path("tracing/reports/<int:pk>/", views.report_detail, name="report"),
+    path("tracing/comparisons/", views.comparison_list, name="comparisons"),
+    path("tracing/comparisons/<int:pk>/", views.comparison_detail, name="comparison"),
+    path("xunqin/", views.public_announcements, name="public_announcements"),
+    path("xunqin/export.csv", views.announcements_export, name="announcements_export"),
+    path("xunqin/report/", views.public_report, name="public_report"),
+]

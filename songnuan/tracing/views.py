@@ -1,0 +1,287 @@
+"""Tracing pages: thin — parse, call a service, render. Public: report form, announcements."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from songnuan.shelter.services import DischargeInput
+from songnuan.tracing import forms, services
+from songnuan.tracing.models import (
+    CandidateReview,
+    CaseStep,
+    ComparisonRequest,
+    MissingReport,
+    ReportSource,
+    TracingCase,
+)
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- Staff: cases ---------------------------------------------------------------------------
+
+@login_required
+@permission_required("tracing.view_tracingcase", raise_exception=True)
+def case_list(request: HttpRequest) -> HttpResponse:
+    cases = TracingCase.objects.restrict(request.user).select_related("person", "site")
+    overdue = services.overdue_steps(CaseStep.objects.restrict(request.user))
+    late = {}
+    for step in overdue:
+        late.setdefault(step.case_id, []).append(step)
+    if request.GET.get("overdue"):
+        cases = cases.filter(pk__in=late.keys())
+    rows = [(case, late.get(case.pk, [])) for case in cases[:200]]
+    return render(request, "tracing/case_list.html", {"rows": rows})
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(TracingCase.objects.restrict(request.user).select_related(
+        "person", "site", "stay"), pk=pk)
+    candidates = CandidateReview.objects.filter(case=case).select_related("report")[:10]
+    context = {
+        "case": case, "steps": case.steps.all(), "candidates": candidates,
+        "comparisons": case.comparisons.select_related("liaison"),
+        "announcement": getattr(case, "announcement", None),
+        "photo": case.person.photos.order_by("-taken_at").first(),
+        "decision_form": forms.DecisionForm(),
+        "announcement_form": forms.AnnouncementForm(initial={"found_place": case.found_place}),
+        "comparison_form": forms.ComparisonForm(),
+        "discharge_form": forms.DischargeHomeForm(initial=_home_initial(case)),
+        "checklist": [(key, _(label), case.settlement_checklist.get(key))
+                      for key, label in services.SETTLEMENT_CHECKLIST],
+        "may_change": request.user.has_perm("tracing.change_tracingcase"),
+    }
+    return render(request, "tracing/case_detail.html", context)
+
+
+def _home_initial(case: TracingCase) -> dict:
+    report = case.matched_report
+    if report is None:
+        return {}
+    return {"destination": report.native_place, "family_contact": report.reporter_name,
+            "family_phone": report.reporter_phone, "travel_mode": "family"}
+
+
+def _editable_case(request: HttpRequest, pk: int) -> TracingCase:
+    return get_object_or_404(TracingCase.objects.restrict(request.user, "change"), pk=pk)
+
+
+@login_required
+@require_POST
+def rank(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _editable_case(request, pk)
+    services.rank_candidates(case)
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(CandidateReview.objects.restrict(request.user, "change"), pk=pk)
+    form = forms.DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide(review, user=request.user, **form.cleaned_data)
+            messages.success(request, _("Decision recorded."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Choose a decision and give the reason."))
+    return redirect(review.case)
+
+
+@login_required
+@require_POST
+def announce(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _editable_case(request, pk)
+    form = forms.AnnouncementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.publish_announcement(case, user=request.user, **form.cleaned_data)
+            messages.success(request, _("Announcement published."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Say where the person was found."))
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def request_comparison(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _editable_case(request, pk)
+    form = forms.ComparisonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_comparison(case, user=request.user, **form.cleaned_data)
+            messages.success(request, _("Request sent to the police liaison."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Choose the comparison and the liaison."))
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def discharge_home(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _editable_case(request, pk)
+    form = forms.DischargeHomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.discharge_home(case, DischargeInput(**form.cleaned_data), user=request.user)
+            messages.success(request, _("Discharged home: the case is closed."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Say where the person goes and how."))
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def settlement_item(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _editable_case(request, pk)
+    try:
+        services.tick_settlement_item(case, request.POST.get("item", ""),
+                                      done=request.POST.get("done") == "1", user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(case)
+
+
+# --- Staff: reports -------------------------------------------------------------------------
+
+@login_required
+@permission_required("tracing.view_missingreport", raise_exception=True)
+def report_list(request: HttpRequest) -> HttpResponse:
+    reports = MissingReport.objects.restrict(request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        reports = reports.filter(name__icontains=query) | reports.filter(
+            reference__iexact=query)
+    return render(request, "tracing/report_list.html", {"reports": reports[:200],
+                                                        "query": query})
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(MissingReport.objects.restrict(request.user), pk=pk)
+    return render(request, "tracing/report_detail.html", {
+        "report": report, "candidates": report.candidates.select_related("case__person")})
+
+
+@login_required
+@permission_required("tracing.add_missingreport", raise_exception=True)
+def report_add(request: HttpRequest) -> HttpResponse:
+    form = forms.ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        report = form.save(commit=False)
+        report.source = ReportSource.STAFF
+        try:
+            services.file_report(report, user=request.user)
+            return redirect(report)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+    return render(request, "tracing/report_form.html", {"form": form})
+
+
+# --- Police liaison -------------------------------------------------------------------------
+
+@login_required
+@permission_required("tracing.view_comparisonrequest", raise_exception=True)
+def comparison_list(request: HttpRequest) -> HttpResponse:
+    rows = ComparisonRequest.objects.restrict(request.user).select_related("case__person",
+                                                                           "liaison")
+    return render(request, "tracing/comparison_list.html", {"rows": rows[:200]})
+
+
+@login_required
+def comparison_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ComparisonRequest.objects.restrict(request.user).select_related(
+        "case__person"), pk=pk)
+    form = forms.ResultForm()
+    if request.method == "POST":
+        item = get_object_or_404(ComparisonRequest.objects.restrict(request.user, "change"),
+                                 pk=pk)
+        if request.POST.get("action") == "acknowledge":
+            services.acknowledge(item, user=request.user)
+            return redirect(item)
+        form = forms.ResultForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.record_result(item, services.ComparisonResult(**form.cleaned_data),
+                                       user=request.user)
+                return redirect(item)
+            except ValidationError as error:
+                _errors_to_form(form, error)
+    return render(request, "tracing/comparison_detail.html", {"item": item, "form": form})
+
+
+# --- Public ---------------------------------------------------------------------------------
+
+FAMILY_FIELDS = ("reporter_phone", "code", "reporter_name", "reporter_relation")
+
+
+def public_report(request: HttpRequest) -> HttpResponse:
+    """A family reports a missing person from a phone; the phone is checked by a texted code."""
+    form = forms.PublicReportForm(request.POST or None, request.FILES or None)
+    sent_to = ""
+    if request.method == "POST" and request.POST.get("action") == "send_code":
+        form = forms.PublicReportForm(initial=request.POST.dict())
+        try:
+            sent_to = services.send_code(request.POST.get("reporter_phone", ""))
+        except ValidationError as error:
+            form.add_error("reporter_phone", error.message_dict.get("phone", error.messages))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            phone = services.check_code(form.cleaned_data["reporter_phone"],
+                                        form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error.message_dict.get("code", error.messages))
+        else:
+            from django.utils import timezone
+
+            report = form.save(commit=False)
+            report.reporter_phone, report.phone_verified_at = phone, timezone.now()
+            report.source = ReportSource.PUBLIC
+            services.file_report(report)
+            return render(request, "tracing/public/report_done.html", {"report": report})
+    person_fields = [form[name] for name in form.fields if name not in FAMILY_FIELDS]
+    return render(request, "tracing/public/report_form.html", {
+        "form": form, "sent_to": sent_to, "person_fields": person_fields})
+
+
+def public_announcements(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:50]
+    rows = services.public_announcements(query)[:100]
+    return render(request, "tracing/public/announcements.html", {"rows": rows, "query": query})
+
+
+def announcements_export(request: HttpRequest) -> HttpResponse:
+    """The live announcements as CSV, for other platforms to repost."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="announcements.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(("id", "title", "sex", "age_estimate", "height_cm", "features",
+                     "found_place", "found_on", "contact", "text"))
+    for row in services.public_announcements():
+        writer.writerow((row.pk, row.title, row.sex, row.age_estimate or "", row.height_cm or "",
+                         row.features, row.found_place, row.found_on, row.contact, row.text))
+    return response

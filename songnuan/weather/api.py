@@ -1,0 +1,99 @@
+"""Staff API: the protocol level per district, warnings, the campaign, and weather import."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router
+from ninja.errors import HttpError
+
+from songnuan.accounts.schemas import Message
+from songnuan.api.auth import staff_auth
+from songnuan.weather import services
+from songnuan.weather.importing import parse_document
+from songnuan.weather.levels import ProtocolLevel
+from songnuan.weather.models import Source, WeatherWarning
+from songnuan.weather.schemas import (
+    CampaignOut,
+    ImportErrors,
+    ImportIn,
+    ImportOut,
+    ProtocolOut,
+    WarningOut,
+)
+from songnuan.weather.services import districts_for
+
+router = Router(tags=["weather"], auth=staff_auth)
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise HttpError(403, _("You may not do this."))
+
+
+def _protocol_rows(request: HttpRequest, districts, at: datetime.datetime) -> list[dict]:
+    decisions = services.current_decisions([d.pk for d in districts], at)
+    rows = []
+    for district in districts:
+        decision = decisions.get(district.pk)
+        level = ProtocolLevel(decision.level) if decision else services.protocol_level(None, at)
+        rows.append({
+            "district_code": district.code, "district": district.name, "level": int(level),
+            "level_label": level.label, "rule": decision.rule if decision else "",
+            "reason": services.describe(decision.rule, decision.data) if decision else "",
+            "since": decision.starts_at if decision else None,
+            "until": decision.until if decision else None,
+            "is_override": bool(decision and decision.is_override),
+            "temperature_c": services.temperature_c(district.pk, at),
+        })
+    return rows
+
+
+@router.get("/weather/protocol", response=list[ProtocolOut])
+def protocol(request: HttpRequest, at: datetime.datetime | None = None):
+    """The cold-weather protocol level in each district the caller works in."""
+    _require(request, "weather.view_protocoldecision")
+    return _protocol_rows(request, list(districts_for(request.user)), at or timezone.now())
+
+
+@router.get("/weather/protocol/{code}", response=ProtocolOut)
+def protocol_for(request: HttpRequest, code: str, at: datetime.datetime | None = None):
+    _require(request, "weather.view_protocoldecision")
+    district = get_object_or_404(districts_for(request.user), code=code)
+    return _protocol_rows(request, [district], at or timezone.now())[0]
+
+
+@router.get("/weather/warnings", response=list[WarningOut])
+def warnings(request: HttpRequest, active: bool = True):
+    rows = WeatherWarning.objects.restrict(request.user).select_related("district")
+    if active:
+        rows = rows.filter(valid_until__gt=timezone.now(), cancelled_at__isnull=True)
+    return rows[:500]
+
+
+@router.post("/weather/import", response={201: ImportOut, 403: Message, 422: ImportErrors})
+def import_weather(request: HttpRequest, payload: ImportIn):
+    """Forecasts and warnings in the import format; all or nothing."""
+    _require(request, "weather.add_forecast")
+    batch = parse_document(payload.dict())
+    services.check_scope(request.user, batch)
+    try:
+        result = services.apply_batch(batch, Source.FILE, request.user)
+    except services.WeatherError as error:
+        return 422, {"message": str(error), "errors": error.errors}
+    return 201, {"forecasts": result.forecasts, "warnings": result.warnings,
+                 "changed_districts": result.changed_districts}
+
+
+@router.get("/weather/campaign", response={200: CampaignOut, 404: Message})
+def campaign(request: HttpRequest):
+    _require(request, "weather.view_campaign")
+    current = services.current_campaign()
+    if current is None:
+        return 404, {"message": _("No campaign has been set up.")}
+    return {"id": current.pk, "name": current.name, "starts_on": current.starts_on,
+            "planned_end_on": current.planned_end_on, "ends_on": current.ends_on}

@@ -1,0 +1,115 @@
+"""A cold-wave warning comes in, and the protocol shows across the staff pages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from songnuan.weather import services
+from songnuan.weather.models import Campaign
+from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
+from tests.factories import PASSWORD, SHINAN, district
+from tests.weather.factories import store_series
+
+
+def season(cast) -> None:
+    Campaign.objects.create(name="2026—2027年度寒冬送温暖专项救助行动",
+                            starts_on=datetime.date(2026, 11, 4),
+                            planned_end_on=datetime.date(2027, 3, 15))
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) - datetime.timedelta(days=3)
+    temps = [7.0 + 4 * ((h % 24) in range(10, 18)) for h in range(24 * 6)]  # mild
+    store_series(district(SHINAN), temps, start=start, wind=2.0)
+    services.record_feed_result("file", timezone.now())
+    services.evaluate_all()
+
+
+def warning_file() -> bytes:
+    now = timezone.localtime()
+    start, end = now - datetime.timedelta(hours=1), now + datetime.timedelta(hours=36)
+    return ("id,district,type,level,issued_at,valid_from,valid_until,text\n"
+            f"QD-2026-寒潮-09,370202,寒潮,红色,{start:%Y-%m-%dT%H:%M},{start:%Y-%m-%dT%H:%M},"
+            f"{end:%Y-%m-%dT%H:%M},青岛市气象台发布寒潮红色预警\n").encode()
+
+
+def test_an_imported_cold_wave_warning_raises_the_protocol_on_every_staff_page(cast, new_page):
+    season(cast)
+    page = new_page(DESKTOP)
+    log_in(page, "admin", PASSWORD)
+    assert page.locator(".banner").count() == 0
+    page.goto("/weather/import/")
+    screenshot(page, "weather-import-desktop")
+    page.set_input_files("#id_file", files=[{"name": "寒潮预警.csv", "mimeType": "text/csv",
+                                             "buffer": warning_file()}])
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/weather/")
+    banner = page.locator(".banner").first
+    assert "寒潮应急响应" in banner.inner_text()
+    assert "市南区极寒" in banner.inner_text()
+    assert "寒潮红色预警" in banner.inner_text()
+    row = page.locator("tr[data-district='370202']")
+    assert "极寒" in row.inner_text()
+    screenshot(page, "weather-overview-desktop")
+    page.goto("/")
+    assert "市南区极寒" in page.locator(".banner").first.inner_text()
+    assert page.get_by_text("处于寒潮应急响应的区（市）").is_visible()
+    screenshot(page, "weather-home-with-banner-desktop")
+    page.goto("/weather/decisions/")
+    assert page.get_by_text("QD-2026-寒潮-09").first.is_visible()
+    screenshot(page, "weather-decisions-desktop")
+    page.goto("/weather/notices/")
+    assert "→ 极寒" in page.locator("main").inner_text()
+
+    patroller = new_page(PHONE)
+    log_in(patroller, cast.shinan_patroller.username, PASSWORD)
+    assert "市南区极寒" in patroller.locator(".banner").first.inner_text()
+    patroller.goto("/weather/")
+    screenshot(patroller, "weather-overview-phone")
+
+
+def test_a_bad_warning_file_is_refused_with_its_errors(cast, new_page):
+    page = new_page(PHONE)
+    log_in(page, cast.shinan_dispatcher.username, PASSWORD)
+    page.goto("/weather/import/")
+    bad = warning_file().replace("红色".encode(), "紫色".encode())
+    page.set_input_files("#id_file", files=[{"name": "bad.csv", "mimeType": "text/csv",
+                                             "buffer": bad}])
+    page.click("main button[type=submit]")
+    assert "未知的预警级别" in page.locator(".wx-errors").inner_text()
+    screenshot(page, "weather-import-errors-phone")
+
+
+def test_a_district_administrator_overrides_the_level_with_a_reason(cast, new_page):
+    season(cast)
+    page = new_page(PHONE)
+    log_in(page, cast.shinan_admin.username, PASSWORD)
+    page.goto("/weather/override/")
+    page.select_option("#id_level", "2")
+    page.fill("#id_reason", "暴雪夜，栈桥一带露宿人员较多")
+    screenshot(page, "weather-override-phone")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/weather/")
+    banner = page.locator(".banner").first.inner_text()
+    assert "市南区严寒" in banner and "人工调整" in banner
+
+
+def test_the_city_administrator_tests_a_rules_draft_and_sees_the_campaign(cast, new_page):
+    season(cast)
+    page = new_page(DESKTOP)
+    log_in(page, "admin", PASSWORD)
+    page.goto("/weather/rules/")
+    page.get_by_role("button", name="复制为新草稿").click()
+    page.fill("#id_alert_min_c", "8")
+    screenshot(page, "weather-rules-edit-desktop")
+    page.get_by_role("button", name="保存并测试").click()
+    page.select_option("#id_district", label="市南区")
+    page.get_by_role("button", name="运行").click()
+    assert int(page.get_by_test_id("activations").inner_text()) >= 1
+    screenshot(page, "weather-rules-test-desktop")
+    page.goto("/weather/campaign/")
+    assert page.get_by_text("2027-03-15").first.is_visible()
+    screenshot(page, "weather-campaign-desktop")
+    phone = new_page(PHONE)
+    log_in(phone, "admin", PASSWORD)
+    phone.goto("/weather/rules/")
+    screenshot(phone, "weather-rules-phone")
