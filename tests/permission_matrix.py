@@ -259,3 +259,41 @@ TARGETS.append(Target(
     may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
     may_change=frozenset({"city_admin"}),
 ))
+
+# outreach: 崂山区's night patrol plan, and sending a 崂山区 squad to a 崂山区 lead. Only the
+# city-wide accounts with outreach and leads grants may plan or dispatch in another district.
+def _laoshan_squad(cast):
+    from tests.outreach.factories import make_squad
+
+    return make_squad("崂山救助一队", district_code="370212", at=(36.1160, 120.4560))
+
+
+def _laoshan_plan(cast):
+    from songnuan.outreach.models import PatrolPlan
+
+    squad = _laoshan_squad(cast)
+    return PatrolPlan.objects.create(district=squad.district, night="2026-11-29")
+
+
+def _laoshan_lead_and_squad(cast):
+    from tests.leads.factories import LAOSHAN_ZHANGCUN, report
+
+    _laoshan_squad(cast)
+    return report(*LAOSHAN_ZHANGCUN)
+
+
+TARGETS.append(Target(
+    name="night patrol plan",
+    make=_laoshan_plan,
+    changed=lambda plan: False,
+    web_view=lambda plan: reverse("outreach:plan_detail", args=[plan.pk]),
+    may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
+))
+
+TARGETS.append(Target(
+    name="dispatch of a lead",
+    make=_laoshan_lead_and_squad,
+    changed=lambda lead: lead.tasks.exists(),
+    web_change=lambda lead: (reverse("outreach:assign_lead", args=[lead.pk]), {}),
+    may_change=frozenset({"city_admin", "centre_dispatcher"}),
+))

@@ -17,5 +17,10 @@ class OutreachConfig(AppConfig):
             signal.connect(forget_districts, sender=District, dispatch_uid=f"forget-{signal}")
         post_migrate.connect(forget_districts, dispatch_uid="forget-districts-migrate")
 
-        register_nav(NavItem(_("Hotspots"), "outreach:hotspot_list", "outreach.view_hotspot",
-                             order=300))
+        register_nav(
+            NavItem(_("Dispatch board"), "outreach:board", "leads.change_lead", order=290),
+            NavItem(_("My tasks"), "outreach:my_tasks", "outreach.change_task", order=295),
+            NavItem(_("Hotspots"), "outreach:hotspot_list", "outreach.view_hotspot", order=300),
+            NavItem(_("Night patrol plans"), "outreach:plan_list", "outreach.view_patrolplan",
+                    order=305),
+        )

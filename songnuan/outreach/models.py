@@ -1,10 +1,13 @@
-"""Street outreach. For now only the hotspot registry: places where people sleep rough."""
+"""Street outreach: hotspots, squads, shifts, tasks, encounters, follow-ups, patrol plans."""
 
 from __future__ import annotations
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from songnuan.accounts.audit import AuditedModel
@@ -93,3 +96,317 @@ class Hotspot(AuditedModel):
 
     def required_patrols(self, protocol_active: bool) -> int:
         return self.patrols_per_night_protocol if protocol_active else self.patrols_per_night
+
+
+# ------------------------------------------------------------------ squads, tasks, encounters
+
+class Agency(models.TextChoices):
+    # The notice's joint patrols (三(三)): civil affairs with police, urban management, health.
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs")
+    POLICE = "police", _("Police")
+    URBAN_MANAGEMENT = "urban_management", _("Urban management")
+    HEALTH = "health", _("Health")
+    VOLUNTEER = "volunteer", _("Volunteer")
+
+
+def _members_q(path: str):
+    """Rows whose squad (reached by `path`, "" for a squad itself) the user is a member of.
+
+    A subquery rather than a join, so a squad with several members is still one row.
+    """
+    def assigned(user) -> models.Q:
+        mine = SquadMember.objects.filter(user=user).values("squad_id")
+        return models.Q(**{f"{path}pk__in" if not path else f"{path}in": mine})
+
+    return assigned
+
+
+class Squad(AuditedModel):
+    """A rescue squad (救助分队): a mixed patrol team with a vehicle, working shifts."""
+
+    name = models.CharField(_("name"), max_length=60)
+    district = models.ForeignKey("network.District", verbose_name=_("district"),
+                                 on_delete=models.PROTECT, related_name="squads")
+    vehicle = models.CharField(_("vehicle"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    base_lat = models.FloatField(_("base latitude (WGS-84)"))
+    base_lon = models.FloatField(_("base longitude (WGS-84)"))
+    capacity = models.PositiveSmallIntegerField(
+        _("open tasks at most"), default=3, validators=[MinValueValidator(1)])
+    is_on_duty = models.BooleanField(_("on duty"), default=False)
+    last_lat = models.FloatField(null=True, blank=True, editable=False)
+    last_lon = models.FloatField(null=True, blank=True, editable=False)
+    last_seen_at = models.DateTimeField(_("position sent"), null=True, blank=True,
+                                        editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="district", assigned=_members_q(""))
+    audit_exclude = ("last_lat", "last_lon", "last_seen_at")
+
+    class Meta:
+        ordering = ["district__code", "name"]
+        verbose_name = _("squad")
+        verbose_name_plural = _("squads")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def position(self) -> tuple[float, float]:
+        if self.last_lat is not None and self.last_lon is not None:
+            return self.last_lat, self.last_lon
+        return self.base_lat, self.base_lon
+
+
+class SquadMember(AuditedModel):
+    squad = models.ForeignKey(Squad, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey("accounts.User", verbose_name=_("member"),
+                             on_delete=models.CASCADE, related_name="squad_memberships")
+    agency = models.CharField(_("agency"), max_length=20, choices=Agency.choices)
+    is_leader = models.BooleanField(_("leader"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="squad__district", assigned=_members_q("squad__"))
+
+    class Meta:
+        verbose_name = _("squad member")
+        verbose_name_plural = _("squad members")
+        constraints = [models.UniqueConstraint(fields=["squad", "user"],
+                                               name="squad_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_agency_display()})"
+
+
+class Shift(AuditedModel):
+    """When a squad works: a squad is on shift only inside one of these and while on duty."""
+
+    squad = models.ForeignKey(Squad, on_delete=models.CASCADE, related_name="shifts")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="squad__district", assigned=_members_q("squad__"))
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        indexes = [models.Index(fields=["squad", "starts_at", "ends_at"])]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                              name="shift_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.squad} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class TaskKind(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+
+
+class TaskStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned")
+    ACCEPTED = "accepted", _("Accepted")
+    ARRIVED = "arrived", _("Arrived")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Reassigned or cancelled")
+
+
+ACTIVE_TASK_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.ARRIVED)
+
+
+class Task(AuditedModel):
+    """One squad sent to one lead or follow-up (派单). At most one active task per lead."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=TaskKind.choices)
+    lead = models.ForeignKey("leads.Lead", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="tasks")
+    follow_up = models.ForeignKey("FollowUp", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="tasks")
+    squad = models.ForeignKey(Squad, verbose_name=_("squad"), on_delete=models.PROTECT,
+                              related_name="tasks")
+    district = models.ForeignKey("network.District", on_delete=models.PROTECT,
+                                 related_name="outreach_tasks")
+    lat = models.FloatField()
+    lon = models.FloatField()
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices,
+                              default=TaskStatus.ASSIGNED)
+    reason = models.CharField(_("why this squad"), max_length=200, blank=True)
+    assigned_by = models.ForeignKey("accounts.User", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="district", assigned=_members_q("squad__"))
+
+    class Meta:
+        ordering = ["-assigned_at"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        indexes = [models.Index(fields=["squad", "status"]),
+                   models.Index(fields=["status", "assigned_at"])]
+        constraints = [
+            # The database's word on "one dispatcher wins": never two live tasks for a lead.
+            models.UniqueConstraint(fields=["lead"], name="one_active_task_per_lead",
+                                    condition=models.Q(status__in=["assigned", "accepted",
+                                                                   "arrived"])),
+            models.UniqueConstraint(fields=["follow_up"], name="one_active_task_per_follow_up",
+                                    condition=models.Q(status__in=["assigned", "accepted",
+                                                                   "arrived"])),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.squad}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_TASK_STATUSES
+
+
+class EncounterOutcome(models.TextChoices):
+    ESCORTED = "escorted", _("Escorted to a site")
+    HOSPITAL = "hospital", _("Sent to hospital")
+    REFUSED = "refused", _("Refused help")
+    NOT_FOUND = "not_found", _("Not found")
+    FALSE_REPORT = "false_report", _("False report")
+
+
+class Encounter(AuditedModel):
+    """What a squad found at a place (现场处置): the people met and what became of them."""
+
+    client_request_id = models.CharField(max_length=64, unique=True)
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="encounters")
+    squad = models.ForeignKey(Squad, on_delete=models.PROTECT, related_name="encounters")
+    district = models.ForeignKey("network.District", on_delete=models.PROTECT,
+                                 related_name="outreach_encounters")
+    lat = models.FloatField()
+    lon = models.FloatField()
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=EncounterOutcome.choices)
+    site = models.ForeignKey("network.Site", verbose_name=_("escorted to"), null=True,
+                             blank=True, on_delete=models.PROTECT, related_name="+")
+    hospital = models.CharField(_("hospital"), max_length=100, blank=True)
+    supplies = models.JSONField(_("supplies issued"), default=list, blank=True)
+    contact_card_left = models.BooleanField(_("contact card left"), default=False)
+    note = models.TextField(_("note"), blank=True, max_length=1000)
+    recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="district", assigned=_members_q("squad__"))
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("encounter")
+        verbose_name_plural = _("encounters")
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class EncounterPerson(AuditedModel):
+    encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="people")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
+                               related_name="outreach_encounters")
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="encounter__district",
+                      assigned=_members_q("encounter__squad__"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["encounter", "person"],
+                                               name="encounter_person_once")]
+
+
+class FollowUpStatus(models.TextChoices):
+    DUE = "due", _("Scheduled")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class FollowUp(AuditedModel):
+    """A revisit to someone who refused help, at the place they stay (回访)."""
+
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="outreach_follow_ups")
+    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT,
+                                  related_name="follow_ups")
+    district = models.ForeignKey("network.District", on_delete=models.PROTECT,
+                                 related_name="outreach_follow_ups")
+    hotspot = models.ForeignKey(Hotspot, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="follow_ups")
+    lat = models.FloatField()
+    lon = models.FloatField()
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    due_at = models.DateTimeField(_("due"), db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=FollowUpStatus.choices,
+                              default=FollowUpStatus.DUE)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="district")
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return f"{self.place or self.pk} {self.due_at:%Y-%m-%d %H:%M}"
+
+
+# ------------------------------------------------------------------ night patrol plans
+
+class PatrolPlan(AuditedModel):
+    """A district's night patrol (夜间巡查): hotspots shared among squads, each with a route."""
+
+    district = models.ForeignKey("network.District", verbose_name=_("district"),
+                                 on_delete=models.PROTECT, related_name="patrol_plans")
+    night = models.DateField(_("night of"))
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    dropped = models.JSONField(_("hotspots that did not fit"), default=list, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="district", assigned=lambda user: models.Q(
+        pk__in=PatrolStop.objects.filter(squad__members__user=user).values("plan_id")))
+
+    class Meta:
+        ordering = ["-night", "district__code"]
+        verbose_name = _("night patrol plan")
+        verbose_name_plural = _("night patrol plans")
+
+    def __str__(self) -> str:
+        return f"{self.district} {self.night}"
+
+
+class PatrolStop(AuditedModel):
+    plan = models.ForeignKey(PatrolPlan, on_delete=models.CASCADE, related_name="stops")
+    squad = models.ForeignKey(Squad, on_delete=models.CASCADE, related_name="patrol_stops")
+    hotspot = models.ForeignKey(Hotspot, on_delete=models.PROTECT, related_name="patrol_stops")
+    order = models.PositiveSmallIntegerField()
+    planned_at = models.DateTimeField(_("planned arrival"))
+    visited_at = models.DateTimeField(_("visited"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="plan__district", assigned=_members_q("squad__"))
+
+    class Meta:
+        ordering = ["squad", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "squad", "order"],
+                                               name="patrol_stop_order")]
+
+    def is_missed(self, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.visited_at is None and now > self.planned_at + MISSED_AFTER
+
+
+MISSED_AFTER = datetime.timedelta(minutes=60)  # a stop this late and unvisited is missed

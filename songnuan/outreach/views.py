@@ -1,17 +1,38 @@
-"""Staff pages for the hotspot registry: a list with a map, and one hotspot."""
+"""Staff pages: hotspots, the dispatch board, the patroller's phone, patrol plans, SLAs."""
 
 from __future__ import annotations
 
+import datetime
+import uuid
 from functools import cache
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
-from songnuan.outreach import services
+from songnuan.accounts.scoping import may_place_in
+from songnuan.outreach import dispatch, patrols, services
 from songnuan.outreach.forms import HotspotFilterForm
-from songnuan.outreach.models import Hotspot
+from songnuan.outreach.models import (
+    ACTIVE_TASK_STATUSES,
+    Encounter,
+    EncounterOutcome,
+    FollowUp,
+    Hotspot,
+    PatrolPlan,
+    PatrolStop,
+    Squad,
+    Task,
+)
+from songnuan.people.models import Sex
 from songnuan.weather.services import protocol_active
 
 
@@ -65,3 +86,333 @@ def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "required_patrols": hotspot.required_patrols(under_protocol),
         "map_data": _map_context([hotspot], {hotspot.district_id}),
     })
+
+
+# ------------------------------------------------------------------ the dispatch board
+
+def _dispatcher(view):
+    view = permission_required(("outreach.add_task", "leads.change_lead"),
+                               raise_exception=True)(view)
+    return login_required(view)
+
+
+@_dispatcher
+def board(request: HttpRequest) -> HttpResponse:
+    from songnuan.outreach.board import board_data
+
+    data = board_data(request.user)
+    return render(request, "outreach/board.html", {
+        "data": data, "squads": dispatch_squads(data),
+        "map_data": _map_context([], set()) | {"board_url": reverse("outreach:board_data")},
+    })
+
+
+def dispatch_squads(data: dict) -> list[dict]:
+    return sorted(data["squads"], key=lambda s: (not s["on_shift"], s["name"]))
+
+
+@_dispatcher
+def board_queue(request: HttpRequest) -> HttpResponse:
+    from songnuan.outreach.board import board_data
+
+    data = board_data(request.user)
+    return render(request, "outreach/_board_queue.html", {
+        "data": data, "squads": dispatch_squads(data)})
+
+
+@_dispatcher
+def board_data_json(request: HttpRequest) -> JsonResponse:
+    from songnuan.outreach.board import board_data
+
+    return JsonResponse(board_data(request.user))
+
+
+def _back_to_board(request: HttpRequest, error: str = "", ok: str = "") -> HttpResponse:
+    if error:
+        messages.error(request, error)
+    elif ok:
+        messages.success(request, ok)
+    if request.htmx:
+        return board_queue(request)
+    return redirect("outreach:board")
+
+
+@require_POST
+@_dispatcher
+def assign_lead(request: HttpRequest, pk: int) -> HttpResponse:
+    from songnuan.leads.models import Lead
+
+    lead = get_object_or_404(Lead.objects.restrict(request.user, "change"), pk=pk)
+    squad, reason = _chosen_squad(request, lead.lat, lead.lon, lead.district_id)
+    if squad is None:
+        return _back_to_board(request, error=gettext("No squad of the district is available."))
+    try:
+        dispatch.assign_lead(lead, squad, by=request.user, reason=reason)
+    except dispatch.DispatchError as refused:
+        return _back_to_board(request, error=refused.message)
+    return _back_to_board(request, ok=gettext("%(lead)s assigned to %(squad)s.") % {
+        "lead": lead.tracking_code, "squad": squad.name})
+
+
+@require_POST
+@_dispatcher
+def assign_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(FollowUp.objects.restrict(request.user, "change"), pk=pk)
+    squad, reason = _chosen_squad(request, follow_up.lat, follow_up.lon, follow_up.district_id)
+    if squad is None:
+        return _back_to_board(request, error=gettext("No squad of the district is available."))
+    try:
+        dispatch.assign_follow_up(follow_up, squad, by=request.user, reason=reason)
+    except dispatch.DispatchError as refused:
+        return _back_to_board(request, error=refused.message)
+    return _back_to_board(request, ok=gettext("Follow-up assigned to %(squad)s.") % {
+        "squad": squad.name})
+
+
+@require_POST
+@_dispatcher
+def reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(Task.objects.restrict(request.user, "change"), pk=pk)
+    squad, reason = _chosen_squad(request, task.lat, task.lon, task.district_id,
+                                  exclude=task.squad_id)
+    if squad is None:
+        return _back_to_board(request, error=gettext("No other squad is available."))
+    try:
+        dispatch.reassign(task, squad, by=request.user, reason=reason)
+    except dispatch.DispatchError as refused:
+        return _back_to_board(request, error=refused.message)
+    return _back_to_board(request, ok=gettext("Moved to %(squad)s.") % {"squad": squad.name})
+
+
+def _chosen_squad(request: HttpRequest, lat, lon, district_id, exclude=None):
+    """The squad picked on the board, or the suggested one when none was picked."""
+    squads = Squad.objects.restrict(request.user, "view").filter(district_id=district_id)
+    if exclude:
+        squads = squads.exclude(pk=exclude)
+    picked = request.POST.get("squad", "")
+    if picked.isdigit():
+        squad = squads.filter(pk=int(picked)).first()
+        return (squad, gettext("Chosen by the dispatcher")) if squad else (None, "")
+    ranked = dispatch.suggest_squads(lat, lon, district_id, squads=squads)
+    if not ranked:
+        return None, ""
+    return squads.get(pk=ranked[0].key), ranked[0].reason
+
+
+# ------------------------------------------------------------------ the patroller's phone
+
+def _my_tasks(user):
+    return (Task.objects.restrict(user, "view").filter(squad__members__user=user)
+            .select_related("squad", "lead", "follow_up__person"))
+
+
+@login_required
+@permission_required("outreach.view_task", raise_exception=True)
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    tasks = list(_my_tasks(request.user).filter(status__in=ACTIVE_TASK_STATUSES)
+                 .order_by("assigned_at"))
+    squads = Squad.objects.filter(members__user=request.user, is_active=True)
+    stops = (PatrolStop.objects.filter(squad__in=squads, plan__night=patrols.night_of(
+        timezone.now())).select_related("hotspot")
+        .order_by("plan__night", "order"))
+    return render(request, "outreach/phone_tasks.html", {
+        "tasks": tasks, "squads": squads, "stops": stops, "now": timezone.now()})
+
+
+@login_required
+@permission_required("outreach.view_task", raise_exception=True)
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(_my_tasks(request.user), pk=pk)
+    return render(request, "outreach/phone_task.html", _task_context(task))
+
+
+def _task_context(task: Task, **extra) -> dict:
+    from songnuan.network.services import nearest
+
+    sites = [n.site for n in nearest(task.lat, task.lon, open_only=True, limit=6)]
+    return {"task": task, "outcomes": EncounterOutcome.choices, "sites": sites,
+            "supplies": dispatch.SUPPLY_KINDS.items(), "sexes": Sex.choices,
+            "client_request_id": uuid.uuid4().hex, **extra}
+
+
+def _phone_reply(request: HttpRequest, task: Task, error: str = "", field: str = "",
+                 status: int = 200) -> HttpResponse:
+    """Queued phone actions post with fetch and read JSON; a plain form gets the page again."""
+    if request.headers.get("Accept", "").startswith("application/json"):
+        body = {"ok": not error, "status": task.status}
+        if error:
+            body["error"], body["field"] = error, field
+        return JsonResponse(body, status=status)
+    if error:
+        messages.error(request, error)
+    return redirect("outreach:task_detail", task.pk)
+
+
+@require_POST
+@login_required
+@permission_required("outreach.change_task", raise_exception=True)
+def task_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    task = get_object_or_404(_my_tasks(request.user), pk=pk)
+    action = {"accept": dispatch.accept, "arrive": dispatch.arrive}.get(step)
+    if action is None:
+        raise Http404
+    try:
+        task = action(task, by=request.user)
+    except dispatch.DispatchError as refused:
+        return _phone_reply(request, task, refused.message, refused.field, 409)
+    return _phone_reply(request, task)
+
+
+@require_POST
+@login_required
+@permission_required("outreach.add_encounter", raise_exception=True)
+def task_encounter(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(_my_tasks(request.user), pk=pk)
+    data = _encounter_input(request)
+    try:
+        dispatch.record_encounter(task, data, by=request.user)
+    except dispatch.DispatchError as refused:
+        if not request.headers.get("Accept", "").startswith("application/json"):
+            messages.error(request, refused.message)
+            return render(request, "outreach/phone_task.html", _task_context(
+                task, error=refused.message, error_field=refused.field,
+                suggested_site=refused.suggestion), status=422)
+        return _phone_reply(request, task, refused.message, refused.field, 422)
+    task.refresh_from_db()
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"ok": True, "status": task.status,
+                             "next": reverse("outreach:my_tasks")})
+    messages.success(request, gettext("Recorded. Thank you."))
+    return redirect("outreach:my_tasks")
+
+
+def _encounter_input(request: HttpRequest) -> dispatch.EncounterInput:
+    post = request.POST
+    people = []
+    for index in range(MAX_PEOPLE_PER_ENCOUNTER):
+        prefix = f"p{index}-"
+        person_id = post.get(prefix + "person", "")
+        sex, age = post.get(prefix + "sex", ""), post.get(prefix + "age", "")
+        name = post.get(prefix + "name", "")
+        photo = request.FILES.get(prefix + "photo")
+        if not (person_id or sex or age or name or photo):
+            continue
+        people.append(dispatch.PersonMet(
+            person_id=int(person_id) if person_id.isdigit() else None,
+            sex=sex if sex in Sex.values else "",
+            age_estimate=int(age) if age.isdigit() and 0 < int(age) < 120 else None,
+            self_name=name, photo=photo))
+    site = post.get("site", "")
+    return dispatch.EncounterInput(
+        client_request_id=(post.get("client_request_id") or uuid.uuid4().hex)[:64],
+        outcome=post.get("outcome", ""), people=people,
+        site_id=int(site) if site.isdigit() else None, hospital=post.get("hospital", ""),
+        supplies=post.getlist("supplies"), contact_card_left=bool(post.get("contact_card")),
+        note=post.get("note", ""))
+
+
+MAX_PEOPLE_PER_ENCOUNTER = 5
+
+
+@require_POST
+@login_required
+@permission_required("outreach.change_squad", raise_exception=True)
+def report_position(request: HttpRequest) -> HttpResponse:
+    try:
+        lat, lon = float(request.POST["lat"]), float(request.POST["lon"])
+    except (KeyError, ValueError):
+        return JsonResponse({"error": gettext("Send lat and lon.")}, status=400)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return JsonResponse({"error": gettext("Send lat and lon.")}, status=400)
+    squads = Squad.objects.filter(members__user=request.user, is_on_duty=True)
+    for squad in squads:
+        dispatch.report_position(squad, lat, lon)
+    return JsonResponse({"ok": True, "squads": len(squads)})
+
+
+@login_required
+@permission_required("people.view_person", raise_exception=True)
+def person_search(request: HttpRequest) -> HttpResponse:
+    """Quick search of person files by what they call themselves, for the encounter form."""
+    from songnuan.people.models import Person
+
+    query = request.GET.get("q", "").strip()
+    found = []
+    if len(query) >= 1:
+        found = list(Person.objects.restrict(request.user, "view")
+                     .filter(merged_into__isnull=True)
+                     .filter(Q(name__icontains=query) | Q(self_name__icontains=query)
+                             | Q(alias__icontains=query))[:8])
+    return render(request, "outreach/_person_results.html", {
+        "people": found, "index": request.GET.get("i", "0")})
+
+
+# ------------------------------------------------------------------ night patrol plans
+
+@login_required
+@permission_required("outreach.view_patrolplan", raise_exception=True)
+def plan_list(request: HttpRequest) -> HttpResponse:
+    from songnuan.network.models import District
+
+    plans = PatrolPlan.objects.restrict(request.user, "view").select_related("district")[:60]
+    districts = [d for d in District.objects.order_by("code")
+                 if may_place_in(request.user, d.pk)]
+    error = ""
+    if request.method == "POST":
+        if not request.user.has_perm("outreach.add_patrolplan"):
+            raise PermissionDenied
+        district = next((d for d in districts if str(d.pk) == request.POST.get("district")),
+                        None)
+        try:
+            night = datetime.date.fromisoformat(request.POST.get("night", ""))
+        except ValueError:
+            night = None
+        if district is None or night is None:
+            error = gettext("Choose a district and a night.")
+        else:
+            try:
+                plan = patrols.make_plan(district, night, by=request.user)
+            except dispatch.DispatchError as refused:
+                error = refused.message
+            else:
+                return redirect("outreach:plan_detail", plan.pk)
+    return render(request, "outreach/plan_list.html", {
+        "plans": plans, "districts": districts, "error": error,
+        "tonight": patrols.night_of(timezone.now())}, status=422 if error else 200)
+
+
+@login_required
+@permission_required("outreach.view_patrolplan", raise_exception=True)
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(PatrolPlan.objects.restrict(request.user, "view")
+                             .select_related("district"), pk=pk)
+    dropped = Hotspot.objects.filter(pk__in=plan.dropped)
+    return render(request, "outreach/plan_detail.html", {
+        "plan": plan, "routes": patrols.squads_for(plan), "dropped": dropped,
+        "now": timezone.now()})
+
+
+@require_POST
+@login_required
+@permission_required("outreach.change_patrolstop", raise_exception=True)
+def stop_check(request: HttpRequest, pk: int) -> HttpResponse:
+    stop = get_object_or_404(PatrolStop.objects.restrict(request.user, "change"), pk=pk)
+    patrols.check_off(stop)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"ok": True})
+    return redirect(request.POST.get("next") or "outreach:my_tasks")
+
+
+# ------------------------------------------------------------------ service levels
+
+@login_required
+@permission_required("outreach.view_task", raise_exception=True)
+def service_levels(request: HttpRequest) -> HttpResponse:
+    from songnuan.outreach.reports import service_levels as figures
+
+    days = 14
+    rows = figures(Task.objects.restrict(request.user, "view"),
+                   Encounter.objects.restrict(request.user, "view"),
+                   since=timezone.now() - datetime.timedelta(days=days))
+    return render(request, "outreach/service_levels.html", {"rows": rows, "days": days,
+                                                            "outcomes": EncounterOutcome})

@@ -1,0 +1,130 @@
+"""Server time of the dispatch board's data endpoint with 2,000 open leads and 200 squads.
+
+    .venv/bin/python -m benchmarks.dispatch [--runs 50] [--leads 2000] [--squads 200]
+                                            [--database-url postgres://.../sn_bench_dispatch]
+
+Builds its own data in a fresh database (a SQLite file in a temporary folder by default, or the
+given DATABASE_URL, which it empties), then times GET /outreach/board/data.json through Django's
+full request stack (middleware, scoping, JSON) in this process, as a city-wide dispatcher: no
+network, so the figure is server time. Prints p50 / p95 / max in milliseconds and the queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--leads", type=int, default=2000)
+    parser.add_argument("--squads", type=int, default=200)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="sn-bench-dispatch-")
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
+    os.environ.setdefault("SONGNUAN_VAR_DIR", folder)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    sys.path.insert(0, os.getcwd())
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.ALLOWED_HOSTS = ["*"]
+    if args.database_url:
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", interactive=False, verbosity=0)
+    print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}", flush=True)
+    started = time.perf_counter()
+    user = build(args.leads, args.squads)
+    print(f"built {args.leads} open leads and {args.squads} squads "
+          f"in {time.perf_counter() - started:.1f} s", flush=True)
+    timings, queries, size = measure(user, "/outreach/board/data.json", args.runs)
+    print(f"board data  p50 {pct(timings, 50):6.1f} ms   p95 {pct(timings, 95):6.1f} ms   "
+          f"max {max(timings):6.1f} ms   {queries} queries   {size / 1024:.0f} KiB   "
+          f"({args.runs} runs)")
+    return 0
+
+
+def build(lead_count: int, squad_count: int):
+    from django.utils import timezone
+
+    from songnuan.accounts.roles import Role
+    from songnuan.leads.models import Lead, LeadStatus, Source
+    from songnuan.network.models import District
+    from songnuan.outreach.models import Shift, Squad, Task, TaskKind
+    from tests.factories import ensure_districts, make_user
+
+    ensure_districts()
+    rng = random.Random(5)
+    districts = list(District.objects.all())
+    now = timezone.now()
+    squads = Squad.objects.bulk_create([Squad(
+        name=f"分队{n:03d}", district=districts[n % len(districts)], is_on_duty=n % 5 != 0,
+        base_lat=districts[n % len(districts)].centre_lat + rng.uniform(-.02, .02),
+        base_lon=districts[n % len(districts)].centre_lon + rng.uniform(-.02, .02),
+        capacity=5) for n in range(squad_count)])
+    Shift.objects.bulk_create([Shift(squad=s, starts_at=now - datetime.timedelta(hours=3),
+                                     ends_at=now + datetime.timedelta(hours=9))
+                               for s in squads])
+    leads = Lead.objects.bulk_create([Lead(
+        tracking_code=f"B{n:07d}", source=Source.PUBLIC_WEB,
+        status=LeadStatus.ASSIGNED if n % 4 == 0 else LeadStatus.TRIAGED,
+        district=districts[n % len(districts)],
+        lat=districts[n % len(districts)].centre_lat + rng.uniform(-.03, .03),
+        lon=districts[n % len(districts)].centre_lon + rng.uniform(-.03, .03),
+        priority=rng.randint(0, 9), received_at=now - datetime.timedelta(minutes=rng.randint(1, 300)),
+    ) for n in range(lead_count)])
+    by_district: dict[int, list] = {}
+    for squad in squads:
+        by_district.setdefault(squad.district_id, []).append(squad)
+    Task.objects.bulk_create([Task(
+        kind=TaskKind.LEAD, lead=lead, squad=rng.choice(by_district[lead.district_id]),
+        district_id=lead.district_id, lat=lead.lat, lon=lead.lon,
+        assigned_at=lead.received_at + datetime.timedelta(minutes=5))
+        for lead in leads if lead.status == LeadStatus.ASSIGNED])
+    return make_user("bench.dispatcher", role=Role.DISPATCHER)
+
+
+def measure(user, url: str, runs: int) -> tuple[list[float], int, int]:
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    for _warm in range(3):
+        assert client.get(url).status_code == 200
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        size = len(client.get(url).content)
+    timings = []
+    for _run in range(runs):
+        begin = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - begin) * 1000)
+        assert response.status_code == 200
+    return timings, len(executed), size
+
+
+def pct(values: list[float], p: int) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""Demo street outreach: squads in every district working nightly shifts since the campaign
+began, a season of dispatched leads with encounters and follow-ups, tonight's open queue and
+tonight's patrol plans. Runs after the leads, people and shelter steps (see `songnuan.demo`)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from songnuan.accounts.models import User
+from songnuan.leads.models import Lead, LeadStatus, Source
+from songnuan.network.models import District, Site, SiteStatus
+from songnuan.outreach import patrols
+from songnuan.outreach.dispatch import LEAD_OUTCOMES
+from songnuan.outreach.escalation import follow_up_due
+from songnuan.outreach.models import (
+    Agency,
+    Encounter,
+    EncounterOutcome,
+    EncounterPerson,
+    FollowUp,
+    FollowUpStatus,
+    Hotspot,
+    Shift,
+    Squad,
+    SquadMember,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
+from songnuan.people.models import Person, Sex, Status
+
+CAMPAIGN_START = datetime.date(2026, 11, 4)
+SQUAD_NAMES = ("救助一队", "救助二队", "联合巡查队")
+VEHICLES = ("鲁B·J{:04d}", "鲁B·Z{:04d}", "鲁B·G{:04d}")
+AGENCY_MIX = (Agency.CIVIL_AFFAIRS, Agency.POLICE, Agency.URBAN_MANAGEMENT, Agency.HEALTH,
+              Agency.VOLUNTEER)
+SELF_NAMES = ("老王", "老李", "张师傅", "老刘", "陈大爷", "小赵", "老孙", "周大姐", "吴师傅",
+              "老郑", "不愿透露", "")
+PLACES_SUFFIX = ("附近", "桥下", "通道口", "门口", "旁边")
+OUTCOME_WEIGHTS = ((EncounterOutcome.ESCORTED, 40), (EncounterOutcome.REFUSED, 25),
+                   (EncounterOutcome.HOSPITAL, 8), (EncounterOutcome.NOT_FOUND, 20),
+                   (EncounterOutcome.FALSE_REPORT, 7))
+
+
+def populate(ctx) -> None:
+    districts = list(District.objects.order_by("code"))
+    patrollers = _patrollers()
+    squads = {d.pk: _squads(ctx, d, patrollers.get(d.pk, [])) for d in districts}
+    tonight = patrols.night_of(ctx.now)
+    for district in districts:
+        _shifts(ctx, squads[district.pk], tonight)
+    sites = {d.pk: list(Site.objects.filter(district=d, status=SiteStatus.OPEN)[:4])
+             for d in districts}
+    hotspots = {d.pk: list(Hotspot.objects.filter(district=d, is_active=True))
+                for d in districts}
+    for district in districts:
+        _season(ctx, district, squads[district.pk], sites[district.pk], hotspots[district.pk])
+        _tonight(ctx, district, squads[district.pk], hotspots[district.pk])
+    for district in districts:
+        if hotspots[district.pk]:
+            patrols.make_plan(district, tonight, by=None, time_limit_s=0.5)
+
+
+def _patrollers() -> dict[int, list[User]]:
+    found: dict[int, list[User]] = {}
+    for user in User.objects.filter(role="patroller").order_by("username"):
+        found.setdefault(user.district_id, []).append(user)
+    return found
+
+
+def _squads(ctx, district: District, patrollers: list[User]) -> list[Squad]:
+    made = []
+    for number, name in enumerate(SQUAD_NAMES[:2 + (district.code in ("370202", "370203"))]):
+        lat = district.centre_lat + ctx.rng.uniform(-0.01, 0.01)
+        lon = district.centre_lon + ctx.rng.uniform(-0.01, 0.01)
+        squad = Squad.objects.create(
+            name=f"{district.name}{name}", district=district, phone="0532-8" +
+            f"{ctx.rng.randrange(10**6):06d}"[:7], vehicle=VEHICLES[number].format(
+                ctx.rng.randrange(10000)), base_lat=lat, base_lon=lon, is_on_duty=True,
+            last_lat=lat + ctx.rng.uniform(-0.01, 0.01),
+            last_lon=lon + ctx.rng.uniform(-0.01, 0.01), last_seen_at=ctx.now)
+        if number < len(patrollers):
+            SquadMember.objects.create(squad=squad, user=patrollers[number],
+                                       agency=Agency.CIVIL_AFFAIRS, is_leader=True)
+        made.append(squad)
+    return made
+
+
+def _shifts(ctx, squads: list[Squad], tonight: datetime.date) -> None:
+    rows = []
+    day = CAMPAIGN_START
+    while day <= tonight:
+        start, _end = patrols.night_bounds(day)
+        for number, squad in enumerate(squads):
+            begins = start + datetime.timedelta(hours=number * 2)
+            rows.append(Shift(squad=squad, starts_at=begins,
+                              ends_at=begins + datetime.timedelta(hours=12)))
+        day += datetime.timedelta(days=1)
+    Shift.objects.bulk_create(rows)
+
+
+def _pick_outcome(ctx) -> str:
+    total = sum(weight for _o, weight in OUTCOME_WEIGHTS)
+    roll = ctx.rng.uniform(0, total)
+    for outcome, weight in OUTCOME_WEIGHTS:
+        roll -= weight
+        if roll <= 0:
+            return outcome
+    return EncounterOutcome.NOT_FOUND
+
+
+def _place(ctx, district: District, hotspots: list[Hotspot]) -> tuple[float, float, str, Any]:
+    if hotspots and ctx.rng.random() < 0.7:
+        spot = ctx.rng.choice(hotspots)
+        return (spot.lat + ctx.rng.uniform(-0.0008, 0.0008),
+                spot.lon + ctx.rng.uniform(-0.0008, 0.0008),
+                spot.name + ctx.rng.choice(PLACES_SUFFIX), spot)
+    return (district.centre_lat + ctx.rng.uniform(-0.015, 0.015),
+            district.centre_lon + ctx.rng.uniform(-0.015, 0.015),
+            f"{district.name}街头", None)
+
+
+def _season(ctx, district, squads, sites, hotspots) -> None:
+    day = CAMPAIGN_START
+    last = patrols.night_of(ctx.now) - datetime.timedelta(days=1)
+    while day <= last:
+        start, _end = patrols.night_bounds(day)
+        for _n in range(ctx.rng.randint(0, ctx.count(3))):
+            received = start + datetime.timedelta(minutes=ctx.rng.randrange(0, 12 * 60))
+            _closed_lead(ctx, district, squads, sites, hotspots, received)
+        day += datetime.timedelta(days=1)
+
+
+def _closed_lead(ctx, district, squads, sites, hotspots, received) -> None:
+    lat, lon, place, spot = _place(ctx, district, hotspots)
+    outcome = _pick_outcome(ctx)
+    if outcome == EncounterOutcome.ESCORTED and not sites:
+        outcome = EncounterOutcome.REFUSED
+    assigned = received + datetime.timedelta(minutes=ctx.rng.randint(2, 25))
+    arrived = assigned + datetime.timedelta(minutes=ctx.rng.randint(8, 50))
+    lead = Lead.objects.create(
+        source=ctx.rng.choice([Source.PUBLIC_WEB, Source.HOTLINE, Source.PUBLIC_API,
+                               Source.PATROL]),
+        status=LeadStatus.RESOLVED, outcome=LEAD_OUTCOMES[outcome], lat=lat, lon=lon,
+        coord_system="wgs84", place=place, district=district, hotspot=spot,
+        people_count=1, priority=ctx.rng.randint(0, 6), description="有人在寒风中过夜",
+        received_at=received, resolved_at=arrived)
+    squad = ctx.rng.choice(squads)
+    task = Task.objects.create(
+        kind=TaskKind.LEAD, lead=lead, squad=squad, district=district, lat=lat, lon=lon,
+        place=place, status=TaskStatus.DONE, assigned_at=assigned, accepted_at=assigned,
+        arrived_at=arrived, closed_at=arrived)
+    _encounter(ctx, task, outcome, arrived, sites)
+
+
+def _encounter(ctx, task: Task, outcome: str, at, sites) -> Encounter:
+    encounter = Encounter.objects.create(
+        client_request_id=f"demo-{task.pk}", task=task, squad=task.squad,
+        district=task.district, lat=task.lat, lon=task.lon, place=task.place, at=at,
+        outcome=outcome, site=ctx.rng.choice(sites) if outcome == EncounterOutcome.ESCORTED
+        else None, hospital="青岛市市立医院" if outcome == EncounterOutcome.HOSPITAL else "",
+        supplies=["coat", "food", "hot_drink"] if outcome == EncounterOutcome.REFUSED else [],
+        contact_card_left=outcome == EncounterOutcome.REFUSED)
+    if outcome in (EncounterOutcome.ESCORTED, EncounterOutcome.HOSPITAL,
+                   EncounterOutcome.REFUSED):
+        person = Person.objects.create(
+            self_name=ctx.rng.choice(SELF_NAMES), sex=ctx.rng.choice([Sex.MALE] * 4 +
+                                                                     [Sex.FEMALE]),
+            age_estimate=ctx.rng.randint(30, 80), age_estimated_on=at.date(),
+            district=task.district,
+            status={EncounterOutcome.REFUSED: Status.ON_STREET,
+                    EncounterOutcome.HOSPITAL: Status.IN_HOSPITAL}.get(outcome,
+                                                                      Status.ON_STREET))
+        EncounterPerson.objects.create(encounter=encounter, person=person)
+        if outcome == EncounterOutcome.REFUSED:
+            due = follow_up_due(at, task.district_id)
+            FollowUp.objects.create(
+                person=person, encounter=encounter, district=task.district,
+                lat=task.lat, lon=task.lon, place=task.place, due_at=due,
+                status=FollowUpStatus.DUE if due > ctx.now - datetime.timedelta(days=2)
+                else FollowUpStatus.DONE, done_at=None if due > ctx.now else due)
+    return encounter
+
+
+def _tonight(ctx, district, squads, hotspots) -> None:
+    """A live queue: a few leads waiting, one or two already with a squad."""
+    for number in range(ctx.rng.randint(1, ctx.count(4))):
+        lat, lon, place, spot = _place(ctx, district, hotspots)
+        received = ctx.now - datetime.timedelta(minutes=ctx.rng.randint(1, 50))
+        lead = Lead.objects.create(
+            source=Source.PUBLIC_WEB, status=LeadStatus.TRIAGED, lat=lat, lon=lon,
+            coord_system="wgs84", place=place, district=district, hotspot=spot,
+            people_count=ctx.rng.randint(1, 2), priority=ctx.rng.randint(0, 8),
+            flags=ctx.rng.sample(["lying_down", "underdressed", "elderly"], 1),
+            description="路人反映有人在此过夜", received_at=received)
+        if number == 0 and squads:
+            Task.objects.create(kind=TaskKind.LEAD, lead=lead, squad=squads[0],
+                                district=district, lat=lat, lon=lon, place=place,
+                                assigned_at=received + datetime.timedelta(minutes=3),
+                                reason="演示：距离最近")
+            Lead.objects.filter(pk=lead.pk).update(status=LeadStatus.ASSIGNED)
+

@@ -1,0 +1,376 @@
+"""Dispatch (派单) and what squads do with a task: assign, reassign, accept, arrive, encounter.
+
+Every action is one transaction. A lead's status changes only through the leads app's
+`set_status`, so its history and the reporter's notifications stay in one place. Concurrent
+assignment is settled by locking the lead row and, underneath, by a unique constraint that
+allows one live task per lead: one dispatcher wins, the other gets a `DispatchError`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from songnuan.leads import services as leads
+from songnuan.leads.models import Lead, LeadStatus, Outcome
+from songnuan.network import services as network
+from songnuan.network.models import Site, SiteStatus
+from songnuan.outreach.escalation import follow_up_due
+from songnuan.outreach.models import (
+    ACTIVE_TASK_STATUSES,
+    Encounter,
+    EncounterOutcome,
+    EncounterPerson,
+    FollowUp,
+    FollowUpStatus,
+    Shift,
+    Squad,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
+from songnuan.outreach.ranking import Candidate, Suggestion, rank_squads
+from songnuan.people import services as people
+from songnuan.people.models import Person, PersonPhoto, Status
+
+LEAD_OUTCOMES = {
+    EncounterOutcome.ESCORTED: Outcome.HELPED_TO_SITE,
+    EncounterOutcome.HOSPITAL: Outcome.HOSPITAL,
+    EncounterOutcome.REFUSED: Outcome.REFUSED_HELP,
+    EncounterOutcome.NOT_FOUND: Outcome.NOT_FOUND,
+    EncounterOutcome.FALSE_REPORT: Outcome.INVALID,
+}
+OUTCOMES_WITH_PEOPLE = (EncounterOutcome.ESCORTED, EncounterOutcome.HOSPITAL,
+                        EncounterOutcome.REFUSED)
+SUPPLY_KINDS = {
+    "coat": gettext_lazy("Cotton coat"), "quilt": gettext_lazy("Quilt"),
+    "food": gettext_lazy("Food"), "hot_drink": gettext_lazy("Hot drink"),
+    "gloves": gettext_lazy("Gloves and hat"), "warmer": gettext_lazy("Hand warmers"),
+}
+
+
+class DispatchError(Exception):
+    """An action refused with a reason a dispatcher or patroller can act on."""
+
+    def __init__(self, message: str, field: str = "", suggestion: Any = None) -> None:
+        super().__init__(message)
+        self.message, self.field, self.suggestion = message, field, suggestion
+
+
+# ------------------------------------------------------------------ who can go
+
+def squads_on_shift(squads, at: datetime.datetime) -> set[int]:
+    ids = [squad.pk for squad in squads if squad.is_on_duty and squad.is_active]
+    return set(Shift.objects.filter(squad_id__in=ids, starts_at__lte=at, ends_at__gt=at)
+               .values_list("squad_id", flat=True))
+
+
+def squad_loads(squad_ids) -> dict[int, int]:
+    rows = (Task.objects.filter(squad_id__in=list(squad_ids), status__in=ACTIVE_TASK_STATUSES)
+            .values("squad_id").annotate(n=Count("id")))
+    return {row["squad_id"]: row["n"] for row in rows}
+
+
+def is_on_shift(squad: Squad, at: datetime.datetime | None = None) -> bool:
+    return squad.pk in squads_on_shift([squad], at or timezone.now())
+
+
+def suggest_squads(lat: float, lon: float, district_id: int,
+                   at: datetime.datetime | None = None, squads=None) -> list[Suggestion]:
+    """Available squads of the district for a place, best first, with the reason."""
+    at = at or timezone.now()
+    squads = list(squads if squads is not None
+                  else Squad.objects.filter(district_id=district_id, is_active=True))
+    on_shift = squads_on_shift(squads, at)
+    loads = squad_loads(on_shift)
+    candidates = [Candidate(s.pk, s.name, *s.position(), on_shift=s.pk in on_shift,
+                            load=loads.get(s.pk, 0), capacity=s.capacity) for s in squads]
+    return rank_squads(lat, lon, candidates)
+
+
+# ------------------------------------------------------------------ assignment
+
+def assign_lead(lead: Lead, squad: Squad, *, by, reason: str = "") -> Task:
+    """Send a squad to a lead; refused when the lead is closed or taken, or the squad can't go."""
+    try:
+        with transaction.atomic():
+            lead = Lead.objects.select_for_update().get(pk=lead.pk)
+            if not lead.is_open or lead.status == LeadStatus.DUPLICATE:
+                raise DispatchError(_("This lead is closed: it cannot be assigned."), "lead")
+            taken = lead.tasks.filter(status__in=ACTIVE_TASK_STATUSES).select_related("squad")
+            if taken:
+                raise DispatchError(_("Already assigned to %(squad)s by someone else.") % {
+                    "squad": taken[0].squad.name}, "lead")
+            if not lead.has_location:
+                raise DispatchError(_("The lead has no location yet."), "lead")
+            squad = _check_squad(squad)
+            task = Task.objects.create(
+                kind=TaskKind.LEAD, lead=lead, squad=squad, district_id=lead.district_id,
+                lat=lead.lat, lon=lead.lon, place=lead.place, reason=reason[:200],
+                assigned_by=_user(by))
+            leads.set_status(lead, LeadStatus.ASSIGNED, by=_user(by),
+                             note=_("Assigned to %(squad)s") % {"squad": squad.name})
+            return task
+    except IntegrityError:
+        raise DispatchError(_("Another dispatcher assigned this lead just now."), "lead") from None
+    except OperationalError as error:
+        # SQLite has no row locks: a concurrent writer makes the table "locked" instead.
+        if "locked" not in str(error):
+            raise
+        raise DispatchError(_("Another dispatcher is assigning this lead right now."),
+                            "lead") from None
+
+
+def reassign(task: Task, squad: Squad, *, by, reason: str = "") -> Task:
+    """Move a live task to another squad; the first squad's task is cancelled."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        if task.status not in (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED):
+            raise DispatchError(_("Only a task the squad has not reached yet can be moved."))
+        if task.squad_id == squad.pk:
+            raise DispatchError(_("The task is already with this squad."), "squad")
+        squad = _check_squad(squad)
+        task.status, task.closed_at = TaskStatus.CANCELLED, timezone.now()
+        task.save()
+        new = Task.objects.create(
+            kind=task.kind, lead=task.lead, follow_up=task.follow_up, squad=squad,
+            district_id=task.district_id, lat=task.lat, lon=task.lon, place=task.place,
+            reason=reason[:200], assigned_by=_user(by))
+        if task.lead_id and task.lead.status == LeadStatus.EN_ROUTE:
+            leads.set_status(task.lead, LeadStatus.ASSIGNED, by=_user(by),
+                             note=_("Reassigned to %(squad)s") % {"squad": squad.name})
+        return new
+
+
+def assign_follow_up(follow_up: FollowUp, squad: Squad, *, by, reason: str = "") -> Task:
+    try:
+        with transaction.atomic():
+            follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+            if follow_up.status != FollowUpStatus.DUE:
+                raise DispatchError(_("This follow-up is closed."), "follow_up")
+            if follow_up.tasks.filter(status__in=ACTIVE_TASK_STATUSES).exists():
+                raise DispatchError(_("This follow-up is already assigned."), "follow_up")
+            squad = _check_squad(squad)
+            return Task.objects.create(
+                kind=TaskKind.FOLLOW_UP, follow_up=follow_up, squad=squad,
+                district_id=follow_up.district_id, lat=follow_up.lat, lon=follow_up.lon,
+                place=follow_up.place, reason=reason[:200], assigned_by=_user(by))
+    except IntegrityError:
+        raise DispatchError(_("Another dispatcher assigned this follow-up just now."),
+                            "follow_up") from None
+
+
+def _check_squad(squad: Squad) -> Squad:
+    squad = Squad.objects.select_for_update().get(pk=squad.pk)
+    if not is_on_shift(squad):
+        raise DispatchError(_("%(squad)s is not on shift.") % {"squad": squad.name}, "squad")
+    load = squad.tasks.filter(status__in=ACTIVE_TASK_STATUSES).count()
+    if load >= squad.capacity:
+        raise DispatchError(_("%(squad)s already has %(n)d open tasks.") % {
+            "squad": squad.name, "n": load}, "squad")
+    return squad
+
+
+# ------------------------------------------------------------------ on the street
+
+def accept(task: Task, *, by) -> Task:
+    return _advance(task, TaskStatus.ACCEPTED, "accepted_at", LeadStatus.EN_ROUTE, by)
+
+
+def arrive(task: Task, *, by) -> Task:
+    return _advance(task, TaskStatus.ARRIVED, "arrived_at", LeadStatus.ON_SCENE, by)
+
+
+_ORDER = [TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.ARRIVED, TaskStatus.DONE]
+
+
+def _advance(task: Task, status: str, stamp: str, lead_status: str, by) -> Task:
+    """Idempotent: a retried tap finds the task already there and changes nothing."""
+    with transaction.atomic():
+        task = (Task.objects.select_for_update(of=("self",)).select_related("lead")
+                .get(pk=task.pk))
+        if task.status == TaskStatus.CANCELLED:
+            raise DispatchError(_("This task was moved to another squad."))
+        if _ORDER.index(task.status) >= _ORDER.index(status):
+            return task
+        now = timezone.now()
+        if stamp == "arrived_at" and task.accepted_at is None:
+            task.accepted_at = now
+        setattr(task, stamp, now)
+        task.status = status
+        task.save()
+        if task.lead_id and task.lead.status != lead_status and task.lead.is_open:
+            leads.set_status(task.lead, lead_status, by=_user(by))
+        return task
+
+
+def report_position(squad: Squad, lat: float, lon: float) -> None:
+    Squad.objects.filter(pk=squad.pk).update(last_lat=lat, last_lon=lon,
+                                             last_seen_at=timezone.now())
+
+
+@dataclass
+class PersonMet:
+    """One person met: an existing file, or the minimum to start one."""
+
+    person_id: int | None = None
+    sex: str = ""
+    age_estimate: int | None = None
+    self_name: str = ""
+    photo: UploadedFile | None = None
+
+
+@dataclass
+class EncounterInput:
+    client_request_id: str
+    outcome: str
+    people: list[PersonMet] = field(default_factory=list)
+    site_id: int | None = None
+    hospital: str = ""
+    supplies: list[str] = field(default_factory=list)
+    contact_card_left: bool = False
+    note: str = ""
+
+
+def record_encounter(task: Task, data: EncounterInput, *, by) -> Encounter:
+    """Close a task with what the squad found; a retried submission returns the first record."""
+    known = Encounter.objects.filter(client_request_id=data.client_request_id).first()
+    if known is not None:
+        return known
+    outcome = _check_outcome(data)
+    try:
+        with transaction.atomic():
+            task = (Task.objects.select_for_update(of=("self",))
+                    .select_related("lead", "follow_up").get(pk=task.pk))
+            if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+                raise DispatchError(_("This task is already closed."))
+            site = _check_site(data.site_id, task) if outcome == EncounterOutcome.ESCORTED \
+                else None
+            now = timezone.now()
+            encounter = Encounter.objects.create(
+                client_request_id=data.client_request_id, task=task, squad=task.squad,
+                district_id=task.district_id, lat=task.lat, lon=task.lon, place=task.place,
+                at=now, outcome=outcome, site=site, hospital=data.hospital.strip()[:100],
+                supplies=[s for s in data.supplies if s in SUPPLY_KINDS],
+                contact_card_left=data.contact_card_left, note=data.note.strip()[:1000],
+                recorded_by=_user(by))
+            met = [_person(p, task, by) for p in data.people]
+            for person in met:
+                EncounterPerson.objects.create(encounter=encounter, person=person)
+                _after(encounter, person, by)
+            task.status, task.closed_at = TaskStatus.DONE, now
+            task.arrived_at = task.arrived_at or now
+            task.save()
+            _close_source(task, encounter, by)
+            return encounter
+    except IntegrityError:
+        known = Encounter.objects.filter(client_request_id=data.client_request_id).first()
+        if known is None:
+            raise
+        return known
+
+
+def _check_outcome(data: EncounterInput) -> str:
+    if data.outcome not in EncounterOutcome.values:
+        raise DispatchError(_("Choose what happened."), "outcome")
+    if data.outcome in OUTCOMES_WITH_PEOPLE and not data.people:
+        raise DispatchError(_("Add the person you met."), "people")
+    if data.outcome == EncounterOutcome.ESCORTED and not data.site_id:
+        raise DispatchError(_("Choose the site you are taking them to."), "site")
+    return data.outcome
+
+
+def _check_site(site_id: int | None, task: Task) -> Site:
+    site = Site.objects.filter(pk=site_id).first()
+    if site is None:
+        raise DispatchError(_("Unknown site."), "site")
+    load = network.loads([site])[site.pk]
+    shown = network.shown_status(site, load)
+    if site.status == SiteStatus.OPEN and shown != "full" and network.open_now(site):
+        return site
+    others = [n for n in network.nearest(task.lat, task.lon, open_only=True, limit=10)
+              if n.site.pk != site.pk
+              and network.shown_status(n.site, network.loads([n.site])[n.site.pk]) != "full"]
+    state = _("full") if shown == "full" else _("closed")
+    message = _("%(site)s is %(state)s now.") % {"site": site.name, "state": state}
+    if others:
+        message += " " + _("Nearest open: %(site)s (%(km).1f km).") % {
+            "site": others[0].site.name, "km": others[0].distance_m / 1000}
+    raise DispatchError(message, "site", suggestion=others[0].site if others else None)
+
+
+def _person(met: PersonMet, task: Task, by) -> Person:
+    if met.person_id:
+        person = Person.objects.filter(pk=met.person_id, merged_into__isnull=True).first()
+        if person is None:
+            raise DispatchError(_("That person file no longer exists."), "people")
+        return person
+    person = Person(sex=met.sex, self_name=met.self_name.strip()[:50],
+                    age_estimate=met.age_estimate, district_id=task.district_id)
+    if met.age_estimate is not None:
+        person.age_estimated_on = timezone.localdate()
+    people.save_person(person, user=_user(by))
+    if met.photo is not None:
+        PersonPhoto.objects.create(person=person, image=met.photo, taken_by=_user(by),
+                                   caption=_("Met on the street"))
+    return person
+
+
+def _after(encounter: Encounter, person: Person, by) -> None:
+    from songnuan.shelter import services as shelter
+
+    if encounter.outcome == EncounterOutcome.ESCORTED:
+        shelter.expect_arrival(
+            encounter.site, person=person, coming_from=encounter.place,
+            description=_("Escorted by %(squad)s") % {"squad": encounter.squad.name},
+            source=f"outreach:{encounter.pk}:{person.pk}", user=_user(by))
+    elif encounter.outcome == EncounterOutcome.HOSPITAL:
+        people.move_person(person, Status.IN_HOSPITAL, district_id=encounter.district_id)
+    elif encounter.outcome == EncounterOutcome.REFUSED:
+        people.move_person(person, Status.ON_STREET, district_id=encounter.district_id)
+        schedule_follow_up(encounter, person)
+
+
+def schedule_follow_up(encounter: Encounter, person: Person | None) -> FollowUp:
+    """A revisit at the place they were met: sooner while the cold-weather protocol is on."""
+    source = encounter.task.follow_up if encounter.task_id else None
+    return FollowUp.objects.create(
+        person=person, encounter=encounter, district_id=encounter.district_id,
+        hotspot=getattr(source, "hotspot", None) or _lead_hotspot(encounter),
+        lat=encounter.lat, lon=encounter.lon, place=encounter.place,
+        due_at=follow_up_due(encounter.at, encounter.district_id))
+
+
+def _lead_hotspot(encounter: Encounter):
+    lead = encounter.task.lead if encounter.task_id else None
+    return lead.hotspot if lead is not None else None
+
+
+def _close_source(task: Task, encounter: Encounter, by) -> None:
+    if task.lead_id:
+        lead = task.lead
+        if lead.is_open:
+            leads.set_status(lead, LeadStatus.RESOLVED, by=_user(by),
+                             outcome=LEAD_OUTCOMES[encounter.outcome],
+                             note=encounter.get_outcome_display())
+    if task.follow_up_id:
+        FollowUp.objects.filter(pk=task.follow_up_id).update(
+            status=FollowUpStatus.DONE, done_at=encounter.at)
+
+
+def _user(by):
+    return by if getattr(by, "pk", None) else None
+
+
+def follow_ups_due(queryset, at: datetime.datetime, ahead: datetime.timedelta):
+    """Scheduled follow-ups due by `at + ahead` and not yet with a squad (for the board)."""
+    return (queryset.filter(status=FollowUpStatus.DUE, due_at__lte=at + ahead)
+            .exclude(Q(tasks__status__in=ACTIVE_TASK_STATUSES)))

@@ -1,0 +1,50 @@
+"""The dispatcher's plan and service-level pages and the patroller's route, in Chinese."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from songnuan.outreach import patrols
+from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
+from tests.factories import PASSWORD
+from tests.leads.factories import make_hotspot, report
+from tests.outreach.factories import make_squad
+
+
+def test_a_dispatcher_plans_tonight_and_the_patroller_sees_the_route(cast, new_page):
+    night = patrols.night_of(timezone.now())
+    start, _end = patrols.night_bounds(night)
+    squad = make_squad("市南夜巡队", members=[cast.shinan_patroller])
+    squad.shifts.all().delete()
+    squad.shifts.create(starts_at=start, ends_at=start + datetime.timedelta(hours=12))
+    for name, lat, lon in (("青岛站地下通道", 36.0648, 120.3135),
+                           ("五四广场通道", 36.0618, 120.3845),
+                           ("八大关长椅区", 36.0540, 120.3560)):
+        make_hotspot(name=name, lat=lat, lon=lon)
+    report(lat=36.0700, lon=120.3300)
+
+    dispatcher = new_page(DESKTOP)
+    log_in(dispatcher, cast.shinan_dispatcher.username, PASSWORD)
+    dispatcher.goto("/outreach/board/")
+    dispatcher.wait_for_selector(".queue-item")
+    assert "派单" in dispatcher.locator(".queue-item button[name=assign]").inner_text()
+    screenshot(dispatcher, "outreach-board-zh-desktop")
+    dispatcher.goto("/outreach/plans/")
+    dispatcher.select_option("select[name=district]", str(squad.district_id))
+    dispatcher.fill("input[name=night]", night.isoformat())
+    dispatcher.get_by_role("button", name="生成巡查计划").click()
+    dispatcher.wait_for_selector("section.route")
+    assert dispatcher.locator("section.route tbody tr").count() >= 3
+    screenshot(dispatcher, "outreach-plan-desktop")
+    dispatcher.goto("/outreach/service-levels/")
+    screenshot(dispatcher, "outreach-service-levels-desktop")
+
+    patroller = new_page(PHONE)
+    log_in(patroller, cast.shinan_patroller.username, PASSWORD)
+    patroller.goto("/outreach/my/")
+    assert patroller.get_by_text("今晚巡查路线").is_visible()
+    patroller.locator(".phone-card form button").first.click()
+    patroller.wait_for_selector(".phone-card.is-done")
+    screenshot(patroller, "outreach-route-phone")

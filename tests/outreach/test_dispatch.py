@@ -1,0 +1,212 @@
+"""Assignment, reassignment, the squad's steps and the encounter outcomes, in the services."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from songnuan.leads.models import LeadStatus, Outcome
+from songnuan.network.models import SiteStatus
+from songnuan.outreach import dispatch
+from songnuan.outreach.dispatch import DispatchError, PersonMet
+from songnuan.outreach.models import (
+    EncounterOutcome,
+    FollowUp,
+    FollowUpStatus,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
+from songnuan.people.models import Person, Status
+from songnuan.shelter.models import Arrival
+from tests.leads.factories import report
+from tests.outreach.factories import assigned_task, encounter_input, make_squad
+
+pytestmark = pytest.mark.django_db
+
+NEAR = (36.0700, 120.3200)
+FAR = (36.1000, 120.3800)
+
+
+def test_the_suggestion_prefers_the_nearest_squad_on_shift(cast):
+    near = make_squad("近队", at=NEAR)
+    make_squad("远队", at=FAR)
+    make_squad("下班队", at=(36.0650, 120.3136), on_shift=False)
+    lead = report()
+    ranked = dispatch.suggest_squads(lead.lat, lead.lon, lead.district_id)
+    assert [s.key for s in ranked][0] == near.pk
+    assert "下班队" not in [s.candidate.name for s in ranked]
+    assert "km by road" in ranked[0].reason
+
+
+def test_assigning_moves_the_lead_on_through_its_status_service(cast):
+    squad = make_squad()
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    task.lead.refresh_from_db()
+    assert task.lead.status == LeadStatus.ASSIGNED
+    assert task.lead.history.filter(to_status=LeadStatus.ASSIGNED,
+                                    by=cast.shinan_dispatcher).exists()
+
+
+def test_it_refuses_to_assign_a_closed_lead(cast):
+    squad = make_squad()
+    lead = report()
+    from songnuan.leads import services as leads
+    leads.mark_invalid(lead, reason="重复拨打", by=cast.shinan_dispatcher)
+    with pytest.raises(DispatchError, match="closed"):
+        dispatch.assign_lead(lead, squad, by=cast.shinan_dispatcher)
+    assert not Task.objects.exists()
+
+
+def test_it_refuses_a_squad_off_shift(cast):
+    squad = make_squad(on_shift=False)
+    with pytest.raises(DispatchError, match="not on shift"):
+        dispatch.assign_lead(report(), squad, by=cast.shinan_dispatcher)
+
+
+def test_it_refuses_a_squad_whose_shift_has_ended(cast):
+    squad = make_squad()
+    squad.shifts.update(ends_at=timezone.now() - datetime.timedelta(minutes=1))
+    with pytest.raises(DispatchError, match="not on shift"):
+        dispatch.assign_lead(report(), squad, by=cast.shinan_dispatcher)
+
+
+def test_a_second_assignment_of_the_same_lead_is_told_who_has_it(cast):
+    first, second = make_squad("一队"), make_squad("二队")
+    task = assigned_task(first, cast.shinan_dispatcher)
+    with pytest.raises(DispatchError, match="一队"):
+        dispatch.assign_lead(task.lead, second, by=cast.centre_dispatcher)
+    assert Task.objects.filter(lead=task.lead).count() == 1
+
+
+def test_a_full_squad_is_refused(cast):
+    squad = make_squad(capacity=1)
+    assigned_task(squad, cast.shinan_dispatcher)
+    with pytest.raises(DispatchError, match="open tasks"):
+        dispatch.assign_lead(report(lat=36.07, lon=120.33), squad, by=cast.shinan_dispatcher)
+
+
+def test_reassigning_cancels_the_first_task_and_keeps_the_lead_assigned(cast):
+    first, second = make_squad("一队"), make_squad("二队")
+    task = assigned_task(first, cast.shinan_dispatcher)
+    dispatch.accept(task, by=cast.shinan_patroller)
+    new = dispatch.reassign(task, second, by=cast.shinan_dispatcher)
+    task.refresh_from_db()
+    new.lead.refresh_from_db()
+    assert task.status == TaskStatus.CANCELLED
+    assert new.squad == second and new.status == TaskStatus.ASSIGNED
+    assert new.lead.status == LeadStatus.ASSIGNED
+
+
+def test_accept_and_arrive_are_idempotent_and_move_the_lead(cast):
+    task = assigned_task(make_squad(), cast.shinan_dispatcher)
+    dispatch.accept(task, by=cast.shinan_patroller)
+    dispatch.accept(task, by=cast.shinan_patroller)
+    dispatch.arrive(task, by=cast.shinan_patroller)
+    arrived = dispatch.arrive(task, by=cast.shinan_patroller)
+    arrived.lead.refresh_from_db()
+    assert arrived.status == TaskStatus.ARRIVED
+    assert arrived.lead.status == LeadStatus.ON_SCENE
+    assert arrived.lead.history.filter(to_status=LeadStatus.ON_SCENE).count() == 1
+
+
+def test_an_escort_resolves_the_lead_and_the_site_expects_the_person(cast):
+    task = assigned_task(make_squad(), cast.shinan_dispatcher)
+    dispatch.arrive(task, by=cast.shinan_patroller)
+    encounter = dispatch.record_encounter(task, encounter_input(
+        EncounterOutcome.ESCORTED, site_id=cast.shinan_substation.pk,
+        people=[PersonMet(sex="M", age_estimate=60, self_name="老王")]),
+        by=cast.shinan_patroller)
+    task.lead.refresh_from_db()
+    assert task.lead.status == LeadStatus.RESOLVED
+    assert task.lead.outcome == Outcome.HELPED_TO_SITE
+    person = encounter.people.get().person
+    assert person.self_name == "老王"
+    assert Arrival.objects.filter(site=cast.shinan_substation, person=person).exists()
+
+
+def test_a_retried_encounter_is_recorded_once(cast):
+    task = assigned_task(make_squad(), cast.shinan_dispatcher)
+    data = encounter_input(EncounterOutcome.NOT_FOUND)
+    first = dispatch.record_encounter(task, data, by=cast.shinan_patroller)
+    again = dispatch.record_encounter(task, data, by=cast.shinan_patroller)
+    assert first.pk == again.pk
+    assert task.encounters.count() == 1
+
+
+def test_an_encounter_without_an_outcome_is_refused(cast):
+    task = assigned_task(make_squad(), cast.shinan_dispatcher)
+    with pytest.raises(DispatchError, match="what happened"):
+        dispatch.record_encounter(task, encounter_input(""), by=cast.shinan_patroller)
+    assert not task.encounters.exists()
+
+
+def test_an_escort_to_a_closed_site_is_refused_with_the_nearest_open_one(cast):
+    task = assigned_task(make_squad(), cast.shinan_dispatcher)
+    cast.shinan_point.status = SiteStatus.CLOSED
+    cast.shinan_point.save()
+    with pytest.raises(DispatchError) as refused:
+        dispatch.record_encounter(task, encounter_input(
+            EncounterOutcome.ESCORTED, site_id=cast.shinan_point.pk,
+            people=[PersonMet(sex="F")]), by=cast.shinan_patroller)
+    assert "closed" in refused.value.message
+    assert "Nearest open" in refused.value.message
+    assert refused.value.suggestion is not None
+    assert refused.value.suggestion != cast.shinan_point
+    assert not Person.objects.exists(), "nothing is written when an escort is refused"
+
+
+def test_an_escort_to_a_full_site_is_refused(cast):
+    task = assigned_task(make_squad(), cast.shinan_dispatcher)
+    site = cast.shinan_point
+    site.seats = 1
+    site.save()
+    from songnuan.network import services as network
+    network.check_in(site, 1)
+    with pytest.raises(DispatchError, match="full"):
+        dispatch.record_encounter(task, encounter_input(
+            EncounterOutcome.ESCORTED, site_id=site.pk, people=[PersonMet(sex="M")]),
+            by=cast.shinan_patroller)
+
+
+def test_a_refusal_issues_supplies_and_schedules_a_follow_up_at_the_place(cast, settings):
+    settings.OUTREACH_FOLLOW_UP_HOURS = 24
+    settings.WEATHER_FALLBACK_LEVEL = 0
+    task = assigned_task(make_squad(), cast.shinan_dispatcher)
+    encounter = dispatch.record_encounter(task, encounter_input(
+        EncounterOutcome.REFUSED, people=[PersonMet(sex="M", age_estimate=50)],
+        supplies=["coat", "food", "not-a-thing"], contact_card_left=True),
+        by=cast.shinan_patroller)
+    assert encounter.supplies == ["coat", "food"]
+    follow_up = FollowUp.objects.get()
+    assert follow_up.person == encounter.people.get().person
+    assert (follow_up.lat, follow_up.lon) == (task.lat, task.lon)
+    assert follow_up.due_at - encounter.at == datetime.timedelta(hours=24)
+    assert follow_up.person.status == Status.ON_STREET
+
+
+def test_under_the_protocol_the_follow_up_comes_sooner(cast, settings):
+    settings.OUTREACH_FOLLOW_UP_HOURS = 24
+    settings.WEATHER_FALLBACK_LEVEL = 2
+    task = assigned_task(make_squad(), cast.shinan_dispatcher)
+    encounter = dispatch.record_encounter(task, encounter_input(
+        EncounterOutcome.REFUSED, people=[PersonMet(sex="M")]), by=cast.shinan_patroller)
+    assert FollowUp.objects.get().due_at - encounter.at < datetime.timedelta(hours=24)
+
+
+def test_a_follow_up_is_dispatched_like_a_lead_and_closed_by_its_encounter(cast):
+    squad = make_squad()
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    dispatch.record_encounter(task, encounter_input(
+        EncounterOutcome.REFUSED, people=[PersonMet(sex="M")]), by=cast.shinan_patroller)
+    follow_up = FollowUp.objects.get()
+    revisit = dispatch.assign_follow_up(follow_up, squad, by=cast.shinan_dispatcher)
+    assert revisit.kind == TaskKind.FOLLOW_UP
+    dispatch.record_encounter(revisit, encounter_input(
+        EncounterOutcome.ESCORTED, site_id=cast.shinan_substation.pk,
+        people=[PersonMet(person_id=follow_up.person_id)]), by=cast.shinan_patroller)
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.DONE
+    assert follow_up.person.outreach_encounters.count() == 2
