@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
+
+from benchmarks.setup_django import start_django
 
 
 def main() -> int:
@@ -28,21 +28,9 @@ def main() -> int:
     parser.add_argument("--squads", type=int, default=200)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="sn-bench-dispatch-")
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
-    os.environ.setdefault("SONGNUAN_VAR_DIR", folder)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    sys.path.insert(0, os.getcwd())
-    import django
-
-    django.setup()
+    start_django("dispatch", args.database_url)
     from django.conf import settings
-    from django.core.management import call_command
 
-    settings.ALLOWED_HOSTS = ["*"]
-    if args.database_url:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", interactive=False, verbosity=0)
     print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}", flush=True)
     started = time.perf_counter()
     user = build(args.leads, args.squads)

@@ -11,11 +11,11 @@ Prints p50 / p95 / max in milliseconds and the number of SQL queries per page.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
+
+from benchmarks.setup_django import start_django
 
 
 def main() -> int:
@@ -25,20 +25,9 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=50)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="sn-bench-shelter-")
-    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
-    os.environ.setdefault("SONGNUAN_VAR_DIR", folder)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
-    sys.path.insert(0, os.getcwd())
-    import django
-
-    django.setup()
+    start_django("shelter", args.database_url)
     from django.conf import settings
-    from django.core.management import call_command
 
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("flush", interactive=False, verbosity=0) if args.database_url else None
-    call_command("migrate", interactive=False, verbosity=0)
     from benchmarks.shelter import data
 
     print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}", flush=True)
