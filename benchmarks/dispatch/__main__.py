@@ -14,11 +14,10 @@ from __future__ import annotations
 import argparse
 import datetime
 import random
-import statistics
 import sys
 import time
 
-from benchmarks.setup_django import start_django
+from benchmarks.server_time import measure, pct, start_django
 
 
 def main() -> int:
@@ -82,36 +81,6 @@ def build(lead_count: int, squad_count: int):
         for lead in leads if lead.status == LeadStatus.ASSIGNED])
     return make_user("bench.dispatcher", role=Role.DISPATCHER)
 
-
-def measure(user, url: str, runs: int) -> tuple[list[float], int, int]:
-    from django.db import connection
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    for _warm in range(3):
-        assert client.get(url).status_code == 200
-    executed = []
-
-    def count(execute, sql, params, many, context):
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        size = len(client.get(url).content)
-    timings = []
-    for _run in range(runs):
-        begin = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - begin) * 1000)
-        assert response.status_code == 200
-    return timings, len(executed), size
-
-
-def pct(values: list[float], p: int) -> float:
-    if len(values) < 2:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
 if __name__ == "__main__":
