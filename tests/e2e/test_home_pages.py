@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.factories import PASSWORD
@@ -28,16 +29,16 @@ def test_each_role_sees_its_home_page_in_chinese(cast, new_page, actor, role_lab
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert page.locator(".hello .tag").inner_text() == role_label
     assert scope_label in page.locator(".hello").inner_text()
-    assert page.get_by_role("heading", name="接下来要做的事").is_visible()
+    expect(page.get_by_role("heading", name="接下来要做的事")).to_be_visible()
     screenshot(page, f"home-{actor}-phone")
 
 
 def test_the_city_administrator_sees_the_admin_cards_and_menu(cast, new_page):
     page = new_page(DESKTOP)
     log_in(page, "admin", PASSWORD)
-    assert page.get_by_text("在用工作人员账号").is_visible()
+    expect(page.get_by_text("在用工作人员账号")).to_be_visible()
     page.click(".menu summary")
-    assert page.get_by_role("link", name="审计日志").is_visible()
+    expect(page.get_by_role("link", name="审计日志")).to_be_visible()
     screenshot(page, "home-city_admin-desktop")
 
 
@@ -45,8 +46,8 @@ def test_a_patroller_has_no_administration_in_the_menu(cast, new_page):
     page = new_page(PHONE)
     log_in(page, cast.shinan_patroller.username, PASSWORD)
     page.click(".menu summary")
-    assert page.get_by_role("link", name="审计日志").count() == 0
-    assert page.get_by_role("link", name="工作人员账号").count() == 0
+    expect(page.get_by_role("link", name="审计日志")).to_have_count(0)
+    expect(page.get_by_role("link", name="工作人员账号")).to_have_count(0)
 
 
 def test_switching_to_english_translates_the_page(cast, new_page):
@@ -54,7 +55,7 @@ def test_switching_to_english_translates_the_page(cast, new_page):
     log_in(page, cast.shinan_dispatcher.username, PASSWORD)
     page.get_by_role("button", name="English").click()
     page.wait_for_selector("html[lang=en]")
-    assert page.get_by_role("heading", name="What to do next").is_visible()
+    expect(page.get_by_role("heading", name="What to do next")).to_be_visible()
     assert page.locator(".hello .tag").inner_text() == "Dispatcher"
     page.get_by_role("button", name="中文").click()
     page.wait_for_selector("html[lang=zh-hans]")
@@ -66,4 +67,4 @@ def test_a_wrong_password_is_refused_in_chinese(cast, new_page):
     page.fill("#id_username", "admin")
     page.fill("#id_password", "wrong-password")
     page.click("main button[type=submit]")
-    assert page.get_by_text("用户名或密码错误").is_visible()
+    expect(page.get_by_text("用户名或密码错误")).to_be_visible()

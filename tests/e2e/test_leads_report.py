@@ -4,6 +4,7 @@ watches the status page change as staff act on the lead."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from songnuan.leads.models import Lead, LeadPhoto
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
@@ -23,7 +24,7 @@ def test_a_phone_report_with_location_and_photo_follows_staff_action(cast, new_p
     page = new_page(PHONE, geolocation={"latitude": LAT, "longitude": LON},
                     permissions=["geolocation"])
     page.goto("/report/")
-    assert page.get_by_role("heading", name="报告寒冷中需要帮助的人").is_visible()
+    expect(page.get_by_role("heading", name="报告寒冷中需要帮助的人")).to_be_visible()
     screenshot(page, "leads-report-form-phone")
     page.get_by_role("button", name="使用我的位置").click()
     page.wait_for_selector("#loc-status.ok")
@@ -48,7 +49,7 @@ def test_a_phone_report_with_location_and_photo_follows_staff_action(cast, new_p
     staff.goto("/leads/")
     staff.get_by_role("link", name=code).click()
     assert "+3 躺在地上" in staff.locator("#priority-reasons").inner_text()
-    assert staff.locator(".photos img").count() == 1
+    expect(staff.locator(".photos img")).to_have_count(1)
     screenshot(staff, "leads-detail-desktop")
     staff.select_option("select[name=status]", "en_route")
     staff.fill("input[name=note]", "巡查一队出发")
@@ -71,6 +72,6 @@ def test_the_report_page_asks_for_a_place_when_there_is_no_location(db, new_page
     page = new_page(PHONE)
     page.goto("/report/")
     page.get_by_role("button", name="提交报告").click()
-    assert page.get_by_text("请告诉我们地点").is_visible()
+    expect(page.get_by_text("请告诉我们地点")).to_be_visible()
     screenshot(page, "leads-report-missing-location-phone")
     assert not Lead.objects.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from songnuan.leads import rewards, services
 from songnuan.leads.models import LeadStatus, Outcome, RewardRule
@@ -84,12 +85,12 @@ def test_hotspots_on_a_map_and_partners(cast, new_page):
     log_in(page, cast.city_admin.username, PASSWORD)
     page.goto("/outreach/hotspots/")
     page.wait_for_selector(".leaflet-interactive")
-    assert page.locator("table.list tbody tr").count() == 2
+    expect(page.locator("table.list tbody tr")).to_have_count(2)
     screenshot(page, "outreach-hotspots-desktop")
     page.goto("/leads/partners/new/")
     screenshot(page, "leads-partner-new-desktop")
     phone = new_page(PHONE)
     log_in(phone, cast.shinan_patroller.username, PASSWORD)
     phone.goto("/outreach/hotspots/")
-    assert phone.locator("table.list tbody tr").count() == 1
+    expect(phone.locator("table.list tbody tr")).to_have_count(1)
     screenshot(phone, "outreach-hotspots-phone")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from songnuan.network.models import SiteLevel
 from tests.e2e.conftest import PHONE, screenshot
 from tests.factories import make_site
@@ -38,10 +40,10 @@ def test_with_location_granted_the_nearest_open_sites_come_first(cast, new_page)
     screenshot(page, "warm-results-phone")
     first.locator("h3 a").click()
     page.wait_for_url(f"**/warm/sites/{near.pk}/**")
-    assert page.get_by_role("heading", name=near.name).is_visible()
+    expect(page.get_by_role("heading", name=near.name)).to_be_visible()
     assert page.get_by_role("link", name="高德地图").get_attribute("href").startswith(
         "https://uri.amap.com/marker")
-    assert page.locator("a[href='tel:0532-12345']").count() == 2  # top and bottom
+    expect(page.locator("a[href='tel:0532-12345']")).to_have_count(2)  # top and bottom
     screenshot(page, "warm-site-phone")
 
 

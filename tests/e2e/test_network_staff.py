@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.factories import PASSWORD
 
@@ -16,13 +18,13 @@ def test_a_district_admin_finds_a_site_and_checks_people_in(cast, new_page):
     page.get_by_role("link", name="琴岛驿家·八大关").click()
     page.fill("input[name=count]", "3")
     page.get_by_role("button", name="登记进入").click()
-    assert page.get_by_text("现有 3 人在此取暖").is_visible()
+    expect(page.get_by_text("现有 3 人在此取暖")).to_be_visible()
     screenshot(page, "network-site-phone")
     page.get_by_role("link", name="编辑").click()
     page.fill("#id_hours_text", "周一 25:00-08:00")
     page.uncheck("#id_is_24h")
     page.get_by_role("button", name="保存").click()
-    assert page.locator("#field-hours_text .errorlist").is_visible()
+    expect(page.locator("#field-hours_text .errorlist")).to_be_visible()
     screenshot(page, "network-edit-error-phone")
 
 
@@ -33,11 +35,11 @@ def test_the_city_admin_sees_the_map_and_the_board(cast, new_page):
     page.wait_for_selector("#network-map[data-loaded]")
     # ten district outlines, five sites and four parent links, drawn on one canvas
     assert int(page.locator("#network-map").get_attribute("data-loaded")) == 19
-    assert page.locator("#network-map canvas").count() == 1
-    assert page.get_by_text("离线地图").is_visible()
+    expect(page.locator("#network-map canvas")).to_have_count(1)
+    expect(page.get_by_text("离线地图")).to_be_visible()
     screenshot(page, "network-map-desktop")
     page.goto("/network/board/")
-    assert page.get_by_role("heading", name="容量看板").is_visible()
+    expect(page.get_by_role("heading", name="容量看板")).to_be_visible()
     screenshot(page, "network-board-desktop")
     page.goto("/network/sites/")
     screenshot(page, "network-list-desktop")

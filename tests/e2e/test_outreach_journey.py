@@ -4,6 +4,8 @@ citizen's status page says the person was helped."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from songnuan.leads.models import Lead
 from songnuan.outreach.models import Encounter, EncounterOutcome
 from songnuan.shelter.models import Arrival
@@ -21,7 +23,7 @@ def test_a_citizens_report_is_dispatched_escorted_and_reported_back(cast, new_pa
     dispatcher = new_page(DESKTOP, locale="en")
     log_in(dispatcher, cast.shinan_dispatcher.username, PASSWORD)
     dispatcher.goto("/outreach/board/")
-    assert dispatcher.locator(".queue-item").count() == 0
+    expect(dispatcher.locator(".queue-item")).to_have_count(0)
 
     citizen = new_page(PHONE, locale="en", geolocation={"latitude": LAT, "longitude": LON},
                        permissions=["geolocation"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from songnuan.outreach import patrols
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
@@ -44,7 +45,7 @@ def test_a_dispatcher_plans_tonight_and_the_patroller_sees_the_route(cast, new_p
     patroller = new_page(PHONE)
     log_in(patroller, cast.shinan_patroller.username, PASSWORD)
     patroller.goto("/outreach/my/")
-    assert patroller.get_by_text("今晚巡查路线").is_visible()
+    expect(patroller.get_by_text("今晚巡查路线")).to_be_visible()
     patroller.locator(".phone-card form button").first.click()
     patroller.wait_for_selector(".phone-card.is-done")
     screenshot(patroller, "outreach-route-phone")

@@ -3,6 +3,8 @@ log and send them home; the person file shows it all, and a viewer does not see 
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.factories import PASSWORD
 
@@ -24,8 +26,8 @@ def test_a_person_escorted_in_is_admitted_logged_and_sent_home(cast, new_page):
     log_in(page, cast.laoshan_station.username, PASSWORD)
     screenshot(page, "shelter-home-station-phone")
     page.click("a.card[href='/shelter/arrivals/']")
-    assert page.get_by_text("牟永刚").is_visible()
-    assert page.get_by_text("沙子口巡查组").first.is_visible()
+    expect(page.get_by_text("牟永刚")).to_be_visible()
+    expect(page.get_by_text("沙子口巡查组").first).to_be_visible()
     screenshot(page, "shelter-arrivals-phone")
     page.click("a[href^='/shelter/admit/?arrival=']")
     page.fill("#id_items_held", "手机一部、现金85元")
@@ -37,7 +39,7 @@ def test_a_person_escorted_in_is_admitted_logged_and_sent_home(cast, new_page):
     suggested = page.locator(".suggested strong")
     assert "男宾区" in suggested.inner_text()
     checked = page.locator("input[name=bed]:checked")
-    assert checked.count() == 1
+    expect(checked).to_have_count(1)
     screenshot(page, "shelter-admit-bed-phone")
     page.click("button.big[type=submit]")
     page.wait_for_url("**/shelter/stays/*/")
@@ -60,7 +62,7 @@ def test_a_person_escorted_in_is_admitted_logged_and_sent_home(cast, new_page):
     page.goto(f"/shelter/stays/{stay.pk}/discharge/")
     page.check("input[name=outcome][value=returned_home]")
     page.click("button.big[type=submit]")  # nothing filled: refused, the stay stays open
-    assert page.locator(".errorlist").count() >= 2
+    expect(page.locator(".errorlist").nth(1)).to_be_visible()  # at least two fields
     stay.refresh_from_db()
     assert stay.is_open
     page.check("input[name=outcome][value=returned_home]")
@@ -77,9 +79,9 @@ def test_a_person_escorted_in_is_admitted_logged_and_sent_home(cast, new_page):
     timeline = page.locator(".timeline").inner_text()
     for expected in ("崂山区救助管理分站", "沙子口巡查组", "36.7", "河南省郑州市中原区"):
         assert expected in timeline, expected
-    assert page.locator(".timeline .event-admission").count() == 1
-    assert page.locator(".timeline .event-daily_log").count() == 1
-    assert page.locator(".timeline .event-discharge").count() == 1
+    expect(page.locator(".timeline .event-admission")).to_have_count(1)
+    expect(page.locator(".timeline .event-daily_log")).to_have_count(1)
+    expect(page.locator(".timeline .event-discharge")).to_have_count(1)
     assert number in page.locator(".id-number").inner_text()
     screenshot(page, "people-file-station-phone")
 
@@ -88,7 +90,7 @@ def test_a_person_escorted_in_is_admitted_logged_and_sent_home(cast, new_page):
     desk.goto(f"/people/{person.pk}/")
     screenshot(desk, "people-file-station-desktop")
     desk.goto("/shelter/board/")
-    assert desk.locator(".beds .bed.free").count() == 4 * 7  # the bed is free again
+    expect(desk.locator(".beds .bed.free")).to_have_count(4 * 7)  # the bed is free again
     screenshot(desk, "shelter-board-desktop")
 
     viewer = new_page(PHONE)
@@ -96,6 +98,6 @@ def test_a_person_escorted_in_is_admitted_logged_and_sent_home(cast, new_page):
     viewer.goto(f"/people/{person.pk}/")
     assert "牟永刚" in viewer.locator("h1").inner_text()
     assert number not in viewer.content()
-    assert viewer.locator("[data-sensitive=id_number]").count() == 0
+    expect(viewer.locator("[data-sensitive=id_number]")).to_have_count(0)
     assert "36.7" not in viewer.locator(".timeline").inner_text()
     screenshot(viewer, "people-file-viewer-phone")

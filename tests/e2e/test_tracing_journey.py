@@ -3,6 +3,8 @@ among his candidates, confirms it, the announcement comes down and he goes home.
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from songnuan.notify.models import Outbox
 from songnuan.tracing.models import CaseStatus, TracingCase
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
@@ -15,7 +17,7 @@ def test_a_family_report_leads_to_a_reunion(cast, new_page, live_server):
     phone.goto(f"{live_server.url}/xunqin/report/")
     phone.fill("#id_reporter_phone", "13800000001")
     phone.get_by_role("button", name="获取验证码").click()
-    assert phone.get_by_role("status").is_visible()
+    expect(phone.get_by_role("status")).to_be_visible()
     code = "".join(ch for ch in Outbox.objects.latest("id").text if ch.isdigit())[:6]
     phone.fill("#id_code", code)
     phone.fill("#id_reporter_name", "张丽")
@@ -30,7 +32,7 @@ def test_a_family_report_leads_to_a_reunion(cast, new_page, live_server):
     phone.select_option("#id_district", str(cast.laoshan_substation.district_id))
     screenshot(phone, "tracing-public-report-phone")
     phone.get_by_role("button", name="提交登记").click()
-    assert phone.get_by_role("heading", name="登记已收到").is_visible()
+    expect(phone.get_by_role("heading", name="登记已收到")).to_be_visible()
     reference = phone.locator("strong").first.inner_text()
     screenshot(phone, "tracing-public-report-done-phone")
 
@@ -48,7 +50,7 @@ def test_a_family_report_leads_to_a_reunion(cast, new_page, live_server):
     screenshot(desk, "tracing-case-desktop")
 
     phone.goto(f"{live_server.url}/xunqin/?q=沙子口")
-    assert phone.locator("article.announcement").count() == 1
+    expect(phone.locator("article.announcement")).to_have_count(1)
     screenshot(phone, "tracing-announcements-phone")
 
     first = desk.locator("article.candidate").first
@@ -59,7 +61,7 @@ def test_a_family_report_leads_to_a_reunion(cast, new_page, live_server):
     assert "已撤下" in desk.get_by_test_id("announcement-state").inner_text()
 
     phone.goto(f"{live_server.url}/xunqin/?q=沙子口")
-    assert phone.locator("article.announcement").count() == 0
+    expect(phone.locator("article.announcement")).to_have_count(0)
 
     desk.select_option("#id_travel_mode", "family")
     desk.get_by_role("button", name="办理返乡").click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from songnuan.weather import services
 from songnuan.weather.models import Campaign
@@ -36,7 +37,7 @@ def test_an_imported_cold_wave_warning_raises_the_protocol_on_every_staff_page(c
     season(cast)
     page = new_page(DESKTOP)
     log_in(page, "admin", PASSWORD)
-    assert page.locator(".banner").count() == 0
+    expect(page.locator(".banner")).to_have_count(0)
     page.goto("/weather/import/")
     screenshot(page, "weather-import-desktop")
     page.set_input_files("#id_file", files=[{"name": "寒潮预警.csv", "mimeType": "text/csv",
@@ -52,10 +53,10 @@ def test_an_imported_cold_wave_warning_raises_the_protocol_on_every_staff_page(c
     screenshot(page, "weather-overview-desktop")
     page.goto("/")
     assert "市南区极寒" in page.locator(".banner").first.inner_text()
-    assert page.get_by_text("处于寒潮应急响应的区（市）").is_visible()
+    expect(page.get_by_text("处于寒潮应急响应的区（市）")).to_be_visible()
     screenshot(page, "weather-home-with-banner-desktop")
     page.goto("/weather/decisions/")
-    assert page.get_by_text("QD-2026-寒潮-09").first.is_visible()
+    expect(page.get_by_text("QD-2026-寒潮-09").first).to_be_visible()
     screenshot(page, "weather-decisions-desktop")
     page.goto("/weather/notices/")
     assert "→ 极寒" in page.locator("main").inner_text()
@@ -107,7 +108,7 @@ def test_the_city_administrator_tests_a_rules_draft_and_sees_the_campaign(cast, 
     assert int(page.get_by_test_id("activations").inner_text()) >= 1
     screenshot(page, "weather-rules-test-desktop")
     page.goto("/weather/campaign/")
-    assert page.get_by_text("2027-03-15").first.is_visible()
+    expect(page.get_by_text("2027-03-15").first).to_be_visible()
     screenshot(page, "weather-campaign-desktop")
     phone = new_page(PHONE)
     log_in(phone, "admin", PASSWORD)
