@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
@@ -86,7 +87,7 @@ class TrustedReporter(AuditedModel):
         CHARITY = "charity", _("Charity")
         VOLUNTEER = "volunteer", _("Volunteer")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("mobile phone"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     organisation = models.ForeignKey(
