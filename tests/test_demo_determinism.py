@@ -6,7 +6,8 @@ import datetime
 from contextlib import suppress
 
 from django.apps import apps
-from django.db import models, transaction
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from songnuan import demo
@@ -44,7 +45,16 @@ def snapshot() -> dict[str, tuple[int, list[str]]]:
     return tables
 
 
+def restart_row_ids() -> None:
+    """PostgreSQL sequences survive a rollback; the demo's keys such as "demo:<person id>" do
+    not, so each load starts its ids where a fresh database would."""
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(statement)
+
+
 def load_and_snapshot(seed: int) -> dict[str, tuple[int, list[str]]]:
+    restart_row_ids()
     with suppress(Rollback), transaction.atomic():
         demo.load(seed=seed, size="small", now=DEMO_NOW)
         assert not RewardClaim.objects.filter(created_at__gt=DEMO_NOW).exists()
