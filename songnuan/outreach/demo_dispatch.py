@@ -59,7 +59,7 @@ def populate(ctx) -> None:
         _tonight(ctx, district, squads[district.pk], hotspots[district.pk])
     for district in districts:
         if hotspots[district.pk]:
-            patrols.make_plan(district, tonight, by=None, time_limit_s=0.5)
+            patrols.make_plan(district, tonight, by=None, time_limit_s=0)
 
 
 def _patrollers() -> dict[int, list[User]]:
