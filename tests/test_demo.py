@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
@@ -9,9 +10,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from songnuan.accounts.models import User
 from songnuan.accounts.roles import Role
+from songnuan.leads.models import Lead
 
 
 @pytest.fixture
@@ -51,3 +54,9 @@ def test_the_server_refuses_to_start_without_a_secret_key(tmp_path):
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_demo_clock_can_be_set_from_the_command_line(db):
+    call_command("demo", "--size", "small", "--now", "2027-01-15T21:30", stdout=StringIO())
+    latest = Lead.objects.latest("received_at").received_at
+    assert timezone.localtime(latest).date() == datetime.date(2027, 1, 15)

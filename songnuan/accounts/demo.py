@@ -34,6 +34,7 @@ def populate(ctx) -> None:
             username=username, password=password, role=role, organisation=organisation,
             district=district, site=site, last_name=last, first_name=first,
             phone=f"139{ctx.rng.randint(10000000, 99999999)}", is_staff=role == Role.CITY_ADMIN,
+            date_joined=ctx.now,
         )
         ctx.logins.append({
             "username": username, "role": str(user.get_role_display()),

@@ -27,6 +27,7 @@ from songnuan.leads.models import (
     RewardRule,
     Source,
     TrustedReporter,
+    new_tracking_code,
 )
 from songnuan.leads.services import issue_reporter_key
 from songnuan.network.models import District
@@ -183,7 +184,7 @@ def _lead(ctx, at, now, districts, hotspots, reporters, dispatchers, centre):
                                     and rng.random() < 0.45):
         phone = f"1{rng.choice('3589')}{rng.randint(100000000, 999999999)}"
     lead = Lead(
-        source=source, client_request_id=uuid.UUID(int=rng.getrandbits(128)).hex
+        tracking_code=new_tracking_code(rng), source=source, client_request_id=uuid.UUID(int=rng.getrandbits(128)).hex
         if source in (Source.PUBLIC_WEB, Source.PUBLIC_API) else None,
         lat=lat, lon=lon, coord_system="wgs84", location_source="given",
         place=address or (spot.name if spot else ""), district=district, hotspot=spot,
@@ -225,7 +226,7 @@ def _duplicate_placeholder(ctx, root: Lead, now) -> Lead:
              root.received_at + datetime.timedelta(minutes=rng.randint(3, 40)))
     jitter = 60 / METRES_PER_DEGREE_LAT
     lead = Lead(
-        source=weighted(rng, SOURCES[:3]), client_request_id=uuid.UUID(
+        tracking_code=new_tracking_code(rng), source=weighted(rng, SOURCES[:3]), client_request_id=uuid.UUID(
             int=rng.getrandbits(128)).hex, lat=root.lat + rng.uniform(-jitter, jitter),
         lon=root.lon + rng.uniform(-jitter, jitter), coord_system="wgs84",
         location_source="given", place=root.place, district=root.district,
@@ -266,6 +267,8 @@ def _claims(ctx, leads, now) -> None:
         )
         claims.append(claim)
     RewardClaim.objects.bulk_create(claims)
+    for claim in claims:  # created_at is auto_now_add: bulk_create stamps the load time
+        RewardClaim.objects.filter(pk=claim.pk).update(created_at=claim.confirmed_at)
     for claim in claims:
         if claim.status == ClaimStatus.PAID:
             payouts.append(Payout(

@@ -7,6 +7,7 @@ A lead moves received → triaged (or linked to an open lead as a duplicate) →
 
 from __future__ import annotations
 
+import random
 import secrets
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
@@ -23,8 +25,10 @@ TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TRACKING_CODE_LENGTH = 8
 
 
-def new_tracking_code() -> str:
-    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_CODE_LENGTH))
+def new_tracking_code(rng: random.Random | None = None) -> str:
+    """A new code; the demo passes its own seeded stream so a seed gives the same codes."""
+    chooser = rng or secrets.SystemRandom()
+    return "".join(chooser.choice(TRACKING_ALPHABET) for _ in range(TRACKING_CODE_LENGTH))
 
 
 class Flag(models.TextChoices):
@@ -86,7 +90,7 @@ class TrustedReporter(AuditedModel):
         CHARITY = "charity", _("Charity")
         VOLUNTEER = "volunteer", _("Volunteer")
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("mobile phone"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     organisation = models.ForeignKey(

@@ -173,6 +173,15 @@ def open_now(site: Site, at: datetime.datetime | None = None,
     return hours.is_open_at(_spans(site), at)
 
 
+def opened_by_protocol(site: Site, at: datetime.datetime | None = None) -> bool:
+    """Is the site open at `at` only because the cold-weather protocol is active in its district
+    (so the public pages can say why a place is open outside its usual hours)?"""
+    if site.status != SiteStatus.OPEN or site.is_24h or not site.open_in_cold_protocol:
+        return False
+    at = local(at)
+    return weather.protocol_active(site.district_id, at) and not hours.is_open_at(_spans(site), at)
+
+
 def open_states(sites: Iterable[Site], at: datetime.datetime | None = None) -> dict[int, bool]:
     """open_now for many sites, asking the weather once per district."""
     at = local(at)

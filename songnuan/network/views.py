@@ -298,6 +298,7 @@ def warm_site(request: HttpRequest, pk: int) -> HttpResponse:
 def _card(site: Site, is_open: bool, load: services.Load, distance_m: float | None) -> dict:
     return {
         "site": site, "open": is_open, "full": is_open and load.is_full,
+        "by_protocol": is_open and services.opened_by_protocol(site),
         "distance": _distance_text(distance_m), "services": site.service_labels(),
         "links": maps.direction_links(site),
     }

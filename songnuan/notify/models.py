@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboxStatus(models.TextChoices):
@@ -19,7 +20,8 @@ class Outbox(models.Model):
     phone = models.CharField(_("phone"), max_length=20, db_index=True)
     text = models.TextField(_("text"))
     purpose = models.CharField(_("purpose"), max_length=40, db_index=True)
-    reference = models.CharField(_("reference"), max_length=80, blank=True)
+    reference = models.CharField(pgettext_lazy("related record", "reference"), max_length=80,
+                                 blank=True)
     status = models.CharField(_("status"), max_length=10, choices=OutboxStatus.choices,
                               default=OutboxStatus.QUEUED)
     backend = models.CharField(_("backend"), max_length=200, blank=True)

@@ -1,5 +1,6 @@
 """The dispatch board's data (调度台): open leads by priority with their age and escalation,
-follow-ups coming due, and squads with their status, position and load.
+follow-ups coming due, squads with their status, position and load, and the cold-weather
+protocol level with the escalation thresholds it puts in force in each district.
 
 Built from a handful of flat queries (`values()`), so it stays fast with thousands of open
 leads; the squad suggestion is ranked only for the leads the queue shows first.
@@ -14,6 +15,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from songnuan.leads.models import Lead, LeadStatus
+from songnuan.network.models import District
 from songnuan.outreach import dispatch
 from songnuan.outreach.escalation import OVERDUE_LABELS, overdue, thresholds
 from songnuan.outreach.models import ACTIVE_TASK_STATUSES, FollowUp, Squad, Task
@@ -29,6 +31,7 @@ def board_data(user, now: datetime.datetime | None = None) -> dict[str, Any]:
     leads = _leads(user, now, squads)
     return {
         "now": now.isoformat(),
+        "protocol": _thresholds_in_force(user, now, squads, leads),
         "leads": leads,
         "follow_ups": _follow_ups(user, now),
         "squads": list(squads.values()),
@@ -55,6 +58,24 @@ def _squads(user, now) -> dict[int, dict]:
             "status": _squad_status(squad.pk in on_shift, load, squad.capacity),
         }
     return result
+
+
+def _thresholds_in_force(user, now, squads: dict[int, dict], leads: list[dict]) -> list[dict]:
+    """Per district on the board: the protocol level and the escalation thresholds it sets."""
+    if user.district_id:
+        ids = {user.district_id}
+    else:
+        ids = {s["district_id"] for s in squads.values()} | {lead["district_id"] for lead in leads}
+    rows = []
+    for district in District.objects.filter(pk__in=ids - {None}).order_by("code"):
+        limits = thresholds(district.pk, now)
+        rows.append({
+            "district_id": district.pk, "district": district.name, "level": int(limits.level),
+            "level_label": limits.level.label, "tone": limits.level.tone,
+            "assign_within_min": round(limits.assign_within.total_seconds() / 60),
+            "arrive_within_min": round(limits.arrive_within.total_seconds() / 60),
+        })
+    return rows
 
 
 def _squad_status(on_shift: bool, load: int, capacity: int) -> str:

@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from songnuan.accounts.models import User
-from songnuan.leads.models import Lead, LeadStatus, Source
+from songnuan.leads.models import Lead, LeadStatus, Source, new_tracking_code
 from songnuan.network.models import District, Site, SiteStatus
 from songnuan.outreach import patrols
 from songnuan.outreach.dispatch import LEAD_OUTCOMES
@@ -59,7 +59,7 @@ def populate(ctx) -> None:
         _tonight(ctx, district, squads[district.pk], hotspots[district.pk])
     for district in districts:
         if hotspots[district.pk]:
-            patrols.make_plan(district, tonight, by=None, time_limit_s=0.5)
+            patrols.make_plan(district, tonight, by=None, time_limit_s=0)
 
 
 def _patrollers() -> dict[int, list[User]]:
@@ -140,6 +140,7 @@ def _closed_lead(ctx, district, squads, sites, hotspots, received) -> None:
     assigned = received + datetime.timedelta(minutes=ctx.rng.randint(2, 25))
     arrived = assigned + datetime.timedelta(minutes=ctx.rng.randint(8, 50))
     lead = Lead.objects.create(
+        tracking_code=new_tracking_code(ctx.rng),
         source=ctx.rng.choice([Source.PUBLIC_WEB, Source.HOTLINE, Source.PUBLIC_API,
                                Source.PATROL]),
         status=LeadStatus.RESOLVED, outcome=LEAD_OUTCOMES[outcome], lat=lat, lon=lon,
@@ -189,7 +190,8 @@ def _tonight(ctx, district, squads, hotspots) -> None:
         lat, lon, place, spot = _place(ctx, district, hotspots)
         received = ctx.now - datetime.timedelta(minutes=ctx.rng.randint(1, 50))
         lead = Lead.objects.create(
-            source=Source.PUBLIC_WEB, status=LeadStatus.TRIAGED, lat=lat, lon=lon,
+            tracking_code=new_tracking_code(ctx.rng), source=Source.PUBLIC_WEB,
+            status=LeadStatus.TRIAGED, lat=lat, lon=lon,
             coord_system="wgs84", place=place, district=district, hotspot=spot,
             people_count=ctx.rng.randint(1, 2), priority=ctx.rng.randint(0, 8),
             flags=ctx.rng.sample(["lying_down", "underdressed", "elderly"], 1),

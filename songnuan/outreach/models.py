@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
@@ -105,7 +106,7 @@ class Agency(models.TextChoices):
     CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs")
     POLICE = "police", _("Police")
     URBAN_MANAGEMENT = "urban_management", _("Urban management")
-    HEALTH = "health", _("Health")
+    HEALTH = "health", pgettext_lazy("agency", "Health")
     VOLUNTEER = "volunteer", _("Volunteer")
 
 
@@ -207,7 +208,7 @@ class TaskKind(models.TextChoices):
 
 class TaskStatus(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("task", "Accepted")
     ARRIVED = "arrived", _("Arrived")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Reassigned or cancelled")
@@ -345,7 +346,7 @@ class FollowUp(AuditedModel):
     lat = models.FloatField()
     lon = models.FloatField()
     place = models.CharField(_("place"), max_length=200, blank=True)
-    due_at = models.DateTimeField(_("due"), db_index=True)
+    due_at = models.DateTimeField(pgettext_lazy("follow-up", "due"), db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=FollowUpStatus.choices,
                               default=FollowUpStatus.DUE)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)

@@ -44,7 +44,7 @@ def make_plan(district, night: datetime.date, *, by, time_limit_s: float = 2.0) 
     start, end = night_bounds(night)
     shifts = list(Shift.objects.filter(
         squad__district=district, squad__is_active=True, starts_at__lt=end, ends_at__gt=start,
-    ).select_related("squad").order_by("starts_at"))
+    ).select_related("squad").order_by("starts_at", "pk"))
     if not shifts:
         raise DispatchError(_("No squad has a shift in this district that night."), "night")
     vehicles, seen = [], set()

@@ -87,7 +87,11 @@ def travel_s(distance_m: float, speed_kmh: float) -> int:
 
 def plan_routes(stops: list[Stop], vehicles: list[Vehicle], *,
                 time_limit_s: float = DEFAULT_TIME_LIMIT_S) -> Plan:
-    """Assign stops to vehicles and order them, minimising total travel time."""
+    """Assign stops to vehicles and order them, minimising total travel time.
+
+    A time limit of 0 keeps the first solution found: quicker, and the same on every machine
+    (the search that improves on it stops when time runs out, so its result depends on speed).
+    """
     if not vehicles:
         raise RoutingError("no squads on duty")
     if len({stop.key for stop in stops}) != len(stops):
@@ -143,9 +147,12 @@ class _Solver:
         parameters = pywrapcp.DefaultRoutingSearchParameters()
         parameters.first_solution_strategy = (
             routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION)
-        parameters.local_search_metaheuristic = (
-            routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
-        parameters.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+        if time_limit_s > 0:
+            parameters.local_search_metaheuristic = (
+                routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
+            parameters.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+        else:
+            parameters.solution_limit = 1
         solution = self.model.SolveWithParameters(parameters)
         if solution is None:
             # Dropping every stop is always feasible, so this means the shifts themselves clash.

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PeopleConfig(AppConfig):
@@ -12,4 +13,5 @@ class PeopleConfig(AppConfig):
         from songnuan.shell import NavItem, register_nav
 
         register_source(own_events)
-        register_nav(NavItem(_("People"), "people:list", "people.view_person", order=300))
+        register_nav(NavItem(pgettext_lazy("person files", "People"), "people:list",
+                             "people.view_person", order=300))

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping, scope_of
@@ -84,7 +85,7 @@ def _linked_to_users_sites(user) -> Q:
 class Person(AuditedModel):
     """One person, one file: who they are, what they need, where they are now."""
 
-    name = models.CharField(_("name"), max_length=50, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     alias = models.CharField(
         _("alias"), max_length=50, blank=True,
         help_text=_("What staff call them when the name is unknown (e.g. 八大关桥洞老人)."),

@@ -95,15 +95,17 @@ def _stay(ctx, person, station, user, admitted_at, roll) -> None:
     if Category.CRITICALLY_ILL in person.categories or fever:
         referral = services.refer(stay, kind="hospital", organisation=rng.choice(HOSPITALS),
                                   reason="发热待查" if fever else "病情危重，需住院治疗",
-                                  with_health=True, with_police=not fever, user=user)
+                                  with_health=True, with_police=not fever, user=user,
+                                  now=admitted_at + datetime.timedelta(hours=2))
         services.update_referral(referral, status="accepted", note="已接收入院")
     if Category.MENTAL_ILLNESS in person.categories:
         services.refer(stay, kind="psychiatric", organisation=PSYCHIATRIC,
                        reason="疑似精神障碍，需专业评估", with_police=True, with_health=True,
-                       user=user)
+                       user=user, now=admitted_at + datetime.timedelta(hours=3))
     for action in stay.support_actions.all()[:1]:
         if rng.random() < 0.6:
-            services.complete_action(action, user=user)
+            services.complete_action(action, user=user, now=min(
+                now, admitted_at + datetime.timedelta(hours=rng.randint(4, 30))))
     if days_here < length:
         return  # still here
     leave_at = admitted_at + datetime.timedelta(days=length, hours=rng.randint(0, 5))

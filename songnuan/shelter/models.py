@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
@@ -204,7 +205,8 @@ class Stay(AuditedModel):
     discharged_at = models.DateTimeField(_("discharged at"), null=True, blank=True)
     discharged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+")
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(pgettext_lazy("stay", "outcome"), max_length=20,
+                               choices=Outcome.choices, blank=True)
     destination = models.CharField(_("destination"), max_length=200, blank=True)
     travel_mode = models.CharField(_("how they travel"), max_length=10,
                                    choices=TravelMode.choices, blank=True)
@@ -318,7 +320,7 @@ class SupportAction(AuditedModel):
     stay = models.ForeignKey(Stay, verbose_name=_("stay"), on_delete=models.CASCADE,
                              related_name="support_actions")
     category = models.CharField(_("category"), max_length=20)
-    action = models.CharField(_("action"), max_length=30)
+    action = models.CharField(pgettext_lazy("measure", "action"), max_length=30)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")
@@ -405,7 +407,7 @@ class ReliefVisit(AuditedModel):
                                on_delete=models.SET_NULL, related_name="relief_visits")
     description = models.CharField(_("description"), max_length=100, blank=True,
                                    help_text=_("e.g. man, about 50, grey coat"))
-    people_count = models.PositiveSmallIntegerField(_("people"), default=1)
+    people_count = models.PositiveSmallIntegerField(pgettext_lazy("count", "people"), default=1)
     arrived_at = models.DateTimeField(_("arrived at"), default=timezone.now)
     left_at = models.DateTimeField(_("left at"), null=True, blank=True)
     services = models.CharField(_("services given"), max_length=200, blank=True)

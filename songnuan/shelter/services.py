@@ -445,11 +445,12 @@ def record_disinfection(zone: Zone, *, user: Any, agent: str = "", notes: str = 
 
 
 @transaction.atomic
-def complete_action(action: SupportAction, *, user: Any, notes: str = "") -> SupportAction:
+def complete_action(action: SupportAction, *, user: Any, notes: str = "",
+                    now: datetime.datetime | None = None) -> SupportAction:
     ensure_open(action.stay)
     if action.done_at:
         raise ShelterError(_("This action is already done."))
-    action.done_at = timezone.now()
+    action.done_at = now or timezone.now()
     action.done_by = _user(user)
     action.notes = notes.strip()
     action.save()
@@ -460,7 +461,8 @@ def complete_action(action: SupportAction, *, user: Any, notes: str = "") -> Sup
 
 @transaction.atomic
 def refer(stay: Stay, *, kind: str, organisation: str, reason: str, user: Any,
-          with_police: bool = False, with_health: bool = False) -> Referral:
+          with_police: bool = False, with_health: bool = False,
+          now: datetime.datetime | None = None) -> Referral:
     ensure_open(stay)
     errors = {}
     if not organisation.strip():
@@ -472,7 +474,7 @@ def refer(stay: Stay, *, kind: str, organisation: str, reason: str, user: Any,
     return Referral.objects.create(
         person=stay.person, site=stay.site, stay=stay, kind=kind,
         organisation=organisation.strip(), reason=reason.strip(), with_police=with_police,
-        with_health=with_health, requested_by=_user(user),
+        with_health=with_health, requested_by=_user(user), requested_at=now or timezone.now(),
     )
 
 

@@ -29,7 +29,7 @@ def populate(ctx) -> None:
     if not districts:
         return
     today = ctx.now.date()
-    cases = list(TracingCase.objects.select_related("person"))
+    cases = list(TracingCase.objects.select_related("person").order_by("pk"))
     # Families looking for someone a station holds: these become the top candidates.
     for case in rng.sample(cases, min(len(cases), ctx.count(4))):
         person = case.person
@@ -60,11 +60,13 @@ def populate(ctx) -> None:
 def _file(ctx, **fields) -> MissingReport:
     rng = ctx.rng
     since = ctx.now.date() - datetime.timedelta(days=rng.randint(20, 400))
+    created = ctx.now - datetime.timedelta(days=rng.randint(0, 20))
+    ctx.shared["missing_reports"] = ctx.shared.get("missing_reports", 0) + 1
     report = MissingReport(
+        reference=f"XR{created:%Y%m%d}{ctx.shared['missing_reports']:04d}",
         reporter_name=f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}",
         reporter_phone=f"1390000{rng.randint(0, 9999):04d}",
         reporter_relation=rng.choice(RELATIONS), missing_since=since,
         source=rng.choice([ReportSource.PUBLIC, ReportSource.STAFF]),
-        phone_verified_at=ctx.now, created_at=ctx.now - datetime.timedelta(
-            days=rng.randint(0, 20)), **fields)
+        phone_verified_at=ctx.now, created_at=created, **fields)
     return services.file_report(report)

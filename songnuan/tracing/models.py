@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
@@ -52,7 +53,7 @@ class ReportSource(models.TextChoices):
 
 
 class ReportStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("missing report", "Open")
     FOUND = "found", _("Found")
     CLOSED = "closed", _("Closed")
 
@@ -280,7 +281,7 @@ class ComparisonRequest(AuditedModel):
 class Decision(models.TextChoices):
     PENDING = "pending", _("To review")
     CONFIRMED = "confirmed", _("Confirmed")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("candidate", "Rejected")
 
 
 class CandidateReview(AuditedModel):

@@ -194,7 +194,7 @@ def populate(ctx) -> None:
         Forecast.objects.bulk_create(forecasts_for(district, hours, waves, rng, now),
                                      batch_size=2000)
     WeatherWarning.objects.bulk_create(warnings(now, districts))
-    rules = services.active_rules()
+    rules = services.active_rules(now)
     start = _local(SEASON_START)
     for district in districts.values():
         services.replay_and_record(district, start, now, rules)

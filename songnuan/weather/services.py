@@ -257,7 +257,7 @@ def describe(rule: str, data: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- rules
 
 
-def active_rules():
+def active_rules(now: datetime.datetime | None = None):
     """The active rules version, created with the defaults the first time it is needed."""
     from songnuan.weather.models import ProtocolRules
 
@@ -265,7 +265,7 @@ def active_rules():
     if rules is None:
         rules, _created = ProtocolRules.objects.get_or_create(
             is_active=True, defaults={
-                "name": _("Default rules"), "activated_at": timezone.now(),
+                "name": _("Default rules"), "activated_at": now or timezone.now(),
                 "warning_levels": {k: list(v) for k, v in engine.DEFAULT_WARNING_LEVELS.items()},
             })
     return rules

@@ -104,4 +104,4 @@ def test_the_log_filters_by_user_and_rejects_a_reversed_range(cast, client):
     assert "崂山区慈善会" in page and "市南区民政局" not in page
     response = client.get(reverse("accounts:audit_log"),
                           {"since": "2026-12-01", "until": "2026-11-01"})
-    assert "截止日期早于起始日期" in response.content.decode()
+    assert "结束日期早于开始日期" in response.content.decode()

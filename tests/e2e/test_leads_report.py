@@ -29,7 +29,7 @@ def test_a_phone_report_with_location_and_photo_follows_staff_action(cast, new_p
     page.get_by_role("button", name="使用我的位置").click()
     page.wait_for_selector("#loc-status.ok")
     page.get_by_text("躺在地上").click()
-    page.get_by_text("老人").click()
+    page.get_by_text("老年人").click()
     photo = jpeg_with_gps()
     page.set_input_files("input[name=photos]", files=[{
         "name": "scene.jpg", "mimeType": "image/jpeg", "buffer": photo.read()}])

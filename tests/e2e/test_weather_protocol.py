@@ -1,4 +1,5 @@
-"""A cold-wave warning comes in, and the protocol shows across the staff pages."""
+"""A cold-wave warning comes in, and the protocol shows across the staff pages, on the public
+"where can I get warm" page and on the dispatch board."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import datetime
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from songnuan.leads import services as leads
+from songnuan.network.models import SiteLevel
 from songnuan.weather import services
 from songnuan.weather.models import Campaign
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
-from tests.factories import PASSWORD, SHINAN, district
+from tests.factories import PASSWORD, SHINAN, district, make_site
 from tests.weather.factories import store_series
 
 
@@ -66,6 +69,67 @@ def test_an_imported_cold_wave_warning_raises_the_protocol_on_every_staff_page(c
     assert "市南区极寒" in patroller.locator(".banner").first.inner_text()
     patroller.goto("/weather/")
     screenshot(patroller, "weather-overview-phone")
+
+
+def import_warning(page) -> None:
+    page.goto("/weather/import/")
+    page.set_input_files("#id_file", files=[{"name": "寒潮预警.csv", "mimeType": "text/csv",
+                                             "buffer": warning_file()}])
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/weather/")
+
+
+def hours_away_from_now() -> list[str]:
+    """One hour of opening, six hours from now: closed now whenever the test runs."""
+    start = (timezone.localtime().hour + 6) % 24
+    return [f"Mon-Sun {start:02d}:00-{start + 1:02d}:00"]
+
+
+def test_the_protocol_opens_relief_points_and_tightens_the_dispatch_board(cast, new_page):
+    season(cast)
+    point = make_site("琴岛驿家·中山路派出所", level=SiteLevel.RELIEF_POINT,
+                      parent=cast.shinan_substation, lat=36.0668, lon=120.3180,
+                      host_type="police_room", is_qindao_yijia=True, is_24h=False,
+                      hours=hours_away_from_now(), open_in_cold_protocol=True, seats=8)
+    lead, _new = leads.submit_lead(
+        leads.LeadInput(source="hotline", lat=36.0648, lon=120.3135, place="青岛站东广场",
+                        description="一位老人蜷缩在地下通道口"),
+        now=timezone.now() - datetime.timedelta(minutes=10))
+    public = new_page(PHONE)
+    near_the_point = "/warm/?lat=36.0660&lon=120.3170&coord=wgs84&all=1"
+    public.goto(near_the_point)
+    card = public.locator(f"article.card[data-site='{point.pk}']")
+    expect(card).to_contain_text("现在未开放")
+    expect(card.locator(".note.protocol")).to_have_count(0)
+    screenshot(public, "weather-warm-before-phone")
+    board = new_page(DESKTOP)
+    log_in(board, cast.shinan_dispatcher.username, PASSWORD)
+    board.goto("/outreach/board/")
+    protocol = board.get_by_test_id("board-protocol")
+    expect(protocol).to_contain_text("正常")
+    expect(protocol).to_contain_text("15 分钟内派单")
+    row = board.locator(f"li[data-lead='{lead.tracking_code}']")
+    expect(row).to_be_visible()
+    expect(row).not_to_have_class("queue-item is-overdue")
+    screenshot(board, "weather-board-before-desktop")
+
+    admin = new_page(DESKTOP)
+    log_in(admin, "admin", PASSWORD)
+    import_warning(admin)
+
+    public.goto(near_the_point)
+    expect(card).to_contain_text("正在开放")
+    expect(card.locator(".note.protocol")).to_contain_text("寒潮应急响应期间24小时开放")
+    screenshot(public, "weather-warm-after-phone")
+    public.goto("/warm/?lat=36.0660&lon=120.3170&coord=wgs84")  # open places only
+    expect(card).to_be_visible()
+    board.goto("/outreach/board/")
+    expect(protocol).to_contain_text("极寒")
+    expect(protocol).to_contain_text("5 分钟内派单")
+    expect(row).to_have_class("queue-item is-overdue")
+    expect(row).to_contain_text("等待派队超时")
+    expect(board.locator(".banner").first).to_contain_text("市南区极寒")
+    screenshot(board, "weather-board-after-desktop")
 
 
 def test_a_bad_warning_file_is_refused_with_its_errors(cast, new_page):

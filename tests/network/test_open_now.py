@@ -57,6 +57,23 @@ def test_the_protocol_does_not_open_sites_that_have_not_signed_up(night_point, s
     assert not services.open_now(night_point, SATURDAY_NOON)
 
 
+def test_a_site_open_only_because_of_the_protocol_says_so(night_point, settings):
+    night_point.open_in_cold_protocol = True
+    settings.WEATHER_FALLBACK_LEVEL = 0
+    assert not services.opened_by_protocol(night_point, SATURDAY_NOON)
+    settings.WEATHER_FALLBACK_LEVEL = 1
+    assert services.opened_by_protocol(night_point, SATURDAY_NOON)
+    assert not services.opened_by_protocol(night_point, FRIDAY_NIGHT)  # its own hours
+
+
+def test_only_sites_signed_up_to_the_protocol_are_opened_by_it(night_point, settings):
+    settings.WEATHER_FALLBACK_LEVEL = 3
+    assert not services.opened_by_protocol(night_point, SATURDAY_NOON)
+    night_point.open_in_cold_protocol = True
+    night_point.status = "suspended"
+    assert not services.opened_by_protocol(night_point, SATURDAY_NOON)
+
+
 def test_the_protocol_is_asked_for_the_sites_district_and_time(night_point, monkeypatch):
     asked = []
     night_point.open_in_cold_protocol = True

@@ -36,6 +36,18 @@ def test_a_dispatcher_of_another_district_sees_neither_the_lead_nor_the_squad(ca
     assert data["leads"] == [] and data["squads"] == []
 
 
+def test_the_board_shows_the_protocol_level_and_the_thresholds_in_force(cast, client_for,
+                                                                        settings):
+    settings.OUTREACH_ASSIGN_WITHIN_MIN, settings.OUTREACH_ARRIVE_WITHIN_MIN = 15, 40
+    settings.WEATHER_FALLBACK_LEVEL = 0
+    normal = client_for(cast.shinan_dispatcher).get(reverse("outreach:board_data")).json()
+    assert [(p["district"], p["level"], p["assign_within_min"], p["arrive_within_min"])
+            for p in normal["protocol"]] == [("市南区", 0, 15, 40)]
+    settings.WEATHER_FALLBACK_LEVEL = 3
+    page = client_for(cast.shinan_dispatcher).get(reverse("outreach:board")).content.decode()
+    assert "Extreme cold" in page and "Assign within 5 min" in page
+
+
 def test_a_patroller_cannot_open_the_board(cast, client_for):
     response = client_for(cast.shinan_patroller).get(reverse("outreach:board"))
     assert response.status_code == 403

@@ -106,3 +106,10 @@ def _length(plan: Plan, stops: list[Stop], vehicle: Vehicle) -> float:
         total += road_distance_m(*here, stop.lat, stop.lon)
         here = (stop.lat, stop.lon)
     return total + road_distance_m(*here, vehicle.lat, vehicle.lon)
+
+
+def test_without_a_time_limit_it_keeps_the_first_plan_the_same_every_time():
+    stops, vehicles = scattered_stops(18), squads(3)
+    first = plan_routes(stops, vehicles, time_limit_s=0)
+    assert first.dropped == [] and check_plan(first, stops, vehicles) == []
+    assert all(plan_routes(stops, vehicles, time_limit_s=0) == first for _ in range(3))

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from songnuan import demo
 from songnuan.accounts.models import User
+
+
+def demo_clock(text: str) -> datetime.datetime:
+    moment = datetime.datetime.fromisoformat(text)
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
 class Command(BaseCommand):
@@ -19,19 +26,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--size", choices=sorted(demo.SIZES), default="normal")
+        parser.add_argument("--now", type=demo_clock, default=None,
+                            help="The demo clock, e.g. 2027-01-15T21:30 (default: now); "
+                                 "the same seed and clock give the same data.")
         parser.add_argument("--serve", action="store_true",
                             help="Then run the web server and the background worker.")
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
 
-    def handle(self, *args, seed: int, size: str, serve: bool, host: str, port: int,
-               **options) -> None:
+    def handle(self, *args, seed: int, size: str, now: datetime.datetime | None, serve: bool,
+               host: str, port: int, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         if User.objects.exists():
             self.stdout.write("The database already holds data: reusing it, not loading the demo.")
         else:
             self.stdout.write(f"Loading the Qingdao demo (seed {seed}, size {size})...")
-            demo.load(seed=seed, size=size)
+            demo.load(seed=seed, size=size, now=now)
         self.print_logins()
         if serve:
             self.serve(host, port)
