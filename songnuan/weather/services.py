@@ -425,7 +425,8 @@ def alert_duty_of_level_change(decision, level: ProtocolLevel, message: str) -> 
                 else Severity.WARNING if level > ProtocolLevel.NORMAL else Severity.INFO)
     alert(decision.district, topic=Topic.PROTOCOL, text=message[:500],
           url=reverse("weather:overview"), key=f"protocol:{decision.pk}", severity=severity,
-          also=squad_members_on_shift(decision.district, decision.starts_at))
+          also=squad_members_on_shift(decision.district, decision.decided_at),
+          at=decision.decided_at)
 
 
 def squad_members_on_shift(district, at: datetime.datetime) -> list:
@@ -476,7 +477,7 @@ def set_override(district, level: int, reason: str, expires_at: datetime.datetim
         district=district, level=int(level), starts_at=now, ends_at=expires_at, rule="manual",
         reason=reason[:300], data=data, is_override=True, decided_by=user, decided_at=now,
     )
-    ProtocolNotice.objects.create(
+    notice = ProtocolNotice.objects.create(
         district=district, kind=NoticeKind.OVERRIDE, decision=decision,
         recipients=recipients_for(district), created_at=now,
         message=(_("%(district)s: cold-weather protocol set to %(level)s by %(user)s until "
@@ -484,6 +485,7 @@ def set_override(district, level: int, reason: str, expires_at: datetime.datetim
             "district": district.name, "level": level.label, "user": user,
             "until": _local(expires_at), "reason": reason})[:500],
     )
+    alert_duty_of_level_change(decision, level, notice.message)
     return decision
 
 
