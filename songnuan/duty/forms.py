@@ -33,6 +33,13 @@ class ShiftForm(forms.ModelForm):
             self.fields["district"].required = True
             self.fields["district"].empty_label = None
 
+    def clean(self) -> dict:
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The shift must end after it starts."))
+        return data
+
 
 def _person_label(user: User) -> str:
     return f"{user}（{user.get_role_display()}）"

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
@@ -24,7 +25,7 @@ class DutyRole(models.TextChoices):
 class DutyShift(AuditedModel):
     """One person on the roster for one role and scope (a district, or the city when empty)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("on duty"),
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person on duty"),
                              on_delete=models.PROTECT, related_name="duty_shifts")
     role = models.CharField(_("duty role"), max_length=10, choices=DutyRole.choices)
     district = models.ForeignKey(
@@ -59,9 +60,9 @@ class Topic(models.TextChoices):
 
 
 class Severity(models.TextChoices):
-    INFO = "info", _("Information")
-    WARNING = "warning", _("Warning")
-    SEVERE = "severe", _("Severe")
+    INFO = "info", pgettext_lazy("alert severity", "Information")
+    WARNING = "warning", pgettext_lazy("alert severity", "Warning")
+    SEVERE = "severe", pgettext_lazy("alert severity", "Severe")
 
 
 def _addressed_to(user) -> Q:
