@@ -31,6 +31,7 @@ class ShiftForm(forms.ModelForm):
             self.fields["district"].empty_label = _("The whole city")
         else:
             self.fields["district"].required = True
+            self.fields["district"].help_text = ""
             self.fields["district"].empty_label = None
 
     def clean(self) -> dict:

@@ -128,17 +128,16 @@ def week_of(day: datetime.date) -> datetime.date:
 
 
 def roster_week(shifts, monday: datetime.date) -> list[RosterDay]:
-    """The week from `monday`, each day with the shifts that touch it."""
+    """The week from `monday`, each shift on the day it starts (or the Monday, when it began
+    the week before), as a paper roster lists a 24-hour shift under its handover day."""
     start = _local_midnight(monday)
     end = start + datetime.timedelta(days=WEEK_DAYS)
     rows = list(shifts.filter(starts_at__lt=end, ends_at__gt=start)
                 .select_related("user", "district").order_by("starts_at", "role"))
-    days = []
-    for offset in range(WEEK_DAYS):
-        day_start = start + datetime.timedelta(days=offset)
-        day_end = day_start + datetime.timedelta(days=1)
-        days.append(RosterDay(day_start.date(), [
-            shift for shift in rows if shift.starts_at < day_end and shift.ends_at > day_start]))
+    days = [RosterDay(monday + datetime.timedelta(days=n), []) for n in range(WEEK_DAYS)]
+    for shift in rows:
+        offset = max(0, (timezone.localtime(shift.starts_at).date() - monday).days)
+        days[offset].shifts.append(shift)
     return days
 
 

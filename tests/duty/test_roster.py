@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from songnuan.duty import services
@@ -94,11 +96,13 @@ def test_editing_a_shift_does_not_clash_with_itself(cast):
     assert shift.ends_at == HANDOVER + hours(12)
 
 
-def test_the_week_view_lists_a_night_shift_on_both_days_it_touches(cast):
+def test_the_week_view_lists_a_shift_on_its_handover_day(cast):
     shinan = district(SHINAN)
     make_shift(cast.shinan_admin, district=shinan)
+    make_shift(cast.shinan_dispatcher, district=shinan, starts_at=HANDOVER - hours(48))
     monday = services.week_of(HANDOVER.date())
     days = services.roster_week(DutyShift.objects.filter(district=shinan), monday)
-    assert len(days) == 7
-    touched = [day.day for day in days if day.shifts]
-    assert touched == [HANDOVER.date(), HANDOVER.date() + hours(24)]
+    assert [day.day for day in days] == [monday + datetime.timedelta(days=n) for n in range(7)]
+    assert [s.user for s in days[0].shifts] == [cast.shinan_dispatcher]  # began on Sunday
+    assert [s.user for s in days[1].shifts] == [cast.shinan_admin]
+    assert not any(day.shifts for day in days[2:])
