@@ -8,7 +8,6 @@ administrators, so that no alert is addressed to no one.
 from __future__ import annotations
 
 import datetime
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +24,6 @@ from songnuan.duty.models import Alert, DutyRole, DutyShift, Severity, Topic
 from songnuan.notify.phones import normalize_mobile
 from songnuan.notify.services import send_sms
 
-logger = logging.getLogger("songnuan.duty")
 MAX_SHIFT_HOURS = 48
 # A week view starts on Monday, as Chinese rosters do.
 WEEK_DAYS = 7

@@ -145,4 +145,4 @@ def test_the_week_navigation_moves_by_seven_days(cast, client):
     client.force_login(cast.shinan_admin)
     page = client.get(reverse("duty:roster"), {"week": "2026-12-07"}).content.decode()
     assert "week=2026-11-30" in page and "week=2026-12-14" in page
-    assert "12月8日 08:00" in page
+    assert "08:00–12月9日 08:00" in page
