@@ -28,6 +28,8 @@ def test_the_leader_on_duty_sees_and_acknowledges_an_overdue_lead_on_a_phone(cas
     log_in(page, cast.laoshan_admin.username, PASSWORD)
     expect(page.locator(".menu summary .badge")).to_have_text("1")
     page.locator(".menu summary").click()
+    expect(page.locator(".menu nav .badge")).to_have_text("1")
+    screenshot(page, "duty-unread-menu-phone")
     page.get_by_role("link", name="我的提醒").click()
     card = page.locator(".alert").first
     expect(card).to_contain_text(lead.tracking_code)
