@@ -26,7 +26,9 @@ def test_the_leader_on_duty_sees_and_acknowledges_an_overdue_lead_on_a_phone(cas
 
     page = new_page(PHONE)
     log_in(page, cast.laoshan_admin.username, PASSWORD)
+    expect(page.locator(".menu summary .badge")).to_be_visible()
     expect(page.locator(".menu summary .badge")).to_have_text("1")
+    screenshot(page, "duty-unread-badge-phone")
     page.locator(".menu summary").click()
     expect(page.locator(".menu nav .badge")).to_have_text("1")
     screenshot(page, "duty-unread-menu-phone")
