@@ -9,8 +9,10 @@ from songnuan.shell import banners_for, nav_for
 def shell(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
+    nav_items = nav_for(user) if signed_in else []
     return {
         "rescue_hotline": settings.RESCUE_HOTLINE,
-        "nav_items": nav_for(user) if signed_in else [],
+        "nav_items": nav_items,
+        "nav_badge": sum(item["badge"] for item in nav_items),
         "banners": banners_for(request) if signed_in else [],
     }

@@ -19,6 +19,7 @@ from songnuan.accounts.audit import acting_as
 STEPS = [
     "songnuan.network.demo",
     "songnuan.accounts.demo",
+    "songnuan.duty.demo",
     "songnuan.people.demo",
     "songnuan.shelter.demo",
     "songnuan.weather.demo",
@@ -26,6 +27,7 @@ STEPS = [
     "songnuan.leads.demo",
     "songnuan.tracing.demo",
     "songnuan.outreach.demo_dispatch",
+    "songnuan.duty.demo_alerts",
 ]
 
 DEMO_PASSWORD = "songnuan-demo-2026"

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "songnuan.people",
     "songnuan.shelter",
     "songnuan.tracing",
+    "songnuan.duty",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -306,3 +307,7 @@ REWARD_MAX_YUAN_PER_PHONE = int(os.environ.get("REWARD_MAX_YUAN_PER_PHONE", "300
 REWARD_CODE_TTL_MINUTES = int(os.environ.get("REWARD_CODE_TTL_MINUTES", "10"))
 REWARD_CODE_MAX_ATTEMPTS = int(os.environ.get("REWARD_CODE_MAX_ATTEMPTS", "5"))
 REWARD_CODE_RESEND_S = int(os.environ.get("REWARD_CODE_RESEND_S", "60"))
+
+# Duty: a severe alert nobody has acknowledged after this many minutes goes to the city duty
+# officer as well.
+DUTY_ESCALATE_AFTER_MINUTES = int(os.environ.get("DUTY_ESCALATE_AFTER_MINUTES", "15"))

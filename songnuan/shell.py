@@ -21,6 +21,8 @@ class NavItem:
     perm: str | None = None
     order: int = 100
     icon: str = ""
+    # user -> a number to show beside the entry (unread alerts), 0 for none
+    badge: Callable[[Any], int] | None = None
 
     def url(self) -> str | None:
         try:
@@ -77,7 +79,8 @@ def nav_for(user: Any) -> list[dict[str, Any]]:
             continue
         url = item.url()
         if url:
-            entries.append({"label": item.label, "url": url, "icon": item.icon})
+            entries.append({"label": item.label, "url": url, "icon": item.icon,
+                            "badge": item.badge(user) if item.badge else 0})
     return entries
 
 

@@ -297,3 +297,25 @@ TARGETS.append(Target(
     web_change=lambda lead: (reverse("outreach:assign_lead", args=[lead.pk]), {}),
     may_change=frozenset({"city_admin", "centre_dispatcher"}),
 ))
+
+# duty: 崂山区's leader on duty. Rosters are seen by the city-wide accounts with duty grants and
+# kept by the city administrator; nobody in 市南区 sees or edits them.
+def _laoshan_duty_shift(cast):
+    from tests.duty.factories import make_shift
+    from tests.factories import LAOSHAN, district
+
+    return make_shift(cast.laoshan_admin, district=district(LAOSHAN))
+
+
+TARGETS.append(Target(
+    name="duty shift",
+    make=_laoshan_duty_shift,
+    changed=lambda shift: shift.ends_at.hour != 0,  # 08:00 in Qingdao is 00:00 UTC
+    web_view=lambda shift: reverse("duty:shift_edit", args=[shift.pk]),
+    web_change=lambda shift: (reverse("duty:shift_edit", args=[shift.pk]), {
+        "district": shift.district_id, "role": shift.role, "user": shift.user_id,
+        "starts_at": "2026-12-01T08:00", "ends_at": "2026-12-01T20:00",
+    }),
+    may_view=frozenset({"city_admin"}),
+    may_change=frozenset({"city_admin"}),
+))

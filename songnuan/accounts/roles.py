@@ -51,6 +51,10 @@ APPROVE_REWARDS = "leads.approve_rewardclaim"
 WEATHER_DUTY = ("weather.add_forecast", "weather.add_weatherwarning",
                 "weather.change_weatherwarning")
 OVERRIDE_PROTOCOL = "weather.override_protocol"
+# Everyone who may be told something on duty reads and acknowledges their own alerts.
+OWN_ALERTS = ("duty.view_alert", "duty.change_alert")
+# The roster is kept by district administrators (their district) and the city administrator.
+ROSTER_VIEW = "duty.view_dutyshift"
 # Managers may house someone against the zone rules, with a reason (shelter admission).
 OVERRIDE_ALLOCATION = "shelter.override_allocation"
 
@@ -75,7 +79,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         Reach.DISTRICT,
         (
             "accounts.view_organisation", "network.view", "leads.*", "outreach.*",
-            "people.view", "weather.view", *WEATHER_DUTY, "duty.view", "duty.add",
+            "people.view", "weather.view", *WEATHER_DUTY, ROSTER_VIEW, *OWN_ALERTS,
             "supplies.view",
         ),
     ),
@@ -83,7 +87,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         Reach.SITE,
         (
             "accounts.view_organisation", "network.view", "network.change", "leads.view",
-            "people.*", "shelter.*", "tracing.view", "supplies.*", "duty.view", "duty.add",
+            "people.*", "shelter.*", "tracing.view", "supplies.*", ROSTER_VIEW, *OWN_ALERTS,
             "weather.view", SENSITIVE,
         ),
         needs_site=True,
@@ -94,6 +98,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.view_organisation", "network.view", "network.change", "people.view",
             "people.add", "supplies.view", "supplies.change", "weather.view",
             "shelter.view_reliefvisit", "shelter.add_reliefvisit", "shelter.change_reliefvisit",
+            *OWN_ALERTS,
         ),
         needs_site=True,
     ),
@@ -102,6 +107,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "network.view", "leads.view", "outreach.view", "outreach.add", "outreach.change",
             "people.view", "people.add", "people.change", "supplies.view", "weather.view",
+            *OWN_ALERTS,
         ),
         needs_district=True,
     ),
@@ -109,7 +115,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         Reach.DISTRICT,
         (
             "accounts.view_organisation", "network.view", "people.view", "people.change",
-            "shelter.view", "tracing.*", "weather.view", SENSITIVE,
+            "shelter.view", "tracing.*", "weather.view", SENSITIVE, *OWN_ALERTS,
         ),
     ),
     Role.POLICE_LIAISON: RoleSpec(
@@ -120,8 +126,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         Reach.DISTRICT,
         (
             "accounts.view_organisation", "network.view", "leads.view", "outreach.view",
-            "people.view", "shelter.view", "tracing.view", "supplies.view", "duty.view",
-            "weather.view", "analytics.view",
+            "people.view", "shelter.view", "tracing.view", "supplies.view", ROSTER_VIEW,
+            *OWN_ALERTS, "weather.view", "analytics.view",
         ),
     ),
 }

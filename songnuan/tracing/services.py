@@ -116,6 +116,33 @@ def advance_cases(now: datetime.datetime | None = None) -> int:
     return moved
 
 
+def alert_overdue_steps(now: datetime.datetime | None = None) -> int:
+    """Tell the district's leader on duty and its tracing officers, once per overdue step."""
+    from songnuan.accounts.models import User
+    from songnuan.accounts.roles import Role
+    from songnuan.duty.models import Severity, Topic
+    from songnuan.duty.services import alert
+
+    now = now or timezone.now()
+    steps = overdue_steps(CaseStep.objects.all(), now).select_related(
+        "case__site__district", "case__person")
+    officers: dict[int, list] = {}
+    sent = 0
+    for step in steps:
+        district = step.case.site.district
+        if district.pk not in officers:
+            officers[district.pk] = list(User.objects.filter(
+                role=Role.TRACING_OFFICER, district=district, is_active=True))
+        text = _("%(case)s: “%(step)s” was due %(due)s.") % {
+            "case": step.case, "step": step.get_kind_display(),
+            "due": f"{timezone.localtime(step.due_at):%m-%d %H:%M}"}
+        created = alert(district, topic=Topic.TRACING_OVERDUE, text=text,
+                        url=step.case.get_absolute_url(), key=f"tracing-step:{step.pk}",
+                        severity=Severity.WARNING, also=officers[district.pk], at=now)
+        sent += bool(created)
+    return sent
+
+
 SETTLEMENT_CHECKLIST = (
     ("police_confirmation", "Police confirm no identity found (DNA and fingerprint results)"),
     ("announcement_period", "Announcement published for the full period without response"),

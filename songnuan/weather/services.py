@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -412,6 +413,29 @@ def notify_level_change(decision, previous: ProtocolLevel | None) -> None:
         recipients=recipients_for(decision.district), message=message[:500],
         created_at=decision.starts_at,
     )
+    alert_duty_of_level_change(decision, level, message)
+
+
+def alert_duty_of_level_change(decision, level: ProtocolLevel, message: str) -> None:
+    """Tell the district's leader on duty and the members of its squads on shift."""
+    from songnuan.duty.models import Severity, Topic
+    from songnuan.duty.services import alert
+
+    severity = (Severity.SEVERE if level >= ProtocolLevel.SEVERE_COLD
+                else Severity.WARNING if level > ProtocolLevel.NORMAL else Severity.INFO)
+    alert(decision.district, topic=Topic.PROTOCOL, text=message[:500],
+          url=reverse("weather:overview"), key=f"protocol:{decision.pk}", severity=severity,
+          also=squad_members_on_shift(decision.district, decision.decided_at),
+          at=decision.decided_at)
+
+
+def squad_members_on_shift(district, at: datetime.datetime) -> list:
+    from songnuan.outreach.dispatch import squads_on_shift
+    from songnuan.outreach.models import Squad, SquadMember
+
+    squads = squads_on_shift(Squad.objects.filter(district=district, is_active=True), at)
+    members = SquadMember.objects.filter(squad_id__in=squads).select_related("user")
+    return [member.user for member in members]
 
 
 def recipients_for(district) -> str:
@@ -453,7 +477,7 @@ def set_override(district, level: int, reason: str, expires_at: datetime.datetim
         district=district, level=int(level), starts_at=now, ends_at=expires_at, rule="manual",
         reason=reason[:300], data=data, is_override=True, decided_by=user, decided_at=now,
     )
-    ProtocolNotice.objects.create(
+    notice = ProtocolNotice.objects.create(
         district=district, kind=NoticeKind.OVERRIDE, decision=decision,
         recipients=recipients_for(district), created_at=now,
         message=(_("%(district)s: cold-weather protocol set to %(level)s by %(user)s until "
@@ -461,6 +485,7 @@ def set_override(district, level: int, reason: str, expires_at: datetime.datetim
             "district": district.name, "level": level.label, "user": user,
             "until": _local(expires_at), "reason": reason})[:500],
     )
+    alert_duty_of_level_change(decision, level, notice.message)
     return decision
 
 
@@ -663,7 +688,18 @@ def alert_if_stale(now: datetime.datetime | None = None) -> bool:
         ProtocolNotice.objects.create(
             kind=NoticeKind.STALE_DATA, recipients=recipients_duty_officer(),
             created_at=now, message=stale_message(state)[:500])
+        alert_duty_of_stale_data(state, now)
     return True
+
+
+def alert_duty_of_stale_data(state: Freshness, now: datetime.datetime) -> None:
+    """Tell the city duty officer, once per stale spell."""
+    from songnuan.duty.models import Severity, Topic
+    from songnuan.duty.services import alert
+
+    alert(None, topic=Topic.WEATHER_STALE, text=stale_message(state)[:500],
+          url=reverse("weather:overview"), key=f"weather-stale:{now:%Y%m%d%H%M%S}",
+          severity=Severity.WARNING, at=now)
 
 
 def stale_message(state: Freshness) -> str:

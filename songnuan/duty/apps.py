@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DutyConfig(AppConfig):
+    name = "songnuan.duty"
+    verbose_name = _("Duty")
+
+    def ready(self) -> None:
+        from songnuan.duty.services import unread_count
+        from songnuan.shell import NavItem, register_nav
+
+        register_nav(
+            NavItem(_("My alerts"), "duty:inbox", "duty.view_alert", order=20,
+                    badge=unread_count),
+            NavItem(_("Duty roster"), "duty:roster", "duty.view_dutyshift", order=810),
+        )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from songnuan.duty import views
+
+app_name = "duty"
+urlpatterns = [
+    path("", views.roster, name="roster"),
+    path("shifts/new/", views.shift_add, name="shift_add"),
+    path("shifts/<int:pk>/", views.shift_edit, name="shift_edit"),
+    path("shifts/<int:pk>/delete/", views.shift_delete, name="shift_delete"),
+    path("alerts/", views.inbox, name="inbox"),
+    path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+]

@@ -1,0 +1,59 @@
+"""Overdue leads reach the leader on duty (超时升级): once per lead and stage, in the background.
+
+The dispatch board shows the same timers; this makes sure somebody is told when nobody is
+looking at the board. Thresholds come from `escalation.thresholds`, stricter under protocol.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from songnuan.leads.models import Lead, LeadStatus
+from songnuan.outreach.escalation import Overdue, overdue, thresholds
+from songnuan.outreach.models import ACTIVE_TASK_STATUSES, Task
+
+
+def alert_overdue_leads(now: datetime.datetime | None = None) -> int:
+    """Alert the district leader on duty about each lead newly overdue; return how many."""
+    from songnuan.duty.models import Severity, Topic
+    from songnuan.duty.services import alert
+
+    now = now or timezone.now()
+    leads = list(Lead.objects.open().exclude(status=LeadStatus.DUPLICATE)
+                 .select_related("district"))
+    tasks = {task.lead_id: task for task in Task.objects.filter(
+        lead__in=leads, status__in=ACTIVE_TASK_STATUSES).select_related("squad")}
+    limits: dict = {}
+    sent = 0
+    for lead in leads:
+        if lead.district_id not in limits:
+            limits[lead.district_id] = thresholds(lead.district_id, now)
+        task = tasks.get(lead.pk)
+        late = overdue(reported_at=lead.received_at,
+                       assigned_at=task.assigned_at if task else None,
+                       arrived_at=task.arrived_at if task else None, now=now,
+                       limits=limits[lead.district_id])
+        if late is None:
+            continue
+        stage, by = late
+        created = alert(lead.district, topic=Topic.LEAD_OVERDUE,
+                        text=_overdue_text(lead, task, stage, by),
+                        url=reverse("leads:lead_detail", args=[lead.pk]),
+                        key=f"lead:{lead.pk}:{stage.value}", severity=Severity.SEVERE, at=now)
+        sent += bool(created)
+    return sent
+
+
+def _overdue_text(lead: Lead, task: Task | None, stage: Overdue, by: datetime.timedelta) -> str:
+    values = {"code": lead.tracking_code, "place": lead.place or _("(no place given)"),
+              "minutes": max(1, int(by.total_seconds() // 60))}
+    if stage is Overdue.ASSIGNMENT:
+        return _("Lead %(code)s at %(place)s has waited for a squad %(minutes)s minutes past "
+                 "the limit.") % values
+    values["squad"] = task.squad.name if task else ""
+    return _("%(squad)s has not arrived at lead %(code)s (%(place)s), %(minutes)s minutes past "
+             "the limit.") % values
