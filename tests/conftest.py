@@ -5,6 +5,14 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _fresh_intake_weather():
+    """Each test's weather is its own: a rolled-back forecast sends no signal to clear it."""
+    from songnuan.leads.triage import forget_conditions
+
+    forget_conditions()
+
+
 @pytest.fixture
 def cast(db):
     from tests.factories import build_cast
