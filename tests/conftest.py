@@ -6,11 +6,13 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fresh_intake_weather():
-    """Each test's weather is its own: a rolled-back forecast sends no signal to clear it."""
+def _fresh_intake_caches():
+    """Each test's weather and hotspots are its own: a rolled-back row sends no signal."""
     from songnuan.leads.triage import forget_conditions
+    from songnuan.outreach.services import forget_hotspots
 
     forget_conditions()
+    forget_hotspots()
 
 
 @pytest.fixture
