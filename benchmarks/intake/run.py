@@ -82,6 +82,8 @@ class Connection:
         self.writer: asyncio.StreamWriter | None = None
 
     async def post(self, body: bytes, ip: str) -> tuple[int, bytes]:
+        if self.writer is not None and self.reader.at_eof():
+            self.close()  # the server closed it while idle (keep-alive timeout): reconnect
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         head = (f"POST /api/v1/leads HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
@@ -116,10 +118,12 @@ class Tally:
     """What every phone saw, merged: latencies, acknowledgements and failures."""
 
     latencies: list[float] = field(default_factory=list)
+    finished_at: list[float] = field(default_factory=list)  # perf_counter, one per latency
     acks: dict[str, set[str]] = field(default_factory=dict)
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0
     lost: list[str] = field(default_factory=list)
+    started: float = 0.0
 
     def acknowledge(self, request_id: str, result) -> None:
         if result and result[0] in (200, 201):
@@ -142,13 +146,11 @@ async def send(conn: Connection, body: bytes, ip: str, tally: Tally,
             await asyncio.sleep(0.05)
             continue
         tally.statuses[status] = tally.statuses.get(status, 0) + 1
-        if status in (200, 201):
-            tally.latencies.append(time.perf_counter() - started)
-            return status, payload
         if status >= 500 or status == 429:
             await asyncio.sleep(0.05)
             continue  # same request id: a retry can never make a second lead
         tally.latencies.append(time.perf_counter() - started)
+        tally.finished_at.append(time.perf_counter())
         return status, payload
     return None
 
@@ -294,10 +296,23 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+async def warm_up(port: int, reports: int, tally: Tally) -> None:
+    """A few rounds of reports before the clock starts, so every worker thread has its
+    database connection: a surge meets a server that has been up, not one just started."""
+    phones = [Phone(200 + i, port, False, 500 + i, tally) for i in range(reports)]
+    for _round in range(3):
+        await asyncio.gather(*(phone.one_report(phone.conn) for phone in phones))
+    for phone in phones:
+        phone.conn.close()
+
+
 async def drive(args, port: int, server: subprocess.Popen, meter: CpuMeter) -> tuple:
     tally = Tally()
+    warm = Tally()
+    await warm_up(port, args.workers * args.threads, warm)
     phones = [Phone(i, port, i < args.retriers, 1000 + i, tally) for i in range(args.clients)]
     started = time.time()
+    tally.started = time.perf_counter()
     deadline = started + args.seconds
     if args.rate:
         runs = [phone.open_loop(deadline, args.rate / args.clients) for phone in phones]
@@ -318,7 +333,10 @@ async def drive(args, port: int, server: subprocess.Popen, meter: CpuMeter) -> t
         await asyncio.wait([load], timeout=1.0)
     meter.sample()
     await load
-    return tally, time.time() - started, killed, machine_busy_seconds() - busy_before
+    elapsed = time.time() - started
+    for request_id, codes in warm.acks.items():  # stored too: they count in the check
+        tally.acks.setdefault(request_id, set()).update(codes)
+    return tally, elapsed, killed, machine_busy_seconds() - busy_before
 
 
 def main() -> int:
@@ -443,6 +461,9 @@ def summarise(tally: Tally, elapsed: float, db_url: str, killed, args, model: st
                        "p99": round(percentile(latencies, 0.99) * 1000, 1),
                        "mean": round(statistics.fmean(latencies) * 1000, 1),
                        "max": round(max(latencies) * 1000, 1)},
+        # When the slowest answers came (seconds into the run), to see them beside the kill.
+        "slowest_ms_at_s": [[round(latency * 1000), round(at - tally.started, 1)] for latency, at
+                            in sorted(zip(latencies, tally.finished_at, strict=True))[-8:]],
         "statuses": {str(k): v for k, v in sorted(tally.statuses.items())},
         "connection_errors_retried": tally.errors, "requests_given_up": len(tally.lost),
         "distinct_acknowledged_requests": len(acks), "stored_leads": len(stored),
