@@ -297,6 +297,9 @@ LEADS_WAITING_STEP_MINUTES = int(os.environ.get("LEADS_WAITING_STEP_MINUTES", "1
 LEADS_WAITING_MAX_POINTS = int(os.environ.get("LEADS_WAITING_MAX_POINTS", "4"))
 LEADS_BURST_THRESHOLD = int(os.environ.get("LEADS_BURST_THRESHOLD", "4"))
 LEADS_BURST_PENALTY = int(os.environ.get("LEADS_BURST_PENALTY", "5"))
+# Intake reads the weather for priority at most once per district and minute, and keeps the
+# reading this many seconds (0: read for every report).
+LEADS_WEATHER_CACHE_S = int(os.environ.get("LEADS_WEATHER_CACHE_S", "60"))
 # Where the public status pages live, for links in text messages ("https://…"; empty: a path).
 LEADS_PUBLIC_BASE_URL = os.environ.get("LEADS_PUBLIC_BASE_URL", "")
 

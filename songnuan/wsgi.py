@@ -8,3 +8,22 @@ application = get_wsgi_application()
 from songnuan.settings import require_secret_key  # noqa: E402
 
 require_secret_key()
+
+
+def warm_up() -> None:
+    """Load what the first requests would otherwise load while a caller waits: every view
+    module, the translation catalogues and the district outlines (no database access, so a
+    preloading master can do it once for all its workers)."""
+    from django.conf import settings
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    from songnuan.geo.districts import district_at
+
+    get_resolver().url_patterns  # noqa: B018 (imports every view and the API)
+    with translation.override(settings.LANGUAGE_CODE):
+        translation.gettext("Received")
+    district_at(36.0648, 120.3135)
+
+
+warm_up()

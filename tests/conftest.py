@@ -5,6 +5,16 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _fresh_intake_caches():
+    """Each test's weather and hotspots are its own: a rolled-back row sends no signal."""
+    from songnuan.leads.triage import forget_conditions
+    from songnuan.outreach.services import forget_hotspots
+
+    forget_conditions()
+    forget_hotspots()
+
+
 @pytest.fixture
 def cast(db):
     from tests.factories import build_cast

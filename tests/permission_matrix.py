@@ -90,6 +90,27 @@ TARGETS.append(Target(
 ))
 
 
+def _laoshan_lead_photo(cast):
+    from songnuan.leads import services
+    from songnuan.leads.photos import clean_photo
+    from tests.leads.factories import png
+
+    # By 石老人 beach, well away from the other 崂山区 leads so it is no duplicate of theirs.
+    lead, _ = services.submit_lead(services.LeadInput(
+        source="public_api", lat=36.0950, lon=120.4700, photos=[clean_photo(png())]))
+    return lead.photos.get()
+
+
+# Photos need their own permission: of those who may view the lead, the city viewer may not.
+TARGETS.append(Target(
+    name="lead photo",
+    make=_laoshan_lead_photo,
+    changed=lambda photo: False,
+    web_view=lambda photo: reverse("leads:lead_photo", args=[photo.lead_id, photo.pk]),
+    may_view=frozenset({"city_admin", "centre_dispatcher"}),
+))
+
+
 def _laoshan_hotspot(cast):
     from songnuan.outreach.models import Hotspot
 

@@ -1,31 +1,42 @@
 """Intake surge benchmark: public reports against `songnuan serve` on PostgreSQL, over loopback.
 
     .venv/bin/python benchmarks/intake/run.py [--clients 50] [--seconds 60] [--kill-worker-at 30]
+    .venv/bin/python benchmarks/intake/run.py --rate 20     # open loop: 20 reports/s in all
 
 Creates a PostgreSQL database of its own (dropped afterwards), migrates it, loads the demo
-hotspots, starts `songnuan serve`, and runs N concurrent clients for a fixed time. Each client
-posts reports with fresh request ids; some clients resend every report (lost-response retries, one
-of them concurrently on a second connection), every client retries on a connection error, and
+hotspots, starts `songnuan serve` and the background worker, and runs N phones for a fixed time.
+Each phone posts reports with fresh request ids; some resend every report (lost-response retries,
+one of them concurrently on a second connection), every phone retries on a connection error, and
 one web worker is killed mid-run. At the end the database must hold exactly one lead per distinct
-acknowledged request id, with the tracking code each acknowledgement named. Prints p50/p90/p99
-latency and throughput and writes them to benchmarks/out/intake-think<N>ms.json.
+acknowledged request id, with the tracking code each acknowledgement named.
+
+Load models: closed loop (default) — each phone sends its next report when the last one is
+answered, after `--think-ms` on average (0: back to back, the saturating worst case); open loop
+(`--rate R`) — reports arrive at R per second in all, each phone on its own random schedule
+whether or not the server has answered, and latency counts from the scheduled moment, so a slow
+server cannot slow the arrivals and hide its queue. The phones are coroutines on one asyncio
+loop in one process (plain HTTP/1.1 keep-alive, no threads), so the generator's own CPU stays
+small on the two cores it shares; the CPU used by the generator, the web server and worker, and
+PostgreSQL is measured from /proc and reported.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import json
 import os
 import random
+import resource
 import signal
 import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +45,8 @@ URBAN_DISTRICTS = ("370202", "370203", "370211", "370212", "370213", "370214")
 FLAGS = ["lying_down", "underdressed", "elderly", "child", "injured_ill", "confused",
          "intoxicated"]
 MAX_RETRIES = 8
+TIMEOUT_S = 30
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 sys.path.insert(0, str(ROOT))
@@ -52,29 +65,108 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def admin_sql(url: str, sql: str) -> None:
+def admin_sql(url: str, sql: str, params: tuple = ()):
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql)
+        cursor = conn.execute(sql, params or None)
+        return cursor.fetchall() if cursor.description else None
 
 
-class Client(threading.Thread):
-    def __init__(self, index: int, port: int, deadline: float, retrier: bool, seed: int,
-                 results: dict, think_s: float = 0.0) -> None:
-        super().__init__(daemon=True)
-        self.think_s = think_s
-        self.index, self.port, self.deadline, self.retrier = index, port, deadline, retrier
+class Connection:
+    """One keep-alive HTTP/1.1 connection to the server."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, body: bytes, ip: str) -> tuple[int, bytes]:
+        if self.writer is not None and self.reader.at_eof():
+            self.close()  # the server closed it while idle (keep-alive timeout): reconnect
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        head = (f"POST /api/v1/leads HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+                f"X-Forwarded-For: {ip}\r\n\r\n").encode()
+        self.writer.write(head + body)
+        await self.writer.drain()
+        status_line = await self.reader.readline()
+        if not status_line:
+            raise ConnectionResetError("the server closed the connection")
+        status = int(status_line.split()[1])
+        length, closing = 0, False
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+            elif name.lower() == "connection" and value.strip().lower() == "close":
+                closing = True
+        payload = await self.reader.readexactly(length)
+        if closing:
+            self.close()
+        return status, payload
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+@dataclass
+class Tally:
+    """What every phone saw, merged: latencies, acknowledgements and failures."""
+
+    latencies: list[float] = field(default_factory=list)
+    finished_at: list[float] = field(default_factory=list)  # perf_counter, one per latency
+    acks: dict[str, set[str]] = field(default_factory=dict)
+    statuses: dict[int, int] = field(default_factory=dict)
+    errors: int = 0
+    lost: list[str] = field(default_factory=list)
+    started: float = 0.0
+
+    def acknowledge(self, request_id: str, result) -> None:
+        if result and result[0] in (200, 201):
+            self.acks.setdefault(request_id, set()).add(json.loads(result[1])["tracking_code"])
+
+
+async def send(conn: Connection, body: bytes, ip: str, tally: Tally,
+               since: float | None = None) -> tuple[int, bytes] | None:
+    """POST with retries on connection errors, 5xx and 429 (same request id every time).
+
+    The latency recorded is the whole wait including retries, from `since` (the scheduled
+    moment in the open loop) or from the first attempt."""
+    started = time.perf_counter() if since is None else since
+    for _attempt in range(MAX_RETRIES):
+        try:
+            status, payload = await asyncio.wait_for(conn.post(body, ip), TIMEOUT_S)
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+            tally.errors += 1
+            conn.close()
+            await asyncio.sleep(0.05)
+            continue
+        tally.statuses[status] = tally.statuses.get(status, 0) + 1
+        if status >= 500 or status == 429:
+            await asyncio.sleep(0.05)
+            continue  # same request id: a retry can never make a second lead
+        tally.latencies.append(time.perf_counter() - started)
+        tally.finished_at.append(time.perf_counter())
+        return status, payload
+    return None
+
+
+class Phone:
+    """One reporter's phone: its own address, connection and random reports."""
+
+    def __init__(self, index: int, port: int, retrier: bool, seed: int, tally: Tally) -> None:
+        self.index, self.port, self.retrier, self.tally = index, port, retrier, tally
         self.rng = random.Random(seed)
-        self.results = results
-        self.conn: http.client.HTTPConnection | None = None
-        self.latencies: list[float] = []
-        self.acks: dict[str, set[str]] = {}
-        self.statuses: dict[int, int] = {}
-        self.errors = 0
-        self.lost: list[str] = []
+        self.conn = Connection(port)
+        self.busy = False
 
-    def payload(self, request_id: str) -> bytes:
+    def report(self) -> tuple[str, bytes, str]:
+        request_id = uuid.UUID(int=self.rng.getrandbits(128)).hex
+        ip = f"10.{self.index}.{self.rng.randint(0, 255)}.{self.rng.randint(1, 254)}"
         lat, lon = self.rng.choice(POINTS)
         coord = self.rng.choice(["wgs84", "wgs84", "gcj02", "bd09"])
         lat, lon = from_wgs84(lat, lon, coord)
@@ -84,87 +176,64 @@ class Client(threading.Thread):
                 "flags": self.rng.sample(FLAGS, self.rng.randint(0, 3))}
         if self.rng.random() < 0.3:
             data["reporter_phone"] = f"13{self.rng.randint(100000000, 999999999)}"
-        return json.dumps(data).encode()
+        return request_id, json.dumps(data).encode(), ip
 
-    def send(self, body: bytes, ip: str) -> tuple[int, dict] | None:
-        for _attempt in range(MAX_RETRIES):
-            try:
-                if self.conn is None:
-                    self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-                started = time.perf_counter()
-                self.conn.request("POST", "/api/v1/leads", body, {
-                    "Content-Type": "application/json", "X-Forwarded-For": ip})
-                response = self.conn.getresponse()
-                raw = response.read()
-                self.latencies.append(time.perf_counter() - started)
-                self.statuses[response.status] = self.statuses.get(response.status, 0) + 1
-                if response.status in (200, 201):
-                    return response.status, json.loads(raw)
-                if response.status >= 500 or response.status == 429:
-                    time.sleep(0.05)
-                    continue  # same request id: a retry can never make a second lead
-                return response.status, {}
-            except (OSError, http.client.HTTPException):
-                self.errors += 1
-                if self.conn is not None:
-                    self.conn.close()
-                self.conn = None
-                time.sleep(0.05)
-        return None
+    async def one_report(self, conn: Connection, since: float | None = None) -> None:
+        request_id, body, ip = self.report()
+        result = await send(conn, body, ip, self.tally, since)
+        if result is None:
+            self.tally.lost.append(request_id)
+            return
+        self.tally.acknowledge(request_id, result)
+        if self.retrier:
+            # The response "got lost": send the same request again, once on this connection
+            # and at the same time once on another.
+            twin = Connection(self.port)
+            again, twin_result = await asyncio.gather(
+                send(conn, body, ip, self.tally), send(twin, body, ip, self.tally))
+            twin.close()
+            self.tally.acknowledge(request_id, again)
+            self.tally.acknowledge(request_id, twin_result)
 
-    def acknowledge(self, request_id: str, result) -> None:
-        if result and result[0] in (200, 201):
-            self.acks.setdefault(request_id, set()).add(result[1]["tracking_code"])
+    async def closed_loop(self, deadline: float, think_s: float) -> None:
+        while time.time() < deadline:
+            if think_s:  # a person, not a script: some seconds between reports
+                await asyncio.sleep(self.rng.expovariate(1 / think_s))
+            await self.one_report(self.conn)
 
-    def run(self) -> None:
-        while time.time() < self.deadline:
-            if self.think_s:  # a person, not a script: some seconds between reports
-                time.sleep(self.rng.expovariate(1 / self.think_s))
-            request_id = uuid.UUID(int=self.rng.getrandbits(128)).hex
-            ip = f"10.{self.index}.{self.rng.randint(0, 255)}.{self.rng.randint(1, 254)}"
-            body = self.payload(request_id)
-            result = self.send(body, ip)
-            if result is None:
-                self.lost.append(request_id)
-                continue
-            self.acknowledge(request_id, result)
-            if self.retrier:
-                # The response "got lost": send the same request again, once on this
-                # connection and once at the same time on another.
-                twin = Twin(self.port, body, ip)
-                twin.start()
-                self.acknowledge(request_id, self.send(body, ip))
-                twin.join()
-                self.acknowledge(request_id, twin.result)
-                if twin.latency is not None:
-                    self.latencies.append(twin.latency)
-        self.results[self.index] = self
+    async def open_loop(self, deadline: float, rate_per_phone: float) -> None:
+        """Reports at random moments (a Poisson process), answered or not."""
+        pending = set()
+        due = time.perf_counter()
+        while True:
+            due += self.rng.expovariate(rate_per_phone)
+            if time.time() + (due - time.perf_counter()) >= deadline:
+                break
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            # The phone's connection if it is free, else a new one (a second app, a retry).
+            if self.busy:
+                job = asyncio.create_task(self._on_new_connection(due))
+            else:
+                job = asyncio.create_task(self._on_own_connection(due))
+            pending.add(job)
+            job.add_done_callback(pending.discard)
+        if pending:
+            await asyncio.gather(*pending)
+        self.conn.close()
 
+    async def _on_own_connection(self, due: float) -> None:
+        self.busy = True
+        try:
+            await self.one_report(self.conn, due)
+        finally:
+            self.busy = False
 
-class Twin(threading.Thread):
-    def __init__(self, port: int, body: bytes, ip: str) -> None:
-        super().__init__(daemon=True)
-        self.port, self.body, self.ip = port, body, ip
-        self.result = None
-        self.latency: float | None = None
-
-    def run(self) -> None:
-        for _attempt in range(MAX_RETRIES):
-            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            try:
-                started = time.perf_counter()
-                conn.request("POST", "/api/v1/leads", self.body, {
-                    "Content-Type": "application/json", "X-Forwarded-For": self.ip})
-                response = conn.getresponse()
-                raw = response.read()
-                self.latency = time.perf_counter() - started
-                if response.status in (200, 201):
-                    self.result = (response.status, json.loads(raw))
-                    return
-            except (OSError, http.client.HTTPException):
-                time.sleep(0.05)
-            finally:
-                conn.close()
+    async def _on_new_connection(self, due: float) -> None:
+        conn = Connection(self.port)
+        try:
+            await self.one_report(conn, due)
+        finally:
+            conn.close()
 
 
 def worker_pids(master: int) -> list[int]:
@@ -180,23 +249,112 @@ def worker_pids(master: int) -> list[int]:
     return children
 
 
+def cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes on the machine have used (every core)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / CLOCK_TICKS
+
+
+class CpuMeter:
+    """CPU seconds of process groups over the run, sampled every second so processes that die
+    (the killed worker) keep what they used."""
+
+    def __init__(self, groups) -> None:
+        self.groups = groups  # name -> callable returning the pids now
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self.group_of: dict[int, str] = {}
+
+    def sample(self) -> None:
+        for name, pids in self.groups.items():
+            for pid in pids():
+                used = cpu_seconds(pid)
+                if used is None:
+                    continue
+                self.first.setdefault(pid, used)
+                self.last[pid] = used
+                self.group_of[pid] = name
+
+    def used(self) -> dict[str, float]:
+        totals = dict.fromkeys(self.groups, 0.0)
+        for pid, last in self.last.items():
+            totals[self.group_of[pid]] += last - self.first[pid]
+        return totals
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+async def warm_up(port: int, reports: int, tally: Tally) -> None:
+    """A few rounds of reports before the clock starts, so every worker thread has its
+    database connection: a surge meets a server that has been up, not one just started."""
+    phones = [Phone(200 + i, port, False, 500 + i, tally) for i in range(reports)]
+    for _round in range(3):
+        await asyncio.gather(*(phone.one_report(phone.conn) for phone in phones))
+    for phone in phones:
+        phone.conn.close()
+
+
+async def drive(args, port: int, server: subprocess.Popen, meter: CpuMeter) -> tuple:
+    tally = Tally()
+    warm = Tally()
+    await warm_up(port, args.workers * args.threads, warm)
+    phones = [Phone(i, port, i < args.retriers, 1000 + i, tally) for i in range(args.clients)]
+    started = time.time()
+    tally.started = time.perf_counter()
+    deadline = started + args.seconds
+    if args.rate:
+        runs = [phone.open_loop(deadline, args.rate / args.clients) for phone in phones]
+    else:
+        runs = [phone.closed_loop(deadline, args.think_ms / 1000) for phone in phones]
+    load = asyncio.gather(*runs)
+    killed = None
+    busy_before = machine_busy_seconds()
+    while not load.done():
+        meter.sample()
+        elapsed = time.time() - started
+        if args.kill_worker_at and killed is None and elapsed >= args.kill_worker_at:
+            pids = worker_pids(server.pid)
+            if pids:
+                killed = pids[0]
+                os.kill(killed, signal.SIGKILL)
+                print(f"killed web worker {killed} at {elapsed:.0f} s", flush=True)
+        await asyncio.wait([load], timeout=1.0)
+    meter.sample()
+    await load
+    elapsed = time.time() - started
+    for request_id, codes in warm.acks.items():  # stored too: they count in the check
+        tally.acks.setdefault(request_id, set()).update(codes)
+    return tally, elapsed, killed, machine_busy_seconds() - busy_before
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--clients", type=int, default=50, help="phones sending reports")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--retriers", type=int, default=10,
-                        help="clients that resend every report (lost-response retries)")
+                        help="phones that resend every report (lost-response retries)")
     parser.add_argument("--kill-worker-at", type=float, default=30,
                         help="seconds into the run to SIGKILL one web worker (0: never)")
     parser.add_argument("--think-ms", type=float, default=0,
-                        help="mean pause between a client's reports (0: send back to back)")
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
+                        help="closed loop: mean pause between a phone's reports (0: back to back)")
+    parser.add_argument("--rate", type=float, default=0,
+                        help="open loop: reports per second from all phones together")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--no-task-worker", action="store_true",
+                        help="do not run the background worker that delivers text messages")
     parser.add_argument("--admin-url", default=os.environ.get(
         "BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args()
@@ -208,7 +366,7 @@ def main() -> int:
            "LEADS_TRUST_X_FORWARDED_FOR": "1", "LOG_LEVEL": "WARNING", "DEBUG": "",
            "DB_CONN_MAX_AGE": "600", "SONGNUAN_VAR_DIR": str(ROOT / "benchmarks" / "out" / "var")}
     admin_sql(args.admin_url, f'CREATE DATABASE "{name}"')
-    server = None
+    server = worker = None
     try:
         print(f"database {name}: migrating and loading the demo hotspots…", flush=True)
         subprocess.run([BIN / "songnuan", "migrate", "-v", "0"], env=env, check=True)
@@ -220,39 +378,45 @@ def main() -> int:
             [BIN / "songnuan", "serve", "--host", "127.0.0.1", "--port", str(port),
              "--workers", str(args.workers), "--threads", str(args.threads)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if not args.no_task_worker:
+            worker = subprocess.Popen([BIN / "songnuan", "worker", "-v", "0"], env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(port)
+        model = (f"open loop, {args.rate:g} reports/s in all" if args.rate else
+                 f"closed loop, think time {args.think_ms:g} ms")
         print(f"serving on 127.0.0.1:{port} ({args.workers} workers × {args.threads} threads); "
-              f"{args.clients} clients for {args.seconds:.0f} s…", flush=True)
-        results: dict[int, Client] = {}
-        started = time.time()
-        deadline = started + args.seconds
-        clients = [Client(i, port, deadline, i < args.retriers, 1000 + i, results,
-                          args.think_ms / 1000) for i in range(args.clients)]
-        for client in clients:
-            client.start()
-        killed = None
-        if args.kill_worker_at:
-            time.sleep(args.kill_worker_at)
-            pids = worker_pids(server.pid)
-            if pids:
-                killed = pids[0]
-                os.kill(killed, signal.SIGKILL)
-                print(f"killed web worker {killed} at {args.kill_worker_at:.0f} s", flush=True)
-        for client in clients:
-            client.join()
-        elapsed = time.time() - started
-        report = summarise(results, elapsed, db_url, killed, args)
+              f"{args.clients} phones for {args.seconds:.0f} s, {model}…", flush=True)
+
+        def postgres_pids() -> list[int]:
+            rows = admin_sql(args.admin_url,
+                             "SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,))
+            return [row[0] for row in rows]
+
+        meter = CpuMeter({
+            "web": lambda: [server.pid, *worker_pids(server.pid)],
+            "task_worker": lambda: [worker.pid] if worker else [],
+            "postgres": postgres_pids,
+        })
+        own_before = resource.getrusage(resource.RUSAGE_SELF)
+        tally, elapsed, killed, machine_busy = asyncio.run(drive(args, port, server, meter))
+        own_after = resource.getrusage(resource.RUSAGE_SELF)
+        generator = (own_after.ru_utime + own_after.ru_stime
+                     - own_before.ru_utime - own_before.ru_stime)
+        report = summarise(tally, elapsed, db_url, killed, args, model,
+                           {**meter.used(), "load_generator": generator}, machine_busy)
     finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        for process in (worker, server):
+            if process is not None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
         admin_sql(args.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"intake-think{args.think_ms:.0f}ms.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    label = f"rate{args.rate:g}" if args.rate else f"think{args.think_ms:.0f}ms"
+    (out / f"intake-{label}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0 if report["nothing_lost_nothing_duplicated"] else 1
 
@@ -270,41 +434,48 @@ def wait_for(port: int, timeout: float = 60) -> None:
     raise SystemExit("the server did not start")
 
 
-def summarise(results: dict, elapsed: float, db_url: str, killed, args) -> dict:
+def summarise(tally: Tally, elapsed: float, db_url: str, killed, args, model: str,
+              cpu: dict[str, float], machine_busy: float) -> dict:
     import psycopg
 
-    latencies, acks, statuses, errors, lost = [], {}, {}, 0, []
-    for client in results.values():
-        latencies += client.latencies
-        for request_id, codes in client.acks.items():
-            acks.setdefault(request_id, set()).update(codes)
-        for status, count in client.statuses.items():
-            statuses[status] = statuses.get(status, 0) + count
-        errors += client.errors
-        lost += client.lost
     with psycopg.connect(db_url) as conn:
         stored = dict(conn.execute(
             "SELECT client_request_id, tracking_code FROM leads_lead").fetchall())
+    acks = tally.acks
     one_code_each = all(len(codes) == 1 for codes in acks.values())
     every_ack_stored = all(stored.get(rid) in codes for rid, codes in acks.items())
-    unacknowledged_stored = len(set(stored) - set(acks))
-    ok = (one_code_each and every_ack_stored and len(stored) == len(acks))
+    ok = one_code_each and every_ack_stored and len(stored) == len(acks)
+    latencies = tally.latencies
+    cores = os.cpu_count() or 1
+    ours = sum(cpu.values())
     return {
-        "clients": args.clients, "think_ms": args.think_ms, "seconds": round(elapsed, 1), "retrying_clients": args.retriers,
+        "model": model, "clients": args.clients, "think_ms": args.think_ms,
+        "rate_per_s": args.rate, "seconds": round(elapsed, 1),
+        "retrying_clients": args.retriers,
         "web_workers": args.workers, "threads_per_worker": args.threads,
+        "task_worker": not args.no_task_worker,
         "worker_killed": killed, "requests": len(latencies),
         "throughput_rps": round(len(latencies) / elapsed, 1),
         "latency_ms": {"p50": round(percentile(latencies, 0.50) * 1000, 1),
-                       "p90": round(percentile(latencies, 0.90) * 1000, 1),
+                       "p95": round(percentile(latencies, 0.95) * 1000, 1),
                        "p99": round(percentile(latencies, 0.99) * 1000, 1),
                        "mean": round(statistics.fmean(latencies) * 1000, 1),
                        "max": round(max(latencies) * 1000, 1)},
-        "statuses": {str(k): v for k, v in sorted(statuses.items())},
-        "connection_errors_retried": errors, "requests_given_up": len(lost),
+        # When the slowest answers came (seconds into the run), to see them beside the kill.
+        "slowest_ms_at_s": [[round(latency * 1000), round(at - tally.started, 1)] for latency, at
+                            in sorted(zip(latencies, tally.finished_at, strict=True))[-8:]],
+        "statuses": {str(k): v for k, v in sorted(tally.statuses.items())},
+        "connection_errors_retried": tally.errors, "requests_given_up": len(tally.lost),
         "distinct_acknowledged_requests": len(acks), "stored_leads": len(stored),
-        "stored_but_never_acknowledged": unacknowledged_stored,
+        "stored_but_never_acknowledged": len(set(stored) - set(acks)),
         "nothing_lost_nothing_duplicated": ok,
-        "cpus": os.cpu_count(), "python": sys.version.split()[0],
+        # Cores busy on average over the run, of the machine's `cpus`.
+        "cpu_cores_used": {name: round(used / elapsed, 2) for name, used in cpu.items()},
+        "cpu_cores_used_by_other_work": round(max(0.0, machine_busy - ours) / elapsed, 2),
+        "server_cpu_share": round((cpu["web"] + cpu["task_worker"] + cpu["postgres"])
+                                  / (elapsed * cores), 2),
+        "load_average_after": [round(v, 2) for v in os.getloadavg()],
+        "cpus": cores, "python": sys.version.split()[0],
     }
 
 

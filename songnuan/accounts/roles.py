@@ -47,6 +47,9 @@ class RoleSpec:
 SENSITIVE = "accounts.view_sensitive"
 AUDIT = "accounts.view_auditevent"
 APPROVE_REWARDS = "leads.approve_rewardclaim"
+# Photos sent with leads show people who did not ask to be photographed; a patroller sees them
+# only for leads assigned to their squad (leads.photos.may_see_photos).
+LEAD_PHOTOS = "leads.view_lead_photos"
 # The duty officer keeps the weather current: manual forecasts and warnings, lifting warnings.
 WEATHER_DUTY = ("weather.add_forecast", "weather.add_weatherwarning",
                 "weather.change_weatherwarning")
@@ -62,7 +65,7 @@ OVERRIDE_ALLOCATION = "shelter.override_allocation"
 # "app.codename" permission. Apps that do not exist yet simply grant nothing.
 ROLE_SPECS: dict[str, RoleSpec] = {
     Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, APPROVE_REWARDS,
-                                          OVERRIDE_PROTOCOL, OVERRIDE_ALLOCATION)),
+                                          OVERRIDE_PROTOCOL, OVERRIDE_ALLOCATION, LEAD_PHOTOS)),
     Role.DISTRICT_ADMIN: RoleSpec(
         Reach.DISTRICT,
         (
@@ -71,7 +74,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.change_organisation",
             "network.*", "leads.*", "outreach.*", "people.*", "shelter.*", "tracing.view",
             "supplies.*", "duty.*", "weather.view", *WEATHER_DUTY, OVERRIDE_PROTOCOL,
-            "analytics.view", SENSITIVE, APPROVE_REWARDS, OVERRIDE_ALLOCATION,
+            "analytics.view", SENSITIVE, APPROVE_REWARDS, OVERRIDE_ALLOCATION, LEAD_PHOTOS,
         ),
         needs_district=True,
     ),
@@ -80,7 +83,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "accounts.view_organisation", "network.view", "leads.*", "outreach.*",
             "people.view", "weather.view", *WEATHER_DUTY, ROSTER_VIEW, *OWN_ALERTS,
-            "supplies.view",
+            "supplies.view", LEAD_PHOTOS,
         ),
     ),
     Role.STATION_STAFF: RoleSpec(
@@ -107,7 +110,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "network.view", "leads.view", "outreach.view", "outreach.add", "outreach.change",
             "people.view", "people.add", "people.change", "supplies.view", "weather.view",
-            *OWN_ALERTS,
+            *OWN_ALERTS, LEAD_PHOTOS,
         ),
         needs_district=True,
     ),

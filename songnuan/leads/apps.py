@@ -7,7 +7,11 @@ class LeadsConfig(AppConfig):
     verbose_name = _("Leads")
 
     def ready(self) -> None:
+        from django.core.signals import setting_changed
+        from django.db.models.signals import post_delete, post_save
+
         from songnuan.leads.home import panels
+        from songnuan.leads.triage import forget_conditions
         from songnuan.shell import NavItem, register_nav, register_panels
 
         register_nav(
@@ -19,3 +23,9 @@ class LeadsConfig(AppConfig):
                     order=130),
         )
         register_panels(panels)
+
+        for model in ("weather.Forecast", "weather.ProtocolDecision"):
+            for signal in (post_save, post_delete):
+                signal.connect(forget_conditions, sender=model,
+                               dispatch_uid=f"forget-conditions-{model}-{signal}")
+        setting_changed.connect(forget_conditions, dispatch_uid="forget-conditions-settings")

@@ -255,7 +255,8 @@ def photo_path(instance: LeadPhoto, filename: str) -> str:
 
 
 class LeadPhoto(AuditedModel):
-    """A photo sent with a lead, re-encoded without its metadata. Never served publicly."""
+    """A photo sent with a lead, re-encoded without its metadata. Never served publicly: only
+    through the staff view that checks the photo permission and logs every read."""
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(upload_to=photo_path)
@@ -272,6 +273,7 @@ class LeadPhoto(AuditedModel):
         ordering = ["id"]
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+        permissions = [("view_lead_photos", _("Can see the photos sent with leads"))]
 
 
 class RateCounter(models.Model):

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from songnuan.accounts.roles import LEAD_PHOTOS, Role
+
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
 MAX_STORED_SIDE_PX = 2048
 JPEG_QUALITY = 82
@@ -80,3 +82,17 @@ def _degrees(dms, ref) -> float:
     if isinstance(ref, bytes):
         ref = ref.decode(errors="ignore")
     return -value if str(ref).strip().upper() in ("S", "W") else value
+
+
+def may_see_photos(user, lead) -> bool:
+    """Whether `user` may see the photos of `lead` (already in their scope): the photo permission,
+    and for a patroller a task of their squad on this lead or the lead it duplicates."""
+    from songnuan.outreach.models import Task, TaskStatus
+
+    if not user.has_perm(LEAD_PHOTOS):
+        return False
+    if getattr(user, "role", "") != Role.PATROLLER:
+        return True
+    incident_ids = [lead.pk, lead.duplicate_of_id] if lead.duplicate_of_id else [lead.pk]
+    return (Task.objects.filter(lead_id__in=incident_ids, squad__members__user=user)
+            .exclude(status=TaskStatus.CANCELLED).exists())

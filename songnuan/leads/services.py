@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,14 +92,21 @@ def submit_lead(data: LeadInput, now: datetime.datetime | None = None) -> tuple[
             return existing, False
     lat, lon, location_source, district = locate(data)
     for _attempt in range(MAX_TRACKING_CODE_TRIES):
+        written: list[str] = []
         try:
             # One transaction: the limit counters, the lead, its history and the reporter's
             # message commit together (one commit per report keeps a surge fast).
             with transaction.atomic():
                 check_limits(data)
-                lead = _create(data, lat, lon, location_source, district, now or timezone.now())
+                lead = _create(data, lat, lon, location_source, district,
+                               now or timezone.now(), written)
                 return lead, True
-        except IntegrityError:
+        except BaseException as error:
+            # The rows are gone with the rollback; the photo files would stay behind.
+            for name in written:
+                default_storage.delete(name)
+            if not isinstance(error, IntegrityError):
+                raise
             if data.client_request_id:
                 existing = Lead.objects.filter(client_request_id=data.client_request_id).first()
                 if existing is not None:  # a concurrent retry of the same request won
@@ -165,7 +173,8 @@ def _source_key(data: LeadInput) -> str:
     return ""
 
 
-def _create(data: LeadInput, lat, lon, location_source: str, district, now) -> Lead:
+def _create(data: LeadInput, lat, lon, location_source: str, district, now,
+            written: list[str]) -> Lead:
     lead = Lead(
         source=data.source, client_request_id=data.client_request_id or None,
         lat=lat, lon=lon, coord_system=data.coord if location_source == "given" else "",
@@ -199,6 +208,7 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now) -> L
         stored = LeadPhoto(lead=lead, width=photo.width, height=photo.height,
                            size_bytes=len(photo.content), had_gps=photo.gps is not None)
         stored.image.save("photo.jpg", ContentFile(photo.content), save=False)
+        written.append(stored.image.name)
         stored.save()
     steps = [LeadStatusChange(lead=lead, at=now, to_status=LeadStatus.RECEIVED,
                               by=data.received_by)]

@@ -8,6 +8,7 @@ code with its points and parameters, so the explanation is rendered in the reade
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,6 +27,21 @@ COLD_POINTS = ((-10.0, 4), (-5.0, 3), (0.0, 2), (5.0, 1))
 FORECAST_HOURS = 6
 FORECAST_DROP_C = 3.0  # a drop at least this big over the next hours earns a point
 HIGH_RISK_HOTSPOT = 3
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """The weather a lead arrives in: temperature now and later, and the protocol level."""
+
+    now_c: float | None
+    later_c: float | None
+    level: int
+
+
+# (district id, minute) → (read at, conditions): in a surge every report in a district within a
+# minute shares one reading instead of three queries each. Saving a forecast or a protocol
+# decision clears it in this process; other server processes see the change within the TTL.
+_conditions: dict[tuple[int | None, int], tuple[float, Conditions]] = {}
 
 
 @dataclass(frozen=True)
@@ -68,17 +84,16 @@ def base_reasons(lead: Lead, *, burst: int = 0) -> list[Reason]:
                for flag in lead.flags if flag in Flag.values]
     if lead.people_count >= 2:
         reasons.append(Reason("people", 1, {"count": lead.people_count}))
-    now_c = weather.temperature_c(lead.district_id, at)
+    weather_then = conditions(lead.district_id, at)
+    now_c, later_c = weather_then.now_c, weather_then.later_c
     if cold_points(now_c):
         reasons.append(Reason("cold", cold_points(now_c), {"temperature": now_c}))
     later = at + datetime.timedelta(hours=FORECAST_HOURS)
-    later_c = weather.temperature_c(lead.district_id, later)
     if now_c is not None and later_c is not None and now_c - later_c >= FORECAST_DROP_C:
         reasons.append(Reason("dropping", 1, {
             "temperature": later_c, "time": timezone.localtime(later).strftime("%H:%M")}))
-    level = int(weather.protocol_level(lead.district_id, at))
-    if level:
-        reasons.append(Reason("protocol", level, {"level": level}))
+    if weather_then.level:
+        reasons.append(Reason("protocol", weather_then.level, {"level": weather_then.level}))
     local = timezone.localtime(at)
     if night_points(local):
         reasons.append(Reason("night", night_points(local), {"time": local.strftime("%H:%M")}))
@@ -91,6 +106,29 @@ def base_reasons(lead: Lead, *, burst: int = 0) -> list[Reason]:
     if burst >= settings.LEADS_BURST_THRESHOLD:
         reasons.append(Reason("burst", -settings.LEADS_BURST_PENALTY, {"count": burst}))
     return reasons
+
+
+def conditions(district_id: int | None, at: datetime.datetime) -> Conditions:
+    """The weather at `at` and FORECAST_HOURS later, read at most once a minute per district."""
+    key = (district_id, int(at.timestamp() // 60))
+    ttl = settings.LEADS_WEATHER_CACHE_S
+    cached = _conditions.get(key)
+    if cached is not None and time.monotonic() - cached[0] < ttl:
+        return cached[1]
+    later = at + datetime.timedelta(hours=FORECAST_HOURS)
+    found = Conditions(weather.temperature_c(district_id, at),
+                       weather.temperature_c(district_id, later),
+                       int(weather.protocol_level(district_id, at)))
+    if ttl > 0:
+        if len(_conditions) > 1000:  # old minutes are never asked again
+            _conditions.clear()
+        _conditions[key] = (time.monotonic(), found)
+    return found
+
+
+def forget_conditions(**kwargs) -> None:
+    """Drop the cached weather (connected to forecast, decision and settings changes)."""
+    _conditions.clear()
 
 
 def score(reasons: list[dict]) -> int:

@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -44,6 +45,7 @@ from songnuan.leads.models import (
     Source,
     TrustedReporter,
 )
+from songnuan.leads.photos import may_see_photos
 from songnuan.network.models import District
 from songnuan.notify.phones import mask_mobile
 
@@ -213,7 +215,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         audit.record_sensitive_read(lead, ["reporter_phone"], user=request.user)
         phone_shown = lead.reporter_phone
     photos = []
-    if request.user.has_perm("leads.view_leadphoto"):
+    if may_see_photos(request.user, lead):
         photos = list(lead.photos.all())
     history = lead.history.select_related("by")
     return render(request, "leads/lead_detail.html", {
@@ -288,8 +290,10 @@ def lead_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def lead_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
-    photo = get_object_or_404(LeadPhoto.objects.restrict(request.user, "view"),
-                              pk=photo_pk, lead_id=pk)
+    photo = get_object_or_404(LeadPhoto.objects.restrict(request.user, "view")
+                              .select_related("lead"), pk=photo_pk, lead_id=pk)
+    if not may_see_photos(request.user, photo.lead):
+        raise PermissionDenied
     audit.record_sensitive_read(photo.lead, [f"photo {photo.pk}"], user=request.user)
     try:
         handle = photo.image.open("rb")

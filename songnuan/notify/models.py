@@ -27,11 +27,15 @@ class Outbox(models.Model):
     backend = models.CharField(_("backend"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    # When a failed message is due to be tried again; empty once it is sent or given up.
+    retry_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outbox")
+        indexes = [models.Index(fields=["status", "retry_at"])]
 
     def __str__(self) -> str:
         return f"{self.purpose} → {self.phone}"

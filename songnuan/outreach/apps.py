@@ -10,11 +10,14 @@ class OutreachConfig(AppConfig):
         from django.db.models.signals import post_delete, post_migrate, post_save
 
         from songnuan.network.models import District
-        from songnuan.outreach.services import forget_districts
+        from songnuan.outreach.models import Hotspot
+        from songnuan.outreach.services import forget_districts, forget_hotspots
         from songnuan.shell import NavItem, register_nav
 
         for signal in (post_save, post_delete):
             signal.connect(forget_districts, sender=District, dispatch_uid=f"forget-{signal}")
+            signal.connect(forget_hotspots, sender=Hotspot,
+                           dispatch_uid=f"forget-hotspots-{signal}")
         post_migrate.connect(forget_districts, dispatch_uid="forget-districts-migrate")
 
         register_nav(

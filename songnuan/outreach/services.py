@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
 from songnuan.geo.distance import bounding_box, haversine_m
 from songnuan.geo.districts import district_at
 from songnuan.network.models import District
 from songnuan.outreach.models import Hotspot
 
 _districts_by_code: dict[str, District] = {}
+# The active hotspots (a few hundred rows), read at most once a minute per process: every public
+# report looks for the nearest one. Saving or deleting a hotspot clears it in this process.
+HOTSPOT_CACHE_S = 60
+_hotspots: dict[str, tuple[float, list[Hotspot]]] = {}
 
 
 def forget_districts(**kwargs) -> None:
@@ -32,15 +38,28 @@ def district_for_point(lat: float, lon: float) -> District | None:
 def nearest_hotspot(lat: float, lon: float, radius_m: float) -> tuple[Hotspot, float] | None:
     """The nearest active hotspot within radius_m of a WGS-84 point, with its distance."""
     box = bounding_box(lat, lon, radius_m)
-    candidates = Hotspot.objects.active().filter(
-        lat__gte=box.south, lat__lte=box.north, lon__gte=box.west, lon__lte=box.east
-    )
+    candidates = [spot for spot in active_hotspots()
+                  if box.south <= spot.lat <= box.north and box.west <= spot.lon <= box.east]
     best: tuple[Hotspot, float] | None = None
     for hotspot in candidates:
         distance = haversine_m(lat, lon, hotspot.lat, hotspot.lon)
         if distance <= radius_m and (best is None or distance < best[1]):
             best = (hotspot, distance)
     return best
+
+
+def active_hotspots() -> list[Hotspot]:
+    cached = _hotspots.get("active")
+    if cached is not None and time.monotonic() - cached[0] < HOTSPOT_CACHE_S:
+        return cached[1]
+    spots = list(Hotspot.objects.active())
+    _hotspots["active"] = (time.monotonic(), spots)
+    return spots
+
+
+def forget_hotspots(**kwargs) -> None:
+    """Drop the cached hotspots (connected to Hotspot's save and delete signals)."""
+    _hotspots.clear()
 
 
 def hotspots_geojson(hotspots) -> dict:
