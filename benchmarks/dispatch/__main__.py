@@ -4,8 +4,8 @@
                                             [--database-url postgres://.../sn_bench_dispatch]
 
 Builds its own data in a fresh database (a SQLite file in a temporary folder by default, or the
-given DATABASE_URL, which it empties), then times GET /outreach/board/data.json through Django's
-full request stack (middleware, scoping, JSON) in this process, as a city-wide dispatcher: no
+given DATABASE_URL, which it empties), then times GET /outreach/board/data.json (and the board page and
+its polled queue, which are built from the same data) through Django's full request stack (middleware, scoping, JSON) in this process, as a city-wide dispatcher: no
 network, so the figure is server time. Prints p50 / p95 / max in milliseconds and the queries.
 """
 
@@ -35,11 +35,16 @@ def main() -> int:
     user = build(args.leads, args.squads)
     print(f"built {args.leads} open leads and {args.squads} squads "
           f"in {time.perf_counter() - started:.1f} s", flush=True)
-    timings, queries, size = measure(user, "/outreach/board/data.json", args.runs)
-    print(f"board data  p50 {pct(timings, 50):6.1f} ms   p95 {pct(timings, 95):6.1f} ms   "
-          f"max {max(timings):6.1f} ms   {queries} queries   {size / 1024:.0f} KiB   "
-          f"({args.runs} runs)")
+    for label, url in PAGES:
+        timings, queries, size = measure(user, url, args.runs)
+        print(f"{label:<12}p50 {pct(timings, 50):6.1f} ms   p95 {pct(timings, 95):6.1f} ms   "
+              f"max {max(timings):6.1f} ms   {queries} queries   {size / 1024:.0f} KiB   "
+              f"({args.runs} runs)", flush=True)
     return 0
+
+
+PAGES = [("board data", "/outreach/board/data.json"), ("board page", "/outreach/board/"),
+         ("board queue", "/outreach/board/queue/")]
 
 
 def build(lead_count: int, squad_count: int):

@@ -96,28 +96,37 @@ def _dispatcher(view):
     return login_required(view)
 
 
+QUEUE_SHOWN = 100  # leads the queue lists; the map draws them all
+
+
 @_dispatcher
 def board(request: HttpRequest) -> HttpResponse:
     from songnuan.outreach.board import board_data
 
-    data = board_data(request.user)
-    return render(request, "outreach/board.html", {
-        "data": data, "squads": dispatch_squads(data),
+    return render(request, "outreach/board.html", _queue_context(board_data(request.user)) | {
         "map_data": _map_context([], set()) | {"board_url": reverse("outreach:board_data")},
     })
-
-
-def dispatch_squads(data: dict) -> list[dict]:
-    return sorted(data["squads"], key=lambda s: (not s["on_shift"], s["name"]))
 
 
 @_dispatcher
 def board_queue(request: HttpRequest) -> HttpResponse:
     from songnuan.outreach.board import board_data
 
-    data = board_data(request.user)
-    return render(request, "outreach/_board_queue.html", {
-        "data": data, "squads": dispatch_squads(data)})
+    return render(request, "outreach/_board_queue.html",
+                  _queue_context(board_data(request.user)))
+
+
+def _queue_context(data: dict) -> dict:
+    """The head of the queue, each lead with the on-shift squads of its district to pick from."""
+    squads = sorted(data["squads"], key=lambda s: (not s["on_shift"], s["name"]))
+    by_district: dict[int, list[dict]] = {}
+    for squad in squads:
+        if squad["on_shift"]:
+            by_district.setdefault(squad["district_id"], []).append(squad)
+    shown = [(lead, [s for s in by_district.get(lead["district_id"], [])
+                     if not lead["task"] or s["id"] != lead["task"]["squad_id"]])
+             for lead in data["leads"][:QUEUE_SHOWN]]
+    return {"data": data, "squads": squads, "shown": shown}
 
 
 @_dispatcher
