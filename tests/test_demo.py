@@ -51,3 +51,14 @@ def test_the_server_refuses_to_start_without_a_secret_key(tmp_path):
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_every_demo_lead_in_progress_has_a_live_task_with_a_squad(small_demo):
+    from songnuan.leads.models import Lead, LeadStatus
+    from songnuan.outreach.models import ACTIVE_TASK_STATUSES
+
+    in_progress = Lead.objects.filter(
+        status__in=[LeadStatus.ASSIGNED, LeadStatus.EN_ROUTE, LeadStatus.ON_SCENE])
+    assert in_progress.exists()
+    orphans = in_progress.exclude(tasks__status__in=ACTIVE_TASK_STATUSES)
+    assert list(orphans.values_list("tracking_code", "status")) == []
