@@ -104,8 +104,15 @@ def board(request: HttpRequest) -> HttpResponse:
     from songnuan.outreach.board import board_data
 
     return render(request, "outreach/board.html", _queue_context(board_data(request.user)) | {
-        "map_data": _map_context([], set()) | {"board_url": reverse("outreach:board_data")},
+        "map_data": _map_context([], _districts_worked_in(request.user))
+        | {"board_url": reverse("outreach:board_data")},
     })
+
+
+def _districts_worked_in(user) -> set[int]:
+    from songnuan.network.models import District
+
+    return {pk for pk in District.objects.values_list("pk", flat=True) if may_place_in(user, pk)}
 
 
 @_dispatcher

@@ -31,6 +31,8 @@ def test_a_dispatcher_plans_tonight_and_the_patroller_sees_the_route(cast, new_p
     dispatcher.goto("/outreach/board/")
     dispatcher.wait_for_selector(".queue-item")
     assert "派单" in dispatcher.locator(".queue-item button[name=assign]").inner_text()
+    expect(dispatcher.locator("#board-map path.leaflet-interactive, #board-map svg path")
+           .first).to_be_visible()
     screenshot(dispatcher, "outreach-board-zh-desktop")
     dispatcher.goto("/outreach/plans/")
     dispatcher.select_option("select[name=district]", str(squad.district_id))

@@ -36,6 +36,13 @@ def test_a_dispatcher_of_another_district_sees_neither_the_lead_nor_the_squad(ca
     assert data["leads"] == [] and data["squads"] == []
 
 
+def test_the_board_map_outlines_only_the_districts_the_dispatcher_works_in(cast, client_for):
+    shinan = client_for(cast.shinan_dispatcher).get(reverse("outreach:board"))
+    city = client_for(cast.centre_dispatcher).get(reverse("outreach:board"))
+    assert len(shinan.context["map_data"]["outlines"]) == 1
+    assert len(city.context["map_data"]["outlines"]) == 10
+
+
 def test_a_patroller_cannot_open_the_board(cast, client_for):
     response = client_for(cast.shinan_patroller).get(reverse("outreach:board"))
     assert response.status_code == 403
