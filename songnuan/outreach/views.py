@@ -202,17 +202,13 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _chosen_squad(request: HttpRequest, lat, lon, district_id, exclude=None):
     """The squad picked on the board, or the suggested one when none was picked."""
-    squads = Squad.objects.restrict(request.user, "view").filter(district_id=district_id)
+    squads = Squad.objects.restrict(request.user, "view")
     if exclude:
         squads = squads.exclude(pk=exclude)
     picked = request.POST.get("squad", "")
-    if picked.isdigit():
-        squad = squads.filter(pk=int(picked)).first()
-        return (squad, gettext("Chosen by the dispatcher")) if squad else (None, "")
-    ranked = dispatch.suggest_squads(lat, lon, district_id, squads=squads)
-    if not ranked:
+    if picked and not picked.isdigit():
         return None, ""
-    return squads.get(pk=ranked[0].key), ranked[0].reason
+    return dispatch.pick_squad(squads, lat, lon, district_id, int(picked) if picked else None)
 
 
 # ------------------------------------------------------------------ the patroller's phone
