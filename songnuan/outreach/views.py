@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from songnuan.accounts.models import User
 from songnuan.accounts.scoping import may_place_in
-from songnuan.outreach import dispatch, patrols, services
-from songnuan.outreach.forms import HotspotFilterForm
+from songnuan.outreach import dispatch, patrols, services, squads
+from songnuan.outreach.forms import HotspotFilterForm, MemberForm, ShiftForm, SquadForm
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
     Encounter,
@@ -209,6 +210,94 @@ def _chosen_squad(request: HttpRequest, lat, lon, district_id, exclude=None):
     if picked and not picked.isdigit():
         return None, ""
     return dispatch.pick_squad(squads, lat, lon, district_id, int(picked) if picked else None)
+
+
+# ------------------------------------------------------------------ squads and shifts
+
+def _districts(user):
+    from songnuan.network.models import District
+
+    return District.objects.filter(pk__in=_districts_worked_in(user)).order_by("code")
+
+
+@_dispatcher
+def squad_list(request: HttpRequest) -> HttpResponse:
+    found = list(Squad.objects.restrict(request.user, "view").select_related("district"))
+    on_shift = dispatch.squads_on_shift(found, timezone.now())
+    loads = dispatch.squad_loads([s.pk for s in found])
+    rows = [{"squad": s, "on_shift": s.pk in on_shift, "load": loads.get(s.pk, 0)}
+            for s in found]
+    return render(request, "outreach/squad_list.html", {"rows": rows})
+
+
+@_dispatcher
+def squad_new(request: HttpRequest) -> HttpResponse:
+    form = SquadForm(request.POST or None, districts=_districts(request.user))
+    if request.method == "POST" and form.is_valid():
+        squad = form.save()
+        messages.success(request, gettext("Squad %(squad)s created.") % {"squad": squad.name})
+        return redirect("outreach:squad_detail", squad.pk)
+    return render(request, "outreach/squad_form.html", {"form": form},
+                  status=422 if form.errors else 200)
+
+
+@_dispatcher
+def squad_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    squad = get_object_or_404(Squad.objects.restrict(request.user, "change")
+                              .select_related("district"), pk=pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    users = User.objects.filter(district=squad.district_id, is_active=True).order_by("username")
+    forms = {
+        "squad": SquadForm(request.POST if action == "squad" else None, instance=squad,
+                           districts=_districts(request.user)),
+        "member": MemberForm(request.POST if action == "member" else None, users=users),
+        "shift": ShiftForm(request.POST if action == "shift" else None),
+    }
+    if action in forms and forms[action].is_valid():
+        try:
+            _save(action, squad, forms[action])
+        except dispatch.DispatchError as refused:
+            forms[action].add_error(refused.field if refused.field in forms[action].fields
+                                    else None, refused.message)
+        else:
+            return redirect(request.get_full_path())
+    elif action == "remove_member" and request.POST.get("member", "").isdigit():
+        squad.members.filter(pk=request.POST["member"]).delete()
+        return redirect(request.get_full_path())
+    elif action == "remove_shift" and request.POST.get("shift", "").isdigit():
+        # Past shifts are the record of who worked when; only coming ones can be dropped.
+        squad.shifts.filter(pk=request.POST["shift"], starts_at__gt=timezone.now()).delete()
+        return redirect(request.get_full_path())
+    return render(request, "outreach/squad_detail.html", _squad_context(request, squad, forms),
+                  status=422 if action and any(f.errors for f in forms.values()) else 200)
+
+
+def _save(action: str, squad: Squad, form) -> None:
+    data = form.cleaned_data
+    if action == "squad":
+        form.save()
+    elif action == "member":
+        squads.add_member(squad, data["user"], data["agency"], data["is_leader"])
+    else:
+        squads.add_shift(squad, data["starts_at"], data["ends_at"])
+
+
+def _squad_context(request: HttpRequest, squad: Squad, forms: dict) -> dict:
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    days = squads.week_of(day)
+    now = timezone.now()
+    return {
+        "squad": squad, "forms": forms, "now": now,
+        "members": squad.members.select_related("user").order_by("-is_leader", "user__username"),
+        "week": squads.week_schedule(squad, days),
+        "previous_week": days[0] - datetime.timedelta(days=7),
+        "next_week": days[0] + datetime.timedelta(days=7),
+        "on_shift": dispatch.is_on_shift(squad, now),
+        "load": dispatch.squad_loads([squad.pk]).get(squad.pk, 0),
+    }
 
 
 # ------------------------------------------------------------------ the patroller's phone

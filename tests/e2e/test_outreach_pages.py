@@ -51,3 +51,24 @@ def test_a_dispatcher_plans_tonight_and_the_patroller_sees_the_route(cast, new_p
     patroller.locator(".phone-card form button").first.click()
     patroller.wait_for_selector(".phone-card.is-done")
     screenshot(patroller, "outreach-route-phone")
+
+
+def test_a_dispatcher_schedules_a_squad_and_an_overlap_is_refused_in_chinese(cast, new_page):
+    squad = make_squad("市南夜巡队", members=[cast.shinan_patroller])
+    for viewport, suffix in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        page = new_page(viewport)
+        log_in(page, cast.shinan_dispatcher.username, PASSWORD)
+        page.goto("/outreach/squads/")
+        expect(page.get_by_role("link", name="市南夜巡队")).to_be_visible()
+        expect(page.get_by_text("在班")).to_be_visible()
+        screenshot(page, f"outreach-squads-{suffix}")
+        page.get_by_role("link", name="市南夜巡队").click()
+        expect(page.get_by_text("本周排班")).to_be_visible()
+        now = timezone.localtime(squad.shifts.get().starts_at)
+        page.fill("input[name=starts_at]", (now + datetime.timedelta(hours=1))
+                  .strftime("%Y-%m-%dT%H:%M"))
+        page.fill("input[name=ends_at]", (now + datetime.timedelta(hours=4))
+                  .strftime("%Y-%m-%dT%H:%M"))
+        page.get_by_role("button", name="添加班次").click()
+        expect(page.locator(".errorlist")).to_contain_text("已有班次")
+        screenshot(page, f"outreach-squad-detail-{suffix}")
