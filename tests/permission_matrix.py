@@ -311,6 +311,27 @@ TARGETS.append(Target(
     may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
 ))
 
+def _tomorrow_night_shift(squad) -> tuple[str, dict]:
+    import datetime
+
+    from django.utils import timezone
+
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    return (reverse("outreach:squad_detail", args=[squad.pk]), {
+        "action": "shift", "starts_at": f"{day:%Y-%m-%d}T18:00",
+        "ends_at": f"{day + datetime.timedelta(days=1):%Y-%m-%d}T06:00"})
+
+
+TARGETS.append(Target(
+    name="squad and its shifts",
+    make=_laoshan_squad,
+    changed=lambda squad: squad.shifts.count() > 1,
+    web_view=lambda squad: reverse("outreach:squad_detail", args=[squad.pk]),
+    web_change=_tomorrow_night_shift,
+    may_view=frozenset({"city_admin", "centre_dispatcher"}),
+    may_change=frozenset({"city_admin", "centre_dispatcher"}),
+))
+
 TARGETS.append(Target(
     name="dispatch of a lead",
     make=_laoshan_lead_and_squad,

@@ -60,3 +60,12 @@ def test_the_demo_clock_can_be_set_from_the_command_line(db):
     call_command("demo", "--size", "small", "--now", "2027-01-15T21:30", stdout=StringIO())
     latest = Lead.objects.latest("received_at").received_at
     assert timezone.localtime(latest).date() == datetime.date(2027, 1, 15)
+def test_every_demo_lead_in_progress_has_a_live_task_with_a_squad(small_demo):
+    from songnuan.leads.models import Lead, LeadStatus
+    from songnuan.outreach.models import ACTIVE_TASK_STATUSES
+
+    in_progress = Lead.objects.filter(
+        status__in=[LeadStatus.ASSIGNED, LeadStatus.EN_ROUTE, LeadStatus.ON_SCENE])
+    assert in_progress.exists()
+    orphans = in_progress.exclude(tasks__status__in=ACTIVE_TASK_STATUSES)
+    assert list(orphans.values_list("tracking_code", "status")) == []

@@ -4,8 +4,8 @@
                                             [--database-url postgres://.../sn_bench_dispatch]
 
 Builds its own data in a fresh database (a SQLite file in a temporary folder by default, or the
-given DATABASE_URL, which it empties), then times GET /outreach/board/data.json through Django's
-full request stack (middleware, scoping, JSON) in this process, as a city-wide dispatcher: no
+given DATABASE_URL, which it empties), then times GET /outreach/board/data.json (and the board page and
+its polled queue, which are built from the same data) through Django's full request stack (middleware, scoping, JSON) in this process, as a city-wide dispatcher: no
 network, so the figure is server time. Prints p50 / p95 / max in milliseconds and the queries.
 """
 
@@ -26,19 +26,47 @@ def main() -> int:
     parser.add_argument("--leads", type=int, default=2000)
     parser.add_argument("--squads", type=int, default=200)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--service-levels", action="store_true",
+                        help="time the service-levels page on the demo season instead")
     args = parser.parse_args()
     start_django("dispatch", args.database_url)
     from django.conf import settings
 
     print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}", flush=True)
+    if args.service_levels:
+        return service_levels(args.runs)
     started = time.perf_counter()
     user = build(args.leads, args.squads)
     print(f"built {args.leads} open leads and {args.squads} squads "
           f"in {time.perf_counter() - started:.1f} s", flush=True)
-    timings, queries, size = measure(user, "/outreach/board/data.json", args.runs)
-    print(f"board data  p50 {pct(timings, 50):6.1f} ms   p95 {pct(timings, 95):6.1f} ms   "
-          f"max {max(timings):6.1f} ms   {queries} queries   {size / 1024:.0f} KiB   "
-          f"({args.runs} runs)")
+    for label, url in PAGES:
+        timings, queries, size = measure(user, url, args.runs)
+        print(f"{label:<12}p50 {pct(timings, 50):6.1f} ms   p95 {pct(timings, 95):6.1f} ms   "
+              f"max {max(timings):6.1f} ms   {queries} queries   {size / 1024:.0f} KiB   "
+              f"({args.runs} runs)", flush=True)
+    return 0
+
+
+PAGES = [("board data", "/outreach/board/data.json"), ("board page", "/outreach/board/"),
+         ("board queue", "/outreach/board/queue/")]
+
+
+def service_levels(runs: int) -> int:
+    """The service-levels page over the normal-size demo season, city-wide and for 市南区."""
+    from songnuan import demo
+    from songnuan.accounts.models import User
+
+    started = time.perf_counter()
+    demo.load(size="normal")
+    print(f"loaded the demo season in {time.perf_counter() - started:.1f} s", flush=True)
+    for username in ("admin", "centre.dispatcher", "shinan.dispatcher"):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            continue
+        timings, queries, size = measure(user, "/outreach/service-levels/", runs)
+        print(f"service levels ({username:<17}) p50 {pct(timings, 50):6.1f} ms   "
+              f"p95 {pct(timings, 95):6.1f} ms   {queries} queries   {size / 1024:.0f} KiB",
+              flush=True)
     return 0
 
 

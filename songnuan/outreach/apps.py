@@ -22,6 +22,8 @@ class OutreachConfig(AppConfig):
 
         register_nav(
             NavItem(_("Dispatch board"), "outreach:board", "leads.change_lead", order=290),
+            NavItem(_("Squads and shifts"), "outreach:squad_list", "leads.change_lead",
+                    order=292),
             NavItem(_("My tasks"), "outreach:my_tasks", "outreach.change_task", order=295),
             NavItem(_("Hotspots"), "outreach:hotspot_list", "outreach.view_hotspot", order=300),
             NavItem(_("Night patrol plans"), "outreach:plan_list", "outreach.view_patrolplan",

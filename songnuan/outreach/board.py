@@ -17,7 +17,7 @@ from django.utils import timezone
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network.models import District
 from songnuan.outreach import dispatch
-from songnuan.outreach.escalation import OVERDUE_LABELS, overdue, thresholds
+from songnuan.outreach.escalation import OVERDUE_LABELS, overdue, thresholds_by_district
 from songnuan.outreach.models import ACTIVE_TASK_STATUSES, FollowUp, Squad, Task
 from songnuan.outreach.ranking import Candidate, rank_squads
 
@@ -87,24 +87,24 @@ def _squad_status(on_shift: bool, load: int, capacity: int) -> str:
 
 
 def _leads(user, now, squads: dict[int, dict]) -> list[dict]:
-    rows = list(Lead.objects.restrict(user, "view").open()
-                .exclude(status=LeadStatus.DUPLICATE)
-                .order_by("-priority", "received_at")
+    queue = Lead.objects.restrict(user, "view").open().exclude(status=LeadStatus.DUPLICATE)
+    rows = list(queue.order_by("-priority", "received_at")
                 .values("id", "tracking_code", "status", "priority", "lat", "lon", "place",
                         "district_id", "people_count", "flags", "received_at"))
+    # A subquery, not a list of 2,000 ids: Django prepares every element of an IN list.
     tasks = {t["lead_id"]: t for t in Task.objects.filter(
-        lead_id__in=[r["id"] for r in rows], status__in=ACTIVE_TASK_STATUSES,
-    ).values("id", "lead_id", "squad_id", "status", "assigned_at", "arrived_at", "reason")}
-    limits: dict[int | None, Any] = {}
+        lead_id__in=queue.values("id"), status__in=ACTIVE_TASK_STATUSES,
+    ).values("id", "lead_id", "squad_id", "status", "assigned_at", "arrived_at")}
+    limits = thresholds_by_district({row["district_id"] for row in rows}, now)
     labels = {value: str(label) for value, label in LeadStatus.choices}
     overdue_labels = {kind: str(label) for kind, label in OVERDUE_LABELS.items()}
-    candidates = {pk: Candidate(pk, s["name"], s["lat"], s["lon"], s["on_shift"], s["load"],
-                                s["capacity"]) for pk, s in squads.items()}
+    candidates: dict[int, list[Candidate]] = {}
+    for pk, s in squads.items():
+        candidates.setdefault(s["district_id"], []).append(Candidate(
+            pk, s["name"], s["lat"], s["lon"], s["on_shift"], s["load"], s["capacity"]))
     out, suggested = [], 0
     for row in rows:
         district = row["district_id"]
-        if district not in limits:
-            limits[district] = thresholds(district, now)
         task = tasks.get(row["id"])
         late = overdue(reported_at=row["received_at"],
                        assigned_at=task["assigned_at"] if task else None,
@@ -128,9 +128,7 @@ def _leads(user, now, squads: dict[int, dict]) -> list[dict]:
                             "squad": squad["name"] if squad else "", "status": task["status"]}
         elif suggested < SUGGEST_FOR_FIRST and row["lat"] is not None:
             suggested += 1
-            ranked = rank_squads(row["lat"], row["lon"], [
-                c for c in candidates.values() if squads[c.key]["district_id"] == district],
-                limit=1)
+            ranked = rank_squads(row["lat"], row["lon"], candidates.get(district, []), limit=1)
             if ranked:
                 item["suggestion"] = {"squad_id": ranked[0].key, "squad": ranked[0].candidate.name,
                                       "reason": ranked[0].reason}

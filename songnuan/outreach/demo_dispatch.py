@@ -57,6 +57,7 @@ def populate(ctx) -> None:
     for district in districts:
         _season(ctx, district, squads[district.pk], sites[district.pk], hotspots[district.pk])
         _tonight(ctx, district, squads[district.pk], hotspots[district.pk])
+    _tasks_for_leads_in_progress(squads)
     for district in districts:
         if hotspots[district.pk]:
             patrols.make_plan(district, tonight, by=None, time_limit_s=0)
@@ -203,3 +204,30 @@ def _tonight(ctx, district, squads, hotspots) -> None:
                                 reason="演示：距离最近")
             Lead.objects.filter(pk=lead.pk).update(status=LeadStatus.ASSIGNED)
 
+
+
+IN_PROGRESS = {LeadStatus.ASSIGNED: TaskStatus.ASSIGNED, LeadStatus.EN_ROUTE: TaskStatus.ACCEPTED,
+               LeadStatus.ON_SCENE: TaskStatus.ARRIVED}
+
+
+def _tasks_for_leads_in_progress(squads: dict[int, list[Squad]]) -> None:
+    """The leads step moves some recent leads to assigned, en route or on scene without a squad
+    (it runs before squads exist): give each the live task its status says it has, timed by its
+    history, with the least loaded squad of its district."""
+    loads = {squad.pk: 0 for district in squads.values() for squad in district}
+    for task in Task.objects.filter(status__in=IN_PROGRESS.values()):
+        loads[task.squad_id] = loads.get(task.squad_id, 0) + 1
+    orphans = (Lead.objects.filter(status__in=IN_PROGRESS, district__isnull=False)
+               .exclude(tasks__status__in=IN_PROGRESS.values()).order_by("received_at"))
+    for lead in orphans:
+        if not squads.get(lead.district_id):
+            continue
+        squad = min(squads[lead.district_id], key=lambda s: (loads[s.pk], s.name))
+        loads[squad.pk] += 1
+        moved = dict(lead.history.values_list("to_status", "at"))
+        assigned = moved.get(LeadStatus.ASSIGNED, lead.received_at)
+        Task.objects.create(
+            kind=TaskKind.LEAD, lead=lead, squad=squad, district_id=lead.district_id,
+            lat=lead.lat, lon=lead.lon, place=lead.place, status=IN_PROGRESS[lead.status],
+            assigned_at=assigned, accepted_at=moved.get(LeadStatus.EN_ROUTE),
+            arrived_at=moved.get(LeadStatus.ON_SCENE), reason="演示：辖区负荷最轻")

@@ -96,6 +96,20 @@ def suggest_squads(lat: float, lon: float, district_id: int,
     return rank_squads(lat, lon, candidates)
 
 
+def pick_squad(squads, lat: float, lon: float, district_id: int, picked: int | None = None
+               ) -> tuple[Squad | None, str]:
+    """The squad a dispatcher picked from `squads` (their scoped choice), else the suggested one,
+    with the reason kept on the task; (None, "") when neither exists."""
+    squads = squads.filter(district_id=district_id)
+    if picked is not None:
+        squad = squads.filter(pk=picked).first()
+        return (squad, _("Chosen by the dispatcher")) if squad else (None, "")
+    ranked = suggest_squads(lat, lon, district_id, squads=squads)
+    if not ranked:
+        return None, ""
+    return squads.get(pk=ranked[0].key), ranked[0].reason
+
+
 # ------------------------------------------------------------------ assignment
 
 def assign_lead(lead: Lead, squad: Squad, *, by, reason: str = "") -> Task:

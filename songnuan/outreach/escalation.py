@@ -8,6 +8,7 @@ tighten as the cold deepens. Follow-up delays work the same way with `follow_up_
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -65,6 +66,21 @@ def thresholds(district_id: int | None, at: datetime.datetime | None = None) -> 
         arrive_within=datetime.timedelta(minutes=settings.OUTREACH_ARRIVE_WITHIN_MIN * factor),
         level=ProtocolLevel(weather.protocol_level(district_id, at)),
     )
+
+
+def thresholds_by_district(district_ids: Iterable[int | None], at: datetime.datetime
+                           ) -> dict[int | None, Thresholds]:
+    """`thresholds` for many districts from one protocol query (the board's whole queue)."""
+    levels: dict[int | None, ProtocolLevel] = dict(
+        weather.protocol_levels({pk for pk in district_ids if pk is not None}, at))
+    levels[None] = ProtocolLevel(weather.protocol_level(None, at))
+    return {pk: Thresholds(
+        assign_within=datetime.timedelta(
+            minutes=settings.OUTREACH_ASSIGN_WITHIN_MIN * weather.escalation_factor_of(level)),
+        arrive_within=datetime.timedelta(
+            minutes=settings.OUTREACH_ARRIVE_WITHIN_MIN * weather.escalation_factor_of(level)),
+        level=level,
+    ) for pk, level in levels.items()}
 
 
 def overdue(*, reported_at: datetime.datetime, assigned_at: datetime.datetime | None,

@@ -1,12 +1,13 @@
-"""Filters for the hotspot list."""
+"""Filters for the hotspot list; squad, member and shift forms."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from songnuan.accounts.models import User
 from songnuan.network.models import District
-from songnuan.outreach.models import PlaceType, RiskLevel
+from songnuan.outreach.models import Agency, PlaceType, RiskLevel, Squad
 
 
 class HotspotFilterForm(forms.Form):
@@ -17,3 +18,44 @@ class HotspotFilterForm(forms.Form):
     risk_level = forms.TypedChoiceField(choices=[("", _("Any risk")), *RiskLevel.choices],
                                         coerce=int, empty_value=None, required=False,
                                         label=_("Risk level"))
+
+
+class SquadForm(forms.ModelForm):
+    class Meta:
+        model = Squad
+        fields = ["name", "district", "vehicle", "phone", "base_lat", "base_lon", "capacity",
+                  "is_on_duty", "is_active"]
+        help_texts = {"vehicle": _("Plate number, e.g. 鲁B·J1234.")}
+
+    def __init__(self, *args, districts=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if districts is not None:
+            self.fields["district"].queryset = districts
+
+    def clean(self):
+        data = super().clean()
+        lat, lon, district = data.get("base_lat"), data.get("base_lon"), data.get("district")
+        if lat is not None and lon is not None and district is not None:
+            from songnuan.outreach.services import district_for_point
+
+            if district_for_point(lat, lon) != district:
+                self.add_error("base_lat", _("The base is not in the squad's district."))
+        return data
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(User.objects.none(), label=_("Member"))
+    agency = forms.ChoiceField(choices=Agency.choices, label=_("Agency"))
+    is_leader = forms.BooleanField(required=False, label=_("Leader"))
+
+    def __init__(self, *args, users=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if users is not None:
+            self.fields["user"].queryset = users
+
+
+class ShiftForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local"}))

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from ninja import Schema
+import datetime
+
+from ninja import Field, Schema
+
+from songnuan.geo.coords import CoordSystem
 
 
 class HotspotOut(Schema):
@@ -20,3 +24,112 @@ class HotspotOut(Schema):
 class NearestHotspotOut(Schema):
     hotspot: HotspotOut | None
     distance_m: float | None
+
+
+class FieldProblem(Schema):
+    field: str
+    message: str
+
+
+class Refusal(Schema):
+    """Why an action was refused, in the caller's language, with the field it concerns."""
+
+    message: str
+    errors: list[FieldProblem] = []
+
+
+class BoardTaskOut(Schema):
+    id: int
+    squad_id: int
+    squad: str
+    status: str
+
+
+class BoardSuggestionOut(Schema):
+    squad_id: int
+    squad: str
+    reason: str
+
+
+class BoardLeadOut(Schema):
+    id: int
+    tracking_code: str
+    status: str
+    status_label: str
+    priority: int
+    lat: float | None
+    lon: float | None
+    place: str
+    district_id: int | None
+    people_count: int
+    flags: list[str]
+    received_at: str
+    age_min: int
+    overdue: str | None = Field(description="assignment or arrival, when late")
+    overdue_label: str
+    overdue_min: int
+    task: BoardTaskOut | None
+    suggestion: BoardSuggestionOut | None
+
+
+class BoardSquadOut(Schema):
+    id: int
+    name: str
+    district_id: int
+    district: str
+    vehicle: str
+    on_shift: bool
+    load: int
+    capacity: int
+    lat: float
+    lon: float
+    seen_at: str | None
+    status: str = Field(description="available, busy, full or off_shift")
+
+
+class BoardFollowUpOut(Schema):
+    id: int
+    place: str
+    lat: float
+    lon: float
+    due_at: str
+    is_due: bool
+    person_id: int | None
+    district_id: int
+
+
+class BoardOut(Schema):
+    now: str
+    leads: list[BoardLeadOut]
+    follow_ups: list[BoardFollowUpOut]
+    squads: list[BoardSquadOut]
+
+
+class AssignIn(Schema):
+    squad_id: int | None = Field(None, description="the suggested squad when left out")
+
+
+class TaskOut(Schema):
+    id: int
+    kind: str
+    status: str
+    squad_id: int
+    squad: str
+    lead: str | None = Field(description="the lead's tracking code")
+    place: str
+    lat: float
+    lon: float
+    reason: str
+    assigned_at: datetime.datetime
+    accepted_at: datetime.datetime | None
+    arrived_at: datetime.datetime | None
+
+
+class PositionIn(Schema):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    coord: CoordSystem = CoordSystem.WGS84
+
+
+class PositionOut(Schema):
+    squads: int = Field(description="on-duty squads of the caller that took the position")

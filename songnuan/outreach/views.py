@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from songnuan.accounts.models import User
 from songnuan.accounts.scoping import may_place_in
-from songnuan.outreach import dispatch, patrols, services
-from songnuan.outreach.forms import HotspotFilterForm
+from songnuan.outreach import dispatch, patrols, services, squads
+from songnuan.outreach.forms import HotspotFilterForm, MemberForm, ShiftForm, SquadForm
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
     Encounter,
@@ -96,28 +97,44 @@ def _dispatcher(view):
     return login_required(view)
 
 
+QUEUE_SHOWN = 100  # leads the queue lists; the map draws them all
+
+
 @_dispatcher
 def board(request: HttpRequest) -> HttpResponse:
     from songnuan.outreach.board import board_data
 
-    data = board_data(request.user)
-    return render(request, "outreach/board.html", {
-        "data": data, "squads": dispatch_squads(data),
-        "map_data": _map_context([], set()) | {"board_url": reverse("outreach:board_data")},
+    return render(request, "outreach/board.html", _queue_context(board_data(request.user)) | {
+        "map_data": _map_context([], _districts_worked_in(request.user))
+        | {"board_url": reverse("outreach:board_data")},
     })
 
 
-def dispatch_squads(data: dict) -> list[dict]:
-    return sorted(data["squads"], key=lambda s: (not s["on_shift"], s["name"]))
+def _districts_worked_in(user) -> set[int]:
+    from songnuan.network.models import District
+
+    return {pk for pk in District.objects.values_list("pk", flat=True) if may_place_in(user, pk)}
 
 
 @_dispatcher
 def board_queue(request: HttpRequest) -> HttpResponse:
     from songnuan.outreach.board import board_data
 
-    data = board_data(request.user)
-    return render(request, "outreach/_board_queue.html", {
-        "data": data, "squads": dispatch_squads(data)})
+    return render(request, "outreach/_board_queue.html",
+                  _queue_context(board_data(request.user)))
+
+
+def _queue_context(data: dict) -> dict:
+    """The head of the queue, each lead with the on-shift squads of its district to pick from."""
+    squads = sorted(data["squads"], key=lambda s: (not s["on_shift"], s["name"]))
+    by_district: dict[int, list[dict]] = {}
+    for squad in squads:
+        if squad["on_shift"]:
+            by_district.setdefault(squad["district_id"], []).append(squad)
+    shown = [(lead, [s for s in by_district.get(lead["district_id"], [])
+                     if not lead["task"] or s["id"] != lead["task"]["squad_id"]])
+             for lead in data["leads"][:QUEUE_SHOWN]]
+    return {"data": data, "squads": squads, "shown": shown}
 
 
 @_dispatcher
@@ -186,17 +203,101 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _chosen_squad(request: HttpRequest, lat, lon, district_id, exclude=None):
     """The squad picked on the board, or the suggested one when none was picked."""
-    squads = Squad.objects.restrict(request.user, "view").filter(district_id=district_id)
+    squads = Squad.objects.restrict(request.user, "view")
     if exclude:
         squads = squads.exclude(pk=exclude)
     picked = request.POST.get("squad", "")
-    if picked.isdigit():
-        squad = squads.filter(pk=int(picked)).first()
-        return (squad, gettext("Chosen by the dispatcher")) if squad else (None, "")
-    ranked = dispatch.suggest_squads(lat, lon, district_id, squads=squads)
-    if not ranked:
+    if picked and not picked.isdigit():
         return None, ""
-    return squads.get(pk=ranked[0].key), ranked[0].reason
+    return dispatch.pick_squad(squads, lat, lon, district_id, int(picked) if picked else None)
+
+
+# ------------------------------------------------------------------ squads and shifts
+
+def _districts(user):
+    from songnuan.network.models import District
+
+    return District.objects.filter(pk__in=_districts_worked_in(user)).order_by("code")
+
+
+@_dispatcher
+def squad_list(request: HttpRequest) -> HttpResponse:
+    found = list(Squad.objects.restrict(request.user, "view").select_related("district"))
+    on_shift = dispatch.squads_on_shift(found, timezone.now())
+    loads = dispatch.squad_loads([s.pk for s in found])
+    rows = [{"squad": s, "on_shift": s.pk in on_shift, "load": loads.get(s.pk, 0)}
+            for s in found]
+    return render(request, "outreach/squad_list.html", {"rows": rows})
+
+
+@_dispatcher
+def squad_new(request: HttpRequest) -> HttpResponse:
+    form = SquadForm(request.POST or None, districts=_districts(request.user))
+    if request.method == "POST" and form.is_valid():
+        squad = form.save()
+        messages.success(request, gettext("Squad %(squad)s created.") % {"squad": squad.name})
+        return redirect("outreach:squad_detail", squad.pk)
+    return render(request, "outreach/squad_form.html", {"form": form},
+                  status=422 if form.errors else 200)
+
+
+@_dispatcher
+def squad_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    squad = get_object_or_404(Squad.objects.restrict(request.user, "change")
+                              .select_related("district"), pk=pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    users = User.objects.filter(district=squad.district_id, is_active=True).order_by("username")
+    forms = {
+        "squad": SquadForm(request.POST if action == "squad" else None, instance=squad,
+                           districts=_districts(request.user)),
+        "member": MemberForm(request.POST if action == "member" else None, users=users),
+        "shift": ShiftForm(request.POST if action == "shift" else None),
+    }
+    if action in forms and forms[action].is_valid():
+        try:
+            _save(action, squad, forms[action])
+        except dispatch.DispatchError as refused:
+            forms[action].add_error(refused.field if refused.field in forms[action].fields
+                                    else None, refused.message)
+        else:
+            return redirect(request.get_full_path())
+    elif action == "remove_member" and request.POST.get("member", "").isdigit():
+        squad.members.filter(pk=request.POST["member"]).delete()
+        return redirect(request.get_full_path())
+    elif action == "remove_shift" and request.POST.get("shift", "").isdigit():
+        # Past shifts are the record of who worked when; only coming ones can be dropped.
+        squad.shifts.filter(pk=request.POST["shift"], starts_at__gt=timezone.now()).delete()
+        return redirect(request.get_full_path())
+    return render(request, "outreach/squad_detail.html", _squad_context(request, squad, forms),
+                  status=422 if action and any(f.errors for f in forms.values()) else 200)
+
+
+def _save(action: str, squad: Squad, form) -> None:
+    data = form.cleaned_data
+    if action == "squad":
+        form.save()
+    elif action == "member":
+        squads.add_member(squad, data["user"], data["agency"], data["is_leader"])
+    else:
+        squads.add_shift(squad, data["starts_at"], data["ends_at"])
+
+
+def _squad_context(request: HttpRequest, squad: Squad, forms: dict) -> dict:
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    days = squads.week_of(day)
+    now = timezone.now()
+    return {
+        "squad": squad, "forms": forms, "now": now,
+        "members": squad.members.select_related("user").order_by("-is_leader", "user__username"),
+        "week": squads.week_schedule(squad, days),
+        "previous_week": days[0] - datetime.timedelta(days=7),
+        "next_week": days[0] + datetime.timedelta(days=7),
+        "on_shift": dispatch.is_on_shift(squad, now),
+        "load": dispatch.squad_loads([squad.pk]).get(squad.pk, 0),
+    }
 
 
 # ------------------------------------------------------------------ the patroller's phone

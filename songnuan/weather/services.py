@@ -31,7 +31,8 @@ from songnuan.weather.levels import LEVEL_LABELS, ProtocolLevel
 
 __all__ = [
     "LEVEL_LABELS", "ProtocolLevel", "protocol_level", "protocol_active", "temperature_c",
-    "escalation_factor", "patrol_frequency_factor", "follow_up_delay", "current_campaign",
+    "escalation_factor", "escalation_factor_of", "patrol_frequency_factor", "follow_up_delay",
+    "current_campaign",
 ]
 
 
@@ -147,7 +148,12 @@ def _factor(name: str, level: ProtocolLevel) -> float:
 
 def escalation_factor(district_id: int | None, at: datetime.datetime | None = None) -> float:
     """Multiplier (≤ 1) for the dispatch board's waiting-time escalation thresholds."""
-    return _factor("WEATHER_ESCALATION_FACTORS", protocol_level(district_id, at))
+    return escalation_factor_of(protocol_level(district_id, at))
+
+
+def escalation_factor_of(level: ProtocolLevel) -> float:
+    """The escalation multiplier a protocol level sets (for callers that batch the levels)."""
+    return _factor("WEATHER_ESCALATION_FACTORS", level)
 
 
 def patrol_frequency_factor(district_id: int | None,

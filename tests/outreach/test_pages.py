@@ -46,6 +46,11 @@ def test_the_board_shows_the_protocol_level_and_the_thresholds_in_force(cast, cl
     settings.WEATHER_FALLBACK_LEVEL = 3
     page = client_for(cast.shinan_dispatcher).get(reverse("outreach:board")).content.decode()
     assert "Extreme cold" in page and "Assign within 5 min" in page
+def test_the_board_map_outlines_only_the_districts_the_dispatcher_works_in(cast, client_for):
+    shinan = client_for(cast.shinan_dispatcher).get(reverse("outreach:board"))
+    city = client_for(cast.centre_dispatcher).get(reverse("outreach:board"))
+    assert len(shinan.context["map_data"]["outlines"]) == 1
+    assert len(city.context["map_data"]["outlines"]) == 10
 
 
 def test_a_patroller_cannot_open_the_board(cast, client_for):

@@ -8,6 +8,10 @@
   var map = L.map(holder);
   if (setup.tiles) { L.tileLayer(setup.tiles, { maxZoom: 19, attribution: setup.attribution || "" }).addTo(map); }
   map.setView([36.09, 120.38], 11);
+  var outlines = L.geoJSON(setup.outlines || [], {
+    style: { color: "#8c2f12", weight: 1.5, fillOpacity: 0.04 }, interactive: false
+  }).addTo(map);
+  if (outlines.getLayers().length) { map.fitBounds(outlines.getBounds().pad(0.05), { animate: false }); }
   var layer = L.layerGroup().addTo(map);
   var fitted = false;
   function draw(data) {
@@ -28,7 +32,7 @@
         icon: L.divIcon({ className: "squad-pin squad-" + squad.status, html: "▲", iconSize: [22, 22] })
       }).bindTooltip(squad.name + " " + squad.load + "/" + squad.capacity).addTo(layer);
     });
-    if (!fitted && points.length) { map.fitBounds(L.latLngBounds(points).pad(0.1), { maxZoom: 15, animate: false }); fitted = true; }
+    if (!fitted && points.length) { map.fitBounds(L.latLngBounds(points).pad(0.1), { maxZoom: 13, animate: false }); fitted = true; }
   }
   function refresh() {
     fetch(setup.board_url, { credentials: "same-origin" })

@@ -1,0 +1,85 @@
+"""Squads, their members and shift schedule (救助分队与排班): the rules the management pages keep.
+
+A squad's shifts never overlap one another, and nobody works two squads' shifts at once: the
+joint patrols of the notice (三(三)) lend an officer to one team per night, not two.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from songnuan.outreach.dispatch import DispatchError
+from songnuan.outreach.models import Shift, Squad, SquadMember
+
+MAX_SHIFT = datetime.timedelta(hours=16)
+
+
+def _when(at: datetime.datetime) -> str:
+    return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+
+
+def add_shift(squad: Squad, starts_at: datetime.datetime, ends_at: datetime.datetime) -> Shift:
+    """Schedule a shift; refused when it overlaps the squad's own or a member's other shift."""
+    if ends_at <= starts_at:
+        raise DispatchError(_("A shift must end after it starts."), "ends_at")
+    if ends_at - starts_at > MAX_SHIFT:
+        raise DispatchError(_("A shift lasts at most %(hours)d hours.") % {
+            "hours": MAX_SHIFT.total_seconds() // 3600}, "ends_at")
+    with transaction.atomic():
+        squad = Squad.objects.select_for_update().get(pk=squad.pk)
+        own = Shift.objects.filter(squad=squad, starts_at__lt=ends_at,
+                                   ends_at__gt=starts_at).first()
+        if own is not None:
+            raise DispatchError(_("%(squad)s already works %(start)s – %(end)s.") % {
+                "squad": squad.name, "start": _when(own.starts_at), "end": _when(own.ends_at)},
+                "starts_at")
+        _refuse_double_booking(squad.members.select_related("user"), squad, starts_at, ends_at)
+        return Shift.objects.create(squad=squad, starts_at=starts_at, ends_at=ends_at)
+
+
+def add_member(squad: Squad, user, agency: str, is_leader: bool = False) -> SquadMember:
+    """Put a member of staff on a squad, unless they already work another squad's shifts then."""
+    with transaction.atomic():
+        squad = Squad.objects.select_for_update().get(pk=squad.pk)
+        if squad.members.filter(user=user).exists():
+            raise DispatchError(_("%(user)s is already on this squad.") % {
+                "user": user.get_full_name() or user.username}, "user")
+        member = SquadMember(squad=squad, user=user, agency=agency, is_leader=is_leader)
+        for shift in squad.shifts.filter(ends_at__gt=timezone.now()):
+            _refuse_double_booking([member], squad, shift.starts_at, shift.ends_at)
+        member.save()
+        return member
+
+
+def _refuse_double_booking(members, squad: Squad, starts_at: datetime.datetime,
+                           ends_at: datetime.datetime) -> None:
+    for member in members:
+        clash = (Shift.objects.filter(squad__members__user=member.user, starts_at__lt=ends_at,
+                                      ends_at__gt=starts_at)
+                 .exclude(squad=squad).select_related("squad").first())
+        if clash is not None:
+            raise DispatchError(_(
+                "%(user)s works %(squad)s's shift %(start)s – %(end)s at that time.") % {
+                "user": member.user.get_full_name() or member.user.username,
+                "squad": clash.squad.name, "start": _when(clash.starts_at),
+                "end": _when(clash.ends_at)}, "user" if member.pk is None else "starts_at")
+
+
+def week_of(day: datetime.date) -> list[datetime.date]:
+    """The Monday-to-Sunday week holding a day."""
+    monday = day - datetime.timedelta(days=day.weekday())
+    return [monday + datetime.timedelta(days=n) for n in range(7)]
+
+
+def week_schedule(squad: Squad, days: list[datetime.date]) -> list[tuple[datetime.date, list]]:
+    """Each day of the week with the squad's shifts that start on it (local time)."""
+    start = timezone.make_aware(datetime.datetime.combine(days[0], datetime.time()))
+    end = start + datetime.timedelta(days=len(days))
+    shifts = list(squad.shifts.filter(starts_at__lt=end, ends_at__gt=start))
+    return [(day, [s for s in shifts if timezone.localtime(s.starts_at).date() == day])
+            for day in days]
