@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "songnuan.people",
     "songnuan.shelter",
     "songnuan.tracing",
+    "songnuan.supplies",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("songnuan.leads.urls")),
     path("outreach/", include("songnuan.outreach.urls")),
+    path("supplies/", include("songnuan.supplies.urls")),
     path("api/v1/", api.urls),
 ]
 
