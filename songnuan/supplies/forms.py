@@ -35,6 +35,18 @@ def writable_holders(user) -> list[Holder]:
     return [holder for holder in visible_holders(user) if may_stock(user, holder)]
 
 
+def transfer_targets(user, sources: list[Holder]) -> list[Holder]:
+    """Where goods may go: any holder the user stocks, and the sites and squads of the
+    sources' districts (a station stocks its district's squads without managing them)."""
+    districts = {holder.district_id for holder in sources}
+    near = [*Site.objects.filter(district_id__in=districts).select_related("district")
+            .order_by("district__code", "level", "name"),
+            *Squad.objects.filter(district_id__in=districts, is_active=True)
+            .select_related("district")]
+    keys = {holder_key(h) for h in near}
+    return near + [h for h in writable_holders(user) if holder_key(h) not in keys]
+
+
 class HolderField(forms.ChoiceField):
     """A site or squad, chosen by "site:ID" / "squad:ID" among the holders given."""
 

@@ -151,10 +151,6 @@ class Movement(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.stock.item} {self.change:+d}"
 
-    @property
-    def quantity(self) -> int:
-        return abs(self.change)
-
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and not self._state.adding:
             raise ValidationError(_("The supplies ledger is append-only: add a correction."))
@@ -162,4 +158,8 @@ class Movement(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("The supplies ledger is append-only: add a correction."))
+
+    @property
+    def quantity(self) -> int:
+        return abs(self.change)
 

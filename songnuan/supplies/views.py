@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +22,8 @@ def stock(request: HttpRequest) -> HttpResponse:
     holders = {forms.holder_key(h): h for h in forms.visible_holders(user)}
     stocks = Stock.objects.restrict(user, "view").select_related("item", "site", "squad")
     chosen = holders.get(request.GET.get("holder", ""))
+    if request.GET.get("holder") and chosen is None:
+        raise Http404
     if chosen is not None:
         stocks = services.stocks_of(chosen).filter(pk__in=stocks.values("pk"))
     elif request.GET.get("low"):
@@ -54,9 +56,18 @@ def _mover(view):
                                               raise_exception=True)(view))
 
 
+def _writable(request: HttpRequest) -> list:
+    """The holders the user may stock; posting to any other is refused as if it did not exist."""
+    holders = forms.writable_holders(request.user)
+    posted = request.POST.get("holder")
+    if posted and posted not in {forms.holder_key(h) for h in holders}:
+        raise Http404
+    return holders
+
+
 @_mover
 def receive(request: HttpRequest) -> HttpResponse:
-    form = forms.ReceiveForm(request.POST or None, holders=forms.writable_holders(request.user),
+    form = forms.ReceiveForm(request.POST or None, holders=_writable(request),
                              initial={"holder": request.GET.get("holder")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -73,11 +84,9 @@ def receive(request: HttpRequest) -> HttpResponse:
 @_mover
 def transfer(request: HttpRequest) -> HttpResponse:
     user = request.user
-    sources = forms.writable_holders(user)
-    districts = {holder.district_id for holder in sources}
-    targets = [h for h in forms.visible_holders(user)
-               if h.district_id in districts or forms.may_stock(user, h)]
-    form = forms.TransferForm(request.POST or None, user=user, holders=sources, targets=targets,
+    sources = _writable(request)
+    form = forms.TransferForm(request.POST or None, user=user, holders=sources,
+                              targets=forms.transfer_targets(user, sources),
                               initial={"holder": request.GET.get("holder"),
                                        "target": request.GET.get("target")})
     if request.method == "POST" and form.is_valid():
@@ -95,7 +104,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
 
 @_mover
 def adjust(request: HttpRequest) -> HttpResponse:
-    form = forms.AdjustForm(request.POST or None, holders=forms.writable_holders(request.user),
+    form = forms.AdjustForm(request.POST or None, holders=_writable(request),
                             initial={"holder": request.GET.get("holder")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

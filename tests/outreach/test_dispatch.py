@@ -21,8 +21,8 @@ from songnuan.outreach.models import (
 )
 from songnuan.people.models import Person, Status
 from songnuan.shelter.models import Arrival
-from tests.leads.factories import report
 from songnuan.supplies import services
+from tests.leads.factories import report
 from tests.outreach.factories import assigned_task, encounter_input, make_squad
 from tests.supplies.factories import item, stocked
 
