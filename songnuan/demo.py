@@ -26,6 +26,7 @@ STEPS = [
     "songnuan.leads.demo",
     "songnuan.tracing.demo",
     "songnuan.outreach.demo_dispatch",
+    "songnuan.supplies.demo",
 ]
 
 DEMO_PASSWORD = "songnuan-demo-2026"
