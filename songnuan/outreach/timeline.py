@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.outreach.models import EncounterPerson, FollowUp
@@ -48,9 +49,10 @@ def events(person) -> Iterator[TimelineEvent]:
         parts = [str(row.met.get_outcome_display())]
         if encounter.site_id and row.met.outcome == "escorted":
             parts.append(str(encounter.site))
-        parts.extend(_("follow-up %(status)s %(due)s") % {
-            "status": follow_up.get_status_display(), "due": f"{follow_up.due_at:%m-%d %H:%M}"}
-            for follow_up in row.follow_ups)
+        for follow_up in row.follow_ups:
+            due = timezone.localtime(follow_up.due_at)
+            parts.append(_("follow-up %(status)s %(due)s") % {
+                "status": follow_up.get_status_display(), "due": f"{due:%m-%d %H:%M}"})
         yield TimelineEvent(
             encounter.at, "encounter",
             _("Met by %(squad)s at %(place)s") % {"squad": encounter.squad,

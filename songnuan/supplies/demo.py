@@ -63,7 +63,7 @@ def _station(district: District) -> Site | None:
 
 def _stock_station(ctx, station: Site, items, at) -> None:
     points = list(Site.objects.filter(parent=station, level=SiteLevel.RELIEF_POINT))
-    for name, kind, _unit, allocation, reserve, *_squad in ITEMS:
+    for _name, kind, _unit, allocation, reserve, *_squad in ITEMS:
         amount = ctx.count(allocation, minimum=allocation // 4)
         services.receive(station, items[kind], amount, by=None, source=ALLOCATION, at=at)
         _reserve(station, items[kind], ctx.count(reserve, minimum=reserve // 4))

@@ -68,7 +68,7 @@ def _writable(request: HttpRequest) -> list:
 @_mover
 def receive(request: HttpRequest) -> HttpResponse:
     form = forms.ReceiveForm(request.POST or None, holders=_writable(request),
-                             initial={"holder": request.GET.get("holder")})
+                             initial={"holder": _default_holder(request)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = _attempt(form, lambda: services.receive(
@@ -87,7 +87,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
     sources = _writable(request)
     form = forms.TransferForm(request.POST or None, user=user, holders=sources,
                               targets=forms.transfer_targets(user, sources),
-                              initial={"holder": request.GET.get("holder"),
+                              initial={"holder": _default_holder(request),
                                        "target": request.GET.get("target")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -105,7 +105,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
 @_mover
 def adjust(request: HttpRequest) -> HttpResponse:
     form = forms.AdjustForm(request.POST or None, holders=_writable(request),
-                            initial={"holder": request.GET.get("holder")})
+                            initial={"holder": _default_holder(request)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = _attempt(form, lambda: services.adjust(
@@ -115,6 +115,13 @@ def adjust(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Stock adjusted."))
             return _back(data["holder"])
     return _form_page(request, form, _("Adjust stock"), _("Adjust"))
+
+
+def _default_holder(request: HttpRequest) -> str:
+    """The holder the page was opened for, else the user's own site."""
+    if request.GET.get("holder"):
+        return request.GET["holder"]
+    return f"site:{request.user.site_id}" if request.user.site_id else ""
 
 
 def _attempt(form, action) -> bool:

@@ -12,9 +12,9 @@ from django.utils import timezone
 from songnuan.leads.models import LeadStatus
 from songnuan.outreach import patrols
 from songnuan.outreach.models import Encounter, PatrolPlan, Task, TaskStatus
-from tests.leads.factories import make_hotspot, report
 from songnuan.people.models import Person
 from songnuan.supplies import services
+from tests.leads.factories import make_hotspot, report
 from tests.outreach.factories import assigned_task, make_squad
 from tests.supplies.factories import stocked
 
