@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.scoping import may_place_in
 from songnuan.network.models import Site
@@ -73,7 +74,7 @@ class MovementForm(forms.Form):
 
 class ReceiveForm(MovementForm):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100000)
-    source = forms.CharField(label=_("From"), max_length=200, required=False,
+    source = forms.CharField(label=_("Received from"), max_length=200, required=False,
                              help_text=_("Supplier, donor or allocation document."))
 
 
@@ -91,9 +92,9 @@ class TransferForm(MovementForm):
                  **kwargs) -> None:
         super().__init__(*args, holders=holders, **kwargs)
         self.user = user
-        self.fields["holder"].label = _("From")
+        self.fields["holder"].label = pgettext_lazy("transfer", "From")
         self.fields = {"holder": self.fields["holder"],
-                       "target": HolderField(targets, label=_("To")),
+                       "target": HolderField(targets, label=pgettext_lazy("transfer", "To")),
                        **{k: v for k, v in self.fields.items() if k != "holder"}}
 
     def clean(self):

@@ -83,6 +83,8 @@ def test_a_refusal_draws_on_the_squads_stock_and_lands_on_the_file(cast, new_pag
     screenshot(station, "supplies-station-home-desktop")
     station.goto("/supplies/")
     expect(station.locator("tr.is-low[data-item='加厚棉被']")).to_have_count(1)
+    for english in ("Below reserve", "Recent movements", "Holder", "In stock"):
+        expect(station.locator("main")).not_to_contain_text(english)
     screenshot(station, "supplies-stock-desktop")
     station.goto("/supplies/transfer/")
     expect(station.locator("select[name=holder]")).to_have_value(
@@ -91,6 +93,7 @@ def test_a_refusal_draws_on_the_squads_stock_and_lands_on_the_file(cast, new_pag
     station.select_option("select[name=item]", str(item("quilt").pk))
     station.fill("input[name=quantity]", "4")
     station.fill("input[name=reason]", "夜班前补充")
+    expect(station.locator("label[for=id_holder]")).to_contain_text("调出方")
     screenshot(station, "supplies-transfer-desktop")
     station.locator("form.stacked button[type=submit]").click()
     expect(station.locator(f"section[data-holder='site:{cast.shinan_substation.pk}'] "
