@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.factories import ensure_districts
+
 BEFORE = [("outreach", "0002_squads_tasks_encounters")]
 AFTER = [("outreach", "0003_encounter_people_outcomes_and_supply_ledger")]
 
@@ -19,6 +21,7 @@ def migrate(targets):
 
 @pytest.mark.django_db(transaction=True)
 def test_old_supplies_become_ledger_rows_that_leave_the_squads_stock_unchanged():
+    ensure_districts()  # an earlier transactional test may have flushed them
     old = migrate(BEFORE)
     District = old.get_model("network", "District")
     district = District.objects.get(code="370202")

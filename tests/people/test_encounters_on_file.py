@@ -13,6 +13,7 @@ from tests.outreach.factories import assigned_task, encounter_input, make_squad
 from tests.supplies.factories import item, stocked
 
 pytestmark = pytest.mark.django_db
+TABLE = 'class="list responsive encounters"'
 
 
 def refused_with_a_coat(cast) -> Person:
@@ -31,7 +32,7 @@ def test_the_file_lists_the_encounter_with_squad_outcome_supplies_and_follow_up(
     person = refused_with_a_coat(cast)
     page = client_for(cast.shinan_dispatcher).get(
         reverse("people:detail", args=[person.pk])).content.decode()
-    section = page[page.index('class="list encounters"'):]
+    section = page[page.index(TABLE):]
     section = section[:section.index("</table>")]
     assert "市南区救助一队" in section and "中山路地下通道" in section
     assert "拒绝" in section or "Refused help" in section
@@ -63,4 +64,4 @@ def test_someone_without_outreach_access_sees_no_encounter_table(cast, client_fo
     person = refused_with_a_coat(cast)
     page = client_for(cast.shinan_tracing).get(
         reverse("people:detail", args=[person.pk])).content.decode()
-    assert 'class="list encounters"' not in page
+    assert TABLE not in page
