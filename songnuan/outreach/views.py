@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -362,16 +361,11 @@ def report_position(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("people.view_person", raise_exception=True)
 def person_search(request: HttpRequest) -> HttpResponse:
-    """Quick search of person files by what they call themselves, for the encounter form."""
+    """Quick search of person files by name or pinyin, for the encounter form."""
+    from songnuan.outreach.person_search import find_people
     from songnuan.people.models import Person
 
-    query = request.GET.get("q", "").strip()
-    found = []
-    if len(query) >= 1:
-        found = list(Person.objects.restrict(request.user, "view")
-                     .filter(merged_into__isnull=True)
-                     .filter(Q(name__icontains=query) | Q(self_name__icontains=query)
-                             | Q(alias__icontains=query))[:8])
+    found = find_people(Person.objects.restrict(request.user, "view"), request.GET.get("q", ""))
     return render(request, "outreach/_person_results.html", {
         "people": found, "index": request.GET.get("i", "0")})
 
