@@ -13,6 +13,9 @@ from songnuan.supplies import forms, services
 from songnuan.supplies.models import Movement, Stock
 
 RECENT_MOVEMENTS = 40
+# Over this many holders, the overview lists only what is below reserve: a city-wide page with
+# every item of every relief point would be too long to read and too slow to render.
+FULL_TABLES_UP_TO = 6
 
 
 @login_required
@@ -37,6 +40,10 @@ def stock(request: HttpRequest) -> HttpResponse:
                                          "low": 0})
         group["rows"].append(row)
         group["low"] += row.is_low
+    if chosen is None and len(grouped) > FULL_TABLES_UP_TO:
+        for group in grouped.values():
+            group["more"] = len(group["rows"]) - group["low"]
+            group["rows"] = [row for row in group["rows"] if row.is_low]
     movements = Movement.objects.restrict(user, "view").select_related(
         "stock__item", "stock__site", "stock__squad", "person", "counterpart__site",
         "counterpart__squad", "by")

@@ -117,3 +117,15 @@ def test_the_home_page_warns_of_stock_under_reserve(cast, client_for):
     stocked(cast.shinan_substation, "coat", 4, reserve=30)
     page = client_for(cast.shinan_station).get(reverse("home")).content.decode()
     assert "Supplies below reserve" in page and "军绿棉大衣" in page
+
+
+def test_a_city_wide_overview_lists_only_what_is_below_reserve(cast, client_for):
+    for number in range(7):
+        squad = make_squad(f"救助{number + 1}队")
+        stocked(squad, "coat", 10, reserve=5)
+        stocked(squad, "food", 2 if number == 0 else 20, reserve=5)
+    page = client_for(cast.city_admin).get(reverse("supplies:stock")).content.decode()
+    assert page.count('data-item="八宝粥"') == 1
+    assert 'data-item="军绿棉大衣"' not in page
+    assert page.count("more items at or above reserve") + page.count(
+        "more item at or above reserve") == 7
