@@ -84,6 +84,11 @@ class AdjustForm(MovementForm):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
+class ReserveForm(MovementForm):
+    reserve_level = forms.IntegerField(label=_("Reserve level"), min_value=0, max_value=100000,
+                                       help_text=_("Below this the holder is warned to restock."))
+
+
 class TransferForm(MovementForm):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100000)
     reason = forms.CharField(label=_("Note"), max_length=200, required=False)

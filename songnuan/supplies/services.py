@@ -129,6 +129,16 @@ def issue(holder: Holder, wanted: dict[SupplyItem, int], *, by, person=None, enc
     return Issued(movements, shortfalls)
 
 
+def set_reserve(holder: Holder, item: SupplyItem, level: int) -> Stock:
+    """The quantity below which the holder is warned to restock (储备量)."""
+    if level < 0:
+        raise SupplyError(_("A reserve level cannot be negative."), "reserve_level")
+    stock = stock_of(holder, item)
+    stock.reserve_level = level
+    stock.save(update_fields=["reserve_level"])
+    return stock
+
+
 def _move(stock: Stock, change: int, kind: str, *, by, at=None, **fields: Any) -> Movement:
     rows = Stock.objects.filter(pk=stock.pk)
     if change < 0:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("receive/", views.receive, name="receive"),
     path("transfer/", views.transfer, name="transfer"),
     path("adjust/", views.adjust, name="adjust"),
+    path("reserve/", views.reserve, name="reserve"),
 ]

@@ -63,6 +63,20 @@ def _mover(view):
                                               raise_exception=True)(view))
 
 
+@login_required
+@permission_required("supplies.change_stock", raise_exception=True)
+def reserve(request: HttpRequest) -> HttpResponse:
+    form = forms.ReserveForm(request.POST or None, holders=_writable(request),
+                             initial={"holder": _default_holder(request)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _attempt(form, lambda: services.set_reserve(data["holder"], data["item"],
+                                                       data["reserve_level"])):
+            messages.success(request, _("Reserve level set."))
+            return _back(data["holder"])
+    return _form_page(request, form, _("Set a reserve level"), _("Save"))
+
+
 def _writable(request: HttpRequest) -> list:
     """The holders the user may stock; posting to any other is refused as if it did not exist."""
     holders = forms.writable_holders(request.user)

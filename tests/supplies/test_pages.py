@@ -129,3 +129,23 @@ def test_a_city_wide_overview_lists_only_what_is_below_reserve(cast, client_for)
     assert 'data-item="军绿棉大衣"' not in page
     assert page.count("more items at or above reserve") + page.count(
         "more item at or above reserve") == 7
+
+
+def test_the_station_sets_a_reserve_level_and_the_warning_follows(cast, client_for):
+    stocked(cast.shinan_substation, "quilt", 30)
+    client = client_for(cast.shinan_station)
+    response = client.post(reverse("supplies:reserve"), {
+        "holder": f"site:{cast.shinan_substation.pk}", "item": item("quilt").pk,
+        "reserve_level": "50"})
+    assert response.status_code == 302
+    stock = services.stock_of(cast.shinan_substation, item("quilt"))
+    assert stock.reserve_level == 50 and stock.is_low
+    assert stock.quantity == 30  # a reserve level moves no goods
+    response = client.post(reverse("supplies:reserve"), {
+        "holder": f"site:{cast.shinan_substation.pk}", "item": item("quilt").pk,
+        "reserve_level": "-1"})
+    assert response.status_code == 422 and "reserve_level" in response.context["form"].errors
+
+
+def test_a_patroller_cannot_set_reserve_levels(cast, client_for):
+    assert client_for(cast.shinan_patroller).get(reverse("supplies:reserve")).status_code == 403
