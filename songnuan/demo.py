@@ -28,6 +28,7 @@ STEPS = [
     "songnuan.tracing.demo",
     "songnuan.outreach.demo_dispatch",
     "songnuan.duty.demo_alerts",
+    "songnuan.supplies.demo",
 ]
 
 DEMO_PASSWORD = "songnuan-demo-2026"

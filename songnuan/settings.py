@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "songnuan.shelter",
     "songnuan.tracing",
     "songnuan.duty",
+    "songnuan.supplies",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

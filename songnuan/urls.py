@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("songnuan.leads.urls")),
     path("outreach/", include("songnuan.outreach.urls")),
     path("duty/", include("songnuan.duty.urls")),
+    path("supplies/", include("songnuan.supplies.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -361,3 +361,41 @@ TARGETS.append(Target(
     may_view=frozenset({"city_admin"}),
     may_change=frozenset({"city_admin"}),
 ))
+
+# supplies: the stock of 崂山区's station and of a 崂山区 squad. Only city-wide accounts with the
+# supplies grants see them; only the city administrator may receive goods into them.
+def _laoshan_station_stock(cast):
+    from tests.supplies.factories import stocked
+
+    return stocked(cast.laoshan_substation, "coat", 20, reserve=10)
+
+
+def _laoshan_squad_stock(cast):
+    from tests.supplies.factories import stocked
+
+    return stocked(_laoshan_squad(cast), "food", 12)
+
+
+TARGETS.append(Target(
+    name="station supplies",
+    make=_laoshan_station_stock,
+    changed=lambda stock: stock.quantity != 20,
+    web_view=lambda stock: reverse("supplies:stock") + f"?holder=site:{stock.site_id}",
+    web_change=lambda stock: (reverse("supplies:receive"), {
+        "holder": f"site:{stock.site_id}", "item": stock.item_id, "quantity": 5,
+        "source": "被篡改"}),
+    may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
+    may_change=frozenset({"city_admin"}),
+))
+
+TARGETS.append(Target(
+    name="squad supplies",
+    make=_laoshan_squad_stock,
+    changed=lambda stock: stock.quantity != 12,
+    web_view=lambda stock: reverse("supplies:stock") + f"?holder=squad:{stock.squad_id}",
+    web_change=lambda stock: (reverse("supplies:adjust"), {
+        "holder": f"squad:{stock.squad_id}", "item": stock.item_id, "change": -12,
+        "reason": "被篡改"}),
+    may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
+    may_change=frozenset({"city_admin"}),
+))

@@ -99,7 +99,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         Reach.SITE,
         (
             "accounts.view_organisation", "network.view", "network.change", "people.view",
-            "people.add", "supplies.view", "supplies.change", "weather.view",
+            "people.add", "supplies.view", "supplies.add", "supplies.change", "weather.view",
             "shelter.view_reliefvisit", "shelter.add_reliefvisit", "shelter.change_reliefvisit",
             *OWN_ALERTS,
         ),

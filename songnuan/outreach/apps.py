@@ -10,8 +10,10 @@ class OutreachConfig(AppConfig):
         from django.db.models.signals import post_delete, post_migrate, post_save
 
         from songnuan.network.models import District
+        from songnuan.outreach import timeline
         from songnuan.outreach.models import Hotspot
         from songnuan.outreach.services import forget_districts, forget_hotspots
+        from songnuan.people.timeline import register_source
         from songnuan.shell import NavItem, register_nav
 
         for signal in (post_save, post_delete):
@@ -19,6 +21,7 @@ class OutreachConfig(AppConfig):
             signal.connect(forget_hotspots, sender=Hotspot,
                            dispatch_uid=f"forget-hotspots-{signal}")
         post_migrate.connect(forget_districts, dispatch_uid="forget-districts-migrate")
+        register_source(timeline.events)
 
         register_nav(
             NavItem(_("Dispatch board"), "outreach:board", "leads.change_lead", order=290),

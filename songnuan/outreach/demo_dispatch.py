@@ -162,7 +162,6 @@ def _encounter(ctx, task: Task, outcome: str, at, sites) -> Encounter:
         district=task.district, lat=task.lat, lon=task.lon, place=task.place, at=at,
         outcome=outcome, site=ctx.rng.choice(sites) if outcome == EncounterOutcome.ESCORTED
         else None, hospital="青岛市市立医院" if outcome == EncounterOutcome.HOSPITAL else "",
-        supplies=["coat", "food", "hot_drink"] if outcome == EncounterOutcome.REFUSED else [],
         contact_card_left=outcome == EncounterOutcome.REFUSED)
     if outcome in (EncounterOutcome.ESCORTED, EncounterOutcome.HOSPITAL,
                    EncounterOutcome.REFUSED):
@@ -174,7 +173,7 @@ def _encounter(ctx, task: Task, outcome: str, at, sites) -> Encounter:
             status={EncounterOutcome.REFUSED: Status.ON_STREET,
                     EncounterOutcome.HOSPITAL: Status.IN_HOSPITAL}.get(outcome,
                                                                       Status.ON_STREET))
-        EncounterPerson.objects.create(encounter=encounter, person=person)
+        EncounterPerson.objects.create(encounter=encounter, person=person, outcome=outcome)
         if outcome == EncounterOutcome.REFUSED:
             due = follow_up_due(at, task.district_id)
             FollowUp.objects.create(

@@ -17,7 +17,6 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from songnuan.leads import services as leads
 from songnuan.leads.models import Lead, LeadStatus, Outcome
@@ -40,6 +39,8 @@ from songnuan.outreach.models import (
 from songnuan.outreach.ranking import Candidate, Suggestion, rank_squads
 from songnuan.people import services as people
 from songnuan.people.models import Person, PersonPhoto, Status
+from songnuan.supplies import services as supplies
+from songnuan.supplies.models import SupplyItem
 
 LEAD_OUTCOMES = {
     EncounterOutcome.ESCORTED: Outcome.HELPED_TO_SITE,
@@ -50,11 +51,9 @@ LEAD_OUTCOMES = {
 }
 OUTCOMES_WITH_PEOPLE = (EncounterOutcome.ESCORTED, EncounterOutcome.HOSPITAL,
                         EncounterOutcome.REFUSED)
-SUPPLY_KINDS = {
-    "coat": gettext_lazy("Cotton coat"), "quilt": gettext_lazy("Quilt"),
-    "food": gettext_lazy("Food"), "hot_drink": gettext_lazy("Hot drink"),
-    "gloves": gettext_lazy("Gloves and hat"), "warmer": gettext_lazy("Hand warmers"),
-}
+# When people met end differently, the encounter (and its lead) takes the weightiest outcome.
+OUTCOME_WEIGHT = [EncounterOutcome.ESCORTED, EncounterOutcome.HOSPITAL, EncounterOutcome.REFUSED]
+MAX_ITEMS_PER_PERSON = 20  # of one item: more than anyone carries away
 
 
 class DispatchError(Exception):
@@ -240,6 +239,8 @@ class PersonMet:
     age_estimate: int | None = None
     self_name: str = ""
     photo: UploadedFile | None = None
+    outcome: str = ""  # empty: the encounter's outcome
+    supplies: dict[int, int] = field(default_factory=dict)  # item id -> how many handed over
 
 
 @dataclass
@@ -249,37 +250,50 @@ class EncounterInput:
     people: list[PersonMet] = field(default_factory=list)
     site_id: int | None = None
     hospital: str = ""
-    supplies: list[str] = field(default_factory=list)
     contact_card_left: bool = False
     note: str = ""
 
 
 def record_encounter(task: Task, data: EncounterInput, *, by) -> Encounter:
-    """Close a task with what the squad found; a retried submission returns the first record."""
+    """Close a task with what the squad found; a retried submission returns the first record.
+
+    Supplies handed to the people met come out of the squad's stock. A short stock does not stop
+    the record: what could not be given is on `encounter.shortfalls` for the patroller to see.
+    """
     known = Encounter.objects.filter(client_request_id=data.client_request_id).first()
     if known is not None:
+        known.shortfalls = []
         return known
     outcome = _check_outcome(data)
+    wanted = _check_supplies(data)
     try:
         with transaction.atomic():
             task = (Task.objects.select_for_update(of=("self",))
                     .select_related("lead", "follow_up").get(pk=task.pk))
             if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
                 raise DispatchError(_("This task is already closed."))
-            site = _check_site(data.site_id, task) if outcome == EncounterOutcome.ESCORTED \
-                else None
+            escorting = any(_outcome_of(p, data) == EncounterOutcome.ESCORTED
+                            for p in data.people)
+            site = _check_site(data.site_id, task) if escorting else None
             now = timezone.now()
             encounter = Encounter.objects.create(
                 client_request_id=data.client_request_id, task=task, squad=task.squad,
                 district_id=task.district_id, lat=task.lat, lon=task.lon, place=task.place,
                 at=now, outcome=outcome, site=site, hospital=data.hospital.strip()[:100],
-                supplies=[s for s in data.supplies if s in SUPPLY_KINDS],
                 contact_card_left=data.contact_card_left, note=data.note.strip()[:1000],
                 recorded_by=_user(by))
-            met = [_person(p, task, by) for p in data.people]
-            for person in met:
-                EncounterPerson.objects.create(encounter=encounter, person=person)
-                _after(encounter, person, by)
+            encounter.shortfalls = []
+            for met, items in zip(data.people, wanted, strict=True):
+                person = _person(met, task, by)
+                if EncounterPerson.objects.filter(encounter=encounter, person=person).exists():
+                    raise DispatchError(_("The same person file is added twice."), "people")
+                own = _outcome_of(met, data)
+                EncounterPerson.objects.create(encounter=encounter, person=person, outcome=own)
+                _after(encounter, person, own, by)
+                if items:
+                    issued = supplies.issue(task.squad, items, by=_user(by), person=person,
+                                            encounter=encounter, at=now)
+                    encounter.shortfalls.extend(issued.shortfalls)
             task.status, task.closed_at = TaskStatus.DONE, now
             task.arrived_at = task.arrived_at or now
             task.save()
@@ -293,13 +307,44 @@ def record_encounter(task: Task, data: EncounterInput, *, by) -> Encounter:
 
 
 def _check_outcome(data: EncounterInput) -> str:
-    if data.outcome not in EncounterOutcome.values:
+    """The encounter's outcome: the weightiest of the people's own, or the one chosen."""
+    if data.people:
+        own = [_outcome_of(met, data) for met in data.people]
+        if any(outcome not in OUTCOMES_WITH_PEOPLE for outcome in own):
+            raise DispatchError(_("Choose what happened to each person met."), "outcome")
+        outcome = min(own, key=OUTCOME_WEIGHT.index)
+    elif data.outcome not in EncounterOutcome.values:
         raise DispatchError(_("Choose what happened."), "outcome")
-    if data.outcome in OUTCOMES_WITH_PEOPLE and not data.people:
+    elif data.outcome in OUTCOMES_WITH_PEOPLE:
         raise DispatchError(_("Add the person you met."), "people")
-    if data.outcome == EncounterOutcome.ESCORTED and not data.site_id:
+    else:
+        outcome = data.outcome
+    if outcome == EncounterOutcome.ESCORTED and not data.site_id:
         raise DispatchError(_("Choose the site you are taking them to."), "site")
-    return data.outcome
+    return outcome
+
+
+def _outcome_of(met: PersonMet, data: EncounterInput) -> str:
+    return met.outcome or data.outcome
+
+
+def _check_supplies(data: EncounterInput) -> list[dict[SupplyItem, int]]:
+    """Per person met, the items to hand over; unknown items or odd quantities are refused."""
+    ids = {item_id for met in data.people for item_id in met.supplies}
+    items = SupplyItem.objects.in_bulk(ids)
+    wanted = []
+    for met in data.people:
+        chosen = {}
+        for item_id, quantity in met.supplies.items():
+            if item_id not in items:
+                raise DispatchError(_("Unknown supply item."), "supplies")
+            if not 0 <= quantity <= MAX_ITEMS_PER_PERSON:
+                raise DispatchError(_("Hand over between 0 and %(n)d of one item.") % {
+                    "n": MAX_ITEMS_PER_PERSON}, "supplies")
+            if quantity:
+                chosen[items[item_id]] = quantity
+        wanted.append(chosen)
+    return wanted
 
 
 def _check_site(site_id: int | None, task: Task) -> Site:
@@ -338,17 +383,17 @@ def _person(met: PersonMet, task: Task, by) -> Person:
     return person
 
 
-def _after(encounter: Encounter, person: Person, by) -> None:
+def _after(encounter: Encounter, person: Person, outcome: str, by) -> None:
     from songnuan.shelter import services as shelter
 
-    if encounter.outcome == EncounterOutcome.ESCORTED:
+    if outcome == EncounterOutcome.ESCORTED:
         shelter.expect_arrival(
             encounter.site, person=person, coming_from=encounter.place,
             description=_("Escorted by %(squad)s") % {"squad": encounter.squad.name},
             source=f"outreach:{encounter.pk}:{person.pk}", user=_user(by))
-    elif encounter.outcome == EncounterOutcome.HOSPITAL:
+    elif outcome == EncounterOutcome.HOSPITAL:
         people.move_person(person, Status.IN_HOSPITAL, district_id=encounter.district_id)
-    elif encounter.outcome == EncounterOutcome.REFUSED:
+    elif outcome == EncounterOutcome.REFUSED:
         people.move_person(person, Status.ON_STREET, district_id=encounter.district_id)
         schedule_follow_up(encounter, person)
 

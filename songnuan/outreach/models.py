@@ -294,7 +294,6 @@ class Encounter(AuditedModel):
     site = models.ForeignKey("network.Site", verbose_name=_("escorted to"), null=True,
                              blank=True, on_delete=models.PROTECT, related_name="+")
     hospital = models.CharField(_("hospital"), max_length=100, blank=True)
-    supplies = models.JSONField(_("supplies issued"), default=list, blank=True)
     contact_card_left = models.BooleanField(_("contact card left"), default=False)
     note = models.TextField(_("note"), blank=True, max_length=1000)
     recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL,
@@ -313,15 +312,19 @@ class Encounter(AuditedModel):
 
 
 class EncounterPerson(AuditedModel):
+    """One person met in an encounter, with what became of them (one may go in, one refuse)."""
+
     encounter = models.ForeignKey(Encounter, on_delete=models.CASCADE, related_name="people")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT,
                                related_name="outreach_encounters")
+    outcome = models.CharField(_("outcome"), max_length=12, choices=EncounterOutcome.choices)
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(district="encounter__district",
                       assigned=_members_q("encounter__squad__"))
 
     class Meta:
+        ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["encounter", "person"],
                                                name="encounter_person_once")]
 

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +33,7 @@ from songnuan.outreach.models import (
     Task,
 )
 from songnuan.people.models import Sex
+from songnuan.supplies import services as supplies
 from songnuan.weather.services import protocol_active
 
 
@@ -331,8 +331,12 @@ def _task_context(task: Task, **extra) -> dict:
     from songnuan.network.services import nearest
 
     sites = [n.site for n in nearest(task.lat, task.lon, open_only=True, limit=6)]
+    person_outcomes = [(v, label) for v, label in EncounterOutcome.choices
+                       if v in dispatch.OUTCOMES_WITH_PEOPLE]
     return {"task": task, "outcomes": EncounterOutcome.choices, "sites": sites,
-            "supplies": dispatch.SUPPLY_KINDS.items(), "sexes": Sex.choices,
+            "person_outcomes": person_outcomes, "sexes": Sex.choices,
+            "stock": supplies.stocks_of(task.squad).filter(quantity__gt=0, item__is_active=True),
+            "people_slots": range(MAX_PEOPLE_PER_ENCOUNTER),
             "client_request_id": uuid.uuid4().hex, **extra}
 
 
@@ -371,7 +375,7 @@ def task_encounter(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(_my_tasks(request.user), pk=pk)
     data = _encounter_input(request)
     try:
-        dispatch.record_encounter(task, data, by=request.user)
+        encounter = dispatch.record_encounter(task, data, by=request.user)
     except dispatch.DispatchError as refused:
         if not request.headers.get("Accept", "").startswith("application/json"):
             messages.error(request, refused.message)
@@ -380,11 +384,21 @@ def task_encounter(request: HttpRequest, pk: int) -> HttpResponse:
                 suggested_site=refused.suggestion), status=422)
         return _phone_reply(request, task, refused.message, refused.field, 422)
     task.refresh_from_db()
+    short = _shortfall_message(encounter.shortfalls)
     if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"ok": True, "status": task.status,
+        return JsonResponse({"ok": True, "status": task.status, "warning": short,
                              "next": reverse("outreach:my_tasks")})
     messages.success(request, gettext("Recorded. Thank you."))
+    if short:
+        messages.warning(request, short)
     return redirect("outreach:my_tasks")
+
+
+def _shortfall_message(shortfalls) -> str:
+    if not shortfalls:
+        return ""
+    return gettext("The squad's stock was short, so less was handed over: %(items)s.") % {
+        "items": "; ".join(str(short) for short in shortfalls)}
 
 
 def _encounter_input(request: HttpRequest) -> dispatch.EncounterInput:
@@ -396,20 +410,34 @@ def _encounter_input(request: HttpRequest) -> dispatch.EncounterInput:
         sex, age = post.get(prefix + "sex", ""), post.get(prefix + "age", "")
         name = post.get(prefix + "name", "")
         photo = request.FILES.get(prefix + "photo")
-        if not (person_id or sex or age or name or photo):
+        items = _items_handed(post, prefix)
+        outcome = post.get(prefix + "outcome", "")
+        if not (person_id or age or name or photo or outcome or any(items.values())):
             continue
         people.append(dispatch.PersonMet(
             person_id=int(person_id) if person_id.isdigit() else None,
             sex=sex if sex in Sex.values else "",
             age_estimate=int(age) if age.isdigit() and 0 < int(age) < 120 else None,
-            self_name=name, photo=photo))
+            self_name=name, photo=photo, outcome=outcome, supplies=items))
     site = post.get("site", "")
     return dispatch.EncounterInput(
         client_request_id=(post.get("client_request_id") or uuid.uuid4().hex)[:64],
         outcome=post.get("outcome", ""), people=people,
         site_id=int(site) if site.isdigit() else None, hospital=post.get("hospital", ""),
-        supplies=post.getlist("supplies"), contact_card_left=bool(post.get("contact_card")),
-        note=post.get("note", ""))
+        contact_card_left=bool(post.get("contact_card")), note=post.get("note", ""))
+
+
+def _items_handed(post, prefix: str) -> dict[int, int]:
+    """The steppers' "p0-item-12" = "2" fields; a quantity that is not a number counts as -1,
+    so the service refuses it rather than silently handing over nothing."""
+    found = {}
+    for name, value in post.items():
+        if not name.startswith(prefix + "item-") or not name[len(prefix) + 5:].isdigit():
+            continue
+        value = value.strip()
+        found[int(name[len(prefix) + 5:])] = int(value) if value.isdigit() else (
+            0 if not value else -1)
+    return found
 
 
 MAX_PEOPLE_PER_ENCOUNTER = 5
@@ -434,16 +462,11 @@ def report_position(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("people.view_person", raise_exception=True)
 def person_search(request: HttpRequest) -> HttpResponse:
-    """Quick search of person files by what they call themselves, for the encounter form."""
+    """Quick search of person files by name or pinyin, for the encounter form."""
+    from songnuan.outreach.person_search import find_people
     from songnuan.people.models import Person
 
-    query = request.GET.get("q", "").strip()
-    found = []
-    if len(query) >= 1:
-        found = list(Person.objects.restrict(request.user, "view")
-                     .filter(merged_into__isnull=True)
-                     .filter(Q(name__icontains=query) | Q(self_name__icontains=query)
-                             | Q(alias__icontains=query))[:8])
+    found = find_people(Person.objects.restrict(request.user, "view"), request.GET.get("q", ""))
     return render(request, "outreach/_person_results.html", {
         "people": found, "index": request.GET.get("i", "0")})
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from songnuan.accounts.roles import SENSITIVE
+from songnuan.outreach.timeline import encounters_of
 from songnuan.people import services
 from songnuan.people.duplicates import possible_duplicates
 from songnuan.people.forms import MergeForm, PersonForm, PhotoForm, show_errors
@@ -69,6 +70,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "photo_form": PhotoForm(),
         "stays": person.stays.select_related("site", "bed__zone")[:20]
         if user.has_perm("shelter.view_stay") else [],
+        "encounters": encounters_of(person) if user.has_perm("outreach.view_encounter") else [],
     })
 
 

@@ -21,8 +21,10 @@ from songnuan.outreach.models import (
 )
 from songnuan.people.models import Person, Status
 from songnuan.shelter.models import Arrival
+from songnuan.supplies import services
 from tests.leads.factories import report
 from tests.outreach.factories import assigned_task, encounter_input, make_squad
+from tests.supplies.factories import item, stocked
 
 pytestmark = pytest.mark.django_db
 
@@ -174,12 +176,18 @@ def test_an_escort_to_a_full_site_is_refused(cast):
 def test_a_refusal_issues_supplies_and_schedules_a_follow_up_at_the_place(cast, settings):
     settings.OUTREACH_FOLLOW_UP_HOURS = 24
     settings.WEATHER_FALLBACK_LEVEL = 0
-    task = assigned_task(make_squad(), cast.shinan_dispatcher)
+    squad = make_squad()
+    stocked(squad, "coat", 4)
+    stocked(squad, "food", 10)
+    task = assigned_task(squad, cast.shinan_dispatcher)
     encounter = dispatch.record_encounter(task, encounter_input(
-        EncounterOutcome.REFUSED, people=[PersonMet(sex="M", age_estimate=50)],
-        supplies=["coat", "food", "not-a-thing"], contact_card_left=True),
+        EncounterOutcome.REFUSED, people=[PersonMet(sex="M", age_estimate=50, supplies={
+            item("coat").pk: 1, item("food").pk: 2})], contact_card_left=True),
         by=cast.shinan_patroller)
-    assert encounter.supplies == ["coat", "food"]
+    assert encounter.shortfalls == []
+    assert sorted((m.stock.item.name, m.change) for m in encounter.supply_movements.all()) == [
+        ("八宝粥", -2), ("军绿棉大衣", -1)]
+    assert services.stock_of(squad, item("coat")).quantity == 3
     follow_up = FollowUp.objects.get()
     assert follow_up.person == encounter.people.get().person
     assert (follow_up.lat, follow_up.lon) == (task.lat, task.lon)
@@ -210,3 +218,74 @@ def test_a_follow_up_is_dispatched_like_a_lead_and_closed_by_its_encounter(cast)
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.DONE
     assert follow_up.person.outreach_encounters.count() == 2
+
+
+def test_two_people_met_each_get_their_own_outcome(cast, settings):
+    settings.WEATHER_FALLBACK_LEVEL = 0
+    squad = make_squad()
+    stocked(squad, "coat", 2)
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    known = Person.objects.create(self_name="老周", sex="M", age_estimate=66,
+                                  district=cast.shinan_substation.district)
+    encounter = dispatch.record_encounter(task, encounter_input(
+        "", site_id=cast.shinan_substation.pk, people=[
+            PersonMet(person_id=known.pk, outcome=EncounterOutcome.ESCORTED),
+            PersonMet(sex="F", age_estimate=58, self_name="王大姐",
+                      outcome=EncounterOutcome.REFUSED, supplies={item("coat").pk: 1})]),
+        by=cast.shinan_patroller)
+    assert encounter.outcome == EncounterOutcome.ESCORTED  # the weightiest decides the lead
+    outcomes = {met.person.self_name: met.outcome for met in encounter.people.all()}
+    assert outcomes == {"老周": EncounterOutcome.ESCORTED, "王大姐": EncounterOutcome.REFUSED}
+    assert Arrival.objects.get().person == known
+    refuser = Person.objects.get(self_name="王大姐")
+    assert FollowUp.objects.get().person == refuser
+    assert refuser.supply_movements.get().change == -1
+    assert not known.supply_movements.exists()
+
+
+def test_a_short_stock_still_records_the_encounter_and_says_what_was_missing(cast):
+    squad = make_squad()
+    stocked(squad, "quilt", 1)
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    encounter = dispatch.record_encounter(task, encounter_input(
+        EncounterOutcome.REFUSED, people=[PersonMet(sex="M", supplies={item("quilt").pk: 3,
+                                                                        item("coat").pk: 1})]),
+        by=cast.shinan_patroller)
+    assert [(s.item.name, s.wanted, s.issued) for s in encounter.shortfalls] == [
+        ("加厚棉被", 3, 1), ("军绿棉大衣", 1, 0)]
+    assert encounter.supply_movements.get().change == -1
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE
+
+
+def test_a_retried_encounter_issues_its_supplies_once(cast):
+    squad = make_squad()
+    stocked(squad, "food", 6)
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    data = encounter_input(EncounterOutcome.REFUSED,
+                           people=[PersonMet(sex="M", supplies={item("food").pk: 2})])
+    for _ in range(3):
+        dispatch.record_encounter(task, data, by=cast.shinan_patroller)
+    assert services.stock_of(squad, item("food")).quantity == 4
+
+
+def test_unknown_items_or_odd_quantities_are_refused_before_anything_is_written(cast):
+    squad = make_squad()
+    stocked(squad, "coat", 3)
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    for supplies in ({999999: 1}, {item("coat").pk: -1}, {item("coat").pk: 500}):
+        with pytest.raises(DispatchError) as refused:
+            dispatch.record_encounter(task, encounter_input(
+                EncounterOutcome.REFUSED, people=[PersonMet(sex="M", supplies=supplies)]),
+                by=cast.shinan_patroller)
+        assert refused.value.field == "supplies"
+    assert services.stock_of(squad, item("coat")).quantity == 3
+    assert not Person.objects.exists()
+
+
+def test_a_person_met_needs_an_outcome_of_their_own_or_the_encounters(cast):
+    task = assigned_task(make_squad(), cast.shinan_dispatcher)
+    with pytest.raises(DispatchError) as refused:
+        dispatch.record_encounter(task, encounter_input(
+            EncounterOutcome.NOT_FOUND, people=[PersonMet(sex="M")]), by=cast.shinan_patroller)
+    assert refused.value.field == "outcome"

@@ -12,8 +12,11 @@ from django.utils import timezone
 from songnuan.leads.models import LeadStatus
 from songnuan.outreach import patrols
 from songnuan.outreach.models import Encounter, PatrolPlan, Task, TaskStatus
+from songnuan.people.models import Person
+from songnuan.supplies import services
 from tests.leads.factories import make_hotspot, report
 from tests.outreach.factories import assigned_task, make_squad
+from tests.supplies.factories import stocked
 
 pytestmark = pytest.mark.django_db
 JSON = {"Accept": "application/json"}
@@ -99,14 +102,16 @@ def test_queued_steps_and_a_retried_encounter_land_once(cast, client_for):
     for _ in range(2):
         assert client.post(reverse("outreach:task_step", args=[task.pk, "arrive"]),
                            headers=JSON).json()["ok"]
+    coat = stocked(squad, "coat", 5).item
     body = {"client_request_id": uuid.uuid4().hex, "outcome": "refused", "p0-sex": "M",
-            "p0-age": "58", "p0-name": "老李", "supplies": ["coat", "quilt"],
+            "p0-age": "58", "p0-name": "老李", f"p0-item-{coat.pk}": "1",
             "contact_card": "1"}
     for _ in range(3):
         response = client.post(reverse("outreach:task_encounter", args=[task.pk]), body,
                                headers=JSON)
         assert response.status_code == 200, response.content
     assert Encounter.objects.count() == 1
+    assert services.stock_of(squad, coat).quantity == 4
     task.refresh_from_db()
     task.lead.refresh_from_db()
     assert task.status == TaskStatus.DONE
@@ -121,6 +126,55 @@ def test_an_encounter_without_an_outcome_gets_a_reason_not_a_500(cast, client_fo
         {"client_request_id": "x1", "p0-sex": "M"}, headers=JSON)
     assert response.status_code == 422
     assert response.json()["field"] == "outcome"
+
+
+def test_the_encounter_form_offers_the_squads_stock_with_steppers(cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller])
+    coat = stocked(squad, "coat", 3).item
+    stocked(squad, "quilt", 0)
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    page = client_for(cast.shinan_patroller).get(
+        reverse("outreach:task_detail", args=[task.pk])).content.decode()
+    assert f'name="p0-item-{coat.pk}"' in page and f'name="p1-item-{coat.pk}"' in page
+    assert "加厚棉被" not in page  # nothing left of it: no stepper
+    assert page.count('class="person"') == 5
+
+
+def test_two_people_from_the_phone_form_with_their_own_outcomes(cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller])
+    coat = stocked(squad, "coat", 3).item
+    food = stocked(squad, "food", 1).item
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    response = client_for(cast.shinan_patroller).post(
+        reverse("outreach:task_encounter", args=[task.pk]), {
+            "client_request_id": uuid.uuid4().hex, "outcome": "escorted",
+            "site": cast.shinan_substation.pk,
+            "p0-sex": "M", "p0-age": "70", "p0-name": "老孙",
+            "p1-sex": "F", "p1-age": "45", "p1-name": "周大姐", "p1-outcome": "refused",
+            f"p1-item-{coat.pk}": "1", f"p1-item-{food.pk}": "2",
+            "p2-sex": "M"},  # an untouched slot: sex has a default, nothing else
+        headers=JSON)
+    assert response.status_code == 200, response.content
+    assert "short" in response.json()["warning"] and "八宝粥" in response.json()["warning"]
+    encounter = Encounter.objects.get()
+    assert sorted(encounter.people.values_list("person__self_name", "outcome")) == [
+        ("周大姐", "refused"), ("老孙", "escorted")]
+    assert Person.objects.count() == 2
+    assert services.stock_of(squad, coat).quantity == 2
+    assert services.stock_of(squad, food).quantity == 0
+
+
+def test_a_stepper_with_letters_in_it_is_refused_not_ignored(cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller])
+    coat = stocked(squad, "coat", 3).item
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    response = client_for(cast.shinan_patroller).post(
+        reverse("outreach:task_encounter", args=[task.pk]), {
+            "client_request_id": "bad-qty", "outcome": "refused", "p0-age": "50",
+            f"p0-item-{coat.pk}": "two"}, headers=JSON)
+    assert response.status_code == 422
+    assert response.json()["field"] == "supplies"
+    assert not Encounter.objects.exists()
 
 
 def test_the_phone_reports_the_squads_position(cast, client_for):

@@ -36,6 +36,7 @@
       var rest = load().slice(1);
       save(rest);
       if (!result.ok && result.data && result.data.error) { alert(result.data.error); }
+      if (result.ok && result.data && result.data.warning) { alert(result.data.warning); }
       if (!rest.length) {
         if (result.ok && result.data && result.data.next) { location.href = result.data.next; }
         else { location.reload(); }
@@ -59,6 +60,27 @@
       flush();
     });
   });
+  /* The encounter form: quantity steppers sized for gloved hands, and more people on demand
+     (hidden slots are disabled fieldsets, so they send nothing until opened). */
+  document.querySelectorAll(".stepper").forEach(function (stepper) {
+    var input = stepper.querySelector("input");
+    stepper.querySelectorAll("button[data-step]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var next = (parseInt(input.value, 10) || 0) + parseInt(button.dataset.step, 10);
+        input.value = Math.max(0, Math.min(parseInt(input.max, 10) || 20, next));
+      });
+    });
+  });
+  var addPerson = document.getElementById("add-person");
+  if (addPerson) {
+    addPerson.addEventListener("click", function () {
+      var slot = document.querySelector("fieldset.person[hidden]");
+      if (!slot) { return; }
+      slot.hidden = false; slot.disabled = false;
+      slot.scrollIntoView({ block: "start" });
+      if (!document.querySelector("fieldset.person[hidden]")) { addPerson.hidden = true; }
+    });
+  }
   window.addEventListener("online", flush);
   setInterval(flush, 15000);
   show(load());

@@ -1,0 +1,13 @@
+"""Supplies tests read messages in English: the rules are the same in every language."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
