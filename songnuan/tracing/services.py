@@ -6,6 +6,7 @@ Each public function is one user action in one transaction; rule breaks raise `T
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import secrets
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.linkage import Index, Parameters
+from songnuan.linkage.tables import FITTED_PARAMETERS
 from songnuan.notify.services import send_sms
 from songnuan.people.models import Person
 from songnuan.tracing import records, workdays
@@ -221,9 +223,13 @@ def check_code(raw_phone: str, code: str, now: datetime.datetime | None = None) 
 # --- Candidates ----------------------------------------------------------------------------
 
 def linkage_parameters() -> Parameters:
-    if settings.TRACING_LINKAGE_PARAMS:
-        return Parameters.load(settings.TRACING_LINKAGE_PARAMS)
-    return Parameters.default()
+    """The parameters fitted on Chinese records (shipped), unless a deployment brings its own."""
+    return _load_parameters(settings.TRACING_LINKAGE_PARAMS or str(FITTED_PARAMETERS))
+
+
+@functools.cache
+def _load_parameters(path: str) -> Parameters:
+    return Parameters.load(path)
 
 
 def open_reports() -> QuerySet:
@@ -241,7 +247,8 @@ def rank_candidates(case: TracingCase, reports: Iterable[MissingReport] | None =
     pool = {f"R{r.pk}": r for r in (open_reports() if reports is None else reports)}
     if not pool:
         return []
-    index = Index(linkage_parameters(), (records.report_record(r) for r in pool.values()))
+    index = Index(linkage_parameters().for_pool(len(pool)),
+                  (records.report_record(r) for r in pool.values()))
     matches = index.query(records.person_record(case.person, timezone.localdate()), k=k)
     kept = []
     for match in matches:
