@@ -7,6 +7,9 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from songnuan.accounts.scoping import may_place_in
+from songnuan.network.forms import ImportForm as TableFileForm
+from songnuan.network.models import District
 from songnuan.tracing.models import ComparisonKind, Decision, MissingReport
 
 REPORT_FIELDS = ("name", "sex", "birth_year", "height_cm", "native_place", "dialect", "features",
@@ -101,3 +104,16 @@ class DischargeHomeForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["travel_mode"].choices = TravelMode.choices
+
+
+class ImportForm(TableFileForm):
+    district = forms.ModelChoiceField(label=_("District the reports are filed in"),
+                                      queryset=District.objects.none())
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "One report a row; column names in Chinese or English (e.g. 外部编号 or record_id).")
+        allowed = [d.pk for d in District.objects.all() if may_place_in(user, d.pk)]
+        self.fields["district"].queryset = District.objects.filter(pk__in=allowed)
+        self.fields["district"].initial = user.district_id

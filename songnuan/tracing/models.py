@@ -88,6 +88,9 @@ class MissingReport(AuditedModel):
                                  on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("source"), max_length=10, choices=ReportSource.choices,
                               default=ReportSource.STAFF)
+    external_id = models.CharField(_("external record number"), max_length=40, blank=True,
+                                   help_text=_("The record's number in the list it was "
+                                               "imported from."))
     status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices,
                               default=ReportStatus.OPEN)
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
@@ -100,6 +103,9 @@ class MissingReport(AuditedModel):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(
+            fields=["external_id"], condition=~Q(external_id=""),
+            name="tracing_report_external_id_unique")]
         verbose_name = _("missing-person report")
         verbose_name_plural = _("missing-person reports")
 

@@ -51,7 +51,7 @@ class TracingError(ValidationError):
     """A tracing rule was broken; the message says which, in the user's language."""
 
 
-def _user(user: Any) -> Any:
+def user_or_none(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
 
 
@@ -149,17 +149,25 @@ def _reference(day: datetime.date) -> str:
 @transaction.atomic
 def file_report(report: MissingReport, *, user: Any = None) -> MissingReport:
     """Save a new report and rank it against the live cases (one record against the store)."""
-    if not report.reference:
-        while True:
-            report.reference = _reference(timezone.localdate())
-            if not MissingReport.objects.filter(reference=report.reference).exists():
-                break
-    report.created_by = _user(user)
+    report.reference = report.reference or new_reference()
+    report.created_by = user_or_none(user)
     report.full_clean()
     report.save()
-    for case in live_cases():
-        rank_candidates(case, reports=[report])
+    rank_against_live_cases([report])
     return report
+
+
+def new_reference() -> str:
+    while True:
+        reference = _reference(timezone.localdate())
+        if not MissingReport.objects.filter(reference=reference).exists():
+            return reference
+
+
+def rank_against_live_cases(reports: list[MissingReport]) -> None:
+    """New reports join the candidates of every case still looking for a family."""
+    for case in live_cases():
+        rank_candidates(case, reports=reports)
 
 
 def live_cases() -> QuerySet:
@@ -247,7 +255,8 @@ def rank_candidates(case: TracingCase, reports: Iterable[MissingReport] | None =
     pool = {f"R{r.pk}": r for r in (open_reports() if reports is None else reports)}
     if not pool:
         return []
-    index = Index(linkage_parameters().for_pool(len(pool)),
+    # The prior spreads over every open report even when only new ones are being ranked.
+    index = Index(linkage_parameters().for_pool(max(len(pool), open_reports().count())),
                   (records.report_record(r) for r in pool.values()))
     matches = index.query(records.person_record(case.person, timezone.localdate()), k=k)
     kept = []
@@ -279,7 +288,7 @@ def decide(review: CandidateReview, *, decision: str, reason: str, user: Any,
     if decision == Decision.CONFIRMED and not case.is_live:
         raise TracingError(_("This case is already identified or closed."))
     review.decision, review.reason = decision, reason.strip()[:200]
-    review.decided_at, review.decided_by = now, _user(user)
+    review.decided_at, review.decided_by = now, user_or_none(user)
     review.save()
     if decision == Decision.CONFIRMED:
         case.status, case.matched_report = CaseStatus.IDENTIFIED, review.report
@@ -374,7 +383,7 @@ def request_comparison(case: TracingCase, *, kind: str, liaison: Any, message: s
         raise TracingError({"liaison": _("Send the request to an active police liaison.")})
     request = ComparisonRequest.objects.create(case=case, kind=kind, liaison=liaison,
                                                message=message.strip(), sent_at=now,
-                                               sent_by=_user(user))
+                                               sent_by=user_or_none(user))
     step = case.steps.filter(kind=STEP_OF_COMPARISON[kind]).first()
     if step is not None:
         complete_step(step, user=user, note=str(request.get_kind_display()), now=now)
