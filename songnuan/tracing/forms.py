@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from songnuan.accounts.scoping import may_place_in
+from songnuan.linkage.idnumber import normalise
 from songnuan.network.forms import ImportForm as TableFileForm
 from songnuan.network.models import District
 from songnuan.tracing.models import ComparisonKind, Decision, MissingReport
@@ -20,7 +21,7 @@ REPORT_FIELDS = ("name", "sex", "birth_year", "height_cm", "native_place", "dial
 class ReportForm(forms.ModelForm):
     class Meta:
         model = MissingReport
-        fields = (*REPORT_FIELDS[:2], "id_number", *REPORT_FIELDS[2:])
+        fields = REPORT_FIELDS
         widgets = {"missing_since": forms.DateInput(attrs={"type": "date"}),
                    "reporter_phone": forms.TextInput(attrs={"inputmode": "tel",
                                                             "autocomplete": "tel"}),
@@ -48,13 +49,27 @@ class ReportForm(forms.ModelForm):
         return day
 
 
+class StaffReportForm(ReportForm):
+    """Staff may record the ID number; it is stored encrypted, never in a plain column."""
+
+    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+    field_order = (*REPORT_FIELDS[:2], "id_number")
+
+    def clean_id_number(self) -> str:
+        return normalise(self.cleaned_data.get("id_number"))
+
+    def save(self, commit: bool = True) -> MissingReport:
+        report = super().save(commit=False)
+        report.set_id_number(self.cleaned_data["id_number"])
+        if commit:
+            report.save()
+        return report
+
+
 class PublicReportForm(ReportForm):
     code = forms.CharField(label=_("Verification code"), max_length=6,
                            widget=forms.TextInput(attrs={"inputmode": "numeric",
                                                          "autocomplete": "one-time-code"}))
-
-    class Meta(ReportForm.Meta):
-        fields = REPORT_FIELDS
 
 
 class DecisionForm(forms.Form):

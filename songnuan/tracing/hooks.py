@@ -36,7 +36,7 @@ def engine_duplicates(person: Any, pool: QuerySet) -> Iterable[Any]:
     others = {p.pk: p for p in pool.order_by("-updated_at")[:DUPLICATE_POOL_LIMIT]}
     if not others:
         return []
-    index = Index(services.linkage_parameters(),
+    index = Index(services.duplicate_parameters(),
                   (records.person_record(p, day) for p in others.values()))
     found = []
     for match in index.query(records.person_record(person, day), k=5,

@@ -78,6 +78,8 @@ def read_reports(name: str, content: bytes) -> list[dict[str, str]]:
 def column_label(column: str) -> str:
     if column == "record_id":
         return str(MissingReport._meta.get_field("external_id").verbose_name)
+    if column == "id_number":
+        return _("ID number")
     if column in COLUMNS:
         return str(MissingReport._meta.get_field(column).verbose_name)
     return column
@@ -140,6 +142,10 @@ def _built(table: list[dict[str, str]], district: District, today: datetime.date
                 setattr(report, column, parse(row.get(column, ""), today))
             except ValueError as error:
                 problems.append((column, str(error)))
+        try:
+            report.set_id_number(_id_number(row.get("id_number", "")))
+        except ValueError as error:
+            problems.append(("id_number", str(error)))
         if not problems:
             problems.extend(_consistency(report))
         errors.extend(RowError(number, column_label(c), m) for c, m in problems)
@@ -186,7 +192,7 @@ def _missing_since(text: str, today: datetime.date) -> datetime.date | None:
     return day
 
 
-def _id_number(text: str, today: datetime.date) -> str:
+def _id_number(text: str) -> str:
     if not text:
         return ""
     parsed = parse_id(text)
@@ -205,12 +211,12 @@ def _phone(text: str, today: datetime.date) -> str:
 
 
 PARSERS = {"sex": _sex, "birth_year": _birth_year, "height_cm": _height,
-           "missing_since": _missing_since, "id_number": _id_number, "reporter_phone": _phone}
+           "missing_since": _missing_since, "reporter_phone": _phone}
 
 
 def _consistency(report: MissingReport) -> list[tuple[str, str]]:
     problems = []
-    born = parse_id(report.id_number).birth if report.id_number else None
+    born = parse_id(report.id_number()).birth if report.has_id_number else None
     if born and report.birth_year and born.year != report.birth_year:
         problems.append(("birth_year", _("The ID number says born in %(year)d.")
                          % {"year": born.year}))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
+from songnuan.people import crypto
 
 CASE_SCOPING = Scoping(district="case__site__district", site="case__site")
 
@@ -70,7 +71,9 @@ class MissingReport(AuditedModel):
                            choices=[("M", _("Male")), ("F", _("Female"))])
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    id_number_cipher = models.TextField(_("ID number (encrypted)"), blank=True, editable=False)
+    id_number_digest = models.CharField(_("ID number lookup hash"), max_length=64, blank=True,
+                                        db_index=True, editable=False)
     native_place = models.CharField(_("native place"), max_length=100, blank=True)
     dialect = models.CharField(_("dialect"), max_length=50, blank=True)
     features = models.TextField(_("features and marks"), blank=True,
@@ -99,7 +102,7 @@ class MissingReport(AuditedModel):
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(district="district")
-    sensitive_fields = ("id_number", "reporter_phone")
+    sensitive_fields = ("id_number_cipher", "id_number_digest", "reporter_phone")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -117,6 +120,19 @@ class MissingReport(AuditedModel):
 
     def age_on(self, day: datetime.date) -> int | None:
         return day.year - self.birth_year if self.birth_year else None
+
+    @property
+    def has_id_number(self) -> bool:
+        return bool(self.id_number_cipher)
+
+    def id_number(self) -> str:
+        """The decrypted number: callers show it only to staff with accounts.view_sensitive."""
+        return crypto.decrypt(self.id_number_cipher)
+
+    def set_id_number(self, number: str) -> None:
+        """Store the number encrypted, with the keyed hash for exact lookup (as person files)."""
+        self.id_number_cipher = crypto.encrypt(number)
+        self.id_number_digest = crypto.keyed_hash(number)
 
     def feature_list(self) -> list[str]:
         return [f.strip() for f in self.features.replace("；", ";").split(";") if f.strip()]

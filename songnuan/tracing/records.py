@@ -14,7 +14,7 @@ def report_record(report: MissingReport) -> Record:
         record_id=f"R{report.pk}", name=report.name, sex=report.sex,
         birth_year=report.birth_year, recorded_on=report.created_at.date(),
         height_cm=float(report.height_cm) if report.height_cm else None,
-        id_number=report.id_number, native_place=report.native_place, dialect=report.dialect,
+        id_number=report.id_number(), native_place=report.native_place, dialect=report.dialect,
         features=tuple(report.feature_list()), kind=MISSING, missing_since=report.missing_since,
     )
 

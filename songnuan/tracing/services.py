@@ -21,6 +21,8 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from songnuan.accounts import audit
+from songnuan.accounts.roles import SENSITIVE
 from songnuan.linkage import Index, Parameters
 from songnuan.linkage.tables import FITTED_PARAMETERS
 from songnuan.notify.services import send_sms
@@ -157,6 +159,14 @@ def file_report(report: MissingReport, *, user: Any = None) -> MissingReport:
     return report
 
 
+def sensitive_id_number(report: MissingReport, user: Any) -> str:
+    """The report's ID number for staff allowed to see it, each showing audited like a person's."""
+    if not report.has_id_number or not user.has_perm(SENSITIVE):
+        return ""
+    audit.record_sensitive_read(report, ["id_number"], user=user)
+    return report.id_number()
+
+
 def new_reference() -> str:
     while True:
         reference = _reference(timezone.localdate())
@@ -233,6 +243,18 @@ def check_code(raw_phone: str, code: str, now: datetime.datetime | None = None) 
 def linkage_parameters() -> Parameters:
     """The parameters fitted on Chinese records (shipped), unless a deployment brings its own."""
     return _load_parameters(settings.TRACING_LINKAGE_PARAMS or str(FITTED_PARAMETERS))
+
+
+def duplicate_parameters() -> Parameters:
+    """For person-file duplicates: a deployment's own parameters, else the engine's priors.
+
+    The shipped ones are fitted for ranking reports against a found person, where a shared full
+    name is strong evidence; between files staff enter they would suggest namesakes of the
+    other sex.
+    """
+    if settings.TRACING_LINKAGE_PARAMS:
+        return _load_parameters(settings.TRACING_LINKAGE_PARAMS)
+    return Parameters.default()
 
 
 @functools.cache

@@ -184,13 +184,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissingReport.objects.restrict(request.user), pk=pk)
     return render(request, "tracing/report_detail.html", {
-        "report": report, "candidates": report.candidates.select_related("case__person")})
+        "report": report, "candidates": report.candidates.select_related("case__person"),
+        "id_number": services.sensitive_id_number(report, request.user)})
 
 
 @login_required
 @permission_required("tracing.add_missingreport", raise_exception=True)
 def report_add(request: HttpRequest) -> HttpResponse:
-    form = forms.ReportForm(request.POST or None, request.FILES or None)
+    form = forms.StaffReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         report = form.save(commit=False)
         report.source = ReportSource.STAFF
