@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -67,6 +68,8 @@ def test_the_shipped_fitted_parameters_give_a_true_pair_a_probability_above_one_
     assert top.score >= 0.5
     assert {"dialect", "features", "birth_year"} <= {code for code, bits, _text
                                                     in top.explanation if bits > 0}
+    features = next(text for code, _bits, text in top.explanation if code == "features")
+    assert "左手缺指" in features and not re.search("[a-z]", features)
 
 
 def test_a_report_filed_after_admission_is_ranked_against_the_live_cases(cast):
