@@ -75,14 +75,10 @@ def read_reports(name: str, content: bytes) -> list[dict[str, str]]:
     return read_table(name, content, required=REQUIRED, aliases=ALIASES)
 
 
-def column_label(column: str) -> str:
-    if column == "record_id":
-        return str(MissingReport._meta.get_field("external_id").verbose_name)
-    if column == "id_number":
-        return _("ID number")
-    if column in COLUMNS:
-        return str(MissingReport._meta.get_field(column).verbose_name)
-    return column
+def column_label(field_name: str) -> str:
+    """A column as officers see it in their files: the usual Chinese header and its code."""
+    column = "record_id" if field_name == "external_id" else field_name
+    return f"{COLUMNS[column][0]} / {column}" if column in COLUMNS else column
 
 
 def import_reports(table: list[dict[str, str]], *, district: District, user: Any = None,

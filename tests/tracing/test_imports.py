@@ -141,16 +141,16 @@ def test_every_bad_row_is_named_by_row_and_column_and_nothing_is_saved(cast):
         result = imports.import_reports(table, district=cast.shinan_substation.district,
                                         today=TODAY)
     found = {(e.row, e.column): e.message for e in result.errors}
-    assert "missing" in found[3, "external record number"]
-    assert "row 2" in found[4, "external record number"]
-    assert "Already imported" in found[5, "external record number"]
-    assert "between 1900" in found[6, "birth year"]
-    assert "check digit" in found[7, "ID number"]
-    assert "11-digit" in found[8, "your phone"]
-    assert "2026-10-01" in found[9, "missing since"]
-    assert "future" in found[10, "missing since"]
-    assert "男" in found[11, "sex"]
-    assert "1968" in found[12, "birth year"]
+    assert "missing" in found[3, "外部编号 / record_id"]
+    assert "row 2" in found[4, "外部编号 / record_id"]
+    assert "Already imported" in found[5, "外部编号 / record_id"]
+    assert "between 1900" in found[6, "出生年份 / birth_year"]
+    assert "check digit" in found[7, "身份证号 / id_number"]
+    assert "11-digit" in found[8, "联系电话 / reporter_phone"]
+    assert "2026-10-01" in found[9, "走失日期 / missing_since"]
+    assert "future" in found[10, "走失日期 / missing_since"]
+    assert "男" in found[11, "性别 / sex"]
+    assert "1968" in found[12, "出生年份 / birth_year"]
     assert len(result.errors) == 10
     assert not result.created and MissingReport.objects.count() == before
 
@@ -166,7 +166,7 @@ def test_the_command_imports_a_gb18030_list_and_refuses_a_bad_one_whole(cast, tm
                               encoding="gb18030"))
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_missing_reports", str(bad), district="崂山区", stderr=err)
-    assert "row 3, 性别" in err.getvalue()
+    assert "row 3, 性别 / sex" in err.getvalue()
     assert not MissingReport.objects.filter(external_id="QD-100").exists()
 
 
