@@ -82,6 +82,8 @@ class MissingReport(AuditedModel):
     last_seen_place = models.CharField(_("last seen at"), max_length=200, blank=True)
     description = models.TextField(_("what happened"), blank=True)
     photo = models.ImageField(_("photo"), upload_to=report_photo_path, blank=True)
+    # The photo's face embedding (faces extra); null without a photo, a face or the extra.
+    face_embedding = models.JSONField(null=True, blank=True, editable=False)
     reporter_name = models.CharField(_("your name"), max_length=50)
     reporter_phone = models.CharField(_("your phone"), max_length=20)
     reporter_relation = models.CharField(_("relation to the missing person"), max_length=30,
@@ -103,6 +105,7 @@ class MissingReport(AuditedModel):
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(district="district")
     sensitive_fields = ("id_number_cipher", "id_number_digest", "reporter_phone")
+    audit_exclude = ("face_embedding",)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -136,6 +139,15 @@ class MissingReport(AuditedModel):
 
     def feature_list(self) -> list[str]:
         return [f.strip() for f in self.features.replace("；", ";").split(";") if f.strip()]
+
+
+class PhotoFace(models.Model):
+    """The face embedding of a person's photo (faces extra); null when the photo shows none."""
+
+    photo = models.OneToOneField("people.PersonPhoto", on_delete=models.CASCADE,
+                                 related_name="face")
+    embedding = models.JSONField(null=True, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
 
 
 class PhoneCode(models.Model):
