@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_DB ?= var/songnuan.sqlite3
 
-.PHONY: demo test lint messages install install-test browser clean
+.PHONY: demo test lint messages install install-test install-faces browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,15 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q -e ".[test]"
 	touch $@
 
+# The faces extra: about 140 MB (dlib and its models) and a minute or so from the pip cache.
+$(VENV)/.installed-faces: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e ".[faces]"
+	$(BIN)/pip install -q --no-deps "face_recognition==1.3.0"
+	touch $@
+
 install: $(VENV)/.installed messages
 install-test: $(VENV)/.installed-test messages
+install-faces: $(VENV)/.installed-faces
 
 # Compiled catalogues are build products: compile every app's .po into .mo.
 messages: $(VENV)/.installed
@@ -36,7 +43,7 @@ demo: install
 browser:
 	@sh scripts/ensure-browser
 
-test: install-test browser
+test: install-test install-faces browser
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 lint: install-test

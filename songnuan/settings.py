@@ -248,7 +248,8 @@ TRACING_ANNOUNCEMENT_HOURS = int(os.environ.get("TRACING_ANNOUNCEMENT_HOURS", "2
 TRACING_DNA_REQUEST_WORKING_DAYS = int(os.environ.get("TRACING_DNA_REQUEST_WORKING_DAYS", "7"))
 TRACING_STRANDED_DAYS = int(os.environ.get("TRACING_STRANDED_DAYS", "10"))
 TRACING_SETTLEMENT_MONTHS = int(os.environ.get("TRACING_SETTLEMENT_MONTHS", "3"))
-# Candidate ranking: saved linkage parameters (JSON); empty uses the engine's priors.
+# Candidate ranking: saved linkage parameters (JSON); empty uses the ones fitted on Chinese
+# records that ship in songnuan/linkage/tables/chinese_params.json.
 TRACING_LINKAGE_PARAMS = os.environ.get("TRACING_LINKAGE_PARAMS", "")
 TRACING_CANDIDATES = int(os.environ.get("TRACING_CANDIDATES", "10"))
 # The station's phone printed on announcements.

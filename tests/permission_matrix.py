@@ -223,6 +223,7 @@ TARGETS.append(Target(
     make=_laoshan_case,
     changed=lambda case: case.announcement_or_none() is not None,
     web_view=lambda case: reverse("tracing:case", args=[case.pk]),
+    api_view=lambda case: f"/api/v1/tracing/cases/{case.pk}",
     may_view=frozenset({"city_admin", "city_viewer"}),
 ))
 

@@ -258,7 +258,7 @@ def fit_parameters(a: Frame, b: Frame, blocks: Blocks, frequencies: TermFrequenc
     sessions = [estimate_m(levels[mask], u, held_out, prior)[0]
                 for mask, held_out in _training_sessions(levels, rng) if mask.sum() >= 50]
     params = Parameters(m=combine_m(sessions, prior), u=u, match_prior=prior.match_prior,
-                        frequencies=frequencies)
+                        frequencies=frequencies, right_size=len(b))
     bits = level_weights(params, levels, a, b, ci, cj).sum(axis=1)
     scale = len(a) / max(len(sample), 1)
     total_pairs = len(a) * (len(a) - 1) if dedupe else len(a) * len(b)

@@ -42,10 +42,12 @@ class Mark:
                 and bool(other.side) and self.side != other.side)
 
     def label(self) -> str:
+        """In the words officers use, e.g. 右面部黑痣 (the codes are for matching only)."""
+        if self.kind == TEXT:
+            return self.part
         side = {"L": "左", "R": "右"}.get(self.side, "")
-        part = self.part if self.kind != TEXT else ""
-        return f"{self.kind}{'@' + side + part if side or part else ''}" if self.kind != TEXT \
-            else self.part
+        part = BODY_PARTS[self.part][0] if self.part in BODY_PARTS else self.part
+        return f"{side}{part}{MARK_KINDS[self.kind][0]}"
 
 
 def _same_or_unknown(a: str, b: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,8 @@ class Parameters:
     u: dict[str, list[float]]
     match_prior: float
     frequencies: TermFrequencies = field(default_factory=TermFrequencies)
+    # How many right-hand records match_prior was estimated over (0: not fitted).
+    right_size: int = 0
 
     @classmethod
     def default(cls) -> Parameters:
@@ -47,13 +49,24 @@ class Parameters:
 
     def to_dict(self) -> dict[str, object]:
         return {"version": 1, "m": self.m, "u": self.u, "match_prior": self.match_prior,
-                "frequencies": self.frequencies.to_dict()}
+                "frequencies": self.frequencies.to_dict(), "right_size": self.right_size}
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Parameters:
         return cls(m=dict(data["m"]), u=dict(data["u"]),  # type: ignore[arg-type]
                    match_prior=float(data["match_prior"]),  # type: ignore[arg-type]
-                   frequencies=TermFrequencies.from_dict(data["frequencies"]))  # type: ignore[arg-type]
+                   frequencies=TermFrequencies.from_dict(data["frequencies"]),  # type: ignore[arg-type]
+                   right_size=int(data.get("right_size", 0)))  # type: ignore[call-overload]
+
+    def for_pool(self, size: int) -> Parameters:
+        """The model for one record queried against a pool of `size` records.
+
+        λ × right_size is the chance that a record has a match on the right at all; a pool of
+        another size spreads that same chance over its own records.
+        """
+        if not self.right_size or size <= 0:
+            return self
+        return replace(self, match_prior=min(self.match_prior * self.right_size / size, 0.5))
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False), encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -59,41 +60,46 @@ class ImportFileError(ValueError):
     pass
 
 
-def read_table(name: str, content: bytes) -> list[dict[str, str]]:
-    """Rows of a CSV (UTF-8, with or without BOM, or GB18030) or the first XLSX sheet."""
+def read_table(name: str, content: bytes, *, required: Iterable[str] = REQUIRED,
+               aliases: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """Rows of a CSV (UTF-8, with or without BOM, or GB18030) or the first XLSX sheet.
+
+    Header cells are looked up in `aliases` (lower case) so files may name a column in another
+    language; the rows are keyed by the names the aliases give.
+    """
     if name.lower().endswith(".xlsx"):
-        return _read_xlsx(content)
+        rows = _read_xlsx(content)
+    else:
+        rows = list(csv.reader(io.StringIO(_decode(content))))
+    header = [_column_name(cell, aliases or {}) for cell in (rows[0] if rows else [])]
+    _check_header(header, required)
+    return [{key: (value or "").strip() for key, value in zip(header, values, strict=False)
+             if key} for values in rows[1:] if any((value or "").strip() for value in values)]
+
+
+def _decode(content: bytes) -> str:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = content.decode(encoding)
-            break
+            return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
-        raise ImportFileError(_("The file is neither UTF-8 nor GB18030 text."))
-    reader = csv.DictReader(io.StringIO(text))
-    _check_header(reader.fieldnames or [])
-    return [{(key or "").strip(): (value or "").strip() for key, value in row.items()
-             if key is not None} for row in reader]
+    raise ImportFileError(_("The file is neither UTF-8 nor GB18030 text."))
 
 
-def _read_xlsx(content: bytes) -> list[dict[str, str]]:
+def _column_name(cell: object, aliases: dict[str, str]) -> str:
+    text = str(cell or "").strip()
+    return aliases.get(text.lower(), text)
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise ImportFileError(_("The file is not a readable XLSX workbook.")) from error
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(cell or "").strip() for cell in next(rows, ())]
-    _check_header(header)
-    table = []
-    for values in rows:
-        if values is None or all(cell in (None, "") for cell in values):
-            continue
-        table.append({header[index]: _cell(value) for index, value in enumerate(values)
-                      if index < len(header) and header[index]})
-    return table
+    return [[_cell(value) for value in values] for values in sheet.iter_rows(values_only=True)
+            if values is not None]
 
 
 def _cell(value: Any) -> str:
@@ -101,11 +107,13 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()
     return str(value).strip()
 
 
-def _check_header(header: Iterable[str]) -> None:
-    missing = [name for name in REQUIRED if name not in {h.strip() for h in header}]
+def _check_header(header: Iterable[str], required: Iterable[str]) -> None:
+    missing = [name for name in required if name not in set(header)]
     if missing:
         raise ImportFileError(
             _("The header lacks the columns: %(cols)s.") % {"cols": ", ".join(missing)}

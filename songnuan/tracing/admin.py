@@ -29,7 +29,7 @@ class HolidayYearAdmin(admin.ModelAdmin):
 class MissingReportAdmin(ScopedAdmin):
     list_display = ("reference", "name", "sex", "birth_year", "district", "status", "created_at")
     list_filter = ("status", "source")
-    exclude = ("id_number",)
+    exclude = ("id_number_cipher", "id_number_digest")
 
 
 @admin.register(TracingCase)

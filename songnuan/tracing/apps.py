@@ -9,11 +9,16 @@ class TracingConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from songnuan.people.models import PersonPhoto
         from songnuan.shell import NavItem, register_nav, register_panels
         from songnuan.shelter.models import Stay
         from songnuan.tracing import home, hooks
+        from songnuan.tracing.models import MissingReport
 
         post_save.connect(hooks.stay_saved, sender=Stay, dispatch_uid="tracing_open_case")
+        post_save.connect(hooks.photo_saved, sender=PersonPhoto, dispatch_uid="tracing_face")
+        post_save.connect(hooks.photo_saved, sender=MissingReport,
+                          dispatch_uid="tracing_report_face")
         hooks.register_duplicate_matcher()
         register_panels(home.panels)
         register_nav(

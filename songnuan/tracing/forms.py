@@ -7,6 +7,10 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from songnuan.accounts.scoping import may_place_in
+from songnuan.linkage.idnumber import normalise
+from songnuan.network.forms import ImportForm as TableFileForm
+from songnuan.network.models import District
 from songnuan.tracing.models import ComparisonKind, Decision, MissingReport
 
 REPORT_FIELDS = ("name", "sex", "birth_year", "height_cm", "native_place", "dialect", "features",
@@ -17,7 +21,7 @@ REPORT_FIELDS = ("name", "sex", "birth_year", "height_cm", "native_place", "dial
 class ReportForm(forms.ModelForm):
     class Meta:
         model = MissingReport
-        fields = (*REPORT_FIELDS[:2], "id_number", *REPORT_FIELDS[2:])
+        fields = REPORT_FIELDS
         widgets = {"missing_since": forms.DateInput(attrs={"type": "date"}),
                    "reporter_phone": forms.TextInput(attrs={"inputmode": "tel",
                                                             "autocomplete": "tel"}),
@@ -45,13 +49,27 @@ class ReportForm(forms.ModelForm):
         return day
 
 
+class StaffReportForm(ReportForm):
+    """Staff may record the ID number; it is stored encrypted, never in a plain column."""
+
+    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+    field_order = (*REPORT_FIELDS[:2], "id_number")
+
+    def clean_id_number(self) -> str:
+        return normalise(self.cleaned_data.get("id_number"))
+
+    def save(self, commit: bool = True) -> MissingReport:
+        report = super().save(commit=False)
+        report.set_id_number(self.cleaned_data["id_number"])
+        if commit:
+            report.save()
+        return report
+
+
 class PublicReportForm(ReportForm):
     code = forms.CharField(label=_("Verification code"), max_length=6,
                            widget=forms.TextInput(attrs={"inputmode": "numeric",
                                                          "autocomplete": "one-time-code"}))
-
-    class Meta(ReportForm.Meta):
-        fields = REPORT_FIELDS
 
 
 class DecisionForm(forms.Form):
@@ -101,3 +119,16 @@ class DischargeHomeForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["travel_mode"].choices = TravelMode.choices
+
+
+class ImportForm(TableFileForm):
+    district = forms.ModelChoiceField(label=_("District the reports are filed in"),
+                                      queryset=District.objects.none())
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "One report a row; column names in Chinese or English (e.g. 外部编号 or record_id).")
+        allowed = [d.pk for d in District.objects.all() if may_place_in(user, d.pk)]
+        self.fields["district"].queryset = District.objects.filter(pk__in=allowed)
+        self.fields["district"].initial = user.district_id

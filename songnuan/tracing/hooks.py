@@ -26,6 +26,24 @@ def stay_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **k
         services.rank_candidates(case)
 
 
+def photo_saved(sender: Any, instance: Any, created: bool, raw: bool = False,
+                **kwargs: Any) -> None:
+    """A new person photo, or a report filed with one, gets its face embedded in the background
+    (only where the faces extra is installed)."""
+    from django.db import transaction
+
+    from songnuan.tracing import faces, tasks
+    from songnuan.tracing.models import MissingReport
+
+    if not created or raw or not faces.available():
+        return
+    if isinstance(instance, MissingReport):
+        if instance.photo:
+            transaction.on_commit(lambda: tasks.embed_report_photo.enqueue(instance.pk))
+    else:
+        transaction.on_commit(lambda: tasks.embed_person_photo.enqueue(instance.pk))
+
+
 def engine_duplicates(person: Any, pool: QuerySet) -> Iterable[Any]:
     """Person files the linkage engine thinks are the same person (replaces the exact rule)."""
     from songnuan.linkage import Index
@@ -36,7 +54,7 @@ def engine_duplicates(person: Any, pool: QuerySet) -> Iterable[Any]:
     others = {p.pk: p for p in pool.order_by("-updated_at")[:DUPLICATE_POOL_LIMIT]}
     if not others:
         return []
-    index = Index(services.linkage_parameters(),
+    index = Index(services.duplicate_parameters(),
                   (records.person_record(p, day) for p in others.values()))
     found = []
     for match in index.query(records.person_record(person, day), k=5,

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
+from songnuan.people import crypto
 
 CASE_SCOPING = Scoping(district="case__site__district", site="case__site")
 
@@ -71,7 +72,9 @@ class MissingReport(AuditedModel):
                            choices=[("M", _("Male")), ("F", _("Female"))])
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    id_number_cipher = models.TextField(_("ID number (encrypted)"), blank=True, editable=False)
+    id_number_digest = models.CharField(_("ID number lookup hash"), max_length=64, blank=True,
+                                        db_index=True, editable=False)
     native_place = models.CharField(_("native place"), max_length=100, blank=True)
     dialect = models.CharField(_("dialect"), max_length=50, blank=True)
     features = models.TextField(_("features and marks"), blank=True,
@@ -80,6 +83,8 @@ class MissingReport(AuditedModel):
     last_seen_place = models.CharField(_("last seen at"), max_length=200, blank=True)
     description = models.TextField(_("what happened"), blank=True)
     photo = models.ImageField(_("photo"), upload_to=report_photo_path, blank=True)
+    # The photo's face embedding (faces extra); null without a photo, a face or the extra.
+    face_embedding = models.JSONField(null=True, blank=True, editable=False)
     reporter_name = models.CharField(_("your name"), max_length=50)
     reporter_phone = models.CharField(_("your phone"), max_length=20)
     reporter_relation = models.CharField(_("relation to the missing person"), max_length=30,
@@ -89,6 +94,9 @@ class MissingReport(AuditedModel):
                                  on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("source"), max_length=10, choices=ReportSource.choices,
                               default=ReportSource.STAFF)
+    external_id = models.CharField(_("external record number"), max_length=40, blank=True,
+                                   help_text=_("The record's number in the list it was "
+                                               "imported from."))
     status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices,
                               default=ReportStatus.OPEN)
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
@@ -97,10 +105,14 @@ class MissingReport(AuditedModel):
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(district="district")
-    sensitive_fields = ("id_number", "reporter_phone")
+    sensitive_fields = ("id_number_cipher", "id_number_digest", "reporter_phone")
+    audit_exclude = ("face_embedding",)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(
+            fields=["external_id"], condition=~Q(external_id=""),
+            name="tracing_report_external_id_unique")]
         verbose_name = _("missing-person report")
         verbose_name_plural = _("missing-person reports")
 
@@ -113,8 +125,30 @@ class MissingReport(AuditedModel):
     def age_on(self, day: datetime.date) -> int | None:
         return day.year - self.birth_year if self.birth_year else None
 
+    @property
+    def has_id_number(self) -> bool:
+        return bool(self.id_number_cipher)
+
+    def id_number(self) -> str:
+        """The decrypted number: callers show it only to staff with accounts.view_sensitive."""
+        return crypto.decrypt(self.id_number_cipher)
+
+    def set_id_number(self, number: str) -> None:
+        """Store the number encrypted, with the keyed hash for exact lookup (as person files)."""
+        self.id_number_cipher = crypto.encrypt(number)
+        self.id_number_digest = crypto.keyed_hash(number)
+
     def feature_list(self) -> list[str]:
         return [f.strip() for f in self.features.replace("；", ";").split(";") if f.strip()]
+
+
+class PhotoFace(models.Model):
+    """The face embedding of a person's photo (faces extra); null when the photo shows none."""
+
+    photo = models.OneToOneField("people.PersonPhoto", on_delete=models.CASCADE,
+                                 related_name="face")
+    embedding = models.JSONField(null=True, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
 
 
 class PhoneCode(models.Model):

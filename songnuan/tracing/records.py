@@ -6,7 +6,7 @@ import datetime
 
 from songnuan.linkage import FOUND, MISSING, Record
 from songnuan.people.models import Person
-from songnuan.tracing.models import MissingReport
+from songnuan.tracing.models import MissingReport, PhotoFace
 
 
 def report_record(report: MissingReport) -> Record:
@@ -14,8 +14,9 @@ def report_record(report: MissingReport) -> Record:
         record_id=f"R{report.pk}", name=report.name, sex=report.sex,
         birth_year=report.birth_year, recorded_on=report.created_at.date(),
         height_cm=float(report.height_cm) if report.height_cm else None,
-        id_number=report.id_number, native_place=report.native_place, dialect=report.dialect,
+        id_number=report.id_number(), native_place=report.native_place, dialect=report.dialect,
         features=tuple(report.feature_list()), kind=MISSING, missing_since=report.missing_since,
+        face=tuple(report.face_embedding) if report.face_embedding else None,
     )
 
 
@@ -33,5 +34,12 @@ def person_record(person: Person, day: datetime.date | None = None) -> Record:
         recorded_on=person.age_estimated_on or day,
         height_cm=float(person.height_cm) if person.height_cm else None,
         id_number=id_number, native_place=person.native_place, dialect=person.dialect,
-        features=marks, kind=FOUND,
+        features=marks, kind=FOUND, face=person_face(person),
     )
+
+
+def person_face(person: Person) -> tuple[float, ...] | None:
+    """The embedding of the person's latest photo that shows a face."""
+    face = PhotoFace.objects.filter(photo__person=person, embedding__isnull=False).order_by(
+        "-photo__taken_at").first()
+    return tuple(face.embedding) if face else None

@@ -6,6 +6,7 @@ Each public function is one user action in one transaction; rule breaks raise `T
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import hmac
 import secrets
@@ -20,7 +21,10 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from songnuan.accounts import audit
+from songnuan.accounts.roles import SENSITIVE
 from songnuan.linkage import Index, Parameters
+from songnuan.linkage.tables import FITTED_PARAMETERS
 from songnuan.notify.services import send_sms
 from songnuan.people.models import Person
 from songnuan.tracing import records, workdays
@@ -49,7 +53,7 @@ class TracingError(ValidationError):
     """A tracing rule was broken; the message says which, in the user's language."""
 
 
-def _user(user: Any) -> Any:
+def user_or_none(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
 
 
@@ -174,17 +178,33 @@ def _reference(day: datetime.date) -> str:
 @transaction.atomic
 def file_report(report: MissingReport, *, user: Any = None) -> MissingReport:
     """Save a new report and rank it against the live cases (one record against the store)."""
-    if not report.reference:
-        while True:
-            report.reference = _reference(timezone.localdate())
-            if not MissingReport.objects.filter(reference=report.reference).exists():
-                break
-    report.created_by = _user(user)
+    report.reference = report.reference or new_reference()
+    report.created_by = user_or_none(user)
     report.full_clean()
     report.save()
-    for case in live_cases():
-        rank_candidates(case, reports=[report])
+    rank_against_live_cases([report])
     return report
+
+
+def sensitive_id_number(report: MissingReport, user: Any) -> str:
+    """The report's ID number for staff allowed to see it, each showing audited like a person's."""
+    if not report.has_id_number or not user.has_perm(SENSITIVE):
+        return ""
+    audit.record_sensitive_read(report, ["id_number"], user=user)
+    return report.id_number()
+
+
+def new_reference() -> str:
+    while True:
+        reference = _reference(timezone.localdate())
+        if not MissingReport.objects.filter(reference=reference).exists():
+            return reference
+
+
+def rank_against_live_cases(reports: list[MissingReport]) -> None:
+    """New reports join the candidates of every case still looking for a family."""
+    for case in live_cases():
+        rank_candidates(case, reports=reports)
 
 
 def live_cases() -> QuerySet:
@@ -248,9 +268,25 @@ def check_code(raw_phone: str, code: str, now: datetime.datetime | None = None) 
 # --- Candidates ----------------------------------------------------------------------------
 
 def linkage_parameters() -> Parameters:
+    """The parameters fitted on Chinese records (shipped), unless a deployment brings its own."""
+    return _load_parameters(settings.TRACING_LINKAGE_PARAMS or str(FITTED_PARAMETERS))
+
+
+def duplicate_parameters() -> Parameters:
+    """For person-file duplicates: a deployment's own parameters, else the engine's priors.
+
+    The shipped ones are fitted for ranking reports against a found person, where a shared full
+    name is strong evidence; between files staff enter they would suggest namesakes of the
+    other sex.
+    """
     if settings.TRACING_LINKAGE_PARAMS:
-        return Parameters.load(settings.TRACING_LINKAGE_PARAMS)
+        return _load_parameters(settings.TRACING_LINKAGE_PARAMS)
     return Parameters.default()
+
+
+@functools.cache
+def _load_parameters(path: str) -> Parameters:
+    return Parameters.load(path)
 
 
 def open_reports() -> QuerySet:
@@ -268,7 +304,9 @@ def rank_candidates(case: TracingCase, reports: Iterable[MissingReport] | None =
     pool = {f"R{r.pk}": r for r in (open_reports() if reports is None else reports)}
     if not pool:
         return []
-    index = Index(linkage_parameters(), (records.report_record(r) for r in pool.values()))
+    # The prior spreads over every open report even when only new ones are being ranked.
+    index = Index(linkage_parameters().for_pool(max(len(pool), open_reports().count())),
+                  (records.report_record(r) for r in pool.values()))
     matches = index.query(records.person_record(case.person, timezone.localdate()), k=k)
     kept = []
     for match in matches:
@@ -299,7 +337,7 @@ def decide(review: CandidateReview, *, decision: str, reason: str, user: Any,
     if decision == Decision.CONFIRMED and not case.is_live:
         raise TracingError(_("This case is already identified or closed."))
     review.decision, review.reason = decision, reason.strip()[:200]
-    review.decided_at, review.decided_by = now, _user(user)
+    review.decided_at, review.decided_by = now, user_or_none(user)
     review.save()
     if decision == Decision.CONFIRMED:
         case.status, case.matched_report = CaseStatus.IDENTIFIED, review.report
@@ -394,7 +432,7 @@ def request_comparison(case: TracingCase, *, kind: str, liaison: Any, message: s
         raise TracingError({"liaison": _("Send the request to an active police liaison.")})
     request = ComparisonRequest.objects.create(case=case, kind=kind, liaison=liaison,
                                                message=message.strip(), sent_at=now,
-                                               sent_by=_user(user))
+                                               sent_by=user_or_none(user))
     step = case.steps.filter(kind=STEP_OF_COMPARISON[kind]).first()
     if step is not None:
         complete_step(step, user=user, note=str(request.get_kind_display()), now=now)

@@ -1,4 +1,4 @@
-"""Background work of tracing: moving cases along their legal deadlines, telling who is late."""
+"""Background work of tracing: cases along their legal deadlines, and faces in new photos."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import datetime
 
 from django_tasks import task
 
+from songnuan.people.models import PersonPhoto
 from songnuan.scheduling import periodic
-from songnuan.tracing import services
+from songnuan.tracing import faces, services
+from songnuan.tracing.models import MissingReport, PhotoFace
 
 
 @periodic(every=datetime.timedelta(hours=1))
@@ -17,3 +19,32 @@ def advance_cases() -> int:
     moved = services.advance_cases()
     services.alert_overdue_steps()
     return moved
+
+
+@task()
+def embed_report_photo(report_id: int) -> bool:
+    """Embed a report's photo (faces extra); a face found re-ranks the report against live cases."""
+    report = MissingReport.objects.filter(pk=report_id).first()
+    if report is None or not report.photo:
+        return False
+    with report.photo.open("rb") as image:
+        report.face_embedding = faces.embedding(image)
+    MissingReport.objects.filter(pk=report_id).update(face_embedding=report.face_embedding)
+    if report.face_embedding is not None:
+        services.rank_against_live_cases([report])
+    return report.face_embedding is not None
+
+
+@task()
+def embed_person_photo(photo_id: int) -> bool:
+    """Embed a person's photo (faces extra); a face found re-ranks the person's live case."""
+    photo = PersonPhoto.objects.filter(pk=photo_id).select_related("person").first()
+    if photo is None:
+        return False
+    with photo.image.open("rb") as image:
+        vector = faces.embedding(image)
+    PhotoFace.objects.update_or_create(photo=photo, defaults={"embedding": vector})
+    if vector is not None:
+        for case in services.live_cases().filter(person=photo.person):
+            services.rank_candidates(case)
+    return vector is not None

@@ -14,6 +14,7 @@ urlpatterns = [
     path("tracing/candidates/<int:pk>/decide/", views.decide, name="decide"),
     path("tracing/reports/", views.report_list, name="reports"),
     path("tracing/reports/new/", views.report_add, name="report_add"),
+    path("tracing/reports/import/", views.report_import, name="report_import"),
     path("tracing/reports/<int:pk>/", views.report_detail, name="report"),
     path("tracing/comparisons/", views.comparison_list, name="comparisons"),
     path("tracing/comparisons/<int:pk>/", views.comparison_detail, name="comparison"),

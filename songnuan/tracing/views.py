@@ -12,8 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from songnuan.network.transfer import ImportFileError
 from songnuan.shelter.services import DischargeInput
-from songnuan.tracing import forms, services
+from songnuan.tracing import forms, imports, services
 from songnuan.tracing.models import (
     CandidateReview,
     CaseStep,
@@ -183,13 +184,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissingReport.objects.restrict(request.user), pk=pk)
     return render(request, "tracing/report_detail.html", {
-        "report": report, "candidates": report.candidates.select_related("case__person")})
+        "report": report, "candidates": report.candidates.select_related("case__person"),
+        "id_number": services.sensitive_id_number(report, request.user)})
 
 
 @login_required
 @permission_required("tracing.add_missingreport", raise_exception=True)
 def report_add(request: HttpRequest) -> HttpResponse:
-    form = forms.ReportForm(request.POST or None, request.FILES or None)
+    form = forms.StaffReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         report = form.save(commit=False)
         report.source = ReportSource.STAFF
@@ -199,6 +201,28 @@ def report_add(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _errors_to_form(form, error)
     return render(request, "tracing/report_form.html", {"form": form})
+
+
+@login_required
+@permission_required("tracing.add_missingreport", raise_exception=True)
+def report_import(request: HttpRequest) -> HttpResponse:
+    form = forms.ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    result = file_error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            table = imports.read_reports(upload.name, upload.read())
+        except ImportFileError as error:
+            file_error = str(error)
+        else:
+            result = imports.import_reports(table, district=form.cleaned_data["district"],
+                                            user=request.user)
+            if result.ok:
+                messages.success(request, _("Imported %(n)d reports.") % {
+                    "n": len(result.created)})
+                return redirect("tracing:reports")
+    return render(request, "tracing/report_import.html", {
+        "form": form, "result": result, "file_error": file_error, "columns": imports.COLUMNS})
 
 
 # --- Police liaison -------------------------------------------------------------------------

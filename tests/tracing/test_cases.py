@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -50,9 +51,25 @@ def test_the_familys_report_is_the_top_candidate_with_an_explanation(cast):
     case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
     top, *others = case.candidates.all()
     assert top.report == report
-    # The engine's prior parameters (no fitted model in tests) rank well but score modestly.
     assert all(top.score > other.score * 10 for other in others)
     assert any(code == "features" for code, _bits, _text in top.explanation)
+
+
+def test_the_shipped_fitted_parameters_give_a_true_pair_a_probability_above_one_half(cast):
+    assert services.linkage_parameters().right_size > 0, "fitted parameters load by default"
+    for n, (name, sex, year) in enumerate((("赵敏", "F", 1990), ("孙立群", "M", 1975),
+                                           ("马秀兰", "F", 1952))):
+        make_report(name, district=cast.shinan_substation.district, sex=sex, birth_year=year,
+                    native_place="黑龙江", dialect="东北口音", features="",
+                    reporter_phone=f"1380000010{n}")
+    report = make_report(district=cast.shinan_substation.district)
+    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    top = case.candidates.get(report=report)
+    assert top.score >= 0.5
+    assert {"dialect", "features", "birth_year"} <= {code for code, bits, _text
+                                                    in top.explanation if bits > 0}
+    features = next(text for code, _bits, text in top.explanation if code == "features")
+    assert "左手缺指" in features and not re.search("[a-z]", features)
 
 
 def test_a_report_filed_after_admission_is_ranked_against_the_live_cases(cast):

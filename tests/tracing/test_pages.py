@@ -60,6 +60,16 @@ def test_the_officer_confirms_from_the_case_page_and_the_announcement_comes_down
     assert not public.context["rows"]
 
 
+def test_the_case_page_shows_the_true_reports_probability_and_its_evidence(client_for, cast):
+    report = make_report(district=cast.laoshan_substation.district)
+    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    review = case.candidates.get(report=report)
+    page = client_for(cast.laoshan_tracing).get(case.get_absolute_url()).content.decode()
+    assert review.score >= 0.5
+    assert f"{review.score:.3f}" in page
+    assert "口音与籍贯吻合" in page
+
+
 def test_a_case_in_another_district_is_not_found(client_for, cast):
     case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
     assert client_for(cast.shinan_tracing).get(case.get_absolute_url()).status_code == 404

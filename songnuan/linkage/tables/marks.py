@@ -6,10 +6,11 @@ when the kind agrees and part and side agree or are unknown on either side.
 
 from __future__ import annotations
 
-# kind code → synonyms (longest first when matched). Codes are stable: the web pages show them.
+# kind code → synonyms (longest first when matched); the first is the name shown to officers.
 MARK_KINDS: dict[str, tuple[str, ...]] = {
     "missing_finger": ("缺指", "断指", "缺手指", "少一根手指", "少手指", "残指", "手指缺失", "缺小指",
-                       "缺拇指", "缺食指", "缺中指", "缺无名指", "六指", "断了手指", "没有手指"),
+                       "缺拇指", "缺食指", "缺中指", "缺无名指", "指缺失", "六指", "断了手指",
+                       "没有手指"),
     "amputation": ("截肢", "断腿", "缺腿", "假肢", "断臂", "缺臂", "独臂", "独腿", "少一条腿"),
     "scar": ("疤痕", "伤疤", "刀疤", "瘢痕", "疤", "伤痕", "缝针"),
     "burn": ("烧伤", "烫伤", "烧疤"),
@@ -36,6 +37,7 @@ SPECIFIC_KINDS: frozenset[str] = frozenset({
     "hunchback",
 })
 
+# part code → synonyms; the first is the name shown to officers.
 BODY_PARTS: dict[str, tuple[str, ...]] = {
     "face": ("面部", "面颊", "脸颊", "脸上", "脸", "面"),
     "forehead": ("额头", "额"),
@@ -44,7 +46,7 @@ BODY_PARTS: dict[str, tuple[str, ...]] = {
     "mouth": ("嘴唇", "嘴", "唇"),
     "ear": ("耳朵", "耳"),
     "neck": ("脖子", "颈部", "颈"),
-    "hand": ("手掌", "手背", "手指", "拇指", "小指", "食指", "中指", "无名指", "手"),
+    "hand": ("手", "手掌", "手背", "手指", "拇指", "小指", "食指", "中指", "无名指"),
     "arm": ("胳膊", "手臂", "臂", "手腕", "腕"),
     "leg": ("大腿", "小腿", "膝盖", "腿"),
     "foot": ("脚踝", "脚", "足"),
