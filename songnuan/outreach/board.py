@@ -66,9 +66,11 @@ def _thresholds_in_force(user, now, squads: dict[int, dict], leads: list[dict]) 
         ids = {user.district_id}
     else:
         ids = {s["district_id"] for s in squads.values()} | {lead["district_id"] for lead in leads}
+    districts = list(District.objects.filter(pk__in=ids - {None}).order_by("code"))
+    by_district = thresholds_by_district([d.pk for d in districts], now)
     rows = []
-    for district in District.objects.filter(pk__in=ids - {None}).order_by("code"):
-        limits = thresholds(district.pk, now)
+    for district in districts:
+        limits = by_district[district.pk]
         rows.append({
             "district_id": district.pk, "district": district.name, "level": int(limits.level),
             "level_label": limits.level.label, "tone": limits.level.tone,
