@@ -26,9 +26,11 @@ class Rollback(Exception):
 
 
 def comparable_fields(model) -> list[str]:
-    """Fields that hold the demo's content, not row ids or the moment a row was written."""
+    """Fields that hold the demo's content, not row ids (keys, random UUIDs pairing rows) or the
+    moment a row was written."""
     return [field.attname for field in model._meta.concrete_fields
-            if not field.primary_key and not isinstance(field, models.ForeignKey)
+            if not field.primary_key
+            and not isinstance(field, models.ForeignKey | models.UUIDField)
             and not getattr(field, "auto_now", False)
             and not getattr(field, "auto_now_add", False) and field.name not in SECRETS]
 
