@@ -71,8 +71,7 @@ def store_keys(item: Prepared) -> set[Key]:
     elif name.kind == SURNAME_ONLY:
         keys |= {("surname_only", name.surname_fuzzy, sex, band) for band in bands}
     keys |= _id_keys(item)
-    words = _word_keys(item)
-    keys |= words | {(*word, band) for word in words for band in bands}
+    keys |= _word_keys(item, bands)
     prefix = "demo_weak" if _is_weak(item) else "demo_full"
     province = item.place.province or "?"
     keys |= {(prefix, sex, province, band) for band in _bands(item, DEMOGRAPHIC_BAND_YEARS)}
@@ -105,8 +104,7 @@ def query_keys(item: Prepared) -> set[Key]:
         for prefix in ("surname_only", "surname_full"):
             keys |= {(prefix, name.surname_fuzzy, s, band) for s in sexes for band in bands}
     keys |= _id_keys(item)
-    words = _word_keys(item)
-    keys |= words | {(*word, band) for word in words for band in bands}
+    keys |= _word_keys(item, bands)
     demo_bands = _query_bands(item, DEMOGRAPHIC_BAND_YEARS)
     # Someone found without a native place may still have been heard speaking with an accent.
     provinces = ((item.place.province,) if item.place.province else tuple(item.accent)) or None
@@ -119,15 +117,18 @@ def query_keys(item: Prepared) -> set[Key]:
     return keys
 
 
-def _word_keys(item: Prepared) -> set[Key]:
+def _word_keys(item: Prepared, bands: tuple[str, ...]) -> set[Key]:
     """Single words of a Latin-letter name and of an unreadable place: two typos in a name, or
-    its parts swapped, still leave one word intact. Filed with and without the birth band, so
-    a common word whose block outgrows the limit is still found within its band."""
+    its parts swapped, still leave one word intact. A name word is filed with and without the
+    birth band (a common word whose block outgrows the limit is still found within its band);
+    a place word, far less telling, only with it."""
     keys: set[Key] = set()
     if item.name.is_latin:
-        keys |= {("latin_word", word) for word in item.name.chars.split()}
+        words = item.name.chars.split()
+        keys |= {("latin_word", word) for word in words}
+        keys |= {("latin_word", word, band) for word in words for band in bands}
     if not item.place.province:
-        keys |= {("place_word", word) for word in item.place.text.split()}
+        keys |= {("place_word", word, band) for word in item.place.text.split() for band in bands}
     return keys
 
 

@@ -25,6 +25,7 @@ _HASHED = ("n_chars", "n_pinyin", "n_fuzzy", "n_shape", "n_swapped", "n_surname"
 _COLUMNS: dict[str, tuple[np.dtype, object]] = {
     **{name: (np.dtype(np.int64), 0) for name in _HASHED},
     "n_kind": (np.dtype(np.int8), 0),
+    "n_latin": (np.dtype(bool), False),
     "tf_name": (np.dtype(np.float64), np.nan),
     "tf_surname": (np.dtype(np.float64), np.nan),
     "sex": (np.dtype(np.int8), 0),
@@ -115,6 +116,7 @@ class Frame:
         c = self.columns
         name = item.name
         c["n_kind"][row] = NAME_KINDS.get(name.kind, 0)
+        c["n_latin"][row] = name.is_latin
         for column, text in (("n_chars", name.chars), ("n_pinyin", name.pinyin),
                              ("n_fuzzy", name.fuzzy), ("n_shape", name.shape),
                              ("n_swapped", name.swapped), ("n_surname", name.surname_fuzzy),
