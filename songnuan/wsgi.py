@@ -16,13 +16,12 @@ def warm_up() -> None:
     preloading master can do it once for all its workers)."""
     from django.conf import settings
     from django.urls import get_resolver
-    from django.utils import translation
+    from django.utils.translation import trans_real
 
     from songnuan.geo.districts import district_at
 
     get_resolver().url_patterns  # noqa: B018 (imports every view and the API)
-    with translation.override(settings.LANGUAGE_CODE):
-        translation.gettext("Received")
+    trans_real.translation(settings.LANGUAGE_CODE)  # reads and merges every app's catalogue
     district_at(36.0648, 120.3135)
 
 

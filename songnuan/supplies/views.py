@@ -40,7 +40,10 @@ def stock(request: HttpRequest) -> HttpResponse:
                                          "low": 0})
         group["rows"].append(row)
         group["low"] += row.is_low
+    stocked_well = 0
     if chosen is None and len(grouped) > FULL_TABLES_UP_TO:
+        stocked_well = sum(1 for group in grouped.values() if not group["low"])
+        grouped = {key: group for key, group in grouped.items() if group["low"]}
         for group in grouped.values():
             group["more"] = len(group["rows"]) - group["low"]
             group["rows"] = [row for row in group["rows"] if row.is_low]
@@ -50,7 +53,7 @@ def stock(request: HttpRequest) -> HttpResponse:
     if chosen is not None:
         movements = movements.filter(stock__in=services.stocks_of(chosen))
     return render(request, "supplies/stock.html", {
-        "groups": list(grouped.values()), "chosen": chosen,
+        "groups": list(grouped.values()), "chosen": chosen, "stocked_well": stocked_well,
         "chosen_key": forms.holder_key(chosen) if chosen else "",
         "holders": holders, "low_only": bool(request.GET.get("low")),
         "movements": movements[:RECENT_MOVEMENTS],
