@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 import resource
 import statistics
@@ -16,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.linkage.generate import generate, write_csv
+from benchmarks.linkage.generate import FIELDS, generate, write_csv
 
 SIZES = {"small": (5_000, 20_000), "large": (50_000, 200_000)}
 INDEX_SIZE = 1_000_000
@@ -39,7 +40,10 @@ def ensure_chinese(out: Path, size: str) -> Path:
 
 
 def ensure_febrl(out: Path) -> Path:
-    """FEBRL4 mapped onto the engine's fields: name, birth year, ID, place text, address marks."""
+    """FEBRL4 mapped onto the engine's fields: name, date of birth, ID, place text, address marks.
+
+    A date of birth that is not a real date (FEBRL corrupts some) still gives its year if that
+    looks like one."""
     folder = out / "data" / "febrl4"
     if (folder / "truth.csv").exists():
         return folder
@@ -51,10 +55,10 @@ def ensure_febrl(out: Path) -> Path:
         rows = []
         for rec_id, row in frame.fillna("").iterrows():
             dob = str(row["date_of_birth"])
+            year = dob[:4] if dob[:4].isdigit() and 1880 <= int(dob[:4]) <= 2024 else ""
             rows.append({
                 "record_id": rec_id, "name": f"{row['surname']} {row['given_name']}".strip(),
-                "birth_year": dob[:4] if dob[:4].isdigit() and 1880 <= int(dob[:4]) <= 2024
-                else "",
+                "birth_year": year, "birth_date": _iso_date(dob) if year else "",
                 "id_number": str(row["soc_sec_id"]),
                 "native_place": f"{row['suburb']} {row['postcode']}".strip(),
                 "features": ";".join(str(row[c]) for c in ("street_number", "address_1",
@@ -62,12 +66,19 @@ def ensure_febrl(out: Path) -> Path:
             })
             if side == "found":
                 truth.append((rec_id, rec_id.replace("-org", "-dup-0")))
-        write_csv(rows, folder / f"{side}.csv")
+        write_csv(rows, folder / f"{side}.csv", (*FIELDS, "birth_date"))
     with (folder / "truth.csv").open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(("left_id", "right_id"))
         writer.writerows(truth)
     return folder
+
+
+def _iso_date(text: str) -> str:
+    try:
+        return dt.datetime.strptime(text, "%Y%m%d").date().isoformat()
+    except ValueError:
+        return ""
 
 
 # --- one system on one data set (runs in a subprocess) -------------------------------------------

@@ -249,9 +249,9 @@ FIELDS = ("record_id", "name", "sex", "birth_year", "age_estimate", "recorded_on
           "id_number", "native_place", "dialect", "features", "kind", "missing_since")
 
 
-def write_csv(rows: list[dict[str, str]], path: Path) -> None:
+def write_csv(rows: list[dict[str, str]], path: Path, fields: tuple[str, ...] = FIELDS) -> None:
     with path.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=FIELDS)
+        writer = csv.DictWriter(stream, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
 

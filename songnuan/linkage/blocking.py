@@ -2,7 +2,8 @@
 
 Several keys are tried and their candidates united, so a pair lost by one key (a mistyped name)
 is still found by another (surname, sex and birth band; ID number halves; sex, province and age
-band for people with no usable name). Keys come in a *store* form (what a record files itself
+band for people with no usable name; any one word of a Latin-letter name or of a place the
+gazetteer cannot read, with the birth band, for records typed in another script). Keys come in a *store* form (what a record files itself
 under) and a *query* form (where a record looks), which lets weak-name records look widely
 without every full-name record doing the same.
 """
@@ -70,6 +71,7 @@ def store_keys(item: Prepared) -> set[Key]:
     elif name.kind == SURNAME_ONLY:
         keys |= {("surname_only", name.surname_fuzzy, sex, band) for band in bands}
     keys |= _id_keys(item)
+    keys |= _word_keys(item, bands)
     prefix = "demo_weak" if _is_weak(item) else "demo_full"
     province = item.place.province or "?"
     keys |= {(prefix, sex, province, band) for band in _bands(item, DEMOGRAPHIC_BAND_YEARS)}
@@ -102,6 +104,7 @@ def query_keys(item: Prepared) -> set[Key]:
         for prefix in ("surname_only", "surname_full"):
             keys |= {(prefix, name.surname_fuzzy, s, band) for s in sexes for band in bands}
     keys |= _id_keys(item)
+    keys |= _word_keys(item, bands)
     demo_bands = _query_bands(item, DEMOGRAPHIC_BAND_YEARS)
     # Someone found without a native place may still have been heard speaking with an accent.
     provinces = ((item.place.province,) if item.place.province else tuple(item.accent)) or None
@@ -111,6 +114,21 @@ def query_keys(item: Prepared) -> set[Key]:
         for prefix in prefixes:
             for province in provinces or ("?",):
                 keys |= {(prefix, s, province, band) for s in sexes for band in demo_bands}
+    return keys
+
+
+def _word_keys(item: Prepared, bands: tuple[str, ...]) -> set[Key]:
+    """Single words of a Latin-letter name and of an unreadable place: two typos in a name, or
+    its parts swapped, still leave one word intact. A name word is filed with and without the
+    birth band (a common word whose block outgrows the limit is still found within its band);
+    a place word, far less telling, only with it."""
+    keys: set[Key] = set()
+    if item.name.is_latin:
+        words = item.name.chars.split()
+        keys |= {("latin_word", word) for word in words}
+        keys |= {("latin_word", word, band) for word in words for band in bands}
+    if not item.place.province:
+        keys |= {("place_word", word, band) for word in item.place.text.split() for band in bands}
     return keys
 
 

@@ -21,6 +21,10 @@ from .records import Prepared
 
 NULL = -1
 SIMILAR_NAME_MIN = 0.75
+SIMILAR_PLACE_MIN = 0.8
+# Appended after the coded levels so their codes stay as they were.
+SIMILAR_PLACE_TEXT = 6
+SHARED_PLACE_WORD = 7
 
 
 @dataclass(frozen=True)
@@ -77,11 +81,22 @@ def name_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     ])
     rest = np.flatnonzero(full & (levels == NULL))
     if len(rest):
-        scores = process.cpdist(a.fuzzy_names[i[rest]], b.fuzzy_names[j[rest]],
-                                scorer=Indel.normalized_similarity, workers=1)
+        left, right = a.fuzzy_names[i[rest]], b.fuzzy_names[j[rest]]
+        scores = process.cpdist(left, right, scorer=Indel.normalized_similarity, workers=1)
+        # Latin-letter names come in either order (given name first or surname first).
+        latin = np.flatnonzero(a.n_latin[i[rest]] & b.n_latin[j[rest]])
+        if len(latin):
+            reordered = process.cpdist(left[latin], right[latin],
+                                       scorer=Indel.normalized_similarity,
+                                       processor=_sorted_words, workers=1)
+            scores[latin] = np.maximum(scores[latin], reordered)
         similar = scores >= SIMILAR_NAME_MIN
         levels[rest] = np.where(similar, 4, np.where(same_surname[rest], 6, 8))
     return levels
+
+
+def _sorted_words(text: str) -> str:
+    return " ".join(sorted(text.split()))
 
 
 def _describe_name(c: Comparison, level: int, a: Prepared, b: Prepared) -> str:
@@ -109,6 +124,7 @@ def sex_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 BIRTH_PRECISE_LIMITS = (0.0, 1.0, 3.0, 6.0)
 BIRTH_Z_LIMITS = (1.0, 2.0, 3.0)
+SAME_BIRTH_DATE = 9
 
 
 def birth_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -119,7 +135,12 @@ def birth_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray
     precise = known & (sda <= 1.0) & (sdb <= 1.0)
     z = np.abs(ya - yb) / np.sqrt(np.nan_to_num(sda) ** 2 + np.nan_to_num(sdb) ** 2 + 1e-9)
     loose = known & ~precise
-    rules = [(precise & (diff <= limit), level) for level, limit in enumerate(BIRTH_PRECISE_LIMITS)]
+    da, db = a.birth_day[i], b.birth_day[j]
+    # Appended last so the year levels keep their codes; only full dates on both sides reach it.
+    same_date = precise & (da >= 0) & (da == db)
+    rules = [(same_date, SAME_BIRTH_DATE)]
+    rules += [(precise & (diff <= limit), level)
+              for level, limit in enumerate(BIRTH_PRECISE_LIMITS)]
     rules.append((precise, 4))
     rules += [(loose & (z <= limit), 5 + level) for level, limit in enumerate(BIRTH_Z_LIMITS)]
     rules.append((loose, 8))
@@ -128,6 +149,8 @@ def birth_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray
 
 def _describe_birth(c: Comparison, level: int, a: Prepared, b: Prepared) -> str:
     assert a.birth and b.birth
+    if level == SAME_BIRTH_DATE:
+        return f"{c.level_labels[level]} {a.record.birth_date}"
     gap = abs(a.birth.year - b.birth.year)
     kind = "出生年" if level <= 4 else "估计年龄"
     return f"{kind}差 {gap:.0f} 岁（{a.birth.year:.0f}/{b.birth.year:.0f}）"
@@ -194,7 +217,7 @@ def place_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray
     texts = (ta != 0) & (tb != 0)
     same_city = coded & (ca != 0) & (ca == cb)
     same_province = coded & (pa == pb)
-    return _select(len(i), [
+    levels = _select(len(i), [
         (coded & (xa != 0) & (xa == xb), 0),
         (same_city & ((xa == 0) | (xb == 0)), 1),
         (same_city, 2),
@@ -204,6 +227,16 @@ def place_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray
         (texts & (ta == tb), 0),
         (texts, 5),
     ])
+    # A place the gazetteer cannot read is only text: a typo in it is not a different place.
+    rest = np.flatnonzero(texts & ~coded & (ta != tb))
+    if len(rest):
+        left, right = a.place_texts[i[rest]], b.place_texts[j[rest]]
+        scores = process.cpdist(left, right, scorer=Indel.normalized_similarity, workers=1)
+        shared = np.array([not set(x.split()).isdisjoint(y.split())
+                           for x, y in zip(left, right, strict=True)], dtype=bool)
+        levels[rest] = np.where(scores >= SIMILAR_PLACE_MIN, SIMILAR_PLACE_TEXT,
+                                np.where(shared, SHARED_PLACE_WORD, levels[rest]))
+    return levels
 
 
 def _describe_place(c: Comparison, level: int, a: Prepared, b: Prepared) -> str:
@@ -331,11 +364,11 @@ COMPARISONS: tuple[Comparison, ...] = (
                (0.98, 0.02), (0.5, 0.5)),
     Comparison("birth_year", "出生年份",
                ("exact", "within_1", "within_3", "within_6", "beyond_6",
-                "z1", "z2", "z3", "beyond_z3"),
+                "z1", "z2", "z3", "beyond_z3", "same_date"),
                ("出生年相同", "出生年差1岁内", "出生年差3岁内", "出生年差6岁内", "出生年差6岁以上",
-                "年龄估计吻合", "年龄估计接近", "年龄估计偏差较大", "年龄明显不符"),
-               (0.8, 0.1, 0.05, 0.03, 0.02, 0.6, 0.25, 0.1, 0.05),
-               (0.02, 0.05, 0.1, 0.15, 0.68, 0.2, 0.2, 0.15, 0.45)),
+                "年龄估计吻合", "年龄估计接近", "年龄估计偏差较大", "年龄明显不符", "出生日期相同"),
+               (0.8, 0.1, 0.05, 0.03, 0.02, 0.6, 0.25, 0.1, 0.05, 0.8),
+               (0.02, 0.05, 0.1, 0.15, 0.68, 0.2, 0.2, 0.15, 0.45, 0.0001)),
     Comparison("height", "身高", ("within_3", "within_7", "within_12", "beyond_12"),
                ("身高相近", "身高接近", "身高偏差", "身高不符"),
                (0.6, 0.3, 0.08, 0.02), (0.25, 0.3, 0.25, 0.2)),
@@ -346,9 +379,11 @@ COMPARISONS: tuple[Comparison, ...] = (
                (0.9, 0.05, 0.02, 0.01, 0.02), (1e-6, 1e-5, 1e-6, 1e-4, 0.9998)),
     Comparison("native_place", "籍贯",
                ("county", "city", "city_county_diff", "province", "province_city_diff",
-                "different"),
-               ("同县", "同市", "同市不同县", "同省", "同省不同市", "籍贯不同"),
-               (0.5, 0.15, 0.03, 0.25, 0.04, 0.03), (0.003, 0.01, 0.02, 0.04, 0.05, 0.877)),
+                "different", "similar_text", "shared_word"),
+               ("同县", "同市", "同市不同县", "同省", "同省不同市", "籍贯不同", "籍贯文字相近",
+                "籍贯有相同词"),
+               (0.5, 0.15, 0.03, 0.25, 0.04, 0.03, 0.1, 0.05),
+               (0.003, 0.01, 0.02, 0.04, 0.05, 0.877, 0.001, 0.01)),
     Comparison("dialect", "口音", ("agree", "disagree"), ("口音与籍贯吻合", "口音与籍贯不符"),
                (0.9, 0.1), (0.1, 0.9)),
     Comparison("features", "体貌特征", MARK_OUTCOMES,

@@ -24,7 +24,7 @@ from .records import FOUND, MISSING, Record
 
 COLUMNS = ("record_id", "name", "sex", "birth_year", "age_estimate", "recorded_on", "height_cm",
            "id_number", "native_place", "dialect", "features")
-OPTIONAL_COLUMNS = ("kind", "missing_since")
+OPTIONAL_COLUMNS = ("kind", "missing_since", "birth_date")
 EARLIEST_BIRTH_YEAR = 1880
 MAX_AGE = 130
 HEIGHT_RANGE_CM = (40.0, 250.0)
@@ -89,6 +89,12 @@ def _record(path: str | Path, line: int, row: dict[str, str], today: dt.date) ->
     latest = (recorded_on or today).year
     if birth_year is not None and not EARLIEST_BIRTH_YEAR <= birth_year <= latest:
         raise fail("birth_year", f"{birth_year} is impossible")
+    birth_date = _date(row.get("birth_date", ""), today,
+                       fail("birth_date", "not a real date (YYYY-MM-DD, not in the future)"))
+    if birth_date and birth_year is not None and birth_date.year != birth_year:
+        raise fail("birth_date", f"{birth_date} is not in birth_year {birth_year}")
+    if birth_date and birth_year is None:
+        birth_year = birth_date.year
     age = _number(row.get("age_estimate", ""), fail("age_estimate", "not a number"))
     if age is not None and not 0 <= age <= MAX_AGE:
         raise fail("age_estimate", f"{age:g} is impossible")
@@ -106,7 +112,7 @@ def _record(path: str | Path, line: int, row: dict[str, str], today: dt.date) ->
                   age_estimate=age, recorded_on=recorded_on, height_cm=height,
                   id_number=row.get("id_number", ""), native_place=row.get("native_place", ""),
                   dialect=row.get("dialect", ""), features=features, kind=kind,
-                  missing_since=missing_since)
+                  missing_since=missing_since, birth_date=birth_date)
 
 
 def _date(text: str, today: dt.date, error: CSVError) -> dt.date | None:

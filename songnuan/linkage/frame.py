@@ -25,6 +25,7 @@ _HASHED = ("n_chars", "n_pinyin", "n_fuzzy", "n_shape", "n_swapped", "n_surname"
 _COLUMNS: dict[str, tuple[np.dtype, object]] = {
     **{name: (np.dtype(np.int64), 0) for name in _HASHED},
     "n_kind": (np.dtype(np.int8), 0),
+    "n_latin": (np.dtype(bool), False),
     "tf_name": (np.dtype(np.float64), np.nan),
     "tf_surname": (np.dtype(np.float64), np.nan),
     "sex": (np.dtype(np.int8), 0),
@@ -40,6 +41,7 @@ _COLUMNS: dict[str, tuple[np.dtype, object]] = {
     "kind": (np.dtype(np.int8), 0),
     "recorded": (np.dtype(np.int32), -1),
     "missing_since": (np.dtype(np.int32), -1),
+    "birth_day": (np.dtype(np.int32), -1),
     "has_face": (np.dtype(bool), False),
     "alive": (np.dtype(bool), False),
 }
@@ -69,6 +71,7 @@ class Frame:
         self.id_digits = np.zeros((capacity, ID_WIDTH), dtype=np.uint8)
         self.faces = np.zeros((capacity, FACE_DIM), dtype=np.float32)
         self.fuzzy_names = np.empty(capacity, dtype=object)
+        self.place_texts = np.empty(capacity, dtype=object)
         self.prepared: list[Prepared] = []
 
     def __len__(self) -> int:
@@ -107,11 +110,13 @@ class Frame:
         self.id_digits = _grow(self.id_digits, capacity, self.size)
         self.faces = _grow(self.faces, capacity, self.size)
         self.fuzzy_names = _grow(self.fuzzy_names, capacity, self.size)
+        self.place_texts = _grow(self.place_texts, capacity, self.size)
 
     def _put(self, row: int, item: Prepared, frequencies: TermFrequencies | None) -> None:
         c = self.columns
         name = item.name
         c["n_kind"][row] = NAME_KINDS.get(name.kind, 0)
+        c["n_latin"][row] = name.is_latin
         for column, text in (("n_chars", name.chars), ("n_pinyin", name.pinyin),
                              ("n_fuzzy", name.fuzzy), ("n_shape", name.shape),
                              ("n_swapped", name.swapped), ("n_surname", name.surname_fuzzy),
@@ -135,6 +140,7 @@ class Frame:
         c["city"][row] = int(place.city or 0)
         c["county"][row] = int(place.county or 0)
         c["place_text"][row] = key_hash(place.text)
+        self.place_texts[row] = place.text
         c["province_bit"][row] = province_bit(place.province)
         mask = 0
         for code in item.accent:
@@ -152,6 +158,8 @@ class Frame:
             c["recorded"][row] = record.recorded_on.toordinal()
         if record.missing_since:
             c["missing_since"][row] = record.missing_since.toordinal()
+        if record.birth_date:
+            c["birth_day"][row] = record.birth_date.toordinal()
         c["alive"][row] = True
 
     def _put_id(self, row: int, item: Prepared) -> None:

@@ -286,7 +286,7 @@ def _training_sessions(levels: np.ndarray, rng: np.random.Generator
         # ID number, where the match class is almost pure.
         (np.isin(name, (0, 1, 2)), {"name"}),
         (np.isin(ident, (0, 1, 2)), {"id_number", "sex", "birth_year", "native_place"}),
-        ((sex == 0) & np.isin(birth, (0, 1, 5)) & np.isin(place, (0, 1)),
+        ((sex == 0) & np.isin(birth, (0, 1, 5, 9)) & np.isin(place, (0, 1)),
          everything_but({"height", "features"})),
     ]
     return [(_cap(mask, rng), held_out) for mask, held_out in sessions]

@@ -45,6 +45,7 @@ class Record:
     face: tuple[float, ...] | None = None
     kind: str = ""
     missing_since: dt.date | None = None
+    birth_date: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,10 @@ def test_it_links_files_in_utf8_with_bom_and_gb18030(tmp_path: Path) -> None:
     (HEADER + "F1,张伟,男,,,,,,,,\n", 2, "sex"),
     (HEADER + "F1,张伟,M,,,2024-02-30,,,,,\n", 2, "recorded_on"),
     (HEADER + "F1,张伟,M,,,,400,,,,\n", 2, "height_cm"),
+    (HEADER.replace("features", "features,birth_date") + "F1,张伟,M,1972,,,,,,,,1971-05-02\n",
+     2, "birth_date"),
+    (HEADER.replace("features", "features,birth_date") + "F1,张伟,M,,,,,,,,,1972-02-30\n",
+     2, "birth_date"),
 ])
 def test_bad_input_names_file_row_and_column_and_leaves_no_output(
         tmp_path: Path, text: str, row: int, column: str) -> None:

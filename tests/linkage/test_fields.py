@@ -42,6 +42,15 @@ def test_a_larger_birth_year_gap_never_agrees_better(year: int, gap: int) -> Non
     assert levels.index(far) >= levels.index(near)
 
 
+def test_full_birth_dates_on_both_sides_agree_beyond_the_year() -> None:
+    born = dt.date(1956, 4, 12)
+    same_day = person(birth_year=1956, birth_date=born)
+    assert level("birth_year", same_day, person(birth_year=1956, birth_date=born)) == "same_date"
+    other_day = person(birth_year=1956, birth_date=dt.date(1956, 4, 21))
+    assert level("birth_year", same_day, other_day) == "exact"
+    assert level("birth_year", same_day, person(birth_year=1956)) == "exact"
+
+
 def test_heights_are_banded() -> None:
     assert level("height", person(height_cm=170), person(height_cm=172)) == "within_3"
     assert level("height", person(height_cm=170), person(height_cm=190)) == "beyond_12"
@@ -90,6 +99,14 @@ def test_places_compare_at_the_coarsest_shared_granularity() -> None:
     assert level("native_place", full, person(native_place="周口市")) == "city"
     assert level("native_place", full, person(native_place="河南郑州")) == "province_city_diff"
     assert level("native_place", full, person(native_place="四川")) == "different"
+
+
+def test_an_unreadable_place_with_a_typo_or_a_shared_word_is_not_a_different_place() -> None:
+    written = person(native_place="Smithfield 2821")
+    assert level("native_place", written, person(native_place="smithfield 2821")) == "county"
+    assert level("native_place", written, person(native_place="smithifeld 2821")) == "similar_text"
+    assert level("native_place", written, person(native_place="seymour 2821")) == "shared_word"
+    assert level("native_place", written, person(native_place="bronte 2610")) == "different"
 
 
 def test_place_names_parse_to_codes() -> None:

@@ -129,3 +129,14 @@ def test_dedupe_puts_the_same_person_in_one_cluster(fitted) -> None:
     ]
     clusters = sorted(sorted(c) for c in fitted.dedupe(records))
     assert clusters == [["a", "b"], ["c"]]
+
+
+def test_blocking_finds_latin_names_with_typos_in_both_words_through_the_place() -> None:
+    stored = Record("M1", name="bzeuch nikiga", birth_year=1946, native_place="mcdowall 3020")
+    swapped = Record("M2", name="laznger gabrielle", birth_year=1980)
+    blocks = Blocks()
+    blocks.add_all([prepare(stored), prepare(swapped)])
+    query = Record("F1", name="bezuch nikita", birth_year=1946, native_place="mcdowall 3020")
+    assert blocks.candidates(prepare(query)).tolist() == [0]
+    query = Record("F2", name="gabrielle langer", birth_year=1980, native_place="paddington")
+    assert blocks.candidates(prepare(query)).tolist() == [1]

@@ -102,3 +102,8 @@ def test_any_name_agrees_exactly_with_itself(surname: str, given_name: str) -> N
 @given(st.sampled_from(["zhang", "chang", "shang", "nian", "lang", "feng", "rong", "huang"]))
 def test_fuzzy_sounds_are_idempotent(syllable: str) -> None:
     assert fuzzy_syllable(fuzzy_syllable(syllable)) == fuzzy_syllable(syllable)
+
+
+def test_latin_names_in_either_order_with_a_typo_are_similar() -> None:
+    assert level("name", person(name="ryan chloe"), person(name="chloe ryna")) == "similar"
+    assert level("name", person(name="ryan chloe"), person(name="mason harrison")) == "different"
