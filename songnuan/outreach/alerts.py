@@ -1,7 +1,8 @@
 """Overdue leads reach the leader on duty (超时升级): once per lead and stage, in the background.
 
 The dispatch board shows the same timers; this makes sure somebody is told when nobody is
-looking at the board. Thresholds come from `escalation.thresholds`, stricter under protocol.
+looking at the board. Thresholds come from `escalation.thresholds_by_district`, stricter
+under the cold-weather protocol.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.leads.models import Lead, LeadStatus
-from songnuan.outreach.escalation import Overdue, overdue, thresholds
+from songnuan.outreach.escalation import Overdue, overdue, thresholds_by_district
 from songnuan.outreach.models import ACTIVE_TASK_STATUSES, Task
 
 
@@ -23,15 +24,14 @@ def alert_overdue_leads(now: datetime.datetime | None = None) -> int:
     from songnuan.duty.services import alert
 
     now = now or timezone.now()
-    leads = list(Lead.objects.open().exclude(status=LeadStatus.DUPLICATE)
-                 .select_related("district"))
+    queue = Lead.objects.open().exclude(status=LeadStatus.DUPLICATE)
+    leads = list(queue.select_related("district"))
+    # A subquery, not a list of every open lead's id, as on the board.
     tasks = {task.lead_id: task for task in Task.objects.filter(
-        lead__in=leads, status__in=ACTIVE_TASK_STATUSES).select_related("squad")}
-    limits: dict = {}
+        lead_id__in=queue.values("id"), status__in=ACTIVE_TASK_STATUSES).select_related("squad")}
+    limits = thresholds_by_district({lead.district_id for lead in leads}, now)
     sent = 0
     for lead in leads:
-        if lead.district_id not in limits:
-            limits[lead.district_id] = thresholds(lead.district_id, now)
         task = tasks.get(lead.pk)
         late = overdue(reported_at=lead.received_at,
                        assigned_at=task.assigned_at if task else None,
