@@ -48,11 +48,9 @@ class Comparison:
 def _select(n: int, rules: list[tuple[np.ndarray, int]]) -> np.ndarray:
     """Level of each pair: the first rule whose condition holds, else NULL."""
     levels = np.full(n, NULL, dtype=np.int8)
-    undecided = np.ones(n, dtype=bool)
-    for condition, level in rules:
-        hit = condition & undecided
-        levels[hit] = level
-        undecided &= ~hit
+    # Last rule first: where several hold, the first one's level is written last and stays.
+    for condition, level in reversed(rules):
+        np.copyto(levels, level, where=condition)
     return levels
 
 
@@ -278,10 +276,12 @@ def marks_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray
     rows = np.flatnonzero((ma != 0) & (mb != 0))
     if not len(rows):
         return levels
-    pairs = np.stack([ma[rows], mb[rows]], axis=1)
-    unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
-    outcome = np.array([_mark_level(int(x), int(y)) for x, y in unique], dtype=np.int8)
-    levels[rows] = outcome[inverse.ravel()]
+    # One number per pair of mark sets: far fewer distinct pairs than pairs of records.
+    pairs = (ma[rows].astype(np.int64) << 32) | mb[rows]
+    unique, inverse = np.unique(pairs, return_inverse=True)
+    outcome = np.array([_mark_level(int(p) >> 32, int(p) & 0xFFFFFFFF) for p in unique],
+                       dtype=np.int8)
+    levels[rows] = outcome[inverse]
     return levels
 
 
