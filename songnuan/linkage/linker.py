@@ -26,6 +26,7 @@ from .model import (
     estimate_u,
     level_weights,
     match_probability,
+    total_bits,
 )
 from .records import Prepared, Record, prepare
 
@@ -33,6 +34,8 @@ Evidence = tuple[str, float, str]
 U_SAMPLE_PAIRS = 200_000
 EM_SAMPLE_PAIRS = 300_000
 CHUNK_PAIRS = 2_000_000
+RANK_SPAN = 4096.0
+RANK_CLIP = 1000.0
 _COL = {c.code: col for col, c in enumerate(COMPARISONS)}
 
 
@@ -64,18 +67,24 @@ def explain_pair(params: Parameters, a: Frame, b: Frame, i: int, j: int) -> tupl
 def score(params: Parameters, a: Frame, b: Frame, i: np.ndarray, j: np.ndarray
           ) -> tuple[np.ndarray, np.ndarray]:
     """Total bits and match probability of the pairs (i, j)."""
-    levels = all_levels(a, b, i, j)
-    bits = level_weights(params, levels, a, b, i, j).sum(axis=1)
+    bits = total_bits(params, all_levels(a, b, i, j), a, b, i, j)
     return bits, match_probability(params, bits)
 
 
-def top_k_per_left(i: np.ndarray, j: np.ndarray, p: np.ndarray, k: int, threshold: float
+def top_k_per_left(i: np.ndarray, bits: np.ndarray, p: np.ndarray, k: int, threshold: float
                    ) -> np.ndarray:
-    """Positions of the k best pairs per left row among those scoring at least threshold."""
+    """Positions of the k best pairs per left row among those scoring at least threshold.
+
+    Pairs rank by their bits of evidence (the order of their probabilities, but still telling
+    apart those whose probabilities both round to 1); ties keep the order they came in.
+    """
     keep = np.flatnonzero(p >= threshold)
     if not len(keep):
         return keep
-    order = keep[np.lexsort((j[keep], -p[keep], i[keep]))]
+    rows = i[keep]
+    # One sort on row then evidence: a pair's bits lie well inside ±RANK_CLIP < RANK_SPAN / 2.
+    key = (rows - rows.min()) * RANK_SPAN - np.clip(bits[keep], -RANK_CLIP, RANK_CLIP)
+    order = keep[np.argsort(key, kind="stable")]
     rows = i[order]
     starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1]
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
@@ -149,7 +158,7 @@ class Linker:
         matches: list[Match] = []
         for i, j in candidate_chunks(blocks, a.prepared, progress=progress):
             bits, p = score(params, a, b, i, j)
-            for pos in top_k_per_left(i, j, p, top_k, threshold):
+            for pos in top_k_per_left(i, bits, p, top_k, threshold):
                 matches.append(self._match(a, b, int(i[pos]), int(j[pos]), float(p[pos]),
                                            float(bits[pos]), explain))
         return matches
@@ -259,7 +268,7 @@ def fit_parameters(a: Frame, b: Frame, blocks: Blocks, frequencies: TermFrequenc
                 for mask, held_out in _training_sessions(levels, rng) if mask.sum() >= 50]
     params = Parameters(m=combine_m(sessions, prior), u=u, match_prior=prior.match_prior,
                         frequencies=frequencies, right_size=len(b))
-    bits = level_weights(params, levels, a, b, ci, cj).sum(axis=1)
+    bits = total_bits(params, levels, a, b, ci, cj)
     scale = len(a) / max(len(sample), 1)
     total_pairs = len(a) * (len(a) - 1) if dedupe else len(a) * len(b)
     estimate_match_prior(params, bits, total_pairs / scale)
@@ -349,7 +358,7 @@ class Index:
             return []
         i = np.zeros(len(found), dtype=np.int64)
         bits, p = score(self.params, query, self.frame, i, found)
-        best = top_k_per_left(i, found, p, k, threshold)
+        best = top_k_per_left(i, bits, p, k, threshold)
         return [Match(record.record_id, self.frame.prepared[found[pos]].record.record_id,
                       float(p[pos]), float(bits[pos]),
                       explain_pair(self.params, query, self.frame, 0, int(found[pos]))
