@@ -28,9 +28,12 @@ from .model import (
     match_probability,
     total_bits,
 )
+from .parallel import available_cores, map_row_ranges
 from .records import Prepared, Record, prepare
 
 Evidence = tuple[str, float, str]
+# Pairs as parallel arrays: left row, right row, match probability, bits of evidence.
+Pairs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 U_SAMPLE_PAIRS = 200_000
 EM_SAMPLE_PAIRS = 300_000
 CHUNK_PAIRS = 2_000_000
@@ -95,10 +98,12 @@ class Linker:
     """Fellegi–Sunter record linkage for person records (found people, missing reports)."""
 
     def __init__(self, params: Parameters | None = None, *, max_block_size: int = MAX_BLOCK_SIZE,
-                 seed: int = 0) -> None:
+                 seed: int = 0, workers: int | None = None) -> None:
         self.params = params
         self.max_block_size = max_block_size
         self.seed = seed
+        # Processes that score a batch (fitting, linking, de-duplicating): all cores by default.
+        self.workers = workers or available_cores()
         # Frames and blocks built while fitting, reused when the same lists are then linked.
         self._built: dict[int, tuple[Sequence[Record], Frame, Blocks | None]] = {}
 
@@ -127,7 +132,7 @@ class Linker:
         blocks = Blocks(self.max_block_size)
         blocks.add_all(b.prepared)
         self.params = fit_parameters(a, b, blocks, frequencies, dedupe=right is None,
-                                     seed=self.seed)
+                                     seed=self.seed, workers=self.workers)
         self._built = {id(left): (left, a, blocks if right is None else None)}
         if right is not None:
             self._built[id(right)] = (right, b, blocks)
@@ -155,13 +160,17 @@ class Linker:
         params = self._fitted()
         a, _ = self._frame(left, with_blocks=False)
         b, blocks = self._frame(right, with_blocks=True)
-        matches: list[Match] = []
-        for i, j in candidate_chunks(blocks, a.prepared, progress=progress):
-            bits, p = score(params, a, b, i, j)
-            for pos in top_k_per_left(i, bits, p, top_k, threshold):
-                matches.append(self._match(a, b, int(i[pos]), int(j[pos]), float(p[pos]),
-                                           float(bits[pos]), explain))
-        return matches
+
+        def best_pairs(rows: range) -> Pairs:
+            kept = []
+            for i, j, bits, p in scored_chunks(params, a, b, blocks, rows):
+                best = top_k_per_left(i, bits, p, top_k, threshold)
+                kept.append((i[best], j[best], p[best], bits[best]))
+            return join_pairs(kept)
+
+        i, j, p, bits = join_pairs(map_row_ranges(best_pairs, len(a), self.workers, progress))
+        return [self._match(a, b, int(x), int(y), float(score_), float(bits_), explain)
+                for x, y, score_, bits_ in zip(i, j, p, bits, strict=True)]
 
     def _match(self, a: Frame, b: Frame, i: int, j: int, p: float, bits: float,
                explain: bool) -> Match:
@@ -176,13 +185,19 @@ class Linker:
             self.fit(records)
         params = self._fitted()
         frame, blocks = self._frame(records, with_blocks=True)
+
+        def linked_pairs(rows: range) -> Pairs:
+            kept = []
+            for i, j, bits, p in scored_chunks(params, frame, frame, blocks, rows,
+                                               later_only=True):
+                linked = p >= threshold
+                kept.append((i[linked], j[linked], p[linked], bits[linked]))
+            return join_pairs(kept)
+
+        i, j, _, _ = join_pairs(map_row_ranges(linked_pairs, len(frame), self.workers, progress))
         clusters = UnionFind(len(frame))
-        for i, j in candidate_chunks(blocks, frame.prepared, progress=progress):
-            below = i < j
-            i, j = i[below], j[below]
-            _, p = score(params, frame, frame, i, j)
-            for x, y in zip(i[p >= threshold], j[p >= threshold], strict=True):
-                clusters.union(int(x), int(y))
+        for x, y in zip(i, j, strict=True):
+            clusters.union(int(x), int(y))
         ids = [item.record.record_id for item in frame.prepared]
         return [[ids[row] for row in group] for group in clusters.groups()]
 
@@ -199,8 +214,27 @@ class Linker:
         return Index(self._fitted(), records, max_block_size=self.max_block_size)
 
 
-def candidate_chunks(blocks: Blocks, queries: list[Prepared], chunk_pairs: int = CHUNK_PAIRS,
-                     progress: Callable[[int], None] | None = None
+def scored_chunks(params: Parameters, a: Frame, b: Frame, blocks: Blocks, rows: range,
+                  later_only: bool = False) -> Iterable[tuple[np.ndarray, ...]]:
+    """(i, j, bits, p) of the candidate pairs of the query rows `rows` of a, chunk by chunk.
+
+    A chunk holds whole query rows. later_only keeps pairs with j > i (a set against itself)."""
+    for i, j in candidate_chunks(blocks, a.prepared[rows.start:rows.stop]):
+        i += rows.start
+        if later_only:
+            i, j = i[i < j], j[i < j]
+        bits, p = score(params, a, b, i, j)
+        yield i, j, bits, p
+
+
+def join_pairs(parts: Sequence[Pairs]) -> Pairs:
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0), np.zeros(0)
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def candidate_chunks(blocks: Blocks, queries: list[Prepared], chunk_pairs: int = CHUNK_PAIRS
                      ) -> Iterable[tuple[np.ndarray, np.ndarray]]:
     """Candidate pairs (query row, stored row) in chunks of about chunk_pairs."""
     lefts: list[np.ndarray] = []
@@ -212,8 +246,6 @@ def candidate_chunks(blocks: Blocks, queries: list[Prepared], chunk_pairs: int =
             lefts.append(np.full(len(found), row, dtype=np.int64))
             rights.append(found)
             pending += len(found)
-        if progress is not None:
-            progress(1)
         if pending >= chunk_pairs:
             yield np.concatenate(lefts), np.concatenate(rights)
             lefts, rights, pending = [], [], 0
@@ -245,7 +277,7 @@ class UnionFind:
 
 # --- fitting ----------------------------------------------------------------------------------
 def fit_parameters(a: Frame, b: Frame, blocks: Blocks, frequencies: TermFrequencies, *,
-                   dedupe: bool, seed: int = 0) -> Parameters:
+                   dedupe: bool, seed: int = 0, workers: int = 1) -> Parameters:
     """u from random pairs, m by EM per training session, then λ from all blocked pairs."""
     prior = Parameters.default()
     rng = np.random.default_rng(seed)
@@ -254,16 +286,19 @@ def fit_parameters(a: Frame, b: Frame, blocks: Blocks, frequencies: TermFrequenc
     if dedupe:
         ui, uj = ui[ui != uj], uj[ui != uj]
     u = estimate_u(all_levels(a, b, ui, uj), prior)
-    sample = _sample_queries(len(a), seed)
-    pairs_i, pairs_j = [], []
-    for i, j in candidate_chunks(blocks, [a.prepared[r] for r in sample]):
-        pairs_i.append(np.asarray(sample, dtype=np.int64)[i])
-        pairs_j.append(j)
-    ci = np.concatenate(pairs_i) if pairs_i else np.zeros(0, dtype=np.int64)
-    cj = np.concatenate(pairs_j) if pairs_j else np.zeros(0, dtype=np.int64)
-    if dedupe:
-        ci, cj = ci[ci != cj], cj[ci != cj]
-    levels = all_levels(a, b, ci, cj)
+    sample = np.asarray(_sample_queries(len(a), seed), dtype=np.int64)
+
+    def sample_levels(rows: range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        queries = sample[rows.start:rows.stop]
+        found = list(candidate_chunks(blocks, [a.prepared[r] for r in queries]))
+        ci = np.concatenate([queries[i] for i, _ in found]) if found else np.zeros(0, np.int64)
+        cj = np.concatenate([j for _, j in found]) if found else np.zeros(0, np.int64)
+        if dedupe:
+            ci, cj = ci[ci != cj], cj[ci != cj]
+        return ci, cj, all_levels(a, b, ci, cj)
+
+    parts = map_row_ranges(sample_levels, len(sample), workers) or [sample_levels(range(0))]
+    ci, cj, levels = (np.concatenate(column) for column in zip(*parts, strict=True))
     sessions = [estimate_m(levels[mask], u, held_out, prior)[0]
                 for mask, held_out in _training_sessions(levels, rng) if mask.sum() >= 50]
     params = Parameters(m=combine_m(sessions, prior), u=u, match_prior=prior.match_prior,
