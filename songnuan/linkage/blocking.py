@@ -158,9 +158,10 @@ class Blocks:
     def add(self, row: int, item: Prepared) -> None:
         rows = self.rows
         for key in store_keys(item):
-            block = rows.get(hash(key))
+            filed = hash(key)
+            block = rows.get(filed)
             if block is None:
-                rows[hash(key)] = array("q", (row,))
+                rows[filed] = array("q", (row,))
             else:
                 block.append(row)
 

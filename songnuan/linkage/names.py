@@ -112,6 +112,7 @@ def split_surname(chars: str) -> tuple[str, str]:
     return chars[:1], chars[1:]
 
 
+@lru_cache(maxsize=65536)
 def parse_name(raw: str | None) -> NameParts:
     """Classify and key a recorded name: full, surname only (王某, 老王), familiar (阿强) or unknown."""
     text = _STRIP.sub("", to_simplified((raw or "").strip()))
