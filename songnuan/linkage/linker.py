@@ -106,6 +106,7 @@ class Linker:
         self.workers = workers or available_cores()
         # Frames and blocks built while fitting, reused when the same lists are then linked.
         self._built: dict[int, tuple[Sequence[Record], Frame, Blocks | None]] = {}
+        self._scored: ScoredSample | None = None
 
     # --- persistence ---------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
@@ -131,11 +132,13 @@ class Linker:
         b = a if right is None else Frame.build(prepared_right, frequencies)
         blocks = Blocks(self.max_block_size)
         blocks.add_all(b.prepared)
-        self.params = fit_parameters(a, b, blocks, frequencies, dedupe=right is None,
-                                     seed=self.seed, workers=self.workers)
+        self.params, scored = fit_parameters(a, b, blocks, frequencies, dedupe=right is None,
+                                             seed=self.seed, workers=self.workers)
         self._built = {id(left): (left, a, blocks if right is None else None)}
+        self._scored = None
         if right is not None:
             self._built[id(right)] = (right, b, blocks)
+            self._scored = scored
         return self
 
     def _frame(self, records: Sequence[Record], with_blocks: bool) -> tuple[Frame, Blocks]:
@@ -160,10 +163,18 @@ class Linker:
         params = self._fitted()
         a, _ = self._frame(left, with_blocks=False)
         b, blocks = self._frame(right, with_blocks=True)
+        scored = self._scored if self._scored and self._scored.applies(params, a, b) else None
 
         def best_pairs(rows: range) -> Pairs:
+            queries = np.arange(rows.start, rows.stop)
+            chunks: list[tuple[np.ndarray, ...]] = []
+            if scored is not None:
+                i, j, bits = scored.pairs_within(rows)
+                chunks.append((i, j, bits, match_probability(params, bits)))
+                queries = queries[~np.isin(queries, scored.rows)]
+            chunks += scored_chunks(params, a, b, blocks, queries)
             kept = []
-            for i, j, bits, p in scored_chunks(params, a, b, blocks, rows):
+            for i, j, bits, p in chunks:
                 best = top_k_per_left(i, bits, p, top_k, threshold)
                 kept.append((i[best], j[best], p[best], bits[best]))
             return join_pairs(kept)
@@ -188,7 +199,8 @@ class Linker:
 
         def linked_pairs(rows: range) -> Pairs:
             kept = []
-            for i, j, bits, p in scored_chunks(params, frame, frame, blocks, rows,
+            queries = np.arange(rows.start, rows.stop)
+            for i, j, bits, p in scored_chunks(params, frame, frame, blocks, queries,
                                                later_only=True):
                 linked = p >= threshold
                 kept.append((i[linked], j[linked], p[linked], bits[linked]))
@@ -214,13 +226,13 @@ class Linker:
         return Index(self._fitted(), records, max_block_size=self.max_block_size)
 
 
-def scored_chunks(params: Parameters, a: Frame, b: Frame, blocks: Blocks, rows: range,
+def scored_chunks(params: Parameters, a: Frame, b: Frame, blocks: Blocks, rows: np.ndarray,
                   later_only: bool = False) -> Iterable[tuple[np.ndarray, ...]]:
     """(i, j, bits, p) of the candidate pairs of the query rows `rows` of a, chunk by chunk.
 
     A chunk holds whole query rows. later_only keeps pairs with j > i (a set against itself)."""
-    for i, j in candidate_chunks(blocks, a.prepared[rows.start:rows.stop]):
-        i += rows.start
+    for i, j in candidate_chunks(blocks, [a.prepared[row] for row in rows]):
+        i = rows[i]
         if later_only:
             i, j = i[i < j], j[i < j]
         bits, p = score(params, a, b, i, j)
@@ -276,8 +288,30 @@ class UnionFind:
 
 
 # --- fitting ----------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class ScoredSample:
+    """The candidate pairs of the query rows fitting sampled, with their bits under the fitted
+    parameters: linking the same records right after need not compare these pairs again."""
+
+    params: Parameters
+    a: Frame
+    b: Frame
+    rows: np.ndarray  # the sampled query rows, ascending
+    i: np.ndarray  # pairs grouped by query row in that order
+    j: np.ndarray
+    bits: np.ndarray
+
+    def applies(self, params: Parameters, a: Frame, b: Frame) -> bool:
+        return params is self.params and a is self.a and b is self.b
+
+    def pairs_within(self, rows: range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        start, stop = np.searchsorted(self.i, (rows.start, rows.stop))
+        return self.i[start:stop], self.j[start:stop], self.bits[start:stop]
+
+
 def fit_parameters(a: Frame, b: Frame, blocks: Blocks, frequencies: TermFrequencies, *,
-                   dedupe: bool, seed: int = 0, workers: int = 1) -> Parameters:
+                   dedupe: bool, seed: int = 0, workers: int = 1
+                   ) -> tuple[Parameters, ScoredSample]:
     """u from random pairs, m by EM per training session, then λ from all blocked pairs."""
     prior = Parameters.default()
     rng = np.random.default_rng(seed)
@@ -307,7 +341,7 @@ def fit_parameters(a: Frame, b: Frame, blocks: Blocks, frequencies: TermFrequenc
     scale = len(a) / max(len(sample), 1)
     total_pairs = len(a) * (len(a) - 1) if dedupe else len(a) * len(b)
     estimate_match_prior(params, bits, total_pairs / scale)
-    return params
+    return params, ScoredSample(params, a, b, sample, ci, cj, bits)
 
 
 def _sample_queries(n: int, seed: int, limit: int = 20_000) -> list[int]:
