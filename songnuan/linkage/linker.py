@@ -36,6 +36,8 @@ Evidence = tuple[str, float, str]
 Pairs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 U_SAMPLE_PAIRS = 200_000
 EM_SAMPLE_PAIRS = 300_000
+# Query rows whose candidate pairs fitting scores (for the match share); all rows if fewer.
+SAMPLE_QUERIES = 20_000
 CHUNK_PAIRS = 2_000_000
 RANK_SPAN = 4096.0
 RANK_CLIP = 1000.0
@@ -177,7 +179,9 @@ class Linker:
             for i, j, bits, p in chunks:
                 best = top_k_per_left(i, bits, p, top_k, threshold)
                 kept.append((i[best], j[best], p[best], bits[best]))
-            return join_pairs(kept)
+            i, j, p, bits = join_pairs(kept)
+            in_row_order = np.argsort(i, kind="stable")
+            return i[in_row_order], j[in_row_order], p[in_row_order], bits[in_row_order]
 
         i, j, p, bits = join_pairs(map_row_ranges(best_pairs, len(a), self.workers, progress))
         return [self._match(a, b, int(x), int(y), float(score_), float(bits_), explain)
@@ -344,10 +348,10 @@ def fit_parameters(a: Frame, b: Frame, blocks: Blocks, frequencies: TermFrequenc
     return params, ScoredSample(params, a, b, sample, ci, cj, bits)
 
 
-def _sample_queries(n: int, seed: int, limit: int = 20_000) -> list[int]:
-    if n <= limit:
+def _sample_queries(n: int, seed: int) -> list[int]:
+    if n <= SAMPLE_QUERIES:
         return list(range(n))
-    return sorted(random.Random(seed).sample(range(n), limit))
+    return sorted(random.Random(seed).sample(range(n), SAMPLE_QUERIES))
 
 
 def _training_sessions(levels: np.ndarray, rng: np.random.Generator

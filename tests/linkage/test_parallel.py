@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from songnuan.linkage import Linker, Record
-from songnuan.linkage import parallel
+from songnuan.linkage import Linker, Record, linker, parallel
 from songnuan.linkage.linker import top_k_per_left
 from songnuan.linkage.parallel import map_row_ranges
 
@@ -69,3 +68,17 @@ def test_each_row_keeps_its_k_best_pairs_by_evidence_ties_in_the_order_given() -
     best = top_k_per_left(i, bits, p, k=2, threshold=0.0)
     assert best.tolist() == [1, 2, 5, 4, 7]
     assert top_k_per_left(i, bits, p, k=2, threshold=0.5).tolist() == [1, 2, 5, 4]
+
+
+@pytest.mark.parametrize("sampled", [37, 10_000])
+def test_linking_what_was_just_fitted_reuses_its_scores_without_changing_them(
+        small_set, monkeypatch: pytest.MonkeyPatch, sampled: int) -> None:
+    """Fitting scores the pairs of some query rows (here 37, or all); linking the same records
+    next takes those scores and computes the rest, as a linker that did not fit would."""
+    monkeypatch.setattr(linker, "SAMPLE_QUERIES", sampled)
+    found, missing, _ = small_set
+    fitted = Linker(seed=3, workers=1).fit(found, missing)
+    reused = fitted.link(found, missing, top_k=10, threshold=0.0)
+    fresh = Linker(fitted.params, workers=1).link(found, missing, top_k=10, threshold=0.0)
+    assert fitted._scored is not None and len(fitted._scored.rows) == min(sampled, len(found))
+    assert reused == fresh
