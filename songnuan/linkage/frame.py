@@ -93,6 +93,9 @@ class Frame:
     def __len__(self) -> int:
         return self.size
 
+    def record_ids(self) -> list[str]:
+        return [item.record.record_id for item in self.prepared]
+
     def __getattr__(self, name: str) -> np.ndarray:
         columns = self.__dict__.get("columns")
         if columns is not None and name in columns:

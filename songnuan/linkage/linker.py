@@ -184,14 +184,11 @@ class Linker:
             return i[in_row_order], j[in_row_order], p[in_row_order], bits[in_row_order]
 
         i, j, p, bits = join_pairs(map_row_ranges(best_pairs, len(a), self.workers, progress))
-        return [self._match(a, b, int(x), int(y), float(score_), float(bits_), explain)
-                for x, y, score_, bits_ in zip(i, j, p, bits, strict=True)]
-
-    def _match(self, a: Frame, b: Frame, i: int, j: int, p: float, bits: float,
-               explain: bool) -> Match:
-        evidence = explain_pair(self._fitted(), a, b, i, j) if explain else ()
-        return Match(a.prepared[i].record.record_id, b.prepared[j].record.record_id, p, bits,
-                     evidence)
+        left_ids, right_ids = a.record_ids(), b.record_ids()
+        return [Match(left_ids[x], right_ids[y], score_, bits_,
+                      explain_pair(params, a, b, x, y) if explain else ())
+                for x, y, score_, bits_ in zip(i.tolist(), j.tolist(), p.tolist(),
+                                               bits.tolist(), strict=True)]
 
     def dedupe(self, records: Sequence[Record], threshold: float = 0.5,
                progress: Callable[[int], None] | None = None) -> list[list[str]]:
@@ -214,7 +211,7 @@ class Linker:
         clusters = UnionFind(len(frame))
         for x, y in zip(i, j, strict=True):
             clusters.union(int(x), int(y))
-        ids = [item.record.record_id for item in frame.prepared]
+        ids = frame.record_ids()
         return [[ids[row] for row in group] for group in clusters.groups()]
 
     def explain(self, a: Record, b: Record) -> Match:
