@@ -55,16 +55,21 @@ def decode(path: str | Path) -> str:
 def read_records(path: str | Path, today: dt.date | None = None) -> list[Record]:
     """Read and validate a person-record CSV file."""
     today = today or dt.date.today()
-    reader = csv.DictReader(io.StringIO(decode(path), newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader = csv.reader(io.StringIO(decode(path), newline=""))
+    header = [h.strip() for h in next(reader, [])]
     if "record_id" not in header:
         raise CSVError(path, 1, "record_id", "missing column")
-    reader.fieldnames = header
+    # Named columns by position; a short row's missing cells read as empty, extra cells as none.
+    named = [(position, name) for position, name in enumerate(header) if name]
     records: list[Record] = []
     seen: dict[str, int] = {}
-    for row in reader:
+    for cells in reader:
+        if not cells:
+            continue
         line = reader.line_num
-        record = _record(path, line, {k: (v or "").strip() for k, v in row.items() if k}, today)
+        row = {name: cells[position].strip() if position < len(cells) else ""
+               for position, name in named}
+        record = _record(path, line, row, today)
         if record.record_id in seen:
             raise CSVError(path, line, "record_id",
                            f"duplicate id {record.record_id!r} (first on row {seen[record.record_id]})")
