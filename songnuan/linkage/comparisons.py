@@ -400,17 +400,18 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("dates", "日期", ("found_before_missing", "within_year", "later"),
                ("发现早于走失", "走失一年内发现", "走失一年后发现"),
                (0.005, 0.7, 0.295), (0.3, 0.2, 0.5)),
-    # Home address, when the records carry one: street line, locality, postcode.
+    # Home address, when the records carry one: street line, locality, postcode. A locality or
+    # postcode covers many people (a Chinese postcode a whole county), so their priors are modest.
     Comparison("address", "住址",
                ("exact", "similar", "same_street", "shared_word", "different"),
                ("住址相同", "住址相近", "同一街道门牌不同", "住址有相同词", "住址不同"),
                (0.6, 0.2, 0.05, 0.05, 0.1), (1e-5, 1e-5, 1e-4, 0.01, 0.98988)),
     Comparison("locality", "居住地", ("exact", "similar", "shared_word", "different"),
                ("居住地相同", "居住地相近", "居住地有相同词", "居住地不同"),
-               (0.7, 0.1, 0.05, 0.15), (0.002, 0.002, 0.01, 0.986)),
+               (0.7, 0.1, 0.05, 0.15), (0.01, 0.005, 0.02, 0.965)),
     Comparison("postcode", "邮编", ("exact", "one_char", "transposed", "different"),
                ("邮编相同", "邮编一位之差", "邮编两位颠倒", "邮编不同"),
-               (0.8, 0.1, 0.03, 0.07), (0.002, 0.02, 0.001, 0.977)),
+               (0.8, 0.1, 0.03, 0.07), (0.02, 0.05, 0.005, 0.925)),
 )
 
 BY_CODE: dict[str, Comparison] = {c.code: c for c in COMPARISONS}
