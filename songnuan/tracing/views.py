@@ -17,8 +17,8 @@ from songnuan.network.transfer import ImportFileError
 from songnuan.shelter.services import DischargeInput
 from songnuan.tracing import forms, imports, services
 from songnuan.tracing.models import (
-    CandidateReview,
     LIVE_STATUSES,
+    CandidateReview,
     CaseStep,
     ComparisonRequest,
     MissingReport,
