@@ -22,7 +22,8 @@ SEXES = {"M": 1, "F": 2}
 RECORD_KINDS = {FOUND: 1, MISSING: 2}
 
 _HASHED = ("n_chars", "n_pinyin", "n_fuzzy", "n_shape", "n_swapped", "n_surname", "n_given",
-           "n_gfirst", "n_glast", "id_full", "id_14", "place_text")
+           "n_gfirst", "n_glast", "id_full", "id_14", "place_text", "addr_line", "addr_number",
+           "addr_street", "locality", "postcode")
 _COLUMNS: dict[str, tuple[np.dtype, object]] = {
     **{name: (np.dtype(np.int64), 0) for name in _HASHED},
     "n_kind": (np.dtype(np.int8), 0),
@@ -166,6 +167,11 @@ class Frame:
             mask |= province_bit(code)
         c["accent"][row] = mask
         c["marks"][row] = mark_set_id(item.marks)
+        address = item.address
+        for column, text in (("addr_line", address.line), ("addr_number", address.number),
+                             ("addr_street", address.street), ("locality", address.locality),
+                             ("postcode", address.postcode)):
+            c[column][row] = key_hash(text)
         if record.face is not None and len(record.face) == FACE_DIM:
             self.faces[row] = record.face
             c["has_face"][row] = True
