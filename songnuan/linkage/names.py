@@ -39,6 +39,8 @@ _FUZZY_FINALS: tuple[tuple[str, str], ...] = (
     ("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"),
 )
 _KNOWN_SURNAMES: frozenset[str] = frozenset(SURNAME_SHARES) | frozenset(SURNAME_READINGS)
+# Most names end in none of these, and need not be tried against every suffix.
+_SUFFIX_ENDINGS: frozenset[str] = frozenset(suffix[-1] for suffix in SURNAME_SUFFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +139,8 @@ def _surname_only(text: str) -> str:
         return text
     if len(text) == 2 and text[0] in "老小" and is_surname(text[1]):
         return text[1]
+    if text[-1] not in _SUFFIX_ENDINGS:
+        return ""
     for suffix in SURNAME_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
             head = text[: -len(suffix)]
