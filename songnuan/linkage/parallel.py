@@ -19,7 +19,7 @@ T = TypeVar("T")
 # enough that the workers finish together and progress moves steadily.
 ROWS_PER_TASK = 1_000
 
-# The task every worker runs, set just before the workers are forked (they inherit it).
+# In a worker process, the task it runs on every range it is sent.
 _task: Callable[[range], object] | None = None
 
 
@@ -39,14 +39,15 @@ def map_row_ranges(task: Callable[[range], T], n_rows: int, workers: int,
     workers = min(workers, len(ranges))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [_done(task(rows), rows, progress) for rows in ranges]
+    with multiprocessing.get_context("fork").Pool(workers, _take_task, (task,)) as pool:
+        return [_done(result, rows, progress)
+                for rows, result in zip(ranges, pool.imap(_run_task, ranges), strict=True)]
+
+
+def _take_task(task: Callable[[range], object]) -> None:
+    """In a new worker: keep the task it was forked with (handed over in memory, not pickled)."""
     global _task
     _task = task
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [_done(result, rows, progress)
-                    for rows, result in zip(ranges, pool.imap(_run_task, ranges), strict=True)]
-    finally:
-        _task = None
 
 
 def _run_task(rows: range) -> object:
