@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import models
 
-from songnuan.inserts import insert
+from songnuan.prepared import insert
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def on_save(sender, instance: AuditedModel, created: bool, raw: bool = False, **
 
 
 def record_creation(instance: AuditedModel) -> None:
-    """Log a new row written without `save()` (see songnuan.inserts), as `on_save` would."""
+    """Log a new row written without `save()` (see songnuan.prepared), as `on_save` would."""
     on_save(type(instance), instance, created=True)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 
+from songnuan import prepared
 from songnuan.leads.models import RateCounter
 
 _UPSERT = (
@@ -62,7 +63,7 @@ def hit_all(limits: list[Limit], now: float | None = None) -> list[Verdict]:
         keys = sorted(counted)
         sql = _UPSERT.format(table=connection.ops.quote_name(RateCounter._meta.db_table),
                              rows=", ".join(["(%s, %s, 1)"] * len(keys)))
-        with connection.cursor() as cursor:
+        with prepared.cursor() as cursor:
             cursor.execute(sql, [value for key in keys for value in (key, counted[key][1])])
             counts = dict(cursor.fetchall())
     verdicts = []

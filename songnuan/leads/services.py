@@ -18,11 +18,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from songnuan import prepared
 from songnuan.accounts import audit
 from songnuan.geo.coords import CoordError, to_wgs84
 from songnuan.geo.distance import bounding_box, haversine_m
 from songnuan.geo.districts import looks_swapped
-from songnuan.inserts import insert
 from songnuan.leads import feedback, ratelimit, triage
 from songnuan.leads.models import (
     OPEN_STATUSES,
@@ -117,7 +117,7 @@ def submit_lead(data: LeadInput, now: datetime.datetime | None = None) -> tuple[
     raise LeadError(_("The report could not be stored. Please send it again."))
 
 
-# The three reads of an intake run once per report in a surge, so they are written as SQL: the
+# The three reads of an intake run once per report in a surge, so they are prepared SQL: the
 # ORM took longer to build each of them than PostgreSQL takes to answer it.
 def _lead_sql(sql: str, **parts: str) -> str:
     return sql.format(table=connection.ops.quote_name(Lead._meta.db_table), **parts)
@@ -125,7 +125,7 @@ def _lead_sql(sql: str, **parts: str) -> str:
 
 def lead_for_request(client_request_id: str) -> Lead | None:
     """The lead an earlier copy of this request stored, if any."""
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(_lead_sql("SELECT id FROM {table} WHERE client_request_id = %s"),
                        [client_request_id])
         row = cursor.fetchone()
@@ -136,7 +136,7 @@ def lead_for_request(client_request_id: str) -> Lead | None:
 
 def recent_leads_from(source_key: str, since: datetime.datetime) -> int:
     """How many leads this source sent since `since` (for the burst penalty)."""
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(
             _lead_sql("SELECT count(*) FROM {table} WHERE source_key = %s AND received_at >= %s"),
             [source_key, connection.ops.adapt_datetimefield_value(since)])
@@ -229,7 +229,8 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
         lead.duplicate_of, lead.status = root, LeadStatus.DUPLICATE
     elif lead.district_id is not None:
         lead.status = LeadStatus.TRIAGED
-    insert(lead)  # the hot path of a surge: no save() machinery, the audit event written here
+    # The hot path of a surge: a prepared insert, so the audit event is recorded here.
+    prepared.insert(lead)
     audit.record_creation(lead)
     for photo in data.photos:
         stored = LeadPhoto(lead=lead, width=photo.width, height=photo.height,
@@ -244,7 +245,7 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
                 if root else _("Priority worked out on arrival"))
         steps.append(LeadStatusChange(lead=lead, at=now, from_status=LeadStatus.RECEIVED,
                                       to_status=lead.status, note=note))
-    insert(*steps)
+    prepared.insert(*steps)
     if lead.reporter_phone:
         feedback.notify_one(lead, feedback.public_stage(lead))
     return lead
@@ -262,7 +263,7 @@ def find_open_lead_near(lead: Lead, now: datetime.datetime) -> Lead | None:
     box = bounding_box(lead.lat, lead.lon, radius)
     statuses = [str(status) for status in OPEN_STATUSES]
     adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(_lead_sql(
             "SELECT id, lat, lon, tracking_code, status FROM {table} WHERE status IN ({open}) "
             "AND received_at >= %s AND received_at <= %s "

@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from songnuan.inserts import insert
 from songnuan.notify.backends import DeliveryError
 from songnuan.notify.models import Outbox, OutboxStatus
+from songnuan.prepared import insert
 
 logger = logging.getLogger("songnuan.sms")
 SMS_MAX_CHARS = 500

@@ -1,4 +1,4 @@
-"""Plain inserts store a row exactly as `save()` would, without building the SQL each time."""
+"""Prepared inserts store a row exactly as `save()` would, without building the SQL each time."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 
 from songnuan.accounts import audit
 from songnuan.accounts.models import AuditEvent
-from songnuan.inserts import insert
 from songnuan.leads.models import Lead, LeadStatusChange
+from songnuan.prepared import insert
 from tests.factories import district
 from tests.leads.factories import SHINAN_STATION_SQUARE
 
