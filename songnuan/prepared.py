@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.db import connection as default_connection
-from django.db import connections, models, router
+from django.db import DEFAULT_DB_ALIAS, connections, models, router
 from django.db.backends.utils import CursorWrapper
 
 
-def cursor(connection=default_connection) -> CursorWrapper:
+def cursor(alias: str = DEFAULT_DB_ALIAS) -> CursorWrapper:
     """A cursor for statements written with `%s` parameters, prepared on PostgreSQL."""
+    connection = connections[alias]  # once: every attribute of django.db.connection is a lookup
     if connection.vendor != "postgresql":
         return connection.cursor()
     # What connection.cursor() does, with a cursor that prepares every statement it runs.
@@ -70,7 +70,7 @@ def insert(*objs: models.Model) -> None:
     fields = _columns(model)
     params = [field.get_db_prep_save(field.pre_save(obj, True), connection=connection)
               for obj in objs for field in fields]
-    with cursor(connection) as statement:
+    with cursor(alias) as statement:
         statement.execute(_insert_statement(model, alias, len(objs)), params)
         keys = statement.fetchall() if model._meta.auto_field is not None else []
     for obj, key in zip(objs, keys or [None] * len(objs), strict=True):

@@ -83,10 +83,10 @@ class AuditedModel(models.Model):
             snapshot[field.name] = _plain(getattr(self, field.attname))
         return snapshot
 
-    def audit_changes(self) -> dict[str, list[Any]]:
+    def audit_changes(self, after: dict[str, Any] | None = None) -> dict[str, list[Any]]:
         """Fields changed since the row was loaded: {field: [old, new]}."""
         before = getattr(self, "_audit_loaded", {})
-        after = self.audit_snapshot()
+        after = self.audit_snapshot() if after is None else after
         changes = {}
         for name, new in after.items():
             old = before.get(name)
@@ -145,10 +145,11 @@ def record_sensitive_read(obj: models.Model, fields: list[str], user: Any = None
 def on_save(sender, instance: AuditedModel, created: bool, raw: bool = False, **kwargs) -> None:
     if raw:  # fixtures
         return
-    changes = instance.audit_changes()
+    after = instance.audit_snapshot()
+    changes = instance.audit_changes(after)
     if created or changes:
         record("create" if created else "update", instance, changes=changes)
-    instance._audit_loaded = instance.audit_snapshot()
+    instance._audit_loaded = after
 
 
 def record_creation(instance: AuditedModel) -> None:
