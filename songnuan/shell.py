@@ -12,10 +12,22 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+# Menu sections by the first order they hold; entries ordered below 100 head the menu unlabelled.
+SECTIONS = [
+    (100, _("Leads and dispatch")),
+    (200, _("Relief network")),
+    (300, _("People and stations")),
+    (500, _("Family tracing")),
+    (800, _("Administration")),
+]
 
 
 @dataclass(frozen=True)
 class NavItem:
+    """A menu entry. Its order also places it in a section of the menu (see SECTIONS)."""
+
     label: Any  # a lazy translation
     url_name: str
     perm: str | None = None
@@ -80,8 +92,27 @@ def nav_for(user: Any) -> list[dict[str, Any]]:
         url = item.url()
         if url:
             entries.append({"label": item.label, "url": url, "icon": item.icon,
-                            "badge": item.badge(user) if item.badge else 0})
+                            "badge": item.badge(user) if item.badge else 0,
+                            "section": section_of(item.order)})
     return entries
+
+
+def section_of(order: int) -> Any:
+    label: Any = ""
+    for first, section in SECTIONS:
+        if order >= first:
+            label = section
+    return label
+
+
+def nav_sections(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The menu entries grouped by section, in order; sections with no entry are left out."""
+    sections: list[dict[str, Any]] = []
+    for entry in entries:
+        if not sections or sections[-1]["label"] is not entry["section"]:
+            sections.append({"label": entry["section"], "items": []})
+        sections[-1]["items"].append(entry)
+    return sections
 
 
 def panels_for(user: Any) -> list[Panel]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -97,13 +98,27 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _public_error(request, 403, _("You may not open this page"),
+                             _("This page is for relief staff. The public pages are below."))
     return render(request, "403.html", status=403)
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _public_error(request, 404, _("This page does not exist"),
+                             _("The address may be mistyped, or the link has expired."))
     return render(request, "404.html", status=404)
+
+
+def _public_error(request: HttpRequest, status: int, heading: str, explanation: str
+                  ) -> HttpResponse:
+    """Members of the public get an error page in the public layout, with where to go instead."""
+    context = {"heading": heading, "explanation": explanation}
+    return render(request, "public/error.html", context, status=status)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: whatever failed (the database, a context processor) must not fail again.
-    return HttpResponse(get_template("500.html").render(), status=500)
+    context = {"rescue_hotline": settings.RESCUE_HOTLINE}
+    return HttpResponse(get_template("500.html").render(context), status=500)

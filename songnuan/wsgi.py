@@ -23,6 +23,23 @@ def warm_up() -> None:
     get_resolver().url_patterns  # noqa: B018 (imports every view and the API)
     trans_real.translation(settings.LANGUAGE_CODE)  # reads and merges every app's catalogue
     district_at(36.0648, 120.3135)
+    warm_person_index()
+
+
+def warm_person_index() -> None:
+    """Build the index of person files for duplicate suggestions, which takes seconds on a
+    large city. The connection is closed afterwards so that no forked worker shares it; an
+    unmigrated database leaves the index to be built on the first person page instead."""
+    from django.db import DatabaseError, connections
+
+    from songnuan.tracing.person_index import persons
+
+    try:
+        persons.warm()
+    except DatabaseError:
+        persons.clear()
+    finally:
+        connections.close_all()
 
 
 warm_up()

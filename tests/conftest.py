@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured in benchmarks/, not asserted: no per-example deadline, which a busy machine
+# would turn into random failures.
+settings.register_profile("songnuan", deadline=None)
+settings.load_profile("songnuan")
 
 
 @pytest.fixture(autouse=True)
-def _fresh_intake_caches():
-    """Each test's weather and hotspots are its own: a rolled-back row sends no signal."""
+def _fresh_process_caches():
+    """Each test's weather, hotspots and person index are its own: a rolled-back row sends no
+    signal and its primary key is used again."""
     from songnuan.leads.triage import forget_conditions
     from songnuan.outreach.services import forget_hotspots
+    from songnuan.tracing.person_index import persons
 
     forget_conditions()
     forget_hotspots()
+    persons.clear()
 
 
 @pytest.fixture

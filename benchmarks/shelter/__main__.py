@@ -34,6 +34,12 @@ def main() -> int:
     world = data.build(beds=args.beds, events=args.events)
     print(f"built {args.beds} beds, {world.open_stays} open stays and a person with "
           f"{world.timeline_events} timeline events in {time.perf_counter() - started:.1f} s")
+    from songnuan.tracing.person_index import persons
+
+    started = time.perf_counter()
+    persons.warm()
+    print(f"person index for duplicate suggestions built in {time.perf_counter() - started:.2f} s "
+          "(once per server, before the workers fork)")
     for label, url in (("person file", f"/people/{world.person_id}/"),
                        ("occupancy board", "/shelter/board/")):
         timings, queries, _size = measure(world.user, url, args.runs)

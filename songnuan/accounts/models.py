@@ -7,6 +7,7 @@ import hashlib
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -149,9 +150,11 @@ class AuditEvent(models.Model):
             return self.object_type
 
     def _field_label(self, field: str) -> str:
+        if field in READ_LABELS:
+            return str(READ_LABELS[field])
         try:
             return str(apps.get_model(self.object_type)._meta.get_field(field).verbose_name)
-        except (LookupError, ValueError):
+        except (LookupError, ValueError, FieldDoesNotExist):
             return field
 
     def change_rows(self) -> list[tuple[str, str, str | None]]:
@@ -171,11 +174,23 @@ class AuditEvent(models.Model):
                     continue
                 old, new = (_shown(part) for part in value)
                 rows.append((name, old, new))
+            elif field == "fields":  # a read of sensitive fields: name each one
+                rows.append((name, "、".join(self._field_label(part) for part in value), None))
             elif isinstance(value, list):
                 rows.append((name, "、".join(str(part) for part in value), None))
             else:
                 rows.append((name, _shown(value), None))
         return rows
+
+
+# Names in audit details that are not model fields: the key of a sensitive read and what it read.
+READ_LABELS = {
+    "fields": _("Fields read"),
+    "id_number": _("ID number"),
+    "photos": _("photos"),
+    "photo": _("photo"),
+    "stay_health_screening": _("health screening at admission"),
+}
 
 
 def _shown(value) -> str:

@@ -24,11 +24,11 @@ class OutreachConfig(AppConfig):
         register_source(timeline.events)
 
         register_nav(
-            NavItem(_("Dispatch board"), "outreach:board", "leads.change_lead", order=290),
+            NavItem(_("Dispatch board"), "outreach:board", "leads.change_lead", order=140),
             NavItem(_("Squads and shifts"), "outreach:squad_list", "leads.change_lead",
-                    order=292),
-            NavItem(_("My tasks"), "outreach:my_tasks", "outreach.change_task", order=295),
-            NavItem(_("Hotspots"), "outreach:hotspot_list", "outreach.view_hotspot", order=300),
+                    order=145),
+            NavItem(_("My tasks"), "outreach:my_tasks", "outreach.change_task", order=150),
+            NavItem(_("Hotspots"), "outreach:hotspot_list", "outreach.view_hotspot", order=160),
             NavItem(_("Night patrol plans"), "outreach:plan_list", "outreach.view_patrolplan",
-                    order=305),
+                    order=165),
         )

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-# Building the engine's index costs about a millisecond per file; beyond this many files in the
-# viewer's pool only the most recently updated are compared.
-DUPLICATE_POOL_LIMIT = 5000
 DUPLICATE_THRESHOLD = 0.5
 
 
@@ -46,20 +42,11 @@ def photo_saved(sender: Any, instance: Any, created: bool, raw: bool = False,
 
 def engine_duplicates(person: Any, pool: QuerySet) -> Iterable[Any]:
     """Person files the linkage engine thinks are the same person (replaces the exact rule)."""
-    from songnuan.linkage import Index
     from songnuan.people.duplicates import Candidate
-    from songnuan.tracing import records, services
+    from songnuan.tracing.person_index import persons
 
-    day = datetime.date.today()
-    others = {p.pk: p for p in pool.order_by("-updated_at")[:DUPLICATE_POOL_LIMIT]}
-    if not others:
-        return []
-    index = Index(services.duplicate_parameters(),
-                  (records.person_record(p, day) for p in others.values()))
     found = []
-    for match in index.query(records.person_record(person, day), k=5,
-                             threshold=DUPLICATE_THRESHOLD):
-        other = others[int(match.right_id[1:])]
+    for other, match in persons.query(person, pool, k=5, threshold=DUPLICATE_THRESHOLD):
         why = "；".join(text for _code, bits, text in match.explanation[:3] if bits > 0)
         found.append(Candidate(other, match.score, why or _("Similar records")))
     return found

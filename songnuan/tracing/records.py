@@ -21,7 +21,23 @@ def report_record(report: MissingReport) -> Record:
 
 
 def person_record(person: Person, day: datetime.date | None = None) -> Record:
+    return person_records([person], day)[0]
+
+
+def person_records(persons: list[Person], day: datetime.date | None = None) -> list[Record]:
+    """The engine's records of person files, their faces read in one query."""
     day = day or datetime.date.today()
+    faces: dict[int, tuple[float, ...]] = {}
+    saved = [person.pk for person in persons if person.pk is not None]
+    latest_first = PhotoFace.objects.filter(
+        photo__person__in=saved, embedding__isnull=False).order_by("-photo__taken_at")
+    for person_id, embedding in latest_first.values_list("photo__person_id", "embedding"):
+        faces.setdefault(person_id, tuple(embedding))
+    return [_person_record(person, day, faces.get(person.pk)) for person in persons]
+
+
+def _person_record(person: Person, day: datetime.date, face: tuple[float, ...] | None
+                   ) -> Record:
     marks = tuple(m.strip() for m in person.marks.replace("；", ";").replace("，", ";")
                   .replace(",", ";").split(";") if m.strip())
     birth_year = person.birth_date.year if person.birth_date else None
@@ -34,12 +50,5 @@ def person_record(person: Person, day: datetime.date | None = None) -> Record:
         recorded_on=person.age_estimated_on or day,
         height_cm=float(person.height_cm) if person.height_cm else None,
         id_number=id_number, native_place=person.native_place, dialect=person.dialect,
-        features=marks, kind=FOUND, face=person_face(person),
+        features=marks, kind=FOUND, face=face,
     )
-
-
-def person_face(person: Person) -> tuple[float, ...] | None:
-    """The embedding of the person's latest photo that shows a face."""
-    face = PhotoFace.objects.filter(photo__person=person, embedding__isnull=False).order_by(
-        "-photo__taken_at").first()
-    return tuple(face.embedding) if face else None

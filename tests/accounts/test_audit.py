@@ -67,6 +67,18 @@ def test_sensitive_reads_are_logged(cast):
     assert event.changes == {"fields": ["phone"]}
 
 
+def test_the_log_page_names_the_sensitive_fields_a_person_file_showed(cast, client):
+    from tests.people.factories import make_person
+
+    person = make_person("刘德明", id_number="370202195805123017", site=cast.shinan_substation)
+    client.force_login(cast.shinan_station)
+    assert client.get(reverse("people:detail", args=[person.pk])).status_code == 200
+    client.force_login(cast.city_admin)
+    response = client.get(reverse("accounts:audit_log"), {"action": "read_sensitive"})
+    assert response.status_code == 200
+    assert "身份证号" in response.content.decode()
+
+
 def test_the_model_refuses_to_change_or_delete_an_event(cast):
     event = AuditEvent.objects.first()
     event.action = "logout"

@@ -105,5 +105,32 @@ def test_unknown_pages_get_the_chinese_not_found_page(client, cast):
     assert "页面不存在" in response.content.decode()
 
 
+def test_the_public_gets_a_not_found_page_that_points_to_help(client, db, settings):
+    response = client.get("/report/NO-SUCH-CODE/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "页面不存在" in page and "现在哪里可以取暖" in page
+    assert f"tel:{settings.RESCUE_HOTLINE}" in page
+    assert "退出" not in page  # not the staff layout
+
+
+def test_the_public_gets_a_public_page_when_a_staff_page_is_refused(client, db):
+    from django.core.exceptions import PermissionDenied
+
+    from songnuan.views import permission_denied
+
+    request = client.get("/no-such-page/").wsgi_request
+    response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    assert "供救助工作人员使用" in response.content.decode()
+
+
+def test_the_server_error_page_gives_the_hotline(rf, settings):
+    from songnuan.views import server_error
+
+    page = server_error(rf.get("/")).content.decode()
+    assert f"tel:{settings.RESCUE_HOTLINE}" in page
+
+
 def test_the_health_check_answers(client, db):
     assert client.get("/healthz").json() == {"status": "ok"}

@@ -39,6 +39,8 @@ def test_the_city_administrator_sees_the_admin_cards_and_menu(cast, new_page):
     expect(page.get_by_text("在用工作人员账号")).to_be_visible()
     page.click(".menu summary")
     expect(page.get_by_role("link", name="审计日志")).to_be_visible()
+    expect(page.locator(".menu-section h2")).to_have_text(
+        ["线索与调度", "救助网络", "人员与站内", "寻亲", "管理"])
     screenshot(page, "home-city_admin-desktop")
 
 
@@ -48,6 +50,8 @@ def test_a_patroller_has_no_administration_in_the_menu(cast, new_page):
     page.click(".menu summary")
     expect(page.get_by_role("link", name="审计日志")).to_have_count(0)
     expect(page.get_by_role("link", name="工作人员账号")).to_have_count(0)
+    expect(page.get_by_role("link", name="我的任务")).to_be_visible()
+    screenshot(page, "menu-patroller-phone")
 
 
 def test_switching_to_english_translates_the_page(cast, new_page):

@@ -47,6 +47,7 @@ def public_pages(cast) -> dict[str, str]:
         "warm-site": f"/warm/sites/{relief.pk}/",
         "xunqin": "/xunqin/",
         "xunqin-report": "/xunqin/report/",
+        "not-found": "/report/NO-SUCH-CODE/",
     }
 
 
