@@ -128,6 +128,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_flag(
+        "DB_PREPARED_STATEMENTS", True):
+    # Lets songnuan.prepared keep the hot statements of a surge prepared on each connection
+    # (Django's own statements are never prepared: its cursors bind parameters client-side).
+    # Turn it off behind a transaction-pooling proxy that cannot carry prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -7,6 +7,8 @@ from songnuan.accounts import views as account_views
 from songnuan.api.main import api
 
 urlpatterns = [
+    # First: the public report API is the busiest path, and Django tries patterns in order.
+    path("api/v1/", api.urls),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", account_views.login_view, name="login"),
@@ -24,7 +26,6 @@ urlpatterns = [
     path("outreach/", include("songnuan.outreach.urls")),
     path("duty/", include("songnuan.duty.urls")),
     path("supplies/", include("songnuan.supplies.urls")),
-    path("api/v1/", api.urls),
 ]
 
 handler403 = "songnuan.views.permission_denied"

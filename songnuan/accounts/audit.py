@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import models
 
+from songnuan.prepared import insert
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -81,10 +83,10 @@ class AuditedModel(models.Model):
             snapshot[field.name] = _plain(getattr(self, field.attname))
         return snapshot
 
-    def audit_changes(self) -> dict[str, list[Any]]:
+    def audit_changes(self, after: dict[str, Any] | None = None) -> dict[str, list[Any]]:
         """Fields changed since the row was loaded: {field: [old, new]}."""
         before = getattr(self, "_audit_loaded", {})
-        after = self.audit_snapshot()
+        after = self.audit_snapshot() if after is None else after
         changes = {}
         for name, new in after.items():
             old = before.get(name)
@@ -123,7 +125,8 @@ def record(
 
     actor = current_actor()
     user = user if user is not None else actor.user
-    AuditEvent.objects.create(
+    # Every audited save writes one of these: a plain insert (the log is append-only anyway).
+    insert(AuditEvent(
         actor=user if getattr(user, "pk", None) else None,
         actor_name=username or (user.get_username() if user is not None else ""),
         action=action,
@@ -132,7 +135,7 @@ def record(
         object_repr=(object_repr if object_repr is not None else str(obj or ""))[:200],
         changes=changes or {},
         ip=ip if ip is not None else actor.ip,
-    )
+    ))
 
 
 def record_sensitive_read(obj: models.Model, fields: list[str], user: Any = None) -> None:
@@ -142,10 +145,16 @@ def record_sensitive_read(obj: models.Model, fields: list[str], user: Any = None
 def on_save(sender, instance: AuditedModel, created: bool, raw: bool = False, **kwargs) -> None:
     if raw:  # fixtures
         return
-    changes = instance.audit_changes()
+    after = instance.audit_snapshot()
+    changes = instance.audit_changes(after)
     if created or changes:
         record("create" if created else "update", instance, changes=changes)
-    instance._audit_loaded = instance.audit_snapshot()
+    instance._audit_loaded = after
+
+
+def record_creation(instance: AuditedModel) -> None:
+    """Log a new row written without `save()` (see songnuan.prepared), as `on_save` would."""
+    on_save(type(instance), instance, created=True)
 
 
 def on_delete(sender, instance: AuditedModel, **kwargs) -> None:

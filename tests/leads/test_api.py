@@ -145,3 +145,20 @@ def test_staff_move_a_lead_through_the_api(cast, api_for):
                         {"status": "resolved"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "outcome"
+
+
+def test_a_public_report_is_in_the_dispatchers_queue_at_once_ranked_by_priority(cast, client,
+                                                                              api_for):
+    far = body(client_request_id="queue-000000001", flags=[], reporter_phone=None,
+               lon=LON + 0.005)
+    urgent = body(client_request_id="queue-000000002")
+    again = body(client_request_id="queue-000000003", lat=LAT + 0.0003, flags=["elderly"])
+    codes = [post(client, report).json()["tracking_code"] for report in (far, urgent, again)]
+
+    queue = api_for(cast.shinan_dispatcher).get("/api/v1/staff/leads").json()
+    assert [lead["tracking_code"] for lead in queue] == [codes[1], codes[0]]
+    first = queue[0]
+    assert first["priority"] == sum(reason["points"] for reason in first["priority_reasons"])
+    assert {"+3 躺在地上", "+2 老年人"} <= {reason["text"] for reason in first["priority_reasons"]}
+    assert first["duplicates"] == [codes[2]]
+    assert queue[0]["priority"] > queue[1]["priority"]

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection, connections
 
 from songnuan.leads import services
-from songnuan.leads.models import Lead, LeadStatusChange
+from songnuan.leads.models import Lead
 from tests.leads.factories import SHINAN_STATION_SQUARE
 
 LAT, LON = SHINAN_STATION_SQUARE
@@ -33,16 +33,16 @@ def lead_input(request_id: str) -> services.LeadInput:
 def test_a_retry_that_lost_the_race_returns_the_winners_lead(db, monkeypatch):
     """Two copies of a request both pass the first lookup; the unique constraint decides."""
     winner, _ = services.submit_lead(lead_input("race-000000001"))
-    real_filter = Lead.objects.filter
+    real_lookup = services.lead_for_request
     calls = {"n": 0}
 
-    def blind_first_lookup(*args, **kwargs):
+    def blind_first_lookup(request_id):
         calls["n"] += 1
         if calls["n"] == 1:  # the early lookup misses, as if the winner had not yet committed
-            return Lead.objects.none()
-        return real_filter(*args, **kwargs)
+            return None
+        return real_lookup(request_id)
 
-    monkeypatch.setattr(Lead.objects, "filter", blind_first_lookup)
+    monkeypatch.setattr(services, "lead_for_request", blind_first_lookup)
     lead, created = services.submit_lead(lead_input("race-000000001"))
     assert not created and lead.pk == winner.pk
     assert Lead.objects.count() == 1
@@ -100,16 +100,15 @@ def test_a_crash_after_commit_loses_nothing_and_the_retry_gets_the_same_code(db,
 
 def test_a_crash_before_commit_stores_nothing_and_the_retry_creates_the_lead(db, client,
                                                                                monkeypatch):
-    real_create = LeadStatusChange.objects.bulk_create
-
     def crash(*args, **kwargs):
         raise RuntimeError("disk full halfway through")
 
-    monkeypatch.setattr(LeadStatusChange.objects, "bulk_create", crash)
+    # The lead row is written, its audit event is not: the transaction must take both back.
+    monkeypatch.setattr(services.audit, "record_creation", crash)
     client.raise_request_exception = False
     assert post(client, payload("crash-before-001")).status_code == 500
     assert not Lead.objects.exists()
-    monkeypatch.setattr(LeadStatusChange.objects, "bulk_create", real_create)
+    monkeypatch.undo()
     retry = post(client, payload("crash-before-001"))
     assert retry.status_code == 201
     assert Lead.objects.count() == 1

@@ -171,11 +171,15 @@ def test_photos_are_never_served_as_public_media(cast, client, shinan_photo):
 def test_no_photo_file_is_left_when_the_report_rolls_back(db, monkeypatch):
     before = set(stored_photo_files())
 
-    def connection_lost(*args, **kwargs):
-        raise OperationalError("server closed the connection unexpectedly")
+    real_insert = services.prepared.insert
+
+    def connection_lost_at_the_history(*rows):
+        if isinstance(rows[0], LeadStatusChange):
+            raise OperationalError("server closed the connection unexpectedly")
+        real_insert(*rows)
 
     # The database fails after the photo was written, before the report commits.
-    monkeypatch.setattr(LeadStatusChange.objects, "bulk_create", connection_lost)
+    monkeypatch.setattr(services.prepared, "insert", connection_lost_at_the_history)
     with pytest.raises(OperationalError):
         services.submit_lead(services.LeadInput(
             source="public_api", lat=SHINAN_STATION_SQUARE[0], lon=SHINAN_STATION_SQUARE[1],

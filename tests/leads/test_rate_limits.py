@@ -72,3 +72,25 @@ def test_the_report_page_shows_the_limit_message(db, client, settings):
     response = client.post("/report/", {**form, "client_request_id": "pagelimit-00002"})
     assert response.status_code == 429
     assert settings.RESCUE_HOTLINE in response.content.decode()
+
+
+def test_an_address_and_a_phone_are_counted_together_and_in_order(db):
+    address, phone = ratelimit.hashed("ip", "192.0.2.7"), ratelimit.hashed("phone", "13700000007")
+    limits = [ratelimit.Limit(phone, 1, 3600), ratelimit.Limit(address, 5, 600),
+              ratelimit.Limit("off", 0, 600)]
+    first = ratelimit.hit_all(limits, now=1_000_000)
+    assert [verdict.allowed for verdict in first] == [True, True, True]
+    second = ratelimit.hit_all(limits, now=1_000_010)
+    assert [(verdict.allowed, verdict.count) for verdict in second] == [
+        (False, 2), (True, 2), (True, 0)]
+    assert second[0].retry_after_s == 3600 - (1_000_010 % 3600)
+    assert not RateCounter.objects.filter(key="off").exists()
+
+
+def test_a_report_refused_for_its_phone_does_not_count_against_its_address(db, client,
+                                                                          settings):
+    settings.LEADS_IP_LIMIT, settings.LEADS_PHONE_LIMIT = 5, 1
+    assert send(client, phone="13700000003").status_code == 201
+    assert send(client, phone="13700000003", lat_offset=0.01).status_code == 429
+    address = ratelimit.hashed("ip", "127.0.0.1")
+    assert RateCounter.objects.get(key=address).count == 1
