@@ -77,7 +77,8 @@ class Generator:
                 counties.setdefault(code[:2], []).append(code)
         self.counties = counties
         self.names = names
-        pool = set(MALE_CHARS + FEMALE_CHARS + EXTRA_CHARS + "".join(SURNAME_SHARES))
+        # Sorted: a set of strings iterates in an order that changes with the hash seed.
+        pool = sorted(set(MALE_CHARS + FEMALE_CHARS + EXTRA_CHARS + "".join(SURNAME_SHARES)))
         self.homophones: dict[str, list[str]] = {}
         self.fuzzy_mates: dict[str, list[str]] = {}
         for ch in pool:

@@ -160,9 +160,10 @@ class Blocks:
     def add(self, row: int, item: Prepared) -> None:
         rows = self.rows
         for key in store_keys(item):
-            block = rows.get(hash(key))
+            filed = hash(key)
+            block = rows.get(filed)
             if block is None:
-                rows[hash(key)] = array("q", (row,))
+                rows[filed] = array("q", (row,))
             else:
                 block.append(row)
 
@@ -185,6 +186,19 @@ class Blocks:
             block = self.rows.get(hash(key))
             if block and len(block) <= self.max_block_size:
                 found.append(np.frombuffer(block, dtype=np.int64))
-        if not found:
-            return np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate(found)) if len(found) > 1 else np.unique(found[0])
+        return _distinct_sorted(found)
+
+
+def _distinct_sorted(blocks: list[np.ndarray]) -> np.ndarray:
+    """The rows in any of the blocks, each once, ascending (a copy: blocks stay as they are).
+
+    Sorting and dropping repeats is many times faster than np.unique on arrays this small.
+    """
+    if not blocks:
+        return np.zeros(0, dtype=np.int64)
+    rows = np.concatenate(blocks)
+    rows.sort()
+    keep = np.empty(len(rows), dtype=bool)
+    keep[0] = True
+    np.not_equal(rows[1:], rows[:-1], out=keep[1:])
+    return rows[keep]

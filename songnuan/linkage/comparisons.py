@@ -49,51 +49,65 @@ class Comparison:
 def _select(n: int, rules: list[tuple[np.ndarray, int]]) -> np.ndarray:
     """Level of each pair: the first rule whose condition holds, else NULL."""
     levels = np.full(n, NULL, dtype=np.int8)
-    undecided = np.ones(n, dtype=bool)
-    for condition, level in rules:
-        hit = condition & undecided
-        levels[hit] = level
-        undecided &= ~hit
+    # Last rule first: where several hold, the first one's level is written last and stays.
+    for condition, level in reversed(rules):
+        np.copyto(levels, level, where=condition)
     return levels
 
 
 # --- names -----------------------------------------------------------------------------------
 def name_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     ka, kb = a.n_kind[i], b.n_kind[j]
-    full = (ka == 1) & (kb == 1)
-    surname_only = ((ka == 2) & (kb != 0) & (kb != 3)) | ((kb == 2) & (ka != 0) & (ka != 3))
-    familiar = ((ka == 3) & ((kb == 1) | (kb == 3))) | ((kb == 3) & (ka == 1))
-    same_surname = a.n_surname[i] == b.n_surname[j]
-    core_a = np.where(ka == 3, a.n_given[i], 0)
-    core_b = np.where(kb == 3, b.n_given[j], 0)
-    familiar_hit = familiar & (
-        ((core_a != 0) & ((core_a == b.n_glast[j]) | (core_a == b.n_gfirst[j])
-                          | (core_a == b.n_given[j])))
-        | ((core_b != 0) & ((core_b == a.n_glast[i]) | (core_b == a.n_gfirst[i])
-                            | (core_b == a.n_given[i]))))
-    given_only = full & ((a.n_fuzzy[i] == b.n_given[j]) | (a.n_given[i] == b.n_fuzzy[j]))
-    variant = full & ((a.n_fuzzy[i] == b.n_fuzzy[j]) | (a.n_shape[i] == b.n_shape[j])
-                      | (a.n_swapped[i] == b.n_swapped[j]))
-    exact = full & (a.n_chars[i] == b.n_chars[j])
-    homophone = full & (a.n_pinyin[i] == b.n_pinyin[j])
+    levels = np.full(len(i), NULL, dtype=np.int8)
+    # Three disjoint kinds of pair, each compared on its own rows only: two full names (most
+    # pairs), a surname-only name against a full or surname-only one, a familiar form against
+    # a full or familiar one. Other pairs (an unknown name) have nothing to compare.
+    full = np.flatnonzero((ka == 1) & (kb == 1))
+    if len(full):
+        levels[full] = _full_name_levels(a, b, i[full], j[full])
+    surname_only = np.flatnonzero(((ka == 2) & (kb != 0) & (kb != 3))
+                                  | ((kb == 2) & (ka != 0) & (ka != 3)))
+    if len(surname_only):
+        si, sj = i[surname_only], j[surname_only]
+        levels[surname_only] = np.where(a.n_surname[si] == b.n_surname[sj], 5, 7)
+    familiar = np.flatnonzero(((ka == 3) & ((kb == 1) | (kb == 3))) | ((kb == 3) & (ka == 1)))
+    if len(familiar):
+        fi, fj = i[familiar], j[familiar]
+        levels[familiar] = np.where(_familiar_hit(a, b, fi, fj) | _familiar_hit(b, a, fj, fi),
+                                    3, 7)
+    return levels
+
+
+def _full_name_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    given_only = (a.n_fuzzy[i] == b.n_given[j]) | (a.n_given[i] == b.n_fuzzy[j])
+    variant = ((a.n_fuzzy[i] == b.n_fuzzy[j]) | (a.n_shape[i] == b.n_shape[j])
+               | (a.n_swapped[i] == b.n_swapped[j]))
     levels = _select(len(i), [
-        (exact, 0), (homophone, 1), (variant, 2), (given_only | familiar_hit, 3),
-        (surname_only & same_surname, 5), (surname_only | familiar, 7),
+        (a.n_chars[i] == b.n_chars[j], 0), (a.n_pinyin[i] == b.n_pinyin[j], 1), (variant, 2),
+        (given_only, 3),
     ])
-    rest = np.flatnonzero(full & (levels == NULL))
+    rest = np.flatnonzero(levels == NULL)
     if len(rest):
-        left, right = a.fuzzy_names[i[rest]], b.fuzzy_names[j[rest]]
+        ri, rj = i[rest], j[rest]
+        left, right = a.fuzzy_names[ri], b.fuzzy_names[rj]
         scores = process.cpdist(left, right, scorer=Indel.normalized_similarity, workers=1)
         # Latin-letter names come in either order (given name first or surname first).
-        latin = np.flatnonzero(a.n_latin[i[rest]] & b.n_latin[j[rest]])
+        latin = np.flatnonzero(a.n_latin[ri] & b.n_latin[rj])
         if len(latin):
             reordered = process.cpdist(left[latin], right[latin],
                                        scorer=Indel.normalized_similarity,
                                        processor=_sorted_words, workers=1)
             scores[latin] = np.maximum(scores[latin], reordered)
         similar = scores >= SIMILAR_NAME_MIN
-        levels[rest] = np.where(similar, 4, np.where(same_surname[rest], 6, 8))
+        levels[rest] = np.where(similar, 4, np.where(a.n_surname[ri] == b.n_surname[rj], 6, 8))
     return levels
+
+
+def _familiar_hit(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """A familiar form on a's side (阿强) whose core is b's given name or one of its syllables."""
+    core = np.where(a.n_kind[i] == 3, a.n_given[i], 0)
+    return (core != 0) & ((core == b.n_glast[j]) | (core == b.n_gfirst[j])
+                          | (core == b.n_given[j]))
 
 
 def _sorted_words(text: str) -> str:
@@ -279,10 +293,12 @@ def marks_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray
     rows = np.flatnonzero((ma != 0) & (mb != 0))
     if not len(rows):
         return levels
-    pairs = np.stack([ma[rows], mb[rows]], axis=1)
-    unique, inverse = np.unique(pairs, axis=0, return_inverse=True)
-    outcome = np.array([_mark_level(int(x), int(y)) for x, y in unique], dtype=np.int8)
-    levels[rows] = outcome[inverse.ravel()]
+    # One number per pair of mark sets: far fewer distinct pairs than pairs of records.
+    pairs = (ma[rows].astype(np.int64) << 32) | mb[rows]
+    unique, inverse = np.unique(pairs, return_inverse=True)
+    outcome = np.array([_mark_level(int(p) >> 32, int(p) & 0xFFFFFFFF) for p in unique],
+                       dtype=np.int8)
+    levels[rows] = outcome[inverse]
     return levels
 
 

@@ -56,16 +56,21 @@ def decode(path: str | Path) -> str:
 def read_records(path: str | Path, today: dt.date | None = None) -> list[Record]:
     """Read and validate a person-record CSV file."""
     today = today or dt.date.today()
-    reader = csv.DictReader(io.StringIO(decode(path), newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader = csv.reader(io.StringIO(decode(path), newline=""))
+    header = [h.strip() for h in next(reader, [])]
     if "record_id" not in header:
         raise CSVError(path, 1, "record_id", "missing column")
-    reader.fieldnames = header
+    # Named columns by position; a short row's missing cells read as empty, extra cells as none.
+    named = [(position, name) for position, name in enumerate(header) if name]
     records: list[Record] = []
     seen: dict[str, int] = {}
-    for row in reader:
+    for cells in reader:
+        if not cells:
+            continue
         line = reader.line_num
-        record = _record(path, line, {k: (v or "").strip() for k, v in row.items() if k}, today)
+        row = {name: cells[position].strip() if position < len(cells) else ""
+               for position, name in named}
+        record = _record(path, line, row, today)
         if record.record_id in seen:
             raise CSVError(path, line, "record_id",
                            f"duplicate id {record.record_id!r} (first on row {seen[record.record_id]})")
@@ -84,29 +89,31 @@ def _record(path: str | Path, line: int, row: dict[str, str], today: dt.date) ->
     sex = row.get("sex", "").upper()
     if sex not in ("", "M", "F"):
         raise fail("sex", f"{row['sex']!r} is not M or F")
-    recorded_on = _date(row.get("recorded_on", ""), today, fail("recorded_on", "not a real date "
-                                                                "(YYYY-MM-DD, not in the future)"))
-    birth_year = _number(row.get("birth_year", ""), fail("birth_year", "not a year"), integer=True)
+    # Errors are built only when raised: most rows are fine and files have millions of them.
+    recorded_on = _date(row.get("recorded_on", ""), today, lambda: fail(
+        "recorded_on", "not a real date (YYYY-MM-DD, not in the future)"))
+    birth_year = _number(row.get("birth_year", ""), lambda: fail("birth_year", "not a year"),
+                         integer=True)
     latest = (recorded_on or today).year
     if birth_year is not None and not EARLIEST_BIRTH_YEAR <= birth_year <= latest:
         raise fail("birth_year", f"{birth_year} is impossible")
-    birth_date = _date(row.get("birth_date", ""), today,
-                       fail("birth_date", "not a real date (YYYY-MM-DD, not in the future)"))
+    birth_date = _date(row.get("birth_date", ""), today, lambda: fail(
+        "birth_date", "not a real date (YYYY-MM-DD, not in the future)"))
     if birth_date and birth_year is not None and birth_date.year != birth_year:
         raise fail("birth_date", f"{birth_date} is not in birth_year {birth_year}")
     if birth_date and birth_year is None:
         birth_year = birth_date.year
-    age = _number(row.get("age_estimate", ""), fail("age_estimate", "not a number"))
+    age = _number(row.get("age_estimate", ""), lambda: fail("age_estimate", "not a number"))
     if age is not None and not 0 <= age <= MAX_AGE:
         raise fail("age_estimate", f"{age:g} is impossible")
-    height = _number(row.get("height_cm", ""), fail("height_cm", "not a number"))
+    height = _number(row.get("height_cm", ""), lambda: fail("height_cm", "not a number"))
     if height is not None and not HEIGHT_RANGE_CM[0] <= height <= HEIGHT_RANGE_CM[1]:
         raise fail("height_cm", f"{height:g} cm is impossible")
     kind = row.get("kind", "").lower()
     if kind not in ("", FOUND, MISSING):
         raise fail("kind", f"{row['kind']!r} is not found or missing")
     missing_since = _date(row.get("missing_since", ""), today,
-                          fail("missing_since", "not a real date (YYYY-MM-DD)"))
+                          lambda: fail("missing_since", "not a real date (YYYY-MM-DD)"))
     postcode = row.get("postcode", "")
     if len(normalise_postcode(postcode)) > POSTCODE_MAX_LENGTH:
         raise fail("postcode", f"{postcode!r} is too long for a postcode")
@@ -121,27 +128,27 @@ def _record(path: str | Path, line: int, row: dict[str, str], today: dt.date) ->
                   postcode=postcode)
 
 
-def _date(text: str, today: dt.date, error: CSVError) -> dt.date | None:
+def _date(text: str, today: dt.date, error: Callable[[], CSVError]) -> dt.date | None:
     if not text:
         return None
     try:
         value = dt.date.fromisoformat(text)
     except ValueError:
-        raise error from None
+        raise error() from None
     if value > today + dt.timedelta(days=1) or value.year < EARLIEST_BIRTH_YEAR:
-        raise error
+        raise error()
     return value
 
 
-def _number(text: str, error: CSVError, integer: bool = False) -> float | None:
+def _number(text: str, error: Callable[[], CSVError], integer: bool = False) -> float | None:
     if not text:
         return None
     try:
         value = float(text)
     except ValueError:
-        raise error from None
+        raise error() from None
     if math.isnan(value) or math.isinf(value) or (integer and value != int(value)):
-        raise error
+        raise error()
     return int(value) if integer else value
 
 

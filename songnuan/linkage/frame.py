@@ -6,6 +6,7 @@ in place so the interactive :class:`~songnuan.linkage.index.Index` can add recor
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
 import numpy as np
@@ -21,8 +22,8 @@ SEXES = {"M": 1, "F": 2}
 RECORD_KINDS = {FOUND: 1, MISSING: 2}
 
 _HASHED = ("n_chars", "n_pinyin", "n_fuzzy", "n_shape", "n_swapped", "n_surname", "n_given",
-           "n_gfirst", "n_glast", "id_full", "id_14", "place_text", "marks", "addr_line",
-           "addr_number", "addr_street", "locality", "postcode")
+           "n_gfirst", "n_glast", "id_full", "id_14", "place_text", "addr_line", "addr_number",
+           "addr_street", "locality", "postcode")
 _COLUMNS: dict[str, tuple[np.dtype, object]] = {
     **{name: (np.dtype(np.int64), 0) for name in _HASHED},
     "n_kind": (np.dtype(np.int8), 0),
@@ -34,6 +35,7 @@ _COLUMNS: dict[str, tuple[np.dtype, object]] = {
     "by_sd": (np.dtype(np.float64), np.nan),
     "height": (np.dtype(np.float64), np.nan),
     "id_len": (np.dtype(np.int8), 0),
+    "marks": (np.dtype(np.int32), 0),
     "province": (np.dtype(np.int32), 0),
     "city": (np.dtype(np.int32), 0),
     "county": (np.dtype(np.int32), 0),
@@ -47,8 +49,22 @@ _COLUMNS: dict[str, tuple[np.dtype, object]] = {
     "alive": (np.dtype(bool), False),
 }
 
-# Every distinct set of marks seen, by hash: the marks comparison works on unique set pairs.
-MARK_SETS: dict[int, frozenset[Mark]] = {}
+# Every distinct set of marks seen gets a small number (0: no marks), so the marks comparison
+# can work on the few distinct pairs of sets rather than on every pair of records.
+MARK_SETS: list[frozenset[Mark]] = [frozenset()]
+_MARK_IDS: dict[frozenset[Mark], int] = {frozenset(): 0}
+_MARK_LOCK = threading.Lock()
+
+
+def mark_set_id(marks: frozenset[Mark]) -> int:
+    found = _MARK_IDS.get(marks)
+    if found is not None:
+        return found
+    with _MARK_LOCK:
+        if marks not in _MARK_IDS:
+            _MARK_IDS[marks] = len(MARK_SETS)
+            MARK_SETS.append(marks)
+        return _MARK_IDS[marks]
 
 
 def key_hash(text: str) -> int:
@@ -77,6 +93,9 @@ class Frame:
 
     def __len__(self) -> int:
         return self.size
+
+    def record_ids(self) -> list[str]:
+        return [item.record.record_id for item in self.prepared]
 
     def __getattr__(self, name: str) -> np.ndarray:
         columns = self.__dict__.get("columns")
@@ -147,10 +166,7 @@ class Frame:
         for code in item.accent:
             mask |= province_bit(code)
         c["accent"][row] = mask
-        if item.marks:
-            marks_key = hash(item.marks)
-            MARK_SETS.setdefault(marks_key, item.marks)
-            c["marks"][row] = marks_key
+        c["marks"][row] = mark_set_id(item.marks)
         address = item.address
         for column, text in (("addr_line", address.line), ("addr_number", address.number),
                              ("addr_street", address.street), ("locality", address.locality),

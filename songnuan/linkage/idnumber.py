@@ -8,12 +8,14 @@ when the number itself is mistyped.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SPACING = re.compile(r"[\s\-]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +31,9 @@ class IdNumber:
 
 
 def check_char(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    if len(first17) != len(_WEIGHTS):
+        raise ValueError(f"{first17!r} is not 17 characters")
+    total = sum(map(operator.mul, map(int, first17), _WEIGHTS))
     return _CHECK[total % 11]
 
 
@@ -39,7 +43,7 @@ def with_check(first17: str) -> str:
 
 
 def normalise(raw: str | None) -> str:
-    return re.sub(r"[\s\-]", "", (raw or "")).upper()
+    return _SPACING.sub("", raw or "").upper()
 
 
 def parse_id(raw: str | None) -> IdNumber | None:

@@ -26,13 +26,21 @@ from .model import (
     estimate_u,
     level_weights,
     match_probability,
+    total_bits,
 )
+from .parallel import available_cores, map_row_ranges
 from .records import Prepared, Record, prepare
 
 Evidence = tuple[str, float, str]
+# Pairs as parallel arrays: left row, right row, match probability, bits of evidence.
+Pairs = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 U_SAMPLE_PAIRS = 200_000
 EM_SAMPLE_PAIRS = 300_000
+# Query rows whose candidate pairs fitting scores (for the match share); all rows if fewer.
+SAMPLE_QUERIES = 20_000
 CHUNK_PAIRS = 2_000_000
+RANK_SPAN = 4096.0
+RANK_CLIP = 1000.0
 _COL = {c.code: col for col, c in enumerate(COMPARISONS)}
 
 
@@ -64,18 +72,24 @@ def explain_pair(params: Parameters, a: Frame, b: Frame, i: int, j: int) -> tupl
 def score(params: Parameters, a: Frame, b: Frame, i: np.ndarray, j: np.ndarray
           ) -> tuple[np.ndarray, np.ndarray]:
     """Total bits and match probability of the pairs (i, j)."""
-    levels = all_levels(a, b, i, j)
-    bits = level_weights(params, levels, a, b, i, j).sum(axis=1)
+    bits = total_bits(params, all_levels(a, b, i, j), a, b, i, j)
     return bits, match_probability(params, bits)
 
 
-def top_k_per_left(i: np.ndarray, j: np.ndarray, p: np.ndarray, k: int, threshold: float
+def top_k_per_left(i: np.ndarray, bits: np.ndarray, p: np.ndarray, k: int, threshold: float
                    ) -> np.ndarray:
-    """Positions of the k best pairs per left row among those scoring at least threshold."""
+    """Positions of the k best pairs per left row among those scoring at least threshold.
+
+    Pairs rank by their bits of evidence (the order of their probabilities, but still telling
+    apart those whose probabilities both round to 1); ties keep the order they came in.
+    """
     keep = np.flatnonzero(p >= threshold)
     if not len(keep):
         return keep
-    order = keep[np.lexsort((j[keep], -p[keep], i[keep]))]
+    rows = i[keep]
+    # One sort on row then evidence: a pair's bits lie well inside ±RANK_CLIP < RANK_SPAN / 2.
+    key = (rows - rows.min()) * RANK_SPAN - np.clip(bits[keep], -RANK_CLIP, RANK_CLIP)
+    order = keep[np.argsort(key, kind="stable")]
     rows = i[order]
     starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1]
     rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
@@ -86,12 +100,15 @@ class Linker:
     """Fellegi–Sunter record linkage for person records (found people, missing reports)."""
 
     def __init__(self, params: Parameters | None = None, *, max_block_size: int = MAX_BLOCK_SIZE,
-                 seed: int = 0) -> None:
+                 seed: int = 0, workers: int | None = None) -> None:
         self.params = params
         self.max_block_size = max_block_size
         self.seed = seed
+        # Processes that score a batch (fitting, linking, de-duplicating): all cores by default.
+        self.workers = workers or available_cores()
         # Frames and blocks built while fitting, reused when the same lists are then linked.
         self._built: dict[int, tuple[Sequence[Record], Frame, Blocks | None]] = {}
+        self._scored: ScoredSample | None = None
 
     # --- persistence ---------------------------------------------------------------------------
     def save(self, path: str | Path) -> None:
@@ -117,11 +134,13 @@ class Linker:
         b = a if right is None else Frame.build(prepared_right, frequencies)
         blocks = Blocks(self.max_block_size)
         blocks.add_all(b.prepared)
-        self.params = fit_parameters(a, b, blocks, frequencies, dedupe=right is None,
-                                     seed=self.seed)
+        self.params, scored = fit_parameters(a, b, blocks, frequencies, dedupe=right is None,
+                                             seed=self.seed, workers=self.workers)
         self._built = {id(left): (left, a, blocks if right is None else None)}
+        self._scored = None
         if right is not None:
             self._built[id(right)] = (right, b, blocks)
+            self._scored = scored
         return self
 
     def _frame(self, records: Sequence[Record], with_blocks: bool) -> tuple[Frame, Blocks]:
@@ -146,19 +165,30 @@ class Linker:
         params = self._fitted()
         a, _ = self._frame(left, with_blocks=False)
         b, blocks = self._frame(right, with_blocks=True)
-        matches: list[Match] = []
-        for i, j in candidate_chunks(blocks, a.prepared, progress=progress):
-            bits, p = score(params, a, b, i, j)
-            for pos in top_k_per_left(i, j, p, top_k, threshold):
-                matches.append(self._match(a, b, int(i[pos]), int(j[pos]), float(p[pos]),
-                                           float(bits[pos]), explain))
-        return matches
+        scored = self._scored if self._scored and self._scored.applies(params, a, b) else None
 
-    def _match(self, a: Frame, b: Frame, i: int, j: int, p: float, bits: float,
-               explain: bool) -> Match:
-        evidence = explain_pair(self._fitted(), a, b, i, j) if explain else ()
-        return Match(a.prepared[i].record.record_id, b.prepared[j].record.record_id, p, bits,
-                     evidence)
+        def best_pairs(rows: range) -> Pairs:
+            queries = np.arange(rows.start, rows.stop)
+            chunks: list[tuple[np.ndarray, ...]] = []
+            if scored is not None:
+                i, j, bits = scored.pairs_within(rows)
+                chunks.append((i, j, bits, match_probability(params, bits)))
+                queries = queries[~np.isin(queries, scored.rows)]
+            chunks += scored_chunks(params, a, b, blocks, queries)
+            kept = []
+            for i, j, bits, p in chunks:
+                best = top_k_per_left(i, bits, p, top_k, threshold)
+                kept.append((i[best], j[best], p[best], bits[best]))
+            i, j, p, bits = join_pairs(kept)
+            in_row_order = np.argsort(i, kind="stable")
+            return i[in_row_order], j[in_row_order], p[in_row_order], bits[in_row_order]
+
+        i, j, p, bits = join_pairs(map_row_ranges(best_pairs, len(a), self.workers, progress))
+        left_ids, right_ids = a.record_ids(), b.record_ids()
+        return [Match(left_ids[x], right_ids[y], score_, bits_,
+                      explain_pair(params, a, b, x, y) if explain else ())
+                for x, y, score_, bits_ in zip(i.tolist(), j.tolist(), p.tolist(),
+                                               bits.tolist(), strict=True)]
 
     def dedupe(self, records: Sequence[Record], threshold: float = 0.5,
                progress: Callable[[int], None] | None = None) -> list[list[str]]:
@@ -167,14 +197,21 @@ class Linker:
             self.fit(records)
         params = self._fitted()
         frame, blocks = self._frame(records, with_blocks=True)
+
+        def linked_pairs(rows: range) -> Pairs:
+            kept = []
+            queries = np.arange(rows.start, rows.stop)
+            for i, j, bits, p in scored_chunks(params, frame, frame, blocks, queries,
+                                               later_only=True):
+                linked = p >= threshold
+                kept.append((i[linked], j[linked], p[linked], bits[linked]))
+            return join_pairs(kept)
+
+        i, j, _, _ = join_pairs(map_row_ranges(linked_pairs, len(frame), self.workers, progress))
         clusters = UnionFind(len(frame))
-        for i, j in candidate_chunks(blocks, frame.prepared, progress=progress):
-            below = i < j
-            i, j = i[below], j[below]
-            _, p = score(params, frame, frame, i, j)
-            for x, y in zip(i[p >= threshold], j[p >= threshold], strict=True):
-                clusters.union(int(x), int(y))
-        ids = [item.record.record_id for item in frame.prepared]
+        for x, y in zip(i, j, strict=True):
+            clusters.union(int(x), int(y))
+        ids = frame.record_ids()
         return [[ids[row] for row in group] for group in clusters.groups()]
 
     def explain(self, a: Record, b: Record) -> Match:
@@ -190,8 +227,27 @@ class Linker:
         return Index(self._fitted(), records, max_block_size=self.max_block_size)
 
 
-def candidate_chunks(blocks: Blocks, queries: list[Prepared], chunk_pairs: int = CHUNK_PAIRS,
-                     progress: Callable[[int], None] | None = None
+def scored_chunks(params: Parameters, a: Frame, b: Frame, blocks: Blocks, rows: np.ndarray,
+                  later_only: bool = False) -> Iterable[tuple[np.ndarray, ...]]:
+    """(i, j, bits, p) of the candidate pairs of the query rows `rows` of a, chunk by chunk.
+
+    A chunk holds whole query rows. later_only keeps pairs with j > i (a set against itself)."""
+    for i, j in candidate_chunks(blocks, [a.prepared[row] for row in rows]):
+        i = rows[i]
+        if later_only:
+            i, j = i[i < j], j[i < j]
+        bits, p = score(params, a, b, i, j)
+        yield i, j, bits, p
+
+
+def join_pairs(parts: Sequence[Pairs]) -> Pairs:
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0), np.zeros(0)
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def candidate_chunks(blocks: Blocks, queries: list[Prepared], chunk_pairs: int = CHUNK_PAIRS
                      ) -> Iterable[tuple[np.ndarray, np.ndarray]]:
     """Candidate pairs (query row, stored row) in chunks of about chunk_pairs."""
     lefts: list[np.ndarray] = []
@@ -203,8 +259,6 @@ def candidate_chunks(blocks: Blocks, queries: list[Prepared], chunk_pairs: int =
             lefts.append(np.full(len(found), row, dtype=np.int64))
             rights.append(found)
             pending += len(found)
-        if progress is not None:
-            progress(1)
         if pending >= chunk_pairs:
             yield np.concatenate(lefts), np.concatenate(rights)
             lefts, rights, pending = [], [], 0
@@ -235,8 +289,30 @@ class UnionFind:
 
 
 # --- fitting ----------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class ScoredSample:
+    """The candidate pairs of the query rows fitting sampled, with their bits under the fitted
+    parameters: linking the same records right after need not compare these pairs again."""
+
+    params: Parameters
+    a: Frame
+    b: Frame
+    rows: np.ndarray  # the sampled query rows, ascending
+    i: np.ndarray  # pairs grouped by query row in that order
+    j: np.ndarray
+    bits: np.ndarray
+
+    def applies(self, params: Parameters, a: Frame, b: Frame) -> bool:
+        return params is self.params and a is self.a and b is self.b
+
+    def pairs_within(self, rows: range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        start, stop = np.searchsorted(self.i, (rows.start, rows.stop))
+        return self.i[start:stop], self.j[start:stop], self.bits[start:stop]
+
+
 def fit_parameters(a: Frame, b: Frame, blocks: Blocks, frequencies: TermFrequencies, *,
-                   dedupe: bool, seed: int = 0) -> Parameters:
+                   dedupe: bool, seed: int = 0, workers: int = 1
+                   ) -> tuple[Parameters, ScoredSample]:
     """u from random pairs, m by EM per training session, then λ from all blocked pairs."""
     prior = Parameters.default()
     rng = np.random.default_rng(seed)
@@ -245,31 +321,34 @@ def fit_parameters(a: Frame, b: Frame, blocks: Blocks, frequencies: TermFrequenc
     if dedupe:
         ui, uj = ui[ui != uj], uj[ui != uj]
     u = estimate_u(all_levels(a, b, ui, uj), prior)
-    sample = _sample_queries(len(a), seed)
-    pairs_i, pairs_j = [], []
-    for i, j in candidate_chunks(blocks, [a.prepared[r] for r in sample]):
-        pairs_i.append(np.asarray(sample, dtype=np.int64)[i])
-        pairs_j.append(j)
-    ci = np.concatenate(pairs_i) if pairs_i else np.zeros(0, dtype=np.int64)
-    cj = np.concatenate(pairs_j) if pairs_j else np.zeros(0, dtype=np.int64)
-    if dedupe:
-        ci, cj = ci[ci != cj], cj[ci != cj]
-    levels = all_levels(a, b, ci, cj)
+    sample = np.asarray(_sample_queries(len(a), seed), dtype=np.int64)
+
+    def sample_levels(rows: range) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        queries = sample[rows.start:rows.stop]
+        found = list(candidate_chunks(blocks, [a.prepared[r] for r in queries]))
+        ci = np.concatenate([queries[i] for i, _ in found]) if found else np.zeros(0, np.int64)
+        cj = np.concatenate([j for _, j in found]) if found else np.zeros(0, np.int64)
+        if dedupe:
+            ci, cj = ci[ci != cj], cj[ci != cj]
+        return ci, cj, all_levels(a, b, ci, cj)
+
+    parts = map_row_ranges(sample_levels, len(sample), workers) or [sample_levels(range(0))]
+    ci, cj, levels = (np.concatenate(column) for column in zip(*parts, strict=True))
     sessions = [estimate_m(levels[mask], u, held_out, prior)[0]
                 for mask, held_out in _training_sessions(levels, rng) if mask.sum() >= 50]
     params = Parameters(m=combine_m(sessions, prior), u=u, match_prior=prior.match_prior,
                         frequencies=frequencies, right_size=len(b))
-    bits = level_weights(params, levels, a, b, ci, cj).sum(axis=1)
+    bits = total_bits(params, levels, a, b, ci, cj)
     scale = len(a) / max(len(sample), 1)
     total_pairs = len(a) * (len(a) - 1) if dedupe else len(a) * len(b)
     estimate_match_prior(params, bits, total_pairs / scale)
-    return params
+    return params, ScoredSample(params, a, b, sample, ci, cj, bits)
 
 
-def _sample_queries(n: int, seed: int, limit: int = 20_000) -> list[int]:
-    if n <= limit:
+def _sample_queries(n: int, seed: int) -> list[int]:
+    if n <= SAMPLE_QUERIES:
         return list(range(n))
-    return sorted(random.Random(seed).sample(range(n), limit))
+    return sorted(random.Random(seed).sample(range(n), SAMPLE_QUERIES))
 
 
 def _training_sessions(levels: np.ndarray, rng: np.random.Generator
@@ -349,7 +428,7 @@ class Index:
             return []
         i = np.zeros(len(found), dtype=np.int64)
         bits, p = score(self.params, query, self.frame, i, found)
-        best = top_k_per_left(i, found, p, k, threshold)
+        best = top_k_per_left(i, bits, p, k, threshold)
         return [Match(record.record_id, self.frame.prepared[found[pos]].record.record_id,
                       float(p[pos]), float(bits[pos]),
                       explain_pair(self.params, query, self.frame, 0, int(found[pos]))

@@ -101,6 +101,17 @@ def level_weights(params: Parameters, levels: np.ndarray, a: Frame | None = None
     return weights
 
 
+def total_bits(params: Parameters, levels: np.ndarray, a: Frame, b: Frame, i: np.ndarray,
+               j: np.ndarray) -> np.ndarray:
+    """The row sums of level_weights, without building the table of weights per comparison."""
+    table = params.weight_table()
+    bits = np.zeros(len(levels))
+    for col in range(len(COMPARISONS)):
+        # Level -1 (nothing to compare) picks the table's last column, which is 0.
+        bits += table[col].take(levels[:, col])
+    return bits + _tf_adjustment(params, levels[:, NAME], a, b, i, j)
+
+
 def _tf_adjustment(params: Parameters, name_levels: np.ndarray, a: Frame, b: Frame,
                    i: np.ndarray, j: np.ndarray) -> np.ndarray:
     freq = params.frequencies

@@ -39,6 +39,8 @@ _FUZZY_FINALS: tuple[tuple[str, str], ...] = (
     ("iang", "ian"), ("uang", "uan"), ("ang", "an"), ("eng", "en"), ("ing", "in"),
 )
 _KNOWN_SURNAMES: frozenset[str] = frozenset(SURNAME_SHARES) | frozenset(SURNAME_READINGS)
+# Most names end in none of these, and need not be tried against every suffix.
+_SUFFIX_ENDINGS: frozenset[str] = frozenset(suffix[-1] for suffix in SURNAME_SUFFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,7 @@ def split_surname(chars: str) -> tuple[str, str]:
     return chars[:1], chars[1:]
 
 
+@lru_cache(maxsize=65536)
 def parse_name(raw: str | None) -> NameParts:
     """Classify and key a recorded name: full, surname only (王某, 老王), familiar (阿强) or unknown."""
     text = _STRIP.sub("", to_simplified((raw or "").strip()))
@@ -136,6 +139,8 @@ def _surname_only(text: str) -> str:
         return text
     if len(text) == 2 and text[0] in "老小" and is_surname(text[1]):
         return text[1]
+    if text[-1] not in _SUFFIX_ENDINGS:
+        return ""
     for suffix in SURNAME_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
             head = text[: -len(suffix)]

@@ -92,3 +92,14 @@ def test_the_command_line_links_two_files(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     assert main(["link", str(left), str(right), "-o", str(out), "--threshold", "0"]) == 0
     assert read(out)
+
+
+def test_short_rows_read_as_empty_cells_and_blank_lines_are_skipped(tmp_path: Path) -> None:
+    from songnuan.linkage import read_records
+
+    text = (HEADER.replace("name,", " name ,") + "F1, 章伟 ,M,,52\n\n"
+            "F2,李娜,F,1990,,,,,,,,surplus cell\n")
+    first, second = read_records(write(tmp_path / "ragged.csv", text))
+    assert (first.record_id, first.name, first.age_estimate, first.features) == ("F1", "章伟",
+                                                                                52.0, ())
+    assert (second.record_id, second.birth_year, second.native_place) == ("F2", 1990, "")

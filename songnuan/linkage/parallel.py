@@ -1,0 +1,61 @@
+"""Batch work over ranges of query rows, spread over the machine's cores.
+
+Scoring a large batch is the same work for every query row, so the rows are cut into ranges and
+each range runs in a forked worker process. Forking shares the frames and blocks already built
+in memory without copying or pickling them; only each range's results come back. Small batches,
+one core, or a platform without fork run the ranges in this process, with the same results.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+# A range of query rows per task: enough work to repay sending its results back, and small
+# enough that the workers finish together and progress moves steadily.
+ROWS_PER_TASK = 1_000
+
+# In a worker process, the task it runs on every range it is sent.
+_task: Callable[[range], object] | None = None
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def map_row_ranges(task: Callable[[range], T], n_rows: int, workers: int,
+                   progress: Callable[[int], None] | None = None,
+                   rows_per_task: int | None = None) -> list[T]:
+    """task(range) over consecutive ranges covering rows 0…n_rows-1, results in row order."""
+    step = rows_per_task or ROWS_PER_TASK
+    ranges = [range(start, min(start + step, n_rows)) for start in range(0, n_rows, step)]
+    workers = min(workers, len(ranges))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_done(task(rows), rows, progress) for rows in ranges]
+    with multiprocessing.get_context("fork").Pool(workers, _take_task, (task,)) as pool:
+        return [_done(result, rows, progress)
+                for rows, result in zip(ranges, pool.imap(_run_task, ranges), strict=True)]
+
+
+def _take_task(task: Callable[[range], object]) -> None:
+    """In a new worker: keep the task it was forked with (handed over in memory, not pickled)."""
+    global _task
+    _task = task
+
+
+def _run_task(rows: range) -> object:
+    assert _task is not None
+    return _task(rows)
+
+
+def _done(result: T, rows: range, progress: Callable[[int], None] | None) -> T:
+    if progress is not None:
+        progress(len(rows))
+    return result
