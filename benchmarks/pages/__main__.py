@@ -85,10 +85,14 @@ def main() -> int:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the database if it already holds the demo")
+    parser.add_argument("--load-only", action="store_true",
+                        help="load the demo and stop (time it later with --reuse)")
     parser.add_argument("--out", default="")
     args = parser.parse_args()
     engine = start(args.database_url, args.reuse)
     load_demo(args)
+    if args.load_only:
+        return 0
     pages = []
     for login in (args.logins.split(",") if args.logins else ROLE_LOGINS):
         pages += crawl(login, args.per_pattern)
