@@ -272,13 +272,14 @@ def time_page(page: Page, runs: int) -> None:
 
     client = client_for(page.login)
     client.get(page.url)  # warm: caches and the first-visit work are not what a user waits for
+    executed: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
     for _run in range(runs):
-        executed = []
-
-        def count(execute, sql, params, many, context):
-            executed.append(sql)
-            return execute(sql, params, many, context)
-
+        executed.clear()
         with connection.execute_wrapper(count):
             cpu, wall = time.process_time(), time.perf_counter()
             response = client.get(page.url)

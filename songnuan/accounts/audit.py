@@ -72,7 +72,7 @@ class AuditedModel(models.Model):
         instance = super().from_db(db, field_names, values)
         # Keep the values as loaded and turn them into a snapshot only if the row is saved:
         # snapshotting every row a list page reads cost more than the page's queries.
-        instance._audit_loaded_values = dict(zip(field_names, values))
+        instance._audit_loaded_values = dict(zip(field_names, values, strict=True))
         return instance
 
     def audit_snapshot(self) -> dict[str, Any]:
