@@ -162,3 +162,17 @@ def test_a_trusted_reporter_is_added_with_a_one_time_link(cast, client):
     link = response.context["link"]
     assert "/report/?key=" in link
     assert services.trusted_reporter_for_key(link.split("key=")[1]).name == "王师傅"
+
+
+def test_the_nearby_hotspot_is_linked_only_for_those_who_may_open_it(cast, client):
+    from tests.leads.factories import make_hotspot
+
+    spot = make_hotspot()
+    lead = report()
+    assert lead.hotspot == spot
+    link = f'href="/outreach/hotspots/{spot.pk}/"'
+    client.force_login(cast.shinan_station)
+    page = client.get(f"/leads/{lead.pk}/").content.decode()
+    assert spot.name in page and link not in page
+    client.force_login(cast.shinan_dispatcher)
+    assert link in client.get(f"/leads/{lead.pk}/").content.decode()
