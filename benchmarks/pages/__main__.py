@@ -271,7 +271,6 @@ def time_page(page: Page, runs: int) -> None:
     from django.db import connection
 
     client = client_for(page.login)
-    client.get(page.url)  # warm: caches and the first-visit work are not what a user waits for
     executed: list[str] = []
 
     def count(execute, sql, params, many, context):
