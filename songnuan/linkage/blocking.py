@@ -3,9 +3,10 @@
 Several keys are tried and their candidates united, so a pair lost by one key (a mistyped name)
 is still found by another (surname, sex and birth band; ID number halves; sex, province and age
 band for people with no usable name; any one word of a Latin-letter name or of a place the
-gazetteer cannot read, with the birth band, for records typed in another script). Keys come in a *store* form (what a record files itself
-under) and a *query* form (where a record looks), which lets weak-name records look widely
-without every full-name record doing the same.
+gazetteer cannot read, with the birth band, for records typed in another script; the house of a
+home address, and its locality words and postcode with the birth band). Keys come in a *store*
+form (what a record files itself under) and a *query* form (where a record looks), which lets
+weak-name records look widely without every full-name record doing the same.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from .addresses import address_keys
 from .names import FAMILIAR, FULL, SURNAME_ONLY
 from .records import Prepared
 
@@ -129,7 +131,7 @@ def _word_keys(item: Prepared, bands: tuple[str, ...]) -> set[Key]:
         keys |= {("latin_word", word, band) for word in words for band in bands}
     if not item.place.province:
         keys |= {("place_word", word, band) for word in item.place.text.split() for band in bands}
-    return keys
+    return keys | address_keys(item.address, bands)
 
 
 def _id_keys(item: Prepared) -> set[Key]:

@@ -14,6 +14,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
+from . import addresses
 from .frame import MARK_SETS, Frame
 from .marks import compare_marks
 from .places import place_name, province_name
@@ -345,11 +346,15 @@ COMPUTE = {
     "name": name_levels, "sex": sex_levels, "birth_year": birth_levels, "height": height_levels,
     "id_number": id_levels, "native_place": place_levels, "dialect": accent_levels,
     "features": marks_levels, "face": face_levels, "dates": date_levels,
+    "address": addresses.street_levels, "locality": addresses.locality_levels,
+    "postcode": addresses.postcode_levels,
 }
 DESCRIBE = {
     "name": _describe_name, "birth_year": _describe_birth, "height": _describe_height,
     "id_number": _describe_id, "native_place": _describe_place, "dialect": _describe_accent,
     "features": _describe_marks, "face": _describe_face, "dates": _describe_date,
+    "address": addresses.describe_street, "locality": addresses.describe_locality,
+    "postcode": addresses.describe_postcode,
 }
 
 COMPARISONS: tuple[Comparison, ...] = (
@@ -395,6 +400,18 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("dates", "日期", ("found_before_missing", "within_year", "later"),
                ("发现早于走失", "走失一年内发现", "走失一年后发现"),
                (0.005, 0.7, 0.295), (0.3, 0.2, 0.5)),
+    # Home address, when the records carry one: street line, locality, postcode. A locality or
+    # postcode covers many people (a Chinese postcode a whole county), so their priors are modest.
+    Comparison("address", "住址",
+               ("exact", "similar", "same_street", "shared_word", "different"),
+               ("住址相同", "住址相近", "同一街道门牌不同", "住址有相同词", "住址不同"),
+               (0.6, 0.2, 0.05, 0.05, 0.1), (1e-5, 1e-5, 1e-4, 0.01, 0.98988)),
+    Comparison("locality", "居住地", ("exact", "similar", "shared_word", "different"),
+               ("居住地相同", "居住地相近", "居住地有相同词", "居住地不同"),
+               (0.7, 0.1, 0.05, 0.15), (0.01, 0.005, 0.02, 0.965)),
+    Comparison("postcode", "邮编", ("exact", "one_char", "transposed", "different"),
+               ("邮编相同", "邮编一位之差", "邮编两位颠倒", "邮编不同"),
+               (0.8, 0.1, 0.03, 0.07), (0.02, 0.05, 0.005, 0.925)),
 )
 
 BY_CODE: dict[str, Comparison] = {c.code: c for c in COMPARISONS}

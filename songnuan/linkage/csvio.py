@@ -18,13 +18,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
+from .addresses import POSTCODE_MAX_LENGTH, normalise_postcode
 from .linker import Linker
 from .model import Parameters
 from .records import FOUND, MISSING, Record
 
 COLUMNS = ("record_id", "name", "sex", "birth_year", "age_estimate", "recorded_on", "height_cm",
            "id_number", "native_place", "dialect", "features")
-OPTIONAL_COLUMNS = ("kind", "missing_since", "birth_date")
+OPTIONAL_COLUMNS = ("kind", "missing_since", "birth_date", "address", "locality", "postcode")
 EARLIEST_BIRTH_YEAR = 1880
 MAX_AGE = 130
 HEIGHT_RANGE_CM = (40.0, 250.0)
@@ -106,13 +107,18 @@ def _record(path: str | Path, line: int, row: dict[str, str], today: dt.date) ->
         raise fail("kind", f"{row['kind']!r} is not found or missing")
     missing_since = _date(row.get("missing_since", ""), today,
                           fail("missing_since", "not a real date (YYYY-MM-DD)"))
+    postcode = row.get("postcode", "")
+    if len(normalise_postcode(postcode)) > POSTCODE_MAX_LENGTH:
+        raise fail("postcode", f"{postcode!r} is too long for a postcode")
     features = tuple(f.strip() for f in row.get("features", "").replace("；", ";").split(";")
                      if f.strip())
     return Record(record_id=record_id, name=row.get("name", ""), sex=sex, birth_year=birth_year,
                   age_estimate=age, recorded_on=recorded_on, height_cm=height,
                   id_number=row.get("id_number", ""), native_place=row.get("native_place", ""),
                   dialect=row.get("dialect", ""), features=features, kind=kind,
-                  missing_since=missing_since, birth_date=birth_date)
+                  missing_since=missing_since, birth_date=birth_date,
+                  address=row.get("address", ""), locality=row.get("locality", ""),
+                  postcode=postcode)
 
 
 def _date(text: str, today: dt.date, error: CSVError) -> dt.date | None:

@@ -21,7 +21,8 @@ SEXES = {"M": 1, "F": 2}
 RECORD_KINDS = {FOUND: 1, MISSING: 2}
 
 _HASHED = ("n_chars", "n_pinyin", "n_fuzzy", "n_shape", "n_swapped", "n_surname", "n_given",
-           "n_gfirst", "n_glast", "id_full", "id_14", "place_text", "marks")
+           "n_gfirst", "n_glast", "id_full", "id_14", "place_text", "marks", "addr_line",
+           "addr_number", "addr_street", "locality", "postcode")
 _COLUMNS: dict[str, tuple[np.dtype, object]] = {
     **{name: (np.dtype(np.int64), 0) for name in _HASHED},
     "n_kind": (np.dtype(np.int8), 0),
@@ -150,6 +151,11 @@ class Frame:
             marks_key = hash(item.marks)
             MARK_SETS.setdefault(marks_key, item.marks)
             c["marks"][row] = marks_key
+        address = item.address
+        for column, text in (("addr_line", address.line), ("addr_number", address.number),
+                             ("addr_street", address.street), ("locality", address.locality),
+                             ("postcode", address.postcode)):
+            c[column][row] = key_hash(text)
         if record.face is not None and len(record.face) == FACE_DIM:
             self.faces[row] = record.face
             c["has_face"][row] = True

@@ -53,7 +53,9 @@ class Parameters:
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Parameters:
-        return cls(m=dict(data["m"]), u=dict(data["u"]),  # type: ignore[arg-type]
+        # Comparisons added since the file was saved start from their priors.
+        default = cls.default()
+        return cls(m={**default.m, **data["m"]}, u={**default.u, **data["u"]},  # type: ignore[dict-item]
                    match_prior=float(data["match_prior"]),  # type: ignore[arg-type]
                    frequencies=TermFrequencies.from_dict(data["frequencies"]),  # type: ignore[arg-type]
                    right_size=int(data.get("right_size", 0)))  # type: ignore[call-overload]

@@ -60,6 +60,11 @@ def _name_index() -> dict[str, list[str]]:
     return index
 
 
+def is_division_name(word: str) -> bool:
+    """A division's full name as written in an address: 河南省, 周口市, 太康县 (not 幸福小区)."""
+    return word.endswith(("省", "市", "县", "区", "州", "盟", "旗")) and word in _name_index()
+
+
 def _short(name: str, code: str) -> str:
     if code.endswith("0000"):
         for prefix in ("内蒙古", "黑龙江"):

@@ -1,7 +1,7 @@
 """Person records as the engine sees them, and what is derived from each before comparing.
 
 A :class:`Record` mirrors the CSV contract; :func:`prepare` reads it once into a
-:class:`Prepared` (parsed name, place, ID number, birth-year estimate, marks) so that comparing
+:class:`Prepared` (parsed name, place, ID number, birth-year estimate, marks, address) so that comparing
 millions of pairs never parses text again.
 """
 
@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from .addresses import EMPTY, Address, parse_address
 from .idnumber import IdNumber, parse_id
 from .marks import Mark, parse_marks
 from .names import NameParts, parse_name
@@ -46,6 +47,9 @@ class Record:
     kind: str = ""
     missing_since: dt.date | None = None
     birth_date: dt.date | None = None
+    address: str = ""
+    locality: str = ""
+    postcode: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,7 @@ class Prepared:
     sex: str
     accent: frozenset[str]
     marks: frozenset[Mark] = field(default_factory=frozenset)
+    address: Address = EMPTY
 
 
 def prepare(record: Record, today: dt.date | None = None) -> Prepared:
@@ -94,6 +99,7 @@ def prepare(record: Record, today: dt.date | None = None) -> Prepared:
         sex=sex,
         accent=accent_provinces(record.dialect),
         marks=parse_marks(record.features),
+        address=parse_address(record.address, record.locality, record.postcode),
     )
 
 

@@ -36,6 +36,8 @@ def _case_out(case: TracingCase) -> dict:
     return {"id": case.pk, "person_id": case.person_id, "person": case.person.display_name,
             "site_id": case.site_id, "status": case.status, "opened_at": case.opened_at,
             "found_place": case.found_place, "matched_report_id": case.matched_report_id,
+            "officer_id": case.officer_id,
+            "officer": str(case.officer) if case.officer_id else None,
             "steps": [{"kind": s.kind, "label": str(s.get_kind_display()), "due_at": s.due_at,
                        "done_at": s.done_at, "overdue": s.is_overdue(now),
                        "calendar_gap": s.calendar_gap} for s in case.steps.all()]}
@@ -43,14 +45,19 @@ def _case_out(case: TracingCase) -> dict:
 
 def _cases(request: HttpRequest):
     return TracingCase.objects.restrict(request.user, "view").select_related(
-        "person").prefetch_related("steps")
+        "person", "officer").prefetch_related("steps")
 
 
 @router.get("/tracing/cases", response=list[CaseOut])
-def list_cases(request: HttpRequest, status: str = "", limit: int = 50):
+def list_cases(request: HttpRequest, status: str = "", officer: str = "", limit: int = 50):
+    """`officer=me` lists the caller's own cases, `officer=none` those nobody holds."""
     cases = _cases(request)
     if status:
         cases = cases.filter(status=status)
+    if officer == "me":
+        cases = cases.filter(officer=request.user)
+    elif officer == "none":
+        cases = cases.filter(officer__isnull=True)
     return [_case_out(case) for case in cases[:min(max(limit, 1), MAX_ROWS)]]
 
 

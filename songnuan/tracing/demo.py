@@ -55,6 +55,10 @@ def populate(ctx) -> None:
             services.request_comparison(case, kind="dna", liaison=liaison, user=None,
                                         message="请协助采集DNA并比对。",
                                         now=case.opened_at + datetime.timedelta(days=2))
+    for case in cases:  # most live cases have an officer; a few wait to be taken
+        officers = list(services.eligible_officers(case))
+        if case.is_live and officers and rng.random() < 0.75:
+            services.assign_officer(case, rng.choice(officers))
 
 
 def _file(ctx, **fields) -> MissingReport:

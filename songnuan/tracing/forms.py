@@ -99,6 +99,15 @@ class ComparisonForm(forms.Form):
                                                               is_active=True)
 
 
+class OfficerForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("Case officer"), queryset=None, required=False,
+                                     empty_label=_("Nobody yet"))
+
+    def __init__(self, *args, officers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+
+
 class ResultForm(forms.Form):
     matched = forms.TypedChoiceField(label=_("Result"), coerce=lambda v: v == "yes", choices=[
         ("no", _("No match")), ("yes", _("Matched an identity"))])

@@ -173,6 +173,9 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+LIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.STRANDED, CaseStatus.SETTLEMENT)
+
+
 class TracingCase(AuditedModel):
     """Identity enquiry for an admitted person whose identity is unknown (民发〔2015〕158号)."""
 
@@ -186,6 +189,9 @@ class TracingCase(AuditedModel):
     status = models.CharField(_("status"), max_length=12, choices=CaseStatus.choices,
                               default=CaseStatus.OPEN)
     found_place = models.CharField(_("where found"), max_length=200, blank=True)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("case officer"),
+                                null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="tracing_cases")
     matched_report = models.ForeignKey(MissingReport, verbose_name=_("matched report"),
                                        null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="+")
@@ -216,7 +222,7 @@ class TracingCase(AuditedModel):
 
     @property
     def is_live(self) -> bool:
-        return self.status not in (CaseStatus.IDENTIFIED, CaseStatus.CLOSED)
+        return self.status in LIVE_STATUSES
 
 
 class StepKind(models.TextChoices):

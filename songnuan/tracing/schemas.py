@@ -24,6 +24,8 @@ class CaseOut(Schema):
     opened_at: datetime.datetime
     found_place: str
     matched_report_id: int | None
+    officer_id: int | None
+    officer: str | None
     steps: list[StepOut]
 
 

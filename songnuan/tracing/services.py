@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,8 +120,33 @@ def advance_cases(now: datetime.datetime | None = None) -> int:
     return moved
 
 
+def eligible_officers(case: TracingCase) -> QuerySet:
+    """Active tracing officers who work on the case's district: its own and the city's."""
+    from songnuan.accounts.models import User
+    from songnuan.accounts.roles import Role
+
+    return User.objects.filter(
+        Q(district=case.site.district_id) | Q(district__isnull=True),
+        role=Role.TRACING_OFFICER, is_active=True).order_by("last_name", "first_name", "pk")
+
+
+@transaction.atomic
+def assign_officer(case: TracingCase, officer: Any) -> TracingCase:
+    """Make `officer` (None: nobody) responsible for the case; the change is audited."""
+    case = TracingCase.objects.select_for_update().get(pk=case.pk)
+    if not case.is_live:
+        raise TracingError(_("This case is closed."))
+    if officer is not None and not eligible_officers(case).filter(pk=officer.pk).exists():
+        raise TracingError({"officer": _(
+            "Choose an active tracing officer of this case's district or of the city.")})
+    case.officer = officer
+    case.save(update_fields=["officer"])
+    return case
+
+
 def alert_overdue_steps(now: datetime.datetime | None = None) -> int:
-    """Tell the district's leader on duty and its tracing officers, once per overdue step."""
+    """Tell the district's leader on duty and the case officer (or, for a case nobody holds,
+    the district's tracing officers), once per overdue step."""
     from songnuan.accounts.models import User
     from songnuan.accounts.roles import Role
     from songnuan.duty.models import Severity, Topic
@@ -129,7 +154,7 @@ def alert_overdue_steps(now: datetime.datetime | None = None) -> int:
 
     now = now or timezone.now()
     steps = overdue_steps(CaseStep.objects.all(), now).select_related(
-        "case__site__district", "case__person")
+        "case__site__district", "case__person", "case__officer")
     officers: dict[int, list] = {}
     sent = 0
     for step in steps:
@@ -137,12 +162,13 @@ def alert_overdue_steps(now: datetime.datetime | None = None) -> int:
         if district.pk not in officers:
             officers[district.pk] = list(User.objects.filter(
                 role=Role.TRACING_OFFICER, district=district, is_active=True))
+        also = [step.case.officer] if step.case.officer else officers[district.pk]
         text = _("%(case)s: “%(step)s” was due %(due)s.") % {
             "case": step.case, "step": step.get_kind_display(),
             "due": f"{timezone.localtime(step.due_at):%m-%d %H:%M}"}
         created = alert(district, topic=Topic.TRACING_OVERDUE, text=text,
                         url=step.case.get_absolute_url(), key=f"tracing-step:{step.pk}",
-                        severity=Severity.WARNING, also=officers[district.pk], at=now)
+                        severity=Severity.WARNING, also=also, at=now)
         sent += bool(created)
     return sent
 

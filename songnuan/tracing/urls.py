@@ -9,6 +9,7 @@ urlpatterns = [
     path("tracing/cases/<int:pk>/rank/", views.rank, name="rank"),
     path("tracing/cases/<int:pk>/announce/", views.announce, name="announce"),
     path("tracing/cases/<int:pk>/compare/", views.request_comparison, name="compare"),
+    path("tracing/cases/<int:pk>/officer/", views.assign_officer, name="assign_officer"),
     path("tracing/cases/<int:pk>/home/", views.discharge_home, name="discharge_home"),
     path("tracing/cases/<int:pk>/settlement/", views.settlement_item, name="settlement"),
     path("tracing/candidates/<int:pk>/decide/", views.decide, name="decide"),

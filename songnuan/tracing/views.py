@@ -12,10 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from songnuan.accounts.roles import Role
 from songnuan.network.transfer import ImportFileError
 from songnuan.shelter.services import DischargeInput
 from songnuan.tracing import forms, imports, services
 from songnuan.tracing.models import (
+    LIVE_STATUSES,
     CandidateReview,
     CaseStep,
     ComparisonRequest,
@@ -38,7 +40,12 @@ def _errors_to_form(form, error: ValidationError) -> None:
 @login_required
 @permission_required("tracing.view_tracingcase", raise_exception=True)
 def case_list(request: HttpRequest) -> HttpResponse:
-    cases = TracingCase.objects.restrict(request.user).select_related("person", "site")
+    cases = TracingCase.objects.restrict(request.user).select_related("person", "site", "officer")
+    held_by = request.GET.get("officer", "")
+    if held_by == "me":
+        cases = cases.filter(officer=request.user)
+    elif held_by == "none":
+        cases = cases.filter(officer__isnull=True, status__in=LIVE_STATUSES)
     overdue = services.overdue_steps(CaseStep.objects.restrict(request.user))
     late = {}
     for step in overdue:
@@ -46,7 +53,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("overdue"):
         cases = cases.filter(pk__in=late.keys())
     rows = [(case, late.get(case.pk, [])) for case in cases[:200]]
-    return render(request, "tracing/case_list.html", {"rows": rows})
+    return render(request, "tracing/case_list.html", {"rows": rows, "held_by": held_by})
 
 
 @login_required
@@ -62,6 +69,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decision_form": forms.DecisionForm(),
         "announcement_form": forms.AnnouncementForm(initial={"found_place": case.found_place}),
         "comparison_form": forms.ComparisonForm(),
+        "officer_form": forms.OfficerForm(initial={"officer": case.officer_id},
+                                          officers=services.eligible_officers(case)),
         "discharge_form": forms.DischargeHomeForm(initial=_home_initial(case)),
         "checklist": [(key, _(label), case.settlement_checklist.get(key))
                       for key, label in services.SETTLEMENT_CHECKLIST],
@@ -135,6 +144,28 @@ def request_comparison(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, _("Choose the comparison and the liaison."))
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def assign_officer(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _editable_case(request, pk)
+    if request.POST.get("take") and request.user.role == Role.TRACING_OFFICER:
+        officer = request.user
+    else:
+        form = forms.OfficerForm(request.POST, officers=services.eligible_officers(case))
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors.get("officer", [])))
+            return redirect(case)
+        officer = form.cleaned_data["officer"]
+    try:
+        services.assign_officer(case, officer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(officer)s now holds this case.") % {"officer": officer}
+                         if officer else _("Nobody holds this case now."))
     return redirect(case)
 
 

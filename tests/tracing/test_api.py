@@ -32,6 +32,17 @@ def test_an_officer_lists_their_districts_cases_with_steps_and_deadlines(api_for
         "steps"] == data["steps"]
 
 
+def test_an_officer_lists_only_their_own_cases_with_officer_me(api_for, cast):
+    mine = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    nobodys = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station, age=30)
+    services.assign_officer(mine, cast.laoshan_tracing)
+    api = api_for(cast.laoshan_tracing)
+    [data] = api.get("/api/v1/tracing/cases?officer=me").json()
+    assert data["id"] == mine.pk and data["officer"] == "杨娟"
+    assert data["officer_id"] == cast.laoshan_tracing.pk
+    assert [c["id"] for c in api.get("/api/v1/tracing/cases?officer=none").json()] == [nobodys.pk]
+
+
 def test_another_districts_case_is_neither_listed_nor_found(api_for, cast):
     case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
     shinan = api_for(cast.shinan_tracing)
