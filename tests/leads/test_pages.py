@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from songnuan.leads import services
 from songnuan.leads.models import Lead, LeadStatus, Outcome, TrustedReporter
 from tests.leads.factories import SHINAN_STATION_SQUARE, report
@@ -86,6 +89,27 @@ def test_the_queue_filters_by_status_and_priority(cast, client):
     assert urgent.tracking_code in page and calm.tracking_code not in page
     page = client.get("/leads/", {"status": "resolved"}).content.decode()
     assert urgent.tracking_code not in page
+
+
+def test_the_later_pages_of_the_queue_are_still_the_queue(cast, client):
+    client.force_login(cast.centre_dispatcher)
+    response = client.get("/leads/", {"page": 2})
+    assert response.context["is_queue"]
+    assert "status=open" in response.context["query"]
+
+
+def test_all_statuses_list_works_out_priorities_in_a_fixed_few_queries(cast, client):
+    client.force_login(cast.centre_dispatcher)
+    report()
+    with CaptureQueriesContext(connection) as one:
+        client.get("/leads/", {"status": ""})
+    for _ in range(6):
+        report()
+    with CaptureQueriesContext(connection) as seven:
+        page = client.get("/leads/", {"status": ""})
+    assert len(page.context["page"]) == 7
+    assert all(lead.priority_now is not None for lead in page.context["page"])
+    assert len(seven) == len(one)
 
 
 def test_the_lead_page_explains_the_priority_and_closes_a_prank(cast, client):
