@@ -167,7 +167,9 @@ def claim_confirm(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @permission_required("leads.view_lead", raise_exception=True)
 def lead_list(request: HttpRequest) -> HttpResponse:
-    form = LeadFilterForm(request.GET or {"status": "open"})
+    params = request.GET.copy()
+    params.setdefault("status", "open")  # the queue, also on its later pages
+    form = LeadFilterForm(params)
     leads = Lead.objects.restrict(request.user, "view").select_related("district", "hotspot")
     status = "open"
     min_priority = None
@@ -186,15 +188,19 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     else:
         if status:
             leads = leads.filter(status=status)
-        rows = list(leads[:1000])
-        for lead in rows:
-            lead.priority_now = triage.current_priority(lead, now)
+        rows = leads[:1000]
+        if min_priority is not None:  # else the priority is worked out for the page shown only
+            rows = list(rows)
+            for lead in rows:
+                lead.priority_now = triage.current_priority(lead, now)
     if min_priority is not None:
         rows = [lead for lead in rows if lead.priority_now >= min_priority]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for lead in page:
+        if not hasattr(lead, "priority_now"):
+            lead.priority_now = triage.current_priority(lead, now)
         lead.reasons_text = triage.explanation(lead, now)
-    query = request.GET.copy()
+    query = params.copy()
     query.pop("page", None)
     return render(request, "leads/lead_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "is_queue": status == "open",

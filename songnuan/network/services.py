@@ -28,6 +28,7 @@ from songnuan.network.models import (
     WarmingVisit,
 )
 from songnuan.weather import services as weather
+from songnuan.weather.levels import ProtocolLevel
 
 # A check-in nobody checked out after this long is a forgotten click, not a person still there.
 VISIT_STALE_HOURS = 16
@@ -183,14 +184,14 @@ def opened_by_protocol(site: Site, at: datetime.datetime | None = None) -> bool:
 
 
 def open_states(sites: Iterable[Site], at: datetime.datetime | None = None) -> dict[int, bool]:
-    """open_now for many sites, asking the weather once per district."""
+    """open_now for many sites, asking the weather once for all their districts."""
     at = local(at)
-    asked: dict[int | None, bool] = {}
+    sites = list(sites)
+    levels = weather.protocol_levels(
+        {site.district_id for site in sites if site.open_in_cold_protocol}, at)
 
     def protocol(district_id: int | None, when: datetime.datetime) -> bool:
-        if district_id not in asked:
-            asked[district_id] = weather.protocol_active(district_id, when)
-        return asked[district_id]
+        return levels[district_id] > ProtocolLevel.NORMAL
 
     return {site.pk: open_now(site, at, protocol) for site in sites}
 

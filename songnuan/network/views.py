@@ -98,10 +98,12 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Site.objects.restrict(request.user, "view").select_related("district", "parent"), pk=pk
     )
     load = services.loads([site])[site.pk]
-    children = Site.objects.restrict(request.user, "view").filter(parent=site)
+    visible = Site.objects.restrict(request.user, "view")
+    children = visible.filter(parent=site)
     return render(request, "network/site_detail.html", {
         "site": site, "load": load, "is_open": services.open_now(site),
         "shown_status": services.shown_status(site, load), "children": children,
+        "parent_visible": visible.filter(pk=site.parent_id).exists() if site.parent_id else False,
         "may_change": Site.objects.restrict(request.user, "change").filter(pk=pk).exists(),
         "visit_form": VisitForm(),
     })

@@ -27,6 +27,7 @@ ITEMS = (
     ("救助联系卡", ItemKind.CONTACT_CARD, "张", 2000, 300, 40, 15),
 )
 RELIEF_POINT_SHARE = 0.1  # of the station's allocation, for each relief point it runs
+REFUSALS_PER_BATCH = 500
 ALLOCATION = "市民政局寒冬送温暖专项物资调拨"
 DONORS = ("青岛市慈善总会捐赠", "爱心企业捐赠", "市红十字会捐赠")
 # What a squad leaves with someone who will not come in (with a contact card, below).
@@ -48,11 +49,16 @@ def populate(ctx) -> None:
     for squad in Squad.objects.filter(district_id__in=stations).order_by("pk"):
         _stock_squad(squad, stations[squad.district_id], items,
                      start + datetime.timedelta(hours=8))
-    refusals = (Encounter.objects.filter(outcome=EncounterOutcome.REFUSED,
-                                         district_id__in=stations)
-                .select_related("squad").prefetch_related("people__person").order_by("at"))
-    for encounter in refusals:
-        _hand_over(ctx, encounter, stations[encounter.district_id], items)
+    refusals = list(Encounter.objects.filter(outcome=EncounterOutcome.REFUSED,
+                                             district_id__in=stations)
+                    .order_by("at").values_list("pk", flat=True))
+    # In batches: SQLite refuses one IN list of every refusal of a large winter.
+    for first in range(0, len(refusals), REFUSALS_PER_BATCH):
+        batch = refusals[first:first + REFUSALS_PER_BATCH]
+        loaded = Encounter.objects.filter(pk__in=batch).select_related("squad") \
+            .prefetch_related("people__person").in_bulk()
+        for pk in batch:
+            _hand_over(ctx, loaded[pk], stations[loaded[pk].district_id], items)
 
 
 def _station(district: District) -> Site | None:

@@ -11,11 +11,9 @@ from django.utils.translation import gettext as _
 
 from songnuan.supplies import forms, services
 from songnuan.supplies.models import Movement, Stock
+from songnuan.supplies.overview import stock_overview
 
 RECENT_MOVEMENTS = 40
-# Over this many holders, the overview lists only what is below reserve: a city-wide page with
-# every item of every relief point would be too long to read and too slow to render.
-FULL_TABLES_UP_TO = 6
 
 
 @login_required
@@ -23,7 +21,7 @@ FULL_TABLES_UP_TO = 6
 def stock(request: HttpRequest) -> HttpResponse:
     user = request.user
     holders = {forms.holder_key(h): h for h in forms.visible_holders(user)}
-    stocks = Stock.objects.restrict(user, "view").select_related("item", "site", "squad")
+    stocks = Stock.objects.restrict(user, "view")
     chosen = holders.get(request.GET.get("holder", ""))
     if request.GET.get("holder") and chosen is None:
         raise Http404
@@ -31,29 +29,14 @@ def stock(request: HttpRequest) -> HttpResponse:
         stocks = services.stocks_of(chosen).filter(pk__in=stocks.values("pk"))
     elif request.GET.get("low"):
         stocks = services.low_stocks(stocks)
-    grouped: dict[str, dict] = {}
-    for row in stocks.order_by("district__code", "site__name", "squad__name", "item__kind"):
-        key = forms.holder_key(row.holder)
-        if key not in holders:
-            continue
-        group = grouped.setdefault(key, {"holder": holders[key], "key": key, "rows": [],
-                                         "low": 0})
-        group["rows"].append(row)
-        group["low"] += row.is_low
-    stocked_well = 0
-    if chosen is None and len(grouped) > FULL_TABLES_UP_TO:
-        stocked_well = sum(1 for group in grouped.values() if not group["low"])
-        grouped = {key: group for key, group in grouped.items() if group["low"]}
-        for group in grouped.values():
-            group["more"] = len(group["rows"]) - group["low"]
-            group["rows"] = [row for row in group["rows"] if row.is_low]
+    shown = stock_overview(stocks, holders, one_holder=chosen is not None)
     movements = Movement.objects.restrict(user, "view").select_related(
         "stock__item", "stock__site", "stock__squad", "person", "counterpart__site",
         "counterpart__squad", "by")
     if chosen is not None:
         movements = movements.filter(stock__in=services.stocks_of(chosen))
     return render(request, "supplies/stock.html", {
-        "groups": list(grouped.values()), "chosen": chosen, "stocked_well": stocked_well,
+        "groups": shown.groups, "chosen": chosen, "stocked_well": shown.stocked_well,
         "chosen_key": forms.holder_key(chosen) if chosen else "",
         "holders": holders, "low_only": bool(request.GET.get("low")),
         "movements": movements[:RECENT_MOVEMENTS],

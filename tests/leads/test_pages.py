@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from songnuan.leads import services
 from songnuan.leads.models import Lead, LeadStatus, Outcome, TrustedReporter
 from tests.leads.factories import SHINAN_STATION_SQUARE, report
@@ -88,6 +91,27 @@ def test_the_queue_filters_by_status_and_priority(cast, client):
     assert urgent.tracking_code not in page
 
 
+def test_the_later_pages_of_the_queue_are_still_the_queue(cast, client):
+    client.force_login(cast.centre_dispatcher)
+    response = client.get("/leads/", {"page": 2})
+    assert response.context["is_queue"]
+    assert "status=open" in response.context["query"]
+
+
+def test_all_statuses_list_works_out_priorities_in_a_fixed_few_queries(cast, client):
+    client.force_login(cast.centre_dispatcher)
+    report()
+    with CaptureQueriesContext(connection) as one:
+        client.get("/leads/", {"status": ""})
+    for _ in range(6):
+        report()
+    with CaptureQueriesContext(connection) as seven:
+        page = client.get("/leads/", {"status": ""})
+    assert len(page.context["page"]) == 7
+    assert all(lead.priority_now is not None for lead in page.context["page"])
+    assert len(seven) == len(one)
+
+
 def test_the_lead_page_explains_the_priority_and_closes_a_prank(cast, client):
     lead = report(flags=["lying_down"], reporter_phone="13812345678")
     client.force_login(cast.shinan_dispatcher)
@@ -162,3 +186,17 @@ def test_a_trusted_reporter_is_added_with_a_one_time_link(cast, client):
     link = response.context["link"]
     assert "/report/?key=" in link
     assert services.trusted_reporter_for_key(link.split("key=")[1]).name == "王师傅"
+
+
+def test_the_nearby_hotspot_is_linked_only_for_those_who_may_open_it(cast, client):
+    from tests.leads.factories import make_hotspot
+
+    spot = make_hotspot()
+    lead = report()
+    assert lead.hotspot == spot
+    link = f'href="/outreach/hotspots/{spot.pk}/"'
+    client.force_login(cast.shinan_station)
+    page = client.get(f"/leads/{lead.pk}/").content.decode()
+    assert spot.name in page and link not in page
+    client.force_login(cast.shinan_dispatcher)
+    assert link in client.get(f"/leads/{lead.pk}/").content.decode()

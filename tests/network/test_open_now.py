@@ -6,6 +6,8 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from songnuan.network import services
 from songnuan.network.models import SiteLevel
@@ -83,15 +85,20 @@ def test_the_protocol_is_asked_for_the_sites_district_and_time(night_point, monk
     assert asked == [(night_point.district_id, SATURDAY_NOON)]
 
 
-def test_open_states_asks_the_weather_once_per_district(cast, monkeypatch):
-    asked = []
-    monkeypatch.setattr("songnuan.weather.services.protocol_active",
-                        lambda district_id, at: asked.append(district_id) or True)
-    sites = [make_site(level=SiteLevel.RELIEF_POINT, parent=cast.shinan_substation,
-                       is_24h=False, open_in_cold_protocol=True, hours=["Mon 01:00-02:00"])
-             for _ in range(3)]
-    assert all(services.open_states(sites, SATURDAY_NOON).values())
-    assert asked == [cast.shinan_substation.district_id]
+def test_open_states_asks_the_weather_once_for_every_district(cast):
+    from songnuan.weather.services import set_override
+
+    hour = datetime.timedelta(hours=1)
+    set_override(cast.shinan_substation.district, 2, "寒潮夜间提级", SATURDAY_NOON + 6 * hour,
+                 cast.city_admin, now=SATURDAY_NOON - hour)
+    sites = [make_site(level=SiteLevel.RELIEF_POINT, parent=station, is_24h=False,
+                       district_code=station.district.code, open_in_cold_protocol=True,
+                       hours=["Mon 01:00-02:00"])
+             for station in (cast.shinan_substation, cast.laoshan_substation) for _ in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        states = services.open_states(sites, SATURDAY_NOON)
+    assert [states[site.pk] for site in sites] == [True] * 3 + [False] * 3
+    assert len(queries) == 1
 
 
 def test_tonight_means_this_evening_or_the_one_before_dawn():

@@ -169,3 +169,18 @@ def test_moving_a_site_to_another_district_rederives_its_district(cast, client):
     assert response.status_code == 302
     point.refresh_from_db()
     assert point.district == laoshan
+
+
+def test_a_relief_operator_sees_the_parent_station_named_but_not_linked(cast, client):
+    client.force_login(cast.shinan_relief)
+    page = client.get(f"/network/sites/{cast.shinan_point.pk}/").content.decode()
+    station = cast.shinan_substation
+    assert station.name in page
+    assert f'href="/network/sites/{station.pk}/"' not in page
+    assert client.get(f"/network/sites/{station.pk}/").status_code == 404
+
+
+def test_a_district_viewer_follows_the_link_to_the_parent_station(cast, client):
+    client.force_login(cast.shinan_viewer)
+    page = client.get(f"/network/sites/{cast.shinan_point.pk}/").content.decode()
+    assert f'href="/network/sites/{cast.shinan_substation.pk}/"' in page
