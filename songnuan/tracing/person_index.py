@@ -60,18 +60,20 @@ class PersonIndex:
         from songnuan.tracing import services
 
         now = timezone.now()
-        if self._index is None:
-            self._index = Index(services.duplicate_parameters())
+        if self._index is None or self._synced_at is None:
+            # Built aside and kept only once complete: a failure half way leaves nothing behind.
             self._seen = {}
+            index = Index(services.duplicate_parameters())
             stamps = Person.objects.filter(merged_into__isnull=True)
         else:
+            index = self._index
             stamps = Person.objects.filter(updated_at__gte=self._synced_at - RESYNC_OVERLAP)
         stale = [pk for pk, stamp in stamps.values_list("pk", "updated_at")
                  if self._seen.get(pk) != stamp]
         for start in range(0, len(stale), SYNC_BATCH):
-            self._apply(self._index, Person.objects.filter(pk__in=stale[start:start + SYNC_BATCH]))
-        self._synced_at = now
-        return self._index
+            self._apply(index, Person.objects.filter(pk__in=stale[start:start + SYNC_BATCH]))
+        self._index, self._synced_at = index, now
+        return index
 
     def _apply(self, index: Index, persons: Iterable[Person]) -> None:
         from songnuan.tracing import records
