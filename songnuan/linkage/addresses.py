@@ -131,14 +131,20 @@ def _share_a_word(left: list[frozenset[str]], right: list[frozenset[str]]) -> np
     return ~disjoint
 
 
+def _exact_or_rest(ha: np.ndarray, hb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Levels with exact pairs at 0 and missing ones NULL, and the rows known on both sides
+    that still need comparing."""
+    levels = np.full(len(ha), NULL, dtype=np.int8)
+    known = (ha != 0) & (hb != 0)
+    levels[known & (ha == hb)] = 0
+    return levels, np.flatnonzero(known & (ha != hb))
+
+
 def street_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """exact, similar (same number or one unknown), same_street (other number), shared_word,
     different."""
     la, lb = a.addr_line[i], b.addr_line[j]
-    levels = np.full(len(i), NULL, dtype=np.int8)
-    known = (la != 0) & (lb != 0)
-    levels[known & (la == lb)] = 0
-    rest = np.flatnonzero(known & (la != lb))
+    levels, rest = _exact_or_rest(la, lb)
     if len(rest):
         left, right = _addresses(a, i[rest]), _addresses(b, j[rest])
         # Two lines that are only house numbers name no street to be similar on.
@@ -154,10 +160,7 @@ def street_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarra
 def locality_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """exact, similar, shared_word, different."""
     la, lb = a.locality[i], b.locality[j]
-    levels = np.full(len(i), NULL, dtype=np.int8)
-    known = (la != 0) & (lb != 0)
-    levels[known & (la == lb)] = 0
-    rest = np.flatnonzero(known & (la != lb))
+    levels, rest = _exact_or_rest(la, lb)
     if len(rest):
         left, right = _addresses(a, i[rest]), _addresses(b, j[rest])
         similar = _similar([x.locality for x in left], [y.locality for y in right])
@@ -171,10 +174,7 @@ def postcode_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndar
     """exact, one_char (one character mistyped, added or dropped), transposed (two neighbouring
     characters swapped), different."""
     pa, pb = a.postcode[i], b.postcode[j]
-    levels = np.full(len(i), NULL, dtype=np.int8)
-    known = (pa != 0) & (pb != 0)
-    levels[known & (pa == pb)] = 0
-    rest = np.flatnonzero(known & (pa != pb))
+    levels, rest = _exact_or_rest(pa, pb)
     if len(rest):
         left = [x.postcode for x in _addresses(a, i[rest])]
         right = [y.postcode for y in _addresses(b, j[rest])]
