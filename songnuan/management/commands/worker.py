@@ -1,4 +1,5 @@
-"""The background worker: runs queued tasks and enqueues periodic jobs on their cadence."""
+"""The background worker: runs queued tasks, enqueues periodic jobs on their cadence and sends
+queued text messages."""
 
 from __future__ import annotations
 
@@ -10,27 +11,41 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
+from songnuan.notify.services import BATCH, deliver_due
 from songnuan.scheduling import enqueue_due, jobs
 
 logger = logging.getLogger("songnuan.worker")
 SCHEDULER_INTERVAL_S = 15
+COURIER_INTERVAL_S = 1
 
 
-def run_scheduler(stop: threading.Event, interval: float = SCHEDULER_INTERVAL_S) -> None:
+def enqueue_periodic_jobs() -> bool:
+    for name in enqueue_due():
+        logger.info("enqueued periodic job %s", name)
+    return False
+
+
+def send_text_messages() -> bool:
+    """One batch; True when it was full, so that the next follows at once."""
+    return deliver_due() == BATCH
+
+
+def repeat(step, stop: threading.Event, interval: float) -> None:
+    """Run `step` every `interval` seconds (at once again while it answers True) until `stop`."""
     while not stop.is_set():
-        close_old_connections()
+        close_old_connections()  # the connection is kept for DB_CONN_MAX_AGE seconds
+        more = False
         try:
-            for name in enqueue_due():
-                logger.info("enqueued periodic job %s", name)
-        except Exception:  # keep the scheduler alive through a database hiccup
-            logger.exception("could not enqueue periodic jobs")
-        finally:
+            more = step()
+        except Exception:  # keep the thread alive through a database hiccup
+            logger.exception("%s failed", step.__name__)
             connection.close()
-        stop.wait(interval)
+        if not more:
+            stop.wait(interval)
 
 
 class Command(BaseCommand):
-    help = "Run the background worker (tasks and periodic jobs)."
+    help = "Run the background worker (tasks, periodic jobs and text messages)."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--no-scheduler", action="store_true",
@@ -42,7 +57,10 @@ class Command(BaseCommand):
         if not no_scheduler:
             names = ", ".join(job.name for job in jobs())
             self.stdout.write(f"Periodic jobs: {names}")
-            threading.Thread(target=run_scheduler, args=(stop,), daemon=True).start()
+            threading.Thread(target=repeat, args=(enqueue_periodic_jobs, stop,
+                                                  SCHEDULER_INTERVAL_S), daemon=True).start()
+        threading.Thread(target=repeat, args=(send_text_messages, stop, COURIER_INTERVAL_S),
+                         daemon=True).start()
         try:
             call_command("db_worker", "--queue-name=*", f"--interval={interval}",
                          "--no-reload", verbosity=options.get("verbosity", 1))
