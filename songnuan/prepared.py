@@ -15,7 +15,14 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.db import DEFAULT_DB_ALIAS, connections, models, router
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    InterfaceError,
+    OperationalError,
+    connections,
+    models,
+    router,
+)
 from django.db.backends.utils import CursorWrapper
 
 
@@ -29,6 +36,34 @@ def cursor(alias: str = DEFAULT_DB_ALIAS) -> CursorWrapper:
     connection.ensure_connection()
     with connection.wrap_database_errors:
         return connection._prepare_cursor(_preparing_cursor_class()(connection.connection))
+
+
+def fetch_opening(sql: str, params: list, alias: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    """Run the read that opens a request's work on the database and return its rows.
+
+    It stands in for Django's health check of a persistent connection (a `SELECT 1` before the
+    request's first statement, a round trip per request): if the connection turns out to be
+    dead, it reconnects and runs the read once more. Only a read outside a transaction can be
+    run again safely.
+    """
+    connection = connections[alias]
+    optimistic = (connection.vendor == "postgresql" and connection.health_check_enabled
+                  and not connection.health_check_done and not connection.in_atomic_block)
+    if optimistic:
+        connection.health_check_done = True
+    try:
+        return _fetch(sql, params, alias)
+    except (OperationalError, InterfaceError):
+        if not optimistic or connection.is_usable():
+            raise
+        connection.close()
+        return _fetch(sql, params, alias)
+
+
+def _fetch(sql: str, params: list, alias: str) -> list[tuple]:
+    with cursor(alias) as statement:
+        statement.execute(sql, params)
+        return statement.fetchall()
 
 
 @cache

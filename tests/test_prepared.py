@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from songnuan.accounts import audit
 from songnuan.accounts.models import AuditEvent
 from songnuan.leads.models import Lead, LeadStatusChange
-from songnuan.prepared import insert
+from songnuan.prepared import fetch_opening, insert
 from tests.factories import district
 from tests.leads.factories import SHINAN_STATION_SQUARE
 
@@ -68,3 +68,31 @@ def test_a_lead_written_this_way_is_in_the_audit_log_with_its_phone_masked(db):
     assert event.action == "create"
     assert event.changes["reporter_phone"] == [None, audit.MASK]
     assert event.changes["description"] == [None, "天桥下有位老人躺着"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="the stand-in for the health check is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_the_opening_read_reconnects_once_when_the_server_dropped_the_connection():
+    """A restarted or idle-killed server: the first read of the next request still answers."""
+    import psycopg
+
+    from tests.factories import ensure_districts
+
+    ensure_districts()  # an earlier transactional test may have flushed them
+    lead = new_lead(client_request_id="insert-00000009")
+    insert(lead)
+    connection.close_if_unusable_or_obsolete()  # what Django does at the start of a request
+    pid = connection.connection.info.backend_pid
+    settings = connection.get_connection_params()
+    with psycopg.connect(**settings, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    rows = fetch_opening("SELECT id FROM leads_lead WHERE client_request_id = %s",
+                         ["insert-00000009"])
+    assert rows == [(lead.pk,)]
+    assert connection.connection.info.backend_pid != pid
+
+
+def test_the_opening_read_does_not_hide_a_wrong_statement(db):
+    with pytest.raises(DatabaseError):
+        fetch_opening("SELECT no_such_column FROM leads_lead", [])

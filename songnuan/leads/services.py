@@ -125,13 +125,11 @@ def _lead_sql(sql: str, **parts: str) -> str:
 
 def lead_for_request(client_request_id: str) -> Lead | None:
     """The lead an earlier copy of this request stored, if any."""
-    with prepared.cursor() as cursor:
-        cursor.execute(_lead_sql("SELECT id FROM {table} WHERE client_request_id = %s"),
-                       [client_request_id])
-        row = cursor.fetchone()
-    if row is None:
+    rows = prepared.fetch_opening(
+        _lead_sql("SELECT id FROM {table} WHERE client_request_id = %s"), [client_request_id])
+    if not rows:
         return None
-    return Lead.objects.select_related("duplicate_of").get(pk=row[0])
+    return Lead.objects.select_related("duplicate_of").get(pk=rows[0][0])
 
 
 def recent_leads_from(source_key: str, since: datetime.datetime) -> int:
