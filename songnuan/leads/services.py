@@ -117,8 +117,8 @@ def submit_lead(data: LeadInput, now: datetime.datetime | None = None) -> tuple[
     raise LeadError(_("The report could not be stored. Please send it again."))
 
 
-# The three reads of an intake run once per report in a surge, so they are prepared SQL: the
-# ORM took longer to build each of them than PostgreSQL takes to answer it.
+# The three reads of an intake run once per report in a surge, so they are plain SQL (two of
+# them prepared): the ORM took longer to build each of them than PostgreSQL takes to answer it.
 def _lead_sql(sql: str, **parts: str) -> str:
     return sql.format(table=connection.ops.quote_name(Lead._meta.db_table), **parts)
 
@@ -261,7 +261,10 @@ def find_open_lead_near(lead: Lead, now: datetime.datetime) -> Lead | None:
     box = bounding_box(lead.lat, lead.lon, radius)
     statuses = [str(status) for status in OPEN_STATUSES]
     adapt = connection.ops.adapt_datetimefield_value
-    with prepared.cursor() as cursor:
+    # Planned afresh each time (not prepared): a plan kept from the first reports of a surge,
+    # made while the table looked empty, read every lead of the window by time, thousands
+    # per report by the end of a surge; planned with the actual box, it reads the box.
+    with connection.cursor() as cursor:
         cursor.execute(_lead_sql(
             "SELECT id, lat, lon, tracking_code, status FROM {table} WHERE status IN ({open}) "
             "AND received_at >= %s AND received_at <= %s "
