@@ -52,6 +52,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 sys.path.insert(0, str(ROOT))
 from songnuan.geo.coords import from_wgs84  # noqa: E402
 from songnuan.geo.districts import random_point_in  # noqa: E402
+from songnuan.management.commands.serve import default_workers  # noqa: E402
 
 # Where the surge's reporters stand: points inside the urban districts (a few hundred metres apart
 # on average, so some reports land near an open lead and are linked as duplicates).
@@ -351,8 +352,10 @@ def main() -> int:
                         help="closed loop: mean pause between a phone's reports (0: back to back)")
     parser.add_argument("--rate", type=float, default=0,
                         help="open loop: reports per second from all phones together")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="web processes (default: as songnuan serve)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per process (default 1: sync workers, as songnuan serve)")
     parser.add_argument("--no-task-worker", action="store_true",
                         help="do not run the background worker that delivers text messages")
     parser.add_argument("--admin-url", default=os.environ.get(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,13 +123,27 @@ def _lead_sql(sql: str, **parts: str) -> str:
     return sql.format(table=connection.ops.quote_name(Lead._meta.db_table), **parts)
 
 
+# What the acknowledgement of a report shows: its code and its incident's stage.
+_ACK_FIELDS = ["id", "tracking_code", "status", "outcome", "duplicate_of_id"]
+
+
 def lead_for_request(client_request_id: str) -> Lead | None:
-    """The lead an earlier copy of this request stored, if any."""
-    rows = prepared.fetch_opening(
-        _lead_sql("SELECT id FROM {table} WHERE client_request_id = %s"), [client_request_id])
+    """The lead an earlier copy of this request stored, if any, with the lead it was linked
+    to. Only what an acknowledgement shows is read (in one statement: a surge of retries is
+    cheap); any other field loads when it is used."""
+    rows = prepared.fetch_opening(_lead_sql(
+        "SELECT report.id, report.tracking_code, report.status, report.outcome, "
+        "report.duplicate_of_id, root.tracking_code, root.status, root.outcome, "
+        "root.duplicate_of_id "
+        "FROM {table} report LEFT JOIN {table} root ON root.id = report.duplicate_of_id "
+        "WHERE report.client_request_id = %s"), [client_request_id])
     if not rows:
         return None
-    return Lead.objects.select_related("duplicate_of").get(pk=rows[0][0])
+    alias = router.db_for_read(Lead)
+    lead = Lead.from_db(alias, _ACK_FIELDS, rows[0][:5])
+    if lead.duplicate_of_id is not None:
+        lead.duplicate_of = Lead.from_db(alias, _ACK_FIELDS, [rows[0][4], *rows[0][5:]])
+    return lead
 
 
 def recent_leads_from(source_key: str, since: datetime.datetime) -> int:

@@ -122,3 +122,18 @@ def test_a_double_tap_on_the_report_page_stores_one_lead(db, client):
     assert first.status_code == second.status_code == 302
     assert first.url == second.url
     assert Lead.objects.count() == 1
+
+
+def test_a_retry_is_answered_from_one_read_with_the_stage_of_the_linked_report(
+        db, client, django_assert_num_queries):
+    first = post(client, payload("linked-0000001"))
+    again = post(client, payload("linked-0000002"))  # same place: linked to the first
+    assert again.status_code == 201 and again.json()["status"] == "received"
+    root = Lead.objects.get(tracking_code=first.json()["tracking_code"])
+    Lead.objects.filter(pk=root.pk).update(status="en_route")
+    with django_assert_num_queries(1):
+        retry = post(client, payload("linked-0000002"))
+    assert retry.status_code == 200
+    assert retry.json()["tracking_code"] == again.json()["tracking_code"]
+    assert retry.json()["status"] == "on_the_way"  # the linked report's squad is on its way
+    assert Lead.objects.count() == 2

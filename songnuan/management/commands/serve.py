@@ -12,9 +12,9 @@ from songnuan.settings import require_secret_key
 
 
 def default_workers() -> int:
-    # One process per core uses every core; the threads overlap the waits on PostgreSQL that
-    # make up most of a request (about 5 ms of Python per public report).
-    return max(2, os.cpu_count() or 1)
+    # Two single-threaded processes per core, and one more: while one waits on PostgreSQL
+    # another runs, and no two requests of a process queue for the same interpreter lock.
+    return 2 * (os.cpu_count() or 1) + 1
 
 
 class Command(BaseCommand):
@@ -25,7 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(
             os.environ.get("WEB_WORKERS", default_workers())))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 8)))
+        # One thread: gunicorn's sync workers, for a buffering proxy in front (nginx reads a slow
+        # phone's upload before it passes the request on). More: threaded workers, which wait
+        # for slow clients themselves.
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 1)))
         parser.add_argument("--no-collectstatic", action="store_true")
 
     def handle(self, *args, host: str, port: int, workers: int, threads: int,
@@ -35,8 +38,7 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         argv = [
             sys.executable, "-m", "gunicorn", "songnuan.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(workers),
-            "--worker-class", "gthread", "--threads", str(threads),
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
             # Load the application once in the master: a worker that dies is replaced by a
             # fork in milliseconds instead of a fresh Django start-up of seconds.
             "--preload",
