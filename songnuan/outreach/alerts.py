@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.leads.models import Lead, LeadStatus
+from songnuan.network.models import District
 from songnuan.outreach.escalation import Overdue, overdue, thresholds_by_district
 from songnuan.outreach.models import ACTIVE_TASK_STATUSES, Task
 
@@ -24,12 +25,16 @@ def alert_overdue_leads(now: datetime.datetime | None = None) -> int:
     from songnuan.duty.services import alert
 
     now = now or timezone.now()
-    queue = Lead.objects.open().exclude(status=LeadStatus.DUPLICATE)
+    limits = thresholds_by_district(District.objects.values_list("pk", flat=True), now)
+    # No lead can be late before the shortest limit has passed since it came in (it is
+    # assigned after it came in): in a surge that leaves out the thousands just reported.
+    soonest = min(min(limit.assign_within, limit.arrive_within) for limit in limits.values())
+    queue = (Lead.objects.open().exclude(status=LeadStatus.DUPLICATE)
+             .filter(received_at__lte=now - soonest))
     leads = list(queue.select_related("district"))
     # A subquery, not a list of every open lead's id, as on the board.
     tasks = {task.lead_id: task for task in Task.objects.filter(
         lead_id__in=queue.values("id"), status__in=ACTIVE_TASK_STATUSES).select_related("squad")}
-    limits = thresholds_by_district({lead.district_id for lead in leads}, now)
     sent = 0
     for lead in leads:
         task = tasks.get(lead.pk)

@@ -8,7 +8,7 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from songnuan.settings import require_secret_key
+from songnuan.settings import env_flag, require_secret_key
 
 
 def default_workers() -> int:
@@ -42,7 +42,9 @@ class Command(BaseCommand):
             # Load the application once in the master: a worker that dies is replaced by a
             # fork in milliseconds instead of a fresh Django start-up of seconds.
             "--preload",
-            "--access-logfile", "-", "--graceful-timeout", "20", "--timeout", "60",
+            "--graceful-timeout", "20", "--timeout", "60",
         ]
+        if env_flag("WEB_ACCESS_LOG", False):  # the proxy in front usually keeps one already
+            argv += ["--access-logfile", "-"]
         sys.stdout.flush()
         os.execv(sys.executable, argv)
