@@ -15,7 +15,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -72,23 +72,25 @@ def deliver_due(now: datetime.datetime | None = None, limit: int = BATCH) -> int
     with transaction.atomic():
         messages = list(Outbox.objects.select_for_update(skip_locked=True).filter(due)
                         .order_by("id")[:limit])
-        for message in messages:
-            _hand_over(message)
-        Outbox.objects.bulk_update(messages, ["status", "sent_at", "error", "attempts",
-                                              "retry_at"])
+        sent = [message.pk for message in messages if _hand_over(message)]
+        # One statement for all that went out; failures, the exception, one each.
+        Outbox.objects.filter(pk__in=sent).update(
+            status=OutboxStatus.SENT, sent_at=timezone.now(), error="", retry_at=None,
+            attempts=F("attempts") + 1)
     return len(messages)
 
 
-def _hand_over(message: Outbox) -> None:
-    message.attempts += 1
+def _hand_over(message: Outbox) -> bool:
+    """Give one message to the backend; record a failure on the row and return False."""
     try:
         backend().send(message)
     except Exception as error:  # noqa: BLE001 (one bad message must not hold up the others)
+        message.attempts += 1
         message.status, message.error = OutboxStatus.FAILED, str(error)[:300]
         message.retry_at = (timezone.now() + retry_delay(message.attempts)
                             if message.attempts < MAX_ATTEMPTS else None)
+        message.save(update_fields=["status", "error", "attempts", "retry_at"])
         logger.warning("SMS %s to %s failed (attempt %s): %s", message.pk, message.phone,
                        message.attempts, error)
-        return
-    message.status, message.sent_at, message.error = OutboxStatus.SENT, timezone.now(), ""
-    message.retry_at = None
+        return False
+    return True
