@@ -55,23 +55,23 @@ def hit(key: str, limit: int, window_s: int, now: float | None = None) -> Verdic
 def hit_all(limits: list[Limit], now: float | None = None) -> list[Verdict]:
     """Count one attempt under every limit at once; a verdict for each, in the same order."""
     now = time.time() if now is None else now
-    counted = {limit.key[:80]: (limit, int(now // limit.window_s * limit.window_s))
-               for limit in limits if limit.limit > 0}
+    window_starts = {limit.key[:80]: int(now // limit.window_s * limit.window_s)
+                     for limit in limits if limit.limit > 0}
     counts: dict[str, int] = {}
-    if counted:
+    if window_starts:
         # Rows in key order, so two reports sharing counters lock them in the same order.
-        keys = sorted(counted)
+        keys = sorted(window_starts)
         sql = _UPSERT.format(table=connection.ops.quote_name(RateCounter._meta.db_table),
                              rows=", ".join(["(%s, %s, 1)"] * len(keys)))
         with prepared.cursor() as cursor:
-            cursor.execute(sql, [value for key in keys for value in (key, counted[key][1])])
+            cursor.execute(sql, [value for key in keys for value in (key, window_starts[key])])
             counts = dict(cursor.fetchall())
     verdicts = []
     for limit in limits:
         if limit.limit <= 0:
             verdicts.append(Verdict(True, 0))
             continue
-        count, window_start = counts[limit.key[:80]], counted[limit.key[:80]][1]
+        count, window_start = counts[limit.key[:80]], window_starts[limit.key[:80]]
         if count <= limit.limit:
             verdicts.append(Verdict(True, count))
         else:
