@@ -10,11 +10,13 @@ from songnuan.accounts.scoping import may_place_in
 from songnuan.network.models import Site
 from songnuan.outreach.models import Squad
 from songnuan.supplies.models import SupplyItem
-from songnuan.supplies.services import Holder
+from songnuan.supplies.services import Holder, holder_key_of
 
 
 def holder_key(holder: Holder) -> str:
-    return f"{'site' if isinstance(holder, Site) else 'squad'}:{holder.pk}"
+    if isinstance(holder, Site):
+        return holder_key_of(holder.pk, None)
+    return holder_key_of(None, holder.pk)
 
 
 def visible_holders(user) -> list[Holder]:

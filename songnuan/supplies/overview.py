@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 
 from songnuan.supplies.models import Stock
-from songnuan.supplies.services import low_stocks
+from songnuan.supplies.services import holder_key_of, low_stocks
 
 # Over this many holders, the overview lists only what is below reserve: a city-wide page with
 # every item of every relief point would be too long to read and too slow to render.
@@ -40,7 +40,7 @@ def stock_overview(stocks: QuerySet[Stock], holders: dict[str, Any], *,
     groups: dict[str, HolderStock] = {}
     for row in shown.select_related("item").order_by(
             "district__code", "site__name", "squad__name", "item__kind"):
-        key = _key(row.site_id, row.squad_id)
+        key = holder_key_of(row.site_id, row.squad_id)
         if key not in holders:
             continue
         group = groups.setdefault(key, HolderStock(holders[key], key))
@@ -58,8 +58,5 @@ def _tallies(stocks: QuerySet[Stock]) -> dict[str, tuple[int, int]]:
     """Each holder's count of stock rows and of those below reserve, in one query."""
     rows = stocks.order_by().values("site_id", "squad_id").annotate(
         total=Count("pk"), low=Count("pk", filter=Q(quantity__lt=F("reserve_level"))))
-    return {_key(row["site_id"], row["squad_id"]): (row["total"], row["low"]) for row in rows}
-
-
-def _key(site_id: int | None, squad_id: int | None) -> str:
-    return f"site:{site_id}" if site_id else f"squad:{squad_id}"
+    return {holder_key_of(row["site_id"], row["squad_id"]): (row["total"], row["low"])
+            for row in rows}

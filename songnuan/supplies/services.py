@@ -62,6 +62,12 @@ def stocks_of(holder: Holder) -> QuerySet[Stock]:
     return Stock.objects.filter(**owner).select_related("item")
 
 
+def holder_key_of(site_id: int | None, squad_id: int | None) -> str:
+    """The key naming a stock holder in the stock pages' `holder` parameter: "site:ID" or
+    "squad:ID"."""
+    return f"site:{site_id}" if site_id else f"squad:{squad_id}"
+
+
 def low_stocks(stocks: QuerySet[Stock]) -> QuerySet[Stock]:
     """Stocks below their reserve level (储备不足)."""
     return stocks.filter(quantity__lt=F("reserve_level"))
