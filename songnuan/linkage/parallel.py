@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -45,9 +46,13 @@ def map_row_ranges(task: Callable[[range], T], n_rows: int, workers: int,
 
 
 def _take_task(task: Callable[[range], object]) -> None:
-    """In a new worker: keep the task it was forked with (handed over in memory, not pickled)."""
+    """In a new worker: keep the task it was forked with (handed over in memory, not pickled),
+    and let SIGTERM end it whatever handler the forking process installed. The pool's
+    terminate relies on that signal: a worker that only notes it (as gunicorn's workers and the
+    task worker do) stays blocked on the pool's queue, and the pool waits for it forever."""
     global _task
     _task = task
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run_task(rows: range) -> object:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import numpy as np
 import pytest
 
@@ -82,3 +84,18 @@ def test_linking_what_was_just_fitted_reuses_its_scores_without_changing_them(
     fresh = Linker(fitted.params, workers=1).link(found, missing, top_k=10, threshold=0.0)
     assert fitted._scored is not None and len(fitted._scored.rows) == min(sampled, len(found))
     assert reused == fresh
+
+
+def _sigterm_is_default(rows: range) -> bool:
+    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_workers_die_on_sigterm_whatever_handler_the_forking_process_has() -> None:
+    """The pool's terminate sends SIGTERM; a worker that inherited a handler which only notes it
+    (the task worker's, gunicorn's) would never exit, and the pool would wait for it forever."""
+    noted = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    try:
+        answers = map_row_ranges(_sigterm_is_default, 4, workers=2, rows_per_task=1)
+    finally:
+        signal.signal(signal.SIGTERM, noted)
+    assert answers == [True] * 4
