@@ -84,7 +84,7 @@ def build(lead_count: int, squad_count: int):
     districts = list(District.objects.all())
     now = timezone.now()
     squads = Squad.objects.bulk_create([Squad(
-        name=f"分队{n:03d}", district=districts[n % len(districts)], is_on_duty=n % 5 != 0,
+        name=f"分队{n:03d}", district=districts[n % len(districts)], duty_status="on_duty" if n % 5 else "out_of_service",
         base_lat=districts[n % len(districts)].centre_lat + rng.uniform(-.02, .02),
         base_lon=districts[n % len(districts)].centre_lon + rng.uniform(-.02, .02),
         capacity=5) for n in range(squad_count)])

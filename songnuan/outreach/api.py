@@ -14,7 +14,7 @@ from songnuan.api.auth import staff_auth
 from songnuan.geo.coords import CoordError, CoordSystem, to_wgs84
 from songnuan.leads.models import Lead
 from songnuan.outreach import board, dispatch, services
-from songnuan.outreach.models import ACTIVE_TASK_STATUSES, Hotspot, Squad, Task
+from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, Hotspot, Squad, Task
 from songnuan.outreach.schemas import (
     AssignIn,
     BoardOut,
@@ -173,7 +173,7 @@ def report_position(request: HttpRequest, payload: PositionIn):
     except CoordError as error:
         return Status(422, {"message": str(error), "errors": [
             {"field": "lat", "message": str(error)}]})
-    squads = list(Squad.objects.filter(members__user=request.user, is_on_duty=True))
+    squads = list(Squad.objects.filter(members__user=request.user, duty_status=DutyStatus.ON_DUTY))
     for squad in squads:
         dispatch.report_position(squad, lat, lon)
     return Status(200, {"squads": len(squads)})

@@ -15,6 +15,7 @@ from songnuan.outreach.dispatch import LEAD_OUTCOMES
 from songnuan.outreach.escalation import follow_up_due
 from songnuan.outreach.models import (
     Agency,
+    DutyStatus,
     Encounter,
     EncounterOutcome,
     EncounterPerson,
@@ -78,7 +79,8 @@ def _squads(ctx, district: District, patrollers: list[User]) -> list[Squad]:
         squad = Squad.objects.create(
             name=f"{district.name}{name}", district=district, phone="0532-8" +
             f"{ctx.rng.randrange(10**6):06d}"[:7], vehicle=VEHICLES[number].format(
-                ctx.rng.randrange(10000)), base_lat=lat, base_lon=lon, is_on_duty=True,
+                ctx.rng.randrange(10000)), base_lat=lat, base_lon=lon,
+            duty_status=DutyStatus.ON_DUTY,
             last_lat=lat + ctx.rng.uniform(-0.01, 0.01),
             last_lon=lon + ctx.rng.uniform(-0.01, 0.01), last_seen_at=ctx.now)
         if number < len(patrollers):

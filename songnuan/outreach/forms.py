@@ -24,7 +24,7 @@ class SquadForm(forms.ModelForm):
     class Meta:
         model = Squad
         fields = ["name", "district", "vehicle", "phone", "base_lat", "base_lon", "capacity",
-                  "is_on_duty", "is_active"]
+                  "duty_status", "is_active"]
         help_texts = {"vehicle": _("Plate number, e.g. 鲁B·J1234.")}
 
     def __init__(self, *args, districts=None, **kwargs) -> None:

@@ -122,6 +122,19 @@ def _members_q(path: str):
     return assigned
 
 
+class DutyStatus(models.TextChoices):
+    """Whether a squad may be sent now: only a squad on duty and inside a shift is dispatched.
+
+    A reserve squad is crewed but held back; the leader on duty calls it on when the squads on
+    shift cannot reach the waiting leads in time (see `outreach.capacity`).
+    """
+
+    ON_DUTY = "on_duty", _("On duty")
+    ON_BREAK = "on_break", _("On a break")
+    OUT_OF_SERVICE = "out_of_service", _("Out of service")
+    RESERVE = "reserve", _("Reserve")
+
+
 class Squad(AuditedModel):
     """A rescue squad (救助分队): a mixed patrol team with a vehicle, working shifts."""
 
@@ -134,7 +147,8 @@ class Squad(AuditedModel):
     base_lon = models.FloatField(_("base longitude (WGS-84)"))
     capacity = models.PositiveSmallIntegerField(
         _("open tasks at most"), default=3, validators=[MinValueValidator(1)])
-    is_on_duty = models.BooleanField(_("on duty"), default=False)
+    duty_status = models.CharField(_("duty status"), max_length=16, choices=DutyStatus.choices,
+                                   default=DutyStatus.OUT_OF_SERVICE)
     last_lat = models.FloatField(null=True, blank=True, editable=False)
     last_lon = models.FloatField(null=True, blank=True, editable=False)
     last_seen_at = models.DateTimeField(_("position sent"), null=True, blank=True,
@@ -152,6 +166,10 @@ class Squad(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_on_duty(self) -> bool:
+        return self.duty_status == DutyStatus.ON_DUTY
 
     def position(self) -> tuple[float, float]:
         if self.last_lat is not None and self.last_lon is not None:
@@ -229,12 +247,17 @@ class Task(AuditedModel):
                               related_name="tasks")
     district = models.ForeignKey("network.District", on_delete=models.PROTECT,
                                  related_name="outreach_tasks")
-    lat = models.FloatField()
-    lon = models.FloatField()
+    # Empty for a lead known only by its district: the squad sets the place on arrival.
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices,
                               default=TaskStatus.ASSIGNED)
     reason = models.CharField(_("why this squad"), max_length=200, blank=True)
+    eta_min = models.PositiveSmallIntegerField(_("expected on scene in (minutes)"), null=True,
+                                               blank=True)
+    is_mutual_aid = models.BooleanField(_("mutual aid"), default=False,
+                                        help_text=_("A squad from another district."))
     assigned_by = models.ForeignKey("accounts.User", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)

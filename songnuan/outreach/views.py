@@ -23,6 +23,7 @@ from songnuan.outreach import dispatch, patrols, services, squads
 from songnuan.outreach.forms import HotspotFilterForm, MemberForm, ShiftForm, SquadForm
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
+    DutyStatus,
     Encounter,
     EncounterOutcome,
     FollowUp,
@@ -453,7 +454,7 @@ def report_position(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": gettext("Send lat and lon.")}, status=400)
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return JsonResponse({"error": gettext("Send lat and lon.")}, status=400)
-    squads = Squad.objects.filter(members__user=request.user, is_on_duty=True)
+    squads = Squad.objects.filter(members__user=request.user, duty_status=DutyStatus.ON_DUTY)
     for squad in squads:
         dispatch.report_position(squad, lat, lon)
     return JsonResponse({"ok": True, "squads": len(squads)})

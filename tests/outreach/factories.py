@@ -9,7 +9,7 @@ import uuid
 from django.utils import timezone
 
 from songnuan.outreach import dispatch
-from songnuan.outreach.models import Agency, Shift, Squad, SquadMember
+from songnuan.outreach.models import Agency, DutyStatus, Shift, Squad, SquadMember
 from tests.factories import district
 from tests.leads.factories import SHINAN_STATION_SQUARE, report
 
@@ -22,7 +22,8 @@ def make_squad(name: str | None = None, *, district_code: str = "370202",
     squad = Squad.objects.create(
         name=name or f"救助{next(_serial)}队", district=district(district_code),
         base_lat=at[0], base_lon=at[1], last_lat=at[0], last_lon=at[1],
-        is_on_duty=on_shift, capacity=capacity, vehicle="鲁B·12345")
+        duty_status=DutyStatus.ON_DUTY if on_shift else DutyStatus.OUT_OF_SERVICE,
+        capacity=capacity, vehicle="鲁B·12345")
     now = timezone.now()
     Shift.objects.create(squad=squad, starts_at=now - datetime.timedelta(hours=2),
                          ends_at=now + datetime.timedelta(hours=6))

@@ -79,7 +79,7 @@ def test_a_dispatcher_creates_a_squad_in_their_district(cast, client_for):
     response = client_for(cast.shinan_dispatcher).post(reverse("outreach:squad_new"), {
         "name": "市南夜巡三队", "district": cast.shinan_dispatcher.district_id,
         "vehicle": "鲁B·J2266", "phone": "0532-82861234", "base_lat": 36.0662,
-        "base_lon": 120.3830, "capacity": 3, "is_on_duty": "on", "is_active": "on"})
+        "base_lon": 120.3830, "capacity": 3, "duty_status": "on_duty", "is_active": "on"})
     squad = Squad.objects.get(name="市南夜巡三队")
     assert response.status_code == 302 and squad.vehicle == "鲁B·J2266"
 
