@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network.models import District
@@ -112,14 +111,8 @@ def capacity_alerts(user, tonight: night_plan.NightPlan) -> list[dict]:
         "district_id": short.district_id, "district": districts[short.district_id].name,
         "waiting": short.late, "squads_missing": short.squads_missing,
         "reserves": reserves.get(short.district_id, []),
-        "message": shortfall_message(districts[short.district_id].name, short),
+        "message": night_plan.shortfall_message(districts[short.district_id].name, short),
     } for short in shortfalls]
-
-
-def shortfall_message(district: str, short) -> str:
-    return _("%(district)s: %(late)d waiting leads cannot be reached within the limit by the "
-             "squads on shift; about %(missing)d more squads are needed.") % {
-        "district": district, "late": short.late, "missing": short.squads_missing}
 
 
 def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) -> list[dict]:

@@ -38,6 +38,7 @@ from songnuan.outreach.models import (
     TaskKind,
     TaskStatus,
 )
+from songnuan.outreach.services import district_for_point
 from songnuan.people import services as people
 from songnuan.people.models import Person, PersonPhoto, Status
 from songnuan.supplies import services as supplies
@@ -221,6 +222,21 @@ def _advance(task: Task, status: str, stamp: str, lead_status: str, by) -> Task:
         task.save()
         if task.lead_id and task.lead.status != lead_status and task.lead.is_open:
             leads.set_status(task.lead, lead_status, by=_user(by))
+        return task
+
+
+def set_task_place(task: Task, lat: float, lon: float, *, by) -> Task:
+    """The squad found the place of a lead known only by its district: the task and the lead
+    take the point (WGS-84), which must lie in the task's district's city."""
+    if district_for_point(lat, lon) is None:
+        raise DispatchError(_("This point is not in the city."), "lat")
+    with transaction.atomic():
+        task = Task.objects.select_for_update(of=("self",)).get(pk=task.pk)
+        task.lat, task.lon = lat, lon
+        task.save()
+        if task.lead_id:
+            Lead.objects.filter(pk=task.lead_id, lat__isnull=True).update(
+                lat=lat, lon=lon, location_source="patrol")
         return task
 
 

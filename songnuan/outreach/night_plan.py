@@ -199,3 +199,9 @@ def option_reason(option: dict) -> str:
     if option["mutual_aid"]:
         reason += _("; mutual aid from %(district)s") % {"district": option["district"]}
     return reason
+
+
+def shortfall_message(district: str, short: planning.Shortfall) -> str:
+    return _("%(district)s: %(late)d waiting leads cannot be reached within the limit by the "
+             "squads on shift; about %(missing)d more squads are needed.") % {
+        "district": district, "late": short.late, "missing": short.squads_missing}

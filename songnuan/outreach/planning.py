@@ -164,7 +164,13 @@ def queue_order(leads: list[Waiting]) -> list[Waiting]:
 def make_plan(leads: list[Waiting], squads: list[SquadState], *,
               handle_s: float, time_limit_s: float = DEFAULT_TIME_LIMIT_S,
               centres: dict[int | None, tuple[float, float]] | None = None) -> Plan:
-    """Rank squads for every waiting lead and share the head of the queue among the squads."""
+    """Rank squads for every waiting lead and share the head of the queue among the squads.
+
+    `time_limit_s` bounds the whole plan; 0 keeps the greedy plan without searching. When the
+    ranking and the greedy plan use up the time, or the search returns nothing, the greedy plan
+    stands and `fell_back` says so.
+    """
+    started = time.monotonic()
     ordered = queue_order(leads)
     travel = travel_seconds(ordered, squads)
     options = {lead.key: rank_options(lead, squads, travel[row])
@@ -173,8 +179,10 @@ def make_plan(leads: list[Waiting], squads: list[SquadState], *,
     greedy = _greedy(head, squads, handle_s)
     plan = Plan(options, *greedy, solver="greedy")
     plan.cost = _cost(head, plan.planned)
+    remaining = time_limit_s - (time.monotonic() - started)
     if head and squads and time_limit_s > 0:
-        routes = _search(head, squads, travel, handle_s, time_limit_s, greedy)
+        routes = (_search(head, squads, travel, handle_s, remaining, greedy)
+                  if remaining > 0 else None)
         if routes is None:
             plan.fell_back = True
         else:
@@ -228,7 +236,6 @@ def _search(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
             greedy: tuple[dict[int, Option], dict[int, int]]) -> list[list[int]] | None:
     """Routes (lead rows per squad) from OR-Tools, started from the greedy plan; None when
     the search returned nothing within its time."""
-    started = time.monotonic()
     n_squads, n_leads = len(squads), len(leads)
     # Nodes: one start per squad, then the leads, then one shared end (free to reach).
     end = n_squads + n_leads
@@ -243,22 +250,21 @@ def _search(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
              * np.cos(lats)[None, :] * np.sin((lons[None, :] - lons[:, None]) / 2) ** 2)
         lead_pair = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0))) * ROAD_FACTOR
 
-    def transit_for(column: int):
-        speed = squads[column].speed_kmh / 3.6
-
-        def transit(from_index: int, to_index: int) -> int:
-            a, b = manager.IndexToNode(from_index), manager.IndexToNode(to_index)
-            if b == end or b < n_squads:
-                return 0
-            lead = leads[b - n_squads]
-            service = lead.search_s
-            if a < n_squads:
-                return int(travel[b - n_squads][column] + service)
-            return int(handle_s + lead_pair[a - n_squads][b - n_squads] / speed + service)
-
-        return model.RegisterTransitCallback(transit)
-
-    callbacks = [transit_for(column) for column in range(n_squads)]
+    # Transit from node a to node b: the drive, plus the time spent at a (nothing at a start).
+    # Start node c belongs to squad c alone, so one matrix serves every squad of one speed.
+    matrices: dict[float, int] = {}
+    callbacks = []
+    search = np.array([lead.search_s for lead in leads])
+    for squad in squads:
+        if squad.speed_kmh not in matrices:
+            matrix = np.zeros((end + 1, end + 1))
+            speed = squad.speed_kmh / 3.6
+            matrix[:n_squads, n_squads:end] = travel[:n_leads].T + search[None, :]
+            matrix[n_squads:end, n_squads:end] = (handle_s + lead_pair / speed
+                                                  + search[None, :])
+            matrices[squad.speed_kmh] = model.RegisterTransitMatrix(
+                matrix.astype(int).tolist())
+        callbacks.append(matrices[squad.speed_kmh])
     horizon = 48 * 3600
     model.AddDimensionWithVehicleTransits(callbacks, horizon, horizon, False, "time")
     model.AddDimensionWithVehicleTransits(callbacks, horizon, horizon, False, "late")
@@ -267,8 +273,8 @@ def _search(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
         start = model.Start(column)
         arrival.CumulVar(start).SetValue(int(squad.free_s))
         late.CumulVar(start).SetValue(int(squad.free_s))
-        model.SetArcCostEvaluatorOfVehicle(_mutual_aid_cost(model, manager, leads, squad,
-                                                            n_squads), column)
+        model.SetArcCostEvaluatorOfVehicle(_mutual_aid_cost(model, leads, squad, n_squads),
+                                           column)
     for row, lead in enumerate(leads):
         index = manager.NodeToIndex(n_squads + row)
         weight = max(1, int(round(lead.weight)))
@@ -278,8 +284,7 @@ def _search(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
     parameters = pywrapcp.DefaultRoutingSearchParameters()
     parameters.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
-    remaining = max(0.01, time_limit_s - (time.monotonic() - started))
-    parameters.time_limit.FromMilliseconds(max(1, int(remaining * 1000)))
+    parameters.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
     model.CloseModelWithParameters(parameters)
     planned, position = greedy
     row_of = {lead.key: row for row, lead in enumerate(leads)}
@@ -303,16 +308,12 @@ def _search(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
     return routes
 
 
-def _mutual_aid_cost(model, manager, leads: list[Waiting], squad: SquadState,
-                     n_squads: int) -> int:
-    def cost(from_index: int, to_index: int) -> int:
-        node = manager.IndexToNode(to_index)
-        if n_squads <= node < n_squads + len(leads):
-            return MUTUAL_AID_PENALTY_S if leads[node - n_squads].district_id != squad.district_id \
-                else 0
-        return 0
-
-    return model.RegisterTransitCallback(cost)
+def _mutual_aid_cost(model, leads: list[Waiting], squad: SquadState, n_squads: int) -> int:
+    """The arc cost for one squad: a lead of another district costs a penalty to reach."""
+    size = n_squads + len(leads) + 1
+    penalty = [MUTUAL_AID_PENALTY_S if lead.district_id != squad.district_id else 0
+               for lead in leads]
+    return model.RegisterTransitMatrix([[0] * n_squads + penalty + [0]] * size)
 
 
 def _timed(routes: list[list[int]], leads: list[Waiting], squads: list[SquadState],

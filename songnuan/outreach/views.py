@@ -208,6 +208,19 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
         "squad": pick.squad.name})
 
 
+@require_POST
+@_dispatcher
+def call_on_reserve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The leader on duty answers a capacity alert by calling a reserve squad on."""
+    squad = get_object_or_404(Squad.objects.restrict(request.user, "change"), pk=pk)
+    try:
+        squads.call_on_reserve(squad, by=request.user)
+    except dispatch.DispatchError as refused:
+        return _back_to_board(request, error=refused.message)
+    return _back_to_board(request, ok=gettext("%(squad)s called on: on duty now.") % {
+        "squad": squad.name})
+
+
 def _chosen_squad(request: HttpRequest, lat, lon, district_id, *, lead_id=None, exclude=None
                   ) -> night_plan.Pick | None:
     """The squad picked on the board, or the suggested one when none was picked."""
