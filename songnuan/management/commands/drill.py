@@ -42,6 +42,8 @@ class Command(BaseCommand):
                             help="add squads where needed until every district's p90 to the "
                                  "scene is under MINUTES")
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+        parser.add_argument("--json-out", default="", metavar="FILE",
+                            help="also write the figures as JSON to FILE")
 
     def handle(self, *args, **options) -> None:
         policies = [p.strip() for p in options["policies"].split(",") if p.strip()]
@@ -68,6 +70,9 @@ class Command(BaseCommand):
                 return
             results = [self._play(generated, start, end, squads, policy, options["seed"])
                        for policy in policies]
+        if options["json_out"]:
+            with open(options["json_out"], "w", encoding="utf-8") as out:
+                json.dump(results, out, ensure_ascii=False, default=str, indent=2)
         self._print(results, options["json"])
 
     def _start(self, given: str) -> datetime.datetime:
