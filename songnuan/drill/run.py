@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import heapq
 import itertools
+import math
 import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,6 +66,8 @@ class Figures:
     first_capacity_alert_at: datetime.datetime | None = None
     squads_missing: dict[str, int] = field(default_factory=dict)
     plan_fell_back: int = 0
+    # Per district, minutes from report to the scene of everyone reported there; someone never
+    # reached counts as never (infinity), so a district's p90 says how long 90% waited at most.
     by_district: dict[str, list[float]] = field(default_factory=dict)
 
     @property
@@ -95,7 +98,7 @@ class Figures:
             "first_capacity_alert_at": self.first_capacity_alert_at,
             "squads_missing": dict(self.squads_missing),
             "plan_fell_back": self.plan_fell_back,
-            "district_scene_p90": {name: self.percentile(values, 0.9)
+            "district_scene_p90": {name: _finite(self.percentile(values, 0.9))
                                    for name, values in sorted(self.by_district.items())},
         }
 
@@ -359,14 +362,16 @@ class Drill:
                 continue
             high = person.is_high_risk
             figures.high_risk += high
+            district = self.districts[person.district_id].name
+            waited = (_minutes(self.on_scene[key] - reported) if key in self.on_scene
+                      else math.inf)
+            figures.by_district.setdefault(district, []).append(waited)
             if key in self.assigned:
                 figures.to_assignment_min.append(_minutes(self.assigned[key] - reported))
             if key in self.on_scene:
                 minutes = _minutes(self.on_scene[key] - reported)
                 figures.reached += 1
                 figures.to_scene_min.append(minutes)
-                district = self.districts[person.district_id].name
-                figures.by_district.setdefault(district, []).append(minutes)
                 if high:
                     figures.high_risk_reached += 1
                     figures.high_risk_to_scene_min.append(minutes)
@@ -376,6 +381,10 @@ def _waiting():
     """Open leads no squad has been sent to."""
     return (Lead.objects.open().exclude(status=LeadStatus.DUPLICATE)
             .exclude(tasks__status__in=ACTIVE_TASK_STATUSES))
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or math.isinf(value) else value
 
 
 def _minutes(delta: datetime.timedelta) -> float:

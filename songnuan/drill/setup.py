@@ -1,5 +1,5 @@
-"""The drill's copy of the data: the city's districts, relief sites, hotspots and squads, read
-from the working database and written into a throwaway one, so a drill never touches a real
+"""The drill's copy of the data: the city's districts, relief sites, hotspots and crewed squads,
+read from the working database and written into a throwaway one, so a drill never touches a real
 lead, squad or shift. Then the night is set up there: a red cold wave over every district, the
 squads on shift all night, and a city-wide dispatcher.
 """
@@ -31,10 +31,14 @@ def read_reference() -> list:
     sites = list(Site.objects.all())
     depth = {site.pk: _depth(site, {s.pk: s for s in sites}) for site in sites}
     sites.sort(key=lambda site: (depth[site.pk], site.pk))
+    squads = Squad.objects.filter(is_active=True)
+    # A squad with no crew cannot go out: when any squad is crewed, only crewed ones play.
+    if squads.filter(members__isnull=False).exists():
+        squads = squads.filter(members__isnull=False).distinct()
     rows = []
     for queryset in (District.objects.order_by("pk"), sites,
                      Hotspot.objects.filter(is_active=True).order_by("pk"),
-                     Squad.objects.filter(is_active=True).order_by("pk")):
+                     squads.order_by("pk")):
         rows.extend(serializers.serialize("python", queryset))
     return rows
 

@@ -4,15 +4,16 @@ can be there.
 A squad's estimated time of arrival (ETA) at a lead is the time it needs to finish the work it
 already carries, plus the drive from where that work leaves it. Every waiting lead gets its
 squads ranked by ETA: its own district's squads while one of them can be on the scene within the
-protocol's limit, and across district borders (mutual aid) when none can.
+protocol's limit; when none can, also other districts' squads that are much sooner on a short
+drive (mutual aid), and any squad for a district that has none.
 
-The plan then shares the waiting leads among the squads, highest risk first, each lead to the
-squad that reaches it soonest given what the plan already gave that squad (the greedy plan). An
-OR-Tools routing search, started from the greedy plan and bounded in time, improves it: it
-minimises the risk-weighted minutes until each person is reached, and weighs minutes past each
-lead's limit ten times more. If the search finds nothing better in its time, the greedy plan
-stands, and the plan says so. Tasks already given are never moved: only waiting leads are
-planned.
+The plan then shares the waiting leads among the squads: again and again, the lead that its
+soonest squad reaches soonest for its risk goes to that squad, whose next drive then starts from
+there (the greedy plan). An OR-Tools routing search, started from the greedy plan and bounded in
+time, improves it: it minimises the risk-weighted minutes until each person is reached, and
+weighs minutes past each lead's limit three times more. If the search finds nothing better in
+its time, the greedy plan stands, and the plan says so. Tasks already given are never moved:
+only waiting leads are planned.
 
 When even the plan leaves leads past their limit, the district is short of squads: the plan
 counts how many squads it would take, placed at the district's centre, to reach them all in time.
@@ -31,8 +32,11 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from songnuan.outreach.routing import DEFAULT_SPEED_KMH, ROAD_FACTOR
 
 EARTH_RADIUS_M = 6_371_000.0
-LATE_WEIGHT = 10  # a minute past a lead's limit counts as ten minutes of waiting
-MUTUAL_AID_PENALTY_S = 10 * 60  # prefer the district's own squads unless another is much sooner
+LATE_WEIGHT = 3  # a minute past a lead's limit counts as three minutes of waiting
+# Mutual aid: a squad of another district is sent only when it is there this much sooner than
+# the district's own, and never on a longer drive than this (it leaves its own district bare).
+MUTUAL_AID_GAIN_S = 20 * 60
+MUTUAL_AID_MAX_DRIVE_S = 45 * 60
 OPTIONS_PER_LEAD = 5
 PLANNED_LEADS_AT_MOST = 80  # the rest of a surge's queue gets ranked squads, not a place in a plan
 MAX_EXTRA_SQUADS = 12  # the most a shortfall estimate will add to one district
@@ -135,8 +139,9 @@ def travel_seconds(leads: list[Waiting], squads: list[SquadState]) -> np.ndarray
 def rank_options(lead: Waiting, squads: list[SquadState], travel: np.ndarray,
                  limit: int = OPTIONS_PER_LEAD, *, need_room: bool = True) -> list[Option]:
     """The squads that can take a lead, soonest first: its own district's while one of them is
-    in time, every district's (mutual aid) when none is. `travel` is the lead's row. A plan
-    looks beyond what squads may be given now (`need_room=False`)."""
+    in time; when none is, also the other districts' squads that are much sooner on a short
+    drive (mutual aid), or any squad when the district has none. `travel` is the lead's row. A
+    plan looks beyond what squads may be given now (`need_room=False`)."""
     if not squads:
         return []
     free = np.array([squad.free_s for squad in squads])
@@ -144,8 +149,13 @@ def rank_options(lead: Waiting, squads: list[SquadState], travel: np.ndarray,
     usable = np.array([squad.room > 0 for squad in squads]) if need_room else np.ones(
         len(squads), dtype=bool)
     own = usable & np.array([squad.district_id == lead.district_id for squad in squads])
-    if own.any() and eta[own].min() <= max(lead.due_s, 0):
-        usable = own
+    if own.any():
+        best_own = eta[own].min()
+        if best_own <= max(lead.due_s, 0):
+            usable = own
+        else:
+            usable = own | (usable & (eta + MUTUAL_AID_GAIN_S <= best_own)
+                            & (travel <= MUTUAL_AID_MAX_DRIVE_S))
     columns = [int(c) for c in np.lexsort((np.array([s.key for s in squads]), eta))
                if usable[c]][:limit]
     return [Option(squads[c].key, float(eta[c]), float(travel[c]), float(free[c]),
@@ -197,22 +207,29 @@ def make_plan(leads: list[Waiting], squads: list[SquadState], *,
 
 def _greedy(leads: list[Waiting], squads: list[SquadState], handle_s: float
             ) -> tuple[dict[int, Option], dict[int, int]]:
-    """Each lead in queue order to the squad that reaches it soonest; that squad's next drive
-    then starts from the lead."""
+    """Repeatedly plan the lead whose soonest squad reaches it soonest for its risk (the
+    smallest ETA ÷ weight: Smith's rule, which keeps the risk-weighted waiting low), then start
+    that squad's next drive from the lead."""
     states = list(squads)
     planned: dict[int, Option] = {}
     position: dict[int, int] = {}
-    for lead in leads:
-        ranked = rank_options(lead, states, travel_seconds([lead], states)[0], limit=1,
-                              need_room=False)
-        if not ranked:
-            continue
-        best = ranked[0]
-        column = next(n for n, state in enumerate(states) if state.key == best.squad)
+    remaining = list(leads)
+    while remaining and states:
+        travel = travel_seconds(remaining, states)
+        best: tuple[float, int, Option] | None = None
+        for row, lead in enumerate(remaining):
+            ranked = rank_options(lead, states, travel[row], limit=1, need_room=False)
+            if ranked and (best is None or ranked[0].eta_s / lead.weight < best[0]):
+                best = (ranked[0].eta_s / lead.weight, row, ranked[0])
+        if best is None:
+            break
+        _ratio, row, option = best
+        lead = remaining.pop(row)
+        column = next(n for n, state in enumerate(states) if state.key == option.squad)
         state = states[column]
-        planned[lead.key] = best
+        planned[lead.key] = option
         position[lead.key] = state.load - squads[column].load + 1
-        states[column] = replace(state, free_s=best.eta_s + handle_s, lat=lead.lat,
+        states[column] = replace(state, free_s=option.eta_s + handle_s, lat=lead.lat,
                                  lon=lead.lon, load=state.load + 1)
     return planned, position
 
@@ -309,10 +326,11 @@ def _search(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
 
 
 def _mutual_aid_cost(model, leads: list[Waiting], squad: SquadState, n_squads: int) -> int:
-    """The arc cost for one squad: a lead of another district costs a penalty to reach."""
+    """The arc cost for one squad: a lead of another district costs what arriving
+    `MUTUAL_AID_GAIN_S` later would, so a neighbour goes only when it is that much sooner."""
     size = n_squads + len(leads) + 1
-    penalty = [MUTUAL_AID_PENALTY_S if lead.district_id != squad.district_id else 0
-               for lead in leads]
+    penalty = [int(max(1, round(lead.weight)) * MUTUAL_AID_GAIN_S)
+               if lead.district_id != squad.district_id else 0 for lead in leads]
     return model.RegisterTransitMatrix([[0] * n_squads + penalty + [0]] * size)
 
 

@@ -85,8 +85,8 @@ def test_two_leads_near_one_squad_go_to_two_squads_not_into_one_queue():
 
 def test_the_highest_risk_lead_gets_the_soonest_squad():
     only = squad(1, STATION)
-    calm = lead(10, STATION, weight=2.0)
-    lying_in_the_cold = lead(11, (36.0660, 120.3150), weight=9.0)
+    calm = lead(10, (36.0680, 120.3125), weight=2.0)  # about 400 m north
+    lying_in_the_cold = lead(11, (36.0606, 120.3125), weight=9.0)  # about 400 m south
     plan = make_plan([calm, lying_in_the_cold], [only], handle_s=HANDLE_S, time_limit_s=0)
     assert plan.position[11] == 1 and plan.position[10] == 2
     states = {1: only}

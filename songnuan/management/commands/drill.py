@@ -17,6 +17,7 @@ from django.utils import timezone
 from songnuan.drill import night, setup
 from songnuan.drill.run import Drill
 from songnuan.network.models import District
+from songnuan.outreach.models import Squad
 
 POLICIES = ("plan", "fcfs")
 MAX_SIZING_ROUNDS = 8
@@ -97,12 +98,17 @@ class Command(BaseCommand):
     def _size(self, generated, start, end, squads, options) -> None:
         """Add a squad to every district over the target until none is, and say how many."""
         target = options["find_squads"]
-        squads = dict(squads or setup.spread_squads(District.objects.count()))
         names = dict(District.objects.values_list("pk", "name"))
+        if squads is None:  # start from the working database's crewed squads
+            squads = dict.fromkeys(names, 0)
+            for district_id in Squad.objects.filter(is_active=True).values_list(
+                    "district_id", flat=True):
+                squads[district_id] += 1
         for round_number in range(1, MAX_SIZING_ROUNDS + 1):
             summary = self._play(generated, start, end, squads, "plan", options["seed"])
+            # A district whose p90 is unknown left over a tenth of its people unreached.
             slow = {name for name, p90 in summary["district_scene_p90"].items()
-                    if p90 is not None and p90 > target}
+                    if p90 is None or p90 > target}
             self.stdout.write(f"round {round_number}: {sum(squads.values())} squads, "
                               f"p90 to the scene {_fmt(summary['scene_p90'])} min, "
                               f"never reached {summary['never_reached']:.0%}, "
@@ -111,6 +117,8 @@ class Command(BaseCommand):
                 break
             for pk, name in names.items():
                 squads[pk] += name in slow
+        else:
+            self.stdout.write(f"still over {target:g} min after {MAX_SIZING_ROUNDS} rounds")
         self.stdout.write("squads per district:")
         for pk, name in sorted(names.items(), key=lambda item: item[1]):
             self.stdout.write(f"  {name}: {squads.get(pk, 0)}")
