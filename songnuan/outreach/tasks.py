@@ -1,4 +1,5 @@
-"""Background work of street outreach: telling the leader on duty about overdue leads."""
+"""Background work of street outreach: telling the leader on duty about overdue leads, and
+forgetting the answers kept for retried API requests."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime
 
 from django_tasks import task
 
-from songnuan.outreach import alerts
+from songnuan.outreach import alerts, receipts
 from songnuan.scheduling import periodic
 
 
@@ -14,3 +15,9 @@ from songnuan.scheduling import periodic
 @task(queue_name="periodic")
 def alert_overdue_leads() -> int:
     return alerts.alert_overdue_leads()
+
+
+@periodic(every=datetime.timedelta(hours=1))
+@task(queue_name="periodic")
+def forget_old_receipts() -> int:
+    return receipts.forget_old()
