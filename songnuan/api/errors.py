@@ -55,8 +55,14 @@ def field_message(error: dict[str, Any]) -> str:
         for prefix in OWN_MESSAGE_PREFIXES:
             text = text.removeprefix(prefix)
         return text
-    ctx = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    ctx = {key: _shown(value) for key, value in (error.get("ctx") or {}).items()}
     try:
         return str(message) % ctx
     except (KeyError, TypeError, ValueError):
         return str(message).split("%(")[0].rstrip(" :")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
