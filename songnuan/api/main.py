@@ -43,14 +43,17 @@ api = NinjaAPI(
 )
 
 
-# Where ninja says a value came from, and the names it gives whole schemas: not field names.
+# Where ninja says a value came from, and the names it gives whole schemas: a field's path
+# starts after them.
 _NOT_FIELDS = {"body", "payload", "query", "path", "header", "cookie", "form", "file"}
 
 
 def _field_errors(errors: list[dict]) -> list[dict]:
     detail = []
     for error in errors:
-        loc = [str(part) for part in error.get("loc", ()) if part not in _NOT_FIELDS]
+        loc = [str(part) for part in error.get("loc", ())]
+        while loc and loc[0] in _NOT_FIELDS:
+            loc.pop(0)
         detail.append({"field": ".".join(loc), "message": field_message(error),
                        "type": error.get("type", "")})
     return detail

@@ -8,11 +8,15 @@ import base64
 import datetime
 import io
 import json
+import threading
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
+from songnuan.accounts.services import issue_token
 from songnuan.leads.models import LeadStatus
 from songnuan.outreach import dispatch
 from songnuan.outreach.models import (
@@ -106,6 +110,35 @@ def test_two_dispatchers_with_their_own_keys_one_wins_the_other_is_told_who(cast
     assert won.status_code == 201 and lost.status_code == 409
     assert lost.json()["message"] == "Already assigned to 一队 by someone else."
     assert lost.json()["errors"] == [{"field": "lead", "message": lost.json()["message"]}]
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="needs row locks: run on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_racing_the_first_request_gets_the_same_201(cast):
+    make_squad("一队")
+    lead = report()
+    client = Client(headers={"Authorization": f"Bearer {issue_token(cast.shinan_dispatcher)}",
+                             "Idempotency-Key": "tablet-7-assign-0042"})
+    client.get("/api/v1/me")  # the token's first use writes last_used_at; keep it out of the race
+    start = threading.Barrier(2)
+    answers: list = []
+
+    def assign() -> None:
+        try:
+            start.wait()
+            answers.append(client.post(f"/api/v1/dispatch/leads/{lead.tracking_code}/assign",
+                                       {}, content_type="application/json"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=assign) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json()["id"] == answers[1].json()["id"]
+    assert Task.objects.filter(lead=lead).count() == 1
 
 
 def test_a_key_used_for_another_request_is_refused(cast, api_for):
