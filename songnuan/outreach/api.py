@@ -31,7 +31,7 @@ from songnuan.api.auth import staff_auth
 from songnuan.geo.coords import CoordError, CoordSystem, to_wgs84
 from songnuan.leads.models import OPEN_STATUSES, Lead, LeadStatus
 from songnuan.leads.photos import clean_photo
-from songnuan.outreach import board, changes, dispatch, receipts, services
+from songnuan.outreach import board, changes, dispatch, night_plan, receipts, services
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
     DutyStatus,
@@ -208,16 +208,18 @@ def assign_lead(request: HttpRequest, tracking_code: str, payload: AssignIn):
     _require(request, *DISPATCHER_PERMS)
     lead = get_object_or_404(Lead.objects.restrict(request.user, "change"),
                              tracking_code=tracking_code.strip().upper())
+    if lead.district_id is None:
+        return Status(409, _refusal(dispatch.DispatchError(
+            _("The lead has no location yet: set its place or its district first."), "lead")))
 
     def act() -> Answer:
-        squad, reason = dispatch.pick_squad(Squad.objects.restrict(request.user, "view"),
-                                            lead.lat, lead.lon, lead.district_id,
-                                            payload.squad_id)
-        if squad is None:
-            raise dispatch.DispatchError(_("No squad of the district is available."),
-                                         "squad_id")
-        return _task_answer(201, dispatch.assign_lead(lead, squad, by=request.user,
-                                                      reason=reason))
+        pick = night_plan.pick_squad(Squad.objects.restrict(request.user, "view"), lat=lead.lat,
+                                     lon=lead.lon, district_id=lead.district_id, lead_id=lead.pk,
+                                     picked=payload.squad_id)
+        if pick is None:
+            raise dispatch.DispatchError(_("No squad is available."), "squad_id")
+        return _task_answer(201, dispatch.assign_lead(lead, pick.squad, by=request.user,
+                                                      reason=pick.reason, eta_min=pick.eta_min))
 
     return _once(request, payload, "assign", f"lead:{lead.pk}", act)
 
@@ -231,12 +233,13 @@ def reassign(request: HttpRequest, task_id: int, payload: AssignIn):
     task = get_object_or_404(Task.objects.restrict(request.user, "change"), pk=task_id)
 
     def act() -> Answer:
-        squads = Squad.objects.restrict(request.user, "view").exclude(pk=task.squad_id)
-        squad, reason = dispatch.pick_squad(squads, task.lat, task.lon, task.district_id,
-                                            payload.squad_id)
-        if squad is None:
+        pick = night_plan.pick_squad(Squad.objects.restrict(request.user, "view"), lat=task.lat,
+                                     lon=task.lon, district_id=task.district_id,
+                                     picked=payload.squad_id, exclude=task.squad_id)
+        if pick is None:
             raise dispatch.DispatchError(_("No other squad is available."), "squad_id")
-        return _task_answer(201, dispatch.reassign(task, squad, by=request.user, reason=reason))
+        return _task_answer(201, dispatch.reassign(task, pick.squad, by=request.user,
+                                                   reason=pick.reason, eta_min=pick.eta_min))
 
     return _once(request, payload, "reassign", f"task:{task.pk}", act)
 
@@ -272,14 +275,13 @@ def assign_follow_up(request: HttpRequest, follow_up_id: int, payload: AssignIn)
                                   pk=follow_up_id)
 
     def act() -> Answer:
-        squad, reason = dispatch.pick_squad(Squad.objects.restrict(request.user, "view"),
-                                            follow_up.lat, follow_up.lon,
-                                            follow_up.district_id, payload.squad_id)
-        if squad is None:
-            raise dispatch.DispatchError(_("No squad of the district is available."),
-                                         "squad_id")
-        return _task_answer(201, dispatch.assign_follow_up(follow_up, squad, by=request.user,
-                                                           reason=reason))
+        pick = night_plan.pick_squad(Squad.objects.restrict(request.user, "view"),
+                                     lat=follow_up.lat, lon=follow_up.lon,
+                                     district_id=follow_up.district_id, picked=payload.squad_id)
+        if pick is None:
+            raise dispatch.DispatchError(_("No squad is available."), "squad_id")
+        return _task_answer(201, dispatch.assign_follow_up(
+            follow_up, pick.squad, by=request.user, reason=pick.reason, eta_min=pick.eta_min))
 
     return _once(request, payload, "assign_follow_up", f"follow_up:{follow_up.pk}", act)
 

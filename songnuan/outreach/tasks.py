@@ -1,5 +1,5 @@
-"""Background work of street outreach: telling the leader on duty about overdue leads, and
-forgetting the answers kept for retried API requests."""
+"""Background work of street outreach: telling the leader on duty about overdue leads and about
+districts short of squads, and forgetting the answers kept for retried API requests."""
 
 from __future__ import annotations
 
@@ -15,6 +15,12 @@ from songnuan.scheduling import periodic
 @task(queue_name="periodic")
 def alert_overdue_leads() -> int:
     return alerts.alert_overdue_leads()
+
+
+@periodic(every=datetime.timedelta(minutes=1))
+@task(queue_name="periodic")
+def alert_squads_short() -> int:
+    return alerts.alert_squads_short()
 
 
 @periodic(every=datetime.timedelta(hours=1))
