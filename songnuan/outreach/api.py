@@ -104,7 +104,7 @@ def get_hotspot(request: HttpRequest, hotspot_id: int):
 # ------------------------------------------------------------------ answers
 
 DISPATCHER_PERMS = ("outreach.add_task", "leads.change_lead")
-Answer = tuple[int, dict]
+Answer = receipts.Answer
 
 
 def _require(request: HttpRequest, *perms: str) -> None:
@@ -467,7 +467,7 @@ def decline(request: HttpRequest, task_id: int, payload: DeclineIn):
 
 @router.post("/my/tasks/{task_id}/{step}",
              response={200: TaskOut, 409: Refusal, 422: Refusal})
-def task_step(request: HttpRequest, task_id: int, step: str, payload: StepIn | None = None):
+def task_step(request: HttpRequest, task_id: int, step: str, payload: StepIn):
     """`accept` or `arrive`, with the phone's time of the tap in `client_at`. Idempotent: a
     retried step changes nothing; a task moved to another squad answers 409."""
     _require(request, "outreach.change_task")
@@ -475,7 +475,6 @@ def task_step(request: HttpRequest, task_id: int, step: str, payload: StepIn | N
     task = get_object_or_404(_my_tasks(request), pk=task_id)
     if action is None:
         raise HttpError(404, _("Unknown step: use accept or arrive."))
-    payload = payload or StepIn()
     return _once(request, payload, step, f"task:{task.pk}", lambda: _task_answer(
         200, action(task, by=request.user, client_at=payload.client_at)))
 
