@@ -280,6 +280,14 @@ DISTRICT_BOUNDARIES_FILE = os.environ.get("DISTRICT_BOUNDARIES_FILE", "")
 OUTREACH_ASSIGN_WITHIN_MIN = float(os.environ.get("OUTREACH_ASSIGN_WITHIN_MIN", "15"))
 OUTREACH_ARRIVE_WITHIN_MIN = float(os.environ.get("OUTREACH_ARRIVE_WITHIN_MIN", "40"))
 OUTREACH_FOLLOW_UP_HOURS = float(os.environ.get("OUTREACH_FOLLOW_UP_HOURS", "24"))
+# A squad's phone says when each action happened (an offline queue replays later): its time is
+# taken when at most this far ahead of the server's clock or this far behind it.
+OUTREACH_CLIENT_AHEAD_MAX_MIN = float(os.environ.get("OUTREACH_CLIENT_AHEAD_MAX_MIN", "2"))
+OUTREACH_CLIENT_BEHIND_MAX_HOURS = float(os.environ.get("OUTREACH_CLIENT_BEHIND_MAX_HOURS", "12"))
+# The dispatch API's event stream: how long one connection lasts (a sync worker is never tied
+# up longer) and how often it looks for changes (seconds).
+OUTREACH_STREAM_SECONDS = float(os.environ.get("OUTREACH_STREAM_SECONDS", "25"))
+OUTREACH_STREAM_POLL_SECONDS = float(os.environ.get("OUTREACH_STREAM_POLL_SECONDS", "2"))
 # The night's dispatch plan (songnuan/outreach/planning.py): minutes a squad is expected to spend
 # with a lead once there (persuasion, an escort), minutes to find someone known only by district,
 # how long the plan's search may run, and how soon a busy squad must be free to be sent its next

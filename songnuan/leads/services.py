@@ -23,7 +23,7 @@ from songnuan.accounts import audit
 from songnuan.geo.coords import CoordError, to_wgs84
 from songnuan.geo.distance import bounding_box, haversine_m
 from songnuan.geo.districts import looks_swapped
-from songnuan.leads import feedback, ratelimit, triage
+from songnuan.leads import feedback, listeners, ratelimit, triage
 from songnuan.leads.models import (
     OPEN_STATUSES,
     Flag,
@@ -340,6 +340,7 @@ def set_status(lead: Lead, status: str, *, by, note: str = "", outcome: str = ""
         lead.save()
         LeadStatusChange.objects.create(lead=lead, from_status=previous, to_status=status,
                                         outcome=outcome, by=by, note=note[:500])
+        listeners.status_changed(lead, previous, by)
         after = feedback.public_stage(lead)
         if after != before:
             if lead.duplicate_of_id is None and previous != LeadStatus.DUPLICATE:

@@ -1,10 +1,27 @@
-"""Staff API: the hotspot registry, the dispatch board and assignment for dispatchers, and the
-patroller's tasks and position. Same scoping and permissions as the pages."""
+"""Staff API: the hotspot registry; for dispatchers the board, assignment, taking tasks back,
+squads and a change feed; for patrollers their tasks, each step, the encounter and their
+position. Same scoping and permissions as the pages.
+
+Every action a client may retry takes an idempotency key (`Idempotency-Key` header or
+`client_request_id`): a retry gets the first answer again. Every patroller action takes the
+phone's own time (`client_at`), so an offline queue replayed later lands with its own times.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+import base64
+import binascii
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
@@ -12,22 +29,44 @@ from ninja.errors import HttpError
 
 from songnuan.api.auth import staff_auth
 from songnuan.geo.coords import CoordError, CoordSystem, to_wgs84
-from songnuan.leads.models import Lead
-from songnuan.outreach import board, dispatch, night_plan, services
-from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, Hotspot, Squad, Task
+from songnuan.leads.models import OPEN_STATUSES, Lead, LeadStatus
+from songnuan.leads.photos import clean_photo
+from songnuan.outreach import board, changes, dispatch, night_plan, receipts, services
+from songnuan.outreach.models import (
+    ACTIVE_TASK_STATUSES,
+    DutyStatus,
+    FollowUp,
+    Hotspot,
+    Squad,
+    SquadMember,
+    Task,
+)
 from songnuan.outreach.schemas import (
     AssignIn,
     BoardOut,
+    ChangesOut,
+    DeclineIn,
+    DutyStatusIn,
+    EncounterIn,
+    EncounterOut,
     HotspotOut,
+    MyChangesOut,
     NearestHotspotOut,
     PositionIn,
     PositionOut,
+    ReasonIn,
     Refusal,
+    SquadOut,
+    StepIn,
     TaskOut,
 )
 
 router = Router(tags=["outreach"], auth=staff_auth)
 MAX_RADIUS_M = 20_000
+
+
+class CursorQuery(Schema):
+    cursor: str | None = SchemaField(None, description="the cursor of the previous answer")
 
 
 class NearestQuery(Schema):
@@ -62,9 +101,10 @@ def get_hotspot(request: HttpRequest, hotspot_id: int):
     return get_object_or_404(Hotspot.objects.restrict(request.user, "view"), pk=hotspot_id)
 
 
-# ------------------------------------------------------------------ dispatchers
+# ------------------------------------------------------------------ answers
 
 DISPATCHER_PERMS = ("outreach.add_task", "leads.change_lead")
+Answer = receipts.Answer
 
 
 def _require(request: HttpRequest, *perms: str) -> None:
@@ -77,66 +117,254 @@ def _refusal(refused: dispatch.DispatchError) -> dict:
         {"field": refused.field, "message": refused.message}] if refused.field else []}
 
 
-def _task_out(task: Task) -> dict:
-    return {"id": task.pk, "kind": task.kind, "status": task.status, "squad_id": task.squad_id,
-            "squad": task.squad.name, "lead": task.lead.tracking_code if task.lead_id else None,
-            "place": task.place, "lat": task.lat, "lon": task.lon, "reason": task.reason,
-            "eta_min": task.eta_min, "is_mutual_aid": task.is_mutual_aid,
-            "assigned_at": task.assigned_at, "accepted_at": task.accepted_at,
-            "arrived_at": task.arrived_at}
+def _once(request: HttpRequest, payload: Any, action: str, target: str,
+          act: Callable[[], Answer]) -> Status:
+    """Run an action once per idempotency key; a refusal for the input is a 422, one for the
+    state of things (taken, closed, moved) a 409."""
+    def attempt() -> Answer:
+        try:
+            return act()
+        except dispatch.InvalidInput as refused:
+            return 422, _refusal(refused)
+        except dispatch.DispatchError as refused:
+            return 409, _refusal(refused)
 
+    try:
+        key = receipts.key_of(request, payload)
+        status, body = receipts.answer_once(request.user, key, action, target, attempt)
+    except dispatch.InvalidInput as refused:
+        status, body = 422, _refusal(refused)
+    return Status(status, body)
+
+
+def _task_out(task: Task) -> dict:
+    lead = task.lead if task.lead_id else None
+    return {"id": task.pk, "kind": task.kind, "status": task.status, "squad_id": task.squad_id,
+            "squad": task.squad.name, "district_id": task.district_id,
+            "lead": lead.tracking_code if lead else None, "follow_up_id": task.follow_up_id,
+            "place": task.place, "lat": task.lat, "lon": task.lon,
+            "people_count": lead.people_count if lead else None,
+            "flags": lead.flags if lead else [], "description": lead.description if lead else "",
+            "reason": task.reason, "eta_min": task.eta_min, "is_mutual_aid": task.is_mutual_aid,
+            "assigned_at": task.assigned_at, "accepted_at": task.accepted_at,
+            "accepted_client_at": task.accepted_client_at, "arrived_at": task.arrived_at,
+            "arrived_client_at": task.arrived_client_at, "closed_at": task.closed_at,
+            "closed_client_at": task.closed_client_at, "closed_reason": task.closed_reason,
+            "updated_at": task.updated_at}
+
+
+def _task_answer(status: int, task: Task) -> Answer:
+    return status, _task_out(Task.objects.select_related("squad", "lead").get(pk=task.pk))
+
+
+def _squads_out(squads) -> list[dict]:
+    rows = list(squads.select_related("district").prefetch_related(Prefetch(
+        "members", SquadMember.objects.select_related("user").order_by("-is_leader", "pk"))))
+    on_shift = dispatch.squads_on_shift(rows, timezone.now())
+    loads = dispatch.squad_loads([squad.pk for squad in rows])
+    out = []
+    for squad in rows:
+        lat, lon = squad.position()
+        out.append({
+            "id": squad.pk, "name": squad.name, "district_id": squad.district_id,
+            "district": squad.district.name, "vehicle": squad.vehicle, "phone": squad.phone,
+            "duty_status": squad.duty_status, "duty_status_label": squad.get_duty_status_display(),
+            "on_shift": squad.pk in on_shift, "load": loads.get(squad.pk, 0),
+            "capacity": squad.capacity, "lat": lat, "lon": lon, "seen_at": squad.last_seen_at,
+            "crew": [{"user_id": member.user_id, "name": member.user.get_full_name(),
+                      "agency": member.agency, "agency_label": member.get_agency_display(),
+                      "is_leader": member.is_leader} for member in squad.members.all()],
+            "updated_at": squad.updated_at,
+        })
+    return out
+
+
+def _lead_out(lead: Lead) -> dict:
+    return {"id": lead.pk, "tracking_code": lead.tracking_code, "status": lead.status,
+            "status_label": lead.get_status_display(), "is_open": lead.is_open,
+            "priority": lead.priority, "lat": lead.lat, "lon": lead.lon, "place": lead.place,
+            "district_id": lead.district_id, "people_count": lead.people_count,
+            "flags": lead.flags, "description": lead.description,
+            "received_at": lead.received_at, "updated_at": lead.updated_at}
+
+
+# ------------------------------------------------------------------ dispatchers
 
 @router.get("/dispatch/board", response=BoardOut)
 def get_board(request: HttpRequest):
     """The dispatch board's data: open leads by priority (with overdue timers and, at the head
-    of the queue, a suggested squad), follow-ups coming due, and squads with status and load."""
+    of the queue, a suggested squad), follow-ups coming due, squads with status and load, and
+    per district the cold-weather protocol level with the thresholds it puts in force."""
     _require(request, *DISPATCHER_PERMS)
     return board.board_data(request.user)
 
 
 @router.post("/dispatch/leads/{tracking_code}/assign",
-             response={201: TaskOut, 404: Refusal, 409: Refusal})
+             response={201: TaskOut, 404: Refusal, 409: Refusal, 422: Refusal})
 def assign_lead(request: HttpRequest, tracking_code: str, payload: AssignIn):
     """Send a squad (the suggested one unless `squad_id` is given). When another dispatcher
-    got there first the answer is 409 and names the squad already sent."""
+    got there first the answer is 409 and names the squad already sent; a retry with the same
+    idempotency key gets the first 201 and the same task."""
     _require(request, *DISPATCHER_PERMS)
     lead = get_object_or_404(Lead.objects.restrict(request.user, "change"),
                              tracking_code=tracking_code.strip().upper())
     if lead.district_id is None:
         return Status(409, _refusal(dispatch.DispatchError(
             _("The lead has no location yet: set its place or its district first."), "lead")))
-    pick = night_plan.pick_squad(Squad.objects.restrict(request.user, "view"), lat=lead.lat,
-                                 lon=lead.lon, district_id=lead.district_id, lead_id=lead.pk,
-                                 picked=payload.squad_id)
-    if pick is None:
-        return Status(409, _refusal(dispatch.DispatchError(
-            _("No squad is available."), "squad_id")))
-    try:
-        task = dispatch.assign_lead(lead, pick.squad, by=request.user, reason=pick.reason,
-                                    eta_min=pick.eta_min)
-    except dispatch.DispatchError as refused:
-        return Status(409, _refusal(refused))
-    return Status(201, _task_out(task))
+
+    def act() -> Answer:
+        pick = night_plan.pick_squad(Squad.objects.restrict(request.user, "view"), lat=lead.lat,
+                                     lon=lead.lon, district_id=lead.district_id, lead_id=lead.pk,
+                                     picked=payload.squad_id)
+        if pick is None:
+            raise dispatch.DispatchError(_("No squad is available."), "squad_id")
+        return _task_answer(201, dispatch.assign_lead(lead, pick.squad, by=request.user,
+                                                      reason=pick.reason, eta_min=pick.eta_min))
+
+    return _once(request, payload, "assign", f"lead:{lead.pk}", act)
 
 
-@router.post("/dispatch/tasks/{task_id}/reassign", response={201: TaskOut, 409: Refusal})
+@router.post("/dispatch/tasks/{task_id}/reassign",
+             response={201: TaskOut, 409: Refusal, 422: Refusal})
 def reassign(request: HttpRequest, task_id: int, payload: AssignIn):
     """Move a task the squad has not reached yet to another squad (the suggested one unless
     `squad_id` is given); the first squad's task is cancelled."""
     _require(request, *DISPATCHER_PERMS)
     task = get_object_or_404(Task.objects.restrict(request.user, "change"), pk=task_id)
-    pick = night_plan.pick_squad(Squad.objects.restrict(request.user, "view"), lat=task.lat,
-                                 lon=task.lon, district_id=task.district_id,
-                                 picked=payload.squad_id, exclude=task.squad_id)
-    if pick is None:
-        return Status(409, _refusal(dispatch.DispatchError(
-            _("No other squad is available."), "squad_id")))
+
+    def act() -> Answer:
+        pick = night_plan.pick_squad(Squad.objects.restrict(request.user, "view"), lat=task.lat,
+                                     lon=task.lon, district_id=task.district_id,
+                                     picked=payload.squad_id, exclude=task.squad_id)
+        if pick is None:
+            raise dispatch.DispatchError(_("No other squad is available."), "squad_id")
+        return _task_answer(201, dispatch.reassign(task, pick.squad, by=request.user,
+                                                   reason=pick.reason, eta_min=pick.eta_min))
+
+    return _once(request, payload, "reassign", f"task:{task.pk}", act)
+
+
+@router.post("/dispatch/tasks/{task_id}/cancel",
+             response={200: TaskOut, 409: Refusal, 422: Refusal})
+def cancel_task(request: HttpRequest, task_id: int, payload: ReasonIn):
+    """The place no longer needs a squad (e.g. a false report): the task is cancelled, with
+    a follow-up it served; a lead still open goes back to the waiting queue."""
+    _require(request, *DISPATCHER_PERMS)
+    task = get_object_or_404(Task.objects.restrict(request.user, "change"), pk=task_id)
+    return _once(request, payload, "cancel", f"task:{task.pk}", lambda: _task_answer(
+        200, dispatch.cancel_task(task, by=request.user, reason=payload.reason)))
+
+
+@router.post("/dispatch/tasks/{task_id}/unassign",
+             response={200: TaskOut, 409: Refusal, 422: Refusal})
+def unassign(request: HttpRequest, task_id: int, payload: ReasonIn):
+    """Take a task back from its squad; the lead or follow-up waits for another squad."""
+    _require(request, *DISPATCHER_PERMS)
+    task = get_object_or_404(Task.objects.restrict(request.user, "change"), pk=task_id)
+    return _once(request, payload, "unassign", f"task:{task.pk}", lambda: _task_answer(
+        200, dispatch.unassign(task, by=request.user, reason=payload.reason)))
+
+
+@router.post("/dispatch/follow-ups/{follow_up_id}/assign",
+             response={201: TaskOut, 409: Refusal, 422: Refusal})
+def assign_follow_up(request: HttpRequest, follow_up_id: int, payload: AssignIn):
+    """Send a squad to revisit someone who refused help (the suggested one unless `squad_id`
+    is given)."""
+    _require(request, *DISPATCHER_PERMS)
+    follow_up = get_object_or_404(FollowUp.objects.restrict(request.user, "change"),
+                                  pk=follow_up_id)
+
+    def act() -> Answer:
+        pick = night_plan.pick_squad(Squad.objects.restrict(request.user, "view"),
+                                     lat=follow_up.lat, lon=follow_up.lon,
+                                     district_id=follow_up.district_id, picked=payload.squad_id)
+        if pick is None:
+            raise dispatch.DispatchError(_("No squad is available."), "squad_id")
+        return _task_answer(201, dispatch.assign_follow_up(
+            follow_up, pick.squad, by=request.user, reason=pick.reason, eta_min=pick.eta_min))
+
+    return _once(request, payload, "assign_follow_up", f"follow_up:{follow_up.pk}", act)
+
+
+@router.get("/dispatch/squads", response=list[SquadOut])
+def list_squads(request: HttpRequest):
+    """The caller's squads: crew with names and agencies, duty status, whether on shift, open
+    tasks against capacity, last known position."""
+    _require(request, *DISPATCHER_PERMS)
+    return _squads_out(Squad.objects.restrict(request.user, "view").filter(is_active=True)
+                       .order_by("district__code", "name"))
+
+
+@router.post("/dispatch/squads/{squad_id}/status",
+             response={200: SquadOut, 409: Refusal, 422: Refusal})
+def set_duty_status(request: HttpRequest, squad_id: int, payload: DutyStatusIn):
+    """Put a squad on duty, on a break, in reserve or out of service (not with open tasks)."""
+    _require(request, *DISPATCHER_PERMS)
+    squads = Squad.objects.restrict(request.user, "change")
+    squad = get_object_or_404(squads, pk=squad_id)
+
+    def act() -> Answer:
+        dispatch.set_duty_status(squad, payload.duty_status)
+        return 200, _squads_out(squads.filter(pk=squad.pk))[0]
+
+    return _once(request, payload, "duty_status", f"squad:{squad.pk}", act)
+
+
+def _dispatch_changes(request: HttpRequest, cursor: str | None) -> dict:
+    user = request.user
+    squads = Squad.objects.restrict(user, "view").filter(is_active=True)
+    found = changes.changes_since({
+        "leads": changes.Source(
+            Lead.objects.restrict(user, "view").exclude(status=LeadStatus.DUPLICATE),
+            live=Q(status__in=OPEN_STATUSES)),
+        "tasks": changes.Source(Task.objects.restrict(user, "view").select_related("squad", "lead"),
+                                live=Q(status__in=ACTIVE_TASK_STATUSES)),
+        "squads": changes.Source(squads, live=Q(), changed=lambda since: (
+            Q(updated_at__gte=since) | Q(tasks__updated_at__gte=since))),
+    }, cursor)
+    squad_rows = {row["id"]: row for row in _squads_out(
+        squads.filter(pk__in=[squad.pk for squad in found.rows["squads"]]))}
+    return ChangesOut.model_validate({
+        "cursor": found.cursor, "more": found.more,
+        "leads": [_lead_out(lead) for lead in found.rows["leads"]],
+        "tasks": [_task_out(task) for task in found.rows["tasks"]],
+        "squads": [squad_rows[squad.pk] for squad in found.rows["squads"]],
+    }).model_dump(mode="json")
+
+
+@router.get("/dispatch/changes", response={200: ChangesOut, 422: Refusal})
+def dispatch_changes(request: HttpRequest, query: Query[CursorQuery]):
+    """Leads, tasks and squads changed since `cursor` (without one: what is live now), and the
+    cursor to send next time. A row may come twice: apply rows by id."""
+    _require(request, *DISPATCHER_PERMS)
     try:
-        new = dispatch.reassign(task, pick.squad, by=request.user, reason=pick.reason,
-                                eta_min=pick.eta_min)
-    except dispatch.DispatchError as refused:
-        return Status(409, _refusal(refused))
-    return Status(201, _task_out(new))
+        return Status(200, _dispatch_changes(request, query.cursor))
+    except dispatch.InvalidInput as refused:
+        return Status(422, _refusal(refused))
+
+
+@router.get("/dispatch/stream", response={200: None, 422: Refusal})
+def dispatch_stream(request: HttpRequest, query: Query[CursorQuery]):
+    """The same changes as server-sent events (`text/event-stream`): each event's id is the
+    cursor, `Last-Event-ID` is honoured, and the stream ends after about 25 seconds with a
+    `retry:` hint so the client reconnects."""
+    _require(request, *DISPATCHER_PERMS)
+    return _stream(request, query.cursor, lambda cursor: _dispatch_changes(request, cursor))
+
+
+def _stream(request: HttpRequest, cursor: str | None, read: Callable[[str | None], dict]):
+    cursor = request.headers.get("Last-Event-ID") or cursor
+    if cursor:
+        try:
+            changes.decode_cursor(cursor)
+        except dispatch.InvalidInput as refused:
+            return Status(422, _refusal(refused))
+    response = StreamingHttpResponse(changes.event_stream(
+        read, cursor, seconds=settings.OUTREACH_STREAM_SECONDS,
+        poll_seconds=settings.OUTREACH_STREAM_POLL_SECONDS), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # a proxy must pass each event on at once
+    return response
 
 
 # ------------------------------------------------------------------ patrollers
@@ -154,33 +382,117 @@ def my_tasks(request: HttpRequest):
     return [_task_out(task) for task in tasks]
 
 
-@router.post("/my/tasks/{task_id}/{step}", response={200: TaskOut, 409: Refusal})
-def task_step(request: HttpRequest, task_id: int, step: str):
-    """`accept` or `arrive`. Idempotent: a retried step changes nothing; a task moved to
-    another squad answers 409."""
+def _my_changes(request: HttpRequest, cursor: str | None) -> dict:
+    found = changes.changes_since({"tasks": changes.Source(
+        _my_tasks(request), live=Q(status__in=ACTIVE_TASK_STATUSES))}, cursor)
+    return MyChangesOut.model_validate({
+        "cursor": found.cursor, "more": found.more,
+        "tasks": [_task_out(task) for task in found.rows["tasks"]],
+    }).model_dump(mode="json")
+
+
+@router.get("/my/changes", response={200: MyChangesOut, 422: Refusal})
+def my_changes(request: HttpRequest, query: Query[CursorQuery]):
+    """The caller's squads' tasks changed since `cursor` (without one: the live ones), closed
+    ones included so the phone can drop them."""
+    _require(request, "outreach.view_task")
+    try:
+        return Status(200, _my_changes(request, query.cursor))
+    except dispatch.InvalidInput as refused:
+        return Status(422, _refusal(refused))
+
+
+@router.post("/my/tasks/{task_id}/encounter",
+             response={201: EncounterOut, 409: Refusal, 422: Refusal})
+def record_encounter(request: HttpRequest, task_id: int, payload: EncounterIn):
+    """What the squad found, closing the task: the phone page's encounter form as JSON. People
+    met each get an outcome (escorted needs `site_id`), supplies handed over by item id, an
+    optional photo in base64. `client_request_id` (or the header) makes a retry return the
+    first record."""
+    _require(request, "outreach.add_encounter")
+    task = get_object_or_404(_my_tasks(request), pk=task_id)
+
+    def act() -> Answer:
+        data = _encounter_input(payload, receipts.key_of(request, payload))
+        try:
+            encounter = dispatch.record_encounter(task, data, by=request.user)
+        except dispatch.DispatchError as refused:
+            # Refused for a field is the form's error; refused without one, the task's state.
+            return (422 if refused.field else 409), _refusal(refused)
+        return 201, {
+            "id": encounter.pk, "outcome": encounter.outcome, "at": encounter.at,
+            "recorded_at": encounter.recorded_at,
+            "person_ids": list(encounter.people.values_list("person_id", flat=True)),
+            "warning": "; ".join(str(short) for short in encounter.shortfalls),
+            "task": _task_out(Task.objects.select_related("squad", "lead").get(pk=task.pk))}
+
+    return _once(request, payload, "encounter", f"task:{task.pk}", act)
+
+
+def _encounter_input(payload: EncounterIn, key: str) -> dispatch.EncounterInput:
+    people = [dispatch.PersonMet(
+        person_id=met.person_id, sex=met.sex, age_estimate=met.age_estimate,
+        self_name=met.name, outcome=met.outcome or "", supplies=met.supplies,
+        photo=_photo(met.photo, f"people.{index}.photo") if met.photo else None,
+    ) for index, met in enumerate(payload.people)]
+    return dispatch.EncounterInput(
+        client_request_id=key or uuid.uuid4().hex, outcome=payload.outcome or "",
+        people=people, site_id=payload.site_id, hospital=payload.hospital,
+        contact_card_left=payload.contact_card_left, note=payload.note,
+        client_at=payload.client_at)
+
+
+def _photo(encoded: str, field: str) -> SimpleUploadedFile:
+    """A base64 photo (a data: URL or the bare base64), checked and stripped of its metadata."""
+    try:
+        raw = base64.b64decode(encoded.split(",", 1)[-1], validate=True)
+        clean = clean_photo(SimpleUploadedFile("met.jpg", raw))
+    except (binascii.Error, ValueError, ValidationError) as error:
+        message = error.messages[0] if isinstance(error, ValidationError) else _(
+            "This file is not a photo we can read.")
+        raise dispatch.InvalidInput(message, field) from None
+    return SimpleUploadedFile("met.jpg", clean.content, content_type="image/jpeg")
+
+
+@router.post("/my/tasks/{task_id}/decline",
+             response={200: TaskOut, 409: Refusal, 422: Refusal})
+def decline(request: HttpRequest, task_id: int, payload: DeclineIn):
+    """The squad refuses the task with a reason; the lead goes back to the dispatchers' queue."""
+    _require(request, "outreach.change_task")
+    task = get_object_or_404(_my_tasks(request), pk=task_id)
+    return _once(request, payload, "decline", f"task:{task.pk}", lambda: _task_answer(
+        200, dispatch.decline(task, by=request.user, reason=payload.reason,
+                              client_at=payload.client_at)))
+
+
+@router.post("/my/tasks/{task_id}/{step}",
+             response={200: TaskOut, 409: Refusal, 422: Refusal})
+def task_step(request: HttpRequest, task_id: int, step: str, payload: StepIn):
+    """`accept` or `arrive`, with the phone's time of the tap in `client_at`. Idempotent: a
+    retried step changes nothing; a task moved to another squad answers 409."""
     _require(request, "outreach.change_task")
     action = {"accept": dispatch.accept, "arrive": dispatch.arrive}.get(step)
     task = get_object_or_404(_my_tasks(request), pk=task_id)
     if action is None:
         raise HttpError(404, _("Unknown step: use accept or arrive."))
-    try:
-        task = action(task, by=request.user)
-    except dispatch.DispatchError as refused:
-        return Status(409, _refusal(refused))
-    return Status(200, _task_out(Task.objects.select_related("squad", "lead").get(pk=task.pk)))
+    return _once(request, payload, step, f"task:{task.pk}", lambda: _task_answer(
+        200, action(task, by=request.user, client_at=payload.client_at)))
 
 
 @router.post("/my/position", response={200: PositionOut, 422: Refusal})
 def report_position(request: HttpRequest, payload: PositionIn):
-    """Where the caller is now; kept as the last known position of each of their squads on
-    duty, for the board."""
+    """Where the caller is now (or was at `client_at`); kept as the last known position of each
+    of their squads on duty, for the board. A position older than the one kept is dropped."""
     _require(request, "outreach.change_squad")
-    try:
-        lat, lon = to_wgs84(payload.lat, payload.lon, payload.coord)
-    except CoordError as error:
-        return Status(422, {"message": str(error), "errors": [
-            {"field": "lat", "message": str(error)}]})
-    squads = list(Squad.objects.filter(members__user=request.user, duty_status=DutyStatus.ON_DUTY))
-    for squad in squads:
-        dispatch.report_position(squad, lat, lon)
-    return Status(200, {"squads": len(squads)})
+
+    def act() -> Answer:
+        try:
+            lat, lon = to_wgs84(payload.lat, payload.lon, payload.coord)
+        except CoordError as error:
+            raise dispatch.InvalidInput(str(error), "lat") from None
+        squads = list(Squad.objects.filter(members__user=request.user,
+                                           duty_status=DutyStatus.ON_DUTY))
+        kept = [dispatch.report_position(squad, lat, lon, payload.client_at) for squad in squads]
+        return 200, {"squads": sum(kept)}
+
+    return _once(request, payload, "position", "position", act)

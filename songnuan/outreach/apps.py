@@ -9,8 +9,10 @@ class OutreachConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_migrate, post_save
 
+        from songnuan.leads.listeners import register_listener
         from songnuan.network.models import District
         from songnuan.outreach import timeline
+        from songnuan.outreach.dispatch import close_tasks_of_resolved_lead
         from songnuan.outreach.models import Hotspot
         from songnuan.outreach.services import forget_districts, forget_hotspots
         from songnuan.people.timeline import register_source
@@ -22,6 +24,7 @@ class OutreachConfig(AppConfig):
                            dispatch_uid=f"forget-hotspots-{signal}")
         post_migrate.connect(forget_districts, dispatch_uid="forget-districts-migrate")
         register_source(timeline.events)
+        register_listener(close_tasks_of_resolved_lead)
 
         register_nav(
             NavItem(_("Dispatch board"), "outreach:board", "leads.change_lead", order=140),

@@ -1,9 +1,13 @@
-"""Dispatch (派单) and what squads do with a task: assign, reassign, accept, arrive, encounter.
+"""Dispatch (派单) and what squads do with a task: assign, reassign, accept, arrive, encounter,
+and taking a task back: cancel, unassign, decline.
 
 Every action is one transaction. A lead's status changes only through the leads app's
 `set_status`, so its history and the reporter's notifications stay in one place. Concurrent
 assignment is settled by locking the lead row and, underneath, by a unique constraint that
 allows one live task per lead: one dispatcher wins, the other gets a `DispatchError`.
+
+A squad's phone may queue its taps while offline and replay them later: each action takes the
+phone's own time (`client_at`), kept beside the server's, within a bounded clock skew.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Q
@@ -27,6 +32,7 @@ from songnuan.network.models import Site, SiteStatus
 from songnuan.outreach.escalation import follow_up_due
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
+    DutyStatus,
     Encounter,
     EncounterOutcome,
     EncounterPerson,
@@ -64,6 +70,10 @@ class DispatchError(Exception):
     def __init__(self, message: str, field: str = "", suggestion: Any = None) -> None:
         super().__init__(message)
         self.message, self.field, self.suggestion = message, field, suggestion
+
+
+class InvalidInput(DispatchError):
+    """Refused for what was sent (a time, a missing reason), not for the state of the task."""
 
 
 # ------------------------------------------------------------------ who can go
@@ -194,35 +204,78 @@ def _check_squad(squad: Squad) -> Squad:
 
 # ------------------------------------------------------------------ on the street
 
-def accept(task: Task, *, by) -> Task:
-    return _advance(task, TaskStatus.ACCEPTED, "accepted_at", LeadStatus.EN_ROUTE, by)
+def client_time(client_at: datetime.datetime | None,
+                now: datetime.datetime | None = None) -> datetime.datetime | None:
+    """The phone's time of an action, refused when the clocks are too far apart to believe it.
+
+    A time without a zone is read in the deployment's zone (a phone's local clock).
+    """
+    if client_at is None:
+        return None
+    now = now or timezone.now()
+    if timezone.is_naive(client_at):
+        client_at = timezone.make_aware(client_at)
+    ahead = datetime.timedelta(minutes=settings.OUTREACH_CLIENT_AHEAD_MAX_MIN)
+    behind = datetime.timedelta(hours=settings.OUTREACH_CLIENT_BEHIND_MAX_HOURS)
+    if client_at > now + ahead:
+        raise InvalidInput(_("This time is ahead of the server's clock: check the phone's "
+                             "date and time."), "client_at")
+    if client_at < now - behind:
+        raise InvalidInput(_("This action is more than %(hours)d hours old: it is not taken.")
+                           % {"hours": round(behind.total_seconds() / 3600)}, "client_at")
+    return client_at
 
 
-def arrive(task: Task, *, by) -> Task:
-    return _advance(task, TaskStatus.ARRIVED, "arrived_at", LeadStatus.ON_SCENE, by)
+def accept(task: Task, *, by, client_at: datetime.datetime | None = None) -> Task:
+    return _advance(task, TaskStatus.ACCEPTED, LeadStatus.EN_ROUTE, by, client_at)
+
+
+def arrive(task: Task, *, by, client_at: datetime.datetime | None = None) -> Task:
+    return _advance(task, TaskStatus.ARRIVED, LeadStatus.ON_SCENE, by, client_at)
 
 
 _ORDER = [TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.ARRIVED, TaskStatus.DONE]
 
 
-def _advance(task: Task, status: str, stamp: str, lead_status: str, by) -> Task:
+def _advance(task: Task, status: str, lead_status: str, by,
+             client_at: datetime.datetime | None) -> Task:
     """Idempotent: a retried tap finds the task already there and changes nothing."""
+    client_at = client_time(client_at)
     with transaction.atomic():
         task = (Task.objects.select_for_update(of=("self",)).select_related("lead")
                 .get(pk=task.pk))
-        if task.status == TaskStatus.CANCELLED:
-            raise DispatchError(_("This task was moved to another squad."))
+        if task.status in (TaskStatus.CANCELLED, TaskStatus.DECLINED):
+            raise DispatchError(_closed_message(task))
         if _ORDER.index(task.status) >= _ORDER.index(status):
             return task
         now = timezone.now()
-        if stamp == "arrived_at" and task.accepted_at is None:
+        if task.accepted_at is None:
             task.accepted_at = now
-        setattr(task, stamp, now)
+            task.accepted_client_at = _not_before(client_at, task.assigned_at)
+        if status == TaskStatus.ARRIVED:
+            task.arrived_at = now
+            task.arrived_client_at = _not_before(
+                client_at, task.accepted_client_at or task.assigned_at)
         task.status = status
         task.save()
         if task.lead_id and task.lead.status != lead_status and task.lead.is_open:
             leads.set_status(task.lead, lead_status, by=_user(by))
         return task
+
+
+def _not_before(client_at: datetime.datetime | None, earlier: datetime.datetime | None
+                ) -> datetime.datetime | None:
+    """A phone's clock a little behind the server's must not put a step before the one it
+    follows, or the minutes to the scene come out negative."""
+    if client_at is None or earlier is None:
+        return client_at
+    return max(client_at, earlier)
+
+
+def _closed_message(task: Task) -> str:
+    if task.status == TaskStatus.CANCELLED and not task.closed_reason:
+        return _("This task was moved to another squad.")
+    return _("This task is closed: %(reason)s") % {"reason": task.closed_reason}
 
 
 def set_task_place(task: Task, lat: float, lon: float, *, by) -> Task:
@@ -240,9 +293,14 @@ def set_task_place(task: Task, lat: float, lon: float, *, by) -> Task:
         return task
 
 
-def report_position(squad: Squad, lat: float, lon: float) -> None:
-    Squad.objects.filter(pk=squad.pk).update(last_lat=lat, last_lon=lon,
-                                             last_seen_at=timezone.now())
+def report_position(squad: Squad, lat: float, lon: float,
+                    client_at: datetime.datetime | None = None) -> bool:
+    """Keep the squad's last known position; a position older than the one kept (an offline
+    queue replayed late) is dropped. True when it was kept."""
+    seen = client_time(client_at) or timezone.now()
+    newer = Q(last_seen_at__isnull=True) | Q(last_seen_at__lte=seen)
+    return bool(Squad.objects.filter(newer, pk=squad.pk).update(
+        last_lat=lat, last_lon=lon, last_seen_at=seen, updated_at=timezone.now()))
 
 
 @dataclass
@@ -267,6 +325,7 @@ class EncounterInput:
     hospital: str = ""
     contact_card_left: bool = False
     note: str = ""
+    client_at: datetime.datetime | None = None  # when it happened, by the phone's clock
 
 
 def record_encounter(task: Task, data: EncounterInput, *, by) -> Encounter:
@@ -281,22 +340,24 @@ def record_encounter(task: Task, data: EncounterInput, *, by) -> Encounter:
         return known
     outcome = _check_outcome(data)
     wanted = _check_supplies(data)
+    client_at = client_time(data.client_at)
     try:
         with transaction.atomic():
             task = (Task.objects.select_for_update(of=("self",))
                     .select_related("lead", "follow_up").get(pk=task.pk))
-            if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+            if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED, TaskStatus.DECLINED):
                 raise DispatchError(_("This task is already closed."))
             escorting = any(_outcome_of(p, data) == EncounterOutcome.ESCORTED
                             for p in data.people)
             site = _check_site(data.site_id, task) if escorting else None
             now = timezone.now()
+            at = _not_before(client_at, task.arrived_client_at or task.assigned_at) or now
             encounter = Encounter.objects.create(
                 client_request_id=data.client_request_id, task=task, squad=task.squad,
                 district_id=task.district_id, lat=task.lat, lon=task.lon, place=task.place,
-                at=now, outcome=outcome, site=site, hospital=data.hospital.strip()[:100],
-                contact_card_left=data.contact_card_left, note=data.note.strip()[:1000],
-                recorded_by=_user(by))
+                at=at, recorded_at=now, outcome=outcome, site=site,
+                hospital=data.hospital.strip()[:100], contact_card_left=data.contact_card_left,
+                note=data.note.strip()[:1000], recorded_by=_user(by))
             encounter.shortfalls = []
             for met, items in zip(data.people, wanted, strict=True):
                 person = _person(met, task, by)
@@ -307,10 +368,13 @@ def record_encounter(task: Task, data: EncounterInput, *, by) -> Encounter:
                 _after(encounter, person, own, by)
                 if items:
                     issued = supplies.issue(task.squad, items, by=_user(by), person=person,
-                                            encounter=encounter, at=now)
+                                            encounter=encounter, at=at)
                     encounter.shortfalls.extend(issued.shortfalls)
             task.status, task.closed_at = TaskStatus.DONE, now
             task.arrived_at = task.arrived_at or now
+            if client_at is not None:
+                task.arrived_client_at = task.arrived_client_at or at
+                task.closed_client_at = at
             task.save()
             _close_source(task, encounter, by)
             return encounter
@@ -448,3 +512,92 @@ def follow_ups_due(queryset, at: datetime.datetime, ahead: datetime.timedelta):
     """Scheduled follow-ups due by `at + ahead` and not yet with a squad (for the board)."""
     return (queryset.filter(status=FollowUpStatus.DUE, due_at__lte=at + ahead)
             .exclude(Q(tasks__status__in=ACTIVE_TASK_STATUSES)))
+
+
+# ------------------------------------------------------------------ taking a task back
+
+def cancel_task(task: Task, *, by, reason: str) -> Task:
+    """The place no longer needs a squad (a false report found by phone, the person came in on
+    their own): the task is cancelled, a follow-up with it, and a lead still open goes back to
+    the waiting queue."""
+    return _take_back(task, TaskStatus.CANCELLED, by, reason,
+                      note=_("Task of %(squad)s cancelled: %(reason)s"), follow_up_done=True)
+
+
+def unassign(task: Task, *, by, reason: str) -> Task:
+    """The dispatcher takes the task back from the squad; the lead or follow-up waits again."""
+    return _take_back(task, TaskStatus.CANCELLED, by, reason,
+                      note=_("Taken back from %(squad)s: %(reason)s"))
+
+
+def decline(task: Task, *, by, reason: str, client_at: datetime.datetime | None = None) -> Task:
+    """The squad refuses the task (a breakdown, someone already on board); the lead goes back to
+    the queue with the squad's reason on its history."""
+    return _take_back(task, TaskStatus.DECLINED, by, reason,
+                      note=_("Declined by %(squad)s: %(reason)s"), client_at=client_at)
+
+
+def _take_back(task: Task, status: str, by, reason: str, *, note: str,
+               follow_up_done: bool = False,
+               client_at: datetime.datetime | None = None) -> Task:
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Say why."), "reason")
+    client_at = client_time(client_at)
+    with transaction.atomic():
+        task = (Task.objects.select_for_update(of=("self",))
+                .select_related("lead", "squad", "follow_up").get(pk=task.pk))
+        if task.status == TaskStatus.ARRIVED:
+            raise DispatchError(_("The squad is on the scene: record what they found instead."))
+        if not task.is_active:
+            raise DispatchError(_("This task is already closed."))
+        task.status, task.closed_at = status, timezone.now()
+        task.closed_client_at = client_at
+        task.closed_reason = reason[:200]
+        task.save()
+        if follow_up_done and task.follow_up_id:
+            FollowUp.objects.filter(pk=task.follow_up_id, status=FollowUpStatus.DUE).update(
+                status=FollowUpStatus.CANCELLED, done_at=task.closed_at)
+        if task.lead_id:
+            _back_to_queue(task.lead, by, note % {"squad": task.squad.name, "reason": reason})
+        return task
+
+
+def _back_to_queue(lead: Lead, by, note: str) -> None:
+    """An open lead whose squad is gone waits again, triaged, for another one."""
+    if lead.status == LeadStatus.EN_ROUTE:
+        # A lead's steps go from en route only back to assigned, and from there to the queue.
+        lead = leads.set_status(lead, LeadStatus.ASSIGNED, by=_user(by), note=note)
+    if lead.status == LeadStatus.ASSIGNED:
+        leads.set_status(lead, LeadStatus.TRIAGED, by=_user(by), note=note)
+
+
+def close_tasks_of_resolved_lead(lead: Lead, previous: str, by) -> None:
+    """Listener of lead status changes: a lead resolved without its squad's encounter (marked
+    invalid, resolved by a dispatcher) closes its live task, so the squad stops going."""
+    if lead.status != LeadStatus.RESOLVED:
+        return
+    reason = _("The lead was resolved: %(outcome)s") % {"outcome": lead.get_outcome_display()}
+    for task in Task.objects.select_for_update(of=("self",)).filter(
+            lead=lead, status__in=ACTIVE_TASK_STATUSES):
+        task.status, task.closed_at, task.closed_reason = (
+            TaskStatus.CANCELLED, timezone.now(), reason[:200])
+        task.save()
+
+
+# ------------------------------------------------------------------ squads' duty
+
+def set_duty_status(squad: Squad, duty_status: str) -> Squad:
+    """Put a squad on duty, on a break, in reserve or out of service. A squad with open tasks
+    cannot go out of service: its tasks would wait for nobody."""
+    if duty_status not in DutyStatus.values:
+        raise InvalidInput(_("Choose a duty status."), "duty_status")
+    with transaction.atomic():
+        squad = Squad.objects.select_for_update().get(pk=squad.pk)
+        load = squad.tasks.filter(status__in=ACTIVE_TASK_STATUSES).count()
+        if duty_status == DutyStatus.OUT_OF_SERVICE and load:
+            raise DispatchError(_("%(squad)s still has %(n)d open tasks: move them first.") % {
+                "squad": squad.name, "n": load}, "duty_status")
+        squad.duty_status = duty_status
+        squad.save()
+        return squad

@@ -154,10 +154,11 @@ class Squad(AuditedModel):
     last_seen_at = models.DateTimeField(_("position sent"), null=True, blank=True,
                                         editable=False)
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(district="district", assigned=_members_q(""))
-    audit_exclude = ("last_lat", "last_lon", "last_seen_at")
+    audit_exclude = ("last_lat", "last_lon", "last_seen_at", "updated_at")
 
     class Meta:
         ordering = ["district__code", "name"]
@@ -230,6 +231,7 @@ class TaskStatus(models.TextChoices):
     ARRIVED = "arrived", _("Arrived")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Reassigned or cancelled")
+    DECLINED = "declined", _("Declined by the squad")
 
 
 ACTIVE_TASK_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.ARRIVED)
@@ -261,12 +263,21 @@ class Task(AuditedModel):
     assigned_by = models.ForeignKey("accounts.User", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    # When the server heard of a step; the *_client_at beside them is when the squad's phone says
+    # it happened, which differs when a queue of offline taps is replayed later.
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_client_at = models.DateTimeField(_("accepted (squad's time)"), null=True,
+                                              blank=True)
     arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
+    arrived_client_at = models.DateTimeField(_("arrived (squad's time)"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_client_at = models.DateTimeField(_("closed (squad's time)"), null=True, blank=True)
+    closed_reason = models.CharField(_("why closed"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(district="district", assigned=_members_q("squad__"))
+    audit_exclude = ("updated_at",)
 
     class Meta:
         ordering = ["-assigned_at"]
@@ -312,7 +323,9 @@ class Encounter(AuditedModel):
     lat = models.FloatField()
     lon = models.FloatField()
     place = models.CharField(_("place"), max_length=200, blank=True)
-    at = models.DateTimeField(_("time"), default=timezone.now)
+    at = models.DateTimeField(_("time"), default=timezone.now,
+                              help_text=_("When it happened, by the squad's clock."))
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
     outcome = models.CharField(_("outcome"), max_length=12, choices=EncounterOutcome.choices)
     site = models.ForeignKey("network.Site", verbose_name=_("escorted to"), null=True,
                              blank=True, on_delete=models.PROTECT, related_name="+")
@@ -437,3 +450,25 @@ class PatrolStop(AuditedModel):
 
 
 MISSED_AFTER = datetime.timedelta(minutes=60)  # a stop this late and unvisited is missed
+
+
+# ------------------------------------------------------------------ retried requests
+
+class Receipt(models.Model):
+    """The answer given to one staff API request carrying an idempotency key, so that a client
+    retrying it (a lost reply, an offline queue replayed) gets the same answer, not a second act.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    action = models.CharField(max_length=40)
+    target = models.CharField(max_length=80)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="receipt_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target} → {self.status}"

@@ -45,12 +45,15 @@ def service_levels(tasks, encounters, *, since: datetime.datetime) -> list[Row]:
         return rows[key]
 
     for task in (tasks.filter(assigned_at__gte=since, lead__isnull=False)
-                 .values("district__name", "assigned_at", "arrived_at", "lead__received_at")):
+                 .values("district__name", "assigned_at", "arrived_at", "arrived_client_at",
+                         "lead__received_at")):
         target = row(task["district__name"], task["assigned_at"])
         target.tasks += 1
         target.assign_min.append(_minutes(task["assigned_at"] - task["lead__received_at"]))
-        if task["arrived_at"]:
-            target.arrive_min.append(_minutes(task["arrived_at"] - task["assigned_at"]))
+        # The squad's own clock when it sent one: a tap queued offline reached us late.
+        arrived = task["arrived_client_at"] or task["arrived_at"]
+        if arrived:
+            target.arrive_min.append(_minutes(arrived - task["assigned_at"]))
     for encounter in encounters.filter(at__gte=since).values("district__name", "at", "outcome"):
         row(encounter["district__name"], encounter["at"]).outcomes[encounter["outcome"]] += 1
     return sorted(rows.values(), key=lambda r: (r.night, r.district), reverse=True)

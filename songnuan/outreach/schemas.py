@@ -1,3 +1,5 @@
+"""Typed shapes of the outreach staff API: the board, tasks, squads, encounters and changes."""
+
 from __future__ import annotations
 
 import datetime
@@ -5,6 +7,13 @@ import datetime
 from ninja import Field, Schema
 
 from songnuan.geo.coords import CoordSystem
+from songnuan.outreach.models import DutyStatus, EncounterOutcome
+from songnuan.people.models import Sex
+
+KEY_FIELD = Field(None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+                  description="idempotency key, when the Idempotency-Key header is not sent")
+CLIENT_AT_FIELD = Field(None, description="when it happened by the phone's clock (ISO 8601); "
+                        "at most 2 minutes ahead of the server and 12 hours behind")
 
 
 class HotspotOut(Schema):
@@ -65,8 +74,8 @@ class BoardProtocolOut(Schema):
     level: int
     level_label: str
     tone: str
-    assign_within_min: int
-    arrive_within_min: int
+    assign_within_min: int = Field(description="a lead waiting longer for a squad is overdue")
+    arrive_within_min: int = Field(description="a squad taking longer to arrive is overdue")
 
 
 class BoardReserveOut(Schema):
@@ -141,7 +150,8 @@ class BoardFollowUpOut(Schema):
 
 class BoardOut(Schema):
     now: str
-    protocol: list[BoardProtocolOut]
+    protocol: list[BoardProtocolOut] = Field(
+        description="per district: the cold-weather protocol level and the thresholds it sets")
     plan: BoardPlanOut
     capacity_alerts: list[BoardCapacityAlertOut]
     leads: list[BoardLeadOut]
@@ -151,6 +161,26 @@ class BoardOut(Schema):
 
 class AssignIn(Schema):
     squad_id: int | None = Field(None, description="the suggested squad when left out")
+    client_request_id: str | None = KEY_FIELD
+
+
+class ReasonIn(Schema):
+    reason: str = Field(min_length=1, max_length=200)
+    client_request_id: str | None = KEY_FIELD
+
+
+class StepIn(Schema):
+    client_at: datetime.datetime | None = CLIENT_AT_FIELD
+    client_request_id: str | None = KEY_FIELD
+
+
+class DeclineIn(ReasonIn):
+    client_at: datetime.datetime | None = CLIENT_AT_FIELD
+
+
+class DutyStatusIn(Schema):
+    duty_status: DutyStatus
+    client_request_id: str | None = KEY_FIELD
 
 
 class TaskOut(Schema):
@@ -159,23 +189,132 @@ class TaskOut(Schema):
     status: str
     squad_id: int
     squad: str
+    district_id: int
     lead: str | None = Field(description="the lead's tracking code")
+    follow_up_id: int | None
     place: str
-    lat: float | None
+    lat: float | None = Field(description="empty for a lead known only by its district")
     lon: float | None
-    reason: str
+    people_count: int | None = Field(description="people reported at the place")
+    flags: list[str] = Field(description="what the reporter saw (lying down, elderly, ...)")
+    description: str
+    reason: str = Field(description="why this squad")
     eta_min: int | None
     is_mutual_aid: bool
     assigned_at: datetime.datetime
     accepted_at: datetime.datetime | None
+    accepted_client_at: datetime.datetime | None
     arrived_at: datetime.datetime | None
+    arrived_client_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    closed_client_at: datetime.datetime | None
+    closed_reason: str
+    updated_at: datetime.datetime
 
 
 class PositionIn(Schema):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     coord: CoordSystem = CoordSystem.WGS84
+    client_at: datetime.datetime | None = CLIENT_AT_FIELD
+    client_request_id: str | None = KEY_FIELD
 
 
 class PositionOut(Schema):
     squads: int = Field(description="on-duty squads of the caller that took the position")
+
+
+class PersonMetIn(Schema):
+    """One person met: `person_id` of a known file, or what is needed to open one."""
+
+    person_id: int | None = None
+    sex: Sex = Sex.UNKNOWN
+    age_estimate: int | None = Field(None, ge=1, le=119)
+    name: str = Field("", max_length=50, description="the name they give")
+    outcome: EncounterOutcome | None = Field(None, description="the encounter's when left out")
+    supplies: dict[int, int] = Field({}, description="supply item id -> how many handed over")
+    photo: str | None = Field(None, description="a JPEG, PNG or WebP photo in base64")
+
+
+class EncounterIn(Schema):
+    outcome: EncounterOutcome | None = Field(
+        None, description="needed when nobody was met (not found, false report)")
+    people: list[PersonMetIn] = Field([], max_length=5)
+    site_id: int | None = Field(None, description="the site they are escorted to")
+    hospital: str = Field("", max_length=100)
+    contact_card_left: bool = False
+    note: str = Field("", max_length=1000)
+    client_at: datetime.datetime | None = CLIENT_AT_FIELD
+    client_request_id: str | None = KEY_FIELD
+
+
+class EncounterOut(Schema):
+    id: int
+    outcome: str
+    at: datetime.datetime = Field(description="when it happened, by the squad's clock")
+    recorded_at: datetime.datetime
+    person_ids: list[int]
+    warning: str = Field(description="supplies the squad's stock was short of")
+    task: TaskOut
+
+
+class CrewOut(Schema):
+    user_id: int
+    name: str
+    agency: str
+    agency_label: str
+    is_leader: bool
+
+
+class SquadOut(Schema):
+    id: int
+    name: str
+    district_id: int
+    district: str
+    vehicle: str
+    phone: str
+    duty_status: str = Field(description="on_duty, on_break, out_of_service or reserve")
+    duty_status_label: str
+    on_shift: bool
+    load: int
+    capacity: int
+    lat: float
+    lon: float
+    seen_at: datetime.datetime | None
+    crew: list[CrewOut]
+    updated_at: datetime.datetime
+
+
+class ChangedLeadOut(Schema):
+    id: int
+    tracking_code: str
+    status: str
+    status_label: str
+    is_open: bool
+    priority: int
+    lat: float | None
+    lon: float | None
+    place: str
+    district_id: int | None
+    people_count: int
+    flags: list[str]
+    description: str
+    received_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+class ChangesOut(Schema):
+    """What changed since the cursor sent; send `cursor` back to continue. A row may come twice
+    (rows changed in the last seconds are sent again): apply them by id."""
+
+    cursor: str
+    more: bool = Field(description="more changes are waiting: ask again at once")
+    leads: list[ChangedLeadOut]
+    tasks: list[TaskOut]
+    squads: list[SquadOut]
+
+
+class MyChangesOut(Schema):
+    cursor: str
+    more: bool
+    tasks: list[TaskOut]

@@ -1,5 +1,5 @@
 """Background work of street outreach: telling the leader on duty about overdue leads and about
-districts short of squads."""
+districts short of squads, and forgetting the answers kept for retried API requests."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime
 
 from django_tasks import task
 
-from songnuan.outreach import alerts
+from songnuan.outreach import alerts, receipts
 from songnuan.scheduling import periodic
 
 
@@ -21,3 +21,9 @@ def alert_overdue_leads() -> int:
 @task(queue_name="periodic")
 def alert_squads_short() -> int:
     return alerts.alert_squads_short()
+
+
+@periodic(every=datetime.timedelta(hours=1))
+@task(queue_name="periodic")
+def forget_old_receipts() -> int:
+    return receipts.forget_old()
