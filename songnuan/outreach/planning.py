@@ -139,9 +139,11 @@ def travel_seconds(leads: list[Waiting], squads: list[SquadState]) -> np.ndarray
 def rank_options(lead: Waiting, squads: list[SquadState], travel: np.ndarray,
                  limit: int = OPTIONS_PER_LEAD, *, need_room: bool = True) -> list[Option]:
     """The squads that can take a lead, soonest first: its own district's while one of them is
-    in time; when none is, also the other districts' squads that are much sooner on a short
-    drive (mutual aid), or any squad when the district has none. `travel` is the lead's row. A
-    plan looks beyond what squads may be given now (`need_room=False`)."""
+    in time; when none is, also the other districts' squads that are much sooner, on a drive
+    short enough not to leave their own district bare (mutual aid). A district with no squad
+    on shift gets its neighbours' within that drive, and a capacity alert for the rest.
+    `travel` is the lead's row. A plan looks beyond what squads may be given now
+    (`need_room=False`)."""
     if not squads:
         return []
     free = np.array([squad.free_s for squad in squads])
@@ -149,13 +151,13 @@ def rank_options(lead: Waiting, squads: list[SquadState], travel: np.ndarray,
     usable = np.array([squad.room > 0 for squad in squads]) if need_room else np.ones(
         len(squads), dtype=bool)
     own = usable & np.array([squad.district_id == lead.district_id for squad in squads])
+    near = usable & ~own & (travel <= MUTUAL_AID_MAX_DRIVE_S)
     if own.any():
         best_own = eta[own].min()
-        if best_own <= max(lead.due_s, 0):
-            usable = own
-        else:
-            usable = own | (usable & (eta + MUTUAL_AID_GAIN_S <= best_own)
-                            & (travel <= MUTUAL_AID_MAX_DRIVE_S))
+        usable = own if best_own <= max(lead.due_s, 0) else (
+            own | (near & (eta + MUTUAL_AID_GAIN_S <= best_own)))
+    else:
+        usable = near
     columns = [int(c) for c in np.lexsort((np.array([s.key for s in squads]), eta))
                if usable[c]][:limit]
     return [Option(squads[c].key, float(eta[c]), float(travel[c]), float(free[c]),
@@ -290,8 +292,8 @@ def _search(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
         start = model.Start(column)
         arrival.CumulVar(start).SetValue(int(squad.free_s))
         late.CumulVar(start).SetValue(int(squad.free_s))
-        model.SetArcCostEvaluatorOfVehicle(_mutual_aid_cost(model, leads, squad, n_squads),
-                                           column)
+        model.SetArcCostEvaluatorOfVehicle(
+            _mutual_aid_cost(model, leads, squad, n_squads, travel[:n_leads, column]), column)
     for row, lead in enumerate(leads):
         index = manager.NodeToIndex(n_squads + row)
         weight = max(1, int(round(lead.weight)))
@@ -325,12 +327,21 @@ def _search(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
     return routes
 
 
-def _mutual_aid_cost(model, leads: list[Waiting], squad: SquadState, n_squads: int) -> int:
-    """The arc cost for one squad: a lead of another district costs what arriving
-    `MUTUAL_AID_GAIN_S` later would, so a neighbour goes only when it is that much sooner."""
+def _mutual_aid_cost(model, leads: list[Waiting], squad: SquadState, n_squads: int,
+                     travel: np.ndarray) -> int:
+    """The arc cost for one squad (`travel`: its column): a lead of another district costs what
+    arriving `MUTUAL_AID_GAIN_S` later would, so a neighbour goes only when it is that much
+    sooner, and one further than `MUTUAL_AID_MAX_DRIVE_S` costs as if never reached."""
     size = n_squads + len(leads) + 1
-    penalty = [int(max(1, round(lead.weight)) * MUTUAL_AID_GAIN_S)
-               if lead.district_id != squad.district_id else 0 for lead in leads]
+    penalty = []
+    for row, lead in enumerate(leads):
+        weight = max(1, round(lead.weight))
+        if lead.district_id == squad.district_id:
+            penalty.append(0)
+        elif travel[row] > MUTUAL_AID_MAX_DRIVE_S:
+            penalty.append(int(weight * LATE_WEIGHT * 24 * 3600))
+        else:
+            penalty.append(int(weight * MUTUAL_AID_GAIN_S))
     return model.RegisterTransitMatrix([[0] * n_squads + penalty + [0]] * size)
 
 
