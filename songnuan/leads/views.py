@@ -30,6 +30,7 @@ from songnuan.leads.forms import (
     LeadFilterForm,
     LedgerForm,
     LinkForm,
+    LocationForm,
     PayoutForm,
     ReportForm,
     StatusForm,
@@ -40,6 +41,7 @@ from songnuan.leads.models import (
     ClaimStatus,
     Lead,
     LeadPhoto,
+    LeadStatus,
     Payout,
     RewardClaim,
     Source,
@@ -48,6 +50,10 @@ from songnuan.leads.models import (
 from songnuan.leads.photos import may_see_photos
 from songnuan.network.models import District
 from songnuan.notify.phones import mask_mobile
+from songnuan.places import resolver
+from songnuan.places.maps import pin_map_setup
+from songnuan.places.models import PlaceKind
+from songnuan.places.services import source_labels
 
 PAGE_SIZE = 50
 LOCATION_FIELDS = {"lat", "lon", "location"}
@@ -208,7 +214,8 @@ def lead_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_detail(request: HttpRequest, pk: int, location_form: LocationForm | None = None,
+                status: int = 200) -> HttpResponse:
     lead = get_object_or_404(
         Lead.objects.restrict(request.user, "view").select_related(
             "district", "hotspot", "duplicate_of", "organisation", "trusted_reporter",
@@ -224,6 +231,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if may_see_photos(request.user, lead):
         photos = list(lead.photos.all())
     history = lead.history.select_related("by")
+    may_locate = may_change and lead.status != LeadStatus.RESOLVED
     return render(request, "leads/lead_detail.html", {
         "lead": lead, "reasons": triage.explanation(lead), "priority": triage.current_priority(
             lead), "history": history, "photos": photos, "may_change": may_change,
@@ -233,7 +241,42 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_form": StatusForm(allowed=services.allowed_next(lead)),
         "invalid_form": InvalidForm(), "link_form": LinkForm(),
         "public_stage": feedback.stage_text(feedback.public_stage(lead))[0],
-    })
+        "may_locate": may_locate, **(_location_context(lead, location_form) if may_locate
+                                     else {}),
+    }, status=status)
+
+
+def _location_context(lead: Lead, form: LocationForm | None) -> dict:
+    """The "Set the place" form: candidates for the typed place and the pin map."""
+    matches = resolver.resolve(lead.place) if lead.place and not lead.has_location else []
+    districts = dict(District.objects.values_list("pk", "name")) if matches else {}
+    kinds, sources = dict(PlaceKind.choices), source_labels()
+    return {
+        "location_form": form or LocationForm(initial={"place": lead.place}),
+        "candidates": [(match, districts.get(match.district_id), kinds.get(match.kind, ""),
+                        sources.get(match.source, "")) for match in matches],
+        "candidates_confident": resolver.is_confident(matches),
+        "pin_map": pin_map_setup(lead.lat, lead.lon,
+                                 lead.district.code if lead.district_id else None),
+    }
+
+
+@login_required
+@require_POST
+def lead_location(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _changeable(request, pk)
+    form = LocationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_location(lead, data["lat"], data["lon"], by=request.user,
+                                  source=data["place_source"] or "pin")
+        except services.LeadError as error:
+            form.add_error("lat" if error.field in LOCATION_FIELDS else None, error.message)
+        else:
+            messages.success(request, _("The lead's place is set."))
+            return redirect("leads:lead_detail", pk=lead.pk)
+    return lead_detail(request, pk, location_form=form, status=422)
 
 
 def _changeable(request: HttpRequest, pk: int) -> Lead:
@@ -320,11 +363,13 @@ def hotline(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         coordinates = data["coordinates"]
+        picked = None if coordinates else form.picked()
         trusted = (TrustedReporter.objects.filter(phone=data["caller_phone"], is_active=True)
                    .select_related("organisation").first() if data["caller_phone"] else None)
         lead_input = services.LeadInput(
-            source=Source.HOTLINE, lat=coordinates[0] if coordinates else None,
-            lon=coordinates[1] if coordinates else None, coord=data["coord"],
+            source=Source.HOTLINE, lat=(coordinates or picked or (None, None))[0],
+            lon=(coordinates or picked or (None, None))[1],
+            coord="wgs84" if picked else data["coord"], picked_from=picked[2] if picked else "",
             place=data["place"], description=data["description"],
             people_count=data["people_count"], flags=data["flags"],
             reporter_phone=data["caller_phone"], received_by=request.user,

@@ -105,6 +105,12 @@ def save_place(place: Place) -> Place:
     return place
 
 
+def source_labels() -> dict[str, str]:
+    """How a candidate's source is named to a person choosing among them."""
+    return {"gazetteer": _("Gazetteer"), "site": _("Relief site"), "hotspot": _("Hotspot"),
+            "geocoder": _("Online map")}
+
+
 def candidates(text: str, *, district_id: int | None = None,
                limit: int = resolver.DEFAULT_LIMIT) -> list[PlaceMatch]:
     """What a person choosing a place is offered: the resolver's matches and, when it is not
