@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -45,7 +47,7 @@ class ResolveOut(Schema):
 
 
 def candidate_view(match: resolver.PlaceMatch, districts: dict[int, str]) -> dict:
-    return {**match.__dict__, "kind_label": str(dict(PlaceKind.choices).get(match.kind, "")),
+    return {**asdict(match), "kind_label": str(dict(PlaceKind.choices).get(match.kind, "")),
             "district": districts.get(match.district_id)}
 
 

@@ -10,6 +10,7 @@ hotspot is saved or deleted, so intake pays no query for them.
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from rapidfuzz.process import cdist
 
 from songnuan.geo.distance import haversine_m
 from songnuan.places import sources
-from songnuan.places.keys import SearchKey, is_latin
+from songnuan.places.keys import SearchKey, is_latin, normalise
 from songnuan.places.models import Place, PlaceKind
 
 DEFAULT_LIMIT = 5
@@ -65,6 +66,38 @@ class Entry:
     search: tuple[SearchKey, ...]
 
 
+class KeyIndex:
+    """One form of every key (text, pinyin or initials), to find in C speed the keys equal to,
+    containing, or contained in what was typed, instead of testing every key in Python."""
+
+    SEPARATOR = "\x00"
+
+    def __init__(self, forms: list[str]) -> None:
+        self.positions: dict[str, list[int]] = {}
+        for index, form in enumerate(forms):
+            self.positions.setdefault(form, []).append(index)
+        self.longest = max((len(form) for form in forms), default=0)
+        self.blob = self.SEPARATOR + self.SEPARATOR.join(forms) + self.SEPARATOR
+        self.starts: list[int] = []
+        offset = 1
+        for form in forms:
+            self.starts.append(offset)
+            offset += len(form) + 1
+
+    def related(self, typed: str, min_part: int) -> set[int]:
+        """Keys equal to `typed`, containing it, or contained in it (at least min_part long)."""
+        found = set(self.positions.get(typed, ()))
+        if len(typed) >= min_part:
+            at = self.blob.find(typed)
+            while at != -1:
+                found.add(bisect_right(self.starts, at) - 1)
+                at = self.blob.find(typed, at + 1)
+        for size in range(min_part, min(len(typed), self.longest + 1)):
+            for start in range(len(typed) - size + 1):
+                found.update(self.positions.get(typed[start:start + size], ()))
+        return found
+
+
 class Gazetteer:
     """Entries with their search keys laid out flat, so a query scores them all at once."""
 
@@ -79,6 +112,18 @@ class Gazetteer:
                     self.keys.append(key)
         self.texts = [key.text for key in self.keys]
         self.pinyins = [key.pinyin for key in self.keys]
+        self.by_text = KeyIndex(self.texts)
+        self.by_pinyin = KeyIndex(self.pinyins)
+        self.by_initials = KeyIndex([key.initials for key in self.keys])
+
+    def _candidates(self, query: SearchKey, latin: bool, typo: np.ndarray) -> set[int]:
+        found = {int(index) for index in np.flatnonzero(typo)}
+        if latin:
+            found |= self.by_pinyin.related(query.text, 2)
+            found |= self.by_initials.related(query.text, 3)
+        found |= self.by_text.related(query.text, 2)
+        found.update(self.by_pinyin.positions.get(query.pinyin, ()))
+        return found
 
     def rank(self, text: str, *, district_id: int | None = None,
              limit: int = DEFAULT_LIMIT) -> list[PlaceMatch]:
@@ -88,19 +133,19 @@ class Gazetteer:
         latin = is_latin(query.text)
         typo = _typo_scores(query, latin, self.texts, self.pinyins)
         best: dict[int, float] = {}
-        for index, key in enumerate(self.keys):
+        for index in self._candidates(query, latin, typo):
             entry = self.entries[self.owner[index]]
             if district_id is not None and entry.district_id != district_id:
                 continue
-            score = max(_exact_score(query, latin, key), float(typo[index]))
+            score = max(_exact_score(query, latin, self.keys[index]), float(typo[index]))
             if score >= MIN_SCORE and score > best.get(self.owner[index], 0.0):
                 best[self.owner[index]] = score
         ranked = sorted(best.items(), key=lambda item: (-item[1], self.entries[item[0]].name))
         matches: list[PlaceMatch] = []
         for number, score in ranked:
             entry = self.entries[number]
-            if any(_same_place(entry, kept) and SearchKey.of(kept.name).text
-                   == entry.search[0].text for kept in matches):
+            if any(_same_place(entry, kept) and normalise(kept.name) == entry.search[0].text
+                   for kept in matches):
                 continue
             matches.append(PlaceMatch(entry.name, entry.kind, entry.lat, entry.lon,
                                       entry.district_id, round(score, 3), entry.source,

@@ -100,7 +100,7 @@ def check_place(place: Place) -> None:
 @transaction.atomic
 def save_place(place: Place) -> Place:
     check_place(place)
-    place.full_clean(exclude=["district"] if place.district_id is None else None)
+    place.full_clean()
     place.save()
     return place
 
