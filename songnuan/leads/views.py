@@ -51,9 +51,8 @@ from songnuan.leads.photos import may_see_photos
 from songnuan.network.models import District
 from songnuan.notify.phones import mask_mobile
 from songnuan.places import resolver
+from songnuan.places import services as places
 from songnuan.places.maps import pin_map_setup
-from songnuan.places.models import PlaceKind
-from songnuan.places.services import source_labels
 
 PAGE_SIZE = 50
 LOCATION_FIELDS = {"lat", "lon", "location"}
@@ -249,12 +248,9 @@ def lead_detail(request: HttpRequest, pk: int, location_form: LocationForm | Non
 def _location_context(lead: Lead, form: LocationForm | None) -> dict:
     """The "Set the place" form: candidates for the typed place and the pin map."""
     matches = resolver.resolve(lead.place) if lead.place and not lead.has_location else []
-    districts = dict(District.objects.values_list("pk", "name")) if matches else {}
-    kinds, sources = dict(PlaceKind.choices), source_labels()
     return {
         "location_form": form or LocationForm(initial={"place": lead.place}),
-        "candidates": [(match, districts.get(match.district_id), kinds.get(match.kind, ""),
-                        sources.get(match.source, "")) for match in matches],
+        "candidates": places.describe(matches),
         "candidates_confident": resolver.is_confident(matches),
         "pin_map": pin_map_setup(lead.lat, lead.lon,
                                  lead.district.code if lead.district_id else None),
@@ -364,12 +360,12 @@ def hotline(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         coordinates = data["coordinates"]
         picked = None if coordinates else form.picked()
+        lat, lon = coordinates or (picked[:2] if picked else (None, None))
         trusted = (TrustedReporter.objects.filter(phone=data["caller_phone"], is_active=True)
                    .select_related("organisation").first() if data["caller_phone"] else None)
         lead_input = services.LeadInput(
-            source=Source.HOTLINE, lat=(coordinates or picked or (None, None))[0],
-            lon=(coordinates or picked or (None, None))[1],
-            coord="wgs84" if picked else data["coord"], picked_from=picked[2] if picked else "",
+            source=Source.HOTLINE, lat=lat, lon=lon, coord="wgs84" if picked else data["coord"],
+            picked_from=picked[2] if picked else "",
             place=data["place"], description=data["description"],
             people_count=data["people_count"], flags=data["flags"],
             reporter_phone=data["caller_phone"], received_by=request.user,

@@ -9,9 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from songnuan.api.auth import staff_auth
-from songnuan.network.models import District
 from songnuan.places import resolver, services
-from songnuan.places.models import PlaceKind
 
 router = Router(tags=["places"])
 MAX_LIMIT = 20
@@ -46,11 +44,6 @@ class ResolveOut(Schema):
     results: list[CandidateOut]
 
 
-def candidate_view(match: resolver.PlaceMatch, districts: dict[int, str]) -> dict:
-    return {**asdict(match), "kind_label": str(dict(PlaceKind.choices).get(match.kind, "")),
-            "district": districts.get(match.district_id)}
-
-
 @router.get("/places/resolve", auth=staff_auth, response={200: ResolveOut, 403: MessageOut})
 def resolve(request: HttpRequest, params: Query[ResolveQuery]):
     """Candidate places for a typed text, best first: the gazetteer's names and aliases,
@@ -58,6 +51,6 @@ def resolve(request: HttpRequest, params: Query[ResolveQuery]):
     if not request.user.has_perm("places.view_place"):
         return Status(403, {"message": _("You may not look up places."), "errors": []})
     matches = services.candidates(params.q, district_id=params.district_id, limit=params.limit)
-    districts = dict(District.objects.values_list("pk", "name"))
-    return {"confident": resolver.is_confident(matches),
-            "results": [candidate_view(match, districts) for match in matches]}
+    return {"confident": resolver.is_confident(matches), "results": [
+        {**asdict(match), "district": district or None, "kind_label": kind}
+        for match, district, kind, _source in services.describe(matches)]}

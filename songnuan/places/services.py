@@ -13,7 +13,7 @@ from songnuan.geo.districts import district_at, looks_swapped
 from songnuan.network.models import District
 from songnuan.places import geocoders, resolver
 from songnuan.places.keys import SearchKey, normalise
-from songnuan.places.models import Place
+from songnuan.places.models import Place, PlaceKind
 from songnuan.places.resolver import PlaceMatch
 
 # Two places with the same name closer than this are one place entered twice.
@@ -109,6 +109,14 @@ def source_labels() -> dict[str, str]:
     """How a candidate's source is named to a person choosing among them."""
     return {"gazetteer": _("Gazetteer"), "site": _("Relief site"), "hotspot": _("Hotspot"),
             "geocoder": _("Online map")}
+
+
+def describe(matches: list[PlaceMatch]) -> list[tuple[PlaceMatch, str, str, str]]:
+    """Each candidate with what a person choosing sees: its district, kind and source."""
+    districts = dict(District.objects.values_list("pk", "name")) if matches else {}
+    kinds, sources = dict(PlaceKind.choices), source_labels()
+    return [(match, districts.get(match.district_id, ""), str(kinds.get(match.kind, "")),
+             sources.get(match.source, "")) for match in matches]
 
 
 def candidates(text: str, *, district_id: int | None = None,

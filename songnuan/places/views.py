@@ -12,11 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from songnuan.accounts.scoping import may_place_in
-from songnuan.network.models import District
 from songnuan.places import importer, resolver, services
 from songnuan.places.forms import ImportForm, PlaceFilterForm, PlaceForm
 from songnuan.places.keys import normalise
-from songnuan.places.models import Place, PlaceKind
+from songnuan.places.models import Place
 
 PAGE_SIZE = 50
 MAX_QUERY = 200
@@ -108,10 +107,7 @@ def resolve(request: HttpRequest) -> HttpResponse:
     district = request.GET.get("district_id", "") or request.GET.get("district", "")
     matches = services.candidates(typed[:MAX_QUERY], district_id=int(district)
                                   if district.isdigit() else None) if typed.strip() else []
-    districts = dict(District.objects.values_list("pk", "name")) if matches else {}
-    kinds, sources = dict(PlaceKind.choices), services.source_labels()
     return render(request, "places/candidates.html", {
-        "matches": [(match, districts.get(match.district_id), kinds.get(match.kind, ""),
-                     sources.get(match.source, "")) for match in matches],
+        "matches": services.describe(matches),
         "confident": resolver.is_confident(matches), "typed": typed,
     })
