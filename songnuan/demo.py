@@ -18,6 +18,7 @@ from songnuan.accounts.audit import acting_as
 
 STEPS = [
     "songnuan.network.demo",
+    "songnuan.places.demo",
     "songnuan.accounts.demo",
     "songnuan.duty.demo",
     "songnuan.people.demo",

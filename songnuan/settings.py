@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "songnuan",
     "songnuan.accounts",
     "songnuan.network",
+    "songnuan.places",
     "songnuan.weather",
     "songnuan.notify",
     "songnuan.outreach",
@@ -244,6 +245,14 @@ SHELTER_FEVER_C = float(os.environ.get("SHELTER_FEVER_C", "37.3"))
 # the map draws district outlines and markers only (works offline).
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
+# Gazetteer: an online geocoder suggests places the gazetteer does not know. Off by default
+# (""); "tianditu" (天地图, CGCS2000) or "amap" (高德, GCJ-02), with the provider's key and,
+# for a proxy or a test server, another base URL.
+GEOCODER = os.environ.get("GEOCODER", "")
+GEOCODER_KEY = os.environ.get("GEOCODER_KEY", "")
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "")
+GEOCODER_TIMEOUT_S = float(os.environ.get("GEOCODER_TIMEOUT_S", "3"))
 
 # Tracing: the deadlines of the 2015 opinion on identity enquiry and care of vagrants
 # (民发〔2015〕158号), counted from admission. Fingerprints and photo at admission; a

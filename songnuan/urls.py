@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("songnuan.leads.urls")),
     path("outreach/", include("songnuan.outreach.urls")),
+    path("places/", include("songnuan.places.urls")),
     path("duty/", include("songnuan.duty.urls")),
     path("supplies/", include("songnuan.supplies.urls")),
 ]

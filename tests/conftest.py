@@ -18,11 +18,13 @@ def _fresh_process_caches():
     from songnuan.leads.triage import forget_conditions
     from songnuan.outreach import night_plan
     from songnuan.outreach.services import forget_hotspots
+    from songnuan.places.resolver import forget as forget_places
     from songnuan.tracing.person_index import persons
 
     forget_conditions()
     forget_hotspots()
     night_plan.forget()
+    forget_places()
     persons.clear()
 
 

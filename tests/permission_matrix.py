@@ -400,3 +400,25 @@ TARGETS.append(Target(
     may_view=frozenset({"city_admin", "city_viewer", "centre_dispatcher"}),
     may_change=frozenset({"city_admin"}),
 ))
+
+
+# places: a 崂山区 gazetteer entry. Its page is the edit page, so only those who may change it
+# (the city administrator, and 崂山区's own administrator) open it.
+def _laoshan_place(cast):
+    from songnuan.places.models import Place
+
+    return Place.objects.create(name="石老人海水浴场", lat=36.0975, lon=120.4690,
+                                district=cast.laoshan_substation.district)
+
+
+TARGETS.append(Target(
+    name="gazetteer place",
+    make=_laoshan_place,
+    changed=lambda place: place.name == NEW_NAME,
+    web_view=lambda place: reverse("places:place_edit", args=[place.pk]),
+    web_change=lambda place: (reverse("places:place_edit", args=[place.pk]), {
+        "name": NEW_NAME, "aliases_text": "", "kind": "park", "lat": place.lat,
+        "lon": place.lon, "coord": "wgs84", "is_active": "on"}),
+    may_view=frozenset({"city_admin"}),
+    may_change=frozenset({"city_admin"}),
+))

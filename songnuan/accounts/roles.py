@@ -72,7 +72,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.view_user", "accounts.add_user", "accounts.change_user",
             "accounts.view_organisation", "accounts.add_organisation",
             "accounts.change_organisation",
-            "network.*", "leads.*", "outreach.*", "people.*", "shelter.*", "tracing.view",
+            "network.*", "places.*", "leads.*", "outreach.*", "people.*", "shelter.*",
+            "tracing.view",
             "supplies.*", "duty.*", "weather.view", *WEATHER_DUTY, OVERRIDE_PROTOCOL,
             "analytics.view", SENSITIVE, APPROVE_REWARDS, OVERRIDE_ALLOCATION, LEAD_PHOTOS,
         ),
@@ -81,8 +82,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     Role.DISPATCHER: RoleSpec(
         Reach.DISTRICT,
         (
-            "accounts.view_organisation", "network.view", "leads.*", "outreach.*",
-            "people.view", "weather.view", *WEATHER_DUTY, ROSTER_VIEW, *OWN_ALERTS,
+            "accounts.view_organisation", "network.view", "places.view", "leads.*",
+            "outreach.*", "people.view", "weather.view", *WEATHER_DUTY, ROSTER_VIEW, *OWN_ALERTS,
             "supplies.view", LEAD_PHOTOS,
         ),
     ),

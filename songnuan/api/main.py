@@ -19,6 +19,7 @@ from songnuan.leads.api import router as leads_router
 from songnuan.network.api import router as network_router
 from songnuan.outreach.api import router as outreach_router
 from songnuan.people.api import router as people_router
+from songnuan.places.api import router as places_router
 from songnuan.shelter.api import router as shelter_router
 from songnuan.tracing.api import router as tracing_router
 from songnuan.weather.api import router as weather_router
@@ -110,3 +111,4 @@ api.add_router("/", shelter_router)
 api.add_router("/", network_router)
 api.add_router("/", weather_router)
 api.add_router("/", tracing_router)
+api.add_router("/", places_router)

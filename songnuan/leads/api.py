@@ -19,6 +19,7 @@ from songnuan.leads.schemas import (
     LeadPatch,
     LeadPublicOut,
     LeadStaffOut,
+    LocationIn,
     StatusIn,
 )
 
@@ -161,6 +162,20 @@ def staff_mark_invalid(request: HttpRequest, tracking_code: str, payload: Invali
     try:
         lead = services.mark_invalid(lead, reason=payload.reason, prank=payload.prank,
                                      by=request.user)
+    except services.LeadError as error:
+        return Status(422, _error(error))
+    return Status(200, staff_view(lead))
+
+
+@router.post("/leads/{tracking_code}/location", auth=staff_auth,
+             response={200: LeadStaffOut, 422: ErrorOut})
+def staff_set_location(request: HttpRequest, tracking_code: str, payload: LocationIn):
+    """Put a lead at a point (WGS-84, GCJ-02 or BD-09); its district, hotspot and priority
+    follow. A point outside the city is refused with a field error."""
+    lead = _staff_lead(request, tracking_code, "change")
+    try:
+        lead = services.set_location(lead, payload.lat, payload.lon, by=request.user,
+                                     source=payload.source, coord=payload.coord)
     except services.LeadError as error:
         return Status(422, _error(error))
     return Status(200, staff_view(lead))

@@ -7,6 +7,7 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from songnuan.leads.models import Flag, LeadStatus, Outcome, Payout, TrustedReporter
@@ -16,6 +17,16 @@ from songnuan.network.models import District
 from songnuan.notify.phones import normalize_mobile
 
 COORD_CHOICES = [("wgs84", "WGS-84"), ("gcj02", "GCJ-02"), ("bd09", "BD-09")]
+# Where a chosen point came from: a candidate's source, or a pin dropped on the map.
+PICKED_FROM = [("gazetteer", "gazetteer"), ("site", "site"), ("hotspot", "hotspot"),
+               ("geocoder", "geocoder"), ("pin", "pin")]
+
+
+def place_search_attrs(**attrs) -> dict:
+    """A place input that asks for candidates as it is typed (htmx)."""
+    return {"autocomplete": "off", "hx-get": reverse_lazy("places:resolve"),
+            "hx-trigger": "input changed delay:250ms, focus once", "hx-sync": "this:replace",
+            "hx-target": "next .place-candidates", "aria-controls": "place-candidates", **attrs}
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -94,7 +105,14 @@ class HotlineForm(forms.Form):
     caller_phone = MobileField(label=_("Caller's mobile"), required=False, widget=forms.TextInput(
         attrs={"type": "tel", "autofocus": True, "accesskey": "1"}))
     place = forms.CharField(label=_("Place"), max_length=200, required=False,
-                            widget=forms.TextInput(attrs={"accesskey": "2"}))
+                            widget=forms.TextInput(attrs=place_search_attrs(
+                                accesskey="2", **{"hx-include": "[name=district]"})))
+    # A candidate the operator chose: its WGS-84 point, filled in by the page.
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lon = forms.FloatField(required=False, min_value=-180, max_value=180,
+                           widget=forms.HiddenInput)
+    place_source = forms.ChoiceField(required=False, choices=PICKED_FROM,
+                                     widget=forms.HiddenInput)
     district = forms.ModelChoiceField(District.objects.all(), label=_("District"),
                                       required=False, empty_label=_("From the coordinates"))
     coordinates = forms.CharField(
@@ -123,7 +141,31 @@ class HotlineForm(forms.Form):
         data = super().clean()
         if not data.get("place") and not data.get("coordinates"):
             self.add_error("place", _("Say where: a place or coordinates."))
+        if data.get("lat") is None or data.get("lon") is None:
+            data["lat"] = data["lon"] = None
         return data
+
+    def picked(self) -> tuple[float, float, str] | None:
+        """The chosen candidate's point and source, when one was chosen."""
+        data = self.cleaned_data
+        if data.get("lat") is None:
+            return None
+        return data["lat"], data["lon"], data.get("place_source") or "gazetteer"
+
+
+class LocationForm(forms.Form):
+    """Set a lead's place: a candidate for the typed place, or a pin on the map."""
+
+    place = forms.CharField(label=_("Search a place"), max_length=200, required=False,
+                            widget=forms.TextInput(attrs=place_search_attrs()))
+    lat = forms.FloatField(min_value=-90, max_value=90, widget=forms.HiddenInput,
+                           error_messages={"required": _(
+                               "Choose a place from the list or put a pin on the map.")})
+    lon = forms.FloatField(min_value=-180, max_value=180, widget=forms.HiddenInput,
+                           error_messages={"required": _(
+                               "Choose a place from the list or put a pin on the map.")})
+    place_source = forms.ChoiceField(required=False, choices=PICKED_FROM,
+                                     widget=forms.HiddenInput)
 
 
 class StatusForm(forms.Form):

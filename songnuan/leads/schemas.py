@@ -117,3 +117,12 @@ class StatusIn(Schema):
 class InvalidIn(Schema):
     reason: str = Field(min_length=1, max_length=500)
     prank: bool = False
+
+
+class LocationIn(Schema):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    coord: Literal["wgs84", "gcj02", "bd09"] = "wgs84"
+    source: Literal["coordinates", "gazetteer", "site", "hotspot", "geocoder", "pin"] = Field(
+        "coordinates", description="Where the point came from: a resolved candidate's source, "
+                                   "a pin, or coordinates.")

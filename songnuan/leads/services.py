@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from songnuan import prepared
 from songnuan.accounts import audit
-from songnuan.geo.coords import CoordError, to_wgs84
+from songnuan.geo.coords import UNKNOWN_SYSTEM_MESSAGE, CoordError, CoordSystem, to_wgs84
 from songnuan.geo.distance import bounding_box, haversine_m
 from songnuan.geo.districts import looks_swapped
 from songnuan.leads import feedback, listeners, ratelimit, triage
@@ -37,6 +37,8 @@ from songnuan.leads.models import (
 )
 from songnuan.leads.photos import CleanPhoto
 from songnuan.outreach.services import district_for_point, nearest_hotspot
+from songnuan.places import resolver
+from songnuan.places.services import district_named_in
 
 MAX_TRACKING_CODE_TRIES = 5
 BURST_WINDOW = datetime.timedelta(hours=1)
@@ -76,6 +78,7 @@ class LeadInput:
     trusted_reporter: TrustedReporter | None = None
     received_by: object = None  # the hotline operator
     district_id: int | None = None  # chosen by an operator when there are no coordinates
+    picked_from: str = ""  # the source of a candidate place chosen for lat/lon ("gazetteer", …)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,8 +179,8 @@ def check_limits(data: LeadInput) -> None:
 
 
 def locate(data: LeadInput):
-    """WGS-84 coordinates and their district from what was given (coordinates, a photo's GPS),
-    or only a typed place: (lat, lon, where from, district)."""
+    """WGS-84 coordinates and their district from what was given (coordinates, a photo's GPS,
+    a typed place the gazetteer knows): (lat, lon, where from, district)."""
     if data.lat is not None and data.lon is not None:
         try:
             lat, lon = to_wgs84(data.lat, data.lon, data.coord)
@@ -190,16 +193,27 @@ def locate(data: LeadInput):
             raise LeadError(_(
                 "This place is not in Qingdao. Please call the local rescue hotline or 110."
             ), "lat")
-        return lat, lon, "given", district
+        return lat, lon, data.picked_from or "given", district
     for photo in data.photos:
         district = district_for_point(*photo.gps) if photo.gps else None
         if district is not None:
             return photo.gps[0], photo.gps[1], "photo", district
     if data.place.strip():
-        return None, None, "place", None
+        return locate_place(data.place, data.district_id)
     raise LeadError(_(
         "Tell us where: share your location, pick the place on the map, or type the place."
     ), "location")
+
+
+def locate_place(place: str, district_id: int | None = None):
+    """A typed place resolved in the gazetteer: its point and district when the resolver is
+    sure; otherwise no point, and the district the operator chose or the text names."""
+    matches = resolver.resolve(place, district_id=district_id)
+    if resolver.is_confident(matches):
+        district = district_for_point(matches[0].lat, matches[0].lon)
+        if district is not None:
+            return matches[0].lat, matches[0].lon, "gazetteer", district
+    return None, None, "place", None if district_id else district_named_in(place)
 
 
 def _source_key(data: LeadInput) -> str:
@@ -231,6 +245,8 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
             lead.hotspot, lead.hotspot_distance_m = near[0], round(near[1], 1)
     elif data.district_id:
         lead.district_id = data.district_id
+    elif district is not None:  # named in the typed place
+        lead.district = district
     burst = 0
     if lead.source_key and not data.trusted_reporter and data.source != Source.HOTLINE:
         burst = 1 + recent_leads_from(lead.source_key, now - BURST_WINDOW)
@@ -403,6 +419,54 @@ def update_details(lead: Lead, *, by, **changes) -> Lead:
                                             to_status=LeadStatus.TRIAGED, by=by,
                                             note=_("Located by staff"))
         lead.save()
+    return lead
+
+
+def _location_sources() -> dict[str, str]:
+    return {"gazetteer": _("a gazetteer place"), "site": _("a relief site"),
+            "hotspot": _("a hotspot"), "geocoder": _("the online geocoder"),
+            "pin": _("a pin on the map"), "coordinates": _("coordinates")}
+
+
+def set_location(lead: Lead, lat: float, lon: float, *, by, source: str,
+                 coord: str = "wgs84") -> Lead:
+    """Staff put a lead at a point (a candidate place, a pin, coordinates): its district,
+    hotspot and priority follow, and the history records where it was put and how."""
+    labels = _location_sources()
+    if source not in labels:
+        raise ValueError(f"unknown location source {source!r}")
+    try:
+        lat, lon = to_wgs84(lat, lon, coord)
+    except CoordError as error:
+        field = "coord" if error.template == UNKNOWN_SYSTEM_MESSAGE else "lat"
+        raise LeadError(str(error), field) from None
+    district = district_for_point(lat, lon)
+    if district is None:
+        if looks_swapped(lat, lon):
+            raise LeadError(_("Latitude and longitude seem to be swapped."), "lat")
+        raise LeadError(_("This point is outside Qingdao."), "lat")
+    near = nearest_hotspot(lat, lon, settings.LEADS_HOTSPOT_RADIUS_M)
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        if lead.status == LeadStatus.RESOLVED:
+            raise LeadError(_("A resolved lead keeps its place."), "lat")
+        lead.lat, lead.lon = lat, lon
+        lead.coord_system, lead.location_source = CoordSystem.parse(coord).value, source
+        lead.district = district
+        lead.hotspot, lead.hotspot_distance_m = (near[0], round(near[1], 1)) if near else (
+            None, None)
+        keep = [r for r in lead.priority_reasons if r["code"] == "burst"]
+        burst = keep[0]["params"]["count"] if keep else 0
+        lead.priority_reasons = [r.as_json() for r in triage.base_reasons(lead, burst=burst)]
+        lead.priority = triage.score(lead.priority_reasons)
+        previous = lead.status
+        if lead.status == LeadStatus.RECEIVED:
+            lead.status = LeadStatus.TRIAGED
+        lead.save()
+        LeadStatusChange.objects.create(
+            lead=lead, from_status=previous, to_status=lead.status, by=by,
+            note=_("Placed at %(lat).5f, %(lon).5f in %(district)s from %(how)s") % {
+                "lat": lat, "lon": lon, "district": district.name, "how": labels[source]})
     return lead
 
 

@@ -30,6 +30,7 @@ from songnuan.leads.forms import (
     LeadFilterForm,
     LedgerForm,
     LinkForm,
+    LocationForm,
     PayoutForm,
     ReportForm,
     StatusForm,
@@ -40,6 +41,7 @@ from songnuan.leads.models import (
     ClaimStatus,
     Lead,
     LeadPhoto,
+    LeadStatus,
     Payout,
     RewardClaim,
     Source,
@@ -48,6 +50,9 @@ from songnuan.leads.models import (
 from songnuan.leads.photos import may_see_photos
 from songnuan.network.models import District
 from songnuan.notify.phones import mask_mobile
+from songnuan.places import resolver
+from songnuan.places import services as places
+from songnuan.places.maps import pin_map_setup
 
 PAGE_SIZE = 50
 LOCATION_FIELDS = {"lat", "lon", "location"}
@@ -208,7 +213,8 @@ def lead_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_detail(request: HttpRequest, pk: int, location_form: LocationForm | None = None,
+                status: int = 200) -> HttpResponse:
     lead = get_object_or_404(
         Lead.objects.restrict(request.user, "view").select_related(
             "district", "hotspot", "duplicate_of", "organisation", "trusted_reporter",
@@ -224,6 +230,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if may_see_photos(request.user, lead):
         photos = list(lead.photos.all())
     history = lead.history.select_related("by")
+    may_locate = may_change and lead.status != LeadStatus.RESOLVED
     return render(request, "leads/lead_detail.html", {
         "lead": lead, "reasons": triage.explanation(lead), "priority": triage.current_priority(
             lead), "history": history, "photos": photos, "may_change": may_change,
@@ -233,7 +240,39 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_form": StatusForm(allowed=services.allowed_next(lead)),
         "invalid_form": InvalidForm(), "link_form": LinkForm(),
         "public_stage": feedback.stage_text(feedback.public_stage(lead))[0],
-    })
+        "may_locate": may_locate, **(_location_context(lead, location_form) if may_locate
+                                     else {}),
+    }, status=status)
+
+
+def _location_context(lead: Lead, form: LocationForm | None) -> dict:
+    """The "Set the place" form: candidates for the typed place and the pin map."""
+    matches = resolver.resolve(lead.place) if lead.place and not lead.has_location else []
+    return {
+        "location_form": form or LocationForm(initial={"place": lead.place}),
+        "candidates": places.describe(matches),
+        "candidates_confident": resolver.is_confident(matches),
+        "pin_map": pin_map_setup(lead.lat, lead.lon,
+                                 lead.district.code if lead.district_id else None),
+    }
+
+
+@login_required
+@require_POST
+def lead_location(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _changeable(request, pk)
+    form = LocationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_location(lead, data["lat"], data["lon"], by=request.user,
+                                  source=data["place_source"] or "pin")
+        except services.LeadError as error:
+            form.add_error("lat" if error.field in LOCATION_FIELDS else None, error.message)
+        else:
+            messages.success(request, _("The lead's place is set."))
+            return redirect("leads:lead_detail", pk=lead.pk)
+    return lead_detail(request, pk, location_form=form, status=422)
 
 
 def _changeable(request: HttpRequest, pk: int) -> Lead:
@@ -320,11 +359,13 @@ def hotline(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         coordinates = data["coordinates"]
+        picked = None if coordinates else form.picked()
+        lat, lon = coordinates or (picked[:2] if picked else (None, None))
         trusted = (TrustedReporter.objects.filter(phone=data["caller_phone"], is_active=True)
                    .select_related("organisation").first() if data["caller_phone"] else None)
         lead_input = services.LeadInput(
-            source=Source.HOTLINE, lat=coordinates[0] if coordinates else None,
-            lon=coordinates[1] if coordinates else None, coord=data["coord"],
+            source=Source.HOTLINE, lat=lat, lon=lon, coord="wgs84" if picked else data["coord"],
+            picked_from=picked[2] if picked else "",
             place=data["place"], description=data["description"],
             people_count=data["people_count"], flags=data["flags"],
             reporter_phone=data["caller_phone"], received_by=request.user,

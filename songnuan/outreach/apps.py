@@ -16,6 +16,7 @@ class OutreachConfig(AppConfig):
         from songnuan.outreach.models import Hotspot
         from songnuan.outreach.services import forget_districts, forget_hotspots
         from songnuan.people.timeline import register_source
+        from songnuan.places.sources import register_source as register_place_source
         from songnuan.shell import NavItem, register_nav
 
         for signal in (post_save, post_delete):
@@ -25,6 +26,7 @@ class OutreachConfig(AppConfig):
         post_migrate.connect(forget_districts, dispatch_uid="forget-districts-migrate")
         register_source(timeline.events)
         register_listener(close_tasks_of_resolved_lead)
+        register_place_source(Hotspot.objects.active, source="hotspot", senders=(Hotspot,))
 
         register_nav(
             NavItem(_("Dispatch board"), "outreach:board", "leads.change_lead", order=140),

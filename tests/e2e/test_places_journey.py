@@ -1,0 +1,56 @@
+"""A hotline call that only names a place, and a lead put on the map by a pin."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from playwright.sync_api import expect
+
+from songnuan.leads import services
+from songnuan.leads.models import Lead, Source
+from songnuan.places import demo
+from songnuan.places.models import Place
+from tests.e2e.conftest import DESKTOP, log_in, screenshot
+from tests.factories import PASSWORD
+
+UNDERPASS = "台东步行街东口地下通道"
+
+
+def test_a_hotline_operator_types_only_the_place_and_the_lead_is_located(cast, new_page):
+    demo.populate(SimpleNamespace(shared={}))
+    page = new_page(DESKTOP)
+    log_in(page, cast.centre_dispatcher.username, PASSWORD)
+    page.goto("/leads/hotline/")
+    page.locator("input[name=place]").press_sequentially(UNDERPASS, delay=20)
+    candidate = page.locator(".place-candidates .candidate").first
+    expect(candidate).to_contain_text(UNDERPASS)
+    expect(candidate).to_contain_text("市北区")
+    candidate.click()
+    expect(page.locator(".place-chosen")).to_contain_text(UNDERPASS)
+    screenshot(page, "places-hotline-candidate-desktop")
+    page.get_by_role("button", name="保存线索").click()
+    page.wait_for_selector("text=已创建线索")
+    lead = Lead.objects.get()
+    place = Place.objects.get(name=UNDERPASS)
+    assert (lead.lat, lead.lon) == (place.lat, place.lon)
+    assert lead.district.name == "市北区"
+    assert lead.location_source == "gazetteer"
+
+
+def test_a_dispatcher_pins_a_lead_that_names_no_known_place(cast, new_page):
+    lead, _created = services.submit_lead(services.LeadInput(
+        source=Source.HOTLINE, place="海边一个废弃的小房子", client_request_id="e2e-pin-0001"))
+    page = new_page(DESKTOP)
+    log_in(page, cast.city_admin.username, PASSWORD)
+    page.goto(f"/leads/{lead.pk}/")
+    box = page.locator("#pin-map")
+    expect(box).to_be_visible()
+    size = box.bounding_box()
+    box.click(position={"x": size["width"] / 2, "y": size["height"] / 2})
+    expect(page.locator(".place-chosen")).to_be_visible()
+    screenshot(page, "places-lead-pin-desktop")
+    page.locator(".set-place button[type=submit]").click()
+    screenshot(page, "places-lead-pinned-desktop")
+    page.wait_for_selector("text=线索位置已设定")
+    lead.refresh_from_db()
+    assert lead.has_location and lead.location_source == "pin"
