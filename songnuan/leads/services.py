@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ from songnuan.accounts import audit
 from songnuan.geo.coords import CoordError, to_wgs84
 from songnuan.geo.distance import bounding_box, haversine_m
 from songnuan.geo.districts import looks_swapped
-from songnuan.leads import feedback, ratelimit, triage
+from songnuan.leads import feedback, ratelimit, sameness, triage
 from songnuan.leads.models import (
     OPEN_STATUSES,
     Flag,
@@ -31,6 +32,7 @@ from songnuan.leads.models import (
     LeadPhoto,
     LeadStatus,
     LeadStatusChange,
+    NearbyLead,
     Outcome,
     Source,
     TrustedReporter,
@@ -223,6 +225,7 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
         reporter_ip=data.ip, source_key=_source_key(data), received_at=now,
         trusted_reporter=data.trusted_reporter, received_by=data.received_by,
         organisation=data.trusted_reporter.organisation if data.trusted_reporter else None,
+        photo_hash=sameness.average_hash(data.photos[0].content) if data.photos else "",
     )
     if lead.has_location:
         lead.district = district
@@ -236,9 +239,12 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
         burst = 1 + recent_leads_from(lead.source_key, now - BURST_WINDOW)
     lead.priority_reasons = [reason.as_json() for reason in triage.base_reasons(lead, burst=burst)]
     lead.priority = triage.score(lead.priority_reasons)
-    root = find_open_lead_near(lead, now)
-    if root is not None:
+    decision = decide_merge(lead, now)
+    root = decision.into.root if decision.into else None
+    if decision.into is not None:
         lead.duplicate_of, lead.status = root, LeadStatus.DUPLICATE
+        lead.merge_probability = round(decision.into.verdict.probability, 3)
+        lead.merge_reasons = [reason.as_json() for reason in decision.into.verdict.reasons]
     elif lead.district_id is not None:
         lead.status = LeadStatus.TRIAGED
     # The hot path of a surge: a prepared insert, so the audit event is recorded here.
@@ -258,41 +264,119 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
         steps.append(LeadStatusChange(lead=lead, at=now, from_status=LeadStatus.RECEIVED,
                                       to_status=lead.status, note=note))
     prepared.insert(*steps)
+    if decision.nearby:
+        prepared.insert(*[NearbyLead(lead=lead, other=candidate.root, created_at=now,
+                                     distance_m=round(candidate.verdict.distance_m or 0, 1),
+                                     probability=round(candidate.verdict.probability, 3))
+                          for candidate in decision.nearby])
     if lead.reporter_phone:
         feedback.notify_one(lead, feedback.public_stage(lead))
     return lead
 
 
-def find_open_lead_near(lead: Lead, now: datetime.datetime) -> Lead | None:
-    """An open lead within the de-duplication radius and time window, nearest first.
+@dataclass
+class Candidate:
+    """An open incident near a new report: its root lead and how like the report it is."""
 
-    The lead found carries only its id, tracking code, status and place: enough to link to.
+    root: Lead
+    verdict: sameness.Verdict
+
+
+@dataclass
+class MergeDecision:
+    """What intake does with a report: merge it into `into`, or keep it and link it to `nearby`."""
+
+    into: Candidate | None
+    nearby: list[Candidate]
+
+
+# Columns of the candidate read: each report in the area (an open lead, or a report merged into
+# one) with its root's status and tracking code.
+_CANDIDATE_SQL = (
+    "SELECT report.id, report.lat, report.lon, report.received_at, report.people_count, "
+    "report.flags, report.description, report.photo_hash, report.status, "
+    "report.tracking_code, report.duplicate_of_id, root.status, root.tracking_code "
+    "FROM {table} report LEFT JOIN {table} root ON root.id = report.duplicate_of_id "
+    "WHERE report.status IN ({statuses}) AND report.received_at >= %s "
+    "AND report.received_at <= %s AND report.lat >= %s AND report.lat <= %s "
+    "AND report.lon >= %s AND report.lon <= %s"
+)
+NEARBY_LINKS_MAX = 5
+
+
+def as_report(lead: Lead) -> sameness.Report:
+    return sameness.Report(lat=lead.lat, lon=lead.lon, at=lead.received_at,
+                           people_count=lead.people_count, flags=frozenset(lead.flags),
+                           description=lead.description, photo_hash=lead.photo_hash)
+
+
+def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
+    """Compare a new report with every open incident around it, in one read.
+
+    An incident is compared through each of its reports (three people describe one person
+    differently): it is as like the new report as its likeliest report, unless one of its
+    reports conflicts with the new one (a woman where the new report saw a man). The report is
+    merged into the likeliest incident when that reaches `LEADS_MERGE_MIN_PROBABILITY`.
     """
     if not lead.has_location:
-        return None
-    radius = settings.LEADS_DEDUP_RADIUS_M
+        return MergeDecision(None, [])
+    radius = settings.LEADS_MERGE_RADIUS_M
     since = now - datetime.timedelta(minutes=settings.LEADS_DEDUP_WINDOW_MINUTES)
     box = bounding_box(lead.lat, lead.lon, radius)
-    statuses = [str(status) for status in OPEN_STATUSES]
+    statuses = [str(status) for status in (*OPEN_STATUSES, LeadStatus.DUPLICATE)]
     adapt = connection.ops.adapt_datetimefield_value
     # Planned afresh each time (not prepared): a plan kept from the first reports of a surge,
     # made while the table looked empty, read every lead of the window by time, thousands
     # per report by the end of a surge; planned with the actual box, it reads the box.
     with connection.cursor() as cursor:
-        cursor.execute(_lead_sql(
-            "SELECT id, lat, lon, tracking_code, status FROM {table} WHERE status IN ({open}) "
-            "AND received_at >= %s AND received_at <= %s "
-            "AND lat >= %s AND lat <= %s AND lon >= %s AND lon <= %s",
-            open=", ".join(["%s"] * len(statuses)),
-        ), [*statuses, adapt(since), adapt(now), box.south, box.north, box.west, box.east])
-        candidates = cursor.fetchall()
-    best = None
-    for pk, lat, lon, tracking_code, status in candidates:
-        distance = haversine_m(lead.lat, lead.lon, lat, lon)
-        if pk != lead.pk and distance <= radius and (best is None or distance < best[0]):
-            best = (distance, Lead(pk=pk, lat=lat, lon=lon, tracking_code=tracking_code,
-                                   status=status))
-    return best[1] if best else None
+        cursor.execute(_lead_sql(_CANDIDATE_SQL, statuses=", ".join(["%s"] * len(statuses))),
+                       [*statuses, adapt(since), adapt(now), box.south, box.north, box.west,
+                        box.east])
+        rows = cursor.fetchall()
+    incidents: dict[int, tuple[Lead, list[sameness.Report]]] = {}
+    open_values = {str(status) for status in OPEN_STATUSES}
+    for (pk, lat, lon, received_at, people_count, flags, description, photo_hash, status,
+         code, root_id, root_status, root_code) in rows:
+        if pk == lead.pk or haversine_m(lead.lat, lead.lon, lat, lon) > radius:
+            continue
+        if root_id is None and status in open_values:
+            root = Lead(pk=pk, tracking_code=code, status=status)
+        elif root_id is not None and root_status in open_values:
+            root = Lead(pk=root_id, tracking_code=root_code, status=root_status)
+        else:
+            continue  # an incident that is over
+        report = sameness.Report(lat, lon, _aware(received_at), people_count,
+                                 frozenset(_json(flags)), description, photo_hash)
+        incidents.setdefault(root.pk, (root, []))[1].append(report)
+    new = as_report(lead)
+    crowd = max(0, len(incidents) - 1)
+    candidates = [Candidate(root, _incident_verdict(new, reports, crowd))
+                  for root, reports in incidents.values()]
+    candidates.sort(key=lambda c: (-c.verdict.probability, c.verdict.distance_m or 0))
+    if candidates and candidates[0].verdict.probability >= settings.LEADS_MERGE_MIN_PROBABILITY:
+        return MergeDecision(candidates[0], [])
+    nearest = sorted(candidates, key=lambda c: c.verdict.distance_m or 0)
+    return MergeDecision(None, nearest[:NEARBY_LINKS_MAX])
+
+
+def _incident_verdict(new: sameness.Report, reports: list[sameness.Report],
+                      crowd: int) -> sameness.Verdict:
+    verdicts = [sameness.compare(new, report, crowd=crowd) for report in reports]
+    conflicting = [verdict for verdict in verdicts if verdict.has_conflict]
+    if conflicting:
+        return min(conflicting, key=lambda verdict: verdict.probability)
+    return max(verdicts, key=lambda verdict: verdict.probability)
+
+
+def _json(value) -> list:
+    # SQLite hands back a JSON column as text; psycopg may too, or as the decoded value.
+    return json.loads(value) if isinstance(value, str) else (value or [])
+
+
+def _aware(value) -> datetime.datetime:
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=datetime.UTC)
 
 
 # ---------------------------------------------------------------------------------------------
