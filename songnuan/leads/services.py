@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, router, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -460,6 +461,92 @@ def link_duplicate(lead: Lead, root: Lead, *, by, note: str = "") -> Lead:
             lead=lead, from_status=previous, to_status=LeadStatus.DUPLICATE, by=by,
             note=(note or _("Linked to %(code)s") % {"code": root.tracking_code})[:500])
     return lead
+
+
+def split_duplicate(lead: Lead, *, by, note: str = "") -> Lead:
+    """A dispatcher splits a merged report off into a lead of its own (it is about someone
+    else): triaged, its priority worked out again, the step in both leads' histories, and the
+    two linked as nearby. From now on its reporter follows this lead's outcome only."""
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().select_related("duplicate_of").get(pk=lead.pk)
+        if lead.status != LeadStatus.DUPLICATE or lead.duplicate_of is None:
+            raise LeadError(_("Only a merged report can be split off."), "status")
+        root = lead.duplicate_of
+        before = feedback.public_stage(lead)
+        lead.duplicate_of, lead.status = None, LeadStatus.TRIAGED
+        lead.merge_probability, lead.merge_reasons = None, []
+        keep = [r for r in lead.priority_reasons if r["code"] == "burst"]
+        burst = keep[0]["params"]["count"] if keep else 0
+        lead.priority_reasons = [r.as_json() for r in triage.base_reasons(lead, burst=burst)]
+        lead.priority = triage.score(lead.priority_reasons)
+        lead.save()
+        why = f": {note.strip()}" if note.strip() else ""
+        LeadStatusChange.objects.bulk_create([
+            LeadStatusChange(lead=lead, from_status=LeadStatus.DUPLICATE,
+                             to_status=LeadStatus.TRIAGED, by=by, note=(_(
+                                 "Split from %(code)s: not the same people") % {
+                                 "code": root.tracking_code} + why)[:500]),
+            LeadStatusChange(lead=root, from_status=root.status, to_status=root.status, by=by,
+                             note=(_("Report %(code)s split off into its own lead") % {
+                                 "code": lead.tracking_code} + why)[:500]),
+        ])
+        if lead.has_location and root.has_location:
+            NearbyLead.objects.get_or_create(lead=lead, other=root, defaults={
+                "distance_m": round(haversine_m(lead.lat, lead.lon, root.lat, root.lon), 1)})
+        after = feedback.public_stage(lead)
+        if after != before and lead.reporter_phone:
+            feedback.notify_one(lead, after)
+    return lead
+
+
+def merged_reports(lead_ids) -> dict[int, list[dict]]:
+    """For each lead, the reports merged into it (oldest first), in one query."""
+    found: dict[int, list[dict]] = {}
+    rows = (Lead.objects.filter(duplicate_of_id__in=list(lead_ids), status=LeadStatus.DUPLICATE)
+            .order_by("received_at", "id")
+            .values("duplicate_of_id", "tracking_code", "place", "lat", "lon", "received_at",
+                    "people_count"))
+    for row in rows:
+        found.setdefault(row.pop("duplicate_of_id"), []).append(row)
+    return found
+
+
+def merged_into(lead: Lead) -> list[Lead]:
+    """The reports merged into `lead`, oldest first, each with its `distance_m` from it."""
+    reports = list(lead.duplicates.filter(status=LeadStatus.DUPLICATE)
+                   .select_related("district").order_by("received_at", "id"))
+    for report in reports:
+        report.distance_m = (round(haversine_m(lead.lat, lead.lon, report.lat, report.lon))
+                             if lead.has_location and report.has_location else None)
+    return reports
+
+
+def nearby_of(lead: Lead) -> list[Lead]:
+    """The leads linked to `lead` as nearby (either way round), nearest first, each with its
+    `distance_m` and the `probability` intake gave that they are the same people."""
+    links = (NearbyLead.objects.filter(Q(lead=lead) | Q(other=lead))
+             .select_related("lead", "other").order_by("distance_m", "id"))
+    found = []
+    for link in links:
+        other = link.other if link.lead_id == lead.pk else link.lead
+        other.distance_m, other.probability = round(link.distance_m), link.probability
+        found.append(other)
+    return found
+
+
+def nearby_leads(lead_ids) -> dict[int, list[int]]:
+    """For each lead, the open leads linked to it as nearby (either way round), in one query."""
+    wanted = set(lead_ids)
+    pairs = (NearbyLead.objects
+             .filter(Q(lead_id__in=wanted) | Q(other_id__in=wanted),
+                     lead__status__in=OPEN_STATUSES, other__status__in=OPEN_STATUSES)
+             .order_by("distance_m", "id").values_list("lead_id", "other_id"))
+    found: dict[int, list[int]] = {}
+    for first, second in pairs:
+        for one, other in ((first, second), (second, first)):
+            if one in wanted and other not in found.get(one, []):
+                found.setdefault(one, []).append(other)
+    return found
 
 
 def update_details(lead: Lead, *, by, **changes) -> Lead:
