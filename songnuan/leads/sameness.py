@@ -18,8 +18,10 @@ import datetime
 import io
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from PIL import Image, UnidentifiedImageError
 
@@ -50,6 +52,7 @@ SAME_WORDS = 1.5
 PHOTO_SAME, PHOTO_SIMILAR, PHOTO_DIFFERENT = 2.0, 1.0, -0.6
 PHOTO_SAME_BITS, PHOTO_SIMILAR_BITS, PHOTO_DIFFERENT_BITS = 6, 12, 28
 SAME_WORDS_MIN_CHARS = 6
+K = TypeVar("K")
 CONFLICTS = {"sex_conflict", "age_conflict", "colour_conflict", "count_conflict", "count_near"}
 
 # --- what a description says ----------------------------------------------------------------
@@ -277,6 +280,26 @@ def compare(new: Report, old: Report, *, crowd: int = 0) -> Verdict:
     if veto:
         probability = min(probability, VETO_PROBABILITY)
     return Verdict(probability, tuple(reasons), distance)
+
+
+def incident_verdict(new: Report, reports: Sequence[Report], *, crowd: int = 0) -> Verdict:
+    """How like `new` an incident is, through each of its reports (three people describe one
+    person differently): as like as its likeliest report, unless one of its reports conflicts
+    with the new one (a woman where the new report saw a man), then as unlike as the worst."""
+    verdicts = [compare(new, report, crowd=crowd) for report in reports]
+    conflicting = [verdict for verdict in verdicts if verdict.has_conflict]
+    if conflicting:
+        return min(conflicting, key=lambda verdict: verdict.probability)
+    return max(verdicts, key=lambda verdict: verdict.probability)
+
+
+def rank(new: Report, incidents: Mapping[K, Sequence[Report]]) -> list[tuple[K, Verdict]]:
+    """Every open incident around a new report, likeliest to be the same people first."""
+    crowd = max(0, len(incidents) - 1)
+    ranked = [(key, incident_verdict(new, reports, crowd=crowd))
+              for key, reports in incidents.items()]
+    ranked.sort(key=lambda item: (-item[1].probability, item[1].distance_m or 0.0))
+    return ranked
 
 
 def _seen(report: Report) -> Attributes:

@@ -312,13 +312,8 @@ def as_report(lead: Lead) -> sameness.Report:
 
 
 def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
-    """Compare a new report with every open incident around it, in one read.
-
-    An incident is compared through each of its reports (three people describe one person
-    differently): it is as like the new report as its likeliest report, unless one of its
-    reports conflicts with the new one (a woman where the new report saw a man). The report is
-    merged into the likeliest incident when that reaches `LEADS_MERGE_MIN_PROBABILITY`.
-    """
+    """Compare a new report with every open incident around it (`sameness.rank`), read in one
+    query; merge it into the likeliest when that reaches `LEADS_MERGE_MIN_PROBABILITY`."""
     if not lead.has_location:
         return MergeDecision(None, [])
     radius = settings.LEADS_MERGE_RADIUS_M
@@ -349,24 +344,11 @@ def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
         report = sameness.Report(lat, lon, _aware(received_at), people_count,
                                  frozenset(_json(flags)), description, photo_hash)
         incidents.setdefault(root.pk, (root, []))[1].append(report)
-    new = as_report(lead)
-    crowd = max(0, len(incidents) - 1)
-    candidates = [Candidate(root, _incident_verdict(new, reports, crowd))
-                  for root, reports in incidents.values()]
-    candidates.sort(key=lambda c: (-c.verdict.probability, c.verdict.distance_m or 0))
-    if candidates and candidates[0].verdict.probability >= settings.LEADS_MERGE_MIN_PROBABILITY:
-        return MergeDecision(candidates[0], [])
-    nearest = sorted(candidates, key=lambda c: c.verdict.distance_m or 0)
-    return MergeDecision(None, nearest[:NEARBY_LINKS_MAX])
-
-
-def _incident_verdict(new: sameness.Report, reports: list[sameness.Report],
-                      crowd: int) -> sameness.Verdict:
-    verdicts = [sameness.compare(new, report, crowd=crowd) for report in reports]
-    conflicting = [verdict for verdict in verdicts if verdict.has_conflict]
-    if conflicting:
-        return min(conflicting, key=lambda verdict: verdict.probability)
-    return max(verdicts, key=lambda verdict: verdict.probability)
+    ranked = sameness.rank(as_report(lead), dict(incidents.values()))
+    if ranked and ranked[0][1].probability >= settings.LEADS_MERGE_MIN_PROBABILITY:
+        return MergeDecision(Candidate(*ranked[0]), [])
+    nearest = sorted(ranked, key=lambda item: item[1].distance_m or 0.0)
+    return MergeDecision(None, [Candidate(*item) for item in nearest[:NEARBY_LINKS_MAX]])
 
 
 def _json(value) -> list:
