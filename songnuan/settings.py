@@ -300,7 +300,7 @@ LEADS_MAX_PHOTOS = 3
 # otherwise linked to them as nearby.
 LEADS_MERGE_RADIUS_M = float(os.environ.get("LEADS_MERGE_RADIUS_M", "300"))
 LEADS_DEDUP_WINDOW_MINUTES = int(os.environ.get("LEADS_DEDUP_WINDOW_MINUTES", "120"))
-LEADS_MERGE_MIN_PROBABILITY = float(os.environ.get("LEADS_MERGE_MIN_PROBABILITY", "0.6"))
+LEADS_MERGE_MIN_PROBABILITY = float(os.environ.get("LEADS_MERGE_MIN_PROBABILITY", "0.5"))
 LEADS_HOTSPOT_RADIUS_M = float(os.environ.get("LEADS_HOTSPOT_RADIUS_M", "200"))
 # Priority: a point per step of waiting, up to a cap; a source sending this many reports within
 # the hour loses the penalty's points on each, so a flood cannot push real reports down.

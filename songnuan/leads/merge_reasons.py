@@ -59,8 +59,6 @@ def _text(code: str, params: dict) -> str:
         "count_agree": lambda: _("same number of people: %(first)s") % shown,
         "count_near": lambda: _("number of people differs: %(first)s / %(second)s") % shown,
         "count_conflict": lambda: _("number of people differs: %(first)s / %(second)s") % shown,
-        "count_field_conflict": lambda: _("number of people on the forms differs: %(first)s / "
-                                          "%(second)s") % shown,
         "flags_agree": lambda: _("both saw: %(flags)s") % shown,
         "same_words": lambda: _("the same words"),
         "photo_same": lambda: _("nearly identical photos"),

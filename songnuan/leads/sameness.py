@@ -33,6 +33,10 @@ DISTANCE_CURVE = ((0.0, 2.0), (40.0, 1.8), (100.0, 1.0), (200.0, -0.2), (300.0, 
 # Time: (minutes, log-odds); people move on, so later reports are weaker evidence.
 TIME_CURVE = ((0.0, 0.6), (20.0, 0.4), (60.0, 0.0), (120.0, -0.6))
 BASE_LOG_ODDS = -1.0
+# Platt scaling of the summed log-odds, fitted by `python -m benchmarks.merge.fit` on generated
+# nights so that a probability of 0.7 is right about seven times in ten.
+CALIBRATION_SCALE = 0.88
+CALIBRATION_SHIFT = -0.22
 NO_PLACE_LOG_ODDS = -1.5  # one of the two has no coordinates
 # Each other open incident around makes any particular one less likely to be this person.
 CROWD_LOG_ODDS_PER_INCIDENT = -0.45
@@ -40,20 +44,19 @@ CROWD_MAX_INCIDENTS = 6
 VETO_PROBABILITY = 0.02  # a man is never a woman, a child never an old person
 
 SEX_AGREE, SEX_CONFLICT = 0.8, -5.0
-AGE_AGREE, AGE_NEIGHBOUR, AGE_CONFLICT = 0.6, -0.3, -3.0
+AGE_AGREE, AGE_NEIGHBOUR, AGE_CONFLICT = 0.6, -0.8, -3.0
 COLOUR_AGREE, COLOUR_NEAR, COLOUR_CONFLICT = 1.3, -0.3, -2.5
 GARMENT_AGREE = 0.3
 POSTURE_AGREE, POSTURE_CONFLICT = 0.3, -0.5
 ITEM_AGREE, DISTINCT_ITEM_AGREE = 0.6, 1.2
 COUNT_AGREE_GROUP, COUNT_NEAR, COUNT_CONFLICT = 0.9, -1.2, -2.5
-COUNT_FIELD_CONFLICT = -0.8  # only the form's number differs: often left at its default
 FLAG_AGREE, FLAGS_MAX = 0.3, 0.9
 SAME_WORDS = 1.5
 PHOTO_SAME, PHOTO_SIMILAR, PHOTO_DIFFERENT = 2.0, 1.0, -0.6
 PHOTO_SAME_BITS, PHOTO_SIMILAR_BITS, PHOTO_DIFFERENT_BITS = 6, 12, 28
 SAME_WORDS_MIN_CHARS = 6
 K = TypeVar("K")
-CONFLICTS = {"sex_conflict", "age_conflict", "colour_conflict", "count_conflict", "count_near"}
+CONFLICTS = {"sex_conflict", "age_conflict", "colour_conflict", "count_conflict"}
 
 # --- what a description says ----------------------------------------------------------------
 
@@ -79,7 +82,12 @@ PERSON_WORDS: tuple[tuple[str, str | None, str | None], ...] = (
     ("男子", MALE, None), ("男人", MALE, None), ("男士", MALE, None), ("男性", MALE, None),
     ("女子", FEMALE, None), ("女人", FEMALE, None), ("女士", FEMALE, None),
     ("女性", FEMALE, None), ("妇女", FEMALE, None), ("男", MALE, None), ("女", FEMALE, None),
+    ("老爷子", MALE, ELDERLY), ("老太婆", FEMALE, ELDERLY), ("老年", None, ELDERLY),
+    ("上了年纪", None, ELDERLY), ("流浪汉", MALE, None), ("醉汉", MALE, None),
+    ("小女孩", FEMALE, CHILD), ("小男孩", MALE, CHILD),
 )
+# People named by what they do: counted as people, saying nothing of sex or age.
+VAGUE_PEOPLE = ("拾荒的", "流浪人员", "露宿的", "要饭的", "乞丐", "流浪者")
 _PERSON_PATTERN = re.compile("|".join(
     re.escape(word) for word in sorted((w for w, _s, _a in PERSON_WORDS), key=len, reverse=True)))
 _PERSON = {word: (sex, age) for word, sex, age in PERSON_WORDS}
@@ -130,7 +138,7 @@ _DIGITS = {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "仨": 3, "四": 4,
 _NUMBER = (r"\d{1,2}|[二三四五六七八九]{2}十|[一二三四五六七八九]?十[一二三四五六七八九]?"
            r"|[一二两三四五六七八九]{1,2}")
 _COUNT = re.compile(rf"({_NUMBER}|好几|几)\s*(?:[个位名口][^，。,.;；！!？?\s]{{0,8}}?"
-                    rf"(?:人|{_PERSON_PATTERN.pattern})|人)")
+                    rf"(?:人|{_PERSON_PATTERN.pattern}|{'|'.join(VAGUE_PEOPLE)})|人)")
 _PAIR = re.compile(r"一男一女|他俩|她俩|俩人|两口子|夫妻|母子|父子|母女|父女|一家")
 _GROUP = re.compile(r"一群|一伙|一帮|好几个|几个人|几位|很多人|好多人")
 _AGE_YEARS = re.compile(rf"({_NUMBER})\s*(?:多|来|几)?\s*岁")
@@ -240,6 +248,12 @@ class Verdict:
     distance_m: float | None
 
     @property
+    def evidence(self) -> float:
+        """How much the reporters' words and photos said, for or against (not place or time)."""
+        return sum(abs(reason.weight) for reason in self.reasons
+                   if reason.code not in ("place", "no_place", "time", "crowd"))
+
+    @property
     def has_conflict(self) -> bool:
         """Whether the reporters saw something that does not fit together."""
         return any(reason.code in CONFLICTS for reason in self.reasons)
@@ -276,7 +290,7 @@ def compare(new: Report, old: Report, *, crowd: int = 0) -> Verdict:
     _compare_clothes(first, second, reasons)
     _compare_rest(new, old, first, second, reasons)
     log_odds = BASE_LOG_ODDS + sum(reason.weight for reason in reasons)
-    probability = 1 / (1 + math.exp(-log_odds))
+    probability = 1 / (1 + math.exp(-(CALIBRATION_SCALE * log_odds + CALIBRATION_SHIFT)))
     if veto:
         probability = min(probability, VETO_PROBABILITY)
     return Verdict(probability, tuple(reasons), distance)
@@ -284,13 +298,15 @@ def compare(new: Report, old: Report, *, crowd: int = 0) -> Verdict:
 
 def incident_verdict(new: Report, reports: Sequence[Report], *, crowd: int = 0) -> Verdict:
     """How like `new` an incident is, through each of its reports (three people describe one
-    person differently): as like as its likeliest report, unless one of its reports conflicts
-    with the new one (a woman where the new report saw a man), then as unlike as the worst."""
+    person differently). A conflict with any of them (a woman where the new report saw a man)
+    decides: as unlike as the worst. Otherwise the report that says most about the people
+    decides, so a vague report merged earlier cannot let a stranger in; among equally vague
+    ones, the likeliest (the nearest, the latest)."""
     verdicts = [compare(new, report, crowd=crowd) for report in reports]
     conflicting = [verdict for verdict in verdicts if verdict.has_conflict]
     if conflicting:
         return min(conflicting, key=lambda verdict: verdict.probability)
-    return max(verdicts, key=lambda verdict: verdict.probability)
+    return max(verdicts, key=lambda verdict: (round(verdict.evidence, 6), verdict.probability))
 
 
 def rank(new: Report, incidents: Mapping[K, Sequence[Report]]) -> list[tuple[K, Verdict]]:
@@ -389,22 +405,26 @@ def _compare_rest(new: Report, old: Report, first: Attributes, second: Attribute
 
 def _compare_counts(new: Report, old: Report, first: Attributes, second: Attributes,
                     reasons: list[Reason]) -> None:
-    """Head counts: a description's count is taken over the form's number, which people often
-    leave at its default of one; a difference between the forms' numbers alone counts less."""
-    mine = first.count if first.count is not None else new.people_count
-    theirs = second.count if second.count is not None else old.people_count
+    """Head counts: a description's count is taken over the form's number; a form left at its
+    default of one says nothing."""
+    mine = first.count if first.count is not None else _form_count(new)
+    theirs = second.count if second.count is not None else _form_count(old)
+    if mine is None or theirs is None:
+        return
     params = {"first": mine, "second": theirs}
     low, high = sorted((mine, theirs))
     if low == high:
         if low >= 2:
             reasons.append(Reason("count_agree", COUNT_AGREE_GROUP, params))
-    elif first.count is None and second.count is None:
-        reasons.append(Reason("count_field_conflict", COUNT_FIELD_CONFLICT, params))
     elif low == 1 and high >= SEVERAL:
         reasons.append(Reason("count_conflict", COUNT_CONFLICT, params))
     elif low == 1 or high < SEVERAL:
         reasons.append(Reason("count_near", COUNT_NEAR, params))
     # 两个 against 几个: "several" is too vague to tell
+
+
+def _form_count(report: Report) -> int | None:
+    return report.people_count if report.people_count >= 2 else None
 
 
 _PUNCTUATION = re.compile(r"[\s，。、！？,.!?；;：:“”\"'（）()…]+")

@@ -241,7 +241,7 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
     lead.priority_reasons = [reason.as_json() for reason in triage.base_reasons(lead, burst=burst)]
     lead.priority = triage.score(lead.priority_reasons)
     decision = decide_merge(lead, now)
-    root = decision.into.root if decision.into else None
+    root = decision.into.root() if decision.into else None
     if decision.into is not None:
         lead.duplicate_of, lead.status = root, LeadStatus.DUPLICATE
         lead.merge_probability = round(decision.into.verdict.probability, 3)
@@ -266,7 +266,7 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
                                       to_status=lead.status, note=note))
     prepared.insert(*steps)
     if decision.nearby:
-        prepared.insert(*[NearbyLead(lead=lead, other=candidate.root, created_at=now,
+        prepared.insert(*[NearbyLead(lead=lead, other_id=candidate.root_id, created_at=now,
                                      distance_m=round(candidate.verdict.distance_m or 0, 1),
                                      probability=round(candidate.verdict.probability, 3))
                           for candidate in decision.nearby])
@@ -279,8 +279,14 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
 class Candidate:
     """An open incident near a new report: its root lead and how like the report it is."""
 
-    root: Lead
+    root_id: int
+    tracking_code: str
+    status: str
     verdict: sameness.Verdict
+
+    def root(self) -> Lead:
+        """The root as a lead carrying only what a link needs."""
+        return Lead(pk=self.root_id, tracking_code=self.tracking_code, status=self.status)
 
 
 @dataclass
@@ -329,26 +335,32 @@ def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
                        [*statuses, adapt(since), adapt(now), box.south, box.north, box.west,
                         box.east])
         rows = cursor.fetchall()
-    incidents: dict[int, tuple[Lead, list[sameness.Report]]] = {}
+    roots: dict[int, tuple[str, str]] = {}  # id → (tracking code, status)
+    incidents: dict[int, list[sameness.Report]] = {}
     open_values = {str(status) for status in OPEN_STATUSES}
     for (pk, lat, lon, received_at, people_count, flags, description, photo_hash, status,
          code, root_id, root_status, root_code) in rows:
         if pk == lead.pk or haversine_m(lead.lat, lead.lon, lat, lon) > radius:
             continue
         if root_id is None and status in open_values:
-            root = Lead(pk=pk, tracking_code=code, status=status)
+            roots[pk] = (code, status)
         elif root_id is not None and root_status in open_values:
-            root = Lead(pk=root_id, tracking_code=root_code, status=root_status)
+            pk = root_id
+            roots[pk] = (root_code, root_status)
         else:
             continue  # an incident that is over
-        report = sameness.Report(lat, lon, _aware(received_at), people_count,
-                                 frozenset(_json(flags)), description, photo_hash)
-        incidents.setdefault(root.pk, (root, []))[1].append(report)
-    ranked = sameness.rank(as_report(lead), dict(incidents.values()))
+        incidents.setdefault(pk, []).append(sameness.Report(
+            lat, lon, _aware(received_at), people_count, frozenset(_json(flags)), description,
+            photo_hash))
+    ranked = sameness.rank(as_report(lead), incidents)
+
+    def candidate(root_id: int, verdict: sameness.Verdict) -> Candidate:
+        return Candidate(root_id, *roots[root_id], verdict)
+
     if ranked and ranked[0][1].probability >= settings.LEADS_MERGE_MIN_PROBABILITY:
-        return MergeDecision(Candidate(*ranked[0]), [])
+        return MergeDecision(candidate(*ranked[0]), [])
     nearest = sorted(ranked, key=lambda item: item[1].distance_m or 0.0)
-    return MergeDecision(None, [Candidate(*item) for item in nearest[:NEARBY_LINKS_MAX]])
+    return MergeDecision(None, [candidate(*item) for item in nearest[:NEARBY_LINKS_MAX]])
 
 
 def _json(value) -> list:

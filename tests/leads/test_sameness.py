@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from songnuan.leads import sameness
 from songnuan.leads.sameness import Report, attributes, compare
 
-MERGE_AT = 0.6  # LEADS_MERGE_MIN_PROBABILITY's default
+MERGE_AT = 0.5  # LEADS_MERGE_MIN_PROBABILITY's default
 NIGHT = datetime.datetime(2026, 12, 10, 23, 10, tzinfo=datetime.UTC)
 # 台东步行街 (市北区): a busy pedestrian street where several people shelter on cold nights.
 TAIDONG = (36.0858, 120.3557)
