@@ -35,8 +35,8 @@ TIME_CURVE = ((0.0, 0.6), (20.0, 0.4), (60.0, 0.0), (120.0, -0.6))
 BASE_LOG_ODDS = -1.0
 # Platt scaling of the summed log-odds, fitted by `python -m benchmarks.merge.fit` on generated
 # nights so that a probability of 0.7 is right about seven times in ten.
-CALIBRATION_SCALE = 0.88
-CALIBRATION_SHIFT = -0.22
+CALIBRATION_SCALE = 0.85
+CALIBRATION_SHIFT = -0.41
 NO_PLACE_LOG_ODDS = -1.5  # one of the two has no coordinates
 # Each other open incident around makes any particular one less likely to be this person.
 CROWD_LOG_ODDS_PER_INCIDENT = -0.45
