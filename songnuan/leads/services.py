@@ -462,10 +462,11 @@ def split_duplicate(lead: Lead, *, by, note: str = "") -> Lead:
     else): triaged, its priority worked out again, the step in both leads' histories, and the
     two linked as nearby. From now on its reporter follows this lead's outcome only."""
     with transaction.atomic():
-        lead = Lead.objects.select_for_update().select_related("duplicate_of").get(pk=lead.pk)
-        if lead.status != LeadStatus.DUPLICATE or lead.duplicate_of is None:
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        if lead.status != LeadStatus.DUPLICATE or lead.duplicate_of_id is None:
             raise LeadError(_("Only a merged report can be split off."), "status")
-        root = lead.duplicate_of
+        root = Lead.objects.get(pk=lead.duplicate_of_id)
+        lead.duplicate_of = root
         before = feedback.public_stage(lead)
         lead.duplicate_of, lead.status = None, LeadStatus.TRIAGED
         lead.merge_probability, lead.merge_reasons = None, []
