@@ -64,7 +64,7 @@ MALE, FEMALE = "male", "female"
 CHILD, YOUNG, MIDDLE, ELDERLY = "child", "young", "middle", "elderly"
 AGE_ORDER = {CHILD: 0, YOUNG: 1, MIDDLE: 2, ELDERLY: 3}
 
-# Longer words first: 老大爷 before 大爷, 女孩 before 女. (word, sex, age group)
+# (word, sex, age group); the pattern tries longer words first: 老大爷 before 大爷, 女孩 before 女.
 PERSON_WORDS: tuple[tuple[str, str | None, str | None], ...] = (
     ("老大爷", MALE, ELDERLY), ("老大娘", FEMALE, ELDERLY), ("老太太", FEMALE, ELDERLY),
     ("老爷爷", MALE, ELDERLY), ("老奶奶", FEMALE, ELDERLY), ("老头儿", MALE, ELDERLY),
@@ -117,7 +117,7 @@ GARMENTS = {
 }
 _COLOUR_WORDS = "|".join(sorted(map(re.escape, COLOURS), key=len, reverse=True))
 _GARMENT_WORDS = "|".join(sorted(map(re.escape, GARMENTS), key=len, reverse=True))
-_DRESSED = re.compile(rf"({_COLOUR_WORDS})[色的]*(?:色的)?[\w]{{0,2}}?({_GARMENT_WORDS})")
+_DRESSED = re.compile(rf"({_COLOUR_WORDS})[色的]*\w{{0,2}}?({_GARMENT_WORDS})")
 _GARMENT = re.compile(_GARMENT_WORDS)
 
 POSTURES = (("躺", "lying"), ("卧在", "lying"), ("睡", "lying"), ("倒在", "lying"),
@@ -130,7 +130,7 @@ ITEMS = (("轮椅", "wheelchair"), ("拐杖", "crutch"), ("狗", "dog"), ("被�
          ("袋子", "luggage"), ("背包", "luggage"), ("包袱", "luggage"), ("大包", "luggage"),
          ("纸箱", "cardboard"), ("纸板", "cardboard"), ("三轮", "cart"), ("推车", "cart"))
 DISTINCT_ITEMS = {"wheelchair", "crutch", "dog", "cart"}
-# Place words that hold 男/女 or 站 without saying anything about the person.
+# Place and family words that hold 男/女 without saying anything about the person.
 NOT_ABOUT_THE_PERSON = re.compile(r"[男女](?:厕所?|卫生间|洗手间|浴室|澡堂)|儿女|子女|男女老少")
 
 _DIGITS = {"一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "仨": 3, "四": 4, "五": 5, "六": 6,
@@ -243,6 +243,8 @@ class Reason:
 
 @dataclass(frozen=True)
 class Verdict:
+    """How likely two reports are about the same people, why, and how far apart they were."""
+
     probability: float
     reasons: tuple[Reason, ...]
     distance_m: float | None

@@ -1,7 +1,10 @@
-"""Lead workflows: intake (idempotent, de-duplicated, triaged), status changes, corrections.
+"""Lead workflows: intake (idempotent, merged when about the same people, triaged), status
+changes, splits of wrong merges, corrections.
 
 `submit_lead` is the one way a lead comes in, from the public page, the API, the hotline form or
-a partner; `set_status` is the one way it moves, and dispatch calls it too.
+a partner; `set_status` is the one way it moves, and dispatch calls it too. Whether a report is
+about the people of an open lead is `sameness`'s judgement; `merged_reports` and `nearby_leads`
+give the dispatch board what intake decided.
 """
 
 from __future__ import annotations
