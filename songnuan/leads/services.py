@@ -413,6 +413,8 @@ def set_status(lead: Lead, status: str, *, by, note: str = "", outcome: str = ""
         if status not in ALLOWED[lead.status]:
             raise LeadError(_("A lead that is %(now)s cannot become %(next)s.") % {
                 "now": lead.get_status_display(), "next": status.label}, "status")
+        if lead.status == LeadStatus.DUPLICATE and status == LeadStatus.TRIAGED:
+            return split_duplicate(lead, by=by, note=note)
         before = feedback.public_stage(lead)
         previous = lead.status
         if previous == LeadStatus.DUPLICATE:

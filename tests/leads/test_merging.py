@@ -223,3 +223,12 @@ def test_a_split_reporter_status_page_shows_their_own_lead(cast, client, merged_
     services.split_duplicate(other, by=cast.shinan_dispatcher, note="队员见到的是另一位老人")
     data = client.get(f"/api/v1/leads/{other.tracking_code}").json()
     assert data["status"] == "received" and data["linked_to_earlier_report"] is False
+
+
+def test_triaging_a_merged_report_through_the_status_form_splits_it(cast, merged_pair):
+    root, other = merged_pair
+    services.set_status(other, LeadStatus.TRIAGED, by=cast.shinan_dispatcher, note="另一人")
+    other.refresh_from_db()
+    assert other.status == LeadStatus.TRIAGED and other.duplicate_of is None
+    assert services.nearby_leads([other.pk]) == {other.pk: [root.pk]}
+    assert other.tracking_code in LeadStatusChange.objects.filter(lead=root).last().note
