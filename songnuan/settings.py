@@ -320,9 +320,12 @@ LEADS_PHONE_WINDOW_S = int(os.environ.get("LEADS_PHONE_WINDOW_S", "3600"))
 LEADS_TRUST_X_FORWARDED_FOR = env_flag("LEADS_TRUST_X_FORWARDED_FOR")
 LEADS_PHOTO_MAX_BYTES = int(os.environ.get("LEADS_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
 LEADS_MAX_PHOTOS = 3
-# A report this close to an open lead, this soon after it, is linked to it as a duplicate.
-LEADS_DEDUP_RADIUS_M = float(os.environ.get("LEADS_DEDUP_RADIUS_M", "150"))
+# Open leads this close to a report, this soon before it, are compared with it (leads.sameness);
+# it is merged into the likeliest one when that is at least this probably the same people, and
+# otherwise linked to them as nearby.
+LEADS_MERGE_RADIUS_M = float(os.environ.get("LEADS_MERGE_RADIUS_M", "300"))
 LEADS_DEDUP_WINDOW_MINUTES = int(os.environ.get("LEADS_DEDUP_WINDOW_MINUTES", "120"))
+LEADS_MERGE_MIN_PROBABILITY = float(os.environ.get("LEADS_MERGE_MIN_PROBABILITY", "0.5"))
 LEADS_HOTSPOT_RADIUS_M = float(os.environ.get("LEADS_HOTSPOT_RADIUS_M", "200"))
 # Priority: a point per step of waiting, up to a cap; a source sending this many reports within
 # the hour loses the penalty's points on each, so a flood cannot push real reports down.

@@ -60,9 +60,11 @@ def stage_text(stage: str) -> tuple[str, str, str]:
 
 
 def notify_reporters(incident: Lead, stage: str) -> int:
-    """Text everyone who reported this incident and left a phone; return how many."""
+    """Text everyone who reported this incident and left a phone; return how many. A report
+    split off from the incident is no longer among its duplicates: its reporter follows their
+    own lead."""
     phones: dict[str, Lead] = {}
-    for lead in [incident, *incident.duplicates.all()]:
+    for lead in [incident, *incident.duplicates.filter(status=LeadStatus.DUPLICATE)]:
         if lead.reporter_phone and lead.reporter_phone not in phones:
             phones[lead.reporter_phone] = lead
     for lead in phones.values():

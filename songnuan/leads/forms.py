@@ -191,6 +191,10 @@ class LinkForm(forms.Form):
     tracking_code = forms.CharField(label=_("Same person as lead"), max_length=12)
 
 
+class SplitForm(forms.Form):
+    note = forms.CharField(label=_("Why (optional)"), max_length=300, required=False)
+
+
 class LeadFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[
         ("open", _("Open (the queue)")), ("", _("All")), *LeadStatus.choices])

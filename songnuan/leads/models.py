@@ -178,6 +178,11 @@ class Lead(AuditedModel):
         "self", verbose_name=_("duplicate of"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="duplicates",
     )
+    # Why intake merged this report into `duplicate_of` (see `sameness`), for staff to check.
+    merge_probability = models.FloatField(_("probability of the same people"), null=True,
+                                          blank=True, editable=False)
+    merge_reasons = models.JSONField(default=list, blank=True, editable=False)
+    photo_hash = models.CharField(max_length=16, blank=True, editable=False)
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
@@ -185,7 +190,7 @@ class Lead(AuditedModel):
     objects = LeadQuerySet.as_manager()
     scoping = Scoping(district="district")
     sensitive_fields = ("reporter_phone", "reporter_ip")
-    audit_exclude = ("priority_reasons", "updated_at")
+    audit_exclude = ("priority_reasons", "updated_at", "merge_reasons", "photo_hash")
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -247,6 +252,30 @@ class LeadStatusChange(models.Model):
         ordering = ["at", "id"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
+
+
+class NearbyLead(models.Model):
+    """Two open leads close in place and time that intake judged to be about different people:
+    not merged, but one squad may take both."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="nearby_links")
+    other = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
+    distance_m = models.FloatField(_("distance (m)"))
+    probability = models.FloatField(_("probability of the same people"), null=True, blank=True)
+    created_at = models.DateTimeField(_("linked"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="lead__district")
+
+    class Meta:
+        ordering = ["distance_m", "id"]
+        verbose_name = _("nearby lead")
+        verbose_name_plural = _("nearby leads")
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "other"], name="nearby_lead_once"),
+            models.CheckConstraint(condition=~Q(lead=models.F("other")),
+                                   name="nearby_lead_not_itself"),
+        ]
 
 
 def photo_path(instance: LeadPhoto, filename: str) -> str:

@@ -1,13 +1,17 @@
-"""Lead workflows: intake (idempotent, de-duplicated, triaged), status changes, corrections.
+"""Lead workflows: intake (idempotent, merged when about the same people, triaged), status
+changes, splits of wrong merges, corrections.
 
 `submit_lead` is the one way a lead comes in, from the public page, the API, the hotline form or
-a partner; `set_status` is the one way it moves, and dispatch calls it too.
+a partner; `set_status` is the one way it moves, and dispatch calls it too. Whether a report is
+about the people of an open lead is `sameness`'s judgement; `merged_reports` and `nearby_leads`
+give the dispatch board what intake decided.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass, field
 
@@ -15,6 +19,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, router, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +28,7 @@ from songnuan.accounts import audit
 from songnuan.geo.coords import UNKNOWN_SYSTEM_MESSAGE, CoordError, CoordSystem, to_wgs84
 from songnuan.geo.distance import bounding_box, haversine_m
 from songnuan.geo.districts import looks_swapped
-from songnuan.leads import feedback, listeners, ratelimit, triage
+from songnuan.leads import feedback, listeners, ratelimit, sameness, triage
 from songnuan.leads.models import (
     OPEN_STATUSES,
     Flag,
@@ -31,6 +36,7 @@ from songnuan.leads.models import (
     LeadPhoto,
     LeadStatus,
     LeadStatusChange,
+    NearbyLead,
     Outcome,
     Source,
     TrustedReporter,
@@ -237,6 +243,7 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
         reporter_ip=data.ip, source_key=_source_key(data), received_at=now,
         trusted_reporter=data.trusted_reporter, received_by=data.received_by,
         organisation=data.trusted_reporter.organisation if data.trusted_reporter else None,
+        photo_hash=sameness.average_hash(data.photos[0].content) if data.photos else "",
     )
     if lead.has_location:
         lead.district = district
@@ -252,9 +259,12 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
         burst = 1 + recent_leads_from(lead.source_key, now - BURST_WINDOW)
     lead.priority_reasons = [reason.as_json() for reason in triage.base_reasons(lead, burst=burst)]
     lead.priority = triage.score(lead.priority_reasons)
-    root = find_open_lead_near(lead, now)
-    if root is not None:
+    decision = decide_merge(lead, now)
+    root = decision.into.root() if decision.into else None
+    if decision.into is not None:
         lead.duplicate_of, lead.status = root, LeadStatus.DUPLICATE
+        lead.merge_probability = round(decision.into.verdict.probability, 3)
+        lead.merge_reasons = [reason.as_json() for reason in decision.into.verdict.reasons]
     elif lead.district_id is not None:
         lead.status = LeadStatus.TRIAGED
     # The hot path of a surge: a prepared insert, so the audit event is recorded here.
@@ -274,41 +284,113 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
         steps.append(LeadStatusChange(lead=lead, at=now, from_status=LeadStatus.RECEIVED,
                                       to_status=lead.status, note=note))
     prepared.insert(*steps)
+    if decision.nearby:
+        prepared.insert(*[NearbyLead(lead=lead, other_id=candidate.root_id, created_at=now,
+                                     distance_m=round(candidate.verdict.distance_m or 0, 1),
+                                     probability=round(candidate.verdict.probability, 3))
+                          for candidate in decision.nearby])
     if lead.reporter_phone:
         feedback.notify_one(lead, feedback.public_stage(lead))
     return lead
 
 
-def find_open_lead_near(lead: Lead, now: datetime.datetime) -> Lead | None:
-    """An open lead within the de-duplication radius and time window, nearest first.
+@dataclass
+class Candidate:
+    """An open incident near a new report: its root lead and how like the report it is."""
 
-    The lead found carries only its id, tracking code, status and place: enough to link to.
-    """
+    root_id: int
+    tracking_code: str
+    status: str
+    verdict: sameness.Verdict
+
+    def root(self) -> Lead:
+        """The root as a lead carrying only what a link needs."""
+        return Lead(pk=self.root_id, tracking_code=self.tracking_code, status=self.status)
+
+
+@dataclass
+class MergeDecision:
+    """What intake does with a report: merge it into `into`, or keep it and link it to `nearby`."""
+
+    into: Candidate | None
+    nearby: list[Candidate]
+
+
+# Columns of the candidate read: each report in the area (an open lead, or a report merged into
+# one) with its root's status and tracking code.
+_CANDIDATE_SQL = (
+    "SELECT report.id, report.lat, report.lon, report.received_at, report.people_count, "
+    "report.flags, report.description, report.photo_hash, report.status, "
+    "report.tracking_code, report.duplicate_of_id, root.status, root.tracking_code "
+    "FROM {table} report LEFT JOIN {table} root ON root.id = report.duplicate_of_id "
+    "WHERE report.status IN ({statuses}) AND report.received_at >= %s "
+    "AND report.received_at <= %s AND report.lat >= %s AND report.lat <= %s "
+    "AND report.lon >= %s AND report.lon <= %s"
+)
+NEARBY_LINKS_MAX = 5
+
+
+def as_report(lead: Lead) -> sameness.Report:
+    return sameness.Report(lat=lead.lat, lon=lead.lon, at=lead.received_at,
+                           people_count=lead.people_count, flags=frozenset(lead.flags),
+                           description=lead.description, photo_hash=lead.photo_hash)
+
+
+def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
+    """Compare a new report with every open incident around it (`sameness.rank`), read in one
+    query; merge it into the likeliest when that reaches `LEADS_MERGE_MIN_PROBABILITY`."""
     if not lead.has_location:
-        return None
-    radius = settings.LEADS_DEDUP_RADIUS_M
+        return MergeDecision(None, [])
+    radius = settings.LEADS_MERGE_RADIUS_M
     since = now - datetime.timedelta(minutes=settings.LEADS_DEDUP_WINDOW_MINUTES)
     box = bounding_box(lead.lat, lead.lon, radius)
-    statuses = [str(status) for status in OPEN_STATUSES]
+    statuses = [str(status) for status in (*OPEN_STATUSES, LeadStatus.DUPLICATE)]
     adapt = connection.ops.adapt_datetimefield_value
     # Planned afresh each time (not prepared): a plan kept from the first reports of a surge,
     # made while the table looked empty, read every lead of the window by time, thousands
     # per report by the end of a surge; planned with the actual box, it reads the box.
     with connection.cursor() as cursor:
-        cursor.execute(_lead_sql(
-            "SELECT id, lat, lon, tracking_code, status FROM {table} WHERE status IN ({open}) "
-            "AND received_at >= %s AND received_at <= %s "
-            "AND lat >= %s AND lat <= %s AND lon >= %s AND lon <= %s",
-            open=", ".join(["%s"] * len(statuses)),
-        ), [*statuses, adapt(since), adapt(now), box.south, box.north, box.west, box.east])
-        candidates = cursor.fetchall()
-    best = None
-    for pk, lat, lon, tracking_code, status in candidates:
-        distance = haversine_m(lead.lat, lead.lon, lat, lon)
-        if pk != lead.pk and distance <= radius and (best is None or distance < best[0]):
-            best = (distance, Lead(pk=pk, lat=lat, lon=lon, tracking_code=tracking_code,
-                                   status=status))
-    return best[1] if best else None
+        cursor.execute(_lead_sql(_CANDIDATE_SQL, statuses=", ".join(["%s"] * len(statuses))),
+                       [*statuses, adapt(since), adapt(now), box.south, box.north, box.west,
+                        box.east])
+        rows = cursor.fetchall()
+    roots: dict[int, tuple[str, str]] = {}  # id → (tracking code, status)
+    incidents: dict[int, list[sameness.Report]] = {}
+    open_values = {str(status) for status in OPEN_STATUSES}
+    for (pk, lat, lon, received_at, people_count, flags, description, photo_hash, status,
+         code, root_id, root_status, root_code) in rows:
+        if pk == lead.pk or haversine_m(lead.lat, lead.lon, lat, lon) > radius:
+            continue
+        if root_id is None and status in open_values:
+            roots[pk] = (code, status)
+        elif root_id is not None and root_status in open_values:
+            pk = root_id
+            roots[pk] = (root_code, root_status)
+        else:
+            continue  # an incident that is over
+        incidents.setdefault(pk, []).append(sameness.Report(
+            lat, lon, _aware(received_at), people_count, frozenset(_json(flags)), description,
+            photo_hash))
+    ranked = sameness.rank(as_report(lead), incidents)
+
+    def candidate(root_id: int, verdict: sameness.Verdict) -> Candidate:
+        return Candidate(root_id, *roots[root_id], verdict)
+
+    if ranked and ranked[0][1].probability >= settings.LEADS_MERGE_MIN_PROBABILITY:
+        return MergeDecision(candidate(*ranked[0]), [])
+    nearest = sorted(ranked, key=lambda item: item[1].distance_m or 0.0)
+    return MergeDecision(None, [candidate(*item) for item in nearest[:NEARBY_LINKS_MAX]])
+
+
+def _json(value) -> list:
+    # SQLite hands back a JSON column as text; psycopg may too, or as the decoded value.
+    return json.loads(value) if isinstance(value, str) else (value or [])
+
+
+def _aware(value) -> datetime.datetime:
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=datetime.UTC)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,6 +429,8 @@ def set_status(lead: Lead, status: str, *, by, note: str = "", outcome: str = ""
         if status not in ALLOWED[lead.status]:
             raise LeadError(_("A lead that is %(now)s cannot become %(next)s.") % {
                 "now": lead.get_status_display(), "next": status.label}, "status")
+        if lead.status == LeadStatus.DUPLICATE and status == LeadStatus.TRIAGED:
+            return split_duplicate(lead, by=by, note=note)
         before = feedback.public_stage(lead)
         previous = lead.status
         if previous == LeadStatus.DUPLICATE:
@@ -393,6 +477,93 @@ def link_duplicate(lead: Lead, root: Lead, *, by, note: str = "") -> Lead:
             lead=lead, from_status=previous, to_status=LeadStatus.DUPLICATE, by=by,
             note=(note or _("Linked to %(code)s") % {"code": root.tracking_code})[:500])
     return lead
+
+
+def split_duplicate(lead: Lead, *, by, note: str = "") -> Lead:
+    """A dispatcher splits a merged report off into a lead of its own (it is about someone
+    else): triaged, its priority worked out again, the step in both leads' histories, and the
+    two linked as nearby. From now on its reporter follows this lead's outcome only."""
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        if lead.status != LeadStatus.DUPLICATE or lead.duplicate_of_id is None:
+            raise LeadError(_("Only a merged report can be split off."), "status")
+        root = Lead.objects.get(pk=lead.duplicate_of_id)
+        lead.duplicate_of = root
+        before = feedback.public_stage(lead)
+        lead.duplicate_of, lead.status = None, LeadStatus.TRIAGED
+        lead.merge_probability, lead.merge_reasons = None, []
+        keep = [r for r in lead.priority_reasons if r["code"] == "burst"]
+        burst = keep[0]["params"]["count"] if keep else 0
+        lead.priority_reasons = [r.as_json() for r in triage.base_reasons(lead, burst=burst)]
+        lead.priority = triage.score(lead.priority_reasons)
+        lead.save()
+        why = f": {note.strip()}" if note.strip() else ""
+        LeadStatusChange.objects.bulk_create([
+            LeadStatusChange(lead=lead, from_status=LeadStatus.DUPLICATE,
+                             to_status=LeadStatus.TRIAGED, by=by, note=(_(
+                                 "Split from %(code)s: not the same people") % {
+                                 "code": root.tracking_code} + why)[:500]),
+            LeadStatusChange(lead=root, from_status=root.status, to_status=root.status, by=by,
+                             note=(_("Report %(code)s split off into its own lead") % {
+                                 "code": lead.tracking_code} + why)[:500]),
+        ])
+        if lead.has_location and root.has_location:
+            NearbyLead.objects.get_or_create(lead=lead, other=root, defaults={
+                "distance_m": round(haversine_m(lead.lat, lead.lon, root.lat, root.lon), 1)})
+        after = feedback.public_stage(lead)
+        if after != before and lead.reporter_phone:
+            feedback.notify_one(lead, after)
+    return lead
+
+
+def merged_reports(lead_ids) -> dict[int, list[dict]]:
+    """For each lead, the reports merged into it (oldest first), in one query."""
+    found: dict[int, list[dict]] = {}
+    rows = (Lead.objects.filter(duplicate_of_id__in=list(lead_ids), status=LeadStatus.DUPLICATE)
+            .order_by("received_at", "id")
+            .values("duplicate_of_id", "tracking_code", "place", "lat", "lon", "received_at",
+                    "people_count"))
+    for row in rows:
+        found.setdefault(row.pop("duplicate_of_id"), []).append(row)
+    return found
+
+
+def merged_into(lead: Lead) -> list[Lead]:
+    """The reports merged into `lead`, oldest first, each with its `distance_m` from it."""
+    reports = list(lead.duplicates.filter(status=LeadStatus.DUPLICATE)
+                   .select_related("district").order_by("received_at", "id"))
+    for report in reports:
+        report.distance_m = (round(haversine_m(lead.lat, lead.lon, report.lat, report.lon))
+                             if lead.has_location and report.has_location else None)
+    return reports
+
+
+def nearby_of(lead: Lead) -> list[Lead]:
+    """The leads linked to `lead` as nearby (either way round), nearest first, each with its
+    `distance_m` and the `probability` intake gave that they are the same people."""
+    links = (NearbyLead.objects.filter(Q(lead=lead) | Q(other=lead))
+             .select_related("lead", "other").order_by("distance_m", "id"))
+    found = []
+    for link in links:
+        other = link.other if link.lead_id == lead.pk else link.lead
+        other.distance_m, other.probability = round(link.distance_m), link.probability
+        found.append(other)
+    return found
+
+
+def nearby_leads(lead_ids) -> dict[int, list[int]]:
+    """For each lead, the open leads linked to it as nearby (either way round), in one query."""
+    wanted = set(lead_ids)
+    pairs = (NearbyLead.objects
+             .filter(Q(lead_id__in=wanted) | Q(other_id__in=wanted),
+                     lead__status__in=OPEN_STATUSES, other__status__in=OPEN_STATUSES)
+             .order_by("distance_m", "id").values_list("lead_id", "other_id"))
+    found: dict[int, list[int]] = {}
+    for first, second in pairs:
+        for one, other in ((first, second), (second, first)):
+            if one in wanted and other not in found.get(one, []):
+                found.setdefault(one, []).append(other)
+    return found
 
 
 def update_details(lead: Lead, *, by, **changes) -> Lead:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("leads/<int:pk>/invalid/", views.lead_invalid, name="lead_invalid"),
     path("leads/<int:pk>/link/", views.lead_link, name="lead_link"),
     path("leads/<int:pk>/location/", views.lead_location, name="lead_location"),
+    path("leads/<int:pk>/split/", views.lead_split, name="lead_split"),
     path("leads/<int:pk>/photos/<int:photo_pk>/", views.lead_photo, name="lead_photo"),
     path("leads/rewards/", views.reward_list, name="reward_list"),
     path("leads/rewards/<int:pk>/decide/", views.reward_decide, name="reward_decide"),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from songnuan.accounts import audit
 from songnuan.accounts.models import Organisation, OrganisationKind
 from songnuan.accounts.scoping import can, may_place_in, scope_of
-from songnuan.leads import feedback, ratelimit, rewards, services, triage
+from songnuan.leads import feedback, merge_reasons, ratelimit, rewards, services, triage
 from songnuan.leads.forms import (
     ClaimCodeForm,
     DecisionForm,
@@ -33,6 +33,7 @@ from songnuan.leads.forms import (
     LocationForm,
     PayoutForm,
     ReportForm,
+    SplitForm,
     StatusForm,
     TrustedReporterForm,
 )
@@ -236,7 +237,9 @@ def lead_detail(request: HttpRequest, pk: int, location_form: LocationForm | Non
             lead), "history": history, "photos": photos, "may_change": may_change,
         "phone_masked": mask_mobile(lead.reporter_phone) if lead.reporter_phone else "",
         "phone_shown": phone_shown,
-        "duplicates": lead.duplicates.select_related("district").order_by("received_at"),
+        "merged": _with_reasons(services.merged_into(lead)), "nearby": services.nearby_of(lead),
+        "merge_reasons": merge_reasons.explanation(lead.merge_reasons),
+        "split_form": SplitForm(),
         "status_form": StatusForm(allowed=services.allowed_next(lead)),
         "invalid_form": InvalidForm(), "link_form": LinkForm(),
         "public_stage": feedback.stage_text(feedback.public_stage(lead))[0],
@@ -273,6 +276,12 @@ def lead_location(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The lead's place is set."))
             return redirect("leads:lead_detail", pk=lead.pk)
     return lead_detail(request, pk, location_form=form, status=422)
+
+
+def _with_reasons(reports: list[Lead]) -> list[Lead]:
+    for report in reports:
+        report.reasons_text = merge_reasons.explanation(report.merge_reasons)
+    return reports
 
 
 def _changeable(request: HttpRequest, pk: int) -> Lead:
@@ -331,6 +340,25 @@ def lead_link(request: HttpRequest, pk: int) -> HttpResponse:
             except services.LeadError as error:
                 messages.error(request, error.message)
     return redirect("leads:lead_detail", pk=lead.pk)
+
+
+@login_required
+@permission_required("leads.change_lead", raise_exception=True)
+@require_POST
+def lead_split(request: HttpRequest, pk: int) -> HttpResponse:
+    """Split the merged report `pk` off into its own lead; back to the lead it was merged into."""
+    report = _changeable(request, pk)
+    back = report.duplicate_of_id or report.pk
+    form = SplitForm(request.POST)
+    form.is_valid()
+    try:
+        services.split_duplicate(report, by=request.user, note=form.cleaned_data.get("note", ""))
+    except services.LeadError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Report %(code)s is now a lead of its own.")
+                         % {"code": report.tracking_code})
+    return redirect("leads:lead_detail", pk=back)
 
 
 @login_required

@@ -94,3 +94,21 @@ def test_hotspots_on_a_map_and_partners(cast, new_page):
     phone.goto("/outreach/hotspots/")
     expect(phone.locator("table.list tbody tr")).to_have_count(1)
     screenshot(phone, "outreach-hotspots-phone")
+
+
+def test_a_dispatcher_sees_why_reports_were_merged_and_splits_one_off(cast, new_page):
+    root = report(description="一个老大爷躺在通道口，穿蓝色棉袄")
+    merged = report(lat=SHINAN_STATION_SQUARE[0] + 0.0004, description="老人，蓝棉袄，躺着")
+    assert merged.duplicate_of == root
+    page = new_page(PHONE)
+    log_in(page, cast.shinan_dispatcher.username, PASSWORD)
+    page.goto(f"/leads/{root.pk}/")
+    entry = page.locator("ol.merged > li").first
+    expect(entry).to_contain_text("老人，蓝棉袄，躺着")
+    expect(entry).to_contain_text("上衣颜色相同：蓝色")
+    screenshot(page, "leads-merged-phone")
+    entry.get_by_label("原因（选填）").fill("队员确认不是同一人")
+    entry.get_by_role("button", name="拆分").click()
+    expect(page.locator("body")).to_contain_text(f"报告 {merged.tracking_code} 现已成为单独线索")
+    expect(page.locator("ul.nearby")).to_contain_text(merged.tracking_code)
+    expect(page.locator("ol.merged")).to_have_count(0)

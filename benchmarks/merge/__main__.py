@@ -1,0 +1,3 @@
+from benchmarks.merge.run import main
+
+main()
