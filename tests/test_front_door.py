@@ -41,3 +41,10 @@ def test_the_status_page_shares_the_public_navigation(db, client):
     lead = report()
     html = client.get(reverse("leads:public_status", args=[lead.tracking_code])).content.decode()
     assert 'class="pub-nav"' in html and 'href="/track/" aria-current="page"' in html
+
+
+@pytest.mark.parametrize("url", ["/report/", "/xunqin/report/"])
+def test_public_file_inputs_wear_a_translated_button(db, client, url):
+    html = client.get(url).content.decode()
+    assert 'class="file-pick"' in html and 'type="file"' in html
+    assert "选择照片" in html and "尚未选择" in html
