@@ -52,7 +52,7 @@ def test_the_warm_page_lists_the_warm_room_above_the_nearer_guidance_point(squar
     names = [card["site"].name for card in page.context["cards"]]
     assert names.index(station.name) < names.index(guidance.name)
     html = page.content.decode()
-    assert "暖房" in html and "今晚有床位（空 30 张）" in html and "仅指路：没有暖房" in html
+    assert "取暖室" in html and "今晚有床位（空 30 张）" in html and "仅指路：没有取暖室" in html
     assert "步行约 8 分钟" in html  # 460 m × 1.3 = 598 m at 75 m/min
 
 
