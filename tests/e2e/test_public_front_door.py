@@ -84,7 +84,8 @@ def test_from_the_front_door_a_phone_user_reports_someone_then_tracks_the_report
     tracker.fill("#id_code", "ABC")
     tracker.get_by_role("button", name="查询").click()
     tracker.wait_for_url("**/track/?code=ABC")
-    expect(tracker.locator(".track-form .field-error")).to_contain_text("查询码由 8 位字母和数字组成")
+    expect(tracker.locator(".track-form .field-error")).to_contain_text(
+        "查询码由 8 位字母和数字组成")
     expect(tracker.locator("#id_code")).to_have_value("ABC")
     screenshot(tracker, "track-bad-code-phone")
     tracker.fill("#id_code", code.lower())
