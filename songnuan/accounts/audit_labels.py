@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -125,7 +125,7 @@ class _Names:
 def _key(model: type[models.Model], pk: Any) -> Any:
     try:
         return model._meta.pk.to_python(pk)
-    except Exception:  # a stored id that no longer fits the key type names nothing
+    except (ValidationError, TypeError, ValueError):  # an id that no longer fits names nothing
         return None
 
 
