@@ -1,10 +1,10 @@
-"""The shell's own pages: each role's home, health check, logout and error pages."""
+"""The shell's own pages: the public front door, each role's home, health check, logout and
+error pages."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from songnuan.accounts.roles import Reach, Role
 from songnuan.accounts.scoping import scope_of
+from songnuan.leads.forms import TrackForm
 from songnuan.shell import panels_for
 
 # What each role is here to do, in the order they usually do it.
@@ -70,9 +71,11 @@ def scope_label(user) -> str:
     return str(_("Only what is assigned to you"))
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The front door: the public's three ways to get help, or a signed-in user's own home."""
     user = request.user
+    if not user.is_authenticated:
+        return render(request, "public/home.html", {"track_form": TrackForm()})
     return render(
         request,
         "songnuan/home.html",

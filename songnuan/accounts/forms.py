@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from songnuan.accounts import services
+from songnuan.accounts import audit_labels, services
+from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.models import AuditAction, Organisation, User
 from songnuan.accounts.roles import ROLE_SPECS, Reach, Role
 from songnuan.accounts.scoping import may_place_in, scope_of
@@ -141,18 +143,29 @@ class OrganisationForm(ScopedFormMixin, forms.ModelForm):
         return data
 
 
+def audited_model_choices() -> list[tuple[str, str]]:
+    """Every kind of object the log records, by its label in the reader's language."""
+    choices = [(model._meta.label_lower, audit_labels.model_label(model, model.__name__))
+               for model in apps.get_models() if issubclass(model, AuditedModel)]
+    return sorted(choices, key=lambda choice: choice[1])
+
+
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label=_("User"), required=False)
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", _("All"))] + AuditAction.choices
     )
-    object_type = forms.CharField(label=_("Object type"), required=False)
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [("", _("All")), *audited_model_choices()]
 
     def clean(self):
         data = super().clean()

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -140,61 +138,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit events cannot be deleted")
-
-    @property
-    def object_type_label(self) -> str:
-        """The object's kind in the reader's language ("单位"), or the raw label."""
-        try:
-            return str(apps.get_model(self.object_type)._meta.verbose_name)
-        except (LookupError, ValueError):
-            return self.object_type
-
-    def _field_label(self, field: str) -> str:
-        if field in READ_LABELS:
-            return str(READ_LABELS[field])
-        try:
-            return str(apps.get_model(self.object_type)._meta.get_field(field).verbose_name)
-        except (LookupError, ValueError, FieldDoesNotExist):
-            return field
-
-    def change_rows(self) -> list[tuple[str, str, str | None]]:
-        """(field, old, new) for changes; (field, value, None) for other details.
-
-        A creation lists only the values it set; a deletion only the values it removed.
-        """
-        rows = []
-        for field, value in self.changes.items():
-            name = self._field_label(field)
-            if self.action in ("create", "update", "delete") and isinstance(value, list):
-                if self.action != "update" and (field == "id" or value in ([None, ""], ["", None],
-                                                                          [None, None])):
-                    continue
-                if self.action == "create":
-                    rows.append((name, _shown(value[1]), None))
-                    continue
-                old, new = (_shown(part) for part in value)
-                rows.append((name, old, new))
-            elif field == "fields":  # a read of sensitive fields: name each one
-                rows.append((name, "、".join(self._field_label(part) for part in value), None))
-            elif isinstance(value, list):
-                rows.append((name, "、".join(str(part) for part in value), None))
-            else:
-                rows.append((name, _shown(value), None))
-        return rows
-
-
-# Names in audit details that are not model fields: the key of a sensitive read and what it read.
-READ_LABELS = {
-    "fields": _("Fields read"),
-    "id_number": _("ID number"),
-    "photos": _("photos"),
-    "photo": _("photo"),
-    "stay_health_screening": _("health screening at admission"),
-}
-
-
-def _shown(value) -> str:
-    return "∅" if value is None or value == "" else str(value)
 
 
 class LoginFailure(models.Model):

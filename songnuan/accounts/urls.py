@@ -13,4 +13,5 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("audit/export.xlsx", views.audit_log_xlsx, name="audit_export"),
 ]

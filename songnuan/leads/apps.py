@@ -10,8 +10,10 @@ class LeadsConfig(AppConfig):
         from django.core.signals import setting_changed
         from django.db.models.signals import post_delete, post_save
 
+        from songnuan.leads import timeline
         from songnuan.leads.home import panels
         from songnuan.leads.triage import forget_conditions
+        from songnuan.people.timeline import register_source
         from songnuan.shell import NavItem, register_nav, register_panels
 
         register_nav(
@@ -23,6 +25,7 @@ class LeadsConfig(AppConfig):
                     order=130),
         )
         register_panels(panels)
+        register_source(timeline.events)
 
         for model in ("weather.Forecast", "weather.ProtocolDecision"):
             for signal in (post_save, post_delete):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django import forms
@@ -10,7 +11,16 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from songnuan.leads.models import Flag, LeadStatus, Outcome, Payout, TrustedReporter
+from songnuan.leads.models import (
+    TRACKING_ALPHABET,
+    TRACKING_CODE_LENGTH,
+    Flag,
+    Lead,
+    LeadStatus,
+    Outcome,
+    Payout,
+    TrustedReporter,
+)
 from songnuan.leads.photos import clean_photo
 from songnuan.leads.schemas import REQUEST_ID_PATTERN
 from songnuan.network.models import District
@@ -202,6 +212,27 @@ class LeadFilterForm(forms.Form):
                                       label=_("District"), empty_label=_("All districts"))
     min_priority = forms.IntegerField(label=_("Priority at least"), required=False)
     q = forms.CharField(label=_("Tracking code or place"), required=False, max_length=50)
+
+
+class TrackForm(forms.Form):
+    """A tracking code typed by the public: spaces and dashes are forgiven, case does not matter."""
+
+    code = forms.CharField(
+        label=_("Tracking code"), max_length=30,
+        error_messages={"required": _("Type the tracking code you were given.")},
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off",
+                                      "spellcheck": "false", "placeholder": "K7M2Q9XB"}))
+
+    def clean_code(self) -> str:
+        code = re.sub(r"[\s\-]", "", self.cleaned_data["code"]).upper()
+        if len(code) != TRACKING_CODE_LENGTH or any(c not in TRACKING_ALPHABET for c in code):
+            raise ValidationError(_(
+                "A tracking code has %(n)d letters and digits (no 0, 1, I, L or O). "
+                "Check what you typed.") % {"n": TRACKING_CODE_LENGTH})
+        if not Lead.objects.filter(tracking_code=code).exists():
+            raise ValidationError(_("No report has this tracking code. Check it, or call the "
+                                    "hotline."))
+        return code
 
 
 class ClaimCodeForm(forms.Form):

@@ -7,6 +7,7 @@ app_name = "leads"
 urlpatterns = [
     # Public (no login): the report page and each report's status page.
     path("report/", views.report, name="report"),
+    path("track/", views.track, name="track"),
     path("report/<str:code>/", views.public_status, name="public_status"),
     path("report/<str:code>/reward/", views.claim_start, name="claim_start"),
     path("report/<str:code>/reward/confirm/", views.claim_confirm, name="claim_confirm"),

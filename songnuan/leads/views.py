@@ -35,6 +35,7 @@ from songnuan.leads.forms import (
     ReportForm,
     SplitForm,
     StatusForm,
+    TrackForm,
     TrustedReporterForm,
 )
 from songnuan.leads.models import (
@@ -105,6 +106,14 @@ def report(request: HttpRequest) -> HttpResponse:
 
 def lead_url(lead: Lead) -> str:
     return reverse("leads:public_status", args=[lead.tracking_code])
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """Follow a report by its tracking code: a typed code goes to that report's status page."""
+    form = TrackForm(request.GET if "code" in request.GET else None)
+    if form.is_valid():
+        return redirect("leads:public_status", code=form.cleaned_data["code"])
+    return render(request, "leads/track.html", {"form": form})
 
 
 def _public_lead(code: str) -> Lead:

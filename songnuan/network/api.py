@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from songnuan.accounts.roles import Reach
 from songnuan.accounts.scoping import may_place_in, scope_of
 from songnuan.api.auth import staff_auth
-from songnuan.network import services
+from songnuan.network import offers, services
 from songnuan.network.models import District, Site
 from songnuan.network.schemas import (
     Coord,
@@ -36,27 +38,41 @@ class NearestQuery(Schema):
     coord: Coord = "wgs84"
     open_now: bool = False
     limit: int = 10
+    rank: Literal["distance", "need"] = Field(
+        "distance", description="distance (default): closest first. need: a warm place with "
+        "room open now first, then full or food-only places, guidance points, closed places; "
+        "by distance within each tier")
 
 
 @router.get("/sites/nearest", response=NearestOut, auth=None)
 def nearest_sites(request: HttpRequest, query: Query[NearestQuery]):
-    """Public: the sites nearest a position, closest first, with whether each is open now."""
+    """Public: the sites nearest a position, closest first (or by need with `rank=need`), with
+    whether each is open now and what it offers."""
     if not 1 <= query.limit <= services.NEAREST_MAX_LIMIT:
         raise ValidationError({"limit": _("Ask for 1 to %(max)d sites.") % {
             "max": services.NEAREST_MAX_LIMIT}})
+    by_need = query.rank == "need"
+    pool = max(query.limit, offers.NEED_POOL) if by_need else query.limit
     found = services.nearest(query.lat, query.lon, query.coord, open_only=query.open_now,
-                             limit=query.limit, queryset=services.public_sites())
+                             limit=pool, queryset=services.public_sites())
     loads = services.loads([item.site for item in found])
+    rows = offers.rank(found, loads, by_need=by_need)[:query.limit]
     return {"results": [{
-        "id": item.site.pk, "name": item.site.name, "level": item.site.level,
-        "level_label": str(item.site.get_level_display()), "host_type": item.site.host_type,
-        "is_qindao_yijia": item.site.is_qindao_yijia, "distance_m": round(item.distance_m),
-        "open_now": item.open_now, "full": item.open_now and loads[item.site.pk].is_full,
-        "address": item.site.address, "phone": item.site.phone, "lat": item.site.lat,
-        "lon": item.site.lon, "services": item.site.services, "hours": item.site.hours,
-        "is_24h": item.site.is_24h,
-        "url": reverse("network:warm_site", args=[item.site.pk]),
-    } for item in found]}
+        "id": row.site.pk, "name": row.site.name, "level": row.site.level,
+        "level_label": str(row.site.get_level_display()), "host_type": row.site.host_type,
+        "is_qindao_yijia": row.site.is_qindao_yijia, "distance_m": round(row.distance_m),
+        "open_now": row.open_now, "full": row.full,
+        "address": row.site.address, "phone": row.site.phone, "lat": row.site.lat,
+        "lon": row.site.lon, "services": row.site.services, "hours": row.site.hours,
+        "is_24h": row.site.is_24h,
+        "url": reverse("network:warm_site", args=[row.site.pk]),
+        "offers": {"warm_room": row.offer.warm_room, "bed_tonight": row.offer.bed_tonight,
+                   "free_beds": row.offer.free_beds, "hot_food": row.offer.hot_food,
+                   "directions_only": row.offer.directions_only},
+        "offer_labels": row.offer.labels(), "need_rank": int(row.need),
+        "road_distance_m": round(offers.road_distance_m(row.distance_m)),
+        "walk_min": row.walk_min,
+    } for row in rows]}
 
 
 @router.get("/sites", response=list[SiteOut], auth=staff_auth)

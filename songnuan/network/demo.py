@@ -19,32 +19,42 @@ from songnuan.network.models import (
 
 CENTRAL_STATION = ("青岛市救助管理站", "370213", "李沧区金水路1号", 36.1603, 120.4302, "0532-87661234")
 
-# Sub-districts and neighbourhoods (街道/社区) per district where relief points stand.
+# Sub-districts (街道) per district where relief points stand, each at the street's centre
+# (WGS-84, to a few hundred metres): a point named after a street stands inside it.
 STREETS = {
-    "370202": ["八大关", "湛山", "八大峡", "云南路", "中山路", "金门路", "珠海路", "江苏路"],
-    "370203": ["台东", "辽宁路", "登州路", "浮山新区", "敦化路", "合肥路", "水清沟", "阜新路"],
-    "370211": ["长江路", "黄岛", "辛安", "薛家岛", "灵山卫", "隐珠", "珠海", "红石崖"],
-    "370212": ["沙子口", "中韩", "金家岭", "北宅", "王哥庄"],
-    "370213": ["振华路", "浮山路", "虎山路", "李村", "湘潭路", "楼山", "兴华路", "九水"],
-    "370214": ["城阳", "流亭", "夏庄", "惜福镇", "棘洪滩", "上马", "河套"],
-    "370215": ["通济", "环秀", "潮海", "龙山", "蓝村", "灵山"],
-    "370281": ["中云", "三里河", "阜安", "九龙", "胶东", "胶北"],
-    "370283": ["凤台", "东阁", "李园", "同和", "南村", "新河"],
-    "370285": ["水集", "望城", "沽河", "姜山", "店埠"],
+    "370202": [("八大关", 36.0545, 120.3545), ("湛山", 36.0625, 120.3685),
+               ("八大峡", 36.0600, 120.3010), ("中山路", 36.0690, 120.3190),
+               ("江苏路", 36.0680, 120.3280), ("云南路", 36.0690, 120.3070)],
+    "370203": [("台东", 36.0840, 120.3500), ("辽宁路", 36.0800, 120.3400),
+               ("登州路", 36.0870, 120.3560)],
+    "370211": [("长江路", 35.9650, 120.1950), ("薛家岛", 35.9980, 120.2380)],
+    "370212": [("沙子口", 36.1050, 120.5450), ("中韩", 36.1150, 120.4500),
+               ("金家岭", 36.0950, 120.4650)],
+    "370213": [("李村", 36.1590, 120.4290)],
+    "370214": [("城阳", 36.3070, 120.3960), ("流亭", 36.2650, 120.3750)],
+    "370215": [("通济", 36.3880, 120.4520), ("环秀", 36.3920, 120.4430)],
+    "370281": [("中云", 36.2860, 120.0300), ("三里河", 36.2750, 120.0150)],
+    "370283": [("凤台", 36.7800, 119.9600), ("东阁", 36.7750, 119.9750),
+               ("李园", 36.7800, 119.9500)],
+    "370285": [("水集", 36.8870, 120.5200), ("望城", 36.8750, 120.5000)],
 }
-ROADS = ["人民路", "长江路", "兴华路", "福州路", "重庆路", "黑龙江路", "海尔路", "青威路", "胶州湾路"]
+# How far a relief point may stand from its street's centre (degrees, about 300 m).
+STREET_SCATTER = 0.003
+# Sub-stations stand near their district's centre on a road that exists nowhere: a real road
+# name would put them in the wrong place.
+INVENTED_ROAD = "暖冬路"
+# Help-guidance points at real stations, squares and beaches, where they really are (WGS-84).
+# Districts without one get a plainly invented name at a generated position.
 GUIDANCE_PLACES = {
-    "370202": ["青岛站南广场", "五四广场", "中山路地下通道"],
-    "370203": ["台东步行街", "青岛北站东广场"],
-    "370211": ["黄岛汽车站", "金沙滩路地下通道"],
-    "370212": ["崂山区政府地铁站"],
-    "370213": ["李村商圈", "青岛北站"],
-    "370214": ["城阳汽车站"],
-    "370215": ["即墨汽车站"],
-    "370281": ["胶东国际机场交通中心"],
-    "370283": ["平度汽车站"],
-    "370285": ["莱西汽车站"],
+    "370202": [("青岛站南广场", 36.0640, 120.3125), ("五四广场", 36.0613, 120.3843),
+               ("栈桥", 36.0612, 120.3177)],
+    "370203": [("台东步行街", 36.0838, 120.3505)],
+    "370211": [("金沙滩", 35.9680, 120.2460)],
+    "370212": [("石老人海水浴场", 36.0967, 120.4681)],
+    "370213": [("青岛北站", 36.1697, 120.3739), ("李村商圈", 36.1592, 120.4285)],
+    "370281": [("胶东国际机场", 36.3619, 120.0881)],
 }
+INVENTED_GUIDANCE = "{district}一号引导点"
 # Small districts need a tighter scatter to stay inside their boundaries (degrees).
 SCATTER = {"370202": 0.012, "370203": 0.012, "370213": 0.018, "370212": 0.03}
 DEFAULT_SCATTER = 0.06
@@ -72,7 +82,7 @@ def populate(ctx) -> None:
         stations[code] = _site(
             name=f"{district.name}救助管理分站", level=SiteLevel.SUB_STATION, parent=central,
             host_type=HostType.RESCUE_STATION, is_24h=True, lat=lat, lon=lon,
-            address=f"{district.name}{ctx.rng.choice(ROADS)}{ctx.rng.randint(10, 200)}号",
+            address=f"{district.name}{INVENTED_ROAD}{ctx.rng.randint(10, 200)}号",
             phone=_phone(ctx), seats=ctx.rng.choice((10, 12, 16, 20)),
             beds=ctx.rng.choice((24, 30, 40, 60)),
             services=[Service.WARM_ROOM, Service.HOT_FOOD, Service.BEDS, Service.MEDICAL,
@@ -84,10 +94,11 @@ def populate(ctx) -> None:
         count = min(len(streets), ctx.count(5, minimum=2))
         for index, street in enumerate(streets[:count]):
             host, pattern, _weight = HOSTS[index % len(HOSTS)] if index else HOSTS[3]
-            point = _relief_point(ctx, code, district, street, host, pattern, stations[code])
+            point = _relief_point(ctx, code, street, host, pattern, stations[code])
             relief_points.setdefault(code, point)
-        for place in GUIDANCE_PLACES[code][:ctx.count(2)]:
-            lat, lon = _point_in(ctx, code, district)
+        places = GUIDANCE_PLACES.get(code) or [
+            (INVENTED_GUIDANCE.format(district=district.name), *_point_in(ctx, code, district))]
+        for place, lat, lon in places[:ctx.count(2)]:
             _site(name=f"求助引导点·{place}", level=SiteLevel.GUIDANCE_POINT,
                   parent=stations[code], host_type=HostType.OTHER, lat=lat, lon=lon,
                   address=f"{district.name}{place}", phone=stations[code].phone, is_24h=True,
@@ -98,8 +109,9 @@ def populate(ctx) -> None:
     ctx.shared["relief_points"] = relief_points
 
 
-def _relief_point(ctx, code, district, street, host, pattern, station) -> Site:
-    lat, lon = _point_in(ctx, code, district)
+def _relief_point(ctx, code, street, host, pattern, station) -> Site:
+    street, lat, lon = street
+    lat, lon = _near(ctx, code, lat, lon)
     hours, is_24h, protocol = [], False, False
     if host in (HostType.POLICE_ROOM, HostType.ELDERLY_CARE):
         is_24h = True
@@ -119,7 +131,7 @@ def _relief_point(ctx, code, district, street, host, pattern, station) -> Site:
     return _site(
         name=f"琴岛驿家·{pattern.format(street=street)}", level=SiteLevel.RELIEF_POINT,
         parent=station, host_type=host, is_qindao_yijia=True, lat=lat, lon=lon,
-        address=f"{district.name}{street}{ctx.rng.choice(ROADS)}{ctx.rng.randint(1, 300)}号",
+        address=f"{station.district.name}{street}街道{ctx.rng.randint(1, 300)}号",
         phone=_phone(ctx), hours=hours, is_24h=is_24h, open_in_cold_protocol=protocol,
         seats=ctx.rng.choice((4, 6, 8, 10, 12)), beds=0, services=services_offered,
         status=status, status_reason=reason,
@@ -140,6 +152,16 @@ def _point_in(ctx, code: str, district: District, scatter: float | None = None):
         if geography.inside_boundary(code, lat, lon):
             return round(lat, 6), round(lon, 6)
     return district.centre_lat, district.centre_lon
+
+
+def _near(ctx, code: str, lat: float, lon: float) -> tuple[float, float]:
+    """A point within STREET_SCATTER of a street's centre, still in its district."""
+    for _attempt in range(20):
+        near_lat = lat + ctx.rng.uniform(-STREET_SCATTER, STREET_SCATTER)
+        near_lon = lon + ctx.rng.uniform(-STREET_SCATTER, STREET_SCATTER) * 1.2
+        if geography.district_code_at(near_lat, near_lon) == code:
+            return round(near_lat, 6), round(near_lon, 6)
+    return lat, lon
 
 
 def _phone(ctx) -> str:

@@ -7,6 +7,16 @@ from ninja import Field, Schema
 Coord = Literal["wgs84", "gcj02", "bd09"]
 
 
+class SiteOffer(Schema):
+    """What a place offers tonight, in plain terms."""
+
+    warm_room: bool
+    bed_tonight: bool
+    free_beds: int
+    hot_food: bool
+    directions_only: bool
+
+
 class NearbySite(Schema):
     id: int
     name: str
@@ -25,6 +35,12 @@ class NearbySite(Schema):
     hours: list[str]
     is_24h: bool
     url: str
+    offers: SiteOffer
+    offer_labels: list[str] = Field(description="What the place offers, in the reader's language")
+    need_rank: int = Field(description="0 warm place with room open now, 1 warm but full or hot "
+                                       "food only, 2 directions only, 3 closed")
+    road_distance_m: int = Field(description="Estimated walking route: distance_m × 1.3")
+    walk_min: int = Field(description="Minutes on foot at 4.5 km/h over road_distance_m")
 
 
 class NearestOut(Schema):

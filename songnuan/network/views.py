@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from songnuan.accounts import audit
-from songnuan.network import maps, services, transfer
+from songnuan.network import maps, offers, services, transfer
 from songnuan.network.forms import ImportForm, PlaceForm, SiteFilterForm, SiteForm, VisitForm
 from songnuan.network.models import District, Site, SiteLevel, SiteStatus
 
@@ -240,7 +240,9 @@ def _pct(used: int, total: int) -> int | None:
 # ---------------------------------------------------------------- public pages
 
 def warm(request: HttpRequest) -> HttpResponse:
-    """Where can I get warm now: nearest open sites from a position, a district or a place."""
+    """Where can I get warm now: from a position, a district or a place, the open places in
+    the order of need (a warm room with space before a guidance point), each saying what it
+    offers and how far it is to walk."""
     place_form = PlaceForm(request.GET or None)
     show_all = request.GET.get("all") == "1"
     origin = None
@@ -267,13 +269,13 @@ def warm(request: HttpRequest) -> HttpResponse:
     if origin is not None:
         try:
             results = services.nearest(origin[0], origin[1], origin[2], open_only=not show_all,
-                                       limit=PUBLIC_LIMIT, queryset=services.public_sites())
+                                       limit=offers.NEED_POOL, queryset=services.public_sites())
         except ValidationError as invalid:
             error = " ".join(invalid.messages)
             origin = None
     loads = services.loads([item.site for item in results])
-    cards = [_card(item.site, item.open_now, loads[item.site.pk], item.distance_m)
-             for item in results]
+    ranked = offers.rank(results, loads)[:PUBLIC_LIMIT]
+    cards = [_card(row.site, row.open_now, loads[row.site.pk], row.distance_m) for row in ranked]
     query = request.GET.copy()
     query["all"] = "0" if show_all else "1"
     return render(request, "network/public/warm.html", {
@@ -298,10 +300,13 @@ def warm_site(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _card(site: Site, is_open: bool, load: services.Load, distance_m: float | None) -> dict:
+    offer = offers.offer_of(site, load.beds_used)
     return {
         "site": site, "open": is_open, "full": is_open and load.is_full,
         "by_protocol": is_open and services.opened_by_protocol(site),
         "distance": _distance_text(distance_m), "services": site.service_labels(),
+        "offer": offer, "offer_labels": offer.labels(),
+        "walk": offers.walking_text(distance_m) if distance_m is not None else "",
         "links": maps.direction_links(site),
     }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,10 @@ class TimelineEvent:
     detail: Any = ""
     url: str = ""
     sensitive: bool = False  # detail holds health or identity data: shown only with permission
+    # Photo URLs served by a view that checks `photo_permission` and logs each read; the file
+    # page drops them for anyone without that permission.
+    photos: tuple[str, ...] = ()
+    photo_permission: str = ""
 
 
 TimelineSource = Callable[[Any], Iterable[TimelineEvent]]
@@ -42,6 +46,21 @@ def timeline_for(person: Any) -> list[TimelineEvent]:
     for source in _sources:
         events.extend(source(person))
     return sorted(events, key=lambda event: event.at, reverse=True)
+
+
+def visible_to(events: Iterable[TimelineEvent], user: Any) -> list[TimelineEvent]:
+    """The events as `user` may see them: photos only under their permission."""
+    allowed: dict[str, bool] = {}
+    shown = []
+    for event in events:
+        if event.photos:
+            permission = event.photo_permission
+            if permission not in allowed:
+                allowed[permission] = bool(permission) and user.has_perm(permission)
+            if not allowed[permission]:
+                event = replace(event, photos=())
+        shown.append(event)
+    return shown
 
 
 def own_events(person: Any) -> Iterable[TimelineEvent]:

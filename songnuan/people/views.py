@@ -18,7 +18,7 @@ from songnuan.people.duplicates import possible_duplicates
 from songnuan.people.forms import MergeForm, PersonForm, PhotoForm, show_errors
 from songnuan.people.models import Person, PersonMerge, PersonPhoto, RiskLevel, Status
 from songnuan.people.portrait import Portrait
-from songnuan.people.timeline import timeline_for
+from songnuan.people.timeline import timeline_for, visible_to
 
 PAGE_SIZE = 50
 
@@ -63,7 +63,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_change": user.has_perm("people.change_person") and person.merged_into_id is None,
         "id_number": person.id_number() if may_see_sensitive and person.has_id_number else "",
         "portrait": Portrait(person.risk_level, person.risk_reasons),
-        "timeline": timeline_for(person),
+        "timeline": visible_to(timeline_for(person), user),
         "duplicates": [] if person.merged_into_id else possible_duplicates(person, pool),
         "merges": person.merges_received.select_related("absorbed", "merged_by"),
         "photos": person.photos.all() if may_see_sensitive else [],

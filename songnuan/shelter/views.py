@@ -446,8 +446,10 @@ def _record_daily(request, site, stays) -> None:
         services.record_disinfection(zone, user=user, agent=request.POST.get("agent", ""))
         messages.success(request, _("Disinfection of %(zone)s recorded.") % {"zone": zone})
     elif what == "roll_call":
+        # The roll call starts blank; "all present" is an explicit answer, never a default.
+        everyone = request.POST.get("all_present") == "1"
         entries = [services.RollCallEntry(
-            stay, stay.pk in chosen,
+            stay, everyone or stay.pk in chosen,
             forms.parse_temperature(request.POST.get(f"temperature_{stay.pk}", ""))
             if user.has_perm(SENSITIVE) else None) for stay in stays]
         services.record_roll_call(site, entries, user=user)

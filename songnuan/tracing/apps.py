@@ -10,9 +10,10 @@ class TracingConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from songnuan.people.models import PersonPhoto
+        from songnuan.people.timeline import register_source
         from songnuan.shell import NavItem, register_nav, register_panels
         from songnuan.shelter.models import Stay
-        from songnuan.tracing import home, hooks
+        from songnuan.tracing import home, hooks, timeline
         from songnuan.tracing.models import MissingReport
 
         post_save.connect(hooks.stay_saved, sender=Stay, dispatch_uid="tracing_open_case")
@@ -21,6 +22,7 @@ class TracingConfig(AppConfig):
                           dispatch_uid="tracing_report_face")
         hooks.register_duplicate_matcher()
         register_panels(home.panels)
+        register_source(timeline.events)
         register_nav(
             NavItem(_("Tracing cases"), "tracing:cases", "tracing.view_tracingcase", order=500),
             NavItem(_("Missing-person reports"), "tracing:reports",

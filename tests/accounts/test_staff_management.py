@@ -93,8 +93,8 @@ def test_home_pages_answer_for_every_role(cast, client):
         assert "接下来要做的事" in response.content.decode()
 
 
-def test_anonymous_visitors_are_sent_to_log_in(client, db):
-    response = client.get(reverse("home"))
+def test_anonymous_visitors_of_a_staff_page_are_sent_to_log_in(client, db):
+    response = client.get(reverse("accounts:user_list"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 

@@ -52,7 +52,8 @@ def test_a_person_escorted_in_is_admitted_logged_and_sent_home(cast, new_page):
     zone_row = page.locator(".zones-today li", has_text="男宾区")
     zone_row.locator("button[type=submit]").click()
     page.fill(f"input[name=temperature_{stay.pk}]", "36.7")
-    page.locator("form:has(input[value=roll_call]) button[type=submit]").click()
+    page.check(f"table.roll input[name=stay][value='{stay.pk}']")  # the roll call starts blank
+    page.get_by_role("button", name="提交点名").click()
     page.locator("form:has(input[value=meal]) button[type=submit]").click()
     screenshot(page, "shelter-daily-phone")
     assert stay.logs.filter(kind="roll_call", present=True).exists()

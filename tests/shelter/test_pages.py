@@ -98,3 +98,29 @@ def test_home_panels_show_arrivals_and_undisinfected_zones_to_station_staff(cast
     assert panels[reverse("shelter:arrivals")].count == 1
     undone = panels[reverse("shelter:daily")]
     assert undone.count == 1 and undone.tone == "alert"
+
+
+def test_the_roll_call_starts_blank_with_one_all_present_button(cast, client):
+    lay_out_station(cast.laoshan_substation)
+    for name in ("于海", "曲文强"):
+        admit(make_person(name), cast.laoshan_substation, AdmissionInput(),
+              user=cast.laoshan_station)
+    client.force_login(cast.laoshan_station)
+    page = client.get(reverse("shelter:daily")).content.decode()
+    roll_call = page.split('value="roll_call"')[1].split("</form>")[0]
+    assert 'name="stay"' in roll_call and "checked" not in roll_call
+    assert roll_call.count('name="all_present"') == 1 and "全部在场（2 人）" in roll_call
+
+
+def test_only_the_ticked_people_are_present_unless_all_present_is_pressed(cast, client):
+    lay_out_station(cast.laoshan_substation)
+    yu, qu = (admit(make_person(name), cast.laoshan_substation, AdmissionInput(),
+                    user=cast.laoshan_station) for name in ("于海", "曲文强"))
+    client.force_login(cast.laoshan_station)
+    daily = reverse("shelter:daily")
+    client.post(daily, {"site": cast.laoshan_substation.pk, "what": "roll_call", "stay": [yu.pk]})
+    assert [log.present for log in yu.logs.filter(kind="roll_call")] == [True]
+    assert [log.present for log in qu.logs.filter(kind="roll_call")] == [False]
+    client.post(daily, {"site": cast.laoshan_substation.pk, "what": "roll_call",
+                        "all_present": "1"})
+    assert qu.logs.filter(kind="roll_call", present=True).count() == 1
