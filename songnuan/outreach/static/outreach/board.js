@@ -197,12 +197,13 @@
   function mergeList(oldList, newList, force) {
     var current = {};
     Array.prototype.forEach.call(oldList.children, function (node) { current[node.dataset.key] = node; });
-    var wanted = Array.prototype.map.call(newList.children, function (fresh) {
+    var wanted = Array.prototype.slice.call(newList.children).map(function (fresh) {
       var key = fresh.dataset.key, old = current[key];
       delete current[key];
       if (!old) { return fresh; }
       if (key !== force && (isBusy(old) || signature(old) === signature(fresh))) { return old; }
       keepImages(old, fresh);
+      old.replaceWith(fresh);
       return fresh;
     });
     Object.keys(current).forEach(function (key) {
@@ -246,11 +247,11 @@
       return new DOMParser().parseFromString(html, "text/html").getElementById("board-queue");
     });
   }
-  // Each action starts a new generation: a refresh sent before it would show the board as it
-  // was before the action, so its answer is dropped.
-  var refreshing = false, generation = 0;
+  // A refresh answered while an action is under way may show the board as it was before the
+  // action: none is sent meanwhile, and the answer of one sent before is dropped.
+  var refreshing = false, generation = 0, acting = 0;
   function refresh() {
-    if (refreshing || !setup.queue_url) { return; }
+    if (refreshing || acting || !setup.queue_url) { return; }
     refreshing = true;
     var sentIn = generation;
     fetchQueue(setup.queue_url)
@@ -266,13 +267,16 @@
     if (submitter && submitter.name) { body.append(submitter.name, submitter.value); }
     if (row) { row.classList.add("is-sending"); }
     generation += 1;
+    acting += 1;
     fetchQueue(form.action, { method: "POST", body: body })
       .then(function (fresh) {
+        acting -= 1;
         if (row) { row.classList.remove("is-sending"); }
         if (document.activeElement && row && row.contains(document.activeElement)) { document.activeElement.blur(); }
         if (fresh) { merge(fresh, row ? row.dataset.key : null); }
       })
       .catch(function () {
+        acting -= 1;
         if (row) { row.classList.remove("is-sending"); }
         if (offline) { offline.hidden = false; }
       });
@@ -334,7 +338,10 @@
     if (button) { button.setAttribute("aria-expanded", String(!help.hidden)); }
   }
   var helpButton = document.getElementById("help-toggle");
-  if (helpButton) { helpButton.addEventListener("click", function () { toggleHelp(); }); }
+  if (helpButton) {
+    helpButton.hidden = false;
+    helpButton.addEventListener("click", function () { toggleHelp(); });
+  }
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) { return; }
     var target = event.target;
