@@ -81,8 +81,8 @@ def _markers(page) -> list[dict]:
     }""")
 
 
-def test_the_board_keeps_the_squad_picked_and_the_scroll_through_three_refreshes(cast,
-                                                                                 new_page):
+def test_the_board_keeps_the_squad_picked_the_scroll_and_the_popup_through_three_refreshes(
+        cast, new_page):
     make_squad("市南一队")
     second = make_squad("市南二队", at=SHINAN_PLACES[4][1])
     leads = _shinan_night(7)
@@ -94,6 +94,8 @@ def test_the_board_keeps_the_squad_picked_and_the_scroll_through_three_refreshes
     page.locator("h1").click()  # the select loses focus: its changed value alone keeps the row
     queue = page.locator("#board-queue")
     queue.evaluate("box => { box.scrollTop = 250; }")
+    page.evaluate("""id => document.getElementById('board-map').leafletMap.eachLayer(
+        layer => { if (layer.leadId === id) { layer.openPopup(); } })""", leads[0].pk)
     newcomer = None
     for refresh in range(3):
         if refresh == 1:
@@ -104,6 +106,7 @@ def test_the_board_keeps_the_squad_picked_and_the_scroll_through_three_refreshes
     expect(_row(page, newcomer)).to_have_count(1)
     expect(picked.locator("select[name=squad]")).to_have_value(str(second.pk))
     assert queue.evaluate("box => box.scrollTop") == 250
+    expect(page.locator("#board-map .leaflet-popup")).to_contain_text(leads[0].tracking_code)
 
 
 def test_the_queue_filters_by_district_and_flag_and_keeps_them_in_the_address(cast, new_page):

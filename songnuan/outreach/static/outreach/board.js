@@ -48,31 +48,50 @@
       (lead.place ? " · " + lead.place : "") + (lead.district ? " · " + lead.district : "")));
     return box;
   }
+  /* Markers are kept by lead and squad and moved in place, so an open popup or tooltip stays. */
+  function place(key, at, make, update) {
+    var marker = markerByKey[key];
+    if (!marker) { marker = markerByKey[key] = make(at).addTo(markers); } else { marker.setLatLng(at); }
+    update(marker);
+    marker.seen = true;
+    return marker;
+  }
   function drawMap(data) {
     if (!map || !data) { return; }
-    markers.clearLayers();
-    markerByKey = {};
+    Object.keys(markerByKey).forEach(function (key) { markerByKey[key].seen = false; });
     var points = [];
     (data.leads || []).forEach(function (lead) {
       if (lead.lat === null || lead.lat === undefined || !matches(leadFacts(lead))) { return; }
-      var at = toTiles(lead.lat, lead.lon);
+      var key = "lead-" + lead.id, at = toTiles(lead.lat, lead.lon);
       points.push(at);
-      var marker = L.circleMarker(at, {
-        radius: 7, weight: 2, color: "#fff", fillOpacity: 0.9,
-        fillColor: lead.overdue ? "#c5221f" : (lead.task ? "#a86400" : "#b8401d")
-      }).bindTooltip(lead.tracking_code + " · " + (lead.status_label || "")).bindPopup(leadLink(lead));
-      marker.on("click", function () { select("lead-" + lead.id, true); });
-      marker.leadId = lead.id;
-      markerByKey["lead-" + lead.id] = marker;
-      marker.addTo(markers);
+      place(key, at, function (where) {
+        var marker = L.circleMarker(where, { radius: 7, weight: 2, color: "#fff", fillOpacity: 0.9 })
+          .bindTooltip("").bindPopup("");
+        marker.on("click", function () { select(key, true); });
+        marker.leadId = lead.id;
+        return marker;
+      }, function (marker) {
+        marker.setStyle({ fillColor: lead.overdue ? "#c5221f" : (lead.task ? "#a86400" : "#b8401d") });
+        marker.setTooltipContent(lead.tracking_code + " · " + (lead.status_label || ""));
+        if (!marker.isPopupOpen()) { marker.setPopupContent(leadLink(lead)); }
+      });
     });
     (data.squads || []).forEach(function (squad) {
       if (!squad.on_shift || squad.lat === null || squad.lat === undefined) { return; }
       var at = toTiles(squad.lat, squad.lon);
       points.push(at);
-      L.marker(at, {
-        icon: L.divIcon({ className: "squad-pin squad-" + squad.status, html: "▲", iconSize: [22, 22] })
-      }).bindTooltip(squad.name + " " + squad.load + "/" + squad.capacity).addTo(markers);
+      place("squad-" + squad.id, at, function (where) {
+        return L.marker(where).bindTooltip("");
+      }, function (marker) {
+        if (marker.status !== squad.status) {
+          marker.status = squad.status;
+          marker.setIcon(L.divIcon({ className: "squad-pin squad-" + squad.status, html: "▲", iconSize: [22, 22] }));
+        }
+        marker.setTooltipContent(squad.name + " " + squad.load + "/" + squad.capacity);
+      });
+    });
+    Object.keys(markerByKey).forEach(function (key) {
+      if (!markerByKey[key].seen) { markers.removeLayer(markerByKey[key]); delete markerByKey[key]; }
     });
     if (!fitted && points.length) {
       map.fitBounds(L.latLngBounds(points).pad(0.1), { maxZoom: 13, animate: false });
@@ -82,6 +101,7 @@
   }
   function markSelectedOnMap() {
     Object.keys(markerByKey).forEach(function (key) {
+      if (key.indexOf("lead-") !== 0) { return; }
       markerByKey[key].setStyle({ weight: key === selectedKey ? 4 : 2, color: key === selectedKey ? "#1a1a1a" : "#fff" });
     });
   }
