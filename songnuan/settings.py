@@ -287,6 +287,14 @@ DISTRICT_BOUNDARIES_FILE = os.environ.get("DISTRICT_BOUNDARIES_FILE", "")
 OUTREACH_ASSIGN_WITHIN_MIN = float(os.environ.get("OUTREACH_ASSIGN_WITHIN_MIN", "15"))
 OUTREACH_ARRIVE_WITHIN_MIN = float(os.environ.get("OUTREACH_ARRIVE_WITHIN_MIN", "40"))
 OUTREACH_FOLLOW_UP_HOURS = float(os.environ.get("OUTREACH_FOLLOW_UP_HOURS", "24"))
+# The night's dispatch plan (songnuan/outreach/planning.py): minutes a squad is expected to spend
+# with a lead once there (persuasion, an escort), minutes to find someone known only by district,
+# how long the plan's search may run, and how soon a busy squad must be free to be sent its next
+# lead now rather than at its next turn.
+DISPATCH_ON_SCENE_MIN = float(os.environ.get("DISPATCH_ON_SCENE_MIN", "25"))
+DISPATCH_SEARCH_MIN = float(os.environ.get("DISPATCH_SEARCH_MIN", "15"))
+DISPATCH_PLAN_TIME_LIMIT_S = float(os.environ.get("DISPATCH_PLAN_TIME_LIMIT_S", "0.3"))
+DISPATCH_COMMIT_AHEAD_MIN = float(os.environ.get("DISPATCH_COMMIT_AHEAD_MIN", "20"))
 
 # Text messages (SMS): a class with send(message) -> provider reference; every message is kept in
 # the notify outbox. The default only writes to the log.

@@ -16,11 +16,13 @@ def _fresh_process_caches():
     """Each test's weather, hotspots and person index are its own: a rolled-back row sends no
     signal and its primary key is used again."""
     from songnuan.leads.triage import forget_conditions
+    from songnuan.outreach import night_plan
     from songnuan.outreach.services import forget_hotspots
     from songnuan.tracing.person_index import persons
 
     forget_conditions()
     forget_hotspots()
+    night_plan.forget()
     persons.clear()
 
 

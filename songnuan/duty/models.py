@@ -57,6 +57,8 @@ class Topic(models.TextChoices):
     LEAD_OVERDUE = "lead_overdue", _("Lead overdue")
     TRACING_OVERDUE = "tracing_overdue", _("Tracing deadline overdue")
     ESCALATION = "escalation", _("Not acknowledged in time")
+    MUTUAL_AID = "mutual_aid", _("Mutual aid")
+    SQUADS_SHORT = "squads_short", _("Squads short")
 
 
 class Severity(models.TextChoices):

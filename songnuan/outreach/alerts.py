@@ -1,4 +1,6 @@
-"""Overdue leads reach the leader on duty (超时升级): once per lead and stage, in the background.
+"""Overdue leads reach the leader on duty (超时升级): once per lead and stage, in the background;
+and so does a district whose squads on shift cannot reach its waiting leads in time (警力不足),
+once an hour while it lasts, with how many squads are missing and the reserves to call on.
 
 The dispatch board shows the same timers; this makes sure somebody is told when nobody is
 looking at the board. Thresholds come from `escalation.thresholds_by_district`, stricter
@@ -15,8 +17,9 @@ from django.utils.translation import gettext as _
 
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network.models import District
+from songnuan.outreach import night_plan
 from songnuan.outreach.escalation import Overdue, overdue, thresholds_by_district
-from songnuan.outreach.models import ACTIVE_TASK_STATUSES, Task
+from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, Squad, Task
 
 
 def alert_overdue_leads(now: datetime.datetime | None = None) -> int:
@@ -62,3 +65,33 @@ def _overdue_text(lead: Lead, task: Task | None, stage: Overdue, by: datetime.ti
     values["squad"] = task.squad.name if task else ""
     return _("%(squad)s has not arrived at lead %(code)s (%(place)s), %(minutes)s minutes past "
              "the limit.") % values
+
+
+def alert_squads_short(now: datetime.datetime | None = None) -> int:
+    """Tell each district's leader on duty that its squads on shift cannot reach its waiting
+    leads in time: how many leads, how many squads are missing, which reserves could go."""
+    from songnuan.duty.models import Severity, Topic
+    from songnuan.duty.services import alert
+
+    now = now or timezone.now()
+    shortfalls = [s for s in night_plan.current_plan(now).plan.shortfalls
+                  if s.district_id is not None]
+    if not shortfalls:
+        return 0
+    districts = District.objects.in_bulk([s.district_id for s in shortfalls])
+    sent = 0
+    for short in shortfalls:
+        district = districts[short.district_id]
+        reserves = list(Squad.objects.filter(district=district, is_active=True,
+                                             duty_status=DutyStatus.RESERVE)
+                        .values_list("name", flat=True))
+        text = night_plan.shortfall_message(district.name, short)
+        if reserves:
+            text += " " + _("Reserve squads that could be called on: %(names)s.") % {
+                "names": "、".join(reserves)}
+        hour = timezone.localtime(now).strftime("%Y%m%d%H")
+        created = alert(district, topic=Topic.SQUADS_SHORT, text=text[:500],
+                        url=reverse("outreach:board"), severity=Severity.SEVERE,
+                        key=f"squads-short:{district.pk}:{hour}", at=now)
+        sent += bool(created)
+    return sent

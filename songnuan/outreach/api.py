@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from songnuan.api.auth import staff_auth
 from songnuan.geo.coords import CoordError, CoordSystem, to_wgs84
 from songnuan.leads.models import Lead
-from songnuan.outreach import board, dispatch, services
+from songnuan.outreach import board, dispatch, night_plan, services
 from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, Hotspot, Squad, Task
 from songnuan.outreach.schemas import (
     AssignIn,
@@ -81,6 +81,7 @@ def _task_out(task: Task) -> dict:
     return {"id": task.pk, "kind": task.kind, "status": task.status, "squad_id": task.squad_id,
             "squad": task.squad.name, "lead": task.lead.tracking_code if task.lead_id else None,
             "place": task.place, "lat": task.lat, "lon": task.lon, "reason": task.reason,
+            "eta_min": task.eta_min, "is_mutual_aid": task.is_mutual_aid,
             "assigned_at": task.assigned_at, "accepted_at": task.accepted_at,
             "arrived_at": task.arrived_at}
 
@@ -101,13 +102,18 @@ def assign_lead(request: HttpRequest, tracking_code: str, payload: AssignIn):
     _require(request, *DISPATCHER_PERMS)
     lead = get_object_or_404(Lead.objects.restrict(request.user, "change"),
                              tracking_code=tracking_code.strip().upper())
-    squad, reason = dispatch.pick_squad(Squad.objects.restrict(request.user, "view"),
-                                        lead.lat, lead.lon, lead.district_id, payload.squad_id)
-    if squad is None:
+    if lead.district_id is None:
         return Status(409, _refusal(dispatch.DispatchError(
-            _("No squad of the district is available."), "squad_id")))
+            _("The lead has no location yet: set its place or its district first."), "lead")))
+    pick = night_plan.pick_squad(Squad.objects.restrict(request.user, "view"), lat=lead.lat,
+                                 lon=lead.lon, district_id=lead.district_id, lead_id=lead.pk,
+                                 picked=payload.squad_id)
+    if pick is None:
+        return Status(409, _refusal(dispatch.DispatchError(
+            _("No squad is available."), "squad_id")))
     try:
-        task = dispatch.assign_lead(lead, squad, by=request.user, reason=reason)
+        task = dispatch.assign_lead(lead, pick.squad, by=request.user, reason=pick.reason,
+                                    eta_min=pick.eta_min)
     except dispatch.DispatchError as refused:
         return Status(409, _refusal(refused))
     return Status(201, _task_out(task))
@@ -119,14 +125,15 @@ def reassign(request: HttpRequest, task_id: int, payload: AssignIn):
     `squad_id` is given); the first squad's task is cancelled."""
     _require(request, *DISPATCHER_PERMS)
     task = get_object_or_404(Task.objects.restrict(request.user, "change"), pk=task_id)
-    squads = Squad.objects.restrict(request.user, "view").exclude(pk=task.squad_id)
-    squad, reason = dispatch.pick_squad(squads, task.lat, task.lon, task.district_id,
-                                        payload.squad_id)
-    if squad is None:
+    pick = night_plan.pick_squad(Squad.objects.restrict(request.user, "view"), lat=task.lat,
+                                 lon=task.lon, district_id=task.district_id,
+                                 picked=payload.squad_id, exclude=task.squad_id)
+    if pick is None:
         return Status(409, _refusal(dispatch.DispatchError(
             _("No other squad is available."), "squad_id")))
     try:
-        new = dispatch.reassign(task, squad, by=request.user, reason=reason)
+        new = dispatch.reassign(task, pick.squad, by=request.user, reason=pick.reason,
+                                eta_min=pick.eta_min)
     except dispatch.DispatchError as refused:
         return Status(409, _refusal(refused))
     return Status(201, _task_out(new))

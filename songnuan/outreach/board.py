@@ -3,7 +3,9 @@ follow-ups coming due, squads with their status, position and load, and the cold
 protocol level with the escalation thresholds it puts in force in each district.
 
 Built from a handful of flat queries (`values()`), so it stays fast with thousands of open
-leads; the squad suggestion is ranked only for the leads the queue shows first.
+leads. Every waiting lead carries its squads ranked by ETA from tonight's city-wide plan
+(`night_plan`), the squad the plan gives it, and whether to send that squad now; districts the
+plan cannot cover in time carry a capacity alert with their reserve squads.
 """
 
 from __future__ import annotations
@@ -17,22 +19,23 @@ from django.utils.text import Truncator
 
 from songnuan.leads.models import Flag, Lead, LeadPhoto, LeadStatus, Source
 from songnuan.network.models import District
-from songnuan.outreach import dispatch
+from songnuan.outreach import dispatch, night_plan
 from songnuan.outreach.escalation import OVERDUE_LABELS, overdue, thresholds_by_district
-from songnuan.outreach.models import ACTIVE_TASK_STATUSES, FollowUp, Squad, Task
-from songnuan.outreach.ranking import Candidate, rank_squads
+from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, FollowUp, Squad, Task
 
-SUGGEST_FOR_FIRST = 30  # leads at the head of the queue that get a ranked suggestion
 FOLLOW_UP_AHEAD = datetime.timedelta(hours=2)
 
 
 def board_data(user, now: datetime.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     squads = _squads(user, now)
-    leads = _leads(user, now, squads)
+    tonight = night_plan.current_plan(now)
+    leads = _leads(user, now, squads, tonight)
     return {
         "now": now.isoformat(),
         "protocol": _thresholds_in_force(user, now, squads, leads),
+        "plan": {"solver": tonight.plan.solver, "fell_back": tonight.plan.fell_back},
+        "capacity_alerts": capacity_alerts(user, tonight),
         "leads": leads,
         "follow_ups": _follow_ups(user, now),
         "squads": list(squads.values()),
@@ -57,6 +60,7 @@ def _squads(user, now) -> dict[int, dict]:
             "lat": lat, "lon": lon,
             "seen_at": squad.last_seen_at.isoformat() if squad.last_seen_at else None,
             "status": _squad_status(squad.pk in on_shift, load, squad.capacity),
+            "duty_status": squad.duty_status,
         }
     return result
 
@@ -89,7 +93,30 @@ def _squad_status(on_shift: bool, load: int, capacity: int) -> str:
     return "busy" if load else "available"
 
 
-def _leads(user, now, squads: dict[int, dict]) -> list[dict]:
+def capacity_alerts(user, tonight: night_plan.NightPlan) -> list[dict]:
+    """The districts in the user's scope that the squads on shift cannot cover in time, with
+    how many squads are missing and the reserve squads that could be called on."""
+    shortfalls = [s for s in tonight.plan.shortfalls
+                  if s.district_id is not None
+                  and (not user.district_id or s.district_id == user.district_id)]
+    if not shortfalls:
+        return []
+    districts = District.objects.in_bulk([s.district_id for s in shortfalls])
+    reserves: dict[int, list[dict]] = {}
+    for squad in (Squad.objects.restrict(user, "view")
+                  .filter(is_active=True, duty_status=DutyStatus.RESERVE)
+                  .values("id", "name", "district_id")):
+        reserves.setdefault(squad["district_id"], []).append(
+            {"id": squad["id"], "name": squad["name"]})
+    return [{
+        "district_id": short.district_id, "district": districts[short.district_id].name,
+        "waiting": short.late, "squads_missing": short.squads_missing,
+        "reserves": reserves.get(short.district_id, []),
+        "message": night_plan.shortfall_message(districts[short.district_id].name, short),
+    } for short in shortfalls]
+
+
+def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) -> list[dict]:
     queue = Lead.objects.restrict(user, "view").open().exclude(status=LeadStatus.DUPLICATE)
     rows = list(queue.order_by("-priority", "received_at")
                 .values("id", "tracking_code", "status", "priority", "lat", "lon", "place",
@@ -104,11 +131,7 @@ def _leads(user, now, squads: dict[int, dict]) -> list[dict]:
     limits = thresholds_by_district({row["district_id"] for row in rows}, now)
     labels = {value: str(label) for value, label in LeadStatus.choices}
     overdue_labels = {kind: str(label) for kind, label in OVERDUE_LABELS.items()}
-    candidates: dict[int, list[Candidate]] = {}
-    for pk, s in squads.items():
-        candidates.setdefault(s["district_id"], []).append(Candidate(
-            pk, s["name"], s["lat"], s["lon"], s["on_shift"], s["load"], s["capacity"]))
-    out, suggested = [], 0
+    out = []
     for row in rows:
         district = row["district_id"]
         task = tasks.get(row["id"])
@@ -130,18 +153,20 @@ def _leads(user, now, squads: dict[int, dict]) -> list[dict]:
             "overdue": late[0].value if late else None,
             "overdue_label": overdue_labels[late[0]] if late else "",
             "overdue_min": int(late[1].total_seconds() // 60) if late else 0,
-            "task": None, "suggestion": None,
+            "needs_location": row["lat"] is None,
+            "task": None, "suggestion": None, "suggestions": [], "assign_now": False,
         }
         if task:
             squad = squads.get(task["squad_id"])
             item["task"] = {"id": task["id"], "squad_id": task["squad_id"],
                             "squad": squad["name"] if squad else "", "status": task["status"]}
-        elif suggested < SUGGEST_FOR_FIRST and row["lat"] is not None:
-            suggested += 1
-            ranked = rank_squads(row["lat"], row["lon"], candidates.get(district, []), limit=1)
-            if ranked:
-                item["suggestion"] = {"squad_id": ranked[0].key, "squad": ranked[0].candidate.name,
-                                      "reason": ranked[0].reason}
+        elif district is not None:
+            item["suggestions"] = tonight.suggestions(row["id"])
+            planned = tonight.plan.planned.get(row["id"])
+            if planned is not None:
+                item["suggestion"] = tonight.option_json(planned)
+                item["suggestion"]["reason"] = night_plan.option_reason(item["suggestion"])
+                item["assign_now"] = tonight.assign_now(row["id"]) is not None
         out.append(item)
     return out
 

@@ -18,6 +18,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from songnuan.duty import services as duty
+from songnuan.duty.models import Severity, Topic
 from songnuan.leads import services as leads
 from songnuan.leads.models import Lead, LeadStatus, Outcome
 from songnuan.network import services as network
@@ -36,7 +38,7 @@ from songnuan.outreach.models import (
     TaskKind,
     TaskStatus,
 )
-from songnuan.outreach.ranking import Candidate, Suggestion, rank_squads
+from songnuan.outreach.services import district_for_point
 from songnuan.people import services as people
 from songnuan.people.models import Person, PersonPhoto, Status
 from songnuan.supplies import services as supplies
@@ -82,37 +84,15 @@ def is_on_shift(squad: Squad, at: datetime.datetime | None = None) -> bool:
     return squad.pk in squads_on_shift([squad], at or timezone.now())
 
 
-def suggest_squads(lat: float, lon: float, district_id: int,
-                   at: datetime.datetime | None = None, squads=None) -> list[Suggestion]:
-    """Available squads of the district for a place, best first, with the reason."""
-    at = at or timezone.now()
-    squads = list(squads if squads is not None
-                  else Squad.objects.filter(district_id=district_id, is_active=True))
-    on_shift = squads_on_shift(squads, at)
-    loads = squad_loads(on_shift)
-    candidates = [Candidate(s.pk, s.name, *s.position(), on_shift=s.pk in on_shift,
-                            load=loads.get(s.pk, 0), capacity=s.capacity) for s in squads]
-    return rank_squads(lat, lon, candidates)
-
-
-def pick_squad(squads, lat: float, lon: float, district_id: int, picked: int | None = None
-               ) -> tuple[Squad | None, str]:
-    """The squad a dispatcher picked from `squads` (their scoped choice), else the suggested one,
-    with the reason kept on the task; (None, "") when neither exists."""
-    squads = squads.filter(district_id=district_id)
-    if picked is not None:
-        squad = squads.filter(pk=picked).first()
-        return (squad, _("Chosen by the dispatcher")) if squad else (None, "")
-    ranked = suggest_squads(lat, lon, district_id, squads=squads)
-    if not ranked:
-        return None, ""
-    return squads.get(pk=ranked[0].key), ranked[0].reason
-
-
 # ------------------------------------------------------------------ assignment
 
-def assign_lead(lead: Lead, squad: Squad, *, by, reason: str = "") -> Task:
-    """Send a squad to a lead; refused when the lead is closed or taken, or the squad can't go."""
+def assign_lead(lead: Lead, squad: Squad, *, by, reason: str = "",
+                eta_min: int | None = None) -> Task:
+    """Send a squad to a lead; refused when the lead is closed or taken, or the squad can't go.
+
+    A lead known only by its district can be sent: the squad sets the place on arrival. A squad
+    of another district goes as mutual aid, and its own district's leader on duty is told.
+    """
     try:
         with transaction.atomic():
             lead = Lead.objects.select_for_update().get(pk=lead.pk)
@@ -122,15 +102,19 @@ def assign_lead(lead: Lead, squad: Squad, *, by, reason: str = "") -> Task:
             if taken:
                 raise DispatchError(_("Already assigned to %(squad)s by someone else.") % {
                     "squad": taken[0].squad.name}, "lead")
-            if not lead.has_location:
-                raise DispatchError(_("The lead has no location yet."), "lead")
+            if lead.district_id is None:
+                raise DispatchError(_("The lead has no location yet: set its place or its "
+                                      "district first."), "lead")
             squad = _check_squad(squad)
             task = Task.objects.create(
                 kind=TaskKind.LEAD, lead=lead, squad=squad, district_id=lead.district_id,
                 lat=lead.lat, lon=lead.lon, place=lead.place, reason=reason[:200],
+                eta_min=eta_min, is_mutual_aid=squad.district_id != lead.district_id,
                 assigned_by=_user(by))
             leads.set_status(lead, LeadStatus.ASSIGNED, by=_user(by),
                              note=_("Assigned to %(squad)s") % {"squad": squad.name})
+            if task.is_mutual_aid:
+                _tell_home_district(task)
             return task
     except IntegrityError:
         raise DispatchError(_("Another dispatcher assigned this lead just now."), "lead") from None
@@ -142,7 +126,8 @@ def assign_lead(lead: Lead, squad: Squad, *, by, reason: str = "") -> Task:
                             "lead") from None
 
 
-def reassign(task: Task, squad: Squad, *, by, reason: str = "") -> Task:
+def reassign(task: Task, squad: Squad, *, by, reason: str = "",
+             eta_min: int | None = None) -> Task:
     """Move a live task to another squad; the first squad's task is cancelled."""
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
@@ -156,14 +141,18 @@ def reassign(task: Task, squad: Squad, *, by, reason: str = "") -> Task:
         new = Task.objects.create(
             kind=task.kind, lead=task.lead, follow_up=task.follow_up, squad=squad,
             district_id=task.district_id, lat=task.lat, lon=task.lon, place=task.place,
-            reason=reason[:200], assigned_by=_user(by))
+            reason=reason[:200], eta_min=eta_min,
+            is_mutual_aid=squad.district_id != task.district_id, assigned_by=_user(by))
+        if new.is_mutual_aid:
+            _tell_home_district(new)
         if task.lead_id and task.lead.status == LeadStatus.EN_ROUTE:
             leads.set_status(task.lead, LeadStatus.ASSIGNED, by=_user(by),
                              note=_("Reassigned to %(squad)s") % {"squad": squad.name})
         return new
 
 
-def assign_follow_up(follow_up: FollowUp, squad: Squad, *, by, reason: str = "") -> Task:
+def assign_follow_up(follow_up: FollowUp, squad: Squad, *, by, reason: str = "",
+                     eta_min: int | None = None) -> Task:
     try:
         with transaction.atomic():
             follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
@@ -175,10 +164,21 @@ def assign_follow_up(follow_up: FollowUp, squad: Squad, *, by, reason: str = "")
             return Task.objects.create(
                 kind=TaskKind.FOLLOW_UP, follow_up=follow_up, squad=squad,
                 district_id=follow_up.district_id, lat=follow_up.lat, lon=follow_up.lon,
-                place=follow_up.place, reason=reason[:200], assigned_by=_user(by))
+                place=follow_up.place, reason=reason[:200], eta_min=eta_min,
+                is_mutual_aid=squad.district_id != follow_up.district_id,
+                assigned_by=_user(by))
     except IntegrityError:
         raise DispatchError(_("Another dispatcher assigned this follow-up just now."),
                             "follow_up") from None
+
+
+def _tell_home_district(task: Task) -> None:
+    """Mutual aid (跨区支援): the squad's own district learns where its squad went."""
+    duty.alert(task.squad.district, topic=Topic.MUTUAL_AID, severity=Severity.INFO,
+          text=_("%(squad)s was sent to %(district)s as mutual aid (%(place)s).") % {
+              "squad": task.squad.name, "district": task.district.name,
+              "place": task.place or task.district.name},
+          key=f"mutual-aid:{task.pk}", at=task.assigned_at)
 
 
 def _check_squad(squad: Squad) -> Squad:
@@ -222,6 +222,21 @@ def _advance(task: Task, status: str, stamp: str, lead_status: str, by) -> Task:
         task.save()
         if task.lead_id and task.lead.status != lead_status and task.lead.is_open:
             leads.set_status(task.lead, lead_status, by=_user(by))
+        return task
+
+
+def set_task_place(task: Task, lat: float, lon: float, *, by) -> Task:
+    """The squad found the place of a lead known only by its district: the task and the lead
+    take the point (WGS-84), which must lie in the task's district's city."""
+    if district_for_point(lat, lon) is None:
+        raise DispatchError(_("This point is not in the city."), "lat")
+    with transaction.atomic():
+        task = Task.objects.select_for_update(of=("self",)).get(pk=task.pk)
+        task.lat, task.lon = lat, lon
+        task.save()
+        if task.lead_id:
+            Lead.objects.filter(pk=task.lead_id, lat__isnull=True).update(
+                lat=lat, lon=lon, location_source="patrol")
         return task
 
 

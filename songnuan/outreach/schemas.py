@@ -45,10 +45,47 @@ class BoardTaskOut(Schema):
     status: str
 
 
-class BoardSuggestionOut(Schema):
+class BoardOptionOut(Schema):
     squad_id: int
     squad: str
+    district: str
+    eta_min: int = Field(description="minutes until the squad can be on the scene")
+    travel_min: int
+    queue_min: int = Field(description="minutes to finish the tasks it already carries")
+    mutual_aid: bool = Field(description="a squad of another district")
+
+
+class BoardSuggestionOut(BoardOptionOut):
     reason: str
+
+
+class BoardProtocolOut(Schema):
+    district_id: int
+    district: str
+    level: int
+    level_label: str
+    tone: str
+    assign_within_min: int
+    arrive_within_min: int
+
+
+class BoardReserveOut(Schema):
+    id: int
+    name: str
+
+
+class BoardCapacityAlertOut(Schema):
+    district_id: int
+    district: str
+    waiting: int = Field(description="waiting leads the squads on shift cannot reach in time")
+    squads_missing: int
+    reserves: list[BoardReserveOut]
+    message: str
+
+
+class BoardPlanOut(Schema):
+    solver: str = Field(description="routing, or greedy when the search found nothing better")
+    fell_back: bool = Field(description="the search ran out of time: the greedy plan stands")
 
 
 class BoardLeadOut(Schema):
@@ -68,8 +105,11 @@ class BoardLeadOut(Schema):
     overdue: str | None = Field(description="assignment or arrival, when late")
     overdue_label: str
     overdue_min: int
+    needs_location: bool = Field(description="no coordinates: the place must be set")
     task: BoardTaskOut | None
-    suggestion: BoardSuggestionOut | None
+    suggestion: BoardSuggestionOut | None = Field(description="the squad tonight's plan gives it")
+    suggestions: list[BoardOptionOut] = Field(description="squads that can take it, soonest first")
+    assign_now: bool = Field(description="the plan sends its squad now")
 
 
 class BoardSquadOut(Schema):
@@ -85,6 +125,7 @@ class BoardSquadOut(Schema):
     lon: float
     seen_at: str | None
     status: str = Field(description="available, busy, full or off_shift")
+    duty_status: str = Field(description="on_duty, on_break, out_of_service or reserve")
 
 
 class BoardFollowUpOut(Schema):
@@ -100,6 +141,9 @@ class BoardFollowUpOut(Schema):
 
 class BoardOut(Schema):
     now: str
+    protocol: list[BoardProtocolOut]
+    plan: BoardPlanOut
+    capacity_alerts: list[BoardCapacityAlertOut]
     leads: list[BoardLeadOut]
     follow_ups: list[BoardFollowUpOut]
     squads: list[BoardSquadOut]
@@ -117,9 +161,11 @@ class TaskOut(Schema):
     squad: str
     lead: str | None = Field(description="the lead's tracking code")
     place: str
-    lat: float
-    lon: float
+    lat: float | None
+    lon: float | None
     reason: str
+    eta_min: int | None
+    is_mutual_aid: bool
     assigned_at: datetime.datetime
     accepted_at: datetime.datetime | None
     arrived_at: datetime.datetime | None

@@ -14,9 +14,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from songnuan.outreach.dispatch import DispatchError
-from songnuan.outreach.models import Shift, Squad, SquadMember
+from songnuan.outreach.models import DutyStatus, Shift, Squad, SquadMember
 
 MAX_SHIFT = datetime.timedelta(hours=16)
+RESERVE_SHIFT = datetime.timedelta(hours=8)
 
 
 def _when(at: datetime.datetime) -> str:
@@ -40,6 +41,26 @@ def add_shift(squad: Squad, starts_at: datetime.datetime, ends_at: datetime.date
                 "starts_at")
         _refuse_double_booking(squad.members.select_related("user"), squad, starts_at, ends_at)
         return Shift.objects.create(squad=squad, starts_at=starts_at, ends_at=ends_at)
+
+
+def call_on_reserve(squad: Squad, *, by, hours: float | None = None) -> Squad:
+    """The leader on duty calls a reserve squad on (启用备勤): it goes on duty now, with a shift
+    from now unless one already covers the moment."""
+    now = timezone.now()
+    with transaction.atomic():
+        squad = Squad.objects.select_for_update().get(pk=squad.pk)
+        if squad.duty_status != DutyStatus.RESERVE or not squad.is_active:
+            raise DispatchError(_("%(squad)s is not in reserve.") % {"squad": squad.name},
+                                "squad")
+        squad.duty_status = DutyStatus.ON_DUTY
+        squad.save()
+        if not squad.shifts.filter(starts_at__lte=now, ends_at__gt=now).exists():
+            later = squad.shifts.filter(starts_at__gt=now).order_by("starts_at").first()
+            ends = now + (datetime.timedelta(hours=hours) if hours else RESERVE_SHIFT)
+            if later is not None:
+                ends = min(ends, later.starts_at)
+            Shift.objects.create(squad=squad, starts_at=now, ends_at=ends)
+        return squad
 
 
 def add_member(squad: Squad, user, agency: str, is_leader: bool = False) -> SquadMember:

@@ -1,4 +1,5 @@
-"""Background work of street outreach: telling the leader on duty about overdue leads."""
+"""Background work of street outreach: telling the leader on duty about overdue leads and about
+districts short of squads."""
 
 from __future__ import annotations
 
@@ -14,3 +15,9 @@ from songnuan.scheduling import periodic
 @task(queue_name="periodic")
 def alert_overdue_leads() -> int:
     return alerts.alert_overdue_leads()
+
+
+@periodic(every=datetime.timedelta(minutes=1))
+@task(queue_name="periodic")
+def alert_squads_short() -> int:
+    return alerts.alert_squads_short()

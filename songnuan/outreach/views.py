@@ -20,7 +20,7 @@ from songnuan import maptiles
 from songnuan.accounts.models import User
 from songnuan.accounts.scoping import may_place_in
 from songnuan.leads.models import OPEN_STATUSES, Flag, LeadStatus, Source
-from songnuan.outreach import dispatch, patrols, services, squads
+from songnuan.outreach import dispatch, night_plan, patrols, services, squads
 from songnuan.outreach.forms import HotspotFilterForm, MemberForm, ShiftForm, SquadForm
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
@@ -181,56 +181,75 @@ def assign_lead(request: HttpRequest, pk: int) -> HttpResponse:
     from songnuan.leads.models import Lead
 
     lead = get_object_or_404(Lead.objects.restrict(request.user, "change"), pk=pk)
-    squad, reason = _chosen_squad(request, lead.lat, lead.lon, lead.district_id)
-    if squad is None:
-        return _back_to_board(request, error=gettext("No squad of the district is available."))
+    if lead.district_id is None:
+        return _back_to_board(request, error=gettext(
+            "The lead has no location yet: set its place or its district first."))
+    pick = _chosen_squad(request, lead.lat, lead.lon, lead.district_id, lead_id=lead.pk)
+    if pick is None:
+        return _back_to_board(request, error=gettext("No squad is available."))
     try:
-        dispatch.assign_lead(lead, squad, by=request.user, reason=reason)
+        dispatch.assign_lead(lead, pick.squad, by=request.user, reason=pick.reason,
+                             eta_min=pick.eta_min)
     except dispatch.DispatchError as refused:
         return _back_to_board(request, error=refused.message)
     return _back_to_board(request, ok=gettext("%(lead)s assigned to %(squad)s.") % {
-        "lead": lead.tracking_code, "squad": squad.name})
+        "lead": lead.tracking_code, "squad": pick.squad.name})
 
 
 @require_POST
 @_dispatcher
 def assign_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = get_object_or_404(FollowUp.objects.restrict(request.user, "change"), pk=pk)
-    squad, reason = _chosen_squad(request, follow_up.lat, follow_up.lon, follow_up.district_id)
-    if squad is None:
-        return _back_to_board(request, error=gettext("No squad of the district is available."))
+    pick = _chosen_squad(request, follow_up.lat, follow_up.lon, follow_up.district_id)
+    if pick is None:
+        return _back_to_board(request, error=gettext("No squad is available."))
     try:
-        dispatch.assign_follow_up(follow_up, squad, by=request.user, reason=reason)
+        dispatch.assign_follow_up(follow_up, pick.squad, by=request.user, reason=pick.reason,
+                                  eta_min=pick.eta_min)
     except dispatch.DispatchError as refused:
         return _back_to_board(request, error=refused.message)
     return _back_to_board(request, ok=gettext("Follow-up assigned to %(squad)s.") % {
-        "squad": squad.name})
+        "squad": pick.squad.name})
 
 
 @require_POST
 @_dispatcher
 def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.restrict(request.user, "change"), pk=pk)
-    squad, reason = _chosen_squad(request, task.lat, task.lon, task.district_id,
-                                  exclude=task.squad_id)
-    if squad is None:
+    pick = _chosen_squad(request, task.lat, task.lon, task.district_id, exclude=task.squad_id)
+    if pick is None:
         return _back_to_board(request, error=gettext("No other squad is available."))
     try:
-        dispatch.reassign(task, squad, by=request.user, reason=reason)
+        dispatch.reassign(task, pick.squad, by=request.user, reason=pick.reason,
+                          eta_min=pick.eta_min)
     except dispatch.DispatchError as refused:
         return _back_to_board(request, error=refused.message)
-    return _back_to_board(request, ok=gettext("Moved to %(squad)s.") % {"squad": squad.name})
+    return _back_to_board(request, ok=gettext("Moved to %(squad)s.") % {
+        "squad": pick.squad.name})
 
 
-def _chosen_squad(request: HttpRequest, lat, lon, district_id, exclude=None):
+@require_POST
+@_dispatcher
+def call_on_reserve(request: HttpRequest, pk: int) -> HttpResponse:
+    """The leader on duty answers a capacity alert by calling a reserve squad on."""
+    squad = get_object_or_404(Squad.objects.restrict(request.user, "change"), pk=pk)
+    try:
+        squads.call_on_reserve(squad, by=request.user)
+    except dispatch.DispatchError as refused:
+        return _back_to_board(request, error=refused.message)
+    return _back_to_board(request, ok=gettext("%(squad)s called on: on duty now.") % {
+        "squad": squad.name})
+
+
+def _chosen_squad(request: HttpRequest, lat, lon, district_id, *, lead_id=None, exclude=None
+                  ) -> night_plan.Pick | None:
     """The squad picked on the board, or the suggested one when none was picked."""
-    squads = Squad.objects.restrict(request.user, "view")
-    if exclude:
-        squads = squads.exclude(pk=exclude)
     picked = request.POST.get("squad", "")
     if picked and not picked.isdigit():
-        return None, ""
-    return dispatch.pick_squad(squads, lat, lon, district_id, int(picked) if picked else None)
+        return None
+    return night_plan.pick_squad(Squad.objects.restrict(request.user, "view"), lat=lat,
+                                 lon=lon, district_id=district_id, lead_id=lead_id,
+                                 picked=int(picked) if picked else None, exclude=exclude)
 
 
 # ------------------------------------------------------------------ squads and shifts

@@ -61,7 +61,7 @@ def test_assigning_without_a_squad_sends_the_suggested_one_and_says_why(cast):
     assert response.status_code == 201
     body = response.json()
     assert body["squad_id"] == squad.pk and body["lead"] == lead.tracking_code
-    assert "km by road" in body["reason"]
+    assert "min to the scene" in body["reason"]
     lead.refresh_from_db()
     assert lead.status == "assigned"
 

@@ -90,7 +90,7 @@ def test_without_the_photo_permission_the_board_shows_no_thumbnail(cast, client_
     assert reverse("leads:lead_photo", args=[lead.pk, photo.pk]) not in page
 
 
-def test_ranked_squads_are_listed_with_their_eta_and_mutual_aid_first_in_the_choice(
+def test_ranked_squads_come_with_their_eta_mutual_aid_first_and_reserves_to_call_on(
         cast, client_for, monkeypatch):
     shinan = make_squad("市南一队")
     laoshan = make_squad("崂山二队", district_code="370212", at=LAOSHAN_ZHANGCUN)
@@ -107,6 +107,7 @@ def test_ranked_squads_are_listed_with_their_eta_and_mutual_aid_first_in_the_cho
         ]
         data["capacity_alerts"] = [{"district": "市南区", "district_id": lead.district_id,
                                     "waiting": 12, "squads_missing": 2,
+                                    "reserves": [{"id": shinan.pk, "name": "市南一队"}],
                                     "message": "市南区：12 条线索等待，缺 2 支队伍"}]
         return data
 
@@ -115,14 +116,35 @@ def test_ranked_squads_are_listed_with_their_eta_and_mutual_aid_first_in_the_cho
     assert "ETA 9 min" in page and "ETA 31 min" in page
     assert "mutual aid from 崂山区" in page
     assert "市南区：12 条线索等待，缺 2 支队伍" in page
+    assert reverse("outreach:call_on_reserve", args=[shinan.pk]) in page
     assert f'data-suggested="{laoshan.pk} {shinan.pk}"' in page
     options = page.split('name="squad"')[1].split("</select>")[0]
     assert options.index("崂山二队") < options.index("市南一队")
 
 
-def test_without_ranked_squads_the_single_suggestion_is_shown(cast, client_for):
+def test_tonights_plan_ranks_the_squads_of_a_waiting_lead(cast, client_for):
+    near = make_squad("市南一队")
+    far = make_squad("市南二队", at=MAY_FOURTH_SQUARE)
+    report()
+    page = client_for(cast.shinan_dispatcher).get(reverse("outreach:board")).content.decode()
+    assert f'data-suggested="{near.pk} {far.pk}"' in page
+    ranked = page.split('class="suggestion suggestions"')[1].split("</ol>")[0]
+    assert ranked.index("市南一队") < ranked.index("市南二队") and "ETA" in ranked
+
+
+def test_without_ranked_squads_the_single_suggestion_is_shown(cast, client_for, monkeypatch):
     squad = make_squad("市南一队")
     report()
+    real = board.board_data
+
+    def single(user, now=None):
+        data = real(user, now)
+        for item in data["leads"]:
+            del item["suggestions"]
+        del data["capacity_alerts"]
+        return data
+
+    monkeypatch.setattr(board, "board_data", single)
     page = client_for(cast.shinan_dispatcher).get(reverse("outreach:board")).content.decode()
     assert f'data-suggested="{squad.pk}"' in page
     assert "Suggested: <b>市南一队</b>" in page and "ETA" not in page

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from songnuan.leads.models import LeadStatus, Outcome
 from songnuan.network.models import SiteStatus
-from songnuan.outreach import dispatch
+from songnuan.outreach import dispatch, night_plan
 from songnuan.outreach.dispatch import DispatchError, PersonMet
 from songnuan.outreach.models import (
     EncounterOutcome,
@@ -37,10 +37,10 @@ def test_the_suggestion_prefers_the_nearest_squad_on_shift(cast):
     make_squad("远队", at=FAR)
     make_squad("下班队", at=(36.0650, 120.3136), on_shift=False)
     lead = report()
-    ranked = dispatch.suggest_squads(lead.lat, lead.lon, lead.district_id)
-    assert [s.key for s in ranked][0] == near.pk
-    assert "下班队" not in [s.candidate.name for s in ranked]
-    assert "km by road" in ranked[0].reason
+    ranked = night_plan.current_plan().suggestions(lead.pk)
+    assert ranked[0]["squad_id"] == near.pk
+    assert "下班队" not in [s["squad"] for s in ranked]
+    assert ranked[0]["eta_min"] < ranked[1]["eta_min"]
 
 
 def test_assigning_moves_the_lead_on_through_its_status_service(cast):

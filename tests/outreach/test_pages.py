@@ -28,7 +28,7 @@ def test_the_board_data_lists_open_leads_with_a_suggestion_and_the_squads(cast, 
     data = client_for(cast.shinan_dispatcher).get(reverse("outreach:board_data")).json()
     row = next(item for item in data["leads"] if item["id"] == lead.pk)
     assert row["suggestion"]["squad_id"] == squad.pk
-    assert "km by road" in row["suggestion"]["reason"]
+    assert "min to the scene" in row["suggestion"]["reason"]
     assert [s["name"] for s in data["squads"]] == ["市南一队"]
 
 
@@ -68,7 +68,7 @@ def test_one_click_assigns_the_suggested_squad_and_the_board_says_why(cast, clie
     response = client.post(reverse("outreach:assign_lead", args=[lead.pk]), follow=True)
     assert response.status_code == 200
     task = Task.objects.get(lead=lead)
-    assert task.squad == squad and "km by road" in task.reason
+    assert task.squad == squad and "min to the scene" in task.reason
     page = client.get(reverse("outreach:board")).content.decode()
     assert "市南一队" in page
 

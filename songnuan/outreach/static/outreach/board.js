@@ -238,10 +238,11 @@
       oldList.insertBefore(node, cursor);
     });
   }
-  /* `answer` is the key of the row whose action the server has just answered: that row is
-     redrawn even though the dispatcher was working in it, unless the server refused. */
+  /* `answer` is set when the server has just answered an action; `answer.row` is the key of the
+     row it was taken in: that row is redrawn even though the dispatcher was working in it,
+     unless the server refused. */
   function merge(fresh, answer) {
-    var force = fresh.querySelector(".message-error") ? null : answer;
+    var force = answer && !fresh.querySelector(".message-error") ? answer.row : null;
     fresh.querySelectorAll("[data-part]").forEach(function (part) {
       var mine = queue.querySelector('[data-part="' + part.dataset.part + '"]');
       if (!mine) { return; }
@@ -292,8 +293,8 @@
       .then(function (fresh) {
         acting -= 1;
         if (row) { row.classList.remove("is-sending"); }
-        if (document.activeElement && row && row.contains(document.activeElement)) { document.activeElement.blur(); }
-        if (fresh) { merge(fresh, row ? row.dataset.key : null); }
+        if (form.contains(document.activeElement)) { document.activeElement.blur(); }
+        if (fresh) { merge(fresh, { row: row ? row.dataset.key : null }); }
       })
       .catch(function () {
         acting -= 1;

@@ -1,0 +1,64 @@
+"""The night drill as a benchmark: a normal red cold-wave night and a surge, each under tonight's
+plan and a first-come-first-served dispatcher, with the same squads, then the squads per district
+that bring p90 to the scene under 30 minutes.
+
+    .venv/bin/python -m benchmarks.drill [--squads 10] [--seed 1] [--skip-sizing]
+
+It loads the Qingdao demo (small) into a SQLite file of its own (benchmarks/out/drill-demo.sqlite3,
+kept for the next run) and runs `songnuan drill` against it; figures go to standard output and to
+benchmarks/out/drill-*.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "benchmarks" / "out"
+SONGNUAN = str(Path(sys.executable).with_name("songnuan"))
+DEMO_CLOCK = "2027-01-15T17:00"
+NIGHT_START = "2027-01-15T18:00"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--squads", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--normal", type=int, default=150, help="reports on a normal night")
+    parser.add_argument("--surge", type=int, default=500, help="reports in a surge")
+    parser.add_argument("--skip-sizing", action="store_true")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    database = OUT / "drill-demo.sqlite3"
+    env = os.environ | {"DATABASE_URL": f"sqlite:///{database}",
+                        "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only")}
+    if not database.exists():
+        _run([SONGNUAN, "migrate", "-v0"], env)
+        _run([SONGNUAN, "demo", "--size", "small", "--now", DEMO_CLOCK], env)
+    common = ["--squads", str(args.squads), "--seed", str(args.seed), "--start", NIGHT_START]
+    for name, extra in (("normal", ["--reports", str(args.normal)]),
+                        ("surge", ["--reports", str(args.surge), "--surge"])):
+        started = time.monotonic()
+        shown = _run([SONGNUAN, "drill", *common, *extra,
+                      "--json-out", str(OUT / f"drill-{name}.json")], env)
+        print(f"== {name} night ({time.monotonic() - started:.0f} s)\n{shown}")
+    if not args.skip_sizing:
+        print("== squads for p90 under 30 minutes (normal night)")
+        print(_run([SONGNUAN, "drill", *common, "--reports", str(args.normal),
+                    "--find-squads", "30"], env))
+
+
+def _run(command: list[str], env: dict) -> str:
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,394 @@
+"""Playing a generated night through the real system (演练): reports come in through intake, a
+dispatcher works the board, squads accept, drive, arrive and record what they found, and the
+clock is moved from event to event.
+
+The dispatcher follows a policy: `plan` sends what tonight's plan on the board says to send now;
+`fcfs` is a spreadsheet dispatcher: the oldest waiting lead with a position first, to the nearest
+squad of its district that has room, each queued task counted as 20 minutes (as the board did
+before it planned). The squads play the same way under both. Each run is one transaction that is
+rolled back, so several policies can be played on the same data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import heapq
+import itertools
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import time_machine
+from django.db import transaction
+
+from songnuan.drill.night import Night, Person
+from songnuan.leads import services as leads
+from songnuan.leads.models import Lead, LeadStatus
+from songnuan.network import services as network
+from songnuan.network.models import District
+from songnuan.outreach import dispatch
+from songnuan.outreach.board import board_data
+from songnuan.outreach.escalation import thresholds_by_district
+from songnuan.outreach.models import (
+    ACTIVE_TASK_STATUSES,
+    EncounterOutcome,
+    Squad,
+    Task,
+)
+from songnuan.outreach.routing import DEFAULT_SPEED_KMH, road_distance_m
+
+TICK = datetime.timedelta(minutes=1)
+OLD_LOAD_PENALTY_MIN = 20.0  # the board's flat cost of a queued task before it planned
+SEARCH_MIN = 15.0  # finding someone known only by district
+
+
+@dataclass
+class Figures:
+    """What a night came to under one policy."""
+
+    policy: str
+    people: int = 0
+    reports: int = 0
+    leads: int = 0
+    reached: int = 0
+    to_assignment_min: list[float] = field(default_factory=list)
+    to_scene_min: list[float] = field(default_factory=list)
+    high_risk: int = 0
+    high_risk_reached: int = 0
+    high_risk_to_scene_min: list[float] = field(default_factory=list)
+    merges: int = 0
+    wrong_merges: int = 0
+    wasted_trips: int = 0
+    mutual_aid: int = 0
+    first_overdue_at: datetime.datetime | None = None
+    first_capacity_alert_at: datetime.datetime | None = None
+    squads_missing: dict[str, int] = field(default_factory=dict)
+    plan_fell_back: int = 0
+    by_district: dict[str, list[float]] = field(default_factory=dict)
+
+    @property
+    def never_reached_share(self) -> float:
+        return 1 - self.reached / self.people if self.people else 0.0
+
+    def percentile(self, values: list[float], share: float) -> float | None:
+        if not values:
+            return None
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+    def summary(self) -> dict:
+        high = self.high_risk_reached / self.high_risk if self.high_risk else None
+        return {
+            "policy": self.policy, "people": self.people, "reports": self.reports,
+            "leads": self.leads,
+            "assign_p50": self.percentile(self.to_assignment_min, 0.5),
+            "assign_p90": self.percentile(self.to_assignment_min, 0.9),
+            "scene_p50": self.percentile(self.to_scene_min, 0.5),
+            "scene_p90": self.percentile(self.to_scene_min, 0.9),
+            "never_reached": self.never_reached_share,
+            "high_risk_never_reached": None if high is None else 1 - high,
+            "high_risk_scene_p50": self.percentile(self.high_risk_to_scene_min, 0.5),
+            "merges": self.merges, "wrong_merges": self.wrong_merges,
+            "wasted_trips": self.wasted_trips, "mutual_aid": self.mutual_aid,
+            "first_overdue_at": self.first_overdue_at,
+            "first_capacity_alert_at": self.first_capacity_alert_at,
+            "squads_missing": dict(self.squads_missing),
+            "plan_fell_back": self.plan_fell_back,
+            "district_scene_p90": {name: self.percentile(values, 0.9)
+                                   for name, values in sorted(self.by_district.items())},
+        }
+
+
+@dataclass
+class SquadPlay:
+    """A squad as the drill plays it: what it is doing and until when."""
+
+    squad: Squad
+    lat: float
+    lon: float
+    busy_until: datetime.datetime | None = None
+    task_id: int | None = None
+    leg: tuple[datetime.datetime, float, float, float, float] | None = None  # drive in progress
+
+
+class Drill:
+    def __init__(self, night: Night, *, policy: str, dispatcher, seed: int = 1) -> None:
+        self.night, self.policy, self.dispatcher = night, policy, dispatcher
+        self.rng = random.Random(seed)
+        self.people = {person.key: person for person in night.people}
+        self.figures = Figures(policy, people=len(night.people), reports=len(night.reports))
+        self.lead_person: dict[int, int] = {}  # lead → the person its report is about
+        self.assigned: dict[int, datetime.datetime] = {}  # person → first squad sent
+        self.on_scene: dict[int, datetime.datetime] = {}  # person → first squad there
+        self.first_report: dict[int, datetime.datetime] = {}
+        self.events: list = []
+        self.sequence = itertools.count()
+        self.squads: dict[int, SquadPlay] = {}
+        self.districts = {d.pk: d for d in District.objects.all()}
+
+    # ------------------------------------------------------------------ the event loop
+
+    def play(self) -> Figures:
+        with _clock(self.night.start) as clock, transaction.atomic():
+            for squad in Squad.objects.filter(is_active=True):
+                lat, lon = squad.position()
+                self.squads[squad.pk] = SquadPlay(squad, lat, lon)
+            for report in self.night.reports:
+                self._at(report.at, self._report, report)
+            tick = self.night.start
+            while tick <= self.night.end:
+                self._at(tick, self._minute)
+                tick += TICK
+            while self.events:
+                at, _n, action, argument = heapq.heappop(self.events)
+                if at > self.night.end:
+                    break
+                clock.move_to(at)
+                action(at, argument)
+            self._count_merges()
+            transaction.set_rollback(True)
+        return self.figures
+
+    def _at(self, at: datetime.datetime, action: Callable, argument=None) -> None:
+        heapq.heappush(self.events, (at, next(self.sequence), action, argument))
+
+    # ------------------------------------------------------------------ reports
+
+    def _report(self, at: datetime.datetime, report) -> None:
+        data = leads.LeadInput(
+            source=report.source, lat=report.lat, lon=report.lon, place=report.place,
+            description=report.description, people_count=report.people_count,
+            flags=report.flags, reporter_phone=report.phone,
+            received_by=self.dispatcher if report.source == "hotline" else None,
+            district_id=report.district_id,
+            ip=None if report.source == "hotline" else f"10.{report.person % 250}.0.1")
+        try:
+            lead, _created = leads.submit_lead(data, now=at)
+        except leads.LeadError:
+            return
+        self.lead_person[lead.pk] = report.person
+        self.first_report.setdefault(report.person, at)
+
+    # ------------------------------------------------------------------ each minute
+
+    def _minute(self, at: datetime.datetime, _argument) -> None:
+        for play in self.squads.values():
+            self._drive_on(play, at)
+            if play.task_id is None and (play.busy_until is None or play.busy_until <= at):
+                self._next_task(play, at)
+        if self.policy == "plan":
+            self._follow_the_board(at)
+        else:
+            self._first_come_first_served(at)
+        self._note_overdue(at)
+
+    def _follow_the_board(self, at: datetime.datetime) -> None:
+        if not _waiting().exists():
+            return
+        data = board_data(self.dispatcher, at)
+        self.figures.plan_fell_back += data["plan"]["fell_back"]
+        if data["capacity_alerts"] and self.figures.first_capacity_alert_at is None:
+            self.figures.first_capacity_alert_at = at
+        for alert in data["capacity_alerts"]:
+            name = alert["district"]
+            self.figures.squads_missing[name] = max(self.figures.squads_missing.get(name, 0),
+                                                    alert["squads_missing"])
+        for item in data["leads"]:
+            if item["task"] or not item["assign_now"] or not item["suggestion"]:
+                continue
+            option = item["suggestion"]
+            self._assign(item["id"], option["squad_id"], option["reason"], option["eta_min"], at)
+
+    def _first_come_first_served(self, at: datetime.datetime) -> None:
+        waiting = _waiting().filter(lat__isnull=False).order_by("received_at", "id")
+        on_shift = dispatch.squads_on_shift(
+            [play.squad for play in self.squads.values()], at)
+        loads = dispatch.squad_loads(on_shift)
+        for lead in waiting:
+            best = None
+            for pk in on_shift:
+                play = self.squads[pk]
+                load = loads.get(pk, 0)
+                if play.squad.district_id != lead.district_id or load >= play.squad.capacity:
+                    continue
+                minutes = (road_distance_m(lead.lat, lead.lon, play.lat, play.lon) / 1000
+                           / DEFAULT_SPEED_KMH * 60 + OLD_LOAD_PENALTY_MIN * load)
+                if best is None or minutes < best[0]:
+                    best = (minutes, pk)
+            if best is not None and self._assign(lead.pk, best[1], "", round(best[0]), at):
+                loads[best[1]] = loads.get(best[1], 0) + 1
+
+    def _assign(self, lead_id: int, squad_id: int, reason: str, eta_min: int | None,
+                at: datetime.datetime) -> bool:
+        try:
+            task = dispatch.assign_lead(Lead(pk=lead_id), self.squads[squad_id].squad,
+                                        by=self.dispatcher, reason=reason, eta_min=eta_min)
+        except dispatch.DispatchError:
+            return False
+        self.figures.mutual_aid += task.is_mutual_aid
+        for person in self._people_of(lead_id):
+            self.assigned.setdefault(person, at)
+        return True
+
+    def _note_overdue(self, at: datetime.datetime) -> None:
+        """The first moment a lead still without a squad is past the time by which a squad
+        should have been on the scene: the night's first shortfall."""
+        if self.figures.first_overdue_at is not None:
+            return
+        limits = thresholds_by_district(self.districts, at)
+        soonest = min(limit.assign_within + limit.arrive_within for limit in limits.values())
+        if Lead.objects.open().filter(status=LeadStatus.TRIAGED,
+                                      received_at__lte=at - soonest).exists():
+            self.figures.first_overdue_at = at
+
+    # ------------------------------------------------------------------ the squads
+
+    def _next_task(self, play: SquadPlay, at: datetime.datetime) -> None:
+        task = (Task.objects.filter(squad=play.squad, status__in=ACTIVE_TASK_STATUSES)
+                .select_related("lead").order_by("assigned_at", "id").first())
+        if task is None:
+            play.busy_until, play.task_id = None, None
+            return
+        dispatch.accept(task, by=None)
+        person = self.people.get(self.lead_person.get(task.lead_id, -1))
+        target = ((person.lat, person.lon) if person is not None
+                  else (task.lat, task.lon) if task.lat is not None
+                  else (self.districts[task.district_id].centre_lat,
+                        self.districts[task.district_id].centre_lon))
+        drive_min = (road_distance_m(play.lat, play.lon, *target) / 1000 / DEFAULT_SPEED_KMH
+                     * 60 * self.rng.uniform(0.9, 1.25))
+        if task.lat is None:
+            drive_min += SEARCH_MIN
+        arrive = at + datetime.timedelta(minutes=drive_min)
+        play.leg = (at, play.lat, play.lon, *target)
+        play.task_id = task.pk
+        self._at(arrive, self._arrive, (play, task.pk, target))
+
+    def _drive_on(self, play: SquadPlay, at: datetime.datetime) -> None:
+        """The squad's phone sends its position on the way."""
+        if play.leg is None:
+            return
+        started, lat0, lon0, lat1, lon1 = play.leg
+        total = road_distance_m(lat0, lon0, lat1, lon1) / (DEFAULT_SPEED_KMH / 3.6)
+        share = min(1.0, (at - started).total_seconds() / total) if total else 1.0
+        play.lat, play.lon = lat0 + (lat1 - lat0) * share, lon0 + (lon1 - lon0) * share
+        dispatch.report_position(play.squad, play.lat, play.lon)
+
+    def _arrive(self, at: datetime.datetime, argument) -> None:
+        play, task_id, target = argument
+        play.leg, (play.lat, play.lon) = None, target
+        dispatch.report_position(play.squad, *target)
+        task = Task.objects.select_related("lead").get(pk=task_id)
+        if task.status not in ACTIVE_TASK_STATUSES:
+            play.busy_until, play.task_id = at, None
+            return
+        if task.lat is None:
+            dispatch.set_task_place(task, *target, by=None)
+            task.refresh_from_db()
+        dispatch.arrive(task, by=None)
+        present = [key for key in self._people_of(task.lead_id)
+                   if self.people[key].leaves_at > at]
+        wasted = all(key in self.on_scene for key in self._people_of(task.lead_id))
+        self.figures.wasted_trips += wasted and bool(self._people_of(task.lead_id))
+        for key in present:
+            self.on_scene.setdefault(key, at)
+        minutes = self.rng.uniform(10, 25)
+        self._at(at + datetime.timedelta(minutes=minutes), self._close,
+                 (play, task_id, present[0] if present else None))
+
+    def _close(self, at: datetime.datetime, argument) -> None:
+        play, task_id, person_key = argument
+        task = Task.objects.select_related("lead").get(pk=task_id)
+        person = self.people.get(person_key) if person_key else None
+        outcome, site = self._outcome(task, person)
+        met = [dispatch.PersonMet(sex=person.sex, age_estimate=_age(person))] if person else []
+        try:
+            dispatch.record_encounter(task, dispatch.EncounterInput(
+                client_request_id=f"drill-{task_id}", outcome=outcome, people=met,
+                site_id=site.pk if site else None), by=None)
+        except dispatch.DispatchError:
+            # The site filled up on the way: they stay out, with supplies, and are revisited.
+            outcome, site = EncounterOutcome.REFUSED, None
+            dispatch.record_encounter(task, dispatch.EncounterInput(
+                client_request_id=f"drill-{task_id}", outcome=outcome, people=met), by=None)
+        extra = 0.0
+        if site is not None:
+            extra = road_distance_m(task.lat, task.lon, site.lat, site.lon) / 1000 \
+                / DEFAULT_SPEED_KMH * 60 + 10
+            play.lat, play.lon = site.lat, site.lon
+        elif outcome == EncounterOutcome.HOSPITAL:
+            extra = 30.0
+        play.busy_until = at + datetime.timedelta(minutes=extra)
+        play.task_id = None
+
+    def _outcome(self, task: Task, person: Person | None):
+        if person is None:
+            return EncounterOutcome.NOT_FOUND, None
+        if "injured_ill" in person.flags and self.rng.random() < 0.5:
+            return EncounterOutcome.HOSPITAL, None
+        if self.rng.random() < 0.4:
+            return EncounterOutcome.REFUSED, None
+        for near in network.nearest(task.lat, task.lon, open_only=True, limit=5):
+            if near.site.beds and network.shown_status(
+                    near.site, network.loads([near.site])[near.site.pk]) != "full":
+                return EncounterOutcome.ESCORTED, near.site
+        return EncounterOutcome.REFUSED, None
+
+    # ------------------------------------------------------------------ figures
+
+    def _people_of(self, lead_id: int) -> list[int]:
+        person = self.lead_person.get(lead_id)
+        return [person] if person is not None else []
+
+    def _count_merges(self) -> None:
+        figures = self.figures
+        figures.leads = Lead.objects.exclude(status=LeadStatus.DUPLICATE).filter(
+            pk__in=self.lead_person).count()
+        for lead_id, root_id in Lead.objects.filter(
+                pk__in=self.lead_person, duplicate_of__isnull=False).values_list(
+                "pk", "duplicate_of_id"):
+            figures.merges += 1
+            if root_id in self.lead_person and \
+                    self.lead_person[root_id] != self.lead_person[lead_id]:
+                figures.wrong_merges += 1
+        for key, person in self.people.items():
+            reported = self.first_report.get(key)
+            if reported is None:
+                figures.people -= 1
+                continue
+            high = person.is_high_risk
+            figures.high_risk += high
+            if key in self.assigned:
+                figures.to_assignment_min.append(_minutes(self.assigned[key] - reported))
+            if key in self.on_scene:
+                minutes = _minutes(self.on_scene[key] - reported)
+                figures.reached += 1
+                figures.to_scene_min.append(minutes)
+                district = self.districts[person.district_id].name
+                figures.by_district.setdefault(district, []).append(minutes)
+                if high:
+                    figures.high_risk_reached += 1
+                    figures.high_risk_to_scene_min.append(minutes)
+
+
+def _waiting():
+    """Open leads no squad has been sent to."""
+    return (Lead.objects.open().exclude(status=LeadStatus.DUPLICATE)
+            .exclude(tasks__status__in=ACTIVE_TASK_STATUSES))
+
+
+def _minutes(delta: datetime.timedelta) -> float:
+    return round(delta.total_seconds() / 60, 1)
+
+
+def _age(person: Person) -> int:
+    return {"elderly": 70, "middle": 48, "young": 25, "child": 10}[person.age]
+
+
+@contextmanager
+def _clock(start: datetime.datetime) -> Iterator[time_machine.Coordinates]:
+    """The drill's clock: every `timezone.now()` in the system reads the night's time."""
+    with time_machine.travel(start, tick=False) as clock:
+        yield clock
+

@@ -1,0 +1,157 @@
+"""`songnuan drill`: replay a generated cold night against a copy of the data and print the
+night's response figures, for tonight's plan and for a first-come-first-served dispatcher.
+
+    songnuan drill --reports 150 --hours 12 --squads 10
+    songnuan drill --reports 500 --surge --squads 10
+    songnuan drill --find-squads 30     # squads per district for a p90 under 30 minutes
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from songnuan.drill import night, setup
+from songnuan.drill.run import Drill
+from songnuan.network.models import District
+
+POLICIES = ("plan", "fcfs")
+MAX_SIZING_ROUNDS = 8
+
+
+class Command(BaseCommand):
+    help = "Replay a generated cold night and print the response figures."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--reports", type=int, default=150)
+        parser.add_argument("--hours", type=float, default=12.0)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--surge", action="store_true",
+                            help="half of the reports in a burst of an hour or two")
+        parser.add_argument("--start", default="",
+                            help="local start of the night, e.g. 2027-01-15T18:00 "
+                                 "(default: 18:00 tonight)")
+        parser.add_argument("--squads", type=int, default=None,
+                            help="squads on shift, spread over the districts by hotspots "
+                                 "(default: the working database's squads on duty)")
+        parser.add_argument("--policies", default=",".join(POLICIES))
+        parser.add_argument("--find-squads", type=float, default=None, metavar="MINUTES",
+                            help="add squads where needed until every district's p90 to the "
+                                 "scene is under MINUTES")
+        parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+        parser.add_argument("--json-out", default="", metavar="FILE",
+                            help="also write the figures as JSON to FILE")
+
+    def handle(self, *args, **options) -> None:
+        policies = [p.strip() for p in options["policies"].split(",") if p.strip()]
+        if not policies or set(policies) - set(POLICIES):
+            raise CommandError(f"--policies takes {', '.join(POLICIES)}")
+        if options["reports"] < 1 or options["hours"] <= 0:
+            raise CommandError("--reports and --hours must be positive")
+        start = self._start(options["start"])
+        end = start + datetime.timedelta(hours=options["hours"])
+        rows = setup.read_reference()
+        if not any(row["model"] == "network.district" for row in rows):
+            raise CommandError("The database has no districts: load the city first "
+                               "(songnuan demo, or songnuan setup-city).")
+        with setup.throwaway_database(rows):
+            hotspots, districts = setup.hotspots_and_districts()
+            generated = night.generate(hotspots=hotspots, districts=districts, start=start,
+                                       hours=options["hours"], reports=options["reports"],
+                                       seed=options["seed"], surge=options["surge"],
+                                       district_of=setup.district_of)
+            squads = (setup.spread_squads(options["squads"])
+                      if options["squads"] is not None else None)
+            if options["find_squads"] is not None:
+                self._size(generated, start, end, squads, options)
+                return
+            results = [self._play(generated, start, end, squads, policy, options["seed"])
+                       for policy in policies]
+        if options["json_out"]:
+            with open(options["json_out"], "w", encoding="utf-8") as out:
+                json.dump(results, out, ensure_ascii=False, default=str, indent=2)
+        self._print(results, options["json"])
+
+    def _start(self, given: str) -> datetime.datetime:
+        if given:
+            try:
+                parsed = datetime.datetime.fromisoformat(given)
+            except ValueError:
+                raise CommandError("--start takes a time such as 2027-01-15T18:00") from None
+            return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+        today = timezone.localtime().date()
+        return timezone.make_aware(datetime.datetime.combine(today, datetime.time(18)))
+
+    def _play(self, generated, start, end, squads, policy: str, seed: int) -> dict:
+        from django.db import transaction
+
+        with transaction.atomic():
+            dispatcher = setup.prepare(start, end, squads_per_district=squads, seed=seed)
+            figures = Drill(generated, policy=policy, dispatcher=dispatcher, seed=seed).play()
+            transaction.set_rollback(True)
+        return figures.summary()
+
+    def _size(self, generated, start, end, squads, options) -> None:
+        """Add a squad to every district over the target until none is, and say how many."""
+        target = options["find_squads"]
+        squads = dict(squads or setup.spread_squads(District.objects.count()))
+        names = dict(District.objects.values_list("pk", "name"))
+        for round_number in range(1, MAX_SIZING_ROUNDS + 1):
+            summary = self._play(generated, start, end, squads, "plan", options["seed"])
+            slow = {name for name, p90 in summary["district_scene_p90"].items()
+                    if p90 is not None and p90 > target}
+            self.stdout.write(f"round {round_number}: {sum(squads.values())} squads, "
+                              f"p90 to the scene {_fmt(summary['scene_p90'])} min, "
+                              f"never reached {summary['never_reached']:.0%}, "
+                              f"districts over {target:g} min: {len(slow)}")
+            if not slow:
+                break
+            for pk, name in names.items():
+                squads[pk] += name in slow
+        self.stdout.write("squads per district:")
+        for pk, name in sorted(names.items(), key=lambda item: item[1]):
+            self.stdout.write(f"  {name}: {squads.get(pk, 0)}")
+
+    def _print(self, results: list[dict], as_json: bool) -> None:
+        if as_json:
+            self.stdout.write(json.dumps(results, ensure_ascii=False, default=str, indent=2))
+            return
+        rows = [
+            ("people / reports / leads", lambda r: f"{r['people']} / {r['reports']} / "
+                                                    f"{r['leads']}"),
+            ("report → squad sent, p50 / p90 (min)",
+             lambda r: f"{_fmt(r['assign_p50'])} / {_fmt(r['assign_p90'])}"),
+            ("report → on scene, p50 / p90 (min)",
+             lambda r: f"{_fmt(r['scene_p50'])} / {_fmt(r['scene_p90'])}"),
+            ("never reached", lambda r: f"{r['never_reached']:.0%}"),
+            ("high-risk never reached", lambda r: _share(r["high_risk_never_reached"])),
+            ("high-risk report → on scene p50 (min)",
+             lambda r: _fmt(r["high_risk_scene_p50"])),
+            ("merges (wrong)", lambda r: f"{r['merges']} ({r['wrong_merges']})"),
+            ("trips to someone already reached", lambda r: str(r["wasted_trips"])),
+            ("mutual-aid dispatches", lambda r: str(r["mutual_aid"])),
+            ("first lead past its limit unsent", lambda r: _time(r["first_overdue_at"])),
+            ("first capacity alert", lambda r: _time(r["first_capacity_alert_at"])),
+            ("squads missing (most at once)", lambda r: ", ".join(
+                f"{k} {v}" for k, v in sorted(r["squads_missing"].items())) or "—"),
+        ]
+        width = max(len(label) for label, _ in rows)
+        self.stdout.write(" " * width + "  " + "  ".join(f"{r['policy']:>14}" for r in results))
+        for label, show in rows:
+            self.stdout.write(f"{label:<{width}}  " + "  ".join(
+                f"{show(r):>14}" for r in results))
+
+
+def _fmt(value) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
+def _share(value) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _time(value) -> str:
+    return "—" if value is None else timezone.localtime(value).strftime("%H:%M")

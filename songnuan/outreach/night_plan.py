@@ -1,0 +1,207 @@
+"""Tonight's plan, city-wide: the squads on shift and the waiting leads as they stand, handed to
+`planning.make_plan`.
+
+The plan is made for the whole city, whoever looks at it, since a squad may cross a district
+border (mutual aid); each dispatcher sees the part of it their scope shows. It is made again
+only when what it is made of changes (a lead, a task, a squad, or the minute), so many
+dispatchers polling the board share one plan per process.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from songnuan.leads import triage
+from songnuan.leads.models import Lead, LeadStatus
+from songnuan.network.models import District
+from songnuan.outreach import dispatch, planning
+from songnuan.outreach.escalation import thresholds_by_district
+from songnuan.outreach.models import ACTIVE_TASK_STATUSES, Squad, Task, TaskStatus
+from songnuan.outreach.routing import DEFAULT_SPEED_KMH, road_distance_m
+
+LEAD_FIELDS = ("id", "tracking_code", "lat", "lon", "district_id", "priority", "priority_reasons",
+               "received_at", "people_count", "flags", "place")
+
+
+@dataclass
+class NightPlan:
+    plan: planning.Plan
+    squads: dict[int, planning.SquadState]
+    names: dict[int, tuple[str, str]]  # squad → (name, district name)
+    made_at: datetime.datetime
+
+    def suggestions(self, lead_id: int) -> list[dict]:
+        return [self.option_json(option) for option in self.plan.options.get(lead_id, [])]
+
+    def option_json(self, option: planning.Option) -> dict:
+        name, district = self.names.get(option.squad, ("", ""))
+        return {"squad_id": option.squad, "squad": name, "district": district,
+                "eta_min": option.eta_min, "travel_min": round(option.travel_s / 60),
+                "queue_min": round(option.queue_s / 60), "mutual_aid": option.mutual_aid}
+
+    def options_for_point(self, lat: float | None, lon: float | None, district_id: int,
+                          now: datetime.datetime) -> list[planning.Option]:
+        """Squads ranked for a place that is not a waiting lead (a follow-up, a task to move)."""
+        limit = thresholds_by_district([district_id], now)[district_id]
+        centre = District.objects.values_list("centre_lat", "centre_lon").get(pk=district_id)
+        located = lat is not None and lon is not None
+        point = planning.Waiting(0, district_id, *((lat, lon) if located else centre),
+                                 weight=1.0, due_s=limit.arrive_within.total_seconds(),
+                                 search_s=0.0 if located else settings.DISPATCH_SEARCH_MIN * 60)
+        states = list(self.squads.values())
+        return planning.rank_options(point, states, planning.travel_seconds([point], states)[0],
+                                     limit=len(states))
+
+    def assign_now(self, lead_id: int) -> planning.Option | None:
+        return self.plan.assign_now(lead_id, self.squads,
+                                    settings.DISPATCH_COMMIT_AHEAD_MIN * 60)
+
+
+_cache: dict[str, tuple[tuple, NightPlan]] = {}
+_lock = threading.Lock()
+
+
+def current_plan(now: datetime.datetime | None = None) -> NightPlan:
+    """The plan for the waiting leads and the squads on shift at `now`."""
+    now = now or timezone.now()
+    centres = {d.pk: (d.centre_lat, d.centre_lon) for d in District.objects.all()}
+    squads, names = squad_states(now, centres)
+    leads = waiting_leads(now, centres)
+    key = (now.replace(second=0, microsecond=0), tuple(squads.values()), tuple(leads))
+    with _lock:
+        cached = _cache.get("plan")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+    plan = planning.make_plan(leads, list(squads.values()), handle_s=handle_s(),
+                              time_limit_s=settings.DISPATCH_PLAN_TIME_LIMIT_S, centres=centres)
+    made = NightPlan(plan, squads, names, now)
+    with _lock:
+        _cache["plan"] = (key, made)
+    return made
+
+
+def forget() -> None:
+    _cache.clear()
+
+
+def handle_s() -> float:
+    """Expected minutes a squad spends with a lead once there (persuasion, an escort)."""
+    return settings.DISPATCH_ON_SCENE_MIN * 60
+
+
+def squad_states(now: datetime.datetime, centres: dict[int, tuple[float, float]]
+                 ) -> tuple[dict[int, planning.SquadState], dict[int, tuple[str, str]]]:
+    """Every squad on shift, with when and where the tasks it carries leave it."""
+    squads = list(Squad.objects.filter(is_active=True).select_related("district"))
+    on_shift = dispatch.squads_on_shift(squads, now)
+    squads = [squad for squad in squads if squad.pk in on_shift]
+    tasks: dict[int, list[dict]] = {}
+    for task in (Task.objects.filter(squad_id__in=on_shift, status__in=ACTIVE_TASK_STATUSES)
+                 .order_by("assigned_at", "id")
+                 .values("squad_id", "status", "lat", "lon", "district_id", "arrived_at")):
+        tasks.setdefault(task["squad_id"], []).append(task)
+    states, names = {}, {}
+    handle = handle_s()
+    for squad in squads:
+        lat, lon = squad.position()
+        free = 0.0
+        for task in tasks.get(squad.pk, []):
+            there = ((task["lat"], task["lon"]) if task["lat"] is not None
+                     else centres[task["district_id"]])
+            if task["status"] == TaskStatus.ARRIVED:
+                spent = (now - task["arrived_at"]).total_seconds()
+                free += max(0.0, handle - spent)
+            else:
+                metres = road_distance_m(lat, lon, *there)
+                free += metres / (DEFAULT_SPEED_KMH / 3.6) + handle
+            lat, lon = there
+        states[squad.pk] = planning.SquadState(
+            squad.pk, squad.name, squad.district_id, round(free, -2), round(lat, 5),
+            round(lon, 5), load=len(tasks.get(squad.pk, [])), capacity=squad.capacity)
+        names[squad.pk] = (squad.name, squad.district.name)
+    return states, names
+
+
+def waiting_leads(now: datetime.datetime, centres: dict[int, tuple[float, float]]
+                  ) -> list[planning.Waiting]:
+    """Open leads no squad has yet, with their risk and the time left before their limit."""
+    rows = list(Lead.objects.open().exclude(status=LeadStatus.DUPLICATE)
+                .exclude(tasks__status__in=ACTIVE_TASK_STATUSES)
+                .filter(district__isnull=False).values(*LEAD_FIELDS))
+    limits = thresholds_by_district({row["district_id"] for row in rows}, now)
+    search = settings.DISPATCH_SEARCH_MIN * 60
+    waiting = []
+    for row in rows:
+        limit = limits[row["district_id"]]
+        due = row["received_at"] + limit.assign_within + limit.arrive_within - now
+        located = row["lat"] is not None
+        lat, lon = (row["lat"], row["lon"]) if located else centres[row["district_id"]]
+        waited = now - row["received_at"]
+        weight = max(1, row["priority"] + triage.waiting_points(waited))
+        waiting.append(planning.Waiting(
+            row["id"], row["district_id"], lat, lon, float(weight),
+            round(due.total_seconds(), -2), 0.0 if located else float(search)))
+    return waiting
+
+
+@dataclass
+class Pick:
+    squad: Squad
+    reason: str
+    eta_min: int | None
+
+
+def pick_squad(squads, *, lat: float | None, lon: float | None, district_id: int,
+               lead_id: int | None = None, picked: int | None = None,
+               exclude: int | None = None, now: datetime.datetime | None = None) -> Pick | None:
+    """The squad picked by a dispatcher, else the one tonight's plan gives the lead (or the
+    soonest), with the reason and ETA kept on the task. `squads` is the dispatcher's own scope;
+    a squad of another district the plan offers as mutual aid may be sent too."""
+    now = now or timezone.now()
+    tonight = current_plan(now)
+    if lead_id is not None and lead_id in tonight.plan.options:
+        options = list(tonight.plan.options[lead_id])
+        planned = tonight.assign_now(lead_id)
+        if planned is not None:
+            options.insert(0, planned)
+    else:
+        options = tonight.options_for_point(lat, lon, district_id, now)
+    options = [o for o in options if o.squad != exclude]
+    scoped = set(squads.exclude(pk=exclude).values_list("pk", flat=True))
+    allowed = scoped | {o.squad for o in options if o.mutual_aid}
+    by_squad = {o.squad: o for o in reversed(options)}
+    if picked is not None:
+        if picked not in allowed:
+            return None
+        option = by_squad.get(picked)
+        reason = _("Chosen by the dispatcher")
+        if option is not None:
+            reason += "; " + option_reason(tonight.option_json(option))
+        return Pick(Squad.objects.get(pk=picked), reason, option.eta_min if option else None)
+    for option in options:
+        if option.squad in allowed:
+            return Pick(Squad.objects.get(pk=option.squad),
+                        option_reason(tonight.option_json(option)), option.eta_min)
+    return None
+
+
+def option_reason(option: dict) -> str:
+    """Why a squad: its ETA, what it is made of, and mutual aid."""
+    reason = _("About %(eta)d min to the scene: %(travel)d min drive, %(queue)d min to finish "
+               "its other tasks") % {"eta": option["eta_min"], "travel": option["travel_min"],
+                                     "queue": option["queue_min"]}
+    if option["mutual_aid"]:
+        reason += _("; mutual aid from %(district)s") % {"district": option["district"]}
+    return reason
+
+
+def shortfall_message(district: str, short: planning.Shortfall) -> str:
+    return _("%(district)s: %(late)d waiting leads cannot be reached within the limit by the "
+             "squads on shift; about %(missing)d more squads are needed.") % {
+        "district": district, "late": short.late, "missing": short.squads_missing}

@@ -1,0 +1,69 @@
+"""A small night played through the real services, and what it counts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from songnuan.drill import setup
+from songnuan.drill.night import generate
+from songnuan.drill.run import Drill
+from songnuan.leads.models import Lead
+from songnuan.outreach.models import Squad, Task
+from tests.factories import SHINAN, district
+from tests.leads.factories import make_hotspot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _quick_plans(settings):
+    settings.DISPATCH_PLAN_TIME_LIMIT_S = 0.05
+
+START = datetime.datetime(2027, 1, 15, 18, 0, tzinfo=datetime.UTC)
+
+
+def _night(reports: int = 16, hours: float = 2):
+    make_hotspot("青岛站东广场地下通道", 36.0652, 120.3143)
+    make_hotspot("台东步行街东口地下通道", 36.0835, 120.3560)  # 市北区
+    hotspots, districts = setup.hotspots_and_districts()
+    return generate(hotspots=hotspots, districts=districts, start=START, hours=hours,
+                    reports=reports, seed=3, district_of=setup.district_of)
+
+
+def _play(generated, policy: str) -> dict:
+    end = START + datetime.timedelta(hours=2)
+    dispatcher = setup.prepare(START, end, squads_per_district={district(SHINAN).pk: 2}, seed=1)
+    return Drill(generated, policy=policy, dispatcher=dispatcher).play().summary()
+
+
+def test_a_night_is_played_through_intake_dispatch_and_encounters_and_leaves_nothing(cast):
+    generated = _night()
+    figures = _play(generated, "plan")
+    assert figures["reports"] == 16 and figures["leads"] >= 1
+    assert 0 <= figures["never_reached"] < 1
+    assert figures["scene_p50"] is not None and figures["scene_p50"] >= 0
+    assert figures["assign_p50"] is not None
+    # The night is rolled back: the copy of the data is as it was before it.
+    assert not Lead.objects.exists() and not Task.objects.exists()
+
+
+def test_the_plan_crosses_district_borders_where_first_come_first_served_cannot(cast):
+    generated = _night()
+    planned = _play(generated, "plan")
+    first_come = _play(generated, "fcfs")
+    # Only 市南区 has squads; people at 台东 (市北区) are reached only by mutual aid.
+    assert planned["mutual_aid"] > 0 and first_come["mutual_aid"] == 0
+    assert planned["never_reached"] < first_come["never_reached"]
+
+
+def test_squads_are_spread_over_the_districts_by_their_hotspots(cast):
+    make_hotspot("青岛站东广场地下通道", 36.0652, 120.3143)
+    make_hotspot("栈桥", 36.0606, 120.3192)
+    spread = setup.spread_squads(12)
+    assert sum(spread.values()) == 12
+    assert spread[district(SHINAN).pk] == max(spread.values())
+    setup.prepare(START, START + datetime.timedelta(hours=12), squads_per_district=spread,
+                  seed=1)
+    assert Squad.objects.filter(is_active=True).count() == 12

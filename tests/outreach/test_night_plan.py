@@ -1,0 +1,128 @@
+"""Tonight's plan on the board and through dispatch: every waiting lead ranked, leads known only
+by district, mutual aid, and districts short of squads."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from songnuan.duty.models import Alert, Topic
+from songnuan.leads.models import Source
+from songnuan.outreach import alerts, dispatch
+from songnuan.outreach.board import board_data
+from songnuan.outreach.models import DutyStatus, Squad, Task
+from tests.duty.factories import on_duty_around_now
+from tests.factories import LAOSHAN, SHINAN, district
+from tests.leads.factories import report
+from tests.outreach.factories import make_squad
+
+pytestmark = pytest.mark.django_db
+
+STATION = (36.0643, 120.3125)  # 青岛站
+LAOSHAN_POINT = (36.1006, 120.4670)  # 崂山区政府一带
+
+
+def _grid(n: int, origin=(36.0660, 120.3300), step=0.004):
+    """n places about 400 m apart in 市南区, far enough not to be one incident."""
+    return [(origin[0] + step * (k // 6), origin[1] + step * (k % 6)) for k in range(n)]
+
+
+def _item(data: dict, lead) -> dict:
+    return next(item for item in data["leads"] if item["id"] == lead.pk)
+
+
+def test_every_waiting_lead_gets_squads_ranked_by_eta_not_only_the_first_thirty(cast):
+    make_squad("市南一队", at=STATION)
+    make_squad("市南二队", at=(36.0700, 120.3600))
+    leads = [report(lat, lon) for lat, lon in _grid(36)]
+    data = board_data(cast.centre_dispatcher)
+    items = [_item(data, lead) for lead in leads]
+    assert all(item["suggestions"] for item in items)
+    for item in items:
+        etas = [option["eta_min"] for option in item["suggestions"]]
+        assert etas == sorted(etas)
+    # Each squad is sent one lead now; the rest wait for the next plan, not in a queue.
+    sent_now = [item for item in items if item["assign_now"]]
+    assert len(sent_now) == 2
+    assert {item["suggestion"]["squad"] for item in sent_now} == {"市南一队", "市南二队"}
+    assert data["plan"]["solver"] in ("routing", "greedy")
+
+
+def test_a_lead_known_only_by_district_is_sent_and_the_squad_sets_the_place(cast, client_for):
+    squad = make_squad("市南一队", at=STATION)
+    lead = report(None, None, source=Source.HOTLINE, place="一座桥下面，说不清哪座",
+                  district_id=district(SHINAN).pk, received_by=cast.shinan_dispatcher)
+    item = _item(board_data(cast.shinan_dispatcher), lead)
+    assert item["needs_location"] and item["suggestions"][0]["squad_id"] == squad.pk
+    client_for(cast.shinan_dispatcher).post(reverse("outreach:assign_lead", args=[lead.pk]))
+    task = Task.objects.get(lead=lead)
+    assert task.lat is None and task.squad == squad
+    with pytest.raises(dispatch.DispatchError):
+        dispatch.set_task_place(task, 35.0, 119.0, by=None)  # in the Yellow Sea
+    dispatch.set_task_place(task, 36.0700, 120.3200, by=None)
+    lead.refresh_from_db()
+    assert (lead.lat, lead.lon, lead.location_source) == (36.0700, 120.3200, "patrol")
+
+
+def test_a_lead_with_neither_place_nor_district_cannot_be_sent(cast, client_for):
+    make_squad("市南一队", at=STATION)
+    lead = report(None, None, source=Source.HOTLINE, place="不知道在哪",
+                  received_by=cast.shinan_dispatcher)
+    response = client_for(cast.centre_dispatcher).post(
+        reverse("outreach:assign_lead", args=[lead.pk]), follow=True)
+    assert not Task.objects.filter(lead=lead).exists()
+    page = response.content.decode()
+    assert "还没有位置" in page or "has no location yet" in page
+
+
+def test_mutual_aid_sends_a_neighbouring_squad_and_tells_its_district(cast, client_for):
+    shinan_squad = make_squad("市南一队", at=STATION)
+    on_duty_around_now(cast.shinan_admin, district=district(SHINAN))
+    lead = report(*LAOSHAN_POINT)
+    item = _item(board_data(cast.laoshan_dispatcher), lead)
+    assert item["suggestion"]["squad_id"] == shinan_squad.pk
+    assert item["suggestion"]["mutual_aid"] and "市南区" in item["suggestion"]["reason"]
+    client_for(cast.laoshan_dispatcher).post(reverse("outreach:assign_lead", args=[lead.pk]),
+                                             {"squad": shinan_squad.pk})
+    task = Task.objects.get(lead=lead)
+    assert task.is_mutual_aid and task.squad == shinan_squad and task.eta_min
+    told = Alert.objects.get(topic=Topic.MUTUAL_AID)
+    assert told.recipient == cast.shinan_admin and "崂山区" in told.text
+
+
+def test_a_district_dispatcher_cannot_take_another_districts_squad_that_is_not_needed(
+        cast, client_for):
+    shinan_squad = make_squad("市南一队", at=STATION)
+    make_squad("崂山一队", district_code=LAOSHAN, at=LAOSHAN_POINT)
+    lead = report(*LAOSHAN_POINT)
+    client_for(cast.laoshan_dispatcher).post(reverse("outreach:assign_lead", args=[lead.pk]),
+                                             {"squad": shinan_squad.pk})
+    assert not Task.objects.filter(lead=lead).exists()
+
+
+def test_a_district_short_of_squads_is_told_with_the_reserves_it_can_call_on(cast, client_for):
+    make_squad("市南一队", at=STATION)
+    reserve = make_squad("市南备勤队", at=STATION, on_shift=False)
+    Squad.objects.filter(pk=reserve.pk).update(duty_status=DutyStatus.RESERVE)
+    on_duty_around_now(cast.shinan_admin, district=district(SHINAN))
+    for lat, lon in _grid(8):
+        report(lat, lon, flags=["lying_down", "elderly"])
+    [alert] = board_data(cast.shinan_dispatcher)["capacity_alerts"]
+    assert alert["district"] == "市南区" and alert["squads_missing"] >= 2
+    assert alert["reserves"] == [{"id": reserve.pk, "name": "市南备勤队"}]
+    assert alerts.alert_squads_short() == 1
+    assert alerts.alert_squads_short() == 0  # told once an hour, not every minute
+    told = Alert.objects.get(topic=Topic.SQUADS_SHORT)
+    assert told.recipient == cast.shinan_admin and "市南备勤队" in told.text
+    client_for(cast.shinan_dispatcher).post(reverse("outreach:call_on_reserve",
+                                                    args=[reserve.pk]))
+    reserve.refresh_from_db()
+    assert reserve.duty_status == DutyStatus.ON_DUTY and dispatch.is_on_shift(reserve)
+
+
+def test_calling_on_a_squad_that_is_not_in_reserve_is_refused(cast, client_for):
+    squad = make_squad("市南一队", at=STATION)
+    response = client_for(cast.shinan_dispatcher).post(
+        reverse("outreach:call_on_reserve", args=[squad.pk]), follow=True)
+    page = response.content.decode()
+    assert "不在备勤" in page or "not in reserve" in page
