@@ -10,6 +10,9 @@ import pytest
 
 from songnuan.geo import coords
 from songnuan.geo.distance import haversine_m
+from tests.e2e.conftest import log_in
+from tests.factories import PASSWORD
+from tests.leads.factories import make_hotspot
 
 COORDS_JS = Path(coords.__file__).parents[1] / "static" / "songnuan" / "coords.js"
 # 1e-9 degrees is about 0.1 mm: only the last bits of floating point may differ.
@@ -63,3 +66,37 @@ def test_the_shift_is_the_real_one_in_qingdao(new_page):
     page.add_script_tag(path=str(COORDS_JS))
     lat, lon = page.evaluate("() => SongnuanCoords.fromWgs84(36.0648, 120.3135, 'gcj02')")
     assert 300 < haversine_m(36.0648, 120.3135, lat, lon) < 700
+
+
+def _points_on(page, holder: str) -> dict[int, tuple[float, float]]:
+    """The positions of the point markers of a map, by the id in their GeoJSON properties."""
+    return {p["id"]: (p["lat"], p["lon"]) for p in page.evaluate("""holder => {
+        const out = [];
+        document.getElementById(holder).leafletMap.eachLayer(layer => {
+            if (!layer.feature || layer.feature.geometry.type !== 'Point') { return; }
+            const at = layer.getLatLng();
+            out.push({id: layer.feature.properties.id, lat: at.lat, lon: at.lng});
+        });
+        return out;
+    }""", holder)}
+
+
+def test_the_hotspot_and_network_maps_put_markers_where_bd09_tiles_draw_them(cast, new_page,
+                                                                             settings):
+    settings.MAP_TILE_URL = "/tiles/{z}/{x}/{y}"  # no tile folder: every tile is a quiet 404
+    settings.MAP_TILE_CRS = "bd09"
+    spot = make_hotspot(name="青岛站东广场地下通道", lat=36.0648, lon=120.3135)
+    page = new_page()
+    log_in(page, cast.city_admin.username, PASSWORD)
+
+    page.goto("/outreach/hotspots/")
+    page.wait_for_function("() => document.getElementById('hotspot-map').leafletMap")
+    lat, lon = _points_on(page, "hotspot-map")[spot.pk]
+    assert haversine_m(lat, lon, *coords.wgs84_to_bd09(spot.lat, spot.lon)) < 5
+
+    page.goto("/network/map/")
+    page.wait_for_selector("#network-map[data-loaded]")
+    site = cast.shinan_substation
+    lat, lon = _points_on(page, "network-map")[site.pk]
+    assert haversine_m(lat, lon, *coords.wgs84_to_bd09(site.lat, site.lon)) < 5
+    assert haversine_m(lat, lon, site.lat, site.lon) > 1000
