@@ -248,7 +248,8 @@
       if (!mine) { return; }
       // A message answers an action: a periodic refresh leaves it up until the next one.
       if (part.dataset.part === "messages" ? !answer : isBusy(mine)) { return; }
-      if (signature(mine) !== signature(part)) { mine.replaceWith(part); }
+      // The part itself stays (a live region announces only changes inside it).
+      if (signature(mine) !== signature(part)) { mine.replaceChildren.apply(mine, Array.prototype.slice.call(part.childNodes)); }
     });
     var oldList = queue.querySelector("[data-list=leads]"), newList = fresh.querySelector("[data-list=leads]");
     if (oldList && newList) { mergeList(oldList, newList, force); }
