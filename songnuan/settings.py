@@ -242,9 +242,16 @@ SHELTER_STAY_WARNING_DAYS = int(os.environ.get("SHELTER_STAY_WARNING_DAYS", "2")
 SHELTER_FEVER_C = float(os.environ.get("SHELTER_FEVER_C", "37.3"))
 
 # Map tiles for the staff map, e.g. "https://tiles.example.org/{z}/{x}/{y}.png". Empty: no tiles,
-# the map draws district outlines and markers only (works offline).
-MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+# the map draws district outlines and markers only (works offline). MAP_TILE_DIR is a local
+# z/x/y folder of tiles served by Songnuan itself, for a bureau without a tile service.
+# MAP_TILE_CRS is the coordinate system the tiles are drawn in: Chinese commercial tiles (AMap,
+# Tencent) are GCJ-02 and Baidu's BD-09, so every marker is shifted to match them.
+MAP_TILE_DIR = os.environ.get("MAP_TILE_DIR", "")
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "") or ("/tiles/{z}/{x}/{y}" if MAP_TILE_DIR else "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+MAP_TILE_CRS = os.environ.get("MAP_TILE_CRS", "wgs84").strip().lower()
+if MAP_TILE_CRS not in ("wgs84", "gcj02", "bd09"):
+    raise ImproperlyConfigured("MAP_TILE_CRS must be wgs84, gcj02 or bd09.")
 
 # Gazetteer: an online geocoder suggests places the gazetteer does not know. Off by default
 # (""); "tianditu" (天地图, CGCS2000) or "amap" (高德, GCJ-02), with the provider's key and,

@@ -1,17 +1,18 @@
-"""The shell's own pages: the public front door, each role's home, health check, logout and
-error pages."""
+"""The shell's own pages: the public front door, each role's home, health check, logout, error
+pages and the offline basemap's tiles."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from songnuan import maptiles
 from songnuan.accounts.roles import Reach, Role
 from songnuan.accounts.scoping import scope_of
 from songnuan.leads.forms import TrackForm
@@ -92,6 +93,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def map_tile(request: HttpRequest, z: int, x: int, y: int) -> FileResponse:
+    """A tile of the offline basemap (MAP_TILE_DIR); public, as the public maps draw it too."""
+    found = maptiles.tile_file(z, x, y)
+    if found is None:
+        raise Http404
+    path, content_type = found
+    response = FileResponse(path.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_POST

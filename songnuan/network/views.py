@@ -179,6 +179,7 @@ def site_import(request: HttpRequest) -> HttpResponse:
 def network_map(request: HttpRequest) -> HttpResponse:
     return render(request, "network/map.html", {
         "tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "tile_crs": settings.MAP_TILE_CRS,
         "vendor": maps.leaflet_available(),
     })
 

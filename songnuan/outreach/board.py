@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.text import Truncator
 
-from songnuan.leads.models import Lead, LeadStatus
+from songnuan.leads.models import Flag, Lead, LeadPhoto, LeadStatus, Source
 from songnuan.network.models import District
 from songnuan.outreach import dispatch, night_plan
 from songnuan.outreach.escalation import OVERDUE_LABELS, overdue, thresholds_by_district
@@ -119,7 +120,10 @@ def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) ->
     queue = Lead.objects.restrict(user, "view").open().exclude(status=LeadStatus.DUPLICATE)
     rows = list(queue.order_by("-priority", "received_at")
                 .values("id", "tracking_code", "status", "priority", "lat", "lon", "place",
-                        "district_id", "people_count", "flags", "received_at"))
+                        "district_id", "people_count", "flags", "received_at",
+                        "description", "source", "district__name",
+                        photo_id=Subquery(LeadPhoto.objects.filter(lead=OuterRef("pk"))
+                                          .order_by("pk").values("pk")[:1])))
     # A subquery, not a list of 2,000 ids: Django prepares every element of an IN list.
     tasks = {t["lead_id"]: t for t in Task.objects.filter(
         lead_id__in=queue.values("id"), status__in=ACTIVE_TASK_STATUSES,
@@ -141,6 +145,10 @@ def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) ->
             "priority": row["priority"], "lat": row["lat"], "lon": row["lon"],
             "place": row["place"], "district_id": district, "people_count": row["people_count"],
             "flags": row["flags"], "received_at": row["received_at"].isoformat(),
+            "flag_labels": [str(Flag(f).label) if f in Flag.values else f for f in row["flags"]],
+            "description": Truncator(row["description"]).chars(80),
+            "source": row["source"], "source_label": str(Source(row["source"]).label),
+            "district": row["district__name"] or "", "photo_id": row["photo_id"],
             "age_min": int((now - row["received_at"]).total_seconds() // 60),
             "overdue": late[0].value if late else None,
             "overdue_label": overdue_labels[late[0]] if late else "",

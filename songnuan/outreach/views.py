@@ -6,7 +6,6 @@ import datetime
 import uuid
 from functools import cache
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -17,8 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from songnuan import maptiles
 from songnuan.accounts.models import User
 from songnuan.accounts.scoping import may_place_in
+from songnuan.leads.models import OPEN_STATUSES, Flag, LeadStatus, Source
 from songnuan.outreach import dispatch, night_plan, patrols, services, squads
 from songnuan.outreach.forms import HotspotFilterForm, MemberForm, ShiftForm, SquadForm
 from songnuan.outreach.models import (
@@ -51,9 +52,7 @@ def _map_context(hotspots, district_ids: set[int]) -> dict:
     codes = sorted(District.objects.filter(pk__in=district_ids).values_list("code", flat=True))
     data = services.hotspots_geojson(hotspots)
     data["outlines"] = [_outline(code) for code in codes]
-    data["tiles"] = getattr(settings, "MAP_TILE_URL", "")
-    data["attribution"] = getattr(settings, "MAP_TILE_ATTRIBUTION", "")
-    return data
+    return data | maptiles.tile_layer()
 
 
 @login_required
@@ -105,9 +104,19 @@ QUEUE_SHOWN = 100  # leads the queue lists; the map draws them all
 def board(request: HttpRequest) -> HttpResponse:
     from songnuan.outreach.board import board_data
 
+    districts = list(_districts(request.user).values_list("pk", "name"))
     return render(request, "outreach/board.html", _queue_context(board_data(request.user)) | {
-        "map_data": _map_context([], _districts_worked_in(request.user))
-        | {"board_url": reverse("outreach:board_data")},
+        "map_data": _map_context([], {pk for pk, _name in districts}) | {
+            "queue_url": reverse("outreach:board_queue"),
+            # The JS puts a lead's id in place of the 0.
+            "lead_url": reverse("leads:lead_detail", args=[0]),
+        },
+        "filters": {
+            "district": districts,
+            "status": [(value, label) for value, label in LeadStatus.choices
+                       if value in OPEN_STATUSES],
+            "flag": Flag.choices, "source": Source.choices,
+        },
     })
 
 
@@ -126,15 +135,26 @@ def board_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _queue_context(data: dict) -> dict:
-    """The head of the queue, each lead with the on-shift squads of its district to pick from."""
+    """The head of the queue, each lead with the squads to pick from: the ranked suggestions
+    first (a mutual-aid squad from another district among them), then the other on-shift
+    squads of its district."""
     squads = sorted(data["squads"], key=lambda s: (not s["on_shift"], s["name"]))
     by_district: dict[int, list[dict]] = {}
     for squad in squads:
         if squad["on_shift"]:
             by_district.setdefault(squad["district_id"], []).append(squad)
-    shown = [(lead, [s for s in by_district.get(lead["district_id"], [])
-                     if not lead["task"] or s["id"] != lead["task"]["squad_id"]])
-             for lead in data["leads"][:QUEUE_SHOWN]]
+    shown = []
+    for lead in data["leads"][:QUEUE_SHOWN]:
+        ranked = lead.get("suggestions") or (
+            [lead["suggestion"]] if lead.get("suggestion") else [])
+        busy_with = lead["task"]["squad_id"] if lead["task"] else None
+        choices = [{"id": s["squad_id"], "name": s["squad"]} for s in ranked
+                   if s["squad_id"] != busy_with]
+        listed = {choice["id"] for choice in choices} | {busy_with}
+        choices += [{"id": s["id"], "name": s["name"]}
+                    for s in by_district.get(lead["district_id"], []) if s["id"] not in listed]
+        suggested = " ".join(str(s["squad_id"]) for s in ranked if s["squad_id"] != busy_with)
+        shown.append((lead, choices, suggested))
     return {"data": data, "squads": squads, "shown": shown}
 
 

@@ -39,7 +39,7 @@ def test_a_citizens_report_is_dispatched_escorted_and_reported_back(cast, new_pa
     item = dispatcher.locator(f".queue-item[data-lead='{code}']")
     item.wait_for()
     assert "市南救助一队" in item.locator(".suggestion").inner_text()
-    assert "km by road" in item.locator(".suggestion").inner_text()
+    assert "min drive" in item.locator(".suggestion").inner_text()
     screenshot(dispatcher, "outreach-board-desktop")
     item.locator("button[name=assign]").click()
     dispatcher.wait_for_selector(f".queue-item[data-lead='{code}'] >> text=With 市南救助一队")

@@ -1,4 +1,5 @@
-/* The staff network map: districts, sites by level, and a line from each site to its parent. */
+/* The staff network map: districts, sites by level, and a line from each site to its parent,
+   shifted to the coordinate system the tiles (if any) are drawn in. */
 (function () {
   "use strict";
   var box = document.getElementById("network-map");
@@ -6,7 +7,10 @@
   box.innerHTML = "";
   var COLOURS = { central: "#8c2f12", sub: "#b8401d", relief: "#1a5fb4", guidance: "#1e7b3a" };
   var RADIUS = { central: 11, sub: 8, relief: 6, guidance: 4 };
-  var map = L.map(box, { preferCanvas: true }).setView([36.2, 120.3], 9);
+  var crs = box.dataset.crs || "wgs84";
+  var toTiles = window.SongnuanCoords ? SongnuanCoords.geoJsonCoords(crs) : undefined;
+  var map = L.map(box, { preferCanvas: true }).setView(toTiles ? toTiles([120.3, 36.2]) : [36.2, 120.3], 9);
+  box.leafletMap = map;  // for the browser tests: where the markers lie on the page
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, { maxZoom: 18, attribution: box.dataset.attribution || "" }).addTo(map);
   }
@@ -17,6 +21,7 @@
   fetch(box.dataset.source, { credentials: "same-origin" }).then(function (r) { return r.json(); })
     .then(function (data) {
       var layer = L.geoJSON(data, {
+        coordsToLatLng: toTiles,
         style: function (feature) {
           var p = feature.properties;
           if (p.kind === "district") { return { color: "#5f6368", weight: 1.5, fillColor: "#fbe9e2", fillOpacity: 0.25 }; }

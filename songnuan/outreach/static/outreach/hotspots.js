@@ -1,4 +1,5 @@
-/* The hotspot map: markers coloured by risk over district outlines (tiles only if configured). */
+/* The hotspot map: markers coloured by risk over district outlines (tiles only if configured,
+   every position shifted to the coordinate system the tiles are drawn in). */
 (function () {
   "use strict";
   var holder = document.getElementById("hotspot-map");
@@ -6,14 +7,16 @@
   if (!holder || !source || typeof L === "undefined") { return; }
   var data = JSON.parse(source.textContent);
   var map = L.map(holder, { zoomControl: true });
+  var toTiles = window.SongnuanCoords ? SongnuanCoords.geoJsonCoords(data.crs || "wgs84") : undefined;
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
   }
   var outlines = L.geoJSON(data.outlines, {
-    style: { color: "#8c2f12", weight: 1.5, fillOpacity: 0.04 }
+    style: { color: "#8c2f12", weight: 1.5, fillOpacity: 0.04 }, coordsToLatLng: toTiles
   }).addTo(map);
   var colours = { 1: "#1e7b3a", 2: "#a86400", 3: "#c5221f" };
   var markers = L.geoJSON(data, {
+    coordsToLatLng: toTiles,
     pointToLayer: function (feature, latlng) {
       return L.circleMarker(latlng, {
         radius: 7, weight: 2, color: "#fff", fillOpacity: 0.9,
@@ -34,5 +37,6 @@
   }).addTo(map);
   var bounds = markers.getLayers().length ? markers.getBounds() : outlines.getBounds();
   if (bounds.isValid()) { map.fitBounds(bounds.pad(0.15), { maxZoom: 16 }); }
-  else { map.setView([36.07, 120.38], 11); }
+  else { map.setView(toTiles ? toTiles([120.38, 36.07]) : [36.07, 120.38], 11); }
+  holder.leafletMap = map;  // for the browser tests: where the markers lie on the page
 })();
