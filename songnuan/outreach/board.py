@@ -17,6 +17,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from songnuan.leads import services as leads_services
 from songnuan.leads.models import Flag, Lead, LeadPhoto, LeadStatus, Source
 from songnuan.network.models import District
 from songnuan.outreach import dispatch, night_plan
@@ -129,6 +130,8 @@ def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) ->
         lead_id__in=queue.values("id"), status__in=ACTIVE_TASK_STATUSES,
     ).values("id", "lead_id", "squad_id", "status", "assigned_at", "arrived_at")}
     limits = thresholds_by_district({row["district_id"] for row in rows}, now)
+    ids = [row["id"] for row in rows]
+    merged, nearby = leads_services.merged_reports(ids), leads_services.nearby_leads(ids)
     labels = {value: str(label) for value, label in LeadStatus.choices}
     overdue_labels = {kind: str(label) for kind, label in OVERDUE_LABELS.items()}
     out = []
@@ -154,6 +157,8 @@ def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) ->
             "overdue_label": overdue_labels[late[0]] if late else "",
             "overdue_min": int(late[1].total_seconds() // 60) if late else 0,
             "needs_location": row["lat"] is None,
+            "merged": [_merged_json(report) for report in merged.get(row["id"], [])],
+            "nearby": nearby.get(row["id"], []),
             "task": None, "suggestion": None, "suggestions": [], "assign_now": False,
         }
         if task:
@@ -169,6 +174,15 @@ def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) ->
                 item["assign_now"] = tonight.assign_now(row["id"]) is not None
         out.append(item)
     return out
+
+
+def _merged_json(report: dict) -> dict:
+    """A report merged into a lead, as the board shows it: where and when it came from."""
+    return {"tracking_code": report["tracking_code"], "place": report["place"],
+            "lat": report["lat"], "lon": report["lon"],
+            "received_at": report["received_at"].isoformat(),
+            "time": timezone.localtime(report["received_at"]).strftime("%H:%M"),
+            "people_count": report["people_count"]}
 
 
 def _follow_ups(user, now) -> list[dict]:

@@ -97,6 +97,16 @@ class BoardPlanOut(Schema):
     fell_back: bool = Field(description="the search ran out of time: the greedy plan stands")
 
 
+class BoardMergedOut(Schema):
+    tracking_code: str
+    place: str
+    lat: float | None
+    lon: float | None
+    received_at: str
+    time: str = Field(description="local time received, HH:MM")
+    people_count: int
+
+
 class BoardLeadOut(Schema):
     id: int
     tracking_code: str
@@ -115,6 +125,9 @@ class BoardLeadOut(Schema):
     overdue_label: str
     overdue_min: int
     needs_location: bool = Field(description="no coordinates: the place must be set")
+    merged: list[BoardMergedOut] = Field(description="reports merged into it, oldest first")
+    nearby: list[int] = Field(description="open leads linked to it as nearby (one squad may "
+                                          "take them together)")
     task: BoardTaskOut | None
     suggestion: BoardSuggestionOut | None = Field(description="the squad tonight's plan gives it")
     suggestions: list[BoardOptionOut] = Field(description="squads that can take it, soonest first")

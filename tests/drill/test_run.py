@@ -25,9 +25,11 @@ START = datetime.datetime(2027, 1, 15, 18, 0, tzinfo=datetime.UTC)
 
 
 def _night(reports: int = 16, hours: float = 2):
+    """A night in 市南区 and 市北区 only: people at 青岛站 and at 台东, or scattered in the two."""
     make_hotspot("青岛站东广场地下通道", 36.0652, 120.3143)
     make_hotspot("台东步行街东口地下通道", 36.0835, 120.3560)  # 市北区
     hotspots, districts = setup.hotspots_and_districts()
+    districts = [d for d in districts if d.name in ("市南区", "市北区")]
     return generate(hotspots=hotspots, districts=districts, start=START, hours=hours,
                     reports=reports, seed=3, district_of=setup.district_of)
 
