@@ -28,11 +28,12 @@ from songnuan.leads import services as leads
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network import services as network
 from songnuan.network.models import District
-from songnuan.outreach import dispatch
+from songnuan.outreach import dispatch, squads
 from songnuan.outreach.board import board_data
 from songnuan.outreach.escalation import thresholds_by_district
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
+    DutyStatus,
     EncounterOutcome,
     Squad,
     Task,
@@ -66,6 +67,7 @@ class Figures:
     first_capacity_alert_at: datetime.datetime | None = None
     squads_missing: dict[str, int] = field(default_factory=dict)
     plan_fell_back: int = 0
+    reserves_called: int = 0
     # Per district, minutes from report to the scene of everyone reported there; someone never
     # reached counts as never (infinity), so a district's p90 says how long 90% waited at most.
     by_district: dict[str, list[float]] = field(default_factory=dict)
@@ -73,6 +75,11 @@ class Figures:
     @property
     def never_reached_share(self) -> float:
         return 1 - self.reached / self.people if self.people else 0.0
+
+    def within(self, minutes: float) -> float:
+        """The share of all the people reported who had a squad on the scene within `minutes`."""
+        quick = sum(1 for value in self.to_scene_min if value <= minutes)
+        return quick / self.people if self.people else 0.0
 
     def percentile(self, values: list[float], share: float) -> float | None:
         if not values:
@@ -98,6 +105,8 @@ class Figures:
             "first_capacity_alert_at": self.first_capacity_alert_at,
             "squads_missing": dict(self.squads_missing),
             "plan_fell_back": self.plan_fell_back,
+            "reserves_called": self.reserves_called,
+            "within_30": self.within(30), "within_60": self.within(60),
             "district_scene_p90": {name: _finite(self.percentile(values, 0.9))
                                    for name, values in sorted(self.by_district.items())},
         }
@@ -116,8 +125,10 @@ class SquadPlay:
 
 
 class Drill:
-    def __init__(self, night: Night, *, policy: str, dispatcher, seed: int = 1) -> None:
+    def __init__(self, night: Night, *, policy: str, dispatcher, seed: int = 1,
+                 call_reserves: bool = False) -> None:
         self.night, self.policy, self.dispatcher = night, policy, dispatcher
+        self.call_reserves = call_reserves
         self.rng = random.Random(seed)
         self.people = {person.key: person for person in night.people}
         self.figures = Figures(policy, people=len(night.people), reports=len(night.reports))
@@ -134,7 +145,7 @@ class Drill:
 
     def play(self) -> Figures:
         with _clock(self.night.start) as clock, transaction.atomic():
-            for squad in Squad.objects.filter(is_active=True):
+            for squad in Squad.objects.filter(is_active=True, duty_status=DutyStatus.ON_DUTY):
                 lat, lon = squad.position()
                 self.squads[squad.pk] = SquadPlay(squad, lat, lon)
             for report in self.night.reports:
@@ -197,11 +208,20 @@ class Drill:
             name = alert["district"]
             self.figures.squads_missing[name] = max(self.figures.squads_missing.get(name, 0),
                                                     alert["squads_missing"])
+            if self.call_reserves and alert["reserves"]:
+                self._call_on(alert["reserves"][0]["id"])
         for item in data["leads"]:
             if item["task"] or not item["assign_now"] or not item["suggestion"]:
                 continue
             option = item["suggestion"]
             self._assign(item["id"], option["squad_id"], option["reason"], option["eta_min"], at)
+
+    def _call_on(self, squad_id: int) -> None:
+        """The leader on duty answers the capacity alert with a reserve squad."""
+        squad = squads.call_on_reserve(Squad(pk=squad_id), by=self.dispatcher)
+        lat, lon = squad.position()
+        self.squads[squad.pk] = SquadPlay(squad, lat, lon)
+        self.figures.reserves_called += 1
 
     def _first_come_first_served(self, at: datetime.datetime) -> None:
         waiting = _waiting().filter(lat__isnull=False).order_by("received_at", "id")

@@ -26,20 +26,27 @@ from songnuan.weather.services import ProtocolLevel
 SQUAD_CAPACITY = 3
 
 
-def read_reference() -> list:
-    """The reference rows of the working database, parents before children."""
+def read_reference(*, reserves: bool = False) -> list:
+    """The reference rows of the working database, parents before children.
+
+    A squad with no crew cannot go out: when any squad is crewed, only crewed ones are on duty;
+    with `reserves` the others come along as reserve squads the leader on duty may call on.
+    """
     sites = list(Site.objects.all())
     depth = {site.pk: _depth(site, {s.pk: s for s in sites}) for site in sites}
     sites.sort(key=lambda site: (depth[site.pk], site.pk))
-    squads = Squad.objects.filter(is_active=True)
-    # A squad with no crew cannot go out: when any squad is crewed, only crewed ones play.
-    if squads.filter(members__isnull=False).exists():
-        squads = squads.filter(members__isnull=False).distinct()
+    squads = Squad.objects.filter(is_active=True).order_by("pk")
+    crewed = set(squads.filter(members__isnull=False).values_list("pk", flat=True))
     rows = []
     for queryset in (District.objects.order_by("pk"), sites,
-                     Hotspot.objects.filter(is_active=True).order_by("pk"),
-                     squads.order_by("pk")):
+                     Hotspot.objects.filter(is_active=True).order_by("pk")):
         rows.extend(serializers.serialize("python", queryset))
+    for row in serializers.serialize("python", squads):
+        if crewed and row["pk"] not in crewed:
+            if not reserves:
+                continue
+            row["fields"]["duty_status"] = DutyStatus.RESERVE
+        rows.append(row)
     return rows
 
 
@@ -108,7 +115,7 @@ def prepare(start: datetime.datetime, end: datetime.datetime, *,
     Shift.objects.bulk_create([
         Shift(squad=squad, starts_at=start - datetime.timedelta(hours=1),
               ends_at=end + datetime.timedelta(hours=1))
-        for squad in Squad.objects.filter(is_active=True)])
+        for squad in Squad.objects.filter(is_active=True, duty_status=DutyStatus.ON_DUTY)])
     dispatcher, _created = User.objects.get_or_create(
         username="drill.dispatcher", defaults={"role": Role.DISPATCHER, "first_name": "演练调度"})
     for district in District.objects.all():

@@ -162,8 +162,9 @@ def _encounter(ctx, task: Task, outcome: str, at, sites) -> Encounter:
     encounter = Encounter.objects.create(
         client_request_id=f"demo-{task.pk}", task=task, squad=task.squad,
         district=task.district, lat=task.lat, lon=task.lon, place=task.place, at=at,
-        outcome=outcome, site=ctx.rng.choice(sites) if outcome == EncounterOutcome.ESCORTED
-        else None, hospital="青岛市市立医院" if outcome == EncounterOutcome.HOSPITAL else "",
+        recorded_at=at, outcome=outcome,
+        site=ctx.rng.choice(sites) if outcome == EncounterOutcome.ESCORTED else None,
+        hospital="青岛市市立医院" if outcome == EncounterOutcome.HOSPITAL else "",
         contact_card_left=outcome == EncounterOutcome.REFUSED)
     if outcome in (EncounterOutcome.ESCORTED, EncounterOutcome.HOSPITAL,
                    EncounterOutcome.REFUSED):

@@ -37,6 +37,10 @@ LATE_WEIGHT = 3  # a minute past a lead's limit counts as three minutes of waiti
 # the district's own, and never on a longer drive than this (it leaves its own district bare).
 MUTUAL_AID_GAIN_S = 20 * 60
 MUTUAL_AID_MAX_DRIVE_S = 45 * 60
+# In the routing search, leaving a lead out (the district is told it lacks squads) costs less
+# than sending a squad on a drive longer than the mutual-aid limit.
+DROP_PENALTY_S = 24 * 3600
+FAR_PENALTY_S = 4 * DROP_PENALTY_S
 OPTIONS_PER_LEAD = 5
 PLANNED_LEADS_AT_MOST = 80  # the rest of a surge's queue gets ranked squads, not a place in a plan
 MAX_EXTRA_SQUADS = 12  # the most a shortfall estimate will add to one district
@@ -241,8 +245,8 @@ def _seconds(squad: SquadState, lead: Waiting) -> float:
 
 
 def _cost(leads: list[Waiting], planned: dict[int, Option]) -> float:
-    """Risk-weighted minutes until each lead is reached, minutes past the limit ×10; a lead
-    left out costs as if reached after a whole night."""
+    """Risk-weighted minutes until each lead is reached, each minute past the limit counted
+    `LATE_WEIGHT` times more; a lead left out costs as if reached after a whole night."""
     total = 0.0
     for lead in leads:
         eta = planned[lead.key].eta_s if lead.key in planned else 12 * 3600.0
@@ -299,7 +303,7 @@ def _search(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
         weight = max(1, int(round(lead.weight)))
         arrival.SetCumulVarSoftUpperBound(index, 0, weight)
         late.SetCumulVarSoftUpperBound(index, max(0, int(lead.due_s)), weight * LATE_WEIGHT)
-        model.AddDisjunction([index], weight * LATE_WEIGHT * horizon)
+        model.AddDisjunction([index], weight * LATE_WEIGHT * DROP_PENALTY_S)
     parameters = pywrapcp.DefaultRoutingSearchParameters()
     parameters.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
@@ -331,7 +335,7 @@ def _mutual_aid_cost(model, leads: list[Waiting], squad: SquadState, n_squads: i
                      travel: np.ndarray) -> int:
     """The arc cost for one squad (`travel`: its column): a lead of another district costs what
     arriving `MUTUAL_AID_GAIN_S` later would, so a neighbour goes only when it is that much
-    sooner, and one further than `MUTUAL_AID_MAX_DRIVE_S` costs as if never reached."""
+    sooner, and one further than `MUTUAL_AID_MAX_DRIVE_S` costs more than leaving it out."""
     size = n_squads + len(leads) + 1
     penalty = []
     for row, lead in enumerate(leads):
@@ -339,7 +343,7 @@ def _mutual_aid_cost(model, leads: list[Waiting], squad: SquadState, n_squads: i
         if lead.district_id == squad.district_id:
             penalty.append(0)
         elif travel[row] > MUTUAL_AID_MAX_DRIVE_S:
-            penalty.append(int(weight * LATE_WEIGHT * 24 * 3600))
+            penalty.append(int(weight * LATE_WEIGHT * FAR_PENALTY_S))
         else:
             penalty.append(int(weight * MUTUAL_AID_GAIN_S))
     return model.RegisterTransitMatrix([[0] * n_squads + penalty + [0]] * size)

@@ -12,6 +12,7 @@ import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from songnuan.drill import night, setup
@@ -42,6 +43,9 @@ class Command(BaseCommand):
         parser.add_argument("--find-squads", type=float, default=None, metavar="MINUTES",
                             help="add squads where needed until every district's p90 to the "
                                  "scene is under MINUTES")
+        parser.add_argument("--reserves", action="store_true",
+                            help="uncrewed squads stand in reserve, and the leader on duty calls "
+                                 "one on when the board says a district lacks squads")
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
         parser.add_argument("--json-out", default="", metavar="FILE",
                             help="also write the figures as JSON to FILE")
@@ -54,7 +58,7 @@ class Command(BaseCommand):
             raise CommandError("--reports and --hours must be positive")
         start = self._start(options["start"])
         end = start + datetime.timedelta(hours=options["hours"])
-        rows = setup.read_reference()
+        rows = setup.read_reference(reserves=options["reserves"])
         if not any(row["model"] == "network.district" for row in rows):
             raise CommandError("The database has no districts: load the city first "
                                "(songnuan demo, or songnuan setup-city).")
@@ -69,8 +73,8 @@ class Command(BaseCommand):
             if options["find_squads"] is not None:
                 self._size(generated, start, end, squads, options)
                 return
-            results = [self._play(generated, start, end, squads, policy, options["seed"])
-                       for policy in policies]
+            results = [self._play(generated, start, end, squads, policy, options["seed"],
+                                  options["reserves"]) for policy in policies]
         if options["json_out"]:
             with open(options["json_out"], "w", encoding="utf-8") as out:
                 json.dump(results, out, ensure_ascii=False, default=str, indent=2)
@@ -86,12 +90,12 @@ class Command(BaseCommand):
         today = timezone.localtime().date()
         return timezone.make_aware(datetime.datetime.combine(today, datetime.time(18)))
 
-    def _play(self, generated, start, end, squads, policy: str, seed: int) -> dict:
-        from django.db import transaction
-
+    def _play(self, generated, start, end, squads, policy: str, seed: int,
+              reserves: bool = False) -> dict:
         with transaction.atomic():
             dispatcher = setup.prepare(start, end, squads_per_district=squads, seed=seed)
-            figures = Drill(generated, policy=policy, dispatcher=dispatcher, seed=seed).play()
+            figures = Drill(generated, policy=policy, dispatcher=dispatcher, seed=seed,
+                            call_reserves=reserves and policy == "plan").play()
             transaction.set_rollback(True)
         return figures.summary()
 
@@ -135,6 +139,8 @@ class Command(BaseCommand):
             ("report → on scene, p50 / p90 (min)",
              lambda r: f"{_fmt(r['scene_p50'])} / {_fmt(r['scene_p90'])}"),
             ("never reached", lambda r: f"{r['never_reached']:.0%}"),
+            ("squad on scene within 30 / 60 min (of all)",
+             lambda r: f"{r['within_30']:.0%} / {r['within_60']:.0%}"),
             ("high-risk never reached", lambda r: _share(r["high_risk_never_reached"])),
             ("high-risk report → on scene p50 (min)",
              lambda r: _fmt(r["high_risk_scene_p50"])),
@@ -143,6 +149,7 @@ class Command(BaseCommand):
             ("mutual-aid dispatches", lambda r: str(r["mutual_aid"])),
             ("first lead past its limit unsent", lambda r: _time(r["first_overdue_at"])),
             ("first capacity alert", lambda r: _time(r["first_capacity_alert_at"])),
+            ("reserve squads called on", lambda r: str(r["reserves_called"])),
             ("squads missing (most at once)", lambda r: ", ".join(
                 f"{k} {v}" for k, v in sorted(r["squads_missing"].items())) or "—"),
         ]
