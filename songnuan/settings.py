@@ -308,7 +308,7 @@ OUTREACH_STREAM_POLL_SECONDS = float(os.environ.get("OUTREACH_STREAM_POLL_SECOND
 # with a lead once there (persuasion, an escort), minutes to find someone known only by district,
 # how long the plan's search may run, and how soon a busy squad must be free to be sent its next
 # lead now rather than at its next turn.
-DISPATCH_ON_SCENE_MIN = float(os.environ.get("DISPATCH_ON_SCENE_MIN", "25"))
+DISPATCH_ON_SCENE_MIN = float(os.environ.get("DISPATCH_ON_SCENE_MIN", "30"))
 DISPATCH_SEARCH_MIN = float(os.environ.get("DISPATCH_SEARCH_MIN", "15"))
 DISPATCH_PLAN_TIME_LIMIT_S = float(os.environ.get("DISPATCH_PLAN_TIME_LIMIT_S", "0.3"))
 DISPATCH_COMMIT_AHEAD_MIN = float(os.environ.get("DISPATCH_COMMIT_AHEAD_MIN", "20"))

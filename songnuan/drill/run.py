@@ -17,7 +17,7 @@ import itertools
 import math
 import random
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 import time_machine
@@ -310,6 +310,7 @@ class Drill:
             dispatch.set_task_place(task, *target, by=None)
             task.refresh_from_db()
         dispatch.arrive(task, by=None)
+        self._same_person_nearby(task.lead_id)
         present = [key for key in self._people_of(task.lead_id)
                    if self.people[key].leaves_at > at]
         wasted = all(key in self.on_scene for key in self._people_of(task.lead_id))
@@ -319,6 +320,17 @@ class Drill:
         minutes = self.rng.uniform(10, 25)
         self._at(at + datetime.timedelta(minutes=minutes), self._close,
                  (play, task_id, present[0] if present else None))
+
+    def _same_person_nearby(self, lead_id: int) -> None:
+        """On the scene the squad sees that a nearby lead no squad has yet is about the person in
+        front of them, and links it (a missed merge costs no second trip)."""
+        person = self.lead_person.get(lead_id)
+        for other in leads.nearby_leads([lead_id]).get(lead_id, []):
+            if self.lead_person.get(other) == person and not Task.objects.filter(
+                    lead_id=other, status__in=ACTIVE_TASK_STATUSES).exists():
+                with suppress(leads.LeadError):
+                    leads.link_duplicate(Lead.objects.get(pk=other), Lead.objects.get(pk=lead_id),
+                                         by=None, note="现场确认为同一人")
 
     def _close(self, at: datetime.datetime, argument) -> None:
         play, task_id, person_key = argument
