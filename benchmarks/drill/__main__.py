@@ -1,8 +1,9 @@
 """The night drill as a benchmark: a normal red cold-wave night and a surge, each under tonight's
-plan and a first-come-first-served dispatcher, with the same squads, then the squads per district
-that bring p90 to the scene under 30 minutes.
+plan and a first-come-first-served dispatcher with the same squads (the demo's ten crewed ones),
+then the plan again with the uncrewed squads in reserve, and the squads per district that bring
+p90 to the scene under 30 minutes.
 
-    .venv/bin/python -m benchmarks.drill [--squads 10] [--seed 1] [--skip-sizing]
+    .venv/bin/python -m benchmarks.drill [--squads N] [--seed 1] [--skip-sizing]
 
 It loads the Qingdao demo (small) into a SQLite file of its own (benchmarks/out/drill-demo.sqlite3,
 kept for the next run) and runs `songnuan drill` against it; figures go to standard output and to
@@ -27,7 +28,8 @@ NIGHT_START = "2027-01-15T18:00"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--squads", type=int, default=10)
+    parser.add_argument("--squads", type=int, default=None,
+                        help="squads spread over the districts (default: the demo's crewed ones)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--normal", type=int, default=150, help="reports on a normal night")
     parser.add_argument("--surge", type=int, default=500, help="reports in a surge")
@@ -40,9 +42,15 @@ def main() -> None:
     if not database.exists():
         _run([SONGNUAN, "migrate", "-v0"], env)
         _run([SONGNUAN, "demo", "--size", "small", "--now", DEMO_CLOCK], env)
-    common = ["--squads", str(args.squads), "--seed", str(args.seed), "--start", NIGHT_START]
+    common = ["--seed", str(args.seed), "--start", NIGHT_START]
+    if args.squads is not None:
+        common += ["--squads", str(args.squads)]
     for name, extra in (("normal", ["--reports", str(args.normal)]),
-                        ("surge", ["--reports", str(args.surge), "--surge"])):
+                        ("normal-reserves", ["--reports", str(args.normal), "--reserves",
+                                             "--policies", "plan"]),
+                        ("surge", ["--reports", str(args.surge), "--surge"]),
+                        ("surge-reserves", ["--reports", str(args.surge), "--surge",
+                                            "--reserves", "--policies", "plan"])):
         started = time.monotonic()
         shown = _run([SONGNUAN, "drill", *common, *extra,
                       "--json-out", str(OUT / f"drill-{name}.json")], env)
