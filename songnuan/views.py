@@ -73,6 +73,9 @@ def scope_label(user) -> str:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if user.role == Role.PATROLLER:
+        # On the street the phone shows one thing: the squad's tasks, a tap from a notification.
+        return redirect("outreach:my_tasks")
     return render(
         request,
         "songnuan/home.html",

@@ -22,6 +22,7 @@ from songnuan.leads import services as leads
 from songnuan.leads.models import Lead, LeadStatus, Outcome
 from songnuan.network import services as network
 from songnuan.network.models import Site, SiteStatus
+from songnuan.outreach import paging
 from songnuan.outreach.escalation import follow_up_due
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
@@ -131,6 +132,7 @@ def assign_lead(lead: Lead, squad: Squad, *, by, reason: str = "") -> Task:
                 assigned_by=_user(by))
             leads.set_status(lead, LeadStatus.ASSIGNED, by=_user(by),
                              note=_("Assigned to %(squad)s") % {"squad": squad.name})
+            paging.page_squad(task)
             return task
     except IntegrityError:
         raise DispatchError(_("Another dispatcher assigned this lead just now."), "lead") from None
@@ -160,6 +162,8 @@ def reassign(task: Task, squad: Squad, *, by, reason: str = "") -> Task:
         if task.lead_id and task.lead.status == LeadStatus.EN_ROUTE:
             leads.set_status(task.lead, LeadStatus.ASSIGNED, by=_user(by),
                              note=_("Reassigned to %(squad)s") % {"squad": squad.name})
+        paging.withdraw(task)
+        paging.page_squad(new)
         return new
 
 
@@ -172,10 +176,12 @@ def assign_follow_up(follow_up: FollowUp, squad: Squad, *, by, reason: str = "")
             if follow_up.tasks.filter(status__in=ACTIVE_TASK_STATUSES).exists():
                 raise DispatchError(_("This follow-up is already assigned."), "follow_up")
             squad = _check_squad(squad)
-            return Task.objects.create(
+            task = Task.objects.create(
                 kind=TaskKind.FOLLOW_UP, follow_up=follow_up, squad=squad,
                 district_id=follow_up.district_id, lat=follow_up.lat, lon=follow_up.lon,
                 place=follow_up.place, reason=reason[:200], assigned_by=_user(by))
+            paging.page_squad(task)
+            return task
     except IntegrityError:
         raise DispatchError(_("Another dispatcher assigned this follow-up just now."),
                             "follow_up") from None
@@ -194,18 +200,28 @@ def _check_squad(squad: Squad) -> Squad:
 
 # ------------------------------------------------------------------ on the street
 
-def accept(task: Task, *, by) -> Task:
-    return _advance(task, TaskStatus.ACCEPTED, "accepted_at", LeadStatus.EN_ROUTE, by)
+def accept(task: Task, *, by, at: datetime.datetime | None = None) -> Task:
+    return _advance(task, TaskStatus.ACCEPTED, "accepted_at", LeadStatus.EN_ROUTE, by, at)
 
 
-def arrive(task: Task, *, by) -> Task:
-    return _advance(task, TaskStatus.ARRIVED, "arrived_at", LeadStatus.ON_SCENE, by)
+def arrive(task: Task, *, by, at: datetime.datetime | None = None) -> Task:
+    return _advance(task, TaskStatus.ARRIVED, "arrived_at", LeadStatus.ON_SCENE, by, at)
+
+
+def when_done(at: datetime.datetime | None, task: Task) -> datetime.datetime:
+    """The time a phone says an action was taken (it may have waited offline in its queue),
+    kept between the assignment and now; a phone's clock is not trusted beyond that."""
+    now = timezone.now()
+    if at is None or at > now:
+        return now
+    return max(at, task.assigned_at)
 
 
 _ORDER = [TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.ARRIVED, TaskStatus.DONE]
 
 
-def _advance(task: Task, status: str, stamp: str, lead_status: str, by) -> Task:
+def _advance(task: Task, status: str, stamp: str, lead_status: str, by,
+             at: datetime.datetime | None = None) -> Task:
     """Idempotent: a retried tap finds the task already there and changes nothing."""
     with transaction.atomic():
         task = (Task.objects.select_for_update(of=("self",)).select_related("lead")
@@ -214,7 +230,9 @@ def _advance(task: Task, status: str, stamp: str, lead_status: str, by) -> Task:
             raise DispatchError(_("This task was moved to another squad."))
         if _ORDER.index(task.status) >= _ORDER.index(status):
             return task
-        now = timezone.now()
+        now = when_done(at, task)
+        if stamp == "arrived_at" and task.accepted_at is not None:
+            now = max(now, task.accepted_at)
         if stamp == "arrived_at" and task.accepted_at is None:
             task.accepted_at = now
         setattr(task, stamp, now)
@@ -252,6 +270,7 @@ class EncounterInput:
     hospital: str = ""
     contact_card_left: bool = False
     note: str = ""
+    at: datetime.datetime | None = None  # when the phone recorded it, if it waited offline
 
 
 def record_encounter(task: Task, data: EncounterInput, *, by) -> Encounter:
@@ -275,7 +294,7 @@ def record_encounter(task: Task, data: EncounterInput, *, by) -> Encounter:
             escorting = any(_outcome_of(p, data) == EncounterOutcome.ESCORTED
                             for p in data.people)
             site = _check_site(data.site_id, task) if escorting else None
-            now = timezone.now()
+            now = when_done(data.at, task)
             encounter = Encounter.objects.create(
                 client_request_id=data.client_request_id, task=task, squad=task.squad,
                 district_id=task.district_id, lat=task.lat, lon=task.lon, place=task.place,
