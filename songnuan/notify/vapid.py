@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
-from py_vapid import Vapid01
+from py_vapid import Vapid02
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ def _b64(data: bytes) -> str:
 
 
 def generate() -> VapidKeys:
-    vapid = Vapid01()
+    vapid = Vapid02()
     vapid.generate_keys()
     public = vapid.public_key.public_bytes(serialization.Encoding.X962,
                                            serialization.PublicFormat.UncompressedPoint)
@@ -65,5 +65,6 @@ def keys() -> VapidKeys:
     return ensure_key_file()
 
 
-def signer() -> Vapid01:
-    return Vapid01.from_raw(keys().private_key.encode())
+def signer() -> Vapid02:
+    """Signs with RFC 8292 headers ("vapid t=…, k=…"), the form aes128gcm pushes use."""
+    return Vapid02.from_raw(keys().private_key.encode())
