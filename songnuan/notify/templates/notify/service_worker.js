@@ -33,7 +33,7 @@ self.addEventListener("fetch", function (event) {
       if (response.redirected && new URL(response.url).pathname === LOGIN) { caches.delete(PAGES); }
       return response;
     }, function () {
-      return caches.open(PAGES).then(function (cache) { return cache.match(request, { ignoreSearch: true }); })
+      return caches.open(PAGES).then(function (cache) { return cache.match(request, { ignoreSearch: true, ignoreVary: true }); })
         .then(function (kept) { return kept || Response.error(); });
     }));
     return;
@@ -48,7 +48,7 @@ self.addEventListener("fetch", function (event) {
       }
       return response;
     }, function () {
-      return caches.match(request).then(function (cached) { return cached || Response.error(); });
+      return caches.match(request, { ignoreVary: true }).then(function (cached) { return cached || Response.error(); });
     }));
   }
 });
