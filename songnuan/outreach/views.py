@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from songnuan import pending_uploads
 from songnuan.accounts.models import User
 from songnuan.accounts.scoping import may_place_in
 from songnuan.leads.models import LeadPhoto
@@ -28,7 +29,6 @@ from songnuan.outreach import (
     navigation,
     paging,
     patrols,
-    pending_photos,
     services,
     squads,
 )
@@ -466,7 +466,7 @@ def task_encounter(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "outreach/phone_task.html", _task_context(
             request, task, state, error=refused.message, error_field=refused.field,
             suggested_site=refused.suggestion), status=422)
-    pending_photos.release([p.get("photo_token", "") for p in state["people"]], request.user)
+    pending_uploads.release([p.get("photo_token", "") for p in state["people"]], request.user)
     task.refresh_from_db()
     short = _shortfall_message(encounter.shortfalls)
     if _wants_json(request):
@@ -515,7 +515,7 @@ def _hold_photos(request: HttpRequest, state: dict) -> None:
     for index, values in enumerate(state["people"]):
         upload = request.FILES.get(f"p{index}-photo")
         if upload is not None:
-            values["photo_token"] = pending_photos.hold(upload, request.user)
+            values["photo_token"] = pending_uploads.hold(upload, request.user)
 
 
 def _encounter_input(request: HttpRequest, state: dict) -> dispatch.EncounterInput:
@@ -525,7 +525,7 @@ def _encounter_input(request: HttpRequest, state: dict) -> dispatch.EncounterInp
             continue
         photo = request.FILES.get(f"p{index}-photo")
         if photo is None and values["photo_token"]:
-            photo = pending_photos.held(values["photo_token"], request.user)
+            photo = pending_uploads.held(values["photo_token"], request.user)
         person_id, age = values["person"], values["age"]
         people.append(dispatch.PersonMet(
             person_id=int(person_id) if person_id.isdigit() else None,

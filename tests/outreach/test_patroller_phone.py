@@ -12,12 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from songnuan import pending_uploads
 from songnuan.geo.coords import wgs84_to_bd09, wgs84_to_gcj02
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.leads.photos import clean_photo
 from songnuan.notify import push
 from songnuan.notify.models import Outbox, PushMessage, PushStatus
-from songnuan.outreach import dispatch, navigation, pending_photos
+from songnuan.outreach import dispatch, navigation
 from songnuan.outreach.models import Encounter, Task, TaskKind
 from songnuan.people.models import PersonPhoto
 from tests.factories import make_site
@@ -293,15 +294,15 @@ def test_a_held_photo_goes_with_the_final_submission_and_is_then_released(cast, 
     assert response.status_code == 200, response.content
     person = Encounter.objects.get().people.get(person__self_name="刘奶奶").person
     assert PersonPhoto.objects.get(person=person).image.size > 0
-    assert pending_photos.held(token, cast.shinan_patroller) is None
+    assert pending_uploads.held(token, cast.shinan_patroller) is None
 
 
 def test_another_users_photo_token_is_worth_nothing(cast):
     photo = SimpleUploadedFile("me.jpg", jpeg_with_gps().read(), content_type="image/jpeg")
-    token = pending_photos.hold(photo, cast.shinan_patroller)
-    assert pending_photos.held(token, cast.laoshan_patroller) is None
-    assert pending_photos.held("../../etc/passwd", cast.shinan_patroller) is None
-    assert pending_photos.held(token, cast.shinan_patroller).size > 0
+    token = pending_uploads.hold(photo, cast.shinan_patroller)
+    assert pending_uploads.held(token, cast.laoshan_patroller) is None
+    assert pending_uploads.held("../../etc/passwd", cast.shinan_patroller) is None
+    assert pending_uploads.held(token, cast.shinan_patroller).size > 0
 
 
 def test_an_age_that_is_not_a_number_is_refused_on_the_field(cast, client_for):

@@ -1,8 +1,9 @@
-"""Photos held between a refused encounter form and its final submission (待提交照片).
+"""Uploads held between a refused form and its final submission (待提交照片).
 
-A patroller who took a photo must not take it again because the form had an error: the upload is
-kept in storage under a random token the page carries back, readable only by the same user, and
-removed once the encounter is recorded. Tokens left behind are swept after a day.
+A patroller who took a photo, or a family's photo scanned at a desk, must not be asked for it
+again because the form had an error: the upload is kept in storage under a random token the page
+carries back, readable only by the same user, and removed once the record is saved. Tokens left
+behind are swept after a day.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
-FOLDER = "outreach/pending"
+FOLDER = "pending"
 KEEP_HOURS = 24
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
 
