@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from songnuan.management.commands.worker import send_push_notifications
 from songnuan.notify import push, vapid
 from songnuan.notify.models import Outbox, PushMessage, PushStatus, PushSubscription
 from tests.fake_push import FakePushService
@@ -220,3 +221,14 @@ def test_pushes_are_sent_in_order_and_not_twice(cast, push_service):
     assert push.deliver_due_pushes() == 0
     assert [push_service.decrypt(r)["tag"] for r in push_service.received] == ["task:1", "task:2"]
     assert PushMessage.objects.filter(status=PushStatus.SENT).count() == 2
+
+
+def test_the_workers_push_courier_sends_then_texts_what_nobody_saw(cast, push_service,
+                                                                   settings):
+    settings.PUSH_ACK_SECONDS = 0
+    subscribe(cast.shinan_patroller, push_service)
+    notify(cast.shinan_patroller)
+
+    assert send_push_notifications() is False  # nothing left over for an immediate rerun
+    assert len(push_service.received) == 1
+    assert Outbox.objects.get().phone == PHONE
