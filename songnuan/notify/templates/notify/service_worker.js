@@ -57,7 +57,7 @@ self.addEventListener("push", function (event) {
   var data = {};
   try { data = event.data ? event.data.json() : {}; } catch (e) { data = { body: event.data.text() }; }
   var shown = self.registration.showNotification(data.title || "", {
-    body: data.body || "", tag: data.tag || undefined, renotify: true, requireInteraction: true,
+    body: data.body || "", tag: data.tag || undefined, renotify: !!data.tag, requireInteraction: true,
     icon: "{% static 'notify/icon-192.png' %}", badge: "{% static 'notify/icon-192.png' %}",
     vibrate: [300, 100, 300, 100, 300], data: { url: data.url || "/" }
   });
