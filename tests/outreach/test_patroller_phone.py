@@ -11,9 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from songnuan import pending_uploads
-from songnuan.geo.coords import wgs84_to_bd09, wgs84_to_gcj02
+from songnuan.geo.coords import bd09_to_wgs84, gcj02_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.leads.photos import clean_photo
 from songnuan.notify import push
@@ -343,3 +345,34 @@ def test_a_phone_clock_in_the_future_or_before_the_assignment_is_not_believed(ca
     task.refresh_from_db()
     assert task.accepted_at <= timezone.now()
     assert task.arrived_at >= task.accepted_at >= task.assigned_at
+
+
+QINGDAO_LAT = st.floats(min_value=35.5, max_value=37.1)
+QINGDAO_LON = st.floats(min_value=119.5, max_value=121.0)
+
+
+@given(lat=QINGDAO_LAT, lon=QINGDAO_LON)
+def test_every_map_link_leads_back_to_the_same_place(lat, lon):
+    links = {link.key: parse_qs(urlparse(link.url).query)
+             for link in navigation.map_links(lat, lon, "青岛站")}
+    amap_lon, amap_lat, _name = links["amap"]["to"][0].split(",")
+    tencent_lat, tencent_lon = links["tencent"]["tocoord"][0].split(",")
+    bd_lat, bd_lon = links["baidu"]["destination"][0][len("latlng:"):].split("|")[0].split(",")
+    # Six decimals of a degree are about 0.1 m; every app's position is the same place.
+    for back in (gcj02_to_wgs84(float(amap_lat), float(amap_lon)),
+                 gcj02_to_wgs84(float(tencent_lat), float(tencent_lon)),
+                 bd09_to_wgs84(float(bd_lat), float(bd_lon))):
+        assert back == pytest.approx((lat, lon), abs=1e-5)
+
+
+@given(offset_s=st.integers(min_value=-10**7, max_value=10**7))
+def test_a_phones_time_is_kept_between_the_assignment_and_now(offset_s):
+    assigned = timezone.now() - datetime.timedelta(hours=1)
+    task = Task(assigned_at=assigned)
+    claimed = timezone.now() + datetime.timedelta(seconds=offset_s)
+
+    kept = dispatch.when_done(claimed, task)
+
+    assert assigned <= kept <= timezone.now()
+    if assigned <= claimed <= timezone.now() - datetime.timedelta(seconds=1):
+        assert kept == claimed
