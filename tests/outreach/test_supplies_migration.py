@@ -19,6 +19,15 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture(autouse=True)
+def _back_to_the_latest_schema():
+    """Later tests in the session share this database: leave it fully migrated."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_old_supplies_become_ledger_rows_that_leave_the_squads_stock_unchanged():
     ensure_districts()  # an earlier transactional test may have flushed them
