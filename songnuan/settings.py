@@ -317,6 +317,14 @@ DISPATCH_COMMIT_AHEAD_MIN = float(os.environ.get("DISPATCH_COMMIT_AHEAD_MIN", "2
 # the notify outbox. The default only writes to the log.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "songnuan.notify.backends.LogBackend")
 
+# Web Push to staff phones (VAPID, RFC 8292): URL-safe base64 of the raw P-256 keys. Unset, a pair
+# is generated once into var/vapid.json. The subject tells push services whom to contact.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:songnuan@localhost")
+# A push not shown on any phone within this many seconds is followed by a text message.
+PUSH_ACK_SECONDS = int(os.environ.get("PUSH_ACK_SECONDS", "60"))
+
 # Leads: the public's reports. Limits count per source address and per phone in fixed windows
 # (0 turns a limit off); trusted reporters and the hotline are exempt.
 LEADS_IP_LIMIT = int(os.environ.get("LEADS_IP_LIMIT", "10"))

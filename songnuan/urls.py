@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("songnuan.accounts.urls")),
     path("people/", include("songnuan.people.urls")),
     path("shelter/", include("songnuan.shelter.urls")),
+    path("", include("songnuan.notify.urls")),
     path("", include("songnuan.network.urls")),
     path("", include("songnuan.tracing.urls")),
     path("weather/", include("songnuan.weather.urls")),

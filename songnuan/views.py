@@ -77,6 +77,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return render(request, "public/home.html", {"track_form": TrackForm()})
+    if user.role == Role.PATROLLER:
+        # On the street the phone shows one thing: the squad's tasks, a tap from a notification.
+        return redirect("outreach:my_tasks")
     return render(
         request,
         "songnuan/home.html",

@@ -1,7 +1,9 @@
-"""The outbox: every text message the system sends, whatever backend delivers it."""
+"""What the system tells people: text messages (the outbox) and Web Push notifications to staff
+phones."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -39,3 +41,74 @@ class Outbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} → {self.phone}"
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (a phone's "tell me" address) for one staff member."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="push_subscriptions")
+    endpoint = models.URLField(_("push service address"), max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_success_at = models.DateTimeField(_("last delivered"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failed"), null=True, blank=True)
+    last_error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.endpoint[:40]}"
+
+    def info(self) -> dict:
+        """The subscription in the shape the browser's PushManager gives and pywebpush takes."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+class PushStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    ACKNOWLEDGED = "acked", _("Seen")
+
+
+class PushMessage(models.Model):
+    """One notification to one staff member's phones, with a text message to fall back on when
+    no phone says it was shown in time."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="push_messages")
+    title = models.CharField(_("title"), max_length=120)
+    body = models.CharField(_("text"), max_length=300)
+    url = models.CharField(_("opens"), max_length=300)
+    purpose = models.CharField(_("purpose"), max_length=40, db_index=True)
+    reference = models.CharField(pgettext_lazy("related record", "reference"), max_length=80,
+                                 db_index=True)
+    # Proves to the acknowledgement endpoint that the notification came from here.
+    token = models.CharField(max_length=40, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=PushStatus.choices,
+                              default=PushStatus.QUEUED)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("seen"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    fallback_phone = models.CharField(_("phone for the text message"), max_length=20, blank=True)
+    fallback_text = models.CharField(_("text message"), max_length=500, blank=True)
+    fallback_at = models.DateTimeField(_("text message due"), null=True, blank=True)
+    fallback = models.ForeignKey(Outbox, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("text message sent"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("push notification")
+        verbose_name_plural = _("push notifications")
+        indexes = [models.Index(fields=["status", "created_at"]),
+                   models.Index(fields=["fallback_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} → {self.user}"

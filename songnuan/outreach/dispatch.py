@@ -29,6 +29,7 @@ from songnuan.leads import services as leads
 from songnuan.leads.models import Lead, LeadStatus, Outcome
 from songnuan.network import services as network
 from songnuan.network.models import Site, SiteStatus
+from songnuan.outreach import paging
 from songnuan.outreach.escalation import follow_up_due
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
@@ -125,6 +126,7 @@ def assign_lead(lead: Lead, squad: Squad, *, by, reason: str = "",
                              note=_("Assigned to %(squad)s") % {"squad": squad.name})
             if task.is_mutual_aid:
                 _tell_home_district(task)
+            paging.page_squad(task)
             return task
     except IntegrityError:
         raise DispatchError(_("Another dispatcher assigned this lead just now."), "lead") from None
@@ -158,6 +160,8 @@ def reassign(task: Task, squad: Squad, *, by, reason: str = "",
         if task.lead_id and task.lead.status == LeadStatus.EN_ROUTE:
             leads.set_status(task.lead, LeadStatus.ASSIGNED, by=_user(by),
                              note=_("Reassigned to %(squad)s") % {"squad": squad.name})
+        paging.withdraw(task)
+        paging.page_squad(new)
         return new
 
 
@@ -171,12 +175,14 @@ def assign_follow_up(follow_up: FollowUp, squad: Squad, *, by, reason: str = "",
             if follow_up.tasks.filter(status__in=ACTIVE_TASK_STATUSES).exists():
                 raise DispatchError(_("This follow-up is already assigned."), "follow_up")
             squad = _check_squad(squad)
-            return Task.objects.create(
+            task = Task.objects.create(
                 kind=TaskKind.FOLLOW_UP, follow_up=follow_up, squad=squad,
                 district_id=follow_up.district_id, lat=follow_up.lat, lon=follow_up.lon,
                 place=follow_up.place, reason=reason[:200], eta_min=eta_min,
                 is_mutual_aid=squad.district_id != follow_up.district_id,
                 assigned_by=_user(by))
+            paging.page_squad(task)
+            return task
     except IntegrityError:
         raise DispatchError(_("Another dispatcher assigned this follow-up just now."),
                             "follow_up") from None

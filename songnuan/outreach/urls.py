@@ -18,6 +18,7 @@ urlpatterns = [
     path("follow-ups/<int:pk>/assign/", views.assign_follow_up, name="assign_follow_up"),
     path("tasks/<int:pk>/reassign/", views.reassign, name="reassign"),
     path("my/", views.my_tasks, name="my_tasks"),
+    path("my/cursor.json", views.my_tasks_cursor, name="my_tasks_cursor"),
     path("my/position/", views.report_position, name="report_position"),
     path("my/people/", views.person_search, name="person_search"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),

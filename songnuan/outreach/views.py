@@ -16,11 +16,22 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from songnuan import maptiles
+from songnuan import maptiles, pending_uploads
 from songnuan.accounts.models import User
 from songnuan.accounts.scoping import may_place_in
-from songnuan.leads.models import OPEN_STATUSES, Flag, LeadStatus, Source
-from songnuan.outreach import dispatch, night_plan, patrols, services, squads
+from songnuan.leads.models import OPEN_STATUSES, Flag, LeadPhoto, LeadStatus, Source
+from songnuan.leads.photos import may_see_photos
+from songnuan.notify import vapid
+from songnuan.outreach import (
+    dispatch,
+    escort,
+    navigation,
+    night_plan,
+    paging,
+    patrols,
+    services,
+    squads,
+)
 from songnuan.outreach.forms import HotspotFilterForm, MemberForm, ShiftForm, SquadForm
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
@@ -357,33 +368,88 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         timezone.now())).select_related("hotspot")
         .order_by("plan__night", "order"))
     return render(request, "outreach/phone_tasks.html", {
-        "tasks": tasks, "squads": squads, "stops": stops, "now": timezone.now()})
+        "tasks": tasks, "squads": squads, "stops": stops, "now": timezone.now(),
+        "cursor": _cursor(tasks), "vapid_public_key": vapid.keys().public_key})
+
+
+def _cursor(tasks) -> str:
+    """Changes whenever a task of the squad is added, moved on or closed."""
+    return ",".join(f"{task.pk}:{task.status}" for task in sorted(tasks, key=lambda t: t.pk))
+
+
+@login_required
+@permission_required("outreach.view_task", raise_exception=True)
+def my_tasks_cursor(request: HttpRequest) -> JsonResponse:
+    """What the open task list polls every few seconds: the tasks' ids and states, nothing more."""
+    rows = sorted(Task.objects.restrict(request.user, "view")
+                  .filter(squad__members__user=request.user, status__in=ACTIVE_TASK_STATUSES)
+                  .values_list("pk", "status"))
+    return JsonResponse({"cursor": ",".join(f"{pk}:{status}" for pk, status in rows),
+                         "tasks": [pk for pk, _status in rows]})
 
 
 @login_required
 @permission_required("outreach.view_task", raise_exception=True)
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(_my_tasks(request.user), pk=pk)
-    return render(request, "outreach/phone_task.html", _task_context(task))
+    if "X-Songnuan-Keep" not in request.headers:  # the service worker storing it is not a read
+        paging.acknowledge(task, [request.user])
+    return render(request, "outreach/phone_task.html", _task_context(request, task))
 
 
-def _task_context(task: Task, **extra) -> dict:
-    from songnuan.network.services import nearest
-
-    sites = [n.site for n in nearest(task.lat, task.lon, open_only=True, limit=6)]
+def _task_context(request: HttpRequest, task: Task, state: dict | None = None,
+                  **extra) -> dict:
     person_outcomes = [(v, label) for v, label in EncounterOutcome.choices
                        if v in dispatch.OUTCOMES_WITH_PEOPLE]
-    return {"task": task, "outcomes": EncounterOutcome.choices, "sites": sites,
-            "person_outcomes": person_outcomes, "sexes": Sex.choices,
-            "stock": supplies.stocks_of(task.squad).filter(quantity__gt=0, item__is_active=True),
-            "people_slots": range(MAX_PEOPLE_PER_ENCOUNTER),
-            "client_request_id": uuid.uuid4().hex, **extra}
+    options = escort.escort_sites(task)
+    suggested = extra.get("suggested_site")
+    if suggested is not None and all(o.site.pk != suggested.pk for o in options):
+        options.append(escort.EscortSite(suggested, None, 0, False))
+    state = state or {}
+    if "site" not in state:
+        chosen = escort.preselected(options)
+        state["site"] = str(chosen.pk) if chosen else ""
+    stock = list(supplies.stocks_of(task.squad).filter(quantity__gt=0, item__is_active=True))
+    return {"task": task, "outcomes": EncounterOutcome.choices, "escort_sites": options,
+            "person_outcomes": person_outcomes, "sexes": Sex.choices, "stock": stock,
+            "slots": _person_slots(state.get("people", []), stock), "state": state,
+            "client_request_id": state.get("client_request_id") or uuid.uuid4().hex,
+            **_lead_context(request, task), **extra}
+
+
+def _person_slots(people: list[dict], stock) -> list[dict]:
+    """The form's person fieldsets: the first always open, the others open when filled in."""
+    slots = []
+    for index in range(MAX_PEOPLE_PER_ENCOUNTER):
+        values = people[index] if index < len(people) else {}
+        items = values.get("items", {})
+        slots.append({"index": index, "is_open": index == 0 or bool(values), **values,
+                      "stock": [(row, items.get(row.item.pk, 0)) for row in stock],
+                      "handed_any": any(items.values())})
+    return slots
+
+
+def _lead_context(request: HttpRequest, task: Task) -> dict:
+    """What the reporter saw and said, and where to drive."""
+    lead = task.lead
+    context: dict = {"map_links": [], "photos": [], "duplicates": [], "lead_notes": []}
+    if task.lat is not None and task.lon is not None:
+        context["map_links"] = navigation.map_links(
+            task.lat, task.lon, task.place or (lead.tracking_code if lead else ""))
+    if lead is None:
+        return context
+    if may_see_photos(request.user, lead):
+        context["photos"] = list(LeadPhoto.objects.filter(lead__in=[lead, *lead.duplicates.all()]))
+    context["duplicates"] = list(lead.duplicates.order_by("received_at"))
+    context["lead_notes"] = [change for change in lead.history.select_related("by")
+                             if change.note]
+    return context
 
 
 def _phone_reply(request: HttpRequest, task: Task, error: str = "", field: str = "",
                  status: int = 200) -> HttpResponse:
     """Queued phone actions post with fetch and read JSON; a plain form gets the page again."""
-    if request.headers.get("Accept", "").startswith("application/json"):
+    if _wants_json(request):
         body = {"ok": not error, "status": task.status}
         if error:
             body["error"], body["field"] = error, field
@@ -391,6 +457,19 @@ def _phone_reply(request: HttpRequest, task: Task, error: str = "", field: str =
     if error:
         messages.error(request, error)
     return redirect("outreach:task_detail", task.pk)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _client_time(request: HttpRequest) -> datetime.datetime | None:
+    """When the phone says the patroller tapped (ISO 8601 with offset), if it sent one."""
+    try:
+        at = datetime.datetime.fromisoformat(request.POST.get("client_at", ""))
+    except ValueError:
+        return None
+    return at if timezone.is_aware(at) else None
 
 
 @require_POST
@@ -402,9 +481,10 @@ def task_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if action is None:
         raise Http404
     try:
-        task = action(task, by=request.user)
+        task = action(task, by=request.user, client_at=_client_time(request))
     except dispatch.DispatchError as refused:
         return _phone_reply(request, task, refused.message, refused.field, 409)
+    paging.acknowledge(task)  # the squad is on its way: nobody needs the text message now
     return _phone_reply(request, task)
 
 
@@ -413,19 +493,21 @@ def task_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @permission_required("outreach.add_encounter", raise_exception=True)
 def task_encounter(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(_my_tasks(request.user), pk=pk)
-    data = _encounter_input(request)
+    state = _encounter_state(request)
     try:
+        data = _encounter_input(request, state)
         encounter = dispatch.record_encounter(task, data, by=request.user)
     except dispatch.DispatchError as refused:
-        if not request.headers.get("Accept", "").startswith("application/json"):
-            messages.error(request, refused.message)
-            return render(request, "outreach/phone_task.html", _task_context(
-                task, error=refused.message, error_field=refused.field,
-                suggested_site=refused.suggestion), status=422)
-        return _phone_reply(request, task, refused.message, refused.field, 422)
+        if _wants_json(request):
+            return _phone_reply(request, task, refused.message, refused.field, 422)
+        _hold_photos(request, state)
+        return render(request, "outreach/phone_task.html", _task_context(
+            request, task, state, error=refused.message, error_field=refused.field,
+            suggested_site=refused.suggestion), status=422)
+    pending_uploads.release([p.get("photo_token", "") for p in state["people"]], request.user)
     task.refresh_from_db()
     short = _shortfall_message(encounter.shortfalls)
-    if request.headers.get("Accept", "").startswith("application/json"):
+    if _wants_json(request):
         return JsonResponse({"ok": True, "status": task.status, "warning": short,
                              "next": reverse("outreach:my_tasks")})
     messages.success(request, gettext("Recorded. Thank you."))
@@ -441,30 +523,69 @@ def _shortfall_message(shortfalls) -> str:
         "items": "; ".join(str(short) for short in shortfalls)}
 
 
-def _encounter_input(request: HttpRequest) -> dispatch.EncounterInput:
+def _encounter_state(request: HttpRequest) -> dict:
+    """Everything the patroller typed, as typed: the form is shown again with it on an error."""
     post = request.POST
     people = []
     for index in range(MAX_PEOPLE_PER_ENCOUNTER):
         prefix = f"p{index}-"
-        person_id = post.get(prefix + "person", "")
-        sex, age = post.get(prefix + "sex", ""), post.get(prefix + "age", "")
-        name = post.get(prefix + "name", "")
-        photo = request.FILES.get(prefix + "photo")
-        items = _items_handed(post, prefix)
-        outcome = post.get(prefix + "outcome", "")
-        if not (person_id or age or name or photo or outcome or any(items.values())):
+        values = {key: post.get(prefix + key, "").strip()
+                  for key in ("person", "q", "sex", "age", "name", "outcome", "photo_token")}
+        values["items"] = _items_handed(post, prefix)
+        values["has_upload"] = prefix + "photo" in request.FILES
+        people.append(values)
+    # Trailing empty slots are not people; an empty slot between filled ones keeps its place.
+    while people and not _is_filled(people[-1]):
+        people.pop()
+    return {"client_request_id": post.get("client_request_id", "")[:64],
+            "outcome": post.get("outcome", ""), "site": post.get("site", ""),
+            "hospital": post.get("hospital", ""), "contact_card": bool(post.get("contact_card")),
+            "note": post.get("note", ""), "people": people}
+
+
+def _is_filled(values: dict) -> bool:
+    return bool(values["person"] or values["age"] or values["name"] or values["outcome"]
+                or values["photo_token"] or values["has_upload"] or any(values["items"].values()))
+
+
+def _hold_photos(request: HttpRequest, state: dict) -> None:
+    """Keep each photo sent with a refused form, so the page can carry it back by token."""
+    for index, values in enumerate(state["people"]):
+        upload = request.FILES.get(f"p{index}-photo")
+        if upload is not None:
+            values["photo_token"] = pending_uploads.hold(upload, request.user)
+
+
+def _encounter_input(request: HttpRequest, state: dict) -> dispatch.EncounterInput:
+    people = []
+    for index, values in enumerate(state["people"]):
+        if not _is_filled(values):
             continue
+        photo = request.FILES.get(f"p{index}-photo")
+        if photo is None and values["photo_token"]:
+            photo = pending_uploads.held(values["photo_token"], request.user)
+        person_id, age = values["person"], values["age"]
         people.append(dispatch.PersonMet(
             person_id=int(person_id) if person_id.isdigit() else None,
-            sex=sex if sex in Sex.values else "",
-            age_estimate=int(age) if age.isdigit() and 0 < int(age) < 120 else None,
-            self_name=name, photo=photo, outcome=outcome, supplies=items))
-    site = post.get("site", "")
+            sex=values["sex"] if values["sex"] in Sex.values else "",
+            age_estimate=_age(age), self_name=values["name"], photo=photo,
+            outcome=values["outcome"], supplies=values["items"]))
+    site = state["site"]
     return dispatch.EncounterInput(
-        client_request_id=(post.get("client_request_id") or uuid.uuid4().hex)[:64],
-        outcome=post.get("outcome", ""), people=people,
-        site_id=int(site) if site.isdigit() else None, hospital=post.get("hospital", ""),
-        contact_card_left=bool(post.get("contact_card")), note=post.get("note", ""))
+        client_request_id=state["client_request_id"] or uuid.uuid4().hex,
+        outcome=state["outcome"], people=people,
+        site_id=int(site) if site.isdigit() else None, hospital=state["hospital"],
+        contact_card_left=state["contact_card"], note=state["note"],
+        client_at=_client_time(request))
+
+
+def _age(text: str) -> int | None:
+    """An approximate age; anything else is refused on the field rather than dropped."""
+    if not text:
+        return None
+    if text.isdigit() and 0 < int(text) < 120:
+        return int(text)
+    raise dispatch.DispatchError(gettext("Enter an age between 1 and 119."), "age")
 
 
 def _items_handed(post, prefix: str) -> dict[int, int]:

@@ -9,9 +9,11 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from songnuan import pending_uploads
 from songnuan.accounts.roles import Role
 from songnuan.network.transfer import ImportFileError
 from songnuan.shelter.services import DischargeInput
@@ -222,16 +224,25 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("tracing.add_missingreport", raise_exception=True)
 def report_add(request: HttpRequest) -> HttpResponse:
-    form = forms.StaffReportForm(request.POST or None, request.FILES or None)
+    files, token = request.FILES, request.POST.get("photo_token", "")
+    if request.method == "POST" and "photo" not in files:
+        held = pending_uploads.held(token, request.user)
+        files = MultiValueDict({"photo": [held]}) if held is not None else files
+    form = forms.StaffReportForm(request.POST or None, files or None)
     if request.method == "POST" and form.is_valid():
         report = form.save(commit=False)
         report.source = ReportSource.STAFF
         try:
             services.file_report(report, user=request.user)
+            pending_uploads.release([token], request.user)
             return redirect(report)
         except ValidationError as error:
             _errors_to_form(form, error)
-    return render(request, "tracing/report_form.html", {"form": form})
+    if form.errors and "photo" in request.FILES and "photo" not in form.errors:
+        # The family's photo is kept for the next attempt instead of being asked for again.
+        token = pending_uploads.hold(request.FILES["photo"], request.user)
+    return render(request, "tracing/report_form.html", {
+        "form": form, "photo_token": token if form.errors else ""})
 
 
 @login_required

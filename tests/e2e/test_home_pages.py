@@ -14,7 +14,6 @@ ROLES = [
     ("shinan_dispatcher", "调度员", "市南区"),
     ("laoshan_station", "站内工作人员", "崂山区救助管理分站"),
     ("shinan_relief", "救助点工作人员", "琴岛驿家·八大关"),
-    ("laoshan_patroller", "巡查队员", "崂山区"),
     ("shinan_tracing", "寻亲专员", "市南区"),
     ("police_liaison", "公安联络员", "仅限分配给您的事项"),
     ("shinan_viewer", "只读查看", "市南区"),
@@ -42,6 +41,13 @@ def test_the_city_administrator_sees_the_admin_cards_and_menu(cast, new_page):
     expect(page.locator(".menu-section h2")).to_have_text(
         ["线索与调度", "救助网络", "人员与站内", "寻亲", "管理"])
     screenshot(page, "home-city_admin-desktop")
+
+
+def test_a_patrollers_home_page_is_their_tasks(cast, new_page):
+    page = new_page(PHONE)
+    log_in(page, cast.laoshan_patroller.username, PASSWORD)
+    expect(page.get_by_role("heading", name="我的任务")).to_be_visible()
+    screenshot(page, "home-laoshan_patroller-phone")
 
 
 def test_a_patroller_has_no_administration_in_the_menu(cast, new_page):

@@ -8,6 +8,7 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from songnuan.notify import vapid
 from songnuan.settings import env_flag, require_secret_key
 
 
@@ -34,6 +35,8 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, workers: int, threads: int,
                no_collectstatic: bool, **options) -> None:
         require_secret_key()
+        # Before the workers fork, so that they all sign pushes with one generated key pair.
+        vapid.keys()
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         argv = [

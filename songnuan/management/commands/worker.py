@@ -1,5 +1,5 @@
 """The background worker: runs queued tasks, enqueues periodic jobs on their cadence and sends
-queued text messages."""
+queued text messages and push notifications."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
+from songnuan.notify import push
 from songnuan.notify.services import BATCH, deliver_due
 from songnuan.scheduling import enqueue_due, jobs
 
@@ -30,6 +31,12 @@ def send_text_messages() -> bool:
     return deliver_due() == BATCH
 
 
+def send_push_notifications() -> bool:
+    """One batch of pushes, then the text messages owed for pushes nobody saw in time."""
+    full = push.deliver_due_pushes() == push.BATCH
+    return push.send_fallbacks() == push.BATCH or full
+
+
 def repeat(step, stop: threading.Event, interval: float) -> None:
     """Run `step` every `interval` seconds (at once again while it answers True) until `stop`."""
     while not stop.is_set():
@@ -45,7 +52,7 @@ def repeat(step, stop: threading.Event, interval: float) -> None:
 
 
 class Command(BaseCommand):
-    help = "Run the background worker (tasks, periodic jobs and text messages)."
+    help = "Run the background worker (tasks, periodic jobs, text messages and pushes)."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--no-scheduler", action="store_true",
@@ -60,6 +67,8 @@ class Command(BaseCommand):
             threading.Thread(target=repeat, args=(enqueue_periodic_jobs, stop,
                                                   SCHEDULER_INTERVAL_S), daemon=True).start()
         threading.Thread(target=repeat, args=(send_text_messages, stop, COURIER_INTERVAL_S),
+                         daemon=True).start()
+        threading.Thread(target=repeat, args=(send_push_notifications, stop, COURIER_INTERVAL_S),
                          daemon=True).start()
         try:
             call_command("db_worker", "--queue-name=*", f"--interval={interval}",

@@ -1,0 +1,78 @@
+"""Paging a squad (派单通知): every member hears of a new task at once, on their phone.
+
+Each member gets a Web Push notification that opens the task; a member whose phone does not
+show it within a minute (no subscription, switched off, no signal) gets a text message instead.
+Messages are queued in the dispatcher's transaction and sent by the worker, never in the request.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from songnuan.notify import push
+from songnuan.notify.phones import normalize_mobile
+from songnuan.outreach.models import Task
+
+PURPOSE = "task_assigned"
+
+
+def reference(task: Task) -> str:
+    return f"task:{task.pk}"
+
+
+def page_squad(task: Task) -> int:
+    """Queue a notification of `task` to each member of its squad; return how many."""
+    members = list(task.squad.members.select_related("user").filter(user__is_active=True))
+    # Patrollers read Chinese, whatever language the dispatcher's screen is in.
+    with translation.override("zh-hans"):
+        title = _("New task: %(place)s") % {"place": _where(task)}
+        body = _summary(task)
+        text = _("Songnuan: new task for %(squad)s at %(place)s. %(summary)s "
+                 "Open “My tasks” now.") % {"squad": task.squad.name, "place": _where(task),
+                                             "summary": body}
+    for member in members:
+        push.push_to(member.user, title=title, body=body,
+                     url=reverse("outreach:task_detail", args=[task.pk]), purpose=PURPOSE,
+                     reference=reference(task), fallback_phone=_phone(member.user, task),
+                     fallback_text=text)
+    return len(members)
+
+
+def acknowledge(task: Task, users=None) -> int:
+    """The task was opened or accepted: nobody who acted needs a text message about it."""
+    return push.acknowledge_reference(reference(task), users)
+
+
+def withdraw(task: Task) -> int:
+    """The task went to another squad: its members get no text message about it any more."""
+    return push.withdraw(reference(task))
+
+
+def _where(task: Task) -> str:
+    if task.place:
+        return task.place
+    if task.lead_id:
+        return task.lead.tracking_code
+    return str(task.district)
+
+
+def _summary(task: Task) -> str:
+    if task.lead_id:
+        lead = task.lead
+        parts = [_("%(n)d person(s)") % {"n": lead.people_count}, *lead.flag_labels()]
+        return "，".join(str(part) for part in parts)
+    person = task.follow_up.person if task.follow_up_id else None
+    return _("Revisit %(person)s") % {"person": person} if person else _("Scheduled revisit")
+
+
+def _phone(user, task: Task) -> str:
+    """The member's own mobile, else the squad's: somebody in the car reads it."""
+    for number in (user.phone, task.squad.phone):
+        try:
+            return normalize_mobile(number)
+        except ValidationError:
+            continue
+    return ""

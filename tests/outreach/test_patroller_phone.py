@@ -1,0 +1,366 @@
+"""The patroller's phone: paged on every assignment, a task list that notices new tasks, a task
+page with what the reporter saw and where to drive, and an encounter form that loses nothing."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from songnuan import pending_uploads
+from songnuan.geo.coords import bd09_to_wgs84, gcj02_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
+from songnuan.leads.models import Lead, LeadStatus
+from songnuan.leads.photos import clean_photo
+from songnuan.notify import push
+from songnuan.notify.models import Outbox, PushMessage, PushStatus
+from songnuan.outreach import dispatch, navigation
+from songnuan.outreach.models import Encounter, Task, TaskKind
+from songnuan.people.models import PersonPhoto
+from tests.factories import make_site
+from tests.leads.factories import SHINAN_STATION_SQUARE, jpeg_with_gps, report
+from tests.outreach.factories import assigned_task, make_squad
+from tests.supplies.factories import stocked
+
+JSON = {"Accept": "application/json"}
+LAT, LON = SHINAN_STATION_SQUARE
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+# ------------------------------------------------------------------ paging
+
+def test_assigning_a_lead_pages_every_member_of_the_squad(cast, django_user_model):
+    partner = django_user_model.objects.create(username="shinan.patrol2", last_name="王",
+                                               first_name="强", role="patroller",
+                                               district=cast.shinan_patroller.district,
+                                               phone="13853211234")
+    squad = make_squad("市南救助一队", members=[cast.shinan_patroller, partner])
+
+    task = assigned_task(squad, cast.shinan_dispatcher, people_count=2,
+                         flags=["lying_down", "elderly"], place="青岛站东广场")
+
+    pages = PushMessage.objects.filter(reference=f"task:{task.pk}")
+    assert sorted(p.user.username for p in pages) == sorted(
+        [cast.shinan_patroller.username, partner.username])
+    page = pages.get(user=partner)
+    assert page.title == "新任务：青岛站东广场"
+    assert page.body == "2人，躺在地上，老年人"
+    assert page.url == reverse("outreach:task_detail", args=[task.pk])
+    assert page.fallback_phone == "13853211234"
+    assert "市南救助一队" in page.fallback_text and "我的任务" in page.fallback_text
+
+
+def test_a_refused_assignment_pages_nobody(cast):
+    squad = make_squad(members=[cast.shinan_patroller], on_shift=False)
+    with pytest.raises(dispatch.DispatchError):
+        assigned_task(squad, cast.shinan_dispatcher)
+    assert not PushMessage.objects.exists()
+
+
+def test_a_member_without_a_mobile_is_texted_on_the_squads_phone(cast):
+    squad = make_squad(members=[cast.shinan_patroller])
+    squad.phone = "13712345678"
+    squad.save()
+    cast.shinan_patroller.phone = "0532-8888"
+    cast.shinan_patroller.save()
+    assigned_task(squad, cast.shinan_dispatcher)
+    assert PushMessage.objects.get().fallback_phone == "13712345678"
+
+
+def test_a_follow_up_and_a_reassignment_page_the_new_squad_and_spare_the_old(cast):
+    first = make_squad("一队", members=[cast.shinan_patroller])
+    second = make_squad("二队", members=[cast.shinan_dispatcher])
+    task = assigned_task(first, cast.shinan_dispatcher)
+
+    moved = dispatch.reassign(task, second, by=cast.shinan_dispatcher)
+
+    assert PushMessage.objects.filter(reference=f"task:{moved.pk}",
+                                      user=cast.shinan_dispatcher).exists()
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    push.deliver_due_pushes()
+    push.send_fallbacks(later)
+    # The first squad's member was told of a task that is no longer theirs: no text about it.
+    assert not Outbox.objects.filter(reference=f"task:{task.pk}").exists()
+
+
+def test_opening_the_task_acknowledges_the_openers_page_only(cast, client_for,
+                                                           django_user_model):
+    partner = django_user_model.objects.create(username="shinan.patrol3", role="patroller",
+                                               district=cast.shinan_patroller.district)
+    squad = make_squad(members=[cast.shinan_patroller, partner])
+    task = assigned_task(squad, cast.shinan_dispatcher)
+
+    client_for(cast.shinan_patroller).get(reverse("outreach:task_detail", args=[task.pk]))
+
+    seen = dict(PushMessage.objects.values_list("user__username", "status"))
+    assert seen == {cast.shinan_patroller.username: PushStatus.ACKNOWLEDGED,
+                    partner.username: PushStatus.QUEUED}
+
+
+def test_the_service_worker_keeping_a_page_is_not_a_read(cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller])
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    client_for(cast.shinan_patroller).get(reverse("outreach:task_detail", args=[task.pk]),
+                                          headers={"X-Songnuan-Keep": "1"})
+    assert PushMessage.objects.get().acknowledged_at is None
+
+
+def test_accepting_the_task_acknowledges_every_members_page(cast, client_for,
+                                                           django_user_model):
+    partner = django_user_model.objects.create(username="shinan.patrol4", role="patroller",
+                                               district=cast.shinan_patroller.district)
+    squad = make_squad(members=[cast.shinan_patroller, partner])
+    task = assigned_task(squad, cast.shinan_dispatcher)
+
+    client_for(cast.shinan_patroller).post(
+        reverse("outreach:task_step", args=[task.pk, "accept"]), headers=JSON)
+
+    assert set(PushMessage.objects.values_list("status", flat=True)) == {
+        PushStatus.ACKNOWLEDGED}
+
+
+# ------------------------------------------------------------------ the task list
+
+def test_the_task_list_cursor_changes_when_a_task_is_assigned(cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller])
+    client = client_for(cast.shinan_patroller)
+    url = reverse("outreach:my_tasks_cursor")
+    before = client.get(url).json()
+
+    task = assigned_task(squad, cast.shinan_dispatcher)
+
+    after = client.get(url).json()
+    assert before == {"cursor": "", "tasks": []}
+    assert after == {"cursor": f"{task.pk}:assigned", "tasks": [task.pk]}
+    page = client.get(reverse("outreach:my_tasks")).content.decode()
+    assert f'data-cursor="{task.pk}:assigned"' in page
+
+
+def test_a_patrollers_home_page_is_their_tasks(cast, client_for):
+    response = client_for(cast.shinan_patroller).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("outreach:my_tasks")
+
+
+def test_other_roles_keep_their_home_page(cast, client_for):
+    assert client_for(cast.shinan_dispatcher).get("/").status_code == 200
+
+
+# ------------------------------------------------------------------ the task page
+
+def test_the_task_page_carries_what_the_reporter_saw(cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller])
+    lead = report(people_count=2, flags=["lying_down", "injured_ill"], place="青岛站东广场",
+                  description="地下通道口有两位老人，一位腿上有伤",
+                  photos=[clean_photo(jpeg_with_gps())])
+    again = report(description="还在那里，盖着纸板", people_count=1)
+    Lead.objects.filter(pk=again.pk).update(duplicate_of=lead, status=LeadStatus.DUPLICATE)
+    task = dispatch.assign_lead(lead, squad, by=cast.shinan_dispatcher)
+
+    page = client_for(cast.shinan_patroller).get(
+        reverse("outreach:task_detail", args=[task.pk])).content.decode()
+
+    assert "2 people" in page
+    assert "Lying on the ground" in page and "Injured or ill" in page
+    assert "地下通道口有两位老人，一位腿上有伤" in page
+    photo = lead.photos.get()
+    assert reverse("leads:lead_photo", args=[lead.pk, photo.pk]) in page
+    assert again.tracking_code in page and "还在那里，盖着纸板" in page
+    assert "Assigned to" in page  # the dispatcher's note on the lead's history
+
+
+def test_without_the_photo_permission_the_task_page_shows_no_photo(cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller, cast.shinan_viewer])
+    lead = report(photos=[clean_photo(jpeg_with_gps())])
+    task = dispatch.assign_lead(lead, squad, by=cast.shinan_dispatcher)
+
+    response = client_for(cast.shinan_viewer).get(
+        reverse("outreach:task_detail", args=[task.pk]))
+
+    assert not cast.shinan_viewer.has_perm("leads.view_lead_photos")
+    assert response.status_code == 200 and task.lead.tracking_code in response.content.decode()
+    assert "/photos/" not in response.content.decode()
+
+
+def test_the_navigate_links_carry_each_maps_own_coordinates(cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller])
+    task = assigned_task(squad, cast.shinan_dispatcher, place="青岛站东广场")
+
+    page = client_for(cast.shinan_patroller).get(
+        reverse("outreach:task_detail", args=[task.pk])).content.decode()
+
+    links = {link.key: link.url for link in navigation.map_links(task.lat, task.lon, task.place)}
+    for url in links.values():
+        assert url.replace("&", "&amp;") in page
+    gcj = wgs84_to_gcj02(LAT, LON)
+    bd = wgs84_to_bd09(LAT, LON)
+    amap = parse_qs(urlparse(links["amap"]).query)
+    lon, lat, name = amap["to"][0].split(",")
+    assert (float(lat), float(lon)) == pytest.approx(gcj, abs=1e-6) and name == "青岛站东广场"
+    baidu = parse_qs(urlparse(links["baidu"]).query)
+    assert baidu["destination"][0].startswith(f"latlng:{bd[0]:.6f},{bd[1]:.6f}|")
+    assert baidu["coord_type"] == ["bd09ll"]
+    tencent = parse_qs(urlparse(links["tencent"]).query)
+    assert tencent["tocoord"] == [f"{gcj[0]:.6f},{gcj[1]:.6f}"]
+    # GCJ-02 in Qingdao is a few hundred metres off WGS-84: the links must not carry WGS-84.
+    assert abs(gcj[1] - LON) > 0.003
+
+
+def test_a_task_known_only_by_its_district_says_to_set_the_place_on_arrival(cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller])
+    task = Task.objects.create(kind=TaskKind.LEAD, lead=report(), squad=squad,
+                               district=squad.district, lat=None, lon=None)
+
+    page = client_for(cast.shinan_patroller).get(
+        reverse("outreach:task_detail", args=[task.pk])).content.decode()
+
+    assert "set the place on arrival" in page
+    assert "uri.amap.com" not in page
+
+
+# ------------------------------------------------------------------ the encounter form
+
+def test_the_nearest_open_site_with_a_free_bed_is_preselected(cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller])
+    make_site("无床位的近处站点", lat=LAT + 0.001, lon=LON, beds=0, seats=10)
+    with_beds = make_site("有床位的站点", lat=LAT + 0.01, lon=LON, beds=20)
+    task = assigned_task(squad, cast.shinan_dispatcher)
+
+    page = client_for(cast.shinan_patroller).get(
+        reverse("outreach:task_detail", args=[task.pk])).content.decode()
+
+    assert f'<option value="{with_beds.pk}" selected>' in page
+    assert "20 beds free" in page
+
+
+def refused_body(coat) -> dict:
+    return {"client_request_id": "keep-1", "outcome": "escorted", "site": "",
+            "p0-sex": "F", "p0-age": "72", "p0-name": "刘奶奶", "p0-outcome": "escorted",
+            f"p0-item-{coat.pk}": "2", "p1-sex": "M", "p1-age": "68", "p1-name": "刘大爷",
+            "hospital": "青岛市市立医院", "contact_card": "1", "note": "老两口，腿脚不便"}
+
+
+def test_an_encounter_refused_for_its_site_comes_back_as_it_was_typed(cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller])
+    coat = stocked(squad, "coat", 5).item
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    photo = SimpleUploadedFile("me.jpg", jpeg_with_gps().read(), content_type="image/jpeg")
+    body = refused_body(coat) | {"p0-photo": photo}
+
+    response = client_for(cast.shinan_patroller).post(
+        reverse("outreach:task_encounter", args=[task.pk]), body)
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'value="escorted" required checked' in page
+    assert 'name="p0-outcome" value="escorted" checked' in page
+    assert 'value="72"' in page and 'value="刘奶奶"' in page
+    assert 'value="68"' in page and 'value="刘大爷"' in page
+    assert '<option value="F" selected>' in page and '<option value="M" selected>' in page
+    assert f'name="p0-item-{coat.pk}" value="2"' in page
+    assert 'value="青岛市市立医院"' in page and "老两口，腿脚不便</textarea>" in page
+    assert 'name="contact_card" value="1" checked' in page
+    assert 'name="client_request_id" value="keep-1"' in page
+    assert 'data-person="1" data-field="">' in page  # the second person's slot stays open
+    assert 'class="escort has-error"' in page
+    token = response.context["slots"][0]["photo_token"]
+    assert token and f'name="p0-photo_token" value="{token}"' in page
+    assert not Encounter.objects.exists()
+
+
+def test_a_held_photo_goes_with_the_final_submission_and_is_then_released(cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller])
+    coat = stocked(squad, "coat", 5).item
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    client = client_for(cast.shinan_patroller)
+    photo = SimpleUploadedFile("me.jpg", jpeg_with_gps().read(), content_type="image/jpeg")
+    first = client.post(reverse("outreach:task_encounter", args=[task.pk]),
+                        refused_body(coat) | {"p0-photo": photo})
+    token = first.context["slots"][0]["photo_token"]
+
+    # The phone sends the form again without the file: only the token.
+    response = client.post(reverse("outreach:task_encounter", args=[task.pk]),
+                           refused_body(coat) | {"site": cast.shinan_substation.pk,
+                                                 "p0-photo_token": token}, headers=JSON)
+
+    assert response.status_code == 200, response.content
+    person = Encounter.objects.get().people.get(person__self_name="刘奶奶").person
+    assert PersonPhoto.objects.get(person=person).image.size > 0
+    assert pending_uploads.held(token, cast.shinan_patroller) is None
+
+
+def test_another_users_photo_token_is_worth_nothing(cast):
+    photo = SimpleUploadedFile("me.jpg", jpeg_with_gps().read(), content_type="image/jpeg")
+    token = pending_uploads.hold(photo, cast.shinan_patroller)
+    assert pending_uploads.held(token, cast.laoshan_patroller) is None
+    assert pending_uploads.held("../../etc/passwd", cast.shinan_patroller) is None
+    assert pending_uploads.held(token, cast.shinan_patroller).size > 0
+
+
+def test_an_age_that_is_not_a_number_is_refused_on_the_field(cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller])
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    response = client_for(cast.shinan_patroller).post(
+        reverse("outreach:task_encounter", args=[task.pk]),
+        {"client_request_id": uuid.uuid4().hex, "outcome": "refused", "p0-age": "七十"},
+        headers=JSON)
+    assert response.status_code == 422
+    assert response.json()["field"] == "age"
+
+
+def test_a_queued_tap_keeps_the_time_it_was_made(cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller])
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    Task.objects.filter(pk=task.pk).update(
+        assigned_at=timezone.now() - datetime.timedelta(minutes=20))
+    tapped = timezone.now() - datetime.timedelta(minutes=5)
+    client = client_for(cast.shinan_patroller)
+
+    client.post(reverse("outreach:task_step", args=[task.pk, "accept"]),
+                {"client_at": tapped.isoformat()}, headers=JSON)
+
+    task.refresh_from_db()
+    assert task.accepted_client_at == tapped and task.accepted_at > tapped
+
+
+def test_a_phone_clock_far_in_the_future_or_the_past_is_refused_and_changes_nothing(
+        cast, client_for):
+    squad = make_squad(members=[cast.shinan_patroller])
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    client = client_for(cast.shinan_patroller)
+    ahead = client.post(reverse("outreach:task_step", args=[task.pk, "accept"]),
+                        {"client_at": (timezone.now() + datetime.timedelta(days=1)).isoformat()},
+                        headers=JSON)
+    stale = client.post(reverse("outreach:task_step", args=[task.pk, "arrive"]),
+                        {"client_at": "2020-01-01T00:00:00+08:00"}, headers=JSON)
+    assert ahead.status_code == stale.status_code == 409
+    task.refresh_from_db()
+    assert task.status == "assigned" and task.accepted_at is None
+
+
+QINGDAO_LAT = st.floats(min_value=35.5, max_value=37.1)
+QINGDAO_LON = st.floats(min_value=119.5, max_value=121.0)
+
+
+@given(lat=QINGDAO_LAT, lon=QINGDAO_LON)
+def test_every_map_link_leads_back_to_the_same_place(lat, lon):
+    links = {link.key: parse_qs(urlparse(link.url).query)
+             for link in navigation.map_links(lat, lon, "青岛站")}
+    amap_lon, amap_lat, _name = links["amap"]["to"][0].split(",")
+    tencent_lat, tencent_lon = links["tencent"]["tocoord"][0].split(",")
+    bd_lat, bd_lon = links["baidu"]["destination"][0][len("latlng:"):].split("|")[0].split(",")
+    # Six decimals of a degree are about 0.1 m; every app's position is the same place.
+    for back in (gcj02_to_wgs84(float(amap_lat), float(amap_lon)),
+                 gcj02_to_wgs84(float(tencent_lat), float(tencent_lon)),
+                 bd09_to_wgs84(float(bd_lat), float(bd_lon))):
+        assert back == pytest.approx((lat, lon), abs=1e-5)
