@@ -3,8 +3,9 @@
 
 The plan is made for the whole city, whoever looks at it, since a squad may cross a district
 border (mutual aid); each dispatcher sees the part of it their scope shows. It is made again
-only when what it is made of changes (a lead, a task, a squad, or the minute), so many
-dispatchers polling the board share one plan per process.
+only when what it is made of changes (a lead, a task, a squad, or the minute), and at most once
+in `PLAN_REUSE_S`: in a surge every report changes it, and many dispatchers polling the board
+share one plan per process rather than each waiting for a new one.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class NightPlan:
                                     settings.DISPATCH_COMMIT_AHEAD_MIN * 60)
 
 
+PLAN_REUSE_S = 10  # a plan this young serves even when a lead or task has changed since
 _cache: dict[str, tuple[tuple, NightPlan]] = {}
 _lock = threading.Lock()
 
@@ -76,7 +78,8 @@ def current_plan(now: datetime.datetime | None = None) -> NightPlan:
     key = (now.replace(second=0, microsecond=0), tuple(squads.values()), tuple(leads))
     with _lock:
         cached = _cache.get("plan")
-        if cached is not None and cached[0] == key:
+        if cached is not None and (cached[0] == key or datetime.timedelta(0) <= now
+                                   - cached[1].made_at < datetime.timedelta(seconds=PLAN_REUSE_S)):
             return cached[1]
     plan = planning.make_plan(leads, list(squads.values()), handle_s=handle_s(),
                               time_limit_s=settings.DISPATCH_PLAN_TIME_LIMIT_S, centres=centres)

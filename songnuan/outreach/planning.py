@@ -140,36 +140,61 @@ def travel_seconds(leads: list[Waiting], squads: list[SquadState]) -> np.ndarray
     return metres / speeds
 
 
+def eligible(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray, *,
+             need_room: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Each squad's ETA at each lead, and which squads may take it (both leads × squads).
+
+    A lead's own district's squads while one of them is in time; when none is, also the other
+    districts' squads that are much sooner, on a drive short enough not to leave their own
+    district bare (mutual aid). A district with no squad on shift gets its neighbours' within
+    that drive, and a capacity alert for the rest. A plan looks beyond what squads may be given
+    now (`need_room=False`).
+    """
+    free = np.array([squad.free_s for squad in squads], dtype=float)
+    search = np.array([lead.search_s for lead in leads], dtype=float)
+    eta = free[None, :] + travel + search[:, None]
+    room = (np.array([squad.room > 0 for squad in squads], dtype=bool) if need_room
+            else np.ones(len(squads), dtype=bool))[None, :]
+    at_home = (np.array([-1 if lead.district_id is None else lead.district_id
+                         for lead in leads])[:, None]
+               == np.array([squad.district_id for squad in squads], dtype=int)[None, :])
+    own = room & at_home
+    near = room & ~at_home & (travel <= MUTUAL_AID_MAX_DRIVE_S)
+    best_own = np.where(own, eta, np.inf).min(axis=1, initial=np.inf)
+    due = np.maximum(np.array([lead.due_s for lead in leads], dtype=float), 0)
+    mutual = near & (eta + MUTUAL_AID_GAIN_S <= best_own[:, None])
+    in_time = (best_own <= due)[:, None]
+    has_own = own.any(axis=1)[:, None]
+    return eta, np.where(has_own, np.where(in_time, own, own | mutual), near)
+
+
 def rank_options(lead: Waiting, squads: list[SquadState], travel: np.ndarray,
                  limit: int = OPTIONS_PER_LEAD, *, need_room: bool = True) -> list[Option]:
-    """The squads that can take a lead, soonest first: its own district's while one of them is
-    in time; when none is, also the other districts' squads that are much sooner, on a drive
-    short enough not to leave their own district bare (mutual aid). A district with no squad
-    on shift gets its neighbours' within that drive, and a capacity alert for the rest.
-    `travel` is the lead's row. A plan looks beyond what squads may be given now
-    (`need_room=False`)."""
+    """The squads that may take one lead (see `eligible`), soonest first. `travel` is the
+    lead's row."""
     if not squads:
         return []
-    free = np.array([squad.free_s for squad in squads])
-    eta = free + travel + lead.search_s
-    usable = np.array([squad.room > 0 for squad in squads]) if need_room else np.ones(
-        len(squads), dtype=bool)
-    own = usable & np.array([squad.district_id == lead.district_id for squad in squads])
-    near = usable & ~own & (travel <= MUTUAL_AID_MAX_DRIVE_S)
-    if own.any():
-        best_own = eta[own].min()
-        usable = own if best_own <= max(lead.due_s, 0) else (
-            own | (near & (eta + MUTUAL_AID_GAIN_S <= best_own)))
-    else:
-        usable = near
-    columns = [int(c) for c in np.lexsort((np.array([s.key for s in squads]), eta))
-               if usable[c]][:limit]
-    return [Option(squads[c].key, float(eta[c]), float(travel[c]), float(free[c]),
-                   mutual_aid=squads[c].district_id != lead.district_id) for c in columns]
+    order = sorted(range(len(squads)), key=lambda column: squads[column].key)
+    squads = [squads[column] for column in order]
+    travel = travel[order][None, :]
+    eta, mask = eligible([lead], squads, travel, need_room=need_room)
+    return _ranked([lead], squads, eta, mask, travel, limit)[0]
 
 
-def _by_eta(option: Option) -> tuple[float, int]:
-    return option.eta_s, option.squad
+def _ranked(leads: list[Waiting], squads: list[SquadState], eta: np.ndarray, mask: np.ndarray,
+            travel: np.ndarray, limit: int) -> list[list[Option]]:
+    """Each lead's eligible squads, soonest first; `squads` are in key order, so a tie goes to
+    the lower key."""
+    if not squads:
+        return [[] for _lead in leads]
+    order = np.argsort(np.where(mask, eta, np.inf), axis=1, kind="stable")[:, :limit]
+    found = []
+    for row, lead in enumerate(leads):
+        found.append([Option(squads[c].key, float(eta[row, c]), float(travel[row, c]),
+                             float(squads[c].free_s),
+                             mutual_aid=squads[c].district_id != lead.district_id)
+                      for c in (int(c) for c in order[row]) if mask[row, c]])
+    return found
 
 
 def queue_order(leads: list[Waiting]) -> list[Waiting]:
@@ -187,10 +212,13 @@ def make_plan(leads: list[Waiting], squads: list[SquadState], *,
     stands and `fell_back` says so.
     """
     started = time.monotonic()
+    squads = sorted(squads, key=lambda squad: squad.key)
     ordered = queue_order(leads)
     travel = travel_seconds(ordered, squads)
-    options = {lead.key: rank_options(lead, squads, travel[row])
-               for row, lead in enumerate(ordered)}
+    eta, mask = eligible(ordered, squads, travel)
+    options = dict(zip((lead.key for lead in ordered),
+                       _ranked(ordered, squads, eta, mask, travel, OPTIONS_PER_LEAD),
+                       strict=True))
     head = ordered[:PLANNED_LEADS_AT_MOST]
     greedy = _greedy(head, squads, handle_s)
     plan = Plan(options, *greedy, solver="greedy")
@@ -222,17 +250,15 @@ def _greedy(leads: list[Waiting], squads: list[SquadState], handle_s: float
     remaining = list(leads)
     while remaining and states:
         travel = travel_seconds(remaining, states)
-        best: tuple[float, int, Option] | None = None
-        for row, lead in enumerate(remaining):
-            ranked = rank_options(lead, states, travel[row], limit=1, need_room=False)
-            if ranked and (best is None or ranked[0].eta_s / lead.weight < best[0]):
-                best = (ranked[0].eta_s / lead.weight, row, ranked[0])
-        if best is None:
+        eta, mask = eligible(remaining, states, travel, need_room=False)
+        weights = np.array([lead.weight for lead in remaining], dtype=float)[:, None]
+        ratio = np.where(mask, eta / weights, np.inf)
+        if not np.isfinite(ratio).any():
             break
-        _ratio, row, option = best
-        lead = remaining.pop(row)
-        column = next(n for n, state in enumerate(states) if state.key == option.squad)
-        state = states[column]
+        row, column = (int(n) for n in np.unravel_index(np.argmin(ratio), ratio.shape))
+        lead, state = remaining.pop(row), states[column]
+        option = Option(state.key, float(eta[row, column]), float(travel[row, column]),
+                        state.free_s, mutual_aid=state.district_id != lead.district_id)
         planned[lead.key] = option
         position[lead.key] = state.load - squads[column].load + 1
         states[column] = replace(state, free_s=option.eta_s + handle_s, lat=lead.lat,
@@ -396,10 +422,21 @@ def _is_late(lead: Waiting, option: Option | None, centre: tuple[float, float]) 
 
 def _squads_missing(district_id: int | None, leads: list[Waiting], squads: list[SquadState],
                     handle_s: float, centre: tuple[float, float]) -> int:
-    for extra in range(1, MAX_EXTRA_SQUADS + 1):
+    """The fewest squads at the district's centre with which no lead is late (a bisection:
+    more squads never make the greedy plan later)."""
+    def enough(extra: int) -> bool:
         pool = squads + [SquadState(-n, "", district_id or 0, 0.0, *centre, load=0, capacity=3)
                          for n in range(1, extra + 1)]
         planned, _ = _greedy(leads, pool, handle_s)
-        if not any(_is_late(lead, planned.get(lead.key), centre) for lead in leads):
-            return extra
-    return MAX_EXTRA_SQUADS
+        return not any(_is_late(lead, planned.get(lead.key), centre) for lead in leads)
+
+    low, high = 1, MAX_EXTRA_SQUADS
+    if not enough(high):
+        return MAX_EXTRA_SQUADS
+    while low < high:
+        middle = (low + high) // 2
+        if enough(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low

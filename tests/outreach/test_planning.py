@@ -163,3 +163,12 @@ def test_every_waiting_lead_is_planned_once_and_options_come_soonest_first(seed,
     for squad_key in {option.squad for option in plan.planned.values()}:
         mine = sorted(plan.position[k] for k, o in plan.planned.items() if o.squad == squad_key)
         assert mine == list(range(1, len(mine) + 1))
+
+
+def test_with_no_squad_on_shift_every_lead_waits_and_every_district_is_short():
+    leads = [lead(10, STATION), lead(11, LAOSHAN_CENTRE, district=LAOSHAN)]
+    plan = make_plan(leads, [], handle_s=HANDLE_S, centres={SHINAN: STATION,
+                                                            LAOSHAN: LAOSHAN_CENTRE})
+    assert plan.options == {10: [], 11: []} and plan.planned == {}
+    assert {short.district_id for short in plan.shortfalls} == {SHINAN, LAOSHAN}
+    assert all(short.squads_missing >= 1 for short in plan.shortfalls)
