@@ -101,6 +101,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "form": form, "trusted": trusted, "location_error": location_error,
         "map_tiles": getattr(settings, "MAP_TILE_URL", ""),
         "map_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
+        "map_crs": settings.MAP_TILE_CRS,
     }, status=status)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from songnuan.geo.coords import gcj02_to_wgs84
+from songnuan.geo.distance import haversine_m
 from songnuan.leads.models import Lead, LeadPhoto
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.factories import PASSWORD
@@ -75,3 +77,27 @@ def test_the_report_page_asks_for_a_place_when_there_is_no_location(db, new_page
     expect(page.get_by_text("请告诉我们地点")).to_be_visible()
     screenshot(page, "leads-report-missing-location-phone")
     assert not Lead.objects.exists()
+
+
+def test_a_place_picked_on_gcj02_tiles_is_stored_where_it_really_is(cast, new_page, settings):
+    # AMap-style tiles are drawn in GCJ-02: the pin's numbers are GCJ-02, not WGS-84.
+    settings.MAP_TILE_URL = "/tiles/{z}/{x}/{y}"
+    settings.MAP_TILE_CRS = "gcj02"
+    page = new_page(PHONE)
+    page.goto("/report/")
+    page.locator("#pick-on-map").click()
+    holder = page.locator("#pin-map")
+    expect(holder.locator(".leaflet-container, .leaflet-pane").first).to_be_attached()
+    size = holder.bounding_box()
+    holder.click(position={"x": size["width"] / 2, "y": size["height"] / 2})
+    expect(page.locator("[name=coord]")).to_have_value("gcj02")
+    picked = (float(page.locator("[name=lat]").input_value()),
+              float(page.locator("[name=lon]").input_value()))
+    page.fill("textarea[name=description]", "桥洞下有人躺着")
+    page.click("#send")
+    page.wait_for_selector("#tracking-code")
+    lead = Lead.objects.get()
+    expected = gcj02_to_wgs84(*picked)
+    assert lead.lat == pytest.approx(expected[0], abs=1e-6)
+    assert lead.lon == pytest.approx(expected[1], abs=1e-6)
+    assert haversine_m(*picked, lead.lat, lead.lon) > 300  # the shift is real in Qingdao

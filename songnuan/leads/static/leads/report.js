@@ -18,10 +18,12 @@
     sending: zh ? "正在发送…" : "Sending…"
   };
 
-  function setPoint(latitude, longitude, message) {
+  // A phone's GPS speaks WGS-84; a point picked on the map is in the tiles' own system
+  // (GCJ-02 for AMap or Tencent tiles, BD-09 for Baidu), which the server converts.
+  function setPoint(latitude, longitude, message, system) {
     lat.value = latitude.toFixed(6);
     lon.value = longitude.toFixed(6);
-    coord.value = "wgs84";
+    coord.value = system || "wgs84";
     status.textContent = message;
     status.className = "loc-status ok";
   }
@@ -74,7 +76,7 @@
         map.on("click", function (event) {
           if (marker) { marker.setLatLng(event.latlng); }
           else { marker = L.marker(event.latlng).addTo(map); }
-          setPoint(event.latlng.lat, event.latlng.lng, text.pinned);
+          setPoint(event.latlng.lat, event.latlng.lng, text.pinned, pick.dataset.crs);
         });
       };
       document.body.appendChild(script);
