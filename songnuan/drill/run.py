@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import time_machine
 from django.db import transaction
+from django.utils import timezone
 
 from songnuan.drill.night import Night, Person
 from songnuan.leads import services as leads
@@ -68,6 +69,8 @@ class Figures:
     squads_missing: dict[str, int] = field(default_factory=dict)
     plan_fell_back: int = 0
     reserves_called: int = 0
+    squad_busy_min: float = 0.0
+    squad_on_shift_min: float = 0.0
     # Per district, minutes from report to the scene of everyone reported there; someone never
     # reached counts as never (infinity), so a district's p90 says how long 90% waited at most.
     by_district: dict[str, list[float]] = field(default_factory=dict)
@@ -106,6 +109,8 @@ class Figures:
             "squads_missing": dict(self.squads_missing),
             "plan_fell_back": self.plan_fell_back,
             "reserves_called": self.reserves_called,
+            "squads_busy": (self.squad_busy_min / self.squad_on_shift_min
+                            if self.squad_on_shift_min else None),
             "within_30": self.within(30), "within_60": self.within(60),
             "district_scene_p90": {name: _finite(self.percentile(values, 0.9))
                                    for name, values in sorted(self.by_district.items())},
@@ -120,6 +125,7 @@ class SquadPlay:
     lat: float
     lon: float
     busy_until: datetime.datetime | None = None
+    busy_since: datetime.datetime | None = None
     task_id: int | None = None
     leg: tuple[datetime.datetime, float, float, float, float] | None = None  # drive in progress
 
@@ -148,6 +154,7 @@ class Drill:
             for squad in Squad.objects.filter(is_active=True, duty_status=DutyStatus.ON_DUTY):
                 lat, lon = squad.position()
                 self.squads[squad.pk] = SquadPlay(squad, lat, lon)
+                self.figures.squad_on_shift_min += _minutes(self.night.end - self.night.start)
             for report in self.night.reports:
                 self._at(report.at, self._report, report)
             tick = self.night.start
@@ -160,6 +167,8 @@ class Drill:
                     break
                 clock.move_to(at)
                 action(at, argument)
+            for play in self.squads.values():  # still on the way when the night ended
+                self._busy(play, self.night.end)
             self._count_merges()
             transaction.set_rollback(True)
         return self.figures
@@ -222,6 +231,7 @@ class Drill:
         lat, lon = squad.position()
         self.squads[squad.pk] = SquadPlay(squad, lat, lon)
         self.figures.reserves_called += 1
+        self.figures.squad_on_shift_min += _minutes(self.night.end - timezone.now())
 
     def _first_come_first_served(self, at: datetime.datetime) -> None:
         waiting = _waiting().filter(lat__isnull=False).order_by("received_at", "id")
@@ -285,7 +295,7 @@ class Drill:
             drive_min += SEARCH_MIN
         arrive = at + datetime.timedelta(minutes=drive_min)
         play.leg = (at, play.lat, play.lon, *target)
-        play.task_id = task.pk
+        play.task_id, play.busy_since = task.pk, at
         self._at(arrive, self._arrive, (play, task.pk, target))
 
     def _drive_on(self, play: SquadPlay, at: datetime.datetime) -> None:
@@ -305,6 +315,7 @@ class Drill:
         task = Task.objects.select_related("lead").get(pk=task_id)
         if task.status not in ACTIVE_TASK_STATUSES:
             play.busy_until, play.task_id = at, None
+            self._busy(play, at)
             return
         if task.lat is None:
             dispatch.set_task_place(task, *target, by=None)
@@ -356,6 +367,14 @@ class Drill:
             extra = 30.0
         play.busy_until = at + datetime.timedelta(minutes=extra)
         play.task_id = None
+        self._busy(play, play.busy_until)
+
+    def _busy(self, play: SquadPlay, until: datetime.datetime) -> None:
+        """Count the squad's time from accepting a task until it is free again."""
+        until = min(until, self.night.end)
+        if play.busy_since is not None and until > play.busy_since:
+            self.figures.squad_busy_min += _minutes(until - play.busy_since)
+        play.busy_since = None
 
     def _outcome(self, task: Task, person: Person | None):
         if person is None:

@@ -150,6 +150,7 @@ class Command(BaseCommand):
             ("first lead past its limit unsent", lambda r: _time(r["first_overdue_at"])),
             ("first capacity alert", lambda r: _time(r["first_capacity_alert_at"])),
             ("reserve squads called on", lambda r: str(r["reserves_called"])),
+            ("squads' time on tasks", lambda r: _share(r["squads_busy"])),
             ("squads missing (most at once)", lambda r: ", ".join(
                 f"{k} {v}" for k, v in sorted(r["squads_missing"].items())) or "—"),
         ]
