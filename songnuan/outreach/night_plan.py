@@ -26,8 +26,7 @@ from songnuan.outreach.escalation import thresholds_by_district
 from songnuan.outreach.models import ACTIVE_TASK_STATUSES, Squad, Task, TaskStatus
 from songnuan.outreach.routing import DEFAULT_SPEED_KMH, road_distance_m
 
-LEAD_FIELDS = ("id", "tracking_code", "lat", "lon", "district_id", "priority", "priority_reasons",
-               "received_at", "people_count", "flags", "place")
+LEAD_FIELDS = ("id", "lat", "lon", "district_id", "priority", "received_at")
 
 
 @dataclass
@@ -72,15 +71,17 @@ _lock = threading.Lock()
 def current_plan(now: datetime.datetime | None = None) -> NightPlan:
     """The plan for the waiting leads and the squads on shift at `now`."""
     now = now or timezone.now()
+    with _lock:
+        cached = _cache.get("plan")
+    if cached is not None and datetime.timedelta(0) <= now - cached[1].made_at < \
+            datetime.timedelta(seconds=PLAN_REUSE_S):
+        return cached[1]
     centres = {d.pk: (d.centre_lat, d.centre_lon) for d in District.objects.all()}
     squads, names = squad_states(now, centres)
     leads = waiting_leads(now, centres)
     key = (now.replace(second=0, microsecond=0), tuple(squads.values()), tuple(leads))
-    with _lock:
-        cached = _cache.get("plan")
-        if cached is not None and (cached[0] == key or datetime.timedelta(0) <= now
-                                   - cached[1].made_at < datetime.timedelta(seconds=PLAN_REUSE_S)):
-            return cached[1]
+    if cached is not None and cached[0] == key:
+        return cached[1]
     plan = planning.make_plan(leads, list(squads.values()), handle_s=handle_s(),
                               time_limit_s=settings.DISPATCH_PLAN_TIME_LIMIT_S, centres=centres)
     made = NightPlan(plan, squads, names, now)
