@@ -22,6 +22,7 @@ from songnuan.outreach.models import Squad
 
 POLICIES = ("plan", "fcfs")
 MAX_SIZING_ROUNDS = 8
+SIZED_NEVER_REACHED = 0.10  # the share left unreached that sizing accepts
 
 
 class Command(BaseCommand):
@@ -100,7 +101,12 @@ class Command(BaseCommand):
         return figures.summary()
 
     def _size(self, generated, start, end, squads, options) -> None:
-        """Add a squad to every district over the target until none is, and say how many."""
+        """Add a squad to each district over the target until the city's p90 to the scene is
+        under it with almost everyone reached, and say how many squads each district had then.
+
+        A district's p90 counts its unreached people as never; a district with a handful of
+        people can stay over the target through one person far out, so the stop is city-wide.
+        """
         target = options["find_squads"]
         names = dict(District.objects.values_list("pk", "name"))
         if squads is None:  # start from the working database's crewed squads
@@ -110,14 +116,14 @@ class Command(BaseCommand):
                 squads[district_id] += 1
         for round_number in range(1, MAX_SIZING_ROUNDS + 1):
             summary = self._play(generated, start, end, squads, "plan", options["seed"])
-            # A district whose p90 is unknown left over a tenth of its people unreached.
             slow = {name for name, p90 in summary["district_scene_p90"].items()
                     if p90 is None or p90 > target}
             self.stdout.write(f"round {round_number}: {sum(squads.values())} squads, "
                               f"p90 to the scene {_fmt(summary['scene_p90'])} min, "
                               f"never reached {summary['never_reached']:.0%}, "
                               f"districts over {target:g} min: {len(slow)}")
-            if not slow:
+            if (summary["scene_p90"] is not None and summary["scene_p90"] <= target
+                    and summary["never_reached"] <= SIZED_NEVER_REACHED):
                 break
             for pk, name in names.items():
                 squads[pk] += name in slow
