@@ -13,6 +13,7 @@ import logging
 import urllib.error
 import urllib.parse
 import urllib.request
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +43,7 @@ class GeocoderError(Exception):
     pass
 
 
-class Geocoder:
+class Geocoder(ABC):
     """One provider: `geocode(text)` answers WGS-84 candidates inside the city."""
 
     name = ""
@@ -79,11 +80,13 @@ class Geocoder:
             results.append(Geocoded(name, lat, lon, min(MAX_SCORE, score)))
         return results
 
+    @abstractmethod
     def request_url(self, text: str) -> str:
-        raise NotImplementedError
+        """The provider's query URL for a typed place."""
 
+    @abstractmethod
     def parse(self, answer: Any, text: str) -> list[tuple[str, float, float, float]]:
-        raise NotImplementedError
+        """(name, lat, lon, score) for each place in the provider's answer, in its own system."""
 
     def _get(self, url: str) -> Any:
         if not url.startswith(("http://", "https://")):
