@@ -20,6 +20,7 @@ from songnuan.accounts import audit
 from songnuan.network import maps, offers, services, transfer
 from songnuan.network.forms import ImportForm, PlaceForm, SiteFilterForm, SiteForm, VisitForm
 from songnuan.network.models import District, Site, SiteLevel, SiteStatus
+from songnuan.table_import import import_page
 
 PAGE_SIZE = 50
 PUBLIC_LIMIT = 8
@@ -153,23 +154,12 @@ def site_visit(request: HttpRequest, pk: int) -> HttpResponse:
 def site_import(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("network.add_site"):
         return render(request, "403.html", status=403)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    file_error = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            table = transfer.read_table(upload.name, upload.read())
-        except transfer.ImportFileError as error:
-            file_error = str(error)
-        else:
-            result = transfer.import_sites(table, request.user)
-            if result.ok:
-                messages.success(request, _("Imported %(n)d sites.") % {"n": len(result.created)})
-                return redirect("network:site_list")
-    return render(request, "network/site_import.html", {
-        "form": form, "result": result, "file_error": file_error, "columns": transfer.COLUMNS,
-    })
+    return import_page(
+        request, ImportForm(request.POST or None, request.FILES or None),
+        read=transfer.read_table, save=transfer.import_sites,
+        done=lambda result: _("Imported %(n)d sites.") % {"n": len(result.created)},
+        next_url="network:site_list", template="network/site_import.html",
+        columns=transfer.COLUMNS)
 
 
 # ---------------------------------------------------------------- staff: map and board

@@ -16,6 +16,7 @@ from songnuan.places import importer, resolver, services
 from songnuan.places.forms import ImportForm, PlaceFilterForm, PlaceForm
 from songnuan.places.keys import normalise
 from songnuan.places.models import Place
+from songnuan.table_import import import_page
 
 PAGE_SIZE = 50
 MAX_QUERY = 200
@@ -79,24 +80,12 @@ def place_add(request: HttpRequest) -> HttpResponse:
 def place_import(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("places.add_place"):
         return render(request, "403.html", status=403)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    file_error = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            table = importer.read_places(upload.name, upload.read())
-        except importer.ImportFileError as error:
-            file_error = str(error)
-        else:
-            result = importer.import_places(table, request.user)
-            if result.ok:
-                messages.success(request, _("Imported %(n)d places.") % {
-                    "n": len(result.created)})
-                return redirect("places:place_list")
-    return render(request, "places/place_import.html", {
-        "form": form, "result": result, "file_error": file_error, "columns": importer.COLUMNS,
-    })
+    return import_page(
+        request, ImportForm(request.POST or None, request.FILES or None),
+        read=importer.read_places, save=importer.import_places,
+        done=lambda result: _("Imported %(n)d places.") % {"n": len(result.created)},
+        next_url="places:place_list", template="places/place_import.html",
+        columns=importer.COLUMNS)
 
 
 @login_required
