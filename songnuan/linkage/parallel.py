@@ -40,9 +40,18 @@ def map_row_ranges(task: Callable[[range], T], n_rows: int, workers: int,
     workers = min(workers, len(ranges))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [_done(task(rows), rows, progress) for rows in ranges]
-    with multiprocessing.get_context("fork").Pool(workers, _take_task, (task,)) as pool:
-        return [_done(result, rows, progress)
-                for rows, result in zip(ranges, pool.imap(_run_task, ranges), strict=True)]
+    pool = multiprocessing.get_context("fork").Pool(workers, _take_task, (task,))
+    try:
+        results = [_done(result, rows, progress)
+                   for rows, result in zip(ranges, pool.imap(_run_task, ranges), strict=True)]
+        # Let the workers leave on the pool's own sentinel: terminate's SIGTERM can reach a
+        # worker before its initializer restores the default handler, and a worker that
+        # inherited a handler which only notes the signal then waits on the queue forever.
+        pool.close()
+        pool.join()
+        return results
+    finally:
+        pool.terminate()
 
 
 def _take_task(task: Callable[[range], object]) -> None:
