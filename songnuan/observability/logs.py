@@ -71,9 +71,11 @@ class RequestContextFilter(logging.Filter):
         return True
 
 
-# Attributes every LogRecord has; anything else on a record came through `extra=`.
+# Attributes every LogRecord has; anything else on a record came through `extra=`. Django's
+# request loggers pass the request object itself, whose text carries the query string (a search
+# may be a name or a phone): the line has the path and route instead.
 _STANDARD_ATTRIBUTES = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
-    "message", "asctime", "taskName"}
+    "message", "asctime", "taskName", "request"}
 
 
 class JsonFormatter(logging.Formatter):

@@ -52,6 +52,14 @@ def test_lines_written_while_answering_carry_the_same_id(db, client, json_log):
     assert all(line["route"] == "metrics" for line in lines)
 
 
+def test_no_line_repeats_the_query_string(cast, client_for, json_log):
+    response = client_for(cast.shinan_dispatcher).get("/no-such-page/?phone=13812345678")
+    assert response.status_code == 404
+    lines = json_log()
+    assert "13812345678" not in repr(lines)
+    assert request_line(lines, response["X-Request-ID"])["path"] == "/no-such-page/"
+
+
 def test_the_api_token_users_id_is_on_the_line(cast, api_for, json_log):
     response = api_for(cast.city_admin).get("/api/v1/sites")
     assert response.status_code == 200
