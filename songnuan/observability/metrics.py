@@ -3,7 +3,8 @@ the database when Prometheus scrapes.
 
 Request counters are kept in memory, per process. When `PROMETHEUS_MULTIPROC_DIR` is set (as
 `songnuan serve` does, to a fresh folder under var/), prometheus_client's multiprocess mode keeps
-them in files there, and a scrape answered by any gunicorn worker sums every worker's.
+them in files there, and a scrape answered by any gunicorn worker sums every worker's. (Process
+metrics such as memory are then left out: prometheus_client cannot sum them.)
 
 Gauges are a registry: `declare_gauge` names a gauge and, optionally, the function reading it;
 `provide` gives a declared gauge its reader from another module. A gauge without a reader, or
@@ -23,6 +24,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -121,6 +123,15 @@ def observe_request(route: str, method: str, status: int, seconds: float) -> Non
 
 def is_multiprocess() -> bool:
     return bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+
+
+def fresh_multiprocess_dir(path: Path) -> Path:
+    """Make `path` an empty folder for the web workers' counters: the files of the processes of
+    an earlier start would otherwise be added to this one's."""
+    path.mkdir(parents=True, exist_ok=True)
+    for old in path.glob("*.db"):
+        old.unlink()
+    return path
 
 
 _gauge_collector = GaugeCollector()

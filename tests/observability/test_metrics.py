@@ -4,6 +4,10 @@ gauges (leads, the text message backlog, the task queue) with the right values."
 from __future__ import annotations
 
 import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -184,3 +188,32 @@ def test_a_gauge_that_fails_leaves_the_others_answered(db, client, heartbeat_gau
     samples = scrape(client)
     assert value(samples, metrics.WORKER_HEARTBEAT_AGE) is None
     assert value(samples, "songnuan_outbox_unsent_messages") == 0
+
+
+def count_a_request_in_another_process(metrics_dir) -> None:
+    subprocess.run(
+        [sys.executable, "-c", "from songnuan.observability import metrics; "
+         "metrics.observe_request('healthz', 'GET', 200, 0.01)"],
+        env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+             "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        check=True)
+
+
+def test_under_several_web_processes_a_scrape_adds_up_every_processs_requests(
+        db, client, tmp_path, monkeypatch):
+    metrics_dir = metrics.fresh_multiprocess_dir(tmp_path / "prometheus")
+    count_a_request_in_another_process(metrics_dir)
+    count_a_request_in_another_process(metrics_dir)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir))
+    samples = scrape(client)
+    assert value(samples, "songnuan_http_requests_total", route="healthz", method="GET",
+                 status="2xx") == 2
+    assert value(samples, "songnuan_outbox_unsent_messages") == 0
+
+
+def test_a_fresh_start_forgets_the_last_starts_counts(tmp_path):
+    metrics_dir = metrics.fresh_multiprocess_dir(tmp_path / "prometheus")
+    count_a_request_in_another_process(metrics_dir)
+    assert list(metrics_dir.glob("*.db"))
+    metrics.fresh_multiprocess_dir(metrics_dir)
+    assert not list(metrics_dir.glob("*.db"))
