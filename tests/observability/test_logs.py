@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django_tasks import task
@@ -101,9 +102,10 @@ def tell_the_log() -> None:
     logging.getLogger("songnuan.test").info("inside the task")
 
 
-def test_the_worker_logs_a_tasks_lines_with_its_id(db, json_log):
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
+def test_the_worker_logs_a_tasks_lines_with_its_id(json_log):
     result = tell_the_log.enqueue()
-    call_command("db_worker", "--batch", "--queue-name=*", "--no-reload", verbosity=1)
+    call_command("db_worker", "--batch", "--queue-name=*", "--no-startup-delay", verbosity=1)
     [inside] = [line for line in json_log() if line["logger"] == "songnuan.test"]
     assert inside["task_id"] == str(result.id)
     [finished] = [line for line in json_log() if "state=SUCCESSFUL" in line["message"]]
