@@ -50,7 +50,7 @@ def fake_sentry():
     thread.start()
     yield server
     sentry_sdk.get_client().close()
-    sentry_sdk.init(dsn=None)
+    sentry_sdk.init(dsn=None, default_integrations=False)
     server.shutdown()
     server.server_close()
 

@@ -4,6 +4,9 @@ user's id and the route; and background tasks linked to the request that enqueue
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -123,3 +126,19 @@ def test_an_exception_goes_into_the_line_with_its_traceback(json_log):
     assert line["message"] == "读取失败" and line["level"] == "ERROR"
     assert "ValueError: 坏的输入" in line["exception"]
     assert line["request_id"] is None
+
+
+def log_format_with(**env: str) -> str:
+    clean = {name: value for name, value in os.environ.items()
+             if name not in ("DEMO", "DEBUG", "LOG_FORMAT")}
+    result = subprocess.run(
+        [sys.executable, "-c", "from songnuan import settings; print(settings.LOG_FORMAT)"],
+        env={**clean, **env}, capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+def test_production_logs_json_and_the_demo_plain_text(tmp_path):
+    assert log_format_with() == "json"
+    assert log_format_with(DEMO="1", SONGNUAN_VAR_DIR=str(tmp_path)) == "text"
+    assert log_format_with(DEBUG="1", SONGNUAN_VAR_DIR=str(tmp_path)) == "text"
+    assert log_format_with(LOG_FORMAT="text") == "text"
