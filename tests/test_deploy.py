@@ -3,8 +3,10 @@ check."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +57,42 @@ def test_the_deploy_check_passes_with_the_example_settings(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "songnuan.example.gov.cn")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+                   .sign(key, hashes.SHA256()))
+    crt, pem = folder / "songnuan.crt", folder / "songnuan.key"
+    crt.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    pem.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                      serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()))
+    return crt, pem
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
+def test_nginx_accepts_the_proxy_configuration(tmp_path):
+    crt, key = self_signed_certificate(tmp_path)
+    site = (ROOT / "deploy" / "nginx" / "songnuan.conf").read_text()
+    site = site.replace("/etc/nginx/tls/songnuan.crt", str(crt))
+    site = site.replace("/etc/nginx/tls/songnuan.key", str(key))
+    (tmp_path / "songnuan.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
+        f"http {{\n  access_log off;\n  include {tmp_path}/songnuan.conf;\n}}\n")
+
+    result = subprocess.run([shutil.which("nginx"), "-t", "-p", str(tmp_path),
+                             "-c", str(tmp_path / "nginx.conf")],
+                            capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 0, result.stderr
