@@ -25,7 +25,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(port: int, tmp_path: Path) -> subprocess.Popen:
+def start_server(port: int, tmp_path: Path, threads: int) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items()
            if key not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "DEMO")}
     env.update(SECRET_KEY="serve-test-key", SONGNUAN_VAR_DIR=str(tmp_path),
@@ -34,7 +34,7 @@ def start_server(port: int, tmp_path: Path) -> subprocess.Popen:
     log = (tmp_path / f"serve-{time.monotonic_ns()}.log").open("w")
     return subprocess.Popen(
         [sys.executable, "-m", "songnuan.cli", "serve", "--no-collectstatic",
-         "--port", str(port), "--workers", "2"],
+         "--port", str(port), "--workers", "2", "--threads", str(threads)],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
@@ -83,9 +83,11 @@ def stop(pids: set[int]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def test_the_server_starts_again_on_its_port_right_after_its_master_is_killed(tmp_path):
+@pytest.mark.slow
+@pytest.mark.parametrize("threads", [1, 4], ids=["sync workers", "threaded workers"])
+def test_the_server_starts_again_on_its_port_right_after_its_master_is_killed(tmp_path, threads):
     port = free_port()
-    first = start_server(port, tmp_path)
+    first = start_server(port, tmp_path, threads)
     second = None
     orphans: set[int] = set()
     try:
@@ -95,7 +97,7 @@ def test_the_server_starts_again_on_its_port_right_after_its_master_is_killed(tm
 
         first.send_signal(signal.SIGKILL)
         first.wait()
-        second = start_server(port, tmp_path)
+        second = start_server(port, tmp_path, threads)
         wait_until_serving(second, port)
 
         assert second.poll() is None, "the new master could not bind the port"
