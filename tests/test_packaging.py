@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 
+# Both tests on one worker, so that the wheel is built once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
+
 SOURCE = Path(__file__).resolve().parents[1]
 CATALOGUES = sorted(path.relative_to(SOURCE).with_suffix(".mo").as_posix()
                     for path in SOURCE.glob("songnuan/**/locale/*/LC_MESSAGES/django.po"))
@@ -57,14 +60,12 @@ def wheel(tmp_path_factory) -> Path:
     return built
 
 
-@pytest.mark.slow
 def test_the_wheel_holds_every_compiled_catalogue(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert CATALOGUES
     assert [name for name in CATALOGUES if name not in names] == []
 
 
-@pytest.mark.slow
 def test_songnuan_installed_from_the_wheel_speaks_chinese(wheel, tmp_path):
     fresh = tmp_path / "venv"
     venv.create(fresh, with_pip=False)
