@@ -200,6 +200,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env_flag("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The proxy sends plain HTTP on to HTTPS; this catches a request that reaches the server
+    # otherwise. Health probes speak plain HTTP to the server itself.
+    SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD")
+    # Preloading commits the whole registered domain to HTTPS in every browser: the bureau's
+    # decision to make (SECURE_HSTS_PRELOAD=1), not a default.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 TASKS = {
     "default": {

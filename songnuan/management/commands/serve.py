@@ -53,6 +53,8 @@ class Command(BaseCommand):
             # fork in milliseconds instead of a fresh Django start-up of seconds.
             "--preload",
             "--graceful-timeout", "20", "--timeout", "60",
+            # Workers free the port when the master dies (see songnuan/gunicorn_config.py).
+            "--config", "python:songnuan.gunicorn_config",
         ]
         if env_flag("WEB_ACCESS_LOG", False):  # the proxy in front usually keeps one already
             argv += ["--access-logfile", "-"]
