@@ -252,14 +252,25 @@ def test_a_whole_task_done_offline_lands_in_order_with_its_own_times(cast, new_p
     phone = new_page(PHONE)
     log_in(phone, cast.shinan_patroller.username, PASSWORD)
     phone.goto(f"/outreach/tasks/{task.pk}/")
-    sent = api_requests(phone)
+    form = phone.locator("form.encounter")
 
+    # Recorded too soon, with no outcome: the server refuses it, the form keeps what was typed.
+    form.locator("input[name=p0-age]").fill("60")
+    form.locator("textarea[name=note]").fill("桥洞东侧")
+    with phone.expect_response(f"**/api/v1/my/tasks/{task.pk}/encounter") as refused:
+        form.get_by_role("button", name="提交记录").click()
+    assert refused.value.status == 422
+    expect(form.locator("[data-field=outcome] .field-error")).to_have_text(
+        "请为每位遇到的人员选择处置结果。")
+    expect(form.locator("input[name=p0-age]")).to_have_value("60")
+    expect(form.locator("textarea[name=note]")).to_have_value("桥洞东侧")
+    assert not Encounter.objects.exists()
+
+    sent = api_requests(phone)
     phone.context.set_offline(True)
     phone.get_by_role("button", name="接单").click()
     phone.get_by_role("button", name="已到达").click()
-    form = phone.locator("form.encounter")
     form.locator("input[name=outcome][value=refused]").check()
-    form.locator("input[name=p0-age]").fill("60")
     form.locator("details.handed summary").first.click()
     form.locator(f"input[name=p0-item-{quilt.pk}] + button").click()
     form.get_by_role("button", name="提交记录").click()
@@ -287,7 +298,10 @@ def test_a_whole_task_done_offline_lands_in_order_with_its_own_times(cast, new_p
     assert task.closed_client_at == tapped_at(queued[2]) < task.closed_at
     encounter = Encounter.objects.get()
     assert encounter.at == tapped_at(queued[2]) and encounter.outcome == "refused"
-    assert encounter.client_request_id == queued[2]["key"]
+    # The refused attempt's key went again with the corrected form: one encounter.
+    assert encounter.client_request_id == queued[2]["key"] == refused.value.request.headers[
+        "idempotency-key"]
+    assert encounter.note == "桥洞东侧"
 
 
 def test_a_squad_declines_from_the_phone_and_an_empty_reason_is_named_beside_its_field(

@@ -44,7 +44,9 @@
   }
   function csrf() {
     var input = document.querySelector("[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
+    if (input) { return input.value; }
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; }
+    catch (e) { return ""; }  // every page carries the token for htmx; a form's is the same
   }
   function newKey() {
     var bytes = new Uint8Array(16);
