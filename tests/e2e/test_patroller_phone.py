@@ -304,6 +304,30 @@ def test_a_whole_task_done_offline_lands_in_order_with_its_own_times(cast, new_p
     assert encounter.note == "桥洞东侧"
 
 
+def test_a_tap_for_a_task_moved_away_meanwhile_is_refused_and_the_page_says_so(cast, new_page):
+    squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
+    other = make_squad("市南救助二队")
+    task = dispatch.assign_lead(report(place="团岛桥洞"), squad, by=cast.shinan_dispatcher)
+    phone = new_page(PHONE)
+    log_in(phone, cast.shinan_patroller.username, PASSWORD)
+    phone.goto(f"/outreach/tasks/{task.pk}/")
+    told = []
+    phone.on("dialog", lambda dialog: (told.append(dialog.message), dialog.dismiss()))
+
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="接单").click()
+    expect(phone.locator("#queue-state")).to_have_text("有 1 项操作等待网络发送")
+    moved = dispatch.reassign(task, other, by=cast.shinan_dispatcher)
+    phone.context.set_offline(False)
+
+    expect(phone.locator("#task-status")).to_have_text("已改派或取消", timeout=WAIT_S * 1000)
+    assert told == ["该任务已改派给其他救助队。"]
+    expect(phone.locator("#queue-state")).to_be_hidden()
+    expect(phone.get_by_role("button", name="接单")).to_have_count(0)
+    assert Task.objects.get(pk=task.pk).accepted_at is None
+    assert Task.objects.get(pk=moved.pk).squad == other
+
+
 def test_a_squad_declines_from_the_phone_and_an_empty_reason_is_named_beside_its_field(
         cast, new_page):
     squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
