@@ -365,3 +365,7 @@ REWARD_CODE_RESEND_S = int(os.environ.get("REWARD_CODE_RESEND_S", "60"))
 # Duty: a severe alert nobody has acknowledged after this many minutes goes to the city duty
 # officer as well.
 DUTY_ESCALATE_AFTER_MINUTES = int(os.environ.get("DUTY_ESCALATE_AFTER_MINUTES", "15"))
+
+# The background worker: a worker silent for this long is reported unwell by /healthz and the
+# leader on duty is alerted; its unfinished task is taken over by another worker.
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "120"))
