@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections, connection
 
 from songnuan.notify import push
-from songnuan.notify.services import BATCH, deliver_due
+from songnuan.notify.services import BATCH, deliver_due, mark_unknown_outcomes
 from songnuan.scheduling import enqueue_due, jobs
 from songnuan.worker import HEARTBEAT_INTERVAL_S, MAX_BACKOFF_S, ResilientWorker
 
@@ -32,6 +32,7 @@ def enqueue_periodic_jobs() -> bool:
 
 def send_text_messages() -> bool:
     """One batch; True when it was full, so that the next follows at once."""
+    mark_unknown_outcomes()
     return deliver_due() == BATCH
 
 
