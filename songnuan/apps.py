@@ -13,6 +13,9 @@ class SongnuanConfig(AppConfig):
         from django.conf import settings
 
         from songnuan.geo.districts import use_boundaries
+        from songnuan.health import worker_banner
+        from songnuan.shell import register_banner
 
         if settings.DISTRICT_BOUNDARIES_FILE:
             use_boundaries(settings.DISTRICT_BOUNDARIES_FILE)
+        register_banner(worker_banner)

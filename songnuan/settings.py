@@ -369,3 +369,5 @@ DUTY_ESCALATE_AFTER_MINUTES = int(os.environ.get("DUTY_ESCALATE_AFTER_MINUTES", 
 # The background worker: a worker silent for this long is reported unwell by /healthz and the
 # leader on duty is alerted; its unfinished task is taken over by another worker.
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "120"))
+# A text message waiting in the outbox longer than this makes /healthz unwell.
+OUTBOX_STALE_SECONDS = int(os.environ.get("OUTBOX_STALE_SECONDS", "300"))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("tiles/<int:z>/<int:x>/<int:y>", views.map_tile, name="map_tile"),
     path("login/", account_views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
