@@ -371,3 +371,16 @@ DUTY_ESCALATE_AFTER_MINUTES = int(os.environ.get("DUTY_ESCALATE_AFTER_MINUTES", 
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "120"))
 # A text message waiting in the outbox longer than this makes /healthz unwell.
 OUTBOX_STALE_SECONDS = int(os.environ.get("OUTBOX_STALE_SECONDS", "300"))
+
+# Text-message provider (SMS_BACKEND songnuan.notify.providers.AliyunSms or .TencentSms): the
+# AccessKey (Alibaba) or SecretId/SecretKey (Tencent), region and endpoint (empty: the
+# provider's), the approved signature, Tencent's SmsSdkAppId, and each message purpose's
+# template as "purpose=TEMPLATE,…" ("duty" covers every "duty:…" purpose, "*" the rest).
+SMS_KEY_ID = os.environ.get("SMS_KEY_ID", "")
+SMS_KEY_SECRET = os.environ.get("SMS_KEY_SECRET", "")
+SMS_REGION = os.environ.get("SMS_REGION", "")
+SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
+SMS_APP_ID = os.environ.get("SMS_APP_ID", "")
+SMS_TEMPLATES = dict(item.split("=", 1) for item in env_list("SMS_TEMPLATES") if "=" in item)
+SMS_TIMEOUT_S = float(os.environ.get("SMS_TIMEOUT_S", "5"))
