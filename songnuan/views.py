@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from songnuan import health, maptiles
 from songnuan.accounts.roles import Reach, Role
@@ -91,7 +91,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness with detail: 503 naming what is stale (database, worker heartbeat, periodic
     jobs, text-message outbox), 200 with the same detail when all is well. Also the web side's
@@ -101,7 +101,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(found, status=200 if found["status"] == "ok" else 503)
 
 
-@require_GET
+@require_safe
 def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness for the proxy: only whether this process can serve (database reachable,
     migrations applied). A silent worker or a backlog of text messages is no reason to take
