@@ -199,8 +199,13 @@ def watch_worker() -> WorkerWatch:
     with _watch_lock:
         if _watched is not None and time.monotonic() - _watched[0] < WATCH_INTERVAL_S:
             return _watched[1]
-        _watched = (time.monotonic(), _look_at_worker())
-        return _watched[1]
+        # Claim this minute's look, so the other threads go on with what was seen before
+        # instead of waiting for the lookup (and an alert's pushes).
+        _watched = (time.monotonic(), _watched[1] if _watched else WorkerWatch(False, None))
+    seen = _look_at_worker()
+    with _watch_lock:
+        _watched = (time.monotonic(), seen)
+    return seen
 
 
 def _look_at_worker() -> WorkerWatch:
