@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.db import connection, connections
@@ -175,8 +176,9 @@ def test_the_heartbeat_says_which_task_the_worker_runs(db):
 def test_sigterm_lets_the_current_task_finish_then_stops():
     result = takes_a_while.enqueue()
     database = connection.settings_dict
+    login = database["USER"] + (f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else "")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "tests.settings",
-           "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:"
+           "DATABASE_URL": f"postgres://{login}@{database['HOST'] or '127.0.0.1'}:"
                            f"{database['PORT'] or 5432}/{database['NAME']}"}
     worker = subprocess.Popen(
         [sys.executable, "-m", "django", "worker", "--no-scheduler", "--interval=0.1"],
