@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
@@ -61,20 +62,20 @@ def requeue_or_fail(result: DBTaskResult, error: BaseException,
     """Put an interrupted RUNNING task back in the queue, or fail it once it has been tried
     `MAX_TASK_ATTEMPTS` times (each claim adds a worker id); return the status it got."""
     now = now or timezone.now()
-    running = DBTaskResult.objects.filter(pk=result.pk, status="RUNNING")
+    running = DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING)
     attempts = len(result.worker_ids)
     if attempts < MAX_TASK_ATTEMPTS:
-        running.update(status="READY", started_at=None,
+        running.update(status=TaskResultStatus.READY, started_at=None,
                        run_after=now + datetime.timedelta(seconds=RETRY_PAUSE_S * attempts))
         logger.warning("Task %s (%s) interrupted after attempt %s: queued again: %s",
                        result.pk, result.task_path, attempts, error)
-        return "READY"
-    running.update(status="FAILED", finished_at=now, return_value=None,
+        return TaskResultStatus.READY
+    running.update(status=TaskResultStatus.FAILED, finished_at=now, return_value=None,
                    exception_class_path=f"{type(error).__module__}.{type(error).__qualname__}",
                    traceback="".join(format_exception(error)))
     logger.error("Task %s (%s) interrupted %s times: failed: %s", result.pk, result.task_path,
                  attempts, error)
-    return "FAILED"
+    return TaskResultStatus.FAILED
 
 
 def recover_orphaned_tasks(now: datetime.datetime | None = None,
@@ -93,7 +94,7 @@ def recover_orphaned_tasks(now: datetime.datetime | None = None,
             continue
         with transaction.atomic():
             locked = (DBTaskResult.objects.select_for_update(skip_locked=True)
-                      .filter(pk=result.pk, status="RUNNING").first())
+                      .filter(pk=result.pk, status=TaskResultStatus.RUNNING).first())
             if locked is None:
                 continue  # another worker is recovering it
             worker = locked.worker_ids[-1] if locked.worker_ids else "?"
