@@ -86,7 +86,7 @@ def in_a_thread(work) -> threading.Thread:
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_survives_its_connection_being_cut_mid_task():
+def test_the_worker_survives_its_connection_being_cut_mid_task_and_while_idle():
     started.clear()
     proceed.clear()
     backend_pids.clear()
@@ -104,6 +104,13 @@ def test_the_worker_survives_its_connection_being_cut_mid_task():
         wait_for(lambda: status_of(interrupted) == "SUCCESSFUL", "the interrupted task")
         later = answers.enqueue()
         wait_for(lambda: status_of(later) == "SUCCESSFUL", "the next task")
+
+        # Cut again while it waits for work (a database restart): it reconnects.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [backend_pids[1]])
+            assert cursor.fetchone()[0] is True  # the worker's kept connection
+        after_restart = answers.enqueue()
+        wait_for(lambda: status_of(after_restart) == "SUCCESSFUL", "a task after the restart")
     finally:
         worker.stop()
         thread.join(WAIT_S)
