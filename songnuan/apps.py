@@ -13,9 +13,10 @@ class SongnuanConfig(AppConfig):
         from django.conf import settings
 
         from songnuan.geo.districts import use_boundaries
-        from songnuan.health import worker_banner
-        from songnuan.shell import register_banner
+        from songnuan.health import outcome_unknown_panels, worker_banner
+        from songnuan.shell import register_banner, register_panels
 
         if settings.DISTRICT_BOUNDARIES_FILE:
             use_boundaries(settings.DISTRICT_BOUNDARIES_FILE)
         register_banner(worker_banner)
+        register_panels(outcome_unknown_panels)

@@ -21,6 +21,7 @@ from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count, Min, Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,7 @@ from songnuan.notify.models import Outbox, OutboxStatus
 from songnuan.notify.push import push_now
 from songnuan.notify.services import HANDOVER_TIMEOUT
 from songnuan.scheduling import jobs
-from songnuan.shell import Banner
+from songnuan.shell import Banner, Panel
 
 logger = logging.getLogger("songnuan.health")
 # The web side looks at the worker's heartbeat at most this often per process.
@@ -253,3 +254,17 @@ def worker_banner(request: HttpRequest) -> Banner | None:
         return None
     return Banner(silent_message(watch.last_beat), tone="alert",
                   details=[_("Restart the worker service, then check the outbox.")])
+
+
+def outcome_unknown_panels(user) -> list[Panel]:
+    """A card for those who keep the outbox: messages of unknown outcome to check with the
+    provider (by their key, songnuan-sms-<id>)."""
+    if not user.has_perm("notify.view_outbox"):
+        return []
+    count = outcome_unknown_count()
+    if not count:
+        return []
+    url = reverse("admin:notify_outbox_changelist") + f"?status__exact={OutboxStatus.UNKNOWN}"
+    return [Panel(_("Text messages of unknown outcome"), url, count=count, tone="alert",
+                  hint=_("The worker stopped while handing them to the provider; check with "
+                         "the provider whether they were sent."), order=15)]

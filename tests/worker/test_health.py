@@ -118,3 +118,16 @@ def test_readyz_answers_while_the_worker_is_silent(well, client):
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": {"database": {"ok": True},
                                                           "migrations": {"ok": True}}}
+
+
+def test_staff_who_keep_the_outbox_see_the_messages_of_unknown_outcome(cast, client_for):
+    message = services.send_sms(PHONE, "寒冬送暖：测试", "lead_feedback")
+    admin_home = client_for(cast.city_admin).get("/").content.decode()
+    assert "结果不明的短信" not in admin_home
+
+    Outbox.objects.filter(pk=message.pk).update(status=OutboxStatus.UNKNOWN,
+                                                handed_over_at=timezone.now())
+    admin_home = client_for(cast.city_admin).get("/").content.decode()
+    assert "结果不明的短信" in admin_home and "status__exact=unknown" in admin_home
+    dispatcher_home = client_for(cast.centre_dispatcher).get("/").content.decode()
+    assert "结果不明的短信" not in dispatcher_home
