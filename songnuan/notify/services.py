@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable
 from functools import cache
 
 from django.conf import settings
@@ -68,17 +69,19 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=minutes)
 
 
-def deliver_due(now: datetime.datetime | None = None, limit: int = BATCH) -> int:
+def deliver_due(now: datetime.datetime | None = None, limit: int = BATCH,
+                stopping: Callable[[], bool] = lambda: False) -> int:
     """Hand the queued messages, and the failed ones whose pause is over, to the backend one at a
     time, oldest first; record each result and return how many were handed over. Never raises
     for a provider's failure.
 
     Each message is claimed (locked, skipping rows other couriers hold) and committed as
-    "handing over" before the provider sees it, so no courier takes it again.
+    "handing over" before the provider sees it, so no courier takes it again. A worker that is
+    `stopping` finishes the message in hand and takes no other.
     """
     now = now or timezone.now()
     handled = 0
-    while handled < limit and (message := _claim_next(now)) is not None:
+    while handled < limit and not stopping() and (message := _claim_next(now)) is not None:
         _hand_over(message)
         handled += 1
     return handled

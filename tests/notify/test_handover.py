@@ -107,3 +107,11 @@ def test_an_outage_is_tried_again_after_a_pause(db, provider):
     message.refresh_from_db()
     assert message.status == OutboxStatus.SENT and message.attempts == 2
     assert [call[1] for call in provider.calls] == [OutboxStatus.HANDING_OVER] * 2
+
+
+def test_a_stopping_courier_finishes_the_message_in_hand_and_takes_no_other(db, provider):
+    for n in range(3):
+        services.send_sms(PHONE, f"{TEXT} {n}", "lead_feedback")
+    assert services.deliver_due(stopping=lambda: len(provider.calls) >= 1) == 1
+    assert Outbox.objects.filter(status=OutboxStatus.SENT).count() == 1
+    assert Outbox.objects.filter(status=OutboxStatus.QUEUED).count() == 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import partial
 
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections, connection
@@ -30,10 +31,11 @@ def enqueue_periodic_jobs() -> bool:
     return False
 
 
-def send_text_messages() -> bool:
-    """One batch; True when it was full, so that the next follows at once."""
+def send_text_messages(stop: threading.Event | None = None) -> bool:
+    """One batch; True when it was full, so that the next follows at once. Once `stop` is
+    set, the message in hand is finished and no other is taken."""
     mark_unknown_outcomes()
-    return deliver_due() == BATCH
+    return deliver_due(stopping=stop.is_set if stop else lambda: False) == BATCH
 
 
 def send_push_notifications() -> bool:
@@ -77,7 +79,7 @@ class Command(BaseCommand):
             logger.exception("The first heartbeat failed; the heartbeat thread tries again")
         stop = worker.stopping
         steps = [(worker.heartbeat, HEARTBEAT_INTERVAL_S),
-                 (send_text_messages, COURIER_INTERVAL_S),
+                 (partial(send_text_messages, stop), COURIER_INTERVAL_S),
                  (send_push_notifications, COURIER_INTERVAL_S)]
         if not no_scheduler:
             names = ", ".join(job.name for job in jobs())
