@@ -203,7 +203,7 @@ if env_flag("BEHIND_TLS_PROXY"):
     # The proxy sends plain HTTP on to HTTPS; this catches a request that reaches the server
     # otherwise. Health probes speak plain HTTP to the server itself.
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD")
@@ -411,3 +411,22 @@ REWARD_CODE_RESEND_S = int(os.environ.get("REWARD_CODE_RESEND_S", "60"))
 # Duty: a severe alert nobody has acknowledged after this many minutes goes to the city duty
 # officer as well.
 DUTY_ESCALATE_AFTER_MINUTES = int(os.environ.get("DUTY_ESCALATE_AFTER_MINUTES", "15"))
+
+# The background worker: a worker silent for this long is reported unwell by /healthz and the
+# leader on duty is alerted; its unfinished task is taken over by another worker.
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "120"))
+# A text message waiting in the outbox longer than this makes /healthz unwell.
+OUTBOX_STALE_SECONDS = int(os.environ.get("OUTBOX_STALE_SECONDS", "300"))
+
+# Text-message provider (SMS_BACKEND songnuan.notify.providers.AliyunSms or .TencentSms): the
+# AccessKey (Alibaba) or SecretId/SecretKey (Tencent), region and endpoint (empty: the
+# provider's), the approved signature, Tencent's SmsSdkAppId, and each message purpose's
+# template as "purpose=TEMPLATE,…" ("duty" covers every "duty:…" purpose, "*" the rest).
+SMS_KEY_ID = os.environ.get("SMS_KEY_ID", "")
+SMS_KEY_SECRET = os.environ.get("SMS_KEY_SECRET", "")
+SMS_REGION = os.environ.get("SMS_REGION", "")
+SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
+SMS_APP_ID = os.environ.get("SMS_APP_ID", "")
+SMS_TEMPLATES = dict(item.split("=", 1) for item in env_list("SMS_TEMPLATES") if "=" in item)
+SMS_TIMEOUT_S = float(os.environ.get("SMS_TIMEOUT_S", "5"))

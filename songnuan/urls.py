@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
+    path("readyz", views.readyz, name="readyz"),
     path("tiles/<int:z>/<int:x>/<int:y>", views.map_tile, name="map_tile"),
     path("login/", account_views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),

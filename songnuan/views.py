@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from songnuan import maptiles
+from songnuan import health, maptiles
 from songnuan.accounts.roles import Reach, Role
 from songnuan.accounts.scoping import scope_of
 from songnuan.leads.forms import TrackForm
@@ -92,10 +91,24 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Liveness with detail: 503 naming what is stale (database, worker heartbeat, periodic
+    jobs, text-message outbox), 200 with the same detail when all is well. Also the web side's
+    watch on the worker, which cannot report its own death."""
+    health.watch_worker()
+    found = health.report()
+    return JsonResponse(found, status=200 if found["status"] == "ok" else 503)
+
+
+@require_safe
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness for the proxy: only whether this process can serve (database reachable,
+    migrations applied). A silent worker or a backlog of text messages is no reason to take
+    the web servers out of the proxy: the public must still be able to report someone in the
+    cold, so those stay in /healthz."""
+    found = health.ready()
+    return JsonResponse(found, status=200 if found["status"] == "ok" else 503)
 
 
 @require_GET

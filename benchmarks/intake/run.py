@@ -429,7 +429,7 @@ def wait_for(port: int, timeout: float = 60) -> None:
     while time.time() < until:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
+            conn.request("GET", "/readyz")
             if conn.getresponse().status == 200:
                 return
         except OSError:

@@ -61,6 +61,7 @@ class Topic(models.TextChoices):
     ESCALATION = "escalation", _("Not acknowledged in time")
     MUTUAL_AID = "mutual_aid", _("Mutual aid")
     SQUADS_SHORT = "squads_short", _("Squads short")
+    WORKER_SILENT = "worker_silent", _("Background worker silent")
 
 
 class Severity(models.TextChoices):

@@ -9,7 +9,8 @@ from songnuan.notify.models import Outbox
 class OutboxAdmin(admin.ModelAdmin):
     """Read-only: the outbox is a record of what was sent (city administrators)."""
 
-    list_display = ["created_at", "purpose", "phone", "status", "sent_at", "reference"]
+    list_display = ["created_at", "purpose", "phone", "status", "sent_at", "reference",
+                    "provider_reference"]
     list_filter = ["status", "purpose"]
     search_fields = ["phone", "reference"]
     readonly_fields = [field.name for field in Outbox._meta.fields]

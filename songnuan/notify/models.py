@@ -11,8 +11,12 @@ from django.utils.translation import pgettext_lazy
 
 class OutboxStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    # Committed just before the provider is called: a message found so after a crash may or may
+    # not have gone out, and is never handed over again automatically.
+    HANDING_OVER = "handing", _("Handing over")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    UNKNOWN = "unknown", _("Outcome unknown")
 
 
 class Outbox(models.Model):
@@ -28,6 +32,9 @@ class Outbox(models.Model):
                               default=OutboxStatus.QUEUED)
     backend = models.CharField(_("backend"), max_length=200, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("handed to the provider"), null=True, blank=True)
+    provider_reference = models.CharField(_("provider's reference"), max_length=100,
+                                          blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
     # When a failed message is due to be tried again; empty once it is sent or given up.
@@ -41,6 +48,12 @@ class Outbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} → {self.phone}"
+
+    @property
+    def idempotency_key(self) -> str:
+        """One key per message, given to providers that honour one (and to match their
+        records when an outcome is unknown)."""
+        return f"songnuan-sms-{self.pk}"
 
 
 class PushSubscription(models.Model):

@@ -45,6 +45,19 @@ def push_to(user, *, title: str, body: str, url: str, purpose: str, reference: s
                      if fallback_phone and fallback_text else None))
 
 
+def push_now(user, *, title: str, body: str, url: str, purpose: str, reference: str
+             ) -> PushMessage:
+    """Send a notification from this process at once, not through the worker's courier: for
+    news that cannot wait for the worker, such as the worker itself having stopped. The row is
+    locked while it is sent, so a courier coming back meanwhile skips it."""
+    with transaction.atomic():
+        message = push_to(user, title=title, body=body, url=url, purpose=purpose,
+                          reference=reference)
+        PushMessage.objects.select_for_update().get(pk=message.pk)
+        _deliver(message)
+    return message
+
+
 def subscribe(user, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
               ) -> PushSubscription:
     """Record (or move to `user`) a browser's subscription; the same endpoint is one row."""

@@ -1,24 +1,31 @@
 """Sending text messages: `send_sms(phone, text, purpose)` for every app.
 
 The message is written to the outbox in the caller's transaction; the worker's courier
-(`deliver_due`, about once a second) hands the committed ones to the provider in batches. So a
-rolled-back action never texts anybody, a provider outage never undoes the action that caused the
-message, and a slow provider never holds up the request. Failed deliveries are tried again with
-growing pauses.
+(`deliver_due`, about once a second) hands the committed ones to the provider. So a rolled-back
+action never texts anybody, a provider outage never undoes the action that caused the message,
+and a slow provider never holds up the request. Failed deliveries are tried again with growing
+pauses.
+
+Each message is handed over at most once: it is marked "handing over" in its own committed
+transaction right before the provider is called, then "sent" with the provider's reference. A
+courier killed in between leaves it "handing over"; it is never sent again automatically but
+shown as "outcome unknown" for staff to check with the provider (`mark_unknown_outcomes`).
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable
 from functools import cache
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from songnuan.notify.backends import DeliveryError, DeliveryUncertain
 from songnuan.notify.models import Outbox, OutboxStatus
 from songnuan.prepared import insert
 
@@ -29,8 +36,11 @@ SMS_MAX_CHARS = 500
 RETRY_FIRST_MINUTES = 1
 RETRY_MAX_MINUTES = 60
 MAX_ATTEMPTS = 8
-# Messages one courier locks and sends in one transaction.
+# Messages one courier sends, one at a time, before it looks again.
 BATCH = 50
+# A message handed over this long ago with no answer recorded was interrupted (the provider
+# call's timeout is far shorter): its outcome is unknown.
+HANDOVER_TIMEOUT = datetime.timedelta(minutes=2)
 
 
 @cache
@@ -65,38 +75,66 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(minutes=minutes)
 
 
-def deliver_due(now: datetime.datetime | None = None, limit: int = BATCH) -> int:
-    """Hand the queued messages, and the failed ones whose pause is over, to the backend, oldest
-    first; record each result and return how many were handed over. Never raises for a
-    provider's failure.
+def deliver_due(now: datetime.datetime | None = None, limit: int = BATCH,
+                stopping: Callable[[], bool] = lambda: False) -> int:
+    """Hand the queued messages, and the failed ones whose pause is over, to the backend one at a
+    time, oldest first; record each result and return how many were handed over. Never raises
+    for a provider's failure.
 
-    The rows stay locked while the provider takes them, so couriers in other workers skip them
-    instead of sending them twice.
+    Each message is claimed (locked, skipping rows other couriers hold) and committed as
+    "handing over" before the provider sees it, so no courier takes it again. A worker that is
+    `stopping` finishes the message in hand and takes no other.
     """
     now = now or timezone.now()
+    handled = 0
+    while handled < limit and not stopping() and (message := _claim_next(now)) is not None:
+        _hand_over(message)
+        handled += 1
+    return handled
+
+
+def _claim_next(now: datetime.datetime) -> Outbox | None:
     due = Q(status=OutboxStatus.QUEUED) | Q(status=OutboxStatus.FAILED, retry_at__lte=now)
     with transaction.atomic():
-        messages = list(Outbox.objects.select_for_update(skip_locked=True).filter(due)
-                        .order_by("id")[:limit])
-        sent = [message.pk for message in messages if _hand_over(message)]
-        # One statement for all that went out; failures, the exception, one each.
-        Outbox.objects.filter(pk__in=sent).update(
-            status=OutboxStatus.SENT, sent_at=timezone.now(), error="", retry_at=None,
-            attempts=F("attempts") + 1)
-    return len(messages)
-
-
-def _hand_over(message: Outbox) -> bool:
-    """Give one message to the backend; record a failure on the row and return False."""
-    try:
-        backend().send(message)
-    except Exception as error:  # noqa: BLE001 (one bad message must not hold up the others)
+        message = (Outbox.objects.select_for_update(skip_locked=True).filter(due)
+                   .order_by("id").first())
+        if message is None:
+            return None
+        message.status, message.handed_over_at = OutboxStatus.HANDING_OVER, timezone.now()
         message.attempts += 1
-        message.status, message.error = OutboxStatus.FAILED, str(error)[:300]
-        message.retry_at = (timezone.now() + retry_delay(message.attempts)
-                            if message.attempts < MAX_ATTEMPTS else None)
-        message.save(update_fields=["status", "error", "attempts", "retry_at"])
-        logger.warning("SMS %s to %s failed (attempt %s): %s", message.pk, message.phone,
-                       message.attempts, error)
-        return False
-    return True
+        message.save(update_fields=["status", "handed_over_at", "attempts"])
+    return message
+
+
+def _hand_over(message: Outbox) -> None:
+    """Give one claimed message to the backend and record what came of it."""
+    try:
+        reference = backend().send(message)
+    except DeliveryUncertain as error:
+        _record(message, OutboxStatus.UNKNOWN, error=str(error))
+        logger.error("SMS %s to %s: outcome unknown: %s", message.pk, message.phone, error)
+    except Exception as error:  # noqa: BLE001 (one bad message must not hold up the others)
+        retryable = not isinstance(error, DeliveryError) or error.retryable
+        again = retryable and message.attempts < MAX_ATTEMPTS
+        _record(message, OutboxStatus.FAILED, error=str(error),
+                retry_at=timezone.now() + retry_delay(message.attempts) if again else None)
+        logger.warning("SMS %s to %s failed (attempt %s%s): %s", message.pk, message.phone,
+                       message.attempts, "" if again else ", given up", error)
+    else:
+        _record(message, OutboxStatus.SENT, sent_at=timezone.now(),
+                provider_reference=(reference or "")[:100])
+
+
+def _record(message: Outbox, status: str, **fields) -> None:
+    fields = {"error": "", "retry_at": None, **fields}
+    fields["error"] = fields["error"][:300]
+    Outbox.objects.filter(pk=message.pk).update(status=status, **fields)
+
+
+def mark_unknown_outcomes(now: datetime.datetime | None = None) -> int:
+    """Messages left "handing over" by an interrupted courier: outcome unknown, for staff."""
+    now = now or timezone.now()
+    return Outbox.objects.filter(
+        status=OutboxStatus.HANDING_OVER, handed_over_at__lt=now - HANDOVER_TIMEOUT,
+    ).update(status=OutboxStatus.UNKNOWN,
+             error="interrupted while handing over: check with the provider")

@@ -135,4 +135,6 @@ def test_the_server_error_page_gives_the_hotline(rf, settings):
 
 
 def test_the_health_check_answers(client, db):
-    assert client.get("/healthz").json() == {"status": "ok"}
+    body = client.get("/healthz").json()
+    assert body["checks"]["database"] == {"ok": True}
+    assert set(body["checks"]) == {"database", "worker", "periodic", "outbox"}

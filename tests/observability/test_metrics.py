@@ -72,8 +72,8 @@ def test_the_allowed_networks_are_a_setting(db, client, settings):
 
 def test_requests_are_counted_by_route_method_and_status_class(db, client):
     before = scrape(client)
-    client.get("/healthz")
-    client.get("/healthz")
+    client.get("/readyz")
+    client.get("/readyz")
     client.get("/api/v1/leads/ZZZZZZZZ")
     client.get("/no-such-page/4711")
     after = scrape(client)
@@ -82,8 +82,8 @@ def test_requests_are_counted_by_route_method_and_status_class(db, client):
         return (value(after, name, **labels) or 0) - (value(before, name, **labels) or 0)
 
     requests = "songnuan_http_requests_total"
-    assert delta(requests, route="healthz", method="GET", status="2xx") == 2
-    assert delta("songnuan_http_request_duration_seconds_count", route="healthz",
+    assert delta(requests, route="readyz", method="GET", status="2xx") == 2
+    assert delta("songnuan_http_request_duration_seconds_count", route="readyz",
                  method="GET") == 2
     assert delta(requests, route="unmatched", method="GET", status="4xx") == 1
     assert delta(requests, route="api:public_status", method="GET", status="4xx") == 1
@@ -217,3 +217,11 @@ def test_a_fresh_start_forgets_the_last_starts_counts(tmp_path):
     assert list(metrics_dir.glob("*.db"))
     metrics.fresh_multiprocess_dir(metrics_dir)
     assert not list(metrics_dir.glob("*.db"))
+
+
+def test_the_worker_heartbeat_age_is_scraped_from_the_workers_own_beat(db, client):
+    from tests.worker.test_health import beat
+
+    assert value(scrape(client), metrics.WORKER_HEARTBEAT_AGE) is None  # no worker yet
+    beat(ago=datetime.timedelta(seconds=40))
+    assert 40 <= value(scrape(client), metrics.WORKER_HEARTBEAT_AGE) < 100
