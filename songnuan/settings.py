@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After htmx's: a held htmx request is told to load the code page whole.
+    "songnuan.accounts.middleware.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "songnuan.urls"
@@ -365,3 +367,9 @@ REWARD_CODE_RESEND_S = int(os.environ.get("REWARD_CODE_RESEND_S", "60"))
 # Duty: a severe alert nobody has acknowledged after this many minutes goes to the city duty
 # officer as well.
 DUTY_ESCALATE_AFTER_MINUTES = int(os.environ.get("DUTY_ESCALATE_AFTER_MINUTES", "15"))
+
+# Two-factor sign-in (songnuan/accounts/twofactor.py): required of administrators and of everyone
+# who may see sensitive data, unless turned off (the demo turns it off; others may still set it
+# up). The issuer is the name authenticator apps show beside the code.
+OTP_REQUIRED = env_flag("OTP_REQUIRED", not DEMO)
+OTP_ISSUER = os.environ.get("OTP_ISSUER", "Songnuan")
