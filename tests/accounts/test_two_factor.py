@@ -233,3 +233,11 @@ def test_a_code_one_step_either_side_of_now_is_accepted_and_two_steps_is_not():
         found = twofactor.matching_step(secret, totp.generate_otp(step + offset), now, after=None)
         assert found == (step + offset if accepted else None)
     assert twofactor.matching_step(secret, totp.generate_otp(step), now, after=step) is None
+
+
+def test_the_demo_tells_administrators_that_it_does_not_ask_for_a_code(cast, client, settings):
+    settings.DEMO = True
+    client.force_login(cast.city_admin)
+    assert "演示环境：此处不强制两步验证" in client.get(reverse("home")).content.decode()
+    client.force_login(cast.shinan_patroller)
+    assert "演示环境" not in client.get(reverse("accounts:token_list")).content.decode()
