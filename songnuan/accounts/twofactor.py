@@ -156,8 +156,11 @@ def verify(user: User, code: str, ip: str | None = None,
     typed = normalised(code)
     if typed.isdigit() and len(typed) == TOTP_DIGITS:
         if _use_step(device, typed, now):
+            services.clear_failures(user.get_username())
             return "totp"
     elif _use_recovery_code(user, typed, now):
+        TwoFactorDevice.objects.filter(pk=device.pk).update(failure_count=0, last_failure_at=None)
+        services.clear_failures(user.get_username())
         audit.record("2fa_recovery_used", user, user=user, ip=ip,
                      changes={"left": recovery_codes_left(user)})
         return "recovery"
