@@ -241,3 +241,27 @@ def test_the_demo_tells_administrators_that_it_does_not_ask_for_a_code(cast, cli
     assert "演示环境：此处不强制两步验证" in client.get(reverse("home")).content.decode()
     client.force_login(cast.shinan_patroller)
     assert "演示环境" not in client.get(reverse("accounts:token_list")).content.decode()
+
+
+def test_the_two_factor_page_shows_the_codes_left_and_refuses_a_wrong_code_to_turn_off(
+        cast, client):
+    sign_in(client, "shinan.dispatcher")
+    secret, codes = enrol(client)
+    page = client.get(reverse("accounts:two_factor")).content.decode()
+    assert "已开启" in page and "还剩 10 个恢复码" in page
+    right = next_code(cast.shinan_dispatcher, secret)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    refused = client.post(reverse("accounts:two_factor_disable"), {"code": wrong})
+    assert refused.status_code == 200 and "验证码不对" in refused.content.decode()
+    assert TwoFactorDevice.objects.filter(user=cast.shinan_dispatcher).exists()
+
+
+def test_the_audit_log_names_a_wrong_code_in_words(cast, client):
+    enrolled_and_signed_out(client, "shinan.dispatcher")
+    sign_in(client, "shinan.dispatcher")
+    client.post(VERIFY, {"code": "not-a-code"})
+    client.post(reverse("logout"))
+    client.force_login(cast.city_admin)
+    page = client.get(reverse("accounts:audit_log"), {"action": "2fa_failed"})
+    assert "两步验证码错误" in page.content.decode()
+    assert "shinan.dispatcher" in page.content.decode()
