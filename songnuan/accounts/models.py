@@ -136,7 +136,8 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+        at = timezone.localtime(self.at)
+        return f"{at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

@@ -9,6 +9,7 @@ from ninja.security import HttpBearer
 
 from songnuan.accounts import audit
 from songnuan.accounts.services import token_for_key
+from songnuan.observability import logs
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -26,6 +27,7 @@ class StaffToken(HttpBearer):
         request.user = user
         # The middleware ran before the token was known; make this user the audit actor.
         audit.set_actor(user, request.META.get("REMOTE_ADDR"))
+        logs.bind(user_id=user.pk)
         return user
 
 
