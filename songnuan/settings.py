@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After htmx's: a held htmx request is told to load the code page whole.
+    "songnuan.accounts.middleware.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "songnuan.urls"
@@ -430,3 +432,9 @@ SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
 SMS_APP_ID = os.environ.get("SMS_APP_ID", "")
 SMS_TEMPLATES = dict(item.split("=", 1) for item in env_list("SMS_TEMPLATES") if "=" in item)
 SMS_TIMEOUT_S = float(os.environ.get("SMS_TIMEOUT_S", "5"))
+
+# Two-factor sign-in (songnuan/accounts/twofactor.py): required of administrators and of everyone
+# who may see sensitive data, unless turned off (the demo turns it off; others may still set it
+# up). The issuer is the name authenticator apps show beside the code.
+OTP_REQUIRED = env_flag("OTP_REQUIRED", not DEMO)
+OTP_ISSUER = os.environ.get("OTP_ISSUER", "Songnuan")

@@ -9,8 +9,9 @@ from __future__ import annotations
 import itertools
 from types import SimpleNamespace
 
-from songnuan.accounts.models import Organisation, OrganisationKind, User
+from songnuan.accounts.models import ApiToken, Organisation, OrganisationKind, TokenScope, User
 from songnuan.accounts.roles import Role
+from songnuan.accounts.services import issue_token
 from songnuan.geo.districts import QINGDAO_DISTRICTS
 from songnuan.network.models import District, Site, SiteLevel
 
@@ -67,6 +68,13 @@ def make_user(username: str | None = None, *, role: str = Role.VIEWER,
     user.set_password(PASSWORD)
     user.save()
     return user
+
+
+def make_token(user: User, *, name: str = "script", scope: str = TokenScope.READ_WRITE,
+               days: int = 90) -> tuple[str, ApiToken]:
+    """An API token of the user: its key (shown once) and its row."""
+    key = issue_token(user, name, scope=scope, days=days)
+    return key, ApiToken.objects.get(key_hash=ApiToken.hash_key(key))
 
 
 def build_cast() -> SimpleNamespace:

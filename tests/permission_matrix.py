@@ -67,6 +67,22 @@ TARGETS.append(Target(
 ))
 
 
+
+def _laoshan_token(cast):
+    from tests.factories import make_token
+
+    return make_token(cast.laoshan_patroller, name="崂山巡查脚本")[1]
+
+
+TARGETS.append(Target(
+    name="API token",
+    make=_laoshan_token,
+    changed=lambda token: token.revoked_at is not None,
+    web_change=lambda token: (reverse("accounts:token_revoke", args=[token.pk]), {}),
+    may_change=frozenset({"city_admin"}),
+))
+
+
 def _laoshan_lead(cast):
     from songnuan.leads import services
 

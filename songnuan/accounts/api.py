@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
-from songnuan.accounts import services
+from songnuan.accounts import services, twofactor
 from songnuan.accounts.models import Organisation, User
 from songnuan.accounts.schemas import (
     MeOut,
@@ -23,17 +23,27 @@ from songnuan.api.auth import staff_auth
 router = Router(tags=["accounts"])
 
 
-@router.post("/auth/token", response={201: TokenOut, 401: Message, 429: Message}, auth=None)
+@router.post("/auth/token", response={201: TokenOut, 401: Message, 403: Message, 429: Message},
+             auth=None)
 def create_token(request: HttpRequest, payload: TokenRequest):
+    """A token for a script. An account with two-factor sign-in sends its current code too."""
     try:
         user = services.authenticate_with_lockout(request, payload.username, payload.password)
+        if user is not None and twofactor.needs_code(user):
+            if twofactor.device_of(user) is None:
+                return Status(403, {"message": _(
+                    "Set up two-factor sign-in on the web pages before asking for a token.")})
+            twofactor.verify(user, payload.code, services.client_ip(request))
     except services.LoginLocked as locked:
         return Status(429, {"message": str(locked)})
+    except twofactor.TwoFactorError as error:
+        return Status(401, {"message": str(error)})
     if user is None:
         return Status(
             401, {"message": _("Wrong username or password, or the account is disabled.")}
         )
-    return Status(201, {"token": services.issue_token(user, payload.name)})
+    key = services.issue_token(user, payload.name, scope=payload.scope, days=payload.days)
+    return Status(201, {"token": key})
 
 
 @router.get("/me", response=MeOut, auth=staff_auth)

@@ -12,14 +12,19 @@ class AccountsConfig(AppConfig):
 
         from songnuan.accounts import audit, signals  # noqa: F401
         from songnuan.accounts.roles import AUDIT
-        from songnuan.shell import NavItem, register_nav, register_panels
+        from songnuan.shell import NavItem, register_banner, register_nav, register_panels
 
         register_nav(
             NavItem(_("Organisations"), "accounts:organisation_list",
                     "accounts.view_organisation", order=900),
             NavItem(_("Staff accounts"), "accounts:user_list", "accounts.view_user", order=910),
             NavItem(_("Audit log"), "accounts:audit_log", AUDIT, order=920),
+            NavItem(_("API tokens"), "accounts:token_list", order=930),
+            NavItem(_("Two-factor sign-in"), "accounts:two_factor", order=940),
         )
+        from songnuan.accounts.twofactor import demo_banner
+
+        register_banner(demo_banner)
         from songnuan.accounts.home import panels
 
         register_panels(panels)

@@ -1,4 +1,4 @@
-"""Input checked at the edge: login, users and organisations."""
+"""Input checked at the edge: login, two-factor codes, users, organisations and API tokens."""
 
 from __future__ import annotations
 
@@ -6,10 +6,18 @@ from django import forms
 from django.apps import apps
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from songnuan.accounts import audit_labels, services
+from songnuan.accounts import audit_labels, services, twofactor
 from songnuan.accounts.audit import AuditedModel
-from songnuan.accounts.models import AuditAction, Organisation, User
+from songnuan.accounts.models import (
+    TOKEN_DEFAULT_DAYS,
+    TOKEN_MAX_DAYS,
+    AuditAction,
+    Organisation,
+    TokenScope,
+    User,
+)
 from songnuan.accounts.roles import ROLE_SPECS, Reach, Role
 from songnuan.accounts.scoping import may_place_in, scope_of
 from songnuan.network.models import District, Site
@@ -172,3 +180,63 @@ class AuditFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", _("The end date is before the start date."))
         return data
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from the authenticator app or a recovery code, checked by `check` on clean."""
+
+    code = forms.CharField(
+        label=_("Code"), max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
+                                      "autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+    def __init__(self, user: User, ip: str | None, *args, **kwargs) -> None:
+        self.user = user
+        self.ip = ip
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.check(data["code"])
+        except services.LoginLocked as locked:
+            raise forms.ValidationError(str(locked), code="locked") from None
+        except twofactor.TwoFactorError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+        return data
+
+    def check(self, code: str) -> None:
+        self.used = twofactor.verify(self.user, code, self.ip)
+
+
+class TwoFactorEnrolForm(TwoFactorCodeForm):
+    """The first code from a newly added app; on success `recovery_codes` holds the new codes."""
+
+    def __init__(self, user: User, ip: str | None, secret: str, *args, **kwargs) -> None:
+        self.secret = secret
+        self.recovery_codes: list[str] = []
+        super().__init__(user, ip, *args, **kwargs)
+        self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+    def check(self, code: str) -> None:
+        self.recovery_codes = twofactor.enrol(self.user, self.secret, code)
+
+
+class TwoFactorDisableForm(TwoFactorCodeForm):
+    def check(self, code: str) -> None:
+        twofactor.disable(self.user, code, self.ip)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=pgettext_lazy("object", "Name"), max_length=100,
+                           help_text=_("What the token is for, such as the script that uses it."))
+    scope = forms.ChoiceField(label=_("Scope"), choices=TokenScope.choices,
+                              initial=TokenScope.READ, widget=forms.RadioSelect)
+    days = forms.IntegerField(
+        label=_("Valid for (days)"), min_value=1, max_value=TOKEN_MAX_DAYS,
+        initial=TOKEN_DEFAULT_DAYS,
+        help_text=_("At most a year; the token stops working after that."),
+    )

@@ -1,8 +1,16 @@
-"""Makes the signed-in user the actor of every audited change made during a request."""
+"""Makes the signed-in user the actor of every audited change made during a request, and holds
+users who owe a second factor at the code page."""
 
 from __future__ import annotations
 
-from songnuan.accounts import audit
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from songnuan.accounts import audit, twofactor
 
 
 class AuditContextMiddleware:
@@ -15,3 +23,46 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             audit.reset_actor(token)
+
+
+class TwoFactorMiddleware:
+    """Holds a signed-in user who owes a second factor on the code page (or, not yet set up, on
+    the set-up page) until they give it: every other page and the session's API calls wait.
+
+    Token-authenticated API calls carry no session user and pass untouched.
+    """
+
+    OPEN_URL_NAMES = ("accounts:two_factor_verify", "accounts:two_factor_setup", "logout")
+    OPEN_PREFIXES = ("/i18n/", "/jsi18n/", "/healthz", settings.STATIC_URL)
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated and not twofactor.is_verified(request)
+                and not self._is_open(request) and twofactor.needs_code(user)):
+            return self._hold(request, user)
+        return self.get_response(request)
+
+    def _is_open(self, request) -> bool:
+        if request.path.startswith(self.OPEN_PREFIXES):
+            return True
+        if request.path.startswith("/api/") and "Authorization" in request.headers:
+            return True
+        return request.path in {reverse(name) for name in self.OPEN_URL_NAMES}
+
+    def _hold(self, request, user):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"message": _("Finish signing in: enter your two-factor code."),
+                                 "errors": []}, status=401)
+        name = "accounts:two_factor_verify" if twofactor.device_of(user) else \
+            "accounts:two_factor_setup"
+        target = reverse(name)
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return HttpResponseRedirect(target)

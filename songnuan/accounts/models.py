@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 
 from django.conf import settings
@@ -105,6 +106,11 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Delete")
     READ_SENSITIVE = "read_sensitive", _("Sensitive read")
     EXPORT = "export", _("Export")
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", _("Two-factor sign-in set up")
+    TWO_FACTOR_FAILED = "2fa_failed", _("Wrong two-factor code")
+    RECOVERY_CODE_USED = "2fa_recovery_used", _("Recovery code used")
+    RECOVERY_CODES_RENEWED = "2fa_codes_renewed", _("Recovery codes renewed")
+    TWO_FACTOR_DISABLED = "2fa_disabled", _("Two-factor sign-in turned off")
 
 
 class AuditEvent(models.Model):
@@ -150,17 +156,84 @@ class LoginFailure(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
 
 
-class ApiToken(models.Model):
-    """A bearer token for the staff API; only its SHA-256 is stored."""
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+
+
+def default_token_expiry() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(days=TOKEN_DEFAULT_DAYS)
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("Read only")
+    READ_WRITE = "read_write", _("Read and write")
+
+
+class ApiToken(AuditedModel):
+    """A bearer token for the staff API; only its SHA-256 is stored.
+
+    A token lasts until it expires (at most a year) or is revoked; a read-only one may only
+    read, whatever its user may do.
+    """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="api_tokens",
     )
     key_hash = models.CharField(max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=TokenScope.choices,
+                             default=TokenScope.READ_WRITE)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), default=default_token_expiry)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    audit_exclude = ("key_hash", "last_used_at")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return self.name or f"#{self.pk}"
 
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.scope == TokenScope.READ
+
+    def is_usable(self, now: datetime.datetime | None = None) -> bool:
+        return self.revoked_at is None and self.expires_at > (now or timezone.now())
+
+
+class TwoFactorDevice(models.Model):
+    """The authenticator app (TOTP, RFC 6238) a user set up, with the last time step accepted
+    (each step's code is good once) and the wrong codes entered since the last right one."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor_device"
+    )
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField()
+    last_used_step = models.BigIntegerField(null=True, blank=True)
+    failure_count = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for signing in without the authenticator app; only its SHA-256 is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "code_hash"])]

@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from ninja import Field, Schema
+
+from songnuan.accounts.models import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
 
 
 class TokenRequest(Schema):
     username: str = Field(max_length=150)
     password: str = Field(max_length=256)
     name: str = Field("", max_length=100)
+    # The authenticator app's code (or a recovery code) of an account with two-factor sign-in.
+    code: str = Field("", max_length=32)
+    scope: Literal["read", "read_write"] = "read_write"
+    days: int = Field(TOKEN_DEFAULT_DAYS, ge=1, le=TOKEN_MAX_DAYS)
 
 
 class TokenOut(Schema):

@@ -7,12 +7,20 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.accounts import audit
-from songnuan.accounts.models import ApiToken, LoginFailure, User
+from songnuan.accounts.models import (
+    TOKEN_DEFAULT_DAYS,
+    TOKEN_MAX_DAYS,
+    ApiToken,
+    LoginFailure,
+    TokenScope,
+    User,
+)
 
 TOKEN_BYTES = 32
 
@@ -89,22 +97,52 @@ def authenticate_with_lockout(request: HttpRequest | None, username: str, passwo
     return user
 
 
-def issue_token(user: User, name: str = "") -> str:
-    """Create an API token and return its key; only the hash is kept."""
+def issue_token(
+    user: User, name: str = "", *, scope: str = TokenScope.READ_WRITE,
+    days: int = TOKEN_DEFAULT_DAYS,
+) -> str:
+    """Create an API token and return its key, shown this once; only the hash is kept."""
+    days = max(1, min(days, TOKEN_MAX_DAYS))
     key = secrets.token_urlsafe(TOKEN_BYTES)
-    ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(key), name=name[:100])
+    ApiToken.objects.create(
+        user=user, key_hash=ApiToken.hash_key(key), name=name[:100], scope=scope,
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+    )
     return key
 
 
-def user_for_token(key: str) -> User | None:
+def token_for_key(key: str) -> ApiToken | None:
+    """The live token with this key (not expired, not revoked, its user active), noting its use."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(key), user__is_active=True)
+        .filter(key_hash=ApiToken.hash_key(key), user__is_active=True, revoked_at__isnull=True,
+                expires_at__gt=now)
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def user_for_token(key: str) -> User | None:
+    token = token_for_key(key)
+    return token.user if token is not None else None
+
+
+def tokens_visible_to(user: User):
+    """The user's own tokens and, for those who manage staff accounts, those of the staff they
+    may change."""
+    tokens = ApiToken.objects.select_related("user")
+    if user.has_perm("accounts.change_user"):
+        managed = User.objects.restrict(user, "change").values("pk")
+        return tokens.filter(Q(user=user) | Q(user__in=managed))
+    return tokens.filter(user=user)
+
+
+def revoke_token(token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
