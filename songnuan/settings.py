@@ -196,6 +196,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env_flag("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed: the client's
+# address is then the rightmost hop that is not one of them (songnuan.accounts.client_address).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 TASKS = {
     "default": {
@@ -331,8 +334,6 @@ LEADS_IP_LIMIT = int(os.environ.get("LEADS_IP_LIMIT", "10"))
 LEADS_IP_WINDOW_S = int(os.environ.get("LEADS_IP_WINDOW_S", "600"))
 LEADS_PHONE_LIMIT = int(os.environ.get("LEADS_PHONE_LIMIT", "5"))
 LEADS_PHONE_WINDOW_S = int(os.environ.get("LEADS_PHONE_WINDOW_S", "3600"))
-# Behind a reverse proxy, the client's address is the last one the proxy appended.
-LEADS_TRUST_X_FORWARDED_FOR = env_flag("LEADS_TRUST_X_FORWARDED_FOR")
 LEADS_PHOTO_MAX_BYTES = int(os.environ.get("LEADS_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
 LEADS_MAX_PHOTOS = 3
 # Open leads this close to a report, this soon before it, are compared with it (leads.sameness);

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from songnuan.accounts import audit
+from songnuan.accounts.client_address import client_address
 
 
 class AuditContextMiddleware:
@@ -10,7 +11,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = audit.set_actor(request.user, request.META.get("REMOTE_ADDR"))
+        token = audit.set_actor(request.user, client_address(request))
         try:
             return self.get_response(request)
         finally:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.accounts import audit
+from songnuan.accounts.client_address import client_address
 from songnuan.accounts.models import ApiToken, LoginFailure, User
 
 TOKEN_BYTES = 32
@@ -27,9 +28,7 @@ class LoginLocked(Exception):
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request)
 
 
 def locked_until(username: str, ip: str | None, now: datetime.datetime | None = None):

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from songnuan.accounts import audit
+from songnuan.accounts.client_address import client_address
 from songnuan.accounts.services import user_for_token
 
 
@@ -16,7 +17,7 @@ class StaffToken(HttpBearer):
             return None
         request.user = user
         # The middleware ran before the token was known; make this user the audit actor.
-        audit.set_actor(user, request.META.get("REMOTE_ADDR"))
+        audit.set_actor(user, client_address(request))
         return user
 
 
