@@ -163,11 +163,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login lock-out: this many failures within the window lock the account (and the source address)
-# for the lock period.
+# Login lock-out (songnuan.accounts.lockout), counting failures within the window: an address
+# with this many failures (any usernames) is locked for the lock period; one username from one
+# address is slowed after LOGIN_FAILURE_LIMIT failures (a wait doubling from the throttle
+# seconds); a username failed this often from anywhere slows every address that failed for it.
+# No account is ever locked, so nobody can keep its owner out from elsewhere.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
 LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+LOGIN_SOURCE_FAILURE_LIMIT = int(os.environ.get("LOGIN_SOURCE_FAILURE_LIMIT", "20"))
+LOGIN_USER_FAILURE_LIMIT = int(os.environ.get("LOGIN_USER_FAILURE_LIMIT", "20"))
+LOGIN_THROTTLE_SECONDS = int(os.environ.get("LOGIN_THROTTLE_SECONDS", "30"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
