@@ -72,6 +72,41 @@ def scrubbed(upload: File) -> ScrubbedPhoto:
     return ScrubbedPhoto(content, name=f"{uuid.uuid4().hex}.jpg")
 
 
+def carries_metadata(data: bytes) -> bool:
+    """Whether a stored photo still holds EXIF, XMP, a comment or an ICC profile."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return bool(image.getexif()) or bool(
+                {"exif", "xmp", "XML:com.adobe.xmp", "comment", "icc_profile"} & set(image.info))
+    except _READ_ERRORS:
+        return False
+
+
+def scrub_stored(instance: models.Model, field_name: str) -> bool:
+    """Re-encode a photo stored before uploads were scrubbed; True if it needed it."""
+    file = getattr(instance, field_name)
+    if not file:
+        return False
+    with file.open("rb") as handle:
+        data = handle.read()
+    if not carries_metadata(data):
+        return False
+    old_name = file.name
+    clean = scrubbed(ContentFile(data))
+    file.save(clean.name, clean, save=False)
+    instance.save(update_fields=[field_name])
+    file.storage.delete(old_name)
+    return True
+
+
+def fields_holding_photos_of_people() -> list[tuple[type[models.Model], str]]:
+    from django.apps import apps  # at call time: this module is imported by models
+
+    return [(model, field.name) for model in apps.get_models()
+            for field in model._meta.get_fields()
+            if isinstance(field, MetadataFreeImageField)]
+
+
 class MetadataFreeImageField(models.ImageField):
     """An ImageField whose new files are re-encoded without metadata before they are stored."""
 

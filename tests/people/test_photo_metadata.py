@@ -7,10 +7,13 @@ import base64
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image, ImageCms
 
+from songnuan import pending_uploads
 from songnuan.outreach.models import Encounter
 from songnuan.people.models import PersonPhoto
 from songnuan.tracing.models import MissingReport
@@ -132,3 +135,28 @@ def test_a_photo_sent_to_the_api_is_stored_clean(cast, api_for):
     person = Encounter.objects.get().people.get().person
     with PersonPhoto.objects.get(person=person).image.open("rb") as stored:
         assert_clean(stored.read())
+
+
+def test_a_photo_kept_between_two_attempts_at_a_form_is_kept_clean(cast):
+    token = pending_uploads.hold(phone_photo(), cast.shinan_patroller)
+    assert_clean(pending_uploads.held(token, cast.shinan_patroller).read())
+    fake = SimpleUploadedFile("me.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
+    assert pending_uploads.hold(fake, cast.shinan_patroller) == ""
+
+
+def test_photos_stored_before_are_scrubbed_by_the_command_once(cast):
+    person = make_person(district=cast.shinan_station.district)
+    old_name = default_storage.save(f"people/{person.pk}/old.jpg", phone_photo())
+    photo = PersonPhoto.objects.create(person=person, image=old_name)
+    with photo.image.open("rb") as stored:
+        assert b"secret-comment" in stored.read()  # written as it came, as before
+    out = io.StringIO()
+    call_command("scrub_photos", stdout=out)
+    assert "people.PersonPhoto.image: 1 scrubbed" in out.getvalue()
+    photo.refresh_from_db()
+    with photo.image.open("rb") as stored:
+        assert_clean(stored.read())
+    assert not default_storage.exists(old_name)
+    again = io.StringIO()
+    call_command("scrub_photos", stdout=again)
+    assert "people.PersonPhoto.image: 0 scrubbed" in again.getvalue()
