@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 from django.urls import reverse
 
+from songnuan.accounts.checks import trusted_proxies_readable
 from songnuan.accounts.client_address import client_address, client_address_from, trusted_networks
 from songnuan.accounts.models import AuditEvent, LoginFailure
 from tests.factories import PASSWORD
@@ -84,3 +85,11 @@ def test_an_untrusted_peer_cannot_choose_the_address_the_log_records(cast, clien
     client.post(reverse("login"), {"username": "shinan.dispatcher", "password": "wrong"},
                 headers={"X-Forwarded-For": "198.51.100.20"})
     assert AuditEvent.objects.get(action="login_failed").ip == "127.0.0.1"
+
+
+def test_the_start_up_check_names_a_malformed_proxy_entry(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.1", "proxy.example"]
+    [error] = trusted_proxies_readable(None)
+    assert error.id == "accounts.E001" and "proxy.example" in error.msg
+    settings.TRUSTED_PROXIES = ["10.0.0.1", "2001:db8::/32"]
+    assert trusted_proxies_readable(None) == []
