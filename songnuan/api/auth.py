@@ -8,6 +8,7 @@ from ninja.security import HttpBearer
 from songnuan.accounts import audit
 from songnuan.accounts.client_address import client_address
 from songnuan.accounts.services import user_for_token
+from songnuan.observability import logs
 
 
 class StaffToken(HttpBearer):
@@ -18,6 +19,7 @@ class StaffToken(HttpBearer):
         request.user = user
         # The middleware ran before the token was known; make this user the audit actor.
         audit.set_actor(user, client_address(request))
+        logs.bind(user_id=user.pk)
         return user
 
 
