@@ -75,6 +75,12 @@ def client_address_from(peer: str | None, forwarded_for: str,
     return str(current)
 
 
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether the request's immediate peer is one of `TRUSTED_PROXIES`."""
+    peer = _parse(request.META.get("REMOTE_ADDR") or "")
+    return peer is not None and is_trusted_proxy(peer, trusted_networks())
+
+
 def client_address(request: HttpRequest | None) -> str | None:
     """The address the request came from, trusting `X-Forwarded-For` only from our proxies."""
     if request is None:
