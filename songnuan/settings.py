@@ -327,8 +327,8 @@ LOGGING = {
 }
 
 # Prometheus metrics at /metrics: only from these networks (CIDRs, comma-separated), the client's
-# address read as everywhere else (TRUSTED_PROXIES), or with `Authorization: Bearer METRICS_TOKEN`; anybody
-# else is told it does not exist.
+# address read as everywhere else (TRUSTED_PROXIES), or with `Authorization: Bearer
+# METRICS_TOKEN`; anybody else is told it does not exist.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.0/8,::1/128")
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 for _cidr in METRICS_ALLOWED_IPS:
