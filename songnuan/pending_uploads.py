@@ -12,10 +12,13 @@ import datetime
 import re
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+
+from songnuan import images
 
 FOLDER = "pending"
 KEEP_HOURS = 24
@@ -27,10 +30,14 @@ def _path(user, token: str) -> str:
 
 
 def hold(upload: UploadedFile, user) -> str:
-    """Keep an uploaded photo; return its token."""
+    """Keep an uploaded photo, already stripped of its metadata; return its token ("" for a file
+    that is no photo: there is nothing worth keeping)."""
+    try:
+        clean = images.scrubbed(upload)
+    except ValidationError:
+        return ""
     token = secrets.token_urlsafe(18)
-    upload.seek(0)
-    default_storage.save(_path(user, token), upload)
+    default_storage.save(_path(user, token), clean)
     return token
 
 
@@ -39,7 +46,7 @@ def held(token: str, user) -> ContentFile | None:
     if not _TOKEN.match(token or "") or not default_storage.exists(_path(user, token)):
         return None
     with default_storage.open(_path(user, token), "rb") as handle:
-        return ContentFile(handle.read(), name=f"{token}.jpg")
+        return images.ScrubbedPhoto(handle.read(), name=f"{token}.jpg")
 
 
 def release(tokens, user) -> None:

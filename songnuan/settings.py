@@ -169,11 +169,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login lock-out: this many failures within the window lock the account (and the source address)
-# for the lock period.
+# Login lock-out (songnuan.accounts.lockout), counting failures within the window: an address
+# with this many failures (any usernames) is locked for the lock period; one username from one
+# address is slowed after LOGIN_FAILURE_LIMIT failures (a wait doubling from the throttle
+# seconds); a username failed this often from anywhere slows every address that failed for it.
+# No account is ever locked, so nobody can keep its owner out from elsewhere.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
 LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+LOGIN_SOURCE_FAILURE_LIMIT = int(os.environ.get("LOGIN_SOURCE_FAILURE_LIMIT", "20"))
+LOGIN_USER_FAILURE_LIMIT = int(os.environ.get("LOGIN_USER_FAILURE_LIMIT", "20"))
+LOGIN_THROTTLE_SECONDS = int(os.environ.get("LOGIN_THROTTLE_SECONDS", "30"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -212,6 +218,10 @@ if env_flag("BEHIND_TLS_PROXY"):
     # Preloading commits the whole registered domain to HTTPS in every browser: the bureau's
     # decision to make (SECURE_HSTS_PRELOAD=1), not a default.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed: the client's
+# address is then the rightmost hop that is not one of them (songnuan.accounts.client_address).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 TASKS = {
     "default": {
@@ -318,9 +328,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Prometheus metrics at /metrics: only from these networks (CIDRs, comma-separated) when the
-# request did not come through a proxy, or with `Authorization: Bearer METRICS_TOKEN`; anybody
-# else is told it does not exist.
+# Prometheus metrics at /metrics: only from these networks (CIDRs, comma-separated), the client's
+# address read as everywhere else (TRUSTED_PROXIES), or with `Authorization: Bearer
+# METRICS_TOKEN`; anybody else is told it does not exist.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.0/8,::1/128")
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 for _cidr in METRICS_ALLOWED_IPS:
@@ -379,8 +389,6 @@ LEADS_IP_LIMIT = int(os.environ.get("LEADS_IP_LIMIT", "10"))
 LEADS_IP_WINDOW_S = int(os.environ.get("LEADS_IP_WINDOW_S", "600"))
 LEADS_PHONE_LIMIT = int(os.environ.get("LEADS_PHONE_LIMIT", "5"))
 LEADS_PHONE_WINDOW_S = int(os.environ.get("LEADS_PHONE_WINDOW_S", "3600"))
-# Behind a reverse proxy, the client's address is the last one the proxy appended.
-LEADS_TRUST_X_FORWARDED_FOR = env_flag("LEADS_TRUST_X_FORWARDED_FOR")
 LEADS_PHOTO_MAX_BYTES = int(os.environ.get("LEADS_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
 LEADS_MAX_PHOTOS = 3
 # Open leads this close to a report, this soon before it, are compared with it (leads.sameness);

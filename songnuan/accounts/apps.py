@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
-        from songnuan.accounts import audit, signals  # noqa: F401
+        from songnuan.accounts import audit, checks, signals  # noqa: F401
         from songnuan.accounts.roles import AUDIT
         from songnuan.shell import NavItem, register_banner, register_nav, register_panels
 

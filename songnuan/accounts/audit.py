@@ -150,8 +150,44 @@ def record(
     ))
 
 
+@dataclass
+class _Read:
+    obj: models.Model
+    user: Any
+    ip: str | None
+    fields: list[str]
+
+
+# Sensitive reads of the request under way, one entry per object, written when it ends: a page
+# that shows an object's ID number, health notes and photo from three places logs one event.
+_reads: contextvars.ContextVar[dict[tuple[str, str], _Read] | None] = contextvars.ContextVar(
+    "songnuan_sensitive_reads", default=None)
+
+
 def record_sensitive_read(obj: models.Model, fields: list[str], user: Any = None) -> None:
-    record("read_sensitive", obj, changes={"fields": fields}, user=user)
+    """Log that these sensitive fields of `obj` were shown (during a request: once, at its end)."""
+    pending = _reads.get()
+    if pending is None:
+        record("read_sensitive", obj, changes={"fields": list(fields)}, user=user)
+        return
+    actor = current_actor()
+    read = pending.setdefault((obj._meta.label_lower, str(obj.pk)), _Read(
+        obj, user if user is not None else actor.user, actor.ip, []))
+    read.fields.extend(field for field in fields if field not in read.fields)
+
+
+def collect_reads() -> contextvars.Token:
+    return _reads.set({})
+
+
+def write_reads(token: contextvars.Token) -> None:
+    """Write the reads collected since `collect_reads()`, one event per object."""
+    pending = _reads.get() or {}
+    _reads.reset(token)
+    for read in pending.values():
+        if read.fields:
+            record("read_sensitive", read.obj, changes={"fields": read.fields}, user=read.user,
+                   ip=read.ip)
 
 
 def on_save(sender, instance: AuditedModel, created: bool, raw: bool = False, **kwargs) -> None:

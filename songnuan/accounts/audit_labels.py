@@ -32,6 +32,13 @@ READ_LABELS = {
     "photos": _("photos"),
     "photo": _("photo"),
     "stay_health_screening": _("health screening at admission"),
+    "refused": _("Why refused"),
+    "until": _("Retry after"),
+}
+# Values in the details of a sign-in turned away unchecked (accounts.lockout).
+DETAIL_VALUES = {
+    "source_locked": _("address locked"),
+    "throttled": _("slowed down"),
 }
 # What Django's default __str__ writes: "EncounterPerson object (324)".
 DEFAULT_REPR = re.compile(r"^\w+ object \((?P<pk>[^)]*)\)$")
@@ -220,6 +227,8 @@ def _changes(event: AuditEvent, model: type[models.Model] | None, names: _Names
         elif name == "fields":  # a read of sensitive fields: name each one
             rows.append(Change(label, "、".join(_field_label(model, part) for part in value),
                                None))
+        elif isinstance(value, str) and value in DETAIL_VALUES:
+            rows.append(Change(label, str(DETAIL_VALUES[value]), None))
         else:
             rows.append(Change(label, _value(field, value, names), None))
     return rows

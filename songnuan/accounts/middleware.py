@@ -1,5 +1,6 @@
-"""Makes the signed-in user the actor of every audited change made during a request, and holds
-users who owe a second factor at the code page."""
+"""Makes the signed-in user the actor of every audited change made during a request, writes the
+sensitive reads the request collected (one event per object shown), and holds users who owe a
+second factor at the code page."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from songnuan.accounts import audit, twofactor
+from songnuan.accounts.client_address import client_address
 
 
 class AuditContextMiddleware:
@@ -18,10 +20,12 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = audit.set_actor(request.user, request.META.get("REMOTE_ADDR"))
+        token = audit.set_actor(request.user, client_address(request))
+        reads = audit.collect_reads()
         try:
             return self.get_response(request)
         finally:
+            audit.write_reads(reads)
             audit.reset_actor(token)
 
 
@@ -33,7 +37,8 @@ class TwoFactorMiddleware:
     """
 
     OPEN_URL_NAMES = ("accounts:two_factor_verify", "accounts:two_factor_setup", "logout")
-    OPEN_PREFIXES = ("/i18n/", "/jsi18n/", "/healthz", settings.STATIC_URL)
+    OPEN_PREFIXES = ("/i18n/", "/jsi18n/", "/healthz", "/readyz", "/metrics",
+                     settings.STATIC_URL)
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response

@@ -1,23 +1,22 @@
-"""Rules of accounts: login lock-out and API tokens."""
+"""Rules of accounts: signing in (through the lock-out in `lockout`) and API tokens."""
 
 from __future__ import annotations
 
 import datetime
 import secrets
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from songnuan.accounts import audit
+from songnuan.accounts import lockout
+from songnuan.accounts.client_address import client_address
+from songnuan.accounts.lockout import LoginLocked as LoginLocked  # what callers catch
 from songnuan.accounts.models import (
     TOKEN_DEFAULT_DAYS,
     TOKEN_MAX_DAYS,
     ApiToken,
-    LoginFailure,
     TokenScope,
     User,
 )
@@ -25,75 +24,26 @@ from songnuan.accounts.models import (
 TOKEN_BYTES = 32
 
 
-class LoginLocked(Exception):
-    def __init__(self, until: datetime.datetime) -> None:
-        self.until = until
-        super().__init__(
-            _("Too many failed logins. Try again after %(time)s.")
-            % {"time": timezone.localtime(until).strftime("%H:%M")}
-        )
-
-
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR")
-
-
-def locked_until(username: str, ip: str | None, now: datetime.datetime | None = None):
-    """When the lock on this username (or on this address) ends, or None if not locked.
-
-    The address limit is looser than the per-account one: a bureau's staff share a few
-    addresses, but a guesser trying many accounts from one address is stopped too.
-    """
-    now = now or timezone.now()
-    since = now - datetime.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    recent = LoginFailure.objects.filter(at__gte=since)
-    for failures, limit in (
-        (recent.filter(username__iexact=username), settings.LOGIN_FAILURE_LIMIT),
-        (recent.filter(ip=ip) if ip else recent.none(), settings.LOGIN_FAILURE_LIMIT * 4),
-    ):
-        times = list(failures.order_by("-at").values_list("at", flat=True)[:limit])
-        if len(times) >= limit:
-            until = times[0] + datetime.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-            if until > now:
-                return until
-    return None
-
-
-def record_failure(username: str, ip: str | None) -> None:
-    LoginFailure.objects.create(username=username[:150], ip=ip)
-    audit.record("login_failed", username=username[:150], ip=ip, object_repr=username[:200])
-
-
-def clear_failures(username: str) -> None:
-    LoginFailure.objects.filter(username__iexact=username).delete()
-
-
-def prune_login_failures(now: datetime.datetime | None = None) -> int:
-    """Forget failures older than any window could look at."""
-    now = now or timezone.now()
-    horizon = max(settings.LOGIN_FAILURE_WINDOW_MINUTES, settings.LOGIN_LOCK_MINUTES) * 2
-    deleted, _ = LoginFailure.objects.filter(
-        at__lt=now - datetime.timedelta(minutes=horizon)
-    ).delete()
-    return deleted
+    return client_address(request)
 
 
 def authenticate_with_lockout(request: HttpRequest | None, username: str, password: str):
-    """Check the credentials unless the account or address is locked; record failures."""
+    """Check the credentials unless this source is locked or slowed for this username (see
+    `lockout`); record and audit failures. Raises `LoginLocked` with when to try again."""
     ip = client_ip(request)
-    until = locked_until(username, ip)
-    if until is not None:
-        raise LoginLocked(until)
+    refused = lockout.refusal(username, ip)
+    if refused is not None:
+        lockout.record_refusal(username, ip, refused)
+        raise refused
     user = authenticate(request, username=username, password=password)
     if user is None:
-        record_failure(username, ip)
-        until = locked_until(username, ip)
-        if until is not None:
-            raise LoginLocked(until)
+        lockout.record_failure(username, ip)
+        refused = lockout.refusal(username, ip)
+        if refused is not None:
+            raise refused
         return None
-    clear_failures(username)
+    lockout.clear_failures(username, ip)
     return user
 
 

@@ -6,10 +6,11 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 from songnuan.accounts import audit
+from songnuan.accounts.client_address import client_address
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_address(request)
 
 
 @receiver(user_logged_in, dispatch_uid="audit-login")

@@ -4,7 +4,7 @@ import datetime
 
 from django_tasks import task
 
-from songnuan.accounts.services import prune_login_failures
+from songnuan.accounts.lockout import prune_login_failures
 from songnuan.scheduling import periodic
 
 

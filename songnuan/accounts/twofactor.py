@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from songnuan.accounts import audit, services
+from songnuan.accounts import audit, lockout
 from songnuan.accounts.models import RecoveryCode, TwoFactorDevice, User
 from songnuan.accounts.roles import SENSITIVE, Role
 from songnuan.shell import Banner
@@ -144,23 +144,27 @@ def verify(user: User, code: str, ip: str | None = None,
            now: datetime.datetime | None = None) -> str:
     """Check a code from the app or a recovery code; return which ("totp" or "recovery").
 
-    Raises services.LoginLocked while the code step is locked, TwoFactorError for a wrong code.
+    Raises lockout.LoginLocked while the code step is locked (too many wrong codes) or the
+    address is locked or slowed for this user, TwoFactorError for a wrong code.
     """
     now = now or timezone.now()
     device = device_of(user)
     if device is None:
         raise TwoFactorError(_("Two-factor sign-in is not set up for this account."))
-    until = _locked_until(device, now) or services.locked_until(user.get_username(), ip, now)
+    until = _locked_until(device, now)
     if until is not None:
-        raise services.LoginLocked(until)
+        raise lockout.CodesLocked(until)
+    refused = lockout.refusal(user.get_username(), ip, now)
+    if refused is not None:
+        raise refused
     typed = normalised(code)
     if typed.isdigit() and len(typed) == TOTP_DIGITS:
         if _use_step(device, typed, now):
-            services.clear_failures(user.get_username())
+            lockout.clear_failures(user.get_username(), ip)
             return "totp"
     elif _use_recovery_code(user, typed, now):
         TwoFactorDevice.objects.filter(pk=device.pk).update(failure_count=0, last_failure_at=None)
-        services.clear_failures(user.get_username())
+        lockout.clear_failures(user.get_username(), ip)
         audit.record("2fa_recovery_used", user, user=user, ip=ip,
                      changes={"left": recovery_codes_left(user)})
         return "recovery"
@@ -225,7 +229,7 @@ def _record_failure(device: TwoFactorDevice, user: User, ip: str | None,
         TwoFactorDevice.objects.filter(pk=device.pk).update(
             failure_count=F("failure_count") + 1, last_failure_at=now)
     # Counted with the failed passwords too, so the address and the account lock as they do.
-    services.record_failure(user.get_username(), ip)
+    lockout.record_failure(user.get_username(), ip)
     audit.record("2fa_failed", user, user=user, ip=ip, changes={"failures": count})
 
 

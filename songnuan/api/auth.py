@@ -8,6 +8,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from songnuan.accounts import audit
+from songnuan.accounts.client_address import client_address
 from songnuan.accounts.services import token_for_key
 from songnuan.observability import logs
 
@@ -26,7 +27,7 @@ class StaffToken(HttpBearer):
         user = api_token.user
         request.user = user
         # The middleware ran before the token was known; make this user the audit actor.
-        audit.set_actor(user, request.META.get("REMOTE_ADDR"))
+        audit.set_actor(user, client_address(request))
         logs.bind(user_id=user.pk)
         return user
 

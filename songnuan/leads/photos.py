@@ -1,8 +1,8 @@
 """Photos sent with a lead: checked, located from EXIF GPS, stripped of metadata.
 
-Re-encoding the pixels is the reliable way to drop EXIF, XMP and maker notes (a phone photo's
-metadata holds the owner's position and device); the GPS position is read first, because a
-reporter who gave no location may still have sent a photo taken at the place.
+The pixels are re-encoded without metadata as every photo of a person is (`songnuan.images`);
+the GPS position is read from the original, because a reporter who gave no location may still
+have sent a photo taken at the place.
 """
 
 from __future__ import annotations
@@ -13,15 +13,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
+from songnuan import images
 from songnuan.accounts.roles import LEAD_PHOTOS, Role
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
-MAX_STORED_SIDE_PX = 2048
-JPEG_QUALITY = 82
 GPS_IFD = 0x8825
-MAX_PIXELS = 40_000_000  # refuse decompression bombs well before Pillow's own limit
 
 
 @dataclass(frozen=True)
@@ -39,25 +36,10 @@ def clean_photo(upload) -> CleanPhoto:
             _("Each photo may be at most %(mb)s MB.")
             % {"mb": settings.LEADS_PHOTO_MAX_BYTES // (1024 * 1024)}, code="too_big")
     data = upload.read()
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in ACCEPTED_FORMATS:
-                raise ValidationError(_("Send a JPEG, PNG or WebP photo."), code="format")
-            if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError(_("This photo is too large."), code="too_big")
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            gps = exif_gps(image)
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGB")
-            image.thumbnail((MAX_STORED_SIDE_PX, MAX_STORED_SIDE_PX))
-            out = io.BytesIO()
-            # No exif= argument: the new file carries no metadata at all.
-            image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-            return CleanPhoto(out.getvalue(), image.width, image.height, gps)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(_("This file is not a photo we can read."), code="not_image") \
-            from None
+    content, width, height = images.reencoded(data)
+    with Image.open(io.BytesIO(data)) as image:
+        gps = exif_gps(image)
+    return CleanPhoto(content, width, height, gps)
 
 
 def exif_gps(image: Image.Image) -> tuple[float, float] | None:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 
 from songnuan import prepared
+from songnuan.accounts.client_address import client_address
 from songnuan.leads.models import RateCounter
 
 _UPSERT = (
@@ -86,10 +87,5 @@ def forget_before(cutoff: float) -> int:
 
 
 def client_ip(request) -> str | None:
-    """The reporter's address: the socket's, or behind a trusted proxy the last one it added."""
-    if settings.LEADS_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.split(",")[-1].strip()
-        if last:
-            return last[:45]
-    return request.META.get("REMOTE_ADDR")
+    """The reporter's address, as every other decision reads it."""
+    return client_address(request)

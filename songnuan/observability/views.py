@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_GET
 
+from songnuan.accounts.client_address import client_address, from_trusted_proxy
 from songnuan.observability import metrics
 
 # A request that came through a proxy carries its client's address in one of these; the socket's
@@ -24,10 +25,14 @@ def has_token(request: HttpRequest) -> bool:
 
 
 def from_allowed_address(request: HttpRequest) -> bool:
-    if any(request.META.get(header) for header in FORWARDING_HEADERS):
+    """The client's address (accounts.client_address) is in METRICS_ALLOWED_IPS. A request that
+    carries forwarding headers from a peer that is not a trusted proxy came through a proxy
+    nobody declared: its socket address is that proxy's, so it is never let in by address."""
+    if not from_trusted_proxy(request) and any(
+            request.META.get(header) for header in FORWARDING_HEADERS):
         return False
     try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+        address = ipaddress.ip_address(client_address(request) or "")
     except ValueError:
         return False
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:

@@ -29,6 +29,7 @@ from ninja.errors import HttpError
 
 from songnuan.api.auth import staff_auth
 from songnuan.geo.coords import CoordError, CoordSystem, to_wgs84
+from songnuan.images import ScrubbedPhoto
 from songnuan.leads.models import OPEN_STATUSES, Lead, LeadStatus
 from songnuan.leads.photos import clean_photo
 from songnuan.outreach import (
@@ -450,7 +451,7 @@ def _encounter_input(payload: EncounterIn, key: str) -> dispatch.EncounterInput:
         client_at=payload.client_at)
 
 
-def _photo(encoded: str, field: str) -> SimpleUploadedFile:
+def _photo(encoded: str, field: str) -> ScrubbedPhoto:
     """A base64 photo (a data: URL or the bare base64), checked and stripped of its metadata."""
     try:
         raw = base64.b64decode(encoded.split(",", 1)[-1], validate=True)
@@ -459,7 +460,7 @@ def _photo(encoded: str, field: str) -> SimpleUploadedFile:
         message = error.messages[0] if isinstance(error, ValidationError) else _(
             "This file is not a photo we can read.")
         raise dispatch.InvalidInput(message, field) from None
-    return SimpleUploadedFile("met.jpg", clean.content, content_type="image/jpeg")
+    return ScrubbedPhoto(clean.content, name="met.jpg")
 
 
 @router.post("/my/tasks/{task_id}/decline",

@@ -8,7 +8,7 @@ from functools import cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
-from songnuan import maptiles, pending_uploads
+from songnuan import images, maptiles, pending_uploads
 from songnuan.accounts.models import User
 from songnuan.accounts.scoping import may_place_in
 from songnuan.leads.models import OPEN_STATUSES, Flag, LeadPhoto, LeadStatus, Source
@@ -575,6 +575,8 @@ def _encounter_input(request: HttpRequest, state: dict) -> dispatch.EncounterInp
         photo = request.FILES.get(f"p{index}-photo")
         if photo is None and values["photo_token"]:
             photo = pending_uploads.held(values["photo_token"], request.user)
+        if photo is not None:
+            photo = _scrubbed_photo(photo)
         person_id, age = values["person"], values["age"]
         people.append(dispatch.PersonMet(
             person_id=int(person_id) if person_id.isdigit() else None,
@@ -588,6 +590,14 @@ def _encounter_input(request: HttpRequest, state: dict) -> dispatch.EncounterInp
         site_id=int(site) if site.isdigit() else None, hospital=state["hospital"],
         contact_card_left=state["contact_card"], note=state["note"],
         client_at=_client_time(request))
+
+
+def _scrubbed_photo(upload):
+    """Re-encoded now, so a file that is no photo is refused on the form, not in the save."""
+    try:
+        return images.scrubbed(upload)
+    except ValidationError as error:
+        raise dispatch.DispatchError(error.messages[0], "photo") from None
 
 
 def _age(text: str) -> int | None:

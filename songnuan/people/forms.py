@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from songnuan.accounts.roles import SENSITIVE, Reach
 from songnuan.accounts.scoping import scope_of
+from songnuan.accounts.sensitive import AuditsSensitiveFields
 from songnuan.network.models import District
 from songnuan.people.models import Category, Flag, Person
 
@@ -22,7 +23,9 @@ def show_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(target if target != NON_FIELD_ERRORS else None, message)
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(AuditsSensitiveFields, forms.ModelForm):
+    sensitive_fields_shown = SENSITIVE_FORM_FIELDS
+
     id_number = forms.CharField(
         label=_("ID number"), max_length=24, required=False,
         help_text=_("18 characters. Stored encrypted; leave empty to keep the one on file."),

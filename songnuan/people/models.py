@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping, scope_of
+from songnuan.images import MetadataFreeImageField
 from songnuan.people import crypto
 from songnuan.people.site_links import site_link_filter
 
@@ -218,7 +219,7 @@ class PersonPhoto(AuditedModel):
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE,
                                related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=photo_path)
+    image = MetadataFreeImageField(_("photo"), upload_to=photo_path)
     caption = models.CharField(_("caption"), max_length=100, blank=True)
     taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

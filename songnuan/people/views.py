@@ -53,20 +53,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Person.objects.restrict(user, "view").select_related(
             "district", "current_site", "registered_at", "merged_into", "created_by"),
         pk=pk)
-    may_see_sensitive = user.has_perm(SENSITIVE)
-    if may_see_sensitive:
-        services.record_sensitive_read(person, user, services.sensitive_fields_present(person))
+    may_see_sensitive = user.has_perm(SENSITIVE)  # the template's {% sensitive %} logs reads
     pool = Person.objects.restrict(user, "view")
     return render(request, "people/detail.html", {
         "person": person,
         "may_see_sensitive": may_see_sensitive,
         "may_change": user.has_perm("people.change_person") and person.merged_into_id is None,
-        "id_number": person.id_number() if may_see_sensitive and person.has_id_number else "",
         "portrait": Portrait(person.risk_level, person.risk_reasons),
         "timeline": visible_to(timeline_for(person), user),
         "duplicates": [] if person.merged_into_id else possible_duplicates(person, pool),
         "merges": person.merges_received.select_related("absorbed", "merged_by"),
-        "photos": person.photos.all() if may_see_sensitive else [],
         "photo_form": PhotoForm(),
         "stays": person.stays.select_related("site", "bed__zone")[:20]
         if user.has_perm("shelter.view_stay") else [],

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
+from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE
 from songnuan.accounts.schemas import Message
 from songnuan.accounts.scoping import may_place_in
@@ -100,7 +101,11 @@ def list_comparisons(request: HttpRequest, status: str = ""):
     rows = ComparisonRequest.objects.restrict(request.user, "view")
     if status:
         rows = rows.filter(status=status)
-    return [_comparison_out(item) for item in rows[:MAX_ROWS]]
+    rows = list(rows[:MAX_ROWS])
+    for item in rows:
+        if item.matched_identity:  # a biometric comparison's result, read as on its page
+            audit.record_sensitive_read(item, ["matched_identity"])
+    return [_comparison_out(item) for item in rows]
 
 
 @router.post("/tracing/comparisons/{request_id}/acknowledge", response=ComparisonOut)

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
+from songnuan.images import MetadataFreeImageField
 from songnuan.people import crypto
 
 CASE_SCOPING = Scoping(district="case__site__district", site="case__site")
@@ -82,7 +83,7 @@ class MissingReport(AuditedModel):
     missing_since = models.DateField(_("missing since"), null=True, blank=True)
     last_seen_place = models.CharField(_("last seen at"), max_length=200, blank=True)
     description = models.TextField(_("what happened"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to=report_photo_path, blank=True)
+    photo = MetadataFreeImageField(_("photo"), upload_to=report_photo_path, blank=True)
     # The photo's face embedding (faces extra); null without a photo, a face or the extra.
     face_embedding = models.JSONField(null=True, blank=True, editable=False)
     reporter_name = models.CharField(_("your name"), max_length=50)
@@ -369,7 +370,7 @@ class Announcement(AuditedModel):
     found_place = models.CharField(_("where found"), max_length=200, blank=True)
     found_on = models.DateField(_("found on"))
     contact = models.CharField(_("station contact"), max_length=200)
-    photo = models.ImageField(_("photo"), upload_to="tracing/announcements/", blank=True)
+    photo = MetadataFreeImageField(_("photo"), upload_to="tracing/announcements/", blank=True)
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
     taken_down_at = models.DateTimeField(_("taken down at"), null=True, blank=True)
     taken_down_reason = models.CharField(_("why taken down"), max_length=200, blank=True)

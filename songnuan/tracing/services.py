@@ -21,8 +21,6 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from songnuan.accounts import audit
-from songnuan.accounts.roles import SENSITIVE
 from songnuan.linkage import Index, Parameters
 from songnuan.linkage.tables import FITTED_PARAMETERS
 from songnuan.notify.services import send_sms
@@ -210,14 +208,6 @@ def file_report(report: MissingReport, *, user: Any = None) -> MissingReport:
     report.save()
     rank_against_live_cases([report])
     return report
-
-
-def sensitive_id_number(report: MissingReport, user: Any) -> str:
-    """The report's ID number for staff allowed to see it, each showing audited like a person's."""
-    if not report.has_id_number or not user.has_perm(SENSITIVE):
-        return ""
-    audit.record_sensitive_read(report, ["id_number"], user=user)
-    return report.id_number()
 
 
 def new_reference() -> str:

@@ -217,8 +217,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissingReport.objects.restrict(request.user), pk=pk)
     return render(request, "tracing/report_detail.html", {
-        "report": report, "candidates": report.candidates.select_related("case__person"),
-        "id_number": services.sensitive_id_number(report, request.user)})
+        "report": report, "candidates": report.candidates.select_related("case__person")})
 
 
 @login_required

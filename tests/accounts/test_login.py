@@ -24,13 +24,14 @@ def test_a_failed_login_is_audited_with_the_name_tried(cast, client):
     assert AuditEvent.objects.filter(action="login_failed", actor_name="shinan.dispatcher").exists()
 
 
-def test_five_failures_lock_the_account_even_against_the_right_password(cast, client, settings):
+def test_five_failures_from_one_place_slow_that_place_down_even_for_the_right_password(
+        cast, client, settings):
     settings.LOGIN_FAILURE_LIMIT = 5
     for _ in range(5):
         attempt(client, "shinan.dispatcher", "wrong")
     response = attempt(client, "shinan.dispatcher", PASSWORD)
     assert response.status_code == 200
-    assert "登录失败次数过多" in response.content.decode()
+    assert "此账号在本处登录失败次数过多，请等到" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
@@ -41,9 +42,9 @@ def test_a_success_before_the_limit_clears_the_failures(cast, client):
     assert not LoginFailure.objects.filter(username="shinan.dispatcher").exists()
 
 
-def test_the_lock_expires(cast, client, settings):
+def test_the_wait_ends(cast, client, settings):
     settings.LOGIN_FAILURE_LIMIT = 2
-    settings.LOGIN_LOCK_MINUTES = 0
+    settings.LOGIN_THROTTLE_SECONDS = 0
     for _ in range(2):
         attempt(client, "shinan.dispatcher", "wrong")
     assert attempt(client, "shinan.dispatcher", PASSWORD).status_code == 302

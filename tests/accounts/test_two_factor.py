@@ -151,13 +151,13 @@ def test_wrong_codes_lock_the_code_step_even_after_the_password_again(
     for _ in range(3):
         client.post(VERIFY, {"code": wrong})
     page = client.post(VERIFY, {"code": right})
-    assert "登录失败次数过多" in page.content.decode()
+    assert "验证码错误次数过多" in page.content.decode()
     assert LoginFailure.objects.filter(username="shinan.admin").count() == 3
     # A password success forgets failed passwords, not the code step's lock.
     LoginFailure.objects.all().delete()
     client.post(reverse("logout"))
     sign_in(client, "shinan.admin")
-    assert "登录失败次数过多" in client.post(VERIFY, {"code": right}).content.decode()
+    assert "验证码错误次数过多" in client.post(VERIFY, {"code": right}).content.decode()
 
 
 def test_without_the_requirement_an_administrator_signs_in_with_the_password(cast, client):

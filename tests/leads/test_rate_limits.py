@@ -61,8 +61,10 @@ def test_forwarded_addresses_count_only_behind_a_trusted_proxy(db, client, setti
     settings.LEADS_IP_LIMIT = 1
     assert send(client, **{"X-Forwarded-For": "198.51.100.1"}).status_code == 201
     assert send(client, **{"X-Forwarded-For": "198.51.100.2"}).status_code == 429  # ignored
-    settings.LEADS_TRUST_X_FORWARDED_FOR = True
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
     assert send(client, **{"X-Forwarded-For": "10.0.0.1, 198.51.100.3"}).status_code == 201
+    # The client's own left-hand entries are not believed: 198.51.100.3 again.
+    assert send(client, **{"X-Forwarded-For": "10.0.0.9, 198.51.100.3"}).status_code == 429
 
 
 def test_the_report_page_shows_the_limit_message(db, client, settings):

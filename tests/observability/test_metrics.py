@@ -49,6 +49,19 @@ def test_a_request_through_the_proxy_is_not_trusted_for_its_loopback_address(db,
     assert response.status_code == 404
 
 
+def test_behind_a_trusted_proxy_the_forwarded_client_is_the_one_checked(db, client, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.METRICS_ALLOWED_IPS = ["10.0.0.0/8"]
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1",
+                      headers={"X-Forwarded-For": "10.4.5.6"}).status_code == 200
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1",
+                      headers={"X-Forwarded-For": "10.4.5.6, 203.0.113.9"}).status_code == 404
+    # The proxy's own address is no pass for the clients it forwards.
+    settings.METRICS_ALLOWED_IPS = ["127.0.0.0/8"]
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1",
+                      headers={"X-Forwarded-For": "203.0.113.9"}).status_code == 404
+
+
 def test_the_token_opens_metrics_from_anywhere_and_a_wrong_one_does_not(db, client, settings):
     settings.METRICS_TOKEN = "s3cret-scrape-token"
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9",

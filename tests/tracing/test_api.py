@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from songnuan.accounts.models import AuditEvent
 from songnuan.accounts.services import issue_token
 from songnuan.tracing import services
 from songnuan.tracing.models import ComparisonRequest, MissingReport, ReportSource, StepKind
@@ -117,6 +118,9 @@ def test_the_liaison_lists_only_their_requests_acknowledges_and_records_a_result
     mine.refresh_from_db()
     assert mine.matched_identity.startswith("王建国") and mine.evidence
     assert ComparisonRequest.objects.get(pk=theirs.pk).status == "sent"
+    assert police.get("/api/v1/tracing/comparisons").json()[0]["matched_identity"]
+    read = AuditEvent.objects.get(action="read_sensitive", object_id=str(mine.pk))
+    assert read.actor == cast.police_liaison and read.changes == {"fields": ["matched_identity"]}
 
 
 def test_no_token_no_tracing_data(client, cast):
