@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "songnuan.storable.UnstorableInputMiddleware",
 ]
 
 ROOT_URLCONF = "songnuan.urls"
