@@ -17,6 +17,7 @@ from songnuan import storable
 from songnuan.accounts.api import router as accounts_router
 from songnuan.api.auth import CsrfRefused
 from songnuan.api.errors import field_message
+from songnuan.api.responses import document_error_statuses
 from songnuan.leads.api import router as leads_router
 from songnuan.network.api import router as network_router
 from songnuan.outreach.api import router as outreach_router
@@ -179,3 +180,6 @@ api.add_router("/", network_router)
 api.add_router("/", weather_router)
 api.add_router("/", tracing_router)
 api.add_router("/", places_router)
+
+# Last: this binds the routers, after which none may be added.
+document_error_statuses(api)
