@@ -158,6 +158,13 @@ def unstorable_text(request: HttpRequest, exc: UnstorableText):
     return _body_refusal(request, exc)
 
 
+@api.exception_handler(OverflowError)
+def number_too_large(request: HttpRequest, exc: OverflowError):
+    # SQLite refuses an integer past 64 bits before the query runs: nothing was written.
+    return api.create_response(request, {
+        "message": _("A number is too large."), "errors": []}, status=422)
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
     refusal = _body_refusal(request, exc.__cause__)

@@ -38,7 +38,7 @@ def error_statuses(operation: Operation) -> set[int]:
     if "query" in sources:
         statuses.add(422)
     if sources & BODY_SOURCES:
-        statuses |= {415, 422}
+        statuses |= {404, 415, 422}  # 404: a row the body names by id (a site, a person)
     return statuses
 
 

@@ -19,7 +19,6 @@ from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.models import Source, WeatherWarning
 from songnuan.weather.schemas import (
     CampaignOut,
-    ImportErrors,
     ImportIn,
     ImportOut,
     ProtocolOut,
@@ -75,7 +74,7 @@ def warnings(request: HttpRequest, active: bool = True):
     return rows[:500]
 
 
-@router.post("/weather/import", response={201: ImportOut, 403: Message, 422: ImportErrors})
+@router.post("/weather/import", response={201: ImportOut, 403: Message})
 def import_weather(request: HttpRequest, payload: ImportIn):
     """Forecasts and warnings in the import format; all or nothing."""
     _require(request, "weather.add_forecast")
@@ -84,9 +83,15 @@ def import_weather(request: HttpRequest, payload: ImportIn):
     try:
         result = services.apply_batch(batch, Source.FILE, request.user)
     except services.WeatherError as error:
-        return 422, {"message": str(error), "errors": error.errors}
+        return 422, {"message": str(error), "errors": [_field_error(text) for text in error.errors]}
     return 201, {"forecasts": result.forecasts, "warnings": result.warnings,
                  "changed_districts": result.changed_districts}
+
+
+def _field_error(text: str) -> dict:
+    """A batch's "where: what" as the API's field error."""
+    where, _sep, what = text.partition(": ")
+    return {"field": where, "message": what} if what else {"field": "", "message": text}
 
 
 @router.get("/weather/campaign", response={200: CampaignOut, 404: Message})

@@ -1,0 +1,42 @@
+"""Schemathesis against the API in process (WSGI): generated requests for every operation —
+public ones anonymously, staff ones with a city administrator's token — never answer 5xx nor
+anything the OpenAPI document does not describe (status, content type, body schema)."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from songnuan.accounts.services import issue_token
+from songnuan.api.main import api
+
+EXAMPLES_PER_OPERATION = 8
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
+
+schema = schemathesis.openapi.from_dict(dict(api.get_openapi_schema(path_prefix="/api/v1/")))
+schema.config.phases.update(phases=["examples", "fuzzing"])
+app = get_wsgi_application()
+
+
+@pytest.fixture
+def token(cast, settings):
+    settings.OUTREACH_STREAM_SECONDS = 0  # the event stream answers at once
+    return issue_token(cast.city_admin)
+
+
+@schema.parametrize()
+@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None,
+          suppress_health_check=list(HealthCheck))
+def test_the_api_answers_every_generated_request_as_documented(case, token):
+    headers = {"Authorization": f"Bearer {token}"} if case.operation.definition.raw.get(
+        "security") else {}
+    case.call_and_validate(app=app, headers=headers, checks=CHECKS)
