@@ -3,13 +3,14 @@
 PostgreSQL refuses a NUL character in text, and no UTF-8 database stores a lone surrogate (half
 of a UTF-16 pair, which only a JSON `\\ud800` escape can produce): either would fail in the
 middle of a save and answer 500, possibly after part of the work was written. One middleware
-checks the path and the query string of every request and the form fields of the pages; the
-API's parser checks every JSON string and form field (`find_in_json`), as only it knows whether
-an operation reads the body as JSON or as a form.
+checks the path and the query string of every request and the form fields and JSON bodies of
+the pages; the API's parser checks every JSON string and form field (`find_in_json`), as only
+it knows whether an operation reads the body as JSON or as a form.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -66,6 +67,13 @@ def _unstorable_fields(request: HttpRequest) -> list[str]:
         fields.extend(_in_querydict(request.POST.lists()))
         fields.extend(_printable(name) for name, upload in request.FILES.items()
                       if is_unstorable(upload.name or ""))
+    elif request.content_type == "application/json":  # the pages' own small JSON posts
+        try:
+            found = find_in_json(json.loads(request.body or b"null"))
+        except ValueError:
+            found = None  # the view says what is wrong with it
+        if found is not None:
+            fields.append(found or "body")
     return fields
 
 

@@ -127,3 +127,9 @@ class TestUnstorableText:
             "seats": "4", "status": "open"})
         assert response.status_code == 400
         assert not Site.objects.filter(name="琴岛驿家·空字符").exists()
+
+    def test_a_nul_in_a_pages_json_body_is_a_400(self, cast, client):
+        client.force_login(cast.shinan_patroller)
+        response = client.post("/notify/push/unsubscribe/", '{"endpoint": "https://push\\u0000"}',
+                               content_type="application/json")
+        assert response.status_code == 400
