@@ -7,6 +7,7 @@ language, ninja's own validation errors, 404 and 403 included.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as ModelValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -163,6 +164,15 @@ def number_too_large(request: HttpRequest, exc: OverflowError):
     # SQLite refuses an integer past 64 bits before the query runs: nothing was written.
     return api.create_response(request, {
         "message": _("A number is too large."), "errors": []}, status=422)
+
+
+@api.exception_handler(DataError)
+def value_out_of_range(request: HttpRequest, exc: DataError):
+    # The database refused a value the schema let through (a time zone offset past 15:59 on
+    # PostgreSQL, say); each action's writes are one transaction, rolled back with it.
+    return api.create_response(request, {
+        "message": _("A value is out of the range the system can store."), "errors": []},
+        status=422)
 
 
 @api.exception_handler(HttpError)

@@ -52,18 +52,25 @@ def _protocol_rows(request: HttpRequest, districts, at: datetime.datetime) -> li
     return rows
 
 
+def _moment(at: datetime.datetime | None) -> datetime.datetime:
+    """The asked time in UTC (PostgreSQL refuses offsets past 15:59, which ISO 8601 allows)."""
+    if at is None:
+        return timezone.now()
+    return at.astimezone(datetime.UTC) if timezone.is_aware(at) else timezone.make_aware(at)
+
+
 @router.get("/weather/protocol", response=list[ProtocolOut])
 def protocol(request: HttpRequest, at: datetime.datetime | None = None):
     """The cold-weather protocol level in each district the caller works in."""
     _require(request, "weather.view_protocoldecision")
-    return _protocol_rows(request, list(districts_for(request.user)), at or timezone.now())
+    return _protocol_rows(request, list(districts_for(request.user)), _moment(at))
 
 
 @router.get("/weather/protocol/{code}", response=ProtocolOut)
 def protocol_for(request: HttpRequest, code: str, at: datetime.datetime | None = None):
     _require(request, "weather.view_protocoldecision")
     district = get_object_or_404(districts_for(request.user), code=code)
-    return _protocol_rows(request, [district], at or timezone.now())[0]
+    return _protocol_rows(request, [district], _moment(at))[0]
 
 
 @router.get("/weather/warnings", response=list[WarningOut])

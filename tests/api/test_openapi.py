@@ -46,3 +46,9 @@ def test_a_refusal_in_the_shelter_api_is_in_the_callers_language(cast):
         content_type="application/json")
     assert response.status_code == 403
     assert response.json()["message"] == "您无权执行此操作。"
+
+
+def test_a_time_with_an_offset_past_what_postgresql_stores_is_answered(cast):
+    client = Client(headers={"Authorization": f"Bearer {issue_token(cast.city_admin)}"})
+    response = client.get("/api/v1/weather/protocol", {"at": "2026-12-31T07:32:21+16:11"})
+    assert response.status_code == 200

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -33,10 +35,23 @@ def token(cast, settings):
     return issue_token(cast.city_admin)
 
 
+@pytest.fixture
+def in_test_transaction():
+    """The WSGI handler closes the database connection after each request, which would end the
+    test's transaction; Django's own test client keeps it open the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None,
           suppress_health_check=list(HealthCheck))
-def test_the_api_answers_every_generated_request_as_documented(case, token):
+def test_the_api_answers_every_generated_request_as_documented(case, token,
+                                                              in_test_transaction):
     headers = {"Authorization": f"Bearer {token}"} if case.operation.definition.raw.get(
         "security") else {}
-    case.call_and_validate(app=app, headers=headers, checks=CHECKS)
+    with transaction.atomic():  # each request on its own, as in autocommit
+        case.call_and_validate(app=app, headers=headers, checks=CHECKS)
