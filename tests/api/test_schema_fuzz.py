@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
 from songnuan.accounts.services import issue_token
 from songnuan.api.main import api
 
-EXAMPLES_PER_OPERATION = 8
+EXAMPLES_PER_OPERATION = 20
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 
