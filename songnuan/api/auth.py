@@ -15,6 +15,7 @@ from ninja.utils import check_csrf
 
 from songnuan.accounts import audit
 from songnuan.accounts.services import user_for_token
+from songnuan.observability import logs
 
 
 class CsrfRefused(Exception):
@@ -29,6 +30,7 @@ class StaffToken(HttpBearer):
         request.user = user
         # The middleware ran before the token was known; make this user the audit actor.
         audit.set_actor(user, request.META.get("REMOTE_ADDR"))
+        logs.bind(user_id=user.pk)
         return user
 
 

@@ -31,7 +31,15 @@ from songnuan.api.auth import staff_auth
 from songnuan.geo.coords import CoordError, CoordSystem, to_wgs84
 from songnuan.leads.models import OPEN_STATUSES, Lead, LeadStatus
 from songnuan.leads.photos import clean_photo
-from songnuan.outreach import board, changes, dispatch, night_plan, receipts, services
+from songnuan.outreach import (
+    board,
+    changes,
+    dispatch,
+    night_plan,
+    paging,
+    receipts,
+    services,
+)
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
     DutyStatus,
@@ -475,8 +483,13 @@ def task_step(request: HttpRequest, task_id: int, step: str, payload: StepIn):
     task = get_object_or_404(_my_tasks(request), pk=task_id)
     if action is None:
         raise HttpError(404, _("Unknown step: use accept or arrive."))
-    return _once(request, payload, step, f"task:{task.pk}", lambda: _task_answer(
-        200, action(task, by=request.user, client_at=payload.client_at)))
+
+    def act() -> Answer:
+        moved = action(task, by=request.user, client_at=payload.client_at)
+        paging.acknowledge(moved)  # the squad is on its way: nobody needs the text message now
+        return _task_answer(200, moved)
+
+    return _once(request, payload, step, f"task:{task.pk}", act)
 
 
 @router.post("/my/position", response={200: PositionOut, 422: Refusal})

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from songnuan import maptiles, pending_uploads
@@ -35,7 +35,6 @@ from songnuan.outreach import (
 from songnuan.outreach.forms import HotspotFilterForm, MemberForm, ShiftForm, SquadForm
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
-    DutyStatus,
     Encounter,
     EncounterOutcome,
     FollowUp,
@@ -44,6 +43,8 @@ from songnuan.outreach.models import (
     PatrolStop,
     Squad,
     Task,
+    TaskKind,
+    TaskStatus,
 )
 from songnuan.people.models import Sex
 from songnuan.supplies import services as supplies
@@ -369,23 +370,16 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         .order_by("plan__night", "order"))
     return render(request, "outreach/phone_tasks.html", {
         "tasks": tasks, "squads": squads, "stops": stops, "now": timezone.now(),
-        "cursor": _cursor(tasks), "vapid_public_key": vapid.keys().public_key})
+        "labels": _phone_labels(), "vapid_public_key": vapid.keys().public_key})
 
 
-def _cursor(tasks) -> str:
-    """Changes whenever a task of the squad is added, moved on or closed."""
-    return ",".join(f"{task.pk}:{task.status}" for task in sorted(tasks, key=lambda t: t.pk))
-
-
-@login_required
-@permission_required("outreach.view_task", raise_exception=True)
-def my_tasks_cursor(request: HttpRequest) -> JsonResponse:
-    """What the open task list polls every few seconds: the tasks' ids and states, nothing more."""
-    rows = sorted(Task.objects.restrict(request.user, "view")
-                  .filter(squad__members__user=request.user, status__in=ACTIVE_TASK_STATUSES)
-                  .values_list("pk", "status"))
-    return JsonResponse({"cursor": ",".join(f"{pk}:{status}" for pk, status in rows),
-                         "tasks": [pk for pk, _status in rows]})
+def _phone_labels() -> dict:
+    """The words the phone's script needs to draw a task from the API's JSON as the page does."""
+    return {"kind": dict(TaskKind.choices), "status": dict(TaskStatus.choices),
+            "flags": dict(Flag.choices),
+            "people": {"one": ngettext("%(n)s person", "%(n)s people", 1),
+                       "other": ngettext("%(n)s person", "%(n)s people", 2)},
+            "assigned": gettext("Assigned %(at)s")}
 
 
 @login_required
@@ -414,7 +408,7 @@ def _task_context(request: HttpRequest, task: Task, state: dict | None = None,
             "person_outcomes": person_outcomes, "sexes": Sex.choices, "stock": stock,
             "slots": _person_slots(state.get("people", []), stock), "state": state,
             "client_request_id": state.get("client_request_id") or uuid.uuid4().hex,
-            **_lead_context(request, task), **extra}
+            "labels": _phone_labels(), **_lead_context(request, task), **extra}
 
 
 def _person_slots(people: list[dict], stock) -> list[dict]:
@@ -486,6 +480,23 @@ def task_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         return _phone_reply(request, task, refused.message, refused.field, 409)
     paging.acknowledge(task)  # the squad is on its way: nobody needs the text message now
     return _phone_reply(request, task)
+
+
+@require_POST
+@login_required
+@permission_required("outreach.change_task", raise_exception=True)
+def task_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    """The squad cannot take the task (a breakdown, someone already on board): the form the
+    phone page falls back on without its script, which sends the same to the API."""
+    task = get_object_or_404(_my_tasks(request.user), pk=pk)
+    try:
+        dispatch.decline(task, by=request.user, reason=request.POST.get("reason", ""),
+                         client_at=_client_time(request))
+    except dispatch.DispatchError as refused:
+        messages.error(request, refused.message)
+        return redirect("outreach:task_detail", task.pk)
+    messages.success(request, gettext("Declined: the task goes back to the dispatchers."))
+    return redirect("outreach:my_tasks")
 
 
 @require_POST
@@ -602,22 +613,6 @@ def _items_handed(post, prefix: str) -> dict[int, int]:
 
 
 MAX_PEOPLE_PER_ENCOUNTER = 5
-
-
-@require_POST
-@login_required
-@permission_required("outreach.change_squad", raise_exception=True)
-def report_position(request: HttpRequest) -> HttpResponse:
-    try:
-        lat, lon = float(request.POST["lat"]), float(request.POST["lon"])
-    except (KeyError, ValueError):
-        return JsonResponse({"error": gettext("Send lat and lon.")}, status=400)
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        return JsonResponse({"error": gettext("Send lat and lon.")}, status=400)
-    squads = Squad.objects.filter(members__user=request.user, duty_status=DutyStatus.ON_DUTY)
-    for squad in squads:
-        dispatch.report_position(squad, lat, lon)
-    return JsonResponse({"ok": True, "squads": len(squads)})
 
 
 @login_required

@@ -4,6 +4,7 @@ underpass becomes a lead of its own, and the patroller closes the task from the 
 
 from __future__ import annotations
 
+import datetime
 from types import SimpleNamespace
 
 from playwright.sync_api import expect
@@ -65,19 +66,25 @@ def test_a_hotline_call_is_located_planned_sent_and_closed_and_a_second_person_s
     patroller = new_page(PHONE)
     log_in(patroller, cast.shinan_patroller.username, PASSWORD)
     patroller.goto(f"/outreach/tasks/{task.pk}/")
-    patroller.get_by_role("button", name="接单").click()
-    patroller.get_by_role("button", name="已到达").wait_for()
+    with patroller.expect_request(f"**/api/v1/my/tasks/{task.pk}/accept") as accepted:
+        patroller.get_by_role("button", name="接单").click()
+    patroller.wait_for_selector("#task-status >> text=已接单")
     patroller.get_by_role("button", name="已到达").click()
     patroller.wait_for_selector("#task-status >> text=已到达")
+    assert accepted.value.headers["idempotency-key"]
     patroller.check("input[name=outcome][value=refused]")
     patroller.select_option("select[name=p0-sex]", "M")
     patroller.fill("input[name=p0-age]", "72")
     screenshot(patroller, "cold-night-encounter-phone")
-    patroller.get_by_role("button", name="提交记录").click()
+    with patroller.expect_request(f"**/api/v1/my/tasks/{task.pk}/encounter") as sent:
+        patroller.get_by_role("button", name="提交记录").click()
     patroller.wait_for_url("**/outreach/my/")
 
+    # The phone closed the task through the staff API, with its key and the time of the tap.
     encounter = Encounter.objects.get()
     assert encounter.outcome == EncounterOutcome.REFUSED and encounter.task == task
+    assert encounter.client_request_id == sent.value.headers["idempotency-key"]
+    assert encounter.at == datetime.datetime.fromisoformat(sent.value.post_data_json["client_at"])
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.status == LeadStatus.RESOLVED

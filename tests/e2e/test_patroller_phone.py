@@ -1,11 +1,15 @@
 """A patroller's night on the phone: a new task appears on the open list within seconds; with the
 page closed, the server's push reaches the (local) push service and the service worker shows it;
-the task page shows what the reporter saw and where to drive; accepting and arriving work with no
-signal and land with their own times; an encounter refused for a missing site loses nothing."""
+the task page shows what the reporter saw and where to drive; every action goes to the staff API
+with its own idempotency key; accepting, arriving and the encounter work with no signal and land
+in order with their own times; an encounter refused for a missing site loses nothing; a squad
+declines with a reason."""
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -52,6 +56,28 @@ def eventually(page, check, what: str):
             return found
         page.wait_for_timeout(200)
     raise AssertionError(f"never happened: {what}")
+
+
+def api_requests(page) -> list[dict]:
+    """The patroller's actions the staff API answered, in the order they were sent."""
+    sent = []
+
+    def listen(request):
+        path = urlparse(request.url).path
+        if request.method == "POST" and path.startswith("/api/v1/my/tasks/"):
+            sent.append({"path": path, "key": request.headers.get("idempotency-key"),
+                         "type": request.headers.get("content-type")})
+
+    page.on("requestfinished", listen)
+    return sent
+
+
+def queued_actions(page) -> list[dict]:
+    return page.evaluate("JSON.parse(localStorage.getItem('songnuan.outreach.queue') || '[]')")
+
+
+def tapped_at(item: dict) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(item["at"])
 
 
 def kept_offline(page, path: str) -> bool:
@@ -135,12 +161,14 @@ def test_a_patrollers_night_on_the_phone(cast, new_page, live_server, push_servi
     # No signal under the bridge: the kept page opens, the taps wait with their own times.
     path = f"/outreach/tasks/{task.pk}/"
     eventually(phone, lambda: kept_offline(phone, path), "the service worker keeps the task page")
+    sent = api_requests(phone)
     context.set_offline(True)
     phone.reload()
     expect(phone.locator("#offline-state")).to_be_visible()
     phone.get_by_role("button", name="接单").click()
     phone.get_by_role("button", name="已到达").click()
     expect(phone.locator("#queue-state")).to_have_text("有 2 项操作等待网络发送")
+    queued = queued_actions(phone)
     screenshot(phone, "patroller-task-offline-phone")
     time.sleep(1)  # so that "sent later" is visibly later than "tapped"
     back_online = timezone.now()
@@ -148,8 +176,15 @@ def test_a_patrollers_night_on_the_phone(cast, new_page, live_server, push_servi
     expect(phone.locator("#task-status")).to_have_text("已到达", timeout=WAIT_S * 1000)
     task.refresh_from_db()
     # The server took them when the phone was back; each keeps the time it was tapped.
-    assert task.accepted_client_at < back_online and task.arrived_client_at < back_online
+    assert [(row["path"], row["key"]) for row in sent] == [
+        (f"/api/v1/my/tasks/{task.pk}/accept", queued[0]["key"]),
+        (f"/api/v1/my/tasks/{task.pk}/arrive", queued[1]["key"])]
+    assert task.accepted_client_at == tapped_at(queued[0]) < back_online
+    assert task.arrived_client_at == tapped_at(queued[1]) < back_online
     assert task.accepted_client_at <= task.arrived_client_at <= task.arrived_at
+    # Only the steps ahead are offered, and nothing was reloaded under the patroller's fingers.
+    expect(phone.get_by_role("button", name="接单")).to_be_hidden()
+    expect(phone.get_by_role("button", name="已到达")).to_be_hidden()
 
     # An escort recorded with a deliberate error (no site chosen) comes back as typed.
     form = phone.locator("form.encounter")
@@ -168,10 +203,15 @@ def test_a_patrollers_night_on_the_phone(cast, new_page, live_server, push_servi
     form.locator("input[name=p1-age]").fill("80")
     form.locator("input[name=p1-name]").fill("刘德福")
     form.locator("textarea[name=note]").fill("老两口，都不愿分开")
-    form.get_by_role("button", name="提交记录").click()
+    with phone.expect_response(f"**/api/v1/my/tasks/{task.pk}/encounter") as refused:
+        form.get_by_role("button", name="提交记录").click()
+    assert refused.value.status == 422
+    photo_sent = refused.value.request.post_data_json["people"][0]["photo"]
+    assert photo_sent.startswith("data:image/jpeg;base64,")
 
     expect(phone.locator("#encounter-error")).to_contain_text("请选择护送前往的站点")
     form = phone.locator("form.encounter")
+    expect(form.locator("label.escort .field-error")).to_have_text("请选择护送前往的站点。")
     expect(form.locator("input[name=outcome][value=escorted]")).to_be_checked()
     expect(form.locator("select[name=p0-sex]")).to_have_value("F")
     expect(form.locator("input[name=p0-age]")).to_have_value("78")
@@ -181,18 +221,138 @@ def test_a_patrollers_night_on_the_phone(cast, new_page, live_server, push_servi
     expect(form.locator("input[name=p1-age]")).to_have_value("80")
     expect(form.locator("input[name=p1-name]")).to_have_value("刘德福")
     expect(form.locator("textarea[name=note]")).to_have_value("老两口，都不愿分开")
-    expect(form.locator("label.escort")).to_have_class("escort has-error is-required")
+    expect(form.locator("label.escort")).to_have_class(re.compile(r"\bhas-error\b"))
+    expect(form.locator("label.escort")).to_have_class(re.compile(r"\bis-required\b"))
     screenshot(phone, "patroller-encounter-refused-phone")
 
     form.locator("select[name=site]").select_option(str(cast.shinan_substation.pk))
-    form.get_by_role("button", name="提交记录").click()
+    with phone.expect_request(f"**/api/v1/my/tasks/{task.pk}/encounter") as recorded:
+        form.get_by_role("button", name="提交记录").click()
     phone.wait_for_url("**/outreach/my/")
+    request = recorded.value
+    assert request.headers["content-type"] == "application/json"
+    assert request.headers["idempotency-key"] and request.headers["x-csrftoken"]
+    body = request.post_data_json
+    assert body["site_id"] == cast.shinan_substation.pk and body["people"][0]["photo"] == photo_sent
     encounter = Encounter.objects.get()
+    assert encounter.client_request_id == request.headers["idempotency-key"]
+    assert encounter.at == datetime.datetime.fromisoformat(body["client_at"])
     assert sorted(encounter.people.values_list("person__self_name", flat=True)) == [
         "刘德福", "刘秀英"]
     assert encounter.site == cast.shinan_substation and encounter.note == "老两口，都不愿分开"
     assert PersonPhoto.objects.filter(person__self_name="刘秀英").count() == 1
     assert Task.objects.get(pk=task.pk).status == "done"
+
+
+def test_a_whole_task_done_offline_lands_in_order_with_its_own_times(cast, new_page):
+    squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
+    quilt = stocked(squad, "quilt", 4).item
+    task = dispatch.assign_lead(report(people_count=1, place="团岛桥洞"), squad,
+                                by=cast.shinan_dispatcher)
+    phone = new_page(PHONE)
+    log_in(phone, cast.shinan_patroller.username, PASSWORD)
+    phone.goto(f"/outreach/tasks/{task.pk}/")
+    form = phone.locator("form.encounter")
+
+    # Recorded too soon, with no outcome: the server refuses it, the form keeps what was typed.
+    form.locator("input[name=p0-age]").fill("60")
+    form.locator("textarea[name=note]").fill("桥洞东侧")
+    with phone.expect_response(f"**/api/v1/my/tasks/{task.pk}/encounter") as refused:
+        form.get_by_role("button", name="提交记录").click()
+    assert refused.value.status == 422
+    expect(form.locator("[data-field=outcome] .field-error")).to_have_text(
+        "请为每位遇到的人员选择处置结果。")
+    expect(form.locator("input[name=p0-age]")).to_have_value("60")
+    expect(form.locator("textarea[name=note]")).to_have_value("桥洞东侧")
+    assert not Encounter.objects.exists()
+
+    sent = api_requests(phone)
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="接单").click()
+    phone.get_by_role("button", name="已到达").click()
+    form.locator("input[name=outcome][value=refused]").check()
+    form.locator("details.handed summary").first.click()
+    form.locator(f"input[name=p0-item-{quilt.pk}] + button").click()
+    form.get_by_role("button", name="提交记录").click()
+    expect(phone.locator("#queue-state")).to_have_text("有 3 项操作等待网络发送")
+    queued = queued_actions(phone)
+    assert [item["api"] for item in queued] == [f"/api/v1/my/tasks/{task.pk}/{step}"
+                                                for step in ("accept", "arrive", "encounter")]
+    assert len({item["key"] for item in queued}) == 3
+    assert [tapped_at(item) for item in queued] == sorted(tapped_at(item) for item in queued)
+    assert all(item["body"]["client_at"] == item["at"] for item in queued)
+    [person] = queued[2]["body"]["people"]
+    assert person["age_estimate"] == 60 and person["supplies"] == {str(quilt.pk): 1}
+    assert queued[2]["body"]["outcome"] == "refused"
+    assert sent == [] and Task.objects.get(pk=task.pk).status == "assigned"
+    time.sleep(1)
+    phone.context.set_offline(False)
+    phone.wait_for_url("**/outreach/my/", timeout=WAIT_S * 1000)
+
+    assert [(row["path"], row["key"]) for row in sent] == [
+        (item["api"], item["key"]) for item in queued]
+    task.refresh_from_db()
+    assert task.status == "done"
+    assert task.accepted_client_at == tapped_at(queued[0]) < task.accepted_at
+    assert task.arrived_client_at == tapped_at(queued[1]) < task.arrived_at
+    assert task.closed_client_at == tapped_at(queued[2]) < task.closed_at
+    encounter = Encounter.objects.get()
+    assert encounter.at == tapped_at(queued[2]) and encounter.outcome == "refused"
+    # The refused attempt's key went again with the corrected form: one encounter.
+    assert encounter.client_request_id == queued[2]["key"] == refused.value.request.headers[
+        "idempotency-key"]
+    assert encounter.note == "桥洞东侧"
+
+
+def test_a_tap_for_a_task_moved_away_meanwhile_is_refused_and_the_page_says_so(cast, new_page):
+    squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
+    other = make_squad("市南救助二队")
+    task = dispatch.assign_lead(report(place="团岛桥洞"), squad, by=cast.shinan_dispatcher)
+    phone = new_page(PHONE)
+    log_in(phone, cast.shinan_patroller.username, PASSWORD)
+    phone.goto(f"/outreach/tasks/{task.pk}/")
+    told = []
+    phone.on("dialog", lambda dialog: (told.append(dialog.message), dialog.dismiss()))
+
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="接单").click()
+    expect(phone.locator("#queue-state")).to_have_text("有 1 项操作等待网络发送")
+    moved = dispatch.reassign(task, other, by=cast.shinan_dispatcher)
+    phone.context.set_offline(False)
+
+    expect(phone.locator("#task-status")).to_have_text("已改派或取消", timeout=WAIT_S * 1000)
+    assert told == ["该任务已改派给其他救助队。"]
+    expect(phone.locator("#queue-state")).to_be_hidden()
+    expect(phone.get_by_role("button", name="接单")).to_have_count(0)
+    assert Task.objects.get(pk=task.pk).accepted_at is None
+    assert Task.objects.get(pk=moved.pk).squad == other
+
+
+def test_a_squad_declines_from_the_phone_and_an_empty_reason_is_named_beside_its_field(
+        cast, new_page):
+    squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
+    task = dispatch.assign_lead(report(place="台东三路"), squad, by=cast.shinan_dispatcher)
+    phone = new_page(PHONE)
+    log_in(phone, cast.shinan_patroller.username, PASSWORD)
+    phone.goto(f"/outreach/tasks/{task.pk}/")
+    phone.get_by_text("无法执行此任务").click()
+    decline = phone.locator("details.decline form")
+    with phone.expect_response(f"**/api/v1/my/tasks/{task.pk}/decline") as refused:
+        decline.get_by_role("button", name="拒绝接单").click()
+    assert refused.value.status == 422
+    expect(decline.locator("[data-field=reason] .field-error")).to_be_visible()
+    screenshot(phone, "patroller-decline-refused-phone")
+    assert Task.objects.get(pk=task.pk).status == "assigned"
+
+    decline.locator("input[name=reason]").fill("车辆抛锚，无法前往")
+    with phone.expect_request(f"**/api/v1/my/tasks/{task.pk}/decline") as declined:
+        decline.get_by_role("button", name="拒绝接单").click()
+    phone.wait_for_url("**/outreach/my/")
+    assert declined.value.headers["idempotency-key"]
+    task.refresh_from_db()
+    assert task.status == "declined" and task.closed_reason == "车辆抛锚，无法前往"
+    assert task.closed_client_at == datetime.datetime.fromisoformat(
+        declined.value.post_data_json["client_at"])
 
 
 def test_the_phone_pages_on_a_desktop(cast, new_page, push_service):

@@ -177,10 +177,12 @@ def test_a_stepper_with_letters_in_it_is_refused_not_ignored(cast, client_for):
     assert not Encounter.objects.exists()
 
 
-def test_the_phone_reports_the_squads_position(cast, client_for):
+def test_the_phone_reports_the_squads_position_through_the_api(cast, client_for):
     squad = make_squad(members=[cast.shinan_patroller])
-    client_for(cast.shinan_patroller).post(reverse("outreach:report_position"),
-                                           {"lat": "36.07", "lon": "120.35"})
+    page = client_for(cast.shinan_patroller).get(reverse("outreach:my_tasks")).content.decode()
+    assert 'data-position-url="/api/v1/my/position"' in page
+    client_for(cast.shinan_patroller).post("/api/v1/my/position", {"lat": 36.07, "lon": 120.35},
+                                           content_type="application/json")
     squad.refresh_from_db()
     assert (squad.last_lat, squad.last_lon) == (36.07, 120.35)
 

@@ -3,7 +3,10 @@ page with what the reporter saw and where to drive, and an encounter form that l
 
 from __future__ import annotations
 
+import base64
 import datetime
+import json
+import re
 import uuid
 from urllib.parse import parse_qs, urlparse
 
@@ -131,19 +134,61 @@ def test_accepting_the_task_acknowledges_every_members_page(cast, client_for,
 
 # ------------------------------------------------------------------ the task list
 
-def test_the_task_list_cursor_changes_when_a_task_is_assigned(cast, client_for):
+def test_the_task_list_follows_the_api_change_feed_with_the_pages_own_words(cast, client_for):
     squad = make_squad(members=[cast.shinan_patroller])
     client = client_for(cast.shinan_patroller)
-    url = reverse("outreach:my_tasks_cursor")
-    before = client.get(url).json()
+    page = client.get(reverse("outreach:my_tasks")).content.decode()
+    assert 'data-changes-url="/api/v1/my/changes"' in page
+    labels = json.loads(re.search(r'id="phone-labels"[^>]*>(.*?)</script>', page).group(1))
+    assert labels["status"]["assigned"] == "Assigned" and labels["assigned"] == "Assigned %(at)s"
+    assert labels["people"] == {"one": "%(n)s person", "other": "%(n)s people"}
+    first = client.get("/api/v1/my/changes").json()
 
     task = assigned_task(squad, cast.shinan_dispatcher)
 
-    after = client.get(url).json()
-    assert before == {"cursor": "", "tasks": []}
-    assert after == {"cursor": f"{task.pk}:assigned", "tasks": [task.pk]}
-    page = client.get(reverse("outreach:my_tasks")).content.decode()
-    assert f'data-cursor="{task.pk}:assigned"' in page
+    after = client.get("/api/v1/my/changes", {"cursor": first["cursor"]}).json()
+    assert first["tasks"] == [] and [row["id"] for row in after["tasks"]] == [task.pk]
+
+
+def test_accepting_through_the_api_acknowledges_every_members_page(cast, client_for,
+                                                                  django_user_model):
+    partner = django_user_model.objects.create(username="shinan.patrol5", role="patroller",
+                                               district=cast.shinan_patroller.district)
+    task = assigned_task(make_squad(members=[cast.shinan_patroller, partner]),
+                         cast.shinan_dispatcher)
+
+    client_for(cast.shinan_patroller).post(f"/api/v1/my/tasks/{task.pk}/accept", {},
+                                           content_type="application/json")
+
+    assert set(PushMessage.objects.values_list("status", flat=True)) == {
+        PushStatus.ACKNOWLEDGED}
+
+
+def test_a_squad_declines_on_the_page_without_its_script(cast, client_for):
+    task = assigned_task(make_squad(members=[cast.shinan_patroller]), cast.shinan_dispatcher)
+    client = client_for(cast.shinan_patroller)
+    url = reverse("outreach:task_decline", args=[task.pk])
+
+    no_reason = client.post(url, {"reason": " "}, follow=True)
+    assert "Say why." in no_reason.content.decode()
+    assert Task.objects.get(pk=task.pk).status == "assigned"
+
+    declined = client.post(url, {"reason": "车辆抛锚"})
+    assert declined.headers["Location"] == reverse("outreach:my_tasks")
+    task.refresh_from_db()
+    assert task.status == "declined" and task.closed_reason == "车辆抛锚"
+    assert Lead.objects.get(pk=task.lead_id).status == LeadStatus.TRIAGED
+
+
+def test_the_task_page_sends_each_action_to_the_api(cast, client_for):
+    task = assigned_task(make_squad(members=[cast.shinan_patroller]), cast.shinan_dispatcher)
+    page = client_for(cast.shinan_patroller).get(
+        reverse("outreach:task_detail", args=[task.pk])).content.decode()
+    for path in (f"/api/v1/my/tasks/{task.pk}/accept", f"/api/v1/my/tasks/{task.pk}/arrive",
+                 f"/api/v1/my/tasks/{task.pk}/decline", f"/api/v1/my/tasks/{task.pk}/encounter"):
+        assert f'data-api="{path}"' in page
+    # The same forms still post to the pages, for a phone without the script.
+    assert f'action="{reverse("outreach:task_decline", args=[task.pk])}"' in page
 
 
 def test_a_patrollers_home_page_is_their_tasks(cast, client_for):
@@ -331,6 +376,47 @@ def test_a_queued_tap_keeps_the_time_it_was_made(cast, client_for):
 
     task.refresh_from_db()
     assert task.accepted_client_at == tapped and task.accepted_at > tapped
+
+
+def test_the_phones_queue_replayed_after_an_hour_offline_lands_with_its_own_times(
+        cast, client_for):
+    """What phone.js sends from the signed-in page: JSON, a key made at the tap, the tap's time."""
+    squad = make_squad(members=[cast.shinan_patroller])
+    coat = stocked(squad, "coat", 3).item
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    now = timezone.now()
+    Task.objects.filter(pk=task.pk).update(assigned_at=now - datetime.timedelta(minutes=90))
+    client = client_for(cast.shinan_patroller)
+    tapped = {step: now - datetime.timedelta(minutes=minutes)
+              for step, minutes in (("accept", 75), ("arrive", 64), ("encounter", 60))}
+    body = {"outcome": None, "site_id": None, "hospital": "", "contact_card_left": True,
+            "note": "桥洞下", "client_at": tapped["encounter"].isoformat(),
+            "people": [{"sex": "M", "age_estimate": 66, "outcome": "refused",
+                        "supplies": {str(coat.pk): 1},
+                        "photo": "data:image/jpeg;base64," + base64.b64encode(
+                            jpeg_with_gps().read()).decode()}]}
+
+    def replay(step, payload):
+        return client.post(f"/api/v1/my/tasks/{task.pk}/{step}", payload,
+                           content_type="application/json",
+                           headers={"Idempotency-Key": f"tap-{step}-0001"})
+
+    answers = [replay("accept", {"client_at": tapped["accept"].isoformat()}),
+               replay("arrive", {"client_at": tapped["arrive"].isoformat()}),
+               replay("encounter", body)]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 201]
+    task.refresh_from_db()
+    assert (task.accepted_client_at, task.arrived_client_at, task.closed_client_at) == (
+        tapped["accept"], tapped["arrive"], tapped["encounter"])
+    assert task.accepted_at >= now and task.closed_at >= now and task.status == "done"
+    encounter = Encounter.objects.get()
+    assert encounter.at == tapped["encounter"] and encounter.recorded_at >= now
+    assert encounter.client_request_id == "tap-encounter-0001"
+    assert PersonPhoto.objects.filter(person__outreach_encounters__encounter=encounter).count() == 1
+    # The phone lost the answer and sends it again: the first answer, still one encounter.
+    assert replay("encounter", body).json() == answers[2].json()
+    assert Encounter.objects.count() == 1
 
 
 def test_a_phone_clock_far_in_the_future_or_the_past_is_refused_and_changes_nothing(

@@ -1,40 +1,160 @@
-/* The patroller's phone: actions wait in a small queue in localStorage and are sent again until
-   the server answers, so a dead spot under a bridge loses nothing; each carries the time it was
-   tapped. Every action is idempotent on the server (steps move forward only; encounters carry a
-   client request id). The task list watches for new tasks; the service worker keeps these pages
-   for when there is no signal and shows push notifications when the page is closed. */
+/* The patroller's phone. Each action (a step, a decline, the encounter) goes to the staff API as
+   JSON. It waits first in a small queue in localStorage and is sent again until the server
+   answers, so a dead spot under a bridge loses nothing: each carries the time it was tapped and
+   its own idempotency key, made once at the tap and kept through every retry, so a replay never
+   acts twice. A refusal puts the form back as it was typed, with the reasons beside the fields.
+   The pages and their forms work without this script. The task list follows the API's change
+   feed; the service worker keeps these pages for when there is no signal and shows push
+   notifications when the page is closed. */
 (function () {
   "use strict";
   var KEY = "songnuan.outreach.queue";
   var FAILED = "songnuan.outreach.refused";
+  var PHOTO_SIDE_PX = 1280;  // enough to know someone again, small enough to queue offline
+  var PHOTO_QUALITY = 0.8;
   var zh = document.documentElement.lang.indexOf("zh") === 0;
   var state = document.getElementById("queue-state");
   var script = document.getElementById("phone-script");
-  function load(key) { try { return JSON.parse(localStorage.getItem(key || KEY) || "[]"); } catch (e) { return []; } }
-  function save(items) { localStorage.setItem(KEY, JSON.stringify(items)); show(items); }
+  var labelsNode = document.getElementById("phone-labels");
+  var labels = labelsNode ? JSON.parse(labelsNode.textContent) : { status: {} };
+  var unsaved = null;  // the queue, while the phone's storage has no room for it
+  var signedOut = false;
+  var nextPage = "";
+
+  function read(key) { try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; } }
+  function load() { return unsaved ? unsaved.slice() : read(KEY); }
+  function save(items) {
+    try { localStorage.setItem(KEY, JSON.stringify(items)); unsaved = null; } catch (e) { unsaved = items; }
+    show(items);
+  }
   function show(items) {
     if (!state) { return; }
-    state.hidden = !items.length;
-    state.textContent = items.length ? (zh ? "有 " + items.length + " 项操作等待网络发送"
-      : items.length + " action(s) waiting for the network") : "";
+    var lines = [];
+    if (items.length) {
+      lines.push(zh ? "有 " + items.length + " 项操作等待网络发送" : items.length + " action(s) waiting for the network");
+      if (unsaved) {
+        lines.push(zh ? "手机存储已满：发送前请不要关闭此页。" : "The phone's storage is full: keep this page open until they are sent.");
+      }
+      if (signedOut) {
+        lines.push(zh ? "登录已失效：请重新登录，操作会保留。" : "You are signed out: sign in again; your actions are kept.");
+      }
+    }
+    state.hidden = !lines.length;
+    state.textContent = lines.join(" ");
   }
   function csrf() {
     var input = document.querySelector("[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
+    if (input) { return input.value; }
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; }
+    catch (e) { return ""; }  // every page carries the token for htmx; a form's is the same
+  }
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
   function send(item) {
-    var body = new FormData();
-    item.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
-    return fetch(item.url, { method: "POST", body: body, credentials: "same-origin",
-                             headers: { "Accept": "application/json" } })
-      .then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (data) {
-          return { done: response.status < 500, ok: response.ok, data: data };
-        });
+    var options = { method: "POST", credentials: "same-origin",
+                    headers: { "Accept": "application/json", "X-CSRFToken": csrf() } };
+    if (item.api) {
+      options.headers["Content-Type"] = "application/json";
+      options.headers["Idempotency-Key"] = item.key;
+      options.body = JSON.stringify(item.body);
+    } else {  // a page form with no API of its own (a patrol stop checked off)
+      options.body = new FormData();
+      item.fields.forEach(function (pair) { options.body.append(pair[0], pair[1]); });
+    }
+    return fetch(item.api || item.url, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        // Signed out, or a server in trouble: the action stays queued and goes again later.
+        var later = response.status >= 500 || response.status === 401 || response.status === 429;
+        return { done: !later, ok: response.ok, status: response.status, data: data };
       });
+    });
   }
 
-  /* A refused form comes back as it was typed, with the reason beside the field. */
+  /* The API's JSON from a form as typed: the people met (the slots filled in), each one's
+     outcome, supplies and photo (made smaller first), the site, the note; every action carries
+     the time it was tapped. Also says which slot of the form each person came from, so that a
+     refusal naming "people.1.age_estimate" finds its field. */
+  function actionFrom(form, fields, tappedAt) {
+    var kind = form.dataset.action;
+    if (kind === "decline") {
+      return Promise.resolve({ body: { reason: value(fields, "reason"), client_at: tappedAt }, slots: [] });
+    }
+    if (kind !== "encounter") { return Promise.resolve({ body: { client_at: tappedAt }, slots: [] }); }
+    var slots = [], people = [];
+    openSlots(form).forEach(function (slot) {
+      var file = form.querySelector("input[name='p" + slot + "-photo']");
+      var chosen = file && file.files.length ? file.files[0] : null;
+      var held = form.heldPhotos && form.heldPhotos[slot];
+      var person = personFrom(fields, "p" + slot + "-");
+      if (!isFilled(person) && !chosen && !held) { return; }
+      slots.push(slot);
+      people.push((chosen ? photoData(chosen) : Promise.resolve(held || null)).then(function (photo) {
+        if (photo) { person.photo = photo; }
+        return person;
+      }));
+    });
+    return Promise.all(people).then(function (met) {
+      var site = value(fields, "site");
+      return { slots: slots, body: {
+        outcome: value(fields, "outcome") || null, people: met,
+        site_id: site ? wholeOrText(site) : null, hospital: value(fields, "hospital"),
+        contact_card_left: !!value(fields, "contact_card"), note: value(fields, "note"),
+        client_at: tappedAt } };
+    });
+  }
+  function personFrom(fields, prefix) {
+    var person = { supplies: {} }, id = value(fields, prefix + "person"), age = value(fields, prefix + "age");
+    if (id) { person.person_id = wholeOrText(id); }
+    if (age) { person.age_estimate = wholeOrText(age); }
+    ["sex", "name", "outcome"].forEach(function (name) {
+      var typed = value(fields, prefix + name);
+      if (typed) { person[name] = typed; }
+    });
+    fields.forEach(function (pair) {
+      var item = pair[0].indexOf(prefix + "item-") === 0 ? pair[0].slice(prefix.length + 5) : "";
+      var count = pair[1].trim();
+      if (item && count && count !== "0") { person.supplies[item] = wholeOrText(count); }
+    });
+    return person;
+  }
+  function isFilled(person) {
+    return !!(person.person_id || person.age_estimate || person.name || person.outcome ||
+              Object.keys(person.supplies).length);
+  }
+  function value(fields, name) {
+    var found = fields.filter(function (pair) { return pair[0] === name; });
+    return found.length ? found[found.length - 1][1].trim() : "";
+  }
+  // A number as a number; anything else as typed, so that the server names the field it refuses.
+  function wholeOrText(text) { return /^\d+$/.test(text) ? parseInt(text, 10) : text; }
+  function openSlots(form) {
+    return Array.prototype.map.call(form.querySelectorAll("fieldset.person:not([disabled])"),
+      function (fieldset) { return fieldset.dataset.person; });
+  }
+  function photoData(file) {
+    function whole() {
+      return new Promise(function (resolve, reject) {
+        var reader = new FileReader();
+        reader.onload = function () { resolve(reader.result); };
+        reader.onerror = reject;
+        reader.readAsDataURL(file);
+      });
+    }
+    if (!window.createImageBitmap) { return whole(); }
+    return createImageBitmap(file).then(function (bitmap) {
+      var scale = Math.min(1, PHOTO_SIDE_PX / Math.max(bitmap.width, bitmap.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      return canvas.toDataURL("image/jpeg", PHOTO_QUALITY);
+    }, whole);  // not an image this browser reads: sent as it is, the server says why
+  }
+
+  /* A refused form comes back as it was typed, with the reasons beside the fields. */
   function formFor(url) {
     var found = null;
     document.querySelectorAll("form[data-keep]").forEach(function (form) {
@@ -42,8 +162,8 @@
     });
     return found;
   }
-  function refill(form, fields) {
-    var names = {};
+  function refill(form, item) {
+    var fields = item.fields, names = {};
     fields.forEach(function (pair) { names[pair[0]] = true; });
     Object.keys(names).forEach(function (name) {
       form.querySelectorAll("[name='" + name + "']").forEach(function (input) {
@@ -59,36 +179,95 @@
         if (input.type !== "radio" && input.type !== "checkbox" && input.type !== "file") { input.value = pair[1]; }
       });
     });
+    form.heldPhotos = {};
+    ((item.body && item.body.people) || []).forEach(function (person, index) {
+      var slot = (item.slots || [])[index];
+      var fieldset = form.querySelector("fieldset[data-person='" + slot + "']");
+      if (!person.photo || !fieldset) { return; }
+      fieldset.hidden = false; fieldset.disabled = false;
+      form.heldPhotos[slot] = person.photo;
+      var name = fieldset.querySelector(".file-name");
+      if (name) { name.textContent = name.dataset.kept; }
+    });
   }
-  function showError(form, message, field) {
-    var box = document.getElementById("encounter-error");
+  var PERSON_PARTS = { age_estimate: "[name$='-age']", name: "[name$='-name']", sex: "[name$='-sex']",
+                       person_id: "[name$='-q']", photo: ".photo-field", supplies: ".handed",
+                       outcome: ".person-outcome" };
+  var FORM_FIELDS = { site_id: "site", contact_card_left: "contact_card" };
+  function boxOf(element) {
+    if (!element || !element.matches("input, select, textarea")) { return element; }
+    return element.closest("label") || element;
+  }
+  function fieldBox(form, field, slots) {
+    var parts = String(field || "").split(".");
+    if (parts[0] === "people" && /^\d+$/.test(parts[1] || "")) {
+      var slot = slots && slots[+parts[1]] !== undefined ? slots[+parts[1]] : parts[1];
+      var person = form.querySelector("fieldset[data-person='" + slot + "']");
+      var part = person && PERSON_PARTS[parts[2]] && person.querySelector(PERSON_PARTS[parts[2]]);
+      return boxOf(part) || person;
+    }
+    var name = FORM_FIELDS[parts[0]] || parts[0];
+    if (!name) { return null; }
+    return form.querySelector("[data-field='" + name + "']") || boxOf(form.querySelector("[name='" + name + "']"));
+  }
+  function showErrors(form, refusal, slots) {
     form.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
-    var target = field && form.querySelector("[data-field='" + field + "']");
-    if (target) { target.classList.add("has-error"); }
+    form.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+    (refusal.errors || []).forEach(function (problem) {
+      var box = fieldBox(form, problem.field, slots);
+      if (!box) { return; }
+      if (box.tagName === "DETAILS") { box.open = true; }
+      box.classList.add("has-error");
+      box.appendChild(Object.assign(document.createElement("span"),
+                                    { className: "field-error", textContent: problem.message }));
+    });
+    var box = document.getElementById(form.dataset.errorBox || "");
     if (box) {
       box.hidden = false;
-      box.querySelector("span").textContent = message;
+      box.querySelector("span").textContent = refusal.message;
       box.scrollIntoView({ block: "start" });
-    } else { alert(message); }
+    } else if (!form.querySelector(".field-error")) { alert(refusal.message); }
+    var folded = form.closest("details");
+    if (folded) { folded.open = true; }
     form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
     updateSiteRequired(form);
   }
+  function refusalOf(data) {
+    if (data.message) { return { message: data.message, errors: data.errors || [] }; }
+    var message = data.error || (zh ? "未能保存。" : "Not saved.");  // a page form's own answer
+    return { message: message, errors: data.field ? [{ field: data.field, message: message }] : [] };
+  }
+  /* Shown in its form when the form is on this page; kept for the page that has it otherwise. */
   function refused(item, data) {
-    var form = formFor(item.url);
-    if (form) { refill(form, item.fields); showError(form, data.error, data.field); return true; }
-    var kept = load(FAILED);
-    kept.push({ url: item.url, fields: item.fields, error: data.error, field: data.field });
-    localStorage.setItem(FAILED, JSON.stringify(kept));
+    var refusal = refusalOf(data), form = formFor(item.url);
+    if (form) { refill(form, item); showErrors(form, refusal, item.slots); return true; }
+    if (item.keep) {
+      var kept = read(FAILED);
+      item.refusal = refusal;
+      kept.push(item);
+      try { localStorage.setItem(FAILED, JSON.stringify(kept)); } catch (e) { /* the alert, at least */ }
+    }
+    alert(refusal.message);
     return false;
   }
   function restoreRefused() {
-    var kept = load(FAILED), rest = [];
+    var kept = read(FAILED), rest = [];
     kept.forEach(function (item) {
       var form = formFor(item.url);
-      if (form) { refill(form, item.fields); showError(form, item.error, item.field); }
-      else { rest.push(item); }
+      if (form) { refill(form, item); showErrors(form, item.refusal, item.slots); } else { rest.push(item); }
     });
     localStorage.setItem(FAILED, JSON.stringify(rest));
+  }
+
+  /* A step taken: the page says so at once and keeps only the buttons for the steps ahead, so
+     that what is being typed in the encounter form stays where it is. */
+  function showStatus(task) {
+    var tag = document.getElementById("task-status");
+    if (!tag || !task || !task.status) { return; }
+    tag.textContent = labels.status[task.status] || task.status;
+    document.querySelectorAll("[data-until]").forEach(function (element) {
+      element.hidden = element.dataset.until.split(" ").indexOf(task.status) === -1;
+    });
   }
 
   var flushing = false;
@@ -96,42 +275,54 @@
     if (flushing) { return Promise.resolve(); }
     var items = load();
     if (!items.length) { return Promise.resolve(); }
+    var item = items[0];
     flushing = true;
-    return send(items[0]).then(function (result) {
+    return send(item).then(function (result) {
       flushing = false;
-      if (!result.done) { return; }
-      var rest = load().slice(1);
+      signedOut = result.status === 401;
+      if (!result.done) { show(load()); return; }
+      var rest = load().filter(function (other) { return other.key !== item.key; });
       save(rest);
-      var kept = false;
-      if (!result.ok && result.data && result.data.error) {
-        kept = refused(items[0], result.data);
-        if (!kept) { alert(result.data.error); }
+      var data = result.data || {};
+      var shown = result.ok || refused(item, data);
+      if (result.ok) {
+        if (data.warning) { alert(data.warning); }
+        showStatus(data.task || data);
+        nextPage = item.done || nextPage;
       }
-      if (result.ok && result.data && result.data.warning) { alert(result.data.warning); }
-      if (!rest.length) {
-        if (kept) { return; }
-        if (result.ok && result.data && result.data.next) { location.href = result.data.next; }
-        else { location.reload(); }
-        return;
-      }
-      return flush();
+      if (rest.length) { return flush(); }
+      if (nextPage) { location.href = nextPage; } else if (!shown || !item.api) { location.reload(); }
     }, function () { flushing = false; });
   }
+  function queue(form, fields, tappedAt) {
+    return actionFrom(form, fields, tappedAt).then(function (action) {
+      var key = (form.dataset.action === "encounter" && value(fields, "client_request_id")) || newKey();
+      var items = load();
+      items.push({ api: form.dataset.api || "", url: form.action, key: key, at: tappedAt,
+                   body: action.body, slots: action.slots, fields: fields,
+                   keep: form.hasAttribute("data-keep"), done: form.dataset.done || "" });
+      save(items);
+      return flush();
+    });
+  }
+  // A photo the page itself keeps (refused once without this script) goes with the page's form.
+  function holdsToken(form) {
+    return Array.prototype.some.call(
+      form.querySelectorAll("fieldset.person:not([disabled]) [name$='-photo_token']"),
+      function (input) { return input.value; });
+  }
   document.querySelectorAll("form[data-queue]").forEach(function (form) {
+    var api = form.dataset.api || "";
+    form.dataset.action = /\/encounter$/.test(api) ? "encounter" : /\/decline$/.test(api) ? "decline" : "step";
     form.addEventListener("submit", function (event) {
-      var file = form.querySelector("input[type=file]");
-      if (file && Array.prototype.some.call(form.querySelectorAll("input[type=file]"), function (f) { return f.files.length; })) {
-        return;  // photos go with an ordinary submission
-      }
+      if (holdsToken(form)) { return; }
       event.preventDefault();
+      var tappedAt = new Date().toISOString();
       var fields = [];
       new FormData(form).forEach(function (value, name) { if (typeof value === "string") { fields.push([name, value]); } });
-      fields.push(["client_at", new Date().toISOString()]);
-      var items = load();
-      items.push({ url: form.action, fields: fields, at: Date.now() });
-      save(items);
+      if (!api) { fields.push(["client_at", tappedAt]); }
       form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-      flush();
+      queue(form, fields, tappedAt);
     });
   });
 
@@ -172,6 +363,7 @@
     form.querySelectorAll("input[type=file]").forEach(function (input) {
       var name = input.closest(".photo-field").querySelector(".file-name");
       input.addEventListener("change", function () {
+        if (form.heldPhotos) { delete form.heldPhotos[input.closest("fieldset").dataset.person]; }
         name.textContent = input.files.length ? input.files[0].name : name.dataset.none;
       });
     });
@@ -210,10 +402,8 @@
     keep([location.pathname].concat(taskLinks()));
   }
 
-  /* The task list: a cheap poll of the tasks' ids and states; a change redraws the list, and a
-     new task rings (a short tone, no sound file) and vibrates. Browsers allow sound only after
+  /* A new task rings (a short tone, no sound file) and vibrates. Browsers allow sound only after
      the user touched the page once, so the tone is prepared on the first touch. */
-  var list = document.getElementById("task-list");
   var audio = null;
   function unlockAudio() {
     var Context = window.AudioContext || window.webkitAudioContext;
@@ -234,36 +424,79 @@
       tone.start(at); tone.stop(at + 0.22);
     });
   }
-  function ids(root) {
-    return Array.prototype.map.call(root.querySelectorAll("[data-task]"), function (li) { return li.dataset.task; });
+
+  /* The task list follows the API's change feed from its cursor: a task new, moved on or closed
+     changes the list in place. A row may come twice, so rows are applied by id. */
+  var list = document.getElementById("task-list");
+  var ACTIVE = ["assigned", "accepted", "arrived"];
+  var tasks = {}, seen = {}, cursor = null;
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
   }
-  function refreshList() {
-    return fetch(location.href, { credentials: "same-origin" }).then(function (response) {
-      return response.text();
-    }).then(function (html) {
-      var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("task-list");
-      if (!fresh) { return; }
-      var before = ids(list);
-      list.innerHTML = fresh.innerHTML;
-      list.dataset.cursor = fresh.dataset.cursor;
-      var added = ids(list).filter(function (id) { return before.indexOf(id) === -1; });
-      added.forEach(function (id) { list.querySelector("[data-task='" + id + "']").classList.add("is-new"); });
-      if (added.length) {
-        var banner = document.getElementById("new-task");
-        if (banner) { banner.hidden = false; }
-        ring();
-      }
-      keep([location.pathname].concat(taskLinks()));
+  function clock(at) {
+    return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+      timeZone: list.dataset.timeZone || undefined }).format(new Date(at));
+  }
+  function card(task) {
+    var li = element("li"), link = element("a", "phone-card");
+    li.dataset.task = task.id;
+    if (seen[task.id] === "new") { li.classList.add("is-new"); }
+    link.href = list.dataset.taskUrl.replace("/0/", "/" + task.id + "/");
+    link.append(element("span", "tag", labels.kind[task.kind] || task.kind), " ",
+                element("span", "tag tag-muted", labels.status[task.status] || task.status), " ",
+                element("strong", "", task.place || task.lead || "—"));
+    if (task.lead) {
+      var people = labels.people[task.people_count === 1 ? "one" : "other"].replace("%(n)s", task.people_count);
+      var flags = task.flags.map(function (flag) { return labels.flags[flag] || flag; });
+      link.append(element("span", "muted", [task.lead, people].concat(flags).join(" · ")));
+    }
+    link.append(element("span", "muted", labels.assigned.replace("%(at)s", clock(task.assigned_at))));
+    li.append(link);
+    return li;
+  }
+  function draw() {
+    var rows = Object.keys(tasks).map(function (id) { return tasks[id]; }).sort(function (a, b) {
+      return a.assigned_at < b.assigned_at ? -1 : a.assigned_at > b.assigned_at ? 1 : a.id - b.id;
     });
+    list.replaceChildren.apply(list, rows.length ? rows.map(card) : [element("li", "muted", list.dataset.empty)]);
   }
-  if (list && list.dataset.cursorUrl) {
-    setInterval(function () {
-      if (!navigator.onLine) { return; }
-      fetch(list.dataset.cursorUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (data) { if (data && data.cursor !== list.dataset.cursor) { return refreshList(); } })
-        .catch(function () {});
-    }, 4000);
+  function apply(changed, first) {
+    var added = [];
+    if (first) { tasks = {}; }
+    changed.forEach(function (task) {
+      if (ACTIVE.indexOf(task.status) === -1) { delete tasks[task.id]; return; }
+      if (!seen[task.id]) { seen[task.id] = "new"; added.push(task.id); }
+      tasks[task.id] = task;
+    });
+    if (!first && !changed.length) { return; }
+    draw();
+    if (added.length) {
+      var banner = document.getElementById("new-task");
+      if (banner) { banner.hidden = false; }
+      ring();
+    }
+    keep([location.pathname].concat(taskLinks()));
+  }
+  function follow() {
+    if (!navigator.onLine) { return Promise.resolve(); }
+    var url = list.dataset.changesUrl + (cursor ? "?cursor=" + encodeURIComponent(cursor) : "");
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) { return; }
+        var first = cursor === null;
+        cursor = data.cursor;
+        apply(data.tasks, first);
+        if (data.more) { return follow(); }
+      }).catch(function () {});
+  }
+  if (list && list.dataset.changesUrl) {
+    list.querySelectorAll("[data-task]").forEach(function (li) { seen[li.dataset.task] = "shown"; });
+    follow();
+    setInterval(follow, 4000);
   }
 
   /* Web Push: sign this phone up (once notifications are allowed), so a task reaches it with the
@@ -303,14 +536,17 @@
     }).catch(function () {});
   }
 
+  /* Where the squad is, for the board: sent as it comes, never queued (a newer one follows). */
   var reporter = document.getElementById("position-reporter");
   if (reporter && navigator.geolocation) {
     var report = function () {
       navigator.geolocation.getCurrentPosition(function (pos) {
-        var body = new FormData();
-        body.append("lat", pos.coords.latitude); body.append("lon", pos.coords.longitude);
-        body.append("csrfmiddlewaretoken", reporter.dataset.csrf);
-        fetch(reporter.dataset.positionUrl, { method: "POST", body: body, credentials: "same-origin" }).catch(function () {});
+        fetch(reporter.dataset.positionUrl, {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": reporter.dataset.csrf },
+          body: JSON.stringify({ lat: pos.coords.latitude, lon: pos.coords.longitude,
+                                 client_at: new Date(pos.timestamp).toISOString() })
+        }).catch(function () {});
       }, function () {}, { maximumAge: 60000, timeout: 20000 });
     };
     report();
