@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # After htmx's: a held htmx request is told to load the code page whole.
     "songnuan.accounts.middleware.TwoFactorMiddleware",
+    "songnuan.storable.UnstorableInputMiddleware",
 ]
 
 ROOT_URLCONF = "songnuan.urls"

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from songnuan import formulas
 from songnuan.accounts import audit_labels
 
 # Events turned into labels per round trip: bounded memory, one query per referenced model.
@@ -32,11 +33,11 @@ def audit_workbook(events: QuerySet) -> bytes:
         chunk = ids[start:start + CHUNK]
         rows = events.model.objects.filter(pk__in=chunk).order_by("-at", "-id")
         for row in audit_labels.shown(rows):
-            sheet.append([
+            sheet.append(formulas.safe_row([
                 row.at.strftime(audit_labels.LOCAL_TIME_FORMAT), row.actor, row.action,
                 row.object_type, row.object_name, _changes_text(row.changes),
                 row.event.ip or "",
-            ])
+            ]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

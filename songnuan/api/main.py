@@ -7,14 +7,18 @@ language, ninja's own validation errors, 404 and 403 included.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as ModelValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
+from songnuan import storable
 from songnuan.accounts.api import router as accounts_router
+from songnuan.api.auth import CsrfRefused
 from songnuan.api.errors import field_message
+from songnuan.api.responses import document_error_statuses
 from songnuan.leads.api import router as leads_router
 from songnuan.network.api import router as network_router
 from songnuan.outreach.api import router as outreach_router
@@ -24,15 +28,49 @@ from songnuan.shelter.api import router as shelter_router
 from songnuan.tracing.api import router as tracing_router
 from songnuan.weather.api import router as weather_router
 
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+class UnsupportedMediaType(Exception):
+    """A body sent as something else than `application/json`."""
+
+
+class UnstorableText(Exception):
+    """A JSON string the database cannot store; `field` is its dotted path."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field)
+        self.field = field
+
 
 class BodyParser(Parser):
-    """JSON bodies. A POST that is not JSON and has no form fields (a client that sends no body
-    where every field is optional) reads as an empty object, not as a body we cannot parse."""
+    """JSON bodies, and only when labelled `application/json`: a browser may send `text/plain`
+    or a form to another site without asking first, so anything else is refused (415) rather
+    than read. An empty form (a client that sends no fields where every field is optional)
+    reads as an empty object. Text the database cannot store (NUL, a lone surrogate) is
+    refused by field, in JSON bodies and in multipart form fields alike.
+
+    ninja turns an exception from `parse_body` into a 400; the `HttpError` handler below
+    answers 415 or 422 for these two by the exception's cause."""
 
     def parse_body(self, request: HttpRequest) -> dict:
-        if "json" not in request.content_type and not request.POST:
-            return {}
-        return super().parse_body(request)
+        if request.content_type != "application/json":
+            if request.content_type in FORM_TYPES and not request.POST and not request.FILES:
+                return {}
+            raise UnsupportedMediaType(request.content_type)
+        data = super().parse_body(request)
+        field = storable.find_in_json(data)
+        if field is not None:
+            raise UnstorableText(field)
+        return data
+
+    def parse_querydict(self, data, list_fields: list[str], request: HttpRequest) -> dict:
+        parsed = super().parse_querydict(data, list_fields, request)
+        field = storable.find_in_json({key: value for key, value in parsed.items()
+                                       if isinstance(value, str | list)})
+        if field is not None:
+            raise UnstorableText(field)
+        return parsed
 
 
 api = NinjaAPI(
@@ -93,8 +131,55 @@ def not_found(request: HttpRequest, exc: Http404):
         request, {"message": _("Not found, or not yours to see."), "errors": []}, status=404)
 
 
+@api.exception_handler(CsrfRefused)
+def csrf_refused(request: HttpRequest, exc: CsrfRefused):
+    return api.create_response(request, {
+        "message": _("The page's security token is missing or out of date: reload the page and "
+                     "try again."),
+        "errors": [{"field": "X-CSRFToken", "message": _("Send the CSRF token of the page."),
+                    "type": "csrf"}]}, status=403)
+
+
+def _body_refusal(request: HttpRequest, cause: BaseException | None):
+    if isinstance(cause, UnsupportedMediaType):
+        return api.create_response(request, {
+            "message": _("Send the body as JSON with the header Content-Type: application/json."),
+            "errors": [{"field": "Content-Type", "message": _("Use application/json."),
+                        "type": "unsupported_media_type"}]}, status=415)
+    if isinstance(cause, UnstorableText):
+        return api.create_response(request, {
+            "message": _("Some fields are not valid."),
+            "errors": [{"field": cause.field, "message": storable.message(),
+                        "type": "unstorable"}]}, status=422)
+    return None
+
+
+@api.exception_handler(UnstorableText)
+def unstorable_text(request: HttpRequest, exc: UnstorableText):
+    return _body_refusal(request, exc)
+
+
+@api.exception_handler(OverflowError)
+def number_too_large(request: HttpRequest, exc: OverflowError):
+    # SQLite refuses an integer past 64 bits before the query runs: nothing was written.
+    return api.create_response(request, {
+        "message": _("A number is too large."), "errors": []}, status=422)
+
+
+@api.exception_handler(DataError)
+def value_out_of_range(request: HttpRequest, exc: DataError):
+    # The database refused a value the schema let through (a time zone offset past 15:59 on
+    # PostgreSQL, say); each action's writes are one transaction, rolled back with it.
+    return api.create_response(request, {
+        "message": _("A value is out of the range the system can store."), "errors": []},
+        status=422)
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
+    refusal = _body_refusal(request, exc.__cause__)
+    if refusal is not None:
+        return refusal
     # ninja's own messages are English: give ours for the statuses it raises itself.
     message = {400: _("The body could not be read: send JSON."),
                403: _("You may not do this.") if exc.message == "Forbidden" else exc.message,
@@ -112,3 +197,6 @@ api.add_router("/", network_router)
 api.add_router("/", weather_router)
 api.add_router("/", tracing_router)
 api.add_router("/", places_router)
+
+# Last: this binds the routers, after which none may be added.
+document_error_statuses(api)

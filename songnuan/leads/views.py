@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from songnuan import formulas
 from songnuan.accounts import audit
 from songnuan.accounts.models import Organisation, OrganisationKind
 from songnuan.accounts.scoping import can, may_place_in, scope_of
@@ -514,7 +515,7 @@ def reward_ledger(request: HttpRequest) -> HttpResponse:
     response.write("\ufeff")  # so spreadsheet programs read the Chinese as UTF-8
     writer = csv.writer(response)
     writer.writerow(rewards.LEDGER_HEADER)
-    writer.writerows(rewards.ledger_rows(payouts))
+    writer.writerows(formulas.safe_rows(rewards.ledger_rows(payouts)))
     return response
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from songnuan import formulas
 from songnuan.accounts.scoping import may_place_in
 from songnuan.network import services
 from songnuan.network.models import (
@@ -219,6 +220,7 @@ def _column(field_name: str) -> str:
 
 
 def _build(row: dict[str, str], lookups, districts, errors: list) -> Site | None:
+    errors.extend(formulas.refusals(row, COLUMNS))
     for column in REQUIRED:
         if not row.get(column, "").strip():
             errors.append((column, _("This column is required.")))
@@ -285,16 +287,17 @@ def _build(row: dict[str, str], lookups, districts, errors: list) -> Site | None
 
 
 def export_rows(sites: Iterable[Site]) -> list[list[Any]]:
+    """The rows of both exports, formulas written as text (`songnuan.formulas`)."""
     rows = [COLUMNS]
     for site in sites:
-        rows.append([
+        rows.append(formulas.safe_row([
             site.name, site.level, site.parent.name if site.parent else "", site.host_type,
             "yes" if site.is_qindao_yijia else "no", site.address, site.lat, site.lon, "wgs84",
             site.district.code, site.district_override_reason, "; ".join(site.hours),
             "yes" if site.is_24h else "no", "yes" if site.open_in_cold_protocol else "no",
             ";".join(site.services), site.seats, site.beds, site.phone, site.status,
             site.status_reason,
-        ])
+        ]))
     return rows
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from songnuan import formulas
 from songnuan.accounts.scoping import may_place_in
 from songnuan.geo.coords import CoordError, CoordSystem
 from songnuan.network.transfer import ImportFileError, RowError, read_table
@@ -94,6 +95,7 @@ def import_places(table: list[dict[str, str]], user=None) -> ImportResult:
 
 
 def _build(row: dict[str, str], kinds: dict[str, str], errors: list) -> Place | None:
+    errors.extend(formulas.refusals(row, COLUMNS))
     for column in REQUIRED:
         if not row.get(column, "").strip():
             errors.append((column, _("This column is required.")))

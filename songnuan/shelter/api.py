@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
 
@@ -48,10 +49,10 @@ def patch_stay(request: HttpRequest, stay_id: int, payload: StayPatch):
 @router.post("/shelter/arrivals", response={201: ArrivalOut, 200: ArrivalOut})
 def create_arrival(request: HttpRequest, payload: ArrivalIn):
     if not request.user.has_perm("shelter.add_arrival"):
-        raise HttpError(403, "Not allowed.")
+        raise HttpError(403, _("You may not do this."))
     site = get_object_or_404(Site.objects.restrict(request.user, "view"), pk=payload.site_id)
     if not may_place_in(request.user, site.district_id, site.pk):
-        raise HttpError(403, "Not allowed.")
+        raise HttpError(403, _("You may not do this."))
     person = None
     if payload.person_id:
         person = get_object_or_404(Person.objects.restrict(request.user, "view"),

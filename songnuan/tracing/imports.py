@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from songnuan import formulas
 from songnuan.linkage.idnumber import parse_id
 from songnuan.network.models import District
 from songnuan.network.transfer import read_table
@@ -119,7 +120,7 @@ def _built(table: list[dict[str, str]], district: District, today: datetime.date
     taken = dict(MissingReport.objects.filter(external_id__in=[i for i in ids if i])
                  .values_list("external_id", "reference"))
     for number, row in enumerate(table, start=2):
-        problems: list[tuple[str, str]] = []
+        problems: list[tuple[str, str]] = formulas.refusals(row, COLUMNS)
         record_id = row.get("record_id", "")
         if not record_id:
             problems.append(("record_id", _("The record number is missing.")))

@@ -13,7 +13,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from songnuan import pending_uploads
+from songnuan import formulas, pending_uploads
 from songnuan.accounts.roles import Role
 from songnuan.network.transfer import ImportFileError
 from songnuan.shelter.services import DischargeInput
@@ -347,6 +347,7 @@ def announcements_export(request: HttpRequest) -> HttpResponse:
     writer.writerow(("id", "title", "sex", "age_estimate", "height_cm", "features",
                      "found_place", "found_on", "contact", "text"))
     for row in services.public_announcements():
-        writer.writerow((row.pk, row.title, row.sex, row.age_estimate or "", row.height_cm or "",
-                         row.features, row.found_place, row.found_on, row.contact, row.text))
+        writer.writerow(formulas.safe_row((
+            row.pk, row.title, row.sex, row.age_estimate or "", row.height_cm or "", row.features,
+            row.found_place, row.found_on, row.contact, row.text)))
     return response

@@ -19,7 +19,6 @@ from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.models import Source, WeatherWarning
 from songnuan.weather.schemas import (
     CampaignOut,
-    ImportErrors,
     ImportIn,
     ImportOut,
     ProtocolOut,
@@ -53,18 +52,25 @@ def _protocol_rows(request: HttpRequest, districts, at: datetime.datetime) -> li
     return rows
 
 
+def _moment(at: datetime.datetime | None) -> datetime.datetime:
+    """The asked time in UTC (PostgreSQL refuses offsets past 15:59, which ISO 8601 allows)."""
+    if at is None:
+        return timezone.now()
+    return at.astimezone(datetime.UTC) if timezone.is_aware(at) else timezone.make_aware(at)
+
+
 @router.get("/weather/protocol", response=list[ProtocolOut])
 def protocol(request: HttpRequest, at: datetime.datetime | None = None):
     """The cold-weather protocol level in each district the caller works in."""
     _require(request, "weather.view_protocoldecision")
-    return _protocol_rows(request, list(districts_for(request.user)), at or timezone.now())
+    return _protocol_rows(request, list(districts_for(request.user)), _moment(at))
 
 
 @router.get("/weather/protocol/{code}", response=ProtocolOut)
 def protocol_for(request: HttpRequest, code: str, at: datetime.datetime | None = None):
     _require(request, "weather.view_protocoldecision")
     district = get_object_or_404(districts_for(request.user), code=code)
-    return _protocol_rows(request, [district], at or timezone.now())[0]
+    return _protocol_rows(request, [district], _moment(at))[0]
 
 
 @router.get("/weather/warnings", response=list[WarningOut])
@@ -75,7 +81,7 @@ def warnings(request: HttpRequest, active: bool = True):
     return rows[:500]
 
 
-@router.post("/weather/import", response={201: ImportOut, 403: Message, 422: ImportErrors})
+@router.post("/weather/import", response={201: ImportOut, 403: Message})
 def import_weather(request: HttpRequest, payload: ImportIn):
     """Forecasts and warnings in the import format; all or nothing."""
     _require(request, "weather.add_forecast")
@@ -84,9 +90,15 @@ def import_weather(request: HttpRequest, payload: ImportIn):
     try:
         result = services.apply_batch(batch, Source.FILE, request.user)
     except services.WeatherError as error:
-        return 422, {"message": str(error), "errors": error.errors}
+        return 422, {"message": str(error), "errors": [_field_error(text) for text in error.errors]}
     return 201, {"forecasts": result.forecasts, "warnings": result.warnings,
                  "changed_districts": result.changed_districts}
+
+
+def _field_error(text: str) -> dict:
+    """A batch's "where: what" as the API's field error."""
+    where, _sep, what = text.partition(": ")
+    return {"field": where, "message": what} if what else {"field": "", "message": text}
 
 
 @router.get("/weather/campaign", response={200: CampaignOut, 404: Message})

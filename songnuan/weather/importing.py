@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from songnuan import formulas
 from songnuan.weather.models import (
     MAX_PERIOD_HOURS,
     MAX_TEMPERATURE_C,
@@ -199,6 +200,11 @@ def _parse_csv_rows(text: str, batch: Batch) -> None:
         item = {(key or "").strip(): (value or "").strip() for key, value in row.items()
                 if isinstance(value, str | type(None))}
         where = _("line %(n)d") % {"n": line}
+        refused = formulas.refusals(item, item)
+        for column, message in refused:
+            batch.error(f"{where} {column}", message)
+        if refused:
+            continue
         if kind == "forecast":
             _forecast(item, where, districts, batch)
         else:

@@ -50,11 +50,6 @@ class ImportOut(Schema):
     changed_districts: int
 
 
-class ImportErrors(Schema):
-    message: str
-    errors: list[str]
-
-
 class CampaignOut(Schema):
     id: int
     name: str

@@ -215,7 +215,7 @@ def test_the_api_imports_all_or_nothing(cast, api_for):
     bad = {"warnings": [{**good["warnings"][0], "id": "API-2", "level": "purple"}]}
     response = api.post("/api/v1/weather/import", bad)
     assert response.status_code == 422
-    assert "level" in response.json()["errors"][0]
+    assert "level" in response.json()["errors"][0]["field"]
     assert api_for(cast.shinan_viewer).post("/api/v1/weather/import", good).status_code == 403
     assert WeatherWarning.objects.filter(reference="API-2").count() == 0
 
