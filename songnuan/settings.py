@@ -231,8 +231,10 @@ CAMPAIGN_EXTENSION_WINDOW_DAYS = int(os.environ.get("CAMPAIGN_EXTENSION_WINDOW_D
 CAMPAIGN_EXTENSION_DAYS = int(os.environ.get("CAMPAIGN_EXTENSION_DAYS", "14"))
 
 # Person files: the key that encrypts ID numbers at rest (comma-separated to rotate: the first
-# encrypts, all decrypt). Without it a key is derived from SECRET_KEY (demo and tests only).
+# encrypts, all decrypt; `songnuan generate_field_key` makes one). Without it a key is derived
+# from SECRET_KEY, which only the demo, DEBUG and the tests may do: production refuses to start.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+FIELD_ENCRYPTION_KEY_MAY_DERIVE = DEMO or DEBUG
 
 # Shelter: stays are normally no longer than 10 days (2003 implementation rules of the rescue
 # measures); staff are warned this many days before a stay runs out.
