@@ -129,6 +129,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The role that owns the tables (PostgreSQL): `songnuan migrate` runs as it, the app's own role
+# (DATABASE_URL) owns nothing and may not touch the audit log's rows (see songnuan/db_roles.py).
+MIGRATE_DATABASE_URL = os.environ.get("MIGRATE_DATABASE_URL", "")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_flag(
         "DB_PREPARED_STATEMENTS", True):
     # Lets songnuan.prepared keep the hot statements of a surge prepared on each connection
