@@ -62,6 +62,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_see_sensitive": may_see_sensitive,
         "may_change": user.has_perm("people.change_person") and person.merged_into_id is None,
         "id_number": person.id_number() if may_see_sensitive and person.has_id_number else "",
+        "id_region": person.id_region() if may_see_sensitive else "",
+        "id_birth_date": person.id_birth_date() if may_see_sensitive else None,
         "portrait": Portrait(person.risk_level, person.risk_reasons),
         "timeline": visible_to(timeline_for(person), user),
         "duplicates": [] if person.merged_into_id else possible_duplicates(person, pool),
