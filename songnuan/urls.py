@@ -5,12 +5,14 @@ from django.views.i18n import JavaScriptCatalog
 from songnuan import views
 from songnuan.accounts import views as account_views
 from songnuan.api.main import api
+from songnuan.observability.views import metrics_view
 
 urlpatterns = [
     # First: the public report API is the busiest path, and Django tries patterns in order.
     path("api/v1/", api.urls),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("tiles/<int:z>/<int:x>/<int:y>", views.map_tile, name="map_tile"),
     path("login/", account_views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),

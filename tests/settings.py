@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("LOG_FORMAT", "text")
 
 from songnuan.settings import *  # noqa: E402,F403
 

@@ -56,19 +56,22 @@ def test_the_tile_server_may_send_images(db, settings):
 
 
 def test_hsts_is_sent_once_the_tls_proxy_says_the_request_came_over_https(db, settings):
+    # What BEHIND_TLS_PROXY=1 sets (see the next test).
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    settings.SECURE_SSL_REDIRECT = False
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     over_tls = Client().get("/warm/", headers={"X-Forwarded-Proto": "https"})
-    assert over_tls.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert over_tls.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     plain = Client().get("/warm/")
     assert "Strict-Transport-Security" not in plain.headers
 
 
-@pytest.mark.parametrize(("flags", "seconds"), [({}, "31536000"), ({"DEMO": "1"}, "0"),
-                                                ({"DEBUG": "1"}, "0")])
-def test_hsts_is_on_in_production_and_off_in_the_demo_and_debug(tmp_path, flags, seconds):
+@pytest.mark.parametrize(("flags", "seconds"), [({"BEHIND_TLS_PROXY": "1"}, "31536000"),
+                                                ({}, "0"), ({"DEMO": "1"}, "0")])
+def test_hsts_is_on_behind_the_tls_proxy_only(tmp_path, flags, seconds):
     env = {key: value for key, value in os.environ.items()
-           if key not in ("DEMO", "DEBUG", "SECURE_HSTS_SECONDS", "DJANGO_SETTINGS_MODULE")}
+           if key not in ("DEMO", "DEBUG", "SECURE_HSTS_SECONDS", "BEHIND_TLS_PROXY",
+                          "DJANGO_SETTINGS_MODULE")}
     env.update(SONGNUAN_VAR_DIR=str(tmp_path), SECRET_KEY="hsts-test", **flags)
     program = "from songnuan import settings; print(settings.SECURE_HSTS_SECONDS)"
     done = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True,

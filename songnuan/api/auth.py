@@ -7,6 +7,7 @@ from ninja.security import HttpBearer
 
 from songnuan.accounts import audit
 from songnuan.accounts.services import user_for_token
+from songnuan.observability import logs
 
 
 class StaffToken(HttpBearer):
@@ -17,6 +18,7 @@ class StaffToken(HttpBearer):
         request.user = user
         # The middleware ran before the token was known; make this user the audit actor.
         audit.set_actor(user, request.META.get("REMOTE_ADDR"))
+        logs.bind(user_id=user.pk)
         return user
 
 

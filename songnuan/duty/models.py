@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -48,7 +49,8 @@ class DutyShift(AuditedModel):
                                               name="duty_shift_ends_after_start")]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} {self.user} {self.starts_at:%Y-%m-%d %H:%M}"
+        starts = timezone.localtime(self.starts_at)
+        return f"{self.get_role_display()} {self.user} {starts:%Y-%m-%d %H:%M}"
 
 
 class Topic(models.TextChoices):

@@ -184,7 +184,7 @@ class Lead(AuditedModel):
     merge_reasons = models.JSONField(default=list, blank=True, editable=False)
     photo_hash = models.CharField(max_length=16, blank=True, editable=False)
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
     objects = LeadQuerySet.as_manager()

@@ -95,4 +95,4 @@ def may_see_photos(user, lead) -> bool:
         return True
     incident_ids = [lead.pk, lead.duplicate_of_id] if lead.duplicate_of_id else [lead.pk]
     return (Task.objects.filter(lead_id__in=incident_ids, squad__members__user=user)
-            .exclude(status=TaskStatus.CANCELLED).exists())
+            .exclude(status__in=(TaskStatus.CANCELLED, TaskStatus.DECLINED)).exists())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from songnuan.accounts.audit import AuditedModel
@@ -168,4 +169,4 @@ class WarmingVisit(AuditedModel):
         indexes = [models.Index(fields=["site", "left_at"], name="network_visit_open")]
 
     def __str__(self) -> str:
-        return f"{self.site} {self.arrived_at:%Y-%m-%d %H:%M}"
+        return f"{self.site} {timezone.localtime(self.arrived_at):%Y-%m-%d %H:%M}"

@@ -15,7 +15,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -51,6 +51,12 @@ def send_sms(phone: str, text: str, purpose: str, *, reference: str = "") -> Out
     )
     insert(message)  # one per public report with a phone: the plain insert keeps a surge fast
     return message
+
+
+def unsent_messages() -> QuerySet[Outbox]:
+    """The backlog: messages queued, or failed and waiting to be tried again (not given up)."""
+    return Outbox.objects.filter(
+        Q(status=OutboxStatus.QUEUED) | Q(status=OutboxStatus.FAILED, retry_at__isnull=False))
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:

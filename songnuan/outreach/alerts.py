@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network.models import District
 from songnuan.outreach import night_plan
-from songnuan.outreach.escalation import Overdue, overdue, thresholds_by_district
+from songnuan.outreach.escalation import Overdue, Thresholds, overdue, thresholds_by_district
 from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, Squad, Task
 
 
@@ -28,12 +29,7 @@ def alert_overdue_leads(now: datetime.datetime | None = None) -> int:
     from songnuan.duty.services import alert
 
     now = now or timezone.now()
-    limits = thresholds_by_district(District.objects.values_list("pk", flat=True), now)
-    # No lead can be late before the shortest limit has passed since it came in (it is
-    # assigned after it came in): in a surge that leaves out the thousands just reported.
-    soonest = min(min(limit.assign_within, limit.arrive_within) for limit in limits.values())
-    queue = (Lead.objects.open().exclude(status=LeadStatus.DUPLICATE)
-             .filter(received_at__lte=now - soonest))
+    limits, queue = _may_be_late(now)
     leads = list(queue.select_related("district"))
     # A subquery, not a list of every open lead's id, as on the board.
     tasks = {task.lead_id: task for task in Task.objects.filter(
@@ -54,6 +50,35 @@ def alert_overdue_leads(now: datetime.datetime | None = None) -> int:
                         key=f"lead:{lead.pk}:{stage.value}", severity=Severity.SEVERE, at=now)
         sent += bool(created)
     return sent
+
+
+def overdue_counts(now: datetime.datetime | None = None) -> dict[Overdue, int]:
+    """How many open leads are overdue now, at each stage: the board's timers, counted."""
+    now = now or timezone.now()
+    limits, queue = _may_be_late(now)
+    tasks = {lead_id: (assigned_at, arrived_at) for lead_id, assigned_at, arrived_at in
+             Task.objects.filter(lead_id__in=queue.values("id"),
+                                 status__in=ACTIVE_TASK_STATUSES)
+             .values_list("lead_id", "assigned_at", "arrived_at")}
+    counts = dict.fromkeys(Overdue, 0)
+    for lead_id, district_id, received_at in queue.values_list("id", "district_id",
+                                                               "received_at"):
+        assigned_at, arrived_at = tasks.get(lead_id, (None, None))
+        late = overdue(reported_at=received_at, assigned_at=assigned_at, arrived_at=arrived_at,
+                       now=now, limits=limits[district_id])
+        if late is not None:
+            counts[late[0]] += 1
+    return counts
+
+
+def _may_be_late(now: datetime.datetime) -> tuple[dict[int | None, Thresholds], QuerySet[Lead]]:
+    """Every district's limits, and the open leads old enough to be past one of them."""
+    limits = thresholds_by_district(District.objects.values_list("pk", flat=True), now)
+    # No lead can be late before the shortest limit has passed since it came in (it is
+    # assigned after it came in): in a surge that leaves out the thousands just reported.
+    soonest = min(min(limit.assign_within, limit.arrive_within) for limit in limits.values())
+    return limits, (Lead.objects.open().exclude(status=LeadStatus.DUPLICATE)
+                    .filter(received_at__lte=now - soonest))
 
 
 def _overdue_text(lead: Lead, task: Task | None, stage: Overdue, by: datetime.timedelta) -> str:

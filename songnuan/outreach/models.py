@@ -217,7 +217,7 @@ class Shift(AuditedModel):
                                               name="shift_ends_after_start")]
 
     def __str__(self) -> str:
-        return f"{self.squad} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.squad} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class TaskKind(models.TextChoices):
@@ -344,7 +344,7 @@ class Encounter(AuditedModel):
         verbose_name_plural = _("encounters")
 
     def __str__(self) -> str:
-        return f"{self.get_outcome_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_outcome_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class EncounterPerson(AuditedModel):
@@ -399,7 +399,7 @@ class FollowUp(AuditedModel):
         verbose_name_plural = _("follow-ups")
 
     def __str__(self) -> str:
-        return f"{self.place or self.pk} {self.due_at:%Y-%m-%d %H:%M}"
+        return f"{self.place or self.pk} {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
 
 
 # ------------------------------------------------------------------ night patrol plans

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.utils import timezone
@@ -43,7 +43,9 @@ class NightPlan:
         name, district = self.names.get(option.squad, ("", ""))
         return {"squad_id": option.squad, "squad": name, "district": district,
                 "eta_min": option.eta_min, "travel_min": round(option.travel_s / 60),
-                "queue_min": round(option.queue_s / 60), "mutual_aid": option.mutual_aid}
+                "queue_min": round(option.queue_s / 60), "mutual_aid": option.mutual_aid,
+                "far_aid": option.mutual_aid
+                and option.travel_s > planning.MUTUAL_AID_MAX_DRIVE_S}
 
     def options_for_point(self, lat: float | None, lon: float | None, district_id: int,
                           now: datetime.datetime) -> list[planning.Option]:
@@ -129,7 +131,21 @@ def squad_states(now: datetime.datetime, centres: dict[int, tuple[float, float]]
             squad.pk, squad.name, squad.district_id, round(free, -2), round(lat, 5),
             round(lon, 5), load=len(tasks.get(squad.pk, [])), capacity=squad.capacity)
         names[squad.pk] = (squad.name, squad.district.name)
-    return states, names
+    return _mark_spare(states, centres), names
+
+
+def _mark_spare(states: dict[int, planning.SquadState],
+                centres: dict[int, tuple[float, float]]) -> dict[int, planning.SquadState]:
+    """A squad is spare when another squad of its district will be at home once its tasks are
+    done (within a mutual-aid drive of the district's centre): it may then go far."""
+    at_home: dict[int, set[int]] = {}
+    for key, state in states.items():
+        centre = centres.get(state.district_id)
+        if centre is not None and road_distance_m(state.lat, state.lon, *centre) / (
+                state.speed_kmh / 3.6) <= planning.MUTUAL_AID_MAX_DRIVE_S:
+            at_home.setdefault(state.district_id, set()).add(key)
+    return {key: replace(state, spare=bool(at_home.get(state.district_id, set()) - {key}))
+            for key, state in states.items()}
 
 
 def waiting_leads(now: datetime.datetime, centres: dict[int, tuple[float, float]]
@@ -200,7 +216,10 @@ def option_reason(option: dict) -> str:
     reason = _("About %(eta)d min to the scene: %(travel)d min drive, %(queue)d min to finish "
                "its other tasks") % {"eta": option["eta_min"], "travel": option["travel_min"],
                                      "queue": option["queue_min"]}
-    if option["mutual_aid"]:
+    if option.get("far_aid"):
+        reason += _("; far aid from %(district)s: no squad is nearer, and its district keeps "
+                    "another squad at home") % {"district": option["district"]}
+    elif option["mutual_aid"]:
         reason += _("; mutual aid from %(district)s") % {"district": option["district"]}
     return reason
 

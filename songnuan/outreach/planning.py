@@ -61,6 +61,9 @@ class SquadState:
     load: int
     capacity: int
     speed_kmh: float = DEFAULT_SPEED_KMH
+    # Its district keeps another squad at home, so it may go on a long drive to a district
+    # that no squad is near (far aid) without leaving its own bare.
+    spare: bool = False
 
     @property
     def room(self) -> int:
@@ -147,8 +150,11 @@ def eligible(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
     A lead's own district's squads while one of them is in time; when none is, also the other
     districts' squads that are much sooner, on a drive short enough not to leave their own
     district bare (mutual aid). A district with no squad on shift gets its neighbours' within
-    that drive, and a capacity alert for the rest. A plan looks beyond what squads may be given
-    now (`need_room=False`).
+    that drive; when no squad is that near, the squads whose districts keep another squad at
+    home, however far (far aid: someone out all night is reached late rather than never; the
+    squad then serves that district from where it is), and a capacity alert says how many
+    squads the district lacks. A plan looks beyond
+    what squads may be given now (`need_room=False`).
     """
     free = np.array([squad.free_s for squad in squads], dtype=float)
     search = np.array([lead.search_s for lead in leads], dtype=float)
@@ -165,7 +171,9 @@ def eligible(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
     mutual = near & (eta + MUTUAL_AID_GAIN_S <= best_own[:, None])
     in_time = (best_own <= due)[:, None]
     has_own = own.any(axis=1)[:, None]
-    return eta, np.where(has_own, np.where(in_time, own, own | mutual), near)
+    far = room & ~at_home & np.array([squad.spare for squad in squads], dtype=bool)[None, :]
+    elsewhere = np.where(near.any(axis=1)[:, None], near, far)
+    return eta, np.where(has_own, np.where(in_time, own, own | mutual), elsewhere)
 
 
 def rank_options(lead: Waiting, squads: list[SquadState], travel: np.ndarray,
@@ -220,12 +228,13 @@ def make_plan(leads: list[Waiting], squads: list[SquadState], *,
                        _ranked(ordered, squads, eta, mask, travel, OPTIONS_PER_LEAD),
                        strict=True))
     head = ordered[:PLANNED_LEADS_AT_MOST]
+    allowed = eligible(head, squads, travel[:len(head)], need_room=False)[1]
     greedy = _greedy(head, squads, handle_s)
     plan = Plan(options, *greedy, solver="greedy")
     plan.cost = _cost(head, plan.planned)
     remaining = time_limit_s - (time.monotonic() - started)
     if head and squads and time_limit_s > 0:
-        routes = (_search(head, squads, travel, handle_s, remaining, greedy)
+        routes = (_search(head, squads, travel, allowed, handle_s, remaining, greedy)
                   if remaining > 0 else None)
         if routes is None:
             plan.fell_back = True
@@ -281,7 +290,7 @@ def _cost(leads: list[Waiting], planned: dict[int, Option]) -> float:
 
 
 def _search(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
-            handle_s: float, time_limit_s: float,
+            allowed: np.ndarray, handle_s: float, time_limit_s: float,
             greedy: tuple[dict[int, Option], dict[int, int]]) -> list[list[int]] | None:
     """Routes (lead rows per squad) from OR-Tools, started from the greedy plan; None when
     the search returned nothing within its time."""
@@ -323,7 +332,8 @@ def _search(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
         arrival.CumulVar(start).SetValue(int(squad.free_s))
         late.CumulVar(start).SetValue(int(squad.free_s))
         model.SetArcCostEvaluatorOfVehicle(
-            _mutual_aid_cost(model, leads, squad, n_squads, travel[:n_leads, column]), column)
+            _mutual_aid_cost(model, leads, squad, n_squads, travel[:n_leads, column],
+                             allowed[:, column]), column)
     for row, lead in enumerate(leads):
         index = manager.NodeToIndex(n_squads + row)
         weight = max(1, int(round(lead.weight)))
@@ -358,17 +368,18 @@ def _search(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
 
 
 def _mutual_aid_cost(model, leads: list[Waiting], squad: SquadState, n_squads: int,
-                     travel: np.ndarray) -> int:
-    """The arc cost for one squad (`travel`: its column): a lead of another district costs what
-    arriving `MUTUAL_AID_GAIN_S` later would, so a neighbour goes only when it is that much
-    sooner, and one further than `MUTUAL_AID_MAX_DRIVE_S` costs more than leaving it out."""
+                     travel: np.ndarray, allowed: np.ndarray) -> int:
+    """The arc cost for one squad (`travel` and `allowed`: its columns): a lead of another
+    district costs what arriving `MUTUAL_AID_GAIN_S` later would, so a neighbour goes only when
+    it is that much sooner, and one further than `MUTUAL_AID_MAX_DRIVE_S` costs more than
+    leaving it out, unless the squad may go there as far aid."""
     size = n_squads + len(leads) + 1
     penalty = []
     for row, lead in enumerate(leads):
         weight = max(1, round(lead.weight))
         if lead.district_id == squad.district_id:
             penalty.append(0)
-        elif travel[row] > MUTUAL_AID_MAX_DRIVE_S:
+        elif travel[row] > MUTUAL_AID_MAX_DRIVE_S and not allowed[row]:
             penalty.append(int(weight * LATE_WEIGHT * FAR_PENALTY_S))
         else:
             penalty.append(int(weight * MUTUAL_AID_GAIN_S))

@@ -62,6 +62,8 @@ class BoardOptionOut(Schema):
     travel_min: int
     queue_min: int = Field(description="minutes to finish the tasks it already carries")
     mutual_aid: bool = Field(description="a squad of another district")
+    far_aid: bool = Field(False, description="mutual aid beyond the usual drive, to a district "
+                          "no squad is near, for someone whose life may be at risk")
 
 
 class BoardSuggestionOut(BoardOptionOut):

@@ -105,7 +105,8 @@ class Forecast(AuditedModel):
                    models.Index(fields=["ends_at"])]
 
     def __str__(self) -> str:
-        return f"{self.district} {self.starts_at:%m-%d %H:%M} {self.min_c:.0f}…{self.max_c:.0f} °C"
+        starts = timezone.localtime(self.starts_at)
+        return f"{self.district} {starts:%m-%d %H:%M} {self.min_c:.0f}…{self.max_c:.0f} °C"
 
     @property
     def hours(self) -> float:
@@ -265,7 +266,8 @@ class ProtocolDecision(AuditedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.district} {self.level_label} {self.starts_at:%m-%d %H:%M}"
+        starts = timezone.localtime(self.starts_at)
+        return f"{self.district} {self.level_label} {starts:%m-%d %H:%M}"
 
     @property
     def level_label(self) -> str:

@@ -154,6 +154,15 @@ def test_a_patroller_sees_the_photos_only_of_leads_assigned_to_their_squad(cast,
     assert client.get(photo_url(shinan_photo)).status_code == 403  # the lead went elsewhere
 
 
+def test_a_squad_that_declined_the_task_no_longer_sees_the_photos(cast, client, shinan_photo):
+    squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
+    task = dispatch.assign_lead(shinan_photo.lead, squad, by=cast.shinan_dispatcher)
+    client.force_login(cast.shinan_patroller)
+    assert client.get(photo_url(shinan_photo)).status_code == 200
+    dispatch.decline(task, by=cast.shinan_patroller, reason="车辆故障")
+    assert client.get(photo_url(shinan_photo)).status_code == 403
+
+
 def test_a_patroller_on_another_squad_is_refused(cast, client, shinan_photo):
     squad = make_squad("市南救助二队")
     make_squad("市南救助三队", members=[cast.shinan_patroller])

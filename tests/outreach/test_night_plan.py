@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from songnuan.duty.models import Alert, Topic
 from songnuan.leads.models import Source
-from songnuan.outreach import alerts, dispatch
+from songnuan.outreach import alerts, dispatch, night_plan
 from songnuan.outreach.board import board_data
 from songnuan.outreach.models import DutyStatus, Squad, Task
 from tests.duty.factories import on_duty_around_now
@@ -127,3 +127,21 @@ def test_calling_on_a_squad_that_is_not_in_reserve_is_refused(cast, client_for):
         reverse("outreach:call_on_reserve", args=[squad.pk]), follow=True)
     page = response.content.decode()
     assert "不在备勤" in page or "not in reserve" in page
+
+
+def test_a_squad_is_spare_for_far_aid_only_while_another_of_its_district_stays_home(cast):
+    first = make_squad("市南一队", at=STATION, district_code=SHINAN)
+    second = make_squad("市南二队", at=MAY_FOURTH_SQUARE, district_code=SHINAN)
+    lone = make_squad("崂山一队", at=LAOSHAN_POINT, district_code=LAOSHAN)
+    night_plan.forget()
+    plan = night_plan.current_plan()
+    assert plan.squads[first.pk].spare and plan.squads[second.pk].spare
+    assert not plan.squads[lone.pk].spare
+
+    far_away = (36.7868, 119.9597)  # 平度, hours from 市南 at night speed
+    second.last_lat, second.last_lon = far_away
+    second.save(update_fields=["last_lat", "last_lon"])
+    night_plan.forget()
+    plan = night_plan.current_plan()
+    assert not plan.squads[first.pk].spare  # the last one at home stays
+    assert plan.squads[second.pk].spare  # the one already out may go on

@@ -22,8 +22,9 @@ LAOSHAN_CENTRE = (36.1073, 120.4689)
 HANDLE_S = 25 * 60
 
 
-def squad(key, at, district=SHINAN, free_s=0.0, load=0, capacity=3):
-    return SquadState(key, f"队{key}", district, free_s, *at, load=load, capacity=capacity)
+def squad(key, at, district=SHINAN, free_s=0.0, load=0, capacity=3, spare=False):
+    return SquadState(key, f"队{key}", district, free_s, *at, load=load, capacity=capacity,
+                      spare=spare)
 
 
 def lead(key, at, district=SHINAN, weight=5.0, due_s=18 * 60, search_s=0.0):
@@ -64,6 +65,31 @@ def test_mutual_aid_crosses_the_border_when_the_own_district_cannot_arrive_in_ti
     options = ranked(lead(10, STATION, due_s=18 * 60), [own, neighbour])
     assert options[0].squad == 2 and options[0].mutual_aid
     assert [o.squad for o in options] == [2, 1]
+
+
+PINGDU, CHENGYANG = 7, 8
+PINGDU_CENTRE = (36.7868, 119.9597)  # about 60 km from 城阳, hours at night speed
+CHENGYANG_CENTRE = (36.3073, 120.3962)
+
+
+def test_a_district_no_squad_is_near_gets_a_spare_squad_from_far_rather_than_none():
+    alone = squad(1, CHENGYANG_CENTRE, district=CHENGYANG)
+    spare = squad(2, CHENGYANG_CENTRE, district=CHENGYANG, spare=True)
+    out_all_night = lead(10, PINGDU_CENTRE, district=PINGDU)
+    options = ranked(out_all_night, [alone, spare])
+    assert [o.squad for o in options] == [2] and options[0].mutual_aid
+    assert options[0].travel_s > 2 * 3600
+
+    plan = make_plan([out_all_night], [alone, spare], handle_s=HANDLE_S)
+    assert plan.planned[10].squad == 2
+    assert [s.district_id for s in plan.shortfalls] == [PINGDU]  # still told it lacks squads
+
+
+def test_far_aid_goes_only_where_no_squad_is_within_a_mutual_aid_drive():
+    near_neighbour = squad(1, STATION, district=LAOSHAN)
+    far_spare = squad(2, PINGDU_CENTRE, district=PINGDU, spare=True)
+    options = ranked(lead(10, MAY_FOURTH, district=CHENGYANG), [near_neighbour, far_spare])
+    assert [o.squad for o in options] == [1]
 
 
 def test_a_full_squad_is_not_offered_but_the_plan_may_give_it_work_for_later():

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from songnuan.notify import vapid
+from songnuan.observability.metrics import fresh_multiprocess_dir
 from songnuan.settings import env_flag, require_secret_key
 
 
@@ -39,6 +42,10 @@ class Command(BaseCommand):
         vapid.keys()
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
+        # Every worker counts its requests in files there; /metrics adds them up.
+        metrics_dir = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+                           or settings.VAR_DIR / "prometheus")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(fresh_multiprocess_dir(metrics_dir))
         argv = [
             sys.executable, "-m", "gunicorn", "songnuan.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
@@ -46,6 +53,8 @@ class Command(BaseCommand):
             # fork in milliseconds instead of a fresh Django start-up of seconds.
             "--preload",
             "--graceful-timeout", "20", "--timeout", "60",
+            # Workers free the port when the master dies (see songnuan/gunicorn_config.py).
+            "--config", "python:songnuan.gunicorn_config",
         ]
         if env_flag("WEB_ACCESS_LOG", False):  # the proxy in front usually keeps one already
             argv += ["--access-logfile", "-"]
