@@ -93,6 +93,7 @@ MIDDLEWARE = [
     # First, so that its request id, log line and metrics cover what every other one answers.
     "songnuan.observability.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "songnuan.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -136,6 +137,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The role that owns the tables (PostgreSQL): `songnuan migrate` runs as it, the app's own role
+# (DATABASE_URL) owns nothing and may not touch the audit log's rows (see songnuan/db_roles.py).
+MIGRATE_DATABASE_URL = os.environ.get("MIGRATE_DATABASE_URL", "")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_flag(
         "DB_PREPARED_STATEMENTS", True):
     # Lets songnuan.prepared keep the hot statements of a surge prepared on each connection
@@ -258,8 +262,10 @@ CAMPAIGN_EXTENSION_WINDOW_DAYS = int(os.environ.get("CAMPAIGN_EXTENSION_WINDOW_D
 CAMPAIGN_EXTENSION_DAYS = int(os.environ.get("CAMPAIGN_EXTENSION_DAYS", "14"))
 
 # Person files: the key that encrypts ID numbers at rest (comma-separated to rotate: the first
-# encrypts, all decrypt). Without it a key is derived from SECRET_KEY (demo and tests only).
+# encrypts, all decrypt; `songnuan generate_field_key` makes one). Without it a key is derived
+# from SECRET_KEY, which only the demo, DEBUG and the tests may do: production refuses to start.
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
+FIELD_ENCRYPTION_KEY_MAY_DERIVE = DEMO or DEBUG
 
 # Shelter: stays are normally no longer than 10 days (2003 implementation rules of the rescue
 # measures); staff are warned this many days before a stay runs out.

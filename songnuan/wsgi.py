@@ -5,9 +5,11 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songnuan.settings")
 application = get_wsgi_application()
 
+from songnuan.people.checks import require_field_encryption_key  # noqa: E402
 from songnuan.settings import require_secret_key  # noqa: E402
 
 require_secret_key()
+require_field_encryption_key()
 
 
 def warm_up() -> None:

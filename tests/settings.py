@@ -12,6 +12,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # The test client and the browser tests' live server speak plain HTTP.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+# ID numbers are encrypted with a key derived from the test SECRET_KEY.
+FIELD_ENCRYPTION_KEY_MAY_DERIVE = True
+# The suite migrates its own database as the role it connects with.
+MIGRATE_DATABASE_URL = ""
 # Serve static files straight from the apps, as no collectstatic runs before the suite.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -55,7 +55,8 @@ def restore_into(name: str, folder: Path, media: Path) -> subprocess.CompletedPr
     """As the bureau's staff run it: the command, with the fresh database in DATABASE_URL."""
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     env.update(DATABASE_URL=database_url(name), MEDIA_ROOT=str(media),
-               SECRET_KEY="restore-drill", SONGNUAN_VAR_DIR=str(media.parent / "var"))
+               SECRET_KEY="restore-drill", SONGNUAN_VAR_DIR=str(media.parent / "var"),
+               FIELD_ENCRYPTION_KEY="restore-drill-field-encryption-key-0123456789")
     return subprocess.run([sys.executable, "-m", "songnuan.cli", "restore", str(folder)],
                           env=env, capture_output=True, text=True, timeout=300)
 

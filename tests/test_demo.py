@@ -50,6 +50,7 @@ def test_the_server_refuses_to_start_without_a_secret_key(tmp_path):
     env = {key: value for key, value in os.environ.items()
            if key not in ("SECRET_KEY", "DEBUG", "DEMO", "DJANGO_SETTINGS_MODULE")}
     env["SONGNUAN_VAR_DIR"] = str(tmp_path)
+    env["FIELD_ENCRYPTION_KEY"] = "a-field-key-long-enough-for-the-check-0123"
     result = subprocess.run([sys.executable, "-m", "songnuan.cli", "serve", "--no-collectstatic"],
                             env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0

@@ -366,6 +366,7 @@ def main() -> int:
     db_url = args.admin_url.rsplit("/", 1)[0] + f"/{name}"
     port = free_port()
     env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "bench-only-secret",
+           "FIELD_ENCRYPTION_KEY": "bench-only-field-encryption-key-0123456789",
            "TRUSTED_PROXIES": "127.0.0.0/8,::1", "LOG_LEVEL": "WARNING", "DEBUG": "",
            "DB_CONN_MAX_AGE": "600", "SONGNUAN_VAR_DIR": str(ROOT / "benchmarks" / "out" / "var")}
     admin_sql(args.admin_url, f'CREATE DATABASE "{name}"')

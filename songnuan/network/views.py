@@ -206,9 +206,7 @@ def capacity_board(request: HttpRequest) -> HttpResponse:
     rows = []
     for (code, level), cell in sorted(table.items(), key=lambda item: (
             item[0][0], list(SiteLevel.values).index(item[0][1]))):
-        rows.append({"district": districts[code], "level": SiteLevel(level).label, **cell,
-                     "seat_pct": _pct(cell["seats_used"], cell["seats"]),
-                     "bed_pct": _pct(cell["beds_used"], cell["beds"])})
+        rows.append({"district": districts[code], "level": SiteLevel(level).label, **cell})
     totals = defaultdict(int)
     for row in rows:
         for key in ("sites", "open", "seats", "seats_used", "beds", "beds_used", "full"):
@@ -222,10 +220,6 @@ def capacity_board(request: HttpRequest) -> HttpResponse:
         "rows": rows, "totals": totals, "full": full, "closed_tonight": closed_tonight,
         "night": night, "now": now,
     })
-
-
-def _pct(used: int, total: int) -> int | None:
-    return round(100 * used / total) if total else None
 
 
 # ---------------------------------------------------------------- public pages

@@ -9,7 +9,7 @@ class PersonAdmin(admin.ModelAdmin):
                     "district", "merged_into")
     list_filter = ("status", "risk_level", "district")
     search_fields = ("name", "alias", "self_name", "native_place")
-    readonly_fields = ("birth_year", "id_region", "risk_level", "risk_reasons", "merged_into")
+    readonly_fields = ("birth_year", "risk_level", "risk_reasons", "merged_into")
     exclude = ("id_number_cipher", "id_number_digest", "mental_state", "health_notes")
 
     def get_queryset(self, request):

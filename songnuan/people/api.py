@@ -23,7 +23,8 @@ def _out(person: Person, user) -> dict:
     if user.has_perm(SENSITIVE):
         services.record_sensitive_read(person, user, services.sensitive_fields_present(person))
         data["id_number"] = person.id_number() if person.has_id_number else ""
-        data["id_region"] = person.id_region
+        data["id_region"] = person.id_region()
+        data["birth_date"] = person.born_on()
     return data
 
 

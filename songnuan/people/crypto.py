@@ -2,9 +2,9 @@
 HMAC-SHA256 keyed hash for exact lookup, both from keys derived with HKDF.
 
 The keys come from FIELD_ENCRYPTION_KEY (comma-separated; the first encrypts and hashes, the
-others still decrypt, so a key can be rotated) or, without one, from SECRET_KEY — enough for the
-demo and the tests, but production sets its own key (`songnuan check --deploy` warns otherwise),
-since changing SECRET_KEY would otherwise leave every stored number unreadable.
+others still decrypt, so a key can be rotated) or, without one, from SECRET_KEY — allowed for the
+demo, DEBUG and the tests only: production must set its own key (a system check refuses to start
+without it), since changing SECRET_KEY would otherwise leave every stored number unreadable.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ def _materials() -> tuple[str, ...]:
     )
     if configured:
         return configured
+    if not settings.FIELD_ENCRYPTION_KEY_MAY_DERIVE:
+        raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEY to store or read ID numbers.")
     if not settings.SECRET_KEY:
         raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEY (or SECRET_KEY) to store ID numbers.")
     return (f"derived-from-secret-key:{settings.SECRET_KEY}",)

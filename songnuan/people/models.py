@@ -20,6 +20,7 @@ from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping, scope_of
 from songnuan.images import MetadataFreeImageField
 from songnuan.people import crypto
+from songnuan.people.identity import IdNumberError, IdNumberInfo, parse_id_number
 from songnuan.people.site_links import site_link_filter
 
 ADULT_AGE = 18
@@ -93,19 +94,20 @@ class Person(AuditedModel):
     )
     self_name = models.CharField(_("name they give"), max_length=50, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    # Only a date that did not come from an ID number: the number's region and birth date would
+    # give away 14 of its 18 digits beside the encrypted value (id_birth_date() reads it there).
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     age_estimate = models.PositiveSmallIntegerField(_("estimated age"), null=True, blank=True)
     age_estimated_on = models.DateField(_("age estimated on"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(
         _("birth year"), null=True, blank=True, db_index=True, editable=False,
-        help_text=_("From the birth date, or from the estimated age and when it was estimated."),
+        help_text=_("From the birth date or the ID number, or from the estimated age and when it "
+                    "was estimated."),
     )
     id_number_cipher = models.TextField(_("ID number (encrypted)"), blank=True, editable=False)
     id_number_digest = models.CharField(
         _("ID number lookup hash"), max_length=64, blank=True, db_index=True, editable=False
     )
-    id_region = models.CharField(_("region of the ID number"), max_length=60, blank=True,
-                                 editable=False)
     native_place = models.CharField(_("native place"), max_length=100, blank=True)
     dialect = models.CharField(_("dialect"), max_length=50, blank=True)
     height_cm = models.PositiveSmallIntegerField(_("height (cm)"), null=True, blank=True)
@@ -148,7 +150,7 @@ class Person(AuditedModel):
     sensitive_fields = ("id_number_cipher", "id_number_digest", "mental_state", "health_notes")
     audit_exclude = ("updated_at",)
     # What the person file shows only with accounts.view_sensitive (besides photos).
-    SENSITIVE_SHOWN = ("id_number", "id_region", "mental_state", "health_notes")
+    SENSITIVE_SHOWN = ("id_number", "mental_state", "health_notes")
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
@@ -183,12 +185,45 @@ class Person(AuditedModel):
         """The decrypted number: callers show it only to staff with accounts.view_sensitive."""
         return crypto.decrypt(self.id_number_cipher)
 
+    def _id_info(self) -> IdNumberInfo | None:
+        """What the encrypted number says, read once per number; None when no key opens it."""
+        if not self.id_number_cipher:
+            return None
+        cached = getattr(self, "_id_info_cache", None)
+        if cached is None or cached[0] != self.id_number_cipher:
+            try:
+                info = parse_id_number(self.id_number())
+            except (crypto.DecryptionError, IdNumberError):
+                info = None
+            cached = self._id_info_cache = (self.id_number_cipher, info)
+        return cached[1]
+
+    def id_birth_date(self) -> datetime.date | None:
+        info = self._id_info()
+        return info.birth_date if info else None
+
+    def id_region(self) -> str:
+        """The place the number was issued in: shown, like the number, only to permitted staff."""
+        info = self._id_info()
+        return info.region_name if info else ""
+
+    def born_on(self) -> datetime.date | None:
+        """The full birth date: as recorded, or read from the ID number."""
+        return self.birth_date or self.id_birth_date()
+
+    @property
+    def has_exact_birth(self) -> bool:
+        return bool(self.birth_date or self.id_number_cipher)
+
     def age_on(self, day: datetime.date) -> int | None:
-        if self.birth_date:
-            years = day.year - self.birth_date.year
-            if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+        born = self.born_on()
+        if born:
+            years = day.year - born.year
+            if (day.month, day.day) < (born.month, born.day):
                 years -= 1
             return years
+        if self.id_number_cipher and self.birth_year:  # a number no configured key opens
+            return day.year - self.birth_year
         if self.age_estimate is not None:
             since = self.age_estimated_on or day
             return self.age_estimate + max(0, day.year - since.year)

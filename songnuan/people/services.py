@@ -27,7 +27,7 @@ MAX_AGE_YEARS = 120
 # Blank fields of the kept file that a merge fills from the merged one.
 MERGE_FILL_FIELDS = (
     "name", "alias", "self_name", "sex", "birth_date", "age_estimate", "age_estimated_on",
-    "id_number_cipher", "id_number_digest", "id_region", "native_place", "dialect", "height_cm",
+    "id_number_cipher", "id_number_digest", "native_place", "dialect", "height_cm",
     "marks", "mental_state", "health_notes",
 )
 MERGE_UNION_FIELDS = ("categories", "flags")
@@ -78,27 +78,47 @@ def check_dates(person: Person, day: datetime.date) -> dict[str, str]:
 
 
 def apply_id_number(person: Person, raw: str, day: datetime.date) -> dict[str, str]:
-    """Validate and store an ID number (encrypted, with its lookup hash); errors by field."""
+    """Validate and store an ID number (encrypted, with its lookup hash); errors by field.
+
+    Only the birth year stays in the clear beside it: the birth date and region it holds are
+    read from the decrypted number when needed (`Person.id_birth_date`, `Person.id_region`).
+    """
     if not raw.strip():
-        return {}
+        return drop_birth_date_held_by_id_number(person)
     try:
         info = parse_id_number(raw, day)
     except IdNumberError as error:
         return {"id_number": error.message}
-    errors = {}
-    if person.birth_date and person.birth_date != info.birth_date:
-        errors["birth_date"] = _(
-            "The birth date does not match the ID number (%(date)s)."
-        ) % {"date": info.birth_date.isoformat()}
+    errors = _birth_date_mismatch(person, info.birth_date)
     if person.sex and person.sex != info.sex:
         errors["sex"] = _("The sex does not match the ID number.")
     if errors:
         return errors
-    person.birth_date = info.birth_date
+    person.birth_date = None
+    person.birth_year = info.birth_date.year
     person.sex = person.sex or info.sex
     person.id_number_cipher = crypto.encrypt(info.number)
     person.id_number_digest = crypto.keyed_hash(info.number)
-    person.id_region = info.region_name
+    return {}
+
+
+def drop_birth_date_held_by_id_number(person: Person) -> dict[str, str]:
+    """A birth date typed beside a number on file is checked against it and not kept apart."""
+    if not person.birth_date or not person.has_id_number:
+        return {}
+    from_number = person.id_birth_date()
+    if from_number is None:  # no configured key opens the number: keep what was typed
+        return {}
+    errors = _birth_date_mismatch(person, from_number)
+    if not errors:
+        person.birth_date = None
+    return errors
+
+
+def _birth_date_mismatch(person: Person, from_number: datetime.date) -> dict[str, str]:
+    if person.birth_date and person.birth_date != from_number:
+        return {"birth_date": _("The birth date does not match the ID number (%(date)s).") % {
+            "date": from_number.isoformat()}}
     return {}
 
 
@@ -116,6 +136,9 @@ def refresh_derived(person: Person, day: datetime.date) -> None:
     """Birth year, age categories and the portrait follow from the rest of the file."""
     if person.birth_date:
         person.birth_year = person.birth_date.year
+    elif person.has_id_number:
+        born = person.id_birth_date()
+        person.birth_year = born.year if born else person.birth_year
     elif person.age_estimate is not None:
         estimated_on = person.age_estimated_on or day
         person.birth_year = estimated_on.year - person.age_estimate
@@ -181,8 +204,7 @@ def record_sensitive_read(person: Person, user: Any, fields: list[str]) -> bool:
 
 
 def sensitive_fields_present(person: Person) -> list[str]:
-    present = [name for name in ("mental_state", "health_notes", "id_region") if getattr(
-        person, name)]
+    present = [name for name in ("mental_state", "health_notes") if getattr(person, name)]
     if person.has_id_number:
         present.insert(0, "id_number")
     if person.photos.exists():
@@ -239,6 +261,9 @@ def merge(survivor: Person, absorbed: Person, *, user: Any, reason: str) -> Pers
         if union != mine:
             filled[name] = [mine, union]
             setattr(survivor, name, union)
+    refusal = drop_birth_date_held_by_id_number(survivor)
+    if refusal:
+        raise PersonError(refusal)
     absorbed.merged_into = survivor
     absorbed.save()
     refresh_derived(survivor, today())
@@ -264,6 +289,8 @@ def undo_merge(record: PersonMerge, *, user: Any) -> Person:
         model = _model(model_label)
         model._base_manager.filter(pk__in=pks, **{field: survivor}).update(**{field: absorbed})
     for name, (before, after) in record.filled.items():
+        if name not in MERGE_FILL_FIELDS and name not in MERGE_UNION_FIELDS:
+            continue  # a column since dropped
         current = _plain(getattr(survivor, name))
         if current == after:  # untouched since the merge
             setattr(survivor, name, _parse(survivor, name, before))

@@ -40,7 +40,7 @@ def _person_record(person: Person, day: datetime.date, face: tuple[float, ...] |
                    ) -> Record:
     marks = tuple(m.strip() for m in person.marks.replace("；", ";").replace("，", ";")
                   .replace(",", ";").split(";") if m.strip())
-    birth_year = person.birth_date.year if person.birth_date else None
+    birth_year = person.birth_year if person.has_exact_birth else None
     id_number = person.id_number() if person.id_number_cipher else ""
     return Record(
         record_id=f"P{person.pk}", name=person.name or person.self_name, sex=person.sex,

@@ -47,10 +47,16 @@ def browser():
         browser.close()
 
 
+def is_csp_violation(message) -> bool:
+    """Chromium reports each thing the Content-Security-Policy refused on the console."""
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open pages in fresh browser contexts: new_page(PHONE, locale="zh-CN", ...)."""
-    contexts = []
+    """Open pages in fresh browser contexts: new_page(PHONE, locale="zh-CN", ...). A page that
+    breaks the Content-Security-Policy fails the test."""
+    contexts, violations = [], []
 
     def open_page(device: dict | None = None, **options):
         context = browser.new_context(
@@ -58,12 +64,17 @@ def new_page(browser, live_server):
             **(device or DESKTOP), **options,
         )
         context.set_default_timeout(10_000)
+        context.on("console", lambda message: violations.append(
+            f"{message.location.get('url', '')}: {message.text}")
+            if is_csp_violation(message) else None)
         contexts.append(context)
         return context.new_page()
 
     yield open_page
     for context in contexts:
         context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
 
 
 def log_in(page, username: str, password: str) -> None:

@@ -54,7 +54,8 @@ def test_with_location_refused_the_district_fallback_works(cast, new_page):
     page.get_by_role("button", name="查找最近的开放地点").click()
     status = page.locator("#locate-status")
     status.wait_for(state="visible")
-    page.wait_for_function("document.getElementById('locate-status').textContent.includes('区')")
+    page.wait_for_function(
+        "() => document.getElementById('locate-status').textContent.includes('区')")
     assert "无法获取您的位置" in status.inner_text()
     page.select_option("#id_district", label="崂山区")
     page.get_by_role("button", name="搜索").click()

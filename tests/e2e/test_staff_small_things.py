@@ -71,8 +71,10 @@ def test_the_person_file_timeline_shows_the_report_and_its_photo(cast, new_page,
     expect(timeline).to_contain_text("群众报告：中山路地下通道")
     expect(timeline.locator(".timeline-photos img")).to_have_count(1)
     timeline.locator(".timeline-photos img").scroll_into_view_if_needed()
+    # A function, not an expression: Playwright polls an expression with eval(), which the
+    # Content-Security-Policy refuses.
     page.wait_for_function(
-        "document.querySelector('.timeline-photos img').naturalWidth > 0")
+        "() => document.querySelector('.timeline-photos img').naturalWidth > 0")
     screenshot(page, f"person-timeline-report-{device_name}")
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from songnuan import db_roles
 from songnuan.backup import BackupError, restore
 
 
@@ -17,8 +18,14 @@ class Command(BaseCommand):
         parser.add_argument("folder", type=Path, metavar="DIR")
 
     def handle(self, *args, folder: Path, **options) -> None:
+        app_role = db_roles.app_role()
         try:
-            check = restore(folder)
+            # As the owner (MIGRATE_DATABASE_URL) when there is one, like migrate: the restored
+            # tables are its, and the app's role is granted its rights on them again.
+            with db_roles.as_owner() as switched:
+                check = restore(folder)
+                if switched and app_role:
+                    db_roles.grant_app_role(app_role)
         except BackupError as error:
             raise CommandError(str(error)) from error
         for table, (expected, restored) in sorted(check.mismatched_tables.items()):
