@@ -62,7 +62,7 @@ def world(cast, settings, tmp_path):
     person = case.person
     person_number = id_number("370202", "19600101")
     Person.objects.filter(pk=person.pk).update(
-        id_number_cipher=crypto.encrypt(person_number), id_region="标记区域甲",
+        id_number_cipher=crypto.encrypt(person_number),
         mental_state="标记精神状态甲", health_notes="标记健康甲")
     person.refresh_from_db()
     photo = PersonPhoto.objects.create(person=person, image=jpeg(), taken_by=cast.city_admin)
@@ -86,7 +86,7 @@ def world(cast, settings, tmp_path):
                "task": task, "lead": task.lead}
     markers = {
         person_number: (person, {"id_number"}),
-        "标记区域甲": (person, {"id_region"}),
+        person.id_region(): (person, {"id_region"}),  # read from the number: 山东省青岛市市南区
         "标记精神状态甲": (person, {"mental_state"}),
         "标记健康甲": (person, {"health_notes"}),
         reverse("people:photo", args=[photo.pk]): (person, {"photos", "photo"}),
@@ -148,7 +148,7 @@ def url_args(objects) -> dict[str, tuple[list, str]]:
 
 # Pages that must show these markers, so the walk is known to reach what it checks.
 MUST_SHOW = {
-    "people:detail": {"标记精神状态甲", "标记健康甲", "标记区域甲"},
+    "people:detail": {"标记精神状态甲", "标记健康甲", "山东省青岛市市南区"},
     "people:edit": {"标记精神状态甲", "标记健康甲"},
     "shelter:stay": {"标记伤情乙", "标记入站健康乙"},
     "tracing:comparison": {"标记比对身份丙"},
