@@ -43,7 +43,8 @@ def test_the_example_env_file_names_every_production_setting():
 @pytest.mark.slow
 def test_the_deploy_check_passes_with_the_example_settings(tmp_path):
     env = {key: value for key, value in os.environ.items()
-           if key not in settings_read_from_the_environment() | {"DJANGO_SETTINGS_MODULE"}}
+           if key not in settings_read_from_the_environment()
+           | {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}  # the browser tests' own
     env.update({name: value for name, (value, is_set) in example_lines().items() if is_set})
     # What the bureau fills in: its own secrets, and folders of this machine.
     env.update(SECRET_KEY=get_random_secret_key() + get_random_secret_key(),
