@@ -309,7 +309,8 @@ def text_messages(db_url: str, provider: FakeAliyun, started: float) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.faults",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=40, help="phones sending reports")
     parser.add_argument("--seconds", type=float, default=75, help="length of the surge")
     parser.add_argument("--think-ms", type=float, default=100,
