@@ -183,6 +183,8 @@ def strike(kind: str, server: Supervised, worker: Supervised, admin_url: str, na
     """Inflict one fault; say what was done."""
     if kind == "web_worker":
         pids = worker_pids(server.process.pid)
+        if not pids:
+            return "no web worker to kill"
         os.kill(pids[0], signal.SIGKILL)
         return f"killed web worker {pids[0]}"
     if kind == "master":
