@@ -40,11 +40,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = ROOT / ".venv" / "bin"
+# The environment running this script: `.venv/bin/python benchmarks/…` runs `.venv/bin/songnuan`.
+BIN = Path(sys.executable).parent
 URBAN_DISTRICTS = ("370202", "370203", "370211", "370212", "370213", "370214")
 FLAGS = ["lying_down", "underdressed", "elderly", "child", "injured_ill", "confused",
          "intoxicated"]
 MAX_RETRIES = 8
+RETRY_PAUSE_S = 0.05
 TIMEOUT_S = 30
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -132,23 +134,26 @@ class Tally:
 
 
 async def send(conn: Connection, body: bytes, ip: str, tally: Tally,
-               since: float | None = None) -> tuple[int, bytes] | None:
-    """POST with retries on connection errors, 5xx and 429 (same request id every time).
+               since: float | None = None, attempts: int = MAX_RETRIES,
+               longest_pause_s: float = RETRY_PAUSE_S) -> tuple[int, bytes] | None:
+    """POST with retries on connection errors, 5xx and 429 (same request id every time), after
+    pauses doubling from RETRY_PAUSE_S up to `longest_pause_s`.
 
     The latency recorded is the whole wait including retries, from `since` (the scheduled
     moment in the open loop) or from the first attempt."""
     started = time.perf_counter() if since is None else since
-    for _attempt in range(MAX_RETRIES):
+    for attempt in range(attempts):
+        pause = min(longest_pause_s, RETRY_PAUSE_S * 2 ** attempt)
         try:
             status, payload = await asyncio.wait_for(conn.post(body, ip), TIMEOUT_S)
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError, IndexError):
             tally.errors += 1
             conn.close()
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(pause)
             continue
         tally.statuses[status] = tally.statuses.get(status, 0) + 1
         if status >= 500 or status == 429:
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(pause)
             continue  # same request id: a retry can never make a second lead
         tally.latencies.append(time.perf_counter() - started)
         tally.finished_at.append(time.perf_counter())
@@ -158,6 +163,9 @@ async def send(conn: Connection, body: bytes, ip: str, tally: Tally,
 
 class Phone:
     """One reporter's phone: its own address, connection and random reports."""
+
+    retry_attempts = MAX_RETRIES
+    longest_pause_s = RETRY_PAUSE_S  # the same short pause every time
 
     def __init__(self, index: int, port: int, retrier: bool, seed: int, tally: Tally) -> None:
         self.index, self.port, self.retrier, self.tally = index, port, retrier, tally
@@ -181,7 +189,8 @@ class Phone:
 
     async def one_report(self, conn: Connection, since: float | None = None) -> None:
         request_id, body, ip = self.report()
-        result = await send(conn, body, ip, self.tally, since)
+        result = await send(conn, body, ip, self.tally, since, self.retry_attempts,
+                            self.longest_pause_s)
         if result is None:
             self.tally.lost.append(request_id)
             return
@@ -190,8 +199,9 @@ class Phone:
             # The response "got lost": send the same request again, once on this connection
             # and at the same time once on another.
             twin = Connection(self.port)
+            retry = (None, self.retry_attempts, self.longest_pause_s)
             again, twin_result = await asyncio.gather(
-                send(conn, body, ip, self.tally), send(twin, body, ip, self.tally))
+                send(conn, body, ip, self.tally, *retry), send(twin, body, ip, self.tally, *retry))
             twin.close()
             self.tally.acknowledge(request_id, again)
             self.tally.acknowledge(request_id, twin_result)
@@ -365,26 +375,13 @@ def main() -> int:
     name = f"sn_bench_intake_{os.getpid()}"
     db_url = args.admin_url.rsplit("/", 1)[0] + f"/{name}"
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "bench-only-secret",
-           "FIELD_ENCRYPTION_KEY": "bench-only-field-encryption-key-0123456789",
-           "TRUSTED_PROXIES": "127.0.0.0/8,::1", "LOG_LEVEL": "WARNING", "DEBUG": "",
-           "DB_CONN_MAX_AGE": "600", "SONGNUAN_VAR_DIR": str(ROOT / "benchmarks" / "out" / "var")}
-    admin_sql(args.admin_url, f'CREATE DATABASE "{name}"')
+    env = bench_env(db_url)
     server = worker = None
     try:
-        print(f"database {name}: migrating and loading the demo hotspots…", flush=True)
-        subprocess.run([BIN / "songnuan", "migrate", "-v", "0"], env=env, check=True)
-        subprocess.run([BIN / "songnuan", "shell", "-c",
-                        "import random, types; from songnuan.outreach import demo; "
-                        "demo.populate(types.SimpleNamespace(rng=random.Random(1), shared={}))"],
-                       env=env, check=True, stdout=subprocess.DEVNULL)
-        server = subprocess.Popen(
-            [BIN / "songnuan", "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--workers", str(args.workers), "--threads", str(args.threads)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        create_database(args.admin_url, name, env)
+        server = start_server(port, args.workers, args.threads, env)
         if not args.no_task_worker:
-            worker = subprocess.Popen([BIN / "songnuan", "worker", "-v", "0"], env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            worker = start_worker(env)
         wait_for(port)
         model = (f"open loop, {args.rate:g} reports/s in all" if args.rate else
                  f"closed loop, think time {args.think_ms:g} ms")
@@ -409,13 +406,7 @@ def main() -> int:
         report = summarise(tally, elapsed, db_url, killed, args, model,
                            {**meter.used(), "load_generator": generator}, machine_busy)
     finally:
-        for process in (worker, server):
-            if process is not None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        stop_processes(worker, server)
         admin_sql(args.admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     out = ROOT / "benchmarks" / "out"
     out.mkdir(parents=True, exist_ok=True)
@@ -423,6 +414,52 @@ def main() -> int:
     (out / f"intake-{label}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 0 if report["nothing_lost_nothing_duplicated"] else 1
+
+
+def bench_env(db_url: str, **extra: str) -> dict[str, str]:
+    """The environment of the server and worker under test."""
+    return {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "bench-only-secret",
+            "FIELD_ENCRYPTION_KEY": "bench-only-field-encryption-key-0123456789",
+            "TRUSTED_PROXIES": "127.0.0.0/8,::1", "LOG_LEVEL": "WARNING", "DEBUG": "",
+            "DB_CONN_MAX_AGE": "600",
+            "SONGNUAN_VAR_DIR": str(ROOT / "benchmarks" / "out" / "var"), **extra}
+
+
+def create_database(admin_url: str, name: str, env: dict[str, str]) -> None:
+    """Create the benchmark's own database, migrate it and load the demo hotspots."""
+    admin_sql(admin_url, f'CREATE DATABASE "{name}"')
+    print(f"database {name}: migrating and loading the demo hotspots…", flush=True)
+    subprocess.run([BIN / "songnuan", "migrate", "-v", "0"], env=env, check=True)
+    subprocess.run([BIN / "songnuan", "shell", "-c",
+                    "import random, types; from songnuan.outreach import demo; "
+                    "demo.populate(types.SimpleNamespace(rng=random.Random(1), shared={}))"],
+                   env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def start_server(port: int, workers: int, threads: int, env: dict[str, str],
+                 stderr=subprocess.PIPE) -> subprocess.Popen:
+    """`songnuan serve` on 127.0.0.1:port; its pid is gunicorn's master (serve execs it)."""
+    return subprocess.Popen(
+        [BIN / "songnuan", "serve", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers), "--threads", str(threads)],
+        env=env, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
+
+
+def start_worker(env: dict[str, str], stderr=subprocess.DEVNULL) -> subprocess.Popen:
+    return subprocess.Popen([BIN / "songnuan", "worker", "-v", "0"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=stderr)
+
+
+def stop_processes(*processes: subprocess.Popen | None) -> None:
+    """SIGTERM each (graceful), SIGKILL what has not stopped after 30 s."""
+    for process in processes:
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def wait_for(port: int, timeout: float = 60) -> None:
@@ -438,17 +475,23 @@ def wait_for(port: int, timeout: float = 60) -> None:
     raise SystemExit("the server did not start")
 
 
-def summarise(tally: Tally, elapsed: float, db_url: str, killed, args, model: str,
-              cpu: dict[str, float], machine_busy: float) -> dict:
+def stored_vs_acknowledged(acks: dict[str, set[str]], db_url: str) -> tuple[dict[str, str], bool]:
+    """The leads stored (request id → tracking code), and whether they are exactly the
+    acknowledged requests, each with the one tracking code its acknowledgements named."""
     import psycopg
 
     with psycopg.connect(db_url) as conn:
         stored = dict(conn.execute(
             "SELECT client_request_id, tracking_code FROM leads_lead").fetchall())
-    acks = tally.acks
     one_code_each = all(len(codes) == 1 for codes in acks.values())
     every_ack_stored = all(stored.get(rid) in codes for rid, codes in acks.items())
-    ok = one_code_each and every_ack_stored and len(stored) == len(acks)
+    return stored, one_code_each and every_ack_stored and len(stored) == len(acks)
+
+
+def summarise(tally: Tally, elapsed: float, db_url: str, killed, args, model: str,
+              cpu: dict[str, float], machine_busy: float) -> dict:
+    acks = tally.acks
+    stored, ok = stored_vs_acknowledged(acks, db_url)
     latencies = tally.latencies
     cores = os.cpu_count() or 1
     ours = sum(cpu.values())
