@@ -8,8 +8,10 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import ensure_districts
 
-BEFORE = [("outreach", "0002_squads_tasks_encounters")]
-AFTER = [("outreach", "0003_encounter_people_outcomes_and_supply_ledger")]
+# People as they were then too: later people migrations change the table these rows go into.
+THEN = ("people", "0001_initial")
+BEFORE = [("outreach", "0002_squads_tasks_encounters"), THEN]
+AFTER = [("outreach", "0003_encounter_people_outcomes_and_supply_ledger"), THEN]
 
 
 def migrate(targets):
