@@ -17,9 +17,13 @@ urlpatterns = [
     path("tracing/reports/new/", views.report_add, name="report_add"),
     path("tracing/reports/import/", views.report_import, name="report_import"),
     path("tracing/reports/<int:pk>/", views.report_detail, name="report"),
+    path("tracing/reports/<int:pk>/photo", views.report_photo, name="report_photo"),
     path("tracing/comparisons/", views.comparison_list, name="comparisons"),
     path("tracing/comparisons/<int:pk>/", views.comparison_detail, name="comparison"),
+    path("tracing/comparisons/<int:pk>/evidence", views.comparison_evidence,
+         name="comparison_evidence"),
     path("xunqin/", views.public_announcements, name="public_announcements"),
     path("xunqin/export.csv", views.announcements_export, name="announcements_export"),
+    path("xunqin/<int:pk>/photo", views.announcement_photo, name="announcement_photo"),
     path("xunqin/report/", views.public_report, name="public_report"),
 ]

@@ -7,14 +7,16 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from songnuan import formulas, pending_uploads
-from songnuan.accounts.roles import Role
+from songnuan.accounts import audit
+from songnuan.accounts.roles import SENSITIVE, Role
 from songnuan.network.transfer import ImportFileError
 from songnuan.shelter.services import DischargeInput
 from songnuan.tracing import forms, imports, services
@@ -330,6 +332,43 @@ def public_report(request: HttpRequest) -> HttpResponse:
     person_fields = [form[name] for name in form.fields if name not in FAMILY_FIELDS]
     return render(request, "tracing/public/report_form.html", {
         "form": form, "sent_to": sent_to, "person_fields": person_fields})
+
+
+@login_required
+def report_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A family's photo of the missing person: for staff who may see sensitive data, in scope."""
+    if not request.user.has_perm(SENSITIVE):
+        raise Http404
+    report = get_object_or_404(MissingReport.objects.restrict(request.user), pk=pk)
+    audit.record_sensitive_read(report, ["photo"], user=request.user)
+    return _file(report.photo, private=True)
+
+
+@login_required
+def comparison_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """The police's comparison report, to those who may open the comparison."""
+    item = get_object_or_404(ComparisonRequest.objects.restrict(request.user), pk=pk)
+    audit.record_sensitive_read(item, ["evidence"], user=request.user)
+    return _file(item.evidence, private=True)
+
+
+def announcement_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The photo of a live announcement: public, as the announcement is."""
+    row = get_object_or_404(services.public_announcements(), pk=pk)
+    return _file(row.photo, private=False)
+
+
+def _file(field: FieldFile, *, private: bool) -> FileResponse:
+    """Uploaded files are never served as public media: each goes through a view that
+    decides who may see it."""
+    if not field:
+        raise Http404
+    try:
+        response = FileResponse(field.open("rb"))
+    except FileNotFoundError:
+        raise Http404 from None
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=3600"
+    return response
 
 
 def public_announcements(request: HttpRequest) -> HttpResponse:
