@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import settings
 
+from tests.migrating import migrate_to_latest
+
 # Speed is measured in benchmarks/, not asserted: no per-example deadline, which a busy machine
 # would turn into random failures.
 settings.register_profile("songnuan", deadline=None)
@@ -67,3 +69,11 @@ def api_for(client):
                                 headers=self.headers, **kwargs)
 
     return ApiClient
+
+
+@pytest.fixture
+def latest_schema_after():
+    """Later tests in the process expect the newest schema, not the one a migration test ends
+    on."""
+    yield
+    migrate_to_latest()

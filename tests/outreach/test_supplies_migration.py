@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import ensure_districts
+from tests.migrating import migrate
 
 # People as they were then too: later people migrations change the table these rows go into.
 THEN = ("people", "0001_initial")
@@ -14,23 +13,8 @@ BEFORE = [("outreach", "0002_squads_tasks_encounters"), THEN]
 AFTER = [("outreach", "0003_encounter_people_outcomes_and_supply_ledger"), THEN]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def _latest_schema_after():
-    """Later tests in the process expect the newest schema, not the one this test ends on."""
-    yield
-    executor = MigrationExecutor(connection)
-    migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_latest_schema_after")
+@pytest.mark.usefixtures("latest_schema_after")
 def test_old_supplies_become_ledger_rows_that_leave_the_squads_stock_unchanged():
     ensure_districts()  # an earlier transactional test may have flushed them
     old = migrate(BEFORE)

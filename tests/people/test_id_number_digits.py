@@ -7,13 +7,13 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from songnuan.people.models import Category, Person
 from songnuan.people.services import PersonError, save_person
 from songnuan.tracing.records import person_records
 from tests.factories import ensure_districts
+from tests.migrating import migrate, migrate_to_latest
 from tests.people.factories import id_number, make_person
 
 pytestmark = pytest.mark.django_db
@@ -99,28 +99,14 @@ def test_the_api_gives_the_date_and_region_to_sensitive_staff_only(cast, api_for
 BEFORE = [("people", "0001_initial")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def _latest_schema_after():
-    """Later tests in the process expect the newest schema, not the one this test ends on."""
-    yield
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("_latest_schema_after")
+@pytest.mark.usefixtures("latest_schema_after")
 def test_the_migration_clears_the_digits_stored_before():
     from songnuan.people import crypto
 
     ensure_districts()
     number = id_number("370212", "19580512")
-    old = _migrate(BEFORE)
+    old = migrate(BEFORE)
     OldPerson = old.get_model("people", "Person")
     numbered = OldPerson.objects.create(
         name="刘德明", sex="M", birth_date=datetime.date(1958, 5, 12), birth_year=1958,
@@ -132,7 +118,7 @@ def test_the_migration_clears_the_digits_stored_before():
         survivor=numbered, absorbed=other, reason="同一人",
         filled={"id_region": ["", "山东省青岛市崂山区"], "birth_date": [None, "1958-05-12"],
                 "dialect": ["", "胶东话"]})
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    migrate_to_latest()
     migrated = Person.objects.get(pk=numbered.pk)
     assert migrated.birth_date is None and migrated.birth_year == 1958
     assert migrated.id_number() == number and migrated.id_region() == "山东省青岛市崂山区"
