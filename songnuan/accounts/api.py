@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from songnuan.accounts import services, twofactor
+from songnuan.accounts.client_address import client_address
 from songnuan.accounts.models import Organisation, User
 from songnuan.accounts.schemas import (
     MeOut,
@@ -33,7 +34,7 @@ def create_token(request: HttpRequest, payload: TokenRequest):
             if twofactor.device_of(user) is None:
                 return Status(403, {"message": _(
                     "Set up two-factor sign-in on the web pages before asking for a token.")})
-            twofactor.verify(user, payload.code, services.client_ip(request))
+            twofactor.verify(user, payload.code, client_address(request))
     except services.LoginLocked as locked:
         return Status(429, {"message": str(locked)})
     except twofactor.TwoFactorError as error:

@@ -24,14 +24,10 @@ from songnuan.accounts.models import (
 TOKEN_BYTES = 32
 
 
-def client_ip(request: HttpRequest | None) -> str | None:
-    return client_address(request)
-
-
 def authenticate_with_lockout(request: HttpRequest | None, username: str, password: str):
     """Check the credentials unless this source is locked or slowed for this username (see
     `lockout`); record and audit failures. Raises `LoginLocked` with when to try again."""
-    ip = client_ip(request)
+    ip = client_address(request)
     refused = lockout.refusal(username, ip)
     if refused is not None:
         lockout.record_refusal(username, ip, refused)

@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from songnuan.accounts import twofactor
+from songnuan.accounts.client_address import client_address
 from songnuan.accounts.forms import TwoFactorCodeForm, TwoFactorDisableForm, TwoFactorEnrolForm
-from songnuan.accounts.services import client_ip
 
 # A user who still owes the second factor sees no menu or banners: they lead nowhere yet.
 WITHOUT_SHELL = {"nav_sections": [], "nav_badge": 0, "banners": []}
@@ -47,7 +47,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if twofactor.device_of(user) is None:
         return redirect(reverse("accounts:two_factor_setup") + "?"
                         + urlencode({"next": _next_url(request)}))
-    form = TwoFactorCodeForm(user, client_ip(request), request.POST or None)
+    form = TwoFactorCodeForm(user, client_address(request), request.POST or None)
     if request.method == "POST" and form.is_valid():
         twofactor.mark_verified(request)
         if form.used == "recovery":
@@ -71,7 +71,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                         + urlencode({"next": request.get_full_path()}))
     shell = _shell(request)
     secret = twofactor.pending_secret(request)
-    form = TwoFactorEnrolForm(user, client_ip(request), secret, request.POST or None)
+    form = TwoFactorEnrolForm(user, client_address(request), secret, request.POST or None)
     if request.method == "POST" and form.is_valid():
         twofactor.mark_verified(request)
         return render(request, "accounts/two_factor_codes.html",
@@ -92,7 +92,7 @@ def manage(request: HttpRequest, disable_form: TwoFactorDisableForm | None = Non
         "device": twofactor.device_of(user),
         "required": twofactor.is_required(user),
         "codes_left": twofactor.recovery_codes_left(user),
-        "disable_form": disable_form or TwoFactorDisableForm(user, client_ip(request)),
+        "disable_form": disable_form or TwoFactorDisableForm(user, client_address(request)),
     })
 
 
@@ -110,7 +110,7 @@ def renew_codes(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def disable(request: HttpRequest) -> HttpResponse:
-    form = TwoFactorDisableForm(request.user, client_ip(request), request.POST)
+    form = TwoFactorDisableForm(request.user, client_address(request), request.POST)
     if not form.is_valid():
         return manage(request, disable_form=form)
     messages.success(request, _("Two-factor sign-in is off for your account."))

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Header, Router, Status
 
+from songnuan.accounts.client_address import client_address
 from songnuan.api.auth import staff_auth
-from songnuan.leads import feedback, ratelimit, rewards, services, triage
+from songnuan.leads import feedback, rewards, services, triage
 from songnuan.leads.models import OPEN_STATUSES, Lead, Source
 from songnuan.leads.schemas import (
     ErrorOut,
@@ -46,7 +47,7 @@ def submit(request: HttpRequest, payload: LeadIn,
         description=payload.description, people_count=payload.people_count,
         flags=[str(flag) for flag in payload.flags],
         reporter_phone=payload.reporter_phone or "", client_request_id=payload.client_request_id,
-        ip=ratelimit.client_ip(request), trusted_reporter=trusted,
+        ip=client_address(request), trusted_reporter=trusted,
     )
     try:
         lead, created = services.submit_lead(data)

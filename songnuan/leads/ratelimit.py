@@ -16,7 +16,6 @@ from django.conf import settings
 from django.db import connection
 
 from songnuan import prepared
-from songnuan.accounts.client_address import client_address
 from songnuan.leads.models import RateCounter
 
 _UPSERT = (
@@ -85,7 +84,3 @@ def forget_before(cutoff: float) -> int:
     deleted, _ = RateCounter.objects.filter(window_start__lt=int(cutoff)).delete()
     return deleted
 
-
-def client_ip(request) -> str | None:
-    """The reporter's address, as every other decision reads it."""
-    return client_address(request)

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_POST
 
 from songnuan import formulas
 from songnuan.accounts import audit
+from songnuan.accounts.client_address import client_address
 from songnuan.accounts.models import Organisation, OrganisationKind
 from songnuan.accounts.scoping import can, may_place_in, scope_of
-from songnuan.leads import feedback, merge_reasons, ratelimit, rewards, services, triage
+from songnuan.leads import feedback, merge_reasons, rewards, services, triage
 from songnuan.leads.forms import (
     ClaimCodeForm,
     DecisionForm,
@@ -80,7 +81,7 @@ def report(request: HttpRequest) -> HttpResponse:
             description=data["description"], people_count=data["people_count"],
             flags=data["flags"], reporter_phone=data["reporter_phone"],
             client_request_id=data["client_request_id"], photos=data["photos"],
-            ip=ratelimit.client_ip(request), trusted_reporter=trusted,
+            ip=client_address(request), trusted_reporter=trusted,
         )
         try:
             lead, _created = services.submit_lead(lead_input)

@@ -12,6 +12,7 @@ import json
 import threading
 import time
 import uuid
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -22,7 +23,7 @@ KEY_SECRET = "songnuan-test-secret"
 
 
 @dataclass
-class FakeProvider:
+class FakeProvider(ABC):
     """`outcome` is the provider's code for the next messages ("OK"/"Ok" for success);
     `delay_s` holds each answer back (a slow provider)."""
 
@@ -65,8 +66,9 @@ class FakeProvider:
         self.server.shutdown()
         self.server.server_close()
 
+    @abstractmethod
     def answer(self, headers, body: bytes) -> tuple[int, dict]:
-        raise NotImplementedError
+        """The provider's status and JSON body for one request."""
 
 
 class FakeAliyun(FakeProvider):
