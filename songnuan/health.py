@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.db.models import Count, Min, Q
+from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +30,7 @@ from songnuan.duty.services import alert, on_duty
 from songnuan.models import PeriodicRun, WorkerHeartbeat
 from songnuan.notify.models import Outbox, OutboxStatus
 from songnuan.notify.push import push_now
-from songnuan.notify.services import HANDOVER_TIMEOUT, unsent_messages
+from songnuan.notify.services import HANDOVER_TIMEOUT, outbox_backlog
 from songnuan.scheduling import jobs
 from songnuan.shell import Banner, Panel
 
@@ -54,15 +54,6 @@ def worker_heartbeat_age_seconds(now: datetime.datetime | None = None) -> float 
     if beat is None:
         return None
     return max(0.0, ((now or timezone.now()) - beat).total_seconds())
-
-
-def outbox_backlog(now: datetime.datetime | None = None) -> tuple[int, float]:
-    """How many text messages wait to be handed over (queued, or failed with another attempt
-    due), and the oldest one's age in seconds (0.0 when none waits)."""
-    found = unsent_messages().aggregate(count=Count("pk"), oldest=Min("created_at"))
-    if not found["count"]:
-        return 0, 0.0
-    return found["count"], max(0.0, ((now or timezone.now()) - found["oldest"]).total_seconds())
 
 
 def outcome_unknown_count(now: datetime.datetime | None = None) -> int:

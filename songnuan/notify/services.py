@@ -21,7 +21,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -67,6 +67,15 @@ def unsent_messages() -> QuerySet[Outbox]:
     """The backlog: messages queued, or failed and waiting to be tried again (not given up)."""
     return Outbox.objects.filter(
         Q(status=OutboxStatus.QUEUED) | Q(status=OutboxStatus.FAILED, retry_at__isnull=False))
+
+
+def outbox_backlog(now: datetime.datetime | None = None) -> tuple[int, float]:
+    """How many text messages wait to be handed over (queued, or failed with another attempt
+    due), and the oldest one's age in seconds (0.0 when none waits)."""
+    found = unsent_messages().aggregate(count=Count("pk"), oldest=Min("created_at"))
+    if not found["count"]:
+        return 0, 0.0
+    return found["count"], max(0.0, ((now or timezone.now()) - found["oldest"]).total_seconds())
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:

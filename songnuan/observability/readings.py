@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from songnuan.leads.models import OPEN_STATUSES, Lead
-from songnuan.notify.services import unsent_messages
+from songnuan.notify.services import outbox_backlog
 from songnuan.observability.metrics import declare_gauge
 from songnuan.outreach.alerts import overdue_counts
 
@@ -25,12 +25,11 @@ def overdue_leads_by_stage() -> dict[tuple[str], float]:
 
 
 def outbox_unsent() -> float:
-    return unsent_messages().count()
+    return outbox_backlog()[0]
 
 
 def outbox_oldest_unsent_age() -> float:
-    oldest = unsent_messages().aggregate(oldest=Min("created_at"))["oldest"]
-    return (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    return outbox_backlog()[1]
 
 
 def _ready_tasks_by_queue() -> dict[str, tuple[int, float]]:

@@ -95,11 +95,11 @@ def test_text_messages_waiting_too_long_make_it_unwell_until_they_are_sent(well,
     assert status == 503
     outbox = body["checks"]["outbox"]
     assert outbox["waiting"] == 1 and outbox["oldest_age_s"] >= 600
-    assert health.outbox_backlog()[0] == 1
+    assert services.outbox_backlog()[0] == 1
 
     services.deliver_due()
     assert healthz(client)[0] == 200
-    assert health.outbox_backlog() == (0, 0.0)
+    assert services.outbox_backlog() == (0, 0.0)
 
 
 def test_messages_of_unknown_outcome_are_counted(well, client):
