@@ -24,6 +24,7 @@ from songnuan.network.api import router as network_router
 from songnuan.outreach.api import router as outreach_router
 from songnuan.people.api import router as people_router
 from songnuan.places.api import router as places_router
+from songnuan.refusals import Refused
 from songnuan.shelter.api import router as shelter_router
 from songnuan.tracing.api import router as tracing_router
 from songnuan.weather.api import router as weather_router
@@ -117,6 +118,11 @@ def model_validation_error(request: HttpRequest, exc: ModelValidationError):
     return api.create_response(
         request, {"message": _("Some fields are not valid."), "errors": errors}, status=422
     )
+
+
+@api.exception_handler(Refused)
+def refused(request: HttpRequest, exc: Refused):
+    return api.create_response(request, exc.body(), status=exc.status)
 
 
 @api.exception_handler(AuthenticationError)
