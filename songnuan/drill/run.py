@@ -21,6 +21,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 import time_machine
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -71,6 +72,11 @@ class Figures:
     reserves_called: int = 0
     squad_busy_min: float = 0.0
     squad_on_shift_min: float = 0.0
+    # The busiest hour's least work (each person reported in it: the drive from the nearest
+    # squad's base and the time on the scene) over what the squads on shift have in an hour;
+    # above 1, no dispatcher keeps up that hour.
+    peak_load: float = 0.0
+    peak_hour: datetime.datetime | None = None
     # Per district, minutes from report to the scene of everyone reported there; someone never
     # reached counts as never (infinity), so a district's p90 says how long 90% waited at most.
     by_district: dict[str, list[float]] = field(default_factory=dict)
@@ -111,6 +117,7 @@ class Figures:
             "reserves_called": self.reserves_called,
             "squads_busy": (self.squad_busy_min / self.squad_on_shift_min
                             if self.squad_on_shift_min else None),
+            "peak_load": round(self.peak_load, 2), "peak_hour": self.peak_hour,
             "within_30": self.within(30), "within_60": self.within(60),
             "district_scene_p90": {name: _finite(self.percentile(values, 0.9))
                                    for name, values in sorted(self.by_district.items())},
@@ -155,6 +162,7 @@ class Drill:
                 lat, lon = squad.position()
                 self.squads[squad.pk] = SquadPlay(squad, lat, lon)
                 self.figures.squad_on_shift_min += _minutes(self.night.end - self.night.start)
+            self._note_peak_load()
             for report in self.night.reports:
                 self._at(report.at, self._report, report)
             tick = self.night.start
@@ -172,6 +180,24 @@ class Drill:
             self._count_merges()
             transaction.set_rollback(True)
         return self.figures
+
+    def _note_peak_load(self) -> None:
+        if not self.squads:
+            return
+        first: dict[int, datetime.datetime] = {}
+        for report in self.night.reports:
+            first.setdefault(report.person, report.at)
+        work: dict[datetime.datetime, float] = {}
+        on_scene = settings.DISPATCH_ON_SCENE_MIN
+        for key, at in first.items():
+            person = self.people[key]
+            drive = min(road_distance_m(play.squad.base_lat, play.squad.base_lon, person.lat,
+                                        person.lon) for play in self.squads.values())
+            hour = timezone.localtime(at).replace(minute=0, second=0, microsecond=0)
+            work[hour] = work.get(hour, 0.0) + drive / 1000 / DEFAULT_SPEED_KMH * 60 + on_scene
+        hour, minutes = max(work.items(), key=lambda item: item[1])
+        self.figures.peak_load = minutes / (60 * len(self.squads))
+        self.figures.peak_hour = hour
 
     def _at(self, at: datetime.datetime, action: Callable, argument=None) -> None:
         heapq.heappush(self.events, (at, next(self.sequence), action, argument))
@@ -310,6 +336,8 @@ class Drill:
 
     def _arrive(self, at: datetime.datetime, argument) -> None:
         play, task_id, target = argument
+        if play.task_id != task_id:  # called back on the way
+            return
         play.leg, (play.lat, play.lon) = None, target
         dispatch.report_position(play.squad, *target)
         task = Task.objects.select_related("lead").get(pk=task_id)
@@ -321,7 +349,7 @@ class Drill:
             dispatch.set_task_place(task, *target, by=None)
             task.refresh_from_db()
         dispatch.arrive(task, by=None)
-        self._same_person_nearby(task.lead_id)
+        self._same_person_nearby(task.lead_id, at)
         present = [key for key in self._people_of(task.lead_id)
                    if self.people[key].leaves_at > at]
         wasted = all(key in self.on_scene for key in self._people_of(task.lead_id))
@@ -332,16 +360,29 @@ class Drill:
         self._at(at + datetime.timedelta(minutes=minutes), self._close,
                  (play, task_id, present[0] if present else None))
 
-    def _same_person_nearby(self, lead_id: int) -> None:
-        """On the scene the squad sees that a nearby lead no squad has yet is about the person in
-        front of them, and links it (a missed merge costs no second trip)."""
+    def _same_person_nearby(self, lead_id: int, at: datetime.datetime) -> None:
+        """On the scene the squad sees that a lead the board shows nearby is about the person in
+        front of them, and tells the dispatcher, who links it: a missed merge costs no second
+        trip, and a squad already on its way there is called back."""
         person = self.lead_person.get(lead_id)
         for other in leads.nearby_leads([lead_id]).get(lead_id, []):
-            if self.lead_person.get(other) == person and not Task.objects.filter(
-                    lead_id=other, status__in=ACTIVE_TASK_STATUSES).exists():
-                with suppress(leads.LeadError):
-                    leads.link_duplicate(Lead.objects.get(pk=other), Lead.objects.get(pk=lead_id),
-                                         by=None, note="现场确认为同一人")
+            if self.lead_person.get(other) != person:
+                continue
+            for task in Task.objects.filter(lead_id=other, status__in=ACTIVE_TASK_STATUSES):
+                with suppress(dispatch.DispatchError):  # that squad is there too by now
+                    dispatch.cancel_task(task, by=self.dispatcher,
+                                         reason="同一人，另一组已在现场")
+                    self._called_back(task.pk, at)
+            with suppress(leads.LeadError):
+                leads.link_duplicate(Lead.objects.get(pk=other), Lead.objects.get(pk=lead_id),
+                                     by=self.dispatcher, note="现场确认为同一人")
+
+    def _called_back(self, task_id: int, at: datetime.datetime) -> None:
+        """The squad on its way to a cancelled task stops where it is and is free again."""
+        for play in self.squads.values():
+            if play.task_id == task_id:
+                play.leg, play.task_id, play.busy_until = None, None, at
+                self._busy(play, at)
 
     def _close(self, at: datetime.datetime, argument) -> None:
         play, task_id, person_key = argument

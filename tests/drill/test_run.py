@@ -47,6 +47,9 @@ def test_a_night_is_played_through_intake_dispatch_and_encounters_and_leaves_not
     assert 0 <= figures["never_reached"] < 1
     assert figures["scene_p50"] is not None and figures["scene_p50"] >= 0
     assert figures["assign_p50"] is not None
+    # Two squads: the busiest hour's least work is measured against their two squad-hours.
+    assert figures["peak_load"] > 0
+    assert START <= figures["peak_hour"] < START + datetime.timedelta(hours=2)
     # The night is rolled back: the copy of the data is as it was before it.
     assert not Lead.objects.exists() and not Task.objects.exists()
 

@@ -157,6 +157,8 @@ class Command(BaseCommand):
             ("first capacity alert", lambda r: _time(r["first_capacity_alert_at"])),
             ("reserve squads called on", lambda r: str(r["reserves_called"])),
             ("squads' time on tasks", lambda r: _share(r["squads_busy"])),
+            ("busiest hour's work / squads on shift", lambda r: (
+                f"{r['peak_load']:.1f}× ({_time(r['peak_hour'])})" if r["peak_hour"] else "—")),
             ("squads missing (most at once)", lambda r: ", ".join(
                 f"{k} {v}" for k, v in sorted(r["squads_missing"].items())) or "—"),
         ]
