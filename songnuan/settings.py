@@ -377,6 +377,8 @@ DISPATCH_ON_SCENE_MIN = float(os.environ.get("DISPATCH_ON_SCENE_MIN", "30"))
 DISPATCH_SEARCH_MIN = float(os.environ.get("DISPATCH_SEARCH_MIN", "15"))
 DISPATCH_PLAN_TIME_LIMIT_S = float(os.environ.get("DISPATCH_PLAN_TIME_LIMIT_S", "0.3"))
 DISPATCH_COMMIT_AHEAD_MIN = float(os.environ.get("DISPATCH_COMMIT_AHEAD_MIN", "20"))
+# Minutes from calling a reserve squad on until its crew has gathered and it can be sent.
+RESERVE_CALL_OUT_MIN = float(os.environ.get("RESERVE_CALL_OUT_MIN", "30"))
 
 # Text messages (SMS): a class with send(message) -> provider reference; every message is kept in
 # the notify outbox. The default only writes to the log.

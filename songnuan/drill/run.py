@@ -243,7 +243,7 @@ class Drill:
             name = alert["district"]
             self.figures.squads_missing[name] = max(self.figures.squads_missing.get(name, 0),
                                                     alert["squads_missing"])
-            if self.call_reserves and alert["reserves"]:
+            if self.call_reserves and alert["reserves"] and alert["still_missing"]:
                 self._call_on(alert["reserves"][0]["id"])
         for item in data["leads"]:
             if item["task"] or not item["assign_now"] or not item["suggestion"]:

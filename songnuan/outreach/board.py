@@ -22,7 +22,8 @@ from songnuan.leads.models import Flag, Lead, LeadPhoto, LeadStatus, Source
 from songnuan.network.models import District
 from songnuan.outreach import dispatch, night_plan
 from songnuan.outreach.escalation import OVERDUE_LABELS, overdue, thresholds_by_district
-from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, FollowUp, Squad, Task
+from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, FollowUp, Shift, Squad, Task
+from songnuan.outreach.squads import call_out_time
 
 FOLLOW_UP_AHEAD = datetime.timedelta(hours=2)
 
@@ -36,7 +37,7 @@ def board_data(user, now: datetime.datetime | None = None) -> dict[str, Any]:
         "now": now.isoformat(),
         "protocol": _thresholds_in_force(user, now, squads, leads),
         "plan": {"solver": tonight.plan.solver, "fell_back": tonight.plan.fell_back},
-        "capacity_alerts": capacity_alerts(user, tonight),
+        "capacity_alerts": capacity_alerts(user, tonight, now),
         "leads": leads,
         "follow_ups": _follow_ups(user, now),
         "squads": list(squads.values()),
@@ -94,7 +95,7 @@ def _squad_status(on_shift: bool, load: int, capacity: int) -> str:
     return "busy" if load else "available"
 
 
-def capacity_alerts(user, tonight: night_plan.NightPlan) -> list[dict]:
+def capacity_alerts(user, tonight: night_plan.NightPlan, now: datetime.datetime) -> list[dict]:
     """The districts in the user's scope that the squads on shift cannot cover in time, with
     how many squads are missing and the reserve squads that could be called on."""
     shortfalls = [s for s in tonight.plan.shortfalls
@@ -109,12 +110,32 @@ def capacity_alerts(user, tonight: night_plan.NightPlan) -> list[dict]:
                   .values("id", "name", "district_id")):
         reserves.setdefault(squad["district_id"], []).append(
             {"id": squad["id"], "name": squad["name"]})
+    gathering = _gathering([s.district_id for s in shortfalls], now)
     return [{
         "district_id": short.district_id, "district": districts[short.district_id].name,
         "waiting": short.late, "squads_missing": short.squads_missing,
         "reserves": reserves.get(short.district_id, []),
+        "gathering": gathering.get(short.district_id, []),
+        "still_missing": max(0, short.squads_missing
+                             - len(gathering.get(short.district_id, []))),
         "message": night_plan.shortfall_message(districts[short.district_id].name, short),
     } for short in shortfalls]
+
+
+def _gathering(district_ids: list[int], now) -> dict[int, list[dict]]:
+    """Squads called on whose crews are still gathering: they count against the squads
+    missing, so the leader on duty does not call on more than the shortfall."""
+    found: dict[int, list[dict]] = {}
+    for shift in (Shift.objects.filter(
+            squad__district_id__in=district_ids, squad__is_active=True,
+            squad__duty_status=DutyStatus.ON_DUTY, starts_at__gt=now,
+            starts_at__lte=now + call_out_time())
+            .order_by("starts_at").values("squad_id", "squad__name", "squad__district_id",
+                                          "starts_at")):
+        found.setdefault(shift["squad__district_id"], []).append({
+            "id": shift["squad_id"], "name": shift["squad__name"],
+            "ready_at": timezone.localtime(shift["starts_at"]).strftime("%H:%M")})
+    return found
 
 
 def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) -> list[dict]:

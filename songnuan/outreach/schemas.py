@@ -83,12 +83,21 @@ class BoardReserveOut(Schema):
     name: str
 
 
+class BoardGatheringOut(Schema):
+    id: int
+    name: str
+    ready_at: str = Field(description="local time (HH:MM) from which it can be sent")
+
+
 class BoardCapacityAlertOut(Schema):
     district_id: int
     district: str
     waiting: int = Field(description="waiting leads the squads on shift cannot reach in time")
     squads_missing: int
     reserves: list[BoardReserveOut]
+    gathering: list[BoardGatheringOut] = Field(
+        description="squads called on whose crews are still gathering")
+    still_missing: int = Field(description="squads missing beyond those gathering")
     message: str
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -44,8 +45,9 @@ def add_shift(squad: Squad, starts_at: datetime.datetime, ends_at: datetime.date
 
 
 def call_on_reserve(squad: Squad, *, by, hours: float | None = None) -> Squad:
-    """The leader on duty calls a reserve squad on (启用备勤): it goes on duty now, with a shift
-    from now unless one already covers the moment."""
+    """The leader on duty calls a reserve squad on (启用备勤): it is on duty from now, and on
+    shift once its crew has gathered (`RESERVE_CALL_OUT_MIN`), so the plan counts on it only
+    from then; a shift that already covers the moment stands."""
     now = timezone.now()
     with transaction.atomic():
         squad = Squad.objects.select_for_update().get(pk=squad.pk)
@@ -55,12 +57,18 @@ def call_on_reserve(squad: Squad, *, by, hours: float | None = None) -> Squad:
         squad.duty_status = DutyStatus.ON_DUTY
         squad.save()
         if not squad.shifts.filter(starts_at__lte=now, ends_at__gt=now).exists():
+            ready = now + call_out_time()
             later = squad.shifts.filter(starts_at__gt=now).order_by("starts_at").first()
-            ends = now + (datetime.timedelta(hours=hours) if hours else RESERVE_SHIFT)
+            ends = ready + (datetime.timedelta(hours=hours) if hours else RESERVE_SHIFT)
             if later is not None:
                 ends = min(ends, later.starts_at)
-            Shift.objects.create(squad=squad, starts_at=now, ends_at=ends)
+            if ends > ready:
+                Shift.objects.create(squad=squad, starts_at=ready, ends_at=ends)
         return squad
+
+
+def call_out_time() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.RESERVE_CALL_OUT_MIN)
 
 
 def add_member(squad: Squad, user, agency: str, is_leader: bool = False) -> SquadMember:

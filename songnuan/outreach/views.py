@@ -249,8 +249,10 @@ def call_on_reserve(request: HttpRequest, pk: int) -> HttpResponse:
         squads.call_on_reserve(squad, by=request.user)
     except dispatch.DispatchError as refused:
         return _back_to_board(request, error=refused.message)
-    return _back_to_board(request, ok=gettext("%(squad)s called on: on duty now.") % {
-        "squad": squad.name})
+    ready = timezone.localtime(timezone.now() + squads.call_out_time())
+    return _back_to_board(request, ok=gettext(
+        "%(squad)s called on: its crew gathers, and it can be sent from %(time)s.") % {
+        "squad": squad.name, "time": ready.strftime("%H:%M")})
 
 
 def _chosen_squad(request: HttpRequest, lat, lon, district_id, *, lead_id=None, exclude=None

@@ -3,14 +3,17 @@ by district, mutual aid, and districts short of squads."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from songnuan.duty.models import Alert, Topic
 from songnuan.leads.models import Source
 from songnuan.outreach import alerts, dispatch
 from songnuan.outreach.board import board_data
-from songnuan.outreach.models import DutyStatus, Squad, Task
+from songnuan.outreach.models import DutyStatus, Shift, Squad, Task
 from tests.duty.factories import on_duty_around_now
 from tests.factories import LAOSHAN, SHINAN, district
 from tests.leads.factories import report
@@ -105,6 +108,7 @@ def test_a_district_short_of_squads_is_told_with_the_reserves_it_can_call_on(cas
     make_squad("市南一队", at=STATION)
     reserve = make_squad("市南备勤队", at=STATION, on_shift=False)
     Squad.objects.filter(pk=reserve.pk).update(duty_status=DutyStatus.RESERVE)
+    Shift.objects.filter(squad=reserve).delete()  # in reserve: no shift tonight
     on_duty_around_now(cast.shinan_admin, district=district(SHINAN))
     for lat, lon in _grid(8):
         report(lat, lon, flags=["lying_down", "elderly"])
@@ -118,7 +122,13 @@ def test_a_district_short_of_squads_is_told_with_the_reserves_it_can_call_on(cas
     client_for(cast.shinan_dispatcher).post(reverse("outreach:call_on_reserve",
                                                     args=[reserve.pk]))
     reserve.refresh_from_db()
-    assert reserve.duty_status == DutyStatus.ON_DUTY and dispatch.is_on_shift(reserve)
+    # On duty at once, but sent only once its crew has gathered.
+    assert reserve.duty_status == DutyStatus.ON_DUTY and not dispatch.is_on_shift(reserve)
+    assert dispatch.is_on_shift(reserve, timezone.now() + datetime.timedelta(minutes=31))
+    # Until then the alert shows it gathering, and counts it against the squads missing.
+    [alert] = board_data(cast.shinan_dispatcher)["capacity_alerts"]
+    assert [squad["name"] for squad in alert["gathering"]] == ["市南备勤队"]
+    assert alert["still_missing"] == alert["squads_missing"] - 1 and alert["reserves"] == []
 
 
 def test_calling_on_a_squad_that_is_not_in_reserve_is_refused(cast, client_for):
