@@ -38,7 +38,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     database = OUT / "drill-demo.sqlite3"
     env = os.environ | {"DATABASE_URL": f"sqlite:///{database}",
-                        "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only")}
+                        "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only"), "DEMO": "1"}
     if not database.exists():
         _run([SONGNUAN, "migrate", "-v0"], env)
         _run([SONGNUAN, "demo", "--size", "small", "--now", DEMO_CLOCK], env)
