@@ -179,10 +179,10 @@ class Detection(AuditedModel):
     dismiss_reason = models.CharField(_("reason"), max_length=20, blank=True,
                                       choices=DismissReason.choices)
     decision_note = models.CharField(_("note"), max_length=300, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"),
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("verified by"),
                                    null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("verified"), null=True, blank=True)
     lead = models.ForeignKey("leads.Lead", verbose_name=_("lead"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="camera_detections")
     pictures_deleted_at = models.DateTimeField(_("pictures deleted"), null=True, blank=True)
@@ -200,7 +200,7 @@ class Detection(AuditedModel):
         indexes = [models.Index(fields=["status", "decided_at"])]
 
     def __str__(self) -> str:
-        return f"{self.camera} {self.captured_at:%H:%M}"
+        return f"{self.camera} {timezone.localtime(self.captured_at):%Y-%m-%d %H:%M}"
 
     @property
     def stay_minutes(self) -> int:
