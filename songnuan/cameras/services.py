@@ -260,7 +260,7 @@ def _first_seen(camera: Camera, captured_at: datetime.datetime) -> datetime.date
 
 
 def _store(owner, camera, data: DetectionInput, digest: str, image: Image.Image,
-           boxes: list[Box], signature: str, now) -> tuple[Detection, bool]:
+           boxes: list[Box], signature: str | None, now) -> tuple[Detection, bool]:
     rects = pictures.mask_rects(camera.masks, image.width, image.height)
     kept = [box for box in boxes if not pictures.in_mask(box, rects)]
     detection = Detection(
@@ -282,7 +282,8 @@ def _store(owner, camera, data: DetectionInput, digest: str, image: Image.Image,
                     getattr(detection, name).save("p.jpg", ContentFile(content), save=False)
                     written.append(getattr(detection, name).name)
             detection.save()
-            UsedSignature.objects.create(signature=signature, seen_at=now)
+            if signature is not None:
+                UsedSignature.objects.create(signature=signature, seen_at=now)
             Camera.objects.filter(pk=camera.pk).update(
                 last_picture_at=_latest(camera.last_picture_at, data.captured_at),
                 last_detection_at=(_latest(camera.last_detection_at, data.captured_at)
@@ -298,6 +299,16 @@ def _store(owner, camera, data: DetectionInput, digest: str, image: Image.Image,
                              "afresh."), SIGNATURE_HEADER, "replay") from None
         return existing, False
     return detection, True
+
+
+def record_picture(camera: Camera, data: DetectionInput, image: Image.Image,
+                   now: datetime.datetime | None = None) -> Detection:
+    """A detection from a picture taken here rather than sent by a platform (the demo, a
+    manual upload): the same checks, masks and blur, no signature."""
+    boxes = check_boxes(data.boxes, image.width, image.height)
+    detection, _created = _store(camera.owner, camera, data, data.digest(), image, boxes, None,
+                                 now or timezone.now())
+    return detection
 
 
 def _latest(current, new):
