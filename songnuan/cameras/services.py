@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -284,10 +285,7 @@ def _store(owner, camera, data: DetectionInput, digest: str, image: Image.Image,
             detection.save()
             if signature is not None:
                 UsedSignature.objects.create(signature=signature, seen_at=now)
-            Camera.objects.filter(pk=camera.pk).update(
-                last_picture_at=_latest(camera.last_picture_at, data.captured_at),
-                last_detection_at=(_latest(camera.last_detection_at, data.captured_at)
-                                   if kept else camera.last_detection_at))
+            _seen(camera, data.captured_at, with_person=bool(kept))
     except BaseException as error:
         for name in written:
             default_storage.delete(name)
@@ -311,8 +309,13 @@ def record_picture(camera: Camera, data: DetectionInput, image: Image.Image,
     return detection
 
 
-def _latest(current, new):
-    return new if current is None or new > current else current
+def _seen(camera: Camera, at: datetime.datetime, with_person: bool) -> None:
+    """Move the camera's health times forward (never back: pictures of a burst arrive out of
+    order, and each request holds its own copy of the camera)."""
+    fields = ["last_picture_at", "last_detection_at"] if with_person else ["last_picture_at"]
+    for name in fields:
+        Camera.objects.filter(Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__lt": at}),
+                              pk=camera.pk).update(**{name: at})
 
 
 # ---------------------------------------------------------------------------------------------

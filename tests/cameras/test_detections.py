@@ -74,7 +74,8 @@ def test_it_refuses_an_unknown_key_and_a_stale_timestamp(client, owner_and_secre
     response = send(client, owner, secret, payload(), at=time.time() - 600)
     assert response.status_code == 401
     assert response.json()["errors"][0]["field"] == "X-Camera-Timestamp"
-    assert "clock" in response.json()["message"]
+    assert response.json()["errors"][0]["type"] == "stale"
+    assert "时钟" in response.json()["message"]
     assert nothing_stored()
 
 

@@ -49,7 +49,7 @@ def test_a_camera_outside_the_admins_district_is_refused_and_the_form_kept(cast,
         "/cameras/new/", form_data(owner, *LAOSHAN_ZHANGCUN, name="张村河桥下"))
     assert response.status_code == 422
     assert "张村河桥下" in response.content.decode()
-    assert "district" in response.context["form"].errors["lat"][0]
+    assert "所辖" in response.context["form"].errors["lat"][0]
     assert not Camera.objects.exists()
 
 
