@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "songnuan.tracing",
     "songnuan.duty",
     "songnuan.supplies",
+    "songnuan.cameras",
     "songnuan.observability",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -400,6 +401,11 @@ LEADS_PHONE_LIMIT = int(os.environ.get("LEADS_PHONE_LIMIT", "5"))
 LEADS_PHONE_WINDOW_S = int(os.environ.get("LEADS_PHONE_WINDOW_S", "3600"))
 LEADS_PHOTO_MAX_BYTES = int(os.environ.get("LEADS_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
 LEADS_MAX_PHOTOS = 3
+# Cameras: how far a platform's signing time may be from ours, the largest snapshot, and how
+# long the pictures of dismissed candidates are kept.
+CAMERAS_SIGNATURE_SKEW_S = int(os.environ.get("CAMERAS_SIGNATURE_SKEW_S", "300"))
+CAMERAS_SNAPSHOT_MAX_BYTES = int(os.environ.get("CAMERAS_SNAPSHOT_MAX_BYTES", str(1_500_000)))
+CAMERAS_DISMISSED_PICTURE_DAYS = int(os.environ.get("CAMERAS_DISMISSED_PICTURE_DAYS", "7"))
 # Open leads this close to a report, this soon before it, are compared with it (leads.sameness);
 # it is merged into the likeliest one when that is at least this probably the same people, and
 # otherwise linked to them as nearby.

@@ -32,6 +32,7 @@ urlpatterns = [
     path("places/", include("songnuan.places.urls")),
     path("duty/", include("songnuan.duty.urls")),
     path("supplies/", include("songnuan.supplies.urls")),
+    path("cameras/", include("songnuan.cameras.urls")),
 ]
 
 handler403 = "songnuan.views.permission_denied"

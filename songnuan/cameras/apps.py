@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CamerasConfig(AppConfig):
+    name = "songnuan.cameras"
+    verbose_name = _("Cameras")
+
+    def ready(self) -> None:
+        from songnuan.shell import NavItem, register_nav
+
+        register_nav(
+            NavItem(_("Camera candidates"), "cameras:queue", "cameras.change_detection",
+                    order=105),
+            NavItem(_("Cameras"), "cameras:camera_list", "cameras.view_camera", order=140),
+        )

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from songnuan.cameras.models import Camera, CameraOwner, DismissReason, FeedKind, OwnerKind
+from songnuan.geo.coords import CoordSystem
+
+COORD_CHOICES = [(CoordSystem.WGS84.value, _("WGS-84 (GPS)")),
+                 (CoordSystem.GCJ02.value, _("GCJ-02 (Amap, Tencent)")),
+                 (CoordSystem.BD09.value, _("BD-09 (Baidu)"))]
+
+
+class CameraForm(forms.Form):
+    code = forms.CharField(label=_("camera code"), max_length=64)
+    name = forms.CharField(label=_("name"), max_length=100)
+    owner = forms.ModelChoiceField(CameraOwner.objects.none(), label=_("owner"))
+    lat = forms.FloatField(label=_("latitude"), min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("longitude"), min_value=-180, max_value=180)
+    coord = forms.ChoiceField(label=_("coordinate system"), choices=COORD_CHOICES,
+                              initial=CoordSystem.WGS84.value)
+    hotspot = forms.ModelChoiceField(None, label=_("watched hotspot"), required=False,
+                                     help_text=_("Left empty: the nearest hotspot, if any."))
+    feed_kind = forms.ChoiceField(label=_("kind of feed"), choices=FeedKind.choices)
+    active_from = forms.TimeField(label=_("active from"), initial=datetime.time(18, 0))
+    active_until = forms.TimeField(label=_("active until"), initial=datetime.time(8, 0))
+    masks = forms.CharField(
+        label=_("privacy masks"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One rectangle per line: x, y, width, height as fractions of the picture "
+                    "(0.6, 0, 0.4, 0.3 is the top right corner). Never stored nor analysed."))
+    silent_after_minutes = forms.IntegerField(label=_("silent after (minutes)"), min_value=5,
+                                              max_value=24 * 60, initial=60)
+    is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
+
+    def __init__(self, *args, hotspots=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = CameraOwner.objects.filter(is_active=True)
+        self.fields["hotspot"].queryset = hotspots
+
+    @staticmethod
+    def initial_for(camera: Camera) -> dict:
+        return {"code": camera.code, "name": camera.name, "owner": camera.owner_id,
+                "lat": camera.lat, "lon": camera.lon, "coord": "wgs84",
+                "hotspot": camera.hotspot_id, "feed_kind": camera.feed_kind,
+                "active_from": camera.active_from, "active_until": camera.active_until,
+                "masks": "\n".join(", ".join(f"{v:g}" for v in mask) for mask in camera.masks),
+                "silent_after_minutes": camera.silent_after_minutes,
+                "is_active": camera.is_active}
+
+
+class OwnerForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100)
+    kind = forms.ChoiceField(label=_("kind of owner"), choices=OwnerKind.choices)
+
+
+class DismissForm(forms.Form):
+    reason = forms.ChoiceField(label=_("reason"), choices=DismissReason.choices)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)

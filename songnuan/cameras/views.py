@@ -1,0 +1,188 @@
+"""Staff pages: the camera register, camera owners and the candidates' verification queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from songnuan.accounts import audit
+from songnuan.accounts.roles import SENSITIVE
+from songnuan.cameras import services
+from songnuan.cameras.forms import CameraForm, DismissForm, OwnerForm
+from songnuan.cameras.models import Camera, CameraOwner, Detection
+from songnuan.outreach.models import Hotspot
+from songnuan.refusals import Refused, add_to_form
+
+# ------------------------------------------------------------------ the register
+
+@login_required
+@permission_required("cameras.view_camera", raise_exception=True)
+def camera_list(request: HttpRequest) -> HttpResponse:
+    cameras = list(Camera.objects.restrict(request.user, "view")
+                   .select_related("district", "hotspot", "owner"))
+    now = timezone.now()
+    for camera in cameras:
+        camera.silent = camera.is_silent(now)
+    return render(request, "cameras/camera_list.html", {
+        "cameras": cameras, "silent": sum(camera.silent for camera in cameras),
+        "may_add": request.user.has_perm("cameras.add_camera"),
+        "may_see_owners": request.user.has_perm("cameras.add_cameraowner"),
+    })
+
+
+def _camera_form(request: HttpRequest, camera: Camera | None) -> HttpResponse:
+    hotspots = Hotspot.objects.restrict(request.user, "view").filter(is_active=True)
+    initial = CameraForm.initial_for(camera) if camera else None
+    form = CameraForm(request.POST or None, initial=initial, hotspots=hotspots)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.save_camera(services.CameraInput(
+                code=data["code"], name=data["name"], owner=data["owner"], lat=data["lat"],
+                lon=data["lon"], coord=data["coord"],
+                hotspot_id=data["hotspot"].pk if data["hotspot"] else None,
+                feed_kind=data["feed_kind"], active_from=data["active_from"],
+                active_until=data["active_until"], masks=services.parse_masks(data["masks"]),
+                silent_after_minutes=data["silent_after_minutes"], is_active=data["is_active"],
+            ), by=request.user, camera=camera)
+        except Refused as refused:
+            add_to_form(form, refused)
+        else:
+            messages.success(request, gettext("Camera %(name)s saved.") % {"name": saved.name})
+            return redirect("cameras:camera_list")
+    return render(request, "cameras/camera_form.html", {"form": form, "camera": camera},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+@permission_required("cameras.add_camera", raise_exception=True)
+def camera_new(request: HttpRequest) -> HttpResponse:
+    return _camera_form(request, None)
+
+
+@login_required
+@permission_required("cameras.change_camera", raise_exception=True)
+def camera_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    camera = get_object_or_404(Camera.objects.restrict(request.user, "change"), pk=pk)
+    return _camera_form(request, camera)
+
+
+@login_required
+@permission_required("cameras.add_cameraowner", raise_exception=True)
+def owner_list(request: HttpRequest) -> HttpResponse:
+    form = OwnerForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            owner, secret = services.create_owner(form.cleaned_data["name"],
+                                                  form.cleaned_data["kind"], by=request.user)
+        except Refused as refused:
+            add_to_form(form, refused)
+        else:
+            form = OwnerForm()
+            secret = {"owner": owner, "value": secret}
+    owners = CameraOwner.objects.restrict(request.user, "view")
+    return render(request, "cameras/owner_list.html",
+                  {"form": form, "owners": owners, "secret": secret},
+                  status=422 if form.errors else 200)
+
+
+@login_required
+@permission_required("cameras.change_cameraowner", raise_exception=True)
+@require_POST
+def owner_secret(request: HttpRequest, pk: int) -> HttpResponse:
+    owner = get_object_or_404(CameraOwner.objects.restrict(request.user, "change"), pk=pk)
+    value = services.rotate_secret(owner, by=request.user)
+    return render(request, "cameras/owner_list.html", {
+        "form": OwnerForm(), "owners": CameraOwner.objects.restrict(request.user, "view"),
+        "secret": {"owner": owner, "value": value}})
+
+
+# ------------------------------------------------------------------ verification
+
+def _verifier(view):
+    return login_required(permission_required("cameras.change_detection",
+                                              raise_exception=True)(view))
+
+
+@_verifier
+def queue(request: HttpRequest) -> HttpResponse:
+    return render(request, "cameras/queue.html", {
+        "candidates": services.queue(request.user), "dismiss_form": DismissForm(),
+        "may_see_faces": request.user.has_perm(SENSITIVE),
+    })
+
+
+def _candidate(request: HttpRequest, pk: int) -> Detection:
+    return get_object_or_404(Detection.objects.restrict(request.user, "change"), pk=pk)
+
+
+@_verifier
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    detection = _candidate(request, pk)
+    try:
+        lead = services.confirm(detection, by=request.user)
+    except Refused as refused:
+        messages.error(request, str(refused.message))
+        return redirect("cameras:queue")
+    if lead.duplicate_of_id:
+        messages.success(request, gettext("Confirmed: linked to the open lead %(code)s about the "
+                                          "same person.") % {"code": lead.duplicate_of})
+    else:
+        messages.success(request, gettext("Confirmed: lead %(code)s is on the dispatch board.")
+                         % {"code": lead.tracking_code})
+    return redirect("cameras:queue")
+
+
+@_verifier
+@require_POST
+def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    detection = _candidate(request, pk)
+    form = DismissForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise Refused(gettext("Choose why the candidate is dismissed."), "reason")
+        services.dismiss(detection, form.cleaned_data["reason"], form.cleaned_data["note"],
+                         by=request.user)
+    except Refused as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, gettext("Candidate dismissed."))
+    return redirect("cameras:queue")
+
+
+def _send(file) -> FileResponse:
+    if not file:
+        raise Http404
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def picture(request: HttpRequest, pk: int) -> FileResponse:
+    """The picture with faces blurred, for whoever may see the candidate."""
+    detection = get_object_or_404(Detection.objects.restrict(request.user, "view"), pk=pk)
+    audit.record_sensitive_read(detection, ["picture"], user=request.user)
+    return _send(detection.picture)
+
+
+@login_required
+def clear_picture(request: HttpRequest, pk: int) -> FileResponse:
+    """The picture with faces, for the sensitive-data permission only; every view logged."""
+    if not request.user.has_perm(SENSITIVE):
+        raise PermissionDenied
+    detection = get_object_or_404(Detection.objects.restrict(request.user, "view"), pk=pk)
+    audit.record_sensitive_read(detection, ["clear_picture"], user=request.user)
+    return _send(detection.clear_picture)
