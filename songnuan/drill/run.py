@@ -40,6 +40,7 @@ from songnuan.outreach.models import (
     Task,
 )
 from songnuan.outreach.routing import DEFAULT_SPEED_KMH, road_distance_m
+from songnuan.refusals import Refused
 
 TICK = datetime.timedelta(minutes=1)
 OLD_LOAD_PENALTY_MIN = 20.0  # the board's flat cost of a queued task before it planned
@@ -188,7 +189,7 @@ class Drill:
             ip=None if report.source == "hotline" else f"10.{report.person % 250}.0.1")
         try:
             lead, _created = leads.submit_lead(data, now=at)
-        except leads.LeadError:
+        except Refused:
             return
         self.lead_person[lead.pk] = report.person
         self.first_report.setdefault(report.person, at)
@@ -257,7 +258,7 @@ class Drill:
         try:
             task = dispatch.assign_lead(Lead(pk=lead_id), self.squads[squad_id].squad,
                                         by=self.dispatcher, reason=reason, eta_min=eta_min)
-        except dispatch.DispatchError:
+        except Refused:
             return False
         self.figures.mutual_aid += task.is_mutual_aid
         for person in self._people_of(lead_id):
@@ -339,7 +340,7 @@ class Drill:
         for other in leads.nearby_leads([lead_id]).get(lead_id, []):
             if self.lead_person.get(other) == person and not Task.objects.filter(
                     lead_id=other, status__in=ACTIVE_TASK_STATUSES).exists():
-                with suppress(leads.LeadError):
+                with suppress(Refused):
                     leads.link_duplicate(Lead.objects.get(pk=other), Lead.objects.get(pk=lead_id),
                                          by=None, note="现场确认为同一人")
 
@@ -353,7 +354,7 @@ class Drill:
             dispatch.record_encounter(task, dispatch.EncounterInput(
                 client_request_id=f"drill-{task_id}", outcome=outcome, people=met,
                 site_id=site.pk if site else None), by=None)
-        except dispatch.DispatchError:
+        except Refused:
             # The site filled up on the way: they stay out, with supplies, and are revisited.
             outcome, site = EncounterOutcome.REFUSED, None
             dispatch.record_encounter(task, dispatch.EncounterInput(
