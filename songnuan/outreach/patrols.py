@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.outreach import routing
-from songnuan.outreach.dispatch import DispatchError
 from songnuan.outreach.models import Hotspot, PatrolPlan, PatrolStop, Shift, Squad
+from songnuan.refusals import Conflict
 from songnuan.weather.services import protocol_active
 
 NIGHT_STARTS_HOUR = 18
@@ -46,7 +46,7 @@ def make_plan(district, night: datetime.date, *, by, time_limit_s: float = 2.0) 
         squad__district=district, squad__is_active=True, starts_at__lt=end, ends_at__gt=start,
     ).select_related("squad").order_by("starts_at", "pk"))
     if not shifts:
-        raise DispatchError(_("No squad has a shift in this district that night."), "night")
+        raise Conflict(_("No squad has a shift in this district that night."), "night")
     vehicles, seen = [], set()
     for shift in shifts:
         if shift.squad_id in seen:

@@ -47,6 +47,7 @@ from songnuan.outreach.models import (
     TaskStatus,
 )
 from songnuan.people.models import Sex
+from songnuan.refusals import Refused, add_to_form
 from songnuan.supplies import services as supplies
 from songnuan.weather.services import protocol_active
 
@@ -202,7 +203,7 @@ def assign_lead(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dispatch.assign_lead(lead, pick.squad, by=request.user, reason=pick.reason,
                              eta_min=pick.eta_min)
-    except dispatch.DispatchError as refused:
+    except Refused as refused:
         return _back_to_board(request, error=refused.message)
     return _back_to_board(request, ok=gettext("%(lead)s assigned to %(squad)s.") % {
         "lead": lead.tracking_code, "squad": pick.squad.name})
@@ -218,7 +219,7 @@ def assign_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dispatch.assign_follow_up(follow_up, pick.squad, by=request.user, reason=pick.reason,
                                   eta_min=pick.eta_min)
-    except dispatch.DispatchError as refused:
+    except Refused as refused:
         return _back_to_board(request, error=refused.message)
     return _back_to_board(request, ok=gettext("Follow-up assigned to %(squad)s.") % {
         "squad": pick.squad.name})
@@ -234,7 +235,7 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dispatch.reassign(task, pick.squad, by=request.user, reason=pick.reason,
                           eta_min=pick.eta_min)
-    except dispatch.DispatchError as refused:
+    except Refused as refused:
         return _back_to_board(request, error=refused.message)
     return _back_to_board(request, ok=gettext("Moved to %(squad)s.") % {
         "squad": pick.squad.name})
@@ -247,7 +248,7 @@ def call_on_reserve(request: HttpRequest, pk: int) -> HttpResponse:
     squad = get_object_or_404(Squad.objects.restrict(request.user, "change"), pk=pk)
     try:
         squads.call_on_reserve(squad, by=request.user)
-    except dispatch.DispatchError as refused:
+    except Refused as refused:
         return _back_to_board(request, error=refused.message)
     return _back_to_board(request, ok=gettext("%(squad)s called on: on duty now.") % {
         "squad": squad.name})
@@ -308,9 +309,8 @@ def squad_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if action in forms and forms[action].is_valid():
         try:
             _save(action, squad, forms[action])
-        except dispatch.DispatchError as refused:
-            forms[action].add_error(refused.field if refused.field in forms[action].fields
-                                    else None, refused.message)
+        except Refused as refused:
+            add_to_form(forms[action], refused)
         else:
             return redirect(request.get_full_path())
     elif action == "remove_member" and request.POST.get("member", "").isdigit():
@@ -476,8 +476,8 @@ def task_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise Http404
     try:
         task = action(task, by=request.user, client_at=_client_time(request))
-    except dispatch.DispatchError as refused:
-        return _phone_reply(request, task, refused.message, refused.field, 409)
+    except Refused as refused:
+        return _phone_reply(request, task, refused.message, refused.field or "", 409)
     paging.acknowledge(task)  # the squad is on its way: nobody needs the text message now
     return _phone_reply(request, task)
 
@@ -492,7 +492,7 @@ def task_decline(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dispatch.decline(task, by=request.user, reason=request.POST.get("reason", ""),
                          client_at=_client_time(request))
-    except dispatch.DispatchError as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
         return redirect("outreach:task_detail", task.pk)
     messages.success(request, gettext("Declined: the task goes back to the dispatchers."))
@@ -508,13 +508,13 @@ def task_encounter(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         data = _encounter_input(request, state)
         encounter = dispatch.record_encounter(task, data, by=request.user)
-    except dispatch.DispatchError as refused:
+    except Refused as refused:
         if _wants_json(request):
-            return _phone_reply(request, task, refused.message, refused.field, 422)
+            return _phone_reply(request, task, refused.message, refused.field or "", 422)
         _hold_photos(request, state)
         return render(request, "outreach/phone_task.html", _task_context(
-            request, task, state, error=refused.message, error_field=refused.field,
-            suggested_site=refused.suggestion), status=422)
+            request, task, state, error=refused.message, error_field=refused.field or "",
+            suggested_site=getattr(refused, "suggestion", None)), status=422)
     pending_uploads.release([p.get("photo_token", "") for p in state["people"]], request.user)
     task.refresh_from_db()
     short = _shortfall_message(encounter.shortfalls)
@@ -597,7 +597,7 @@ def _scrubbed_photo(upload):
     try:
         return images.scrubbed(upload)
     except ValidationError as error:
-        raise dispatch.DispatchError(error.messages[0], "photo") from None
+        raise Refused(error.messages[0], "photo") from None
 
 
 def _age(text: str) -> int | None:
@@ -606,7 +606,7 @@ def _age(text: str) -> int | None:
         return None
     if text.isdigit() and 0 < int(text) < 120:
         return int(text)
-    raise dispatch.DispatchError(gettext("Enter an age between 1 and 119."), "age")
+    raise Refused(gettext("Enter an age between 1 and 119."), "age")
 
 
 def _items_handed(post, prefix: str) -> dict[int, int]:
@@ -662,7 +662,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 plan = patrols.make_plan(district, night, by=request.user)
-            except dispatch.DispatchError as refused:
+            except Refused as refused:
                 error = refused.message
             else:
                 return redirect("outreach:plan_detail", plan.pk)
