@@ -19,17 +19,10 @@ from django.utils.translation import gettext as _
 
 from songnuan.network.models import Site
 from songnuan.outreach.models import Squad
+from songnuan.refusals import Conflict, Refused
 from songnuan.supplies.models import Movement, MovementKind, Stock, SupplyItem
 
 Holder = Site | Squad
-
-
-class SupplyError(Exception):
-    """A refused movement, with a message for the user and the form field it concerns."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 @dataclass(frozen=True)
@@ -87,7 +80,7 @@ def transfer(source: Holder, target: Holder, item: SupplyItem, quantity: int, *,
     """Move goods between holders (a station stocking a squad before its shift): both or none."""
     _check_positive(quantity)
     if type(source) is type(target) and source.pk == target.pk:
-        raise SupplyError(_("Choose a different holder to transfer to."), "target")
+        raise Refused(_("Choose a different holder to transfer to."), "target")
     with transaction.atomic():
         out_of, into = stock_of(source, item), stock_of(target, item)
         # Lock both rows in one order, so opposite transfers at once cannot deadlock.
@@ -104,9 +97,9 @@ def transfer(source: Holder, target: Holder, item: SupplyItem, quantity: int, *,
 def adjust(holder: Holder, item: SupplyItem, change: int, *, by, reason: str) -> Movement:
     """A stock count that differs from the ledger, damage, expiry: always with a reason."""
     if not change:
-        raise SupplyError(_("An adjustment must change the quantity."), "change")
+        raise Refused(_("An adjustment must change the quantity."), "change")
     if not reason.strip():
-        raise SupplyError(_("Say why the stock is adjusted."), "reason")
+        raise Refused(_("Say why the stock is adjusted."), "reason")
     with transaction.atomic():
         return _move(stock_of(holder, item), change, MovementKind.ADJUSTMENT, by=by,
                      reason=reason.strip()[:200])
@@ -138,7 +131,7 @@ def issue(holder: Holder, wanted: dict[SupplyItem, int], *, by, person=None, enc
 def set_reserve(holder: Holder, item: SupplyItem, level: int) -> Stock:
     """The quantity below which the holder is warned to restock (储备量)."""
     if level < 0:
-        raise SupplyError(_("A reserve level cannot be negative."), "reserve_level")
+        raise Refused(_("A reserve level cannot be negative."), "reserve_level")
     stock = stock_of(holder, item)
     stock.reserve_level = level
     stock.save(update_fields=["reserve_level"])
@@ -151,7 +144,7 @@ def _move(stock: Stock, change: int, kind: str, *, by, at=None, **fields: Any) -
         rows = rows.filter(quantity__gte=-change)
     if not rows.update(quantity=F("quantity") + change):
         left = Stock.objects.values_list("quantity", flat=True).get(pk=stock.pk)
-        raise SupplyError(_("Only %(left)d %(unit)s of %(item)s in stock: cannot take "
+        raise Conflict(_("Only %(left)d %(unit)s of %(item)s in stock: cannot take "
                             "%(n)d.") % {"left": left, "unit": stock.item.unit,
                                          "item": stock.item.name, "n": -change}, "quantity")
     balance = Stock.objects.values_list("quantity", flat=True).get(pk=stock.pk)
@@ -162,4 +155,4 @@ def _move(stock: Stock, change: int, kind: str, *, by, at=None, **fields: Any) -
 
 def _check_positive(quantity: int) -> None:
     if quantity <= 0:
-        raise SupplyError(_("Enter a quantity of at least 1."), "quantity")
+        raise Refused(_("Enter a quantity of at least 1."), "quantity")
