@@ -12,17 +12,18 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from songnuan.network.models import Site
-from songnuan.outreach.models import Squad
 from songnuan.refusals import Conflict, Refused
+from songnuan.supplies import holders
 from songnuan.supplies.models import Movement, MovementKind, Stock, SupplyItem
 
-Holder = Site | Squad
+# A site, or a row of a kind a higher app registered in `holders` (a squad): anything with a
+# district whose model names a `Stock` foreign key.
+Holder = models.Model
 
 
 @dataclass(frozen=True)
@@ -44,15 +45,14 @@ class Issued:
 
 def stock_of(holder: Holder, item: SupplyItem) -> Stock:
     """The holder's stock row of an item, opened at zero the first time it is needed."""
-    owner = {"site": holder} if isinstance(holder, Site) else {"squad": holder}
     stock, _created = Stock.objects.get_or_create(
-        item=item, **owner, defaults={"district_id": holder.district_id})
+        item=item, **{holders.field_of(holder): holder},
+        defaults={"district_id": holder.district_id})
     return stock
 
 
 def stocks_of(holder: Holder) -> QuerySet[Stock]:
-    owner = {"site": holder} if isinstance(holder, Site) else {"squad": holder}
-    return Stock.objects.filter(**owner).select_related("item")
+    return Stock.objects.filter(**{holders.field_of(holder): holder}).select_related("item")
 
 
 def holder_key_of(site_id: int | None, squad_id: int | None) -> str:
