@@ -42,7 +42,9 @@ class OutreachConfig(AppConfig):
     def register_with_lower_apps(self) -> None:
         """What lower apps read of outreach without importing it: squads as stock holders,
         who may see a lead's photos."""
-        from songnuan.outreach import holders
+        from songnuan.leads.photos import register_patroller_access
+        from songnuan.outreach import holders, lead_photos
         from songnuan.supplies.holders import register_holder
 
         register_holder(holders.SQUADS)
+        register_patroller_access(lead_photos.squad_sent_to)
