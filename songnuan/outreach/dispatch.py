@@ -48,6 +48,7 @@ from songnuan.outreach.services import district_for_point
 from songnuan.people import services as people
 from songnuan.people.models import Person, PersonPhoto, Status
 from songnuan.refusals import Conflict, Refused
+from songnuan.shelter import services as shelter
 from songnuan.supplies import services as supplies
 from songnuan.supplies.models import SupplyItem
 
@@ -466,8 +467,6 @@ def _person(met: PersonMet, task: Task, by) -> Person:
 
 
 def _after(encounter: Encounter, person: Person, outcome: str, by) -> None:
-    from songnuan.shelter import services as shelter
-
     if outcome == EncounterOutcome.ESCORTED:
         shelter.expect_arrival(
             encounter.site, person=person, coming_from=encounter.place,

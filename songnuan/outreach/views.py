@@ -19,8 +19,10 @@ from django.views.decorators.http import require_POST
 from songnuan import images, maptiles, pending_uploads
 from songnuan.accounts.models import User
 from songnuan.accounts.scoping import may_place_in
-from songnuan.leads.models import OPEN_STATUSES, Flag, LeadPhoto, LeadStatus, Source
+from songnuan.geo.districts import district_by_code
+from songnuan.leads.models import OPEN_STATUSES, Flag, Lead, LeadPhoto, LeadStatus, Source
 from songnuan.leads.photos import may_see_photos
+from songnuan.network.models import District
 from songnuan.notify import vapid
 from songnuan.outreach import (
     dispatch,
@@ -32,6 +34,7 @@ from songnuan.outreach import (
     services,
     squads,
 )
+from songnuan.outreach.board import board_data
 from songnuan.outreach.forms import HotspotFilterForm, MemberForm, ShiftForm, SquadForm
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
@@ -46,7 +49,9 @@ from songnuan.outreach.models import (
     TaskKind,
     TaskStatus,
 )
-from songnuan.people.models import Sex
+from songnuan.outreach.person_search import find_people
+from songnuan.outreach.reports import service_levels as service_level_figures
+from songnuan.people.models import Person, Sex
 from songnuan.refusals import Refused, add_to_form
 from songnuan.supplies import services as supplies
 from songnuan.weather.services import protocol_active
@@ -54,14 +59,10 @@ from songnuan.weather.services import protocol_active
 
 @cache
 def _outline(code: str) -> dict:
-    from songnuan.geo.districts import district_by_code
-
     return district_by_code(code).geojson()
 
 
 def _map_context(hotspots, district_ids: set[int]) -> dict:
-    from songnuan.network.models import District
-
     codes = sorted(District.objects.filter(pk__in=district_ids).values_list("code", flat=True))
     data = services.hotspots_geojson(hotspots)
     data["outlines"] = [_outline(code) for code in codes]
@@ -115,8 +116,6 @@ QUEUE_SHOWN = 100  # leads the queue lists; the map draws them all
 
 @_dispatcher
 def board(request: HttpRequest) -> HttpResponse:
-    from songnuan.outreach.board import board_data
-
     districts = list(_districts(request.user).values_list("pk", "name"))
     return render(request, "outreach/board.html", _queue_context(board_data(request.user)) | {
         "map_data": _map_context([], {pk for pk, _name in districts}) | {
@@ -134,15 +133,11 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 def _districts_worked_in(user) -> set[int]:
-    from songnuan.network.models import District
-
     return {pk for pk in District.objects.values_list("pk", flat=True) if may_place_in(user, pk)}
 
 
 @_dispatcher
 def board_queue(request: HttpRequest) -> HttpResponse:
-    from songnuan.outreach.board import board_data
-
     return render(request, "outreach/_board_queue.html",
                   _queue_context(board_data(request.user)))
 
@@ -173,8 +168,6 @@ def _queue_context(data: dict) -> dict:
 
 @_dispatcher
 def board_data_json(request: HttpRequest) -> JsonResponse:
-    from songnuan.outreach.board import board_data
-
     return JsonResponse(board_data(request.user))
 
 
@@ -191,8 +184,6 @@ def _back_to_board(request: HttpRequest, error: str = "", ok: str = "") -> HttpR
 @require_POST
 @_dispatcher
 def assign_lead(request: HttpRequest, pk: int) -> HttpResponse:
-    from songnuan.leads.models import Lead
-
     lead = get_object_or_404(Lead.objects.restrict(request.user, "change"), pk=pk)
     if lead.district_id is None:
         return _back_to_board(request, error=gettext(
@@ -268,8 +259,6 @@ def _chosen_squad(request: HttpRequest, lat, lon, district_id, *, lead_id=None, 
 # ------------------------------------------------------------------ squads and shifts
 
 def _districts(user):
-    from songnuan.network.models import District
-
     return District.objects.filter(pk__in=_districts_worked_in(user)).order_by("code")
 
 
@@ -629,9 +618,6 @@ MAX_PEOPLE_PER_ENCOUNTER = 5
 @permission_required("people.view_person", raise_exception=True)
 def person_search(request: HttpRequest) -> HttpResponse:
     """Quick search of person files by name or pinyin, for the encounter form."""
-    from songnuan.outreach.person_search import find_people
-    from songnuan.people.models import Person
-
     found = find_people(Person.objects.restrict(request.user, "view"), request.GET.get("q", ""))
     return render(request, "outreach/_person_results.html", {
         "people": found, "index": request.GET.get("i", "0")})
@@ -642,8 +628,6 @@ def person_search(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("outreach.view_patrolplan", raise_exception=True)
 def plan_list(request: HttpRequest) -> HttpResponse:
-    from songnuan.network.models import District
-
     plans = PatrolPlan.objects.restrict(request.user, "view").select_related("district")[:60]
     districts = [d for d in District.objects.order_by("code")
                  if may_place_in(request.user, d.pk)]
@@ -698,10 +682,8 @@ def stop_check(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("outreach.view_task", raise_exception=True)
 def service_levels(request: HttpRequest) -> HttpResponse:
-    from songnuan.outreach.reports import service_levels as figures
-
     days = 14
-    rows = figures(Task.objects.restrict(request.user, "view"),
+    rows = service_level_figures(Task.objects.restrict(request.user, "view"),
                    Encounter.objects.restrict(request.user, "view"),
                    since=timezone.now() - datetime.timedelta(days=days))
     return render(request, "outreach/service_levels.html", {"rows": rows, "days": days,
