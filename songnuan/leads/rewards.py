@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from songnuan.accounts.scoping import can
+from songnuan.actors import Actor
 from songnuan.leads.models import (
     HOLDING_CLAIM,
     ClaimStatus,
@@ -188,17 +189,17 @@ def _decide(claim: RewardClaim, by, status: str, note: str) -> RewardClaim:
     return claim
 
 
-def approve(claim: RewardClaim, *, by, note: str = "") -> RewardClaim:
+def approve(claim: RewardClaim, *, by: Actor, note: str = "") -> RewardClaim:
     return _decide(claim, by, ClaimStatus.APPROVED, note)
 
 
-def reject(claim: RewardClaim, *, by, reason: str) -> RewardClaim:
+def reject(claim: RewardClaim, *, by: Actor, reason: str) -> RewardClaim:
     if not reason.strip():
         raise Refused(_("Say why the claim is rejected."), "reason")
     return _decide(claim, by, ClaimStatus.REJECTED, reason)
 
 
-def record_payout(claim: RewardClaim, *, by, method: str, reference: str,
+def record_payout(claim: RewardClaim, *, by: Actor, method: str, reference: str,
                   paid_at: datetime.datetime | None = None) -> Payout:
     if not by.has_perm(APPROVE) or not can(by, "change", claim):
         raise Refused(_("Only a manager of the claim's district may record payments."))

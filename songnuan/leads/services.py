@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from songnuan import prepared
 from songnuan.accounts import audit
+from songnuan.actors import Actor
 from songnuan.geo.coords import UNKNOWN_SYSTEM_MESSAGE, CoordError, CoordSystem, to_wgs84
 from songnuan.geo.distance import bounding_box, haversine_m
 from songnuan.geo.districts import looks_swapped
@@ -414,7 +415,7 @@ def allowed_next(lead: Lead) -> list[str]:
     return [status for status in LeadStatus.values if status in ALLOWED[lead.status]]
 
 
-def set_status(lead: Lead, status: str, *, by, note: str = "", outcome: str = "") -> Lead:
+def set_status(lead: Lead, status: str, *, by: Actor, note: str = "", outcome: str = "") -> Lead:
     """Move a lead on, record the step, and tell the reporter(s) when what they see changes."""
     status = LeadStatus(status)
     if status == LeadStatus.RESOLVED and outcome not in Outcome.values:
@@ -449,7 +450,7 @@ def set_status(lead: Lead, status: str, *, by, note: str = "", outcome: str = ""
     return lead
 
 
-def mark_invalid(lead: Lead, *, reason: str, prank: bool = False, by) -> Lead:
+def mark_invalid(lead: Lead, *, reason: str, prank: bool = False, by: Actor) -> Lead:
     """Close a lead that was not real, with the reason staff found."""
     if not reason.strip():
         raise Refused(_("Say why the report is not valid."), "reason")
@@ -457,7 +458,7 @@ def mark_invalid(lead: Lead, *, reason: str, prank: bool = False, by) -> Lead:
                       outcome=Outcome.PRANK if prank else Outcome.INVALID)
 
 
-def link_duplicate(lead: Lead, root: Lead, *, by, note: str = "") -> Lead:
+def link_duplicate(lead: Lead, root: Lead, *, by: Actor, note: str = "") -> Lead:
     """Staff link a lead to an open one about the same person (dedup missed it)."""
     root = root.incident
     if root.pk == lead.pk:
@@ -478,7 +479,7 @@ def link_duplicate(lead: Lead, root: Lead, *, by, note: str = "") -> Lead:
     return lead
 
 
-def split_duplicate(lead: Lead, *, by, note: str = "") -> Lead:
+def split_duplicate(lead: Lead, *, by: Actor, note: str = "") -> Lead:
     """A dispatcher splits a merged report off into a lead of its own (it is about someone
     else): triaged, its priority worked out again, the step in both leads' histories, and the
     two linked as nearby. From now on its reporter follows this lead's outcome only."""
@@ -565,7 +566,7 @@ def nearby_leads(lead_ids) -> dict[int, list[int]]:
     return found
 
 
-def update_details(lead: Lead, *, by, **changes) -> Lead:
+def update_details(lead: Lead, *, by: Actor, **changes) -> Lead:
     """Staff correct what was reported (place, people, flags, district); priority follows."""
     allowed = {"place", "description", "people_count", "flags", "district_id"}
     unknown = set(changes) - allowed
@@ -598,7 +599,7 @@ def _location_sources() -> dict[str, str]:
             "pin": _("a pin on the map"), "coordinates": _("coordinates")}
 
 
-def set_location(lead: Lead, lat: float, lon: float, *, by, source: str,
+def set_location(lead: Lead, lat: float, lon: float, *, by: Actor, source: str,
                  coord: str = "wgs84") -> Lead:
     """Staff put a lead at a point (a candidate place, a pin, coordinates): its district,
     hotspot and priority follow, and the history records where it was put and how."""

@@ -22,6 +22,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from songnuan.actors import Actor, recorded
 from songnuan.duty import services as duty
 from songnuan.duty.models import Severity, Topic
 from songnuan.leads import services as leads
@@ -95,7 +96,7 @@ def is_on_shift(squad: Squad, at: datetime.datetime | None = None) -> bool:
 
 # ------------------------------------------------------------------ assignment
 
-def assign_lead(lead: Lead, squad: Squad, *, by, reason: str = "",
+def assign_lead(lead: Lead, squad: Squad, *, by: Actor, reason: str = "",
                 eta_min: int | None = None) -> Task:
     """Send a squad to a lead; refused when the lead is closed or taken, or the squad can't go.
 
@@ -119,8 +120,8 @@ def assign_lead(lead: Lead, squad: Squad, *, by, reason: str = "",
                 kind=TaskKind.LEAD, lead=lead, squad=squad, district_id=lead.district_id,
                 lat=lead.lat, lon=lead.lon, place=lead.place, reason=reason[:200],
                 eta_min=eta_min, is_mutual_aid=squad.district_id != lead.district_id,
-                assigned_by=_user(by))
-            leads.set_status(lead, LeadStatus.ASSIGNED, by=_user(by),
+                assigned_by=recorded(by))
+            leads.set_status(lead, LeadStatus.ASSIGNED, by=recorded(by),
                              note=_("Assigned to %(squad)s") % {"squad": squad.name})
             if task.is_mutual_aid:
                 _tell_home_district(task)
@@ -136,7 +137,7 @@ def assign_lead(lead: Lead, squad: Squad, *, by, reason: str = "",
                             "lead") from None
 
 
-def reassign(task: Task, squad: Squad, *, by, reason: str = "",
+def reassign(task: Task, squad: Squad, *, by: Actor, reason: str = "",
              eta_min: int | None = None) -> Task:
     """Move a live task to another squad; the first squad's task is cancelled."""
     with transaction.atomic():
@@ -152,18 +153,18 @@ def reassign(task: Task, squad: Squad, *, by, reason: str = "",
             kind=task.kind, lead=task.lead, follow_up=task.follow_up, squad=squad,
             district_id=task.district_id, lat=task.lat, lon=task.lon, place=task.place,
             reason=reason[:200], eta_min=eta_min,
-            is_mutual_aid=squad.district_id != task.district_id, assigned_by=_user(by))
+            is_mutual_aid=squad.district_id != task.district_id, assigned_by=recorded(by))
         if new.is_mutual_aid:
             _tell_home_district(new)
         if task.lead_id and task.lead.status == LeadStatus.EN_ROUTE:
-            leads.set_status(task.lead, LeadStatus.ASSIGNED, by=_user(by),
+            leads.set_status(task.lead, LeadStatus.ASSIGNED, by=recorded(by),
                              note=_("Reassigned to %(squad)s") % {"squad": squad.name})
         paging.withdraw(task)
         paging.page_squad(new)
         return new
 
 
-def assign_follow_up(follow_up: FollowUp, squad: Squad, *, by, reason: str = "",
+def assign_follow_up(follow_up: FollowUp, squad: Squad, *, by: Actor, reason: str = "",
                      eta_min: int | None = None) -> Task:
     try:
         with transaction.atomic():
@@ -178,7 +179,7 @@ def assign_follow_up(follow_up: FollowUp, squad: Squad, *, by, reason: str = "",
                 district_id=follow_up.district_id, lat=follow_up.lat, lon=follow_up.lon,
                 place=follow_up.place, reason=reason[:200], eta_min=eta_min,
                 is_mutual_aid=squad.district_id != follow_up.district_id,
-                assigned_by=_user(by))
+                assigned_by=recorded(by))
             paging.page_squad(task)
             return task
     except IntegrityError:
@@ -230,11 +231,11 @@ def client_time(client_at: datetime.datetime | None,
     return client_at
 
 
-def accept(task: Task, *, by, client_at: datetime.datetime | None = None) -> Task:
+def accept(task: Task, *, by: Actor, client_at: datetime.datetime | None = None) -> Task:
     return _advance(task, TaskStatus.ACCEPTED, LeadStatus.EN_ROUTE, by, client_at)
 
 
-def arrive(task: Task, *, by, client_at: datetime.datetime | None = None) -> Task:
+def arrive(task: Task, *, by: Actor, client_at: datetime.datetime | None = None) -> Task:
     return _advance(task, TaskStatus.ARRIVED, LeadStatus.ON_SCENE, by, client_at)
 
 
@@ -263,7 +264,7 @@ def _advance(task: Task, status: str, lead_status: str, by,
         task.status = status
         task.save()
         if task.lead_id and task.lead.status != lead_status and task.lead.is_open:
-            leads.set_status(task.lead, lead_status, by=_user(by))
+            leads.set_status(task.lead, lead_status, by=recorded(by))
         return task
 
 
@@ -282,7 +283,7 @@ def _closed_message(task: Task) -> str:
     return _("This task is closed: %(reason)s") % {"reason": task.closed_reason}
 
 
-def set_task_place(task: Task, lat: float, lon: float, *, by) -> Task:
+def set_task_place(task: Task, lat: float, lon: float, *, by: Actor) -> Task:
     """The squad found the place of a lead known only by its district: the task and the lead
     take the point (WGS-84), which must lie in the task's district's city."""
     if district_for_point(lat, lon) is None:
@@ -332,7 +333,7 @@ class EncounterInput:
     client_at: datetime.datetime | None = None  # when it happened, by the phone's clock
 
 
-def record_encounter(task: Task, data: EncounterInput, *, by) -> Encounter:
+def record_encounter(task: Task, data: EncounterInput, *, by: Actor) -> Encounter:
     """Close a task with what the squad found; a retried submission returns the first record.
 
     Supplies handed to the people met come out of the squad's stock. A short stock does not stop
@@ -361,7 +362,7 @@ def record_encounter(task: Task, data: EncounterInput, *, by) -> Encounter:
                 district_id=task.district_id, lat=task.lat, lon=task.lon, place=task.place,
                 at=at, recorded_at=now, outcome=outcome, site=site,
                 hospital=data.hospital.strip()[:100], contact_card_left=data.contact_card_left,
-                note=data.note.strip()[:1000], recorded_by=_user(by))
+                note=data.note.strip()[:1000], recorded_by=recorded(by))
             encounter.shortfalls = []
             for met, items in zip(data.people, wanted, strict=True):
                 person = _person(met, task, by)
@@ -371,7 +372,7 @@ def record_encounter(task: Task, data: EncounterInput, *, by) -> Encounter:
                 EncounterPerson.objects.create(encounter=encounter, person=person, outcome=own)
                 _after(encounter, person, own, by)
                 if items:
-                    issued = supplies.issue(task.squad, items, by=_user(by), person=person,
+                    issued = supplies.issue(task.squad, items, by=recorded(by), person=person,
                                             encounter=encounter, at=at)
                     encounter.shortfalls.extend(issued.shortfalls)
             task.status, task.closed_at = TaskStatus.DONE, now
@@ -459,9 +460,9 @@ def _person(met: PersonMet, task: Task, by) -> Person:
                     age_estimate=met.age_estimate, district_id=task.district_id)
     if met.age_estimate is not None:
         person.age_estimated_on = timezone.localdate()
-    people.save_person(person, user=_user(by))
+    people.save_person(person, user=recorded(by))
     if met.photo is not None:
-        PersonPhoto.objects.create(person=person, image=met.photo, taken_by=_user(by),
+        PersonPhoto.objects.create(person=person, image=met.photo, taken_by=recorded(by),
                                    caption=_("Met on the street"))
     return person
 
@@ -471,7 +472,7 @@ def _after(encounter: Encounter, person: Person, outcome: str, by) -> None:
         shelter.expect_arrival(
             encounter.site, person=person, coming_from=encounter.place,
             description=_("Escorted by %(squad)s") % {"squad": encounter.squad.name},
-            source=f"outreach:{encounter.pk}:{person.pk}", user=_user(by))
+            source=f"outreach:{encounter.pk}:{person.pk}", user=recorded(by))
     elif outcome == EncounterOutcome.HOSPITAL:
         people.move_person(person, Status.IN_HOSPITAL, district_id=encounter.district_id)
     elif outcome == EncounterOutcome.REFUSED:
@@ -498,16 +499,12 @@ def _close_source(task: Task, encounter: Encounter, by) -> None:
     if task.lead_id:
         lead = task.lead
         if lead.is_open:
-            leads.set_status(lead, LeadStatus.RESOLVED, by=_user(by),
+            leads.set_status(lead, LeadStatus.RESOLVED, by=recorded(by),
                              outcome=LEAD_OUTCOMES[encounter.outcome],
                              note=encounter.get_outcome_display())
     if task.follow_up_id:
         FollowUp.objects.filter(pk=task.follow_up_id).update(
             status=FollowUpStatus.DONE, done_at=encounter.at)
-
-
-def _user(by):
-    return by if getattr(by, "pk", None) else None
 
 
 def follow_ups_due(queryset, at: datetime.datetime, ahead: datetime.timedelta):
@@ -518,7 +515,7 @@ def follow_ups_due(queryset, at: datetime.datetime, ahead: datetime.timedelta):
 
 # ------------------------------------------------------------------ taking a task back
 
-def cancel_task(task: Task, *, by, reason: str) -> Task:
+def cancel_task(task: Task, *, by: Actor, reason: str) -> Task:
     """The place no longer needs a squad (a false report found by phone, the person came in on
     their own): the task is cancelled, a follow-up with it, and a lead still open goes back to
     the waiting queue."""
@@ -526,13 +523,14 @@ def cancel_task(task: Task, *, by, reason: str) -> Task:
                       note=_("Task of %(squad)s cancelled: %(reason)s"), follow_up_done=True)
 
 
-def unassign(task: Task, *, by, reason: str) -> Task:
+def unassign(task: Task, *, by: Actor, reason: str) -> Task:
     """The dispatcher takes the task back from the squad; the lead or follow-up waits again."""
     return _take_back(task, TaskStatus.CANCELLED, by, reason,
                       note=_("Taken back from %(squad)s: %(reason)s"))
 
 
-def decline(task: Task, *, by, reason: str, client_at: datetime.datetime | None = None) -> Task:
+def decline(task: Task, *, by: Actor, reason: str,
+            client_at: datetime.datetime | None = None) -> Task:
     """The squad refuses the task (a breakdown, someone already on board); the lead goes back to
     the queue with the squad's reason on its history."""
     return _take_back(task, TaskStatus.DECLINED, by, reason,
@@ -569,12 +567,12 @@ def _back_to_queue(lead: Lead, by, note: str) -> None:
     """An open lead whose squad is gone waits again, triaged, for another one."""
     if lead.status == LeadStatus.EN_ROUTE:
         # A lead's steps go from en route only back to assigned, and from there to the queue.
-        lead = leads.set_status(lead, LeadStatus.ASSIGNED, by=_user(by), note=note)
+        lead = leads.set_status(lead, LeadStatus.ASSIGNED, by=recorded(by), note=note)
     if lead.status == LeadStatus.ASSIGNED:
-        leads.set_status(lead, LeadStatus.TRIAGED, by=_user(by), note=note)
+        leads.set_status(lead, LeadStatus.TRIAGED, by=recorded(by), note=note)
 
 
-def close_tasks_of_resolved_lead(lead: Lead, previous: str, by) -> None:
+def close_tasks_of_resolved_lead(lead: Lead, previous: str, by: Actor) -> None:
     """Listener of lead status changes: a lead resolved without its squad's encounter (marked
     invalid, resolved by a dispatcher) closes its live task, so the squad stops going."""
     if lead.status != LeadStatus.RESOLVED:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from songnuan.actors import Actor, recorded
 from songnuan.outreach import routing
 from songnuan.outreach.models import Hotspot, PatrolPlan, PatrolStop, Shift, Squad
 from songnuan.refusals import Conflict
@@ -39,7 +40,8 @@ def night_bounds(night: datetime.date) -> tuple[datetime.datetime, datetime.date
     return start, end
 
 
-def make_plan(district, night: datetime.date, *, by, time_limit_s: float = 2.0) -> PatrolPlan:
+def make_plan(district, night: datetime.date, *, by: Actor,
+              time_limit_s: float = 2.0) -> PatrolPlan:
     """Plan (or re-plan) a district's night; refused when no squad works that night."""
     start, end = night_bounds(night)
     shifts = list(Shift.objects.filter(
@@ -71,7 +73,7 @@ def make_plan(district, night: datetime.date, *, by, time_limit_s: float = 2.0) 
     with transaction.atomic():
         PatrolPlan.objects.filter(district=district, night=night).delete()
         record = PatrolPlan.objects.create(
-            district=district, night=night, created_by=by if getattr(by, "pk", None) else None,
+            district=district, night=night, created_by=recorded(by),
             dropped=[int(key.split(":")[0]) for key in plan.dropped])
         PatrolStop.objects.bulk_create([
             PatrolStop(plan=record, squad_id=int(route.vehicle_key),

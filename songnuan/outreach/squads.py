@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from songnuan.actors import Actor
 from songnuan.outreach.models import DutyStatus, Shift, Squad, SquadMember
 from songnuan.refusals import Conflict, Refused
 
@@ -43,7 +44,7 @@ def add_shift(squad: Squad, starts_at: datetime.datetime, ends_at: datetime.date
         return Shift.objects.create(squad=squad, starts_at=starts_at, ends_at=ends_at)
 
 
-def call_on_reserve(squad: Squad, *, by, hours: float | None = None) -> Squad:
+def call_on_reserve(squad: Squad, *, by: Actor, hours: float | None = None) -> Squad:
     """The leader on duty calls a reserve squad on (启用备勤): it goes on duty now, with a shift
     from now unless one already covers the moment."""
     now = timezone.now()

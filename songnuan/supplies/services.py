@@ -17,6 +17,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from songnuan.actors import Actor, recorded
 from songnuan.refusals import Conflict, Refused
 from songnuan.supplies import holders
 from songnuan.supplies.models import Movement, MovementKind, Stock, SupplyItem
@@ -66,7 +67,7 @@ def low_stocks(stocks: QuerySet[Stock]) -> QuerySet[Stock]:
     return stocks.filter(quantity__lt=F("reserve_level"))
 
 
-def receive(holder: Holder, item: SupplyItem, quantity: int, *, by, source: str = "",
+def receive(holder: Holder, item: SupplyItem, quantity: int, *, by: Actor, source: str = "",
             at: datetime.datetime | None = None) -> Movement:
     """Goods arriving from outside the network: a purchase, a donation, the city's allocation."""
     _check_positive(quantity)
@@ -75,7 +76,7 @@ def receive(holder: Holder, item: SupplyItem, quantity: int, *, by, source: str 
                      reason=source.strip()[:200], at=at)
 
 
-def transfer(source: Holder, target: Holder, item: SupplyItem, quantity: int, *, by,
+def transfer(source: Holder, target: Holder, item: SupplyItem, quantity: int, *, by: Actor,
              reason: str = "", at: datetime.datetime | None = None) -> tuple[Movement, Movement]:
     """Move goods between holders (a station stocking a squad before its shift): both or none."""
     _check_positive(quantity)
@@ -94,7 +95,7 @@ def transfer(source: Holder, target: Holder, item: SupplyItem, quantity: int, *,
         return taken, given
 
 
-def adjust(holder: Holder, item: SupplyItem, change: int, *, by, reason: str) -> Movement:
+def adjust(holder: Holder, item: SupplyItem, change: int, *, by: Actor, reason: str) -> Movement:
     """A stock count that differs from the ledger, damage, expiry: always with a reason."""
     if not change:
         raise Refused(_("An adjustment must change the quantity."), "change")
@@ -105,7 +106,7 @@ def adjust(holder: Holder, item: SupplyItem, change: int, *, by, reason: str) ->
                      reason=reason.strip()[:200])
 
 
-def issue(holder: Holder, wanted: dict[SupplyItem, int], *, by, person=None, encounter=None,
+def issue(holder: Holder, wanted: dict[SupplyItem, int], *, by: Actor, person=None, encounter=None,
           at: datetime.datetime | None = None) -> Issued:
     """Hand items to a person from the holder's stock, as much of each as there is.
 
@@ -149,7 +150,7 @@ def _move(stock: Stock, change: int, kind: str, *, by, at=None, **fields: Any) -
                                          "item": stock.item.name, "n": -change}, "quantity")
     balance = Stock.objects.values_list("quantity", flat=True).get(pk=stock.pk)
     return Movement.objects.create(stock=stock, kind=kind, change=change, balance=balance,
-                                   by=by if getattr(by, "pk", None) else None,
+                                   by=recorded(by),
                                    at=at or timezone.now(), **fields)
 
 
