@@ -24,6 +24,7 @@ from songnuan.leads.models import OPEN_STATUSES, Flag, Lead, LeadPhoto, LeadStat
 from songnuan.leads.photos import may_see_photos
 from songnuan.network.models import District
 from songnuan.notify import vapid
+from songnuan.outreach import board as dispatch_board
 from songnuan.outreach import (
     dispatch,
     escort,
@@ -34,7 +35,6 @@ from songnuan.outreach import (
     services,
     squads,
 )
-from songnuan.outreach.board import board_data
 from songnuan.outreach.forms import HotspotFilterForm, MemberForm, ShiftForm, SquadForm
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
@@ -117,7 +117,8 @@ QUEUE_SHOWN = 100  # leads the queue lists; the map draws them all
 @_dispatcher
 def board(request: HttpRequest) -> HttpResponse:
     districts = list(_districts(request.user).values_list("pk", "name"))
-    return render(request, "outreach/board.html", _queue_context(board_data(request.user)) | {
+    queue = _queue_context(dispatch_board.board_data(request.user))
+    return render(request, "outreach/board.html", queue | {
         "map_data": _map_context([], {pk for pk, _name in districts}) | {
             "queue_url": reverse("outreach:board_queue"),
             # The JS puts a lead's id in place of the 0.
@@ -139,7 +140,7 @@ def _districts_worked_in(user) -> set[int]:
 @_dispatcher
 def board_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/_board_queue.html",
-                  _queue_context(board_data(request.user)))
+                  _queue_context(dispatch_board.board_data(request.user)))
 
 
 def _queue_context(data: dict) -> dict:
@@ -168,7 +169,7 @@ def _queue_context(data: dict) -> dict:
 
 @_dispatcher
 def board_data_json(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(board_data(request.user))
+    return JsonResponse(dispatch_board.board_data(request.user))
 
 
 def _back_to_board(request: HttpRequest, error: str = "", ok: str = "") -> HttpResponse:
