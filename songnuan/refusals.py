@@ -35,6 +35,10 @@ class Refused(Exception):
     def body(self) -> dict[str, Any]:
         return {"message": str(self.message), "errors": self.errors()}
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries besides the body (a 429's `Retry-After`)."""
+        return {}
+
 
 class Conflict(Refused):
     """Refused for the state of things rather than for what was sent."""

@@ -157,6 +157,7 @@ def intake_cost(tonight: Night) -> dict:
 
     from songnuan.leads import services
     from songnuan.leads.models import Lead, LeadStatus, NearbyLead
+    from songnuan.refusals import Refused
     from tests.factories import ensure_districts
 
     ensure_districts()
@@ -178,7 +179,7 @@ def intake_cost(tonight: Night) -> dict:
                     description=report.description, people_count=report.people_count,
                     flags=report.flags, client_request_id=f"merge-bench-{index}"),
                     now=report.at)
-            except services.LeadError:
+            except Refused:
                 refused += 1  # a point the coarse district outlines leave out (the shore)
                 continue
             timings.append((time.perf_counter() - started) * 1000)

@@ -123,7 +123,10 @@ def model_validation_error(request: HttpRequest, exc: ModelValidationError):
 
 @api.exception_handler(Refused)
 def refused(request: HttpRequest, exc: Refused):
-    return api.create_response(request, exc.body(), status=exc.status)
+    response = api.create_response(request, exc.body(), status=exc.status)
+    for name, value in exc.headers().items():
+        response[name] = value
+    return response
 
 
 @api.exception_handler(AuthenticationError)

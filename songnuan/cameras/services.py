@@ -380,10 +380,7 @@ def confirm(detection: Detection, *, by, now: datetime.datetime | None = None) -
             client_request_id=f"camera-detection-{detection.pk}",
             photos=[CleanPhoto(content, width, height, None)],
         )
-        try:
-            lead, _created = leads.submit_lead(data, now=now)
-        except leads.LeadError as error:
-            raise Refused(error.message, error.field or None) from None
+        lead, _created = leads.submit_lead(data, now=now)
         detection.status, detection.lead = CandidateStatus.CONFIRMED, lead
         detection.decided_by, detection.decided_at = by, now
         detection.save()

@@ -41,6 +41,7 @@ from songnuan.outreach.models import (
     Task,
 )
 from songnuan.outreach.routing import DEFAULT_SPEED_KMH, road_distance_m
+from songnuan.refusals import Refused
 
 TICK = datetime.timedelta(minutes=1)
 OLD_LOAD_PENALTY_MIN = 20.0  # the board's flat cost of a queued task before it planned
@@ -214,7 +215,7 @@ class Drill:
             ip=None if report.source == "hotline" else f"10.{report.person % 250}.0.1")
         try:
             lead, _created = leads.submit_lead(data, now=at)
-        except leads.LeadError:
+        except Refused:
             return
         self.lead_person[lead.pk] = report.person
         self.first_report.setdefault(report.person, at)
@@ -283,7 +284,7 @@ class Drill:
         try:
             task = dispatch.assign_lead(Lead(pk=lead_id), self.squads[squad_id].squad,
                                         by=self.dispatcher, reason=reason, eta_min=eta_min)
-        except dispatch.DispatchError:
+        except Refused:
             return False
         self.figures.mutual_aid += task.is_mutual_aid
         for person in self._people_of(lead_id):
@@ -369,11 +370,11 @@ class Drill:
             if self.lead_person.get(other) != person:
                 continue
             for task in Task.objects.filter(lead_id=other, status__in=ACTIVE_TASK_STATUSES):
-                with suppress(dispatch.DispatchError):  # that squad is there too by now
+                with suppress(Refused):  # that squad is there too by now
                     dispatch.cancel_task(task, by=self.dispatcher,
                                          reason="同一人，另一组已在现场")
                     self._called_back(task.pk, at)
-            with suppress(leads.LeadError):
+            with suppress(Refused):
                 leads.link_duplicate(Lead.objects.get(pk=other), Lead.objects.get(pk=lead_id),
                                      by=self.dispatcher, note="现场确认为同一人")
 
@@ -394,7 +395,7 @@ class Drill:
             dispatch.record_encounter(task, dispatch.EncounterInput(
                 client_request_id=f"drill-{task_id}", outcome=outcome, people=met,
                 site_id=site.pk if site else None), by=None)
-        except dispatch.DispatchError:
+        except Refused:
             # The site filled up on the way: they stay out, with supplies, and are revisited.
             outcome, site = EncounterOutcome.REFUSED, None
             dispatch.record_encounter(task, dispatch.EncounterInput(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -28,12 +28,6 @@ router = Router(tags=["leads"])
 STAFF_LIST_LIMIT = 500
 
 
-def _error(error: services.LeadError) -> dict:
-    return {"message": error.message,
-            "errors": [{"field": error.field, "message": error.message, "type": "invalid"}]
-            if error.field else []}
-
-
 @router.post("/leads", auth=None, response={200: LeadAck, 201: LeadAck, 422: ErrorOut,
                                              429: ErrorOut})
 def submit(request: HttpRequest, payload: LeadIn,
@@ -49,15 +43,7 @@ def submit(request: HttpRequest, payload: LeadIn,
         reporter_phone=payload.reporter_phone or "", client_request_id=payload.client_request_id,
         ip=client_address(request), trusted_reporter=trusted,
     )
-    try:
-        lead, created = services.submit_lead(data)
-    except services.RateLimited as limited:
-        response = JsonResponse(_error(limited), status=429,
-                                json_dumps_params={"ensure_ascii": False})
-        response["Retry-After"] = str(limited.retry_after_s)
-        return response
-    except services.LeadError as error:
-        return Status(422, _error(error))
+    lead, created = services.submit_lead(data)
     return Status(201 if created else 200, {
         "tracking_code": lead.tracking_code, "status": feedback.public_stage(lead),
         "status_url": reverse("leads:public_status", args=[lead.tracking_code]),
@@ -137,46 +123,34 @@ def staff_patch(request: HttpRequest, tracking_code: str, payload: LeadPatch):
                if value is not None}
     if "flags" in changes:
         changes["flags"] = [str(flag) for flag in changes["flags"]]
-    try:
-        lead = services.update_details(lead, by=request.user, **changes)
-    except services.LeadError as error:
-        return Status(422, _error(error))
+    lead = services.update_details(lead, by=request.user, **changes)
     return Status(200, staff_view(lead))
 
 
 @router.post("/staff/leads/{tracking_code}/status", auth=staff_auth,
-             response={200: LeadStaffOut, 422: ErrorOut})
+             response={200: LeadStaffOut, 409: ErrorOut, 422: ErrorOut})
 def staff_set_status(request: HttpRequest, tracking_code: str, payload: StatusIn):
     lead = _staff_lead(request, tracking_code, "change")
-    try:
-        lead = services.set_status(lead, payload.status, by=request.user, note=payload.note,
-                                   outcome=str(payload.outcome or ""))
-    except services.LeadError as error:
-        return Status(422, _error(error))
+    lead = services.set_status(lead, payload.status, by=request.user, note=payload.note,
+                               outcome=str(payload.outcome or ""))
     return Status(200, staff_view(lead))
 
 
 @router.post("/staff/leads/{tracking_code}/invalid", auth=staff_auth,
-             response={200: LeadStaffOut, 422: ErrorOut})
+             response={200: LeadStaffOut, 409: ErrorOut, 422: ErrorOut})
 def staff_mark_invalid(request: HttpRequest, tracking_code: str, payload: InvalidIn):
     lead = _staff_lead(request, tracking_code, "change")
-    try:
-        lead = services.mark_invalid(lead, reason=payload.reason, prank=payload.prank,
-                                     by=request.user)
-    except services.LeadError as error:
-        return Status(422, _error(error))
+    lead = services.mark_invalid(lead, reason=payload.reason, prank=payload.prank,
+                                 by=request.user)
     return Status(200, staff_view(lead))
 
 
 @router.post("/leads/{tracking_code}/location", auth=staff_auth,
-             response={200: LeadStaffOut, 422: ErrorOut})
+             response={200: LeadStaffOut, 409: ErrorOut, 422: ErrorOut})
 def staff_set_location(request: HttpRequest, tracking_code: str, payload: LocationIn):
     """Put a lead at a point (WGS-84, GCJ-02 or BD-09); its district, hotspot and priority
     follow. A point outside the city is refused with a field error."""
     lead = _staff_lead(request, tracking_code, "change")
-    try:
-        lead = services.set_location(lead, payload.lat, payload.lon, by=request.user,
-                                     source=payload.source, coord=payload.coord)
-    except services.LeadError as error:
-        return Status(422, _error(error))
+    lead = services.set_location(lead, payload.lat, payload.lon, by=request.user,
+                                 source=payload.source, coord=payload.coord)
     return Status(200, staff_view(lead))

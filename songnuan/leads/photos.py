@@ -8,7 +8,9 @@ have sent a photo taken at the place.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -66,15 +68,23 @@ def _degrees(dms, ref) -> float:
     return -value if str(ref).strip().upper() in ("S", "W") else value
 
 
+# Whether a patroller is sent to some of these leads: told by the app that sends them
+# (outreach registers its tasks from its `ready()`), as leads sits below dispatch.
+PatrollerAccess = Callable[[Any, list[int]], bool]
+_patroller_access: list[PatrollerAccess] = []
+
+
+def register_patroller_access(access: PatrollerAccess) -> None:
+    if access not in _patroller_access:
+        _patroller_access.append(access)
+
+
 def may_see_photos(user, lead) -> bool:
     """Whether `user` may see the photos of `lead` (already in their scope): the photo permission,
     and for a patroller a task of their squad on this lead or the lead it duplicates."""
-    from songnuan.outreach.models import Task, TaskStatus
-
     if not user.has_perm(LEAD_PHOTOS):
         return False
     if getattr(user, "role", "") != Role.PATROLLER:
         return True
     incident_ids = [lead.pk, lead.duplicate_of_id] if lead.duplicate_of_id else [lead.pk]
-    return (Task.objects.filter(lead_id__in=incident_ids, squad__members__user=user)
-            .exclude(status__in=(TaskStatus.CANCELLED, TaskStatus.DECLINED)).exists())
+    return any(access(user, incident_ids) for access in _patroller_access)

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from songnuan.accounts.scoping import can
+from songnuan.actors import Actor
 from songnuan.leads.models import (
     HOLDING_CLAIM,
     ClaimStatus,
@@ -29,15 +30,11 @@ from songnuan.leads.models import (
     RewardClaim,
     RewardRule,
 )
-from songnuan.leads.services import LeadError
 from songnuan.notify.services import send_sms
+from songnuan.refusals import Conflict, Refused
 
 CODE_DIGITS = 6
 APPROVE = "leads.approve_rewardclaim"
-
-
-class RewardError(LeadError):
-    pass
 
 
 def rule_for(incident: Lead) -> RewardRule | None:
@@ -84,12 +81,12 @@ def check_limits(phone: str, amount: Decimal, now: datetime.datetime,
     if exclude_pk:
         claims = claims.exclude(pk=exclude_pk)
     if claims.count() >= settings.REWARD_MAX_CLAIMS_PER_PHONE:
-        raise RewardError(_(
+        raise Refused(_(
             "This phone has reached the limit of %(count)s rewards in %(days)s days."
         ) % {"count": settings.REWARD_MAX_CLAIMS_PER_PHONE, "days": settings.REWARD_PERIOD_DAYS})
     total = claims.aggregate(total=Sum("amount_yuan"))["total"] or Decimal(0)
     if total + amount > Decimal(settings.REWARD_MAX_YUAN_PER_PHONE):
-        raise RewardError(_(
+        raise Refused(_(
             "This phone has reached the limit of ¥%(amount)s in rewards in %(days)s days."
         ) % {"amount": settings.REWARD_MAX_YUAN_PER_PHONE, "days": settings.REWARD_PERIOD_DAYS})
 
@@ -100,7 +97,7 @@ def start_claim(lead: Lead, now: datetime.datetime | None = None) -> RewardClaim
     lead = Lead.objects.select_related("duplicate_of").get(pk=lead.pk)
     reason = why_not_eligible(lead)
     if reason:
-        raise RewardError(reason)
+        raise Refused(reason)
     code_ttl = datetime.timedelta(minutes=settings.REWARD_CODE_TTL_MINUTES)
     try:
         with transaction.atomic():
@@ -113,10 +110,10 @@ def start_claim(lead: Lead, now: datetime.datetime | None = None) -> RewardClaim
                                       or claim.status != ClaimStatus.AWAITING_CODE):
                 if claim.phone == lead.reporter_phone:
                     return claim  # already confirmed: nothing to send
-                raise RewardError(_("The reward for this incident has already been claimed."))
+                raise Conflict(_("The reward for this incident has already been claimed."))
             if claim is not None and claim.code_sent_at and now - claim.code_sent_at < \
                     datetime.timedelta(seconds=settings.REWARD_CODE_RESEND_S):
-                raise RewardError(_("A code was just sent. Please wait a minute before asking "
+                raise Refused(_("A code was just sent. Please wait a minute before asking "
                                     "for another."))
             rule = rule_for(incident)
             check_limits(lead.reporter_phone, rule.amount_yuan, now,
@@ -136,7 +133,7 @@ def start_claim(lead: Lead, now: datetime.datetime | None = None) -> RewardClaim
                 ) % {"code": code, "minutes": settings.REWARD_CODE_TTL_MINUTES}
             send_sms(claim.phone, text, "reward_code", reference=f"claim:{claim.pk}")
     except IntegrityError:
-        raise RewardError(_("The reward for this incident has already been claimed.")) from None
+        raise Conflict(_("The reward for this incident has already been claimed.")) from None
     return claim
 
 
@@ -164,16 +161,16 @@ def confirm_claim(claim: RewardClaim, code: str,
                 ClaimStatus.AWAITING_APPROVAL, now, "")
             claim.save()
             return claim
-    raise RewardError(error, "code")  # after the commit, so the failed attempt is counted
+    raise Refused(error, "code")  # after the commit, so the failed attempt is counted
 
 
 def _decide(claim: RewardClaim, by, status: str, note: str) -> RewardClaim:
     if not by.has_perm(APPROVE) or not can(by, "change", claim):
-        raise RewardError(_("Only a manager of the claim's district may decide on it."))
+        raise Refused(_("Only a manager of the claim's district may decide on it."))
     with transaction.atomic():
         claim = RewardClaim.objects.select_for_update().get(pk=claim.pk)
         if claim.status != ClaimStatus.AWAITING_APPROVAL:
-            raise RewardError(_("This claim is not awaiting approval."))
+            raise Conflict(_("This claim is not awaiting approval."))
         if status == ClaimStatus.APPROVED:
             check_limits(claim.phone, claim.amount_yuan, timezone.now(), exclude_pk=claim.pk)
         claim.status, claim.decided_by, claim.decided_at = status, by, timezone.now()
@@ -192,26 +189,26 @@ def _decide(claim: RewardClaim, by, status: str, note: str) -> RewardClaim:
     return claim
 
 
-def approve(claim: RewardClaim, *, by, note: str = "") -> RewardClaim:
+def approve(claim: RewardClaim, *, by: Actor, note: str = "") -> RewardClaim:
     return _decide(claim, by, ClaimStatus.APPROVED, note)
 
 
-def reject(claim: RewardClaim, *, by, reason: str) -> RewardClaim:
+def reject(claim: RewardClaim, *, by: Actor, reason: str) -> RewardClaim:
     if not reason.strip():
-        raise RewardError(_("Say why the claim is rejected."), "reason")
+        raise Refused(_("Say why the claim is rejected."), "reason")
     return _decide(claim, by, ClaimStatus.REJECTED, reason)
 
 
-def record_payout(claim: RewardClaim, *, by, method: str, reference: str,
+def record_payout(claim: RewardClaim, *, by: Actor, method: str, reference: str,
                   paid_at: datetime.datetime | None = None) -> Payout:
     if not by.has_perm(APPROVE) or not can(by, "change", claim):
-        raise RewardError(_("Only a manager of the claim's district may record payments."))
+        raise Refused(_("Only a manager of the claim's district may record payments."))
     if not reference.strip():
-        raise RewardError(_("Enter the payment reference."), "reference")
+        raise Refused(_("Enter the payment reference."), "reference")
     with transaction.atomic():
         claim = RewardClaim.objects.select_for_update().get(pk=claim.pk)
         if claim.status != ClaimStatus.APPROVED:
-            raise RewardError(_("Only an approved claim can be paid."))
+            raise Conflict(_("Only an approved claim can be paid."))
         payout = Payout.objects.create(
             claim=claim, district=claim.district, amount_yuan=claim.amount_yuan, method=method,
             reference=reference.strip()[:100], paid_at=paid_at or timezone.now(), paid_by=by,

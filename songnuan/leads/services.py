@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from songnuan import prepared
 from songnuan.accounts import audit
+from songnuan.actors import Actor
 from songnuan.geo.coords import UNKNOWN_SYSTEM_MESSAGE, CoordError, CoordSystem, to_wgs84
 from songnuan.geo.distance import bounding_box, haversine_m
 from songnuan.geo.districts import looks_swapped
@@ -45,24 +46,23 @@ from songnuan.leads.photos import CleanPhoto
 from songnuan.outreach.services import district_for_point, nearest_hotspot
 from songnuan.places import resolver
 from songnuan.places.services import district_named_in
+from songnuan.refusals import Conflict, Refused
 
 MAX_TRACKING_CODE_TRIES = 5
 BURST_WINDOW = datetime.timedelta(hours=1)
 
 
-class LeadError(Exception):
-    """A lead that cannot be taken or changed as asked; `field` names the input at fault."""
+class RateLimited(Refused):
+    """Too many reports from one phone or address in a short time: 429, and when to retry."""
 
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    status = 429
 
-
-class RateLimited(LeadError):
     def __init__(self, message: str, retry_after_s: int) -> None:
-        super().__init__(message)
+        super().__init__(message, code="rate_limited")
         self.retry_after_s = retry_after_s
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_s)}
 
 
 @dataclass
@@ -123,7 +123,7 @@ def submit_lead(data: LeadInput, now: datetime.datetime | None = None) -> tuple[
                 if existing is not None:  # a concurrent retry of the same request won
                     return existing, False
             # otherwise a tracking code collided: draw another
-    raise LeadError(_("The report could not be stored. Please send it again."))
+    raise Refused(_("The report could not be stored. Please send it again."))
 
 
 # The three reads of an intake run once per report in a surge, so they are plain SQL (two of
@@ -191,12 +191,12 @@ def locate(data: LeadInput):
         try:
             lat, lon = to_wgs84(data.lat, data.lon, data.coord)
         except CoordError as error:
-            raise LeadError(str(error), "lat") from None
+            raise Refused(str(error), "lat") from None
         district = district_for_point(lat, lon)
         if district is None:
             if looks_swapped(lat, lon):
-                raise LeadError(_("Latitude and longitude seem to be swapped."), "lat")
-            raise LeadError(_(
+                raise Refused(_("Latitude and longitude seem to be swapped."), "lat")
+            raise Refused(_(
                 "This place is not in Qingdao. Please call the local rescue hotline or 110."
             ), "lat")
         return lat, lon, data.picked_from or "given", district
@@ -206,7 +206,7 @@ def locate(data: LeadInput):
             return photo.gps[0], photo.gps[1], "photo", district
     if data.place.strip():
         return locate_place(data.place, data.district_id)
-    raise LeadError(_(
+    raise Refused(_(
         "Tell us where: share your location, pick the place on the map, or type the place."
     ), "location")
 
@@ -415,19 +415,19 @@ def allowed_next(lead: Lead) -> list[str]:
     return [status for status in LeadStatus.values if status in ALLOWED[lead.status]]
 
 
-def set_status(lead: Lead, status: str, *, by, note: str = "", outcome: str = "") -> Lead:
+def set_status(lead: Lead, status: str, *, by: Actor, note: str = "", outcome: str = "") -> Lead:
     """Move a lead on, record the step, and tell the reporter(s) when what they see changes."""
     status = LeadStatus(status)
     if status == LeadStatus.RESOLVED and outcome not in Outcome.values:
-        raise LeadError(_("Choose the outcome."), "outcome")
+        raise Refused(_("Choose the outcome."), "outcome")
     if status != LeadStatus.RESOLVED and outcome:
-        raise LeadError(_("Only a resolved lead has an outcome."), "outcome")
+        raise Refused(_("Only a resolved lead has an outcome."), "outcome")
     if status == LeadStatus.DUPLICATE:
-        raise LeadError(_("Link the lead to another lead instead."), "status")
+        raise Refused(_("Link the lead to another lead instead."), "status")
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
         if status not in ALLOWED[lead.status]:
-            raise LeadError(_("A lead that is %(now)s cannot become %(next)s.") % {
+            raise Conflict(_("A lead that is %(now)s cannot become %(next)s.") % {
                 "now": lead.get_status_display(), "next": status.label}, "status")
         if lead.status == LeadStatus.DUPLICATE and status == LeadStatus.TRIAGED:
             return split_duplicate(lead, by=by, note=note)
@@ -450,25 +450,25 @@ def set_status(lead: Lead, status: str, *, by, note: str = "", outcome: str = ""
     return lead
 
 
-def mark_invalid(lead: Lead, *, reason: str, prank: bool = False, by) -> Lead:
+def mark_invalid(lead: Lead, *, reason: str, prank: bool = False, by: Actor) -> Lead:
     """Close a lead that was not real, with the reason staff found."""
     if not reason.strip():
-        raise LeadError(_("Say why the report is not valid."), "reason")
+        raise Refused(_("Say why the report is not valid."), "reason")
     return set_status(lead, LeadStatus.RESOLVED, by=by, note=reason.strip(),
                       outcome=Outcome.PRANK if prank else Outcome.INVALID)
 
 
-def link_duplicate(lead: Lead, root: Lead, *, by, note: str = "") -> Lead:
+def link_duplicate(lead: Lead, root: Lead, *, by: Actor, note: str = "") -> Lead:
     """Staff link a lead to an open one about the same person (dedup missed it)."""
     root = root.incident
     if root.pk == lead.pk:
-        raise LeadError(_("A lead cannot be a duplicate of itself."), "duplicate_of")
+        raise Refused(_("A lead cannot be a duplicate of itself."), "duplicate_of")
     if not root.is_open:
-        raise LeadError(_("Link only to an open lead."), "duplicate_of")
+        raise Conflict(_("Link only to an open lead."), "duplicate_of")
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
         if lead.status not in (LeadStatus.RECEIVED, LeadStatus.TRIAGED):
-            raise LeadError(_("Only a lead not yet dispatched can be linked."), "duplicate_of")
+            raise Conflict(_("Only a lead not yet dispatched can be linked."), "duplicate_of")
         previous = lead.status
         lead.duplicate_of, lead.status = root, LeadStatus.DUPLICATE
         lead.save()
@@ -479,14 +479,14 @@ def link_duplicate(lead: Lead, root: Lead, *, by, note: str = "") -> Lead:
     return lead
 
 
-def split_duplicate(lead: Lead, *, by, note: str = "") -> Lead:
+def split_duplicate(lead: Lead, *, by: Actor, note: str = "") -> Lead:
     """A dispatcher splits a merged report off into a lead of its own (it is about someone
     else): triaged, its priority worked out again, the step in both leads' histories, and the
     two linked as nearby. From now on its reporter follows this lead's outcome only."""
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
         if lead.status != LeadStatus.DUPLICATE or lead.duplicate_of_id is None:
-            raise LeadError(_("Only a merged report can be split off."), "status")
+            raise Conflict(_("Only a merged report can be split off."), "status")
         root = Lead.objects.get(pk=lead.duplicate_of_id)
         lead.duplicate_of = root
         before = feedback.public_stage(lead)
@@ -566,12 +566,12 @@ def nearby_leads(lead_ids) -> dict[int, list[int]]:
     return found
 
 
-def update_details(lead: Lead, *, by, **changes) -> Lead:
+def update_details(lead: Lead, *, by: Actor, **changes) -> Lead:
     """Staff correct what was reported (place, people, flags, district); priority follows."""
     allowed = {"place", "description", "people_count", "flags", "district_id"}
     unknown = set(changes) - allowed
     if unknown:
-        raise LeadError(_("These fields cannot be changed: %(fields)s")
+        raise Refused(_("These fields cannot be changed: %(fields)s")
                         % {"fields": ", ".join(sorted(unknown))})
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
@@ -599,7 +599,7 @@ def _location_sources() -> dict[str, str]:
             "pin": _("a pin on the map"), "coordinates": _("coordinates")}
 
 
-def set_location(lead: Lead, lat: float, lon: float, *, by, source: str,
+def set_location(lead: Lead, lat: float, lon: float, *, by: Actor, source: str,
                  coord: str = "wgs84") -> Lead:
     """Staff put a lead at a point (a candidate place, a pin, coordinates): its district,
     hotspot and priority follow, and the history records where it was put and how."""
@@ -610,17 +610,17 @@ def set_location(lead: Lead, lat: float, lon: float, *, by, source: str,
         lat, lon = to_wgs84(lat, lon, coord)
     except CoordError as error:
         field = "coord" if error.template == UNKNOWN_SYSTEM_MESSAGE else "lat"
-        raise LeadError(str(error), field) from None
+        raise Refused(str(error), field) from None
     district = district_for_point(lat, lon)
     if district is None:
         if looks_swapped(lat, lon):
-            raise LeadError(_("Latitude and longitude seem to be swapped."), "lat")
-        raise LeadError(_("This point is outside Qingdao."), "lat")
+            raise Refused(_("Latitude and longitude seem to be swapped."), "lat")
+        raise Refused(_("This point is outside Qingdao."), "lat")
     near = nearest_hotspot(lat, lon, settings.LEADS_HOTSPOT_RADIUS_M)
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
         if lead.status == LeadStatus.RESOLVED:
-            raise LeadError(_("A resolved lead keeps its place."), "lat")
+            raise Conflict(_("A resolved lead keeps its place."), "lat")
         lead.lat, lead.lon = lat, lon
         lead.coord_system, lead.location_source = CoordSystem.parse(coord).value, source
         lead.district = district

@@ -57,6 +57,7 @@ from songnuan.notify.phones import mask_mobile
 from songnuan.places import resolver
 from songnuan.places import services as places
 from songnuan.places.maps import pin_map_setup
+from songnuan.refusals import Refused, add_to_form
 
 PAGE_SIZE = 50
 LOCATION_FIELDS = {"lat", "lon", "location"}
@@ -85,16 +86,12 @@ def report(request: HttpRequest) -> HttpResponse:
         )
         try:
             lead, _created = services.submit_lead(lead_input)
-        except services.RateLimited as limited:
-            form.add_error(None, limited.message)
-            status = 429
-        except services.LeadError as error:
-            if error.field in LOCATION_FIELDS:
-                location_error = error.message
+        except Refused as refused:
+            if refused.field in LOCATION_FIELDS:
+                location_error = refused.message
             else:
-                form.add_error(error.field if error.field in form.fields else None,
-                               error.message)
-            status = 422
+                add_to_form(form, refused)
+            status = 429 if isinstance(refused, services.RateLimited) else 422
         else:
             return redirect(f"{lead_url(lead)}?new=1")
     elif request.method == "POST":
@@ -150,7 +147,7 @@ def claim_start(request: HttpRequest, code: str) -> HttpResponse:
     lead = _public_lead(code)
     try:
         rewards.start_claim(lead)
-    except rewards.RewardError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("We sent a 6-digit code to the phone you gave with the "
@@ -170,7 +167,7 @@ def claim_confirm(request: HttpRequest, code: str) -> HttpResponse:
     else:
         try:
             rewards.confirm_claim(claim, form.cleaned_data["code"])
-        except rewards.RewardError as error:
+        except Refused as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("Thank you. Your claim goes to the district for "
@@ -282,7 +279,7 @@ def lead_location(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.set_location(lead, data["lat"], data["lon"], by=request.user,
                                   source=data["place_source"] or "pin")
-        except services.LeadError as error:
+        except Refused as error:
             form.add_error("lat" if error.field in LOCATION_FIELDS else None, error.message)
         else:
             messages.success(request, _("The lead's place is set."))
@@ -311,7 +308,7 @@ def lead_status(request: HttpRequest, pk: int) -> HttpResponse:
             services.set_status(lead, data["status"], by=request.user, note=data["note"],
                                 outcome=data["outcome"])
             messages.success(request, _("Status changed."))
-        except services.LeadError as error:
+        except Refused as error:
             messages.error(request, error.message)
     else:
         messages.error(request, _("Choose a status this lead can move to."))
@@ -328,7 +325,7 @@ def lead_invalid(request: HttpRequest, pk: int) -> HttpResponse:
             services.mark_invalid(lead, reason=form.cleaned_data["reason"],
                                   prank=form.cleaned_data["prank"], by=request.user)
             messages.success(request, _("The lead was closed as not valid."))
-        except services.LeadError as error:
+        except Refused as error:
             messages.error(request, error.message)
     else:
         messages.error(request, _("Say why the report is not valid."))
@@ -349,7 +346,7 @@ def lead_link(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.link_duplicate(lead, root, by=request.user)
                 messages.success(request, _("Linked as a duplicate."))
-            except services.LeadError as error:
+            except Refused as error:
                 messages.error(request, error.message)
     return redirect("leads:lead_detail", pk=lead.pk)
 
@@ -365,7 +362,7 @@ def lead_split(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     try:
         services.split_duplicate(report, by=request.user, note=form.cleaned_data.get("note", ""))
-    except services.LeadError as error:
+    except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Report %(code)s is now a lead of its own.")
@@ -414,7 +411,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
         )
         try:
             lead, _created = services.submit_lead(lead_input)
-        except services.LeadError as error:
+        except Refused as error:
             field = "coordinates" if error.field in LOCATION_FIELDS else None
             form.add_error(field if coordinates else "place", error.message)
         else:
@@ -473,7 +470,7 @@ def reward_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             rewards.reject(claim, by=request.user, reason=note)
             messages.success(request, _("Claim rejected."))
-    except rewards.RewardError as error:
+    except Refused as error:
         messages.error(request, error.message)
     return redirect("leads:reward_list")
 
@@ -489,7 +486,7 @@ def reward_pay(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             rewards.record_payout(claim, by=request.user, **form.cleaned_data)
             messages.success(request, _("Payment recorded."))
-        except rewards.RewardError as error:
+        except Refused as error:
             messages.error(request, error.message)
     return redirect(reverse("leads:reward_list") + "?status=approved")
 

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from songnuan.duty.models import Severity, Topic
+from songnuan.duty.services import alert
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network.models import District
 from songnuan.outreach import night_plan
@@ -25,9 +27,6 @@ from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, Squad, Ta
 
 def alert_overdue_leads(now: datetime.datetime | None = None) -> int:
     """Alert the district leader on duty about each lead newly overdue; return how many."""
-    from songnuan.duty.models import Severity, Topic
-    from songnuan.duty.services import alert
-
     now = now or timezone.now()
     limits, queue = _may_be_late(now)
     leads = list(queue.select_related("district"))
@@ -95,9 +94,6 @@ def _overdue_text(lead: Lead, task: Task | None, stage: Overdue, by: datetime.ti
 def alert_squads_short(now: datetime.datetime | None = None) -> int:
     """Tell each district's leader on duty that its squads on shift cannot reach its waiting
     leads in time: how many leads, how many squads are missing, which reserves could go."""
-    from songnuan.duty.models import Severity, Topic
-    from songnuan.duty.services import alert
-
     now = now or timezone.now()
     shortfalls = [s for s in night_plan.current_plan(now).plan.shortfalls
                   if s.district_id is not None]

@@ -69,6 +69,7 @@ from songnuan.outreach.schemas import (
     StepIn,
     TaskOut,
 )
+from songnuan.refusals import Conflict, Refused
 
 router = Router(tags=["outreach"], auth=staff_auth)
 MAX_RADIUS_M = 20_000
@@ -121,29 +122,19 @@ def _require(request: HttpRequest, *perms: str) -> None:
         raise HttpError(403, _("You may not do this."))
 
 
-def _refusal(refused: dispatch.DispatchError) -> dict:
-    return {"message": refused.message, "errors": [
-        {"field": refused.field, "message": refused.message}] if refused.field else []}
-
-
 def _once(request: HttpRequest, payload: Any, action: str, target: str,
           act: Callable[[], Answer]) -> Status:
     """Run an action once per idempotency key; a refusal for the input is a 422, one for the
-    state of things (taken, closed, moved) a 409."""
+    state of things (taken, closed, moved) a 409, kept with the key like a success (a malformed
+    or reused key is refused by the API's handler)."""
     def attempt() -> Answer:
         try:
             return act()
-        except dispatch.InvalidInput as refused:
-            return 422, _refusal(refused)
-        except dispatch.DispatchError as refused:
-            return 409, _refusal(refused)
+        except Refused as refused:
+            return refused.status, refused.body()
 
-    try:
-        key = receipts.key_of(request, payload)
-        status, body = receipts.answer_once(request.user, key, action, target, attempt)
-    except dispatch.InvalidInput as refused:
-        status, body = 422, _refusal(refused)
-    return Status(status, body)
+    key = receipts.key_of(request, payload)
+    return Status(*receipts.answer_once(request.user, key, action, target, attempt))
 
 
 def _task_out(task: Task) -> dict:
@@ -218,15 +209,15 @@ def assign_lead(request: HttpRequest, tracking_code: str, payload: AssignIn):
     lead = get_object_or_404(Lead.objects.restrict(request.user, "change"),
                              tracking_code=tracking_code.strip().upper())
     if lead.district_id is None:
-        return Status(409, _refusal(dispatch.DispatchError(
-            _("The lead has no location yet: set its place or its district first."), "lead")))
+        raise Conflict(_("The lead has no location yet: set its place or its district first."),
+                       "lead")
 
     def act() -> Answer:
         pick = night_plan.pick_squad(Squad.objects.restrict(request.user, "view"), lat=lead.lat,
                                      lon=lead.lon, district_id=lead.district_id, lead_id=lead.pk,
                                      picked=payload.squad_id)
         if pick is None:
-            raise dispatch.DispatchError(_("No squad is available."), "squad_id")
+            raise Conflict(_("No squad is available."), "squad_id")
         return _task_answer(201, dispatch.assign_lead(lead, pick.squad, by=request.user,
                                                       reason=pick.reason, eta_min=pick.eta_min))
 
@@ -246,7 +237,7 @@ def reassign(request: HttpRequest, task_id: int, payload: AssignIn):
                                      lon=task.lon, district_id=task.district_id,
                                      picked=payload.squad_id, exclude=task.squad_id)
         if pick is None:
-            raise dispatch.DispatchError(_("No other squad is available."), "squad_id")
+            raise Conflict(_("No other squad is available."), "squad_id")
         return _task_answer(201, dispatch.reassign(task, pick.squad, by=request.user,
                                                    reason=pick.reason, eta_min=pick.eta_min))
 
@@ -288,7 +279,7 @@ def assign_follow_up(request: HttpRequest, follow_up_id: int, payload: AssignIn)
                                      lat=follow_up.lat, lon=follow_up.lon,
                                      district_id=follow_up.district_id, picked=payload.squad_id)
         if pick is None:
-            raise dispatch.DispatchError(_("No squad is available."), "squad_id")
+            raise Conflict(_("No squad is available."), "squad_id")
         return _task_answer(201, dispatch.assign_follow_up(
             follow_up, pick.squad, by=request.user, reason=pick.reason, eta_min=pick.eta_min))
 
@@ -346,10 +337,7 @@ def dispatch_changes(request: HttpRequest, query: Query[CursorQuery]):
     """Leads, tasks and squads changed since `cursor` (without one: what is live now), and the
     cursor to send next time. A row may come twice: apply rows by id."""
     _require(request, *DISPATCHER_PERMS)
-    try:
-        return Status(200, _dispatch_changes(request, query.cursor))
-    except dispatch.InvalidInput as refused:
-        return Status(422, _refusal(refused))
+    return Status(200, _dispatch_changes(request, query.cursor))
 
 
 @router.get("/dispatch/stream", response={200: None, 422: Refusal})
@@ -364,10 +352,7 @@ def dispatch_stream(request: HttpRequest, query: Query[CursorQuery]):
 def _stream(request: HttpRequest, cursor: str | None, read: Callable[[str | None], dict]):
     cursor = request.headers.get("Last-Event-ID") or cursor
     if cursor:
-        try:
-            changes.decode_cursor(cursor)
-        except dispatch.InvalidInput as refused:
-            return Status(422, _refusal(refused))
+        changes.decode_cursor(cursor)  # refused (422) before the stream starts
     response = StreamingHttpResponse(changes.event_stream(
         read, cursor, seconds=settings.OUTREACH_STREAM_SECONDS,
         poll_seconds=settings.OUTREACH_STREAM_POLL_SECONDS), content_type="text/event-stream")
@@ -405,10 +390,7 @@ def my_changes(request: HttpRequest, query: Query[CursorQuery]):
     """The caller's squads' tasks changed since `cursor` (without one: the live ones), closed
     ones included so the phone can drop them."""
     _require(request, "outreach.view_task")
-    try:
-        return Status(200, _my_changes(request, query.cursor))
-    except dispatch.InvalidInput as refused:
-        return Status(422, _refusal(refused))
+    return Status(200, _my_changes(request, query.cursor))
 
 
 @router.post("/my/tasks/{task_id}/encounter",
@@ -423,11 +405,7 @@ def record_encounter(request: HttpRequest, task_id: int, payload: EncounterIn):
 
     def act() -> Answer:
         data = _encounter_input(payload, receipts.key_of(request, payload))
-        try:
-            encounter = dispatch.record_encounter(task, data, by=request.user)
-        except dispatch.DispatchError as refused:
-            # Refused for a field is the form's error; refused without one, the task's state.
-            return (422 if refused.field else 409), _refusal(refused)
+        encounter = dispatch.record_encounter(task, data, by=request.user)
         return 201, {
             "id": encounter.pk, "outcome": encounter.outcome, "at": encounter.at,
             "recorded_at": encounter.recorded_at,
@@ -459,7 +437,7 @@ def _photo(encoded: str, field: str) -> ScrubbedPhoto:
     except (binascii.Error, ValueError, ValidationError) as error:
         message = error.messages[0] if isinstance(error, ValidationError) else _(
             "This file is not a photo we can read.")
-        raise dispatch.InvalidInput(message, field) from None
+        raise Refused(message, field) from None
     return ScrubbedPhoto(clean.content, name="met.jpg")
 
 
@@ -503,7 +481,7 @@ def report_position(request: HttpRequest, payload: PositionIn):
         try:
             lat, lon = to_wgs84(payload.lat, payload.lon, payload.coord)
         except CoordError as error:
-            raise dispatch.InvalidInput(str(error), "lat") from None
+            raise Refused(str(error), "lat") from None
         squads = list(Squad.objects.filter(members__user=request.user,
                                            duty_status=DutyStatus.ON_DUTY))
         kept = [dispatch.report_position(squad, lat, lon, payload.client_at) for squad in squads]

@@ -37,3 +37,14 @@ class OutreachConfig(AppConfig):
             NavItem(_("Night patrol plans"), "outreach:plan_list", "outreach.view_patrolplan",
                     order=165),
         )
+        self.register_with_lower_apps()
+
+    def register_with_lower_apps(self) -> None:
+        """What lower apps read of outreach without importing it: squads as stock holders,
+        who may see a lead's photos."""
+        from songnuan.leads.photos import register_patroller_access
+        from songnuan.outreach import holders, lead_photos
+        from songnuan.supplies.holders import register_holder
+
+        register_holder(holders.SQUADS)
+        register_patroller_access(lead_photos.squad_sent_to)

@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from songnuan.outreach.dispatch import InvalidInput
+from songnuan.refusals import Refused
 
 SETTLE = datetime.timedelta(seconds=5)
 PAGE = 500  # rows of one kind per answer; `more` says when there are others waiting
@@ -62,7 +62,7 @@ def decode_cursor(cursor: str) -> datetime.datetime:
         micros = int(text[len(CURSOR_PREFIX):])
         return datetime.datetime.fromtimestamp(micros / 1_000_000, tz=datetime.UTC)
     except (ValueError, UnicodeDecodeError, binascii.Error, OverflowError, OSError):
-        raise InvalidInput(_("This cursor was not given by this server: start without one."),
+        raise Refused(_("This cursor was not given by this server: start without one."),
                            "cursor") from None
 
 

@@ -4,7 +4,7 @@ and taking a task back: cancel, unassign, decline.
 Every action is one transaction. A lead's status changes only through the leads app's
 `set_status`, so its history and the reporter's notifications stay in one place. Concurrent
 assignment is settled by locking the lead row and, underneath, by a unique constraint that
-allows one live task per lead: one dispatcher wins, the other gets a `DispatchError`.
+allows one live task per lead: one dispatcher wins, the other gets a `Conflict`.
 
 A squad's phone may queue its taps while offline and replay them later: each action takes the
 phone's own time (`client_at`), kept beside the server's, within a bounded clock skew.
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -23,6 +22,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from songnuan.actors import Actor, recorded
 from songnuan.duty import services as duty
 from songnuan.duty.models import Severity, Topic
 from songnuan.leads import services as leads
@@ -48,6 +48,8 @@ from songnuan.outreach.models import (
 from songnuan.outreach.services import district_for_point
 from songnuan.people import services as people
 from songnuan.people.models import Person, PersonPhoto, Status
+from songnuan.refusals import Conflict, Refused
+from songnuan.shelter import services as shelter
 from songnuan.supplies import services as supplies
 from songnuan.supplies.models import SupplyItem
 
@@ -65,16 +67,13 @@ OUTCOME_WEIGHT = [EncounterOutcome.ESCORTED, EncounterOutcome.HOSPITAL, Encounte
 MAX_ITEMS_PER_PERSON = 20  # of one item: more than anyone carries away
 
 
-class DispatchError(Exception):
-    """An action refused with a reason a dispatcher or patroller can act on."""
+class SiteUnavailable(Refused):
+    """The site chosen for someone escorted is full or closed; `suggestion` is the nearest
+    open site with room, for the phone page to offer."""
 
-    def __init__(self, message: str, field: str = "", suggestion: Any = None) -> None:
-        super().__init__(message)
-        self.message, self.field, self.suggestion = message, field, suggestion
-
-
-class InvalidInput(DispatchError):
-    """Refused for what was sent (a time, a missing reason), not for the state of the task."""
+    def __init__(self, message: str, suggestion: Site | None = None) -> None:
+        super().__init__(message, "site", "site_unavailable")
+        self.suggestion = suggestion
 
 
 # ------------------------------------------------------------------ who can go
@@ -97,7 +96,7 @@ def is_on_shift(squad: Squad, at: datetime.datetime | None = None) -> bool:
 
 # ------------------------------------------------------------------ assignment
 
-def assign_lead(lead: Lead, squad: Squad, *, by, reason: str = "",
+def assign_lead(lead: Lead, squad: Squad, *, by: Actor, reason: str = "",
                 eta_min: int | None = None) -> Task:
     """Send a squad to a lead; refused when the lead is closed or taken, or the squad can't go.
 
@@ -108,45 +107,45 @@ def assign_lead(lead: Lead, squad: Squad, *, by, reason: str = "",
         with transaction.atomic():
             lead = Lead.objects.select_for_update().get(pk=lead.pk)
             if not lead.is_open or lead.status == LeadStatus.DUPLICATE:
-                raise DispatchError(_("This lead is closed: it cannot be assigned."), "lead")
+                raise Conflict(_("This lead is closed: it cannot be assigned."), "lead")
             taken = lead.tasks.filter(status__in=ACTIVE_TASK_STATUSES).select_related("squad")
             if taken:
-                raise DispatchError(_("Already assigned to %(squad)s by someone else.") % {
+                raise Conflict(_("Already assigned to %(squad)s by someone else.") % {
                     "squad": taken[0].squad.name}, "lead")
             if lead.district_id is None:
-                raise DispatchError(_("The lead has no location yet: set its place or its "
+                raise Conflict(_("The lead has no location yet: set its place or its "
                                       "district first."), "lead")
             squad = _check_squad(squad)
             task = Task.objects.create(
                 kind=TaskKind.LEAD, lead=lead, squad=squad, district_id=lead.district_id,
                 lat=lead.lat, lon=lead.lon, place=lead.place, reason=reason[:200],
                 eta_min=eta_min, is_mutual_aid=squad.district_id != lead.district_id,
-                assigned_by=_user(by))
-            leads.set_status(lead, LeadStatus.ASSIGNED, by=_user(by),
+                assigned_by=recorded(by))
+            leads.set_status(lead, LeadStatus.ASSIGNED, by=recorded(by),
                              note=_("Assigned to %(squad)s") % {"squad": squad.name})
             if task.is_mutual_aid:
                 _tell_home_district(task)
             paging.page_squad(task)
             return task
     except IntegrityError:
-        raise DispatchError(_("Another dispatcher assigned this lead just now."), "lead") from None
+        raise Conflict(_("Another dispatcher assigned this lead just now."), "lead") from None
     except OperationalError as error:
         # SQLite has no row locks: a concurrent writer makes the table "locked" instead.
         if "locked" not in str(error):
             raise
-        raise DispatchError(_("Another dispatcher is assigning this lead right now."),
+        raise Conflict(_("Another dispatcher is assigning this lead right now."),
                             "lead") from None
 
 
-def reassign(task: Task, squad: Squad, *, by, reason: str = "",
+def reassign(task: Task, squad: Squad, *, by: Actor, reason: str = "",
              eta_min: int | None = None) -> Task:
     """Move a live task to another squad; the first squad's task is cancelled."""
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
         if task.status not in (TaskStatus.ASSIGNED, TaskStatus.ACCEPTED):
-            raise DispatchError(_("Only a task the squad has not reached yet can be moved."))
+            raise Conflict(_("Only a task the squad has not reached yet can be moved."))
         if task.squad_id == squad.pk:
-            raise DispatchError(_("The task is already with this squad."), "squad")
+            raise Conflict(_("The task is already with this squad."), "squad")
         squad = _check_squad(squad)
         task.status, task.closed_at = TaskStatus.CANCELLED, timezone.now()
         task.save()
@@ -154,37 +153,37 @@ def reassign(task: Task, squad: Squad, *, by, reason: str = "",
             kind=task.kind, lead=task.lead, follow_up=task.follow_up, squad=squad,
             district_id=task.district_id, lat=task.lat, lon=task.lon, place=task.place,
             reason=reason[:200], eta_min=eta_min,
-            is_mutual_aid=squad.district_id != task.district_id, assigned_by=_user(by))
+            is_mutual_aid=squad.district_id != task.district_id, assigned_by=recorded(by))
         if new.is_mutual_aid:
             _tell_home_district(new)
         if task.lead_id and task.lead.status == LeadStatus.EN_ROUTE:
-            leads.set_status(task.lead, LeadStatus.ASSIGNED, by=_user(by),
+            leads.set_status(task.lead, LeadStatus.ASSIGNED, by=recorded(by),
                              note=_("Reassigned to %(squad)s") % {"squad": squad.name})
         paging.withdraw(task)
         paging.page_squad(new)
         return new
 
 
-def assign_follow_up(follow_up: FollowUp, squad: Squad, *, by, reason: str = "",
+def assign_follow_up(follow_up: FollowUp, squad: Squad, *, by: Actor, reason: str = "",
                      eta_min: int | None = None) -> Task:
     try:
         with transaction.atomic():
             follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
             if follow_up.status != FollowUpStatus.DUE:
-                raise DispatchError(_("This follow-up is closed."), "follow_up")
+                raise Conflict(_("This follow-up is closed."), "follow_up")
             if follow_up.tasks.filter(status__in=ACTIVE_TASK_STATUSES).exists():
-                raise DispatchError(_("This follow-up is already assigned."), "follow_up")
+                raise Conflict(_("This follow-up is already assigned."), "follow_up")
             squad = _check_squad(squad)
             task = Task.objects.create(
                 kind=TaskKind.FOLLOW_UP, follow_up=follow_up, squad=squad,
                 district_id=follow_up.district_id, lat=follow_up.lat, lon=follow_up.lon,
                 place=follow_up.place, reason=reason[:200], eta_min=eta_min,
                 is_mutual_aid=squad.district_id != follow_up.district_id,
-                assigned_by=_user(by))
+                assigned_by=recorded(by))
             paging.page_squad(task)
             return task
     except IntegrityError:
-        raise DispatchError(_("Another dispatcher assigned this follow-up just now."),
+        raise Conflict(_("Another dispatcher assigned this follow-up just now."),
                             "follow_up") from None
 
 
@@ -200,10 +199,10 @@ def _tell_home_district(task: Task) -> None:
 def _check_squad(squad: Squad) -> Squad:
     squad = Squad.objects.select_for_update().get(pk=squad.pk)
     if not is_on_shift(squad):
-        raise DispatchError(_("%(squad)s is not on shift.") % {"squad": squad.name}, "squad")
+        raise Conflict(_("%(squad)s is not on shift.") % {"squad": squad.name}, "squad")
     load = squad.tasks.filter(status__in=ACTIVE_TASK_STATUSES).count()
     if load >= squad.capacity:
-        raise DispatchError(_("%(squad)s already has %(n)d open tasks.") % {
+        raise Conflict(_("%(squad)s already has %(n)d open tasks.") % {
             "squad": squad.name, "n": load}, "squad")
     return squad
 
@@ -224,19 +223,19 @@ def client_time(client_at: datetime.datetime | None,
     ahead = datetime.timedelta(minutes=settings.OUTREACH_CLIENT_AHEAD_MAX_MIN)
     behind = datetime.timedelta(hours=settings.OUTREACH_CLIENT_BEHIND_MAX_HOURS)
     if client_at > now + ahead:
-        raise InvalidInput(_("This time is ahead of the server's clock: check the phone's "
+        raise Refused(_("This time is ahead of the server's clock: check the phone's "
                              "date and time."), "client_at")
     if client_at < now - behind:
-        raise InvalidInput(_("This action is more than %(hours)d hours old: it is not taken.")
+        raise Refused(_("This action is more than %(hours)d hours old: it is not taken.")
                            % {"hours": round(behind.total_seconds() / 3600)}, "client_at")
     return client_at
 
 
-def accept(task: Task, *, by, client_at: datetime.datetime | None = None) -> Task:
+def accept(task: Task, *, by: Actor, client_at: datetime.datetime | None = None) -> Task:
     return _advance(task, TaskStatus.ACCEPTED, LeadStatus.EN_ROUTE, by, client_at)
 
 
-def arrive(task: Task, *, by, client_at: datetime.datetime | None = None) -> Task:
+def arrive(task: Task, *, by: Actor, client_at: datetime.datetime | None = None) -> Task:
     return _advance(task, TaskStatus.ARRIVED, LeadStatus.ON_SCENE, by, client_at)
 
 
@@ -251,7 +250,7 @@ def _advance(task: Task, status: str, lead_status: str, by,
         task = (Task.objects.select_for_update(of=("self",)).select_related("lead")
                 .get(pk=task.pk))
         if task.status in (TaskStatus.CANCELLED, TaskStatus.DECLINED):
-            raise DispatchError(_closed_message(task))
+            raise Conflict(_closed_message(task))
         if _ORDER.index(task.status) >= _ORDER.index(status):
             return task
         now = timezone.now()
@@ -265,7 +264,7 @@ def _advance(task: Task, status: str, lead_status: str, by,
         task.status = status
         task.save()
         if task.lead_id and task.lead.status != lead_status and task.lead.is_open:
-            leads.set_status(task.lead, lead_status, by=_user(by))
+            leads.set_status(task.lead, lead_status, by=recorded(by))
         return task
 
 
@@ -284,11 +283,11 @@ def _closed_message(task: Task) -> str:
     return _("This task is closed: %(reason)s") % {"reason": task.closed_reason}
 
 
-def set_task_place(task: Task, lat: float, lon: float, *, by) -> Task:
+def set_task_place(task: Task, lat: float, lon: float, *, by: Actor) -> Task:
     """The squad found the place of a lead known only by its district: the task and the lead
     take the point (WGS-84), which must lie in the task's district's city."""
     if district_for_point(lat, lon) is None:
-        raise DispatchError(_("This point is not in the city."), "lat")
+        raise Refused(_("This point is not in the city."), "lat")
     with transaction.atomic():
         task = Task.objects.select_for_update(of=("self",)).get(pk=task.pk)
         task.lat, task.lon = lat, lon
@@ -334,7 +333,7 @@ class EncounterInput:
     client_at: datetime.datetime | None = None  # when it happened, by the phone's clock
 
 
-def record_encounter(task: Task, data: EncounterInput, *, by) -> Encounter:
+def record_encounter(task: Task, data: EncounterInput, *, by: Actor) -> Encounter:
     """Close a task with what the squad found; a retried submission returns the first record.
 
     Supplies handed to the people met come out of the squad's stock. A short stock does not stop
@@ -352,7 +351,7 @@ def record_encounter(task: Task, data: EncounterInput, *, by) -> Encounter:
             task = (Task.objects.select_for_update(of=("self",))
                     .select_related("lead", "follow_up").get(pk=task.pk))
             if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED, TaskStatus.DECLINED):
-                raise DispatchError(_("This task is already closed."))
+                raise Conflict(_("This task is already closed."))
             escorting = any(_outcome_of(p, data) == EncounterOutcome.ESCORTED
                             for p in data.people)
             site = _check_site(data.site_id, task) if escorting else None
@@ -363,17 +362,17 @@ def record_encounter(task: Task, data: EncounterInput, *, by) -> Encounter:
                 district_id=task.district_id, lat=task.lat, lon=task.lon, place=task.place,
                 at=at, recorded_at=now, outcome=outcome, site=site,
                 hospital=data.hospital.strip()[:100], contact_card_left=data.contact_card_left,
-                note=data.note.strip()[:1000], recorded_by=_user(by))
+                note=data.note.strip()[:1000], recorded_by=recorded(by))
             encounter.shortfalls = []
             for met, items in zip(data.people, wanted, strict=True):
                 person = _person(met, task, by)
                 if EncounterPerson.objects.filter(encounter=encounter, person=person).exists():
-                    raise DispatchError(_("The same person file is added twice."), "people")
+                    raise Refused(_("The same person file is added twice."), "people")
                 own = _outcome_of(met, data)
                 EncounterPerson.objects.create(encounter=encounter, person=person, outcome=own)
                 _after(encounter, person, own, by)
                 if items:
-                    issued = supplies.issue(task.squad, items, by=_user(by), person=person,
+                    issued = supplies.issue(task.squad, items, by=recorded(by), person=person,
                                             encounter=encounter, at=at)
                     encounter.shortfalls.extend(issued.shortfalls)
             task.status, task.closed_at = TaskStatus.DONE, now
@@ -396,16 +395,16 @@ def _check_outcome(data: EncounterInput) -> str:
     if data.people:
         own = [_outcome_of(met, data) for met in data.people]
         if any(outcome not in OUTCOMES_WITH_PEOPLE for outcome in own):
-            raise DispatchError(_("Choose what happened to each person met."), "outcome")
+            raise Refused(_("Choose what happened to each person met."), "outcome")
         outcome = min(own, key=OUTCOME_WEIGHT.index)
     elif data.outcome not in EncounterOutcome.values:
-        raise DispatchError(_("Choose what happened."), "outcome")
+        raise Refused(_("Choose what happened."), "outcome")
     elif data.outcome in OUTCOMES_WITH_PEOPLE:
-        raise DispatchError(_("Add the person you met."), "people")
+        raise Refused(_("Add the person you met."), "people")
     else:
         outcome = data.outcome
     if outcome == EncounterOutcome.ESCORTED and not data.site_id:
-        raise DispatchError(_("Choose the site you are taking them to."), "site")
+        raise Refused(_("Choose the site you are taking them to."), "site")
     return outcome
 
 
@@ -422,9 +421,9 @@ def _check_supplies(data: EncounterInput) -> list[dict[SupplyItem, int]]:
         chosen = {}
         for item_id, quantity in met.supplies.items():
             if item_id not in items:
-                raise DispatchError(_("Unknown supply item."), "supplies")
+                raise Refused(_("Unknown supply item."), "supplies")
             if not 0 <= quantity <= MAX_ITEMS_PER_PERSON:
-                raise DispatchError(_("Hand over between 0 and %(n)d of one item.") % {
+                raise Refused(_("Hand over between 0 and %(n)d of one item.") % {
                     "n": MAX_ITEMS_PER_PERSON}, "supplies")
             if quantity:
                 chosen[items[item_id]] = quantity
@@ -435,7 +434,7 @@ def _check_supplies(data: EncounterInput) -> list[dict[SupplyItem, int]]:
 def _check_site(site_id: int | None, task: Task) -> Site:
     site = Site.objects.filter(pk=site_id).first()
     if site is None:
-        raise DispatchError(_("Unknown site."), "site")
+        raise Refused(_("Unknown site."), "site")
     load = network.loads([site])[site.pk]
     shown = network.shown_status(site, load)
     if site.status == SiteStatus.OPEN and shown != "full" and network.open_now(site):
@@ -448,34 +447,32 @@ def _check_site(site_id: int | None, task: Task) -> Site:
     if others:
         message += " " + _("Nearest open: %(site)s (%(km).1f km).") % {
             "site": others[0].site.name, "km": others[0].distance_m / 1000}
-    raise DispatchError(message, "site", suggestion=others[0].site if others else None)
+    raise SiteUnavailable(message, others[0].site if others else None)
 
 
 def _person(met: PersonMet, task: Task, by) -> Person:
     if met.person_id:
         person = Person.objects.filter(pk=met.person_id, merged_into__isnull=True).first()
         if person is None:
-            raise DispatchError(_("That person file no longer exists."), "people")
+            raise Refused(_("That person file no longer exists."), "people")
         return person
     person = Person(sex=met.sex, self_name=met.self_name.strip()[:50],
                     age_estimate=met.age_estimate, district_id=task.district_id)
     if met.age_estimate is not None:
         person.age_estimated_on = timezone.localdate()
-    people.save_person(person, user=_user(by))
+    people.save_person(person, user=recorded(by))
     if met.photo is not None:
-        PersonPhoto.objects.create(person=person, image=met.photo, taken_by=_user(by),
+        PersonPhoto.objects.create(person=person, image=met.photo, taken_by=recorded(by),
                                    caption=_("Met on the street"))
     return person
 
 
 def _after(encounter: Encounter, person: Person, outcome: str, by) -> None:
-    from songnuan.shelter import services as shelter
-
     if outcome == EncounterOutcome.ESCORTED:
         shelter.expect_arrival(
             encounter.site, person=person, coming_from=encounter.place,
             description=_("Escorted by %(squad)s") % {"squad": encounter.squad.name},
-            source=f"outreach:{encounter.pk}:{person.pk}", user=_user(by))
+            source=f"outreach:{encounter.pk}:{person.pk}", user=recorded(by))
     elif outcome == EncounterOutcome.HOSPITAL:
         people.move_person(person, Status.IN_HOSPITAL, district_id=encounter.district_id)
     elif outcome == EncounterOutcome.REFUSED:
@@ -502,16 +499,12 @@ def _close_source(task: Task, encounter: Encounter, by) -> None:
     if task.lead_id:
         lead = task.lead
         if lead.is_open:
-            leads.set_status(lead, LeadStatus.RESOLVED, by=_user(by),
+            leads.set_status(lead, LeadStatus.RESOLVED, by=recorded(by),
                              outcome=LEAD_OUTCOMES[encounter.outcome],
                              note=encounter.get_outcome_display())
     if task.follow_up_id:
         FollowUp.objects.filter(pk=task.follow_up_id).update(
             status=FollowUpStatus.DONE, done_at=encounter.at)
-
-
-def _user(by):
-    return by if getattr(by, "pk", None) else None
 
 
 def follow_ups_due(queryset, at: datetime.datetime, ahead: datetime.timedelta):
@@ -522,7 +515,7 @@ def follow_ups_due(queryset, at: datetime.datetime, ahead: datetime.timedelta):
 
 # ------------------------------------------------------------------ taking a task back
 
-def cancel_task(task: Task, *, by, reason: str) -> Task:
+def cancel_task(task: Task, *, by: Actor, reason: str) -> Task:
     """The place no longer needs a squad (a false report found by phone, the person came in on
     their own): the task is cancelled, a follow-up with it, and a lead still open goes back to
     the waiting queue."""
@@ -530,13 +523,14 @@ def cancel_task(task: Task, *, by, reason: str) -> Task:
                       note=_("Task of %(squad)s cancelled: %(reason)s"), follow_up_done=True)
 
 
-def unassign(task: Task, *, by, reason: str) -> Task:
+def unassign(task: Task, *, by: Actor, reason: str) -> Task:
     """The dispatcher takes the task back from the squad; the lead or follow-up waits again."""
     return _take_back(task, TaskStatus.CANCELLED, by, reason,
                       note=_("Taken back from %(squad)s: %(reason)s"))
 
 
-def decline(task: Task, *, by, reason: str, client_at: datetime.datetime | None = None) -> Task:
+def decline(task: Task, *, by: Actor, reason: str,
+            client_at: datetime.datetime | None = None) -> Task:
     """The squad refuses the task (a breakdown, someone already on board); the lead goes back to
     the queue with the squad's reason on its history."""
     return _take_back(task, TaskStatus.DECLINED, by, reason,
@@ -548,15 +542,15 @@ def _take_back(task: Task, status: str, by, reason: str, *, note: str,
                client_at: datetime.datetime | None = None) -> Task:
     reason = reason.strip()
     if not reason:
-        raise InvalidInput(_("Say why."), "reason")
+        raise Refused(_("Say why."), "reason")
     client_at = client_time(client_at)
     with transaction.atomic():
         task = (Task.objects.select_for_update(of=("self",))
                 .select_related("lead", "squad", "follow_up").get(pk=task.pk))
         if task.status == TaskStatus.ARRIVED:
-            raise DispatchError(_("The squad is on the scene: record what they found instead."))
+            raise Conflict(_("The squad is on the scene: record what they found instead."))
         if not task.is_active:
-            raise DispatchError(_("This task is already closed."))
+            raise Conflict(_("This task is already closed."))
         task.status, task.closed_at = status, timezone.now()
         task.closed_client_at = client_at
         task.closed_reason = reason[:200]
@@ -573,12 +567,12 @@ def _back_to_queue(lead: Lead, by, note: str) -> None:
     """An open lead whose squad is gone waits again, triaged, for another one."""
     if lead.status == LeadStatus.EN_ROUTE:
         # A lead's steps go from en route only back to assigned, and from there to the queue.
-        lead = leads.set_status(lead, LeadStatus.ASSIGNED, by=_user(by), note=note)
+        lead = leads.set_status(lead, LeadStatus.ASSIGNED, by=recorded(by), note=note)
     if lead.status == LeadStatus.ASSIGNED:
-        leads.set_status(lead, LeadStatus.TRIAGED, by=_user(by), note=note)
+        leads.set_status(lead, LeadStatus.TRIAGED, by=recorded(by), note=note)
 
 
-def close_tasks_of_resolved_lead(lead: Lead, previous: str, by) -> None:
+def close_tasks_of_resolved_lead(lead: Lead, previous: str, by: Actor) -> None:
     """Listener of lead status changes: a lead resolved without its squad's encounter (marked
     invalid, resolved by a dispatcher) closes its live task, so the squad stops going."""
     if lead.status != LeadStatus.RESOLVED:
@@ -597,12 +591,12 @@ def set_duty_status(squad: Squad, duty_status: str) -> Squad:
     """Put a squad on duty, on a break, in reserve or out of service. A squad with open tasks
     cannot go out of service: its tasks would wait for nobody."""
     if duty_status not in DutyStatus.values:
-        raise InvalidInput(_("Choose a duty status."), "duty_status")
+        raise Refused(_("Choose a duty status."), "duty_status")
     with transaction.atomic():
         squad = Squad.objects.select_for_update().get(pk=squad.pk)
         load = squad.tasks.filter(status__in=ACTIVE_TASK_STATUSES).count()
         if duty_status == DutyStatus.OUT_OF_SERVICE and load:
-            raise DispatchError(_("%(squad)s still has %(n)d open tasks: move them first.") % {
+            raise Conflict(_("%(squad)s still has %(n)d open tasks: move them first.") % {
                 "squad": squad.name, "n": load}, "duty_status")
         squad.duty_status = duty_status
         squad.save()

@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from songnuan.actors import Actor, recorded
 from songnuan.outreach import routing
-from songnuan.outreach.dispatch import DispatchError
 from songnuan.outreach.models import Hotspot, PatrolPlan, PatrolStop, Shift, Squad
+from songnuan.refusals import Conflict
 from songnuan.weather.services import protocol_active
 
 NIGHT_STARTS_HOUR = 18
@@ -39,14 +40,15 @@ def night_bounds(night: datetime.date) -> tuple[datetime.datetime, datetime.date
     return start, end
 
 
-def make_plan(district, night: datetime.date, *, by, time_limit_s: float = 2.0) -> PatrolPlan:
+def make_plan(district, night: datetime.date, *, by: Actor,
+              time_limit_s: float = 2.0) -> PatrolPlan:
     """Plan (or re-plan) a district's night; refused when no squad works that night."""
     start, end = night_bounds(night)
     shifts = list(Shift.objects.filter(
         squad__district=district, squad__is_active=True, starts_at__lt=end, ends_at__gt=start,
     ).select_related("squad").order_by("starts_at", "pk"))
     if not shifts:
-        raise DispatchError(_("No squad has a shift in this district that night."), "night")
+        raise Conflict(_("No squad has a shift in this district that night."), "night")
     vehicles, seen = [], set()
     for shift in shifts:
         if shift.squad_id in seen:
@@ -71,7 +73,7 @@ def make_plan(district, night: datetime.date, *, by, time_limit_s: float = 2.0) 
     with transaction.atomic():
         PatrolPlan.objects.filter(district=district, night=night).delete()
         record = PatrolPlan.objects.create(
-            district=district, night=night, created_by=by if getattr(by, "pk", None) else None,
+            district=district, night=night, created_by=recorded(by),
             dropped=[int(key.split(":")[0]) for key in plan.dropped])
         PatrolStop.objects.bulk_create([
             PatrolStop(plan=record, squad_id=int(route.vehicle_key),

@@ -20,8 +20,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from songnuan.outreach.dispatch import InvalidInput
 from songnuan.outreach.models import Receipt
+from songnuan.refusals import Refused
 
 KEY_HEADER = "Idempotency-Key"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
@@ -36,7 +36,7 @@ def key_of(request: HttpRequest, payload: Any = None) -> str:
     key = (request.headers.get(KEY_HEADER, "")
            or getattr(payload, "client_request_id", None) or "").strip()
     if key and not KEY_PATTERN.match(key):
-        raise InvalidInput(_("An idempotency key is 8 to 64 letters, digits or _.:-"),
+        raise Refused(_("An idempotency key is 8 to 64 letters, digits or _.:-"),
                            KEY_HEADER)
     return key
 
@@ -69,7 +69,7 @@ def _known(user, key: str, action: str, target: str) -> Answer | None:
     if receipt is None:
         return None
     if (receipt.action, receipt.target) != (action, target):
-        raise InvalidInput(_("This idempotency key was already used for another request."),
+        raise Refused(_("This idempotency key was already used for another request."),
                            KEY_HEADER)
     return receipt.status, receipt.body
 

@@ -8,6 +8,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from songnuan.outreach.models import EncounterOutcome
 from songnuan.outreach.patrols import night_of
 
 
@@ -22,8 +23,6 @@ class Row:
 
     def outcome_counts(self) -> list[int]:
         """Counts in the order of `EncounterOutcome` (templates cannot index a Counter)."""
-        from songnuan.outreach.models import EncounterOutcome
-
         return [self.outcomes[value] for value in EncounterOutcome.values]
 
     @property

@@ -38,6 +38,8 @@ class NearestHotspotOut(Schema):
 class FieldProblem(Schema):
     field: str
     message: str
+    type: str = Field("refused", description="the kind: refused (what was sent), conflict "
+                                              "(the state of things), or a validation error's")
 
 
 class Refusal(Schema):

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from songnuan.outreach.dispatch import DispatchError
+from songnuan.actors import Actor
 from songnuan.outreach.models import DutyStatus, Shift, Squad, SquadMember
+from songnuan.refusals import Conflict, Refused
 
 MAX_SHIFT = datetime.timedelta(hours=16)
 RESERVE_SHIFT = datetime.timedelta(hours=8)
@@ -28,23 +29,23 @@ def _when(at: datetime.datetime) -> str:
 def add_shift(squad: Squad, starts_at: datetime.datetime, ends_at: datetime.datetime) -> Shift:
     """Schedule a shift; refused when it overlaps the squad's own or a member's other shift."""
     if ends_at <= starts_at:
-        raise DispatchError(_("A shift must end after it starts."), "ends_at")
+        raise Refused(_("A shift must end after it starts."), "ends_at")
     if ends_at - starts_at > MAX_SHIFT:
-        raise DispatchError(_("A shift lasts at most %(hours)d hours.") % {
+        raise Refused(_("A shift lasts at most %(hours)d hours.") % {
             "hours": MAX_SHIFT.total_seconds() // 3600}, "ends_at")
     with transaction.atomic():
         squad = Squad.objects.select_for_update().get(pk=squad.pk)
         own = Shift.objects.filter(squad=squad, starts_at__lt=ends_at,
                                    ends_at__gt=starts_at).first()
         if own is not None:
-            raise DispatchError(_("%(squad)s already works %(start)s – %(end)s.") % {
+            raise Conflict(_("%(squad)s already works %(start)s – %(end)s.") % {
                 "squad": squad.name, "start": _when(own.starts_at), "end": _when(own.ends_at)},
                 "starts_at")
         _refuse_double_booking(squad.members.select_related("user"), squad, starts_at, ends_at)
         return Shift.objects.create(squad=squad, starts_at=starts_at, ends_at=ends_at)
 
 
-def call_on_reserve(squad: Squad, *, by, hours: float | None = None) -> Squad:
+def call_on_reserve(squad: Squad, *, by: Actor, hours: float | None = None) -> Squad:
     """The leader on duty calls a reserve squad on (启用备勤): it is on duty from now, and on
     shift once its crew has gathered (`RESERVE_CALL_OUT_MIN`), so the plan counts on it only
     from then; a shift that already covers the moment stands."""
@@ -52,7 +53,7 @@ def call_on_reserve(squad: Squad, *, by, hours: float | None = None) -> Squad:
     with transaction.atomic():
         squad = Squad.objects.select_for_update().get(pk=squad.pk)
         if squad.duty_status != DutyStatus.RESERVE or not squad.is_active:
-            raise DispatchError(_("%(squad)s is not in reserve.") % {"squad": squad.name},
+            raise Conflict(_("%(squad)s is not in reserve.") % {"squad": squad.name},
                                 "squad")
         squad.duty_status = DutyStatus.ON_DUTY
         squad.save()
@@ -76,7 +77,7 @@ def add_member(squad: Squad, user, agency: str, is_leader: bool = False) -> Squa
     with transaction.atomic():
         squad = Squad.objects.select_for_update().get(pk=squad.pk)
         if squad.members.filter(user=user).exists():
-            raise DispatchError(_("%(user)s is already on this squad.") % {
+            raise Conflict(_("%(user)s is already on this squad.") % {
                 "user": user.get_full_name() or user.username}, "user")
         member = SquadMember(squad=squad, user=user, agency=agency, is_leader=is_leader)
         for shift in squad.shifts.filter(ends_at__gt=timezone.now()):
@@ -92,7 +93,7 @@ def _refuse_double_booking(members, squad: Squad, starts_at: datetime.datetime,
                                       ends_at__gt=starts_at)
                  .exclude(squad=squad).select_related("squad").first())
         if clash is not None:
-            raise DispatchError(_(
+            raise Conflict(_(
                 "%(user)s works %(squad)s's shift %(start)s – %(end)s at that time.") % {
                 "user": member.user.get_full_name() or member.user.username,
                 "squad": clash.squad.name, "start": _when(clash.starts_at),

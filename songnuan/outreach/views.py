@@ -19,9 +19,12 @@ from django.views.decorators.http import require_POST
 from songnuan import images, maptiles, pending_uploads
 from songnuan.accounts.models import User
 from songnuan.accounts.scoping import may_place_in
-from songnuan.leads.models import OPEN_STATUSES, Flag, LeadPhoto, LeadStatus, Source
+from songnuan.geo.districts import district_by_code
+from songnuan.leads.models import OPEN_STATUSES, Flag, Lead, LeadPhoto, LeadStatus, Source
 from songnuan.leads.photos import may_see_photos
+from songnuan.network.models import District
 from songnuan.notify import vapid
+from songnuan.outreach import board as dispatch_board
 from songnuan.outreach import (
     dispatch,
     escort,
@@ -46,21 +49,20 @@ from songnuan.outreach.models import (
     TaskKind,
     TaskStatus,
 )
-from songnuan.people.models import Sex
+from songnuan.outreach.person_search import find_people
+from songnuan.outreach.reports import service_levels as service_level_figures
+from songnuan.people.models import Person, Sex
+from songnuan.refusals import Refused, add_to_form
 from songnuan.supplies import services as supplies
 from songnuan.weather.services import protocol_active
 
 
 @cache
 def _outline(code: str) -> dict:
-    from songnuan.geo.districts import district_by_code
-
     return district_by_code(code).geojson()
 
 
 def _map_context(hotspots, district_ids: set[int]) -> dict:
-    from songnuan.network.models import District
-
     codes = sorted(District.objects.filter(pk__in=district_ids).values_list("code", flat=True))
     data = services.hotspots_geojson(hotspots)
     data["outlines"] = [_outline(code) for code in codes]
@@ -114,10 +116,9 @@ QUEUE_SHOWN = 100  # leads the queue lists; the map draws them all
 
 @_dispatcher
 def board(request: HttpRequest) -> HttpResponse:
-    from songnuan.outreach.board import board_data
-
     districts = list(_districts(request.user).values_list("pk", "name"))
-    return render(request, "outreach/board.html", _queue_context(board_data(request.user)) | {
+    queue = _queue_context(dispatch_board.board_data(request.user))
+    return render(request, "outreach/board.html", queue | {
         "map_data": _map_context([], {pk for pk, _name in districts}) | {
             "queue_url": reverse("outreach:board_queue"),
             # The JS puts a lead's id in place of the 0.
@@ -133,17 +134,13 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 def _districts_worked_in(user) -> set[int]:
-    from songnuan.network.models import District
-
     return {pk for pk in District.objects.values_list("pk", flat=True) if may_place_in(user, pk)}
 
 
 @_dispatcher
 def board_queue(request: HttpRequest) -> HttpResponse:
-    from songnuan.outreach.board import board_data
-
     return render(request, "outreach/_board_queue.html",
-                  _queue_context(board_data(request.user)))
+                  _queue_context(dispatch_board.board_data(request.user)))
 
 
 def _queue_context(data: dict) -> dict:
@@ -172,9 +169,7 @@ def _queue_context(data: dict) -> dict:
 
 @_dispatcher
 def board_data_json(request: HttpRequest) -> JsonResponse:
-    from songnuan.outreach.board import board_data
-
-    return JsonResponse(board_data(request.user))
+    return JsonResponse(dispatch_board.board_data(request.user))
 
 
 def _back_to_board(request: HttpRequest, error: str = "", ok: str = "") -> HttpResponse:
@@ -190,8 +185,6 @@ def _back_to_board(request: HttpRequest, error: str = "", ok: str = "") -> HttpR
 @require_POST
 @_dispatcher
 def assign_lead(request: HttpRequest, pk: int) -> HttpResponse:
-    from songnuan.leads.models import Lead
-
     lead = get_object_or_404(Lead.objects.restrict(request.user, "change"), pk=pk)
     if lead.district_id is None:
         return _back_to_board(request, error=gettext(
@@ -202,7 +195,7 @@ def assign_lead(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dispatch.assign_lead(lead, pick.squad, by=request.user, reason=pick.reason,
                              eta_min=pick.eta_min)
-    except dispatch.DispatchError as refused:
+    except Refused as refused:
         return _back_to_board(request, error=refused.message)
     return _back_to_board(request, ok=gettext("%(lead)s assigned to %(squad)s.") % {
         "lead": lead.tracking_code, "squad": pick.squad.name})
@@ -218,7 +211,7 @@ def assign_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dispatch.assign_follow_up(follow_up, pick.squad, by=request.user, reason=pick.reason,
                                   eta_min=pick.eta_min)
-    except dispatch.DispatchError as refused:
+    except Refused as refused:
         return _back_to_board(request, error=refused.message)
     return _back_to_board(request, ok=gettext("Follow-up assigned to %(squad)s.") % {
         "squad": pick.squad.name})
@@ -234,7 +227,7 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dispatch.reassign(task, pick.squad, by=request.user, reason=pick.reason,
                           eta_min=pick.eta_min)
-    except dispatch.DispatchError as refused:
+    except Refused as refused:
         return _back_to_board(request, error=refused.message)
     return _back_to_board(request, ok=gettext("Moved to %(squad)s.") % {
         "squad": pick.squad.name})
@@ -247,7 +240,7 @@ def call_on_reserve(request: HttpRequest, pk: int) -> HttpResponse:
     squad = get_object_or_404(Squad.objects.restrict(request.user, "change"), pk=pk)
     try:
         squads.call_on_reserve(squad, by=request.user)
-    except dispatch.DispatchError as refused:
+    except Refused as refused:
         return _back_to_board(request, error=refused.message)
     ready = timezone.localtime(timezone.now() + squads.call_out_time())
     return _back_to_board(request, ok=gettext(
@@ -269,8 +262,6 @@ def _chosen_squad(request: HttpRequest, lat, lon, district_id, *, lead_id=None, 
 # ------------------------------------------------------------------ squads and shifts
 
 def _districts(user):
-    from songnuan.network.models import District
-
     return District.objects.filter(pk__in=_districts_worked_in(user)).order_by("code")
 
 
@@ -310,9 +301,8 @@ def squad_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if action in forms and forms[action].is_valid():
         try:
             _save(action, squad, forms[action])
-        except dispatch.DispatchError as refused:
-            forms[action].add_error(refused.field if refused.field in forms[action].fields
-                                    else None, refused.message)
+        except Refused as refused:
+            add_to_form(forms[action], refused)
         else:
             return redirect(request.get_full_path())
     elif action == "remove_member" and request.POST.get("member", "").isdigit():
@@ -478,8 +468,8 @@ def task_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise Http404
     try:
         task = action(task, by=request.user, client_at=_client_time(request))
-    except dispatch.DispatchError as refused:
-        return _phone_reply(request, task, refused.message, refused.field, 409)
+    except Refused as refused:
+        return _phone_reply(request, task, refused.message, refused.field or "", 409)
     paging.acknowledge(task)  # the squad is on its way: nobody needs the text message now
     return _phone_reply(request, task)
 
@@ -494,7 +484,7 @@ def task_decline(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dispatch.decline(task, by=request.user, reason=request.POST.get("reason", ""),
                          client_at=_client_time(request))
-    except dispatch.DispatchError as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
         return redirect("outreach:task_detail", task.pk)
     messages.success(request, gettext("Declined: the task goes back to the dispatchers."))
@@ -510,13 +500,13 @@ def task_encounter(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         data = _encounter_input(request, state)
         encounter = dispatch.record_encounter(task, data, by=request.user)
-    except dispatch.DispatchError as refused:
+    except Refused as refused:
         if _wants_json(request):
-            return _phone_reply(request, task, refused.message, refused.field, 422)
+            return _phone_reply(request, task, refused.message, refused.field or "", 422)
         _hold_photos(request, state)
         return render(request, "outreach/phone_task.html", _task_context(
-            request, task, state, error=refused.message, error_field=refused.field,
-            suggested_site=refused.suggestion), status=422)
+            request, task, state, error=refused.message, error_field=refused.field or "",
+            suggested_site=getattr(refused, "suggestion", None)), status=422)
     pending_uploads.release([p.get("photo_token", "") for p in state["people"]], request.user)
     task.refresh_from_db()
     short = _shortfall_message(encounter.shortfalls)
@@ -599,7 +589,7 @@ def _scrubbed_photo(upload):
     try:
         return images.scrubbed(upload)
     except ValidationError as error:
-        raise dispatch.DispatchError(error.messages[0], "photo") from None
+        raise Refused(error.messages[0], "photo") from None
 
 
 def _age(text: str) -> int | None:
@@ -608,7 +598,7 @@ def _age(text: str) -> int | None:
         return None
     if text.isdigit() and 0 < int(text) < 120:
         return int(text)
-    raise dispatch.DispatchError(gettext("Enter an age between 1 and 119."), "age")
+    raise Refused(gettext("Enter an age between 1 and 119."), "age")
 
 
 def _items_handed(post, prefix: str) -> dict[int, int]:
@@ -631,9 +621,6 @@ MAX_PEOPLE_PER_ENCOUNTER = 5
 @permission_required("people.view_person", raise_exception=True)
 def person_search(request: HttpRequest) -> HttpResponse:
     """Quick search of person files by name or pinyin, for the encounter form."""
-    from songnuan.outreach.person_search import find_people
-    from songnuan.people.models import Person
-
     found = find_people(Person.objects.restrict(request.user, "view"), request.GET.get("q", ""))
     return render(request, "outreach/_person_results.html", {
         "people": found, "index": request.GET.get("i", "0")})
@@ -644,8 +631,6 @@ def person_search(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("outreach.view_patrolplan", raise_exception=True)
 def plan_list(request: HttpRequest) -> HttpResponse:
-    from songnuan.network.models import District
-
     plans = PatrolPlan.objects.restrict(request.user, "view").select_related("district")[:60]
     districts = [d for d in District.objects.order_by("code")
                  if may_place_in(request.user, d.pk)]
@@ -664,7 +649,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 plan = patrols.make_plan(district, night, by=request.user)
-            except dispatch.DispatchError as refused:
+            except Refused as refused:
                 error = refused.message
             else:
                 return redirect("outreach:plan_detail", plan.pk)
@@ -700,10 +685,8 @@ def stop_check(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("outreach.view_task", raise_exception=True)
 def service_levels(request: HttpRequest) -> HttpResponse:
-    from songnuan.outreach.reports import service_levels as figures
-
     days = 14
-    rows = figures(Task.objects.restrict(request.user, "view"),
+    rows = service_level_figures(Task.objects.restrict(request.user, "view"),
                    Encounter.objects.restrict(request.user, "view"),
                    since=timezone.now() - datetime.timedelta(days=days))
     return render(request, "outreach/service_levels.html", {"rows": rows, "days": days,

@@ -8,24 +8,22 @@ from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.scoping import may_place_in
 from songnuan.network.models import Site
-from songnuan.outreach.models import Squad
+from songnuan.supplies.holders import field_of, holder_kinds
 from songnuan.supplies.models import SupplyItem
-from songnuan.supplies.services import Holder, holder_key_of
+from songnuan.supplies.services import Holder
 
 
 def holder_key(holder: Holder) -> str:
-    if isinstance(holder, Site):
-        return holder_key_of(holder.pk, None)
-    return holder_key_of(None, holder.pk)
+    """"site:ID" or "squad:ID", as `services.holder_key_of` names a stock row's holder."""
+    return f"{field_of(holder)}:{holder.pk}"
 
 
 def visible_holders(user) -> list[Holder]:
     """Sites and squads whose stock the user may see, sites first."""
     sites = Site.objects.restrict(user, "view").select_related("district").order_by(
         "district__code", "level", "name")
-    squads = Squad.objects.restrict(user, "view").filter(is_active=True).select_related(
-        "district")
-    return [*sites, *squads]
+    others = [row for kind in holder_kinds() for row in kind.visible(user)]
+    return [*sites, *others]
 
 
 def may_stock(user, holder: Holder) -> bool:
@@ -44,8 +42,7 @@ def transfer_targets(user, sources: list[Holder]) -> list[Holder]:
     districts = {holder.district_id for holder in sources}
     near = [*Site.objects.filter(district_id__in=districts).select_related("district")
             .order_by("district__code", "level", "name"),
-            *Squad.objects.filter(district_id__in=districts, is_active=True)
-            .select_related("district")]
+            *(row for kind in holder_kinds() for row in kind.in_districts(districts))]
     keys = {holder_key(h) for h in near}
     return near + [h for h in writable_holders(user) if holder_key(h) not in keys]
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
+from songnuan.supplies.holders import holder_kinds
 
 
 class ItemKind(models.TextChoices):
@@ -46,12 +47,13 @@ class SupplyItem(AuditedModel):
 
 
 def _members_q(path: str):
-    """Rows of a squad's stock (reached by `path`) for the squad's own members."""
+    """Rows of a squad's stock (reached by `path`) for the squad's own members: of each holder
+    kind registered in `holders`, the holders the user belongs to."""
     def assigned(user) -> models.Q:
-        from songnuan.outreach.models import SquadMember
-
-        mine = SquadMember.objects.filter(user=user).values("squad_id")
-        return models.Q(**{f"{path}squad_id__in": mine})
+        found = models.Q(pk__in=[])
+        for kind in holder_kinds():
+            found |= models.Q(**{f"{path}{kind.field}_id__in": kind.member_of(user)})
+        return found
 
     return assigned
 

@@ -12,24 +12,19 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from songnuan.network.models import Site
-from songnuan.outreach.models import Squad
+from songnuan.actors import Actor, recorded
+from songnuan.refusals import Conflict, Refused
+from songnuan.supplies import holders
 from songnuan.supplies.models import Movement, MovementKind, Stock, SupplyItem
 
-Holder = Site | Squad
-
-
-class SupplyError(Exception):
-    """A refused movement, with a message for the user and the form field it concerns."""
-
-    def __init__(self, message: str, field: str = "") -> None:
-        super().__init__(message)
-        self.message, self.field = message, field
+# A site, or a row of a kind a higher app registered in `holders` (a squad): anything with a
+# district whose model names a `Stock` foreign key.
+Holder = models.Model
 
 
 @dataclass(frozen=True)
@@ -51,15 +46,14 @@ class Issued:
 
 def stock_of(holder: Holder, item: SupplyItem) -> Stock:
     """The holder's stock row of an item, opened at zero the first time it is needed."""
-    owner = {"site": holder} if isinstance(holder, Site) else {"squad": holder}
     stock, _created = Stock.objects.get_or_create(
-        item=item, **owner, defaults={"district_id": holder.district_id})
+        item=item, **{holders.field_of(holder): holder},
+        defaults={"district_id": holder.district_id})
     return stock
 
 
 def stocks_of(holder: Holder) -> QuerySet[Stock]:
-    owner = {"site": holder} if isinstance(holder, Site) else {"squad": holder}
-    return Stock.objects.filter(**owner).select_related("item")
+    return Stock.objects.filter(**{holders.field_of(holder): holder}).select_related("item")
 
 
 def holder_key_of(site_id: int | None, squad_id: int | None) -> str:
@@ -73,7 +67,7 @@ def low_stocks(stocks: QuerySet[Stock]) -> QuerySet[Stock]:
     return stocks.filter(quantity__lt=F("reserve_level"))
 
 
-def receive(holder: Holder, item: SupplyItem, quantity: int, *, by, source: str = "",
+def receive(holder: Holder, item: SupplyItem, quantity: int, *, by: Actor, source: str = "",
             at: datetime.datetime | None = None) -> Movement:
     """Goods arriving from outside the network: a purchase, a donation, the city's allocation."""
     _check_positive(quantity)
@@ -82,12 +76,12 @@ def receive(holder: Holder, item: SupplyItem, quantity: int, *, by, source: str 
                      reason=source.strip()[:200], at=at)
 
 
-def transfer(source: Holder, target: Holder, item: SupplyItem, quantity: int, *, by,
+def transfer(source: Holder, target: Holder, item: SupplyItem, quantity: int, *, by: Actor,
              reason: str = "", at: datetime.datetime | None = None) -> tuple[Movement, Movement]:
     """Move goods between holders (a station stocking a squad before its shift): both or none."""
     _check_positive(quantity)
     if type(source) is type(target) and source.pk == target.pk:
-        raise SupplyError(_("Choose a different holder to transfer to."), "target")
+        raise Refused(_("Choose a different holder to transfer to."), "target")
     with transaction.atomic():
         out_of, into = stock_of(source, item), stock_of(target, item)
         # Lock both rows in one order, so opposite transfers at once cannot deadlock.
@@ -101,18 +95,18 @@ def transfer(source: Holder, target: Holder, item: SupplyItem, quantity: int, *,
         return taken, given
 
 
-def adjust(holder: Holder, item: SupplyItem, change: int, *, by, reason: str) -> Movement:
+def adjust(holder: Holder, item: SupplyItem, change: int, *, by: Actor, reason: str) -> Movement:
     """A stock count that differs from the ledger, damage, expiry: always with a reason."""
     if not change:
-        raise SupplyError(_("An adjustment must change the quantity."), "change")
+        raise Refused(_("An adjustment must change the quantity."), "change")
     if not reason.strip():
-        raise SupplyError(_("Say why the stock is adjusted."), "reason")
+        raise Refused(_("Say why the stock is adjusted."), "reason")
     with transaction.atomic():
         return _move(stock_of(holder, item), change, MovementKind.ADJUSTMENT, by=by,
                      reason=reason.strip()[:200])
 
 
-def issue(holder: Holder, wanted: dict[SupplyItem, int], *, by, person=None, encounter=None,
+def issue(holder: Holder, wanted: dict[SupplyItem, int], *, by: Actor, person=None, encounter=None,
           at: datetime.datetime | None = None) -> Issued:
     """Hand items to a person from the holder's stock, as much of each as there is.
 
@@ -138,7 +132,7 @@ def issue(holder: Holder, wanted: dict[SupplyItem, int], *, by, person=None, enc
 def set_reserve(holder: Holder, item: SupplyItem, level: int) -> Stock:
     """The quantity below which the holder is warned to restock (储备量)."""
     if level < 0:
-        raise SupplyError(_("A reserve level cannot be negative."), "reserve_level")
+        raise Refused(_("A reserve level cannot be negative."), "reserve_level")
     stock = stock_of(holder, item)
     stock.reserve_level = level
     stock.save(update_fields=["reserve_level"])
@@ -151,15 +145,15 @@ def _move(stock: Stock, change: int, kind: str, *, by, at=None, **fields: Any) -
         rows = rows.filter(quantity__gte=-change)
     if not rows.update(quantity=F("quantity") + change):
         left = Stock.objects.values_list("quantity", flat=True).get(pk=stock.pk)
-        raise SupplyError(_("Only %(left)d %(unit)s of %(item)s in stock: cannot take "
+        raise Conflict(_("Only %(left)d %(unit)s of %(item)s in stock: cannot take "
                             "%(n)d.") % {"left": left, "unit": stock.item.unit,
                                          "item": stock.item.name, "n": -change}, "quantity")
     balance = Stock.objects.values_list("quantity", flat=True).get(pk=stock.pk)
     return Movement.objects.create(stock=stock, kind=kind, change=change, balance=balance,
-                                   by=by if getattr(by, "pk", None) else None,
+                                   by=recorded(by),
                                    at=at or timezone.now(), **fields)
 
 
 def _check_positive(quantity: int) -> None:
     if quantity <= 0:
-        raise SupplyError(_("Enter a quantity of at least 1."), "quantity")
+        raise Refused(_("Enter a quantity of at least 1."), "quantity")

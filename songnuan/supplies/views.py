@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from songnuan.refusals import Refused, add_to_form
 from songnuan.supplies import forms, services
 from songnuan.supplies.models import Movement, Stock
 from songnuan.supplies.overview import stock_overview
@@ -134,8 +135,8 @@ def _default_holder(request: HttpRequest) -> str:
 def _attempt(form, action) -> bool:
     try:
         action()
-    except services.SupplyError as refused:
-        form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+    except Refused as refused:
+        add_to_form(form, refused)
         return False
     return True
 

@@ -147,6 +147,25 @@ def test_staff_move_a_lead_through_the_api(cast, api_for):
     assert response.json()["errors"][0]["field"] == "outcome"
 
 
+def test_a_step_the_lead_cannot_take_now_is_a_conflict_and_bad_input_is_a_422(cast, api_for):
+    from tests.leads.factories import report
+
+    lead = report()
+    api = api_for(cast.shinan_dispatcher)
+    url = f"/api/v1/staff/leads/{lead.tracking_code}"
+    assert api.post(f"{url}/invalid", {"reason": "  "}).status_code == 422
+    assert api.post(f"{url}/invalid", {"reason": "现场无人"}).status_code == 200
+    refused = api.post(f"{url}/status", {"status": "assigned", "note": "一队"})
+    assert refused.status_code == 409
+    assert refused.json()["errors"] == [{"field": "status", "type": "conflict",
+                                         "message": refused.json()["message"]}]
+    moved = api.post(f"/api/v1/leads/{lead.tracking_code}/location",
+                     {"lat": LAT, "lon": LON, "source": "pin"})
+    assert moved.status_code == 409 and moved.json()["errors"][0]["field"] == "lat"
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.RESOLVED
+
+
 def test_a_public_report_is_in_the_dispatchers_queue_at_once_ranked_by_priority(cast, client,
                                                                               api_for):
     far = body(client_request_id="queue-000000001", flags=[], reporter_phone=None,

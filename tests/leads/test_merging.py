@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from songnuan.leads import services
 from songnuan.leads.models import Lead, LeadStatus, LeadStatusChange, NearbyLead, Outcome
 from songnuan.notify.models import Outbox
+from songnuan.refusals import Refused
 from tests.leads.factories import SHINAN_STATION_SQUARE, report
 
 # 台东步行街 (市北区): people shelter in its doorways; reports come in minutes apart.
@@ -158,7 +159,7 @@ def test_a_dispatcher_splits_a_merged_report_into_its_own_lead(cast, client_for,
 
 def test_only_a_merged_report_can_be_split(cast, merged_pair):
     root, _other = merged_pair
-    with pytest.raises(services.LeadError):
+    with pytest.raises(Refused):
         services.split_duplicate(root, by=cast.shinan_dispatcher)
 
 

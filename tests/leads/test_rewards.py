@@ -13,6 +13,7 @@ from django.utils import timezone
 from songnuan.leads import rewards, services
 from songnuan.leads.models import ClaimStatus, LeadStatus, Outcome, Payout, RewardRule
 from songnuan.notify.models import Outbox
+from songnuan.refusals import Refused
 from tests.leads.factories import LAOSHAN_ZHANGCUN, SHINAN_STATION_SQUARE, report
 
 PHONE = "13912345678"
@@ -52,11 +53,11 @@ def test_a_code_sent_to_the_phone_confirms_the_claim(cast, rules):
 def test_a_wrong_code_is_counted_and_enough_of_them_expire_the_claim(cast, rules, settings):
     claim = rewards.start_claim(helped(cast))
     for _ in range(settings.REWARD_CODE_MAX_ATTEMPTS):
-        with pytest.raises(rewards.RewardError):
+        with pytest.raises(Refused):
             rewards.confirm_claim(claim, "000000" if last_code() != "000000" else "111111")
     claim.refresh_from_db()
     assert claim.code_attempts == settings.REWARD_CODE_MAX_ATTEMPTS
-    with pytest.raises(rewards.RewardError):
+    with pytest.raises(Refused):
         rewards.confirm_claim(claim, last_code())
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.EXPIRED
@@ -65,7 +66,7 @@ def test_a_wrong_code_is_counted_and_enough_of_them_expire_the_claim(cast, rules
 def test_an_old_code_has_expired(cast, rules, settings):
     claim = rewards.start_claim(helped(cast))
     later = timezone.now() + datetime.timedelta(minutes=settings.REWARD_CODE_TTL_MINUTES + 1)
-    with pytest.raises(rewards.RewardError):
+    with pytest.raises(Refused):
         rewards.confirm_claim(claim, last_code(), now=later)
 
 
@@ -86,7 +87,7 @@ def test_an_incident_pays_once_even_when_several_people_reported_it(cast, rules)
     claimed(second)
     first.refresh_from_db()
     assert "已被申领" in rewards.why_not_eligible(first)
-    with pytest.raises(rewards.RewardError):
+    with pytest.raises(Refused):
         rewards.start_claim(first)
 
 
@@ -95,18 +96,18 @@ def test_a_phone_is_limited_per_period_in_number_and_amount(cast, rules, setting
     spots = [(36.0648 + 0.01 * i, 120.3135) for i in range(3)]
     claimed(helped(cast, where=spots[0]))
     claimed(helped(cast, where=spots[1]))
-    with pytest.raises(rewards.RewardError, match="上限"):
+    with pytest.raises(Refused, match="上限"):
         rewards.start_claim(helped(cast, where=spots[2]))
     settings.REWARD_MAX_CLAIMS_PER_PHONE = 10
     settings.REWARD_MAX_YUAN_PER_PHONE = 150
-    with pytest.raises(rewards.RewardError, match="上限"):
+    with pytest.raises(Refused, match="上限"):
         rewards.start_claim(helped(cast, where=spots[2], outcome=Outcome.HOSPITAL))
 
 
 def test_only_a_manager_of_the_district_approves(cast, rules):
     claim = claimed(helped(cast))
     for outsider in (cast.shinan_dispatcher, cast.laoshan_admin):
-        with pytest.raises(rewards.RewardError):
+        with pytest.raises(Refused):
             rewards.approve(claim, by=outsider)
     claim = rewards.approve(claim, by=cast.shinan_admin)
     assert claim.status == ClaimStatus.APPROVED and claim.decided_by == cast.shinan_admin
@@ -115,7 +116,7 @@ def test_only_a_manager_of_the_district_approves(cast, rules):
 
 def test_a_rejection_needs_a_reason_and_frees_the_incident(cast, rules):
     claim = claimed(helped(cast))
-    with pytest.raises(rewards.RewardError):
+    with pytest.raises(Refused):
         rewards.reject(claim, by=cast.shinan_admin, reason="")
     rewards.reject(claim, by=cast.shinan_admin, reason="与现场记录不符")
     claim.refresh_from_db()
@@ -124,12 +125,12 @@ def test_a_rejection_needs_a_reason_and_frees_the_incident(cast, rules):
 
 def test_a_payout_goes_into_the_districts_ledger(cast, rules, client):
     claim = rewards.approve(claimed(helped(cast)), by=cast.shinan_admin)
-    with pytest.raises(rewards.RewardError):
+    with pytest.raises(Refused):
         rewards.record_payout(claim, by=cast.shinan_admin, method="wechat", reference=" ")
     rewards.record_payout(claim, by=cast.shinan_admin, method="wechat", reference="WX2026001")
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PAID and Payout.objects.get().amount_yuan == 50
-    with pytest.raises(rewards.RewardError):
+    with pytest.raises(Refused):
         rewards.record_payout(claim, by=cast.shinan_admin, method="cash", reference="again")
     client.force_login(cast.shinan_admin)
     ledger = client.get("/leads/rewards/ledger.csv").content.decode("utf-8-sig")

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from songnuan.leads import services, triage
 from songnuan.leads.models import Lead, LeadStatus, Outcome
+from songnuan.refusals import Refused
 from tests.leads.factories import LAOSHAN_ZHANGCUN, SHINAN_STATION_SQUARE, make_hotspot, report
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -126,7 +127,7 @@ def test_marking_invalid_needs_a_reason(db, cast):
     import pytest
 
     lead = at(NOON)
-    with pytest.raises(services.LeadError) as refused:
+    with pytest.raises(Refused) as refused:
         services.mark_invalid(lead, reason="  ", by=cast.shinan_dispatcher)
     assert refused.value.field == "reason"
 
@@ -137,7 +138,7 @@ def test_set_status_records_history_and_refuses_a_jump_backwards(db, cast):
     lead = at(NOON)
     services.set_status(lead, LeadStatus.ASSIGNED, by=cast.shinan_dispatcher, note="一队")
     services.set_status(lead, LeadStatus.ON_SCENE, by=cast.shinan_patroller)
-    with pytest.raises(services.LeadError):
+    with pytest.raises(Refused):
         services.set_status(lead, LeadStatus.RECEIVED, by=cast.shinan_dispatcher)
     steps = list(lead.history.order_by("id").values_list("to_status", flat=True))
     assert steps == ["received", "triaged", "assigned", "on_scene"]

@@ -85,7 +85,8 @@ def test_a_squad_off_shift_is_refused_with_the_field(cast):
         f"/api/v1/dispatch/leads/{lead.tracking_code}/assign", {"squad_id": resting.pk},
         content_type="application/json")
     assert response.status_code == 409
-    assert response.json()["errors"] == [{"field": "squad", "message": "休息队 is not on shift."}]
+    assert response.json()["errors"] == [{"field": "squad", "message": "休息队 is not on shift.",
+                                          "type": "conflict"}]
 
 
 # SQLite's in-memory test database shares one cache between threads, where even a reader meets

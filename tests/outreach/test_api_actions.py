@@ -109,7 +109,8 @@ def test_two_dispatchers_with_their_own_keys_one_wins_the_other_is_told_who(cast
         **_key("zheng-qiang"))
     assert won.status_code == 201 and lost.status_code == 409
     assert lost.json()["message"] == "Already assigned to 一队 by someone else."
-    assert lost.json()["errors"] == [{"field": "lead", "message": lost.json()["message"]}]
+    assert lost.json()["errors"] == [{"field": "lead", "message": lost.json()["message"],
+                                      "type": "conflict"}]
 
 
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="needs row locks: run on PostgreSQL")
@@ -405,6 +406,26 @@ def test_a_squad_with_open_tasks_cannot_go_out_of_service(cast, api_for):
         f"/api/v1/dispatch/squads/{squad.pk}/status", {"duty_status": "out_of_service"})
     assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "duty_status"
+
+
+def test_a_refusal_for_the_state_is_kept_with_its_key_one_for_the_input_is_not(cast, api_for):
+    squad = make_squad("一队")
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    client = api_for(cast.shinan_dispatcher)
+    busy = client.post(f"/api/v1/dispatch/squads/{squad.pk}/status",
+                       {"duty_status": "out_of_service"}, **_key("busy"))
+    again = client.post(f"/api/v1/dispatch/squads/{squad.pk}/status",
+                        {"duty_status": "out_of_service"}, **_key("busy"))
+    assert busy.status_code == again.status_code == 409
+    assert busy.json()["errors"] == [{"field": "duty_status", "type": "conflict",
+                                      "message": busy.json()["message"]}]
+    assert Receipt.objects.filter(key="key-busy-0001", status=409).exists()
+    blank = client.post(f"/api/v1/dispatch/tasks/{task.pk}/cancel", {"reason": "   "},
+                        **_key("blank"))
+    assert blank.status_code == 422
+    assert blank.json()["errors"] == [{"field": "reason", "type": "refused",
+                                       "message": blank.json()["message"]}]
+    assert not Receipt.objects.filter(key="key-blank-0001").exists()
 
 
 def test_a_follow_up_is_assigned_through_the_api(cast, api_for):

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from songnuan.outreach import changes
-from songnuan.outreach.dispatch import InvalidInput
+from songnuan.refusals import Refused
 
 MOMENTS = st.datetimes(min_value=datetime.datetime(2000, 1, 1),
                        max_value=datetime.datetime(2100, 1, 1),
@@ -24,7 +24,7 @@ def test_a_cursor_reads_back_as_the_moment_it_was_made_from(at):
 def test_any_other_text_is_refused_at_the_cursor_field_and_nothing_else(text):
     try:
         changes.decode_cursor(text)
-    except InvalidInput as refused:
+    except Refused as refused:
         assert refused.field == "cursor"
 
 

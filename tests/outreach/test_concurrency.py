@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 
 from songnuan.outreach import dispatch
-from songnuan.outreach.dispatch import DispatchError
 from songnuan.outreach.models import Task
+from songnuan.refusals import Conflict
 from tests.leads.factories import report
 from tests.outreach.factories import make_squad
 
@@ -26,7 +26,7 @@ def test_two_dispatchers_at_once_give_one_task(cast):
         try:
             start.wait()
             results.append(dispatch.assign_lead(lead, squads[index], by=users[index]))
-        except DispatchError as refused:
+        except Conflict as refused:
             results.append(refused)
         finally:
             connection.close()
@@ -37,7 +37,7 @@ def test_two_dispatchers_at_once_give_one_task(cast):
     for thread in threads:
         thread.join()
     winners = [r for r in results if isinstance(r, Task)]
-    losers = [r for r in results if isinstance(r, DispatchError)]
+    losers = [r for r in results if isinstance(r, Conflict)]
     assert len(winners) == 1, results
     assert len(losers) == 1, results
     assert "Another dispatcher" in losers[0].message or "Already assigned" in losers[0].message

@@ -10,7 +10,7 @@ from django.utils import timezone
 from songnuan.leads.models import LeadStatus, Outcome
 from songnuan.network.models import SiteStatus
 from songnuan.outreach import dispatch, night_plan
-from songnuan.outreach.dispatch import DispatchError, PersonMet
+from songnuan.outreach.dispatch import PersonMet
 from songnuan.outreach.models import (
     EncounterOutcome,
     FollowUp,
@@ -20,6 +20,7 @@ from songnuan.outreach.models import (
     TaskStatus,
 )
 from songnuan.people.models import Person, Status
+from songnuan.refusals import Refused
 from songnuan.shelter.models import Arrival
 from songnuan.supplies import services
 from tests.leads.factories import report
@@ -57,28 +58,28 @@ def test_it_refuses_to_assign_a_closed_lead(cast):
     lead = report()
     from songnuan.leads import services as leads
     leads.mark_invalid(lead, reason="重复拨打", by=cast.shinan_dispatcher)
-    with pytest.raises(DispatchError, match="closed"):
+    with pytest.raises(Refused, match="closed"):
         dispatch.assign_lead(lead, squad, by=cast.shinan_dispatcher)
     assert not Task.objects.exists()
 
 
 def test_it_refuses_a_squad_off_shift(cast):
     squad = make_squad(on_shift=False)
-    with pytest.raises(DispatchError, match="not on shift"):
+    with pytest.raises(Refused, match="not on shift"):
         dispatch.assign_lead(report(), squad, by=cast.shinan_dispatcher)
 
 
 def test_it_refuses_a_squad_whose_shift_has_ended(cast):
     squad = make_squad()
     squad.shifts.update(ends_at=timezone.now() - datetime.timedelta(minutes=1))
-    with pytest.raises(DispatchError, match="not on shift"):
+    with pytest.raises(Refused, match="not on shift"):
         dispatch.assign_lead(report(), squad, by=cast.shinan_dispatcher)
 
 
 def test_a_second_assignment_of_the_same_lead_is_told_who_has_it(cast):
     first, second = make_squad("一队"), make_squad("二队")
     task = assigned_task(first, cast.shinan_dispatcher)
-    with pytest.raises(DispatchError, match="一队"):
+    with pytest.raises(Refused, match="一队"):
         dispatch.assign_lead(task.lead, second, by=cast.centre_dispatcher)
     assert Task.objects.filter(lead=task.lead).count() == 1
 
@@ -86,7 +87,7 @@ def test_a_second_assignment_of_the_same_lead_is_told_who_has_it(cast):
 def test_a_full_squad_is_refused(cast):
     squad = make_squad(capacity=1)
     assigned_task(squad, cast.shinan_dispatcher)
-    with pytest.raises(DispatchError, match="open tasks"):
+    with pytest.raises(Refused, match="open tasks"):
         dispatch.assign_lead(report(lat=36.07, lon=120.33), squad, by=cast.shinan_dispatcher)
 
 
@@ -140,7 +141,7 @@ def test_a_retried_encounter_is_recorded_once(cast):
 
 def test_an_encounter_without_an_outcome_is_refused(cast):
     task = assigned_task(make_squad(), cast.shinan_dispatcher)
-    with pytest.raises(DispatchError, match="what happened"):
+    with pytest.raises(Refused, match="what happened"):
         dispatch.record_encounter(task, encounter_input(""), by=cast.shinan_patroller)
     assert not task.encounters.exists()
 
@@ -149,7 +150,7 @@ def test_an_escort_to_a_closed_site_is_refused_with_the_nearest_open_one(cast):
     task = assigned_task(make_squad(), cast.shinan_dispatcher)
     cast.shinan_point.status = SiteStatus.CLOSED
     cast.shinan_point.save()
-    with pytest.raises(DispatchError) as refused:
+    with pytest.raises(Refused) as refused:
         dispatch.record_encounter(task, encounter_input(
             EncounterOutcome.ESCORTED, site_id=cast.shinan_point.pk,
             people=[PersonMet(sex="F")]), by=cast.shinan_patroller)
@@ -167,7 +168,7 @@ def test_an_escort_to_a_full_site_is_refused(cast):
     site.save()
     from songnuan.network import services as network
     network.check_in(site, 1)
-    with pytest.raises(DispatchError, match="full"):
+    with pytest.raises(Refused, match="full"):
         dispatch.record_encounter(task, encounter_input(
             EncounterOutcome.ESCORTED, site_id=site.pk, people=[PersonMet(sex="M")]),
             by=cast.shinan_patroller)
@@ -274,7 +275,7 @@ def test_unknown_items_or_odd_quantities_are_refused_before_anything_is_written(
     stocked(squad, "coat", 3)
     task = assigned_task(squad, cast.shinan_dispatcher)
     for supplies in ({999999: 1}, {item("coat").pk: -1}, {item("coat").pk: 500}):
-        with pytest.raises(DispatchError) as refused:
+        with pytest.raises(Refused) as refused:
             dispatch.record_encounter(task, encounter_input(
                 EncounterOutcome.REFUSED, people=[PersonMet(sex="M", supplies=supplies)]),
                 by=cast.shinan_patroller)
@@ -285,7 +286,7 @@ def test_unknown_items_or_odd_quantities_are_refused_before_anything_is_written(
 
 def test_a_person_met_needs_an_outcome_of_their_own_or_the_encounters(cast):
     task = assigned_task(make_squad(), cast.shinan_dispatcher)
-    with pytest.raises(DispatchError) as refused:
+    with pytest.raises(Refused) as refused:
         dispatch.record_encounter(task, encounter_input(
             EncounterOutcome.NOT_FOUND, people=[PersonMet(sex="M")]), by=cast.shinan_patroller)
     assert refused.value.field == "outcome"

@@ -14,6 +14,7 @@ from songnuan.leads.models import Source
 from songnuan.outreach import alerts, dispatch
 from songnuan.outreach.board import board_data
 from songnuan.outreach.models import DutyStatus, Shift, Squad, Task
+from songnuan.refusals import Refused
 from tests.duty.factories import on_duty_around_now
 from tests.factories import LAOSHAN, SHINAN, district
 from tests.leads.factories import report
@@ -61,7 +62,7 @@ def test_a_lead_known_only_by_district_is_sent_and_the_squad_sets_the_place(cast
     client_for(cast.shinan_dispatcher).post(reverse("outreach:assign_lead", args=[lead.pk]))
     task = Task.objects.get(lead=lead)
     assert task.lat is None and task.squad == squad
-    with pytest.raises(dispatch.DispatchError):
+    with pytest.raises(Refused):
         dispatch.set_task_place(task, 35.0, 119.0, by=None)  # in the Yellow Sea
     dispatch.set_task_place(task, 36.0700, 120.3200, by=None)
     lead.refresh_from_db()

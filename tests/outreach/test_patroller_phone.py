@@ -26,6 +26,7 @@ from songnuan.notify.models import Outbox, PushMessage, PushStatus
 from songnuan.outreach import dispatch, navigation
 from songnuan.outreach.models import Encounter, Task, TaskKind
 from songnuan.people.models import PersonPhoto
+from songnuan.refusals import Refused
 from tests.factories import make_site
 from tests.leads.factories import SHINAN_STATION_SQUARE, jpeg_with_gps, report
 from tests.outreach.factories import assigned_task, make_squad
@@ -65,7 +66,7 @@ def test_assigning_a_lead_pages_every_member_of_the_squad(cast, django_user_mode
 
 def test_a_refused_assignment_pages_nobody(cast):
     squad = make_squad(members=[cast.shinan_patroller], on_shift=False)
-    with pytest.raises(dispatch.DispatchError):
+    with pytest.raises(Refused):
         assigned_task(squad, cast.shinan_dispatcher)
     assert not PushMessage.objects.exists()
 

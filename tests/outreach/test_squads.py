@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from songnuan.outreach import squads
-from songnuan.outreach.dispatch import DispatchError
 from songnuan.outreach.models import Agency, Shift, Squad, SquadMember
+from songnuan.refusals import Refused
 from tests.outreach.factories import make_squad
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_a_squad_cannot_have_two_overlapping_shifts():
     squad = make_squad("市南一队")
     start = tomorrow_evening()
     squads.add_shift(squad, start, start + 12 * HOUR)
-    with pytest.raises(DispatchError, match="already works") as refused:
+    with pytest.raises(Refused, match="already works") as refused:
         squads.add_shift(squad, start + 11 * HOUR, start + 20 * HOUR)
     assert refused.value.field == "starts_at"
     squads.add_shift(squad, start + 12 * HOUR, start + 20 * HOUR)  # back to back is fine
@@ -38,7 +38,7 @@ def test_a_member_cannot_work_two_squads_shifts_at_once(cast):
     second = make_squad("二队", members=[cast.shinan_patroller])
     start = tomorrow_evening()
     squads.add_shift(first, start, start + 12 * HOUR)
-    with pytest.raises(DispatchError, match="works 一队's shift"):
+    with pytest.raises(Refused, match="works 一队's shift"):
         squads.add_shift(second, start + 2 * HOUR, start + 8 * HOUR)
     assert not second.shifts.filter(starts_at__gte=start).exists()
 
@@ -49,7 +49,7 @@ def test_a_member_already_on_another_squads_coming_shift_cannot_join(cast):
     start = tomorrow_evening()
     squads.add_shift(first, start, start + 12 * HOUR)
     squads.add_shift(second, start + HOUR, start + 10 * HOUR)
-    with pytest.raises(DispatchError) as refused:
+    with pytest.raises(Refused) as refused:
         squads.add_member(second, cast.shinan_patroller, Agency.POLICE)
     assert refused.value.field == "user"
     assert not SquadMember.objects.filter(squad=second, user=cast.shinan_patroller).exists()
@@ -58,9 +58,9 @@ def test_a_member_already_on_another_squads_coming_shift_cannot_join(cast):
 def test_a_shift_must_end_after_it_starts_and_last_at_most_16_hours():
     squad = make_squad()
     start = tomorrow_evening()
-    with pytest.raises(DispatchError, match="end after"):
+    with pytest.raises(Refused, match="end after"):
         squads.add_shift(squad, start, start)
-    with pytest.raises(DispatchError, match="16 hours"):
+    with pytest.raises(Refused, match="16 hours"):
         squads.add_shift(squad, start, start + 17 * HOUR)
 
 

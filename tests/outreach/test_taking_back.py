@@ -11,7 +11,7 @@ from django.utils import timezone
 from songnuan.leads import services as leads
 from songnuan.leads.models import LeadStatus, Outcome
 from songnuan.outreach import dispatch, reports
-from songnuan.outreach.dispatch import DispatchError, InvalidInput, PersonMet
+from songnuan.outreach.dispatch import PersonMet
 from songnuan.outreach.models import (
     DutyStatus,
     Encounter,
@@ -22,6 +22,7 @@ from songnuan.outreach.models import (
     Task,
     TaskStatus,
 )
+from songnuan.refusals import Refused
 from tests.outreach.factories import assigned_task, encounter_input, make_squad
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_a_squad_on_the_scene_cannot_hand_the_task_back(cast):
     task = assigned_task(make_squad(), cast.shinan_dispatcher)
     dispatch.arrive(task, by=cast.shinan_patroller)
     for take_back in (dispatch.cancel_task, dispatch.unassign, dispatch.decline):
-        with pytest.raises(DispatchError, match="on the scene"):
+        with pytest.raises(Refused, match="on the scene"):
             take_back(task, by=cast.shinan_dispatcher, reason="原因")
     task.refresh_from_db()
     assert task.status == TaskStatus.ARRIVED
@@ -84,13 +85,13 @@ def test_a_squad_on_the_scene_cannot_hand_the_task_back(cast):
 def test_a_closed_task_cannot_be_taken_back_twice(cast):
     task = assigned_task(make_squad(), cast.shinan_dispatcher)
     dispatch.cancel_task(task, by=cast.shinan_dispatcher, reason="误报")
-    with pytest.raises(DispatchError, match="already closed"):
+    with pytest.raises(Refused, match="already closed"):
         dispatch.unassign(task, by=cast.shinan_dispatcher, reason="误报")
 
 
 def test_taking_a_task_back_needs_a_reason(cast):
     task = assigned_task(make_squad(), cast.shinan_dispatcher)
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Refused) as refused:
         dispatch.decline(task, by=cast.shinan_patroller, reason="  ")
     assert refused.value.field == "reason"
     task.refresh_from_db()
@@ -114,7 +115,7 @@ def test_a_lead_marked_invalid_closes_its_live_task(cast):
     task.refresh_from_db()
     assert task.status == TaskStatus.CANCELLED
     assert task.closed_reason == "The lead was resolved: Prank"
-    with pytest.raises(DispatchError, match="closed: The lead was resolved"):
+    with pytest.raises(Refused, match="closed: The lead was resolved"):
         dispatch.arrive(task, by=cast.shinan_patroller)
 
 
@@ -133,7 +134,7 @@ def test_a_time_too_far_ahead_or_behind_is_refused_at_the_field():
     assert dispatch.client_time(now + MINUTE, now) == now + MINUTE
     assert dispatch.client_time(now - datetime.timedelta(hours=11), now) is not None
     for wrong in (now + 3 * MINUTE, now - datetime.timedelta(hours=13)):
-        with pytest.raises(InvalidInput) as refused:
+        with pytest.raises(Refused) as refused:
             dispatch.client_time(wrong, now)
         assert refused.value.field == "client_at"
 
@@ -188,7 +189,7 @@ def test_an_older_position_replayed_late_does_not_overwrite_a_newer_one(cast):
 def test_a_squad_with_open_tasks_cannot_go_out_of_service_but_may_rest(cast):
     squad = make_squad("一队")
     assigned_task(squad, cast.shinan_dispatcher)
-    with pytest.raises(DispatchError, match="still has 1 open tasks"):
+    with pytest.raises(Refused, match="still has 1 open tasks"):
         dispatch.set_duty_status(squad, DutyStatus.OUT_OF_SERVICE)
     dispatch.set_duty_status(squad, DutyStatus.ON_BREAK)
     assert Squad.objects.get(pk=squad.pk).duty_status == DutyStatus.ON_BREAK

@@ -10,6 +10,7 @@ from django.utils import translation
 from songnuan.leads import services
 from songnuan.leads.models import Lead, LeadStatus, Source
 from songnuan.places.models import Place
+from songnuan.refusals import Refused
 from tests.factories import LAOSHAN, SHINAN, district
 from tests.leads.factories import make_hotspot
 
@@ -101,7 +102,7 @@ def test_a_gcj02_point_is_stored_in_wgs84(cast, gazetteer):
 
 def test_a_pin_outside_the_city_is_refused_and_nothing_changes(cast, gazetteer):
     lead = typed("地下通道")
-    with pytest.raises(services.LeadError) as refused:
+    with pytest.raises(Refused) as refused:
         services.set_location(lead, 39.9087, 116.3975, by=cast.city_admin, source="pin")
     assert refused.value.field == "lat"
     assert "outside Qingdao" in refused.value.message
@@ -110,7 +111,7 @@ def test_a_pin_outside_the_city_is_refused_and_nothing_changes(cast, gazetteer):
 
 
 def test_coordinates_no_place_can_have_are_refused_on_the_latitude(cast, gazetteer):
-    with pytest.raises(services.LeadError) as refused:
+    with pytest.raises(Refused) as refused:
         services.set_location(typed("地下通道"), 120.3842, 36.0617, by=cast.city_admin,
                               source="pin")
     assert refused.value.field == "lat"
@@ -119,5 +120,5 @@ def test_coordinates_no_place_can_have_are_refused_on_the_latitude(cast, gazette
 def test_a_resolved_lead_keeps_its_place(cast, gazetteer):
     lead = typed("五四广场")
     services.mark_invalid(lead, reason="重复来电", by=cast.city_admin)
-    with pytest.raises(services.LeadError):
+    with pytest.raises(Refused):
         services.set_location(lead, 36.0644, 120.3128, by=cast.city_admin, source="pin")

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.db.models import Sum
 
+from songnuan.refusals import Refused
 from songnuan.supplies import services
 from songnuan.supplies.models import Stock
-from songnuan.supplies.services import SupplyError
 from tests.outreach.factories import make_squad
 from tests.supplies.factories import item, stocked
 
@@ -28,7 +28,7 @@ def at_once(action, count: int = THREADS) -> list[object]:
         try:
             start.wait()
             results.append(action(index))
-        except SupplyError as refused:
+        except Refused as refused:
             results.append(refused)
         finally:
             connection.close()

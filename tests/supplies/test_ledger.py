@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
+from songnuan.refusals import Conflict, Refused
 from songnuan.supplies import services
 from songnuan.supplies.models import Movement, MovementKind, Stock
-from songnuan.supplies.services import SupplyError
 from tests.outreach.factories import make_squad
 from tests.people.factories import make_person
 from tests.supplies.factories import item, stocked
@@ -29,12 +29,13 @@ def test_a_receipt_raises_the_stock_and_records_its_source(cast):
     assert stock.district == cast.shinan_substation.district
 
 
-def test_taking_more_than_there_is_is_refused_and_changes_nothing(cast):
+def test_taking_more_than_there_is_is_a_conflict_and_changes_nothing(cast):
     stock = stocked(cast.shinan_substation, "quilt", 3)
-    with pytest.raises(SupplyError) as refused:
+    with pytest.raises(Conflict) as refused:
         services.adjust(cast.shinan_substation, item("quilt"), -5, by=cast.shinan_station,
                         reason="盘点短少")
     assert "Only 3 床 of 加厚棉被 in stock" in refused.value.message
+    assert (refused.value.status, refused.value.field) == (409, "quantity")
     stock.refresh_from_db()
     assert stock.quantity == 3
     assert stock.movements.count() == 1
@@ -42,10 +43,10 @@ def test_taking_more_than_there_is_is_refused_and_changes_nothing(cast):
 
 def test_an_adjustment_needs_a_reason_and_a_change(cast):
     stocked(cast.shinan_substation, "food", 10)
-    with pytest.raises(SupplyError) as refused:
+    with pytest.raises(Refused) as refused:
         services.adjust(cast.shinan_substation, item("food"), -2, by=None, reason="  ")
-    assert refused.value.field == "reason"
-    with pytest.raises(SupplyError) as refused:
+    assert (refused.value.status, refused.value.field) == (422, "reason")
+    with pytest.raises(Refused) as refused:
         services.adjust(cast.shinan_substation, item("food"), 0, by=None, reason="盘点")
     assert refused.value.field == "change"
 
@@ -60,7 +61,7 @@ def test_a_transfer_moves_both_sides_or_neither(cast):
     assert (station.quantity, at_squad.quantity) == (4, 6)
     assert taken.transfer_id == given.transfer_id
     assert (taken.counterpart, given.counterpart) == (at_squad, station)
-    with pytest.raises(SupplyError):
+    with pytest.raises(Refused):
         services.transfer(cast.shinan_substation, squad, item("coat"), 5, by=None)
     station.refresh_from_db()
     at_squad.refresh_from_db()
@@ -70,7 +71,7 @@ def test_a_transfer_moves_both_sides_or_neither(cast):
 
 def test_a_transfer_to_the_same_holder_is_refused(cast):
     stocked(cast.shinan_substation, "coat", 2)
-    with pytest.raises(SupplyError) as refused:
+    with pytest.raises(Refused) as refused:
         services.transfer(cast.shinan_substation, cast.shinan_substation, item("coat"), 1,
                           by=None)
     assert refused.value.field == "target"
