@@ -58,6 +58,10 @@ OVERRIDE_PROTOCOL = "weather.override_protocol"
 OWN_ALERTS = ("duty.view_alert", "duty.change_alert")
 # The roster is kept by district administrators (their district) and the city administrator.
 ROSTER_VIEW = "duty.view_dutyshift"
+# Anyone who may be at the scene reports an incident (突发事件) and sees the register of their
+# scope; managers acknowledge, close and keep the emergency plans.
+REPORT_INCIDENTS = ("incidents.view_incident", "incidents.add_incident",
+                    "incidents.view_emergencyplan")
 # Managers may house someone against the zone rules, with a reason (shelter admission).
 OVERRIDE_ALLOCATION = "shelter.override_allocation"
 
@@ -74,7 +78,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.change_organisation",
             "network.*", "places.*", "leads.*", "outreach.*", "people.*", "shelter.*",
             "tracing.view",
-            "supplies.*", "duty.*", "weather.view", *WEATHER_DUTY, OVERRIDE_PROTOCOL,
+            "supplies.*", "duty.*", "incidents.*", "weather.view", *WEATHER_DUTY,
+            OVERRIDE_PROTOCOL,
             "analytics.view", SENSITIVE, APPROVE_REWARDS, OVERRIDE_ALLOCATION, LEAD_PHOTOS,
         ),
         needs_district=True,
@@ -84,7 +89,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "accounts.view_organisation", "network.view", "places.view", "leads.*",
             "outreach.*", "people.view", "weather.view", *WEATHER_DUTY, ROSTER_VIEW, *OWN_ALERTS,
-            "supplies.view", LEAD_PHOTOS,
+            "supplies.view", LEAD_PHOTOS, *REPORT_INCIDENTS,
         ),
     ),
     Role.STATION_STAFF: RoleSpec(
@@ -92,7 +97,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "accounts.view_organisation", "network.view", "network.change", "leads.view",
             "people.*", "shelter.*", "tracing.view", "supplies.*", ROSTER_VIEW, *OWN_ALERTS,
-            "weather.view", SENSITIVE,
+            "weather.view", SENSITIVE, *REPORT_INCIDENTS,
         ),
         needs_site=True,
     ),
@@ -102,7 +107,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.view_organisation", "network.view", "network.change", "people.view",
             "people.add", "supplies.view", "supplies.add", "supplies.change", "weather.view",
             "shelter.view_reliefvisit", "shelter.add_reliefvisit", "shelter.change_reliefvisit",
-            *OWN_ALERTS,
+            *OWN_ALERTS, *REPORT_INCIDENTS,
         ),
         needs_site=True,
     ),
@@ -111,7 +116,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "network.view", "leads.view", "outreach.view", "outreach.add", "outreach.change",
             "people.view", "people.add", "people.change", "supplies.view", "weather.view",
-            *OWN_ALERTS, LEAD_PHOTOS,
+            *OWN_ALERTS, LEAD_PHOTOS, *REPORT_INCIDENTS,
         ),
         needs_district=True,
     ),
@@ -120,6 +125,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "accounts.view_organisation", "network.view", "people.view", "people.change",
             "shelter.view", "tracing.*", "weather.view", SENSITIVE, *OWN_ALERTS,
+            *REPORT_INCIDENTS,
         ),
     ),
     Role.POLICE_LIAISON: RoleSpec(
@@ -131,7 +137,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "accounts.view_organisation", "network.view", "leads.view", "outreach.view",
             "people.view", "shelter.view", "tracing.view", "supplies.view", ROSTER_VIEW,
-            *OWN_ALERTS, "weather.view", "analytics.view",
+            *OWN_ALERTS, "weather.view", "analytics.view", "incidents.view",
         ),
     ),
 }

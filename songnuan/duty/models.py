@@ -62,6 +62,7 @@ class Topic(models.TextChoices):
     MUTUAL_AID = "mutual_aid", _("Mutual aid")
     SQUADS_SHORT = "squads_short", _("Squads short")
     WORKER_SILENT = "worker_silent", _("Background worker silent")
+    INCIDENT = "incident", _("Incident")
 
 
 class Severity(models.TextChoices):
