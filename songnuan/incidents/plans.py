@@ -4,6 +4,7 @@ duty when an incident of the plan's type is reported, each item ticked with who 
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -25,16 +26,14 @@ from songnuan.refusals import Conflict, Refused
 
 MAX_ITEMS = 60
 MAX_ITEM_CHARS = 300
+LIST_MARK = re.compile(r"^(?:\d+(?:\.\s|、|\)|）)|[（(]\d+[）)]|[-*•□☐·])")
 
 
 def checklist_lines(text: str) -> list[str]:
-    """One item a line; list marks and numbering ("1.", "-", "□") are dropped."""
+    """One item a line; list marks and numbering ("1. ", "1、", "（1）", "-", "□") are dropped."""
     items = []
     for line in text.splitlines():
-        line = line.strip().lstrip("-*•□☐·").strip()
-        head, _sep, rest = line.partition(".")
-        if head.isdigit() and rest:
-            line = rest.strip()
+        line = LIST_MARK.sub("", line.strip()).strip()
         if line:
             items.append(line)
     return items
