@@ -19,7 +19,7 @@ class ReportForm(forms.Form):
     client_request_id = forms.CharField(max_length=64, widget=forms.HiddenInput)
     kind = forms.ChoiceField(label=_("type of incident"), choices=Kind.choices, required=False,
                              widget=forms.RadioSelect)
-    level = forms.ChoiceField(label=_("severity"), choices=Level.choices, initial=Level.GENERAL,
+    level = forms.ChoiceField(label=_("how serious"), choices=Level.choices, initial=Level.GENERAL,
                               widget=forms.RadioSelect)
     district = forms.ModelChoiceField(label=_("district"), queryset=District.objects.none(),
                                       required=False)
@@ -75,15 +75,15 @@ class CloseForm(forms.Form):
 class FilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("type of incident"), required=False,
                              choices=[("", "—"), *Kind.choices])
-    level = forms.ChoiceField(label=_("severity"), required=False,
+    level = forms.ChoiceField(label=_("how serious"), required=False,
                               choices=[("", "—"), *Level.choices])
     status = forms.ChoiceField(label=_("status"), required=False,
                                choices=[("", "—"), *Status.choices])
     district = forms.ModelChoiceField(label=_("district"), required=False,
                                       queryset=District.objects.none())
-    since = forms.DateField(label=_("from"), required=False,
+    since = forms.DateField(label=_("reported from"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("to"), required=False,
+    until = forms.DateField(label=_("reported until"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, districts=None, **kwargs) -> None:

@@ -7,7 +7,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +18,7 @@ from songnuan.accounts.roles import Reach
 from songnuan.accounts.scoping import can, may_place_in, scope_of
 from songnuan.incidents import escalation, plans, services
 from songnuan.incidents.forms import CloseForm, FilterForm, NoteForm, PlanForm, ReportForm
-from songnuan.incidents.models import ChecklistItem, EmergencyPlan, Incident
+from songnuan.incidents.models import ChecklistItem, EmergencyPlan, EscalationStep, Incident
 from songnuan.outreach.models import EncounterPerson, Task
 from songnuan.people.models import Person
 from songnuan.refusals import Refused, add_to_form
@@ -29,6 +29,14 @@ REGISTER_ROWS = 300
 
 def _visible(user):
     return Incident.objects.restrict(user, "view").select_related("district", "reported_by")
+
+
+def _with_lateness(incidents, now: datetime.datetime):
+    """Each incident marked `is_late` while a step of its chain is past its deadline unanswered."""
+    late = EscalationStep.objects.filter(
+        incident=OuterRef("pk"), sent_at__isnull=False, acknowledged_at__isnull=True,
+        skipped_at__isnull=True, due_at__lt=now, incident__closed_at__isnull=True)
+    return incidents.annotate(is_late=Exists(late))
 
 
 def _filtered(request: HttpRequest):
@@ -52,9 +60,10 @@ def register(request: HttpRequest) -> HttpResponse:
     form, incidents = _filtered(request)
     if request.GET.get("export") == "csv":
         return _csv(incidents)
-    rows = list(incidents[:REGISTER_ROWS])
+    now = timezone.now()
+    rows = list(_with_lateness(incidents, now)[:REGISTER_ROWS])
     return render(request, "incidents/register.html", {
-        "form": form, "incidents": rows, "now": timezone.now(),
+        "form": form, "incidents": rows, "now": now,
         "query": request.GET.urlencode()})
 
 

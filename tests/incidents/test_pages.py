@@ -9,6 +9,7 @@ import io
 from django.urls import reverse
 
 from songnuan.duty.models import Alert
+from songnuan.incidents import escalation
 from songnuan.incidents.models import EmergencyPlan, Incident, Kind, Status
 from tests.factories import LAOSHAN, SHINAN, district
 from tests.incidents.factories import laoshan_roster, report
@@ -123,3 +124,18 @@ def test_a_district_writes_its_plan_and_a_new_version(cast, client_for):
     assert plan.current().items == ["拨打120", "保暖复温", "通知家属"]
     page = client_for(cast.shinan_admin).get(plan.get_absolute_url())
     assert page.status_code == 404
+
+
+def test_the_register_marks_an_incident_nobody_acknowledged_in_time(cast, client_for):
+    laoshan_roster(cast)
+    late = report(cast.laoshan_patroller, place="张村河桥洞")  # reported days ago
+    client = client_for(cast.laoshan_admin)
+    assert "未按时签收" in client.get(REGISTER).content.decode()
+    client.post(reverse("incidents:acknowledge", args=[late.pk]))
+    # acknowledged after its deadline: the worker tells the city and, as the limits run from
+    # the report and the city's has passed too, the bureau; nobody answers them
+    assert escalation.send_due_steps() == 2
+    assert "未按时签收" in client.get(REGISTER).content.decode()
+    client.post(reverse("incidents:close", args=[late.pk]),
+                {"cause": "夜间低温", "lessons": "巡查间隔过长", "measures": "加密巡查"})
+    assert "未按时签收" not in client.get(REGISTER).content.decode()
