@@ -58,6 +58,9 @@ OVERRIDE_PROTOCOL = "weather.override_protocol"
 OWN_ALERTS = ("duty.view_alert", "duty.change_alert")
 # The roster is kept by district administrators (their district) and the city administrator.
 ROSTER_VIEW = "duty.view_dutyshift"
+# Desk officers write the handover at the change of shift and the next shift acknowledges it;
+# the roster decides who may (duty.handovers).
+HANDOVERS = ("duty.view_handover", "duty.add_handover", "duty.change_handover")
 # Anyone who may be at the scene reports an incident (突发事件) and sees the register of their
 # scope; managers acknowledge, close and keep the emergency plans.
 REPORT_INCIDENTS = ("incidents.view_incident", "incidents.add_incident",
@@ -89,7 +92,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "accounts.view_organisation", "network.view", "places.view", "leads.*",
             "outreach.*", "people.view", "weather.view", *WEATHER_DUTY, ROSTER_VIEW, *OWN_ALERTS,
-            "supplies.view", LEAD_PHOTOS, *REPORT_INCIDENTS,
+            "supplies.view", LEAD_PHOTOS, *REPORT_INCIDENTS, *HANDOVERS,
         ),
     ),
     Role.STATION_STAFF: RoleSpec(
@@ -97,7 +100,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "accounts.view_organisation", "network.view", "network.change", "leads.view",
             "people.*", "shelter.*", "tracing.view", "supplies.*", ROSTER_VIEW, *OWN_ALERTS,
-            "weather.view", SENSITIVE, *REPORT_INCIDENTS,
+            "weather.view", SENSITIVE, *REPORT_INCIDENTS, *HANDOVERS,
         ),
         needs_site=True,
     ),
@@ -138,6 +141,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.view_organisation", "network.view", "leads.view", "outreach.view",
             "people.view", "shelter.view", "tracing.view", "supplies.view", ROSTER_VIEW,
             *OWN_ALERTS, "weather.view", "analytics.view", "incidents.view",
+            "duty.view_handover",
         ),
     ),
 }

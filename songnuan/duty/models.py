@@ -115,3 +115,7 @@ class Alert(models.Model):
     @property
     def is_acknowledged(self) -> bool:
         return self.acknowledged_at is not None
+
+
+# The handover log lives in its own module; importing it here registers its model with the app.
+from songnuan.duty.handovers import Handover  # noqa: E402,F401
