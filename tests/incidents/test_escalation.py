@@ -119,3 +119,15 @@ def test_a_closed_incident_goes_no_further(roster):
     assert escalation.send_due_steps(REPORTED + minutes(60)) == 0
     assert city_step(incident).skipped_at is not None
     assert Incident.objects.get(pk=incident.pk).status == Status.CLOSED
+
+
+def test_the_worker_runs_the_chains_every_minute(roster):
+    from songnuan.incidents.tasks import escalate_incidents
+    from songnuan.scheduling import jobs
+
+    [job] = [job for job in jobs() if job.name.endswith("escalate_incidents")]
+    assert job.every.total_seconds() == 60
+    incident = report(roster.laoshan_patroller)  # reported days ago, never acknowledged
+    assert escalate_incidents.call() == 2  # the city, then the bureau
+    assert escalate_incidents.call() == 0
+    assert incident.steps.filter(sent_at__isnull=True).count() == 0
