@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "songnuan.shelter",
     "songnuan.tracing",
     "songnuan.duty",
+    "songnuan.incidents",
     "songnuan.supplies",
     "songnuan.cameras",
     "songnuan.observability",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("outreach/", include("songnuan.outreach.urls")),
     path("places/", include("songnuan.places.urls")),
     path("duty/", include("songnuan.duty.urls")),
+    path("incidents/", include("songnuan.incidents.urls")),
     path("supplies/", include("songnuan.supplies.urls")),
     path("cameras/", include("songnuan.cameras.urls")),
 ]

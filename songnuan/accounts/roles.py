@@ -58,6 +58,13 @@ OVERRIDE_PROTOCOL = "weather.override_protocol"
 OWN_ALERTS = ("duty.view_alert", "duty.change_alert")
 # The roster is kept by district administrators (their district) and the city administrator.
 ROSTER_VIEW = "duty.view_dutyshift"
+# Desk officers write the handover at the change of shift and the next shift acknowledges it;
+# the roster decides who may (duty.handovers).
+HANDOVERS = ("duty.view_handover", "duty.add_handover", "duty.change_handover")
+# Anyone who may be at the scene reports an incident (突发事件) and sees the register of their
+# scope; managers acknowledge, close and keep the emergency plans.
+REPORT_INCIDENTS = ("incidents.view_incident", "incidents.add_incident",
+                    "incidents.view_emergencyplan")
 # Managers may house someone against the zone rules, with a reason (shelter admission).
 OVERRIDE_ALLOCATION = "shelter.override_allocation"
 
@@ -75,7 +82,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "network.*", "places.*", "leads.*", "outreach.*", "cameras.*", "people.*",
             "shelter.*",
             "tracing.view",
-            "supplies.*", "duty.*", "weather.view", *WEATHER_DUTY, OVERRIDE_PROTOCOL,
+            "supplies.*", "duty.*", "incidents.*", "weather.view", *WEATHER_DUTY,
+            OVERRIDE_PROTOCOL,
             "analytics.view", SENSITIVE, APPROVE_REWARDS, OVERRIDE_ALLOCATION, LEAD_PHOTOS,
         ),
         needs_district=True,
@@ -86,7 +94,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.view_organisation", "network.view", "places.view", "leads.*",
             "outreach.*", "cameras.view", "cameras.change_detection", "people.view",
             "weather.view", *WEATHER_DUTY, ROSTER_VIEW, *OWN_ALERTS,
-            "supplies.view", LEAD_PHOTOS,
+            "supplies.view", LEAD_PHOTOS, *REPORT_INCIDENTS, *HANDOVERS,
         ),
     ),
     Role.STATION_STAFF: RoleSpec(
@@ -94,7 +102,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "accounts.view_organisation", "network.view", "network.change", "leads.view",
             "people.*", "shelter.*", "tracing.view", "supplies.*", ROSTER_VIEW, *OWN_ALERTS,
-            "weather.view", SENSITIVE,
+            "weather.view", SENSITIVE, *REPORT_INCIDENTS, *HANDOVERS,
         ),
         needs_site=True,
     ),
@@ -104,7 +112,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.view_organisation", "network.view", "network.change", "people.view",
             "people.add", "supplies.view", "supplies.add", "supplies.change", "weather.view",
             "shelter.view_reliefvisit", "shelter.add_reliefvisit", "shelter.change_reliefvisit",
-            *OWN_ALERTS,
+            *OWN_ALERTS, *REPORT_INCIDENTS,
         ),
         needs_site=True,
     ),
@@ -113,7 +121,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "network.view", "leads.view", "outreach.view", "outreach.add", "outreach.change",
             "people.view", "people.add", "people.change", "supplies.view", "weather.view",
-            *OWN_ALERTS, LEAD_PHOTOS,
+            *OWN_ALERTS, LEAD_PHOTOS, *REPORT_INCIDENTS,
         ),
         needs_district=True,
     ),
@@ -122,6 +130,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "accounts.view_organisation", "network.view", "people.view", "people.change",
             "shelter.view", "tracing.*", "weather.view", SENSITIVE, *OWN_ALERTS,
+            *REPORT_INCIDENTS,
         ),
     ),
     Role.POLICE_LIAISON: RoleSpec(
@@ -133,7 +142,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "accounts.view_organisation", "network.view", "leads.view", "outreach.view",
             "people.view", "shelter.view", "tracing.view", "supplies.view", ROSTER_VIEW,
-            *OWN_ALERTS, "weather.view", "analytics.view",
+            *OWN_ALERTS, "weather.view", "analytics.view", "incidents.view",
+            "duty.view_handover",
         ),
     ),
 }

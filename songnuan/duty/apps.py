@@ -14,4 +14,5 @@ class DutyConfig(AppConfig):
             NavItem(_("My alerts"), "duty:inbox", "duty.view_alert", order=20,
                     badge=unread_count),
             NavItem(_("Duty roster"), "duty:roster", "duty.view_dutyshift", order=810),
+            NavItem(_("Handover log"), "duty:handovers", "duty.view_handover", order=812),
         )

@@ -62,6 +62,7 @@ class Topic(models.TextChoices):
     MUTUAL_AID = "mutual_aid", _("Mutual aid")
     SQUADS_SHORT = "squads_short", _("Squads short")
     WORKER_SILENT = "worker_silent", _("Background worker silent")
+    INCIDENT = "incident", _("Incident")
 
 
 class Severity(models.TextChoices):
@@ -114,3 +115,7 @@ class Alert(models.Model):
     @property
     def is_acknowledged(self) -> bool:
         return self.acknowledged_at is not None
+
+
+# The handover log lives in its own module; importing it here registers its model with the app.
+from songnuan.duty.handovers import Handover  # noqa: E402,F401

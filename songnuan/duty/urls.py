@@ -1,6 +1,6 @@
 from django.urls import path
 
-from songnuan.duty import views
+from songnuan.duty import handover_views, views
 
 app_name = "duty"
 urlpatterns = [
@@ -10,4 +10,8 @@ urlpatterns = [
     path("shifts/<int:pk>/delete/", views.shift_delete, name="shift_delete"),
     path("alerts/", views.inbox, name="inbox"),
     path("alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("handovers/", handover_views.handover_log, name="handovers"),
+    path("handovers/<int:pk>/", handover_views.handover, name="handover"),
+    path("handovers/<int:pk>/acknowledge/", handover_views.handover_acknowledge,
+         name="handover_acknowledge"),
 ]

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IncidentsConfig(AppConfig):
+    name = "songnuan.incidents"
+    verbose_name = _("Incidents")
+
+    def ready(self) -> None:
+        from songnuan.incidents import timeline
+        from songnuan.people.timeline import register_source
+        from songnuan.shell import NavItem, register_nav
+
+        register_source(timeline.events)
+        register_nav(
+            NavItem(_("Incidents"), "incidents:register", "incidents.view_incident", order=25),
+            NavItem(_("Emergency plans"), "incidents:plan_list",
+                    "incidents.view_emergencyplan", order=815),
+        )

@@ -1,0 +1,109 @@
+"""Emergency plans (应急预案, notice 三(一)): versions with a checklist, opened for the leader on
+duty when an incident of the plan's type is reported, each item ticked with who and when."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from songnuan.accounts.models import User
+from songnuan.duty import services as duty
+from songnuan.incidents.models import (
+    ActionKind,
+    Checklist,
+    ChecklistItem,
+    EmergencyPlan,
+    Incident,
+    IncidentAction,
+    PlanVersion,
+)
+from songnuan.refusals import Conflict, Refused
+
+MAX_ITEMS = 60
+MAX_ITEM_CHARS = 300
+LIST_MARK = re.compile(r"^(?:\d+(?:\.\s|、|\)|）)|[（(]\d+[）)]|[-*•□☐·])")
+
+
+def checklist_lines(text: str) -> list[str]:
+    """One item a line; list marks and numbering ("1. ", "1、", "（1）", "-", "□") are dropped."""
+    items = []
+    for line in text.splitlines():
+        line = LIST_MARK.sub("", line.strip()).strip()
+        if line:
+            items.append(line)
+    return items
+
+
+@transaction.atomic
+def save_version(plan: EmergencyPlan, *, text: str, items: list[str], note: str,
+                 by: User) -> PlanVersion:
+    """Write the plan's next version; the earlier ones stay as they were."""
+    if not items:
+        raise Refused(_("A plan needs at least one checklist item."), "items")
+    if len(items) > MAX_ITEMS:
+        raise Refused(_("At most %(n)s checklist items.") % {"n": MAX_ITEMS}, "items")
+    too_long = [item for item in items if len(item) > MAX_ITEM_CHARS]
+    if too_long:
+        raise Refused(_("A checklist item has at most %(n)s characters: %(item)s")
+                      % {"n": MAX_ITEM_CHARS, "item": too_long[0][:40]}, "items")
+    if plan.pk is None:
+        plan.save()
+    EmergencyPlan.objects.select_for_update().filter(pk=plan.pk).first()
+    last = plan.versions.aggregate(last=Max("number"))["last"] or 0
+    return PlanVersion.objects.create(plan=plan, number=last + 1, text=text.strip(),
+                                      items=items, note=note.strip()[:200], written_by=by)
+
+
+def plan_for(incident: Incident) -> EmergencyPlan | None:
+    """The district's own plan for the incident's type, else the city's."""
+    candidates = (EmergencyPlan.objects.filter(kind=incident.kind, is_active=True)
+                  .filter(Q(district=incident.district) | Q(district__isnull=True))
+                  .order_by("district_id"))
+    for plan in sorted(candidates, key=lambda plan: plan.district_id is None):
+        if plan.versions.exists():
+            return plan
+    return None
+
+
+def open_checklist(incident: Incident, *, now: datetime.datetime | None = None
+                   ) -> Checklist | None:
+    """Open the matching plan's current checklist for the district's leader on duty."""
+    plan = plan_for(incident)
+    if plan is None:
+        return None
+    version = plan.current()
+    now = now or timezone.now()
+    leaders = duty.leaders_on_duty(incident.district, now)
+    checklist, created = Checklist.objects.get_or_create(
+        incident=incident, version=version,
+        defaults={"opened_at": now, "opened_for": leaders[0] if leaders else None})
+    if created:
+        ChecklistItem.objects.bulk_create(
+            ChecklistItem(checklist=checklist, order=n, text=text)
+            for n, text in enumerate(version.items))
+        IncidentAction.objects.create(
+            incident=incident, kind=ActionKind.CHECKLIST, at=now,
+            text=_("Checklist of “%(plan)s” (version %(n)s) opened.")
+            % {"plan": plan.title, "n": version.number})
+    return checklist
+
+
+@transaction.atomic
+def tick(item: ChecklistItem, *, by: User, now: datetime.datetime | None = None
+         ) -> ChecklistItem:
+    now = now or timezone.now()
+    incident = item.checklist.incident
+    if incident.is_closed:
+        raise Conflict(_("This incident is closed."))
+    if not ChecklistItem.objects.filter(pk=item.pk, ticked_at__isnull=True).update(
+            ticked_at=now, ticked_by=by):
+        raise Conflict(_("Already ticked."))
+    item.refresh_from_db()
+    IncidentAction.objects.create(incident=incident, kind=ActionKind.CHECKLIST, at=now, by=by,
+                                  text=(_("Done: %(item)s") % {"item": item.text})[:1000])
+    return item
