@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "songnuan.tracing",
     "songnuan.duty",
     "songnuan.supplies",
+    "songnuan.analytics",
     "songnuan.observability",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("places/", include("songnuan.places.urls")),
     path("duty/", include("songnuan.duty.urls")),
     path("supplies/", include("songnuan.supplies.urls")),
+    path("analytics/", include("songnuan.analytics.urls")),
 ]
 
 handler403 = "songnuan.views.permission_denied"
