@@ -64,13 +64,20 @@ def when_workbook(sel: Selection, names: list[str]) -> bytes:
     _sheet(book, _("Nights and cold"),
            [_("Night of"), _("People found"), _("Leads"), _("Minimum temperature (°C)")],
            ([n.night, n.people, n.leads, n.min_c] for n in figures.nights_vs_cold(sel)))
+    nightly = figures.service_times(sel)
+    _sheet(book, _("Service by district"),
+           [_("District"), _("Leads"), _("Median minutes to assign"), _("p90 minutes to assign"),
+            _("Median minutes to arrive"), _("p90 minutes to arrive"),
+            _("Nights under protocol")],
+           ([r.district, r.leads, r.median_assign(), r.p90_assign(), r.median_arrive(),
+             r.p90_arrive(), r.protocol_nights] for r in figures.service_by_district(nightly)))
     _sheet(book, _("Service times"),
            [_("Night of"), _("District"), _("Leads"), _("Median minutes to assign"),
             _("p90 minutes to assign"), _("Median minutes to arrive"), _("p90 minutes to arrive"),
             _("Protocol level"), _("Levels during the night")],
            ([r.night, r.district, r.leads, r.median_assign(), r.p90_assign(), r.median_arrive(),
              r.p90_arrive(), r.level.label, " → ".join(r.level_labels())]
-            for r in figures.service_times(sel)))
+            for r in nightly))
     counts = figures.outcomes(sel)
     _sheet(book, _("Outcomes"), [_("Outcome"), _("Count")],
            ([label, counts[key]] for key, label in rows.outcome_labels()))

@@ -24,12 +24,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Min, Q
-from django.utils import timezone
 
-from songnuan.analytics.selection import Selection
+from songnuan.analytics.selection import Selection, dusk_and_dawn, night_and_hour
 from songnuan.network.models import District
 from songnuan.outreach.models import EncounterOutcome, Task, TaskKind
-from songnuan.outreach.patrols import night_bounds, night_of
 from songnuan.people.models import Person
 from songnuan.supplies.models import Movement, MovementKind
 from songnuan.weather.levels import ProtocolLevel
@@ -42,7 +40,8 @@ WEEKDAYS = range(7)
 
 def cell_of(at: datetime.datetime) -> tuple[int, int]:
     """(weekday of the night, local hour) of an instant: 01:30 on a Tuesday is Monday's night."""
-    return night_of(at).weekday(), timezone.localtime(at).hour
+    night, hour = night_and_hour(at)
+    return night.weekday(), hour
 
 
 def nearest_rank(values: list[float], share: float) -> float:
@@ -77,11 +76,11 @@ def grid_of(instants) -> Grid:
 
 
 def leads_grid(sel: Selection) -> Grid:
-    return grid_of(sel.leads().values_list("received_at", flat=True))
+    return grid_of(row[2] for row in sel.lead_rows())
 
 
 def people_grid(sel: Selection) -> Grid:
-    return grid_of(sel.people_found().values_list("encounter__at", flat=True))
+    return grid_of(row[4] for row in sel.found_rows())
 
 
 # ------------------------------------------------------------------ people found vs cold
@@ -96,10 +95,10 @@ class ColdNight:
 
 def nights_vs_cold(sel: Selection) -> list[ColdNight]:
     rows = {night: ColdNight(night) for night in sel.nights()}
-    for at in sel.people_found().values_list("encounter__at", flat=True):
-        rows[night_of(at)].people += 1
-    for at in sel.leads().values_list("received_at", flat=True):
-        rows[night_of(at)].leads += 1
+    for row in sel.found_rows():
+        rows[night_and_hour(row[4])[0]].people += 1
+    for row in sel.lead_rows():
+        rows[night_and_hour(row[2])[0]].leads += 1
     for night, coldest in night_minimums(sel).items():
         if night in rows:
             rows[night].min_c = coldest
@@ -108,8 +107,8 @@ def nights_vs_cold(sel: Selection) -> list[ColdNight]:
 
 def night_minimums(sel: Selection) -> dict[datetime.date, float]:
     """The lowest temperature of each night (18:00–08:00) over the selected districts."""
-    first_start, _ = night_bounds(sel.first)
-    _, last_end = night_bounds(sel.last)
+    first_start, _ = dusk_and_dawn(sel.first)
+    _, last_end = dusk_and_dawn(sel.last)
     periods = (Forecast.objects.restrict(sel.user, "view")
                .filter(district_id__in=sel.district_ids, starts_at__lt=last_end,
                        ends_at__gt=first_start)
@@ -123,9 +122,9 @@ def night_minimums(sel: Selection) -> dict[datetime.date, float]:
 
 
 def _nights_overlapped(starts: datetime.datetime, ends: datetime.datetime):
-    night = night_of(starts) - datetime.timedelta(days=1)
+    night = night_and_hour(starts)[0] - datetime.timedelta(days=1)
     while True:
-        dusk, dawn = night_bounds(night)
+        dusk, dawn = dusk_and_dawn(night)
         if dusk >= ends:
             return
         if dawn > starts:
@@ -139,15 +138,21 @@ def _nights_overlapped(starts: datetime.datetime, ends: datetime.datetime):
 class ServiceRow:
     district_id: int
     district: str
-    night: datetime.date
+    night: datetime.date | None  # None: the whole period
     leads: int = 0
     assign_min: list[float] = field(default_factory=list)
     arrive_min: list[float] = field(default_factory=list)
     levels: list[int] = field(default_factory=list)
+    levels_nights: int = 0
 
     @property
     def key(self) -> str:
-        return f"{self.district_id}:{self.night.isoformat()}"
+        return f"{self.district_id}:{self.night.isoformat() if self.night else 'all'}"
+
+    @property
+    def protocol_nights(self) -> int:
+        """For a whole period: the nights with a cold-weather protocol in force."""
+        return self.levels_nights
 
     @property
     def level(self) -> ProtocolLevel:
@@ -182,32 +187,46 @@ def _minutes(delta: datetime.timedelta) -> float:
 
 
 def service_times(sel: Selection) -> list[ServiceRow]:
-    leads = list(sel.leads().values("pk", "district_id", "received_at"))
-    firsts = _first_steps([lead["pk"] for lead in leads])
+    firsts = _first_steps(sel)
     names = dict(District.objects.filter(pk__in=sel.district_ids).values_list("pk", "name"))
     rows: dict[tuple[int, datetime.date], ServiceRow] = {}
-    for lead in leads:
-        night = night_of(lead["received_at"])
-        key = (lead["district_id"], night)
+    for pk, district_id, received_at in sel.lead_rows():
+        night = night_and_hour(received_at)[0]
+        key = (district_id, night)
         row = rows.get(key) or rows.setdefault(key, ServiceRow(key[0], names.get(key[0], ""),
                                                                night))
         row.leads += 1
-        assigned, arrived = firsts.get(lead["pk"], (None, None))
+        assigned, arrived = firsts.get(pk, (None, None))
         if assigned:
-            row.assign_min.append(_minutes(assigned - lead["received_at"]))
+            row.assign_min.append(_minutes(assigned - received_at))
         if arrived:
-            row.arrive_min.append(_minutes(arrived - lead["received_at"]))
+            row.arrive_min.append(_minutes(arrived - received_at))
     levels = night_levels(sel)
     for (district_id, night), row in rows.items():
         row.levels = levels.get((district_id, night), [int(ProtocolLevel.NORMAL)])
     return sorted(rows.values(), key=lambda r: (r.night, r.district), reverse=True)
 
 
-def _first_steps(lead_ids: list[int]) -> dict[int, tuple[datetime.datetime | None,
-                                                           datetime.datetime | None]]:
+def service_by_district(nightly: list[ServiceRow]) -> list[ServiceRow]:
+    """The nightly rows summed per district over the period: times of all its leads, the
+    highest level of any night and how many nights had a protocol in force."""
+    found: dict[int, ServiceRow] = {}
+    for row in nightly:
+        total = found.setdefault(row.district_id, ServiceRow(row.district_id, row.district, None))
+        total.leads += row.leads
+        total.assign_min += row.assign_min
+        total.arrive_min += row.arrive_min
+        total.levels = [max([*total.levels, row.level])]
+        total.levels_nights += row.level > ProtocolLevel.NORMAL
+    return sorted(found.values(), key=lambda r: r.district)
+
+
+def _first_steps(sel: Selection) -> dict[int, tuple[datetime.datetime | None,
+                                                     datetime.datetime | None]]:
     """Each lead's first assignment and first arrival on the scene."""
     found: dict[int, list] = {}
-    tasks = (Task.objects.filter(kind=TaskKind.LEAD, lead_id__in=lead_ids)
+    tasks = (Task.objects.filter(kind=TaskKind.LEAD, lead__in=sel.leads().values("pk"))
+             .order_by()
              .values_list("lead_id", "assigned_at", "arrived_at", "arrived_client_at"))
     for lead_id, assigned_at, arrived_at, arrived_client_at in tasks:
         first = found.setdefault(lead_id, [None, None])
@@ -222,8 +241,8 @@ def _first_steps(lead_ids: list[int]) -> dict[int, tuple[datetime.datetime | Non
 
 def night_levels(sel: Selection) -> dict[tuple[int, datetime.date], list[int]]:
     """For each district and night, the protocol levels in force from 18:00 to 08:00, in order."""
-    first_start, _ = night_bounds(sel.first)
-    _, last_end = night_bounds(sel.last)
+    first_start, _ = dusk_and_dawn(sel.first)
+    _, last_end = dusk_and_dawn(sel.last)
     decisions = defaultdict(list)
     rows = (ProtocolDecision.objects.restrict(sel.user, "view")
             .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=first_start),
@@ -234,11 +253,12 @@ def night_levels(sel: Selection) -> dict[tuple[int, datetime.date], list[int]]:
     found = {}
     for district_id, spans in decisions.items():
         for night in sel.nights():
-            found[(district_id, night)] = _levels_within(spans, *night_bounds(night))
+            found[(district_id, night)] = _levels_within(spans, *dusk_and_dawn(night))
     return found
 
 
 def _levels_within(spans, dusk: datetime.datetime, dawn: datetime.datetime) -> list[int]:
+    spans = [span for span in spans if span[0] < dawn and (span[1] is None or span[1] > dusk)]
     moments = sorted({dusk} | {moment for span in spans for moment in span[:2]
                                if moment is not None and dusk < moment < dawn})
     levels: list[int] = []
@@ -269,17 +289,20 @@ OUTCOME_KEYS = ("admitted", "hospital", "refused_supplies", "refused_nothing", "
                 "false_report")
 
 
-def _supplied(encounter_ids) -> set[tuple[int, int | None]]:
+def _supplied(sel: Selection) -> set[tuple[int, int | None]]:
     """(encounter, person) pairs given supplies; a person of None: given to the whole group."""
-    return set(Movement.objects.filter(kind=MovementKind.ISSUE, encounter_id__in=encounter_ids)
-               .values_list("encounter_id", "person_id"))
+    refused = sel.encounters().filter(people__outcome=EncounterOutcome.REFUSED).values("pk")
+    return set(Movement.objects.filter(kind=MovementKind.ISSUE, encounter__in=refused)
+               .order_by().values_list("encounter_id", "person_id"))
 
 
 def refusal_rows(sel: Selection) -> list[dict]:
     """Every refusal of the period, each marked with whether supplies were given."""
-    refusals = list(sel.people_found().filter(outcome=EncounterOutcome.REFUSED)
-                    .values("pk", "encounter_id", "person_id", "encounter__at"))
-    supplied = _supplied({row["encounter_id"] for row in refusals})
+    refusals = [{"pk": pk, "encounter_id": encounter_id, "person_id": person_id,
+                 "encounter__at": at}
+                for pk, encounter_id, person_id, outcome, at in sel.found_rows()
+                if outcome == EncounterOutcome.REFUSED]
+    supplied = _supplied(sel) if refusals else set()
     for row in refusals:
         row["supplied"] = ((row["encounter_id"], row["person_id"]) in supplied
                            or (row["encounter_id"], None) in supplied)
@@ -287,7 +310,7 @@ def refusal_rows(sel: Selection) -> list[dict]:
 
 
 def outcomes(sel: Selection) -> dict[str, int]:
-    people = Counter(sel.people_found().values_list("outcome", flat=True))
+    people = Counter(row[3] for row in sel.found_rows())
     refusals = refusal_rows(sel)
     with_supplies = sum(1 for row in refusals if row["supplied"])
     encounters = Counter(sel.encounters().filter(

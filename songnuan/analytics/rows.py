@@ -82,11 +82,13 @@ def _drill_night(sel: Selection, cell: str) -> Drill:
 
 def _drill_service(sel: Selection, cell: str) -> Drill:
     district, _sep, night_text = cell.partition(":")
-    night = _night(night_text)
     if not district.isdigit() or int(district) not in sel.district_ids:
         raise _bad_cell()
-    pks = [pk for pk, at in sel.leads().filter(district_id=int(district))
-           .values_list("pk", "received_at") if night_of(at) == night]
+    leads = sel.leads().filter(district_id=int(district))
+    if night_text == "all":
+        return Drill(LEADS, _("Leads of one district in the period"), leads)
+    night = _night(night_text)
+    pks = [pk for pk, at in leads.values_list("pk", "received_at") if night_of(at) == night]
     return Drill(LEADS, _("Leads of the night of %(night)s") % {"night": night.isoformat()},
                  sel.leads().filter(pk__in=pks))
 

@@ -8,8 +8,11 @@ on the evening's date, in every figure, grid and export.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import zoneinfo
+from dataclasses import dataclass, field
+from functools import cache
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +21,7 @@ from songnuan.accounts.scoping import scope_of
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network.models import District
 from songnuan.outreach.models import Encounter, EncounterPerson
-from songnuan.outreach.patrols import NIGHT_ENDS_HOUR, night_of
+from songnuan.outreach.patrols import NIGHT_ENDS_HOUR, NIGHT_STARTS_HOUR, night_of
 from songnuan.refusals import Refused
 
 MAX_NIGHTS = 200  # a winter and its extensions; longer periods are a report's job
@@ -46,6 +49,8 @@ class Selection:
     first: datetime.date
     last: datetime.date
     district_ids: frozenset[int]
+    # Rows several figures read, loaded once per selection.
+    _loaded: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     @property
     def starts_at(self) -> datetime.datetime:
@@ -71,11 +76,51 @@ class Selection:
                 .filter(district_id__in=self.district_ids, at__gte=self.starts_at,
                         at__lt=self.ends_at))
 
+    def lead_rows(self) -> list[tuple[int, int, datetime.datetime]]:
+        """(pk, district id, received at) of every lead of the selection."""
+        if "leads" not in self._loaded:
+            self._loaded["leads"] = list(self.leads().order_by()
+                                         .values_list("pk", "district_id", "received_at"))
+        return self._loaded["leads"]
+
+    def found_rows(self) -> list[tuple[int, int, int, str, datetime.datetime]]:
+        """(pk, encounter id, person id, outcome, encounter time) of every person found."""
+        if "found" not in self._loaded:
+            self._loaded["found"] = list(self.people_found().order_by().values_list(
+                "pk", "encounter_id", "person_id", "outcome", "encounter__at"))
+        return self._loaded["found"]
+
     def people_found(self):
         """One row per person met in an encounter of the period."""
         return (EncounterPerson.objects.restrict(self.user, "view")
                 .filter(encounter__district_id__in=self.district_ids,
                         encounter__at__gte=self.starts_at, encounter__at__lt=self.ends_at))
+
+
+@cache
+def _zone() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def local(at: datetime.datetime) -> datetime.datetime:
+    """The city's local time of an instant (as `timezone.localtime`, without its per-request
+    lookup, which thousands of rows a page would pay for)."""
+    return at.astimezone(_zone())
+
+
+def night_and_hour(at: datetime.datetime) -> tuple[datetime.date, int]:
+    """The night an instant belongs to (as `outreach.patrols.night_of`) and its local hour."""
+    moment = local(at)
+    return (moment - datetime.timedelta(hours=NIGHT_ENDS_HOUR)).date(), moment.hour
+
+
+@cache
+def dusk_and_dawn(night: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The dark hours of a night, 18:00 to 08:00 (as `outreach.patrols.night_bounds`)."""
+    zone = _zone()
+    return (datetime.datetime.combine(night, datetime.time(NIGHT_STARTS_HOUR), tzinfo=zone),
+            datetime.datetime.combine(night + datetime.timedelta(days=1),
+                                      datetime.time(NIGHT_ENDS_HOUR), tzinfo=zone))
 
 
 def _morning(night: datetime.date) -> datetime.datetime:

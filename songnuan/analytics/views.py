@@ -17,6 +17,8 @@ from songnuan.geo.districts import district_by_code
 from songnuan.refusals import Refused, add_to_form
 
 ROWS_PER_PAGE = 100
+# Past this many district-nights the page shows the latest and the export holds them all.
+SERVICE_ROWS_SHOWN = 60
 _view_figures = permission_required("analytics.view_figure", raise_exception=True)
 
 
@@ -57,12 +59,14 @@ def when(request: HttpRequest) -> HttpResponse:
     if sel is None:
         return _refused(request, "analytics/when.html", form, districts)
     nights = figures.nights_vs_cold(sel)
+    service = figures.service_times(sel)
     return render(request, "analytics/when.html", {
-        "form": form, "sel": sel, "query": _query(sel),
+        "form": form, "sel": sel, "query": _query(sel), "rows_base": _rows_base(sel),
         "weekdays": export.weekday_names(),
         "leads_grid": figures.leads_grid(sel), "people_grid": figures.people_grid(sel),
         "nights": nights, "chart": cold_chart(nights),
-        "service": figures.service_times(sel),
+        "service": service[:SERVICE_ROWS_SHOWN],
+        "service_count": len(service), "by_district": figures.service_by_district(service),
         "outcomes": _outcome_rows(figures.outcomes(sel)),
         "refusals": figures.repeat_refusals(sel),
     })
@@ -88,7 +92,8 @@ def where_page(request: HttpRequest) -> HttpResponse:
     proposed = where.proposals(sel)
     codes = sorted(d.code for d in districts if d.pk in sel.district_ids)
     return render(request, "analytics/where.html", {
-        "form": form, "sel": sel, "query": _query(sel), "ranked": ranked,
+        "form": form, "sel": sel, "query": _query(sel), "rows_base": _rows_base(sel),
+        "ranked": ranked,
         "proposals": proposed,
         "map_data": where.map_data(sel, ranked, proposed) | maptiles.tile_layer() | {
             "outlines": [district_by_code(code).geojson() for code in codes]},
@@ -158,5 +163,6 @@ def cold_chart(nights: list[figures.ColdNight], width: int = 320, height: int = 
             "height": height, "pad": pad, "base": height - pad}
 
 
-def rows_url(sel: Selection, figure: str, cell: str) -> str:
-    return f"{reverse('analytics:rows')}?{_query(sel)}&figure={figure}&cell={cell}"
+def _rows_base(sel: Selection) -> str:
+    """The address of the rows behind a figure, to which a template adds figure and cell."""
+    return f"{reverse('analytics:rows')}?{_query(sel)}"

@@ -17,11 +17,10 @@ import numpy as np
 from sklearn.cluster import DBSCAN
 from sklearn.neighbors import BallTree
 
-from songnuan.analytics.selection import Selection
+from songnuan.analytics.selection import Selection, night_and_hour
 from songnuan.geo.distance import haversine_m
 from songnuan.network.models import District
 from songnuan.outreach.models import Hotspot
-from songnuan.outreach.patrols import night_of
 
 EARTH_RADIUS_M = 6_371_008.8
 HOTSPOT_RADIUS_M = 300.0
@@ -43,11 +42,14 @@ class Point:
 
 def found_points(sel: Selection) -> list[Point]:
     """Encounters of the selection at which at least one person was found."""
-    people = Counter(sel.people_found().values_list("encounter_id", flat=True))
-    rows = (sel.encounters().filter(pk__in=list(people))
+    if "points" in sel._loaded:
+        return sel._loaded["points"]
+    people = Counter(row[1] for row in sel.found_rows())
+    rows = (sel.encounters().filter(people__isnull=False).distinct()
             .values_list("pk", "lat", "lon", "at", "place", "district_id").order_by("at", "pk"))
-    return [Point(pk, lat, lon, at, place, district_id, people[pk])
-            for pk, lat, lon, at, place, district_id in rows]
+    sel._loaded["points"] = [Point(pk, lat, lon, at, place, district_id, people[pk])
+                             for pk, lat, lon, at, place, district_id in rows if people[pk]]
+    return sel._loaded["points"]
 
 
 def _radians(points) -> np.ndarray:
@@ -144,7 +146,7 @@ def _proposal(members: list[Point], names: dict[int, str]) -> Proposal:
     weights = [p.people for p in members]
     lat = float(np.average([p.lat for p in members], weights=weights))
     lon = float(np.average([p.lon for p in members], weights=weights))
-    nights = sorted({night_of(p.at) for p in members})
+    nights = sorted({night_and_hour(p.at)[0] for p in members})
     district_id = Counter(p.district_id for p in members).most_common(1)[0][0]
     return Proposal(
         number=0, lat=round(lat, 6), lon=round(lon, 6), people=sum(weights),

@@ -76,7 +76,7 @@ def test_the_export_holds_each_figure_of_the_page(cast, client_for):
 
     assert answer["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(answer.content))
-    assert len(book.sheetnames) == 7
+    assert len(book.sheetnames) == 8
     hours = book.worksheets[1]
     values = {(row[0], i): n for row in hours.iter_rows(min_row=2, values_only=True)
               for i, n in enumerate(row[1:]) if n}
