@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Min, Q
+from django.db.models.functions import Coalesce
 
 from songnuan.analytics.selection import Selection, dusk_and_dawn, night_and_hour
 from songnuan.network.models import District
@@ -70,17 +71,17 @@ class Grid:
         return max(self.counts.values(), default=0)
 
 
-def grid_of(instants) -> Grid:
-    counts = Counter(cell_of(at) for at in instants)
+def grid_of(nights_and_hours) -> Grid:
+    counts = Counter((night.weekday(), hour) for night, hour in nights_and_hours)
     return Grid(counts, sum(counts.values()))
 
 
 def leads_grid(sel: Selection) -> Grid:
-    return grid_of(row[2] for row in sel.lead_rows())
+    return grid_of(row[3:5] for row in sel.lead_rows())
 
 
 def people_grid(sel: Selection) -> Grid:
-    return grid_of(row[4] for row in sel.found_rows())
+    return grid_of(row[5:7] for row in sel.found_rows())
 
 
 # ------------------------------------------------------------------ people found vs cold
@@ -96,9 +97,9 @@ class ColdNight:
 def nights_vs_cold(sel: Selection) -> list[ColdNight]:
     rows = {night: ColdNight(night) for night in sel.nights()}
     for row in sel.found_rows():
-        rows[night_and_hour(row[4])[0]].people += 1
+        rows[row[5]].people += 1
     for row in sel.lead_rows():
-        rows[night_and_hour(row[2])[0]].leads += 1
+        rows[row[3]].leads += 1
     for night, coldest in night_minimums(sel).items():
         if night in rows:
             rows[night].min_c = coldest
@@ -190,8 +191,7 @@ def service_times(sel: Selection) -> list[ServiceRow]:
     firsts = _first_steps(sel)
     names = dict(District.objects.filter(pk__in=sel.district_ids).values_list("pk", "name"))
     rows: dict[tuple[int, datetime.date], ServiceRow] = {}
-    for pk, district_id, received_at in sel.lead_rows():
-        night = night_and_hour(received_at)[0]
+    for pk, district_id, received_at, night, _hour in sel.lead_rows():
         key = (district_id, night)
         row = rows.get(key) or rows.setdefault(key, ServiceRow(key[0], names.get(key[0], ""),
                                                                night))
@@ -224,19 +224,13 @@ def service_by_district(nightly: list[ServiceRow]) -> list[ServiceRow]:
 def _first_steps(sel: Selection) -> dict[int, tuple[datetime.datetime | None,
                                                      datetime.datetime | None]]:
     """Each lead's first assignment and first arrival on the scene."""
-    found: dict[int, list] = {}
     tasks = (Task.objects.filter(kind=TaskKind.LEAD, lead__in=sel.leads().values("pk"))
-             .order_by()
-             .values_list("lead_id", "assigned_at", "arrived_at", "arrived_client_at"))
-    for lead_id, assigned_at, arrived_at, arrived_client_at in tasks:
-        first = found.setdefault(lead_id, [None, None])
-        if first[0] is None or assigned_at < first[0]:
-            first[0] = assigned_at
-        # The squad's own clock when it sent one: a tap queued offline reached us late.
-        arrived = arrived_client_at or arrived_at
-        if arrived and (first[1] is None or arrived < first[1]):
-            first[1] = arrived
-    return {pk: (steps[0], steps[1]) for pk, steps in found.items()}
+             .order_by().values("lead_id")
+             # The squad's own clock when it sent one: a tap queued offline reached us late.
+             .annotate(assigned=Min("assigned_at"),
+                       arrived=Min(Coalesce("arrived_client_at", "arrived_at")))
+             .values_list("lead_id", "assigned", "arrived"))
+    return {lead_id: (assigned, arrived) for lead_id, assigned, arrived in tasks}
 
 
 def night_levels(sel: Selection) -> dict[tuple[int, datetime.date], list[int]]:
@@ -300,7 +294,7 @@ def refusal_rows(sel: Selection) -> list[dict]:
     """Every refusal of the period, each marked with whether supplies were given."""
     refusals = [{"pk": pk, "encounter_id": encounter_id, "person_id": person_id,
                  "encounter__at": at}
-                for pk, encounter_id, person_id, outcome, at in sel.found_rows()
+                for pk, encounter_id, person_id, outcome, at, _night, _hour in sel.found_rows()
                 if outcome == EncounterOutcome.REFUSED]
     supplied = _supplied(sel) if refusals else set()
     for row in refusals:

@@ -76,18 +76,21 @@ class Selection:
                 .filter(district_id__in=self.district_ids, at__gte=self.starts_at,
                         at__lt=self.ends_at))
 
-    def lead_rows(self) -> list[tuple[int, int, datetime.datetime]]:
-        """(pk, district id, received at) of every lead of the selection."""
+    def lead_rows(self) -> list[tuple]:
+        """(pk, district id, received at, night, hour) of every lead of the selection."""
         if "leads" not in self._loaded:
-            self._loaded["leads"] = list(self.leads().order_by()
-                                         .values_list("pk", "district_id", "received_at"))
+            self._loaded["leads"] = [
+                (pk, district_id, at, *night_and_hour(at)) for pk, district_id, at
+                in self.leads().order_by().values_list("pk", "district_id", "received_at")]
         return self._loaded["leads"]
 
-    def found_rows(self) -> list[tuple[int, int, int, str, datetime.datetime]]:
-        """(pk, encounter id, person id, outcome, encounter time) of every person found."""
+    def found_rows(self) -> list[tuple]:
+        """(pk, encounter id, person id, outcome, encounter time, night, hour) of every person
+        found."""
         if "found" not in self._loaded:
-            self._loaded["found"] = list(self.people_found().order_by().values_list(
-                "pk", "encounter_id", "person_id", "outcome", "encounter__at"))
+            self._loaded["found"] = [
+                (*row, *night_and_hour(row[4])) for row in self.people_found().order_by()
+                .values_list("pk", "encounter_id", "person_id", "outcome", "encounter__at")]
         return self._loaded["found"]
 
     def people_found(self):
