@@ -97,7 +97,7 @@ def where_page(request: HttpRequest) -> HttpResponse:
         "proposals": proposed,
         "map_data": where.map_data(sel, ranked, proposed) | maptiles.tile_layer() | {
             "outlines": [district_by_code(code).geojson() for code in codes]},
-        "radius_m": where.HOTSPOT_RADIUS_M, "eps_m": where.PROPOSAL_EPS_M,
+        "radius_m": round(where.HOTSPOT_RADIUS_M), "eps_m": round(where.PROPOSAL_EPS_M),
         "min_people": where.PROPOSAL_MIN_PEOPLE,
     })
 

@@ -26,9 +26,10 @@ def at(text: str) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.fromisoformat(text))
 
 
-def lead(when: str, code: str = "370202", where=STATION, **fields) -> Lead:
+def lead(when: str, code: str = "370202", where=STATION, place: str = "火车站广场",
+         **fields) -> Lead:
     return Lead.objects.create(source=Source.HOTLINE, district=district(code), lat=where[0],
-                               lon=where[1], place="火车站广场", received_at=at(when), **fields)
+                               lon=where[1], place=place, received_at=at(when), **fields)
 
 
 def duplicate_of(original: Lead, when: str) -> Lead:

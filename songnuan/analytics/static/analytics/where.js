@@ -12,7 +12,7 @@
     var p = window.SongnuanCoords ? SongnuanCoords.fromWgs84(lat, lon, crs) : [lat, lon];
     return L.latLng(p[0], p[1]);
   }
-  var map = L.map(holder);
+  var map = L.map(holder, { maxZoom: 19 });  // markercluster needs a maximum even with no tiles
   holder.leafletMap = map;
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
@@ -39,13 +39,19 @@
   layers.encounters = clusters(data.encounters || [], "#b8401d");
   var marks = L.layerGroup().addTo(map);
   (data.hotspots || []).forEach(function (h) {
-    L.marker(at(h.lat, h.lon), { icon: L.divIcon({ className: "hotspot-rank", html: String(h.rank), iconSize: [24, 24] }) })
+    L.marker(at(h.lat, h.lon), { zIndexOffset: 1000, icon: L.divIcon({ className: "hotspot-rank", html: String(h.rank), iconSize: [24, 24] }) })
       .bindTooltip(h.rank + ". " + h.name + " · " + h.people).addTo(marks);
   });
+  var points = [];
   (data.proposals || []).forEach(function (p) {
-    L.circle(at(p.lat, p.lon), { radius: p.radius_m, color: "#a86400", weight: 2, dashArray: "6 4", fillOpacity: 0.15 })
+    var centre = at(p.lat, p.lon);
+    points.push(centre);
+    L.circle(centre, { radius: p.radius_m, color: "#a86400", weight: 2, dashArray: "6 4", fillOpacity: 0.15 }).addTo(marks);
+    L.marker(centre, { zIndexOffset: 1000, icon: L.divIcon({ className: "proposal-pin", html: "P" + p.number, iconSize: [30, 22] }) })
       .bindTooltip("P" + p.number + " · " + p.people).addTo(marks);
   });
+  (data.hotspots || []).forEach(function (h) { points.push(at(h.lat, h.lon)); });
+  (data.encounters || []).concat(data.leads || []).forEach(function (e) { points.push(at(e[0], e[1])); });
   var form = document.getElementById("map-layers");
   function sync() {
     Object.keys(layers).forEach(function (name) {
@@ -55,5 +61,10 @@
   }
   if (form) { form.addEventListener("change", sync); }
   sync();
-  if (outlines.getLayers().length) { map.fitBounds(outlines.getBounds().pad(0.05), { animate: false }); }
+  /* Aim at where things happened; the district outlines when nothing did. */
+  if (points.length) {
+    map.fitBounds(L.latLngBounds(points).pad(0.15), { maxZoom: 15, animate: false });
+  } else if (outlines.getLayers().length) {
+    map.fitBounds(outlines.getBounds().pad(0.05), { animate: false });
+  }
 })();
