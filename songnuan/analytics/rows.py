@@ -44,6 +44,12 @@ def _grid_cell(cell: str) -> tuple[int, int]:
     return day, hour
 
 
+def _cell_words(cell: tuple[int, int]) -> dict:
+    from songnuan.analytics.export import weekday_names  # export lists figures' rows: a circle
+
+    return {"weekday": weekday_names()[cell[0]], "hour": cell[1]}
+
+
 def _night(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
@@ -61,14 +67,16 @@ def _drill_leads_grid(sel: Selection, cell: str) -> Drill:
     wanted = _grid_cell(cell)
     pks = [pk for pk, at in sel.leads().values_list("pk", "received_at")
            if figures.cell_of(at) == wanted]
-    return Drill(LEADS, _("Leads in this hour of the night"), sel.leads().filter(pk__in=pks))
+    return Drill(LEADS, _("Leads on %(weekday)s nights at %(hour)02d:00") % _cell_words(wanted),
+                 sel.leads().filter(pk__in=pks))
 
 
 def _drill_people_grid(sel: Selection, cell: str) -> Drill:
     wanted = _grid_cell(cell)
     pks = {pk for pk, at in sel.people_found().values_list("encounter_id", "encounter__at")
            if figures.cell_of(at) == wanted}
-    return Drill(ENCOUNTERS, _("Encounters with people found in this hour of the night"),
+    return Drill(ENCOUNTERS, _("People found on %(weekday)s nights at %(hour)02d:00")
+                 % _cell_words(wanted),
                  sel.encounters().filter(pk__in=pks))
 
 

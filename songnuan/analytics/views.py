@@ -132,7 +132,7 @@ def figure_rows(request: HttpRequest) -> HttpResponse:
         found = found.order_by("-received_at")
     page = Paginator(found, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "analytics/rows.html", {
-        "form": form, "sel": sel, "drill": drill, "page": page,
+        "form": form, "sel": sel, "drill": drill, "page": page, "query": _query(sel),
         "xlsx": f"{request.get_full_path()}&format=xlsx",
     })
 
