@@ -13,4 +13,6 @@ class AnalyticsConfig(AppConfig):
             NavItem(_("When and how"), "analytics:when", "analytics.view_figure", order=180),
             NavItem(_("Where people gather"), "analytics:where", "analytics.view_figure",
                     order=181),
+            NavItem(_("Key-information ledger"), "analytics:ledger", "analytics.view_figure",
+                    order=182),
         )

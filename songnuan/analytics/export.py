@@ -128,3 +128,28 @@ def rows_workbook(sel: Selection, names: list[str], drill: rows.Drill) -> bytes:
                 for e in drill.rows.select_related("district", "squad")
                 .annotate(found=Count("people")).order_by("at")))
     return _bytes(book)
+
+
+def ledger_workbook(entries, names: list[str]) -> bytes:
+    """The ledger as a bureau files it: a titled, numbered table, one person a row."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Key-information ledger")[:31]
+    sheet.append([_("%(districts)s key-information ledger") % {"districts": "、".join(names)}])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([_("As of %(time)s") % {"time": _local(timezone.now())}])
+    header = [_("No."), _("Name or alias"), _("Sex"), _("Age"), _("District"), _("Status"),
+              _("Risk level"), _("Why on the ledger"), _("Last contact"), _("Next follow-up")]
+    sheet.append([str(cell) for cell in header])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for number, entry in enumerate(entries, start=1):
+        person = entry.person
+        sheet.append([number, person.display_name, person.get_sex_display(), person.age,
+                      person.district.name if person.district_id else "",
+                      person.get_status_display(), person.get_risk_level_display(),
+                      "；".join(entry.reasons),
+                      _local(entry.last_contact) if entry.last_contact else "",
+                      _local(entry.next_follow_up) if entry.next_follow_up else ""])
+    sheet.freeze_panes = "A4"
+    return _bytes(book)

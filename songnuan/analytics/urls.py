@@ -9,4 +9,5 @@ urlpatterns = [
     path("where/", views.where_page, name="where"),
     path("where/export.xlsx", views.where_export, name="where_export"),
     path("rows/", views.figure_rows, name="rows"),
+    path("ledger/", views.ledger_page, name="ledger"),
 ]

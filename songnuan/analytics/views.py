@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from songnuan import maptiles
-from songnuan.analytics import export, figures, rows, where
+from songnuan.analytics import export, figures, ledger, rows, where
 from songnuan.analytics.forms import SelectionForm
 from songnuan.analytics.selection import Selection, covered_districts, select
 from songnuan.geo.districts import district_by_code
@@ -166,3 +166,18 @@ def cold_chart(nights: list[figures.ColdNight], width: int = 320, height: int = 
 def _rows_base(sel: Selection) -> str:
     """The address of the rows behind a figure, to which a template adds figure and cell."""
     return f"{reverse('analytics:rows')}?{_query(sel)}"
+
+
+@login_required
+@_view_figures
+def ledger_page(request: HttpRequest) -> HttpResponse:
+    form, sel, districts = _selection(request)
+    if sel is None:
+        return _refused(request, "analytics/ledger.html", form, districts)
+    entries = ledger.ledger(request.user, sel.district_ids)
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(export.ledger_workbook(entries, _names(sel, districts)), "ledger")
+    return render(request, "analytics/ledger.html", {
+        "form": form, "sel": sel, "entries": entries, "query": _query(sel),
+        "refusals_to_watch": ledger.REFUSALS_TO_WATCH,
+    })
