@@ -6,7 +6,7 @@
 Loads the demo (by default the large size with its clock at 1 March 2027, so the campaign from
 4 November lies behind it) into a fresh database (a temporary SQLite file, the given
 DATABASE_URL, or an existing SQLite file with --reuse), then times GETs of the "when" page, the
-"where" page and one drill-down through Django's full request stack, as the city administrator
+"where" page one drill-down and the key-information ledger through Django's full request stack, as the city administrator
 and as 市南区's district administrator, for the last 14 nights and for the whole campaign.
 Prints median and p90 wall and CPU milliseconds and the SQL queries of each; the bar is 300 ms.
 """
@@ -92,7 +92,8 @@ def main() -> int:
         for label, (first, end) in periods.items():
             query = f"first={first}&last={end}"
             for page in (f"/analytics/?{query}", f"/analytics/where/?{query}",
-                         f"/analytics/rows/?{query}&figure=leads_grid&cell=0-22"):
+                         f"/analytics/rows/?{query}&figure=leads_grid&cell=0-22",
+                         "/analytics/ledger/"):
                 wall, cpu, queries = _time(client, page, args.runs)
                 worst = max(worst, pct(wall, 50))
                 mark = "  OVER" if pct(wall, 50) > BAR_MS else ""

@@ -70,3 +70,14 @@ def test_the_ledger_exports_as_a_numbered_table_and_stays_in_the_district(cast, 
     assert [row[0] for row in body] == [1, 2, 3, 4]
     assert "周八" not in {row[1] for row in body}
     assert refused.status_code == 400 and "崂山区" in refused.content.decode()
+
+
+def test_the_ledger_page_shows_the_district_and_is_closed_to_patrollers(cast, client_for):
+    critical, *_others = _cast_of_people()
+
+    page = client_for(cast.shinan_viewer).get(reverse("analytics:ledger"))
+
+    assert page.status_code == 200
+    assert [e.person for e in page.context["entries"]][0] == critical
+    assert "张大爷" in page.content.decode()
+    assert client_for(cast.shinan_patroller).get(reverse("analytics:ledger")).status_code == 403
