@@ -131,9 +131,11 @@ def figure_rows(request: HttpRequest) -> HttpResponse:
     else:
         found = found.order_by("-received_at")
     page = Paginator(found, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(request, "analytics/rows.html", {
         "form": form, "sel": sel, "drill": drill, "page": page, "query": _query(sel),
-        "xlsx": f"{request.get_full_path()}&format=xlsx",
+        "params": params.urlencode(), "xlsx": f"?{params.urlencode()}&format=xlsx",
     })
 
 

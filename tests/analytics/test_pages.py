@@ -117,3 +117,17 @@ def test_the_menu_offers_analytics_to_those_who_may_see_it(cast, client_for):
     assert reverse("analytics:when") in client_for(cast.shinan_viewer).get("/").content.decode()
     assert reverse("analytics:when") not in client_for(
         cast.shinan_patroller).get("/").content.decode()
+
+
+def test_a_long_list_of_rows_is_paged_keeping_the_cell(cast, client_for):
+    for minute in range(101):
+        lead(f"2027-01-11 23:{minute % 60:02d}", SHINAN)
+    client = client_for(cast.shinan_admin)
+    cell = WEEK | {"figure": "leads_grid", "cell": "0-23"}
+
+    first = client.get(reverse("analytics:rows"), cell)
+    second = client.get(reverse("analytics:rows"), cell | {"page": 2})
+
+    assert first.context["page"].paginator.count == 101
+    assert "figure=leads_grid&amp;cell=0-23&amp;page=2" in first.content.decode()
+    assert len(second.context["page"]) == 1
