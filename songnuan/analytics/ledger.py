@@ -47,7 +47,8 @@ def _reasons(person: Person, refusals: int) -> list[str]:
 def ledger(user, district_ids) -> list[Entry]:
     people = (Person.objects.restrict(user, "view")
               .filter(district_id__in=district_ids, merged_into__isnull=True,
-                      status__in=WATCHED_STATUSES).select_related("district"))
+                      status__in=WATCHED_STATUSES).select_related("district")
+              .defer("marks", "mental_state", "health_notes", "risk_reasons"))
     refusals = dict(EncounterPerson.objects.filter(person__in=people.values("pk"),
                                                    outcome=EncounterOutcome.REFUSED)
                     .order_by().values("person_id").annotate(n=Count("pk"))

@@ -179,7 +179,8 @@ def ledger_page(request: HttpRequest) -> HttpResponse:
     entries = ledger.ledger(request.user, sel.district_ids)
     if request.GET.get("format") == "xlsx":
         return _xlsx(export.ledger_workbook(entries, _names(sel, districts)), "ledger")
+    page = Paginator(entries, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "analytics/ledger.html", {
-        "form": form, "sel": sel, "entries": entries, "query": _query(sel),
+        "form": form, "sel": sel, "entries": page, "page": page, "query": _query(sel),
         "refusals_to_watch": ledger.REFUSALS_TO_WATCH,
     })

@@ -78,6 +78,6 @@ def test_the_ledger_page_shows_the_district_and_is_closed_to_patrollers(cast, cl
     page = client_for(cast.shinan_viewer).get(reverse("analytics:ledger"))
 
     assert page.status_code == 200
-    assert [e.person for e in page.context["entries"]][0] == critical
+    assert list(page.context["entries"])[0].person == critical
     assert "张大爷" in page.content.decode()
     assert client_for(cast.shinan_patroller).get(reverse("analytics:ledger")).status_code == 403
