@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "songnuan.incidents",
     "songnuan.supplies",
     "songnuan.cameras",
+    "songnuan.analytics",
     "songnuan.observability",
     "django.contrib.admin",
     "django.contrib.auth",

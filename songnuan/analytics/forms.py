@@ -1,0 +1,24 @@
+"""The period and district a figure is asked for."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from songnuan.network.models import District
+
+
+class SelectionForm(forms.Form):
+    first = forms.DateField(label=_("First night"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(label=_("Last night"), required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}))
+    # Every district, so a district the user does not cover is refused by name (by
+    # `selection.select`) rather than as an unknown choice.
+    district = forms.ModelChoiceField(District.objects.all(), label=_("District"),
+                                      required=False, empty_label=_("All my districts"))
+
+    def __init__(self, *args, districts=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].widget.choices = [("", _("All my districts"))] + [
+            (d.pk, d.name) for d in districts]
