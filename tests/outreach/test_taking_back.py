@@ -4,8 +4,10 @@ times of each action, and a squad's duty status, in the services."""
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from songnuan.leads import services as leads
@@ -145,6 +147,9 @@ def test_a_time_without_a_zone_is_the_phones_local_time():
     assert abs((timezone.now() - taken) - 5 * MINUTE) < MINUTE
 
 
+# In the evening: the hour replayed stays within one night (nights turn at 08:00).
+@time_machine.travel(datetime.datetime(2027, 1, 15, 22, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+                     tick=False)
 def test_a_queue_replayed_after_an_hour_lands_in_order_with_its_own_times(cast):
     squad = make_squad()
     task = assigned_task(squad, cast.shinan_dispatcher)
