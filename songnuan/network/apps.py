@@ -7,14 +7,13 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Relief network")
 
     def ready(self) -> None:
+        from songnuan.accounts.scoping import register_site_tree
         from songnuan.network import occupancy, services
         from songnuan.network.home import panels
-        from songnuan.network.models import Site
-        from songnuan.places.sources import register_source
         from songnuan.shell import NavItem, register_nav, register_panels
 
         occupancy.register_seat_source(services.warming_seats_in_use)
-        register_source(Site.objects.all, source="site", senders=(Site,))
+        register_site_tree(services.site_and_descendants)
         register_nav(
             NavItem(_("Sites"), "network:site_list", "network.view_site", order=200),
             NavItem(_("Network map"), "network:map", "network.view_site", order=210),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from songnuan.outreach import routing
 from songnuan.outreach.dispatch import DispatchError
 from songnuan.outreach.models import Hotspot, PatrolPlan, PatrolStop, Shift, Squad
-from songnuan.weather.services import protocol_active
+from songnuan.weather.protocol import protocol_active
 
 NIGHT_STARTS_HOUR = 18
 NIGHT_ENDS_HOUR = 8

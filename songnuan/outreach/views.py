@@ -48,7 +48,7 @@ from songnuan.outreach.models import (
 )
 from songnuan.people.models import Sex
 from songnuan.supplies import services as supplies
-from songnuan.weather.services import protocol_active
+from songnuan.weather.protocol import protocol_active
 
 
 @cache
