@@ -17,9 +17,9 @@ from django.db import connection
 from songnuan.accounts.models import User
 from songnuan.accounts.roles import Role
 from songnuan.drill import night as night_module
+from songnuan.network.geography import district_for_point
 from songnuan.network.models import District, Site
 from songnuan.outreach.models import DutyStatus, Hotspot, Shift, Squad
-from songnuan.outreach.services import district_for_point
 from songnuan.weather import overrides as weather
 from songnuan.weather.levels import ProtocolLevel
 

@@ -39,7 +39,6 @@ from songnuan.outreach import (
     night_plan,
     paging,
     receipts,
-    services,
 )
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
@@ -69,6 +68,7 @@ from songnuan.outreach.schemas import (
     StepIn,
     TaskOut,
 )
+from songnuan.places import sources as places
 
 router = Router(tags=["outreach"], auth=staff_auth)
 MAX_RADIUS_M = 20_000
@@ -97,7 +97,7 @@ def nearest(request: HttpRequest, query: Query[NearestQuery]):
     except CoordError as error:
         message = str(error)
         return Status(422, {"message": message, "errors": [{"field": "lat", "message": message}]})
-    found = services.nearest_hotspot(lat, lon, query.radius_m)
+    found = places.nearest("hotspot", lat, lon, query.radius_m)
     if found is None or not Hotspot.objects.restrict(request.user, "view").filter(
         pk=found[0].pk
     ).exists():

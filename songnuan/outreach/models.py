@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
+from songnuan.network.geography import district_for_point
 
 
 class PlaceType(models.TextChoices):
@@ -87,8 +88,6 @@ class Hotspot(AuditedModel):
             raise ValidationError({"patrols_per_night_protocol": _(
                 "Under protocol a place needs at least as many patrols as in normal weather."
             )})
-        from songnuan.outreach.services import district_for_point
-
         found = district_for_point(self.lat, self.lon)
         if found is None:
             raise ValidationError({"lat": _("This point is not in Qingdao.")})
