@@ -27,7 +27,7 @@ from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from songnuan.api.auth import staff_auth
+from songnuan.accounts.api_auth import staff_auth
 from songnuan.geo.coords import CoordError, CoordSystem, to_wgs84
 from songnuan.images import ScrubbedPhoto
 from songnuan.leads.models import OPEN_STATUSES, Lead, LeadStatus

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
 
+from songnuan.accounts.api_auth import staff_auth
 from songnuan.accounts.schemas import Message
-from songnuan.api.auth import staff_auth
 from songnuan.network.services import districts_for
 from songnuan.weather.evaluation import describe
 from songnuan.weather.importing import parse_document
