@@ -8,7 +8,8 @@ with their counts. `--list` prints every uphill and function-level import. The l
 written down here once; tests/test_layers.py holds the code to them.
 
 A unit is an app (songnuan/<app>/) or a top-level module (songnuan/<name>.py). Every import
-counts, at the top of a file or inside a function, since both are a dependency. Demo loaders
+counts, at the top of a file or inside a function, since both are a dependency; one made only
+for type checkers (`if TYPE_CHECKING:`) runs uphill all the same but closes no circle. Demo loaders
 (`*/demo*.py`) belong to the top floor wherever they live, as they load data into every app.
 """
 
@@ -70,6 +71,7 @@ class Import:
     path: str  # file, relative to the repository
     line: int
     in_function: bool
+    type_only: bool = False
 
     @property
     def source_unit(self) -> str:
@@ -137,12 +139,19 @@ def _targets(node: ast.AST, source: str, is_package: bool, root: Path) -> Iterat
         yield base
 
 
-def _walk(node: ast.AST, in_function: bool = False) -> Iterator[tuple[ast.AST, bool]]:
+def _is_type_checking(node: ast.AST) -> bool:
+    test = getattr(node, "test", None) if isinstance(node, ast.If) else None
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _walk(node: ast.AST, in_function: bool = False,
+          type_only: bool = False) -> Iterator[tuple[ast.AST, bool, bool]]:
     for child in ast.iter_child_nodes(node):
         if isinstance(child, ast.Import | ast.ImportFrom):
-            yield child, in_function
+            yield child, in_function, type_only
         inside = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
-        yield from _walk(child, inside)
+        yield from _walk(child, inside, type_only or _is_type_checking(child))
 
 
 def read_imports(root: Path = ROOT) -> list[Import]:
@@ -152,12 +161,13 @@ def read_imports(root: Path = ROOT) -> list[Import]:
         source = module_name(path, root)
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         is_package = path.name == "__init__.py"
-        for node, in_function in _walk(tree):
+        for node, in_function, type_only in _walk(tree):
             for target in _targets(node, source, is_package, root):
                 if target in (source, PACKAGE):
                     continue
                 relative = str(path.relative_to(root))
-                found.append(Import(source, target, relative, node.lineno, in_function))
+                found.append(Import(source, target, relative, node.lineno, in_function,
+                                    type_only))
     return found
 
 
@@ -221,14 +231,14 @@ def app_circles(imports: Iterable[Import]) -> list[list[str]]:
     """Circles between units (apps and top-level modules)."""
     edges: dict[str, set[str]] = defaultdict(set)
     for imp in imports:
-        if imp.source_unit != imp.target_unit:
+        if imp.source_unit != imp.target_unit and not imp.type_only:
             edges[imp.source_unit].add(imp.target_unit)
     return circles(edges)
 
 
 def mutual_pairs(imports: Iterable[Import]) -> list[tuple[str, str]]:
     """Units that import each other directly: the shortest circles, easiest to read."""
-    edges = {(imp.source_unit, imp.target_unit) for imp in imports}
+    edges = {(imp.source_unit, imp.target_unit) for imp in imports if not imp.type_only}
     return sorted((a, b) for a, b in edges if a < b and (b, a) in edges)
 
 
@@ -236,7 +246,7 @@ def file_circles(imports: Iterable[Import]) -> list[list[str]]:
     """Circles between files of one unit (say an app's models and its services)."""
     edges: dict[str, set[str]] = defaultdict(set)
     for imp in imports:
-        if imp.source_unit == imp.target_unit and not imp.target.endswith(".__init__"):
+        if imp.source_unit == imp.target_unit and not imp.type_only:
             if imp.source.startswith(imp.target + "."):
                 continue  # a module reading its own package's __init__ is no circle
             edges[imp.source].add(imp.target)
