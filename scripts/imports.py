@@ -289,7 +289,9 @@ def report(imports: list[Import], listing: bool) -> str:
         lines.append("  " + " <-> ".join(group))
     local = function_level(imports)
     files = {imp.path for imp in local}
-    lines.append(f"function-level project imports: {len(local)} in {len(files)} files")
+    ready = [imp for imp in local if imp.path.endswith("/apps.py")]
+    lines.append(f"function-level project imports: {len(local)} in {len(files)} files "
+                 f"({len(ready)} of them in AppConfig.ready(), where the app registry wants them)")
     for imp in local if listing else []:
         lines.append(f"  {imp.where()}  {imp.target}")
     missing = unplaced(imports)

@@ -7,6 +7,7 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Relief network")
 
     def ready(self) -> None:
+        # Imported here: these modules read models, which exist once the app registry is ready.
         from django.db.models.signals import post_delete, post_migrate, post_save
 
         from songnuan.accounts.scoping import register_site_tree

@@ -7,6 +7,7 @@ class PlacesConfig(AppConfig):
     verbose_name = _("Gazetteer")
 
     def ready(self) -> None:
+        # Imported here: these modules read models, which exist once the app registry is ready.
         from django.db.models.signals import post_delete, post_save
 
         from songnuan.network.models import District, Site

@@ -12,7 +12,7 @@ from songnuan.weather.adapters import FeedError, configured_adapter
 from songnuan.weather.alerts import recipients_duty_officer
 from songnuan.weather.importing import parse_document
 from songnuan.weather.intake import BatchRefused, alert_if_stale, apply_batch, record_feed_result
-from songnuan.weather.models import NoticeKind, ProtocolNotice, Source
+from songnuan.weather.models import FeedStatus, NoticeKind, ProtocolNotice, Source
 
 logger = logging.getLogger("songnuan.weather")
 FEED = "feed"
@@ -51,8 +51,6 @@ def _failed(message: str, now: datetime.datetime) -> str:
 
 
 def _notice_failure(now: datetime.datetime, message: str) -> None:
-    from songnuan.weather.models import FeedStatus
-
     status = FeedStatus.objects.filter(name=FEED).first()
     if status is None or status.failures % FAILURES_PER_NOTICE != 1:
         return

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from songnuan.accounts.roles import Reach
 from songnuan.accounts.scoping import scope_of
+from songnuan.network.models import District
 from songnuan.shell import Banner, Panel
 from songnuan.weather.evaluation import describe
 from songnuan.weather.intake import freshness, stale_message
@@ -29,8 +30,6 @@ def _district_ids(user) -> list[int] | None:
 
 
 def active_decisions(user, now=None) -> list:
-    from songnuan.network.models import District
-
     ids = _district_ids(user)
     if ids is None:
         ids = list(District.objects.values_list("pk", flat=True))
