@@ -10,7 +10,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from songnuan.network.transfer import ImportFileError
+
+class ImportFileError(ValueError):
+    """The uploaded file cannot be read as a table at all (its encoding, its format)."""
 
 
 def import_page(request: HttpRequest, form, *, read: Callable[[str, bytes], Any],

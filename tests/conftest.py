@@ -19,8 +19,8 @@ def _fresh_process_caches():
     signal and its primary key is used again."""
     from songnuan.leads.triage import forget_conditions
     from songnuan.outreach import night_plan
-    from songnuan.outreach.services import forget_hotspots
     from songnuan.places.resolver import forget as forget_places
+    from songnuan.places.sources import forget as forget_hotspots
     from songnuan.tracing.person_index import persons
 
     forget_conditions()

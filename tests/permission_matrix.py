@@ -274,10 +274,10 @@ def _laoshan_override(cast):
 
     from django.utils import timezone
 
-    from songnuan.weather.services import set_override
+    from songnuan.weather.overrides import set_override
 
     return set_override(cast.laoshan_admin.district, 2, "崂山区夜巡临时提级",
-                        timezone.now() + datetime.timedelta(hours=6), cast.laoshan_admin)
+                        timezone.now() + datetime.timedelta(hours=6), by=cast.laoshan_admin)
 
 
 TARGETS.append(Target(

@@ -221,7 +221,7 @@ def set_up(count: int, rng: random.Random) -> tuple[list[tuple[str, dict]], dict
 
 
 def _register(count, rng, services, Camera, random_point_in):
-    from songnuan.outreach.services import district_for_point
+    from songnuan.network.geography import district_for_point
 
     owners = []
     for name, kind in OWNERS:

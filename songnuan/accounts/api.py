@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from songnuan.accounts import services, twofactor
+from songnuan.accounts.api_auth import staff_auth
 from songnuan.accounts.client_address import client_address
 from songnuan.accounts.models import Organisation, User
 from songnuan.accounts.schemas import (
@@ -19,7 +20,6 @@ from songnuan.accounts.schemas import (
     TokenRequest,
     UserOut,
 )
-from songnuan.api.auth import staff_auth
 
 router = Router(tags=["accounts"])
 

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and audit")
 
     def ready(self) -> None:
+        # Imported here: these modules read models, which exist once the app registry is ready.
         from django.apps import apps
 
         from songnuan.accounts import audit, checks, signals  # noqa: F401

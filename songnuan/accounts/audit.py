@@ -133,6 +133,7 @@ def record(
     object_repr: str | None = None,
 ) -> None:
     """Append one event to the audit log."""
+    # Here, not at the top: accounts.models builds every model on AuditedModel from this file.
     from songnuan.accounts.models import AuditEvent
 
     actor = current_actor()

@@ -20,7 +20,6 @@ from songnuan.accounts.models import (
 )
 from songnuan.accounts.roles import ROLE_SPECS, Reach, Role
 from songnuan.accounts.scoping import may_place_in, scope_of
-from songnuan.network.models import District, Site
 
 
 class LoginForm(forms.Form):
@@ -56,12 +55,13 @@ class ScopedFormMixin:
         scope = scope_of(editor)
         if scope.reach is not Reach.CITY:
             if "district" in self.fields:
-                self.fields["district"].queryset = District.objects.filter(
+                self.fields["district"].queryset = self.fields["district"].queryset.filter(
                     pk__in=scope.district_ids
                 )
                 self.fields["district"].required = True
             if "site" in self.fields:
-                self.fields["site"].queryset = Site.objects.filter(district__in=scope.district_ids)
+                sites = self.fields["site"].queryset
+                self.fields["site"].queryset = sites.filter(district__in=scope.district_ids)
         if "organisation" in self.fields:
             self.fields["organisation"].queryset = Organisation.objects.restrict(editor, "view")
 

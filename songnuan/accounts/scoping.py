@@ -3,6 +3,9 @@
 Every scoped model declares how a row relates to districts, sites and assignees with a
 `Scoping`, and uses `ScopedQuerySet` as its manager, so pages, API handlers, exports and the
 admin all ask the same question: `Model.objects.restrict(user, "view")`.
+
+Accounts knows no domain: the tree of sites below a user's site reaches it through
+`register_site_tree`, which the relief network calls in its `AppConfig.ready()`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,14 @@ if TYPE_CHECKING:
     from songnuan.accounts.models import User
 
 ACTIONS = ("view", "add", "change", "delete")
+
+SiteTree = Callable[[int], frozenset[int]]
+_site_tree: list[SiteTree] = []
+
+
+def register_site_tree(tree: SiteTree) -> None:
+    """Say how to find a site and every site below it (only one tree: a new one replaces it)."""
+    _site_tree[:] = [tree]
 
 
 @dataclass(frozen=True)
@@ -66,15 +77,9 @@ def scope_of(user: User) -> UserScope:
 
 
 def _site_and_descendants(site_id: int) -> frozenset[int]:
-    from songnuan.network.models import Site
-
-    found = {site_id}
-    frontier = {site_id}
-    while frontier:
-        frontier = set(Site.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        frontier -= found
-        found |= frontier
-    return frozenset(found)
+    if not _site_tree:
+        return frozenset({site_id})
+    return _site_tree[0](site_id)
 
 
 def scope_filter(model: type[models.Model], user: User, action: str = "view") -> Q | None:

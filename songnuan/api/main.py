@@ -16,7 +16,7 @@ from ninja.parser import Parser
 
 from songnuan import storable
 from songnuan.accounts.api import router as accounts_router
-from songnuan.api.auth import CsrfRefused
+from songnuan.accounts.api_auth import CsrfRefused
 from songnuan.api.errors import field_message
 from songnuan.api.responses import document_error_statuses
 from songnuan.cameras.api import router as cameras_router

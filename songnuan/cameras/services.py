@@ -45,9 +45,10 @@ from songnuan.geo.coords import CoordError, CoordSystem, to_wgs84
 from songnuan.leads import services as leads
 from songnuan.leads.models import Flag, Lead, Source
 from songnuan.leads.photos import CleanPhoto
-from songnuan.outreach.services import district_for_point, nearest_hotspot
+from songnuan.network.geography import district_for_point
+from songnuan.places.sources import nearest
 from songnuan.refusals import Conflict, Refused
-from songnuan.weather.services import temperature_c
+from songnuan.weather.protocol import temperature_c
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,7 @@ def save_camera(data: CameraInput, *, by, camera: Camera | None = None) -> Camer
     camera.coord_system = CoordSystem.parse(data.coord).value
     camera.district, camera.hotspot_id = district, data.hotspot_id
     if camera.hotspot_id is None:
-        near = nearest_hotspot(lat, lon, settings.LEADS_HOTSPOT_RADIUS_M)
+        near = nearest("hotspot", lat, lon, settings.LEADS_HOTSPOT_RADIUS_M)
         camera.hotspot = near[0] if near else None
     camera.feed_kind, camera.masks = data.feed_kind, data.masks
     camera.active_from, camera.active_until = data.active_from, data.active_until

@@ -17,11 +17,11 @@ from django.db import connection
 from songnuan.accounts.models import User
 from songnuan.accounts.roles import Role
 from songnuan.drill import night as night_module
+from songnuan.network.geography import district_for_point
 from songnuan.network.models import District, Site
 from songnuan.outreach.models import DutyStatus, Hotspot, Shift, Squad
-from songnuan.outreach.services import district_for_point
-from songnuan.weather import services as weather
-from songnuan.weather.services import ProtocolLevel
+from songnuan.weather import overrides as weather
+from songnuan.weather.levels import ProtocolLevel
 
 SQUAD_CAPACITY = 3
 
@@ -120,5 +120,5 @@ def prepare(start: datetime.datetime, end: datetime.datetime, *,
         username="drill.dispatcher", defaults={"role": Role.DISPATCHER, "first_name": "演练调度"})
     for district in District.objects.all():
         weather.set_override(district, ProtocolLevel.EXTREME_COLD, "演练：红色寒潮预警",
-                             end + datetime.timedelta(hours=2), dispatcher, now=start)
+                             end + datetime.timedelta(hours=2), by=dispatcher, now=start)
     return dispatcher

@@ -7,9 +7,14 @@ class DutyConfig(AppConfig):
     verbose_name = _("Duty")
 
     def ready(self) -> None:
+        # Imported here: these modules read models, which exist once the app registry is ready.
+        from songnuan.duty import protocol_alerts
         from songnuan.duty.services import unread_count
         from songnuan.shell import NavItem, register_nav
+        from songnuan.weather.protocol import LevelChange, StaleWeather, listen
 
+        listen(LevelChange, protocol_alerts.level_changed)
+        listen(StaleWeather, protocol_alerts.weather_went_stale)
         register_nav(
             NavItem(_("My alerts"), "duty:inbox", "duty.view_alert", order=20,
                     badge=unread_count),

@@ -9,7 +9,7 @@ from songnuan.accounts.models import User
 from songnuan.accounts.roles import Reach
 from songnuan.accounts.scoping import scope_of
 from songnuan.duty.models import DutyShift
-from songnuan.weather.services import districts_for
+from songnuan.network.services import districts_for
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 

@@ -15,8 +15,8 @@ from songnuan.accounts.roles import Reach
 from songnuan.accounts.scoping import scope_of
 from songnuan.duty import handovers, services
 from songnuan.duty.handovers import SECTIONS, Handover
+from songnuan.network.services import districts_for
 from songnuan.refusals import Refused, add_to_form
-from songnuan.weather.services import districts_for
 
 CITY = "city"
 

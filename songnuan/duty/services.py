@@ -8,7 +8,7 @@ administrators, so that no alert is addressed to no one.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,18 +23,12 @@ from songnuan.accounts.roles import Role
 from songnuan.duty.models import Alert, DutyRole, DutyShift, Severity, Topic
 from songnuan.notify.phones import normalize_mobile
 from songnuan.notify.services import send_sms
+from songnuan.refusals import Refused
 
 MAX_SHIFT_HOURS = 48
 # A week view starts on Monday, as Chinese rosters do.
 WEEK_DAYS = 7
 
-
-class DutyError(Exception):
-    """The roster refused its input; the message is translated and shown at the field."""
-
-    def __init__(self, message: Any, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.field = field
 
 
 # --------------------------------------------------------------------------- the roster
@@ -49,30 +43,30 @@ def belongs_to_scope(user: User, district) -> bool:
 
 
 def check_shift(shift: DutyShift) -> None:
-    """Raise DutyError when the shift breaks a roster rule."""
+    """Refuse the shift when the shift breaks a roster rule."""
     if shift.ends_at <= shift.starts_at:
-        raise DutyError(_("The shift must end after it starts."), "ends_at")
+        raise Refused(_("The shift must end after it starts."), "ends_at")
     if shift.ends_at - shift.starts_at > datetime.timedelta(hours=MAX_SHIFT_HOURS):
-        raise DutyError(_("A shift lasts at most %(hours)s hours.") % {"hours": MAX_SHIFT_HOURS},
-                        "ends_at")
+        raise Refused(_("A shift lasts at most %(hours)s hours.") % {"hours": MAX_SHIFT_HOURS},
+                      "ends_at")
     if not shift.user.is_active:
-        raise DutyError(_("This account is disabled."), "user")
+        raise Refused(_("This account is disabled."), "user")
     if not belongs_to_scope(shift.user, shift.district):
-        raise DutyError(
+        raise Refused(
             _("%(user)s does not work for %(scope)s.")
             % {"user": shift.user, "scope": scope_name(shift.district)}, "user")
     overlapping = DutyShift.objects.filter(
         starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at).exclude(pk=shift.pk)
     same_post = overlapping.filter(role=shift.role, district=shift.district).first()
     if same_post is not None:
-        raise DutyError(
+        raise Refused(
             _("%(user)s is already %(role)s for %(scope)s from %(start)s to %(end)s.") % {
                 "user": same_post.user, "role": same_post.get_role_display(),
                 "scope": scope_name(shift.district), "start": _local(same_post.starts_at),
                 "end": _local(same_post.ends_at)}, "starts_at")
     if overlapping.filter(user=shift.user).exists():
-        raise DutyError(_("%(user)s already has a duty shift at that time.")
-                        % {"user": shift.user}, "user")
+        raise Refused(_("%(user)s already has a duty shift at that time.")
+                      % {"user": shift.user}, "user")
 
 
 @transaction.atomic
@@ -150,6 +144,25 @@ def _local(moment: datetime.datetime) -> str:
 # --------------------------------------------------------------------------- alerts
 
 
+AlsoTold = Callable[[Any, datetime.datetime], Iterable[User]]
+_also_told: dict[str, list[AlsoTold]] = {}
+
+
+def register_also_told(topic: str, people: AlsoTold) -> None:
+    """Besides the leaders on duty, tell `people(district, at)` of every alert on this topic.
+
+    Apps above duty register here in their `AppConfig.ready()` (outreach: the members of the
+    district's squads on shift hear of a protocol change), so duty imports none of them.
+    """
+    registered = _also_told.setdefault(topic, [])
+    if people not in registered:
+        registered.append(people)
+
+
+def also_told(topic: str, district, at: datetime.datetime) -> list[User]:
+    return [user for people in _also_told.get(topic, []) for user in people(district, at)]
+
+
 def alert(district, *, topic: str, text: str, url: str = "", key: str,
           severity: str = Severity.WARNING, also: Iterable[User] = (),
           at: datetime.datetime | None = None) -> list[Alert]:
@@ -206,9 +219,9 @@ def mark_read(alerts: Iterable[Alert], now: datetime.datetime | None = None) -> 
     return Alert.objects.filter(pk__in=ids).update(read_at=now or timezone.now())
 
 
-def acknowledge(item: Alert, user: User, now: datetime.datetime | None = None) -> Alert:
-    if item.recipient_id != user.pk:
-        raise DutyError(_("Only the recipient can acknowledge an alert."))
+def acknowledge(item: Alert, *, by: User, now: datetime.datetime | None = None) -> Alert:
+    if item.recipient_id != by.pk:
+        raise Refused(_("Only the recipient can acknowledge an alert."))
     if item.acknowledged_at is None:
         now = now or timezone.now()
         item.acknowledged_at = now

@@ -19,7 +19,8 @@ from songnuan.accounts.scoping import may_place_in, scope_of
 from songnuan.duty import services
 from songnuan.duty.forms import ShiftForm
 from songnuan.duty.models import Alert, DutyRole, DutyShift
-from songnuan.weather.services import districts_for
+from songnuan.network.services import districts_for
+from songnuan.refusals import Refused, add_to_form
 
 CITY = "city"
 
@@ -85,8 +86,8 @@ def _edit(request: HttpRequest, shift: DutyShift | None) -> HttpResponse:
             return render(request, "403.html", status=403)
         try:
             services.save_shift(candidate)
-        except services.DutyError as error:
-            form.add_error(error.field, str(error))
+        except Refused as refused:
+            add_to_form(form, refused)
         else:
             messages.success(request, _("Roster saved."))
             return redirect(_roster_url(candidate))
@@ -147,6 +148,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(Alert.objects.restrict(request.user, "change")
                              .filter(recipient=request.user), pk=pk)
-    services.acknowledge(item, request.user)
+    services.acknowledge(item, by=request.user)
     messages.success(request, _("Alert acknowledged."))
     return redirect("duty:inbox")

@@ -25,9 +25,9 @@ from songnuan.incidents.models import (
     Level,
     Status,
 )
+from songnuan.network.geography import district_for_point
 from songnuan.network.models import District, Site
 from songnuan.outreach.models import Task
-from songnuan.outreach.services import district_for_point
 from songnuan.people.models import Person
 from songnuan.refusals import Conflict, Refused
 

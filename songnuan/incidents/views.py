@@ -19,10 +19,10 @@ from songnuan.accounts.scoping import can, may_place_in, scope_of
 from songnuan.incidents import escalation, plans, services
 from songnuan.incidents.forms import CloseForm, FilterForm, NoteForm, PlanForm, ReportForm
 from songnuan.incidents.models import ChecklistItem, EmergencyPlan, EscalationStep, Incident
+from songnuan.network.services import districts_for
 from songnuan.outreach.models import EncounterPerson, Task
 from songnuan.people.models import Person
 from songnuan.refusals import Refused, add_to_form
-from songnuan.weather.services import districts_for
 
 REGISTER_ROWS = 300
 

@@ -43,9 +43,10 @@ from songnuan.leads.models import (
     TrustedReporter,
 )
 from songnuan.leads.photos import CleanPhoto
-from songnuan.outreach.services import district_for_point, nearest_hotspot
+from songnuan.network.geography import district_for_point
 from songnuan.places import resolver
 from songnuan.places.services import district_named_in
+from songnuan.places.sources import nearest
 from songnuan.refusals import Conflict, Refused
 
 MAX_TRACKING_CODE_TRIES = 5
@@ -247,7 +248,7 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
     )
     if lead.has_location:
         lead.district = district
-        near = nearest_hotspot(lat, lon, settings.LEADS_HOTSPOT_RADIUS_M)
+        near = nearest("hotspot", lat, lon, settings.LEADS_HOTSPOT_RADIUS_M)
         if near is not None:
             lead.hotspot, lead.hotspot_distance_m = near[0], round(near[1], 1)
     elif data.district_id:
@@ -616,7 +617,7 @@ def set_location(lead: Lead, lat: float, lon: float, *, by: Actor, source: str,
         if looks_swapped(lat, lon):
             raise Refused(_("Latitude and longitude seem to be swapped."), "lat")
         raise Refused(_("This point is outside Qingdao."), "lat")
-    near = nearest_hotspot(lat, lon, settings.LEADS_HOTSPOT_RADIUS_M)
+    near = nearest("hotspot", lat, lon, settings.LEADS_HOTSPOT_RADIUS_M)
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
         if lead.status == LeadStatus.RESOLVED:

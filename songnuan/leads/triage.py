@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.leads.models import Flag, Lead
-from songnuan.weather import services as weather
+from songnuan.weather import protocol as weather
 
 FLAG_POINTS = {
     Flag.LYING_DOWN: 3, Flag.CHILD: 3, Flag.INJURED_ILL: 3, Flag.UNDERDRESSED: 2,

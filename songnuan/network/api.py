@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from songnuan.accounts.api_auth import staff_auth
 from songnuan.accounts.roles import Reach
 from songnuan.accounts.scoping import may_place_in, scope_of
-from songnuan.api.auth import staff_auth
 from songnuan.network import offers, services
 from songnuan.network.models import District, Site
 from songnuan.network.schemas import (

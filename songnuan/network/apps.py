@@ -7,14 +7,21 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Relief network")
 
     def ready(self) -> None:
-        from songnuan.network import occupancy, services
+        # Imported here: these modules read models, which exist once the app registry is ready.
+        from django.db.models.signals import post_delete, post_migrate, post_save
+
+        from songnuan.accounts.scoping import register_site_tree
+        from songnuan.network import geography, occupancy, services
         from songnuan.network.home import panels
-        from songnuan.network.models import Site
-        from songnuan.places.sources import register_source
+        from songnuan.network.models import District
         from songnuan.shell import NavItem, register_nav, register_panels
 
         occupancy.register_seat_source(services.warming_seats_in_use)
-        register_source(Site.objects.all, source="site", senders=(Site,))
+        register_site_tree(services.site_and_descendants)
+        for signal in (post_save, post_delete):
+            signal.connect(geography.forget_districts, sender=District,
+                           dispatch_uid=f"forget-{signal}")
+        post_migrate.connect(geography.forget_districts, dispatch_uid="forget-districts-migrate")
         register_nav(
             NavItem(_("Sites"), "network:site_list", "network.view_site", order=200),
             NavItem(_("Network map"), "network:map", "network.view_site", order=210),

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from songnuan.geo import coords, distance, districts
+from songnuan.network.models import District
 
 COORD_SYSTEMS = tuple(system.value for system in coords.CoordSystem)
 QINGDAO_BBOX = districts.QINGDAO_BBOX
+
+
+_districts_by_code: dict[str, District] = {}
 
 
 class PlaceError(ValueError):
@@ -120,3 +124,22 @@ def _looks_swapped(lat: float, lon: float, system: str) -> bool:
         return in_qingdao_bounds(*to_wgs84(lon, lat, system))
     except PlaceError:
         return False
+
+
+def district_for_point(lat: float, lon: float) -> District | None:
+    """The registry's District for a WGS-84 point, or None outside Qingdao."""
+    found = districts.district_at(lat, lon)
+    if found is None:
+        return None
+    # Ten rows that change about never: cached per process so a surge of reports skips a query.
+    district = _districts_by_code.get(found.code)
+    if district is None:
+        district = District.objects.filter(code=found.code).first()
+        if district is not None:
+            _districts_by_code[found.code] = district
+    return district
+
+
+def forget_districts(**kwargs) -> None:
+    """Drop the cached districts (connected to District's save and delete signals)."""
+    _districts_by_code.clear()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
+from songnuan.network import hours
 
 
 class District(models.Model):
@@ -138,8 +139,6 @@ class Site(AuditedModel):
         return [str(labels[code]) for code in self.services if code in labels]
 
     def hours_display(self) -> list[str]:
-        from songnuan.network import hours
-
         try:
             return [hours.describe(span) for span in hours.parse_hours(self.hours)]
         except hours.HoursError:

@@ -1,8 +1,10 @@
 """The network's rules: the four-level hierarchy, positions, "open now", occupancy, nearest sites.
 
 `open_now(site, at)` is the one answer to "is this site open?" that the public pages, the API
-and the capacity board share. Errors are Django `ValidationError`s keyed by field, so forms
-and the API show them at the field they concern.
+and the capacity board share. Whether the cold-weather protocol is active in a district comes
+from the provider weather registers (`register_protocol`), as weather sits above the network.
+Errors are Django `ValidationError`s keyed by field, so forms and the API show them at the field
+they concern.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from songnuan.accounts.roles import Reach
+from songnuan.accounts.scoping import scope_of
 from songnuan.network import geography, hours, occupancy
 from songnuan.network.models import (
     PARENT_LEVEL,
@@ -27,8 +31,6 @@ from songnuan.network.models import (
     SiteStatus,
     WarmingVisit,
 )
-from songnuan.weather import services as weather
-from songnuan.weather.levels import ProtocolLevel
 
 # A check-in nobody checked out after this long is a forgotten click, not a person still there.
 VISIT_STALE_HOURS = 16
@@ -72,6 +74,25 @@ def check_hierarchy(site: Site, level: str, parent: Site | None) -> None:
             raise ValidationError({"level": _(
                 "%(count)d sub-sites (such as %(name)s) would no longer fit under this level."
             ) % {"count": len(misfits), "name": misfits[0].name}})
+
+
+def site_and_descendants(site_id: int) -> frozenset[int]:
+    """A site and every site below it, for the scoping of a user placed at that site."""
+    found = {site_id}
+    frontier = {site_id}
+    while frontier:
+        frontier = set(Site.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier -= found
+        found |= frontier
+    return frozenset(found)
+
+
+def districts_for(user):
+    """The districts a member of staff works in (all of them for city-wide roles)."""
+    scope = scope_of(user)
+    if scope.reach is Reach.CITY:
+        return District.objects.all()
+    return District.objects.filter(pk__in=scope.district_ids)
 
 
 def _is_self_or_descendant(candidate: Site, site: Site) -> bool:
@@ -149,6 +170,26 @@ def save_site(site: Site) -> Site:
 
 # ---------------------------------------------------------------- open now
 
+# Which of some districts are under the cold-weather protocol at a time; none until weather
+# registers its answer in its AppConfig.ready().
+ProtocolProvider = Callable[[Iterable[int | None], datetime.datetime], set[int | None]]
+_protocol: list[ProtocolProvider] = []
+
+
+def register_protocol(active_districts: ProtocolProvider) -> None:
+    """Say how to tell the districts where the protocol is active (a new one replaces it)."""
+    _protocol[:] = [active_districts]
+
+
+def protocol_active_in(district_ids: Iterable[int | None], at: datetime.datetime
+                       ) -> set[int | None]:
+    return _protocol[0](district_ids, at) if _protocol else set()
+
+
+def _protocol_active(district_id: int | None, at: datetime.datetime) -> bool:
+    return district_id in protocol_active_in({district_id}, at)
+
+
 def local(at: datetime.datetime | None) -> datetime.datetime:
     return timezone.localtime(at or timezone.now())
 
@@ -168,7 +209,7 @@ def open_now(site: Site, at: datetime.datetime | None = None,
         return True
     at = local(at)
     if site.open_in_cold_protocol:
-        ask = protocol_active or weather.protocol_active
+        ask = protocol_active or _protocol_active
         if ask(site.district_id, at):
             return True
     return hours.is_open_at(_spans(site), at)
@@ -180,18 +221,18 @@ def opened_by_protocol(site: Site, at: datetime.datetime | None = None) -> bool:
     if site.status != SiteStatus.OPEN or site.is_24h or not site.open_in_cold_protocol:
         return False
     at = local(at)
-    return weather.protocol_active(site.district_id, at) and not hours.is_open_at(_spans(site), at)
+    return _protocol_active(site.district_id, at) and not hours.is_open_at(_spans(site), at)
 
 
 def open_states(sites: Iterable[Site], at: datetime.datetime | None = None) -> dict[int, bool]:
     """open_now for many sites, asking the weather once for all their districts."""
     at = local(at)
     sites = list(sites)
-    levels = weather.protocol_levels(
+    active = protocol_active_in(
         {site.district_id for site in sites if site.open_in_cold_protocol}, at)
 
     def protocol(district_id: int | None, when: datetime.datetime) -> bool:
-        return levels[district_id] > ProtocolLevel.NORMAL
+        return district_id in active
 
     return {site.pk: open_now(site, at, protocol) for site in sites}
 

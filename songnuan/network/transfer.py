@@ -25,6 +25,7 @@ from songnuan.network.models import (
     SiteLevel,
     SiteStatus,
 )
+from songnuan.table_import import ImportFileError
 
 COLUMNS = [
     "name", "level", "parent", "host_type", "qindao_yijia", "address", "lat", "lon", "coord",
@@ -55,10 +56,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-class ImportFileError(ValueError):
-    pass
 
 
 def read_table(name: str, content: bytes, *, required: Iterable[str] = REQUIRED,

@@ -27,7 +27,7 @@ from ninja import Field as SchemaField
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from songnuan.api.auth import staff_auth
+from songnuan.accounts.api_auth import staff_auth
 from songnuan.geo.coords import CoordError, CoordSystem, to_wgs84
 from songnuan.images import ScrubbedPhoto
 from songnuan.leads.models import OPEN_STATUSES, Lead, LeadStatus
@@ -39,7 +39,6 @@ from songnuan.outreach import (
     night_plan,
     paging,
     receipts,
-    services,
 )
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
@@ -69,6 +68,7 @@ from songnuan.outreach.schemas import (
     StepIn,
     TaskOut,
 )
+from songnuan.places import sources as places
 from songnuan.refusals import Conflict, Refused
 
 router = Router(tags=["outreach"], auth=staff_auth)
@@ -98,7 +98,7 @@ def nearest(request: HttpRequest, query: Query[NearestQuery]):
     except CoordError as error:
         message = str(error)
         return Status(422, {"message": message, "errors": [{"field": "lat", "message": message}]})
-    found = services.nearest_hotspot(lat, lon, query.radius_m)
+    found = places.nearest("hotspot", lat, lon, query.radius_m)
     if found is None or not Hotspot.objects.restrict(request.user, "view").filter(
         pk=found[0].pk
     ).exists():

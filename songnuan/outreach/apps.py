@@ -7,24 +7,18 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Street outreach")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_migrate, post_save
-
+        from songnuan.duty.models import Topic
+        from songnuan.duty.services import register_also_told
         from songnuan.leads.listeners import register_listener
-        from songnuan.network.models import District
-        from songnuan.outreach import timeline
+        from songnuan.outreach import protocol_alerts, timeline
         from songnuan.outreach.dispatch import close_tasks_of_resolved_lead
         from songnuan.outreach.models import Hotspot
-        from songnuan.outreach.services import forget_districts, forget_hotspots
         from songnuan.people.timeline import register_source
         from songnuan.places.sources import register_source as register_place_source
         from songnuan.shell import NavItem, register_nav
 
-        for signal in (post_save, post_delete):
-            signal.connect(forget_districts, sender=District, dispatch_uid=f"forget-{signal}")
-            signal.connect(forget_hotspots, sender=Hotspot,
-                           dispatch_uid=f"forget-hotspots-{signal}")
-        post_migrate.connect(forget_districts, dispatch_uid="forget-districts-migrate")
         register_source(timeline.events)
+        register_also_told(Topic.PROTOCOL, protocol_alerts.squad_members_on_shift)
         register_listener(close_tasks_of_resolved_lead)
         register_place_source(Hotspot.objects.active, source="hotspot", senders=(Hotspot,))
 

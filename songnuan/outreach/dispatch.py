@@ -28,6 +28,7 @@ from songnuan.duty.models import Severity, Topic
 from songnuan.leads import services as leads
 from songnuan.leads.models import Lead, LeadStatus, Outcome
 from songnuan.network import services as network
+from songnuan.network.geography import district_for_point
 from songnuan.network.models import Site, SiteStatus
 from songnuan.outreach import paging
 from songnuan.outreach.escalation import follow_up_due
@@ -45,7 +46,6 @@ from songnuan.outreach.models import (
     TaskKind,
     TaskStatus,
 )
-from songnuan.outreach.services import district_for_point
 from songnuan.people import services as people
 from songnuan.people.models import Person, PersonPhoto, Status
 from songnuan.refusals import Conflict, Refused

@@ -15,8 +15,8 @@ from enum import StrEnum
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from songnuan.weather import services as weather
-from songnuan.weather.services import ProtocolLevel
+from songnuan.weather import protocol as weather
+from songnuan.weather.levels import ProtocolLevel
 
 # Used only when the weather app does not provide its own factors (see module docstring).
 LOCAL_ESCALATION_FACTORS = {

@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from songnuan.accounts.models import User
+from songnuan.network.geography import district_for_point
 from songnuan.network.models import District
 from songnuan.outreach.models import Agency, PlaceType, RiskLevel, Squad
-from songnuan.outreach.services import district_for_point
 
 
 class HotspotFilterForm(forms.Form):
@@ -36,8 +36,8 @@ class SquadForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         lat, lon, district = data.get("base_lat"), data.get("base_lon"), data.get("district")
-        if (lat is not None and lon is not None and district is not None
-                and district_for_point(lat, lon) != district):
+        known = lat is not None and lon is not None and district is not None
+        if known and district_for_point(lat, lon) != district:
             self.add_error("base_lat", _("The base is not in the squad's district."))
         return data
 

@@ -13,8 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
-from songnuan.network.geography import district_code_at
-from songnuan.network.models import District
+from songnuan.network.geography import district_for_point
 
 
 class PlaceType(models.TextChoices):
@@ -89,10 +88,7 @@ class Hotspot(AuditedModel):
             raise ValidationError({"patrols_per_night_protocol": _(
                 "Under protocol a place needs at least as many patrols as in normal weather."
             )})
-        # The district's row from its code here: the services, which read hotspots, import
-        # this module, and a model must not import them back.
-        code = district_code_at(self.lat, self.lon)
-        found = District.objects.filter(code=code).first() if code else None
+        found = district_for_point(self.lat, self.lon)
         if found is None:
             raise ValidationError({"lat": _("This point is not in Qingdao.")})
         if self.district_id is None:

@@ -19,7 +19,7 @@ from songnuan.actors import Actor, recorded
 from songnuan.outreach import routing
 from songnuan.outreach.models import Hotspot, PatrolPlan, PatrolStop, Shift, Squad
 from songnuan.refusals import Conflict
-from songnuan.weather.services import protocol_active
+from songnuan.weather.protocol import protocol_active
 
 NIGHT_STARTS_HOUR = 18
 NIGHT_ENDS_HOUR = 8

@@ -54,7 +54,7 @@ from songnuan.outreach.reports import service_levels as service_level_figures
 from songnuan.people.models import Person, Sex
 from songnuan.refusals import Refused, add_to_form
 from songnuan.supplies import services as supplies
-from songnuan.weather.services import protocol_active
+from songnuan.weather.protocol import protocol_active
 
 
 @cache

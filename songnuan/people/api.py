@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from songnuan.accounts.api_auth import staff_auth
 from songnuan.accounts.roles import SENSITIVE
-from songnuan.api.auth import staff_auth
 from songnuan.people import services
 from songnuan.people.models import Person, Status
 from songnuan.people.schemas import PersonOut, PersonPatch, TimelineOut

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from songnuan.api.auth import staff_auth
+from songnuan.accounts.api_auth import staff_auth
 from songnuan.places import resolver, services
 
 router = Router(tags=["places"])

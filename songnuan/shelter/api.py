@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
 
+from songnuan.accounts.api_auth import staff_auth
 from songnuan.accounts.roles import SENSITIVE
 from songnuan.accounts.scoping import may_place_in
-from songnuan.api.auth import staff_auth
 from songnuan.network.models import Site
 from songnuan.people.models import Person
 from songnuan.people.services import record_sensitive_read

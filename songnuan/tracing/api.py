@@ -15,10 +15,10 @@ from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
 from songnuan.accounts import audit
+from songnuan.accounts.api_auth import staff_auth
 from songnuan.accounts.roles import SENSITIVE
 from songnuan.accounts.schemas import Message
 from songnuan.accounts.scoping import may_place_in
-from songnuan.api.auth import staff_auth
 from songnuan.tracing import forms, services
 from songnuan.tracing.models import (
     CandidateReview,

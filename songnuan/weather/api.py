@@ -11,12 +11,20 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
 
+from songnuan.accounts.api_auth import staff_auth
 from songnuan.accounts.schemas import Message
-from songnuan.api.auth import staff_auth
-from songnuan.weather import services
+from songnuan.network.services import districts_for
+from songnuan.weather.evaluation import describe
 from songnuan.weather.importing import parse_document
+from songnuan.weather.intake import BatchRefused, apply_batch, check_scope
 from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.models import Source, WeatherWarning
+from songnuan.weather.protocol import (
+    current_campaign,
+    current_decisions,
+    protocol_level,
+    temperature_c,
+)
 from songnuan.weather.schemas import (
     CampaignOut,
     ImportIn,
@@ -24,7 +32,6 @@ from songnuan.weather.schemas import (
     ProtocolOut,
     WarningOut,
 )
-from songnuan.weather.services import districts_for
 
 router = Router(tags=["weather"], auth=staff_auth)
 
@@ -35,19 +42,19 @@ def _require(request: HttpRequest, perm: str) -> None:
 
 
 def _protocol_rows(request: HttpRequest, districts, at: datetime.datetime) -> list[dict]:
-    decisions = services.current_decisions([d.pk for d in districts], at)
+    decisions = current_decisions([d.pk for d in districts], at)
     rows = []
     for district in districts:
         decision = decisions.get(district.pk)
-        level = ProtocolLevel(decision.level) if decision else services.protocol_level(None, at)
+        level = ProtocolLevel(decision.level) if decision else protocol_level(None, at)
         rows.append({
             "district_code": district.code, "district": district.name, "level": int(level),
             "level_label": level.label, "rule": decision.rule if decision else "",
-            "reason": services.describe(decision.rule, decision.data) if decision else "",
+            "reason": describe(decision.rule, decision.data) if decision else "",
             "since": decision.starts_at if decision else None,
             "until": decision.until if decision else None,
             "is_override": bool(decision and decision.is_override),
-            "temperature_c": services.temperature_c(district.pk, at),
+            "temperature_c": temperature_c(district.pk, at),
         })
     return rows
 
@@ -86,11 +93,12 @@ def import_weather(request: HttpRequest, payload: ImportIn):
     """Forecasts and warnings in the import format; all or nothing."""
     _require(request, "weather.add_forecast")
     batch = parse_document(payload.dict())
-    services.check_scope(request.user, batch)
+    check_scope(batch, by=request.user)
     try:
-        result = services.apply_batch(batch, Source.FILE, request.user)
-    except services.WeatherError as error:
-        return 422, {"message": str(error), "errors": [_field_error(text) for text in error.errors]}
+        result = apply_batch(batch, Source.FILE, by=request.user)
+    except BatchRefused as error:
+        return 422, {"message": str(error.message),
+                     "errors": [_field_error(text) for text in error.problems]}
     return 201, {"forecasts": result.forecasts, "warnings": result.warnings,
                  "changed_districts": result.changed_districts}
 
@@ -104,7 +112,7 @@ def _field_error(text: str) -> dict:
 @router.get("/weather/campaign", response={200: CampaignOut, 404: Message})
 def campaign(request: HttpRequest):
     _require(request, "weather.view_campaign")
-    current = services.current_campaign()
+    current = current_campaign()
     if current is None:
         return 404, {"message": _("No campaign has been set up.")}
     return {"id": current.pk, "name": current.name, "starts_on": current.starts_on,

@@ -7,8 +7,13 @@ class WeatherConfig(AppConfig):
     verbose_name = _("Weather and cold-weather protocol")
 
     def ready(self) -> None:
+        # Imported here: these modules read models, which exist once the app registry is ready.
+        from songnuan.network.services import register_protocol
         from songnuan.shell import NavItem, register_banner, register_nav, register_panels
         from songnuan.weather import shell
+        from songnuan.weather.protocol import active_districts
+
+        register_protocol(active_districts)
 
         register_nav(
             NavItem(_("Weather and protocol"), "weather:overview",

@@ -8,10 +8,11 @@ import logging
 from django.utils import timezone
 
 from songnuan.accounts.audit import acting_as
-from songnuan.weather import services
 from songnuan.weather.adapters import FeedError, configured_adapter
+from songnuan.weather.alerts import recipients_duty_officer
 from songnuan.weather.importing import parse_document
-from songnuan.weather.models import NoticeKind, ProtocolNotice, Source
+from songnuan.weather.intake import BatchRefused, alert_if_stale, apply_batch, record_feed_result
+from songnuan.weather.models import FeedStatus, NoticeKind, ProtocolNotice, Source
 
 logger = logging.getLogger("songnuan.weather")
 FEED = "feed"
@@ -34,27 +35,25 @@ def poll(now: datetime.datetime | None = None) -> str:
     batch = parse_document(document)
     try:
         with acting_as(None):
-            result = services.apply_batch(batch, Source.FEED, feed=FEED, now=now)
-    except services.WeatherError as error:
-        _notice_failure(now, "; ".join([str(error), *error.errors[:3]]))
+            result = apply_batch(batch, Source.FEED, feed=FEED, now=now)
+    except BatchRefused as error:
+        _notice_failure(now, "; ".join([str(error), *error.problems[:3]]))
         return f"rejected: {error}"
     return f"ok: {result.forecasts} forecasts, {result.warnings} warnings"
 
 
 def _failed(message: str, now: datetime.datetime) -> str:
     logger.warning("weather feed failed: %s", message)
-    services.record_feed_result(FEED, now, error=message)
+    record_feed_result(FEED, now, error=message)
     _notice_failure(now, message)
-    services.alert_if_stale(now)
+    alert_if_stale(now)
     return f"failed: {message}"
 
 
 def _notice_failure(now: datetime.datetime, message: str) -> None:
-    from songnuan.weather.models import FeedStatus
-
     status = FeedStatus.objects.filter(name=FEED).first()
     if status is None or status.failures % FAILURES_PER_NOTICE != 1:
         return
     ProtocolNotice.objects.create(
-        kind=NoticeKind.FEED_ERROR, recipients=services.recipients_duty_officer(),
+        kind=NoticeKind.FEED_ERROR, recipients=recipients_duty_officer(),
         message=message[:500], created_at=now)

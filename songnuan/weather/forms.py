@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from songnuan.network.models import District
+from songnuan.network.services import districts_for
 from songnuan.weather.engine import WARNING_TYPES
 from songnuan.weather.importing import MAX_WARNING_DAYS, ForecastRow, WarningRow
 from songnuan.weather.models import (
@@ -23,7 +24,6 @@ from songnuan.weather.models import (
     WarningLevel,
     WarningType,
 )
-from songnuan.weather.services import districts_for
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_BACKTEST_DAYS = 180

@@ -27,6 +27,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from songnuan import formulas
+from songnuan.network.models import District
 from songnuan.weather.models import (
     MAX_PERIOD_HOURS,
     MAX_TEMPERATURE_C,
@@ -101,8 +102,6 @@ class Districts:
     """Resolves the ways a file names a district to District ids."""
 
     def __init__(self) -> None:
-        from songnuan.network.models import District
-
         self.all = tuple(District.objects.order_by("code").values_list("pk", flat=True))
         self.names: dict[str, int] = {}
         for pk, code, name, name_en in District.objects.values_list(

@@ -9,9 +9,12 @@ from django.utils.translation import gettext as _
 
 from songnuan.accounts.roles import Reach
 from songnuan.accounts.scoping import scope_of
+from songnuan.network.models import District
 from songnuan.shell import Banner, Panel
-from songnuan.weather import services
+from songnuan.weather.evaluation import describe
+from songnuan.weather.intake import freshness, stale_message
 from songnuan.weather.levels import ProtocolLevel
+from songnuan.weather.protocol import current_campaign, current_decisions
 
 VIEW = "weather.view_protocoldecision"
 BANNER_TONES = {ProtocolLevel.COLD_ALERT: "info", ProtocolLevel.SEVERE_COLD: "warn",
@@ -27,12 +30,10 @@ def _district_ids(user) -> list[int] | None:
 
 
 def active_decisions(user, now=None) -> list:
-    from songnuan.network.models import District
-
     ids = _district_ids(user)
     if ids is None:
         ids = list(District.objects.values_list("pk", flat=True))
-    decisions = services.current_decisions(ids, now)
+    decisions = current_decisions(ids, now)
     return sorted((d for d in decisions.values() if d.level > ProtocolLevel.NORMAL),
                   key=lambda d: (-d.level, d.district.code))
 
@@ -54,7 +55,7 @@ def protocol_banner(request: HttpRequest) -> Banner | None:
         return None
     top = active[0]
     level = ProtocolLevel(top.level)
-    reason = services.describe(top.rule, top.data)
+    reason = describe(top.rule, top.data)
     if len(active) == 1:
         text = _("Cold-weather protocol: %(level)s in %(district)s, %(until)s") % {
             "level": level.label, "district": top.district.name, "until": _until(top)}
@@ -76,10 +77,10 @@ def stale_banner(request: HttpRequest) -> Banner | None:
     """An alert to whoever keeps the weather data current when it has gone stale."""
     if not request.user.has_perm("weather.add_forecast"):
         return None
-    state = services.freshness()
+    state = freshness()
     if not state.is_stale:
         return None
-    return Banner(services.stale_message(state), tone="alert", url=reverse("weather:import"))
+    return Banner(stale_message(state), tone="alert", url=reverse("weather:import"))
 
 
 def panels(user) -> list[Panel]:
@@ -90,7 +91,7 @@ def panels(user) -> list[Panel]:
     hint = top.label if active else _("No district is under the cold-weather protocol.")
     found = [Panel(_("Districts under the cold-weather protocol"), reverse("weather:overview"),
                    count=len(active), hint=hint, tone=BANNER_TONES.get(top, "ok"), order=20)]
-    campaign = services.current_campaign()
+    campaign = current_campaign()
     if campaign is not None and user.has_perm("weather.view_campaign"):
         today = timezone.localdate()
         found.append(Panel(

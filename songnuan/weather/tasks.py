@@ -8,7 +8,11 @@ from django.conf import settings
 from django_tasks import task
 
 from songnuan.scheduling import periodic
-from songnuan.weather import feed, services
+from songnuan.weather import feed
+from songnuan.weather.campaign import propose_extension_if_needed
+from songnuan.weather.evaluation import evaluate_all
+from songnuan.weather.intake import alert_if_stale
+from songnuan.weather.overrides import notice_expired_overrides
 
 
 @periodic(every=datetime.timedelta(minutes=settings.WEATHER_POLL_MINUTES))
@@ -23,8 +27,8 @@ def poll_weather_feed() -> str:
 def review_protocol() -> int:
     """Re-decide every district (lead time and hold-off move with the clock), notice expired
     overrides and stale data, and propose a campaign extension when one is due."""
-    changed = services.evaluate_all()
-    services.notice_expired_overrides()
-    services.alert_if_stale()
-    services.propose_extension_if_needed()
+    changed = evaluate_all()
+    notice_expired_overrides()
+    alert_if_stale()
+    propose_extension_if_needed()
     return changed

@@ -14,7 +14,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from songnuan.accounts.scoping import may_place_in
-from songnuan.weather import services
+from songnuan.network.services import districts_for
+from songnuan.refusals import Refused, add_to_form
+from songnuan.weather.backtests import backtest
+from songnuan.weather.campaign import decide_extension, propose_extension
+from songnuan.weather.evaluation import (
+    RULE_LABELS,
+    activate_rules,
+    active_rules,
+    describe,
+    draft_rules,
+)
 from songnuan.weather.forms import (
     BacktestForm,
     CampaignForm,
@@ -27,6 +37,14 @@ from songnuan.weather.forms import (
     WarningForm,
 )
 from songnuan.weather.importing import Batch, parse
+from songnuan.weather.intake import (
+    BatchRefused,
+    apply_batch,
+    check_scope,
+    freshness,
+    lift_warning,
+    stale_message,
+)
 from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.models import (
     Campaign,
@@ -38,7 +56,13 @@ from songnuan.weather.models import (
     Source,
     WeatherWarning,
 )
-from songnuan.weather.services import districts_for
+from songnuan.weather.overrides import end_override, set_override
+from songnuan.weather.protocol import (
+    current_campaign,
+    current_decisions,
+    protocol_level,
+    temperature_c,
+)
 
 VIEW = "weather.view_protocoldecision"
 ENTER = "weather.add_forecast"
@@ -52,15 +76,15 @@ FORECAST_HOURS = 72
 
 def _district_rows(user, now: datetime.datetime):
     districts = list(districts_for(user))
-    decisions = services.current_decisions([d.pk for d in districts], now)
+    decisions = current_decisions([d.pk for d in districts], now)
     rows = []
     for district in districts:
         decision = decisions.get(district.pk)
-        level = ProtocolLevel(decision.level) if decision else services.protocol_level(None)
+        level = ProtocolLevel(decision.level) if decision else protocol_level(None)
         rows.append({
             "district": district, "decision": decision, "level": level,
-            "reason": services.describe(decision.rule, decision.data) if decision else "",
-            "temperature": services.temperature_c(district.pk, now),
+            "reason": describe(decision.rule, decision.data) if decision else "",
+            "temperature": temperature_c(district.pk, now),
         })
     return rows
 
@@ -84,11 +108,11 @@ def overview(request: HttpRequest) -> HttpResponse:
                 .filter(valid_until__gt=now, cancelled_at__isnull=True)
                 .select_related("district").order_by("valid_from", "district__code"))
     notices = ProtocolNotice.objects.restrict(request.user).select_related("district")[:8]
-    state = services.freshness(now)
+    state = freshness(now)
     return render(request, "weather/overview.html", {
         "rows": rows, "chosen": chosen, "forecasts": forecasts, "warnings": warnings,
-        "notices": notices, "freshness": state, "campaign": services.current_campaign(now),
-        "now": now, "stale_message": services.stale_message(state) if state.is_stale else "",
+        "notices": notices, "freshness": state, "campaign": current_campaign(now),
+        "now": now, "stale_message": stale_message(state) if state.is_stale else "",
     })
 
 
@@ -104,8 +128,8 @@ def decisions(request: HttpRequest) -> HttpResponse:
         rows = rows.exclude(level=0)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for decision in page:
-        decision.described = services.describe(decision.rule, decision.data)
-        decision.rule_label = services.RULE_LABELS.get(decision.rule, decision.rule)
+        decision.described = describe(decision.rule, decision.data)
+        decision.rule_label = RULE_LABELS.get(decision.rule, decision.rule)
     return render(request, "weather/decisions.html", {
         "page": page, "districts": districts_for(request.user), "code": code,
         "query": f"district={code}" if code else "", "now": timezone.now()})
@@ -128,12 +152,12 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 
 def _import(request: HttpRequest, batch: Batch, source: str) -> bool:
-    services.check_scope(request.user, batch)
+    check_scope(batch, by=request.user)
     try:
-        result = services.apply_batch(batch, source, request.user)
-    except services.WeatherError as error:
-        messages.error(request, str(error))
-        request.import_errors = error.errors
+        result = apply_batch(batch, source, by=request.user)
+    except BatchRefused as error:
+        messages.error(request, str(error.message))
+        request.import_errors = error.problems
         return False
     messages.success(request, _("Imported %(f)d forecast periods and %(w)d warnings; "
                                 "%(c)d districts changed level.")
@@ -190,8 +214,8 @@ def warning_lift(request: HttpRequest, pk: int) -> HttpResponse:
         WeatherWarning.objects.restrict(request.user, "change").select_related("district"),
         pk=pk)
     try:
-        services.lift_warning(warning, request.user)
-    except services.WeatherError as error:
+        lift_warning(warning, by=request.user)
+    except Refused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Lifted %(warning)s.") % {"warning": warning})
@@ -207,10 +231,10 @@ def override_add(request: HttpRequest) -> HttpResponse:
         if not may_place_in(request.user, data["district"].pk):
             return render(request, "403.html", status=403)
         try:
-            services.set_override(data["district"], data["level"], data["reason"],
-                                  data["expires_at"], request.user)
-        except services.WeatherError as error:
-            form.add_error(error.field, str(error))
+            set_override(data["district"], data["level"], data["reason"], data["expires_at"],
+                         by=request.user)
+        except Refused as refused:
+            add_to_form(form, refused)
         else:
             messages.success(request, _("Override recorded for %(district)s.")
                              % {"district": data["district"]})
@@ -228,8 +252,8 @@ def override_end(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(
         ProtocolDecision.objects.restrict(request.user).filter(is_override=True), pk=pk)
     try:
-        services.end_override(decision, request.user)
-    except services.WeatherError as error:
+        end_override(decision, by=request.user)
+    except Refused as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Override ended."))
@@ -239,7 +263,7 @@ def override_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("weather.view_protocolrules", raise_exception=True)
 def rules_list(request: HttpRequest) -> HttpResponse:
-    services.active_rules()
+    active_rules()
     versions = ProtocolRules.objects.restrict(request.user).select_related("created_by")
     return render(request, "weather/rules_list.html", {"versions": versions})
 
@@ -249,7 +273,7 @@ def rules_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def rules_copy(request: HttpRequest, pk: int) -> HttpResponse:
     base = get_object_or_404(ProtocolRules.objects.restrict(request.user), pk=pk)
-    draft = services.draft_rules(request.user, base)
+    draft = draft_rules(by=request.user, base=base)
     return redirect("weather:rules_edit", pk=draft.pk)
 
 
@@ -273,7 +297,7 @@ def rules_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def rules_activate(request: HttpRequest, pk: int) -> HttpResponse:
     rules = get_object_or_404(ProtocolRules.objects.restrict(request.user, "change"), pk=pk)
-    services.activate_rules(rules, request.user)
+    activate_rules(rules, by=request.user)
     messages.success(request, _("“%(name)s” is now in force; every district was re-evaluated.")
                      % {"name": rules.name})
     return redirect("weather:rules_list")
@@ -284,7 +308,7 @@ def rules_activate(request: HttpRequest, pk: int) -> HttpResponse:
 def rules_test(request: HttpRequest, pk: int) -> HttpResponse:
     rules = get_object_or_404(ProtocolRules.objects.restrict(request.user), pk=pk)
     today = timezone.localdate()
-    campaign = services.current_campaign()
+    campaign = current_campaign()
     initial = {"since": campaign.starts_on if campaign else today - datetime.timedelta(days=30),
                "until": today, "district": request.user.district}
     form = BacktestForm(request.GET or None, user=request.user, initial=initial)
@@ -295,13 +319,13 @@ def rules_test(request: HttpRequest, pk: int) -> HttpResponse:
         start = timezone.make_aware(datetime.datetime.combine(data["since"], datetime.time()))
         end = timezone.make_aware(datetime.datetime.combine(
             data["until"] + datetime.timedelta(days=1), datetime.time()))
-        result = services.backtest(rules, data["district"], start, end)
-        compared = services.backtest(services.active_rules(), data["district"], start, end) \
+        result = backtest(rules, data["district"], start, end)
+        compared = backtest(active_rules(), data["district"], start, end) \
             if not rules.is_active else None
         changes = [{
             "at": item.at, "level": item.level, "until": item.expected_until,
-            "reason": services.describe(item.trigger.rule, item.trigger.data)
-            if item.trigger else services.describe("normal", {}),
+            "reason": describe(item.trigger.rule, item.trigger.data)
+            if item.trigger else describe("normal", {}),
         } for item in result.changes]
     return render(request, "weather/rules_test.html", {
         "rules": rules, "form": form, "result": result, "compared": compared,
@@ -311,7 +335,7 @@ def rules_test(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("weather.view_campaign", raise_exception=True)
 def campaign(request: HttpRequest) -> HttpResponse:
-    current = services.current_campaign()
+    current = current_campaign()
     campaigns = Campaign.objects.restrict(request.user).prefetch_related("extensions")
     return render(request, "weather/campaign.html", {
         "current": current, "campaigns": campaigns, "today": timezone.localdate(),
@@ -340,9 +364,9 @@ def extension_propose(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExtensionForm(request.POST)
     if form.is_valid():
         try:
-            services.propose_extension(target, form.cleaned_data["new_end_on"],
-                                       form.cleaned_data["reason"], request.user)
-        except services.WeatherError as error:
+            propose_extension(target, form.cleaned_data["new_end_on"],
+                              form.cleaned_data["reason"], by=request.user)
+        except Refused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Extension proposed."))
@@ -362,9 +386,9 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     approve = request.POST.get("decision") == "approve"
     if form.is_valid():
         try:
-            services.decide_extension(extension, approve, request.user,
-                                      form.cleaned_data["decided_on"])
-        except services.WeatherError as error:
+            decide_extension(extension, approve, by=request.user,
+                             decided_on=form.cleaned_data["decided_on"])
+        except Refused as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Extension approved.") if approve

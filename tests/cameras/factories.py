@@ -30,7 +30,7 @@ def make_owner(name: str = "市南区城市管理局", kind: str = OwnerKind.URB
 
 def make_camera(owner: CameraOwner, code: str = "SN-ZQ-003", name: str = "青岛站东广场地下通道 3号",
                 at: tuple[float, float] = SHINAN_STATION_SQUARE, masks=None) -> Camera:
-    from songnuan.outreach.services import district_for_point
+    from songnuan.network.geography import district_for_point
 
     return Camera.objects.create(code=code, name=name, owner=owner, lat=at[0], lon=at[1],
                                  district=district_for_point(*at), masks=masks or [])

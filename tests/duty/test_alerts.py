@@ -8,6 +8,7 @@ from django.test import override_settings
 from songnuan.duty import services
 from songnuan.duty.models import Alert, DutyRole, Severity, Topic
 from songnuan.notify.models import Outbox
+from songnuan.refusals import Refused
 from tests.duty.factories import HANDOVER, hours, make_shift
 from tests.factories import LAOSHAN, SHINAN, district
 
@@ -67,9 +68,9 @@ def test_others_named_are_told_as_well_but_only_once_each(roster):
 
 def test_acknowledging_marks_the_alert_read_and_only_the_recipient_may(roster):
     [sent] = _alert(district(SHINAN))
-    with pytest.raises(services.DutyError):
-        services.acknowledge(sent, roster.laoshan_admin)
-    services.acknowledge(sent, roster.shinan_admin, now=HANDOVER + hours(2))
+    with pytest.raises(Refused):
+        services.acknowledge(sent, by=roster.laoshan_admin)
+    services.acknowledge(sent, by=roster.shinan_admin, now=HANDOVER + hours(2))
     sent.refresh_from_db()
     assert sent.acknowledged_at == sent.read_at == HANDOVER + hours(2)
     assert services.unread_count(roster.shinan_admin) == 0
@@ -90,7 +91,7 @@ def test_a_severe_alert_unacknowledged_after_the_limit_goes_to_the_city_officer_
 @override_settings(DUTY_ESCALATE_AFTER_MINUTES=15)
 def test_acknowledged_or_milder_alerts_do_not_escalate(roster):
     [acknowledged] = _alert(district(SHINAN))
-    services.acknowledge(acknowledged, roster.shinan_admin)
+    services.acknowledge(acknowledged, by=roster.shinan_admin)
     _alert(district(SHINAN), key="protocol:9", severity=Severity.WARNING)
     assert services.escalate_unacknowledged(HANDOVER + hours(5)) == 0
     assert not Alert.objects.filter(topic=Topic.ESCALATION).exists()

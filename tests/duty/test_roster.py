@@ -8,6 +8,7 @@ import pytest
 
 from songnuan.duty import services
 from songnuan.duty.models import DutyRole, DutyShift
+from songnuan.refusals import Refused
 from tests.duty.factories import HANDOVER, hours, make_shift
 from tests.factories import LAOSHAN, SHINAN, district
 
@@ -41,7 +42,7 @@ def test_with_no_city_officer_either_the_city_administrators_are_told(cast):
 
 
 def test_a_shift_must_end_after_it_starts(cast):
-    with pytest.raises(services.DutyError) as refused:
+    with pytest.raises(Refused) as refused:
         make_shift(cast.shinan_admin, district=district(SHINAN), length=0)
     assert refused.value.field == "ends_at"
     assert not DutyShift.objects.exists()
@@ -50,7 +51,7 @@ def test_a_shift_must_end_after_it_starts(cast):
 def test_two_leaders_for_the_same_district_at_once_are_refused(cast):
     shinan = district(SHINAN)
     make_shift(cast.shinan_admin, district=shinan)
-    with pytest.raises(services.DutyError) as refused:
+    with pytest.raises(Refused) as refused:
         make_shift(cast.shinan_dispatcher, district=shinan, starts_at=HANDOVER + hours(20))
     assert "王芳" in str(refused.value)
     assert refused.value.field == "starts_at"
@@ -72,10 +73,10 @@ def test_the_same_leader_in_two_districts_is_not_a_clash_of_posts(cast):
 
 
 def test_the_person_must_work_in_the_rosters_district(cast):
-    with pytest.raises(services.DutyError) as refused:
+    with pytest.raises(Refused) as refused:
         make_shift(cast.laoshan_admin, district=district(SHINAN))
     assert refused.value.field == "user"
-    with pytest.raises(services.DutyError):
+    with pytest.raises(Refused):
         make_shift(cast.shinan_admin)  # the city roster takes city-wide staff only
     make_shift(cast.shinan_station, district=district(SHINAN))  # through their station
 
@@ -83,7 +84,7 @@ def test_the_person_must_work_in_the_rosters_district(cast):
 def test_one_person_cannot_hold_two_shifts_at_once(cast):
     shinan = district(SHINAN)
     make_shift(cast.shinan_admin, district=shinan)
-    with pytest.raises(services.DutyError):
+    with pytest.raises(Refused):
         make_shift(cast.shinan_admin, district=shinan, role=DutyRole.OFFICER,
                    starts_at=HANDOVER + hours(1))
 

@@ -12,8 +12,10 @@ from songnuan.outreach import dispatch
 from songnuan.outreach.alerts import alert_overdue_leads
 from songnuan.scheduling import jobs
 from songnuan.tracing.services import alert_overdue_steps
-from songnuan.weather import services as weather
+from songnuan.weather.evaluation import evaluate_district
+from songnuan.weather.intake import alert_if_stale, record_feed_result
 from songnuan.weather.models import NoticeKind, ProtocolNotice
+from songnuan.weather.overrides import set_override
 from tests.duty.factories import make_shift, on_duty_around_now
 from tests.factories import LAOSHAN, SHINAN, district
 from tests.leads.factories import report
@@ -26,8 +28,8 @@ def test_a_protocol_change_alerts_the_district_leader_and_keeps_the_notice(cast)
     shinan = district(SHINAN)
     make_shift(cast.shinan_admin, district=shinan, starts_at=T0, length=48)
     store_series(shinan, [5.0] * 48 + [-11.0] * 24)
-    weather.evaluate_district(shinan, T0 + hours(1))
-    weather.evaluate_district(shinan, T0 + hours(40))
+    evaluate_district(shinan, T0 + hours(1))
+    evaluate_district(shinan, T0 + hours(40))
     notice = ProtocolNotice.objects.get(kind=NoticeKind.LEVEL_CHANGE)
     [sent] = Alert.objects.filter(topic=Topic.PROTOCOL)
     assert sent.recipient == cast.shinan_admin
@@ -41,8 +43,8 @@ def test_an_override_alerts_the_leader_and_the_members_of_squads_on_shift(cast):
     on_duty_around_now(cast.shinan_admin, district=shinan)
     make_squad("市南救助一队", members=[cast.shinan_patroller])
     make_squad("市南救助二队", on_shift=False, members=[cast.shinan_dispatcher])
-    weather.set_override(shinan, 2, "栈桥一带多人露宿，提前启动", timezone.now() + hours(12),
-                         cast.shinan_admin)
+    set_override(shinan, 2, "栈桥一带多人露宿，提前启动", timezone.now() + hours(12),
+                 by=cast.shinan_admin)
     told = set(Alert.objects.filter(topic=Topic.PROTOCOL)
                .values_list("recipient__username", flat=True))
     assert told == {"shinan.admin", "shinan.patrol"}
@@ -51,9 +53,9 @@ def test_an_override_alerts_the_leader_and_the_members_of_squads_on_shift(cast):
 def test_stale_weather_data_alerts_the_city_duty_officer_once(cast):
     make_shift(cast.centre_dispatcher, role=DutyRole.OFFICER, starts_at=T0, length=24)
     store_series(district(SHINAN), [1.0] * 24)
-    weather.record_feed_result("file", T0)
-    assert weather.alert_if_stale(T0 + hours(10))
-    assert weather.alert_if_stale(T0 + hours(11))
+    record_feed_result("file", T0)
+    assert alert_if_stale(T0 + hours(10))
+    assert alert_if_stale(T0 + hours(11))
     [sent] = Alert.objects.filter(topic=Topic.WEATHER_STALE)
     assert sent.recipient == cast.centre_dispatcher
     assert sent.district is None

@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from songnuan.leads import services as leads
 from songnuan.network.models import SiteLevel
-from songnuan.weather import services
+from songnuan.weather.evaluation import evaluate_all
+from songnuan.weather.intake import record_feed_result
 from songnuan.weather.models import Campaign
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.factories import PASSWORD, SHINAN, district, make_site
@@ -24,8 +25,8 @@ def season(cast) -> None:
     start = timezone.now().replace(minute=0, second=0, microsecond=0) - datetime.timedelta(days=3)
     temps = [7.0 + 4 * ((h % 24) in range(10, 18)) for h in range(24 * 6)]  # mild
     store_series(district(SHINAN), temps, start=start, wind=2.0)
-    services.record_feed_result("file", timezone.now())
-    services.evaluate_all()
+    record_feed_result("file", timezone.now())
+    evaluate_all()
 
 
 def warning_file() -> bytes:

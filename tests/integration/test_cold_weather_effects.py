@@ -8,14 +8,15 @@ from django.utils import timezone
 
 from songnuan.leads import triage
 from songnuan.network.services import open_now
-from songnuan.weather.services import protocol_level, set_override
+from songnuan.weather.overrides import set_override
+from songnuan.weather.protocol import protocol_level
 from tests.factories import make_site
 from tests.leads.factories import report
 
 
 def declare_severe_cold(cast, district):
     return set_override(district, 2, "寒潮夜间提级", timezone.now() + datetime.timedelta(hours=6),
-                        cast.city_admin)
+                        by=cast.city_admin)
 
 
 def test_an_active_protocol_raises_a_leads_priority_and_says_why(cast):

@@ -10,8 +10,8 @@ from PIL import Image
 
 from songnuan.leads import services
 from songnuan.leads.models import Lead, Source
+from songnuan.network.geography import district_for_point
 from songnuan.outreach.models import Hotspot, PlaceType, RiskLevel
-from songnuan.outreach.services import district_for_point
 
 # WGS-84 points inside the districts the cast works in.
 SHINAN_STATION_SQUARE = (36.0648, 120.3135)  # 青岛站, 市南区

@@ -79,18 +79,18 @@ def test_only_sites_signed_up_to_the_protocol_are_opened_by_it(night_point, sett
 def test_the_protocol_is_asked_for_the_sites_district_and_time(night_point, monkeypatch):
     asked = []
     night_point.open_in_cold_protocol = True
-    monkeypatch.setattr("songnuan.weather.services.protocol_active",
-                        lambda district_id, at: asked.append((district_id, at)) or False)
+    monkeypatch.setattr(services, "_protocol",
+                        [lambda district_ids, at: asked.append((set(district_ids), at)) or set()])
     services.open_now(night_point, SATURDAY_NOON)
-    assert asked == [(night_point.district_id, SATURDAY_NOON)]
+    assert asked == [({night_point.district_id}, SATURDAY_NOON)]
 
 
 def test_open_states_asks_the_weather_once_for_every_district(cast):
-    from songnuan.weather.services import set_override
+    from songnuan.weather.overrides import set_override
 
     hour = datetime.timedelta(hours=1)
     set_override(cast.shinan_substation.district, 2, "寒潮夜间提级", SATURDAY_NOON + 6 * hour,
-                 cast.city_admin, now=SATURDAY_NOON - hour)
+                 by=cast.city_admin, now=SATURDAY_NOON - hour)
     sites = [make_site(level=SiteLevel.RELIEF_POINT, parent=station, is_24h=False,
                        district_code=station.district.code, open_in_cold_protocol=True,
                        hours=["Mon 01:00-02:00"])

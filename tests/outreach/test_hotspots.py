@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from songnuan.outreach.models import Hotspot, PlaceType
-from songnuan.outreach.services import nearest_hotspot
+from songnuan.places.sources import nearest
 from tests.leads.factories import LAOSHAN_ZHANGCUN, SHINAN_STATION_SQUARE, make_hotspot
 
 
@@ -35,16 +35,16 @@ def test_under_protocol_needs_at_least_the_normal_patrols(db):
 def test_the_nearest_hotspot_within_the_radius(db):
     near = make_hotspot("近处", lat=SHINAN_STATION_SQUARE[0] + 0.0005)
     make_hotspot("远处", lat=SHINAN_STATION_SQUARE[0] + 0.0015)
-    spot, distance = nearest_hotspot(*SHINAN_STATION_SQUARE, radius_m=500)
+    spot, distance = nearest("hotspot", *SHINAN_STATION_SQUARE, radius_m=500)
     assert spot == near and 50 < distance < 60
-    assert nearest_hotspot(*SHINAN_STATION_SQUARE, radius_m=30) is None
+    assert nearest("hotspot", *SHINAN_STATION_SQUARE, radius_m=30) is None
 
 
 def test_inactive_hotspots_are_not_near_anything(db):
     spot = make_hotspot()
     spot.is_active = False
     spot.save()
-    assert nearest_hotspot(*SHINAN_STATION_SQUARE, radius_m=500) is None
+    assert nearest("hotspot", *SHINAN_STATION_SQUARE, radius_m=500) is None
 
 
 def test_the_list_and_map_are_scoped(cast, client):

@@ -85,12 +85,12 @@ def test_a_refusal_is_followed_up_sooner_under_the_protocol(limits):
 @pytest.mark.django_db
 def test_the_board_reads_each_districts_thresholds_in_one_query(limits, cast,
                                                                 django_assert_num_queries):
-    from songnuan.weather.services import set_override
+    from songnuan.weather.overrides import set_override
     from tests.factories import district
 
     shinan, laoshan = district("370202"), district("370212")
-    set_override(shinan, 2, "寒潮夜临时提级", T0 + datetime.timedelta(hours=6), cast.city_admin,
-                 T0)
+    set_override(shinan, 2, "寒潮夜临时提级", T0 + datetime.timedelta(hours=6),
+                 by=cast.city_admin, now=T0)
     with django_assert_num_queries(1):
         batched = escalation.thresholds_by_district([shinan.pk, laoshan.pk, None], T0 + MIN)
     for pk in (shinan.pk, laoshan.pk, None):

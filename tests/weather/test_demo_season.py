@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from songnuan import demo
 from songnuan.network.models import District
-from songnuan.weather import services
+from songnuan.weather.backtests import backtest
+from songnuan.weather.evaluation import active_rules
 from songnuan.weather.levels import ProtocolLevel as L
 from songnuan.weather.models import Forecast, ProtocolDecision, WeatherWarning
+from songnuan.weather.protocol import current_campaign, protocol_active
 
 NOW = timezone.make_aware(datetime.datetime(2026, 11, 29, 11, 30))
 
@@ -42,17 +44,17 @@ def test_the_demo_season_is_a_plausible_qingdao_winter_in_which_the_protocol_act
         assert any(d.level >= L.SEVERE_COLD for d in decisions), district
         for before, after in zip(decisions, decisions[1:], strict=False):
             assert before.ends_at == after.starts_at  # one unbroken record per district
-    assert services.protocol_active(District.objects.get(code="370283").pk, NOW)
+    assert protocol_active(District.objects.get(code="370283").pk, NOW)
     assert ProtocolDecision.objects.filter(rule="warning").exists()
 
     # The recorded season agrees with a backtest of the same rules.
     start = timezone.make_aware(datetime.datetime(2026, 11, 4))
-    result = services.backtest(services.active_rules(), shinan, start, NOW)
+    result = backtest(active_rules(), shinan, start, NOW)
     recorded = [(d.starts_at, d.level) for d in result.recorded if not d.is_override]
     replayed = [(item.at, item.level) for item in result.changes]
     assert recorded == replayed
     assert result.activations >= 2
 
-    campaign = services.current_campaign(NOW)
+    campaign = current_campaign(NOW)
     assert (campaign.starts_on, campaign.planned_end_on) == (
         datetime.date(2026, 11, 4), datetime.date(2027, 3, 15))

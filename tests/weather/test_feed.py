@@ -14,8 +14,10 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from songnuan.scheduling import jobs
-from songnuan.weather import feed, services
+from songnuan.weather import feed
+from songnuan.weather.intake import freshness, record_feed_result
 from songnuan.weather.models import FeedStatus, Forecast, NoticeKind, ProtocolNotice
+from songnuan.weather.protocol import protocol_level
 from tests.factories import ensure_districts
 
 
@@ -85,7 +87,7 @@ def test_a_good_answer_is_kept_and_decides_the_protocol(fake_service):
     fake_service.answer = json.dumps(document()).encode()
     assert feed.poll().startswith("ok")
     assert Forecast.objects.count() == 24
-    assert services.protocol_level(Forecast.objects.first().district_id) == 2
+    assert protocol_level(Forecast.objects.first().district_id) == 2
     assert FeedStatus.objects.get(name="feed").last_success_at is not None
 
 
@@ -111,13 +113,13 @@ def test_a_failing_service_keeps_the_last_good_data_and_says_why(fake_service, f
 
 def test_an_unreachable_service_makes_the_data_stale_and_alerts_the_duty_officer(db):
     ensure_districts()
-    services.record_feed_result("feed", timezone.now() - datetime.timedelta(hours=12))
+    record_feed_result("feed", timezone.now() - datetime.timedelta(hours=12))
     endpoint = f"http://127.0.0.1:{free_port()}/"
     with override_settings(WEATHER_ENDPOINT=endpoint, WEATHER_TIMEOUT_S=1):
         result = feed.poll()
     assert result.startswith("failed")
     assert "unreachable" in FeedStatus.objects.get(name="feed").last_error
-    assert services.freshness().is_stale
+    assert freshness().is_stale
     notice = ProtocolNotice.objects.get(kind=NoticeKind.STALE_DATA)
     assert "Duty officer" in notice.recipients or "值班" in notice.recipients
 

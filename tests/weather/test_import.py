@@ -9,8 +9,9 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from songnuan.weather import services
+from songnuan.refusals import Refused
 from songnuan.weather.importing import parse
+from songnuan.weather.intake import apply_batch
 from songnuan.weather.models import FeedStatus, Forecast, WeatherWarning
 from tests.factories import LAOSHAN, SHINAN, district, ensure_districts
 
@@ -36,7 +37,7 @@ def districts(db):
 
 
 def imported(text, name="weather.csv"):
-    return services.apply_batch(parse(text, name), "file")
+    return apply_batch(parse(text, name), "file")
 
 
 def test_a_forecast_csv_is_imported_with_names_and_chinese_precipitation(districts):
@@ -81,8 +82,8 @@ def test_bad_input_is_refused_whole_with_a_clear_error(districts, text, message)
     name = "bad.json" if text.startswith("{") else "bad.csv"
     batch = parse(text, name)
     assert any(message in error for error in batch.errors), batch.errors
-    with pytest.raises(services.WeatherError):
-        services.apply_batch(batch, "file")
+    with pytest.raises(Refused):
+        apply_batch(batch, "file")
     assert Forecast.objects.count() == 0
     assert WeatherWarning.objects.count() == 0
 
@@ -90,7 +91,7 @@ def test_bad_input_is_refused_whole_with_a_clear_error(districts, text, message)
 def test_a_bad_file_keeps_the_last_good_data(districts):
     imported(FORECAST_CSV)
     bad = FORECAST_CSV.replace("-3.5,-3.0,9.5", "-1,-1,9.5").replace("-4,-3.5", "99,99")
-    with pytest.raises(services.WeatherError):
+    with pytest.raises(Refused):
         imported(bad)
     assert Forecast.objects.get(district=district(SHINAN), min_c=-3.5)
     assert FeedStatus.objects.get(name="file").last_error
@@ -106,7 +107,7 @@ def test_two_overlapping_warnings_of_one_type_in_a_file_are_refused(districts):
 def test_a_warning_overlapping_a_stored_one_is_refused_unless_it_replaces_it(districts):
     imported(WARNING_CSV)
     clash = WARNING_CSV.replace("QD-1", "QD-2").replace("蓝色", "黄色")
-    with pytest.raises(services.WeatherError, match="overlaps stored warning QD-1"):
+    with pytest.raises(Refused, match="overlaps stored warning QD-1"):
         imported(clash)
     upgrade = ("id,district,type,level,issued_at,valid_from,valid_until,replaces\n"
                "QD-2,370200,寒潮,黄色,2026-12-01T10:00,2026-12-01T12:00,2026-12-02T12:00,QD-1\n")

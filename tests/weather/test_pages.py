@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from songnuan.weather import services
+from songnuan.weather.evaluation import active_rules, draft_rules, evaluate_district
 from songnuan.weather.models import (
     Campaign,
     CampaignExtension,
@@ -18,6 +18,7 @@ from songnuan.weather.models import (
     ProtocolRules,
     WeatherWarning,
 )
+from songnuan.weather.protocol import protocol_level
 from tests.factories import LAOSHAN, SHINAN, district
 from tests.weather.factories import store_series
 
@@ -96,7 +97,7 @@ def test_the_duty_officer_enters_a_forecast_by_hand_with_field_errors(cast, clie
     assert set(response.context["form"].errors) >= {"min_c", "ends_at"}
     data.update(min_c="-6", ends_at=f"{now + datetime.timedelta(hours=3):%Y-%m-%dT%H:00}")
     assert client.post(reverse("weather:forecast_add"), data).status_code == 302
-    assert services.protocol_level(district(SHINAN).pk) >= 2
+    assert protocol_level(district(SHINAN).pk) >= 2
 
 
 def test_an_override_is_recorded_with_its_reason_and_author(cast, client_for):
@@ -110,7 +111,7 @@ def test_an_override_is_recorded_with_its_reason_and_author(cast, client_for):
     assert client.post(reverse("weather:override_add"), data).status_code == 302
     decision = ProtocolDecision.objects.get(is_override=True)
     assert decision.decided_by == cast.shinan_admin
-    assert services.protocol_level(district(SHINAN).pk) == 2
+    assert protocol_level(district(SHINAN).pk) == 2
     assert "暴雪夜" in client.get(reverse("home")).content.decode()
 
 
@@ -125,7 +126,7 @@ def test_a_district_administrator_cannot_override_another_district(cast, client_
 
 def test_the_city_administrator_edits_tests_and_activates_rules(cast, client_for):
     client = client_for(cast.city_admin)
-    active = services.active_rules()
+    active = active_rules()
     response = client.post(reverse("weather:rules_copy", args=[active.pk]))
     draft = ProtocolRules.objects.get(is_active=False)
     assert response.url == reverse("weather:rules_edit", args=[draft.pk])
@@ -154,7 +155,7 @@ def test_the_city_administrator_edits_tests_and_activates_rules(cast, client_for
 
 def test_rules_with_thresholds_in_the_wrong_order_are_refused(cast, client_for):
     client = client_for(cast.city_admin)
-    draft = services.draft_rules(cast.city_admin)
+    draft = draft_rules(by=cast.city_admin)
     form = client.get(reverse("weather:rules_edit", args=[draft.pk])).context["form"]
     data = {name: form[name].value() for name in form.fields}
     data = {key: value for key, value in data.items() if value is not None and value is not False}
@@ -164,7 +165,7 @@ def test_rules_with_thresholds_in_the_wrong_order_are_refused(cast, client_for):
 
 
 def test_only_the_city_administrator_edits_rules(cast, client_for):
-    draft = services.draft_rules(cast.city_admin)
+    draft = draft_rules(by=cast.city_admin)
     for user in (cast.shinan_admin, cast.shinan_dispatcher):
         client = client_for(user)
         assert client.get(reverse("weather:rules_edit", args=[draft.pk])).status_code == 403
@@ -193,7 +194,7 @@ def test_the_campaign_page_approves_an_extension_with_its_decision_date(cast, cl
 
 def test_the_api_gives_each_district_its_level(cast, api_for):
     store_series(district(SHINAN), [-6.0] * 30, start=timezone.now() - datetime.timedelta(hours=2))
-    services.evaluate_district(district(SHINAN))
+    evaluate_district(district(SHINAN))
     rows = api_for(cast.city_admin).get("/api/v1/weather/protocol").json()
     shinan = next(row for row in rows if row["district_code"] == SHINAN)
     assert shinan["level"] == 2 and shinan["rule"] == "threshold"

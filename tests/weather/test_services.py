@@ -8,7 +8,15 @@ import pytest
 from django.test import override_settings
 from django.utils import translation
 
-from songnuan.weather import services
+from songnuan.refusals import Refused
+from songnuan.weather.backtests import backtest
+from songnuan.weather.campaign import (
+    decide_extension,
+    propose_extension,
+    propose_extension_if_needed,
+)
+from songnuan.weather.evaluation import activate_rules, active_rules, draft_rules, evaluate_district
+from songnuan.weather.intake import alert_if_stale, apply_batch, freshness, record_feed_result
 from songnuan.weather.levels import ProtocolLevel as L
 from songnuan.weather.models import (
     Campaign,
@@ -17,6 +25,18 @@ from songnuan.weather.models import (
     NoticeKind,
     ProtocolDecision,
     ProtocolNotice,
+)
+from songnuan.weather.overrides import end_override, notice_expired_overrides, set_override
+from songnuan.weather.protocol import (
+    current_campaign,
+    current_decision,
+    escalation_factor,
+    follow_up_delay,
+    patrol_frequency_factor,
+    protocol_active,
+    protocol_level,
+    protocol_levels,
+    temperature_c,
 )
 from tests.factories import LAOSHAN, SHINAN, district, ensure_districts
 from tests.weather.factories import T0, hours, store_series, store_warning
@@ -43,37 +63,37 @@ def laoshan(db):
 
 @override_settings(WEATHER_FALLBACK_LEVEL=1, WEATHER_FALLBACK_TEMPERATURE_C=-3.0)
 def test_without_data_the_settings_answer(shinan):
-    assert services.protocol_level(shinan.pk) == L.COLD_ALERT
-    assert services.protocol_active(shinan.pk)
-    assert services.temperature_c(shinan.pk) == -3.0
-    assert services.protocol_level(None) == L.COLD_ALERT
+    assert protocol_level(shinan.pk) == L.COLD_ALERT
+    assert protocol_active(shinan.pk)
+    assert temperature_c(shinan.pk) == -3.0
+    assert protocol_level(None) == L.COLD_ALERT
 
 
 def test_a_cold_forecast_is_decided_and_recorded_with_its_rule_and_data(shinan):
     store_series(shinan, [2.0] * 12 + [-6.0] * 12)
-    decision, changed = services.evaluate_district(shinan, T0 + hours(2))
+    decision, changed = evaluate_district(shinan, T0 + hours(2))
     assert changed
     assert decision.level == L.SEVERE_COLD
     assert decision.rule == "threshold"
     assert decision.data["min_c"] == -6.0
     assert decision.data["rules"]["severe_min_c"] == -5.0
-    assert decision.rules == services.active_rules()
-    assert services.protocol_level(shinan.pk, T0 + hours(3)) == L.SEVERE_COLD
-    assert services.protocol_level(shinan.pk, T0 + hours(1)) != L.SEVERE_COLD  # before it
+    assert decision.rules == active_rules()
+    assert protocol_level(shinan.pk, T0 + hours(3)) == L.SEVERE_COLD
+    assert protocol_level(shinan.pk, T0 + hours(1)) != L.SEVERE_COLD  # before it
 
 
 def test_the_same_level_again_makes_no_new_decision(shinan):
     store_series(shinan, [-6.0] * 24)
-    services.evaluate_district(shinan, T0 + hours(1))
-    _decision, changed = services.evaluate_district(shinan, T0 + hours(2))
+    evaluate_district(shinan, T0 + hours(1))
+    _decision, changed = evaluate_district(shinan, T0 + hours(2))
     assert not changed
     assert ProtocolDecision.objects.filter(district=shinan).count() == 1
 
 
 def test_a_change_closes_the_previous_decision_and_notifies_the_district(shinan):
     store_series(shinan, [5.0] * 48 + [-11.0] * 24)
-    services.evaluate_district(shinan, T0 + hours(1))
-    services.evaluate_district(shinan, T0 + hours(40))
+    evaluate_district(shinan, T0 + hours(1))
+    evaluate_district(shinan, T0 + hours(40))
     first, second = ProtocolDecision.objects.filter(district=shinan).order_by("starts_at")
     assert first.ends_at == second.starts_at == T0 + hours(40)
     assert second.level == L.EXTREME_COLD
@@ -85,7 +105,7 @@ def test_a_change_closes_the_previous_decision_and_notifies_the_district(shinan)
 def test_a_warning_in_force_activates_the_protocol(shinan):
     store_series(shinan, [6.0] * 48)
     store_warning(shinan, "cold_wave", 3, start=0, end=24)
-    decision, _changed = services.evaluate_district(shinan, T0 + hours(3))
+    decision, _changed = evaluate_district(shinan, T0 + hours(3))
     assert decision.level == L.EXTREME_COLD
     assert decision.rule == "warning"
     assert decision.data["reference"] == "QD-TEST-1"
@@ -93,55 +113,55 @@ def test_a_warning_in_force_activates_the_protocol(shinan):
 
 def test_an_override_needs_a_reason_and_an_expiry_in_the_next_72_hours(shinan, cast):
     now = T0
-    with pytest.raises(services.WeatherError, match="reason"):
-        services.set_override(shinan, 2, " ", now + hours(2), cast.city_admin, now)
-    with pytest.raises(services.WeatherError, match="future"):
-        services.set_override(shinan, 2, "夜间巡查发现露宿", now - hours(1), cast.city_admin, now)
-    with pytest.raises(services.WeatherError, match="72"):
-        services.set_override(shinan, 2, "夜间巡查发现露宿", now + hours(80), cast.city_admin, now)
+    with pytest.raises(Refused, match="reason"):
+        set_override(shinan, 2, " ", now + hours(2), by=cast.city_admin, now=now)
+    with pytest.raises(Refused, match="future"):
+        set_override(shinan, 2, "夜间巡查发现露宿", now - hours(1), by=cast.city_admin, now=now)
+    with pytest.raises(Refused, match="72"):
+        set_override(shinan, 2, "夜间巡查发现露宿", now + hours(80), by=cast.city_admin, now=now)
     assert not ProtocolDecision.objects.exists()
 
 
 def test_an_override_wins_until_it_expires(shinan, cast):
     store_series(shinan, [6.0] * 48)
-    services.evaluate_district(shinan, T0)
-    services.set_override(shinan, 3, "暴雪夜临时提级", T0 + hours(6), cast.city_admin, T0)
-    assert services.protocol_level(shinan.pk, T0 + hours(5)) == L.EXTREME_COLD
-    assert services.protocol_level(shinan.pk, T0 + hours(6)) == L.NORMAL
-    assert services.notice_expired_overrides(T0 + hours(7)) == 1
-    assert services.notice_expired_overrides(T0 + hours(8)) == 0
+    evaluate_district(shinan, T0)
+    set_override(shinan, 3, "暴雪夜临时提级", T0 + hours(6), by=cast.city_admin, now=T0)
+    assert protocol_level(shinan.pk, T0 + hours(5)) == L.EXTREME_COLD
+    assert protocol_level(shinan.pk, T0 + hours(6)) == L.NORMAL
+    assert notice_expired_overrides(T0 + hours(7)) == 1
+    assert notice_expired_overrides(T0 + hours(8)) == 0
     assert ProtocolNotice.objects.filter(kind=NoticeKind.OVERRIDE_ENDED).count() == 1
 
 
 def test_ending_an_override_early_restores_the_automatic_level(shinan, cast):
     store_series(shinan, [-6.0] * 48)
-    services.evaluate_district(shinan, T0)
-    override = services.set_override(shinan, 0, "误报，已核实", T0 + hours(10), cast.city_admin,
-                                     T0)
-    assert services.protocol_level(shinan.pk, T0 + hours(1)) == L.NORMAL
-    services.end_override(override, cast.city_admin, T0 + hours(2))
-    assert services.protocol_level(shinan.pk, T0 + hours(3)) == L.SEVERE_COLD
+    evaluate_district(shinan, T0)
+    override = set_override(shinan, 0, "误报，已核实", T0 + hours(10), by=cast.city_admin,
+                            now=T0)
+    assert protocol_level(shinan.pk, T0 + hours(1)) == L.NORMAL
+    end_override(override, by=cast.city_admin, now=T0 + hours(2))
+    assert protocol_level(shinan.pk, T0 + hours(3)) == L.SEVERE_COLD
 
 
 def test_levels_for_many_districts_take_one_query(shinan, laoshan, django_assert_num_queries):
     store_series(shinan, [-6.0] * 24)
-    services.evaluate_district(shinan, T0)
+    evaluate_district(shinan, T0)
     with django_assert_num_queries(1):
-        levels = services.protocol_levels([shinan.pk, laoshan.pk], T0 + hours(1))
+        levels = protocol_levels([shinan.pk, laoshan.pk], T0 + hours(1))
     assert levels == {shinan.pk: L.SEVERE_COLD, laoshan.pk: L.NORMAL}
     with django_assert_num_queries(1):
-        services.protocol_level(shinan.pk, T0 + hours(1))
+        protocol_level(shinan.pk, T0 + hours(1))
 
 
 def test_the_temperature_comes_from_the_hour_or_along_the_day(shinan):
     store_series(shinan, [-2.0, -3.0])
-    assert services.temperature_c(shinan.pk, T0 + datetime.timedelta(minutes=90)) == -3.0
+    assert temperature_c(shinan.pk, T0 + datetime.timedelta(minutes=90)) == -3.0
     from songnuan.weather.models import Forecast
 
     Forecast.objects.create(district=shinan, starts_at=T0 + hours(24), ends_at=T0 + hours(48),
                             min_c=-4, max_c=6, source="manual")
-    assert services.temperature_c(shinan.pk, T0 + hours(24 + 6)) == -4.0  # 06:00, the coldest
-    assert services.temperature_c(shinan.pk, T0 + hours(24 + 14)) == 6.0  # 14:00, the warmest
+    assert temperature_c(shinan.pk, T0 + hours(24 + 6)) == -4.0  # 06:00, the coldest
+    assert temperature_c(shinan.pk, T0 + hours(24 + 14)) == 6.0  # 14:00, the warmest
 
 
 @pytest.mark.parametrize(("temps", "escalation", "patrols", "follow_up_h"), [
@@ -151,27 +171,27 @@ def test_the_temperature_comes_from_the_hour_or_along_the_day(shinan):
 def test_the_protocol_tightens_dispatch_patrols_and_follow_ups(shinan, temps, escalation,
                                                               patrols, follow_up_h):
     store_series(shinan, temps * 24)
-    services.evaluate_district(shinan, T0 + hours(1))
+    evaluate_district(shinan, T0 + hours(1))
     at = T0 + hours(2)
-    assert services.escalation_factor(shinan.pk, at) == escalation
-    assert services.patrol_frequency_factor(shinan.pk, at) == patrols
-    assert services.follow_up_delay(shinan.pk, at, datetime.timedelta(hours=24)) == \
+    assert escalation_factor(shinan.pk, at) == escalation
+    assert patrol_frequency_factor(shinan.pk, at) == patrols
+    assert follow_up_delay(shinan.pk, at, datetime.timedelta(hours=24)) == \
         datetime.timedelta(hours=follow_up_h)
 
 
 def test_a_follow_up_is_never_sooner_than_the_floor(shinan):
     store_series(shinan, [-12.0] * 24)
-    services.evaluate_district(shinan, T0 + hours(1))
+    evaluate_district(shinan, T0 + hours(1))
     at = T0 + hours(2)
-    assert services.follow_up_delay(shinan.pk, at, datetime.timedelta(hours=4)) == \
+    assert follow_up_delay(shinan.pk, at, datetime.timedelta(hours=4)) == \
         datetime.timedelta(hours=2)
-    assert services.follow_up_delay(shinan.pk, at, datetime.timedelta(minutes=30)) == \
+    assert follow_up_delay(shinan.pk, at, datetime.timedelta(minutes=30)) == \
         datetime.timedelta(minutes=30)
 
 
 def test_under_normal_weather_the_effects_change_nothing(shinan):
-    assert services.escalation_factor(shinan.pk) == 1.0
-    assert services.follow_up_delay(shinan.pk, None, datetime.timedelta(hours=8)) == \
+    assert escalation_factor(shinan.pk) == 1.0
+    assert follow_up_delay(shinan.pk, None, datetime.timedelta(hours=8)) == \
         datetime.timedelta(hours=8)
 
 
@@ -183,69 +203,69 @@ def make_campaign():
 
 def test_the_current_campaign_covers_its_period_and_approved_extensions(db):
     campaign = make_campaign()
-    assert services.current_campaign(datetime.date(2026, 12, 1)) == campaign
-    assert services.current_campaign(datetime.date(2026, 10, 1)) is None
+    assert current_campaign(datetime.date(2026, 12, 1)) == campaign
+    assert current_campaign(datetime.date(2026, 10, 1)) is None
     extension = CampaignExtension.objects.create(campaign=campaign,
                                                  new_end_on=datetime.date(2027, 3, 31),
                                                  reason="寒潮")
     assert campaign.ends_on == datetime.date(2027, 3, 15)
-    services.decide_extension(extension, True, None, datetime.date(2027, 3, 10))
-    campaign = services.current_campaign(datetime.date(2027, 3, 20))
+    decide_extension(extension, True, by=None, decided_on=datetime.date(2027, 3, 10))
+    campaign = current_campaign(datetime.date(2027, 3, 20))
     assert campaign.ends_on == datetime.date(2027, 3, 31)
     assert campaign.covers(datetime.date(2027, 3, 20))
-    with pytest.raises(services.WeatherError):
-        services.decide_extension(extension, False, None)
+    with pytest.raises(Refused):
+        decide_extension(extension, False, by=None)
 
 
 def test_an_extension_is_proposed_when_the_protocol_is_active_near_the_end(shinan):
     campaign = make_campaign()
     near_end = T0.replace(year=2027, month=3, day=12)
     store_series(shinan, [-6.0] * 24, start=near_end)
-    services.evaluate_district(shinan, near_end + hours(1))
-    proposal = services.propose_extension_if_needed(near_end + hours(2))
+    evaluate_district(shinan, near_end + hours(1))
+    proposal = propose_extension_if_needed(near_end + hours(2))
     assert proposal.status == ExtensionStatus.PROPOSED
     assert proposal.proposed_automatically
     assert proposal.new_end_on == datetime.date(2027, 3, 29)
     assert "市南区" in proposal.reason
-    assert services.propose_extension_if_needed(near_end + hours(3)) is None  # not twice
+    assert propose_extension_if_needed(near_end + hours(3)) is None  # not twice
     assert campaign.extensions.count() == 1
 
 
 def test_no_extension_is_proposed_far_from_the_end_or_in_calm_weather(shinan):
     make_campaign()
     store_series(shinan, [-6.0] * 24)
-    services.evaluate_district(shinan, T0 + hours(1))
-    assert services.propose_extension_if_needed(T0 + hours(2)) is None
+    evaluate_district(shinan, T0 + hours(1))
+    assert propose_extension_if_needed(T0 + hours(2)) is None
     calm = T0.replace(year=2027, month=3, day=12)
     store_series(shinan, [9.0] * 24, start=calm)
-    services.evaluate_district(shinan, calm + hours(1))
-    assert services.propose_extension_if_needed(calm + hours(2)) is None
+    evaluate_district(shinan, calm + hours(1))
+    assert propose_extension_if_needed(calm + hours(2)) is None
 
 
 def test_a_proposed_extension_needs_a_later_end_and_a_reason(db):
     campaign = make_campaign()
-    with pytest.raises(services.WeatherError):
-        services.propose_extension(campaign, datetime.date(2027, 3, 1), "寒潮", None)
-    with pytest.raises(services.WeatherError):
-        services.propose_extension(campaign, datetime.date(2027, 3, 30), " ", None)
+    with pytest.raises(Refused):
+        propose_extension(campaign, datetime.date(2027, 3, 1), "寒潮", by=None)
+    with pytest.raises(Refused):
+        propose_extension(campaign, datetime.date(2027, 3, 30), " ", by=None)
 
 
 def test_activating_new_rules_re_evaluates_the_districts(shinan, cast):
     store_series(shinan, [-3.0] * 48, start=T0)
-    services.evaluate_district(shinan, T0 + hours(1))
-    assert services.protocol_level(shinan.pk, T0 + hours(1)) == L.COLD_ALERT
-    draft = services.draft_rules(cast.city_admin)
+    evaluate_district(shinan, T0 + hours(1))
+    assert protocol_level(shinan.pk, T0 + hours(1)) == L.COLD_ALERT
+    draft = draft_rules(by=cast.city_admin)
     draft.severe_min_c = -2.0
     draft.save()
-    services.activate_rules(draft, cast.city_admin, T0 + hours(2))
-    assert services.protocol_level(shinan.pk, T0 + hours(3)) == L.SEVERE_COLD
-    assert services.current_decision(shinan.pk, T0 + hours(3)).rules == draft
+    activate_rules(draft, by=cast.city_admin, now=T0 + hours(2))
+    assert protocol_level(shinan.pk, T0 + hours(3)) == L.SEVERE_COLD
+    assert current_decision(shinan.pk, T0 + hours(3)).rules == draft
 
 
 def test_a_backtest_replays_rules_without_recording(shinan):
     temps = [5.0] * 30 + [-6.0] * 12 + [5.0] * 60
     store_series(shinan, temps)
-    result = services.backtest(services.active_rules(), shinan, T0, T0 + hours(100))
+    result = backtest(active_rules(), shinan, T0, T0 + hours(100))
     assert result.activations == 1
     assert result.hours_at[L.SEVERE_COLD] > 12  # lead time and hold-off widen the spell
     assert not ProtocolDecision.objects.exists()
@@ -253,15 +273,15 @@ def test_a_backtest_replays_rules_without_recording(shinan):
 
 def test_stale_data_alerts_the_duty_officer_once(shinan):
     store_series(shinan, [1.0] * 24)
-    services.record_feed_result("file", T0)
-    assert not services.freshness(T0 + hours(1)).is_stale
-    assert services.alert_if_stale(T0 + hours(10))
-    assert services.alert_if_stale(T0 + hours(11))
+    record_feed_result("file", T0)
+    assert not freshness(T0 + hours(1)).is_stale
+    assert alert_if_stale(T0 + hours(10))
+    assert alert_if_stale(T0 + hours(11))
     assert ProtocolNotice.objects.filter(kind=NoticeKind.STALE_DATA).count() == 1
 
 
 def test_without_a_feed_or_any_data_nothing_is_stale(db):
-    assert not services.freshness().is_stale
+    assert not freshness().is_stale
 
 
 def test_a_relief_point_open_during_the_protocol_opens_when_a_warning_arrives(cast):
@@ -277,6 +297,6 @@ def test_a_relief_point_open_during_the_protocol_opens_when_a_warning_arrives(ca
     assert not open_now(point, now)
     warning = ("id,district,type,level,issued_at,valid_from,valid_until\n"
                "QD-OPEN-1,370202,寒潮,黄色,2026-11-30T20:00,2026-11-30T22:00,2026-12-01T20:00\n")
-    services.apply_batch(parse(warning, "w.csv"), "file", now=now)
+    apply_batch(parse(warning, "w.csv"), "file", now=now)
     assert open_now(point, now + hours(1))
     assert not open_now(cast.laoshan_point, now + hours(1)) or cast.laoshan_point.is_24h

@@ -1,0 +1,190 @@
+"""Deciding the protocol level: the rules versions, the reasons in words, and the evaluation
+of a district's forecasts and warnings by the engine, recorded as decisions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from songnuan.network.models import District
+from songnuan.weather import engine
+from songnuan.weather.alerts import local_text, notify_level_change
+from songnuan.weather.levels import ProtocolLevel
+from songnuan.weather.models import (
+    Forecast,
+    Precipitation,
+    ProtocolDecision,
+    ProtocolRules,
+    WarningLevel,
+    WarningType,
+    WeatherWarning,
+)
+from songnuan.weather.protocol import now_or
+
+RULE_LABELS = {
+    "threshold": gettext_lazy("Forecast low"),
+    "sudden_drop": gettext_lazy("Sudden temperature drop"),
+    "warning": gettext_lazy("Weather warning"),
+    "freezing_precipitation": gettext_lazy("Freezing rain or snow overnight"),
+    "normal": gettext_lazy("No cold-weather reason"),
+    "manual": gettext_lazy("Manual override"),
+}
+
+
+def describe(rule: str, data: dict[str, Any]) -> str:
+    """A decision's reason in the reader's language, from its rule and data snapshot."""
+    if rule == "threshold":
+        felt = data.get("felt_c")
+        if felt is not None and felt < data.get("min_c", felt) - 0.05:
+            return _("Forecast low %(min).1f °C, feels like %(felt).1f °C with the wind, "
+                     "from %(when)s") % {"min": data["min_c"], "felt": felt,
+                                         "when": local_text(data.get("starts_at"))}
+        return _("Forecast low %(min).1f °C from %(when)s") % {
+            "min": data.get("min_c", 0), "when": local_text(data.get("starts_at"))}
+    if rule == "sudden_drop":
+        return _("Temperature drops %(drop).1f °C within %(hours)d h to %(min).1f °C at "
+                 "%(when)s") % {"drop": data.get("drop_c", 0), "hours": data.get("hours", 24),
+                                "min": data.get("min_c", 0),
+                                "when": local_text(data.get("starts_at"))}
+    if rule == "warning":
+        return _("%(level)s %(type)s warning %(ref)s, valid %(start)s – %(end)s") % {
+            "level": WarningLevel(data.get("colour", 1)).label,
+            "type": WarningType(data.get("type", "cold_wave")).label,
+            "ref": data.get("reference", ""), "start": local_text(data.get("valid_from")),
+            "end": local_text(data.get("valid_until"))}
+    if rule == "freezing_precipitation":
+        return _("%(kind)s forecast overnight from %(when)s") % {
+            "kind": Precipitation(data.get("precipitation", "snow")).label,
+            "when": local_text(data.get("starts_at"))}
+    if rule == "manual":
+        return _("Manual override: %(reason)s") % {"reason": data.get("reason", "")}
+    return _("No cold-weather reason in the forecast or warnings")
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def active_rules(now: datetime.datetime | None = None):
+    """The active rules version, created with the defaults the first time it is needed."""
+    rules = ProtocolRules.objects.filter(is_active=True).first()
+    if rules is None:
+        rules, _created = ProtocolRules.objects.get_or_create(
+            is_active=True, defaults={
+                "name": _("Default rules"), "activated_at": now or timezone.now(),
+                "warning_levels": {k: list(v) for k, v in engine.DEFAULT_WARNING_LEVELS.items()},
+            })
+    return rules
+
+
+def draft_rules(*, by, base=None):
+    """A new, inactive copy of a rules version (the active one by default) to edit and test."""
+    base = base or active_rules()
+    copy = ProtocolRules.objects.get(pk=base.pk)
+    copy.pk = None
+    copy.is_active = False
+    copy.activated_at = None
+    copy.created_by = by if getattr(by, "pk", None) else None
+    copy.name = _("Draft of %(name)s") % {"name": base.name}
+    copy._state.adding = True
+    copy.save()
+    return copy
+
+
+@transaction.atomic
+def activate_rules(rules, *, by=None, now: datetime.datetime | None = None):
+    """Make this version the active one and re-evaluate every district with it."""
+    ProtocolRules.objects.filter(is_active=True).exclude(pk=rules.pk).update(is_active=False)
+    rules.is_active = True
+    rules.activated_at = now_or(now)
+    rules.save()
+    evaluate_all(now)
+    return rules
+
+
+def load_series(district_id: int, start: datetime.datetime,
+                end: datetime.datetime) -> tuple[engine.Series, list[engine.Signal]]:
+    """A district's forecasts and warnings around [start, end), as the engine sees them."""
+    periods = [
+        engine.Period(row.starts_at, row.ends_at, row.min_c, row.max_c, row.wind_ms,
+                      row.precipitation)
+        for row in Forecast.objects.filter(
+            district_id=district_id, starts_at__lt=end,
+            starts_at__gte=start - engine.LONGEST_PERIOD)
+    ]
+    signals = [
+        engine.Signal(row.reference, row.type, row.level, row.issued_at, row.valid_from,
+                      row.effective_until)
+        for row in WeatherWarning.objects.filter(
+            district_id=district_id, valid_from__lt=end, valid_until__gt=start)
+    ]
+    return engine.Series(periods), signals
+
+
+def margins(rules: engine.RuleSet) -> tuple[datetime.timedelta, datetime.timedelta]:
+    before = datetime.timedelta(hours=rules.hold_hours + rules.drop_hours + 1)
+    after = datetime.timedelta(hours=rules.lead_hours + 1)
+    return before, after
+
+
+def evaluate_district(district, at: datetime.datetime | None = None, rules=None):
+    """Decide the level for one district now (or at `at`) and record it if it changed."""
+    rules = rules or active_rules()
+    ruleset = engine.RuleSet.from_model(rules)
+    at = now_or(at)
+    before, after = margins(ruleset)
+    series, signals = load_series(district.pk, at - before, at + after)
+    assessment = engine.assess(at, series, signals, ruleset)
+    return record_assessment(district, assessment, rules, ruleset)
+
+
+def evaluate_all(at: datetime.datetime | None = None) -> int:
+    """Evaluate every district; return how many changed level."""
+    rules = active_rules()
+    changed = 0
+    for district in District.objects.all():
+        _decision, did_change = evaluate_district(district, at, rules)
+        changed += did_change
+    return changed
+
+
+@transaction.atomic
+def record_assessment(district, assessment: engine.Assessment, rules, ruleset: engine.RuleSet):
+    """Start a new automatic decision when the level changes; else refresh its expected end.
+
+    Returns (decision in force, whether the level changed).
+    """
+    at = assessment.at
+    current = (ProtocolDecision.objects.select_for_update()
+               .filter(district=district, is_override=False, starts_at__lte=at)
+               .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+               .order_by("-starts_at", "-pk").first())
+    trigger = assessment.trigger
+    rule = trigger.rule if trigger else "normal"
+    data = {**(trigger.data if trigger else {}), "rules": ruleset.snapshot(),
+            "reasons": len(assessment.triggers)}
+    if current is not None and current.level == assessment.level:
+        if current.expected_until != assessment.expected_until:
+            current.expected_until = assessment.expected_until
+            current.save(update_fields=["expected_until"])
+        return current, False
+    if current is not None:
+        if current.starts_at == at:
+            current.delete()
+        else:
+            current.ends_at = at
+            current.save(update_fields=["ends_at"])
+    decision = ProtocolDecision.objects.create(
+        district=district, level=int(assessment.level), starts_at=at,
+        expected_until=assessment.expected_until, rule=rule,
+        reason=describe(rule, data)[:300], data=data, rules=rules, decided_at=at,
+    )
+    previous = ProtocolLevel(current.level) if current else None
+    notify_level_change(decision, previous)
+    # A calm district's first record changes nothing anyone sees.
+    return decision, current is not None or assessment.level != ProtocolLevel.NORMAL
