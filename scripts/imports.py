@@ -38,12 +38,13 @@ LAYERS: list[tuple[str, list[str]]] = [
             "observability.logs",
         ],
     ),
-    ("accounts", ["accounts", "notify"]),
+    ("accounts", ["accounts", "actors", "notify"]),
     ("districts and sites", ["network"]),
     ("gazetteer and protocol", ["places", "weather"]),
     ("people", ["people"]),
     ("casework", ["leads", "shelter", "supplies", "duty"]),
     ("field work", ["outreach", "tracing"]),
+    ("oversight", ["analytics", "cameras", "incidents"]),
     (
         "top",
         [

@@ -46,10 +46,6 @@ def _bytes(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def weekday_names() -> list[str]:
-    return [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
-
-
 def _grid_body(grid: figures.Grid):
     for hour, counts in grid.rows():
         yield [f"{hour:02d}:00", *counts]
@@ -58,7 +54,7 @@ def _grid_body(grid: figures.Grid):
 def when_workbook(sel: Selection, names: list[str]) -> bytes:
     book = Workbook()
     _cover(book, sel, names, _("When and how: figures"))
-    hours_header = [_("Hour"), *weekday_names()]
+    hours_header = [_("Hour"), *figures.weekday_names()]
     _sheet(book, _("Leads by hour"), hours_header, _grid_body(figures.leads_grid(sel)))
     _sheet(book, _("People found by hour"), hours_header, _grid_body(figures.people_grid(sel)))
     _sheet(book, _("Nights and cold"),

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Min, Q
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from songnuan.analytics.selection import Selection, dusk_and_dawn, night_and_hour
 from songnuan.network.models import District
@@ -341,3 +342,8 @@ def repeat_refusals(sel: Selection, at_least: int = 2) -> list[RepeatRefusal]:
                            max(r["encounter__at"] for r in rows))
              for pk, rows in repeated.items() if pk in people]
     return sorted(found, key=lambda r: (-r.refusals, -r.last.timestamp()))
+
+
+def weekday_names() -> list[str]:
+    """Monday first, as the hour-by-weekday grids are laid out."""
+    return [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]

@@ -45,9 +45,8 @@ def _grid_cell(cell: str) -> tuple[int, int]:
 
 
 def _cell_words(cell: tuple[int, int]) -> dict:
-    from songnuan.analytics.export import weekday_names  # export lists figures' rows: a circle
 
-    return {"weekday": weekday_names()[cell[0]], "hour": cell[1]}
+    return {"weekday": figures.weekday_names()[cell[0]], "hour": cell[1]}
 
 
 def _night(text: str) -> datetime.date:

@@ -62,7 +62,7 @@ def when(request: HttpRequest) -> HttpResponse:
     service = figures.service_times(sel)
     return render(request, "analytics/when.html", {
         "form": form, "sel": sel, "query": _query(sel), "rows_base": _rows_base(sel),
-        "weekdays": export.weekday_names(),
+        "weekdays": figures.weekday_names(),
         "leads_grid": figures.leads_grid(sel), "people_grid": figures.people_grid(sel),
         "nights": nights, "chart": cold_chart(nights),
         "service": service[:SERVICE_ROWS_SHOWN],

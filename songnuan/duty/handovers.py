@@ -9,59 +9,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
-from django.db import models, transaction
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from songnuan.accounts.models import User
-from songnuan.accounts.scoping import ScopedQuerySet, Scoping
-from songnuan.duty.models import DutyShift
+from songnuan.duty.models import SECTIONS, DutyShift, Handover
 from songnuan.refusals import Conflict, Refused
 
 # A desk officer may write the handover up to this long after their shift ended.
 WRITE_GRACE = datetime.timedelta(hours=1)
-SECTIONS = ("open_leads", "people_in_field", "incidents", "supplies_short", "watch")
-
-
-class Handover(models.Model):
-    """One handover note of a scope's duty desk."""
-
-    district = models.ForeignKey("network.District", verbose_name=gettext_lazy("district"),
-                                 null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
-    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=gettext_lazy("written by"))
-    written_at = models.DateTimeField(gettext_lazy("written"), db_index=True)
-    open_leads = models.TextField(gettext_lazy("open leads"), max_length=2000, blank=True)
-    people_in_field = models.TextField(gettext_lazy("people in the field"), max_length=2000,
-                                       blank=True)
-    incidents = models.TextField(gettext_lazy("incidents"), max_length=2000, blank=True)
-    supplies_short = models.TextField(gettext_lazy("supplies short"), max_length=2000,
-                                      blank=True)
-    watch = models.TextField(gettext_lazy("things to watch"), max_length=2000, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                        on_delete=models.PROTECT, related_name="+")
-    acknowledged_at = models.DateTimeField(gettext_lazy("acknowledged"), null=True, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(district="district")
-
-    class Meta:
-        app_label = "duty"
-        ordering = ["-written_at", "-pk"]
-        verbose_name = gettext_lazy("handover")
-        verbose_name_plural = gettext_lazy("handovers")
-
-    def get_absolute_url(self) -> str:
-        return reverse("duty:handover", args=[self.pk])
-
-    def parts(self) -> list[tuple[str, str]]:
-        """(label, text) of each part written."""
-        return [(self._meta.get_field(name).verbose_name, getattr(self, name))
-                for name in SECTIONS if getattr(self, name)]
 
 
 def _on_roster(user: User, district, start: datetime.datetime,

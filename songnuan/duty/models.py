@@ -117,5 +117,43 @@ class Alert(models.Model):
         return self.acknowledged_at is not None
 
 
-# The handover log lives in its own module; importing it here registers its model with the app.
-from songnuan.duty.handovers import Handover  # noqa: E402,F401
+# The parts of a handover note, in the order the next shift reads them.
+SECTIONS = ("open_leads", "people_in_field", "incidents", "supplies_short", "watch")
+
+
+class Handover(models.Model):
+    """One handover note of a scope's duty desk."""
+
+    district = models.ForeignKey("network.District", verbose_name=_("district"),
+                                 null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("written by"))
+    written_at = models.DateTimeField(_("written"), db_index=True)
+    open_leads = models.TextField(_("open leads"), max_length=2000, blank=True)
+    people_in_field = models.TextField(_("people in the field"), max_length=2000,
+                                       blank=True)
+    incidents = models.TextField(_("incidents"), max_length=2000, blank=True)
+    supplies_short = models.TextField(_("supplies short"), max_length=2000,
+                                      blank=True)
+    watch = models.TextField(_("things to watch"), max_length=2000, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="district")
+
+    class Meta:
+        app_label = "duty"
+        ordering = ["-written_at", "-pk"]
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+
+    def get_absolute_url(self) -> str:
+        return reverse("duty:handover", args=[self.pk])
+
+    def parts(self) -> list[tuple[str, str]]:
+        """(label, text) of each part written."""
+        return [(self._meta.get_field(name).verbose_name, getattr(self, name))
+                for name in SECTIONS if getattr(self, name)]

@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 
 from songnuan.duty import handovers
-from songnuan.duty.handovers import Handover
-from songnuan.duty.models import DutyRole
+from songnuan.duty.models import DutyRole, Handover
 from songnuan.refusals import Conflict, Refused
 from tests.duty.factories import HANDOVER, hours, make_shift, on_duty_around_now
 from tests.factories import LAOSHAN, district

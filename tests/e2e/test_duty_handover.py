@@ -8,8 +8,7 @@ import datetime
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from songnuan.duty.handovers import Handover
-from songnuan.duty.models import DutyRole
+from songnuan.duty.models import DutyRole, Handover
 from tests.duty.factories import make_shift
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.factories import LAOSHAN, PASSWORD, district
