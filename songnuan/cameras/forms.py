@@ -16,7 +16,7 @@ COORD_CHOICES = [(CoordSystem.WGS84.value, _("WGS-84 (GPS)")),
 class CameraForm(forms.Form):
     code = forms.CharField(label=_("camera code"), max_length=64)
     name = forms.CharField(label=_("name"), max_length=100)
-    owner = forms.ModelChoiceField(CameraOwner.objects.none(), label=_("owner"))
+    owner = forms.ModelChoiceField(CameraOwner.objects.none(), label=_("owned by"))
     lat = forms.FloatField(label=_("latitude"), min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("longitude"), min_value=-180, max_value=180)
     coord = forms.ChoiceField(label=_("coordinate system"), choices=COORD_CHOICES,

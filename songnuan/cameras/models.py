@@ -97,7 +97,7 @@ class Camera(AuditedModel):
     code = models.CharField(_("camera code"), max_length=64,
                             help_text=_("The code the owner's platform sends with each picture."))
     name = models.CharField(_("name"), max_length=100)
-    owner = models.ForeignKey(CameraOwner, verbose_name=_("owner"), on_delete=models.PROTECT,
+    owner = models.ForeignKey(CameraOwner, verbose_name=_("owned by"), on_delete=models.PROTECT,
                               related_name="cameras")
     lat = models.FloatField(_("latitude (WGS-84)"),
                             validators=[MinValueValidator(-90), MaxValueValidator(90)])

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cameras', to='network.district', verbose_name='district')),
                 ('hotspot', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cameras', to='outreach.hotspot', verbose_name='watched hotspot')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cameras', to='cameras.cameraowner', verbose_name='owner')),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cameras', to='cameras.cameraowner', verbose_name='owned by')),
             ],
             options={
                 'verbose_name': 'camera',
