@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from songnuan.accounts.roles import OVERRIDE_ALLOCATION
 from songnuan.people.models import Category, Flag, Person, Status
 from songnuan.people.services import move_person, refresh_derived
-from songnuan.shelter import allocation
+from songnuan.shelter import allocation, listeners
 from songnuan.shelter.allocation import Placement, Screening
 from songnuan.shelter.models import (
     Alert,
@@ -294,6 +294,7 @@ def admit(person: Person, site: Any, data: AdmissionInput, *, user: Any,
     _classify(person, data)
     move_person(person, Status.IN_STATION, site=site, day=timezone.localdate(now))
     plan_support(stay)
+    listeners.admitted(stay)
     return stay
 
 

@@ -37,6 +37,7 @@ from songnuan.tracing.models import (
     Decision,
     MissingReport,
     PhoneCode,
+    Ranking,
     ReportStatus,
     StepKind,
     TracingCase,
@@ -45,6 +46,8 @@ from songnuan.tracing.models import (
 CODE_MAX_ATTEMPTS = 5
 CODE_RESEND_SECONDS = 60
 PHONE_DIGITS = 11
+# A comparison still waiting this long after its case was opened is queued again.
+RANKING_RETRY_AFTER = datetime.timedelta(minutes=10)
 
 
 class TracingError(ValidationError):
@@ -63,19 +66,19 @@ def needs_tracing(person: Person) -> bool:
 
 
 def open_case_for_stay(stay: Any, now: datetime.datetime | None = None) -> TracingCase | None:
-    """Open a case when a person of unknown identity is admitted (called on admission)."""
+    """Open a case when a person of unknown identity is admitted (called on admission), or move
+    their live case to this stay; either waits for its comparison with the open reports."""
     person = stay.person
     if not needs_tracing(person):
         return None
     live = TracingCase.objects.filter(person=person).exclude(
         status__in=(CaseStatus.IDENTIFIED, CaseStatus.CLOSED)).first()
     if live is not None:
-        if live.stay_id != stay.pk:
-            live.stay, live.site = stay, stay.site
-            live.save(update_fields=["stay", "site"])
+        live.stay, live.site, live.ranking = stay, stay.site, Ranking.WAITING
+        live.save(update_fields=["stay", "site", "ranking"])
         return live
     case = TracingCase.objects.create(person=person, stay=stay, site=stay.site,
-                                      opened_at=stay.admitted_at)
+                                      opened_at=stay.admitted_at, ranking=Ranking.WAITING)
     schedule_steps(case)
     return case
 
@@ -318,6 +321,8 @@ def rank_candidates(case: TracingCase, reports: Iterable[MissingReport] | None =
     """
     k = k or settings.TRACING_CANDIDATES
     pool = {f"R{r.pk}": r for r in (open_reports() if reports is None else reports)}
+    if reports is None:
+        _ranked(case, Ranking.DONE)
     if not pool:
         return []
     # The prior spreads over every open report even when only new ones are being ranked.
@@ -336,6 +341,25 @@ def rank_candidates(case: TracingCase, reports: Iterable[MissingReport] | None =
             review.save()
         kept.append(review)
     return kept
+
+
+def _ranked(case: TracingCase, ranking: str) -> None:
+    case.ranking, case.ranked_at = ranking, timezone.now()
+    TracingCase.objects.filter(pk=case.pk).update(ranking=case.ranking, ranked_at=case.ranked_at)
+
+
+def ranking_failed(case: TracingCase) -> None:
+    """Say on the case that its comparison failed; `retry_rankings` tries it again."""
+    _ranked(case, Ranking.FAILED)
+
+
+def rankings_to_retry(now: datetime.datetime | None = None) -> QuerySet:
+    """Live cases whose comparison failed, or still waits RANKING_RETRY_AFTER after the case
+    was last saved (its job was lost with a worker or a database)."""
+    cutoff = (now or timezone.now()) - RANKING_RETRY_AFTER
+    waiting = Q(ranking=Ranking.WAITING) & (Q(ranked_at__lt=cutoff) | Q(
+        ranked_at__isnull=True, opened_at__lt=cutoff))
+    return live_cases().filter(Q(ranking=Ranking.FAILED) | waiting)
 
 
 @transaction.atomic
