@@ -14,6 +14,7 @@ worker after the commit, the worker's time per ranking job.
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import sys
 import time
@@ -30,6 +31,8 @@ def main() -> int:
                         help="a database to empty and use (default: a temporary SQLite file)")
     args = parser.parse_args()
     start_django("admission", args.database_url)
+    for name in ("songnuan", "django_tasks"):  # a line per task would drown the figures
+        logging.getLogger(name).setLevel(logging.WARNING)
     from django.conf import settings
 
     from benchmarks.admission import data
