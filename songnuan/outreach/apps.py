@@ -15,7 +15,7 @@ class OutreachConfig(AppConfig):
         from songnuan.outreach.dispatch import close_tasks_of_resolved_lead
         from songnuan.outreach.models import Hotspot
         from songnuan.outreach.services import forget_districts, forget_hotspots
-        from songnuan.people.timeline import register_source
+        from songnuan.people.timeline import PersonSection, register_section, register_source
         from songnuan.places.sources import register_source as register_place_source
         from songnuan.shell import NavItem, register_nav
 
@@ -25,6 +25,8 @@ class OutreachConfig(AppConfig):
                            dispatch_uid=f"forget-hotspots-{signal}")
         post_migrate.connect(forget_districts, dispatch_uid="forget-districts-migrate")
         register_source(timeline.events)
+        register_section(PersonSection("outreach/person_encounters.html",
+                                       "outreach.view_encounter", timeline.encounters_of))
         register_listener(close_tasks_of_resolved_lead)
         register_place_source(Hotspot.objects.active, source="hotspot", senders=(Hotspot,))
 

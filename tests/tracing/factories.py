@@ -24,7 +24,7 @@ def make_report(name: str = "张卫东", *, district, sex: str = "M", birth_year
                                               district=district, **defaults))
 
 
-def admit_unidentified(site, *, user, at: datetime.datetime | None = None, ranked: bool = True,
+def admit_unidentified(site, *, by, at: datetime.datetime | None = None, ranked: bool = True,
                        **fields) -> TracingCase:
     """Admit a man nobody can name: no name, no ID number; returns his new case, compared with
     the open reports as the worker does after the admission commits (unless `ranked=False`)."""
@@ -34,7 +34,7 @@ def admit_unidentified(site, *, user, at: datetime.datetime | None = None, ranke
     person = make_person("", site=site, **person_fields)
     if not free_beds(site).exists():
         make_zone(site, f"男宾区{site.zones.count() + 1}", beds=4)
-    stay = admit(person, site, AdmissionInput(), user=user, now=at or timezone.now())
+    stay = admit(person, site, AdmissionInput(), by=by, now=at or timezone.now())
     case = TracingCase.objects.get(stay=stay)
     if ranked:
         tasks.rank_case.call(case.pk)

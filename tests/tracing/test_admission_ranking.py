@@ -45,7 +45,7 @@ def heard():
 @pytest.mark.django_db
 def test_admit_tells_every_admission_listener_inside_its_transaction(cast, heard):
     person = unknown_man(cast.laoshan_substation)
-    stay = admit(person, cast.laoshan_substation, AdmissionInput(), user=cast.laoshan_station)
+    stay = admit(person, cast.laoshan_substation, AdmissionInput(), by=cast.laoshan_station)
     assert heard == [(stay, True)]
 
 
@@ -56,7 +56,7 @@ def test_the_case_opens_in_the_admission_and_is_compared_only_after_the_commit(
     person = unknown_man(cast.laoshan_substation)
     with django_capture_on_commit_callbacks() as callbacks:
         stay = admit(person, cast.laoshan_substation, AdmissionInput(),
-                     user=cast.laoshan_station)
+                     by=cast.laoshan_station)
         case = TracingCase.objects.get(stay=stay)
         assert case.ranking == Ranking.WAITING and not case.candidates.exists()
         assert not ranking_jobs().exists()
@@ -81,12 +81,12 @@ def test_an_admission_rolled_back_queues_nothing(cast):
     make_report(district=cast.laoshan_substation.district)
     person = unknown_man(cast.laoshan_substation)
     with pytest.raises(RuntimeError), transaction.atomic():
-        admit(person, cast.laoshan_substation, AdmissionInput(), user=cast.laoshan_station)
+        admit(person, cast.laoshan_substation, AdmissionInput(), by=cast.laoshan_station)
         assert TracingCase.objects.filter(person=person).exists()
         raise RuntimeError("the caller's transaction fails after the admission")
     assert not TracingCase.objects.filter(person=person).exists()
     assert not ranking_jobs().exists()
-    admit(person, cast.laoshan_substation, AdmissionInput(), user=cast.laoshan_station)
+    admit(person, cast.laoshan_substation, AdmissionInput(), by=cast.laoshan_station)
     assert ranking_jobs().count() == 1
 
 
@@ -94,7 +94,7 @@ def test_an_admission_rolled_back_queues_nothing(cast):
 def test_a_failed_comparison_shows_on_the_case_and_is_queued_again(cast, client_for,
                                                                    monkeypatch):
     report = make_report(district=cast.laoshan_substation.district)
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station, ranked=False)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station, ranked=False)
 
     def broken(*args, **kwargs):
         raise ConnectionError("the linkage parameters could not be read")
@@ -122,7 +122,7 @@ def test_a_failed_comparison_shows_on_the_case_and_is_queued_again(cast, client_
 def test_the_case_and_the_person_file_say_being_compared_until_the_worker_has_run(
         cast, client_for):
     report = make_report(district=cast.laoshan_substation.district)
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station, ranked=False)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station, ranked=False)
     client = client_for(cast.laoshan_tracing)
     page = client.get(case.get_absolute_url()).content.decode()
     file = client.get(case.person.get_absolute_url()).content.decode()
