@@ -29,6 +29,16 @@ def ranking_jobs():
     return DBTaskResult.objects.filter(task_path=RANK_CASE)
 
 
+def run_as_the_worker(job):
+    """Claim and run a queued job as the worker does (its claiming loop, which locks the
+    queue in a transaction of its own, waits forever inside a test's transaction on
+    PostgreSQL)."""
+    worker = ResilientWorker(interval=0, max_tasks=1)
+    job.claim(worker.worker_id)
+    worker.run_task(job)
+    job.refresh_from_db()
+
+
 @pytest.fixture
 def heard():
     """A listener of our own, removed afterwards: what it heard, and whether in a transaction."""
@@ -64,8 +74,7 @@ def test_the_case_opens_in_the_admission_and_is_compared_only_after_the_commit(
     callbacks[0]()
     job = ranking_jobs().get()
     assert job.args_kwargs["args"] == [case.pk]
-    ResilientWorker(interval=0, max_tasks=1).run()
-    job.refresh_from_db()
+    run_as_the_worker(job)
     assert job.status == "SUCCESSFUL" and job.return_value == 1
     case.refresh_from_db()
     assert case.ranking == Ranking.DONE and case.ranked_at is not None
@@ -110,8 +119,10 @@ def test_a_failed_comparison_shows_on_the_case_and_is_queued_again(cast, client_
     assert list(services.rankings_to_retry()) == [case]
     monkeypatch.undo()
     assert tasks.retry_rankings.call() == 1
-    assert ranking_jobs().get().args_kwargs["args"] == [case.pk]
-    ResilientWorker(interval=0, max_tasks=1).run()
+    job = ranking_jobs().get()
+    assert job.args_kwargs["args"] == [case.pk]
+    run_as_the_worker(job)
+    assert job.status == "SUCCESSFUL"
     case.refresh_from_db()
     assert case.ranking == Ranking.DONE
     assert case.candidates.get().report == report
