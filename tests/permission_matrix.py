@@ -175,7 +175,7 @@ def _laoshan_stay(cast):
 
     make_zone(cast.laoshan_substation, beds=1)
     return admit(_laoshan_person(cast), cast.laoshan_substation, AdmissionInput(),
-                 user=cast.laoshan_station)
+                 by=cast.laoshan_station)
 
 
 TARGETS.append(Target(
@@ -216,7 +216,7 @@ TARGETS.append(Target(
 def _laoshan_case(cast):
     from tests.tracing.factories import admit_unidentified
 
-    return admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    return admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
 
 
 def _laoshan_report(cast):
@@ -231,7 +231,7 @@ def _laoshan_comparison(cast):
 
     other = make_user("police.laoshan", role="police_liaison")
     return request_comparison(_laoshan_case(cast), kind="dna", liaison=other, message="",
-                              user=cast.laoshan_tracing)
+                              by=cast.laoshan_tracing)
 
 
 TARGETS.append(Target(

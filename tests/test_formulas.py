@@ -56,7 +56,7 @@ def _planted_site(cast):
 
 
 def _planted_announcement(cast):
-    case = admit_unidentified(cast.shinan_substation, user=cast.shinan_station)
+    case = admit_unidentified(cast.shinan_substation, by=cast.shinan_station)
     Announcement.objects.create(case=case, title=LINK, text="@SUM(1,2)", features="-1+cmd|x",
                                 found_place="\t=1", found_on=datetime.date(2026, 12, 1),
                                 contact=PHONE)

@@ -58,7 +58,7 @@ def world(cast, settings, tmp_path):
     his case, a family's report that may be him, and a police comparison's result."""
     settings.MEDIA_ROOT = tmp_path
     site = cast.shinan_substation
-    case = admit_unidentified(site, user=cast.city_admin)
+    case = admit_unidentified(site, by=cast.city_admin)
     person = case.person
     person_number = id_number("370202", "19600101")
     Person.objects.filter(pk=person.pk).update(

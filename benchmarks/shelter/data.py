@@ -66,12 +66,12 @@ def _person_with_history(station, user, events: int, now):
 
     spare = Zone.objects.create(site=station, name="基准测试区", sex="M")
     services.Bed.objects.create(zone=spare, label="01")
-    person = save_person(Person(name="基准测试人", sex="M", age_estimate=52), user=user)
+    person = save_person(Person(name="基准测试人", sex="M", age_estimate=52), by=user)
     made = 1  # the file itself
     start = now - datetime.timedelta(days=100)
     while made < events:
         admitted = start
-        stay = services.admit(person, station, AdmissionInput(bed=spare.beds.get()), user=user,
+        stay = services.admit(person, station, AdmissionInput(bed=spare.beds.get()), by=user,
                               now=admitted)
         made += 1
         for day in range(1, 4):
@@ -79,12 +79,12 @@ def _person_with_history(station, user, events: int, now):
                 break
             at = admitted + datetime.timedelta(days=day)
             services.record_roll_call(station, [RollCallEntry(stay, True, Decimal("36.6"))],
-                                      user=user, at=at)
+                                      by=user, at=at)
             made += 2  # a daily log and a health check
         services.refer(stay, kind="hospital", organisation="青岛市市立医院", reason="复查",
-                       user=user)
+                       by=user)
         made += 1
-        services.discharge(stay, DischargeInput(outcome="left", notes="自行离站"), user=user,
+        services.discharge(stay, DischargeInput(outcome="left", notes="自行离站"), by=user,
                            now=admitted + datetime.timedelta(days=4))
         made += 1
         start += datetime.timedelta(days=6)

@@ -13,12 +13,14 @@ class OutreachConfig(AppConfig):
         from songnuan.outreach import protocol_alerts, timeline
         from songnuan.outreach.dispatch import close_tasks_of_resolved_lead
         from songnuan.outreach.models import Hotspot
-        from songnuan.people.timeline import register_source
+        from songnuan.people.timeline import PersonSection, register_section, register_source
         from songnuan.places.sources import register_source as register_place_source
         from songnuan.shell import NavItem, register_nav
 
         register_source(timeline.events)
         register_also_told(Topic.PROTOCOL, protocol_alerts.squad_members_on_shift)
+        register_section(PersonSection("outreach/person_encounters.html",
+                                       "outreach.view_encounter", timeline.encounters_of))
         register_listener(close_tasks_of_resolved_lead)
         register_place_source(Hotspot.objects.active, source="hotspot", senders=(Hotspot,))
 

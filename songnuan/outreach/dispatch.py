@@ -460,7 +460,7 @@ def _person(met: PersonMet, task: Task, by) -> Person:
                     age_estimate=met.age_estimate, district_id=task.district_id)
     if met.age_estimate is not None:
         person.age_estimated_on = timezone.localdate()
-    people.save_person(person, user=recorded(by))
+    people.save_person(person, by=recorded(by))
     if met.photo is not None:
         PersonPhoto.objects.create(person=person, image=met.photo, taken_by=recorded(by),
                                    caption=_("Met on the street"))
@@ -472,7 +472,7 @@ def _after(encounter: Encounter, person: Person, outcome: str, by) -> None:
         shelter.expect_arrival(
             encounter.site, person=person, coming_from=encounter.place,
             description=_("Escorted by %(squad)s") % {"squad": encounter.squad.name},
-            source=f"outreach:{encounter.pk}:{person.pk}", user=recorded(by))
+            source=f"outreach:{encounter.pk}:{person.pk}", by=recorded(by))
     elif outcome == EncounterOutcome.HOSPITAL:
         people.move_person(person, Status.IN_HOSPITAL, district_id=encounter.district_id)
     elif outcome == EncounterOutcome.REFUSED:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from songnuan.people import services
 from songnuan.people.models import Person, Status
 from songnuan.people.schemas import PersonOut, PersonPatch, TimelineOut
 from songnuan.people.timeline import timeline_for
+from songnuan.refusals import Refused
 
 router = Router(tags=["people"], auth=staff_auth)
 
@@ -51,13 +51,13 @@ def patch_person(request: HttpRequest, person_id: int, payload: PersonPatch):
     changes = payload.dict(exclude_unset=True)
     id_number = changes.pop("id_number", None) or ""
     if id_number and not request.user.has_perm(SENSITIVE):
-        raise ValidationError({"id_number": [_("Needs the sensitive-data permission.")]})
+        raise Refused(_("Needs the sensitive-data permission."), field="id_number")
     if "status" in changes and changes["status"] not in Status.values:
-        raise ValidationError({"status": [_("Unknown status.")]})
+        raise Refused(_("Unknown status."), field="status")
     for field, value in changes.items():
         if value is not None:
             setattr(person, field, value)
-    services.save_person(person, id_number=id_number, user=request.user)
+    services.save_person(person, id_number=id_number, by=request.user)
     return _out(person, request.user)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from songnuan.accounts.roles import SENSITIVE, Reach
@@ -13,14 +12,6 @@ from songnuan.network.models import District
 from songnuan.people.models import Category, Flag, Person
 
 SENSITIVE_FORM_FIELDS = ("id_number", "mental_state", "health_notes")
-
-
-def show_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's field errors on the form's fields (the rest at the top)."""
-    for name, messages in error.message_dict.items():
-        target = name if name in form.fields else None
-        for message in messages:
-            form.add_error(target if target != NON_FIELD_ERRORS else None, message)
 
 
 class PersonForm(AuditsSensitiveFields, forms.ModelForm):

@@ -1,7 +1,7 @@
 """Person-file rules: identity and age checks, the portrait, duplicates, merge and un-merge.
 
-Errors are `PersonError`s (a ValidationError keyed by field), so forms show them at the field and
-the API answers 422 with field-level messages; every workflow runs in one transaction.
+Rules refuse with `songnuan.refusals.Refused` (`Conflict` when the state of things is at fault):
+forms show it at its field and the API answers 422 (409); every workflow runs in one transaction.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import datetime
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -22,6 +21,7 @@ from songnuan.people import crypto
 from songnuan.people.identity import IdNumberError, parse_id_number
 from songnuan.people.models import Person, PersonMerge, Sex
 from songnuan.people.portrait import assess, derived_categories
+from songnuan.refusals import Conflict, Refused
 
 MAX_AGE_YEARS = 120
 # Blank fields of the kept file that a merge fills from the merged one.
@@ -31,14 +31,6 @@ MERGE_FILL_FIELDS = (
     "marks", "mental_state", "health_notes",
 )
 MERGE_UNION_FIELDS = ("categories", "flags")
-
-
-class PersonError(ValidationError):
-    """A person-file rule refused an action; `errors` maps field names to messages."""
-
-    def __init__(self, errors: dict[str, str] | str) -> None:
-        self.errors = errors if isinstance(errors, dict) else {NON_FIELD_ERRORS: errors}
-        super().__init__({field: [message] for field, message in self.errors.items()})
 
 
 # Checks other apps add before a merge (e.g. "both have an open stay"): fn(survivor, absorbed)
@@ -151,7 +143,7 @@ def refresh_derived(person: Person, day: datetime.date) -> None:
 
 
 @transaction.atomic
-def save_person(person: Person, *, id_number: str = "", user: Any = None,
+def save_person(person: Person, *, id_number: str = "", by: Any = None,
                 day: datetime.date | None = None) -> Person:
     """Check and save a person file; nothing is written when any check fails."""
     day = day or today()
@@ -169,13 +161,14 @@ def save_person(person: Person, *, id_number: str = "", user: Any = None,
     if person.sex not in Sex.values:
         errors["sex"] = _("Unknown sex.")
     if errors:
-        raise PersonError(errors)
-    if person.pk is None and user is not None and getattr(user, "pk", None):
-        person.created_by = user
-        if person.registered_at_id is None and user.site_id:
-            person.registered_at_id = user.site_id
+        field, message = next(iter(errors.items()))
+        raise Refused(message, field=field)
+    if person.pk is None and by is not None and getattr(by, "pk", None):
+        person.created_by = by
+        if person.registered_at_id is None and by.site_id:
+            person.registered_at_id = by.site_id
         if person.district_id is None:
-            person.district_id = user.site.district_id if user.site_id else user.district_id
+            person.district_id = by.site.district_id if by.site_id else by.district_id
     refresh_derived(person, day)
     person.save()
     return person
@@ -225,23 +218,23 @@ def _related_person_fields() -> list[tuple[type[Model], str]]:
 
 
 @transaction.atomic
-def merge(survivor: Person, absorbed: Person, *, user: Any, reason: str) -> PersonMerge:
+def merge(survivor: Person, absorbed: Person, *, by: Any, reason: str) -> PersonMerge:
     """Fold `absorbed` into `survivor`; everything that pointed at it now points at the survivor."""
     survivor = Person.objects.select_for_update().get(pk=survivor.pk)
     absorbed = Person.objects.select_for_update().get(pk=absorbed.pk)
     if survivor.pk == absorbed.pk:
-        raise PersonError(_("A file cannot be merged with itself."))
+        raise Refused(_("A file cannot be merged with itself."))
     if survivor.merged_into_id or absorbed.merged_into_id:
-        raise PersonError(_("One of these files has already been merged."))
+        raise Conflict(_("One of these files has already been merged."))
     if not reason.strip():
-        raise PersonError({"reason": _("Say why these files are the same person.")})
+        raise Refused(_("Say why these files are the same person."), field="reason")
     if (survivor.id_number_digest and absorbed.id_number_digest
             and survivor.id_number_digest != absorbed.id_number_digest):
-        raise PersonError(_("The two files have different ID numbers: they are not one person."))
+        raise Refused(_("The two files have different ID numbers: they are not one person."))
     for check in _merge_checks:
         refusal = check(survivor, absorbed)
         if refusal:
-            raise PersonError(refusal)
+            raise Conflict(refusal)
     moved: dict[str, list[int]] = {}
     for model, field in _related_person_fields():
         rows = model._base_manager.filter(**{field: absorbed})
@@ -263,27 +256,27 @@ def merge(survivor: Person, absorbed: Person, *, user: Any, reason: str) -> Pers
             setattr(survivor, name, union)
     refusal = drop_birth_date_held_by_id_number(survivor)
     if refusal:
-        raise PersonError(refusal)
+        raise Refused(refusal)
     absorbed.merged_into = survivor
     absorbed.save()
     refresh_derived(survivor, today())
     survivor.save()
     return PersonMerge.objects.create(
         survivor=survivor, absorbed=absorbed, reason=reason.strip(), moved=moved, filled=filled,
-        merged_by=user if getattr(user, "pk", None) else None,
+        merged_by=by if getattr(by, "pk", None) else None,
     )
 
 
 @transaction.atomic
-def undo_merge(record: PersonMerge, *, user: Any) -> Person:
+def undo_merge(record: PersonMerge, *, by: Any) -> Person:
     """Give the merged file back what it brought; rows added since stay with the kept file."""
     record = PersonMerge.objects.select_for_update().get(pk=record.pk)
     if record.undone_at:
-        raise PersonError(_("This merge has already been undone."))
+        raise Conflict(_("This merge has already been undone."))
     survivor = Person.objects.select_for_update().get(pk=record.survivor_id)
     absorbed = Person.objects.select_for_update().get(pk=record.absorbed_id)
     if survivor.merged_into_id:
-        raise PersonError(_("The kept file has since been merged into another: undo that first."))
+        raise Conflict(_("The kept file has since been merged into another: undo that first."))
     for key, pks in record.moved.items():
         model_label, field = key.rsplit(".", 1)
         model = _model(model_label)
@@ -299,7 +292,7 @@ def undo_merge(record: PersonMerge, *, user: Any) -> Person:
     absorbed.merged_into = None
     absorbed.save()
     record.undone_at = timezone.now()
-    record.undone_by = user if getattr(user, "pk", None) else None
+    record.undone_by = by if getattr(by, "pk", None) else None
     record.save()
     return absorbed
 

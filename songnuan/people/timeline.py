@@ -1,7 +1,8 @@
 """The person file's timeline: every lead, encounter, stay, referral, supply issue and tracing step.
 
-Apps add what they know with `register_source(fn)`, where fn(person) yields TimelineEvents, so the
-person file never needs to know which apps exist:
+Apps add what they know with `register_source(fn)`, where fn(person) yields TimelineEvents, and
+whole blocks with `register_section(PersonSection(...))`, so the person file never needs to know
+which apps exist:
 
     register_source(lambda person: (TimelineEvent(...) for stay in person.stays.all()))
 """
@@ -35,9 +36,38 @@ TimelineSource = Callable[[Any], Iterable[TimelineEvent]]
 _sources: list[TimelineSource] = []
 
 
+@dataclass(frozen=True)
+class PersonSection:
+    """A block another app adds to the person file: `rows(person)`, shown with `template` (which
+    gets them as `rows`) to viewers with `permission`; nothing when there are no rows."""
+
+    template: str
+    permission: str
+    rows: Callable[[Any], list]
+
+
+_sections: list[PersonSection] = []
+
+
 def register_source(source: TimelineSource) -> None:
     if source not in _sources:
         _sources.append(source)
+
+
+def register_section(section: PersonSection) -> None:
+    if section not in _sections:
+        _sections.append(section)
+
+
+def sections_for(person: Any, user: Any) -> list[tuple[str, list]]:
+    """(template, rows) of every registered section `user` may see that has rows."""
+    shown = []
+    for section in _sections:
+        if user.has_perm(section.permission):
+            rows = section.rows(person)
+            if rows:
+                shown.append((section.template, rows))
+    return shown
 
 
 def timeline_for(person: Any) -> list[TimelineEvent]:

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from songnuan.accounts.roles import SENSITIVE
-from songnuan.outreach.timeline import encounters_of
 from songnuan.people import services
 from songnuan.people.duplicates import possible_duplicates
-from songnuan.people.forms import MergeForm, PersonForm, PhotoForm, show_errors
+from songnuan.people.forms import MergeForm, PersonForm, PhotoForm
 from songnuan.people.models import Person, PersonMerge, PersonPhoto, RiskLevel, Status
 from songnuan.people.portrait import Portrait
-from songnuan.people.timeline import timeline_for, visible_to
+from songnuan.people.timeline import sections_for, timeline_for, visible_to
+from songnuan.refusals import Refused, add_to_form
 
 PAGE_SIZE = 50
 
@@ -66,7 +66,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "photo_form": PhotoForm(),
         "stays": person.stays.select_related("site", "bed__zone")[:20]
         if user.has_perm("shelter.view_stay") else [],
-        "encounters": encounters_of(person) if user.has_perm("outreach.view_encounter") else [],
+        "sections": sections_for(person, user),
     })
 
 
@@ -85,9 +85,9 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         candidate = form.save(commit=False)
         try:
             saved = services.save_person(candidate, id_number=form.cleaned_data.get(
-                "id_number", ""), user=user)
-        except services.PersonError as error:
-            show_errors(form, error)
+                "id_number", ""), by=user)
+        except Refused as error:
+            add_to_form(form, error)
         else:
             messages.success(request, _("Saved the file of %(name)s.") % {"name": saved})
             return redirect(saved)
@@ -133,9 +133,9 @@ def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = MergeForm(request.POST or None, initial={"other": other.pk})
     if request.method == "POST" and form.is_valid():
         try:
-            services.merge(person, other, user=user, reason=form.cleaned_data["reason"])
-        except services.PersonError as error:
-            show_errors(form, error)
+            services.merge(person, other, by=user, reason=form.cleaned_data["reason"])
+        except Refused as error:
+            add_to_form(form, error)
         else:
             messages.success(request, _("Merged file #%(id)s into this one.") % {"id": other.pk})
             return redirect(person)
@@ -150,9 +150,9 @@ def merge_view(request: HttpRequest, pk: int) -> HttpResponse:
 def undo_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(PersonMerge.objects.restrict(request.user, "change"), pk=pk)
     try:
-        absorbed = services.undo_merge(record, user=request.user)
-    except services.PersonError as error:
-        messages.error(request, " ".join(error.errors.values()))
+        absorbed = services.undo_merge(record, by=request.user)
+    except Refused as error:
+        messages.error(request, str(error.message))
         return redirect(record.survivor)
     messages.success(request, _("Merge undone: file #%(id)s is separate again.") % {
         "id": absorbed.pk})

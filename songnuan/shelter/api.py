@@ -60,7 +60,7 @@ def create_arrival(request: HttpRequest, payload: ArrivalIn):
     known = payload.source and site.arrivals.filter(source=payload.source).exists()
     arrival = services.expect_arrival(
         site, person=person, description=payload.description, coming_from=payload.coming_from,
-        expected_at=payload.expected_at, source=payload.source, user=request.user)
+        expected_at=payload.expected_at, source=payload.source, by=request.user)
     return (200 if known else 201), arrival
 
 

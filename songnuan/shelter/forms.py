@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,13 +24,6 @@ from songnuan.shelter.models import (
 
 HEALTH_FIELDS = ("temperature_c", "injuries", "frostbite", "infectious_symptoms",
                  "mental_illness_signs", "intoxicated", "health_notes")
-
-
-def show_errors(form: forms.Form, error: ValidationError) -> None:
-    for name, messages in error.message_dict.items():
-        target = name if name in form.fields else None
-        for message in messages:
-            form.add_error(target if target != NON_FIELD_ERRORS else None, message)
 
 
 class AdmissionForm(forms.Form):

@@ -1,7 +1,8 @@
 """Station workflows: expect an arrival, admit (security check, screening, zone and bed), keep
 the daily logs, refer, extend, discharge; and the alerts that keep stays and zones in check.
 
-Every workflow is one transaction: a refused admission or discharge writes nothing.
+Every workflow is one transaction: a refused admission or discharge writes nothing. Rules refuse
+with `songnuan.refusals.Refused` (`Conflict` when the state of things is at fault).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy
 from songnuan.accounts.roles import OVERRIDE_ALLOCATION
 from songnuan.people.models import Category, Flag, Person, Status
 from songnuan.people.services import move_person, refresh_derived
-from songnuan.shelter import allocation
+from songnuan.refusals import Conflict, Refused
+from songnuan.shelter import allocation, listeners
 from songnuan.shelter.allocation import Placement, Screening
 from songnuan.shelter.models import (
     Alert,
@@ -78,14 +79,6 @@ SUPPORT_ACTIONS = {
 }
 
 
-class ShelterError(ValidationError):
-    """A station rule refused an action; `errors` maps field names to messages."""
-
-    def __init__(self, errors: dict[str, str] | str) -> None:
-        self.errors = errors if isinstance(errors, dict) else {NON_FIELD_ERRORS: errors}
-        super().__init__({name: [message] for name, message in self.errors.items()})
-
-
 def _user(user: Any) -> Any:
     return user if getattr(user, "pk", None) else None
 
@@ -96,7 +89,7 @@ def _user(user: Any) -> Any:
 def create_zone(site: Any, *, name: str, sex: str, age_group: str, condition: str,
                 beds: int) -> Zone:
     if Zone.objects.filter(site=site, name=name.strip()).exists():
-        raise ShelterError({"name": _("This station already has a zone of that name.")})
+        raise Refused(_("This station already has a zone of that name."), field="name")
     zone = Zone.objects.create(site=site, name=name.strip(), sex=sex, age_group=age_group,
                                condition=condition)
     Bed.objects.bulk_create([Bed(zone=zone, label=f"{number:02d}")
@@ -109,13 +102,13 @@ def create_zone(site: Any, *, name: str, sex: str, age_group: str, condition: st
 @transaction.atomic
 def expect_arrival(site: Any, *, person: Person | None = None, description: str = "",
                    coming_from: str = "", expected_at: datetime.datetime | None = None,
-                   source: str = "", user: Any = None) -> Arrival:
+                   source: str = "", by: Any = None) -> Arrival:
     """Tell a station someone is on the way (outreach calls this when a squad escorts a person).
 
     The same `source` for the same site is one arrival, so a retried call never makes two.
     """
     if person is None and not description.strip():
-        raise ShelterError({"description": _("Say who is coming, or link a person file.")})
+        raise Refused(_("Say who is coming, or link a person file."), field="description")
     if source:
         known = Arrival.objects.filter(site=site, source=source).first()
         if known is not None:
@@ -123,14 +116,14 @@ def expect_arrival(site: Any, *, person: Person | None = None, description: str 
     return Arrival.objects.create(
         site=site, person=person, description=description.strip(),
         coming_from=coming_from.strip(), expected_at=expected_at or timezone.now(),
-        source=source, created_by=_user(user),
+        source=source, created_by=_user(by),
     )
 
 
 @transaction.atomic
 def cancel_arrival(arrival: Arrival) -> Arrival:
     if arrival.status != ArrivalStatus.EXPECTED:
-        raise ShelterError(_("Only an expected arrival can be cancelled."))
+        raise Conflict(_("Only an expected arrival can be cancelled."))
     arrival.status = ArrivalStatus.CANCELLED
     arrival.save()
     return arrival
@@ -173,28 +166,28 @@ def _natural(label: str) -> tuple:
     return (int(digits) if digits else 0, label)
 
 
-def check_bed(bed: Bed, site: Any, placement: Placement, *, user: Any, override_reason: str,
+def check_bed(bed: Bed, site: Any, placement: Placement, *, by: Any, override_reason: str,
               stay: Stay | None = None) -> str:
     """Refuse a bed that is elsewhere, out of service, taken or against the rules (unless a
     manager overrides with a reason); return the override reason kept on the stay."""
     if bed.zone.site_id != site.pk:
-        raise ShelterError({"bed": _("This bed is not in this station.")})
+        raise Refused(_("This bed is not in this station."), field="bed")
     if not (bed.is_active and bed.zone.is_active):
-        raise ShelterError({"bed": _("This bed is out of service.")})
+        raise Refused(_("This bed is out of service."), field="bed")
     taken = Stay.objects.filter(bed=bed, status=StayStatus.OPEN)
     if stay is not None:
         taken = taken.exclude(pk=stay.pk)
     if taken.exists():
-        raise ShelterError({"bed": _("This bed is taken.")})
+        raise Conflict(_("This bed is taken."), field="bed")
     broken = allocation.violations(bed.zone, placement)
     if not broken:
         return ""
-    if not user.has_perm(OVERRIDE_ALLOCATION):
-        raise ShelterError({"bed": " ".join(broken) + " " + _(
-            "Only a manager can override the placement rules.")})
+    if not by.has_perm(OVERRIDE_ALLOCATION):
+        raise Refused(" ".join(broken) + " " + _(
+            "Only a manager can override the placement rules."), field="bed")
     if not override_reason.strip():
-        raise ShelterError({"override_reason": " ".join(broken) + " " + _(
-            "Give a reason to override the placement rules.")})
+        raise Refused(" ".join(broken) + " " + _(
+            "Give a reason to override the placement rules."), field="override_reason")
     return override_reason.strip()
 
 
@@ -230,62 +223,61 @@ class AdmissionInput:
 def check_admission_input(data: AdmissionInput) -> None:
     if data.temperature_c is not None and not (
             MIN_TEMPERATURE_C <= Decimal(data.temperature_c) <= MAX_TEMPERATURE_C):
-        raise ShelterError({"temperature_c": _(
-            "A body temperature between %(low)s and %(high)s °C, please."
-        ) % {"low": MIN_TEMPERATURE_C, "high": MAX_TEMPERATURE_C}})
+        raise Refused(_("A body temperature between %(low)s and %(high)s °C, please.") % {
+            "low": MIN_TEMPERATURE_C, "high": MAX_TEMPERATURE_C}, field="temperature_c")
     unknown = [c for c in data.categories if c not in Category.values]
     if unknown:
-        raise ShelterError({"categories": _("Unknown category.")})
+        raise Refused(_("Unknown category."), field="categories")
 
 
 def check_site_has_room(site: Any) -> None:
     if not free_beds(site).exists():
         used = Stay.objects.filter(site=site, status=StayStatus.OPEN).count()
-        raise ShelterError(_(
+        raise Conflict(_(
             "%(site)s is full (%(used)s beds taken): refer the person to another station."
         ) % {"site": site, "used": used})
 
 
 @transaction.atomic
-def admit(person: Person, site: Any, data: AdmissionInput, *, user: Any,
+def admit(person: Person, site: Any, data: AdmissionInput, *, by: Any,
           arrival: Arrival | None = None, now: datetime.datetime | None = None) -> Stay:
     """Admission (入站): security check, health screening, classification, zone and bed."""
     now = now or timezone.now()
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.merged_into_id:
-        raise ShelterError(_("This file was merged into another: admit the kept file."))
+        raise Conflict(_("This file was merged into another: admit the kept file."))
     current = Stay.objects.filter(person=person, status=StayStatus.OPEN).select_related("site")
     if current.exists():
-        raise ShelterError(_("%(person)s is already staying at %(site)s.") % {
+        raise Conflict(_("%(person)s is already staying at %(site)s.") % {
             "person": person, "site": current.first().site})
     if arrival is not None:
         arrival = Arrival.objects.select_for_update().get(pk=arrival.pk)
         if arrival.site_id != site.pk or arrival.status != ArrivalStatus.EXPECTED:
-            raise ShelterError(_("This arrival is not expected at this station."))
+            raise Conflict(_("This arrival is not expected at this station."))
     check_admission_input(data)
     check_site_has_room(site)
     placement = placement_for(person, data.screening(person), timezone.localdate(now))
     bed = data.bed or suggest_bed(site, placement)
     if bed is None:
-        raise ShelterError({"bed": _(
+        raise Refused(_(
             "No free bed in a zone that fits this person: choose one and have a manager "
-            "override, or refer the person to another station.")})
-    override = check_bed(bed, site, placement, user=user, override_reason=data.override_reason)
+            "override, or refer the person to another station."), field="bed")
+    override = check_bed(bed, site, placement, by=by, override_reason=data.override_reason)
     try:
         stay = Stay.objects.create(
             person=person, site=site, arrival=arrival, route=data.route, admitted_at=now,
-            admitted_by=_user(user), items_held=data.items_held.strip(),
+            admitted_by=_user(by), items_held=data.items_held.strip(),
             dangerous_items=data.dangerous_items.strip(), temperature_c=data.temperature_c,
             injuries=data.injuries.strip(), frostbite=data.frostbite,
             infectious_symptoms=data.infectious_symptoms,
             mental_illness_signs=data.mental_illness_signs, intoxicated=data.intoxicated,
             health_notes=data.health_notes.strip(), condition=placement.condition,
             zone=bed.zone, bed=bed, override_reason=override,
-            override_by=_user(user) if override else None,
+            override_by=_user(by) if override else None,
             limit_days=settings.SHELTER_STAY_LIMIT_DAYS,
         )
     except IntegrityError:
-        raise ShelterError({"bed": _("This bed was just taken: choose another.")}) from None
+        raise Conflict(_("This bed was just taken: choose another."), field="bed") from None
     if arrival is not None:
         arrival.status = ArrivalStatus.ADMITTED
         if arrival.person_id is None:
@@ -294,6 +286,7 @@ def admit(person: Person, site: Any, data: AdmissionInput, *, user: Any,
     _classify(person, data)
     move_person(person, Status.IN_STATION, site=site, day=timezone.localdate(now))
     plan_support(stay)
+    listeners.admitted(stay)
     return stay
 
 
@@ -326,7 +319,7 @@ def plan_support(stay: Stay) -> list[SupportAction]:
 
 def ensure_open(stay: Stay) -> None:
     if not stay.is_open:
-        raise ShelterError(_("This stay is closed: a discharged stay cannot be changed."))
+        raise Conflict(_("This stay is closed: a discharged stay cannot be changed."))
 
 
 @transaction.atomic
@@ -343,7 +336,7 @@ def update_security_check(stay: Stay, *, items_held: str | None = None,
 
 
 @transaction.atomic
-def move_bed(stay: Stay, bed: Bed, *, user: Any, override_reason: str = "") -> Stay:
+def move_bed(stay: Stay, bed: Bed, *, by: Any, override_reason: str = "") -> Stay:
     stay = Stay.objects.select_for_update().select_related("person").get(pk=stay.pk)
     ensure_open(stay)
     screening = Screening(
@@ -351,11 +344,11 @@ def move_bed(stay: Stay, bed: Bed, *, user: Any, override_reason: str = "") -> S
         mental_illness_signs=stay.mental_illness_signs, injuries=stay.injuries,
         frostbite=stay.frostbite, intoxicated=stay.intoxicated)
     placement = placement_for(stay.person, screening)
-    override = check_bed(bed, stay.site, placement, user=user, override_reason=override_reason,
+    override = check_bed(bed, stay.site, placement, by=by, override_reason=override_reason,
                          stay=stay)
     stay.bed, stay.zone = bed, bed.zone
     if override:
-        stay.override_reason, stay.override_by = override, _user(user)
+        stay.override_reason, stay.override_by = override, _user(by)
     stay.save()
     return stay
 
@@ -365,10 +358,10 @@ def extend_stay(stay: Stay, *, days: int, reason: str) -> Stay:
     stay = Stay.objects.select_for_update().get(pk=stay.pk)
     ensure_open(stay)
     if not 1 <= days <= MAX_EXTENSION_DAYS:
-        raise ShelterError({"days": _("Extend by 1 to %(max)s days.") % {
-            "max": MAX_EXTENSION_DAYS}})
+        raise Refused(_("Extend by 1 to %(max)s days.") % {"max": MAX_EXTENSION_DAYS},
+                      field="days")
     if not reason.strip():
-        raise ShelterError({"reason": _("Say why the stay is extended.")})
+        raise Refused(_("Say why the stay is extended."), field="reason")
     stay.limit_days += days
     stay.limit_extension_reason = reason.strip()
     stay.save()
@@ -388,13 +381,13 @@ def _open_stays_of(site: Any, stays: Iterable[Stay]) -> list[Stay]:
     stays = list(stays)
     for stay in stays:
         if stay.site_id != site.pk:
-            raise ShelterError(_("A stay in this list is not at this station."))
+            raise Refused(_("A stay in this list is not at this station."))
         ensure_open(stay)
     return stays
 
 
 @transaction.atomic
-def record_roll_call(site: Any, entries: list[RollCallEntry], *, user: Any,
+def record_roll_call(site: Any, entries: list[RollCallEntry], *, by: Any,
                      at: datetime.datetime | None = None) -> list[StayLog]:
     """A roll call with, where taken, each person's temperature (health monitoring)."""
     at = at or timezone.now()
@@ -403,55 +396,55 @@ def record_roll_call(site: Any, entries: list[RollCallEntry], *, user: Any,
     for entry in entries:
         if entry.temperature_c is not None and not (
                 MIN_TEMPERATURE_C <= entry.temperature_c <= MAX_TEMPERATURE_C):
-            raise ShelterError({"temperature_c": _(
+            raise Refused(_(
                 "%(person)s: a body temperature between %(low)s and %(high)s °C, please."
             ) % {"person": entry.stay.person, "low": MIN_TEMPERATURE_C,
-                 "high": MAX_TEMPERATURE_C}})
+                 "high": MAX_TEMPERATURE_C}, field="temperature_c")
         logs.append(StayLog.objects.create(stay=entry.stay, kind=LogKind.ROLL_CALL, at=at,
-                                           present=entry.present, recorded_by=_user(user)))
+                                           present=entry.present, recorded_by=_user(by)))
         if entry.temperature_c is not None:
             logs.append(StayLog.objects.create(
                 stay=entry.stay, kind=LogKind.HEALTH, at=at, temperature_c=entry.temperature_c,
-                recorded_by=_user(user)))
+                recorded_by=_user(by)))
     return logs
 
 
 @transaction.atomic
-def record_meal(site: Any, meal: str, stays: list[Stay], *, user: Any,
+def record_meal(site: Any, meal: str, stays: list[Stay], *, by: Any,
                 at: datetime.datetime | None = None) -> list[StayLog]:
     at = at or timezone.now()
     stays = _open_stays_of(site, stays)
     return [StayLog.objects.create(stay=stay, kind=LogKind.MEAL, meal=meal, at=at,
-                                   recorded_by=_user(user)) for stay in stays]
+                                   recorded_by=_user(by)) for stay in stays]
 
 
 @transaction.atomic
-def record_note(stay: Stay, notes: str, *, user: Any) -> StayLog:
+def record_note(stay: Stay, notes: str, *, by: Any) -> StayLog:
     ensure_open(stay)
     if not notes.strip():
-        raise ShelterError({"notes": _("Write the note.")})
+        raise Refused(_("Write the note."), field="notes")
     return StayLog.objects.create(stay=stay, kind=LogKind.NOTE, notes=notes.strip(),
-                                  recorded_by=_user(user))
+                                  recorded_by=_user(by))
 
 
 @transaction.atomic
-def record_disinfection(zone: Zone, *, user: Any, agent: str = "", notes: str = "",
+def record_disinfection(zone: Zone, *, by: Any, agent: str = "", notes: str = "",
                         at: datetime.datetime | None = None) -> Disinfection:
     done = Disinfection.objects.create(zone=zone, agent=agent.strip(), notes=notes.strip(),
-                                       done_at=at or timezone.now(), done_by=_user(user))
+                                       done_at=at or timezone.now(), done_by=_user(by))
     Alert.objects.filter(zone=zone, kind=AlertKind.NOT_DISINFECTED,
                          resolved_at__isnull=True).update(resolved_at=done.done_at)
     return done
 
 
 @transaction.atomic
-def complete_action(action: SupportAction, *, user: Any, notes: str = "",
+def complete_action(action: SupportAction, *, by: Any, notes: str = "",
                     now: datetime.datetime | None = None) -> SupportAction:
     ensure_open(action.stay)
     if action.done_at:
-        raise ShelterError(_("This action is already done."))
+        raise Conflict(_("This action is already done."))
     action.done_at = now or timezone.now()
-    action.done_by = _user(user)
+    action.done_by = _user(by)
     action.notes = notes.strip()
     action.save()
     return action
@@ -460,21 +453,18 @@ def complete_action(action: SupportAction, *, user: Any, notes: str = "",
 # --- Referrals -----------------------------------------------------------------------------
 
 @transaction.atomic
-def refer(stay: Stay, *, kind: str, organisation: str, reason: str, user: Any,
+def refer(stay: Stay, *, kind: str, organisation: str, reason: str, by: Any,
           with_police: bool = False, with_health: bool = False,
           now: datetime.datetime | None = None) -> Referral:
     ensure_open(stay)
-    errors = {}
     if not organisation.strip():
-        errors["organisation"] = _("Name the hospital, police unit or institution.")
+        raise Refused(_("Name the hospital, police unit or institution."), field="organisation")
     if not reason.strip():
-        errors["reason"] = _("Say why the person is referred.")
-    if errors:
-        raise ShelterError(errors)
+        raise Refused(_("Say why the person is referred."), field="reason")
     return Referral.objects.create(
         person=stay.person, site=stay.site, stay=stay, kind=kind,
         organisation=organisation.strip(), reason=reason.strip(), with_police=with_police,
-        with_health=with_health, requested_by=_user(user), requested_at=now or timezone.now(),
+        with_health=with_health, requested_by=_user(by), requested_at=now or timezone.now(),
     )
 
 
@@ -482,9 +472,9 @@ def refer(stay: Stay, *, kind: str, organisation: str, reason: str, user: Any,
 def update_referral(referral: Referral, *, status: str, note: str = "") -> Referral:
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.is_closed:
-        raise ShelterError(_("This referral is closed."))
+        raise Conflict(_("This referral is closed."))
     if status not in ReferralStatus.values:
-        raise ShelterError({"status": _("Unknown status.")})
+        raise Refused(_("Unknown status."), field="status")
     referral.status = status
     referral.status_note = note.strip()
     referral.save()
@@ -531,25 +521,32 @@ def _required_message(outcome: str, name: str) -> str:
     return messages.get((name, outcome), _("This field is required."))
 
 
-def check_discharge(data: DischargeInput) -> None:
+def discharge_refusals(data: DischargeInput) -> list[Refused]:
+    """Everything missing or wrong in a discharge, field by field (a form shows them all)."""
     if data.outcome not in Outcome.values:
-        raise ShelterError({"outcome": _("Choose how the stay ends.")})
-    errors = {name: _required_message(data.outcome, name)
-              for name in REQUIRED_FOR_OUTCOME[data.outcome] if not getattr(data, name).strip()}
-    if data.outcome == Outcome.RETURNED_HOME:
-        if data.travel_mode and data.travel_mode not in TravelMode.values:
-            errors["travel_mode"] = _("Choose how they travel home.")
-        if not (data.family_contact.strip() or data.family_phone.strip()) and (
-                data.travel_mode in (TravelMode.FAMILY, TravelMode.ESCORT)):
-            errors["family_contact"] = _("Who in the family receives them, and their phone?")
-        if data.travel_mode == TravelMode.FAMILY and not data.family_phone.strip():
-            errors["family_phone"] = _("The family's phone number, please.")
-    if errors:
-        raise ShelterError(errors)
+        return [Refused(_("Choose how the stay ends."), field="outcome")]
+    found = [Refused(_required_message(data.outcome, name), field=name)
+             for name in REQUIRED_FOR_OUTCOME[data.outcome] if not getattr(data, name).strip()]
+    if data.outcome != Outcome.RETURNED_HOME:
+        return found
+    if data.travel_mode and data.travel_mode not in TravelMode.values:
+        found.append(Refused(_("Choose how they travel home."), field="travel_mode"))
+    if not (data.family_contact.strip() or data.family_phone.strip()) and (
+            data.travel_mode in (TravelMode.FAMILY, TravelMode.ESCORT)):
+        found.append(Refused(_("Who in the family receives them, and their phone?"),
+                             field="family_contact"))
+    if data.travel_mode == TravelMode.FAMILY and not data.family_phone.strip():
+        found.append(Refused(_("The family's phone number, please."), field="family_phone"))
+    return found
+
+
+def check_discharge(data: DischargeInput) -> None:
+    for refusal in discharge_refusals(data):
+        raise refusal
 
 
 @transaction.atomic
-def discharge(stay: Stay, data: DischargeInput, *, user: Any,
+def discharge(stay: Stay, data: DischargeInput, *, by: Any,
               now: datetime.datetime | None = None) -> Stay:
     """Discharge (离站): record how the stay ends, free the bed, return belongings."""
     now = now or timezone.now()
@@ -557,10 +554,10 @@ def discharge(stay: Stay, data: DischargeInput, *, user: Any,
     ensure_open(stay)
     check_discharge(data)
     if now < stay.admitted_at:
-        raise ShelterError(_("The discharge cannot be before the admission."))
+        raise Refused(_("The discharge cannot be before the admission."))
     stay.status = StayStatus.CLOSED
     stay.discharged_at = now
-    stay.discharged_by = _user(user)
+    stay.discharged_by = _user(by)
     stay.outcome = data.outcome
     stay.destination = data.destination.strip()
     stay.travel_mode = data.travel_mode if data.outcome == Outcome.RETURNED_HOME else ""
@@ -580,13 +577,13 @@ def discharge(stay: Stay, data: DischargeInput, *, user: Any,
 # --- Relief-point visits -------------------------------------------------------------------
 
 @transaction.atomic
-def record_visit(site: Any, *, user: Any, description: str = "", person: Person | None = None,
+def record_visit(site: Any, *, by: Any, description: str = "", person: Person | None = None,
                  people_count: int = 1, services: str = "") -> ReliefVisit:
     if people_count < 1 or people_count > 50:
-        raise ShelterError({"people_count": _("Between 1 and 50 people, please.")})
+        raise Refused(_("Between 1 and 50 people, please."), field="people_count")
     visit = ReliefVisit.objects.create(
         site=site, person=person, description=description.strip(), people_count=people_count,
-        services=services.strip(), recorded_by=_user(user))
+        services=services.strip(), recorded_by=_user(by))
     if person is not None and person.status in (Status.ON_STREET,):
         move_person(person, Status.AT_RELIEF_POINT, site=site)
     return visit
@@ -595,7 +592,7 @@ def record_visit(site: Any, *, user: Any, description: str = "", person: Person 
 @transaction.atomic
 def end_visit(visit: ReliefVisit, at: datetime.datetime | None = None) -> ReliefVisit:
     if visit.left_at:
-        raise ShelterError(_("This visit has already ended."))
+        raise Conflict(_("This visit has already ended."))
     visit.left_at = at or timezone.now()
     visit.save()
     if visit.person_id and visit.person.status == Status.AT_RELIEF_POINT:

@@ -24,7 +24,8 @@ from songnuan.accounts.roles import SENSITIVE
 from songnuan.accounts.scoping import may_place_in
 from songnuan.network.models import Site, SiteLevel
 from songnuan.people.models import Person, Sex
-from songnuan.people.services import PersonError, record_sensitive_read, save_person
+from songnuan.people.services import record_sensitive_read, save_person
+from songnuan.refusals import Refused, add_to_form
 from songnuan.shelter import allocation, forms, services
 from songnuan.shelter.models import (
     AgeGroup,
@@ -136,9 +137,9 @@ def arrivals(request: HttpRequest) -> HttpResponse:
                 services.expect_arrival(
                     data["site"], person=forms.lookup_person(user, data["person"]),
                     description=data["description"], coming_from=data["coming_from"],
-                    expected_at=data["expected_at"], user=user)
-            except services.ShelterError as error:
-                forms.show_errors(form, error)
+                    expected_at=data["expected_at"], by=user)
+            except Refused as error:
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Arrival recorded."))
                 return redirect("shelter:arrivals")
@@ -153,8 +154,8 @@ def arrival_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     arrival = get_object_or_404(Arrival.objects.restrict(request.user, "change"), pk=pk)
     try:
         services.cancel_arrival(arrival)
-    except services.ShelterError as error:
-        messages.error(request, " ".join(error.errors.values()))
+    except Refused as error:
+        messages.error(request, str(error.message))
     return redirect("shelter:arrivals")
 
 
@@ -201,8 +202,8 @@ def admit_view(request: HttpRequest) -> HttpResponse:
                     "person": stay.person, "bed": stay.bed})
                 return redirect(stay)
             services.check_site_has_room(data["site"])
-        except (services.ShelterError, PersonError) as error:
-            forms.show_errors(form, error)
+        except Refused as error:
+            add_to_form(form, error)
             placement = None
         if placement is not None:
             context.update(_bed_choices(data["site"], placement, data.get("bed")))
@@ -242,8 +243,8 @@ def _admission_input(data: dict, user) -> services.AdmissionInput:
 @transaction.atomic
 def _admit(person: Person, site, admission, user, arrival) -> Stay:
     if person.pk is None:
-        person = save_person(person, user=user)
-    return services.admit(person, site, admission, user=user, arrival=arrival)
+        person = save_person(person, by=user)
+    return services.admit(person, site, admission, by=user, arrival=arrival)
 
 
 def _bed_choices(site, placement, chosen_id) -> dict:
@@ -301,8 +302,8 @@ def _post_on_open_stay(request, pk, form_class, act, done_message):
     if form.is_valid():
         try:
             act(stay, form.cleaned_data)
-        except services.ShelterError as error:
-            messages.error(request, " ".join(str(m) for m in error.errors.values()))
+        except Refused as error:
+            messages.error(request, str(error.message))
         else:
             messages.success(request, done_message)
     else:
@@ -316,7 +317,7 @@ def stay_move_bed(request: HttpRequest, pk: int) -> HttpResponse:
     def act(stay, data):
         bed = get_object_or_404(Bed.objects.restrict(request.user).select_related("zone"),
                                 pk=data["bed"])
-        services.move_bed(stay, bed, user=request.user, override_reason=data["override_reason"])
+        services.move_bed(stay, bed, by=request.user, override_reason=data["override_reason"])
     return _post_on_open_stay(request, pk, forms.MoveBedForm, act, _("Bed changed."))
 
 
@@ -334,7 +335,7 @@ def stay_extend(request: HttpRequest, pk: int) -> HttpResponse:
 def stay_note(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_on_open_stay(
         request, pk, forms.NoteForm,
-        lambda stay, data: services.record_note(stay, data["notes"], user=request.user),
+        lambda stay, data: services.record_note(stay, data["notes"], by=request.user),
         _("Note added."))
 
 
@@ -343,7 +344,7 @@ def stay_note(request: HttpRequest, pk: int) -> HttpResponse:
 def stay_refer(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_on_open_stay(
         request, pk, forms.ReferralForm,
-        lambda stay, data: services.refer(stay, user=request.user, **data),
+        lambda stay, data: services.refer(stay, by=request.user, **data),
         _("Referral recorded."))
 
 
@@ -355,11 +356,14 @@ def stay_discharge(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(stay)
     form = forms.DischargeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        for refusal in services.discharge_refusals(services.DischargeInput(**form.cleaned_data)):
+            add_to_form(form, refusal)
+    if request.method == "POST" and form.is_valid():
         try:
             services.discharge(stay, services.DischargeInput(**form.cleaned_data),
-                               user=request.user)
-        except services.ShelterError as error:
-            forms.show_errors(form, error)
+                               by=request.user)
+        except Refused as error:
+            add_to_form(form, error)
         else:
             messages.success(request, _("%(person)s discharged; the bed is free.") % {
                 "person": stay.person})
@@ -372,9 +376,9 @@ def stay_discharge(request: HttpRequest, pk: int) -> HttpResponse:
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(SupportAction.objects.restrict(request.user, "change"), pk=pk)
     try:
-        services.complete_action(action, user=request.user, notes=request.POST.get("notes", ""))
-    except services.ShelterError as error:
-        messages.error(request, " ".join(error.errors.values()))
+        services.complete_action(action, by=request.user, notes=request.POST.get("notes", ""))
+    except Refused as error:
+        messages.error(request, str(error.message))
     return redirect(action.stay)
 
 
@@ -387,8 +391,8 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_referral(referral, status=form.cleaned_data["status"],
                                      note=form.cleaned_data["note"])
-        except services.ShelterError as error:
-            messages.error(request, " ".join(error.errors.values()))
+        except Refused as error:
+            messages.error(request, str(error.message))
         else:
             messages.success(request, _("Referral updated."))
     return redirect(referral.stay or referral.person)
@@ -410,8 +414,8 @@ def daily(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             _record_daily(request, site, stays)
-        except services.ShelterError as error:
-            messages.error(request, " ".join(str(m) for m in error.errors.values()))
+        except Refused as error:
+            messages.error(request, str(error.message))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(f"{request.path}?site={site.pk}")
@@ -443,7 +447,7 @@ def _record_daily(request, site, stays) -> None:
     if what == "disinfection":
         zone = get_object_or_404(Zone.objects.restrict(user, "view"), site=site,
                                  pk=request.POST.get("zone"))
-        services.record_disinfection(zone, user=user, agent=request.POST.get("agent", ""))
+        services.record_disinfection(zone, by=user, agent=request.POST.get("agent", ""))
         messages.success(request, _("Disinfection of %(zone)s recorded.") % {"zone": zone})
     elif what == "roll_call":
         # The roll call starts blank; "all present" is an explicit answer, never a default.
@@ -452,15 +456,15 @@ def _record_daily(request, site, stays) -> None:
             stay, everyone or stay.pk in chosen,
             forms.parse_temperature(request.POST.get(f"temperature_{stay.pk}", ""))
             if user.has_perm(SENSITIVE) else None) for stay in stays]
-        services.record_roll_call(site, entries, user=user)
+        services.record_roll_call(site, entries, by=user)
         messages.success(request, _("Roll call recorded: %(n)s present of %(total)s.") % {
             "n": len([e for e in entries if e.present]), "total": len(entries)})
     elif what == "meal":
         meal = request.POST.get("meal")
         if meal not in Meal.values:
-            raise services.ShelterError({"meal": _("Choose the meal.")})
+            raise Refused(_("Choose the meal."), field="meal")
         served = [stay for stay in stays if stay.pk in chosen]
-        services.record_meal(site, meal, served, user=user)
+        services.record_meal(site, meal, served, by=user)
         messages.success(request, _("%(meal)s recorded for %(n)s people.") % {
             "meal": Meal(meal).label, "n": len(served)})
 
@@ -483,8 +487,8 @@ def zones(request: HttpRequest) -> HttpResponse:
                 services.create_zone(data["site"], name=data["name"], sex=data["sex"],
                                      age_group=data["age_group"], condition=data["condition"],
                                      beds=data["beds"])
-            except services.ShelterError as error:
-                forms.show_errors(form, error)
+            except Refused as error:
+                add_to_form(form, error)
             else:
                 messages.success(request, _("Zone created."))
                 return redirect("shelter:zones")
@@ -518,12 +522,12 @@ def visits(request: HttpRequest) -> HttpResponse:
                 form.add_error("person", _("No person file with this number in your view."))
             else:
                 try:
-                    services.record_visit(data["site"], user=user, person=person,
+                    services.record_visit(data["site"], by=user, person=person,
                                           description=data["description"],
                                           people_count=data["people_count"],
                                           services=data["services"])
-                except services.ShelterError as error:
-                    forms.show_errors(form, error)
+                except Refused as error:
+                    add_to_form(form, error)
                 else:
                     messages.success(request, _("Visit recorded."))
                     return redirect("shelter:visits")
@@ -548,6 +552,6 @@ def visit_end(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Visit linked to the person file."))
         else:
             services.end_visit(visit)
-    except services.ShelterError as error:
-        messages.error(request, " ".join(error.errors.values()))
+    except Refused as error:
+        messages.error(request, str(error.message))
     return redirect("shelter:visits")

@@ -19,6 +19,7 @@ from songnuan.accounts.api_auth import staff_auth
 from songnuan.accounts.roles import SENSITIVE
 from songnuan.accounts.schemas import Message
 from songnuan.accounts.scoping import may_place_in
+from songnuan.refusals import Refused
 from songnuan.tracing import forms, services
 from songnuan.tracing.models import (
     CandidateReview,
@@ -87,13 +88,13 @@ def file_report(request: HttpRequest, payload: ReportIn):
             request.user, data["district_id"]):
         return 403, {"message": _("You may not file reports in this district.")}
     if data["id_number"] and not request.user.has_perm(SENSITIVE):
-        raise ValidationError({"id_number": [_("Needs the sensitive-data permission.")]})
+        raise Refused(_("Needs the sensitive-data permission."), field="id_number")
     form = forms.StaffReportForm({**data, "district": data["district_id"]})
     if not form.is_valid():
         raise ValidationError(dict(form.errors))
     report = form.save(commit=False)
     report.source = ReportSource.STAFF
-    return 201, services.file_report(report, user=request.user)
+    return 201, services.file_report(report, by=request.user)
 
 
 @router.get("/tracing/comparisons", response=list[ComparisonOut])
@@ -112,7 +113,7 @@ def list_comparisons(request: HttpRequest, status: str = ""):
 def acknowledge(request: HttpRequest, request_id: int):
     item = get_object_or_404(ComparisonRequest.objects.restrict(request.user, "change"),
                              pk=request_id)
-    return _comparison_out(services.acknowledge(item, user=request.user))
+    return _comparison_out(services.acknowledge(item, by=request.user))
 
 
 @router.post("/tracing/comparisons/{request_id}/result", response=ComparisonOut)
@@ -124,7 +125,7 @@ def record_result(request: HttpRequest, request_id: int, matched: Form[bool],
                              pk=request_id)
     result = services.ComparisonResult(matched=matched, identity=identity, notes=notes,
                                        evidence=evidence)
-    return _comparison_out(services.record_result(item, result, user=request.user))
+    return _comparison_out(services.record_result(item, result, by=request.user))
 
 
 def _comparison_out(item: ComparisonRequest) -> dict:

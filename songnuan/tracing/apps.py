@@ -9,18 +9,19 @@ class TracingConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from songnuan.people.duplicates import register_matcher
         from songnuan.people.models import PersonPhoto
         from songnuan.people.timeline import register_source
         from songnuan.shell import NavItem, register_nav, register_panels
-        from songnuan.shelter.models import Stay
+        from songnuan.shelter.listeners import register_admission_listener
         from songnuan.tracing import home, hooks, timeline
         from songnuan.tracing.models import MissingReport
 
-        post_save.connect(hooks.stay_saved, sender=Stay, dispatch_uid="tracing_open_case")
+        register_admission_listener(hooks.stay_admitted)
         post_save.connect(hooks.photo_saved, sender=PersonPhoto, dispatch_uid="tracing_face")
         post_save.connect(hooks.photo_saved, sender=MissingReport,
                           dispatch_uid="tracing_report_face")
-        hooks.register_duplicate_matcher()
+        register_matcher(hooks.engine_duplicates)
         register_panels(home.panels)
         register_source(timeline.events)
         register_nav(

@@ -5,32 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+
+from songnuan.people.duplicates import Candidate
+from songnuan.tracing import faces, services, tasks
+from songnuan.tracing.models import MissingReport
+from songnuan.tracing.person_index import persons
 
 DUPLICATE_THRESHOLD = 0.5
 
 
-def stay_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
-    """On admission of a person of unknown identity, open a case and rank the open reports."""
-    if not created or raw:
-        return
-    from songnuan.tracing import services
-
-    case = services.open_case_for_stay(instance)
+def stay_admitted(stay: Any) -> None:
+    """An admission listener: a person nobody can name gets a case in the admission itself;
+    the comparison with every open report runs in the worker once the admission commits."""
+    case = services.open_case_for_stay(stay)
     if case is not None:
-        services.rank_candidates(case)
+        transaction.on_commit(lambda: tasks.rank_case.enqueue(case.pk))
 
 
 def photo_saved(sender: Any, instance: Any, created: bool, raw: bool = False,
                 **kwargs: Any) -> None:
     """A new person photo, or a report filed with one, gets its face embedded in the background
     (only where the faces extra is installed)."""
-    from django.db import transaction
-
-    from songnuan.tracing import faces, tasks
-    from songnuan.tracing.models import MissingReport
-
     if not created or raw or not faces.available():
         return
     if isinstance(instance, MissingReport):
@@ -42,17 +40,8 @@ def photo_saved(sender: Any, instance: Any, created: bool, raw: bool = False,
 
 def engine_duplicates(person: Any, pool: QuerySet) -> Iterable[Any]:
     """Person files the linkage engine thinks are the same person (replaces the exact rule)."""
-    from songnuan.people.duplicates import Candidate
-    from songnuan.tracing.person_index import persons
-
     found = []
     for other, match in persons.query(person, pool, k=5, threshold=DUPLICATE_THRESHOLD):
         why = "；".join(text for _code, bits, text in match.explanation[:3] if bits > 0)
         found.append(Candidate(other, match.score, why or _("Similar records")))
     return found
-
-
-def register_duplicate_matcher() -> None:
-    from songnuan.people.duplicates import register_matcher
-
-    register_matcher(engine_duplicates)

@@ -21,6 +21,7 @@ from songnuan import formulas
 from songnuan.linkage.idnumber import parse_id
 from songnuan.network.models import District
 from songnuan.network.transfer import read_table
+from songnuan.refusals import Refused
 from songnuan.tracing import services
 from songnuan.tracing.models import MissingReport, ReportSource
 
@@ -203,8 +204,8 @@ def _id_number(text: str) -> str:
 def _phone(text: str, today: datetime.date) -> str:
     try:
         return services.normalize_phone(text)
-    except ValidationError as error:
-        raise ValueError(error.messages[0]) from error
+    except Refused as error:
+        raise ValueError(str(error.message)) from error
 
 
 PARSERS = {"sex": _sex, "birth_year": _birth_year, "height_cm": _height,

@@ -177,6 +177,15 @@ class CaseStatus(models.TextChoices):
 LIVE_STATUSES = (CaseStatus.OPEN, CaseStatus.STRANDED, CaseStatus.SETTLEMENT)
 
 
+class Ranking(models.TextChoices):
+    """Where the comparison of a case's person with the open reports stands: it runs in the
+    worker after the admission commits."""
+
+    WAITING = "waiting", _("Being compared with the open reports")
+    DONE = "done", _("Compared with the open reports")
+    FAILED = "failed", _("Comparison with the open reports failed")
+
+
 class TracingCase(AuditedModel):
     """Identity enquiry for an admitted person whose identity is unknown (民发〔2015〕158号)."""
 
@@ -198,9 +207,13 @@ class TracingCase(AuditedModel):
                                        related_name="+")
     settlement_checklist = models.JSONField(_("settlement checklist"), default=dict, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    ranking = models.CharField(_("comparison with the open reports"), max_length=8,
+                               choices=Ranking.choices, default=Ranking.DONE)
+    ranked_at = models.DateTimeField(_("last compared at"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(district="site__district", site="site")
+    audit_exclude = ("ranking", "ranked_at")
 
     class Meta:
         ordering = ["-opened_at", "-pk"]

@@ -1,6 +1,7 @@
 """Tracing workflows: reports, cases and their deadlines, comparisons, candidates, announcements.
 
-Each public function is one user action in one transaction; rule breaks raise `TracingError`.
+Each public function is one user action in one transaction; rule breaks raise
+`songnuan.refusals.Refused` (`Conflict` when the state of things is at fault).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -25,6 +25,7 @@ from songnuan.linkage import Index, Parameters
 from songnuan.linkage.tables import FITTED_PARAMETERS
 from songnuan.notify.services import send_sms
 from songnuan.people.models import Person
+from songnuan.refusals import Conflict, Refused
 from songnuan.tracing import records, workdays
 from songnuan.tracing.models import (
     Announcement,
@@ -37,6 +38,7 @@ from songnuan.tracing.models import (
     Decision,
     MissingReport,
     PhoneCode,
+    Ranking,
     ReportStatus,
     StepKind,
     TracingCase,
@@ -45,10 +47,8 @@ from songnuan.tracing.models import (
 CODE_MAX_ATTEMPTS = 5
 CODE_RESEND_SECONDS = 60
 PHONE_DIGITS = 11
-
-
-class TracingError(ValidationError):
-    """A tracing rule was broken; the message says which, in the user's language."""
+# A comparison still waiting this long after its case was opened is queued again.
+RANKING_RETRY_AFTER = datetime.timedelta(minutes=10)
 
 
 def user_or_none(user: Any) -> Any:
@@ -63,19 +63,19 @@ def needs_tracing(person: Person) -> bool:
 
 
 def open_case_for_stay(stay: Any, now: datetime.datetime | None = None) -> TracingCase | None:
-    """Open a case when a person of unknown identity is admitted (called on admission)."""
+    """Open a case when a person of unknown identity is admitted (called on admission), or move
+    their live case to this stay; either waits for its comparison with the open reports."""
     person = stay.person
     if not needs_tracing(person):
         return None
     live = TracingCase.objects.filter(person=person).exclude(
         status__in=(CaseStatus.IDENTIFIED, CaseStatus.CLOSED)).first()
     if live is not None:
-        if live.stay_id != stay.pk:
-            live.stay, live.site = stay, stay.site
-            live.save(update_fields=["stay", "site"])
+        live.stay, live.site, live.ranking = stay, stay.site, Ranking.WAITING
+        live.save(update_fields=["stay", "site", "ranking"])
         return live
     case = TracingCase.objects.create(person=person, stay=stay, site=stay.site,
-                                      opened_at=stay.admitted_at)
+                                      opened_at=stay.admitted_at, ranking=Ranking.WAITING)
     schedule_steps(case)
     return case
 
@@ -88,7 +88,7 @@ def schedule_steps(case: TracingCase, calendar: workdays.WorkCalendar | None = N
 
 
 @transaction.atomic
-def complete_step(step: CaseStep, *, user: Any, note: str = "",
+def complete_step(step: CaseStep, *, by: Any, note: str = "",
                   now: datetime.datetime | None = None) -> CaseStep:
     if step.done_at is None:
         step.done_at = now or timezone.now()
@@ -133,10 +133,10 @@ def assign_officer(case: TracingCase, officer: Any) -> TracingCase:
     """Make `officer` (None: nobody) responsible for the case; the change is audited."""
     case = TracingCase.objects.select_for_update().get(pk=case.pk)
     if not case.is_live:
-        raise TracingError(_("This case is closed."))
+        raise Conflict(_("This case is closed."))
     if officer is not None and not eligible_officers(case).filter(pk=officer.pk).exists():
-        raise TracingError({"officer": _(
-            "Choose an active tracing officer of this case's district or of the city.")})
+        raise Refused(_("Choose an active tracing officer of this case's district or of the "
+                        "city."), field="officer")
     case.officer = officer
     case.save(update_fields=["officer"])
     return case
@@ -181,11 +181,11 @@ SETTLEMENT_CHECKLIST = (
 
 
 @transaction.atomic
-def tick_settlement_item(case: TracingCase, item: str, *, done: bool, user: Any) -> TracingCase:
+def tick_settlement_item(case: TracingCase, item: str, *, done: bool, by: Any) -> TracingCase:
     if case.status != CaseStatus.SETTLEMENT:
-        raise TracingError(_("The settlement path opens three months after admission."))
+        raise Conflict(_("The settlement path opens three months after admission."))
     if item not in dict(SETTLEMENT_CHECKLIST):
-        raise TracingError(_("Unknown checklist item."))
+        raise Refused(_("Unknown checklist item."))
     checklist = dict(case.settlement_checklist)
     checklist[item] = timezone.now().isoformat() if done else ""
     case.settlement_checklist = checklist
@@ -200,10 +200,10 @@ def _reference(day: datetime.date) -> str:
 
 
 @transaction.atomic
-def file_report(report: MissingReport, *, user: Any = None) -> MissingReport:
+def file_report(report: MissingReport, *, by: Any = None) -> MissingReport:
     """Save a new report and rank it against the live cases (one record against the store)."""
     report.reference = report.reference or new_reference()
-    report.created_by = user_or_none(user)
+    report.created_by = user_or_none(by)
     report.full_clean()
     report.save()
     rank_against_live_cases([report])
@@ -235,7 +235,7 @@ def normalize_phone(raw: str) -> str:
     if digits.startswith("86") and len(digits) == PHONE_DIGITS + 2:
         digits = digits[2:]
     if len(digits) != PHONE_DIGITS or not digits.startswith("1"):
-        raise TracingError({"phone": _("An 11-digit mobile number starting with 1, please.")})
+        raise Refused(_("An 11-digit mobile number starting with 1, please."), field="phone")
     return digits
 
 
@@ -252,7 +252,8 @@ def send_code(raw_phone: str, now: datetime.datetime | None = None) -> str:
     recent = PhoneCode.objects.filter(
         phone=phone, sent_at__gt=now - datetime.timedelta(seconds=CODE_RESEND_SECONDS))
     if recent.exists():
-        raise TracingError({"phone": _("A code was just sent: wait a minute before asking again.")})
+        raise Refused(_("A code was just sent: wait a minute before asking again."),
+                      field="phone")
     code = f"{secrets.randbelow(1_000_000):06d}"
     PhoneCode.objects.create(phone=phone, code_hash=_hash(phone, code), sent_at=now,
                              expires_at=now + datetime.timedelta(
@@ -270,7 +271,7 @@ def check_code(raw_phone: str, code: str, now: datetime.datetime | None = None) 
     now = now or timezone.now()
     phone = normalize_phone(raw_phone)
     sent = PhoneCode.objects.filter(phone=phone, used_at__isnull=True, expires_at__gt=now).first()
-    wrong = TracingError({"code": _("The code is wrong or has expired: ask for a new one.")})
+    wrong = Refused(_("The code is wrong or has expired: ask for a new one."), field="code")
     if sent is None or sent.attempts >= CODE_MAX_ATTEMPTS:
         raise wrong
     if not hmac.compare_digest(sent.code_hash, _hash(phone, code.strip())):
@@ -318,6 +319,8 @@ def rank_candidates(case: TracingCase, reports: Iterable[MissingReport] | None =
     """
     k = k or settings.TRACING_CANDIDATES
     pool = {f"R{r.pk}": r for r in (open_reports() if reports is None else reports)}
+    if reports is None:
+        _ranked(case, Ranking.DONE)
     if not pool:
         return []
     # The prior spreads over every open report even when only new ones are being ranked.
@@ -338,22 +341,41 @@ def rank_candidates(case: TracingCase, reports: Iterable[MissingReport] | None =
     return kept
 
 
+def _ranked(case: TracingCase, ranking: str) -> None:
+    case.ranking, case.ranked_at = ranking, timezone.now()
+    TracingCase.objects.filter(pk=case.pk).update(ranking=case.ranking, ranked_at=case.ranked_at)
+
+
+def ranking_failed(case: TracingCase) -> None:
+    """Say on the case that its comparison failed; `retry_rankings` tries it again."""
+    _ranked(case, Ranking.FAILED)
+
+
+def rankings_to_retry(now: datetime.datetime | None = None) -> QuerySet:
+    """Live cases whose comparison failed, or still waits RANKING_RETRY_AFTER after the case
+    was last saved (its job was lost with a worker or a database)."""
+    cutoff = (now or timezone.now()) - RANKING_RETRY_AFTER
+    waiting = Q(ranking=Ranking.WAITING) & (Q(ranked_at__lt=cutoff) | Q(
+        ranked_at__isnull=True, opened_at__lt=cutoff))
+    return live_cases().filter(Q(ranking=Ranking.FAILED) | waiting)
+
+
 @transaction.atomic
-def decide(review: CandidateReview, *, decision: str, reason: str, user: Any,
+def decide(review: CandidateReview, *, decision: str, reason: str, by: Any,
            now: datetime.datetime | None = None) -> CandidateReview:
     """An officer confirms or rejects a candidate, always with a reason."""
     now = now or timezone.now()
     if decision not in (Decision.CONFIRMED, Decision.REJECTED):
-        raise TracingError({"decision": _("Confirm or reject.")})
+        raise Refused(_("Confirm or reject."), field="decision")
     if not reason.strip():
-        raise TracingError({"reason": _("Give the reason for the decision.")})
+        raise Refused(_("Give the reason for the decision."), field="reason")
     review = CandidateReview.objects.select_for_update().select_related("case", "report").get(
         pk=review.pk)
     case = review.case
     if decision == Decision.CONFIRMED and not case.is_live:
-        raise TracingError(_("This case is already identified or closed."))
+        raise Conflict(_("This case is already identified or closed."))
     review.decision, review.reason = decision, reason.strip()[:200]
-    review.decided_at, review.decided_by = now, user_or_none(user)
+    review.decided_at, review.decided_by = now, user_or_none(by)
     review.save()
     if decision == Decision.CONFIRMED:
         case.status, case.matched_report = CaseStatus.IDENTIFIED, review.report
@@ -392,11 +414,11 @@ def announcement_text(case: TracingCase, found_place: str, contact: str) -> tupl
 
 
 @transaction.atomic
-def publish_announcement(case: TracingCase, *, found_place: str, user: Any,
+def publish_announcement(case: TracingCase, *, found_place: str, by: Any,
                          contact: str = "", now: datetime.datetime | None = None) -> Announcement:
     now = now or timezone.now()
     if not case.is_live:
-        raise TracingError(_("This case is already identified or closed."))
+        raise Conflict(_("This case is already identified or closed."))
     contact = contact.strip() or settings.TRACING_STATION_CONTACT
     found_place = found_place.strip()
     title, text = announcement_text(case, found_place, contact)
@@ -413,7 +435,7 @@ def publish_announcement(case: TracingCase, *, found_place: str, user: Any,
     case.save()
     step = case.steps.filter(kind=StepKind.ANNOUNCEMENT).first()
     if step is not None:
-        complete_step(step, user=user, note=_("Announcement published"), now=now)
+        complete_step(step, by=by, note=_("Announcement published"), now=now)
     return announcement
 
 
@@ -437,26 +459,26 @@ STEP_OF_COMPARISON = {ComparisonKind.FINGERPRINT: StepKind.BIOMETRICS,
 
 
 @transaction.atomic
-def request_comparison(case: TracingCase, *, kind: str, liaison: Any, message: str, user: Any,
+def request_comparison(case: TracingCase, *, kind: str, liaison: Any, message: str, by: Any,
                        now: datetime.datetime | None = None) -> ComparisonRequest:
     from songnuan.accounts.roles import Role
 
     now = now or timezone.now()
     if kind not in ComparisonKind.values:
-        raise TracingError({"kind": _("Choose fingerprint, face or DNA.")})
+        raise Refused(_("Choose fingerprint, face or DNA."), field="kind")
     if getattr(liaison, "role", None) != Role.POLICE_LIAISON or not liaison.is_active:
-        raise TracingError({"liaison": _("Send the request to an active police liaison.")})
+        raise Refused(_("Send the request to an active police liaison."), field="liaison")
     request = ComparisonRequest.objects.create(case=case, kind=kind, liaison=liaison,
                                                message=message.strip(), sent_at=now,
-                                               sent_by=user_or_none(user))
+                                               sent_by=user_or_none(by))
     step = case.steps.filter(kind=STEP_OF_COMPARISON[kind]).first()
     if step is not None:
-        complete_step(step, user=user, note=str(request.get_kind_display()), now=now)
+        complete_step(step, by=by, note=str(request.get_kind_display()), now=now)
     return request
 
 
 @transaction.atomic
-def acknowledge(request: ComparisonRequest, *, user: Any,
+def acknowledge(request: ComparisonRequest, *, by: Any,
                 now: datetime.datetime | None = None) -> ComparisonRequest:
     if request.status == ComparisonStatus.SENT:
         request.status = ComparisonStatus.ACKNOWLEDGED
@@ -474,15 +496,15 @@ class ComparisonResult:
 
 
 @transaction.atomic
-def record_result(request: ComparisonRequest, result: ComparisonResult, *, user: Any,
+def record_result(request: ComparisonRequest, result: ComparisonResult, *, by: Any,
                   now: datetime.datetime | None = None) -> ComparisonRequest:
     now = now or timezone.now()
     if request.status in (ComparisonStatus.MATCHED, ComparisonStatus.NO_MATCH):
-        raise TracingError(_("The result of this request is already recorded."))
+        raise Conflict(_("The result of this request is already recorded."))
     if result.matched and not result.identity.strip():
-        raise TracingError({"identity": _("Whose identity did the comparison find?")})
+        raise Refused(_("Whose identity did the comparison find?"), field="identity")
     if result.evidence is None and not request.evidence:
-        raise TracingError({"evidence": _("Attach the comparison report.")})
+        raise Refused(_("Attach the comparison report."), field="evidence")
     request.status = ComparisonStatus.MATCHED if result.matched else ComparisonStatus.NO_MATCH
     request.matched_identity = result.identity.strip()[:200]
     request.result_notes = result.notes.strip()
@@ -497,7 +519,7 @@ def record_result(request: ComparisonRequest, result: ComparisonResult, *, user:
 # --- Outcomes ------------------------------------------------------------------------------
 
 @transaction.atomic
-def discharge_home(case: TracingCase, data: Any, *, user: Any,
+def discharge_home(case: TracingCase, data: Any, *, by: Any,
                    now: datetime.datetime | None = None) -> TracingCase:
     """Reunion: the shelter's discharge home, then the case closes."""
     from songnuan.shelter.models import Outcome, StayStatus
@@ -505,11 +527,11 @@ def discharge_home(case: TracingCase, data: Any, *, user: Any,
 
     case = TracingCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
     if case.status != CaseStatus.IDENTIFIED:
-        raise TracingError(_("Confirm the family's report before discharging home."))
+        raise Conflict(_("Confirm the family's report before discharging home."))
     data.outcome = Outcome.RETURNED_HOME
     stay = case.stay
     if stay is not None and stay.status == StayStatus.OPEN:
-        discharge(stay, data, user=user, now=now)
+        discharge(stay, data, by=by, now=now)
     case.status, case.closed_at = CaseStatus.CLOSED, now or timezone.now()
     case.save()
     take_down(case, reason=_("Reunited with the family"), now=now)

@@ -1,4 +1,5 @@
-"""Background work of tracing: cases along their legal deadlines, and faces in new photos."""
+"""Background work of tracing: cases along their legal deadlines, each new case compared with
+the open reports after its admission commits, and faces in new photos."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django_tasks import task
 from songnuan.people.models import PersonPhoto
 from songnuan.scheduling import periodic
 from songnuan.tracing import faces, services
-from songnuan.tracing.models import MissingReport, PhotoFace
+from songnuan.tracing.models import MissingReport, PhotoFace, TracingCase
 
 
 @periodic(every=datetime.timedelta(hours=1))
@@ -19,6 +20,30 @@ def advance_cases() -> int:
     moved = services.advance_cases()
     services.alert_overdue_steps()
     return moved
+
+
+@task()
+def rank_case(case_id: int) -> int:
+    """Compare a case's person with every open report and keep the best candidates for review;
+    a failure is marked on the case (the page says so) and `retry_rankings` tries again."""
+    case = TracingCase.objects.select_related("person").filter(pk=case_id).first()
+    if case is None:
+        return 0
+    try:
+        return len(services.rank_candidates(case))
+    except Exception:
+        services.ranking_failed(case)
+        raise
+
+
+@periodic(every=datetime.timedelta(minutes=10))
+@task(queue_name="periodic")
+def retry_rankings() -> int:
+    """Queue again the comparisons that failed or whose job was lost."""
+    cases = list(services.rankings_to_retry().values_list("pk", flat=True))
+    for case_id in cases:
+        rank_case.enqueue(case_id)
+    return len(cases)
 
 
 @task()

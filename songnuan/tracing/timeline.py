@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from songnuan.people.timeline import TimelineEvent
 from songnuan.tracing.models import (
     CaseStatus,
     ComparisonStatus,
     Decision,
+    Ranking,
     StepKind,
     TracingCase,
 )
@@ -31,6 +33,7 @@ def _case_events(case: TracingCase) -> Iterator[TimelineEvent]:
     yield TimelineEvent(case.opened_at, "tracing",
                         _("Tracing case opened at %(site)s") % {"site": case.site},
                         case.found_place, url=url)
+    yield from _ranking_events(case)
     announcement = getattr(case, "announcement", None)
     for step in case.steps.all():
         # The announcement's own events below say it better than its deadline step.
@@ -62,6 +65,22 @@ def _case_events(case: TracingCase) -> Iterator[TimelineEvent]:
             case.closed_at, "reunion" if reunited else "tracing",
             _("Reunited with the family") if reunited else _("Tracing case closed"),
             case.matched_report.reference if reunited else "", url=url)
+
+
+def _ranking_events(case: TracingCase) -> Iterator[TimelineEvent]:
+    """Where the comparison with the open reports stands: waiting or failed while the worker has
+    not done it, then the candidates still to review."""
+    url = case.get_absolute_url()
+    if case.ranking != Ranking.DONE:
+        yield TimelineEvent(case.ranked_at or case.opened_at, "tracing", case.get_ranking_display(),
+                            url=url)
+        return
+    pending = sum(review.decision == Decision.PENDING for review in case.candidates.all())
+    if pending and case.is_live:
+        yield TimelineEvent(case.ranked_at or case.opened_at, "tracing", ngettext(
+            "%(count)s missing-person report resembles this person: to review",
+            "%(count)s missing-person reports resemble this person: to review", pending) % {
+            "count": pending}, url=url)
 
 
 def _comparison_events(request) -> Iterator[TimelineEvent]:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from songnuan import formulas, pending_uploads
 from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE, Role
 from songnuan.network.transfer import ImportFileError
+from songnuan.refusals import Refused, add_to_form
 from songnuan.shelter.services import DischargeInput
 from songnuan.tracing import forms, imports, services
 from songnuan.tracing.models import (
@@ -31,12 +33,10 @@ from songnuan.tracing.models import (
 )
 
 
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
+def _model_errors_to_form(form, error: ValidationError) -> None:
+    """A report's own `full_clean` errors, field by field."""
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
 
 
 # --- Staff: cases ---------------------------------------------------------------------------
@@ -110,10 +110,10 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.decide(review, user=request.user, **form.cleaned_data)
+            services.decide(review, by=request.user, **form.cleaned_data)
             messages.success(request, _("Decision recorded."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        except Refused as error:
+            messages.error(request, str(error.message))
     else:
         messages.error(request, _("Choose a decision and give the reason."))
     return redirect(review.case)
@@ -126,10 +126,10 @@ def announce(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AnnouncementForm(request.POST)
     if form.is_valid():
         try:
-            services.publish_announcement(case, user=request.user, **form.cleaned_data)
+            services.publish_announcement(case, by=request.user, **form.cleaned_data)
             messages.success(request, _("Announcement published."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        except Refused as error:
+            messages.error(request, str(error.message))
     else:
         messages.error(request, _("Say where the person was found."))
     return redirect(case)
@@ -142,10 +142,10 @@ def request_comparison(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ComparisonForm(request.POST)
     if form.is_valid():
         try:
-            services.request_comparison(case, user=request.user, **form.cleaned_data)
+            services.request_comparison(case, by=request.user, **form.cleaned_data)
             messages.success(request, _("Request sent to the police liaison."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        except Refused as error:
+            messages.error(request, str(error.message))
     else:
         messages.error(request, _("Choose the comparison and the liaison."))
     return redirect(case)
@@ -165,8 +165,8 @@ def assign_officer(request: HttpRequest, pk: int) -> HttpResponse:
         officer = form.cleaned_data["officer"]
     try:
         services.assign_officer(case, officer)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except Refused as error:
+        messages.error(request, str(error.message))
     else:
         messages.success(request, _("%(officer)s now holds this case.") % {"officer": officer}
                          if officer else _("Nobody holds this case now."))
@@ -180,10 +180,10 @@ def discharge_home(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DischargeHomeForm(request.POST)
     if form.is_valid():
         try:
-            services.discharge_home(case, DischargeInput(**form.cleaned_data), user=request.user)
+            services.discharge_home(case, DischargeInput(**form.cleaned_data), by=request.user)
             messages.success(request, _("Discharged home: the case is closed."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        except Refused as error:
+            messages.error(request, str(error.message))
     else:
         messages.error(request, _("Say where the person goes and how."))
     return redirect(case)
@@ -195,9 +195,9 @@ def settlement_item(request: HttpRequest, pk: int) -> HttpResponse:
     case = _editable_case(request, pk)
     try:
         services.tick_settlement_item(case, request.POST.get("item", ""),
-                                      done=request.POST.get("done") == "1", user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+                                      done=request.POST.get("done") == "1", by=request.user)
+    except Refused as error:
+        messages.error(request, str(error.message))
     return redirect(case)
 
 
@@ -234,11 +234,11 @@ def report_add(request: HttpRequest) -> HttpResponse:
         report = form.save(commit=False)
         report.source = ReportSource.STAFF
         try:
-            services.file_report(report, user=request.user)
+            services.file_report(report, by=request.user)
             pending_uploads.release([token], request.user)
             return redirect(report)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            _model_errors_to_form(form, error)
     if form.errors and "photo" in request.FILES and "photo" not in form.errors:
         # The family's photo is kept for the next attempt instead of being asked for again.
         token = pending_uploads.hold(request.FILES["photo"], request.user)
@@ -287,16 +287,16 @@ def comparison_detail(request: HttpRequest, pk: int) -> HttpResponse:
         item = get_object_or_404(ComparisonRequest.objects.restrict(request.user, "change"),
                                  pk=pk)
         if request.POST.get("action") == "acknowledge":
-            services.acknowledge(item, user=request.user)
+            services.acknowledge(item, by=request.user)
             return redirect(item)
         form = forms.ResultForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 services.record_result(item, services.ComparisonResult(**form.cleaned_data),
-                                       user=request.user)
+                                       by=request.user)
                 return redirect(item)
-            except ValidationError as error:
-                _errors_to_form(form, error)
+            except Refused as error:
+                add_to_form(form, error)
     return render(request, "tracing/comparison_detail.html", {"item": item, "form": form})
 
 
@@ -313,17 +313,15 @@ def public_report(request: HttpRequest) -> HttpResponse:
         form = forms.PublicReportForm(initial=request.POST.dict())
         try:
             sent_to = services.send_code(request.POST.get("reporter_phone", ""))
-        except ValidationError as error:
-            form.add_error("reporter_phone", error.message_dict.get("phone", error.messages))
+        except Refused as error:
+            form.add_error("reporter_phone", str(error.message))
     elif request.method == "POST" and form.is_valid():
         try:
             phone = services.check_code(form.cleaned_data["reporter_phone"],
                                         form.cleaned_data["code"])
-        except ValidationError as error:
-            form.add_error("code", error.message_dict.get("code", error.messages))
+        except Refused as error:
+            form.add_error("code", str(error.message))
         else:
-            from django.utils import timezone
-
             report = form.save(commit=False)
             report.reporter_phone, report.phone_verified_at = phone, timezone.now()
             report.source = ReportSource.PUBLIC

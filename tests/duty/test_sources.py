@@ -85,7 +85,7 @@ def test_an_overdue_lead_alerts_the_leader_once_per_stage(cast):
 def test_an_overdue_tracing_step_alerts_the_leader_and_tracing_officer_once(cast):
     laoshan = district(LAOSHAN)
     admitted = timezone.now() - datetime.timedelta(days=3)
-    admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station, at=admitted)
+    admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station, at=admitted)
     on_duty_around_now(cast.laoshan_admin, district=laoshan)
     first = alert_overdue_steps()
     assert first >= 1

@@ -37,8 +37,8 @@ def public_pages(cast) -> dict[str, str]:
                      outcome=Outcome.HELPED_TO_SITE)
     claiming.refresh_from_db()
     rewards.start_claim(claiming)
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
-    tracing.publish_announcement(case, found_place="崂山区沙子口", user=cast.laoshan_tracing)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
+    tracing.publish_announcement(case, found_place="崂山区沙子口", by=cast.laoshan_tracing)
     return {
         "report": "/report/",
         "status-reward": f"/report/{helped.tracking_code}/",

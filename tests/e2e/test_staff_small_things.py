@@ -80,8 +80,8 @@ def test_the_person_file_timeline_shows_the_report_and_its_photo(cast, new_page,
 
 @pytest.mark.parametrize(("device_name", "device"), DEVICES)
 def test_the_person_file_timeline_shows_the_tracing_steps(cast, new_page, device_name, device):
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
-    tracing.publish_announcement(case, found_place="崂山区沙子口", user=cast.laoshan_tracing)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
+    tracing.publish_announcement(case, found_place="崂山区沙子口", by=cast.laoshan_tracing)
     page = new_page(device)
     log_in(page, cast.laoshan_tracing.username, PASSWORD)
     page.goto(f"/people/{case.person_id}/")
@@ -95,7 +95,7 @@ def test_the_roll_call_starts_blank(cast, new_page, device_name, device):
     lay_out_station(cast.laoshan_substation)
     for name in ("于海", "曲文强"):
         admit(make_person(name), cast.laoshan_substation, AdmissionInput(),
-              user=cast.laoshan_station)
+              by=cast.laoshan_station)
     page = new_page(device)
     log_in(page, cast.laoshan_station.username, PASSWORD)
     page.goto("/shelter/daily/")

@@ -36,7 +36,7 @@ def test_a_family_report_leads_to_a_reunion(cast, new_page, live_server):
     reference = phone.locator("strong").first.inner_text()
     screenshot(phone, "tracing-public-report-done-phone")
 
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
 
     desk = new_page(DESKTOP)
     log_in(desk, "laoshan.tracing", PASSWORD)

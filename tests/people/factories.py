@@ -21,9 +21,9 @@ def id_number(region: str = "370202", birth: str = "19800101", sex: str = "M") -
 
 def make_person(name: str = "王建国", *, sex: str = "M", age: int | None = 45,
                 birth_date: datetime.date | None = None, id_number: str = "", district=None,
-                site=None, user=None, **fields) -> Person:
+                site=None, by=None, **fields) -> Person:
     person = Person(name=name, sex=sex, birth_date=birth_date,
                     age_estimate=None if birth_date or id_number else age,
                     district=district or (site.district if site else None), registered_at=site,
                     **fields)
-    return save_person(person, id_number=id_number, user=user)
+    return save_person(person, id_number=id_number, by=by)

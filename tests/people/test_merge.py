@@ -8,7 +8,8 @@ import pytest
 
 from songnuan.people.duplicates import possible_duplicates
 from songnuan.people.models import Category, Person
-from songnuan.people.services import PersonError, merge, undo_merge
+from songnuan.people.services import merge, undo_merge
+from songnuan.refusals import Refused
 from songnuan.shelter.models import Stay
 from songnuan.shelter.services import AdmissionInput, DischargeInput, admit, discharge
 from tests.people.factories import id_number, make_person
@@ -33,10 +34,10 @@ def test_merging_moves_the_history_and_fills_blanks_and_undoing_gives_it_back(ca
     kept = make_person("", alias="沙子口老王", age=55, categories=[Category.ROUGH_SLEEPER])
     merged = make_person("王保国", id_number=number, native_place="河南郑州",
                          categories=[Category.JOBLESS_MIGRANT])
-    stay = admit(merged, cast.laoshan_substation, AdmissionInput(), user=cast.laoshan_station)
-    discharge(stay, DischargeInput(outcome="left", notes="自行离开"), user=cast.laoshan_station)
+    stay = admit(merged, cast.laoshan_substation, AdmissionInput(), by=cast.laoshan_station)
+    discharge(stay, DischargeInput(outcome="left", notes="自行离开"), by=cast.laoshan_station)
 
-    record = merge(kept, merged, user=cast.laoshan_station, reason="同一人：照片与口音一致")
+    record = merge(kept, merged, by=cast.laoshan_station, reason="同一人：照片与口音一致")
     kept.refresh_from_db()
     merged.refresh_from_db()
     assert merged.merged_into == kept
@@ -45,7 +46,7 @@ def test_merging_moves_the_history_and_fills_blanks_and_undoing_gives_it_back(ca
     assert kept.id_number() == number
     assert set(kept.categories) >= {Category.ROUGH_SLEEPER, Category.JOBLESS_MIGRANT}
 
-    undo_merge(record, user=cast.laoshan_station)
+    undo_merge(record, by=cast.laoshan_station)
     kept.refresh_from_db()
     merged.refresh_from_db()
     assert merged.merged_into is None
@@ -53,23 +54,23 @@ def test_merging_moves_the_history_and_fills_blanks_and_undoing_gives_it_back(ca
     assert kept.name == "" and kept.native_place == "" and not kept.has_id_number
     assert Category.JOBLESS_MIGRANT not in kept.categories
     assert merged.id_number() == number
-    with pytest.raises(PersonError):
-        undo_merge(record, user=cast.laoshan_station)
+    with pytest.raises(Refused):
+        undo_merge(record, by=cast.laoshan_station)
 
 
 def test_files_with_different_id_numbers_are_not_merged(cast):
     first = make_person("张伟", id_number=id_number())
     second = make_person("张伟", id_number=id_number())
-    with pytest.raises(PersonError):
-        merge(first, second, user=cast.laoshan_station, reason="同名")
+    with pytest.raises(Refused):
+        merge(first, second, by=cast.laoshan_station, reason="同名")
 
 
 def test_two_files_each_in_a_station_are_not_merged(cast):
     lay_out_station(cast.laoshan_substation)
     first, second = make_person("甲"), make_person("乙")
     for person in (first, second):
-        admit(person, cast.laoshan_substation, AdmissionInput(), user=cast.laoshan_station)
-    with pytest.raises(PersonError) as refused:
-        merge(first, second, user=cast.laoshan_station, reason="同一人")
+        admit(person, cast.laoshan_substation, AdmissionInput(), by=cast.laoshan_station)
+    with pytest.raises(Refused) as refused:
+        merge(first, second, by=cast.laoshan_station, reason="同一人")
     assert "open stay" in str(refused.value)
     assert Person.objects.get(pk=second.pk).merged_into is None

@@ -79,22 +79,22 @@ def test_report_photos_show_only_under_the_photo_permission_and_each_view_is_log
 
 def test_every_tracing_step_from_case_to_reunion_is_on_the_timeline(cast):
     missing = make_report(district=cast.laoshan_substation.district)
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
-    tracing.publish_announcement(case, found_place="崂山区沙子口", user=cast.laoshan_tracing)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
+    tracing.publish_announcement(case, found_place="崂山区沙子口", by=cast.laoshan_tracing)
     request = tracing.request_comparison(case, kind=ComparisonKind.FINGERPRINT,
                                          liaison=cast.police_liaison, message="请比对指纹",
-                                         user=cast.laoshan_tracing)
-    tracing.acknowledge(request, user=cast.police_liaison)
+                                         by=cast.laoshan_tracing)
+    tracing.acknowledge(request, by=cast.police_liaison)
     evidence = SimpleUploadedFile("report.pdf", b"%PDF-1.4 comparison", "application/pdf")
     tracing.record_result(request, tracing.ComparisonResult(matched=False, evidence=evidence,
                                                             notes="指纹库无记录"),
-                          user=cast.police_liaison)
+                          by=cast.police_liaison)
     tracing.decide(case.candidates.get(report=missing), decision=Decision.CONFIRMED,
-                   reason="女儿视频辨认，特征一致", user=cast.laoshan_tracing)
+                   reason="女儿视频辨认，特征一致", by=cast.laoshan_tracing)
     tracing.discharge_home(case, DischargeInput(destination="山东菏泽", travel_mode="family",
                                                 family_contact="张丽",
                                                 family_phone="13800000001"),
-                           user=cast.laoshan_station)
+                           by=cast.laoshan_station)
     with translation.override("zh-hans"):
         titles = [str(event.title) for event in timeline_for(case.person)]
     expected = ["寻亲案件已立案", "发布寻亲公告", "寻亲公告已撤下", "已向公安申请指纹比对",

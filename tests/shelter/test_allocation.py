@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 
 from songnuan.people.models import Category, Status
+from songnuan.refusals import Refused
 from songnuan.shelter.allocation import Placement, Screening, condition_for, violations
 from songnuan.shelter.models import AgeGroup, Condition, Stay, ZoneSex
-from songnuan.shelter.services import AdmissionInput, ShelterError, admit, suggest_bed
+from songnuan.shelter.services import AdmissionInput, admit, suggest_bed
 from tests.people.factories import make_person
 from tests.shelter.factories import lay_out_station, make_zone
 
@@ -65,7 +66,7 @@ def test_admission_assigns_the_suggested_bed_and_moves_the_person_in(cast):
     zones = lay_out_station(cast.laoshan_substation)
     person = make_person("马秀英", sex="F", age=52)
     stay = admit(person, cast.laoshan_substation, AdmissionInput(temperature_c=Decimal("36.6")),
-                 user=cast.laoshan_station)
+                 by=cast.laoshan_station)
     assert stay.bed.zone == zones["女宾区"]
     person.refresh_from_db()
     assert person.status == Status.IN_STATION
@@ -77,60 +78,60 @@ def test_it_refuses_a_minor_in_an_adult_zone(cast):
     zones = lay_out_station(cast.laoshan_substation)
     boy = make_person("小军", age=14)
     adult_bed = zones["男宾区"].beds.first()
-    with pytest.raises(ShelterError) as refused:
+    with pytest.raises(Refused) as refused:
         admit(boy, cast.laoshan_substation, AdmissionInput(bed=adult_bed),
-              user=cast.laoshan_station)
-    assert "minor" in refused.value.errors["bed"]
+              by=cast.laoshan_station)
+    assert "minor" in str(refused.value.message)
     assert not Stay.objects.exists()
 
 
 def test_it_refuses_a_man_in_a_womens_zone(cast):
     zones = lay_out_station(cast.laoshan_substation)
-    with pytest.raises(ShelterError) as refused:
+    with pytest.raises(Refused) as refused:
         admit(make_person("张大山"), cast.laoshan_substation,
-              AdmissionInput(bed=zones["女宾区"].beds.first()), user=cast.laoshan_station)
-    assert "women's zone" in refused.value.errors["bed"]
+              AdmissionInput(bed=zones["女宾区"].beds.first()), by=cast.laoshan_station)
+    assert "women's zone" in str(refused.value.message)
 
 
 def test_it_refuses_a_feverish_person_outside_isolation(cast):
     zones = lay_out_station(cast.laoshan_substation)
-    with pytest.raises(ShelterError) as refused:
+    with pytest.raises(Refused) as refused:
         admit(make_person("李福"), cast.laoshan_substation,
               AdmissionInput(temperature_c=Decimal("38.4"), bed=zones["男宾区"].beds.first()),
-              user=cast.laoshan_station)
-    assert "isolation" in refused.value.errors["bed"]
+              by=cast.laoshan_station)
+    assert "isolation" in str(refused.value.message)
 
 
 def test_a_manager_overrides_the_rules_with_a_reason(cast):
     zones = lay_out_station(cast.laoshan_substation)
     boy = make_person("小军", age=17)
     bed = zones["男宾区"].beds.first()
-    with pytest.raises(ShelterError) as refused:
-        admit(boy, cast.laoshan_substation, AdmissionInput(bed=bed), user=cast.laoshan_admin)
-    assert "override_reason" in refused.value.errors
+    with pytest.raises(Refused) as refused:
+        admit(boy, cast.laoshan_substation, AdmissionInput(bed=bed), by=cast.laoshan_admin)
+    assert refused.value.field == "override_reason"
     stay = admit(boy, cast.laoshan_substation,
                  AdmissionInput(bed=bed, override_reason="与父亲同住，父亲在男宾区"),
-                 user=cast.laoshan_admin)
+                 by=cast.laoshan_admin)
     assert stay.override_reason == "与父亲同住，父亲在男宾区"
     assert stay.override_by == cast.laoshan_admin
 
 
 def test_station_staff_cannot_override_even_with_a_reason(cast):
     zones = lay_out_station(cast.laoshan_substation)
-    with pytest.raises(ShelterError) as refused:
+    with pytest.raises(Refused) as refused:
         admit(make_person("小军", age=12), cast.laoshan_substation,
               AdmissionInput(bed=zones["男宾区"].beds.first(), override_reason="方便"),
-              user=cast.laoshan_station)
-    assert "manager" in refused.value.errors["bed"]
+              by=cast.laoshan_station)
+    assert "manager" in str(refused.value.message)
 
 
 def test_an_admission_to_a_full_station_is_refused_and_writes_nothing(cast):
     make_zone(cast.laoshan_substation, beds=1)
-    admit(make_person("甲"), cast.laoshan_substation, AdmissionInput(), user=cast.laoshan_station)
+    admit(make_person("甲"), cast.laoshan_substation, AdmissionInput(), by=cast.laoshan_station)
     latecomer = make_person("乙")
-    with pytest.raises(ShelterError) as refused:
+    with pytest.raises(Refused) as refused:
         admit(latecomer, cast.laoshan_substation, AdmissionInput(categories=[Category.ROBBED]),
-              user=cast.laoshan_station)
+              by=cast.laoshan_station)
     assert "full" in str(refused.value)
     latecomer.refresh_from_db()
     assert latecomer.status == Status.ON_STREET and latecomer.categories == []
@@ -141,16 +142,16 @@ def test_a_taken_bed_cannot_be_given_twice(cast):
     zone_ = make_zone(cast.laoshan_substation, beds=2)
     bed = zone_.beds.first()
     admit(make_person("甲"), cast.laoshan_substation, AdmissionInput(bed=bed),
-          user=cast.laoshan_station)
-    with pytest.raises(ShelterError) as refused:
+          by=cast.laoshan_station)
+    with pytest.raises(Refused) as refused:
         admit(make_person("乙"), cast.laoshan_substation, AdmissionInput(bed=bed),
-              user=cast.laoshan_station)
-    assert "taken" in refused.value.errors["bed"]
+              by=cast.laoshan_station)
+    assert "taken" in str(refused.value.message)
 
 
 def test_a_person_already_in_a_station_cannot_be_admitted_again(cast):
     lay_out_station(cast.laoshan_substation)
     person = make_person("王强")
-    admit(person, cast.laoshan_substation, AdmissionInput(), user=cast.laoshan_station)
-    with pytest.raises(ShelterError):
-        admit(person, cast.laoshan_substation, AdmissionInput(), user=cast.laoshan_station)
+    admit(person, cast.laoshan_substation, AdmissionInput(), by=cast.laoshan_station)
+    with pytest.raises(Refused):
+        admit(person, cast.laoshan_substation, AdmissionInput(), by=cast.laoshan_station)

@@ -62,7 +62,7 @@ def test_an_arrival_is_admitted_from_the_arrivals_page(cast, client):
 def test_a_discharge_without_required_fields_shows_them_and_keeps_the_stay_open(cast, client):
     lay_out_station(cast.laoshan_substation)
     stay = admit(make_person("于海"), cast.laoshan_substation, AdmissionInput(),
-                 user=cast.laoshan_station)
+                 by=cast.laoshan_station)
     client.force_login(cast.laoshan_station)
     response = client.post(reverse("shelter:stay_discharge", args=[stay.pk]),
                            {"outcome": "returned_home"})
@@ -75,7 +75,7 @@ def test_a_discharge_without_required_fields_shows_them_and_keeps_the_stay_open(
 def test_the_board_and_daily_log_render_for_the_station(cast, client):
     lay_out_station(cast.laoshan_substation)
     stay = admit(make_person("于海"), cast.laoshan_substation, AdmissionInput(),
-                 user=cast.laoshan_station)
+                 by=cast.laoshan_station)
     client.force_login(cast.laoshan_station)
     board = client.get(reverse("shelter:board")).content.decode()
     assert "于海" in board and "男宾区" in board
@@ -91,7 +91,7 @@ def test_the_board_and_daily_log_render_for_the_station(cast, client):
 def test_home_panels_show_arrivals_and_undisinfected_zones_to_station_staff(cast, client):
     lay_out_station(cast.laoshan_substation)
     admit(make_person("于海"), cast.laoshan_substation, AdmissionInput(),
-          user=cast.laoshan_station)
+          by=cast.laoshan_station)
     expect_arrival(cast.laoshan_substation, description="男，约60岁", coming_from="巡查二组")
     client.force_login(cast.laoshan_station)
     panels = {p.url: p for p in client.get("/").context["panels"]}
@@ -104,7 +104,7 @@ def test_the_roll_call_starts_blank_with_one_all_present_button(cast, client):
     lay_out_station(cast.laoshan_substation)
     for name in ("于海", "曲文强"):
         admit(make_person(name), cast.laoshan_substation, AdmissionInput(),
-              user=cast.laoshan_station)
+              by=cast.laoshan_station)
     client.force_login(cast.laoshan_station)
     page = client.get(reverse("shelter:daily")).content.decode()
     roll_call = page.split('value="roll_call"')[1].split("</form>")[0]
@@ -115,7 +115,7 @@ def test_the_roll_call_starts_blank_with_one_all_present_button(cast, client):
 def test_only_the_ticked_people_are_present_unless_all_present_is_pressed(cast, client):
     lay_out_station(cast.laoshan_substation)
     yu, qu = (admit(make_person(name), cast.laoshan_substation, AdmissionInput(),
-                    user=cast.laoshan_station) for name in ("于海", "曲文强"))
+                    by=cast.laoshan_station) for name in ("于海", "曲文强"))
     client.force_login(cast.laoshan_station)
     daily = reverse("shelter:daily")
     client.post(daily, {"site": cast.laoshan_substation.pk, "what": "roll_call", "stay": [yu.pk]})

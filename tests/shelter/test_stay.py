@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from songnuan.network.occupancy import beds_in_use
 from songnuan.people.models import Category, Status
+from songnuan.refusals import Refused
 from songnuan.shelter import services
 from songnuan.shelter.models import (
     Alert,
@@ -25,7 +26,6 @@ from songnuan.shelter.services import (
     AdmissionInput,
     DischargeInput,
     RollCallEntry,
-    ShelterError,
     admit,
     discharge,
 )
@@ -45,7 +45,7 @@ def station(cast):
 def admitted(cast, station, *, days_ago=0, **person_fields):
     person = make_person(person_fields.pop("name", "王建国"), **person_fields)
     return admit(person, station, AdmissionInput(categories=person_fields.get("cats", [])),
-                 user=cast.laoshan_station, now=NOW - datetime.timedelta(days=days_ago))
+                 by=cast.laoshan_station, now=NOW - datetime.timedelta(days=days_ago))
 
 
 def test_the_stay_limit_defaults_to_ten_days_and_warns_two_days_ahead(cast, station):
@@ -75,7 +75,7 @@ def test_the_periodic_check_raises_each_alert_once_a_day(cast, station):
 
 def test_an_extension_with_a_reason_moves_the_limit(cast, station):
     stay = admitted(cast, station, days_ago=11)
-    with pytest.raises(ShelterError):
+    with pytest.raises(Refused):
         services.extend_stay(stay, days=5, reason="")
     stay = services.extend_stay(stay, days=5, reason="等待家属来接")
     assert not stay.is_over_limit(NOW)
@@ -85,7 +85,7 @@ def test_a_zone_disinfected_today_raises_no_alert(cast, station):
     stay = admitted(cast, station)
     zones = services.zones_not_disinfected(station.zones.all(), timezone.localdate(NOW))
     assert list(zones) == [stay.zone]
-    services.record_disinfection(stay.zone, user=cast.laoshan_station, agent="含氯消毒液",
+    services.record_disinfection(stay.zone, by=cast.laoshan_station, agent="含氯消毒液",
                                  at=NOW)
     assert not services.zones_not_disinfected(station.zones.all(), timezone.localdate(NOW))
 
@@ -93,7 +93,7 @@ def test_a_zone_disinfected_today_raises_no_alert(cast, station):
 def test_a_roll_call_records_presence_and_temperatures(cast, station):
     first, second = admitted(cast, station, name="甲"), admitted(cast, station, name="乙")
     services.record_roll_call(station, [RollCallEntry(first, True, Decimal("36.7")),
-                                        RollCallEntry(second, False)], user=cast.laoshan_station)
+                                        RollCallEntry(second, False)], by=cast.laoshan_station)
     assert first.logs.filter(kind=LogKind.ROLL_CALL, present=True).exists()
     assert first.logs.get(kind=LogKind.HEALTH).temperature_c == Decimal("36.7")
     assert second.logs.get(kind=LogKind.ROLL_CALL).present is False
@@ -102,7 +102,7 @@ def test_a_roll_call_records_presence_and_temperatures(cast, station):
 def test_support_plans_follow_the_categories(cast, station):
     person = make_person("韩梅", sex="F", age=33)
     stay = admit(person, station, AdmissionInput(
-        categories=[Category.DOMESTIC_VIOLENCE, Category.ROBBED]), user=cast.laoshan_station)
+        categories=[Category.DOMESTIC_VIOLENCE, Category.ROBBED]), by=cast.laoshan_station)
     actions = set(stay.support_actions.values_list("action", flat=True))
     assert actions == {"womens_federation", "safety_measures", "police_report", "travel_help"}
 
@@ -111,10 +111,10 @@ def test_a_referral_follows_its_status_until_closed(cast, station):
     stay = admitted(cast, station)
     referral = services.refer(stay, kind="psychiatric", organisation="青岛市精神卫生中心",
                               reason="疑似精神障碍", with_police=True, with_health=True,
-                              user=cast.laoshan_station)
+                              by=cast.laoshan_station)
     services.update_referral(referral, status="accepted", note="已接收评估")
     services.update_referral(referral, status="completed")
-    with pytest.raises(ShelterError):
+    with pytest.raises(Refused):
         services.update_referral(referral, status="accepted")
 
 
@@ -124,7 +124,7 @@ def test_a_return_home_frees_the_bed_and_closes_the_stay(cast, station):
     stay = discharge(stay, DischargeInput(
         outcome=Outcome.RETURNED_HOME, destination="河南省周口市川汇区",
         travel_mode=TravelMode.FAMILY,
-        family_contact="王小梅（女儿）", family_phone="13903940000"), user=cast.laoshan_station)
+        family_contact="王小梅（女儿）", family_phone="13903940000"), by=cast.laoshan_station)
     assert stay.status == StayStatus.CLOSED
     assert beds_in_use([station.pk])[station.pk] == 0
     stay.person.refresh_from_db()
@@ -146,9 +146,9 @@ def test_a_return_home_frees_the_bed_and_closes_the_stay(cast, station):
 def test_a_discharge_without_its_required_fields_is_refused_and_changes_nothing(
         cast, station, data, field):
     stay = admitted(cast, station)
-    with pytest.raises(ShelterError) as refused:
-        discharge(stay, data, user=cast.laoshan_station)
-    assert field in refused.value.errors
+    with pytest.raises(Refused) as refused:
+        discharge(stay, data, by=cast.laoshan_station)
+    assert refused.value.field == field
     stay.refresh_from_db()
     assert stay.is_open and stay.person.status == Status.IN_STATION
 
@@ -156,17 +156,17 @@ def test_a_discharge_without_its_required_fields_is_refused_and_changes_nothing(
 def test_a_closed_stay_cannot_be_edited(cast, station):
     stay = admitted(cast, station)
     discharge(stay, DischargeInput(outcome=Outcome.LEFT, notes="早饭后自行离站"),
-              user=cast.laoshan_station)
+              by=cast.laoshan_station)
     stay.refresh_from_db()
     for attempt in (
-        lambda: services.record_note(stay, "补记", user=cast.laoshan_station),
+        lambda: services.record_note(stay, "补记", by=cast.laoshan_station),
         lambda: services.extend_stay(stay, days=3, reason="补"),
         lambda: services.refer(stay, kind="police", organisation="派出所", reason="补",
-                               user=cast.laoshan_station),
+                               by=cast.laoshan_station),
         lambda: discharge(stay, DischargeInput(outcome=Outcome.LEFT, notes="再次"),
-                          user=cast.laoshan_station),
+                          by=cast.laoshan_station),
     ):
-        with pytest.raises(ShelterError) as refused:
+        with pytest.raises(Refused) as refused:
             attempt()
         assert "closed" in str(refused.value)
 
@@ -177,7 +177,7 @@ def test_an_expected_arrival_is_admitted_once(cast, station):
                                       source="outreach.encounter:7")
     assert services.expect_arrival(station, person=person, source="outreach.encounter:7") == \
         arrival
-    stay = admit(person, station, AdmissionInput(route="escorted"), user=cast.laoshan_station,
+    stay = admit(person, station, AdmissionInput(route="escorted"), by=cast.laoshan_station,
                  arrival=arrival)
     arrival.refresh_from_db()
     assert arrival.status == "admitted" and stay.arrival == arrival
@@ -187,7 +187,7 @@ def test_a_warming_visit_needs_no_person_file_and_can_be_linked_later(cast):
     from songnuan.network.occupancy import seats_in_use
 
     point = cast.laoshan_point
-    visit = services.record_visit(point, user=cast.laoshan_relief, description="男，约50岁",
+    visit = services.record_visit(point, by=cast.laoshan_relief, description="男，约50岁",
                                   people_count=2)
     assert visit.person is None
     assert seats_in_use([point.pk])[point.pk] == 2

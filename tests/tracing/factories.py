@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from songnuan.shelter.services import AdmissionInput, admit, free_beds
-from songnuan.tracing import services
+from songnuan.tracing import services, tasks
 from songnuan.tracing.models import MissingReport, TracingCase
 from tests.people.factories import make_person
 from tests.shelter.factories import make_zone
@@ -24,14 +24,19 @@ def make_report(name: str = "张卫东", *, district, sex: str = "M", birth_year
                                               district=district, **defaults))
 
 
-def admit_unidentified(site, *, user, at: datetime.datetime | None = None, **fields
-                       ) -> TracingCase:
-    """Admit a man nobody can name: no name, no ID number; returns his new case."""
+def admit_unidentified(site, *, by, at: datetime.datetime | None = None, ranked: bool = True,
+                       **fields) -> TracingCase:
+    """Admit a man nobody can name: no name, no ID number; returns his new case, compared with
+    the open reports as the worker does after the admission commits (unless `ranked=False`)."""
     person_fields = {"age": 58, "height_cm": 170, "dialect": "山东口音",
                      "marks": "左手缺小指；右脸颊黑痣", "alias": "无名氏"}
     person_fields.update(fields)
     person = make_person("", site=site, **person_fields)
     if not free_beds(site).exists():
         make_zone(site, f"男宾区{site.zones.count() + 1}", beds=4)
-    stay = admit(person, site, AdmissionInput(), user=user, now=at or timezone.now())
-    return TracingCase.objects.get(stay=stay)
+    stay = admit(person, site, AdmissionInput(), by=by, now=at or timezone.now())
+    case = TracingCase.objects.get(stay=stay)
+    if ranked:
+        tasks.rank_case.call(case.pk)
+        case.refresh_from_db()
+    return case

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def test_an_officer_lists_their_districts_cases_with_steps_and_deadlines(api_for, cast):
     admitted = timezone.now() - datetime.timedelta(days=3)
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station, at=admitted)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station, at=admitted)
     response = api_for(cast.laoshan_tracing).get("/api/v1/tracing/cases")
     assert response.status_code == 200
     [data] = response.json()
@@ -34,8 +34,8 @@ def test_an_officer_lists_their_districts_cases_with_steps_and_deadlines(api_for
 
 
 def test_an_officer_lists_only_their_own_cases_with_officer_me(api_for, cast):
-    mine = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
-    nobodys = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station, age=30)
+    mine = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
+    nobodys = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station, age=30)
     services.assign_officer(mine, cast.laoshan_tracing)
     api = api_for(cast.laoshan_tracing)
     [data] = api.get("/api/v1/tracing/cases?officer=me").json()
@@ -45,7 +45,7 @@ def test_an_officer_lists_only_their_own_cases_with_officer_me(api_for, cast):
 
 
 def test_another_districts_case_is_neither_listed_nor_found(api_for, cast):
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     shinan = api_for(cast.shinan_tracing)
     assert shinan.get("/api/v1/tracing/cases").json() == []
     assert shinan.get(f"/api/v1/tracing/cases/{case.pk}").status_code == 404
@@ -57,7 +57,7 @@ def test_a_cases_ranked_candidates_come_with_their_explanations(api_for, cast):
                 features="", native_place="黑龙江", dialect="东北口音",
                 reporter_phone="13800000102")
     report = make_report(district=cast.laoshan_substation.district)
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     rows = api_for(cast.laoshan_tracing).get(f"/api/v1/tracing/cases/{case.pk}/candidates").json()
     assert rows[0]["report_reference"] == report.reference and rows[0]["score"] >= 0.5
     assert rows == sorted(rows, key=lambda r: -r["score"])
@@ -67,7 +67,7 @@ def test_a_cases_ranked_candidates_come_with_their_explanations(api_for, cast):
 
 
 def test_filing_a_report_ranks_it_and_checks_district_fields_and_permission(api_for, cast):
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     payload = {"name": "张卫东", "sex": "M", "birth_year": 1968, "height_cm": 170,
                "native_place": "山东菏泽", "dialect": "山东口音",
                "features": "左手小指缺失；右脸颊有黑痣", "reporter_name": "张丽",
@@ -93,12 +93,12 @@ def test_filing_a_report_ranks_it_and_checks_district_fields_and_permission(api_
 
 def test_the_liaison_lists_only_their_requests_acknowledges_and_records_a_result(
         api_for, client, cast):
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     other = make_user("police.other", role="police_liaison")
     mine = services.request_comparison(case, kind="dna", liaison=cast.police_liaison,
-                                       message="请采集DNA", user=cast.laoshan_tracing)
+                                       message="请采集DNA", by=cast.laoshan_tracing)
     theirs = services.request_comparison(case, kind="face", liaison=other, message="人像比对",
-                                         user=cast.laoshan_tracing)
+                                         by=cast.laoshan_tracing)
     police = api_for(cast.police_liaison)
     assert [r["id"] for r in police.get("/api/v1/tracing/comparisons").json()] == [mine.pk]
     assert police.get("/api/v1/tracing/cases").json() == []

@@ -11,16 +11,17 @@ from django.utils import timezone
 from songnuan.accounts.models import AuditEvent
 from songnuan.accounts.roles import Role
 from songnuan.duty.models import Alert, Topic
+from songnuan.refusals import Refused
 from songnuan.tracing import services
 from songnuan.tracing.models import CaseStatus
-from songnuan.tracing.services import TracingError, alert_overdue_steps
+from songnuan.tracing.services import alert_overdue_steps
 from tests.factories import make_user
 from tests.tracing.factories import admit_unidentified
 
 
 @pytest.fixture
 def case(cast):
-    return admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    return admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
 
 
 def test_only_active_tracing_officers_of_the_district_or_city_may_hold_a_case(cast, case):
@@ -29,16 +30,16 @@ def test_only_active_tracing_officers_of_the_district_or_city_may_hold_a_case(ca
     eligible = set(services.eligible_officers(case).values_list("username", flat=True))
     assert eligible == {"laoshan.tracing", city_officer.username}
     for wrong in (cast.shinan_tracing, cast.laoshan_station):
-        with pytest.raises(TracingError) as refused:
+        with pytest.raises(Refused) as refused:
             services.assign_officer(case, wrong)
-        assert "officer" in refused.value.message_dict
+        assert refused.value.field == "officer"
     assert services.assign_officer(case, cast.laoshan_tracing).officer == cast.laoshan_tracing
 
 
 def test_a_closed_case_keeps_its_officer(cast, case):
     case.status = CaseStatus.CLOSED
     case.save()
-    with pytest.raises(TracingError):
+    with pytest.raises(Refused):
         services.assign_officer(case, cast.laoshan_tracing)
 
 
@@ -87,7 +88,7 @@ def test_another_districts_staff_cannot_assign(cast, case, client):
 
 def test_an_overdue_step_of_a_held_case_tells_its_officer_not_every_officer(cast):
     admitted = timezone.now() - datetime.timedelta(days=3)
-    held = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station, at=admitted)
+    held = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station, at=admitted)
     other = make_user("laoshan.tracing2", role=Role.TRACING_OFFICER, district_code="370212")
     services.assign_officer(held, other)
     assert alert_overdue_steps() >= 1

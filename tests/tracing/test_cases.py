@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from songnuan.notify.models import Outbox
+from songnuan.refusals import Refused
 from songnuan.shelter.services import DischargeInput
 from songnuan.tracing import services
 from songnuan.tracing.models import (
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_admitting_a_person_of_unknown_identity_opens_a_case_with_its_deadlines(cast):
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     assert case.status == CaseStatus.OPEN
     assert {s.kind for s in case.steps.all()} == set(StepKind.values)
     dna = case.steps.get(kind=StepKind.DNA_REQUEST)
@@ -40,7 +41,7 @@ def test_admitting_someone_with_an_id_number_opens_no_case(cast):
 
     make_zone(cast.laoshan_substation)
     person = make_person("王建国", id_number=id_number(), site=cast.laoshan_substation)
-    admit(person, cast.laoshan_substation, AdmissionInput(), user=cast.laoshan_station)
+    admit(person, cast.laoshan_substation, AdmissionInput(), by=cast.laoshan_station)
     assert not person.tracing_cases.exists()
 
 
@@ -48,7 +49,7 @@ def test_the_familys_report_is_the_top_candidate_with_an_explanation(cast):
     make_report("赵敏", district=cast.shinan_substation.district, sex="F", birth_year=1990,
                 features="", native_place="黑龙江", dialect="")
     report = make_report(district=cast.shinan_substation.district)
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     top, *others = case.candidates.all()
     assert top.report == report
     assert all(top.score > other.score * 10 for other in others)
@@ -63,7 +64,7 @@ def test_the_shipped_fitted_parameters_give_a_true_pair_a_probability_above_one_
                     native_place="黑龙江", dialect="东北口音", features="",
                     reporter_phone=f"1380000010{n}")
     report = make_report(district=cast.shinan_substation.district)
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     top = case.candidates.get(report=report)
     assert top.score >= 0.5
     assert {"dialect", "features", "birth_year"} <= {code for code, bits, _text
@@ -73,23 +74,23 @@ def test_the_shipped_fitted_parameters_give_a_true_pair_a_probability_above_one_
 
 
 def test_a_report_filed_after_admission_is_ranked_against_the_live_cases(cast):
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     report = make_report(district=cast.laoshan_substation.district)
     assert case.candidates.filter(report=report).exists()
 
 
 def test_confirming_a_candidate_identifies_the_case_and_takes_the_announcement_down(cast):
     report = make_report(district=cast.laoshan_substation.district)
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     announcement = services.publish_announcement(case, found_place="崂山区沙子口",
-                                                 user=cast.laoshan_tracing)
+                                                 by=cast.laoshan_tracing)
     assert "崂山区沙子口" in announcement.text and "约170厘米" in announcement.text
     assert services.public_announcements("沙子口").count() == 1
     review = case.candidates.get(report=report)
-    with pytest.raises(services.TracingError):
-        services.decide(review, decision=Decision.CONFIRMED, reason=" ", user=cast.laoshan_tracing)
+    with pytest.raises(Refused):
+        services.decide(review, decision=Decision.CONFIRMED, reason=" ", by=cast.laoshan_tracing)
     services.decide(review, decision=Decision.CONFIRMED, reason="女儿视频辨认，特征一致",
-                    user=cast.laoshan_tracing)
+                    by=cast.laoshan_tracing)
     case.refresh_from_db()
     report.refresh_from_db()
     assert case.status == CaseStatus.IDENTIFIED and case.matched_report == report
@@ -99,15 +100,15 @@ def test_confirming_a_candidate_identifies_the_case_and_takes_the_announcement_d
 
 def test_reunion_discharges_the_person_home_and_closes_the_case(cast):
     report = make_report(district=cast.laoshan_substation.district)
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     review = case.candidates.get(report=report)
-    with pytest.raises(services.TracingError):
-        services.discharge_home(case, DischargeInput(), user=cast.laoshan_station)
+    with pytest.raises(Refused):
+        services.discharge_home(case, DischargeInput(), by=cast.laoshan_station)
     services.decide(review, decision=Decision.CONFIRMED, reason="家属确认",
-                    user=cast.laoshan_tracing)
+                    by=cast.laoshan_tracing)
     home = DischargeInput(destination="山东菏泽", travel_mode="family", family_contact="张丽",
                           family_phone="13800000001")
-    case = services.discharge_home(case, home, user=cast.laoshan_station)
+    case = services.discharge_home(case, home, by=cast.laoshan_station)
     case.refresh_from_db()
     case.stay.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
@@ -117,45 +118,45 @@ def test_reunion_discharges_the_person_home_and_closes_the_case(cast):
 def test_the_liaison_sees_only_requests_sent_to_them(cast):
     from tests.factories import make_user
 
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     other = make_user("police.other", role="police_liaison")
     mine = services.request_comparison(case, kind=ComparisonKind.DNA, liaison=cast.police_liaison,
-                                       message="请采集DNA", user=cast.laoshan_tracing)
+                                       message="请采集DNA", by=cast.laoshan_tracing)
     services.request_comparison(case, kind=ComparisonKind.FACE, liaison=other, message="人像比对",
-                                user=cast.laoshan_tracing)
+                                by=cast.laoshan_tracing)
     assert list(ComparisonRequest.objects.restrict(cast.police_liaison)) == [mine]
     assert case.steps.get(kind=StepKind.DNA_REQUEST).done_at is not None
-    with pytest.raises(services.TracingError):
+    with pytest.raises(Refused):
         services.request_comparison(case, kind="dna", liaison=cast.laoshan_tracing, message="",
-                                    user=cast.laoshan_tracing)
+                                    by=cast.laoshan_tracing)
 
 
 def test_a_result_needs_the_evidence_and_a_match_needs_the_identity(cast):
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     request = services.request_comparison(case, kind="fingerprint", liaison=cast.police_liaison,
-                                          message="", user=cast.laoshan_tracing)
-    services.acknowledge(request, user=cast.police_liaison)
-    with pytest.raises(services.TracingError):
+                                          message="", by=cast.laoshan_tracing)
+    services.acknowledge(request, by=cast.police_liaison)
+    with pytest.raises(Refused):
         services.record_result(request, services.ComparisonResult(matched=False),
-                               user=cast.police_liaison)
+                               by=cast.police_liaison)
     report = SimpleUploadedFile("report.pdf", b"%PDF-1.4 comparison", "application/pdf")
-    with pytest.raises(services.TracingError):
+    with pytest.raises(Refused):
         services.record_result(request, services.ComparisonResult(matched=True, evidence=report),
-                               user=cast.police_liaison)
+                               by=cast.police_liaison)
     services.record_result(request, services.ComparisonResult(matched=False, evidence=report),
-                           user=cast.police_liaison)
+                           by=cast.police_liaison)
     assert request.status == "no_match" and request.evidence
 
 
 def test_overdue_steps_are_listed_and_cases_become_stranded_then_settlement(cast):
     admitted = timezone.now() - datetime.timedelta(days=95)
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station, at=admitted)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station, at=admitted)
     overdue = services.overdue_steps(case.steps.all())
     assert StepKind.ANNOUNCEMENT in {s.kind for s in overdue}
     services.advance_cases()
     case.refresh_from_db()
     assert case.status == CaseStatus.SETTLEMENT
-    services.tick_settlement_item(case, "placement", done=True, user=cast.laoshan_tracing)
+    services.tick_settlement_item(case, "placement", done=True, by=cast.laoshan_tracing)
     assert case.settlement_checklist["placement"]
 
 
@@ -163,12 +164,12 @@ def test_a_phone_code_is_texted_checked_once_and_wrong_guesses_count(cast):
     phone = services.send_code("+86 138-0000-0001")
     text = Outbox.objects.latest("id").text
     code = "".join(ch for ch in text if ch.isdigit())[:6]
-    with pytest.raises(services.TracingError):
+    with pytest.raises(Refused):
         services.check_code(phone, "000000" if code != "000000" else "111111")
     assert services.check_code(phone, code) == "13800000001"
-    with pytest.raises(services.TracingError):
+    with pytest.raises(Refused):
         services.check_code(phone, code)
-    with pytest.raises(services.TracingError):
+    with pytest.raises(Refused):
         services.send_code("12345")
 
 

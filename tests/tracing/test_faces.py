@@ -58,7 +58,7 @@ def test_two_shots_of_one_face_are_close_and_a_blank_is_not_a_face():
 
 @pytest.mark.django_db(transaction=True)
 def test_photos_are_embedded_in_the_background_and_the_engine_compares_faces(cast):
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     photo = PersonPhoto.objects.create(person=case.person, image=jpeg(another_shot()),
                                        taken_by=cast.laoshan_station)
     report = make_report(district=cast.laoshan_substation.district,
@@ -78,7 +78,7 @@ def test_photos_are_embedded_in_the_background_and_the_engine_compares_faces(cas
 
 @pytest.mark.django_db
 def test_a_photo_that_is_not_a_face_carries_no_embedding(cast):
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     photo = PersonPhoto.objects.create(person=case.person, image=jpeg(
         Image.new("RGB", (640, 480), (90, 110, 70)), "coat.jpg"))
     assert tasks.embed_person_photo.call(photo.pk) is False

@@ -62,7 +62,7 @@ def test_the_report_page_shows_the_photo_through_its_view(cast, client):
 
 
 def test_a_police_report_opens_for_those_who_may_open_the_comparison(cast, client):
-    case = admit_unidentified(cast.shinan_substation, user=cast.city_admin)
+    case = admit_unidentified(cast.shinan_substation, by=cast.city_admin)
     item = ComparisonRequest.objects.create(
         case=case, kind="fingerprint", liaison=cast.police_liaison, sent_by=cast.city_admin,
         status=ComparisonStatus.MATCHED, matched_identity="王建国",
@@ -78,10 +78,10 @@ def test_a_police_report_opens_for_those_who_may_open_the_comparison(cast, clien
 
 
 def test_a_live_announcements_photo_is_public_until_it_is_taken_down(cast, client):
-    case = admit_unidentified(cast.shinan_substation, user=cast.city_admin)
+    case = admit_unidentified(cast.shinan_substation, by=cast.city_admin)
     PersonPhoto.objects.create(person=case.person, image=jpeg(), taken_by=cast.city_admin)
     announcement = services.publish_announcement(case, found_place="台东步行街",
-                                                 user=cast.city_admin)
+                                                 by=cast.city_admin)
     url = reverse("tracing:announcement_photo", args=[announcement.pk])
     assert url in client.get(reverse("tracing:public_announcements")).content.decode()
     response = client.get(url)

@@ -82,7 +82,7 @@ def test_bytes_that_are_neither_utf8_nor_gb18030_are_refused():
 
 @pytest.mark.django_db
 def test_a_gb18030_list_with_chinese_headers_is_imported_and_ranked_against_live_cases(cast):
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     table = imports.read_reports(GB18030_FILE.name, GB18030_FILE.read_bytes())
     result = imports.import_reports(table, district=cast.laoshan_substation.district,
                                     user=cast.laoshan_tracing)

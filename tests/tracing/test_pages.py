@@ -44,7 +44,7 @@ def test_an_impossible_birth_year_is_an_error_at_the_field(client, cast):
 def test_the_officer_confirms_from_the_case_page_and_the_announcement_comes_down(
         client_for, cast):
     report = make_report(district=cast.laoshan_substation.district)
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     officer = client_for(cast.laoshan_tracing)
     page = officer.get(case.get_absolute_url())
     assert report.reference in page.content.decode()
@@ -62,7 +62,7 @@ def test_the_officer_confirms_from_the_case_page_and_the_announcement_comes_down
 
 def test_the_case_page_shows_the_true_reports_probability_and_its_evidence(client_for, cast):
     report = make_report(district=cast.laoshan_substation.district)
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     review = case.candidates.get(report=report)
     page = client_for(cast.laoshan_tracing).get(case.get_absolute_url()).content.decode()
     assert review.score >= 0.5
@@ -71,14 +71,14 @@ def test_the_case_page_shows_the_true_reports_probability_and_its_evidence(clien
 
 
 def test_a_case_in_another_district_is_not_found(client_for, cast):
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     assert client_for(cast.shinan_tracing).get(case.get_absolute_url()).status_code == 404
 
 
 def test_the_liaison_acknowledges_and_records_a_result_with_evidence(client_for, cast):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    case = admit_unidentified(cast.laoshan_substation, user=cast.laoshan_station)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     officer = client_for(cast.laoshan_tracing)
     officer.post(reverse("tracing:compare", args=[case.pk]),
                  {"kind": "dna", "liaison": cast.police_liaison.pk, "message": "请采集"})

@@ -43,9 +43,9 @@ def test_a_merged_file_is_no_longer_suggested_and_comes_back_when_the_merge_is_u
     third = make_person("刘德民", age=61, site=site, native_place="临沂")
     assert set(suggested(third)) == {"刘德明", "刘得明"}
 
-    record = people.merge(kept, absorbed, user=cast.laoshan_station, reason="同一人")
+    record = people.merge(kept, absorbed, by=cast.laoshan_station, reason="同一人")
     assert suggested(third) == ["刘德明"]
-    people.undo_merge(record, user=cast.laoshan_station)
+    people.undo_merge(record, by=cast.laoshan_station)
     assert set(suggested(third)) == {"刘德明", "刘得明"}
 
 
