@@ -22,12 +22,6 @@ def _load_checker():
 
 checker = _load_checker()
 
-# Uphill imports in apps other branches are reworking: being removed (the lead empties this
-# at merge). Each is (importing file, imported module).
-KNOWN_UPHILL = {
-    # people shows encounters through outreach's timeline: being removed
-    ("songnuan/people/views.py", "songnuan.outreach.timeline"),
-}
 # Circles between files of one app, each kept for a reason said beside it.
 KNOWN_FILE_CIRCLES = [
     # audit defines the base class of every audited model and writes AuditEvent, a model built
@@ -41,33 +35,23 @@ def imports():
     return checker.read_imports(ROOT)
 
 
-def _allowed(imp) -> bool:
-    return (imp.path, imp.target) in KNOWN_UPHILL
-
-
 def test_every_app_and_module_stands_on_a_floor(imports):
     assert checker.unplaced(imports) == set()
 
 
 def test_no_import_runs_uphill(imports):
     found = [f"{imp.where()}: {imp.source_unit} -> {imp.target_unit} ({imp.target})"
-             for imp in checker.uphill(imports) if not _allowed(imp)]
+             for imp in checker.uphill(imports)]
     assert found == [], "imports that run uphill:\n" + "\n".join(found)
 
 
 def test_no_two_apps_import_each_other(imports):
-    kept = [imp for imp in imports if not _allowed(imp)]
-    assert checker.app_circles(kept) == []
+    assert checker.app_circles(imports) == []
 
 
 def test_no_two_files_of_one_app_import_each_other(imports):
     assert [group for group in checker.file_circles(imports)
             if group not in KNOWN_FILE_CIRCLES] == []
-
-
-def test_the_allowance_holds_only_imports_that_still_exist(imports):
-    present = {(imp.path, imp.target) for imp in checker.uphill(imports)}
-    assert KNOWN_UPHILL - present == set(), "remove these from KNOWN_UPHILL: they are gone"
 
 
 def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
