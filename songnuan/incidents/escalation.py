@@ -180,7 +180,7 @@ def acknowledge(incident: Incident, *, by: User, now: datetime.datetime | None =
         raise Conflict(_("Only someone this incident was reported to can acknowledge it, "
                          "and only once."))
     for item in mine:
-        duty.acknowledge(item, by, now)
+        duty.acknowledge(item, by=by, now=now)
     sync_incident(incident)
 
 
