@@ -431,7 +431,7 @@ def create_database(admin_url: str, name: str, env: dict[str, str]) -> None:
     print(f"database {name}: migrating and loading the demo hotspots…", flush=True)
     subprocess.run([BIN / "songnuan", "migrate", "-v", "0"], env=env, check=True)
     subprocess.run([BIN / "songnuan", "shell", "-c",
-                    "import random, types; from songnuan.outreach import demo; "
+                    "import random, types; from songnuan.demo import outreach as demo; "
                     "demo.populate(types.SimpleNamespace(rng=random.Random(1), shared={}))"],
                    env=env, check=True, stdout=subprocess.DEVNULL)
 

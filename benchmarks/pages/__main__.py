@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from benchmarks.server_time import pct
 
 BAR_MS = 300.0
-# One login per role, from the demo's cast (songnuan/accounts/demo.py).
+# One login per role, from the demo's cast (songnuan/demo/accounts.py).
 ROLE_LOGINS = ["admin", "shinan.admin", "centre.dispatcher", "shinan.dispatcher",
                "shinan.station", "shinan.relief", "shinan.patrol1", "shinan.tracing",
                "city.tracing", "police.liaison", "shinan.viewer"]
