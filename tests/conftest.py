@@ -17,6 +17,10 @@ settings.load_profile("songnuan")
 def _fresh_process_caches():
     """Each test's weather, hotspots and person index are its own: a rolled-back row sends no
     signal and its primary key is used again."""
+    forget_process_caches()
+
+
+def forget_process_caches() -> None:
     from songnuan.leads.triage import forget_conditions
     from songnuan.outreach import night_plan
     from songnuan.outreach.services import forget_hotspots
