@@ -73,7 +73,7 @@ class Links(HTMLParser):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.pages", description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="large")
     parser.add_argument("--now", default="2027-03-01T21:30")
     parser.add_argument("--seed", type=int, default=2026)
