@@ -13,10 +13,31 @@ settings.register_profile("songnuan", deadline=None)
 settings.load_profile("songnuan")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep `--dist loadgroup` grouping by `xdist_group`: pytest-xdist names a test's group by
+    appending "@group" to its `_nodeid`, which pytest 9 no longer reads (a node's id is `_id`), so
+    every group was spread over the workers and a group's shared set-up made once per worker."""
+    if not config.getoption("loadgroup", default=False):  # set on pytest-xdist's workers only
+        return
+    from _pytest.nodeid import NodeId
+
+    for item in items:
+        groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                         for mark in item.iter_markers("xdist_group")})
+        suffix = "@" + "_".join(groups)
+        if groups and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
     """Each test's weather, hotspots and person index are its own: a rolled-back row sends no
     signal and its primary key is used again."""
+    forget_process_caches()
+
+
+def forget_process_caches() -> None:
     from songnuan.leads.triage import forget_conditions
     from songnuan.outreach import night_plan
     from songnuan.places.resolver import forget as forget_places

@@ -68,7 +68,7 @@ def _time(client, url: str, runs: int) -> tuple[list[float], list[float], int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.analytics", description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="large")
     parser.add_argument("--now", default="2027-03-01T21:30")
     parser.add_argument("--seed", type=int, default=2026)

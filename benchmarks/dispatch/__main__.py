@@ -21,7 +21,7 @@ from benchmarks.server_time import measure, pct, start_django
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.dispatch", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--leads", type=int, default=2000)
     parser.add_argument("--squads", type=int, default=200)

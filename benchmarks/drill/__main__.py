@@ -27,7 +27,7 @@ NIGHT_START = "2027-01-15T18:00"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.drill", description=__doc__.splitlines()[0])
     parser.add_argument("--squads", type=int, default=None,
                         help="squads spread over the districts (default: the demo's crewed ones)")
     parser.add_argument("--seed", type=int, default=1)

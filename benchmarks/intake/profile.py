@@ -93,7 +93,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from songnuan.outreach import demo
+    from songnuan.demo import outreach as demo
     from tests.factories import ensure_districts
 
     ensure_districts()  # a flush of a reused database takes the migrated districts along

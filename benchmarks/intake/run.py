@@ -1,7 +1,7 @@
 """Intake surge benchmark: public reports against `songnuan serve` on PostgreSQL, over loopback.
 
-    .venv/bin/python benchmarks/intake/run.py [--clients 50] [--seconds 60] [--kill-worker-at 30]
-    .venv/bin/python benchmarks/intake/run.py --rate 20     # open loop: 20 reports/s in all
+    .venv/bin/python -m benchmarks.intake [--clients 50] [--seconds 60] [--kill-worker-at 30]
+    .venv/bin/python -m benchmarks.intake --rate 20     # open loop: 20 reports/s in all
 
 Creates a PostgreSQL database of its own (dropped afterwards), migrates it, loads the demo
 hotspots, starts `songnuan serve` and the background worker, and runs N phones for a fixed time.
@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-# The environment running this script: `.venv/bin/python benchmarks/…` runs `.venv/bin/songnuan`.
+# The environment running this: `.venv/bin/python -m benchmarks.intake` runs `.venv/bin/songnuan`.
 BIN = Path(sys.executable).parent
 URBAN_DISTRICTS = ("370202", "370203", "370211", "370212", "370213", "370214")
 FLAGS = ["lying_down", "underdressed", "elderly", "child", "injured_ill", "confused",
@@ -351,7 +351,7 @@ async def drive(args, port: int, server: subprocess.Popen, meter: CpuMeter) -> t
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.intake", description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50, help="phones sending reports")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--retriers", type=int, default=10,
@@ -431,7 +431,7 @@ def create_database(admin_url: str, name: str, env: dict[str, str]) -> None:
     print(f"database {name}: migrating and loading the demo hotspots…", flush=True)
     subprocess.run([BIN / "songnuan", "migrate", "-v", "0"], env=env, check=True)
     subprocess.run([BIN / "songnuan", "shell", "-c",
-                    "import random, types; from songnuan.outreach import demo; "
+                    "import random, types; from songnuan.demo import outreach as demo; "
                     "demo.populate(types.SimpleNamespace(rng=random.Random(1), shared={}))"],
                    env=env, check=True, stdout=subprocess.DEVNULL)
 

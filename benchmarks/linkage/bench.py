@@ -1,7 +1,8 @@
 """Benchmark the linkage engine against Splink 5 (DuckDB) on the same files in the same run.
 
 Each system runs in its own subprocess so wall time and peak memory (max RSS) are its own.
-Usage: python -m benchmarks.linkage.bench [--skip-large] [--out benchmarks/out]
+Usage: python -m benchmarks.linkage [--skip-large] [--skip-latency] [--out benchmarks/out], which
+runs this module in benchmarks/.venv, where Splink is installed.
 """
 
 from __future__ import annotations
@@ -214,15 +215,25 @@ def markdown(results: list[dict[str, object]], latency_result: dict[str, object]
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/out"))
-    parser.add_argument("--skip-large", action="store_true")
-    parser.add_argument("--skip-latency", action="store_true")
-    parser.add_argument("--index-size", type=int, default=INDEX_SIZE)
+def arguments() -> argparse.ArgumentParser:
+    """The benchmark's options, shared with `python -m benchmarks.linkage`, which starts it."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.linkage",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/out"),
+                        help="where the generated sets and the figures go")
+    parser.add_argument("--skip-large", action="store_true",
+                        help="the 5k x 20k set and FEBRL4 only, not 50k x 200k")
+    parser.add_argument("--skip-latency", action="store_true",
+                        help="leave out one record against an index of 10^6")
+    parser.add_argument("--index-size", type=int, default=INDEX_SIZE,
+                        help="records in the latency index")
     parser.add_argument("--one", nargs=2, metavar=("SYSTEM", "FOLDER"), help=argparse.SUPPRESS)
     parser.add_argument("--latency-only", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    return parser
+
+
+def main() -> None:
+    args = arguments().parse_args()
     if args.one:
         print(json.dumps(run_system(args.one[0], Path(args.one[1]))))
         return

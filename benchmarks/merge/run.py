@@ -196,7 +196,7 @@ def intake_cost(tonight: Night) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.merge", description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scale", type=int, default=3, help="how many times the scenes repeat")
     parser.add_argument("--no-intake", action="store_true", help="skip the submit_lead run")

@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from benchmarks.server_time import pct
 
 BAR_MS = 300.0
-# One login per role, from the demo's cast (songnuan/accounts/demo.py).
+# One login per role, from the demo's cast (songnuan/demo/accounts.py).
 ROLE_LOGINS = ["admin", "shinan.admin", "centre.dispatcher", "shinan.dispatcher",
                "shinan.station", "shinan.relief", "shinan.patrol1", "shinan.tracing",
                "city.tracing", "police.liaison", "shinan.viewer"]
@@ -73,7 +73,7 @@ class Links(HTMLParser):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.pages", description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="large")
     parser.add_argument("--now", default="2027-03-01T21:30")
     parser.add_argument("--seed", type=int, default=2026)

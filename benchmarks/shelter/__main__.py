@@ -18,7 +18,7 @@ from benchmarks.server_time import measure, pct, start_django
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.shelter", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--beds", type=int, default=2000)
     parser.add_argument("--events", type=int, default=50)

@@ -41,7 +41,7 @@ def checklist_lines(text: str) -> list[str]:
 
 @transaction.atomic
 def save_version(plan: EmergencyPlan, *, text: str, items: list[str], note: str,
-                 by: User) -> PlanVersion:
+                 by: User, now: datetime.datetime | None = None) -> PlanVersion:
     """Write the plan's next version; the earlier ones stay as they were."""
     if not items:
         raise Refused(_("A plan needs at least one checklist item."), "items")
@@ -56,7 +56,8 @@ def save_version(plan: EmergencyPlan, *, text: str, items: list[str], note: str,
     EmergencyPlan.objects.select_for_update().filter(pk=plan.pk).first()
     last = plan.versions.aggregate(last=Max("number"))["last"] or 0
     return PlanVersion.objects.create(plan=plan, number=last + 1, text=text.strip(),
-                                      items=items, note=note.strip()[:200], written_by=by)
+                                      items=items, note=note.strip()[:200], written_by=by,
+                                      written_at=now or timezone.now())
 
 
 def plan_for(incident: Incident) -> EmergencyPlan | None:

@@ -1,15 +1,10 @@
 """Hotspots on the staff map.
 
 The district of a point lives in `network.geography` and the nearest hotspot to a point in
-`places.sources.nearest`, low enough for every public report to ask them; the demo loaders
-still import `district_for_point` from here until they move to `songnuan.demo`.
+`places.sources.nearest`, low enough for every public report to ask them.
 """
 
 from __future__ import annotations
-
-from songnuan.network.geography import district_for_point
-
-__all__ = ["district_for_point", "hotspots_geojson"]
 
 
 def hotspots_geojson(hotspots) -> dict:

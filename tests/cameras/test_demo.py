@@ -9,8 +9,8 @@ import types
 import pytest
 from django.utils import timezone
 
-from songnuan.cameras import demo
 from songnuan.cameras.models import Camera, CandidateStatus, Detection
+from songnuan.demo import cameras as demo
 from songnuan.leads.models import Source
 from tests.leads.factories import LAOSHAN_ZHANGCUN, make_hotspot
 

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 
 from playwright.sync_api import expect
 
+from songnuan.demo import places as places_demo
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.outreach.models import Encounter, EncounterOutcome, Task
-from songnuan.places import demo as places_demo
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.factories import PASSWORD
 from tests.outreach.factories import make_squad

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 from playwright.sync_api import expect
 
+from songnuan.demo import places as demo
 from songnuan.leads import services
 from songnuan.leads.models import Lead, Source
-from songnuan.places import demo
 from songnuan.places.models import Place
 from tests.e2e.conftest import DESKTOP, log_in, screenshot
 from tests.factories import PASSWORD

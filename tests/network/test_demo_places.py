@@ -12,10 +12,10 @@ import pytest
 from django.utils import timezone
 
 from songnuan.demo import DemoContext
+from songnuan.demo import network as demo
+from songnuan.demo.outreach import HOTSPOTS
 from songnuan.geo.distance import haversine_m
-from songnuan.network import demo
 from songnuan.network.models import Site, SiteLevel
-from songnuan.outreach.demo import HOTSPOTS
 from tests.factories import ensure_districts
 
 pytestmark = pytest.mark.django_db

@@ -76,7 +76,7 @@ def test_the_api_finds_the_nearest_in_chinese_map_coordinates(cast, api_for):
 def test_the_demo_hotspots_lie_in_their_districts(db):
     import random
 
-    from songnuan.outreach import demo
+    from songnuan.demo import outreach as demo
 
     class Ctx:
         rng = random.Random(1)

@@ -10,7 +10,7 @@ def gazetteer(db):
     """The demo gazetteer: forty real Qingdao places."""
     from types import SimpleNamespace
 
-    from songnuan.places import demo
+    from songnuan.demo import places as demo
 
     ensure_districts()
     demo.populate(SimpleNamespace(shared={}))

@@ -7,8 +7,8 @@ import datetime
 
 from django.utils import timezone
 
-from songnuan.accounts.demo import DISTRICT_SLUGS, TEAM_DISTRICTS
 from songnuan.accounts.models import User
+from songnuan.demo.accounts import DISTRICT_SLUGS, TEAM_DISTRICTS
 from songnuan.duty.models import DutyRole, DutyShift
 from songnuan.network.models import District
 

@@ -30,8 +30,8 @@ from songnuan.leads.models import (
     new_tracking_code,
 )
 from songnuan.leads.services import issue_reporter_key
+from songnuan.network.geography import district_for_point
 from songnuan.network.models import District
-from songnuan.outreach.services import district_for_point
 
 SEASON_START = datetime.date(2026, 11, 4)
 LEADS_PER_DAY = 24

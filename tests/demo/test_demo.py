@@ -15,13 +15,15 @@ from django.utils import timezone
 from songnuan.accounts.models import User
 from songnuan.accounts.roles import Role
 from songnuan.leads.models import Lead
+from tests.demo.conftest import DEMO_CLOCK
+
+# The small demo is loaded once for the package (tests/demo/conftest.py).
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 @pytest.fixture
-def small_demo(db):
-    output = StringIO()
-    call_command("demo", "--size", "small", stdout=output)
-    return output.getvalue()
+def small_demo(demo, db):
+    return demo.printed
 
 
 def test_the_demo_has_an_account_for_every_role(small_demo):
@@ -57,10 +59,11 @@ def test_the_server_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_the_demo_clock_can_be_set_from_the_command_line(db):
-    call_command("demo", "--size", "small", "--now", "2027-01-15T21:30", stdout=StringIO())
+def test_the_demo_clock_can_be_set_from_the_command_line(small_demo):
+    # The package's demo was loaded with `--now DEMO_CLOCK`.
     latest = Lead.objects.latest("received_at").received_at
-    assert timezone.localtime(latest).date() == datetime.date(2027, 1, 15)
+    assert timezone.localtime(latest).date() == datetime.date.fromisoformat(DEMO_CLOCK[:10])
+    assert latest <= timezone.make_aware(datetime.datetime.fromisoformat(DEMO_CLOCK))
 def test_every_demo_lead_in_progress_has_a_live_task_with_a_squad(small_demo):
     from songnuan.leads.models import Lead, LeadStatus
     from songnuan.outreach.models import ACTIVE_TASK_STATUSES

@@ -2,7 +2,7 @@
 leads and some dismissed. The pictures are generated (a dark scene, a figure lying or sitting),
 so nothing of a real person is shipped.
 
-To run after `songnuan.leads.demo` (it needs the hotspots and the dispatchers).
+To run after the leads step (it needs the hotspots and the dispatchers).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from songnuan.accounts.models import User
 from songnuan.accounts.roles import Role
 from songnuan.cameras import services
 from songnuan.cameras.models import Camera, DismissReason, FeedKind, Label, OwnerKind
+from songnuan.leads.models import Lead, new_tracking_code
 
 OWNERS = [("青岛市公安局视频监控中心", OwnerKind.PUBLIC_SECURITY),
           ("青岛市城市管理局", OwnerKind.URBAN_MANAGEMENT),
@@ -80,7 +81,9 @@ def _night(ctx, camera: Camera, number: int, dispatcher) -> None:
             continue  # waiting in the queue
         decided = taken + datetime.timedelta(minutes=rng.randint(1, 6))
         if verdict < 0.7 and detection.status == "pending":
-            services.confirm(detection, by=dispatcher, now=decided)
+            lead = services.confirm(detection, by=dispatcher, now=decided)
+            # The demo's codes come from its seed, as the leads step's do.
+            Lead.objects.filter(pk=lead.pk).update(tracking_code=new_tracking_code(rng))
         elif detection.status == "pending":
             reason = rng.choice([DismissReason.NOT_A_PERSON, DismissReason.WORKER_OR_PASSER_BY,
                                  DismissReason.HELPED_TONIGHT])

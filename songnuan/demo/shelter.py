@@ -12,6 +12,7 @@ from songnuan.accounts.models import User
 from songnuan.accounts.roles import Role
 from songnuan.people.models import Category, Status
 from songnuan.people.services import move_person
+from songnuan.refusals import Refused
 from songnuan.shelter import services
 from songnuan.shelter.models import AgeGroup, Condition, Meal, Outcome, Zone
 
@@ -63,7 +64,7 @@ def populate(ctx) -> None:
     for station in stations:
         for zone in Zone.objects.filter(site=station):
             if rng.random() < 0.8:  # most zones are disinfected today; some are not yet
-                services.record_disinfection(zone, user=staff.get(station.pk),
+                services.record_disinfection(zone, by=staff.get(station.pk),
                                              agent="含氯消毒液 500mg/L",
                                              at=now - datetime.timedelta(hours=rng.randint(1, 6)))
 
@@ -86,8 +87,8 @@ def _stay(ctx, person, station, user, admitted_at, roll) -> None:
         arrival = services.expect_arrival(station, person=person, coming_from=rng.choice(SQUADS),
                                           expected_at=admitted_at, source=f"demo:{person.pk}")
     try:
-        stay = services.admit(person, station, data, user=user, arrival=arrival, now=admitted_at)
-    except services.ShelterError:
+        stay = services.admit(person, station, data, by=user, arrival=arrival, now=admitted_at)
+    except Refused:
         return  # the station was full that night: the person stays a street contact
     days_here = (now - admitted_at).total_seconds() / 86400
     length = rng.choice((1, 2, 3, 4, 6, 8, 9, 12))
@@ -95,16 +96,16 @@ def _stay(ctx, person, station, user, admitted_at, roll) -> None:
     if Category.CRITICALLY_ILL in person.categories or fever:
         referral = services.refer(stay, kind="hospital", organisation=rng.choice(HOSPITALS),
                                   reason="发热待查" if fever else "病情危重，需住院治疗",
-                                  with_health=True, with_police=not fever, user=user,
+                                  with_health=True, with_police=not fever, by=user,
                                   now=admitted_at + datetime.timedelta(hours=2))
         services.update_referral(referral, status="accepted", note="已接收入院")
     if Category.MENTAL_ILLNESS in person.categories:
         services.refer(stay, kind="psychiatric", organisation=PSYCHIATRIC,
                        reason="疑似精神障碍，需专业评估", with_police=True, with_health=True,
-                       user=user, now=admitted_at + datetime.timedelta(hours=3))
+                       by=user, now=admitted_at + datetime.timedelta(hours=3))
     for action in stay.support_actions.all()[:1]:
         if rng.random() < 0.6:
-            services.complete_action(action, user=user, now=min(
+            services.complete_action(action, by=user, now=min(
                 now, admitted_at + datetime.timedelta(hours=rng.randint(4, 30))))
     if days_here < length:
         return  # still here
@@ -119,11 +120,11 @@ def _daily_logs(ctx, stay, user, start, days: float) -> None:
         if at > ctx.now:
             break
         services.record_roll_call(stay.site, [services.RollCallEntry(
-            stay, rng.random() > 0.03, Decimal(f"36.{rng.randint(2, 9)}"))], user=user, at=at)
+            stay, rng.random() > 0.03, Decimal(f"36.{rng.randint(2, 9)}"))], by=user, at=at)
         for meal, hour in ((Meal.BREAKFAST, 7), (Meal.LUNCH, 12), (Meal.DINNER, 18)):
             meal_at = at.replace(hour=hour)
             if meal_at <= ctx.now:
-                services.record_meal(stay.site, meal, [stay], user=user, at=meal_at)
+                services.record_meal(stay.site, meal, [stay], by=user, at=meal_at)
 
 
 def _discharge(ctx, stay, user, at) -> None:
@@ -143,7 +144,7 @@ def _discharge(ctx, stay, user, at) -> None:
         data = services.DischargeInput(outcome=Outcome.LEFT, notes="早饭后自行离站，已告知求助热线")
     else:
         data = services.DischargeInput(outcome=Outcome.TRANSFERRED, destination="青岛市救助管理站")
-    services.discharge(stay, data, user=user, now=at)
+    services.discharge(stay, data, by=user, now=at)
 
 
 def _relief_visits(ctx, person, met_at) -> None:
@@ -152,7 +153,7 @@ def _relief_visits(ctx, person, met_at) -> None:
               if p.district_id == person.district_id] or list(ctx.shared["relief_points"].values())
     point = rng.choice(points)
     for _night in range(rng.randint(1, 4)):
-        visit = services.record_visit(point, user=None, person=person, services="热水、姜汤、棉大衣")
+        visit = services.record_visit(point, by=None, person=person, services="热水、姜汤、棉大衣")
         arrived = met_at + datetime.timedelta(days=rng.randint(0, 10), hours=rng.randint(0, 3))
         if arrived > ctx.now:
             arrived = ctx.now - datetime.timedelta(hours=1)
@@ -161,7 +162,7 @@ def _relief_visits(ctx, person, met_at) -> None:
         services.end_visit(visit, at=arrived + datetime.timedelta(hours=rng.randint(1, 6)))
     move_person(person, Status.ON_STREET, district_id=point.district_id)
     for _anon in range(rng.randint(0, 2)):
-        anonymous = services.record_visit(point, user=None, description="男，约50岁，灰色棉服")
+        anonymous = services.record_visit(point, by=None, description="男，约50岁，灰色棉服")
         anonymous.arrived_at = met_at
         anonymous.save()
         services.end_visit(anonymous, at=met_at + datetime.timedelta(hours=2))

@@ -1,6 +1,6 @@
 """Demo supplies: the city's allocation to every station at the campaign's start, relief points
 and squads stocked from their district's station, donations during the season, and what each
-refusal in the demo encounters was handed. Runs after `outreach.demo_dispatch`."""
+refusal in the demo encounters was handed. Runs after `songnuan.demo.dispatch`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import datetime
 
 from django.utils import timezone
 
+from songnuan.demo.dispatch import CAMPAIGN_START
 from songnuan.network.models import District, Site, SiteLevel
-from songnuan.outreach.demo_dispatch import CAMPAIGN_START
 from songnuan.outreach.models import Encounter, EncounterOutcome, Squad
 from songnuan.supplies import services
 from songnuan.supplies.models import ItemKind, Stock, SupplyItem

@@ -7,24 +7,26 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from songnuan import demo
 from songnuan.network.models import District
 from songnuan.weather.backtests import backtest
 from songnuan.weather.evaluation import active_rules
 from songnuan.weather.levels import ProtocolLevel as L
 from songnuan.weather.models import Forecast, ProtocolDecision, WeatherWarning
 from songnuan.weather.protocol import current_campaign, protocol_active
+from tests.demo.conftest import DEMO_CLOCK
 
-NOW = timezone.make_aware(datetime.datetime(2026, 11, 29, 11, 30))
+NOW = timezone.make_aware(datetime.datetime.fromisoformat(DEMO_CLOCK))
+
+# The small demo is loaded once for the package (tests/demo/conftest.py), at NOW.
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 @pytest.fixture
-def season(db):
-    demo.load(seed=2026, size="small", now=NOW)
+def season(demo, db):
+    """The package's demo, whose clock is NOW: 29 November, the season's cold waves behind it."""
 
 
 def test_the_demo_season_is_a_plausible_qingdao_winter_in_which_the_protocol_activates(season):
-    # One test: loading the season is the slow part.
     shinan = District.objects.get(code="370202")
     lows = [row.min_c for row in Forecast.objects.filter(district=shinan, ends_at__lte=NOW)]
     assert -8 < min(lows) < -2 and max(lows) < 16

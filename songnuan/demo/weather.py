@@ -15,7 +15,9 @@ import random
 from django.utils import timezone
 
 from songnuan.network.models import District
-from songnuan.weather import services
+from songnuan.weather.backtests import replay_and_record
+from songnuan.weather.evaluation import active_rules
+from songnuan.weather.intake import record_feed_result
 from songnuan.weather.models import (
     Campaign,
     CampaignExtension,
@@ -194,12 +196,12 @@ def populate(ctx) -> None:
         Forecast.objects.bulk_create(forecasts_for(district, hours, waves, rng, now),
                                      batch_size=2000)
     WeatherWarning.objects.bulk_create(warnings(now, districts))
-    rules = services.active_rules(now)
+    rules = active_rules(now)
     start = _local(SEASON_START)
     for district in districts.values():
-        services.replay_and_record(district, start, now, rules)
+        replay_and_record(district, start, now, rules)
     _override(ctx, districts["370202"])
-    services.record_feed_result("demo", now)
+    record_feed_result("demo", now)
 
 
 def _override(ctx, district: District) -> None:

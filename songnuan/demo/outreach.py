@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from songnuan.network.geography import district_for_point
 from songnuan.network.models import District
 from songnuan.outreach.models import Hotspot, PlaceType, RiskLevel
-from songnuan.outreach.services import district_for_point
 
 U, B, A, S, P, V, C, OTHER = (
     PlaceType.UNDERPASS, PlaceType.BRIDGE_CULVERT, PlaceType.ABANDONED_BUILDING,

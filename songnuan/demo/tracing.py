@@ -49,10 +49,10 @@ def populate(ctx) -> None:
     for case in cases:
         services.rank_candidates(case)
         if rng.random() < 0.7:
-            services.publish_announcement(case, found_place=rng.choice(FOUND_PLACES), user=None,
+            services.publish_announcement(case, found_place=rng.choice(FOUND_PLACES), by=None,
                                           now=case.opened_at + datetime.timedelta(hours=6))
         if liaison is not None and rng.random() < 0.5:
-            services.request_comparison(case, kind="dna", liaison=liaison, user=None,
+            services.request_comparison(case, kind="dna", liaison=liaison, by=None,
                                         message="请协助采集DNA并比对。",
                                         now=case.opened_at + datetime.timedelta(days=2))
     for case in cases:  # most live cases have an officer; a few wait to be taken

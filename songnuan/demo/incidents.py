@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime
 
-from songnuan.accounts.demo import TEAM_DISTRICTS
 from songnuan.accounts.models import User
+from songnuan.demo.accounts import TEAM_DISTRICTS
 from songnuan.incidents import escalation, plans, services
 from songnuan.incidents.models import EmergencyPlan, Kind, Level
 from songnuan.network.models import District
@@ -45,7 +45,7 @@ def populate(ctx) -> None:
     admin = User.objects.get(username="admin")
     for title, kind, items in PLANS:
         plan = EmergencyPlan(title=title, kind=kind, owner=admin)
-        plans.save_version(plan, text="", items=items, note="初版", by=admin)
+        plans.save_version(plan, text="", items=items, note="初版", by=admin, now=ctx.now)
     for n, row in enumerate(INCIDENTS):
         _report(ctx, n, *row)
     escalation.send_due_steps(ctx.now)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from songnuan.accounts.demo import chinese_name
+from songnuan.demo.accounts import chinese_name
 from songnuan.network.models import District
 from songnuan.people.models import Category, Flag, Person, Status
 from songnuan.people.services import save_person

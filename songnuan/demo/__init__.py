@@ -1,12 +1,12 @@
-"""The Qingdao demo: a deterministic generator that each app contributes a step to.
+"""The Qingdao demo: a deterministic generator with a step for each app's data.
 
-Steps run in order inside one transaction; each is a module with `populate(ctx)`.
+The demo sits on the top floor: its steps import the apps, and no app imports the demo. Steps
+run in order inside one transaction; each is a module of this package with `populate(ctx)`.
 """
 
 from __future__ import annotations
 
 import datetime
-import importlib
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,21 +15,28 @@ from django.db import transaction
 from django.utils import timezone
 
 from songnuan.accounts.audit import acting_as
+from songnuan.demo import (
+    accounts,
+    alerts,
+    cameras,
+    dispatch,
+    duty,
+    incidents,
+    leads,
+    network,
+    outreach,
+    people,
+    places,
+    shelter,
+    supplies,
+    tracing,
+    weather,
+)
 
+# In order: each step reads what the steps before it made.
 STEPS = [
-    "songnuan.network.demo",
-    "songnuan.places.demo",
-    "songnuan.accounts.demo",
-    "songnuan.duty.demo",
-    "songnuan.people.demo",
-    "songnuan.shelter.demo",
-    "songnuan.weather.demo",
-    "songnuan.outreach.demo",
-    "songnuan.leads.demo",
-    "songnuan.tracing.demo",
-    "songnuan.outreach.demo_dispatch",
-    "songnuan.duty.demo_alerts",
-    "songnuan.supplies.demo",
+    network, places, accounts, duty, people, shelter, weather, outreach, leads, tracing,
+    dispatch, alerts, supplies, cameras, incidents,
 ]
 
 DEMO_PASSWORD = "songnuan-demo-2026"
@@ -54,5 +61,5 @@ def load(seed: int = 2026, size: str = "normal", now: datetime.datetime | None =
     ctx = DemoContext(random.Random(seed), SIZES[size], now or timezone.now())
     with transaction.atomic(), acting_as(None):
         for step in STEPS:
-            importlib.import_module(step).populate(ctx)
+            step.populate(ctx)
     return ctx
