@@ -53,7 +53,7 @@ def test_acknowledged_in_time_the_chain_rises_no_further(roster):
 def test_acknowledging_in_the_alerts_inbox_counts_too(roster):
     incident = report(roster.laoshan_patroller)
     alert = Alert.objects.get(recipient=roster.laoshan_admin)
-    duty.acknowledge(alert, roster.laoshan_admin, REPORTED + minutes(3))
+    duty.acknowledge(alert, by=roster.laoshan_admin, now=REPORTED + minutes(3))
     assert escalation.send_due_steps(REPORTED + minutes(20)) == 0
     incident.refresh_from_db()
     assert incident.acknowledged_at == REPORTED + minutes(3)
