@@ -33,6 +33,8 @@ import time
 import uuid
 from pathlib import Path
 
+from benchmarks.intake.run import wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -61,19 +63,6 @@ def admin_sql(url: str, sql: str) -> None:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def wait_for(port: int, timeout: float = 120) -> None:
-    until = time.time() + timeout
-    while time.time() < until:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/readyz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("the server did not start")
 
 
 def stop(process: subprocess.Popen | None) -> None:
@@ -296,7 +285,7 @@ def main() -> int:
              str(port), "--workers", str(args.workers), "--no-collectstatic"],
             env={**os.environ}, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             text=True)
-        wait_for(port)
+        wait_for(port, timeout=120)
         warm_acks = warm_up(port, cameras[0], pictures, rng, args.workers * 3)
         tally = Tally()
         gate = threading.Event()
