@@ -170,7 +170,7 @@ def _laoshan_person(cast):
 
 
 def _laoshan_stay(cast):
-    from songnuan.shelter.services import AdmissionInput, admit
+    from songnuan.shelter.admission import AdmissionInput, admit
     from tests.shelter.factories import make_zone
 
     make_zone(cast.laoshan_substation, beds=1)

@@ -522,8 +522,8 @@ def record_result(request: ComparisonRequest, result: ComparisonResult, *, by: A
 def discharge_home(case: TracingCase, data: Any, *, by: Any,
                    now: datetime.datetime | None = None) -> TracingCase:
     """Reunion: the shelter's discharge home, then the case closes."""
+    from songnuan.shelter.discharge import discharge
     from songnuan.shelter.models import Outcome, StayStatus
-    from songnuan.shelter.services import discharge
 
     case = TracingCase.objects.select_for_update(of=("self",)).get(pk=case.pk)
     if case.status != CaseStatus.IDENTIFIED:

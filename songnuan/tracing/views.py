@@ -20,7 +20,7 @@ from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE, Role
 from songnuan.network.transfer import ImportFileError
 from songnuan.refusals import Refused, add_to_form
-from songnuan.shelter.services import DischargeInput
+from songnuan.shelter.discharge import DischargeInput
 from songnuan.tracing import forms, imports, services
 from songnuan.tracing.models import (
     LIVE_STATUSES,

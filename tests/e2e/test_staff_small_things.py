@@ -14,7 +14,7 @@ from songnuan.outreach import dispatch
 from songnuan.outreach.dispatch import PersonMet
 from songnuan.outreach.models import EncounterOutcome
 from songnuan.people.models import Person
-from songnuan.shelter.services import AdmissionInput, admit
+from songnuan.shelter.admission import AdmissionInput, admit
 from songnuan.tracing import services as tracing
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.factories import PASSWORD

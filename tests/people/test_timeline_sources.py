@@ -15,7 +15,7 @@ from songnuan.outreach.dispatch import PersonMet
 from songnuan.outreach.models import EncounterOutcome
 from songnuan.people.models import Person
 from songnuan.people.timeline import timeline_for
-from songnuan.shelter.services import DischargeInput
+from songnuan.shelter.discharge import DischargeInput
 from songnuan.tracing import services as tracing
 from songnuan.tracing.models import ComparisonKind, Decision
 from tests.leads.factories import jpeg_with_gps, report

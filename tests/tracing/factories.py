@@ -6,7 +6,8 @@ import datetime
 
 from django.utils import timezone
 
-from songnuan.shelter.services import AdmissionInput, admit, free_beds
+from songnuan.shelter.admission import AdmissionInput, admit
+from songnuan.shelter.beds import free_beds
 from songnuan.tracing import services, tasks
 from songnuan.tracing.models import MissingReport, TracingCase
 from tests.people.factories import make_person

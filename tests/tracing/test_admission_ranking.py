@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
 from songnuan.shelter import listeners
-from songnuan.shelter.services import AdmissionInput, admit
+from songnuan.shelter.admission import AdmissionInput, admit
 from songnuan.tracing import services, tasks
 from songnuan.tracing.models import Ranking, TracingCase
 from songnuan.worker import ResilientWorker

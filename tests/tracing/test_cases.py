@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from songnuan.notify.models import Outbox
 from songnuan.refusals import Refused
-from songnuan.shelter.services import DischargeInput
+from songnuan.shelter.discharge import DischargeInput
 from songnuan.tracing import services
 from songnuan.tracing.models import (
     CaseStatus,
@@ -37,7 +37,7 @@ def test_admitting_a_person_of_unknown_identity_opens_a_case_with_its_deadlines(
 
 
 def test_admitting_someone_with_an_id_number_opens_no_case(cast):
-    from songnuan.shelter.services import AdmissionInput, admit
+    from songnuan.shelter.admission import AdmissionInput, admit
 
     make_zone(cast.laoshan_substation)
     person = make_person("王建国", id_number=id_number(), site=cast.laoshan_substation)
