@@ -226,7 +226,7 @@ def _laoshan_report(cast):
 
 
 def _laoshan_comparison(cast):
-    from songnuan.tracing.services import request_comparison
+    from songnuan.tracing.comparisons import request_comparison
     from tests.factories import make_user
 
     other = make_user("police.laoshan", role="police_liaison")
