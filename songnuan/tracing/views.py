@@ -19,7 +19,7 @@ from songnuan import formulas, pending_uploads
 from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE, Role
 from songnuan.network.transfer import ImportFileError
-from songnuan.refusals import Refused, add_to_form
+from songnuan.refusals import Refused, add_to_form, refusals_of
 from songnuan.shelter.discharge import DischargeInput
 from songnuan.tracing import (
     announcements,
@@ -45,8 +45,8 @@ from songnuan.tracing.models import (
 
 def _model_errors_to_form(form, error: ValidationError) -> None:
     """A report's own `full_clean` errors, field by field."""
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
+    for refused in refusals_of(error):
+        add_to_form(form, refused)
 
 
 # --- Staff: cases ---------------------------------------------------------------------------
