@@ -36,7 +36,7 @@ def acting(function: Any, user: Any) -> dict[str, Any]:
 
 
 def shelter_services() -> tuple[Any, Any, Any, Any]:
-    """admit, discharge and their inputs, wherever the shelter app keeps them."""
+    """admit, discharge and their inputs (shelter's admission and discharge modules)."""
     from songnuan.shelter.admission import AdmissionInput, admit
     from songnuan.shelter.discharge import DischargeInput, discharge
 

@@ -19,7 +19,6 @@ from songnuan.shelter.models import (
     Zone,
 )
 
-# --- Alerts --------------------------------------------------------------------------------
 
 def stays_ending(stays: QuerySet, now: datetime.datetime | None = None) -> list[Stay]:
     """Open stays due within SHELTER_STAY_WARNING_DAYS (not yet over), soonest first."""

@@ -24,7 +24,6 @@ from songnuan.shelter.models import (
 )
 from songnuan.shelter.stays import ensure_open
 
-# --- Discharge -----------------------------------------------------------------------------
 
 @dataclass
 class DischargeInput:
