@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 NON_FIELD = None
 
@@ -47,6 +48,12 @@ class Conflict(Refused):
 
     def __init__(self, message: Any, field: str | None = None, code: str | None = None) -> None:
         super().__init__(message, field, code or "conflict")
+
+
+def refusals_of(error: ValidationError) -> list[Refused]:
+    """A model's `full_clean` errors as refusals, one per message, in the order Django gives."""
+    return [Refused(message, field=None if name == NON_FIELD_ERRORS else name)
+            for name, messages in error.message_dict.items() for message in messages]
 
 
 def add_to_form(form: forms.BaseForm, refused: Refused) -> None:

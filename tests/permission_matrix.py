@@ -170,7 +170,7 @@ def _laoshan_person(cast):
 
 
 def _laoshan_stay(cast):
-    from songnuan.shelter.services import AdmissionInput, admit
+    from songnuan.shelter.admission import AdmissionInput, admit
     from tests.shelter.factories import make_zone
 
     make_zone(cast.laoshan_substation, beds=1)
@@ -226,7 +226,7 @@ def _laoshan_report(cast):
 
 
 def _laoshan_comparison(cast):
-    from songnuan.tracing.services import request_comparison
+    from songnuan.tracing.comparisons import request_comparison
     from tests.factories import make_user
 
     other = make_user("police.laoshan", role="police_liaison")

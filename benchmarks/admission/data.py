@@ -36,12 +36,10 @@ def acting(function: Any, user: Any) -> dict[str, Any]:
 
 
 def shelter_services() -> tuple[Any, Any, Any, Any]:
-    """admit, discharge and their inputs, wherever the shelter app keeps them."""
-    try:
-        from songnuan.shelter.admission import AdmissionInput, admit
-        from songnuan.shelter.discharge import DischargeInput, discharge
-    except ImportError:  # before the shelter services were cut at their seams
-        from songnuan.shelter.services import AdmissionInput, DischargeInput, admit, discharge
+    """admit, discharge and their inputs (shelter's admission and discharge modules)."""
+    from songnuan.shelter.admission import AdmissionInput, admit
+    from songnuan.shelter.discharge import DischargeInput, discharge
+
     return admit, discharge, AdmissionInput, DischargeInput
 
 

@@ -60,31 +60,33 @@ def build(beds: int, events: int) -> World:
 def _person_with_history(station, user, events: int, now):
     from songnuan.people.models import Person
     from songnuan.people.services import save_person
-    from songnuan.shelter import services
-    from songnuan.shelter.models import Zone
-    from songnuan.shelter.services import AdmissionInput, DischargeInput, RollCallEntry
+    from songnuan.shelter import admission, daily, discharge, stays
+    from songnuan.shelter.admission import AdmissionInput
+    from songnuan.shelter.daily import RollCallEntry
+    from songnuan.shelter.discharge import DischargeInput
+    from songnuan.shelter.models import Bed, Zone
 
     spare = Zone.objects.create(site=station, name="基准测试区", sex="M")
-    services.Bed.objects.create(zone=spare, label="01")
+    Bed.objects.create(zone=spare, label="01")
     person = save_person(Person(name="基准测试人", sex="M", age_estimate=52), by=user)
     made = 1  # the file itself
     start = now - datetime.timedelta(days=100)
     while made < events:
         admitted = start
-        stay = services.admit(person, station, AdmissionInput(bed=spare.beds.get()), by=user,
+        stay = admission.admit(person, station, AdmissionInput(bed=spare.beds.get()), by=user,
                               now=admitted)
         made += 1
         for day in range(1, 4):
             if made >= events - 1:
                 break
             at = admitted + datetime.timedelta(days=day)
-            services.record_roll_call(station, [RollCallEntry(stay, True, Decimal("36.6"))],
+            daily.record_roll_call(station, [RollCallEntry(stay, True, Decimal("36.6"))],
                                       by=user, at=at)
             made += 2  # a daily log and a health check
-        services.refer(stay, kind="hospital", organisation="青岛市市立医院", reason="复查",
+        stays.refer(stay, kind="hospital", organisation="青岛市市立医院", reason="复查",
                        by=user)
         made += 1
-        services.discharge(stay, DischargeInput(outcome="left", notes="自行离站"), by=user,
+        discharge.discharge(stay, DischargeInput(outcome="left", notes="自行离站"), by=user,
                            now=admitted + datetime.timedelta(days=4))
         made += 1
         start += datetime.timedelta(days=6)

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import models
 
+from songnuan.actors import recorded
 from songnuan.prepared import insert
 
 
@@ -37,7 +38,7 @@ def current_actor() -> Actor:
 
 
 def set_actor(user: Any = None, ip: str | None = None) -> contextvars.Token:
-    return _actor.set(Actor(user if getattr(user, "is_authenticated", False) else None, ip))
+    return _actor.set(Actor(recorded(user), ip))
 
 
 def reset_actor(token: contextvars.Token) -> None:
@@ -140,7 +141,7 @@ def record(
     user = user if user is not None else actor.user
     # Every audited save writes one of these: a plain insert (the log is append-only anyway).
     insert(AuditEvent(
-        actor=user if getattr(user, "pk", None) else None,
+        actor=recorded(user),
         actor_name=username or (user.get_username() if user is not None else ""),
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",

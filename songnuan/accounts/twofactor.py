@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from songnuan.accounts import audit, lockout
 from songnuan.accounts.models import RecoveryCode, TwoFactorDevice, User
 from songnuan.accounts.roles import SENSITIVE, Role
+from songnuan.refusals import Refused
 from songnuan.shell import Banner
 
 # The session remembers which user gave their second factor (Django's login() keeps session
@@ -43,8 +44,11 @@ TOTP_DIGITS = 6
 ADMIN_ROLES = (Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
 
 
-class TwoFactorError(Exception):
+class TwoFactorError(Refused):
     """A refusal to show the user: a wrong code, a locked code step, a role that must keep it."""
+
+    def __init__(self, message: str, field: str = "code") -> None:
+        super().__init__(message, field=field, code="two_factor")
 
 
 def is_required(user: User) -> bool:

@@ -7,7 +7,7 @@ import datetime
 
 from songnuan.duty.models import Alert
 from songnuan.outreach.alerts import alert_overdue_leads
-from songnuan.tracing.services import alert_overdue_steps
+from songnuan.tracing.casework import alert_overdue_steps
 
 ACKNOWLEDGED_BEFORE = datetime.timedelta(hours=12)
 

@@ -13,7 +13,8 @@ from songnuan.accounts.roles import Role
 from songnuan.people.models import Category, Status
 from songnuan.people.services import move_person
 from songnuan.refusals import Refused
-from songnuan.shelter import services
+from songnuan.shelter import admission, daily, discharge, stays
+from songnuan.shelter.beds import create_zone
 from songnuan.shelter.models import AgeGroup, Condition, Meal, Outcome, Zone
 
 # (name, sex, age group, condition, share of the beds)
@@ -41,7 +42,7 @@ def populate(ctx) -> None:
         # Zones share out the beds the network declares for the station.
         scale = (getattr(station, "beds", 0) or layout_beds) / layout_beds
         for name, sex, age, condition, beds in LAYOUT:
-            services.create_zone(station, name=name, sex=sex, age_group=age,
+            create_zone(station, name=name, sex=sex, age_group=age,
                                  condition=condition, beds=max(1, round(beds * scale)))
     staff = {user.site_id: user for user in User.objects.filter(role=Role.STATION_STAFF)}
     now = ctx.now
@@ -56,7 +57,7 @@ def populate(ctx) -> None:
             _relief_visits(ctx, person, met_at)
             continue
         if met_at > now - datetime.timedelta(hours=3):
-            services.expect_arrival(station, person=person, coming_from=rng.choice(SQUADS),
+            admission.expect_arrival(station, person=person, coming_from=rng.choice(SQUADS),
                                     expected_at=now + datetime.timedelta(minutes=40),
                                     source=f"demo:{person.pk}")
             continue
@@ -64,7 +65,7 @@ def populate(ctx) -> None:
     for station in stations:
         for zone in Zone.objects.filter(site=station):
             if rng.random() < 0.8:  # most zones are disinfected today; some are not yet
-                services.record_disinfection(zone, by=staff.get(station.pk),
+                daily.record_disinfection(zone, by=staff.get(station.pk),
                                              agent="含氯消毒液 500mg/L",
                                              at=now - datetime.timedelta(hours=rng.randint(1, 6)))
 
@@ -73,7 +74,7 @@ def _stay(ctx, person, station, user, admitted_at, roll) -> None:
     rng = ctx.rng
     now = ctx.now
     fever = rng.random() < 0.05
-    data = services.AdmissionInput(
+    data = admission.AdmissionInput(
         route="escorted" if rng.random() < 0.7 else "walk_in",
         items_held=rng.choice(("手机、充电器", "编织袋一个（衣物）", "身份证复印件、现金120元", "")),
         dangerous_items=rng.choice(("", "", "", "水果刀（已代管）")),
@@ -84,28 +85,28 @@ def _stay(ctx, person, station, user, admitted_at, roll) -> None:
     )
     arrival = None
     if data.route == "escorted":
-        arrival = services.expect_arrival(station, person=person, coming_from=rng.choice(SQUADS),
+        arrival = admission.expect_arrival(station, person=person, coming_from=rng.choice(SQUADS),
                                           expected_at=admitted_at, source=f"demo:{person.pk}")
     try:
-        stay = services.admit(person, station, data, by=user, arrival=arrival, now=admitted_at)
+        stay = admission.admit(person, station, data, by=user, arrival=arrival, now=admitted_at)
     except Refused:
         return  # the station was full that night: the person stays a street contact
     days_here = (now - admitted_at).total_seconds() / 86400
     length = rng.choice((1, 2, 3, 4, 6, 8, 9, 12))
     _daily_logs(ctx, stay, user, admitted_at, min(length, days_here))
     if Category.CRITICALLY_ILL in person.categories or fever:
-        referral = services.refer(stay, kind="hospital", organisation=rng.choice(HOSPITALS),
+        referral = stays.refer(stay, kind="hospital", organisation=rng.choice(HOSPITALS),
                                   reason="发热待查" if fever else "病情危重，需住院治疗",
                                   with_health=True, with_police=not fever, by=user,
                                   now=admitted_at + datetime.timedelta(hours=2))
-        services.update_referral(referral, status="accepted", note="已接收入院")
+        stays.update_referral(referral, status="accepted", note="已接收入院")
     if Category.MENTAL_ILLNESS in person.categories:
-        services.refer(stay, kind="psychiatric", organisation=PSYCHIATRIC,
+        stays.refer(stay, kind="psychiatric", organisation=PSYCHIATRIC,
                        reason="疑似精神障碍，需专业评估", with_police=True, with_health=True,
                        by=user, now=admitted_at + datetime.timedelta(hours=3))
     for action in stay.support_actions.all()[:1]:
         if rng.random() < 0.6:
-            services.complete_action(action, by=user, now=min(
+            stays.complete_action(action, by=user, now=min(
                 now, admitted_at + datetime.timedelta(hours=rng.randint(4, 30))))
     if days_here < length:
         return  # still here
@@ -119,32 +120,32 @@ def _daily_logs(ctx, stay, user, start, days: float) -> None:
         at = start.replace(hour=8, minute=0) + datetime.timedelta(days=day + 1)
         if at > ctx.now:
             break
-        services.record_roll_call(stay.site, [services.RollCallEntry(
+        daily.record_roll_call(stay.site, [daily.RollCallEntry(
             stay, rng.random() > 0.03, Decimal(f"36.{rng.randint(2, 9)}"))], by=user, at=at)
         for meal, hour in ((Meal.BREAKFAST, 7), (Meal.LUNCH, 12), (Meal.DINNER, 18)):
             meal_at = at.replace(hour=hour)
             if meal_at <= ctx.now:
-                services.record_meal(stay.site, meal, [stay], by=user, at=meal_at)
+                daily.record_meal(stay.site, meal, [stay], by=user, at=meal_at)
 
 
 def _discharge(ctx, stay, user, at) -> None:
     rng = ctx.rng
     person = stay.person
     if Category.CRITICALLY_ILL in person.categories:
-        data = services.DischargeInput(outcome=Outcome.HOSPITAL,
+        data = discharge.DischargeInput(outcome=Outcome.HOSPITAL,
                                        destination=rng.choice(HOSPITALS))
     elif rng.random() < 0.6 and person.native_place:
         mode = rng.choice(("ticket", "ticket", "family", "escort"))
-        data = services.DischargeInput(
+        data = discharge.DischargeInput(
             outcome=Outcome.RETURNED_HOME, destination=person.native_place or rng.choice(HOMES),
             travel_mode=mode, family_contact="家属" if mode != "ticket" else "",
             family_phone=f"13{rng.randint(100000000, 999999999)}" if mode != "ticket" else "",
             notes="已购买火车票并通知家属" if mode == "ticket" else "")
     elif rng.random() < 0.5:
-        data = services.DischargeInput(outcome=Outcome.LEFT, notes="早饭后自行离站，已告知求助热线")
+        data = discharge.DischargeInput(outcome=Outcome.LEFT, notes="早饭后自行离站，已告知求助热线")
     else:
-        data = services.DischargeInput(outcome=Outcome.TRANSFERRED, destination="青岛市救助管理站")
-    services.discharge(stay, data, by=user, now=at)
+        data = discharge.DischargeInput(outcome=Outcome.TRANSFERRED, destination="青岛市救助管理站")
+    discharge.discharge(stay, data, by=user, now=at)
 
 
 def _relief_visits(ctx, person, met_at) -> None:
@@ -153,16 +154,16 @@ def _relief_visits(ctx, person, met_at) -> None:
               if p.district_id == person.district_id] or list(ctx.shared["relief_points"].values())
     point = rng.choice(points)
     for _night in range(rng.randint(1, 4)):
-        visit = services.record_visit(point, by=None, person=person, services="热水、姜汤、棉大衣")
+        visit = daily.record_visit(point, by=None, person=person, services="热水、姜汤、棉大衣")
         arrived = met_at + datetime.timedelta(days=rng.randint(0, 10), hours=rng.randint(0, 3))
         if arrived > ctx.now:
             arrived = ctx.now - datetime.timedelta(hours=1)
         visit.arrived_at = arrived
         visit.save()
-        services.end_visit(visit, at=arrived + datetime.timedelta(hours=rng.randint(1, 6)))
+        daily.end_visit(visit, at=arrived + datetime.timedelta(hours=rng.randint(1, 6)))
     move_person(person, Status.ON_STREET, district_id=point.district_id)
     for _anon in range(rng.randint(0, 2)):
-        anonymous = services.record_visit(point, by=None, description="男，约50岁，灰色棉服")
+        anonymous = daily.record_visit(point, by=None, description="男，约50岁，灰色棉服")
         anonymous.arrived_at = met_at
         anonymous.save()
-        services.end_visit(anonymous, at=met_at + datetime.timedelta(hours=2))
+        daily.end_visit(anonymous, at=met_at + datetime.timedelta(hours=2))

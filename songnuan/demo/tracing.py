@@ -8,7 +8,7 @@ import datetime
 from songnuan.accounts.models import User
 from songnuan.accounts.roles import Role
 from songnuan.network.models import District
-from songnuan.tracing import services
+from songnuan.tracing import announcements, casework, comparisons, matching, missing_reports
 from songnuan.tracing.models import MissingReport, ReportSource, TracingCase
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
@@ -47,18 +47,18 @@ def populate(ctx) -> None:
               dialect="", district=rng.choice(districts))
     liaison = User.objects.filter(role=Role.POLICE_LIAISON).first()
     for case in cases:
-        services.rank_candidates(case)
+        matching.rank_candidates(case)
         if rng.random() < 0.7:
-            services.publish_announcement(case, found_place=rng.choice(FOUND_PLACES), by=None,
+            announcements.publish_announcement(case, found_place=rng.choice(FOUND_PLACES), by=None,
                                           now=case.opened_at + datetime.timedelta(hours=6))
         if liaison is not None and rng.random() < 0.5:
-            services.request_comparison(case, kind="dna", liaison=liaison, by=None,
+            comparisons.request_comparison(case, kind="dna", liaison=liaison, by=None,
                                         message="请协助采集DNA并比对。",
                                         now=case.opened_at + datetime.timedelta(days=2))
     for case in cases:  # most live cases have an officer; a few wait to be taken
-        officers = list(services.eligible_officers(case))
+        officers = list(casework.eligible_officers(case))
         if case.is_live and officers and rng.random() < 0.75:
-            services.assign_officer(case, rng.choice(officers))
+            casework.assign_officer(case, rng.choice(officers))
 
 
 def _file(ctx, **fields) -> MissingReport:
@@ -73,4 +73,4 @@ def _file(ctx, **fields) -> MissingReport:
         reporter_relation=rng.choice(RELATIONS), missing_since=since,
         source=rng.choice([ReportSource.PUBLIC, ReportSource.STAFF]),
         phone_verified_at=ctx.now, created_at=created, **fields)
-    return services.file_report(report)
+    return missing_reports.file_report(report)

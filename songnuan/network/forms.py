@@ -18,6 +18,7 @@ from songnuan.network.models import (
     SiteLevel,
     SiteStatus,
 )
+from songnuan.refusals import Refused
 
 COORD_CHOICES = [
     ("wgs84", _("WGS-84 (GPS)")),
@@ -98,8 +99,8 @@ class SiteForm(forms.ModelForm):
         if "hours_text" in data:
             try:
                 self.instance.hours = services.parse_hours_field(data["hours_text"])
-            except ValidationError as error:
-                self.add_error("hours_text", error.message_dict["hours"])
+            except Refused as refused:
+                self.add_error("hours_text", str(refused.message))
         district = data.get("district")
         if district is not None and not self._may_place(district):
             self.add_error("district", _("You may only place sites in your own district."))
@@ -110,6 +111,10 @@ class SiteForm(forms.ModelForm):
         try:
             services.place_site(probe, data["lat"], data["lon"], data.get("coord", "wgs84"),
                                 data.get("district"), data.get("district_override_reason", ""))
+        except Refused as refused:
+            self.add_error(refused.field if refused.field in self.fields else "lat",
+                           str(refused.message))
+            return
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 self.add_error(field if field in self.fields else "lat", messages)

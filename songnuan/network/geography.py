@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from songnuan.geo import coords, distance, districts
 from songnuan.network.models import District
+from songnuan.refusals import Refused
 
 COORD_SYSTEMS = tuple(system.value for system in coords.CoordSystem)
 QINGDAO_BBOX = districts.QINGDAO_BBOX
@@ -22,12 +23,11 @@ QINGDAO_BBOX = districts.QINGDAO_BBOX
 _districts_by_code: dict[str, District] = {}
 
 
-class PlaceError(ValueError):
+class PlaceError(Refused):
     """A position that cannot be used; `field` says which input is at fault."""
 
     def __init__(self, message: str, field: str = "lat") -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field, code="place")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from songnuan.refusals import Refused
+
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MINUTES_PER_DAY = 24 * 60
 _DAY_ALIASES = {
@@ -29,8 +31,11 @@ _SPAN = re.compile(
 )
 
 
-class HoursError(ValueError):
+class HoursError(Refused):
     """Opening hours that cannot be understood; the message says which part and why."""
+
+    def __init__(self, message: str, field: str = "hours") -> None:
+        super().__init__(message, field=field, code="hours")
 
 
 @dataclass(frozen=True)

@@ -107,19 +107,14 @@ def _is_self_or_descendant(candidate: Site, site: Site) -> bool:
 
 
 def parse_hours_field(text: str | list[str]) -> list[str]:
-    try:
-        return hours.canonical(hours.parse_hours(text))
-    except hours.HoursError as error:
-        raise ValidationError({"hours": str(error)}) from None
+    """Opening hours in their stored form, or an HoursError (a Refused) saying what is wrong."""
+    return hours.canonical(hours.parse_hours(text))
 
 
 def place_site(site: Site, lat: float, lon: float, coord: str = "wgs84",
                district: District | None = None, override_reason: str = "") -> None:
     """Set a site's WGS-84 position and its district (derived, or overridden with a reason)."""
-    try:
-        located = geography.locate(lat, lon, coord)
-    except geography.PlaceError as error:
-        raise ValidationError({error.field: str(error)}) from None
+    located = geography.locate(lat, lon, coord)  # a PlaceError (Refused) names the input
     derived = District.objects.filter(code=located.district_code).first()
     if derived is None:
         raise ValidationError({"district": _("This position is in no known district.")})
@@ -368,10 +363,7 @@ def nearest(lat: float, lon: float, coord: str = "wgs84", *, open_only: bool = F
     lie within its inscribed circle (only then is the top-N certain), and exact haversine
     distance orders the result. Works on any database, no spatial extension needed.
     """
-    try:
-        wgs_lat, wgs_lon = geography.in_qingdao(lat, lon, coord)
-    except geography.PlaceError as error:
-        raise ValidationError({error.field: str(error)}) from None
+    wgs_lat, wgs_lon = geography.in_qingdao(lat, lon, coord)  # or a PlaceError (Refused)
     limit = max(1, min(limit, NEAREST_MAX_LIMIT))
     at = local(at)
     base = queryset if queryset is not None else Site.objects.all()

@@ -25,6 +25,7 @@ from songnuan.network.models import (
     SiteLevel,
     SiteStatus,
 )
+from songnuan.refusals import Refused
 from songnuan.table_import import ImportFileError
 
 COLUMNS = [
@@ -259,8 +260,8 @@ def _build(row: dict[str, str], lookups, districts, errors: list) -> Site | None
     site.services = codes
     try:
         site.hours = services.parse_hours_field(row.get("hours", ""))
-    except ValidationError as error:
-        errors.append(("hours", error.message_dict["hours"][0]))
+    except Refused as refused:
+        errors.append(("hours", str(refused.message)))
     district = None
     district_text = row.get("district", "").strip()
     if district_text:
@@ -276,6 +277,9 @@ def _build(row: dict[str, str], lookups, districts, errors: list) -> Site | None
     try:
         services.place_site(site, lat, lon, row.get("coord", "").strip() or "wgs84", district,
                             row.get("district_reason", ""))
+    except Refused as refused:
+        errors.append((_column(refused.field or "lat"),
+                       _("Bad coordinates: ") + str(refused.message)))
     except ValidationError as error:
         for field_name, messages in error.message_dict.items():
             prefix = _("Bad coordinates: ") if field_name in ("lat", "lon") else ""

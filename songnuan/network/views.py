@@ -20,6 +20,7 @@ from songnuan.accounts import audit
 from songnuan.network import maps, offers, services, transfer
 from songnuan.network.forms import ImportForm, PlaceForm, SiteFilterForm, SiteForm, VisitForm
 from songnuan.network.models import District, Site, SiteLevel, SiteStatus
+from songnuan.refusals import Refused, add_to_form, refusals_of
 from songnuan.table_import import import_page
 
 PAGE_SIZE = 50
@@ -123,8 +124,10 @@ def site_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         try:
             saved = services.save_site(form.instance)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            for refused in refusals_of(error):
+                add_to_form(form, refused)
+        except Refused as refused:
+            add_to_form(form, refused)
         else:
             messages.success(request, _("Saved %(name)s.") % {"name": saved})
             return redirect("network:site_detail", pk=saved.pk)
@@ -255,8 +258,8 @@ def warm(request: HttpRequest) -> HttpResponse:
         try:
             results = services.nearest(origin[0], origin[1], origin[2], open_only=not show_all,
                                        limit=offers.NEED_POOL, queryset=services.public_sites())
-        except ValidationError as invalid:
-            error = " ".join(invalid.messages)
+        except Refused as refused:
+            error = str(refused.message)
             origin = None
     loads = services.loads([item.site for item in results])
     ranked = offers.rank(results, loads)[:PUBLIC_LIMIT]

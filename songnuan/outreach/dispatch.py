@@ -49,7 +49,7 @@ from songnuan.outreach.models import (
 from songnuan.people import services as people
 from songnuan.people.models import Person, PersonPhoto, Status
 from songnuan.refusals import Conflict, Refused
-from songnuan.shelter import services as shelter
+from songnuan.shelter import admission
 from songnuan.supplies import services as supplies
 from songnuan.supplies.models import SupplyItem
 
@@ -469,7 +469,7 @@ def _person(met: PersonMet, task: Task, by) -> Person:
 
 def _after(encounter: Encounter, person: Person, outcome: str, by) -> None:
     if outcome == EncounterOutcome.ESCORTED:
-        shelter.expect_arrival(
+        admission.expect_arrival(
             encounter.site, person=person, coming_from=encounter.place,
             description=_("Escorted by %(squad)s") % {"squad": encounter.squad.name},
             source=f"outreach:{encounter.pk}:{person.pk}", by=recorded(by))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE
+from songnuan.actors import recorded
 from songnuan.people import crypto
 from songnuan.people.identity import IdNumberError, parse_id_number
 from songnuan.people.models import Person, PersonMerge, Sex
@@ -163,7 +164,7 @@ def save_person(person: Person, *, id_number: str = "", by: Any = None,
     if errors:
         field, message = next(iter(errors.items()))
         raise Refused(message, field=field)
-    if person.pk is None and by is not None and getattr(by, "pk", None):
+    if person.pk is None and recorded(by) is not None:
         person.created_by = by
         if person.registered_at_id is None and by.site_id:
             person.registered_at_id = by.site_id
@@ -263,7 +264,7 @@ def merge(survivor: Person, absorbed: Person, *, by: Any, reason: str) -> Person
     survivor.save()
     return PersonMerge.objects.create(
         survivor=survivor, absorbed=absorbed, reason=reason.strip(), moved=moved, filled=filled,
-        merged_by=by if getattr(by, "pk", None) else None,
+        merged_by=recorded(by),
     )
 
 
@@ -292,7 +293,7 @@ def undo_merge(record: PersonMerge, *, by: Any) -> Person:
     absorbed.merged_into = None
     absorbed.save()
     record.undone_at = timezone.now()
-    record.undone_by = by if getattr(by, "pk", None) else None
+    record.undone_by = recorded(by)
     record.save()
     return absorbed
 

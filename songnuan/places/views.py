@@ -16,6 +16,7 @@ from songnuan.places import importer, resolver, services
 from songnuan.places.forms import ImportForm, PlaceFilterForm, PlaceForm
 from songnuan.places.keys import normalise
 from songnuan.places.models import Place
+from songnuan.refusals import add_to_form, refusals_of
 from songnuan.table_import import import_page
 
 PAGE_SIZE = 50
@@ -64,8 +65,8 @@ def place_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 raise ValidationError({"lat": _("You may only add places in your own district.")})
             saved = services.save_place(place)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            for refused in refusals_of(error):
+                add_to_form(form, refused)
         else:
             messages.success(request, _("Saved %(name)s.") % {"name": saved})
             return redirect("places:place_list")

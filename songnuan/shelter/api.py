@@ -14,7 +14,7 @@ from songnuan.accounts.scoping import may_place_in
 from songnuan.network.models import Site
 from songnuan.people.models import Person
 from songnuan.people.services import record_sensitive_read
-from songnuan.shelter import services
+from songnuan.shelter import admission, stays
 from songnuan.shelter.models import Bed, Stay, StayStatus, Zone
 from songnuan.shelter.schemas import ArrivalIn, ArrivalOut, StayOut, StayPatch, ZoneBoardOut
 
@@ -41,7 +41,7 @@ def get_stay(request: HttpRequest, stay_id: int):
 @router.patch("/shelter/stays/{stay_id}", response=StayOut)
 def patch_stay(request: HttpRequest, stay_id: int, payload: StayPatch):
     stay = get_object_or_404(Stay.objects.restrict(request.user, "change"), pk=stay_id)
-    services.update_security_check(stay, **payload.dict(exclude_unset=True))
+    stays.update_security_check(stay, **payload.dict(exclude_unset=True))
     stay.refresh_from_db()
     return _stay_out(stay, request.user)
 
@@ -58,7 +58,7 @@ def create_arrival(request: HttpRequest, payload: ArrivalIn):
         person = get_object_or_404(Person.objects.restrict(request.user, "view"),
                                    pk=payload.person_id)
     known = payload.source and site.arrivals.filter(source=payload.source).exists()
-    arrival = services.expect_arrival(
+    arrival = admission.expect_arrival(
         site, person=person, description=payload.description, coming_from=payload.coming_from,
         expected_at=payload.expected_at, source=payload.source, by=request.user)
     return (200 if known else 201), arrival

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from songnuan.shell import Panel
-from songnuan.shelter import services
+from songnuan.shelter import alerts
 from songnuan.shelter.models import Arrival, ArrivalStatus, Bed, ReliefVisit, Stay, Zone
 
 
@@ -26,9 +26,9 @@ def panels(user) -> list[Panel]:
 def _station_panels(user) -> list[Panel]:
     stays = Stay.objects.restrict(user)
     arrivals = Arrival.objects.restrict(user).filter(status=ArrivalStatus.EXPECTED)
-    ending = services.stays_ending(stays)
-    over = services.stays_over(stays)
-    undone = services.zones_not_disinfected(Zone.objects.restrict(user))
+    ending = alerts.stays_ending(stays)
+    over = alerts.stays_over(stays)
+    undone = alerts.zones_not_disinfected(Zone.objects.restrict(user))
     beds = Bed.objects.restrict(user).filter(is_active=True, zone__is_active=True).count()
     used = stays.filter(status="open", bed__isnull=False).count()
     board = reverse("shelter:board")

@@ -5,7 +5,7 @@ import datetime
 from django_tasks import task
 
 from songnuan.scheduling import periodic
-from songnuan.shelter.services import raise_alerts
+from songnuan.shelter.alerts import raise_alerts
 
 
 @periodic(every=datetime.timedelta(hours=1))

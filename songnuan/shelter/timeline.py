@@ -61,7 +61,7 @@ def _stay_events(stay) -> Iterator[TimelineEvent]:
                                 f"{latest.temperature_c} °C", url=url, sensitive=True)
     for action in stay.support_actions.all():
         if action.done_at:
-            from songnuan.shelter.services import SUPPORT_ACTIONS
+            from songnuan.shelter.admission import SUPPORT_ACTIONS
 
             yield TimelineEvent(action.done_at, "support", _("Support given"),
                                 str(SUPPORT_ACTIONS.get(action.action, action.action)), url=url)

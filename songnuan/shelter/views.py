@@ -26,7 +26,29 @@ from songnuan.network.models import Site, SiteLevel
 from songnuan.people.models import Person, Sex
 from songnuan.people.services import record_sensitive_read, save_person
 from songnuan.refusals import Refused, add_to_form
-from songnuan.shelter import allocation, forms, services
+from songnuan.shelter import allocation, forms
+from songnuan.shelter.admission import (
+    SUPPORT_ACTIONS,
+    AdmissionInput,
+    admit,
+    cancel_arrival,
+    check_admission_input,
+    check_site_has_room,
+    expect_arrival,
+)
+from songnuan.shelter.alerts import stays_ending, stays_over, zones_not_disinfected
+from songnuan.shelter.beds import create_zone, free_beds, placement_for, suggest_bed
+from songnuan.shelter.daily import (
+    RollCallEntry,
+    end_visit,
+    link_visit,
+    record_disinfection,
+    record_meal,
+    record_note,
+    record_roll_call,
+    record_visit,
+)
+from songnuan.shelter.discharge import DischargeInput, discharge, discharge_refusals
 from songnuan.shelter.models import (
     AgeGroup,
     Arrival,
@@ -45,6 +67,7 @@ from songnuan.shelter.models import (
     SupportAction,
     Zone,
 )
+from songnuan.shelter.stays import complete_action, extend_stay, move_bed, refer, update_referral
 
 STATION_LEVELS = (SiteLevel.CENTRAL_STATION, SiteLevel.SUB_STATION)
 
@@ -95,9 +118,9 @@ def board(request: HttpRequest) -> HttpResponse:
     alert = request.GET.get("alerts")
     listed = []
     if alert == "over":
-        listed = services.stays_over(stays.select_related("person", "bed", "site"), now)
+        listed = stays_over(stays.select_related("person", "bed", "site"), now)
     elif alert == "ending":
-        listed = services.stays_ending(stays.select_related("person", "bed", "site"), now)
+        listed = stays_ending(stays.select_related("person", "bed", "site"), now)
     return render(request, "shelter/board.html", {
         "sites": [(site, rows, sum(r["used"] for r in rows), sum(r["free"] for r in rows))
                   for site, rows in site_rows.items()],
@@ -134,7 +157,7 @@ def arrivals(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.expect_arrival(
+                expect_arrival(
                     data["site"], person=forms.lookup_person(user, data["person"]),
                     description=data["description"], coming_from=data["coming_from"],
                     expected_at=data["expected_at"], by=user)
@@ -153,7 +176,7 @@ def arrivals(request: HttpRequest) -> HttpResponse:
 def arrival_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     arrival = get_object_or_404(Arrival.objects.restrict(request.user, "change"), pk=pk)
     try:
-        services.cancel_arrival(arrival)
+        cancel_arrival(arrival)
     except Refused as error:
         messages.error(request, str(error.message))
     return redirect("shelter:arrivals")
@@ -194,14 +217,14 @@ def admit_view(request: HttpRequest) -> HttpResponse:
         candidate = person or Person(name=data["name"], alias=data["alias"], sex=data["sex"],
                                      age_estimate=data["age_estimate"])
         try:
-            services.check_admission_input(admission)
-            placement = services.placement_for(candidate, admission.screening(candidate))
+            check_admission_input(admission)
+            placement = placement_for(candidate, admission.screening(candidate))
             if step == "confirm":
                 stay = _admit(candidate, data["site"], admission, user, arrival)
                 messages.success(request, _("%(person)s admitted to bed %(bed)s.") % {
                     "person": stay.person, "bed": stay.bed})
                 return redirect(stay)
-            services.check_site_has_room(data["site"])
+            check_site_has_room(data["site"])
         except Refused as error:
             add_to_form(form, error)
             placement = None
@@ -211,7 +234,7 @@ def admit_view(request: HttpRequest) -> HttpResponse:
                            may_override=user.has_perm("shelter.override_allocation"))
         elif step == "confirm":
             context["step"] = "confirm"
-            context.update(_bed_choices(data["site"], services.placement_for(
+            context.update(_bed_choices(data["site"], placement_for(
                 candidate, admission.screening(candidate)), data.get("bed")))
     return render(request, "shelter/admit.html", context)
 
@@ -223,13 +246,13 @@ def _int(value) -> int | None:
         return None
 
 
-def _admission_input(data: dict, user) -> services.AdmissionInput:
+def _admission_input(data: dict, user) -> AdmissionInput:
     bed = None
     if data.get("bed"):
         bed = Bed.objects.restrict(user).select_related("zone").filter(pk=data["bed"]).first()
         if bed is None:
             raise Http404
-    return services.AdmissionInput(
+    return AdmissionInput(
         route=data["route"], items_held=data["items_held"],
         dangerous_items=data["dangerous_items"], temperature_c=data["temperature_c"],
         injuries=data["injuries"], frostbite=data["frostbite"],
@@ -244,13 +267,13 @@ def _admission_input(data: dict, user) -> services.AdmissionInput:
 def _admit(person: Person, site, admission, user, arrival) -> Stay:
     if person.pk is None:
         person = save_person(person, by=user)
-    return services.admit(person, site, admission, by=user, arrival=arrival)
+    return admit(person, site, admission, by=user, arrival=arrival)
 
 
 def _bed_choices(site, placement, chosen_id) -> dict:
-    suggested = services.suggest_bed(site, placement)
+    suggested = suggest_bed(site, placement)
     zones = defaultdict(list)
-    for bed in services.free_beds(site):
+    for bed in free_beds(site):
         zones[bed.zone].append(bed)
     choices = []
     for zone, beds in zones.items():
@@ -282,12 +305,12 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if may_see_health:
         record_sensitive_read(stay.person, user, ["stay_health_screening"])
     may_change = stay.is_open and user.has_perm("shelter.change_stay")
-    free = services.free_beds(stay.site) if may_change else []
+    free = free_beds(stay.site) if may_change else []
     return render(request, "shelter/stay.html", {
         "stay": stay, "person": stay.person, "may_see_health": may_see_health,
         "may_change": may_change,
         "logs": stay.logs.select_related("recorded_by")[:60],
-        "actions": [(a, services.SUPPORT_ACTIONS.get(a.action, a.action))
+        "actions": [(a, SUPPORT_ACTIONS.get(a.action, a.action))
                     for a in stay.support_actions.all()],
         "referrals": stay.referrals.all(),
         "referral_form": forms.ReferralForm(), "extend_form": forms.ExtendForm(),
@@ -317,7 +340,7 @@ def stay_move_bed(request: HttpRequest, pk: int) -> HttpResponse:
     def act(stay, data):
         bed = get_object_or_404(Bed.objects.restrict(request.user).select_related("zone"),
                                 pk=data["bed"])
-        services.move_bed(stay, bed, by=request.user, override_reason=data["override_reason"])
+        move_bed(stay, bed, by=request.user, override_reason=data["override_reason"])
     return _post_on_open_stay(request, pk, forms.MoveBedForm, act, _("Bed changed."))
 
 
@@ -326,7 +349,7 @@ def stay_move_bed(request: HttpRequest, pk: int) -> HttpResponse:
 def stay_extend(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_on_open_stay(
         request, pk, forms.ExtendForm,
-        lambda stay, data: services.extend_stay(stay, days=data["days"], reason=data["reason"]),
+        lambda stay, data: extend_stay(stay, days=data["days"], reason=data["reason"]),
         _("Stay extended."))
 
 
@@ -335,7 +358,7 @@ def stay_extend(request: HttpRequest, pk: int) -> HttpResponse:
 def stay_note(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_on_open_stay(
         request, pk, forms.NoteForm,
-        lambda stay, data: services.record_note(stay, data["notes"], by=request.user),
+        lambda stay, data: record_note(stay, data["notes"], by=request.user),
         _("Note added."))
 
 
@@ -344,7 +367,7 @@ def stay_note(request: HttpRequest, pk: int) -> HttpResponse:
 def stay_refer(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_on_open_stay(
         request, pk, forms.ReferralForm,
-        lambda stay, data: services.refer(stay, by=request.user, **data),
+        lambda stay, data: refer(stay, by=request.user, **data),
         _("Referral recorded."))
 
 
@@ -356,11 +379,11 @@ def stay_discharge(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(stay)
     form = forms.DischargeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for refusal in services.discharge_refusals(services.DischargeInput(**form.cleaned_data)):
+        for refusal in discharge_refusals(DischargeInput(**form.cleaned_data)):
             add_to_form(form, refusal)
     if request.method == "POST" and form.is_valid():
         try:
-            services.discharge(stay, services.DischargeInput(**form.cleaned_data),
+            discharge(stay, DischargeInput(**form.cleaned_data),
                                by=request.user)
         except Refused as error:
             add_to_form(form, error)
@@ -376,7 +399,7 @@ def stay_discharge(request: HttpRequest, pk: int) -> HttpResponse:
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(SupportAction.objects.restrict(request.user, "change"), pk=pk)
     try:
-        services.complete_action(action, by=request.user, notes=request.POST.get("notes", ""))
+        complete_action(action, by=request.user, notes=request.POST.get("notes", ""))
     except Refused as error:
         messages.error(request, str(error.message))
     return redirect(action.stay)
@@ -389,7 +412,7 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ReferralUpdateForm(request.POST)
     if form.is_valid():
         try:
-            services.update_referral(referral, status=form.cleaned_data["status"],
+            update_referral(referral, status=form.cleaned_data["status"],
                                      note=form.cleaned_data["note"])
         except Refused as error:
             messages.error(request, str(error.message))
@@ -421,7 +444,7 @@ def daily(request: HttpRequest) -> HttpResponse:
         return redirect(f"{request.path}?site={site.pk}")
     today = timezone.localdate()
     zones = Zone.objects.restrict(user).filter(site=site, is_active=True)
-    undone = set(services.zones_not_disinfected(zones, today).values_list("pk", flat=True))
+    undone = set(zones_not_disinfected(zones, today).values_list("pk", flat=True))
     done_today = {d.zone_id: d for d in Disinfection.objects.filter(
         zone__in=zones, done_at__date=today).select_related("done_by")}
     logged = defaultdict(list)
@@ -447,16 +470,16 @@ def _record_daily(request, site, stays) -> None:
     if what == "disinfection":
         zone = get_object_or_404(Zone.objects.restrict(user, "view"), site=site,
                                  pk=request.POST.get("zone"))
-        services.record_disinfection(zone, by=user, agent=request.POST.get("agent", ""))
+        record_disinfection(zone, by=user, agent=request.POST.get("agent", ""))
         messages.success(request, _("Disinfection of %(zone)s recorded.") % {"zone": zone})
     elif what == "roll_call":
         # The roll call starts blank; "all present" is an explicit answer, never a default.
         everyone = request.POST.get("all_present") == "1"
-        entries = [services.RollCallEntry(
+        entries = [RollCallEntry(
             stay, everyone or stay.pk in chosen,
             forms.parse_temperature(request.POST.get(f"temperature_{stay.pk}", ""))
             if user.has_perm(SENSITIVE) else None) for stay in stays]
-        services.record_roll_call(site, entries, by=user)
+        record_roll_call(site, entries, by=user)
         messages.success(request, _("Roll call recorded: %(n)s present of %(total)s.") % {
             "n": len([e for e in entries if e.present]), "total": len(entries)})
     elif what == "meal":
@@ -464,7 +487,7 @@ def _record_daily(request, site, stays) -> None:
         if meal not in Meal.values:
             raise Refused(_("Choose the meal."), field="meal")
         served = [stay for stay in stays if stay.pk in chosen]
-        services.record_meal(site, meal, served, by=user)
+        record_meal(site, meal, served, by=user)
         messages.success(request, _("%(meal)s recorded for %(n)s people.") % {
             "meal": Meal(meal).label, "n": len(served)})
 
@@ -484,7 +507,7 @@ def zones(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.create_zone(data["site"], name=data["name"], sex=data["sex"],
+                create_zone(data["site"], name=data["name"], sex=data["sex"],
                                      age_group=data["age_group"], condition=data["condition"],
                                      beds=data["beds"])
             except Refused as error:
@@ -522,7 +545,7 @@ def visits(request: HttpRequest) -> HttpResponse:
                 form.add_error("person", _("No person file with this number in your view."))
             else:
                 try:
-                    services.record_visit(data["site"], by=user, person=person,
+                    record_visit(data["site"], by=user, person=person,
                                           description=data["description"],
                                           people_count=data["people_count"],
                                           services=data["services"])
@@ -548,10 +571,10 @@ def visit_end(request: HttpRequest, pk: int) -> HttpResponse:
             person = forms.lookup_person(request.user, person_id)
             if person is None:
                 raise Http404
-            services.link_visit(visit, person)
+            link_visit(visit, person)
             messages.success(request, _("Visit linked to the person file."))
         else:
-            services.end_visit(visit)
+            end_visit(visit)
     except Refused as error:
         messages.error(request, str(error.message))
     return redirect("shelter:visits")

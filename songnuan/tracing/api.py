@@ -20,7 +20,7 @@ from songnuan.accounts.roles import SENSITIVE
 from songnuan.accounts.schemas import Message
 from songnuan.accounts.scoping import may_place_in
 from songnuan.refusals import Refused
-from songnuan.tracing import forms, services
+from songnuan.tracing import comparisons, forms, missing_reports
 from songnuan.tracing.models import (
     CandidateReview,
     ComparisonRequest,
@@ -94,7 +94,7 @@ def file_report(request: HttpRequest, payload: ReportIn):
         raise ValidationError(dict(form.errors))
     report = form.save(commit=False)
     report.source = ReportSource.STAFF
-    return 201, services.file_report(report, by=request.user)
+    return 201, missing_reports.file_report(report, by=request.user)
 
 
 @router.get("/tracing/comparisons", response=list[ComparisonOut])
@@ -113,7 +113,7 @@ def list_comparisons(request: HttpRequest, status: str = ""):
 def acknowledge(request: HttpRequest, request_id: int):
     item = get_object_or_404(ComparisonRequest.objects.restrict(request.user, "change"),
                              pk=request_id)
-    return _comparison_out(services.acknowledge(item, by=request.user))
+    return _comparison_out(comparisons.acknowledge(item, by=request.user))
 
 
 @router.post("/tracing/comparisons/{request_id}/result", response=ComparisonOut)
@@ -123,9 +123,9 @@ def record_result(request: HttpRequest, request_id: int, matched: Form[bool],
     """The police's result, as a multipart form with the comparison report attached."""
     item = get_object_or_404(ComparisonRequest.objects.restrict(request.user, "change"),
                              pk=request_id)
-    result = services.ComparisonResult(matched=matched, identity=identity, notes=notes,
+    result = comparisons.ComparisonResult(matched=matched, identity=identity, notes=notes,
                                        evidence=evidence)
-    return _comparison_out(services.record_result(item, result, by=request.user))
+    return _comparison_out(comparisons.record_result(item, result, by=request.user))
 
 
 def _comparison_out(item: ComparisonRequest) -> dict:

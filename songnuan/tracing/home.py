@@ -11,8 +11,8 @@ from songnuan.shell import Panel
 
 
 def panels(user: Any) -> list[Panel]:
+    from songnuan.tracing.casework import live_cases, overdue_steps
     from songnuan.tracing.models import CaseStep, ComparisonRequest, ComparisonStatus, TracingCase
-    from songnuan.tracing.services import live_cases, overdue_steps
 
     found: list[Panel] = []
     if user.has_perm("tracing.view_tracingcase"):

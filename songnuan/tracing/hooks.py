@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from songnuan.people.duplicates import Candidate
-from songnuan.tracing import faces, services, tasks
+from songnuan.tracing import casework, faces, tasks
 from songnuan.tracing.models import MissingReport
 from songnuan.tracing.person_index import persons
 
@@ -20,7 +20,7 @@ DUPLICATE_THRESHOLD = 0.5
 def stay_admitted(stay: Any) -> None:
     """An admission listener: a person nobody can name gets a case in the admission itself;
     the comparison with every open report runs in the worker once the admission commits."""
-    case = services.open_case_for_stay(stay)
+    case = casework.open_case_for_stay(stay)
     if case is not None:
         transaction.on_commit(lambda: tasks.rank_case.enqueue(case.pk))
 

@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan import formulas
+from songnuan.actors import recorded
 from songnuan.linkage.idnumber import parse_id
 from songnuan.network.models import District
 from songnuan.network.transfer import read_table
 from songnuan.refusals import Refused
-from songnuan.tracing import services
+from songnuan.tracing import missing_reports, phone_codes
 from songnuan.tracing.models import MissingReport, ReportSource
 
 MAX_ROWS = 5_000
@@ -105,10 +106,10 @@ def import_reports(table: list[dict[str, str]], *, district: District, user: Any
         return result
     with transaction.atomic():
         for report in reports:
-            report.reference = services.new_reference()
-            report.created_by = services.user_or_none(user)
+            report.reference = missing_reports.new_reference()
+            report.created_by = recorded(user)
             report.save()
-        services.rank_against_live_cases(reports)
+        missing_reports.rank_against_live_cases(reports)
     result.created = reports
     return result
 
@@ -203,7 +204,7 @@ def _id_number(text: str) -> str:
 
 def _phone(text: str, today: datetime.date) -> str:
     try:
-        return services.normalize_phone(text)
+        return phone_codes.normalize_phone(text)
     except Refused as error:
         raise ValueError(str(error.message)) from error
 

@@ -57,13 +57,13 @@ class PersonIndex:
             self._seen = {}
 
     def _sync(self) -> Index:
-        from songnuan.tracing import services
+        from songnuan.tracing import matching
 
         now = timezone.now()
         if self._index is None or self._synced_at is None:
             # Built aside and kept only once complete: a failure half way leaves nothing behind.
             self._seen = {}
-            index = Index(services.duplicate_parameters())
+            index = Index(matching.duplicate_parameters())
             stamps = Person.objects.filter(merged_into__isnull=True)
         else:
             index = self._index

@@ -9,7 +9,7 @@ from django_tasks import task
 
 from songnuan.people.models import PersonPhoto
 from songnuan.scheduling import periodic
-from songnuan.tracing import faces, services
+from songnuan.tracing import casework, faces, matching, missing_reports
 from songnuan.tracing.models import MissingReport, PhotoFace, TracingCase
 
 
@@ -17,8 +17,8 @@ from songnuan.tracing.models import MissingReport, PhotoFace, TracingCase
 @task(queue_name="periodic")
 def advance_cases() -> int:
     """Cases past 10 days become stranded, past 3 months open settlement; overdue steps alert."""
-    moved = services.advance_cases()
-    services.alert_overdue_steps()
+    moved = casework.advance_cases()
+    casework.alert_overdue_steps()
     return moved
 
 
@@ -30,9 +30,9 @@ def rank_case(case_id: int) -> int:
     if case is None:
         return 0
     try:
-        return len(services.rank_candidates(case))
+        return len(matching.rank_candidates(case))
     except Exception:
-        services.ranking_failed(case)
+        matching.ranking_failed(case)
         raise
 
 
@@ -40,7 +40,7 @@ def rank_case(case_id: int) -> int:
 @task(queue_name="periodic")
 def retry_rankings() -> int:
     """Queue again the comparisons that failed or whose job was lost."""
-    cases = list(services.rankings_to_retry().values_list("pk", flat=True))
+    cases = list(matching.rankings_to_retry().values_list("pk", flat=True))
     for case_id in cases:
         rank_case.enqueue(case_id)
     return len(cases)
@@ -56,7 +56,7 @@ def embed_report_photo(report_id: int) -> bool:
         report.face_embedding = faces.embedding(image)
     MissingReport.objects.filter(pk=report_id).update(face_embedding=report.face_embedding)
     if report.face_embedding is not None:
-        services.rank_against_live_cases([report])
+        missing_reports.rank_against_live_cases([report])
     return report.face_embedding is not None
 
 
@@ -70,6 +70,6 @@ def embed_person_photo(photo_id: int) -> bool:
         vector = faces.embedding(image)
     PhotoFace.objects.update_or_create(photo=photo, defaults={"embedding": vector})
     if vector is not None:
-        for case in services.live_cases().filter(person=photo.person):
-            services.rank_candidates(case)
+        for case in casework.live_cases().filter(person=photo.person):
+            matching.rank_candidates(case)
     return vector is not None

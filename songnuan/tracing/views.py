@@ -19,9 +19,19 @@ from songnuan import formulas, pending_uploads
 from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE, Role
 from songnuan.network.transfer import ImportFileError
-from songnuan.refusals import Refused, add_to_form
-from songnuan.shelter.services import DischargeInput
-from songnuan.tracing import forms, imports, services
+from songnuan.refusals import Refused, add_to_form, refusals_of
+from songnuan.shelter.discharge import DischargeInput
+from songnuan.tracing import (
+    announcements,
+    casework,
+    comparisons,
+    forms,
+    imports,
+    matching,
+    missing_reports,
+    phone_codes,
+    reunion,
+)
 from songnuan.tracing.models import (
     LIVE_STATUSES,
     CandidateReview,
@@ -35,8 +45,8 @@ from songnuan.tracing.models import (
 
 def _model_errors_to_form(form, error: ValidationError) -> None:
     """A report's own `full_clean` errors, field by field."""
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
+    for refused in refusals_of(error):
+        add_to_form(form, refused)
 
 
 # --- Staff: cases ---------------------------------------------------------------------------
@@ -50,7 +60,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         cases = cases.filter(officer=request.user)
     elif held_by == "none":
         cases = cases.filter(officer__isnull=True, status__in=LIVE_STATUSES)
-    overdue = services.overdue_steps(CaseStep.objects.restrict(request.user))
+    overdue = casework.overdue_steps(CaseStep.objects.restrict(request.user))
     late = {}
     for step in overdue:
         late.setdefault(step.case_id, []).append(step)
@@ -74,10 +84,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "announcement_form": forms.AnnouncementForm(initial={"found_place": case.found_place}),
         "comparison_form": forms.ComparisonForm(),
         "officer_form": forms.OfficerForm(initial={"officer": case.officer_id},
-                                          officers=services.eligible_officers(case)),
+                                          officers=casework.eligible_officers(case)),
         "discharge_form": forms.DischargeHomeForm(initial=_home_initial(case)),
         "checklist": [(key, _(label), case.settlement_checklist.get(key))
-                      for key, label in services.SETTLEMENT_CHECKLIST],
+                      for key, label in casework.SETTLEMENT_CHECKLIST],
         "may_change": request.user.has_perm("tracing.change_tracingcase"),
     }
     return render(request, "tracing/case_detail.html", context)
@@ -99,7 +109,7 @@ def _editable_case(request: HttpRequest, pk: int) -> TracingCase:
 @require_POST
 def rank(request: HttpRequest, pk: int) -> HttpResponse:
     case = _editable_case(request, pk)
-    services.rank_candidates(case)
+    matching.rank_candidates(case)
     return redirect(case)
 
 
@@ -110,7 +120,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.decide(review, by=request.user, **form.cleaned_data)
+            matching.decide(review, by=request.user, **form.cleaned_data)
             messages.success(request, _("Decision recorded."))
         except Refused as error:
             messages.error(request, str(error.message))
@@ -126,7 +136,7 @@ def announce(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AnnouncementForm(request.POST)
     if form.is_valid():
         try:
-            services.publish_announcement(case, by=request.user, **form.cleaned_data)
+            announcements.publish_announcement(case, by=request.user, **form.cleaned_data)
             messages.success(request, _("Announcement published."))
         except Refused as error:
             messages.error(request, str(error.message))
@@ -142,7 +152,7 @@ def request_comparison(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ComparisonForm(request.POST)
     if form.is_valid():
         try:
-            services.request_comparison(case, by=request.user, **form.cleaned_data)
+            comparisons.request_comparison(case, by=request.user, **form.cleaned_data)
             messages.success(request, _("Request sent to the police liaison."))
         except Refused as error:
             messages.error(request, str(error.message))
@@ -158,13 +168,13 @@ def assign_officer(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("take") and request.user.role == Role.TRACING_OFFICER:
         officer = request.user
     else:
-        form = forms.OfficerForm(request.POST, officers=services.eligible_officers(case))
+        form = forms.OfficerForm(request.POST, officers=casework.eligible_officers(case))
         if not form.is_valid():
             messages.error(request, " ".join(form.errors.get("officer", [])))
             return redirect(case)
         officer = form.cleaned_data["officer"]
     try:
-        services.assign_officer(case, officer)
+        casework.assign_officer(case, officer)
     except Refused as error:
         messages.error(request, str(error.message))
     else:
@@ -180,7 +190,7 @@ def discharge_home(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DischargeHomeForm(request.POST)
     if form.is_valid():
         try:
-            services.discharge_home(case, DischargeInput(**form.cleaned_data), by=request.user)
+            reunion.discharge_home(case, DischargeInput(**form.cleaned_data), by=request.user)
             messages.success(request, _("Discharged home: the case is closed."))
         except Refused as error:
             messages.error(request, str(error.message))
@@ -194,7 +204,7 @@ def discharge_home(request: HttpRequest, pk: int) -> HttpResponse:
 def settlement_item(request: HttpRequest, pk: int) -> HttpResponse:
     case = _editable_case(request, pk)
     try:
-        services.tick_settlement_item(case, request.POST.get("item", ""),
+        casework.tick_settlement_item(case, request.POST.get("item", ""),
                                       done=request.POST.get("done") == "1", by=request.user)
     except Refused as error:
         messages.error(request, str(error.message))
@@ -234,7 +244,7 @@ def report_add(request: HttpRequest) -> HttpResponse:
         report = form.save(commit=False)
         report.source = ReportSource.STAFF
         try:
-            services.file_report(report, by=request.user)
+            missing_reports.file_report(report, by=request.user)
             pending_uploads.release([token], request.user)
             return redirect(report)
         except ValidationError as error:
@@ -287,12 +297,12 @@ def comparison_detail(request: HttpRequest, pk: int) -> HttpResponse:
         item = get_object_or_404(ComparisonRequest.objects.restrict(request.user, "change"),
                                  pk=pk)
         if request.POST.get("action") == "acknowledge":
-            services.acknowledge(item, by=request.user)
+            comparisons.acknowledge(item, by=request.user)
             return redirect(item)
         form = forms.ResultForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.record_result(item, services.ComparisonResult(**form.cleaned_data),
+                comparisons.record_result(item, comparisons.ComparisonResult(**form.cleaned_data),
                                        by=request.user)
                 return redirect(item)
             except Refused as error:
@@ -312,12 +322,12 @@ def public_report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "send_code":
         form = forms.PublicReportForm(initial=request.POST.dict())
         try:
-            sent_to = services.send_code(request.POST.get("reporter_phone", ""))
+            sent_to = phone_codes.send_code(request.POST.get("reporter_phone", ""))
         except Refused as error:
             form.add_error("reporter_phone", str(error.message))
     elif request.method == "POST" and form.is_valid():
         try:
-            phone = services.check_code(form.cleaned_data["reporter_phone"],
+            phone = phone_codes.check_code(form.cleaned_data["reporter_phone"],
                                         form.cleaned_data["code"])
         except Refused as error:
             form.add_error("code", str(error.message))
@@ -325,7 +335,7 @@ def public_report(request: HttpRequest) -> HttpResponse:
             report = form.save(commit=False)
             report.reporter_phone, report.phone_verified_at = phone, timezone.now()
             report.source = ReportSource.PUBLIC
-            services.file_report(report)
+            missing_reports.file_report(report)
             return render(request, "tracing/public/report_done.html", {"report": report})
     person_fields = [form[name] for name in form.fields if name not in FAMILY_FIELDS]
     return render(request, "tracing/public/report_form.html", {
@@ -352,7 +362,7 @@ def comparison_evidence(request: HttpRequest, pk: int) -> FileResponse:
 
 def announcement_photo(request: HttpRequest, pk: int) -> FileResponse:
     """The photo of a live announcement: public, as the announcement is."""
-    row = get_object_or_404(services.public_announcements(), pk=pk)
+    row = get_object_or_404(announcements.public_announcements(), pk=pk)
     return _file(row.photo, private=False)
 
 
@@ -371,7 +381,7 @@ def _file(field: FieldFile, *, private: bool) -> FileResponse:
 
 def public_announcements(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:50]
-    rows = services.public_announcements(query)[:100]
+    rows = announcements.public_announcements(query)[:100]
     return render(request, "tracing/public/announcements.html", {"rows": rows, "query": query})
 
 
@@ -383,7 +393,7 @@ def announcements_export(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(("id", "title", "sex", "age_estimate", "height_cm", "features",
                      "found_place", "found_on", "contact", "text"))
-    for row in services.public_announcements():
+    for row in announcements.public_announcements():
         writer.writerow(formulas.safe_row((
             row.pk, row.title, row.sex, row.age_estimate or "", row.height_cm or "", row.features,
             row.found_place, row.found_on, row.contact, row.text)))

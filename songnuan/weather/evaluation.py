@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from songnuan.actors import recorded
 from songnuan.network.models import District
 from songnuan.weather import engine
 from songnuan.weather.alerts import local_text, notify_level_change
@@ -89,7 +90,7 @@ def draft_rules(*, by, base=None):
     copy.pk = None
     copy.is_active = False
     copy.activated_at = None
-    copy.created_by = by if getattr(by, "pk", None) else None
+    copy.created_by = recorded(by)
     copy.name = _("Draft of %(name)s") % {"name": base.name}
     copy._state.adding = True
     copy.save()

@@ -11,7 +11,7 @@ from songnuan.duty.models import Alert, DutyRole, Topic
 from songnuan.outreach import dispatch
 from songnuan.outreach.alerts import alert_overdue_leads
 from songnuan.scheduling import jobs
-from songnuan.tracing.services import alert_overdue_steps
+from songnuan.tracing.casework import alert_overdue_steps
 from songnuan.weather.evaluation import evaluate_district
 from songnuan.weather.intake import alert_if_stale, record_feed_result
 from songnuan.weather.models import NoticeKind, ProtocolNotice

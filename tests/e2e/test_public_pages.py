@@ -12,7 +12,7 @@ from songnuan.leads import rewards
 from songnuan.leads import services as leads
 from songnuan.leads.models import LeadStatus, Outcome, RewardRule
 from songnuan.network.models import SiteLevel
-from songnuan.tracing import services as tracing
+from songnuan.tracing import announcements
 from tests.e2e.conftest import DESKTOP, PHONE, screenshot
 from tests.factories import make_site
 from tests.leads.factories import report
@@ -38,7 +38,7 @@ def public_pages(cast) -> dict[str, str]:
     claiming.refresh_from_db()
     rewards.start_claim(claiming)
     case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
-    tracing.publish_announcement(case, found_place="崂山区沙子口", by=cast.laoshan_tracing)
+    announcements.publish_announcement(case, found_place="崂山区沙子口", by=cast.laoshan_tracing)
     return {
         "report": "/report/",
         "status-reward": f"/report/{helped.tracking_code}/",

@@ -10,8 +10,8 @@ from tests.factories import PASSWORD
 
 
 def test_a_person_escorted_in_is_admitted_logged_and_sent_home(cast, new_page):
+    from songnuan.shelter.admission import expect_arrival
     from songnuan.shelter.models import Stay
-    from songnuan.shelter.services import expect_arrival
     from tests.people.factories import id_number, make_person
     from tests.shelter.factories import lay_out_station
 

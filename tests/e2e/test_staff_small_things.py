@@ -14,8 +14,8 @@ from songnuan.outreach import dispatch
 from songnuan.outreach.dispatch import PersonMet
 from songnuan.outreach.models import EncounterOutcome
 from songnuan.people.models import Person
-from songnuan.shelter.services import AdmissionInput, admit
-from songnuan.tracing import services as tracing
+from songnuan.shelter.admission import AdmissionInput, admit
+from songnuan.tracing import announcements
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.factories import PASSWORD
 from tests.leads.factories import jpeg_with_gps
@@ -81,7 +81,7 @@ def test_the_person_file_timeline_shows_the_report_and_its_photo(cast, new_page,
 @pytest.mark.parametrize(("device_name", "device"), DEVICES)
 def test_the_person_file_timeline_shows_the_tracing_steps(cast, new_page, device_name, device):
     case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
-    tracing.publish_announcement(case, found_place="崂山区沙子口", by=cast.laoshan_tracing)
+    announcements.publish_announcement(case, found_place="崂山区沙子口", by=cast.laoshan_tracing)
     page = new_page(device)
     log_in(page, cast.laoshan_tracing.username, PASSWORD)
     page.goto(f"/people/{case.person_id}/")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from songnuan.network import services
 from songnuan.network.models import Site, SiteLevel
+from songnuan.refusals import Refused
 from tests.factories import LAOSHAN, SHINAN, district, make_site
 
 
@@ -23,8 +24,11 @@ def _in_english(english):
 
 
 def field_errors(call) -> dict:
-    with pytest.raises(ValidationError) as caught:
+    """The errors by field of a refused call: a model's errors, or one refusal's."""
+    with pytest.raises((ValidationError, Refused)) as caught:
         call()
+    if isinstance(caught.value, Refused):
+        return {caught.value.field: [str(caught.value.message)]}
     return caught.value.message_dict
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from songnuan.network import geography, services
 from songnuan.network.models import SiteLevel
+from songnuan.refusals import Refused
 from tests.factories import make_site
 
 ORIGIN = (36.0750, 120.3450)  # 市南区, 3.5 km west of the cast's sites (WGS-84)
@@ -52,8 +52,9 @@ def test_open_only_skips_closed_sites_and_keeps_the_order(ring):
 
 
 def test_a_position_outside_qingdao_is_refused(cast):
-    with pytest.raises(ValidationError):
-        services.nearest(31.23, 121.47)  # Shanghai
+    with pytest.raises(Refused) as caught:
+        services.nearest(31.23, 121.47)
+    assert caught.value.field == "lat"  # Shanghai
 
 
 class TestTheApi:

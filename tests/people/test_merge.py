@@ -10,8 +10,9 @@ from songnuan.people.duplicates import possible_duplicates
 from songnuan.people.models import Category, Person
 from songnuan.people.services import merge, undo_merge
 from songnuan.refusals import Refused
+from songnuan.shelter.admission import AdmissionInput, admit
+from songnuan.shelter.discharge import DischargeInput, discharge
 from songnuan.shelter.models import Stay
-from songnuan.shelter.services import AdmissionInput, DischargeInput, admit, discharge
 from tests.people.factories import id_number, make_person
 from tests.shelter.factories import lay_out_station
 

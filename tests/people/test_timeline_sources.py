@@ -15,8 +15,8 @@ from songnuan.outreach.dispatch import PersonMet
 from songnuan.outreach.models import EncounterOutcome
 from songnuan.people.models import Person
 from songnuan.people.timeline import timeline_for
-from songnuan.shelter.services import DischargeInput
-from songnuan.tracing import services as tracing
+from songnuan.shelter.discharge import DischargeInput
+from songnuan.tracing import announcements, comparisons, matching, reunion
 from songnuan.tracing.models import ComparisonKind, Decision
 from tests.leads.factories import jpeg_with_gps, report
 from tests.outreach.factories import assigned_task, encounter_input, make_squad
@@ -80,18 +80,17 @@ def test_report_photos_show_only_under_the_photo_permission_and_each_view_is_log
 def test_every_tracing_step_from_case_to_reunion_is_on_the_timeline(cast):
     missing = make_report(district=cast.laoshan_substation.district)
     case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
-    tracing.publish_announcement(case, found_place="崂山区沙子口", by=cast.laoshan_tracing)
-    request = tracing.request_comparison(case, kind=ComparisonKind.FINGERPRINT,
+    announcements.publish_announcement(case, found_place="崂山区沙子口", by=cast.laoshan_tracing)
+    request = comparisons.request_comparison(case, kind=ComparisonKind.FINGERPRINT,
                                          liaison=cast.police_liaison, message="请比对指纹",
                                          by=cast.laoshan_tracing)
-    tracing.acknowledge(request, by=cast.police_liaison)
+    comparisons.acknowledge(request, by=cast.police_liaison)
     evidence = SimpleUploadedFile("report.pdf", b"%PDF-1.4 comparison", "application/pdf")
-    tracing.record_result(request, tracing.ComparisonResult(matched=False, evidence=evidence,
-                                                            notes="指纹库无记录"),
-                          by=cast.police_liaison)
-    tracing.decide(case.candidates.get(report=missing), decision=Decision.CONFIRMED,
+    result = comparisons.ComparisonResult(matched=False, evidence=evidence, notes="指纹库无记录")
+    comparisons.record_result(request, result, by=cast.police_liaison)
+    matching.decide(case.candidates.get(report=missing), decision=Decision.CONFIRMED,
                    reason="女儿视频辨认，特征一致", by=cast.laoshan_tracing)
-    tracing.discharge_home(case, DischargeInput(destination="山东菏泽", travel_mode="family",
+    reunion.discharge_home(case, DischargeInput(destination="山东菏泽", travel_mode="family",
                                                 family_contact="张丽",
                                                 family_phone="13800000001"),
                            by=cast.laoshan_station)

@@ -8,9 +8,10 @@ import pytest
 
 from songnuan.people.models import Category, Status
 from songnuan.refusals import Refused
+from songnuan.shelter.admission import AdmissionInput, admit
 from songnuan.shelter.allocation import Placement, Screening, condition_for, violations
+from songnuan.shelter.beds import suggest_bed
 from songnuan.shelter.models import AgeGroup, Condition, Stay, ZoneSex
-from songnuan.shelter.services import AdmissionInput, admit, suggest_bed
 from tests.people.factories import make_person
 from tests.shelter.factories import lay_out_station, make_zone
 

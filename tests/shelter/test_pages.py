@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from songnuan.shelter.admission import AdmissionInput, admit, expect_arrival
 from songnuan.shelter.models import Stay
-from songnuan.shelter.services import AdmissionInput, admit, expect_arrival
 from tests.people.factories import make_person
 from tests.shelter.factories import lay_out_station
 

@@ -12,7 +12,10 @@ from django.utils import timezone
 from songnuan.network.occupancy import beds_in_use
 from songnuan.people.models import Category, Status
 from songnuan.refusals import Refused
-from songnuan.shelter import services
+from songnuan.shelter import admission, alerts, daily, stays
+from songnuan.shelter.admission import AdmissionInput, admit
+from songnuan.shelter.daily import RollCallEntry
+from songnuan.shelter.discharge import DischargeInput, discharge
 from songnuan.shelter.models import (
     Alert,
     AlertKind,
@@ -21,13 +24,6 @@ from songnuan.shelter.models import (
     Stay,
     StayStatus,
     TravelMode,
-)
-from songnuan.shelter.services import (
-    AdmissionInput,
-    DischargeInput,
-    RollCallEntry,
-    admit,
-    discharge,
 )
 from tests.people.factories import make_person
 from tests.shelter.factories import lay_out_station
@@ -54,8 +50,8 @@ def test_the_stay_limit_defaults_to_ten_days_and_warns_two_days_ahead(cast, stat
     over = admitted(cast, station, name="丙", days_ago=11)
     assert fresh.limit_days == 10
     stays = Stay.objects.all()
-    assert services.stays_ending(stays, NOW) == [ending]
-    assert services.stays_over(stays, NOW) == [over]
+    assert alerts.stays_ending(stays, NOW) == [ending]
+    assert alerts.stays_over(stays, NOW) == [over]
     assert over.is_over_limit(NOW) and not ending.is_over_limit(NOW)
 
 
@@ -67,8 +63,8 @@ def test_the_stay_limit_is_a_setting(cast, station):
 def test_the_periodic_check_raises_each_alert_once_a_day(cast, station):
     admitted(cast, station, name="乙", days_ago=9)
     admitted(cast, station, name="丙", days_ago=11)
-    assert services.raise_alerts(NOW) == 2 + 1  # two stays, and their one zone not disinfected
-    assert services.raise_alerts(NOW + datetime.timedelta(hours=1)) == 0
+    assert alerts.raise_alerts(NOW) == 2 + 1  # two stays, and their one zone not disinfected
+    assert alerts.raise_alerts(NOW + datetime.timedelta(hours=1)) == 0
     kinds = set(Alert.objects.values_list("kind", flat=True))
     assert kinds == {AlertKind.STAY_ENDING, AlertKind.STAY_OVER, AlertKind.NOT_DISINFECTED}
 
@@ -76,23 +72,23 @@ def test_the_periodic_check_raises_each_alert_once_a_day(cast, station):
 def test_an_extension_with_a_reason_moves_the_limit(cast, station):
     stay = admitted(cast, station, days_ago=11)
     with pytest.raises(Refused):
-        services.extend_stay(stay, days=5, reason="")
-    stay = services.extend_stay(stay, days=5, reason="等待家属来接")
+        stays.extend_stay(stay, days=5, reason="")
+    stay = stays.extend_stay(stay, days=5, reason="等待家属来接")
     assert not stay.is_over_limit(NOW)
 
 
 def test_a_zone_disinfected_today_raises_no_alert(cast, station):
     stay = admitted(cast, station)
-    zones = services.zones_not_disinfected(station.zones.all(), timezone.localdate(NOW))
+    zones = alerts.zones_not_disinfected(station.zones.all(), timezone.localdate(NOW))
     assert list(zones) == [stay.zone]
-    services.record_disinfection(stay.zone, by=cast.laoshan_station, agent="含氯消毒液",
+    daily.record_disinfection(stay.zone, by=cast.laoshan_station, agent="含氯消毒液",
                                  at=NOW)
-    assert not services.zones_not_disinfected(station.zones.all(), timezone.localdate(NOW))
+    assert not alerts.zones_not_disinfected(station.zones.all(), timezone.localdate(NOW))
 
 
 def test_a_roll_call_records_presence_and_temperatures(cast, station):
     first, second = admitted(cast, station, name="甲"), admitted(cast, station, name="乙")
-    services.record_roll_call(station, [RollCallEntry(first, True, Decimal("36.7")),
+    daily.record_roll_call(station, [RollCallEntry(first, True, Decimal("36.7")),
                                         RollCallEntry(second, False)], by=cast.laoshan_station)
     assert first.logs.filter(kind=LogKind.ROLL_CALL, present=True).exists()
     assert first.logs.get(kind=LogKind.HEALTH).temperature_c == Decimal("36.7")
@@ -109,13 +105,13 @@ def test_support_plans_follow_the_categories(cast, station):
 
 def test_a_referral_follows_its_status_until_closed(cast, station):
     stay = admitted(cast, station)
-    referral = services.refer(stay, kind="psychiatric", organisation="青岛市精神卫生中心",
+    referral = stays.refer(stay, kind="psychiatric", organisation="青岛市精神卫生中心",
                               reason="疑似精神障碍", with_police=True, with_health=True,
                               by=cast.laoshan_station)
-    services.update_referral(referral, status="accepted", note="已接收评估")
-    services.update_referral(referral, status="completed")
+    stays.update_referral(referral, status="accepted", note="已接收评估")
+    stays.update_referral(referral, status="completed")
     with pytest.raises(Refused):
-        services.update_referral(referral, status="accepted")
+        stays.update_referral(referral, status="accepted")
 
 
 def test_a_return_home_frees_the_bed_and_closes_the_stay(cast, station):
@@ -159,9 +155,9 @@ def test_a_closed_stay_cannot_be_edited(cast, station):
               by=cast.laoshan_station)
     stay.refresh_from_db()
     for attempt in (
-        lambda: services.record_note(stay, "补记", by=cast.laoshan_station),
-        lambda: services.extend_stay(stay, days=3, reason="补"),
-        lambda: services.refer(stay, kind="police", organisation="派出所", reason="补",
+        lambda: daily.record_note(stay, "补记", by=cast.laoshan_station),
+        lambda: stays.extend_stay(stay, days=3, reason="补"),
+        lambda: stays.refer(stay, kind="police", organisation="派出所", reason="补",
                                by=cast.laoshan_station),
         lambda: discharge(stay, DischargeInput(outcome=Outcome.LEFT, notes="再次"),
                           by=cast.laoshan_station),
@@ -173,9 +169,9 @@ def test_a_closed_stay_cannot_be_edited(cast, station):
 
 def test_an_expected_arrival_is_admitted_once(cast, station):
     person = make_person("赵铁柱")
-    arrival = services.expect_arrival(station, person=person, coming_from="崂山区巡查一组",
+    arrival = admission.expect_arrival(station, person=person, coming_from="崂山区巡查一组",
                                       source="outreach.encounter:7")
-    assert services.expect_arrival(station, person=person, source="outreach.encounter:7") == \
+    assert admission.expect_arrival(station, person=person, source="outreach.encounter:7") == \
         arrival
     stay = admit(person, station, AdmissionInput(route="escorted"), by=cast.laoshan_station,
                  arrival=arrival)
@@ -187,12 +183,12 @@ def test_a_warming_visit_needs_no_person_file_and_can_be_linked_later(cast):
     from songnuan.network.occupancy import seats_in_use
 
     point = cast.laoshan_point
-    visit = services.record_visit(point, by=cast.laoshan_relief, description="男，约50岁",
+    visit = daily.record_visit(point, by=cast.laoshan_relief, description="男，约50岁",
                                   people_count=2)
     assert visit.person is None
     assert seats_in_use([point.pk])[point.pk] == 2
     person = make_person("隋大勇", site=point)
-    services.link_visit(visit, person)
-    services.end_visit(visit)
+    daily.link_visit(visit, person)
+    daily.end_visit(visit)
     assert seats_in_use([point.pk])[point.pk] == 0
     assert person.relief_visits.get() == visit

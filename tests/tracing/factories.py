@@ -6,8 +6,9 @@ import datetime
 
 from django.utils import timezone
 
-from songnuan.shelter.services import AdmissionInput, admit, free_beds
-from songnuan.tracing import services, tasks
+from songnuan.shelter.admission import AdmissionInput, admit
+from songnuan.shelter.beds import free_beds
+from songnuan.tracing import missing_reports, tasks
 from songnuan.tracing.models import MissingReport, TracingCase
 from tests.people.factories import make_person
 from tests.shelter.factories import make_zone
@@ -20,7 +21,7 @@ def make_report(name: str = "张卫东", *, district, sex: str = "M", birth_year
                 "reporter_phone": "13800000001", "reporter_relation": "女儿",
                 "missing_since": datetime.date(2026, 10, 1)}
     defaults.update(fields)
-    return services.file_report(MissingReport(name=name, sex=sex, birth_year=birth_year,
+    return missing_reports.file_report(MissingReport(name=name, sex=sex, birth_year=birth_year,
                                               district=district, **defaults))
 
 

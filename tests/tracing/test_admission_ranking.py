@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
 from songnuan.shelter import listeners
-from songnuan.shelter.services import AdmissionInput, admit
-from songnuan.tracing import services, tasks
+from songnuan.shelter.admission import AdmissionInput, admit
+from songnuan.tracing import matching, tasks
 from songnuan.tracing.models import Ranking, TracingCase
 from songnuan.worker import ResilientWorker
 from tests.people.factories import make_person
@@ -81,7 +81,7 @@ def test_the_case_opens_in_the_admission_and_is_compared_only_after_the_commit(
     after_commit = [(r.report_id, r.score) for r in case.candidates.all()]
     assert after_commit[0][0] == report.pk
     # What the admission used to do in its own transaction gives the same candidates.
-    in_place = [(r.report_id, r.score) for r in services.rank_candidates(case)]
+    in_place = [(r.report_id, r.score) for r in matching.rank_candidates(case)]
     assert after_commit == in_place
 
 
@@ -108,7 +108,7 @@ def test_a_failed_comparison_shows_on_the_case_and_is_queued_again(cast, client_
     def broken(*args, **kwargs):
         raise ConnectionError("the linkage parameters could not be read")
 
-    monkeypatch.setattr(services, "rank_candidates", broken)
+    monkeypatch.setattr(matching, "rank_candidates", broken)
     with pytest.raises(ConnectionError):
         tasks.rank_case.call(case.pk)
     case.refresh_from_db()
@@ -116,7 +116,7 @@ def test_a_failed_comparison_shows_on_the_case_and_is_queued_again(cast, client_
     client = client_for(cast.laoshan_tracing)
     page = client.get(case.get_absolute_url()).content.decode()
     assert "与未结的寻人登记比对失败；系统会在十分钟内重试" in page
-    assert list(services.rankings_to_retry()) == [case]
+    assert list(matching.rankings_to_retry()) == [case]
     monkeypatch.undo()
     assert tasks.retry_rankings.call() == 1
     job = ranking_jobs().get()
@@ -126,7 +126,7 @@ def test_a_failed_comparison_shows_on_the_case_and_is_queued_again(cast, client_
     case.refresh_from_db()
     assert case.ranking == Ranking.DONE
     assert case.candidates.get().report == report
-    assert not services.rankings_to_retry().exists()
+    assert not matching.rankings_to_retry().exists()
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from songnuan.accounts.models import AuditEvent
 from songnuan.accounts.services import issue_token
-from songnuan.tracing import services
+from songnuan.tracing import casework, comparisons
 from songnuan.tracing.models import ComparisonRequest, MissingReport, ReportSource, StepKind
 from tests.factories import make_user
 from tests.tracing.factories import admit_unidentified, make_report
@@ -36,7 +36,7 @@ def test_an_officer_lists_their_districts_cases_with_steps_and_deadlines(api_for
 def test_an_officer_lists_only_their_own_cases_with_officer_me(api_for, cast):
     mine = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     nobodys = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station, age=30)
-    services.assign_officer(mine, cast.laoshan_tracing)
+    casework.assign_officer(mine, cast.laoshan_tracing)
     api = api_for(cast.laoshan_tracing)
     [data] = api.get("/api/v1/tracing/cases?officer=me").json()
     assert data["id"] == mine.pk and data["officer"] == "杨娟"
@@ -95,9 +95,9 @@ def test_the_liaison_lists_only_their_requests_acknowledges_and_records_a_result
         api_for, client, cast):
     case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     other = make_user("police.other", role="police_liaison")
-    mine = services.request_comparison(case, kind="dna", liaison=cast.police_liaison,
+    mine = comparisons.request_comparison(case, kind="dna", liaison=cast.police_liaison,
                                        message="请采集DNA", by=cast.laoshan_tracing)
-    theirs = services.request_comparison(case, kind="face", liaison=other, message="人像比对",
+    theirs = comparisons.request_comparison(case, kind="face", liaison=other, message="人像比对",
                                          by=cast.laoshan_tracing)
     police = api_for(cast.police_liaison)
     assert [r["id"] for r in police.get("/api/v1/tracing/comparisons").json()] == [mine.pk]

@@ -12,9 +12,9 @@ from songnuan.accounts.models import AuditEvent
 from songnuan.accounts.roles import Role
 from songnuan.duty.models import Alert, Topic
 from songnuan.refusals import Refused
-from songnuan.tracing import services
+from songnuan.tracing import casework
+from songnuan.tracing.casework import alert_overdue_steps
 from songnuan.tracing.models import CaseStatus
-from songnuan.tracing.services import alert_overdue_steps
 from tests.factories import make_user
 from tests.tracing.factories import admit_unidentified
 
@@ -27,20 +27,20 @@ def case(cast):
 def test_only_active_tracing_officers_of_the_district_or_city_may_hold_a_case(cast, case):
     city_officer = make_user("city.tracing2", role=Role.TRACING_OFFICER)
     make_user("gone.tracing", role=Role.TRACING_OFFICER, district_code="370212", is_active=False)
-    eligible = set(services.eligible_officers(case).values_list("username", flat=True))
+    eligible = set(casework.eligible_officers(case).values_list("username", flat=True))
     assert eligible == {"laoshan.tracing", city_officer.username}
     for wrong in (cast.shinan_tracing, cast.laoshan_station):
         with pytest.raises(Refused) as refused:
-            services.assign_officer(case, wrong)
+            casework.assign_officer(case, wrong)
         assert refused.value.field == "officer"
-    assert services.assign_officer(case, cast.laoshan_tracing).officer == cast.laoshan_tracing
+    assert casework.assign_officer(case, cast.laoshan_tracing).officer == cast.laoshan_tracing
 
 
 def test_a_closed_case_keeps_its_officer(cast, case):
     case.status = CaseStatus.CLOSED
     case.save()
     with pytest.raises(Refused):
-        services.assign_officer(case, cast.laoshan_tracing)
+        casework.assign_officer(case, cast.laoshan_tracing)
 
 
 def test_an_officer_takes_a_case_from_its_page_and_finds_it_under_mine(cast, case, client):
@@ -90,7 +90,7 @@ def test_an_overdue_step_of_a_held_case_tells_its_officer_not_every_officer(cast
     admitted = timezone.now() - datetime.timedelta(days=3)
     held = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station, at=admitted)
     other = make_user("laoshan.tracing2", role=Role.TRACING_OFFICER, district_code="370212")
-    services.assign_officer(held, other)
+    casework.assign_officer(held, other)
     assert alert_overdue_steps() >= 1
     told = set(Alert.objects.filter(topic=Topic.TRACING_OVERDUE)
                .values_list("recipient__username", flat=True))

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from songnuan.notify.models import Outbox
 from songnuan.refusals import Refused
-from songnuan.shelter.services import DischargeInput
-from songnuan.tracing import services
+from songnuan.shelter.discharge import DischargeInput
+from songnuan.tracing import announcements, casework, comparisons, matching, phone_codes, reunion
+from songnuan.tracing.comparisons import ComparisonResult
 from songnuan.tracing.models import (
     CaseStatus,
     ComparisonKind,
@@ -37,7 +38,7 @@ def test_admitting_a_person_of_unknown_identity_opens_a_case_with_its_deadlines(
 
 
 def test_admitting_someone_with_an_id_number_opens_no_case(cast):
-    from songnuan.shelter.services import AdmissionInput, admit
+    from songnuan.shelter.admission import AdmissionInput, admit
 
     make_zone(cast.laoshan_substation)
     person = make_person("王建国", id_number=id_number(), site=cast.laoshan_substation)
@@ -57,7 +58,7 @@ def test_the_familys_report_is_the_top_candidate_with_an_explanation(cast):
 
 
 def test_the_shipped_fitted_parameters_give_a_true_pair_a_probability_above_one_half(cast):
-    assert services.linkage_parameters().right_size > 0, "fitted parameters load by default"
+    assert matching.linkage_parameters().right_size > 0, "fitted parameters load by default"
     for n, (name, sex, year) in enumerate((("赵敏", "F", 1990), ("孙立群", "M", 1975),
                                            ("马秀兰", "F", 1952))):
         make_report(name, district=cast.shinan_substation.district, sex=sex, birth_year=year,
@@ -82,20 +83,20 @@ def test_a_report_filed_after_admission_is_ranked_against_the_live_cases(cast):
 def test_confirming_a_candidate_identifies_the_case_and_takes_the_announcement_down(cast):
     report = make_report(district=cast.laoshan_substation.district)
     case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
-    announcement = services.publish_announcement(case, found_place="崂山区沙子口",
+    announcement = announcements.publish_announcement(case, found_place="崂山区沙子口",
                                                  by=cast.laoshan_tracing)
     assert "崂山区沙子口" in announcement.text and "约170厘米" in announcement.text
-    assert services.public_announcements("沙子口").count() == 1
+    assert announcements.public_announcements("沙子口").count() == 1
     review = case.candidates.get(report=report)
     with pytest.raises(Refused):
-        services.decide(review, decision=Decision.CONFIRMED, reason=" ", by=cast.laoshan_tracing)
-    services.decide(review, decision=Decision.CONFIRMED, reason="女儿视频辨认，特征一致",
+        matching.decide(review, decision=Decision.CONFIRMED, reason=" ", by=cast.laoshan_tracing)
+    matching.decide(review, decision=Decision.CONFIRMED, reason="女儿视频辨认，特征一致",
                     by=cast.laoshan_tracing)
     case.refresh_from_db()
     report.refresh_from_db()
     assert case.status == CaseStatus.IDENTIFIED and case.matched_report == report
     assert report.status == ReportStatus.FOUND
-    assert services.public_announcements().count() == 0
+    assert announcements.public_announcements().count() == 0
 
 
 def test_reunion_discharges_the_person_home_and_closes_the_case(cast):
@@ -103,12 +104,12 @@ def test_reunion_discharges_the_person_home_and_closes_the_case(cast):
     case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     review = case.candidates.get(report=report)
     with pytest.raises(Refused):
-        services.discharge_home(case, DischargeInput(), by=cast.laoshan_station)
-    services.decide(review, decision=Decision.CONFIRMED, reason="家属确认",
+        reunion.discharge_home(case, DischargeInput(), by=cast.laoshan_station)
+    matching.decide(review, decision=Decision.CONFIRMED, reason="家属确认",
                     by=cast.laoshan_tracing)
     home = DischargeInput(destination="山东菏泽", travel_mode="family", family_contact="张丽",
                           family_phone="13800000001")
-    case = services.discharge_home(case, home, by=cast.laoshan_station)
+    case = reunion.discharge_home(case, home, by=cast.laoshan_station)
     case.refresh_from_db()
     case.stay.refresh_from_db()
     assert case.status == CaseStatus.CLOSED
@@ -120,57 +121,58 @@ def test_the_liaison_sees_only_requests_sent_to_them(cast):
 
     case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
     other = make_user("police.other", role="police_liaison")
-    mine = services.request_comparison(case, kind=ComparisonKind.DNA, liaison=cast.police_liaison,
-                                       message="请采集DNA", by=cast.laoshan_tracing)
-    services.request_comparison(case, kind=ComparisonKind.FACE, liaison=other, message="人像比对",
-                                by=cast.laoshan_tracing)
+    mine = comparisons.request_comparison(
+        case, kind=ComparisonKind.DNA, liaison=cast.police_liaison, message="请采集DNA",
+        by=cast.laoshan_tracing)
+    comparisons.request_comparison(case, kind=ComparisonKind.FACE, liaison=other,
+                                   message="人像比对", by=cast.laoshan_tracing)
     assert list(ComparisonRequest.objects.restrict(cast.police_liaison)) == [mine]
     assert case.steps.get(kind=StepKind.DNA_REQUEST).done_at is not None
     with pytest.raises(Refused):
-        services.request_comparison(case, kind="dna", liaison=cast.laoshan_tracing, message="",
+        comparisons.request_comparison(case, kind="dna", liaison=cast.laoshan_tracing, message="",
                                     by=cast.laoshan_tracing)
 
 
 def test_a_result_needs_the_evidence_and_a_match_needs_the_identity(cast):
     case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station)
-    request = services.request_comparison(case, kind="fingerprint", liaison=cast.police_liaison,
+    request = comparisons.request_comparison(case, kind="fingerprint", liaison=cast.police_liaison,
                                           message="", by=cast.laoshan_tracing)
-    services.acknowledge(request, by=cast.police_liaison)
+    comparisons.acknowledge(request, by=cast.police_liaison)
     with pytest.raises(Refused):
-        services.record_result(request, services.ComparisonResult(matched=False),
-                               by=cast.police_liaison)
+        comparisons.record_result(request, ComparisonResult(matched=False),
+                                  by=cast.police_liaison)
     report = SimpleUploadedFile("report.pdf", b"%PDF-1.4 comparison", "application/pdf")
     with pytest.raises(Refused):
-        services.record_result(request, services.ComparisonResult(matched=True, evidence=report),
-                               by=cast.police_liaison)
-    services.record_result(request, services.ComparisonResult(matched=False, evidence=report),
-                           by=cast.police_liaison)
+        comparisons.record_result(request, ComparisonResult(matched=True, evidence=report),
+                                  by=cast.police_liaison)
+    comparisons.record_result(request, ComparisonResult(matched=False, evidence=report),
+                              by=cast.police_liaison)
     assert request.status == "no_match" and request.evidence
 
 
 def test_overdue_steps_are_listed_and_cases_become_stranded_then_settlement(cast):
     admitted = timezone.now() - datetime.timedelta(days=95)
     case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station, at=admitted)
-    overdue = services.overdue_steps(case.steps.all())
+    overdue = casework.overdue_steps(case.steps.all())
     assert StepKind.ANNOUNCEMENT in {s.kind for s in overdue}
-    services.advance_cases()
+    casework.advance_cases()
     case.refresh_from_db()
     assert case.status == CaseStatus.SETTLEMENT
-    services.tick_settlement_item(case, "placement", done=True, by=cast.laoshan_tracing)
+    casework.tick_settlement_item(case, "placement", done=True, by=cast.laoshan_tracing)
     assert case.settlement_checklist["placement"]
 
 
 def test_a_phone_code_is_texted_checked_once_and_wrong_guesses_count(cast):
-    phone = services.send_code("+86 138-0000-0001")
+    phone = phone_codes.send_code("+86 138-0000-0001")
     text = Outbox.objects.latest("id").text
     code = "".join(ch for ch in text if ch.isdigit())[:6]
     with pytest.raises(Refused):
-        services.check_code(phone, "000000" if code != "000000" else "111111")
-    assert services.check_code(phone, code) == "13800000001"
+        phone_codes.check_code(phone, "000000" if code != "000000" else "111111")
+    assert phone_codes.check_code(phone, code) == "13800000001"
     with pytest.raises(Refused):
-        services.check_code(phone, code)
+        phone_codes.check_code(phone, code)
     with pytest.raises(Refused):
-        services.send_code("12345")
+        phone_codes.send_code("12345")
 
 
 def test_engine_duplicates_suggest_the_same_person_filed_twice(cast):

@@ -13,7 +13,7 @@ from PIL import Image
 
 from songnuan.accounts.models import AuditEvent
 from songnuan.people.models import PersonPhoto
-from songnuan.tracing import services
+from songnuan.tracing import announcements
 from songnuan.tracing.models import ComparisonRequest, ComparisonStatus
 from tests.tracing.factories import admit_unidentified, make_report
 
@@ -80,11 +80,11 @@ def test_a_police_report_opens_for_those_who_may_open_the_comparison(cast, clien
 def test_a_live_announcements_photo_is_public_until_it_is_taken_down(cast, client):
     case = admit_unidentified(cast.shinan_substation, by=cast.city_admin)
     PersonPhoto.objects.create(person=case.person, image=jpeg(), taken_by=cast.city_admin)
-    announcement = services.publish_announcement(case, found_place="台东步行街",
+    announcement = announcements.publish_announcement(case, found_place="台东步行街",
                                                  by=cast.city_admin)
     url = reverse("tracing:announcement_photo", args=[announcement.pk])
     assert url in client.get(reverse("tracing:public_announcements")).content.decode()
     response = client.get(url)
     assert response.status_code == 200 and response["Cache-Control"].startswith("public")
-    services.take_down(case, reason="已找到家人")
+    announcements.take_down(case, reason="已找到家人")
     assert client.get(url).status_code == 404
