@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -46,6 +48,20 @@ def _refused(request: HttpRequest, template: str, form, districts) -> HttpRespon
                   status=400 if request.GET else 403)
 
 
+def _selected(template: str):
+    """A view over the period and districts asked for; a selection the user may not make is
+    refused on `template`, the form keeping its input."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest) -> HttpResponse:
+            form, sel, districts = _selection(request)
+            if sel is None:
+                return _refused(request, template, form, districts)
+            return view(request, form, sel, districts)
+        return wrapper
+    return decorate
+
+
 def _xlsx(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=export.XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
@@ -54,10 +70,9 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 
 @login_required
 @_view_figures
-def when(request: HttpRequest) -> HttpResponse:
-    form, sel, districts = _selection(request)
-    if sel is None:
-        return _refused(request, "analytics/when.html", form, districts)
+@_selected("analytics/when.html")
+def when(request: HttpRequest, form: SelectionForm, sel: Selection,
+         districts: list) -> HttpResponse:
     nights = figures.nights_vs_cold(sel)
     service = figures.service_times(sel)
     return render(request, "analytics/when.html", {
@@ -74,20 +89,18 @@ def when(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @_view_figures
-def when_export(request: HttpRequest) -> HttpResponse:
-    form, sel, districts = _selection(request)
-    if sel is None:
-        return _refused(request, "analytics/when.html", form, districts)
+@_selected("analytics/when.html")
+def when_export(request: HttpRequest, form: SelectionForm, sel: Selection,
+                districts: list) -> HttpResponse:
     return _xlsx(export.when_workbook(sel, _names(sel, districts)),
                  f"analytics-{sel.first}-{sel.last}")
 
 
 @login_required
 @_view_figures
-def where_page(request: HttpRequest) -> HttpResponse:
-    form, sel, districts = _selection(request)
-    if sel is None:
-        return _refused(request, "analytics/where.html", form, districts)
+@_selected("analytics/where.html")
+def where_page(request: HttpRequest, form: SelectionForm, sel: Selection,
+               districts: list) -> HttpResponse:
     ranked = where.ranked_hotspots(sel)
     proposed = where.proposals(sel)
     codes = sorted(d.code for d in districts if d.pk in sel.district_ids)
@@ -104,20 +117,18 @@ def where_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @_view_figures
-def where_export(request: HttpRequest) -> HttpResponse:
-    form, sel, districts = _selection(request)
-    if sel is None:
-        return _refused(request, "analytics/where.html", form, districts)
+@_selected("analytics/where.html")
+def where_export(request: HttpRequest, form: SelectionForm, sel: Selection,
+                 districts: list) -> HttpResponse:
     return _xlsx(export.where_workbook(sel, _names(sel, districts)),
                  f"hotspots-{sel.first}-{sel.last}")
 
 
 @login_required
 @_view_figures
-def figure_rows(request: HttpRequest) -> HttpResponse:
-    form, sel, districts = _selection(request)
-    if sel is None:
-        return _refused(request, "analytics/rows.html", form, districts)
+@_selected("analytics/rows.html")
+def figure_rows(request: HttpRequest, form: SelectionForm, sel: Selection,
+                districts: list) -> HttpResponse:
     try:
         drill = rows.drill(sel, request.GET.get("figure", ""), request.GET.get("cell", ""))
     except Refused as refused:
@@ -172,10 +183,9 @@ def _rows_base(sel: Selection) -> str:
 
 @login_required
 @_view_figures
-def ledger_page(request: HttpRequest) -> HttpResponse:
-    form, sel, districts = _selection(request)
-    if sel is None:
-        return _refused(request, "analytics/ledger.html", form, districts)
+@_selected("analytics/ledger.html")
+def ledger_page(request: HttpRequest, form: SelectionForm, sel: Selection,
+                districts: list) -> HttpResponse:
     entries = ledger.ledger(request.user, sel.district_ids)
     if request.GET.get("format") == "xlsx":
         return _xlsx(export.ledger_workbook(entries, _names(sel, districts)), "ledger")
