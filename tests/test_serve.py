@@ -36,7 +36,7 @@ def start_server(port: int, tmp_path: Path, threads: int) -> subprocess.Popen:
     log = (tmp_path / f"serve-{time.monotonic_ns()}.log").open("w")
     return subprocess.Popen(
         [sys.executable, "-m", "songnuan.cli", "serve", "--no-collectstatic",
-         "--port", str(port), "--workers", "2", "--threads", str(threads)],
+         "--port", str(port), "--workers", "1", "--threads", str(threads)],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
@@ -71,7 +71,7 @@ def wait_until_serving(server: subprocess.Popen, port: int) -> None:
     """Until the server answers with workers of its own, or gives up."""
     deadline = time.monotonic() + WAIT_S
     while time.monotonic() < deadline and server.poll() is None:
-        if len(children(server.pid)) == 2 and healthy(port):
+        if len(children(server.pid)) == 1 and healthy(port):
             return
         time.sleep(0.2)
 

@@ -46,7 +46,7 @@ class FakeSentry(BaseHTTPRequestHandler):
 def fake_sentry():
     FakeSentry.received = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeSentry)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     yield server
     sentry_sdk.get_client().close()

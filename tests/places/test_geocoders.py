@@ -43,7 +43,7 @@ class FakeGeocoder(http.server.BaseHTTPRequestHandler):
 def fake(settings):
     FakeGeocoder.answers, FakeGeocoder.requests, FakeGeocoder.delay = {}, [], 0.0
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeGeocoder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     settings.GEOCODER_URL = f"http://127.0.0.1:{server.server_address[1]}"
     settings.GEOCODER_KEY = "test-key"

@@ -63,7 +63,7 @@ def fake_service(db):
     ensure_districts()
     handler = type("Handler", (FakeWeather,), {})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_address[1]}/qingdao.json"
     with override_settings(WEATHER_ENDPOINT=url, WEATHER_TIMEOUT_S=0.5):
