@@ -5,6 +5,9 @@ encounters with people found that happened at no hotspot are clustered by densit
 great-circle distance, weighted by the people found): a cluster of at least
 `PROPOSAL_MIN_PEOPLE` people within `PROPOSAL_EPS_M` of one another is a place that draws
 people and is proposed as a new hotspot, with the encounters behind it as evidence.
+
+scikit-learn is imported inside the two functions that use it: it takes about two seconds to
+import, which every process that loads the URLs (each server worker, each command) would pay.
 """
 
 from __future__ import annotations
@@ -14,8 +17,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.cluster import DBSCAN
-from sklearn.neighbors import BallTree
 
 from songnuan.analytics.selection import Selection, night_and_hour
 from songnuan.geo.distance import haversine_m
@@ -60,6 +61,8 @@ def nearest_hotspots(points: list[Point], hotspots: list[Hotspot]) -> list[int |
     """For each point, the id of the nearest hotspot within HOTSPOT_RADIUS_M, else None."""
     if not points or not hotspots:
         return [None] * len(points)
+    from sklearn.neighbors import BallTree  # slow to import: see the module's docstring
+
     tree = BallTree(_radians([(h.lat, h.lon) for h in hotspots]), metric="haversine")
     distance, index = tree.query(_radians([(p.lat, p.lon) for p in points]), k=1)
     return [hotspots[i[0]].pk if d[0] * EARTH_RADIUS_M <= HOTSPOT_RADIUS_M else None
@@ -126,6 +129,8 @@ def proposals(sel: Selection) -> list[Proposal]:
               if nearest is None]
     if not points:
         return []
+    from sklearn.cluster import DBSCAN  # slow to import: see the module's docstring
+
     labels = DBSCAN(eps=PROPOSAL_EPS_M / EARTH_RADIUS_M, min_samples=PROPOSAL_MIN_PEOPLE,
                     metric="haversine", algorithm="ball_tree").fit(
         _radians([(p.lat, p.lon) for p in points]),
