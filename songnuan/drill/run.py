@@ -122,6 +122,9 @@ class Figures:
             "within_30": self.within(30), "within_60": self.within(60),
             "district_scene_p90": {name: _finite(self.percentile(values, 0.9))
                                    for name, values in sorted(self.by_district.items())},
+            "district_never_reached": {
+                name: [sum(1 for value in values if math.isinf(value)), len(values)]
+                for name, values in sorted(self.by_district.items())},
         }
 
 

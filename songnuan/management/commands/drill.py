@@ -159,6 +159,9 @@ class Command(BaseCommand):
             ("squads' time on tasks", lambda r: _share(r["squads_busy"])),
             ("busiest hour's work / squads on shift", lambda r: (
                 f"{r['peak_load']:.1f}× ({_time(r['peak_hour'])})" if r["peak_hour"] else "—")),
+            ("never reached / people, by district", lambda r: ", ".join(
+                f"{name} {never}/{people}"
+                for name, (never, people) in r["district_never_reached"].items())),
             ("squads missing (most at once)", lambda r: ", ".join(
                 f"{k} {v}" for k, v in sorted(r["squads_missing"].items())) or "—"),
         ]
