@@ -44,7 +44,7 @@ browser:
 	@sh scripts/ensure-browser
 
 test: install-test install-faces browser
-	$(BIN)/pytest -n 2 --dist loadgroup
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n 2 --dist loadgroup
 
 lint: install-test
 	$(BIN)/ruff check .

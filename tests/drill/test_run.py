@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _quick_plans(settings):
-    settings.DISPATCH_PLAN_TIME_LIMIT_S = 0.05
+    settings.DISPATCH_PLAN_TIME_LIMIT_S = 0.01
 
 START = datetime.datetime(2027, 1, 15, 18, 0, tzinfo=datetime.UTC)
 
