@@ -8,7 +8,7 @@ An operation's own schema for a status is kept.
 
 from __future__ import annotations
 
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.operation import Operation
 
 BODY_SOURCES = {"body", "form", "file"}
@@ -17,7 +17,8 @@ BODY_SOURCES = {"body", "form", "file"}
 class FieldErrorOut(Schema):
     field: str
     message: str
-    type: str = "invalid"
+    type: str = Field("invalid", description="the kind: refused (what was sent), conflict (the "
+                                             "state of things), or a validation error's")
 
 
 class ErrorOut(Schema):

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.security import APIKeyHeader
 
+from songnuan.api.responses import ErrorOut
 from songnuan.cameras import services, signing
 from songnuan.cameras.schemas import DetectionAck, DetectionIn
-from songnuan.leads.schemas import ErrorOut
 from songnuan.refusals import Refused
 
 router = Router(tags=["cameras"])

@@ -10,10 +10,10 @@ from ninja import Header, Router, Status
 
 from songnuan.accounts.api_auth import staff_auth
 from songnuan.accounts.client_address import client_address
+from songnuan.api.responses import ErrorOut
 from songnuan.leads import feedback, rewards, services, triage
 from songnuan.leads.models import OPEN_STATUSES, Lead, Source
 from songnuan.leads.schemas import (
-    ErrorOut,
     InvalidIn,
     LeadAck,
     LeadIn,

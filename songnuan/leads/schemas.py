@@ -61,17 +61,6 @@ class LeadPublicOut(Schema):
     reward_available: bool
 
 
-class FieldError(Schema):
-    field: str
-    message: str
-    type: str = "invalid"
-
-
-class ErrorOut(Schema):
-    message: str
-    errors: list[FieldError] = []
-
-
 class ReasonOut(Schema):
     code: str
     points: int

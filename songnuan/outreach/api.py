@@ -28,6 +28,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from songnuan.accounts.api_auth import staff_auth
+from songnuan.api.responses import ErrorOut
 from songnuan.geo.coords import CoordError, CoordSystem, to_wgs84
 from songnuan.images import ScrubbedPhoto
 from songnuan.leads.models import OPEN_STATUSES, Lead, LeadStatus
@@ -63,7 +64,6 @@ from songnuan.outreach.schemas import (
     PositionIn,
     PositionOut,
     ReasonIn,
-    Refusal,
     SquadOut,
     StepIn,
     TaskOut,
@@ -200,7 +200,7 @@ def get_board(request: HttpRequest):
 
 
 @router.post("/dispatch/leads/{tracking_code}/assign",
-             response={201: TaskOut, 404: Refusal, 409: Refusal, 422: Refusal})
+             response={201: TaskOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
 def assign_lead(request: HttpRequest, tracking_code: str, payload: AssignIn):
     """Send a squad (the suggested one unless `squad_id` is given). When another dispatcher
     got there first the answer is 409 and names the squad already sent; a retry with the same
@@ -225,7 +225,7 @@ def assign_lead(request: HttpRequest, tracking_code: str, payload: AssignIn):
 
 
 @router.post("/dispatch/tasks/{task_id}/reassign",
-             response={201: TaskOut, 409: Refusal, 422: Refusal})
+             response={201: TaskOut, 409: ErrorOut, 422: ErrorOut})
 def reassign(request: HttpRequest, task_id: int, payload: AssignIn):
     """Move a task the squad has not reached yet to another squad (the suggested one unless
     `squad_id` is given); the first squad's task is cancelled."""
@@ -245,7 +245,7 @@ def reassign(request: HttpRequest, task_id: int, payload: AssignIn):
 
 
 @router.post("/dispatch/tasks/{task_id}/cancel",
-             response={200: TaskOut, 409: Refusal, 422: Refusal})
+             response={200: TaskOut, 409: ErrorOut, 422: ErrorOut})
 def cancel_task(request: HttpRequest, task_id: int, payload: ReasonIn):
     """The place no longer needs a squad (e.g. a false report): the task is cancelled, with
     a follow-up it served; a lead still open goes back to the waiting queue."""
@@ -256,7 +256,7 @@ def cancel_task(request: HttpRequest, task_id: int, payload: ReasonIn):
 
 
 @router.post("/dispatch/tasks/{task_id}/unassign",
-             response={200: TaskOut, 409: Refusal, 422: Refusal})
+             response={200: TaskOut, 409: ErrorOut, 422: ErrorOut})
 def unassign(request: HttpRequest, task_id: int, payload: ReasonIn):
     """Take a task back from its squad; the lead or follow-up waits for another squad."""
     _require(request, *DISPATCHER_PERMS)
@@ -266,7 +266,7 @@ def unassign(request: HttpRequest, task_id: int, payload: ReasonIn):
 
 
 @router.post("/dispatch/follow-ups/{follow_up_id}/assign",
-             response={201: TaskOut, 409: Refusal, 422: Refusal})
+             response={201: TaskOut, 409: ErrorOut, 422: ErrorOut})
 def assign_follow_up(request: HttpRequest, follow_up_id: int, payload: AssignIn):
     """Send a squad to revisit someone who refused help (the suggested one unless `squad_id`
     is given)."""
@@ -296,7 +296,7 @@ def list_squads(request: HttpRequest):
 
 
 @router.post("/dispatch/squads/{squad_id}/status",
-             response={200: SquadOut, 409: Refusal, 422: Refusal})
+             response={200: SquadOut, 409: ErrorOut, 422: ErrorOut})
 def set_duty_status(request: HttpRequest, squad_id: int, payload: DutyStatusIn):
     """Put a squad on duty, on a break, in reserve or out of service (not with open tasks)."""
     _require(request, *DISPATCHER_PERMS)
@@ -332,7 +332,7 @@ def _dispatch_changes(request: HttpRequest, cursor: str | None) -> dict:
     }).model_dump(mode="json")
 
 
-@router.get("/dispatch/changes", response={200: ChangesOut, 422: Refusal})
+@router.get("/dispatch/changes", response={200: ChangesOut, 422: ErrorOut})
 def dispatch_changes(request: HttpRequest, query: Query[CursorQuery]):
     """Leads, tasks and squads changed since `cursor` (without one: what is live now), and the
     cursor to send next time. A row may come twice: apply rows by id."""
@@ -340,7 +340,7 @@ def dispatch_changes(request: HttpRequest, query: Query[CursorQuery]):
     return Status(200, _dispatch_changes(request, query.cursor))
 
 
-@router.get("/dispatch/stream", response={200: None, 422: Refusal})
+@router.get("/dispatch/stream", response={200: None, 422: ErrorOut})
 def dispatch_stream(request: HttpRequest, query: Query[CursorQuery]):
     """The same changes as server-sent events (`text/event-stream`): each event's id is the
     cursor, `Last-Event-ID` is honoured, and the stream ends after about 25 seconds with a
@@ -385,7 +385,7 @@ def _my_changes(request: HttpRequest, cursor: str | None) -> dict:
     }).model_dump(mode="json")
 
 
-@router.get("/my/changes", response={200: MyChangesOut, 422: Refusal})
+@router.get("/my/changes", response={200: MyChangesOut, 422: ErrorOut})
 def my_changes(request: HttpRequest, query: Query[CursorQuery]):
     """The caller's squads' tasks changed since `cursor` (without one: the live ones), closed
     ones included so the phone can drop them."""
@@ -394,7 +394,7 @@ def my_changes(request: HttpRequest, query: Query[CursorQuery]):
 
 
 @router.post("/my/tasks/{task_id}/encounter",
-             response={201: EncounterOut, 409: Refusal, 422: Refusal})
+             response={201: EncounterOut, 409: ErrorOut, 422: ErrorOut})
 def record_encounter(request: HttpRequest, task_id: int, payload: EncounterIn):
     """What the squad found, closing the task: the phone page's encounter form as JSON. People
     met each get an outcome (escorted needs `site_id`), supplies handed over by item id, an
@@ -442,7 +442,7 @@ def _photo(encoded: str, field: str) -> ScrubbedPhoto:
 
 
 @router.post("/my/tasks/{task_id}/decline",
-             response={200: TaskOut, 409: Refusal, 422: Refusal})
+             response={200: TaskOut, 409: ErrorOut, 422: ErrorOut})
 def decline(request: HttpRequest, task_id: int, payload: DeclineIn):
     """The squad refuses the task with a reason; the lead goes back to the dispatchers' queue."""
     _require(request, "outreach.change_task")
@@ -453,7 +453,7 @@ def decline(request: HttpRequest, task_id: int, payload: DeclineIn):
 
 
 @router.post("/my/tasks/{task_id}/{step}",
-             response={200: TaskOut, 409: Refusal, 422: Refusal})
+             response={200: TaskOut, 409: ErrorOut, 422: ErrorOut})
 def task_step(request: HttpRequest, task_id: int, step: str, payload: StepIn):
     """`accept` or `arrive`, with the phone's time of the tap in `client_at`. Idempotent: a
     retried step changes nothing; a task moved to another squad answers 409."""
@@ -471,7 +471,7 @@ def task_step(request: HttpRequest, task_id: int, step: str, payload: StepIn):
     return _once(request, payload, step, f"task:{task.pk}", act)
 
 
-@router.post("/my/position", response={200: PositionOut, 422: Refusal})
+@router.post("/my/position", response={200: PositionOut, 422: ErrorOut})
 def report_position(request: HttpRequest, payload: PositionIn):
     """Where the caller is now (or was at `client_at`); kept as the last known position of each
     of their squads on duty, for the board. A position older than the one kept is dropped."""

@@ -35,20 +35,6 @@ class NearestHotspotOut(Schema):
     distance_m: float | None
 
 
-class FieldProblem(Schema):
-    field: str
-    message: str
-    type: str = Field("refused", description="the kind: refused (what was sent), conflict "
-                                              "(the state of things), or a validation error's")
-
-
-class Refusal(Schema):
-    """Why an action was refused, in the caller's language, with the field it concerns."""
-
-    message: str
-    errors: list[FieldProblem] = []
-
-
 class BoardTaskOut(Schema):
     id: int
     squad_id: int
