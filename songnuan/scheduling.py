@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from songnuan.models import PeriodicRun
+
 
 @dataclass(frozen=True)
 class PeriodicJob:
@@ -48,8 +50,6 @@ def jobs() -> list[PeriodicJob]:
 
 def enqueue_due(now: datetime.datetime | None = None) -> list[str]:
     """Enqueue every job whose current slot has not been enqueued yet; return their names."""
-    from songnuan.models import PeriodicRun
-
     now = now or timezone.now()
     enqueued = []
     for job in jobs():
@@ -64,8 +64,6 @@ def enqueue_due(now: datetime.datetime | None = None) -> list[str]:
 
 
 def forget_old_runs(now: datetime.datetime | None = None, keep_days: int = 7) -> int:
-    from songnuan.models import PeriodicRun
-
     now = now or timezone.now()
     deleted, _ = PeriodicRun.objects.filter(
         enqueued_at__lt=now - datetime.timedelta(days=keep_days)
