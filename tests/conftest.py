@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
+from django.db import transaction
 from hypothesis import settings
 
 from tests.migrating import migrate_to_latest
@@ -49,6 +52,22 @@ def forget_process_caches() -> None:
     night_plan.forget()
     forget_places()
     persons.clear()
+
+
+@contextmanager
+def kept_for_the_tests_that_follow(django_db_blocker):
+    """Rows written inside stay in the database for the tests that follow, each of which runs in
+    a savepoint of its own (as in Django's TestCase), and are rolled back after the last."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer._from_testcase = True  # as Django's TestCase marks its class-wide transaction
+        outer.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            forget_process_caches()
 
 
 @pytest.fixture

@@ -8,11 +8,22 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import kept_for_the_tests_that_follow
+from tests.factories import build_cast
 from tests.permission_matrix import ACTORS, TARGETS
+
+pytestmark = pytest.mark.django_db
 
 REFUSED = {403, 404}
 CASES = [(actor, target) for target in TARGETS for actor in ACTORS]
 IDS = [f"{actor}-{target.name}" for actor, target in CASES]
+
+
+@pytest.fixture(scope="module")
+def cast(django_db_setup, django_db_blocker):
+    """One cast for the module's nine hundred cases: each case's own writes are rolled back."""
+    with kept_for_the_tests_that_follow(django_db_blocker):
+        yield build_cast()
 
 
 def reload(obj):

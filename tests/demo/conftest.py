@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
-from tests.conftest import forget_process_caches
+from tests.conftest import forget_process_caches, kept_for_the_tests_that_follow
 
 # The demo clock: early winter, the season's cold waves behind it; away from the wall clock, so
 # anything stamped with the moment of loading shows up.
@@ -101,14 +101,6 @@ def snapshot_of_a_load() -> dict[str, tuple[int, list[str]]]:
 @pytest.fixture(scope="package")
 def demo(django_db_setup, django_db_blocker):
     """The small demo, in the database for the package's tests (which each also need `db`)."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer._from_testcase = True  # as Django's TestCase marks its class-wide transaction
-        outer.__enter__()
-        try:
-            first_load = snapshot_of_a_load()
-            yield LoadedDemo(printed=load_demo(), first_load=first_load)
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            forget_process_caches()
+    with kept_for_the_tests_that_follow(django_db_blocker):
+        first_load = snapshot_of_a_load()
+        yield LoadedDemo(printed=load_demo(), first_load=first_load)
