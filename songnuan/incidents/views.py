@@ -340,4 +340,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(plan)
     return render(request, "incidents/plan_detail.html", {
         "plan": plan, "versions": plan.versions.select_related("written_by"),
-        "current": current, "form": form})
+        "current": current, "form": form,
+        "level_checklists": (Checklist.objects.restrict(request.user, "view")
+                             .filter(version__plan=plan, decision__isnull=False)
+                             .select_related("district", "opened_for")
+                             .order_by("-opened_at")[:20])})

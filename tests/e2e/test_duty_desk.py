@@ -1,5 +1,6 @@
 """The duty desk in a browser: a district administrator sees a roster gap in red on the coverage
-page; a patroller on a phone opens who is on duty now and finds the number to tap."""
+page; a patroller on a phone opens who is on duty now and finds the number to tap; the leader on
+duty ticks the plan a protocol level change opened."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from songnuan.duty.models import DutyRole
+from songnuan.incidents import plans
+from songnuan.incidents.models import EmergencyPlan
+from songnuan.weather.overrides import set_override
 from tests.duty.factories import make_shift
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.factories import PASSWORD, SHINAN, district
@@ -79,3 +83,27 @@ def test_a_patroller_on_a_phone_finds_the_desk_to_call(cast, new_page):
            ).to_have_attribute("href", "tel:13800138001")
     expect(desk.locator(".desk", has_text="崂山区")).to_contain_text("值班表上无人")
     screenshot(desk, "duty-now-desktop")
+
+
+def test_the_leader_on_duty_works_through_the_plan_a_level_change_opened(cast, new_page):
+    shinan = district(SHINAN)
+    now = timezone.now()
+    make_shift(cast.shinan_admin, district=shinan, starts_at=now - datetime.timedelta(hours=3),
+               length=12)
+    plan = EmergencyPlan(title="寒潮橙色响应预案", protocol_level=2, owner=cast.city_admin)
+    plans.save_version(plan, text="", items=["通知各救助队加密巡查", "开放全部临时救助点"],
+                       note="", by=cast.city_admin)
+    set_override(shinan, 2, "栈桥一带多人露宿，提前启动", now + datetime.timedelta(hours=12),
+                 by=cast.city_admin)
+
+    for device, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        page = new_page(device)
+        log_in(page, cast.shinan_admin.username, PASSWORD)
+        page.goto("/duty/alerts/")
+        alert = page.locator(".alert", has_text="寒潮橙色响应预案")
+        alert.get_by_role("link", name="查看详情").click()
+        expect(page.locator("h1")).to_contain_text("寒潮橙色响应预案")
+        if device is PHONE:
+            page.get_by_role("button", name="已完成：通知各救助队加密巡查").click()
+        expect(page.locator(".checklist li.done")).to_contain_text("王芳")
+        screenshot(page, f"level-checklist-{name}")

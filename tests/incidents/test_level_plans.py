@@ -81,8 +81,13 @@ def test_the_leader_ticks_the_checklist_and_another_district_cannot_see_it(cast,
     item.refresh_from_db()
     assert item.ticked_by == cast.shinan_admin and item.ticked_at is not None
 
+    plan_page = client.get(checklist.version.plan.get_absolute_url()).content.decode()
+    assert checklist.get_absolute_url() in plan_page
+
     client.force_login(cast.laoshan_admin)
     assert client.get(checklist.get_absolute_url()).status_code == 404
+    plan_page = client.get(checklist.version.plan.get_absolute_url()).content.decode()
+    assert checklist.get_absolute_url() not in plan_page
     other = checklist.items.last()
     assert client.post(reverse("incidents:level_tick", args=[checklist.pk, other.pk])
                        ).status_code == 404
