@@ -64,9 +64,9 @@ class Gap:
             until = f"{day} {end:%H:%M}"
         else:
             until = f"{WEEKDAYS[end.weekday()]} {end:%H:%M}"
-        return _("%(day)s %(start)s–%(end)s no %(role)s") % {
-            "day": WEEKDAYS[start.weekday()], "start": f"{start:%H:%M}", "end": until,
-            "role": DutyRole(self.role).label}
+        text = (_("%(day)s %(start)s–%(end)s no leader on duty") if self.role == DutyRole.LEADER
+                else _("%(day)s %(start)s–%(end)s no duty officer"))
+        return text % {"day": WEEKDAYS[start.weekday()], "start": f"{start:%H:%M}", "end": until}
 
 
 @dataclass

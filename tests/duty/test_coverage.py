@@ -193,3 +193,15 @@ def test_a_gap_beyond_48_hours_waits_and_an_open_gap_keeps_its_start(cast):
     coverage.alert_gaps(local(2026, 12, 2, 5))
     [friday] = shinan_alerts.filter(text__contains="周五")
     assert "周五 04:00–12月9日 05:00 无值班员" in friday.text
+
+
+def test_the_coverage_page_reads_in_english(cast, client):
+    shinan = district(SHINAN)
+    make_shift(cast.shinan_admin, district=shinan, starts_at=local(2026, 12, 2, 2), length=22)
+    make_shift(cast.shinan_dispatcher, district=shinan, role=DutyRole.OFFICER,
+               starts_at=local(2026, 12, 2, 0), length=24)
+    client.force_login(cast.shinan_admin)
+    page = client.get(reverse("duty:coverage"), {"from": "2026-12-02"},
+                      headers={"accept-language": "en"}).content.decode()
+    assert "Roster coverage" in page
+    assert "Wed 00:00–02:00 no leader on duty" in page
