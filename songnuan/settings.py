@@ -438,6 +438,11 @@ REWARD_CODE_RESEND_S = int(os.environ.get("REWARD_CODE_RESEND_S", "60"))
 # Duty: a severe alert nobody has acknowledged after this many minutes goes to the city duty
 # officer as well.
 DUTY_ESCALATE_AFTER_MINUTES = int(os.environ.get("DUTY_ESCALATE_AFTER_MINUTES", "15"))
+# Duty: the coverage page checks every roster this many days ahead, and the district
+# administrators are alerted of a gap (no leader on duty or no duty officer) this many hours
+# before it begins.
+DUTY_COVERAGE_DAYS = int(os.environ.get("DUTY_COVERAGE_DAYS", "7"))
+DUTY_COVERAGE_ALERT_HOURS = int(os.environ.get("DUTY_COVERAGE_ALERT_HOURS", "48"))
 
 # The background worker: a worker silent for this long is reported unwell by /healthz and the
 # leader on duty is alerted; its unfinished task is taken over by another worker.

@@ -19,5 +19,7 @@ class DutyConfig(AppConfig):
             NavItem(_("My alerts"), "duty:inbox", "duty.view_alert", order=20,
                     badge=unread_count),
             NavItem(_("Duty roster"), "duty:roster", "duty.view_dutyshift", order=810),
+            NavItem(_("Roster coverage"), "duty:coverage", "duty.view_dutyshift", order=811),
+            NavItem(_("On duty now"), "duty:now", "duty.view_alert", order=21),
             NavItem(_("Handover log"), "duty:handovers", "duty.view_handover", order=812),
         )

@@ -63,6 +63,7 @@ class Topic(models.TextChoices):
     SQUADS_SHORT = "squads_short", _("Squads short")
     WORKER_SILENT = "worker_silent", _("Background worker silent")
     INCIDENT = "incident", _("Incident")
+    COVERAGE_GAP = "coverage_gap", _("Roster gap")
 
 
 class Severity(models.TextChoices):

@@ -177,11 +177,11 @@ def alert(district, *, topic: str, text: str, url: str = "", key: str,
         return []
     people = {user.pk: user for user in [*leaders_on_duty(district, at), *also]
               if user.is_active}
-    return _deliver(people.values(), district=district, topic=topic, text=text, url=url,
+    return deliver(people.values(), district=district, topic=topic, text=text, url=url,
                     key=key, severity=severity, at=at)
 
 
-def _deliver(people: Iterable[User], *, at: datetime.datetime, **fields: Any) -> list[Alert]:
+def deliver(people: Iterable[User], *, at: datetime.datetime, **fields: Any) -> list[Alert]:
     created = []
     for person in people:
         try:
@@ -249,7 +249,7 @@ def escalate_unacknowledged(now: datetime.datetime | None = None) -> int:
             text = _("Not acknowledged by %(user)s within %(minutes)s minutes: %(text)s") % {
                 "user": item.recipient, "minutes": settings.DUTY_ESCALATE_AFTER_MINUTES,
                 "text": item.text}
-            _deliver(officers, at=now, district=item.district, topic=Topic.ESCALATION,
+            deliver(officers, at=now, district=item.district, topic=Topic.ESCALATION,
                      text=text[:500], url=item.url, key=f"{item.key}:escalated:{item.pk}",
                      severity=Severity.SEVERE, escalated_from=item)
         count += 1
@@ -261,3 +261,26 @@ def on_duty_now(user: User, at: datetime.datetime | None = None) -> list[DutyShi
     return list(DutyShift.objects.filter(user=user, starts_at__lte=at, ends_at__gt=at)
                 .select_related("district"))
 
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Who holds a district's two duty posts at a moment."""
+
+    district: Any
+    leaders: list[User]
+    officers: list[User]
+
+
+def desks_now(districts: Iterable, at: datetime.datetime | None = None) -> list[Desk]:
+    """Each district's leader on duty and duty officer now, as the roster says (no fallback)."""
+    at = at or timezone.now()
+    districts = list(districts)
+    found: dict[tuple[int, str], list[User]] = {}
+    shifts = (DutyShift.objects.filter(district__in=districts, starts_at__lte=at, ends_at__gt=at,
+                                       user__is_active=True)
+              .select_related("user").order_by("starts_at", "pk"))
+    for shift in shifts:
+        found.setdefault((shift.district_id, shift.role), []).append(shift.user)
+    return [Desk(district, found.get((district.pk, DutyRole.LEADER), []),
+                 found.get((district.pk, DutyRole.OFFICER), [])) for district in districts]

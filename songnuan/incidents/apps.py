@@ -7,11 +7,13 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
-        from songnuan.incidents import timeline
+        from songnuan.incidents import plans, timeline
         from songnuan.people.timeline import register_source
         from songnuan.shell import NavItem, register_nav
+        from songnuan.weather.protocol import LevelChange, listen
 
         register_source(timeline.events)
+        listen(LevelChange, plans.open_level_checklist)
         register_nav(
             NavItem(_("Incidents"), "incidents:register", "incidents.view_incident", order=25),
             NavItem(_("Emergency plans"), "incidents:plan_list",

@@ -234,17 +234,39 @@ class PlanVersion(models.Model):
 
 
 class Checklist(models.Model):
-    """A plan's checklist opened for one incident, for the leader on duty to work through."""
+    """A plan's checklist opened for one incident, or for one change of a district's
+    cold-weather protocol level, for the leader on duty to work through."""
 
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="checklists")
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="checklists")
+    decision = models.ForeignKey("weather.ProtocolDecision", null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("protocol level change"))
+    district = models.ForeignKey("network.District", verbose_name=_("district"), null=True,
+                                 blank=True, on_delete=models.PROTECT, related_name="+")
     version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(default=timezone.now)
     opened_for = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="district", assigned=lambda user: Q(opened_for=user))
+
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["incident", "version"],
-                                               name="incidents_one_checklist_per_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "version"],
+                                    name="incidents_one_checklist_per_version"),
+            models.UniqueConstraint(fields=["decision", "version"],
+                                    name="incidents_one_checklist_per_level_change"),
+            models.CheckConstraint(
+                condition=Q(incident__isnull=False) | Q(decision__isnull=False),
+                name="incidents_checklist_for_incident_or_level_change"),
+        ]
+
+    def get_absolute_url(self) -> str:
+        if self.incident_id:
+            return reverse("incidents:detail", args=[self.incident_id]) + f"#checklist-{self.pk}"
+        return reverse("incidents:checklist", args=[self.pk])
 
 
 class ChecklistItem(models.Model):

@@ -1,5 +1,6 @@
 """Emergency plans (应急预案, notice 三(一)): versions with a checklist, opened for the leader on
-duty when an incident of the plan's type is reported, each item ticked with who and when."""
+duty when an incident of the plan's type is reported or a district's cold-weather protocol level
+changes to the plan's level, each item ticked with who and when."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from songnuan.accounts.models import User
 from songnuan.duty import services as duty
+from songnuan.duty.models import Severity, Topic
 from songnuan.incidents.models import (
     ActionKind,
     Checklist,
@@ -23,6 +25,7 @@ from songnuan.incidents.models import (
     PlanVersion,
 )
 from songnuan.refusals import Conflict, Refused
+from songnuan.weather.protocol import LevelChange
 
 MAX_ITEMS = 60
 MAX_ITEM_CHARS = 300
@@ -60,15 +63,25 @@ def save_version(plan: EmergencyPlan, *, text: str, items: list[str], note: str,
                                       written_at=now or timezone.now())
 
 
-def plan_for(incident: Incident) -> EmergencyPlan | None:
-    """The district's own plan for the incident's type, else the city's."""
-    candidates = (EmergencyPlan.objects.filter(kind=incident.kind, is_active=True)
-                  .filter(Q(district=incident.district) | Q(district__isnull=True))
+def _own_else_city(plans, district) -> EmergencyPlan | None:
+    """The district's own plan with a version, else the city's."""
+    candidates = (plans.filter(is_active=True)
+                  .filter(Q(district=district) | Q(district__isnull=True))
                   .order_by("district_id"))
     for plan in sorted(candidates, key=lambda plan: plan.district_id is None):
         if plan.versions.exists():
             return plan
     return None
+
+
+def plan_for(incident: Incident) -> EmergencyPlan | None:
+    """The district's own plan for the incident's type, else the city's."""
+    return _own_else_city(EmergencyPlan.objects.filter(kind=incident.kind), incident.district)
+
+
+def plan_for_level(level: int, district) -> EmergencyPlan | None:
+    """The district's own plan for a protocol level, else the city's."""
+    return _own_else_city(EmergencyPlan.objects.filter(protocol_level=level), district)
 
 
 def open_checklist(incident: Incident, *, now: datetime.datetime | None = None
@@ -94,17 +107,49 @@ def open_checklist(incident: Incident, *, now: datetime.datetime | None = None
     return checklist
 
 
+def open_level_checklist(change: LevelChange) -> Checklist | None:
+    """Open the plan of the new protocol level for the district's leader on duty, once a change.
+
+    Registered as a weather listener (`IncidentsConfig.ready`); the leader on duty is alerted
+    with a link to the checklist.
+    """
+    decision = change.decision
+    plan = plan_for_level(int(change.level), decision.district)
+    if plan is None:
+        return None
+    version = plan.current()
+    at = decision.decided_at
+    leaders = duty.leaders_on_duty(decision.district, at)
+    checklist, created = Checklist.objects.get_or_create(
+        decision=decision, version=version,
+        defaults={"district": decision.district, "opened_at": at,
+                  "opened_for": leaders[0] if leaders else None})
+    if created:
+        ChecklistItem.objects.bulk_create(
+            ChecklistItem(checklist=checklist, order=n, text=text)
+            for n, text in enumerate(version.items))
+        text = _("%(district)s: %(level)s — checklist of “%(plan)s” opened.") % {
+            "district": decision.district.name, "level": change.level.label,
+            "plan": plan.title}
+        duty.alert(decision.district, topic=Topic.PROTOCOL, text=text[:500],
+                   url=checklist.get_absolute_url(), key=f"protocol-plan:{checklist.pk}",
+                   severity=Severity.WARNING, at=at)
+    return checklist
+
+
 @transaction.atomic
 def tick(item: ChecklistItem, *, by: User, now: datetime.datetime | None = None
          ) -> ChecklistItem:
     now = now or timezone.now()
     incident = item.checklist.incident
-    if incident.is_closed:
+    if incident is not None and incident.is_closed:
         raise Conflict(_("This incident is closed."))
     if not ChecklistItem.objects.filter(pk=item.pk, ticked_at__isnull=True).update(
             ticked_at=now, ticked_by=by):
         raise Conflict(_("Already ticked."))
     item.refresh_from_db()
+    if incident is None:
+        return item
     IncidentAction.objects.create(incident=incident, kind=ActionKind.CHECKLIST, at=now, by=by,
                                   text=(_("Done: %(item)s") % {"item": item.text})[:1000])
     return item

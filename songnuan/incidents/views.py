@@ -18,7 +18,13 @@ from songnuan.accounts.roles import Reach
 from songnuan.accounts.scoping import can, may_place_in, scope_of
 from songnuan.incidents import escalation, plans, services
 from songnuan.incidents.forms import CloseForm, FilterForm, NoteForm, PlanForm, ReportForm
-from songnuan.incidents.models import ChecklistItem, EmergencyPlan, EscalationStep, Incident
+from songnuan.incidents.models import (
+    Checklist,
+    ChecklistItem,
+    EmergencyPlan,
+    EscalationStep,
+    Incident,
+)
 from songnuan.network.services import districts_for
 from songnuan.outreach.models import EncounterPerson, Task
 from songnuan.people.models import Person
@@ -233,6 +239,42 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, incident, close_form=form, status=422)
 
 
+def _level_checklist(request: HttpRequest, pk: int) -> Checklist:
+    return get_object_or_404(
+        Checklist.objects.restrict(request.user, "view").filter(decision__isnull=False)
+        .select_related("version__plan", "district", "decision", "opened_for"), pk=pk)
+
+
+def _may_tick(user, checklist: Checklist) -> bool:
+    return checklist.opened_for_id == user.pk or (
+        user.has_perm("incidents.change_incident") and can(user, "change", checklist))
+
+
+@login_required
+@permission_required("incidents.view_emergencyplan", raise_exception=True)
+def level_checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    """The checklist a protocol level change opened for the district's leader on duty."""
+    checklist = _level_checklist(request, pk)
+    return render(request, "incidents/level_checklist.html", {
+        "checklist": checklist, "items": checklist.items.select_related("ticked_by"),
+        "may_work": _may_tick(request.user, checklist)})
+
+
+@login_required
+@permission_required("incidents.view_emergencyplan", raise_exception=True)
+@require_POST
+def level_tick(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    checklist = _level_checklist(request, pk)
+    if not _may_tick(request.user, checklist):
+        return render(request, "403.html", status=403)
+    item = get_object_or_404(ChecklistItem, pk=item_pk, checklist=checklist)
+    try:
+        plans.tick(item, by=request.user)
+    except Refused as refused:
+        messages.error(request, str(refused.message))
+    return redirect(f"{checklist.get_absolute_url()}#item-{item.pk}")
+
+
 # --------------------------------------------------------------------------- plans
 
 
@@ -298,4 +340,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(plan)
     return render(request, "incidents/plan_detail.html", {
         "plan": plan, "versions": plan.versions.select_related("written_by"),
-        "current": current, "form": form})
+        "current": current, "form": form,
+        "level_checklists": (Checklist.objects.restrict(request.user, "view")
+                             .filter(version__plan=plan, decision__isnull=False)
+                             .select_related("district", "opened_for")
+                             .order_by("-opened_at")[:20])})
