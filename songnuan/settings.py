@@ -439,6 +439,10 @@ REWARD_CODE_RESEND_S = int(os.environ.get("REWARD_CODE_RESEND_S", "60"))
 # officer as well.
 DUTY_ESCALATE_AFTER_MINUTES = int(os.environ.get("DUTY_ESCALATE_AFTER_MINUTES", "15"))
 
+# The local hour from which each morning's briefing (每日简报) on last night is generated for the
+# city and each district and sent to the leaders on duty.
+BRIEFING_HOUR = int(os.environ.get("BRIEFING_HOUR", "7"))
+
 # The background worker: a worker silent for this long is reported unwell by /healthz and the
 # leader on duty is alerted; its unfinished task is taken over by another worker.
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "120"))

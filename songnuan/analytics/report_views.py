@@ -1,0 +1,139 @@
+"""The report pages: the campaign summary report and the daily briefings, generated in the
+worker (`generation`), polled for progress, downloaded through a view that checks the reader
+covers every district of the document."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from songnuan.analytics import generation, reports
+from songnuan.analytics.forms import BriefingForm, ReportForm
+from songnuan.analytics.models import GeneratedReport, ReportKind
+from songnuan.analytics.selection import covered_districts, select
+from songnuan.refusals import Refused, add_to_form
+
+_view_figures = permission_required("analytics.view_figure", raise_exception=True)
+DOCUMENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def _readable_or_404(request: HttpRequest, pk: int) -> GeneratedReport:
+    report = get_object_or_404(GeneratedReport, pk=pk)
+    if not generation.may_read(request.user, report):
+        raise Http404
+    return report
+
+
+@login_required
+@_view_figures
+def report_page(request: HttpRequest) -> HttpResponse:
+    districts = covered_districts(request.user)
+    status = 200
+    if request.method == "POST":
+        form = ReportForm(request.POST, districts=districts)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = generation.request_report(
+                    ReportKind.CAMPAIGN, by=request.user, first=data["first"],
+                    last=data["last"], district=data["district"],
+                    texts={part: data[part] for part in generation.TEXT_PARTS})
+            except Refused as refused:
+                add_to_form(form, refused)
+            else:
+                return redirect(f"{reverse('analytics:reports')}?report={report.pk}")
+        status = 400
+    else:
+        form = ReportForm(initial=_suggestions(request.user), districts=districts)
+    return render(request, "analytics/reports.html", {
+        "form": form, "districts": districts,
+        "reports": generation.readable(request.user, ReportKind.CAMPAIGN)[:20],
+        "just": request.GET.get("report", "")}, status=status)
+
+
+def _suggestions(user) -> dict:
+    """The campaign period, and first drafts of the written parts from its figures."""
+    first, last = generation.campaign_period()
+    try:
+        sel = select(user, first, last)
+    except Refused:
+        return {"first": first, "last": last}
+    return {"first": first, "last": last,
+            **reports.suggested_texts(reports.campaign_figures(sel))}
+
+
+@login_required
+@_view_figures
+def report_status(request: HttpRequest, pk: int) -> JsonResponse:
+    report = _readable_or_404(request, pk)
+    return JsonResponse({
+        "status": report.status, "label": str(report.get_status_display()),
+        "progress": report.progress, "error": report.error,
+        "docx": reverse("analytics:report_file", args=[report.pk, "docx"]) if report.docx else "",
+        "pdf": reverse("analytics:report_file", args=[report.pk, "pdf"]) if report.pdf else "",
+    })
+
+
+@login_required
+@_view_figures
+def report_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    report = _readable_or_404(request, pk)
+    field = report.docx if kind == "docx" else report.pdf
+    if kind not in DOCUMENT_TYPES or not field:
+        raise Http404
+    try:
+        response = FileResponse(field.open("rb"), as_attachment=True,
+                                content_type=DOCUMENT_TYPES[kind],
+                                filename=f"{report.scope_name}-{report.first}-{report.last}"
+                                         f"-{report.get_kind_display()}.{kind}")
+    except FileNotFoundError:
+        raise Http404 from None
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@_view_figures
+@require_POST
+def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _readable_or_404(request, pk)
+    try:
+        report = generation.retry(report, by=request.user)
+    except Refused as refused:
+        return HttpResponse(str(refused.message), status=409)
+    target = "analytics:briefings" if report.kind == ReportKind.BRIEFING else "analytics:reports"
+    return redirect(f"{reverse(target)}?report={report.pk}")
+
+
+@login_required
+@_view_figures
+def briefing_page(request: HttpRequest) -> HttpResponse:
+    districts = covered_districts(request.user)
+    status = 200
+    if request.method == "POST":
+        form = BriefingForm(request.POST, districts=districts)
+        if form.is_valid():
+            night = reports.last_night(timezone.now())
+            try:
+                report = generation.request_report(
+                    ReportKind.BRIEFING, by=request.user, first=night, last=night,
+                    district=form.cleaned_data["district"])
+            except Refused as refused:
+                add_to_form(form, refused)
+            else:
+                return redirect(f"{reverse('analytics:briefings')}?report={report.pk}")
+        status = 400
+    else:
+        form = BriefingForm(districts=districts)
+    return render(request, "analytics/briefings.html", {
+        "form": form, "reports": generation.readable(request.user, ReportKind.BRIEFING)[:60],
+        "briefing_hour": settings.BRIEFING_HOUR,
+        "just": request.GET.get("report", "")}, status=status)
