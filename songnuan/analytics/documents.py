@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
@@ -21,6 +22,8 @@ from songnuan.analytics.reports import BriefingFigures, CampaignFigures, Tally
 from songnuan.weather.levels import ProtocolLevel
 
 CJK_FAMILY = "Noto Sans CJK SC"
+# WeasyPrint logs each layout step of each page at INFO: noise in the worker's log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 @dataclass

@@ -30,7 +30,7 @@ class ReportStatus(models.TextChoices):
     QUEUED = "queued", _("Waiting for the worker")
     RUNNING = "running", _("Being generated")
     DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Generation failed")
 
 
 IN_FLIGHT = (ReportStatus.QUEUED, ReportStatus.RUNNING)

@@ -73,7 +73,9 @@ def _month(night: datetime.date) -> str:
 def district_month_tallies(sel: Selection) -> tuple[list[Tally], Tally]:
     """One tally per district and month with anything in it, in district then month order,
     and the tally of the whole selection."""
-    names = dict(District.objects.filter(pk__in=sel.district_ids).values_list("pk", "name"))
+    ordered = District.objects.filter(pk__in=sel.district_ids).order_by("code")
+    names = dict(ordered.values_list("pk", "name"))
+    rank = {name: index for index, name in enumerate(names.values())}
     cells: dict[tuple[str, str], Tally] = {}
 
     def cell(district_id: int, night: datetime.date) -> Tally:
@@ -100,7 +102,7 @@ def district_month_tallies(sel: Selection) -> tuple[list[Tally], Tally]:
         if refusal["supplied"]:
             district_id, night = encounters[refusal["encounter_id"]]
             cell(district_id, night).refused_supplies += 1
-    rows = sorted(cells.values(), key=lambda t: (t.district, t.month))
+    rows = sorted(cells.values(), key=lambda t: (rank.get(t.district, 0), t.month))
     total = Tally("", "")
     for tally in rows:
         total.add(tally)
