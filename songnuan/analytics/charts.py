@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from songnuan.analytics.figures import ColdNight  # noqa: E402
 
@@ -52,6 +53,7 @@ def found_vs_cold(nights: list[ColdNight], *, title: str, people: str, leads: st
     step = max(1, len(days) // 30)
     for index, label in enumerate(axes.get_xticklabels()):
         label.set_visible(index % step == 0)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     cold = axes.twinx()
     temps = [(p, n.min_c) for p, n in zip(positions, nights, strict=True) if n.min_c is not None]
     if temps:
@@ -75,6 +77,7 @@ def bars(labels: list[str], values: list[int], *, title: str) -> bytes:
     for label in axes.get_yticklabels():
         label.set_fontproperties(font)
     axes.invert_yaxis()
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     for index, value in enumerate(values):
         axes.text(value, index, f" {value}", va="center", fontsize=8)
     axes.set_title(title, fontproperties=font)

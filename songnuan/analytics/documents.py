@@ -70,7 +70,7 @@ def _tally_table(rows: list[Tally], first: str, label) -> Table:
 
 
 def _counts(counts: dict[str, int], what: str) -> Table:
-    return Table([what, _("Number")], [[label, str(n)] for label, n in counts.items()])
+    return Table([what, _("Count")], [[label, str(n)] for label, n in counts.items()])
 
 
 def _paragraphs(text: str) -> list[str]:

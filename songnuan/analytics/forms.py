@@ -27,6 +27,11 @@ class SelectionForm(forms.Form):
 class ReportForm(SelectionForm):
     """A campaign report: its period and district, and the parts a person writes."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first", "last"):  # what a date input accepts as its value
+            self.fields[name].widget.format = "%Y-%m-%d"
+
     overview = forms.CharField(label=_("Overview remarks"), required=False, max_length=5000,
                                widget=forms.Textarea(attrs={"rows": 4}))
     cases = forms.CharField(label=_("Typical cases"), required=False, max_length=10000,

@@ -52,22 +52,38 @@ def report_page(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{reverse('analytics:reports')}?report={report.pk}")
         status = 400
     else:
-        form = ReportForm(initial=_suggestions(request.user), districts=districts)
+        form, status = _drafted(request, districts)
     return render(request, "analytics/reports.html", {
         "form": form, "districts": districts,
         "reports": generation.readable(request.user, ReportKind.CAMPAIGN)[:20],
         "just": request.GET.get("report", "")}, status=status)
 
 
-def _suggestions(user) -> dict:
-    """The campaign period, and first drafts of the written parts from its figures."""
-    first, last = generation.campaign_period()
+def _drafted(request: HttpRequest, districts) -> tuple[ReportForm, int]:
+    """The form with first drafts of the written parts from the figures: of the campaign
+    period, or of the nights and district asked for (keeping what was typed in the others)."""
+    if "first" not in request.GET:
+        first, last = generation.campaign_period()
+        try:
+            drafts = reports.suggested_texts(reports.campaign_figures(select(request.user, first,
+                                                                             last)))
+        except Refused:
+            drafts = {}
+        return ReportForm(initial={"first": first, "last": last, **drafts},
+                          districts=districts), 200
+    asked = ReportForm(request.GET, districts=districts)
+    if not asked.is_valid():
+        return asked, 400
+    data = asked.cleaned_data
     try:
-        sel = select(user, first, last)
-    except Refused:
-        return {"first": first, "last": last}
-    return {"first": first, "last": last,
-            **reports.suggested_texts(reports.campaign_figures(sel))}
+        sel = select(request.user, data["first"], data["last"], data["district"])
+    except Refused as refused:
+        add_to_form(asked, refused)
+        return asked, 400
+    drafts = reports.suggested_texts(reports.campaign_figures(sel))
+    return ReportForm(initial={**data, "first": sel.first, "last": sel.last,
+                               "overview": drafts["overview"], "problems": drafts["problems"]},
+                      districts=districts), 200
 
 
 @login_required

@@ -270,3 +270,13 @@ def test_a_briefing_is_regenerated_on_demand_for_a_covered_district(cast, client
     [report] = GeneratedReport.objects.all()
     assert (report.kind, report.district_ids) == (ReportKind.BRIEFING, [district(SHINAN).pk])
     assert refused.status_code == 400 and "崂山区" in refused.content.decode()
+
+
+def test_drafting_again_for_other_nights_keeps_the_typed_case(cast, client_for, winter):
+    page = client_for(cast.shinan_admin).get(reverse("analytics:reports"), {
+        "first": "2027-01-25", "last": "2027-02-05", "cases": "李某某在栈桥被发现。"})
+
+    assert page.status_code == 200
+    initial = page.context["form"].initial
+    assert initial["cases"] == "李某某在栈桥被发现。"
+    assert "共接报线索2条" in initial["overview"]  # 市南区's two leads only
