@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -34,7 +35,7 @@ class Table:
 
 @dataclass
 class Chart:
-    caption: str
+    caption: str  # the alternative text; the chart carries its own title
     png: bytes
 
     def data_uri(self) -> str:
@@ -162,21 +163,22 @@ def briefing_outline(found: BriefingFigures, scope_name: str) -> Outline:
         [_("Forecast minimum tonight"), celsius(found.min_c_tonight)],
         [_("Open incidents"), str(found.open_incidents)],
     ])
-    section = Section(_("Last night"), [], [figures])
+    section = Section(pgettext("briefing", "Last night"), [], [figures])
     if found.low_stocks:
         section.paragraphs.append(_("Below reserve: %(list)s") % {
             "list": "；".join(found.low_stocks[:10])})
     section.charts.append(Chart(_("The last seven nights"), charts.found_vs_cold(
         found.week, title=_("The last seven nights"), people=_("People found"),
         leads=_("Leads"), minimum=_("Minimum temperature"))))
-    return Outline(_("Daily briefing"), f"{scope_name} · {found.night}", [section])
+    return Outline(_("Daily briefing"),
+                   f"{scope_name} · " + _("Night of %(night)s") % {"night": found.night}, [section])
 
 
 # ------------------------------------------------------------------ Word
 
 def to_docx(outline: Outline) -> bytes:
     document = Document()
-    for style in ("Normal", "Title", "Heading 1", "Caption"):
+    for style in ("Normal", "Title", "Heading 1"):
         _cjk(document.styles[style])
     document.styles["Normal"].font.size = Pt(11)
     document.add_heading(outline.title, level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -196,7 +198,6 @@ def to_docx(outline: Outline) -> bytes:
             document.add_paragraph()
         for chart in section.charts:
             document.add_picture(io.BytesIO(chart.png), width=Cm(16))
-            document.add_paragraph(chart.caption, style="Caption")
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
