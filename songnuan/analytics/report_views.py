@@ -59,9 +59,22 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "just": request.GET.get("report", "")}, status=status)
 
 
+def _just_asked(request: HttpRequest) -> GeneratedReport | None:
+    """The campaign report the page was sent back to after asking, if the reader may see it."""
+    pk = request.GET.get("report", "")
+    report = (GeneratedReport.objects.filter(pk=int(pk), kind=ReportKind.CAMPAIGN).first()
+              if pk.isdigit() else None)
+    return report if report is not None and generation.may_read(request.user, report) else None
+
+
 def _drafted(request: HttpRequest, districts) -> tuple[ReportForm, int]:
     """The form with first drafts of the written parts from the figures: of the campaign
     period, or of the nights and district asked for (keeping what was typed in the others)."""
+    just = _just_asked(request)
+    if just is not None:
+        only = just.district_ids[0] if len(just.district_ids) == 1 else None
+        return ReportForm(initial={"first": just.first, "last": just.last, "district": only,
+                                   **just.texts}, districts=districts), 200
     if "first" not in request.GET:
         first, last = generation.campaign_period()
         try:

@@ -280,3 +280,18 @@ def test_drafting_again_for_other_nights_keeps_the_typed_case(cast, client_for, 
     initial = page.context["form"].initial
     assert initial["cases"] == "李某某在栈桥被发现。"
     assert "共接报线索2条" in initial["overview"]  # 市南区's two leads only
+
+
+def test_after_asking_the_page_shows_what_was_asked(cast, client_for):
+    client = client_for(cast.shinan_admin)
+    answer = client.post(reverse("analytics:reports"), {
+        "first": "2027-01-25", "last": "2027-02-05", "district": district(SHINAN).pk,
+        "cases": "李某某在栈桥被发现。"})
+
+    page = client.get(answer["Location"])
+
+    initial = page.context["form"].initial
+    assert (initial["first"], initial["last"], initial["district"]) == (
+        FIRST, LAST, district(SHINAN).pk)
+    assert initial["cases"] == "李某某在栈桥被发现。"
+    assert 'value="2027-01-25"' in page.content.decode()
