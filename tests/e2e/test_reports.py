@@ -49,6 +49,9 @@ def test_a_city_administrator_generates_the_campaign_report_and_downloads_both_f
     page.goto("/analytics/reports/")
     page.fill("#id_first", "2027-01-25")
     page.fill("#id_last", "2027-02-05")
+    page.click("#draft-report")  # the drafts follow the nights chosen
+    page.wait_for_url("**/analytics/reports/?*first=2027-01-25*")
+    assert "共接报线索2条" in page.input_value("#id_overview")
     page.fill("#id_cases", "王某某，七十岁，夜宿火车站广场，经多次劝导后自愿入站。")
     page.click("#generate-report")
     page.wait_for_url("**/analytics/reports/?report=*")
@@ -76,7 +79,25 @@ def test_a_city_administrator_generates_the_campaign_report_and_downloads_both_f
     assert "王某某，七十岁，夜宿火车站广场，经多次劝导后自愿入站。" in [
         p.text for p in document.paragraphs]
     assert document.tables[1].rows[1].cells[0].text == "市南区"
+    assert "共接报线索2条" in document.paragraphs[3].text  # under 一、总体情况
     pdf = PdfReader(io.BytesIO(files["PDF"]))
     text = "".join(p.extract_text() for p in pdf.pages)
     assert "寒冬送温暖专项救助行动工作总结" in text and "崂山区" in text
     assert sum(len(p.images) for p in pdf.pages) >= 2
+
+
+def test_a_district_manager_regenerates_last_nights_briefing(new_page):
+    build_cast()
+    _winter()
+    for device, name in ((PHONE, "phone"), (DESKTOP, "desktop")):
+        page = new_page(device)
+        log_in(page, "shinan.admin", PASSWORD)
+        page.goto("/analytics/briefings/")
+        page.select_option("#id_district", label="市南区")
+        page.click("#generate-briefing")
+        page.wait_for_url("**/analytics/briefings/?report=*")
+        _run_the_worker()
+        page.locator("#generated-reports tbody tr").first.get_by_role(
+            "link", name="PDF").wait_for(timeout=15_000)
+        assert "市南区" in page.locator("#generated-reports tbody tr").first.inner_text()
+        screenshot(page, f"analytics-briefings-{name}")
