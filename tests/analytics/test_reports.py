@@ -260,6 +260,17 @@ def test_the_morning_job_briefs_the_city_and_each_district_once_and_tells_the_le
     assert "/analytics/briefings/" in told[0].text
 
 
+def test_the_leader_reads_the_briefing_alert_in_the_inbox(cast, client_for):
+    made = writing.new_morning_briefings(MORNING)
+    city = next(r for r in made if r.scope_name == "全市")
+    writing.generate(city.pk, now=MORNING)
+
+    inbox = client_for(cast.city_admin).get(reverse("duty:inbox"))
+
+    assert inbox.status_code == 200
+    assert "全市每日简报" in inbox.content.decode()
+
+
 def test_a_briefing_is_regenerated_on_demand_for_a_covered_district(cast, client_for):
     client = client_for(cast.shinan_admin)
 
