@@ -59,7 +59,10 @@ def _enqueue(report: GeneratedReport) -> None:
 
 
 def retry(report: GeneratedReport, *, by: User) -> GeneratedReport:
-    """Queue a failed report again; if the same report is in flight meanwhile, that one."""
+    """Queue a failed (or lost) report again; if the same report is in flight meanwhile,
+    that one."""
+    if writing.give_up_lost(pk=report.pk):
+        report.refresh_from_db()
     if report.status != ReportStatus.FAILED:
         raise Refused(_("Only a failed report can be generated again."))
     if not may_read(by, report):
@@ -71,8 +74,10 @@ def retry(report: GeneratedReport, *, by: User) -> GeneratedReport:
         return same
     try:
         with transaction.atomic():
-            claimed = GeneratedReport.objects.filter(pk=report.pk, status=ReportStatus.FAILED) \
-                .update(status=ReportStatus.QUEUED, progress=0, error="", finished_at=None)
+            claimed = GeneratedReport.objects.filter(
+                pk=report.pk, status=ReportStatus.FAILED).update(
+                status=ReportStatus.QUEUED, progress=0, error="", finished_at=None,
+                created_at=timezone.now())  # asked for again: lost an hour from now
     except IntegrityError:
         return GeneratedReport.objects.get(
             status__in=IN_FLIGHT, kind=report.kind, first=report.first, last=report.last,

@@ -27,6 +27,9 @@ from songnuan.refusals import Refused
 log = logging.getLogger(__name__)
 BRIEFING_TOPIC = "briefing"  # a duty alert topic of its own (see the duty inbox)
 DOCUMENT_LANGUAGE = "zh-hans"  # the bureau files its reports in Chinese
+# A report queued or running this long was lost with its worker: it is marked failed, so that
+# asking again (or retrying) is not held up by it. A winter's report takes well under a minute.
+LOST_AFTER = datetime.timedelta(hours=1)
 
 
 def generate(report_id: int, now: datetime.datetime | None = None) -> bool:
@@ -43,15 +46,15 @@ def generate(report_id: int, now: datetime.datetime | None = None) -> bool:
             docx = documents.to_docx(outline)
             _progress(report, 0.9)
             pdf = documents.to_pdf(outline)
+        name = f"{report.kind}-{report.first:%Y%m%d}-{report.last:%Y%m%d}-{report.pk}"
+        report.docx.save(f"{name}.docx", ContentFile(docx), save=False)
+        report.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
     except Exception as error:  # the row must say why, whatever broke
         log.exception("report %s failed", report_id)
         GeneratedReport.objects.filter(pk=report_id).update(
             status=ReportStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000],
             finished_at=timezone.now())
         return False
-    name = f"{report.kind}-{report.first:%Y%m%d}-{report.last:%Y%m%d}-{report.pk}"
-    report.docx.save(f"{name}.docx", ContentFile(docx), save=False)
-    report.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
     report.status, report.progress, report.finished_at = ReportStatus.DONE, 100, timezone.now()
     report.save(update_fields=["docx", "pdf", "status", "progress", "finished_at"])
     if report.kind == ReportKind.BRIEFING and report.requested_by is None:
@@ -98,10 +101,11 @@ def _tell_leaders(report: GeneratedReport) -> None:
     alert(district, topic=BRIEFING_TOPIC, text=text, url=url, key=f"briefing:{report.pk}")
 
 
-def scope_name(district_ids, every: int | None = None) -> str:
+def scope_name(district_ids) -> str:
+    """全市 for every district, else the districts' names."""
     names = list(District.objects.filter(pk__in=district_ids).order_by("code")
                  .values_list("name", flat=True))
-    every = District.objects.count() if every is None else every
+    every = District.objects.count()
     if len(names) == every and every > 1:
         return str(_("the whole city"))
     return "、".join(names)
@@ -111,11 +115,26 @@ def _key(district_ids) -> str:
     return ",".join(str(pk) for pk in sorted(district_ids))
 
 
+def give_up_lost(now: datetime.datetime | None = None, **same) -> int:
+    """Mark failed the reports (these parameters, or all) in flight for longer than
+    `LOST_AFTER`."""
+    cutoff = (now or timezone.now()) - LOST_AFTER
+    with override(DOCUMENT_LANGUAGE):
+        reason = str(_("The worker did not finish it within an hour: generate it again."))
+    return GeneratedReport.objects.filter(status__in=IN_FLIGHT, created_at__lt=cutoff,
+                                          **same).update(status=ReportStatus.FAILED,
+                                                         error=reason,
+                                                         finished_at=timezone.now())
+
+
 def new_report(kind: str, first: datetime.date, last: datetime.date, district_ids, name: str,
-               texts: dict, by: User | None) -> tuple[GeneratedReport, bool]:
+               texts: dict, by: User | None, now: datetime.datetime | None = None
+               ) -> tuple[GeneratedReport, bool]:
     """A new queued row, or (not created) the same report already in flight."""
+    now = now or timezone.now()
     key = _key(district_ids)
     same = {"kind": kind, "first": first, "last": last, "districts_key": key}
+    give_up_lost(now, **same)
     running = GeneratedReport.objects.filter(status__in=IN_FLIGHT, **same).first()
     if running is not None:
         return running, False
@@ -123,7 +142,7 @@ def new_report(kind: str, first: datetime.date, last: datetime.date, district_id
         with transaction.atomic():
             report = GeneratedReport.objects.create(
                 **same, district_ids=sorted(district_ids), scope_name=name, texts=texts,
-                requested_by=by)
+                requested_by=by, created_at=now)
     except IntegrityError:
         return GeneratedReport.objects.get(status__in=IN_FLIGHT, **same), False
     return report, True
@@ -132,6 +151,7 @@ def new_report(kind: str, first: datetime.date, last: datetime.date, district_id
 def new_morning_briefings(now: datetime.datetime | None = None) -> list[GeneratedReport]:
     """From `BRIEFING_HOUR` on, last night's briefing for the city and each district, once."""
     now = now or timezone.now()
+    give_up_lost(now)
     if timezone.localtime(now).hour < settings.BRIEFING_HOUR:
         return []
     night = reports.last_night(now)
@@ -145,7 +165,8 @@ def new_morning_briefings(now: datetime.datetime | None = None) -> list[Generate
                     requested_by__isnull=True).exclude(status=ReportStatus.FAILED).exists():
                 continue
             name = district.name if district else str(_("the whole city"))
-            report, created = new_report(ReportKind.BRIEFING, night, night, ids, name, {}, None)
+            report, created = new_report(ReportKind.BRIEFING, night, night, ids, name, {}, None,
+                                         now)
             if created:
                 queued.append(report)
     return queued

@@ -170,6 +170,20 @@ def test_a_failure_says_why_and_a_retry_generates_it(cast, winter):
     assert report.status == ReportStatus.DONE and report.docx and report.pdf
 
 
+def test_a_report_lost_with_its_worker_gives_way_after_an_hour(cast):
+    lost = generation.request_report(ReportKind.CAMPAIGN, by=cast.city_admin, first=FIRST,
+                                     last=LAST)
+    GeneratedReport.objects.filter(pk=lost.pk).update(
+        status=ReportStatus.RUNNING, created_at=lost.created_at - datetime.timedelta(hours=2))
+
+    fresh = generation.request_report(ReportKind.CAMPAIGN, by=cast.city_admin, first=FIRST,
+                                      last=LAST)
+
+    lost.refresh_from_db()
+    assert fresh.pk != lost.pk and fresh.status == ReportStatus.QUEUED
+    assert lost.status == ReportStatus.FAILED and "一小时" in lost.error
+
+
 def test_only_a_failed_report_can_be_retried(cast):
     report = generation.request_report(ReportKind.CAMPAIGN, by=cast.city_admin, first=FIRST,
                                        last=LAST)
@@ -252,7 +266,7 @@ def test_the_morning_job_briefs_the_city_and_each_district_once_and_tells_the_le
     districts = len({d for r in made for d in r.district_ids})
     assert len(made) == districts + 1  # the city, then each district
     assert {(r.first, r.last) for r in made} == {(NIGHT, NIGHT)}
-    assert writing.new_morning_briefings(at("2027-02-01 09:00")) == []
+    assert writing.new_morning_briefings(at("2027-02-01 08:15")) == []
     city = next(r for r in made if r.scope_name == "全市")
     assert writing.generate(city.pk, now=MORNING)
     told = Alert.objects.filter(key=f"briefing:{city.pk}")
