@@ -320,3 +320,20 @@ def test_after_asking_the_page_shows_what_was_asked(cast, client_for):
         FIRST, LAST, district(SHINAN).pk)
     assert initial["cases"] == "李某某在栈桥被发现。"
     assert 'value="2027-01-25"' in page.content.decode()
+
+
+def test_the_page_retries_a_failed_report(cast, client_for):
+    report = generation.request_report(ReportKind.CAMPAIGN, by=cast.city_admin, first=FIRST,
+                                       last=LAST)
+    GeneratedReport.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED,
+                                                        error="OSError: disk full")
+    client = client_for(cast.city_admin)
+
+    page = client.get(reverse("analytics:reports"))
+    assert "OSError: disk full" in page.content.decode()
+    answer = client.post(reverse("analytics:report_retry", args=[report.pk]))
+
+    assert answer.status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.error) == (ReportStatus.QUEUED, "")
+    assert client.post(reverse("analytics:report_retry", args=[report.pk])).status_code == 409
