@@ -444,6 +444,10 @@ DUTY_ESCALATE_AFTER_MINUTES = int(os.environ.get("DUTY_ESCALATE_AFTER_MINUTES", 
 DUTY_COVERAGE_DAYS = int(os.environ.get("DUTY_COVERAGE_DAYS", "7"))
 DUTY_COVERAGE_ALERT_HOURS = int(os.environ.get("DUTY_COVERAGE_ALERT_HOURS", "48"))
 
+# The local hour from which each morning's briefing (每日简报) on last night is generated for the
+# city and each district and sent to the leaders on duty.
+BRIEFING_HOUR = int(os.environ.get("BRIEFING_HOUR", "7"))
+
 # The background worker: a worker silent for this long is reported unwell by /healthz and the
 # leader on duty is alerted; its unfinished task is taken over by another worker.
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "120"))

@@ -15,4 +15,8 @@ class AnalyticsConfig(AppConfig):
                     order=181),
             NavItem(_("Key-information ledger"), "analytics:ledger", "analytics.view_figure",
                     order=182),
+            NavItem(_("Campaign summary report"), "analytics:reports", "analytics.view_figure",
+                    order=183),
+            NavItem(_("Daily briefings"), "analytics:briefings", "analytics.view_figure",
+                    order=184),
         )
