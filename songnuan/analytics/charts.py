@@ -1,5 +1,8 @@
 """Charts of the report documents, drawn on the server with matplotlib (Agg, no display) in the
-Noto Sans CJK font the system provides, as PNG bytes."""
+Noto Sans CJK font the system provides, as PNG bytes.
+
+matplotlib is loaded the first time a chart is drawn: it takes half a second to import, which
+every web process would otherwise pay at start (see `documents`)."""
 
 from __future__ import annotations
 
@@ -7,15 +10,7 @@ import io
 from functools import cache
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-from songnuan.analytics.figures import ColdNight  # noqa: E402
+from songnuan.analytics.figures import ColdNight
 
 # Debian's fonts-noto-cjk; DejaVu (which has no Chinese) is the fallback where it is missing.
 CJK_FONTS = (Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
@@ -24,14 +19,28 @@ DPI = 150
 
 
 @cache
-def _font() -> font_manager.FontProperties:
+def _matplotlib():
+    """matplotlib's font manager, Figure and integer tick locator, drawing without a display."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    return font_manager, Figure, MaxNLocator
+
+
+@cache
+def _font():
+    font_manager, _figure, _locator = _matplotlib()
     for path in CJK_FONTS:
         if path.exists():
             return font_manager.FontProperties(fname=str(path))
     return font_manager.FontProperties(family="DejaVu Sans")
 
 
-def _png(figure: Figure) -> bytes:
+def _png(figure) -> bytes:
     out = io.BytesIO()
     figure.savefig(out, format="png", dpi=DPI, bbox_inches="tight")
     return out.getvalue()
@@ -40,6 +49,7 @@ def _png(figure: Figure) -> bytes:
 def found_vs_cold(nights: list[ColdNight], *, title: str, people: str, leads: str,
                   minimum: str) -> bytes:
     """People found and leads per night (bars) against the night's minimum temperature (line)."""
+    _fonts, Figure, MaxNLocator = _matplotlib()  # noqa: N806 (classes)
     font = _font()
     figure = Figure(figsize=(8, 3.6))
     axes = figure.subplots()
@@ -72,6 +82,7 @@ def found_vs_cold(nights: list[ColdNight], *, title: str, people: str, leads: st
 
 def bars(labels: list[str], values: list[int], *, title: str) -> bytes:
     """One horizontal bar per label (leads by district, say)."""
+    _fonts, Figure, MaxNLocator = _matplotlib()  # noqa: N806 (classes)
     font = _font()
     figure = Figure(figsize=(8, max(2.0, 0.4 * len(labels) + 1)))
     axes = figure.subplots()

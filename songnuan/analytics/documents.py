@@ -1,6 +1,10 @@
 """The report documents: one neutral outline (`Outline`: headings, paragraphs, tables, charts)
 built from the figures, written out as an editable Word file (python-docx) and as a PDF
-(WeasyPrint, from an HTML template in the Noto Sans CJK font), so both say the same thing."""
+(WeasyPrint, from an HTML template in the Noto Sans CJK font), so both say the same thing.
+
+python-docx and WeasyPrint are imported by the functions that write, as matplotlib is by the
+charts: together they take about a second to import, which every web process would otherwise pay
+at start for a page that only queues a report for the worker."""
 
 from __future__ import annotations
 
@@ -12,11 +16,6 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from weasyprint import HTML
 
 from songnuan.analytics import charts
 from songnuan.analytics.reports import BriefingFigures, CampaignFigures, Tally
@@ -177,6 +176,10 @@ def briefing_outline(found: BriefingFigures, scope_name: str) -> Outline:
 # ------------------------------------------------------------------ Word
 
 def to_docx(outline: Outline) -> bytes:
+    from docx import Document  # slow to import: see the module's docstring
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
     document = Document()
     for style in ("Normal", "Title", "Heading 1"):
         _cjk(document.styles[style])
@@ -205,6 +208,8 @@ def to_docx(outline: Outline) -> bytes:
 
 def _cjk(style) -> None:
     """Word takes the East Asian font from its own attribute, not the font name."""
+    from docx.oxml.ns import qn
+
     style.font.name = CJK_FAMILY
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), CJK_FAMILY)
@@ -215,4 +220,6 @@ def _cjk(style) -> None:
 def to_pdf(outline: Outline) -> bytes:
     html = render_to_string("analytics/document.html", {"outline": outline,
                                                         "family": CJK_FAMILY})
+    from weasyprint import HTML  # slow to import: see the module's docstring
+
     return HTML(string=html).write_pdf()

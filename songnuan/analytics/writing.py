@@ -20,12 +20,12 @@ from songnuan.accounts.roles import Role
 from songnuan.analytics import documents, reports
 from songnuan.analytics.models import IN_FLIGHT, GeneratedReport, ReportKind, ReportStatus
 from songnuan.analytics.selection import Selection, covered_districts
+from songnuan.duty.models import Topic
 from songnuan.duty.services import alert
 from songnuan.network.models import District
 from songnuan.refusals import Refused
 
 log = logging.getLogger(__name__)
-BRIEFING_TOPIC = "briefing"  # a duty alert topic of its own (see the duty inbox)
 DOCUMENT_LANGUAGE = "zh-hans"  # the bureau files its reports in Chinese
 # A report queued or running this long was lost with its worker: it is marked failed, so that
 # asking again (or retrying) is not held up by it. A winter's report takes well under a minute.
@@ -98,7 +98,7 @@ def _tell_leaders(report: GeneratedReport) -> None:
     link = settings.LEADS_PUBLIC_BASE_URL.rstrip("/") + url
     text = _("Daily briefing for %(scope)s, night of %(night)s: %(url)s") % {
         "scope": report.scope_name, "night": report.last, "url": link}
-    alert(district, topic=BRIEFING_TOPIC, text=text, url=url, key=f"briefing:{report.pk}")
+    alert(district, topic=Topic.BRIEFING, text=text, url=url, key=f"briefing:{report.pk}")
 
 
 def scope_name(district_ids) -> str:

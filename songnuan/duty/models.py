@@ -64,6 +64,7 @@ class Topic(models.TextChoices):
     WORKER_SILENT = "worker_silent", _("Background worker silent")
     INCIDENT = "incident", _("Incident")
     COVERAGE_GAP = "coverage_gap", _("Roster gap")
+    BRIEFING = "briefing", _("Daily briefing")
 
 
 class Severity(models.TextChoices):
