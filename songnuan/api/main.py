@@ -20,6 +20,7 @@ from songnuan.accounts.api_auth import CsrfRefused
 from songnuan.api.errors import field_message
 from songnuan.api.responses import document_error_statuses
 from songnuan.cameras.api import router as cameras_router
+from songnuan.hotline.api import router as hotline_router
 from songnuan.leads.api import router as leads_router
 from songnuan.network.api import router as network_router
 from songnuan.outreach.api import router as outreach_router
@@ -208,6 +209,7 @@ api.add_router("/", weather_router)
 api.add_router("/", tracing_router)
 api.add_router("/", places_router)
 api.add_router("/", cameras_router)
+api.add_router("/", hotline_router)
 
 # Last: this binds the routers, after which none may be added.
 document_error_statuses(api)
