@@ -7,11 +7,13 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
-        from songnuan.incidents import timeline
+        from songnuan.incidents import services, timeline
         from songnuan.people.timeline import register_source
         from songnuan.shell import NavItem, register_nav
+        from songnuan.shelter.listeners import register_departure_listener
 
         register_source(timeline.events)
+        register_departure_listener(services.missing_from_station)
         register_nav(
             NavItem(_("Incidents"), "incidents:register", "incidents.view_incident", order=25),
             NavItem(_("Emergency plans"), "incidents:plan_list",
