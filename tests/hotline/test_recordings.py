@@ -76,11 +76,11 @@ def test_a_recording_over_the_limit_is_refused(cast, client, settings):
     assert not Recording.objects.exists()
 
 
-def test_a_recording_for_a_call_not_logged_is_refused(cast, client):
+def test_a_recording_for_a_call_not_logged_is_refused_in_chinese_by_default(cast, client):
     answer = send(client, 99999, wav())
     assert answer.status_code == 422
     assert answer.json()["errors"][0] == {
-        "field": "call", "message": "No call 99999 is logged: log the call first.",
+        "field": "call", "message": "没有编号为 99999 的来电登记：请先登记来电。",
         "type": "unknown_call"}
 
 
