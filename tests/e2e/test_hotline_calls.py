@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from songnuan.hotline import services
 from songnuan.hotline.models import Call
 from songnuan.leads.models import Lead
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.factories import PASSWORD
-from tests.hotline.factories import log
+from tests.hotline.factories import log, wav
 
 
 def test_an_operator_logs_a_call_that_became_a_lead_and_sees_it_in_the_list(cast, new_page):
@@ -48,8 +49,11 @@ def test_an_operator_logs_a_call_that_became_a_lead_and_sees_it_in_the_list(cast
 
 
 @pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_the_call_list_and_form_fit_the_screen(cast, new_page, device):
-    log(cast.shinan_dispatcher, note="询问救助站地址", kind="enquiry")
+def test_the_call_list_form_and_call_fit_the_screen(cast, new_page, device, settings,
+                                                   tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    enquiry = log(cast.shinan_dispatcher, note="询问救助站地址", kind="enquiry")
+    services.attach_recording(enquiry, wav(), name="13805321234_20261204-221500.wav")
     log(cast.shinan_dispatcher, phone="053282881234", kind="family", duration=410)
     log(cast.shinan_dispatcher, phone="", kind="silent", duration=3)
     page = new_page(PHONE if device == "phone" else DESKTOP)
@@ -61,6 +65,12 @@ def test_the_call_list_and_form_fit_the_screen(cast, new_page, device):
     screenshot(page, f"hotline-call-form-{device}")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"] + 1
+    manager = new_page(PHONE if device == "phone" else DESKTOP)
+    log_in(manager, cast.shinan_admin.username, PASSWORD)
+    manager.goto(f"/hotline/{enquiry.pk}/")
+    assert manager.locator("audio").count() == 1
+    manager.locator(".recording summary").click()
+    screenshot(manager, f"hotline-call-recording-{device}")
 
 
 def test_station_staff_record_a_door_check_on_a_phone(cast, new_page):

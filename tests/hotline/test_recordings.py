@@ -196,3 +196,21 @@ def test_playback_is_audited_as_a_sensitive_read(cast, client_for):
     assert event.changes == {"fields": ["audio"]}
     # another district's operator cannot play it
     assert client_for(cast.shinan_dispatcher).get(audio_url).status_code == 404
+
+
+def test_the_shorter_period_form_keeps_its_input_when_refused(cast, client_for):
+    call = log(cast.laoshan_dispatcher)
+    recording = services.attach_recording(call, wav())
+    client = client_for(cast.laoshan_admin)
+    url = reverse("hotline:recording_shorten", args=[recording.pk])
+    page = client.post(url, {"days": "120", "reason": "来电人要求删除录音"})
+    assert page.status_code == 422
+    html = page.content.decode()
+    assert 'value="120"' in html and 'value="来电人要求删除录音"' in html
+    assert "请填写 1 至 91 之间的天数。" in html
+    recording.refresh_from_db()
+    assert recording.keep_until == call.started_at + datetime.timedelta(days=92)
+    done = client.post(url, {"days": "30", "reason": "来电人要求删除录音"})
+    assert done.status_code == 302
+    assert client_for(cast.laoshan_dispatcher).post(url, {"days": "30", "reason": "x"}
+                                                    ).status_code == 403
