@@ -43,7 +43,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("gazetteer and protocol", ["places", "weather"]),
     ("people", ["people"]),
     ("casework", ["leads", "shelter", "supplies", "duty"]),
-    ("field work", ["outreach", "tracing"]),
+    ("field work", ["outreach", "tracing", "hotline"]),
     ("oversight", ["analytics", "cameras", "incidents"]),
     (
         "top",

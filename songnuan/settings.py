@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "songnuan.incidents",
     "songnuan.supplies",
     "songnuan.cameras",
+    "songnuan.hotline",
     "songnuan.analytics",
     "songnuan.observability",
     "django.contrib.admin",
@@ -408,6 +409,14 @@ LEADS_MAX_PHOTOS = 3
 CAMERAS_SIGNATURE_SKEW_S = int(os.environ.get("CAMERAS_SIGNATURE_SKEW_S", "300"))
 CAMERAS_SNAPSHOT_MAX_BYTES = int(os.environ.get("CAMERAS_SNAPSHOT_MAX_BYTES", str(1_500_000)))
 CAMERAS_DISMISSED_PICTURE_DAYS = int(os.environ.get("CAMERAS_DISMISSED_PICTURE_DAYS", "7"))
+# Hotline: the call-centre connector's shared secret (empty: the connector is off), how far its
+# signing time may be from ours, the largest recording, and how long recordings are kept (the
+# rescue rules ask for at least 3 months).
+HOTLINE_CONNECTOR_SECRET = os.environ.get("HOTLINE_CONNECTOR_SECRET", "")
+HOTLINE_SIGNATURE_SKEW_S = int(os.environ.get("HOTLINE_SIGNATURE_SKEW_S", "300"))
+HOTLINE_RECORDING_MAX_BYTES = int(os.environ.get("HOTLINE_RECORDING_MAX_BYTES",
+                                                 str(50_000_000)))
+HOTLINE_RECORDING_RETENTION_DAYS = int(os.environ.get("HOTLINE_RECORDING_RETENTION_DAYS", "92"))
 # Open leads this close to a report, this soon before it, are compared with it (leads.sameness);
 # it is merged into the likeliest one when that is at least this probably the same people, and
 # otherwise linked to them as nearby.

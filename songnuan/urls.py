@@ -34,6 +34,7 @@ urlpatterns = [
     path("incidents/", include("songnuan.incidents.urls")),
     path("supplies/", include("songnuan.supplies.urls")),
     path("cameras/", include("songnuan.cameras.urls")),
+    path("hotline/", include("songnuan.hotline.urls")),
     path("analytics/", include("songnuan.analytics.urls")),
 ]
 

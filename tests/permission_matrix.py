@@ -68,6 +68,21 @@ TARGETS.append(Target(
 
 
 
+def _laoshan_call(cast):
+    from tests.hotline.factories import log
+
+    return log(cast.laoshan_dispatcher, note="崂山区来电")
+
+
+TARGETS.append(Target(
+    name="hotline call",
+    make=_laoshan_call,
+    changed=lambda call: call.note == NEW_NAME,
+    web_view=lambda call: reverse("hotline:call_detail", args=[call.pk]),
+    may_view=frozenset({"city_admin", "centre_dispatcher"}),
+))
+
+
 def _laoshan_token(cast):
     from tests.factories import make_token
 

@@ -65,6 +65,10 @@ HANDOVERS = ("duty.view_handover", "duty.add_handover", "duty.change_handover")
 # scope; managers acknowledge, close and keep the emergency plans.
 REPORT_INCIDENTS = ("incidents.view_incident", "incidents.add_incident",
                     "incidents.view_emergencyplan")
+# Hotline operators log calls and replay their recordings; managers may also keep a recording
+# for less than the standard period, with a reason.
+HOTLINE_DESK = ("hotline.view_call", "hotline.add_call", "hotline.view_recording")
+SHORTEN_RECORDINGS = "hotline.shorten_retention"
 # Managers may house someone against the zone rules, with a reason (shelter admission).
 OVERRIDE_ALLOCATION = "shelter.override_allocation"
 
@@ -72,7 +76,8 @@ OVERRIDE_ALLOCATION = "shelter.override_allocation"
 # "app.codename" permission. Apps that do not exist yet simply grant nothing.
 ROLE_SPECS: dict[str, RoleSpec] = {
     Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, APPROVE_REWARDS,
-                                          OVERRIDE_PROTOCOL, OVERRIDE_ALLOCATION, LEAD_PHOTOS)),
+                                          OVERRIDE_PROTOCOL, OVERRIDE_ALLOCATION, LEAD_PHOTOS,
+                                          SHORTEN_RECORDINGS)),
     Role.DISTRICT_ADMIN: RoleSpec(
         Reach.DISTRICT,
         (
@@ -80,11 +85,12 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.view_organisation", "accounts.add_organisation",
             "accounts.change_organisation",
             "network.*", "places.*", "leads.*", "outreach.*", "cameras.*", "people.*",
-            "shelter.*",
+            "shelter.*", "hotline.*",
             "tracing.view",
             "supplies.*", "duty.*", "incidents.*", "weather.view", *WEATHER_DUTY,
             OVERRIDE_PROTOCOL,
             "analytics.view", SENSITIVE, APPROVE_REWARDS, OVERRIDE_ALLOCATION, LEAD_PHOTOS,
+            SHORTEN_RECORDINGS,
         ),
         needs_district=True,
     ),
@@ -94,7 +100,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.view_organisation", "network.view", "places.view", "leads.*",
             "outreach.*", "cameras.view", "cameras.change_detection", "people.view",
             "weather.view", *WEATHER_DUTY, ROSTER_VIEW, *OWN_ALERTS,
-            "supplies.view", LEAD_PHOTOS, *REPORT_INCIDENTS, *HANDOVERS,
+            "supplies.view", LEAD_PHOTOS, *REPORT_INCIDENTS, *HANDOVERS, *HOTLINE_DESK,
         ),
     ),
     Role.STATION_STAFF: RoleSpec(

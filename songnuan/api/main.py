@@ -21,6 +21,7 @@ from songnuan.api.errors import field_message
 from songnuan.api.responses import document_error_statuses
 from songnuan.cameras.api import router as cameras_router
 from songnuan.duty.api import router as duty_router
+from songnuan.hotline.api import router as hotline_router
 from songnuan.leads.api import router as leads_router
 from songnuan.network.api import router as network_router
 from songnuan.outreach.api import router as outreach_router
@@ -210,6 +211,7 @@ api.add_router("/", tracing_router)
 api.add_router("/", places_router)
 api.add_router("/", cameras_router)
 api.add_router("/", duty_router)
+api.add_router("/", hotline_router)
 
 # Last: this binds the routers, after which none may be added.
 document_error_statuses(api)

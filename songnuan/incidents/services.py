@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -120,6 +121,20 @@ def _where(data: IncidentInput, by: User) -> tuple[str, District, Site | None]:
             district, site
     raise Refused(_("Say where it happened: from a task, a site, the phone's position, "
                     "or typed."), "place")
+
+
+def missing_from_station(stay: Any, by: User) -> Incident:
+    """A person who left a station without a discharge: a "missing from a station" incident,
+    reported by whoever recorded the departure, once per stay (shelter's departure listener)."""
+    when = stay.discharged_at or timezone.now()
+    incident, _created = report(IncidentInput(
+        client_request_id=f"stay-left-{stay.pk}", kind=Kind.MISSING, site=stay.site,
+        district=stay.site.district, place=stay.site.name, occurred_at=when,
+        people=[stay.person],
+        description=_("Left %(site)s without a discharge: %(notes)s") % {
+            "site": stay.site.name, "notes": stay.discharge_notes}),
+        by=by, now=when)
+    return incident
 
 
 def add_action(incident: Incident, text: str, *, by: User) -> IncidentAction:

@@ -22,6 +22,7 @@ from songnuan.shelter.models import (
     Alert,
     AlertKind,
     Disinfection,
+    EntryCheck,
     LogKind,
     ReliefVisit,
     Stay,
@@ -99,7 +100,33 @@ def record_disinfection(zone: Zone, *, by: Any, agent: str = "", notes: str = ""
     return done
 
 
-@transaction.atomic
+def record_entry_check(site: Any, *, by: Any, stay: Stay | None = None, who: str = "",
+                       items_found: str = "", items_confiscated: str = "", refused: bool = False,
+                       refusal_reason: str = "",
+                       at: datetime.datetime | None = None) -> EntryCheck:
+    """The security check at the door: for a person staying here or someone described, what was
+    found and taken, or that they were refused entry and why."""
+    refusals = []
+    if stay is not None and stay.site_id != site.pk:
+        refusals.append(Refused(_("This person is not staying at this station."), field="stay"))
+    if stay is None and not who.strip():
+        refusals.append(Refused(_("Choose the person staying here, or describe who it was."),
+                                field="who"))
+    if refused and stay is not None:
+        refusals.append(Refused(_("A person refused entry has no stay here: describe them "
+                                  "instead."), field="stay"))
+    if refused and not refusal_reason.strip():
+        refusals.append(Refused(_("Say why entry was refused."), field="refusal_reason"))
+    if items_confiscated.strip() and not items_found.strip():
+        refusals.append(Refused(_("Write what was found, including what was taken."),
+                                field="items_found"))
+    for refusal in refusals:
+        raise refusal
+    return EntryCheck.objects.create(
+        site=site, stay=stay, who=who.strip(), items_found=items_found.strip(),
+        items_confiscated=items_confiscated.strip(), refused=refused,
+        refusal_reason=refusal_reason.strip() if refused else "", at=at or timezone.now(),
+        recorded_by=recorded(by))
 
 
 # --- Relief-point visits -------------------------------------------------------------------

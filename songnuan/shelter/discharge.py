@@ -15,6 +15,7 @@ from songnuan.actors import recorded
 from songnuan.people.models import Status
 from songnuan.people.services import move_person
 from songnuan.refusals import Refused
+from songnuan.shelter.listeners import left_without_discharge
 from songnuan.shelter.models import (
     Alert,
     Outcome,
@@ -113,4 +114,6 @@ def discharge(stay: Stay, data: DischargeInput, *, by: Any,
     district_id = stay.site.district_id
     move_person(stay.person, STATUS_AFTER[data.outcome], site=None, district_id=district_id,
                 day=timezone.localdate(now))
+    if data.outcome == Outcome.LEFT:
+        left_without_discharge(stay, by)
     return stay

@@ -110,6 +110,26 @@ class MoveBedForm(forms.Form):
                                       max_length=200, required=False)
 
 
+class EntryCheckForm(forms.Form):
+    """The security check at the door: the service decides what must go together."""
+
+    stay = forms.ModelChoiceField(label=_("Person staying here"), queryset=None, required=False,
+                                  empty_label=_("Not admitted (describe below)"))
+    who = forms.CharField(label=_("Who"), max_length=100, required=False,
+                          help_text=_("For someone not admitted: a description."))
+    items_found = forms.CharField(label=_("Items found"), max_length=300, required=False)
+    items_confiscated = forms.CharField(label=_("Items confiscated"), max_length=300,
+                                        required=False)
+    refused = forms.BooleanField(label=_("Refused entry"), required=False)
+    refusal_reason = forms.CharField(label=_("Reason for refusing entry"), max_length=300,
+                                     required=False)
+
+    def __init__(self, *args, stays, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stay"].queryset = stays
+        self.fields["stay"].label_from_instance = lambda stay: stay.person.display_name
+
+
 class NoteForm(forms.Form):
     notes = forms.CharField(label=_("Note"), max_length=200)
 

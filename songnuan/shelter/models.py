@@ -293,6 +293,34 @@ class StayLog(AuditedModel):
         indexes = [models.Index(fields=["stay", "kind", "at"])]
 
 
+class EntryCheck(AuditedModel):
+    """The security check at a station's door (入站安检): what was found on a person coming in,
+    what was taken into safekeeping, or why they were refused entry."""
+
+    site = models.ForeignKey("network.Site", verbose_name=_("station"), on_delete=models.CASCADE,
+                             related_name="entry_checks")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    stay = models.ForeignKey(Stay, verbose_name=_("stay"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="entry_checks")
+    who = models.CharField(_("who"), max_length=100, blank=True,
+                           help_text=_("For someone not admitted: a description."))
+    items_found = models.CharField(_("items found"), max_length=300, blank=True)
+    items_confiscated = models.CharField(_("items confiscated"), max_length=300, blank=True)
+    refused = models.BooleanField(_("refused entry"), default=False)
+    refusal_reason = models.CharField(_("reason for refusing entry"), max_length=300,
+                                      blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="site__district", site="site")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("security check at entry")
+        verbose_name_plural = _("security checks at entry")
+
+
 class Disinfection(AuditedModel):
     """Daily disinfection of a zone (三(五): 每日消毒)."""
 

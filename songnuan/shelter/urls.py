@@ -20,6 +20,7 @@ urlpatterns = [
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
     path("referrals/<int:pk>/", views.referral_update, name="referral_update"),
     path("daily/", views.daily, name="daily"),
+    path("daily/entry-check/", views.entry_check, name="entry_check"),
     path("zones/", views.zones, name="zones"),
     path("visits/", views.visits, name="visits"),
     path("visits/<int:pk>/end/", views.visit_end, name="visit_end"),

@@ -43,6 +43,7 @@ from songnuan.shelter.daily import (
     end_visit,
     link_visit,
     record_disinfection,
+    record_entry_check,
     record_meal,
     record_note,
     record_roll_call,
@@ -56,6 +57,7 @@ from songnuan.shelter.models import (
     Bed,
     Condition,
     Disinfection,
+    EntryCheck,
     LogKind,
     Meal,
     Referral,
@@ -455,12 +457,38 @@ def daily(request: HttpRequest) -> HttpResponse:
                             for log in logged[stay.pk]),
              "meals": [log.get_meal_display() for log in logged[stay.pk]
                        if log.kind == LogKind.MEAL]} for stay in stays]
+    checks = EntryCheck.objects.restrict(user).filter(site=site, at__date=today).select_related(
+        "stay__person")
     return render(request, "shelter/daily.html", {
-        "site": site, "sites": sites, "rows": rows, "today": today,
+        "site": site, "sites": sites, "rows": rows, "today": today, "checks": checks,
         "zones": [{"zone": z, "undone": z.pk in undone, "done": done_today.get(z.pk)}
                   for z in zones],
         "meals": Meal.choices, "may_see_health": user.has_perm(SENSITIVE),
     })
+
+
+@login_required
+@permission_required("shelter.add_entrycheck", raise_exception=True)
+def entry_check(request: HttpRequest) -> HttpResponse:
+    """Record the security check of someone at the door: found, taken, or refused entry."""
+    user = request.user
+    sites = _stations(user, "add")
+    site = sites.filter(pk=_int(request.GET.get("site") or request.POST.get("site"))).first() \
+        or _default_site(user, sites)
+    if site is None:
+        raise Http404
+    stays = Stay.objects.restrict(user).filter(site=site, status=StayStatus.OPEN).select_related(
+        "person")
+    form = forms.EntryCheckForm(request.POST or None, stays=stays)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_entry_check(site, by=user, **form.cleaned_data)
+        except Refused as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Security check recorded."))
+            return redirect(f"{reverse('shelter:daily')}?site={site.pk}")
+    return render(request, "shelter/entry_check.html", {"form": form, "site": site})
 
 
 def _record_daily(request, site, stays) -> None:
