@@ -15,7 +15,12 @@ from django.urls import reverse
 
 import songnuan
 
-TEMPLATES = sorted(Path(songnuan.__file__).parent.glob("**/templates/**/*.html"))
+# Templates rendered into documents (WeasyPrint's PDF), never served to a browser: the policy
+# does not reach them, and a PDF carries its styles inline.
+DOCUMENT_TEMPLATES = {"analytics/templates/analytics/document.html"}
+TEMPLATES = sorted(
+    path for path in Path(songnuan.__file__).parent.glob("**/templates/**/*.html")
+    if str(path.relative_to(Path(songnuan.__file__).parent)) not in DOCUMENT_TEMPLATES)
 
 
 def directives(response) -> dict[str, str]:
