@@ -106,7 +106,13 @@ class PlanForm(forms.Form):
     items = forms.CharField(label=_("checklist"), max_length=20000, required=False,
                             widget=forms.Textarea(attrs={"rows": 8}),
                             help_text=_("One action a line."))
+    document = forms.FileField(
+        label=_("or read it from a Word document (.docx)"), required=False,
+        help_text=_("Its list paragraphs become the checklist, the rest the plan text; what "
+                    "is typed above is kept where the document has none."))
     note = forms.CharField(label=_("what changed"), max_length=200, required=False)
+
+    MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 
     def __init__(self, *args, districts=None, new: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -115,3 +121,9 @@ class PlanForm(forms.Form):
         if not new:
             for name in ("title", "kind", "protocol_level", "district"):
                 del self.fields[name]
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document is not None and document.size > self.MAX_DOCUMENT_BYTES:
+            raise forms.ValidationError(_("The document is larger than 5 MB."))
+        return document

@@ -1,11 +1,18 @@
 """Emergency plans (应急预案, notice 三(一)): versions with a checklist, opened for the leader on
 duty when an incident of the plan's type is reported or a district's cold-weather protocol level
-changes to the plan's level, each item ticked with who and when."""
+changes to the plan's level, each item ticked with who and when.
+
+A plan can be written in the page or read from the Word document a bureau already keeps: its
+list paragraphs (and lines numbered or marked as a list) are the checklist, the rest the text.
+python-docx is imported only when a document is read: it takes a moment to import, which every
+web process would otherwise pay at start."""
 
 from __future__ import annotations
 
 import datetime
+import io
 import re
+import zipfile
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -40,6 +47,30 @@ def checklist_lines(text: str) -> list[str]:
         if line:
             items.append(line)
     return items
+
+
+def read_docx(data: bytes) -> tuple[str, list[str]]:
+    """A Word document's plan text and checklist items."""
+    from docx import Document  # slow to import: see the module's docstring
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+        raise Refused(_("This is not a Word document (.docx)."), "document") from None
+    text, items = [], []
+    for paragraph in document.paragraphs:
+        line = paragraph.text.strip()
+        if not line:
+            continue
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        if style.startswith("List") or LIST_MARK.match(line):
+            items.extend(checklist_lines(line))
+        else:
+            text.append(line)
+    if not text and not items:
+        raise Refused(_("The document has no text."), "document")
+    return "\n".join(text), items
 
 
 @transaction.atomic

@@ -289,7 +289,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("incidents.add_emergencyplan", raise_exception=True)
 def plan_add(request: HttpRequest) -> HttpResponse:
-    form = PlanForm(request.POST or None, districts=districts_for(request.user))
+    form = PlanForm(request.POST or None, request.FILES or None,
+                    districts=districts_for(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         plan = EmergencyPlan(title=data["title"], kind=data["kind"],
@@ -297,14 +298,23 @@ def plan_add(request: HttpRequest) -> HttpResponse:
                              owner=request.user)
         try:
             _check_plan_scope(request.user, data["district"])
-            plans.save_version(plan, text=data["text"], items=plans.checklist_lines(
-                data["items"]), note=data["note"], by=request.user)
+            plans.save_version(plan, **_plan_content(data), by=request.user)
         except Refused as refused:
             add_to_form(form, refused)
         else:
             messages.success(request, _("Plan saved."))
             return redirect(plan)
     return render(request, "incidents/plan_form.html", {"form": form, "plan": None})
+
+
+def _plan_content(data: dict) -> dict:
+    """The version's text, checklist and note from the form: a Word document's where it has
+    them, what was typed where it has not."""
+    text, items = data["text"], plans.checklist_lines(data["items"])
+    if data.get("document"):
+        read_text, read_items = plans.read_docx(data["document"].read())
+        text, items = read_text or text, read_items or items
+    return {"text": text, "items": items, "note": data["note"]}
 
 
 def _check_plan_scope(user, district) -> None:
@@ -326,13 +336,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = None
     if may_change:
         initial = {"text": current.text, "items": "\n".join(current.items)} if current else {}
-        form = PlanForm(request.POST or None, new=False, initial=initial)
+        form = PlanForm(request.POST or None, request.FILES or None, new=False, initial=initial)
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
             try:
-                plans.save_version(plan, text=data["text"],
-                                   items=plans.checklist_lines(data["items"]),
-                                   note=data["note"], by=request.user)
+                plans.save_version(plan, **_plan_content(form.cleaned_data), by=request.user)
             except Refused as refused:
                 add_to_form(form, refused)
             else:
