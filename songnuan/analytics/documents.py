@@ -85,6 +85,9 @@ def campaign_outline(found: CampaignFigures, texts: dict[str, str], scope_name: 
     overview.tables.append(_tally_table([total], _("Whole period"), lambda row: scope_name))
     overview.paragraphs.append(_("Nights with the cold-weather protocol in force: %(n)s.")
                                % {"n": found.protocol_nights})
+    overview.paragraphs.append(_("Deaths and serious cold injuries: %(n)s.")
+                               % {"n": len(found.grave)})
+    overview.paragraphs.extend(found.grave)
     if found.is_empty:
         overview.paragraphs.append(_("No lead, encounter or admission was recorded in this "
                                      "period: the tables below are empty."))
@@ -161,8 +164,9 @@ def briefing_outline(found: BriefingFigures, scope_name: str) -> Outline:
         [_("Minimum temperature last night"), celsius(found.min_c_last_night)],
         [_("Forecast minimum tonight"), celsius(found.min_c_tonight)],
         [_("Open incidents"), str(found.open_incidents)],
+        [_("Deaths and serious cold injuries"), str(len(found.grave))],
     ])
-    section = Section(pgettext("briefing", "Last night"), [], [figures])
+    section = Section(pgettext("briefing", "Last night"), list(found.grave), [figures])
     if found.low_stocks:
         section.paragraphs.append(_("Below reserve: %(list)s") % {
             "list": "；".join(found.low_stocks[:10])})

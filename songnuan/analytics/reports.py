@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.analytics import figures
-from songnuan.analytics.selection import Selection, night_and_hour
-from songnuan.incidents.models import Incident
+from songnuan.analytics.selection import Selection, local, night_and_hour
+from songnuan.incidents.models import GRAVE, Incident
 from songnuan.incidents.models import Status as IncidentStatus
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network.models import District, Site, SiteLevel, SiteStatus
@@ -237,6 +237,7 @@ class CampaignFigures:
     patrols: Patrols
     admissions: Admissions
     returns: Returns
+    grave: list[str]  # deaths and serious cold injuries, a line each
 
     @property
     def is_empty(self) -> bool:
@@ -254,9 +255,20 @@ def campaign_figures(sel: Selection, progress=lambda share: None) -> CampaignFig
     progress(0.45)
     found = CampaignFigures(sel, tallies, total, district_totals(tallies), month_totals(tallies),
                             nights, figures.outcomes(sel), protocol_nights, network(sel),
-                            patrols(sel), admissions(sel), returns(sel))
+                            patrols(sel), admissions(sel), returns(sel), grave_cases(sel))
     progress(0.6)
     return found
+
+
+def grave_cases(sel: Selection) -> list[str]:
+    """Deaths and serious cold injuries that happened in the selection's nights and districts,
+    as the incident register flags them: "01-12 03:20 市南区 死亡 · 中山路地下通道"."""
+    incidents = (Incident.objects.restrict(sel.user, "view").filter(GRAVE)
+                 .filter(district_id__in=sel.district_ids, occurred_at__gte=sel.starts_at,
+                         occurred_at__lt=sel.ends_at)
+                 .select_related("district").order_by("occurred_at", "pk"))
+    return [f"{local(incident.occurred_at):%m-%d %H:%M} {incident.district.name} "
+            f"{incident.get_kind_display()} · {incident.place}" for incident in incidents]
 
 
 def suggested_texts(found: CampaignFigures) -> dict[str, str]:
@@ -295,6 +307,7 @@ class BriefingFigures:
     min_c_tonight: float | None
     open_incidents: int
     week: list[figures.ColdNight]
+    grave: list[str]
 
 
 def briefing_figures(sel: Selection, now: datetime.datetime) -> BriefingFigures:
@@ -316,7 +329,7 @@ def briefing_figures(sel: Selection, now: datetime.datetime) -> BriefingFigures:
         open_incidents=(Incident.objects.restrict(sel.user, "view")
                         .filter(district_id__in=sel.district_ids)
                         .exclude(status=IncidentStatus.CLOSED).count()),
-        week=figures.nights_vs_cold(week))
+        week=figures.nights_vs_cold(week), grave=grave_cases(sel))
 
 
 def overdue_leads(sel: Selection, now: datetime.datetime) -> int:

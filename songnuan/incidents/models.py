@@ -40,6 +40,11 @@ class Level(models.TextChoices):
     MAJOR = "major", pgettext_lazy("incident severity", "Major")
 
 
+# The incidents `Incident.is_grave` flags, as a filter: the campaign report and the briefing
+# count them.
+GRAVE = Q(kind=Kind.DEATH) | (Q(kind=Kind.COLD_INJURY) & ~Q(level=Level.GENERAL))
+
+
 class Status(models.TextChoices):
     REPORTED = "reported", pgettext_lazy("incident", "Reported")
     ACKNOWLEDGED = "acknowledged", pgettext_lazy("incident", "Acknowledged")
@@ -109,7 +114,7 @@ class Incident(AuditedModel):
 
     @property
     def is_grave(self) -> bool:
-        """A death or a serious cold injury: flagged in the campaign figures."""
+        """A death or a serious cold injury: flagged in the campaign figures (`GRAVE`)."""
         return self.kind == Kind.DEATH or (
             self.kind == Kind.COLD_INJURY and self.level != Level.GENERAL)
 

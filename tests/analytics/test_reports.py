@@ -15,11 +15,13 @@ from songnuan.analytics import generation, reports, writing
 from songnuan.analytics.models import GeneratedReport, ReportKind, ReportStatus
 from songnuan.analytics.selection import Selection, select
 from songnuan.duty.models import Alert
+from songnuan.incidents.models import Kind, Level
 from songnuan.outreach.models import EncounterOutcome as O
 from songnuan.refusals import Refused
 from songnuan.weather.models import Forecast, Source
 from tests.analytics.factories import at, encounter, give_supplies, lead, person, task
 from tests.factories import LAOSHAN, SHINAN, district
+from tests.incidents.factories import report as report_incident
 from tests.outreach.factories import make_squad
 
 FIRST = datetime.date(2027, 1, 25)
@@ -337,3 +339,29 @@ def test_the_page_retries_a_failed_report(cast, client_for):
     report.refresh_from_db()
     assert (report.status, report.error) == (ReportStatus.QUEUED, "")
     assert client.post(reverse("analytics:report_retry", args=[report.pk])).status_code == 409
+
+
+def test_deaths_and_serious_cold_injuries_are_counted_in_the_report_and_the_briefing(cast):
+    grave_night = at("2027-02-01 03:20")  # the night of 31 January, past midnight
+    report_incident(cast.shinan_patroller, kind=Kind.DEATH, level=Level.MAJOR,
+                    district=district(SHINAN), place="中山路地下通道", occurred_at=grave_night,
+                    at=grave_night)
+    report_incident(cast.shinan_patroller, kind=Kind.COLD_INJURY, level=Level.SERIOUS,
+                    district=district(SHINAN), place="青岛站东广场", occurred_at=grave_night,
+                    at=grave_night)
+    # Not grave: a general cold injury, and a fire.
+    report_incident(cast.shinan_patroller, kind=Kind.COLD_INJURY, level=Level.GENERAL,
+                    district=district(SHINAN), occurred_at=grave_night, at=grave_night)
+    report_incident(cast.shinan_patroller, kind=Kind.FIRE_GAS, level=Level.MAJOR,
+                    district=district(SHINAN), occurred_at=grave_night, at=grave_night)
+    night = Selection(cast.city_admin, NIGHT, NIGHT, frozenset({district(SHINAN).pk}))
+
+    briefing = reports.briefing_figures(night, MORNING)
+    campaign = reports.campaign_figures(select(cast.city_admin, FIRST, LAST))
+    laoshan = reports.grave_cases(Selection(cast.city_admin, NIGHT, NIGHT,
+                                            frozenset({district(LAOSHAN).pk})))
+
+    grave = ["02-01 03:20 市南区 死亡 · 中山路地下通道",
+             "02-01 03:20 市南区 冻伤、失温或重伤 · 青岛站东广场"]
+    assert briefing.grave == campaign.grave == grave
+    assert laoshan == []
