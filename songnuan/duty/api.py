@@ -19,11 +19,18 @@ class PersonOnDuty(Schema):
     phone: str
 
 
+class UnitOnShift(Schema):
+    name: str
+    status: str
+    phone: str
+
+
 class DeskOut(Schema):
     district_code: str
     district: str
     leaders_on_duty: list[PersonOnDuty]
     duty_officers: list[PersonOnDuty]
+    squads_on_shift: list[UnitOnShift]
 
 
 def _people(users) -> list[dict]:
@@ -32,8 +39,11 @@ def _people(users) -> list[dict]:
 
 @router.get("/duty/now", response=list[DeskOut])
 def duty_now(request: HttpRequest):
-    """The leader on duty and duty officer of each district in the caller's scope, now."""
+    """The leader on duty, the duty officer and the squads on shift of each district in the
+    caller's scope, now."""
     districts = districts_for(request.user).order_by("code")
     return [{"district_code": desk.district.code, "district": desk.district.name,
-             "leaders_on_duty": _people(desk.leaders), "duty_officers": _people(desk.officers)}
+             "leaders_on_duty": _people(desk.leaders), "duty_officers": _people(desk.officers),
+             "squads_on_shift": [{"name": unit.name, "status": unit.status, "phone": unit.phone}
+                                 for unit in desk.in_the_field]}
             for desk in desks_now(districts, timezone.now())]

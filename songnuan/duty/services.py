@@ -264,18 +264,47 @@ def on_duty_now(user: User, at: datetime.datetime | None = None) -> list[DutyShi
 
 
 @dataclass(frozen=True)
+class InTheField:
+    """A unit out on shift the desk can call (a squad), as the app that keeps it tells."""
+
+    district_id: int
+    name: str
+    status: str  # shown as it is: "on duty", "on a break"
+    phone: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# Who else is on shift: apps above duty (outreach's squads) register how to list theirs.
+_in_the_field: list[Callable[[list[int], datetime.datetime], list[InTheField]]] = []
+
+
+def register_in_the_field(source: Callable[[list[int], datetime.datetime], list[InTheField]]
+                          ) -> None:
+    if source not in _in_the_field:
+        _in_the_field.append(source)
+
+
+@dataclass(frozen=True)
 class Desk:
-    """Who holds a district's two duty posts at a moment."""
+    """Who holds a district's two duty posts at a moment, and who is out on shift."""
 
     district: Any
     leaders: list[User]
     officers: list[User]
+    in_the_field: list[InTheField]
 
 
 def desks_now(districts: Iterable, at: datetime.datetime | None = None) -> list[Desk]:
-    """Each district's leader on duty and duty officer now, as the roster says (no fallback)."""
+    """Each district's leader on duty and duty officer now, as the roster says (no fallback),
+    and the units the registered sources say are out on shift."""
     at = at or timezone.now()
     districts = list(districts)
+    field: dict[int, list[InTheField]] = {}
+    for source in _in_the_field:
+        for unit in source([district.pk for district in districts], at):
+            field.setdefault(unit.district_id, []).append(unit)
     found: dict[tuple[int, str], list[User]] = {}
     shifts = (DutyShift.objects.filter(district__in=districts, starts_at__lte=at, ends_at__gt=at,
                                        user__is_active=True)
@@ -283,4 +312,5 @@ def desks_now(districts: Iterable, at: datetime.datetime | None = None) -> list[
     for shift in shifts:
         found.setdefault((shift.district_id, shift.role), []).append(shift.user)
     return [Desk(district, found.get((district.pk, DutyRole.LEADER), []),
-                 found.get((district.pk, DutyRole.OFFICER), [])) for district in districts]
+                 found.get((district.pk, DutyRole.OFFICER), []), field.get(district.pk, []))
+            for district in districts]

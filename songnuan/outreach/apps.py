@@ -8,10 +8,10 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         from songnuan.duty.models import Topic
-        from songnuan.duty.services import register_also_told
+        from songnuan.duty.services import register_also_told, register_in_the_field
         from songnuan.leads.listeners import register_listener
         from songnuan.outreach import protocol_alerts, timeline
-        from songnuan.outreach.dispatch import close_tasks_of_resolved_lead
+        from songnuan.outreach.dispatch import close_tasks_of_resolved_lead, squads_in_the_field
         from songnuan.outreach.models import Hotspot
         from songnuan.people.timeline import PersonSection, register_section, register_source
         from songnuan.places.sources import register_source as register_place_source
@@ -22,6 +22,7 @@ class OutreachConfig(AppConfig):
         register_section(PersonSection("outreach/person_encounters.html",
                                        "outreach.view_encounter", timeline.encounters_of))
         register_listener(close_tasks_of_resolved_lead)
+        register_in_the_field(squads_in_the_field)
         register_place_source(Hotspot.objects.active, source="hotspot", senders=(Hotspot,))
 
         register_nav(

@@ -84,6 +84,16 @@ def squads_on_shift(squads, at: datetime.datetime) -> set[int]:
                .values_list("squad_id", flat=True))
 
 
+def squads_in_the_field(district_ids: list[int], at: datetime.datetime
+                        ) -> list[duty.InTheField]:
+    """The districts' squads on shift at `at`, for the duty desk's "who is on duty now"."""
+    squads = list(Squad.objects.filter(district_id__in=district_ids, is_active=True)
+                  .order_by("name", "pk"))
+    on_shift = squads_on_shift(squads, at)
+    return [duty.InTheField(squad.district_id, squad.name, squad.get_duty_status_display(),
+                       squad.phone) for squad in squads if squad.pk in on_shift]
+
+
 def squad_loads(squad_ids) -> dict[int, int]:
     rows = (Task.objects.filter(squad_id__in=list(squad_ids), status__in=ACTIVE_TASK_STATUSES)
             .values("squad_id").annotate(n=Count("id")))

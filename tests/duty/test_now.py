@@ -7,6 +7,7 @@ from django.urls import reverse
 from songnuan.duty.models import DutyRole
 from tests.duty.factories import on_duty_around_now
 from tests.factories import LAOSHAN, SHINAN, district
+from tests.outreach.factories import make_squad
 
 
 def _roster(cast):
@@ -19,6 +20,10 @@ def _roster(cast):
     on_duty_around_now(cast.shinan_admin, district=district(SHINAN))
     on_duty_around_now(cast.shinan_dispatcher, district=district(SHINAN), role=DutyRole.OFFICER)
     on_duty_around_now(cast.laoshan_admin, district=district(LAOSHAN))
+    squad = make_squad("市南区救助一队")
+    squad.phone = "13700137001"
+    squad.save()
+    make_squad("市南区救助二队", on_shift=False)
 
 
 def test_a_patroller_sees_their_districts_desk_with_tap_to_call(cast, client):
@@ -28,6 +33,9 @@ def test_a_patroller_sees_their_districts_desk_with_tap_to_call(cast, client):
     assert "当前值班" in page and "市南区" in page
     assert 'href="tel:13800138001"' in page and 'href="tel:13800138002"' in page
     assert "王芳" in page and "李伟" in page
+    # The squads on shift too, from outreach; the one out of service is not on shift.
+    assert "市南区救助一队" in page and 'href="tel:13700137001"' in page
+    assert "市南区救助二队" not in page
     assert "崂山区" not in page and "13900139001" not in page
 
 
@@ -62,6 +70,8 @@ def test_the_api_answers_the_callers_districts_only(cast, api_for):
                              "phone": "13800138001"}],
         "duty_officers": [{"id": cast.shinan_dispatcher.pk, "name": "李伟",
                            "phone": "13800138002"}],
+        "squads_on_shift": [{"name": "市南区救助一队", "status": "在岗",
+                             "phone": "13700137001"}],
     }]
 
 
