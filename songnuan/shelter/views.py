@@ -26,7 +26,7 @@ from songnuan.network.models import Site, SiteLevel
 from songnuan.people.models import Person, Sex
 from songnuan.people.services import record_sensitive_read, save_person
 from songnuan.refusals import Refused, add_to_form
-from songnuan.shelter import allocation, forms
+from songnuan.shelter import allocation, forms, listeners
 from songnuan.shelter.admission import (
     SUPPORT_ACTIONS,
     AdmissionInput,
@@ -461,6 +461,7 @@ def daily(request: HttpRequest) -> HttpResponse:
         "stay__person")
     return render(request, "shelter/daily.html", {
         "site": site, "sites": sites, "rows": rows, "today": today, "checks": checks,
+        "elsewhere": listeners.kept_elsewhere(user, site, today),
         "zones": [{"zone": z, "undone": z.pk in undone, "done": done_today.get(z.pk)}
                   for z in zones],
         "meals": Meal.choices, "may_see_health": user.has_perm(SENSITIVE),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from songnuan.incidents.models import Incident, Kind
@@ -74,3 +75,18 @@ def test_the_security_check_at_entry_records_items_and_refusals(cast, stay):
             record_entry_check(site, by=cast.laoshan_station, **bad)
         assert refused.value.field == field
     assert EntryCheck.objects.count() == 2
+
+
+def test_the_stations_daily_log_links_the_days_incidents_to_the_register(cast, stay, client):
+    now = timezone.localtime()
+    left = max(now - datetime.timedelta(minutes=1), now.replace(hour=0, minute=0, second=0))
+    discharge(stay, DischargeInput(outcome=Outcome.LEFT, notes="凌晨自行离站"),
+              by=cast.laoshan_station, now=left)
+    incident = Incident.objects.get()
+    client.force_login(cast.laoshan_station)
+    page = client.get(reverse("shelter:daily"),
+                      {"site": cast.laoshan_substation.pk}).content.decode()
+    assert "今日突发事件" in page and f'href="{incident.get_absolute_url()}"' in page
+    # Another station's staff see their own day only.
+    client.force_login(cast.shinan_station)
+    assert incident.get_absolute_url() not in client.get(reverse("shelter:daily")).content.decode()
