@@ -273,7 +273,7 @@ class InTheField:
     phone: str
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} · {self.status}"
 
 
 # Who else is on shift: apps above duty (outreach's squads) register how to list theirs.
@@ -310,7 +310,9 @@ def desks_now(districts: Iterable, at: datetime.datetime | None = None) -> list[
                                        user__is_active=True)
               .select_related("user").order_by("starts_at", "pk"))
     for shift in shifts:
-        found.setdefault((shift.district_id, shift.role), []).append(shift.user)
+        holders = found.setdefault((shift.district_id, shift.role), [])
+        if shift.user not in holders:  # two overlapping shifts of one person: one name
+            holders.append(shift.user)
     return [Desk(district, found.get((district.pk, DutyRole.LEADER), []),
                  found.get((district.pk, DutyRole.OFFICER), []), field.get(district.pk, []))
             for district in districts]
