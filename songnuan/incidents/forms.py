@@ -63,6 +63,11 @@ class NoteForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("photo or document"),
+                           help_text=_("A photo, a PDF or a Word document, up to 10 MB."))
+
+
 class CloseForm(forms.Form):
     cause = forms.CharField(label=_("cause"), max_length=2000, required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))

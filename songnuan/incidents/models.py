@@ -8,6 +8,8 @@ the matching plan's checklist, and is closed only with a written review.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -140,6 +142,30 @@ class IncidentAction(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"incidents/{timezone.now():%Y/%m}/{secrets.token_hex(12)}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A photo or a document of an incident: the scene, a doctor's note, the written follow-up.
+    Photos are stored without the metadata the camera wrote into them."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("name"), max_length=120)  # as it was uploaded
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ChainLevel(models.TextChoices):

@@ -9,17 +9,24 @@ returns the incident already reported.
 from __future__ import annotations
 
 import datetime
+import io
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.accounts.models import User
+from songnuan.images import check_photo, scrubbed
 from songnuan.incidents import escalation, plans
 from songnuan.incidents.models import (
     ActionKind,
+    Attachment,
     Incident,
     IncidentAction,
     Kind,
@@ -135,6 +142,59 @@ def missing_from_station(stay: Any, by: User) -> Incident:
             "site": stay.site.name, "notes": stay.discharge_notes}),
         by=by, now=when)
     return incident
+
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# What an attachment may be, by its content: a photo (re-encoded without metadata), PDF, Word.
+CONTENT_TYPES = {"jpg": "image/jpeg", "pdf": "application/pdf",
+                 "docx": "application/vnd.openxmlformats-officedocument."
+                         "wordprocessingml.document"}
+
+
+def attach(incident: Incident, upload: UploadedFile, *, by: User,
+           now: datetime.datetime | None = None) -> Attachment:
+    """Keep a photo or a document with the incident, and note it on its timeline."""
+    if incident.is_closed:
+        raise Conflict(_("This incident is closed."))
+    if not upload.size:
+        raise Refused(_("The file is empty."), "file")
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise Refused(_("The file is larger than 10 MB."), "file")
+    data = upload.read()
+    extension, content = _kind_of(data)
+    now = now or timezone.now()
+    name = (upload.name or "")[:120]
+    with transaction.atomic():
+        attachment = Attachment(incident=incident, name=name, extension=extension,
+                                size=len(content), by=by, at=now)
+        attachment.file.save(f"x.{extension}", ContentFile(content), save=False)
+        attachment.save()
+        IncidentAction.objects.create(incident=incident, kind=ActionKind.NOTE, at=now, by=by,
+                                      text=(_("Attached %(name)s.") % {"name": name})[:1000])
+    return attachment
+
+
+def _kind_of(data: bytes) -> tuple[str, bytes]:
+    """The stored extension and bytes: a photo re-encoded without its metadata, a PDF or a
+    Word document as sent; anything else refused."""
+    if data.startswith(b"%PDF-"):
+        return "pdf", data
+    if data.startswith(b"PK\x03\x04") and _is_word(data):
+        return "docx", data
+    try:
+        check_photo(data)
+    except ValidationError:
+        raise Refused(_("Attach a photo (JPEG, PNG, WebP), a PDF or a Word document (.docx)."),
+                      "file") from None
+    return "jpg", scrubbed(ContentFile(data)).read()
+
+
+def _is_word(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
 
 
 def add_action(incident: Incident, text: str, *, by: User) -> IncidentAction:

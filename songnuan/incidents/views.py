@@ -8,7 +8,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,14 @@ from django.views.decorators.http import require_POST
 from songnuan.accounts.roles import Reach
 from songnuan.accounts.scoping import can, may_place_in, scope_of
 from songnuan.incidents import escalation, plans, services
-from songnuan.incidents.forms import CloseForm, FilterForm, NoteForm, PlanForm, ReportForm
+from songnuan.incidents.forms import (
+    AttachmentForm,
+    CloseForm,
+    FilterForm,
+    NoteForm,
+    PlanForm,
+    ReportForm,
+)
 from songnuan.incidents.models import (
     Checklist,
     ChecklistItem,
@@ -148,6 +155,11 @@ def _may_work_on(user, incident: Incident) -> bool:
     return can(user, "change", incident) or incident.steps.filter(recipients=user).exists()
 
 
+def _may_attach(user, incident: Incident) -> bool:
+    """Whoever works on it, and the reporter: the patroller sends the scene photo."""
+    return incident.reported_by_id == user.pk or _may_work_on(user, incident)
+
+
 @login_required
 @permission_required("incidents.view_incident", raise_exception=True)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -157,7 +169,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, incident: Incident, *, note_form: NoteForm | None = None,
-            close_form: CloseForm | None = None, status: int = 200) -> HttpResponse:
+            close_form: CloseForm | None = None, attachment_form: AttachmentForm | None = None,
+            status: int = 200) -> HttpResponse:
     now = timezone.now()
     return render(request, "incidents/detail.html", {
         "incident": incident, "now": now,
@@ -165,11 +178,14 @@ def _detail(request: HttpRequest, incident: Incident, *, note_form: NoteForm | N
                   incident.steps.prefetch_related("recipients").select_related(
                       "acknowledged_by")],
         "actions": incident.actions.select_related("by"),
+        "attachments": incident.attachments.select_related("by"),
+        "attachment_form": attachment_form or AttachmentForm(),
         "checklists": incident.checklists.select_related("version__plan").prefetch_related(
             "items__ticked_by"),
         "people": incident.people.all(),
         "may_acknowledge": escalation.alerts_to_acknowledge(incident, request.user).exists(),
         "may_work": _may_work_on(request.user, incident) and not incident.is_closed,
+        "may_attach": _may_attach(request.user, incident) and not incident.is_closed,
         "may_close": can(request.user, "change", incident) and not incident.is_closed,
         "note_form": note_form or NoteForm(), "close_form": close_form or CloseForm(),
     }, status=status)
@@ -205,6 +221,40 @@ def add_action(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect(incident)
     return _detail(request, incident, note_form=form, status=422)
+
+
+@login_required
+@permission_required("incidents.view_incident", raise_exception=True)
+@require_POST
+def attach(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_object_or_404(_visible(request.user), pk=pk)
+    if not _may_attach(request.user, incident):
+        return render(request, "403.html", status=403)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attach(incident, form.cleaned_data["file"], by=request.user)
+        except Refused as refused:
+            add_to_form(form, refused)
+        else:
+            return redirect(incident)
+    return _detail(request, incident, attachment_form=form, status=422)
+
+
+@login_required
+@permission_required("incidents.view_incident", raise_exception=True)
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    incident = get_object_or_404(_visible(request.user), pk=pk)
+    kept = get_object_or_404(incident.attachments, pk=attachment_pk)
+    try:
+        handle = kept.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=services.CONTENT_TYPES.get(
+        kept.extension, "application/octet-stream"), filename=kept.name,
+        as_attachment=kept.extension != "jpg")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
