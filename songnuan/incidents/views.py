@@ -209,36 +209,34 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("incidents.view_incident", raise_exception=True)
 @require_POST
 def add_action(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = get_object_or_404(_visible(request.user), pk=pk)
-    if not _may_work_on(request.user, incident):
-        return render(request, "403.html", status=403)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_action(incident, form.cleaned_data["text"], by=request.user)
-        except Refused as refused:
-            add_to_form(form, refused)
-        else:
-            return redirect(incident)
-    return _detail(request, incident, note_form=form, status=422)
+    return _act(request, pk, _may_work_on, NoteForm(request.POST), "note_form",
+                lambda incident, data: services.add_action(incident, data["text"],
+                                                           by=request.user))
 
 
 @login_required
 @permission_required("incidents.view_incident", raise_exception=True)
 @require_POST
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, _may_attach, AttachmentForm(request.POST, request.FILES),
+                "attachment_form",
+                lambda incident, data: services.attach(incident, data["file"], by=request.user))
+
+
+def _act(request: HttpRequest, pk: int, may, form, form_name: str, act) -> HttpResponse:
+    """A form posted from the incident's page: done, back to the page; refused, the page again
+    with the form and what was typed."""
     incident = get_object_or_404(_visible(request.user), pk=pk)
-    if not _may_attach(request.user, incident):
+    if not may(request.user, incident):
         return render(request, "403.html", status=403)
-    form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.attach(incident, form.cleaned_data["file"], by=request.user)
+            act(incident, form.cleaned_data)
         except Refused as refused:
             add_to_form(form, refused)
         else:
             return redirect(incident)
-    return _detail(request, incident, attachment_form=form, status=422)
+    return _detail(request, incident, **{form_name: form}, status=422)
 
 
 @login_required

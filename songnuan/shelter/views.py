@@ -425,15 +425,21 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Daily log -----------------------------------------------------------------------------
 
+def _station_asked_for(request: HttpRequest):
+    """The stations the user works at, and the one the request names (else their own)."""
+    sites = _stations(request.user, "add")
+    site = sites.filter(pk=_int(request.GET.get("site") or request.POST.get("site"))).first() \
+        or _default_site(request.user, sites)
+    if site is None:
+        raise Http404
+    return sites, site
+
+
 @login_required
 @permission_required("shelter.add_staylog", raise_exception=True)
 def daily(request: HttpRequest) -> HttpResponse:
     user = request.user
-    sites = _stations(user, "add")
-    site = sites.filter(pk=_int(request.GET.get("site") or request.POST.get("site"))).first() \
-        or _default_site(user, sites)
-    if site is None:
-        raise Http404
+    sites, site = _station_asked_for(request)
     stays = list(Stay.objects.restrict(user).filter(site=site, status=StayStatus.OPEN)
                  .select_related("person", "bed__zone").order_by("zone__name", "bed__label"))
     if request.method == "POST":
@@ -473,11 +479,7 @@ def daily(request: HttpRequest) -> HttpResponse:
 def entry_check(request: HttpRequest) -> HttpResponse:
     """Record the security check of someone at the door: found, taken, or refused entry."""
     user = request.user
-    sites = _stations(user, "add")
-    site = sites.filter(pk=_int(request.GET.get("site") or request.POST.get("site"))).first() \
-        or _default_site(user, sites)
-    if site is None:
-        raise Http404
+    sites, site = _station_asked_for(request)
     stays = Stay.objects.restrict(user).filter(site=site, status=StayStatus.OPEN).select_related(
         "person")
     form = forms.EntryCheckForm(request.POST or None, stays=stays)
