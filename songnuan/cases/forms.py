@@ -52,7 +52,7 @@ class ConsentForm(forms.Form):
                                  initial=ConsentGiver.PERSON, widget=forms.RadioSelect)
     guardian_name = forms.CharField(label=_("guardian's name"), max_length=50, required=False)
     given_on = forms.DateField(label=_("consent given on"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     method = forms.ChoiceField(label=_("how consent was given"), choices=ConsentMethod.choices,
                                widget=forms.RadioSelect)
     witness = forms.CharField(label=_("witness"), max_length=50, required=False)
@@ -70,7 +70,7 @@ class ReviewForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     withdrawn_on = forms.DateField(label=_("withdrawn on"),
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label=_("reason for withdrawal"), max_length=200, required=False)
 
 
