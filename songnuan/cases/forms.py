@@ -13,6 +13,9 @@ from songnuan.network.models import District
 from songnuan.people.models import PersonPhoto
 
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class ProposalForm(forms.Form):
     title = forms.CharField(label=pgettext_lazy("publicity case", "title"), max_length=100)
     story = forms.CharField(label=_("story"), max_length=5000,
@@ -52,7 +55,7 @@ class ConsentForm(forms.Form):
                                  initial=ConsentGiver.PERSON, widget=forms.RadioSelect)
     guardian_name = forms.CharField(label=_("guardian's name"), max_length=50, required=False)
     given_on = forms.DateField(label=_("consent given on"),
-                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                               widget=DATE)
     method = forms.ChoiceField(label=_("how consent was given"), choices=ConsentMethod.choices,
                                widget=forms.RadioSelect)
     witness = forms.CharField(label=_("witness"), max_length=50, required=False)
@@ -70,7 +73,7 @@ class ReviewForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     withdrawn_on = forms.DateField(label=_("withdrawn on"),
-                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                                   widget=DATE)
     reason = forms.CharField(label=_("reason for withdrawal"), max_length=200, required=False)
 
 
