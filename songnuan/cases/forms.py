@@ -12,7 +12,6 @@ from songnuan.images import check_photo
 from songnuan.network.models import District
 from songnuan.people.models import PersonPhoto
 
-
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
