@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -11,8 +12,11 @@ from docx import Document
 from songnuan.accounts.models import AuditEvent
 from songnuan.cases import services
 from songnuan.cases.models import Case, Status
+from songnuan.outreach import dispatch
+from songnuan.outreach.models import Encounter, EncounterOutcome
 from tests.cases.factories import a_person, a_photo, approved, consented, proposed
 from tests.factories import LAOSHAN
+from tests.outreach.factories import assigned_task, make_squad
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +138,23 @@ def test_a_laoshan_admin_sees_only_laoshan_cases(cast, client_for):
         by=cast.laoshan_station)
     body = client_for(cast.laoshan_admin).get("/cases/").content.decode()
     assert laoshan_case.public_title in body and "王某的冬夜" not in body
+
+
+def test_a_case_can_start_from_an_encounter_on_the_person_file(cast, client_for):
+    person = a_person(cast, "赵桂兰")
+    squad = make_squad("市南一队", members=[cast.shinan_patroller])
+    task = assigned_task(squad, cast.shinan_dispatcher, place="青岛站广场")
+    dispatch.record_encounter(task, dispatch.EncounterInput(
+        client_request_id=uuid.uuid4().hex, outcome=EncounterOutcome.ESCORTED,
+        site_id=cast.shinan_substation.pk, note="赵桂兰在广场长椅上，手脚冰凉。",
+        people=[dispatch.PersonMet(person_id=person.pk)]), by=cast.shinan_patroller)
+    encounter = Encounter.objects.get()
+    client = client_for(cast.shinan_admin)
+    link = f"/cases/propose/{person.pk}/?encounter={encounter.pk}"
+    assert link in client.get(person.get_absolute_url()).content.decode()
+    assert "赵桂兰在广场长椅上" in client.get(link).content.decode()
+    client.post(f"/cases/propose/{person.pk}/", {
+        "title": "广场上的一夜", "story": "赵桂兰在广场长椅上，手脚冰凉。",
+        "encounter": encounter.pk})
+    case = Case.objects.get()
+    assert case.encounter == encounter and case.public_story == "赵某在广场长椅上，手脚冰凉。"

@@ -34,7 +34,7 @@ def test_a_proposal_is_anonymised_at_once(cast):
 
 def test_without_consent_a_case_cannot_go_to_review(cast):
     case = proposed(cast)
-    with pytest.raises(Refused, match="consent"):
+    with pytest.raises(Refused, match="知情同意"):
         services.submit(case, by=cast.shinan_station)
     case.refresh_from_db()
     assert case.status == Status.DRAFT
