@@ -80,7 +80,7 @@ OVERRIDE_ALLOCATION = "shelter.override_allocation"
 ROLE_SPECS: dict[str, RoleSpec] = {
     Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, APPROVE_REWARDS,
                                           OVERRIDE_PROTOCOL, OVERRIDE_ALLOCATION, LEAD_PHOTOS,
-                                          SHORTEN_RECORDINGS)),
+                                          SHORTEN_RECORDINGS, REVIEW_CASES)),
     Role.DISTRICT_ADMIN: RoleSpec(
         Reach.DISTRICT,
         (

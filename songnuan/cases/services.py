@@ -168,7 +168,8 @@ def may_review(user: User, case: Case) -> bool:
     return user.has_perm(REVIEW) and can(user, "change", case)
 
 
-def review(case: Case, *, approve: bool, note: str = "", by: User) -> Case:
+def review(case: Case, *, approve: bool, note: str = "", by: User,
+           now: datetime.datetime | None = None) -> Case:
     """A manager approves the anonymised case, or returns it with a note saying why."""
     if not may_review(by, case):
         raise Refused(_("Only a district or city administrator may review this case."))
@@ -180,7 +181,7 @@ def review(case: Case, *, approve: bool, note: str = "", by: User) -> Case:
         raise Refused(_("Say why the case is returned."), field="note")
     case.status = Status.APPROVED if approve else Status.RETURNED
     case.review_note = note.strip()
-    case.reviewed_by, case.reviewed_at = by, timezone.now()
+    case.reviewed_by, case.reviewed_at = by, now or timezone.now()
     case.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
     return case
 

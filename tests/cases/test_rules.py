@@ -163,3 +163,10 @@ def test_someone_elses_district_person_cannot_be_proposed(cast):
     with pytest.raises(Refused):
         proposed(cast, person, by=cast.shinan_station)
     assert not Case.objects.exists()
+
+
+def test_the_city_administrator_reviews_any_districts_case(cast):
+    case = consented(proposed(cast), cast.shinan_station)
+    services.submit(case, by=cast.shinan_station)
+    services.review(case, approve=True, by=cast.city_admin)
+    assert Case.objects.get(pk=case.pk).status == Status.APPROVED
