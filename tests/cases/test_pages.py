@@ -158,3 +158,17 @@ def test_a_case_can_start_from_an_encounter_on_the_person_file(cast, client_for)
         "encounter": encounter.pk})
     case = Case.objects.get()
     assert case.encounter == encounter and case.public_story == "赵某在广场长椅上，手脚冰凉。"
+
+
+def test_withdrawing_on_the_page_takes_the_case_down(cast, client_for):
+    case = approved(cast)
+    client = client_for(cast.shinan_station)
+    refused = client.post(f"/cases/{case.pk}/withdraw/", {
+        "withdrawn_on": timezone.localdate().isoformat(), "reason": ""})
+    assert refused.status_code == 400 and "请填写撤回原因" in refused.content.decode()
+    assert Case.objects.get(pk=case.pk).status == Status.APPROVED
+    client.post(f"/cases/{case.pk}/withdraw/", {
+        "withdrawn_on": timezone.localdate().isoformat(), "reason": "家属不同意公开"})
+    body = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "已撤回" in body and "王某的冬夜" not in body and "王建国" not in body
+    assert AuditEvent.objects.filter(action="consent_withdrawn", actor=cast.shinan_station).exists()
