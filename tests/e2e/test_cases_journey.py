@@ -71,3 +71,7 @@ def test_a_case_is_proposed_consented_reviewed_and_exported(cast, new_page, tmp_
     screenshot(desk, "cases-library-desktop")
     phone.goto("/cases/")
     screenshot(phone, "cases-library-phone")
+    phone.goto(person.get_absolute_url())
+    expect(phone.locator(".person-cases")).to_contain_text("王某的冬夜")
+    phone.locator(".person-cases").scroll_into_view_if_needed()
+    screenshot(phone, "cases-person-file-phone")
