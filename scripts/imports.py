@@ -44,7 +44,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("people", ["people"]),
     ("casework", ["leads", "shelter", "supplies", "duty"]),
     ("field work", ["outreach", "tracing", "hotline"]),
-    ("oversight", ["analytics", "cameras", "incidents"]),
+    ("oversight", ["analytics", "cameras", "incidents", "cases"]),
     (
         "top",
         [

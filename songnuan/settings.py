@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "songnuan.tracing",
     "songnuan.duty",
     "songnuan.incidents",
+    "songnuan.cases",
     "songnuan.supplies",
     "songnuan.cameras",
     "songnuan.hotline",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("places/", include("songnuan.places.urls")),
     path("duty/", include("songnuan.duty.urls")),
     path("incidents/", include("songnuan.incidents.urls")),
+    path("cases/", include("songnuan.cases.urls")),
     path("supplies/", include("songnuan.supplies.urls")),
     path("cameras/", include("songnuan.cameras.urls")),
     path("hotline/", include("songnuan.hotline.urls")),

@@ -65,6 +65,9 @@ HANDOVERS = ("duty.view_handover", "duty.add_handover", "duty.change_handover")
 # scope; managers acknowledge, close and keep the emergency plans.
 REPORT_INCIDENTS = ("incidents.view_incident", "incidents.add_incident",
                     "incidents.view_emergencyplan")
+# Station staff propose publicity cases (典型案例) and record consent; managers review them.
+PROPOSE_CASES = ("cases.view", "cases.add", "cases.change")
+REVIEW_CASES = "cases.review_case"
 # Hotline operators log calls and replay their recordings; managers may also keep a recording
 # for less than the standard period, with a reason.
 HOTLINE_DESK = ("hotline.view_call", "hotline.add_call", "hotline.view_recording")
@@ -77,7 +80,7 @@ OVERRIDE_ALLOCATION = "shelter.override_allocation"
 ROLE_SPECS: dict[str, RoleSpec] = {
     Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, APPROVE_REWARDS,
                                           OVERRIDE_PROTOCOL, OVERRIDE_ALLOCATION, LEAD_PHOTOS,
-                                          SHORTEN_RECORDINGS)),
+                                          SHORTEN_RECORDINGS, REVIEW_CASES)),
     Role.DISTRICT_ADMIN: RoleSpec(
         Reach.DISTRICT,
         (
@@ -87,7 +90,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "network.*", "places.*", "leads.*", "outreach.*", "cameras.*", "people.*",
             "shelter.*", "hotline.*",
             "tracing.view",
-            "supplies.*", "duty.*", "incidents.*", "weather.view", *WEATHER_DUTY,
+            "supplies.*", "duty.*", "incidents.*", "cases.*", REVIEW_CASES, "weather.view",
+            *WEATHER_DUTY,
             OVERRIDE_PROTOCOL,
             "analytics.view", SENSITIVE, APPROVE_REWARDS, OVERRIDE_ALLOCATION, LEAD_PHOTOS,
             SHORTEN_RECORDINGS,
@@ -108,7 +112,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         (
             "accounts.view_organisation", "network.view", "network.change", "leads.view",
             "people.*", "shelter.*", "tracing.view", "supplies.*", ROSTER_VIEW, *OWN_ALERTS,
-            "weather.view", SENSITIVE, *REPORT_INCIDENTS, *HANDOVERS,
+            "weather.view", SENSITIVE, *REPORT_INCIDENTS, *HANDOVERS, *PROPOSE_CASES,
         ),
         needs_site=True,
     ),

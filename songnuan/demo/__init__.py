@@ -19,6 +19,7 @@ from songnuan.demo import (
     accounts,
     alerts,
     cameras,
+    cases,
     dispatch,
     duty,
     incidents,
@@ -36,7 +37,7 @@ from songnuan.demo import (
 # In order: each step reads what the steps before it made.
 STEPS = [
     network, places, accounts, duty, people, shelter, weather, outreach, leads, tracing,
-    dispatch, alerts, supplies, cameras, incidents,
+    dispatch, alerts, supplies, cameras, incidents, cases,
 ]
 
 DEMO_PASSWORD = "songnuan-demo-2026"
