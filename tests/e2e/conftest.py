@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import PASSWORD
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -83,6 +85,19 @@ def log_in(page, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def type_a_hotline_call(page) -> None:
+    """The 市南区 dispatcher takes a call on the hotline form from the keyboard: the caller's
+    number, the place, its coordinates and a flag, not yet sent."""
+    log_in(page, "shinan.dispatcher", PASSWORD)
+    page.goto("/leads/hotline/")
+    page.keyboard.type("13812345678")
+    page.keyboard.press("Tab")
+    page.keyboard.type("青岛站东广场地下通道")
+    page.fill("input[name=coordinates]", "36.0648, 120.3135")
+    page.select_option("select[name=coord]", "wgs84")
+    page.get_by_label("醉酒").check()
 
 
 def screenshot(page, name: str) -> None:

@@ -8,21 +8,14 @@ import pytest
 from songnuan.hotline import services
 from songnuan.hotline.models import Call
 from songnuan.leads.models import Lead
-from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot, type_a_hotline_call
 from tests.factories import PASSWORD
 from tests.hotline.factories import log, wav
 
 
 def test_an_operator_logs_a_call_that_became_a_lead_and_sees_it_in_the_list(cast, new_page):
     page = new_page(DESKTOP)
-    log_in(page, cast.shinan_dispatcher.username, PASSWORD)
-    page.goto("/leads/hotline/")
-    page.keyboard.type("13812345678")
-    page.keyboard.press("Tab")
-    page.keyboard.type("青岛站东广场地下通道")
-    page.fill("input[name=coordinates]", "36.0648, 120.3135")
-    page.select_option("select[name=coord]", "wgs84")
-    page.get_by_label("醉酒").check()
+    type_a_hotline_call(page)
     page.keyboard.press("Enter")
     page.wait_for_selector("text=已创建线索")
     lead = Lead.objects.get()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from songnuan.leads import rewards, services
 from songnuan.leads.models import LeadStatus, Outcome, RewardRule
 from songnuan.notify.models import Outbox
-from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot, type_a_hotline_call
 from tests.factories import PASSWORD
 from tests.leads.factories import LAOSHAN_ZHANGCUN, SHINAN_STATION_SQUARE, make_hotspot, report
 
@@ -31,14 +31,7 @@ def test_the_queue_shows_the_most_urgent_first_with_reasons(cast, new_page, devi
 
 def test_a_hotline_operator_takes_a_call_from_the_keyboard(cast, new_page):
     page = new_page(DESKTOP)
-    log_in(page, cast.shinan_dispatcher.username, PASSWORD)
-    page.goto("/leads/hotline/")
-    page.keyboard.type("13812345678")
-    page.keyboard.press("Tab")
-    page.keyboard.type("青岛站东广场地下通道")
-    page.fill("input[name=coordinates]", "36.0648, 120.3135")
-    page.select_option("select[name=coord]", "wgs84")
-    page.get_by_label("醉酒").check()
+    type_a_hotline_call(page)
     screenshot(page, "leads-hotline-desktop")
     page.keyboard.press("Enter")
     page.wait_for_selector("text=已创建线索")
