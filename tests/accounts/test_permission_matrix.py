@@ -21,7 +21,7 @@ IDS = [f"{actor}-{target.name}" for actor, target in CASES]
 
 @pytest.fixture(scope="module")
 def cast(django_db_setup, django_db_blocker):
-    """One cast for the module's nine hundred cases: each case's own writes are rolled back."""
+    """One cast for the module's five hundred cases: each case's own writes are rolled back."""
     with kept_for_the_tests_that_follow(django_db_blocker):
         yield build_cast()
 
