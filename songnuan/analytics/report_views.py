@@ -16,6 +16,7 @@ from songnuan.analytics import generation, reports
 from songnuan.analytics.forms import BriefingForm, ReportForm
 from songnuan.analytics.models import GeneratedReport, ReportKind
 from songnuan.analytics.selection import covered_districts, select
+from songnuan.private_files import send_privately
 from songnuan.refusals import Refused, add_to_form
 
 _view_figures = permission_required("analytics.view_figure", raise_exception=True)
@@ -116,17 +117,11 @@ def report_status(request: HttpRequest, pk: int) -> JsonResponse:
 def report_file(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     report = _readable_or_404(request, pk)
     field = report.docx if kind == "docx" else report.pdf
-    if kind not in DOCUMENT_TYPES or not field:
+    if kind not in DOCUMENT_TYPES:
         raise Http404
-    try:
-        response = FileResponse(field.open("rb"), as_attachment=True,
-                                content_type=DOCUMENT_TYPES[kind],
-                                filename=f"{report.scope_name}-{report.first}-{report.last}"
-                                         f"-{report.get_kind_display()}.{kind}")
-    except FileNotFoundError:
-        raise Http404 from None
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return send_privately(field, as_attachment=True, content_type=DOCUMENT_TYPES[kind],
+                          filename=f"{report.scope_name}-{report.first}-{report.last}"
+                                   f"-{report.get_kind_display()}.{kind}")
 
 
 @login_required

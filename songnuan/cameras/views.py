@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -17,6 +17,7 @@ from songnuan.cameras import services
 from songnuan.cameras.forms import CameraForm, DismissForm, OwnerForm
 from songnuan.cameras.models import Camera, CameraOwner, Detection
 from songnuan.outreach.models import Hotspot
+from songnuan.private_files import send_privately
 from songnuan.refusals import Refused, add_to_form
 
 # ------------------------------------------------------------------ the register
@@ -159,15 +160,7 @@ def dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _send(file) -> FileResponse:
-    if not file:
-        raise Http404
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return send_privately(file, content_type="image/jpeg")
 
 
 @login_required

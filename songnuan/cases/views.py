@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from songnuan.cases.models import Audience, Case, CasePhoto, Status
 from songnuan.network.services import districts_for
 from songnuan.outreach.models import Encounter
 from songnuan.people.models import Person, PersonPhoto
+from songnuan.private_files import send_privately
 from songnuan.refusals import Refused, add_to_form
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -251,8 +252,4 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(CasePhoto.objects.restrict(request.user, "view")
                              .exclude(case__status=Status.WITHDRAWN), pk=pk)
-    if not item.image:
-        raise Http404
-    response = FileResponse(item.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return send_privately(item.image, content_type="image/jpeg")

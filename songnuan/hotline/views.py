@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from songnuan.hotline.forms import CallForm, FilterForm, ShortenForm
 from songnuan.hotline.models import Call, Recording
 from songnuan.leads.models import Lead
 from songnuan.notify.phones import mask_mobile
+from songnuan.private_files import send_privately
 from songnuan.refusals import Refused, add_to_form
 
 LIST_ROWS = 300
@@ -103,14 +104,9 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def recording_audio(request: HttpRequest, pk: int) -> HttpResponse:
     """The recording itself: every playback is logged as a sensitive read."""
     recording = get_object_or_404(Recording.objects.restrict(request.user, "view"), pk=pk)
-    try:
-        handle = recording.audio.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    audit.record_sensitive_read(recording, ["audio"], user=request.user)
-    response = FileResponse(handle, content_type=services.CONTENT_TYPES.get(
+    response = send_privately(recording.audio, content_type=services.CONTENT_TYPES.get(
         recording.extension, "application/octet-stream"))
-    response["Cache-Control"] = "private, no-store"
+    audit.record_sensitive_read(recording, ["audio"], user=request.user)
     return response
 
 

@@ -8,7 +8,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Exists, OuterRef, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from songnuan.incidents.models import (
 from songnuan.network.services import districts_for
 from songnuan.outreach.models import EncounterPerson, Task
 from songnuan.people.models import Person
+from songnuan.private_files import send_privately
 from songnuan.refusals import Refused, add_to_form
 
 REGISTER_ROWS = 300
@@ -244,15 +245,9 @@ def _act(request: HttpRequest, pk: int, may, form, form_name: str, act) -> HttpR
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     incident = get_object_or_404(_visible(request.user), pk=pk)
     kept = get_object_or_404(incident.attachments, pk=attachment_pk)
-    try:
-        handle = kept.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=services.CONTENT_TYPES.get(
+    return send_privately(kept.file, content_type=services.CONTENT_TYPES.get(
         kept.extension, "application/octet-stream"), filename=kept.name,
         as_attachment=kept.extension != "jpg")
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +57,7 @@ from songnuan.notify.phones import mask_mobile
 from songnuan.places import resolver
 from songnuan.places import services as places
 from songnuan.places.maps import pin_map_setup
+from songnuan.private_files import send_privately
 from songnuan.refusals import Refused, add_to_form
 
 PAGE_SIZE = 50
@@ -377,13 +378,7 @@ def lead_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     if not may_see_photos(request.user, photo.lead):
         raise PermissionDenied
     audit.record_sensitive_read(photo.lead, [f"photo {photo.pk}"], user=request.user)
-    try:
-        handle = photo.image.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return send_privately(photo.image, content_type="image/jpeg")
 
 
 @login_required

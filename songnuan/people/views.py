@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +18,7 @@ from songnuan.people.forms import MergeForm, PersonForm, PhotoForm
 from songnuan.people.models import Person, PersonMerge, PersonPhoto, RiskLevel, Status
 from songnuan.people.portrait import Portrait
 from songnuan.people.timeline import sections_for, timeline_for, visible_to
+from songnuan.private_files import send_privately
 from songnuan.refusals import Refused, add_to_form
 
 PAGE_SIZE = 50
@@ -116,9 +117,7 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     item = get_object_or_404(PersonPhoto.objects.restrict(request.user, "view"), pk=pk)
     services.record_sensitive_read(item.person, request.user, ["photo"])
-    response = FileResponse(item.image.open("rb"))
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return send_privately(item.image)
 
 
 @login_required
