@@ -33,8 +33,8 @@ LAYERS: list[tuple[str, list[str]]] = [
         "base",
         [
             "geo", "formulas", "storable", "images", "refusals", "scheduling", "prepared",
-            "table_import", "private_files", "shell", "linkage", "api", "models", "migrations",
-            "pending_uploads",
+            "table_import", "private_files", "signed_requests", "shell", "linkage", "api",
+            "models", "migrations", "pending_uploads",
             "tasks", "maptiles", "security_headers", "db_roles", "worker", "context_processors",
             "observability.logs",
         ],

@@ -21,17 +21,11 @@ from django.utils.translation import gettext as _
 
 from songnuan.cameras.models import CameraOwner
 from songnuan.people import crypto
-from songnuan.refusals import Refused
+from songnuan.signed_requests import Unsigned, check
 
 KEY_HEADER = "X-Camera-Key"
 TIMESTAMP_HEADER = "X-Camera-Timestamp"
 SIGNATURE_HEADER = "X-Camera-Signature"
-
-
-class Unsigned(Refused):
-    """A request we cannot trust came from the owner it names."""
-
-    status = 401
 
 
 def sign(secret: str, timestamp: int | str, body: bytes) -> str:
@@ -60,18 +54,8 @@ def verify(headers, body: bytes, now: float | None = None) -> CameraOwner:
     owner = CameraOwner.objects.filter(key_id=key, is_active=True).first() if key else None
     if owner is None or not owner.secret_encrypted:
         raise Unsigned(_("Unknown camera owner key."), KEY_HEADER, "unknown_key")
-    try:
-        timestamp = int(headers.get(TIMESTAMP_HEADER) or "")
-    except ValueError:
-        raise Unsigned(_("Send the signing time as Unix seconds."), TIMESTAMP_HEADER,
-                       "bad_timestamp") from None
-    now = time.time() if now is None else now
-    if abs(now - timestamp) > settings.CAMERAS_SIGNATURE_SKEW_S:
-        raise Unsigned(_("The signing time is too far from ours (at most %(s)s seconds): check "
-                         "the platform's clock and sign again.")
-                       % {"s": settings.CAMERAS_SIGNATURE_SKEW_S}, TIMESTAMP_HEADER, "stale")
-    given = (headers.get(SIGNATURE_HEADER) or "").strip().lower()
-    if not hmac.compare_digest(given, sign(owner.secret(), timestamp, body)):
-        raise Unsigned(_("The signature does not match the body and the owner's secret."),
-                       SIGNATURE_HEADER, "bad_signature")
+    check(headers, timestamp_header=TIMESTAMP_HEADER, signature_header=SIGNATURE_HEADER,
+          skew_s=settings.CAMERAS_SIGNATURE_SKEW_S,
+          expected=lambda timestamp: sign(owner.secret(), timestamp, body),
+          mismatch=_("The signature does not match the body and the owner's secret."), now=now)
     return owner

@@ -18,16 +18,10 @@ import time
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from songnuan.refusals import Refused
+from songnuan.signed_requests import Unsigned, check
 
 TIMESTAMP_HEADER = "X-Hotline-Timestamp"
 SIGNATURE_HEADER = "X-Hotline-Signature"
-
-
-class Unsigned(Refused):
-    """A request we cannot trust came from the call-centre system."""
-
-    status = 401
 
 
 def sign(secret: str, timestamp: int | str, call_id: int | str, body: bytes) -> str:
@@ -49,19 +43,8 @@ def verify(headers, call_id: str, body: bytes, now: float | None = None) -> str:
     if not secret:
         raise Unsigned(_("The call-centre connector is not configured on this installation."),
                        SIGNATURE_HEADER, "not_configured")
-    try:
-        timestamp = int(headers.get(TIMESTAMP_HEADER) or "")
-    except ValueError:
-        raise Unsigned(_("Send the signing time as Unix seconds."), TIMESTAMP_HEADER,
-                       "bad_timestamp") from None
-    now = time.time() if now is None else now
-    skew = settings.HOTLINE_SIGNATURE_SKEW_S
-    if abs(now - timestamp) > skew:
-        raise Unsigned(_("The signing time is too far from ours (at most %(s)s seconds): check "
-                         "the platform's clock and sign again.") % {"s": skew},
-                       TIMESTAMP_HEADER, "stale")
-    given = (headers.get(SIGNATURE_HEADER) or "").strip().lower()
-    if not hmac.compare_digest(given, sign(secret, timestamp, call_id, body)):
-        raise Unsigned(_("The signature does not match the body and the connector secret."),
-                       SIGNATURE_HEADER, "bad_signature")
-    return given
+    return check(headers, timestamp_header=TIMESTAMP_HEADER, signature_header=SIGNATURE_HEADER,
+                 skew_s=settings.HOTLINE_SIGNATURE_SKEW_S,
+                 expected=lambda timestamp: sign(secret, timestamp, call_id, body),
+                 mismatch=_("The signature does not match the body and the connector secret."),
+                 now=now)
