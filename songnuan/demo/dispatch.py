@@ -11,7 +11,7 @@ from songnuan.accounts.models import User
 from songnuan.leads.models import Lead, LeadStatus, Source, new_tracking_code
 from songnuan.network.models import District, Site, SiteStatus
 from songnuan.outreach import patrols
-from songnuan.outreach.dispatch import LEAD_OUTCOMES
+from songnuan.outreach.dispatch import LEAD_OUTCOMES, note_refusal
 from songnuan.outreach.escalation import follow_up_due
 from songnuan.outreach.models import (
     Agency,
@@ -30,6 +30,7 @@ from songnuan.outreach.models import (
     TaskStatus,
 )
 from songnuan.people.models import Person, Sex, Status
+from songnuan.people.services import save_person
 
 CAMPAIGN_START = datetime.date(2026, 11, 4)
 SQUAD_NAMES = ("救助一队", "救助二队", "联合巡查队")
@@ -39,6 +40,7 @@ AGENCY_MIX = (Agency.CIVIL_AFFAIRS, Agency.POLICE, Agency.URBAN_MANAGEMENT, Agen
 SELF_NAMES = ("老王", "老李", "张师傅", "老刘", "陈大爷", "小赵", "老孙", "周大姐", "吴师傅",
               "老郑", "不愿透露", "")
 PLACES_SUFFIX = ("附近", "桥下", "通道口", "门口", "旁边")
+MET_AGAIN_SHARE = 0.4  # of the people met at a hotspot where someone refused before
 OUTCOME_WEIGHTS = ((EncounterOutcome.ESCORTED, 40), (EncounterOutcome.REFUSED, 25),
                    (EncounterOutcome.HOSPITAL, 8), (EncounterOutcome.NOT_FOUND, 20),
                    (EncounterOutcome.FALSE_REPORT, 7))
@@ -168,16 +170,16 @@ def _encounter(ctx, task: Task, outcome: str, at, sites) -> Encounter:
         contact_card_left=outcome == EncounterOutcome.REFUSED)
     if outcome in (EncounterOutcome.ESCORTED, EncounterOutcome.HOSPITAL,
                    EncounterOutcome.REFUSED):
-        person = Person.objects.create(
-            self_name=ctx.rng.choice(SELF_NAMES), sex=ctx.rng.choice([Sex.MALE] * 4 +
-                                                                     [Sex.FEMALE]),
-            age_estimate=ctx.rng.randint(30, 80), age_estimated_on=at.date(),
-            district=task.district,
-            status={EncounterOutcome.REFUSED: Status.ON_STREET,
-                    EncounterOutcome.HOSPITAL: Status.IN_HOSPITAL}.get(outcome,
-                                                                      Status.ON_STREET))
+        person = _met_again(ctx, task) or _new_person(ctx, task, at)
+        person.status = (Status.IN_HOSPITAL if outcome == EncounterOutcome.HOSPITAL
+                         else Status.ON_STREET)
+        save_person(person, day=at.date())
         EncounterPerson.objects.create(encounter=encounter, person=person, outcome=outcome)
         if outcome == EncounterOutcome.REFUSED:
+            ctx.shared.setdefault("refused_at", {}).setdefault(
+                task.lead.hotspot_id, []).append(person)
+            if note_refusal(person):
+                save_person(person, day=at.date())
             due = follow_up_due(at, task.district_id)
             FollowUp.objects.create(
                 person=person, encounter=encounter, district=task.district,
@@ -185,6 +187,21 @@ def _encounter(ctx, task: Task, outcome: str, at, sites) -> Encounter:
                 status=FollowUpStatus.DUE if due > ctx.now - datetime.timedelta(days=2)
                 else FollowUpStatus.DONE, done_at=None if due > ctx.now else due)
     return encounter
+
+
+def _met_again(ctx, task: Task) -> Person | None:
+    """Over a winter many are met again where they turned a squad away before."""
+    if task.lead.hotspot_id is None or ctx.rng.random() >= MET_AGAIN_SHARE:
+        return None
+    before = ctx.shared.get("refused_at", {}).get(task.lead.hotspot_id)
+    return ctx.rng.choice(before) if before else None
+
+
+def _new_person(ctx, task: Task, at: datetime.datetime) -> Person:
+    return Person(self_name=ctx.rng.choice(SELF_NAMES),
+                  sex=ctx.rng.choice([Sex.MALE] * 4 + [Sex.FEMALE]),
+                  age_estimate=ctx.rng.randint(30, 80), age_estimated_on=at.date(),
+                  district=task.district)
 
 
 def _tonight(ctx, district, squads, hotspots) -> None:

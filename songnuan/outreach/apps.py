@@ -10,7 +10,7 @@ class OutreachConfig(AppConfig):
         from songnuan.duty.models import Topic
         from songnuan.duty.services import register_also_told, register_in_the_field
         from songnuan.leads.listeners import register_listener
-        from songnuan.outreach import protocol_alerts, timeline
+        from songnuan.outreach import habits, protocol_alerts, timeline
         from songnuan.outreach.dispatch import close_tasks_of_resolved_lead, squads_in_the_field
         from songnuan.outreach.models import Hotspot
         from songnuan.people.timeline import PersonSection, register_section, register_source
@@ -19,6 +19,8 @@ class OutreachConfig(AppConfig):
 
         register_source(timeline.events)
         register_also_told(Topic.PROTOCOL, protocol_alerts.squad_members_on_shift)
+        register_section(PersonSection("outreach/person_habits.html",
+                                       "outreach.view_encounter", habits.habits_of))
         register_section(PersonSection("outreach/person_encounters.html",
                                        "outreach.view_encounter", timeline.encounters_of))
         register_listener(close_tasks_of_resolved_lead)

@@ -47,7 +47,7 @@ from songnuan.outreach.models import (
     TaskStatus,
 )
 from songnuan.people import services as people
-from songnuan.people.models import Person, PersonPhoto, Status
+from songnuan.people.models import Flag, Person, PersonPhoto, Status
 from songnuan.refusals import Conflict, Refused
 from songnuan.shelter import admission
 from songnuan.supplies import services as supplies
@@ -65,6 +65,7 @@ OUTCOMES_WITH_PEOPLE = (EncounterOutcome.ESCORTED, EncounterOutcome.HOSPITAL,
 # When people met end differently, the encounter (and its lead) takes the weightiest outcome.
 OUTCOME_WEIGHT = [EncounterOutcome.ESCORTED, EncounterOutcome.HOSPITAL, EncounterOutcome.REFUSED]
 MAX_ITEMS_PER_PERSON = 20  # of one item: more than anyone carries away
+REPEATED_REFUSALS = 2  # a person who refused this often is flagged as refusing help
 
 
 class SiteUnavailable(Refused):
@@ -477,6 +478,18 @@ def _person(met: PersonMet, task: Task, by) -> Person:
     return person
 
 
+def note_refusal(person: Person) -> bool:
+    """Someone who has turned a squad away more than once is flagged as refusing help, so the
+    portrait weighs it and the district's ledger keeps them in sight. True when the flag is
+    new (the caller saves)."""
+    refused = EncounterPerson.objects.filter(person=person,
+                                             outcome=EncounterOutcome.REFUSED).count()
+    if refused < REPEATED_REFUSALS or Flag.REFUSES_HELP in person.flags:
+        return False
+    person.flags = [*person.flags, Flag.REFUSES_HELP]
+    return True
+
+
 def _after(encounter: Encounter, person: Person, outcome: str, by) -> None:
     if outcome == EncounterOutcome.ESCORTED:
         admission.expect_arrival(
@@ -486,6 +499,7 @@ def _after(encounter: Encounter, person: Person, outcome: str, by) -> None:
     elif outcome == EncounterOutcome.HOSPITAL:
         people.move_person(person, Status.IN_HOSPITAL, district_id=encounter.district_id)
     elif outcome == EncounterOutcome.REFUSED:
+        note_refusal(person)
         people.move_person(person, Status.ON_STREET, district_id=encounter.district_id)
         schedule_follow_up(encounter, person)
 
