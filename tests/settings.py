@@ -22,3 +22,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # The cast signs in without a second factor; the two-factor tests turn the requirement on.
 OTP_REQUIRED = False
+
+# The browser tests wait for the live server's requests to end before emptying the database.
+MIDDLEWARE = ["tests.e2e.inflight.InFlight", *MIDDLEWARE]  # noqa: F405

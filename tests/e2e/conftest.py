@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e import inflight
 from tests.factories import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -75,6 +76,7 @@ def new_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+    inflight.wait_until_idle()
     if violations:
         pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
 
