@@ -322,13 +322,22 @@ class MergeDecision:
 _CANDIDATE_SQL = (
     "SELECT report.id, report.lat, report.lon, report.received_at, report.people_count, "
     "report.flags, report.description, report.photo_hash, report.status, "
-    "report.tracking_code, report.duplicate_of_id, root.status, root.tracking_code "
+    "report.tracking_code, report.duplicate_of_id, root.status, root.tracking_code, "
+    "report.outcome, root.outcome "
     "FROM {table} report LEFT JOIN {table} root ON root.id = report.duplicate_of_id "
     "WHERE report.status IN ({statuses}) AND report.received_at >= %s "
     "AND report.received_at <= %s AND report.lat >= %s AND report.lat <= %s "
     "AND report.lon >= %s AND report.lon <= %s"
 )
 NEARBY_LINKS_MAX = 5
+# A report about someone a squad has just met and who stayed (refused help, left with supplies
+# and a follow-up) joins that incident: the reporter hears what became of the person and no
+# second squad drives out. Not after an escort or a hospital transfer (the person is gone, so a
+# report made on the spot is about someone else), "not found" or a false report.
+STAYED_OUTCOMES = frozenset({Outcome.REFUSED_HELP})
+# Joining a closed incident wrongly leaves someone unvisited; a missed join costs one short
+# trip. So a closed incident takes a report only when it is very likely the same person.
+CLOSED_MERGE_MIN_PROBABILITY = 0.85
 
 
 def as_report(lead: Lead) -> sameness.Report:
@@ -338,14 +347,16 @@ def as_report(lead: Lead) -> sameness.Report:
 
 
 def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
-    """Compare a new report with every open incident around it (`sameness.rank`), read in one
-    query; merge it into the likeliest when that reaches `LEADS_MERGE_MIN_PROBABILITY`."""
+    """Compare a new report with every incident around it that is open or closed with the
+    person staying there (`sameness.rank`), read in one query; merge it into the likeliest when that
+    reaches `LEADS_MERGE_MIN_PROBABILITY`."""
     if not lead.has_location:
         return MergeDecision(None, [])
     radius = settings.LEADS_MERGE_RADIUS_M
     since = now - datetime.timedelta(minutes=settings.LEADS_DEDUP_WINDOW_MINUTES)
     box = bounding_box(lead.lat, lead.lon, radius)
-    statuses = [str(status) for status in (*OPEN_STATUSES, LeadStatus.DUPLICATE)]
+    statuses = [str(status) for status in (*OPEN_STATUSES, LeadStatus.DUPLICATE,
+                                            LeadStatus.RESOLVED)]
     adapt = connection.ops.adapt_datetimefield_value
     # Planned afresh each time (not prepared): a plan kept from the first reports of a surge,
     # made while the table looked empty, read every lead of the window by time, thousands
@@ -357,14 +368,13 @@ def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
         rows = cursor.fetchall()
     roots: dict[int, tuple[str, str]] = {}  # id → (tracking code, status)
     incidents: dict[int, list[sameness.Report]] = {}
-    open_values = {str(status) for status in OPEN_STATUSES}
     for (pk, lat, lon, received_at, people_count, flags, description, photo_hash, status,
-         code, root_id, root_status, root_code) in rows:
+         code, root_id, root_status, root_code, outcome, root_outcome) in rows:
         if pk == lead.pk or haversine_m(lead.lat, lead.lon, lat, lon) > radius:
             continue
-        if root_id is None and status in open_values:
+        if root_id is None and _joinable(status, outcome):
             roots[pk] = (code, status)
-        elif root_id is not None and root_status in open_values:
+        elif root_id is not None and _joinable(root_status, root_outcome):
             pk = root_id
             roots[pk] = (root_code, root_status)
         else:
@@ -377,10 +387,23 @@ def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
     def candidate(root_id: int, verdict: sameness.Verdict) -> Candidate:
         return Candidate(root_id, *roots[root_id], verdict)
 
-    if ranked and ranked[0][1].probability >= settings.LEADS_MERGE_MIN_PROBABILITY:
-        return MergeDecision(candidate(*ranked[0]), [])
-    nearest = sorted(ranked, key=lambda item: item[1].distance_m or 0.0)
+    if ranked:
+        root_id, verdict = ranked[0]
+        closed = roots[root_id][1] not in _OPEN_VALUES
+        floor = CLOSED_MERGE_MIN_PROBABILITY if closed else settings.LEADS_MERGE_MIN_PROBABILITY
+        if verdict.probability >= floor:
+            return MergeDecision(candidate(root_id, verdict), [])
+    nearest = sorted((item for item in ranked if roots[item[0]][1] in _OPEN_VALUES),
+                     key=lambda item: item[1].distance_m or 0.0)
     return MergeDecision(None, [candidate(*item) for item in nearest[:NEARBY_LINKS_MAX]])
+
+
+def _joinable(status: str, outcome: str) -> bool:
+    """An incident a new report may join: open, or closed with the person staying where met."""
+    return status in _OPEN_VALUES or (status == LeadStatus.RESOLVED and outcome in STAYED_OUTCOMES)
+
+
+_OPEN_VALUES = frozenset(str(status) for status in OPEN_STATUSES)
 
 
 def _json(value) -> list:

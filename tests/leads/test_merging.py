@@ -103,6 +103,24 @@ def test_a_report_near_a_merged_report_of_a_closed_incident_is_a_new_lead(db, ca
     assert merged.duplicate_of == root and again.duplicate_of is None
 
 
+def test_a_report_of_someone_who_just_refused_help_joins_that_incident(db, cast):
+    root = at_taidong("一个老大爷躺在店门口，穿蓝色棉袄")
+    services.set_status(root, LeadStatus.RESOLVED, by=cast.centre_dispatcher,
+                        outcome=Outcome.REFUSED_HELP)
+    again = at_taidong("老大爷，蓝棉袄，躺着", north_m=30, reporter_phone="13700000009")
+    assert again.duplicate_of == root and again.status == LeadStatus.DUPLICATE
+    assert not Lead.objects.open().filter(pk=again.pk).exclude(
+        status=LeadStatus.DUPLICATE).exists()  # no second squad drives out
+
+
+@pytest.mark.parametrize("outcome", [Outcome.NOT_FOUND, Outcome.HOSPITAL, Outcome.INVALID])
+def test_after_any_other_outcome_a_report_at_the_place_is_a_new_lead(db, cast, outcome):
+    root = at_taidong("一个老大爷躺在店门口，穿蓝色棉袄")
+    services.set_status(root, LeadStatus.RESOLVED, by=cast.centre_dispatcher, outcome=outcome)
+    again = at_taidong("老大爷，蓝棉袄，躺着", north_m=30)
+    assert again.duplicate_of is None and again.status == LeadStatus.TRIAGED
+
+
 # --- the public API ---------------------------------------------------------------------------
 
 
