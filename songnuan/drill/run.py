@@ -148,11 +148,12 @@ class Drill:
         self.call_reserves = call_reserves
         self.rng = random.Random(seed)
         self.people = {person.key: person for person in night.people}
-        self.figures = Figures(policy, people=len(night.people), reports=len(night.reports))
+        self.figures = Figures(policy, people=len(night.people))
         self.lead_person: dict[int, int] = {}  # lead → the person its report is about
         self.assigned: dict[int, datetime.datetime] = {}  # person → first squad sent
         self.on_scene: dict[int, datetime.datetime] = {}  # person → first squad there
         self.first_report: dict[int, datetime.datetime] = {}
+        self.taken_away: set[int] = set()  # people a squad took to a site or a hospital
         self.events: list = []
         self.sequence = itertools.count()
         self.squads: dict[int, SquadPlay] = {}
@@ -209,6 +210,8 @@ class Drill:
     # ------------------------------------------------------------------ reports
 
     def _report(self, at: datetime.datetime, report) -> None:
+        if report.person in self.taken_away:
+            return  # passers-by report whom they see: nobody sees someone already taken in
         data = leads.LeadInput(
             source=report.source, lat=report.lat, lon=report.lon, place=report.place,
             description=report.description, people_count=report.people_count,
@@ -222,6 +225,7 @@ class Drill:
             return
         self.lead_person[lead.pk] = report.person
         self.first_report.setdefault(report.person, at)
+        self.figures.reports += 1
 
     # ------------------------------------------------------------------ each minute
 
@@ -403,6 +407,9 @@ class Drill:
             outcome, site = EncounterOutcome.REFUSED, None
             dispatch.record_encounter(task, dispatch.EncounterInput(
                 client_request_id=f"drill-{task_id}", outcome=outcome, people=met), by=None)
+        if person is not None and outcome in (EncounterOutcome.ESCORTED,
+                                              EncounterOutcome.HOSPITAL):
+            self.taken_away.add(person.key)
         extra = 0.0
         if site is not None:
             extra = road_distance_m(task.lat, task.lon, site.lat, site.lon) / 1000 \
