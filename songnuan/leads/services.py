@@ -297,16 +297,18 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
 
 @dataclass
 class Candidate:
-    """An open incident near a new report: its root lead and how like the report it is."""
+    """An incident near a new report: its root lead and how like the report it is."""
 
     root_id: int
     tracking_code: str
     status: str
+    outcome: str
     verdict: sameness.Verdict
 
     def root(self) -> Lead:
-        """The root as a lead carrying only what a link needs."""
-        return Lead(pk=self.root_id, tracking_code=self.tracking_code, status=self.status)
+        """The root as a lead carrying only what a link and the reporter's message need."""
+        return Lead(pk=self.root_id, tracking_code=self.tracking_code, status=self.status,
+                    outcome=self.outcome)
 
 
 @dataclass
@@ -366,17 +368,17 @@ def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
                        [*statuses, adapt(since), adapt(now), box.south, box.north, box.west,
                         box.east])
         rows = cursor.fetchall()
-    roots: dict[int, tuple[str, str]] = {}  # id → (tracking code, status)
+    roots: dict[int, tuple[str, str, str]] = {}  # id → (tracking code, status, outcome)
     incidents: dict[int, list[sameness.Report]] = {}
     for (pk, lat, lon, received_at, people_count, flags, description, photo_hash, status,
          code, root_id, root_status, root_code, outcome, root_outcome) in rows:
         if pk == lead.pk or haversine_m(lead.lat, lead.lon, lat, lon) > radius:
             continue
         if root_id is None and _joinable(status, outcome):
-            roots[pk] = (code, status)
+            roots[pk] = (code, status, outcome)
         elif root_id is not None and _joinable(root_status, root_outcome):
             pk = root_id
-            roots[pk] = (root_code, root_status)
+            roots[pk] = (root_code, root_status, root_outcome)
         else:
             continue  # an incident that is over
         incidents.setdefault(pk, []).append(sameness.Report(

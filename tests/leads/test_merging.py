@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from songnuan.leads import services
+from songnuan.leads import feedback, services
 from songnuan.leads.models import Lead, LeadStatus, LeadStatusChange, NearbyLead, Outcome
 from songnuan.notify.models import Outbox
 from songnuan.refusals import Refused
@@ -111,6 +111,7 @@ def test_a_report_of_someone_who_just_refused_help_joins_that_incident(db, cast)
     assert again.duplicate_of == root and again.status == LeadStatus.DUPLICATE
     assert not Lead.objects.open().filter(pk=again.pk).exclude(
         status=LeadStatus.DUPLICATE).exists()  # no second squad drives out
+    assert feedback.public_stage(again) == "refused"
 
 
 @pytest.mark.parametrize("outcome", [Outcome.NOT_FOUND, Outcome.HOSPITAL, Outcome.INVALID])
