@@ -32,6 +32,7 @@ from .cities import (
     Place,
     bundled_data_path,
     city_by_code,
+    city_of,
     english_name,
     national_name,
     normalise_code,
@@ -145,6 +146,15 @@ class DistrictMap:
         self._metric_polygons = {code: self._to_metric(g) for code, g in self._polygons.items()}
         self._build_grid()
         self.bbox = self._padded_bounds(COAST_TOLERANCE_M)
+        self.core_centre = self._core_centre()
+
+    def _core_centre(self) -> tuple[float, float]:
+        """Where a city map opens: the centre of its smallest urban district (区; in a
+        prefecture without any, its smallest county-level city), near the old town, as a
+        city's counties are far larger."""
+        urban = ([d for d in self.districts if d.kind == "区"]
+                 or [d for d in self.districts if d.kind == "市"] or list(self.districts))
+        return min(urban, key=lambda d: d.boundary.area).centre
 
     def _padded_bounds(self, margin_m: float) -> BoundingBox:
         """The box holding every district, widened by ``margin_m`` on each side."""
@@ -433,8 +443,15 @@ def districts() -> tuple[District, ...]:
 
 
 def district_by_code(code: str) -> District:
-    """The configured source's district with this code; DistrictDataError if there is none."""
-    return current_districts().get(code)
+    """The district with this code: the served city's, else (a district kept from the city
+    served before) its own city's; DistrictDataError if there is none."""
+    try:
+        return current_districts().get(code)
+    except DistrictDataError:
+        owner = city_of(code) if _configured_path is None else None
+        if owner is None or owner.code == city_code():
+            raise
+        return _load_city_cached(owner.code).get(code)
 
 
 def city_bbox() -> BoundingBox:

@@ -52,6 +52,11 @@ class ServedCity:
     station_contact: str
     bbox: BoundingBox
     is_set_up: bool
+    centre: tuple[float, float]  # WGS-84, where maps open
+
+    @property
+    def centre_text(self) -> str:
+        return f"{self.centre[0]:.5f},{self.centre[1]:.5f}"
 
     def display_name(self) -> str:
         """The name in the language being spoken: 哈尔滨市, or Harbin."""
@@ -117,12 +122,14 @@ def _read_served_city() -> ServedCity:
             record.code, record.name, record.name_en, record.province, record.hotline,
             record.station_name, record.station_contact,
             BoundingBox(record.south, record.west, record.north, record.east), True,
+            districts.current_districts().core_centre,
         )
     place = districts.city()
     station = STATION_NAME.format(city=place.name)
     return ServedCity(
         place.code, place.name, place.name_en, place.province, settings.RESCUE_HOTLINE,
         station, f"{station} {settings.RESCUE_HOTLINE}", districts.city_bbox(), False,
+        districts.current_districts().core_centre,
     )
 
 

@@ -134,3 +134,9 @@ def test_moving_a_deployment_that_holds_data_needs_force_and_then_loses_nothing(
     assert "平度市" in result.removed  # nothing referred to it
     assert District.objects.filter(code__startswith="2301").count() == 18
     assert served_city().name == "哈尔滨市"
+
+
+def test_a_district_kept_from_the_city_before_keeps_its_outline_for_the_maps(cast):
+    setup_city("230100", force=True)
+    assert geo_districts.district_by_code("370202").name == "市南区"
+    assert geo_districts.district_at(*QINGDAO_STATION_SQUARE) is None
