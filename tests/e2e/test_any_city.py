@@ -28,7 +28,9 @@ def _outlines_drawn(page) -> list[str]:
     return page.evaluate("""() => {
         const names = [];
         document.getElementById('board-map').leafletMap.eachLayer(layer => {
-            if (layer.feature && layer.feature.properties) { names.push(layer.feature.properties.name); }
+            if (layer.feature && layer.feature.properties) {
+                names.push(layer.feature.properties.name);
+            }
         });
         return names;
     }""")
