@@ -15,6 +15,7 @@ from songnuan.network.city import forget_city, served_city, setup_city
 from songnuan.network.models import City, District, Site
 from songnuan.outreach import dispatch
 from songnuan.refusals import Conflict
+from songnuan.weather.importing import Districts
 from tests.factories import make_user
 from tests.outreach.factories import make_squad
 
@@ -140,3 +141,11 @@ def test_a_district_kept_from_the_city_before_keeps_its_outline_for_the_maps(cas
     setup_city("230100", force=True)
     assert geo_districts.district_by_code("370202").name == "市南区"
     assert geo_districts.district_at(*QINGDAO_STATION_SQUARE) is None
+
+
+@pytest.mark.parametrize("whole_city", ["230100", "哈尔滨市", "哈尔滨", "Harbin", "all"])
+def test_weather_files_name_the_whole_city_by_its_own_code_or_name(whole_city):
+    setup_city("230100")
+    assert len(Districts().resolve(whole_city)) == 18
+    assert Districts().resolve("370200") is None  # the default city's code means nothing here
+    assert Districts().resolve("道里区") == (District.objects.get(code="230102").pk,)
