@@ -158,16 +158,17 @@ def setup_city(query: str, *, hotline: str = "", station_name: str = "",
     with transaction.atomic():
         previous = City.objects.select_for_update().first()
         others = District.objects.exclude(code__in=[d.code for d in district_map.districts])
-        in_use = _districts_in_use(others)
-        if in_use and not force:
+        uses = _district_uses(others)
+        if uses and not force:
             raise Conflict(_(
                 "This deployment holds data for %(old)s (%(uses)s): moving it to %(new)s "
                 "needs --force, which keeps that data and its districts."
             ) % {"old": previous.name if previous else _("the present city"),
-                 "uses": ", ".join(sorted(in_use)), "new": place.name}, field="city")
+                 "uses": ", ".join(sorted({label for _code, label in uses})),
+                 "new": place.name}, field="city")
         result = SetupResult(_save_city(place, previous, district_map.bbox, hotline,
                                         station_name, station_contact))
-        _replace_districts(district_map, others, result)
+        _replace_districts(district_map, others, {code for code, _label in uses}, result)
     transaction.on_commit(forget_city)
     return result
 
@@ -189,8 +190,9 @@ def _save_city(place: cities.Place, previous: City | None, bbox: BoundingBox, ho
     return record
 
 
-def _replace_districts(district_map: districts.DistrictMap, others, result: SetupResult) -> None:
-    in_use = {code for code, _label in _district_uses(others)}
+def _replace_districts(district_map: districts.DistrictMap, others, in_use: set[str],
+                       result: SetupResult) -> None:
+    """The city's districts in the registry; of the others, only those data refers to stay."""
     clashes = others.filter(code__in=in_use, name__in=[d.name for d in district_map.districts])
     if clashes.exists():
         raise Conflict(_("A district kept from the previous city has the same name as one of "
@@ -222,7 +224,3 @@ def _district_uses(queryset) -> set[tuple[str, str]]:
         uses.update((code, str(model._meta.verbose_name_plural)) for code in codes)
     return uses
 
-
-def _districts_in_use(queryset) -> set[str]:
-    """What refers to the districts in `queryset`, by name of the records ("sites", "leads")."""
-    return {label for _code, label in _district_uses(queryset)}
