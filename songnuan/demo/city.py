@@ -25,6 +25,8 @@ START_MEAN_C = 10.5
 COLD_PER_DEGREE_NORTH = 1.0
 COOLING_PER_DAY = 0.24
 EXTRA_COOLING_PER_DEGREE = 0.015
+# and this much (°C) off the protocol's temperature thresholds, as a bureau there tunes them.
+THRESHOLD_SHIFT_PER_DEGREE = 1.5
 # Provinces' licence-plate characters, by the first two digits of the GB/T 2260 code.
 PLATES = {
     "11": "京", "12": "津", "13": "冀", "14": "晋", "15": "蒙", "21": "辽", "22": "吉", "23": "黑",
@@ -152,7 +154,8 @@ def generated(place: cities.Place, districts: DistrictMap) -> DemoCity:
             districts={d.code: (0.0 if d in teams else -1.0, 4.0 if d in teams else 5.0)
                        for d in districts.districts},
             coast=(), inland=tuple(d.code for d in districts.districts if d not in teams),
-            observatory=f"{place.name}气象台"),
+            observatory=f"{place.name}气象台",
+            threshold_shift_c=round(THRESHOLD_SHIFT_PER_DEGREE * north, 1)),
         override_reason="夜巡在城区发现多名露宿人员，临时提升为低温提示。",
         is_generated=True,
     )

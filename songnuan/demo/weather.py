@@ -25,6 +25,7 @@ from songnuan.weather.models import (
     ExtensionStatus,
     Forecast,
     Precipitation,
+    ProtocolRules,
     Source,
     WarningLevel,
     WarningType,
@@ -58,6 +59,9 @@ class Climate:
     coast: tuple[str, ...] = COAST
     inland: tuple[str, ...] = INLAND
     observatory: str = "青岛市气象台"
+    # How much colder (°C) the city's bureau sets its protocol's temperature thresholds than the
+    # defaults, which suit Qingdao: a Harbin night at −15 °C is an ordinary one there.
+    threshold_shift_c: float = 0.0
 
 
 QINGDAO = Climate()
@@ -217,13 +221,32 @@ def populate(ctx) -> None:
                                                    ctx.city.climate),
                                      batch_size=2000)
     WeatherWarning.objects.bulk_create(warnings(now, districts, ctx.city.climate))
-    rules = active_rules(now)
+    rules = _tuned_for(ctx.city.climate, active_rules(now), now)
     start = _local(SEASON_START)
     for district in districts.values():
         replay_and_record(district, start, now, rules)
     first_team = next(iter(ctx.city.team_districts))
     _override(ctx, districts[first_team], f"{ctx.city.team_districts[first_team]}.admin")
     record_feed_result("demo", now)
+
+
+def _tuned_for(climate: Climate, defaults: ProtocolRules, now) -> ProtocolRules:
+    """The rules a colder city's bureau has tuned on the rules page, active from the start."""
+    shift = climate.threshold_shift_c
+    if not shift:
+        return defaults
+    defaults.is_active = False
+    defaults.save()
+    tuned = ProtocolRules.objects.get(pk=defaults.pk)
+    tuned.pk, tuned._state.adding = None, True
+    tuned.name = f"{climate.observatory.removesuffix('气象台')}寒潮应急响应规则"
+    tuned.is_active, tuned.activated_at = True, now
+    tuned.alert_min_c -= shift
+    tuned.severe_min_c -= shift
+    tuned.extreme_min_c -= shift
+    tuned.drop_to_c -= shift
+    tuned.save()
+    return tuned
 
 
 def _override(ctx, district: District, username: str) -> None:

@@ -14,7 +14,7 @@ from songnuan.geo import districts as geo_districts
 from songnuan.leads.models import Lead
 from songnuan.network.city import forget_city, served_city
 from songnuan.network.models import District, Site
-from songnuan.weather.models import Forecast
+from songnuan.weather.models import Forecast, ProtocolDecision, ProtocolRules
 from tests.conftest import forget_process_caches
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +46,8 @@ def test_the_harbin_demo_is_a_colder_winter_on_harbins_districts(harbin_demo):
     assert User.objects.filter(username="admin").exists()
     december = Forecast.objects.filter(starts_at__date__gte=datetime.date(2026, 12, 1))
     assert december.aggregate(low=Min("min_c"))["low"] < -15
+    # Its bureau's rules are set for Harbin's winter, so the protocol still rises and falls.
+    rules = ProtocolRules.objects.get(is_active=True)
+    assert rules.name == "哈尔滨市寒潮应急响应规则" and rules.extreme_min_c < -20
+    levels = set(ProtocolDecision.objects.filter(is_override=False).values_list("level", flat=True))
+    assert {0, 3} <= levels
