@@ -1,4 +1,5 @@
-"""The `songnuan` console script: runs any management command (`songnuan demo`, `serve`)."""
+"""The `songnuan` console script: runs any management command (`songnuan demo`, `serve`,
+`setup-city`), a hyphen in its name standing for an underscore."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "songnuan.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["songnuan", *(sys.argv[1:] if argv is None else argv)])
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")  # `songnuan setup-city` runs setup_city
+    execute_from_command_line(["songnuan", *args])
 
 
 if __name__ == "__main__":

@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "songnuan.context_processors.shell",
+                "songnuan.network.context_processors.city",
             ],
         },
     },
@@ -241,8 +242,8 @@ TASKS = {
 }
 
 # The 24-hour rescue hotline, shown on every public page.
+# `songnuan setup-city` records the city's own; this is the default city's until then.
 RESCUE_HOTLINE = os.environ.get("RESCUE_HOTLINE", "0532-12345")
-CITY_NAME = _("Qingdao")
 
 # What the weather interface answers before any forecast or warning is recorded.
 WEATHER_FALLBACK_LEVEL = int(os.environ.get("WEATHER_FALLBACK_LEVEL", "0"))
@@ -312,8 +313,9 @@ TRACING_SETTLEMENT_MONTHS = int(os.environ.get("TRACING_SETTLEMENT_MONTHS", "3")
 # records that ship in songnuan/linkage/tables/chinese_params.json.
 TRACING_LINKAGE_PARAMS = os.environ.get("TRACING_LINKAGE_PARAMS", "")
 TRACING_CANDIDATES = int(os.environ.get("TRACING_CANDIDATES", "10"))
-# The station's phone printed on announcements.
-TRACING_STATION_CONTACT = os.environ.get("TRACING_STATION_CONTACT", "青岛市救助管理站 0532-12345")
+# The station's phone printed on announcements; empty: the city's station and hotline (see
+# `songnuan setup-city`).
+TRACING_STATION_CONTACT = os.environ.get("TRACING_STATION_CONTACT", "")
 # One-time codes for the public report form.
 TRACING_CODE_MINUTES = int(os.environ.get("TRACING_CODE_MINUTES", "10"))
 

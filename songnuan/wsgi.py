@@ -14,17 +14,17 @@ require_field_encryption_key()
 
 def warm_up() -> None:
     """Load what the first requests would otherwise load while a caller waits: every view
-    module, the translation catalogues and the district outlines (no database access, so a
-    preloading master can do it once for all its workers)."""
+    module, the translation catalogues and the served city's district outlines (one read of
+    the city's code; warm_person_index closes the connection before any worker is forked)."""
     from django.conf import settings
     from django.urls import get_resolver
     from django.utils.translation import trans_real
 
-    from songnuan.geo.districts import district_at
+    from songnuan.geo.districts import current_districts
 
     get_resolver().url_patterns  # noqa: B018 (imports every view and the API)
     trans_real.translation(settings.LANGUAGE_CODE)  # reads and merges every app's catalogue
-    district_at(36.0648, 120.3135)
+    current_districts()
     warm_person_index()
 
 

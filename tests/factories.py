@@ -6,19 +6,22 @@ dispatcher cannot see the 崂山区 station's organisation".
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from types import SimpleNamespace
 
 from songnuan.accounts.models import ApiToken, Organisation, OrganisationKind, TokenScope, User
 from songnuan.accounts.roles import Role
 from songnuan.accounts.services import issue_token
-from songnuan.geo.districts import QINGDAO_DISTRICTS
 from songnuan.network.models import District, Site, SiteLevel
 
 PASSWORD = "correct-horse-battery"
 _serial = itertools.count(1)
 
 SHINAN, LAOSHAN = "370202", "370212"
+# The default city's districts as the network's migration seeds them.
+SEEDED_DISTRICTS = importlib.import_module(
+    "songnuan.network.migrations.0002_qingdao_districts").DISTRICTS
 
 
 def district(code: str) -> District:
@@ -27,9 +30,9 @@ def district(code: str) -> District:
 
 def ensure_districts() -> None:
     """Browser tests flush the database between tests, taking the migrated districts along."""
-    if District.objects.count() == len(QINGDAO_DISTRICTS):
+    if District.objects.count() == len(SEEDED_DISTRICTS):
         return
-    for code, name, name_en, lat, lon in QINGDAO_DISTRICTS:
+    for code, name, name_en, lat, lon in SEEDED_DISTRICTS:
         District.objects.update_or_create(
             code=code,
             defaults={"name": name, "name_en": name_en, "centre_lat": lat, "centre_lon": lon},

@@ -27,6 +27,7 @@ def populate(ctx) -> None:
     password = make_password(ctx.password)
     districts = {district.code: district for district in District.objects.all()}
     stations = ctx.shared["sub_stations"]
+    city_name = ctx.city.name
 
     def add_user(username, role, organisation, district=None, site=None):
         last, first = chinese_name(ctx.rng)
@@ -38,35 +39,37 @@ def populate(ctx) -> None:
         )
         ctx.logins.append({
             "username": username, "role": str(user.get_role_display()),
-            "where": str(site or district or "青岛市"),
+            "where": str(site or district or city_name),
         })
         return user
 
-    city = Organisation.objects.create(name="青岛市民政局", kind=OrganisationKind.CITY_BUREAU)
+    city = Organisation.objects.create(name=f"{city_name}民政局", kind=OrganisationKind.CITY_BUREAU)
     centre = Organisation.objects.create(
-        name="青岛市救助管理站（市救助服务中心）", kind=OrganisationKind.RESCUE_CENTRE,
-        site=ctx.shared["central_station"], district=ctx.shared["central_station"].district,
-        phone="0532-87661234",
+        name=f"{ctx.shared['central_station'].name}（市救助服务中心）",
+        kind=OrganisationKind.RESCUE_CENTRE, site=ctx.shared["central_station"],
+        district=ctx.shared["central_station"].district,
+        phone=ctx.shared["central_station"].phone,
     )
-    police = Organisation.objects.create(name="青岛市公安局刑事侦查支队", kind=OrganisationKind.POLICE)
+    police = Organisation.objects.create(name=f"{city_name}公安局刑事侦查支队",
+                                         kind=OrganisationKind.POLICE)
     add_user("admin", Role.CITY_ADMIN, city)
     add_user("centre.dispatcher", Role.DISPATCHER, centre)
     add_user("city.tracing", Role.TRACING_OFFICER, centre)
     add_user("police.liaison", Role.POLICE_LIAISON, police)
     add_user("city.viewer", Role.VIEWER, city)
 
-    for code, slug in DISTRICT_SLUGS.items():
+    for code, slug in ctx.city.district_slugs.items():
         district = districts[code]
         bureau = Organisation.objects.create(
             name=f"{district.name}民政局", kind=OrganisationKind.DISTRICT_BUREAU, district=district,
-            phone=f"0532-8{ctx.rng.randint(1000000, 9999999)}",
+            phone=ctx.city.phone(ctx.rng),
         )
         station = Organisation.objects.create(
             name=f"{district.name}救助管理分站", kind=OrganisationKind.STATION, district=district,
             site=stations[code], phone=stations[code].phone,
         )
         add_user(f"{slug}.admin", Role.DISTRICT_ADMIN, bureau, district)
-        if code not in TEAM_DISTRICTS:
+        if code not in ctx.city.team_districts:
             continue
         add_user(f"{slug}.dispatcher", Role.DISPATCHER, bureau, district)
         add_user(f"{slug}.station", Role.STATION_STAFF, station, district, stations[code])
@@ -82,5 +85,5 @@ def populate(ctx) -> None:
         Organisation.objects.create(
             name=f"{district.name}人民医院", kind=OrganisationKind.HOSPITAL, district=district
         )
-    for name in ("青岛环卫集团", "青岛交运出租车公司", "青岛公交集团", "青岛市慈善总会", "岛城志愿者协会"):
+    for name in ctx.city.partners:
         Organisation.objects.create(name=name, kind=OrganisationKind.PARTNER)

@@ -75,12 +75,14 @@ def _patrollers() -> dict[int, list[User]]:
 
 def _squads(ctx, district: District, patrollers: list[User]) -> list[Squad]:
     made = []
-    for number, name in enumerate(SQUAD_NAMES[:2 + (district.code in ("370202", "370203"))]):
+    busiest = list(ctx.city.team_districts)[:2]
+    for number, name in enumerate(SQUAD_NAMES[:2 + (district.code in busiest)]):
         lat = district.centre_lat + ctx.rng.uniform(-0.01, 0.01)
         lon = district.centre_lon + ctx.rng.uniform(-0.01, 0.01)
         squad = Squad.objects.create(
-            name=f"{district.name}{name}", district=district, phone="0532-8" +
-            f"{ctx.rng.randrange(10**6):06d}"[:7], vehicle=VEHICLES[number].format(
+            name=f"{district.name}{name}", district=district,
+            phone=f"{ctx.city.area_code or '139'}-8" + f"{ctx.rng.randrange(10**6):06d}"[:7],
+            vehicle=VEHICLES[number].replace("鲁B", ctx.city.plate).format(
                 ctx.rng.randrange(10000)), base_lat=lat, base_lon=lon,
             duty_status=DutyStatus.ON_DUTY,
             last_lat=lat + ctx.rng.uniform(-0.01, 0.01),
@@ -166,7 +168,7 @@ def _encounter(ctx, task: Task, outcome: str, at, sites) -> Encounter:
         district=task.district, lat=task.lat, lon=task.lon, place=task.place, at=at,
         recorded_at=at, outcome=outcome,
         site=ctx.rng.choice(sites) if outcome == EncounterOutcome.ESCORTED else None,
-        hospital="青岛市市立医院" if outcome == EncounterOutcome.HOSPITAL else "",
+        hospital=ctx.city.hospitals[0] if outcome == EncounterOutcome.HOSPITAL else "",
         contact_card_left=outcome == EncounterOutcome.REFUSED)
     if outcome in (EncounterOutcome.ESCORTED, EncounterOutcome.HOSPITAL,
                    EncounterOutcome.REFUSED):

@@ -8,7 +8,6 @@ import datetime
 from django.utils import timezone
 
 from songnuan.accounts.models import User
-from songnuan.demo.accounts import DISTRICT_SLUGS, TEAM_DISTRICTS
 from songnuan.duty.models import DutyRole, DutyShift
 from songnuan.network.models import District
 
@@ -30,11 +29,11 @@ def populate(ctx) -> None:
         city_officers = (users["centre.dispatcher"], users["city.tracing"])
         rows.append(DutyShift(user=city_officers[turn % 2], role=DutyRole.OFFICER,
                               starts_at=start, ends_at=end))
-        for code, slug in DISTRICT_SLUGS.items():
+        for code, slug in ctx.city.district_slugs.items():
             district = districts[code]
             rows.append(DutyShift(user=users[f"{slug}.admin"], role=DutyRole.LEADER,
                                   district=district, starts_at=start, ends_at=end))
-            if code in TEAM_DISTRICTS:
+            if code in ctx.city.team_districts:
                 officers = (users[f"{slug}.dispatcher"], users[f"{slug}.station"])
                 rows.append(DutyShift(user=officers[turn % 2], role=DutyRole.OFFICER,
                                       district=district, starts_at=start, ends_at=end))

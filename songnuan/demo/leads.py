@@ -137,9 +137,9 @@ def populate(ctx) -> None:
 def _trusted_reporters(ctx, districts) -> list[TrustedReporter]:
     made = []
     for org in Organisation.objects.filter(kind=OrganisationKind.PARTNER):
-        kind = PARTNER_KINDS.get(org.name, TrustedReporter.Kind.VOLUNTEER)
+        kind = ctx.city.partners.get(org.name, TrustedReporter.Kind.VOLUNTEER)
         for index in range(ctx.count(3)):
-            code = ctx.rng.choice(list(DISTRICT_WEIGHTS))
+            code = ctx.rng.choice(list(ctx.city.district_weights))
             reporter = TrustedReporter(
                 name=f"{ctx.rng.choice(SURNAMES)}{ctx.rng.choice(GIVEN)}{index or ''}"[:50],
                 phone=f"137{ctx.rng.randint(10000000, 99999999)}", kind=kind, organisation=org,
@@ -163,7 +163,8 @@ def _place(ctx, districts, hotspots):
         lat = spot.lat + ctx.rng.uniform(-jitter, jitter)
         lon = spot.lon + ctx.rng.uniform(-jitter, jitter)
         return lat, lon, spot, districts_by_pk(districts)[spot.district_id], spot.address
-    code = ctx.rng.choices(list(DISTRICT_WEIGHTS), weights=list(DISTRICT_WEIGHTS.values()))[0]
+    weights = ctx.city.district_weights
+    code = ctx.rng.choices(list(weights), weights=list(weights.values()))[0]
     lat, lon = random_point_in(code, ctx.rng)
     return lat, lon, None, district_for_point(lat, lon) or districts[code], ""
 

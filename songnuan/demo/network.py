@@ -68,7 +68,8 @@ HOSTS = [
 
 def populate(ctx) -> None:
     districts = {district.code: district for district in District.objects.all()}
-    name, code, address, lat, lon, phone = CENTRAL_STATION
+    name, code, address, lat, lon, phone = ctx.city.central_station
+    phone = phone or ctx.city.phone(ctx.rng)
     central = _site(
         name=name, level=SiteLevel.CENTRAL_STATION, host_type=HostType.RESCUE_STATION,
         address=address, lat=lat, lon=lon, phone=phone, is_24h=True, seats=40, beds=160,
@@ -89,14 +90,14 @@ def populate(ctx) -> None:
                       Service.CHARGING, Service.SUPPLIES],
         )
     for code, district in districts.items():
-        streets = list(STREETS[code])
+        streets = list(ctx.city.streets.get(code, []))
         ctx.rng.shuffle(streets)
         count = min(len(streets), ctx.count(5, minimum=2))
         for index, street in enumerate(streets[:count]):
             host, pattern, _weight = HOSTS[index % len(HOSTS)] if index else HOSTS[3]
             point = _relief_point(ctx, code, street, host, pattern, stations[code])
             relief_points.setdefault(code, point)
-        places = GUIDANCE_PLACES.get(code) or [
+        places = ctx.city.guidance_places.get(code) or [
             (INVENTED_GUIDANCE.format(district=district.name), *_point_in(ctx, code, district))]
         for place, lat, lon in places[:ctx.count(2)]:
             _site(name=f"求助引导点·{place}", level=SiteLevel.GUIDANCE_POINT,
@@ -128,9 +129,11 @@ def _relief_point(ctx, code, street, host, pattern, station) -> Site:
         status, reason = SiteStatus.SUSPENDED, "供暖设备检修，暂停服务"
     elif roll < 0.08:
         status, reason = SiteStatus.CLOSED, "本周装修，暂不开放"
+    brand = ctx.city.brand
     return _site(
-        name=f"琴岛驿家·{pattern.format(street=street)}", level=SiteLevel.RELIEF_POINT,
-        parent=station, host_type=host, is_qindao_yijia=True, lat=lat, lon=lon,
+        name=f"{brand}·{pattern.format(street=street)}" if brand else pattern.format(
+            street=street), level=SiteLevel.RELIEF_POINT,
+        parent=station, host_type=host, is_qindao_yijia=bool(brand), lat=lat, lon=lon,
         address=f"{station.district.name}{street}街道{ctx.rng.randint(1, 300)}号",
         phone=_phone(ctx), hours=hours, is_24h=is_24h, open_in_cold_protocol=protocol,
         seats=ctx.rng.choice((4, 6, 8, 10, 12)), beds=0, services=services_offered,
@@ -145,7 +148,7 @@ def _site(**fields) -> Site:
 
 
 def _point_in(ctx, code: str, district: District, scatter: float | None = None):
-    spread = scatter or SCATTER.get(code, DEFAULT_SCATTER)
+    spread = scatter or ctx.city.scatter.get(code, DEFAULT_SCATTER)
     for _attempt in range(60):
         lat = district.centre_lat + ctx.rng.uniform(-spread, spread)
         lon = district.centre_lon + ctx.rng.uniform(-spread, spread) * 1.2
@@ -165,7 +168,7 @@ def _near(ctx, code: str, lat: float, lon: float) -> tuple[float, float]:
 
 
 def _phone(ctx) -> str:
-    return f"0532-8{ctx.rng.randint(1000000, 9999999)}"
+    return ctx.city.phone(ctx.rng)
 
 
 def _tonight(ctx, relief_points: dict[str, Site]) -> None:

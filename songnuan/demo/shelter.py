@@ -29,8 +29,6 @@ LAYOUT = (
 )
 HOMES = ("河南省周口市川汇区", "山东省临沂市兰山区", "安徽省阜阳市颍州区", "黑龙江省齐齐哈尔市龙沙区",
          "四川省南充市顺庆区", "甘肃省天水市秦州区", "山东省菏泽市牡丹区", "河北省邯郸市丛台区")
-HOSPITALS = ("青岛市市立医院", "青岛大学附属医院", "青岛市第八人民医院")
-PSYCHIATRIC = "青岛市精神卫生中心"
 SQUADS = ("巡查一组", "巡查二组", "联合巡查队（公安、城管、卫健）", "夜间救助分队")
 
 
@@ -95,13 +93,13 @@ def _stay(ctx, person, station, user, admitted_at, roll) -> None:
     length = rng.choice((1, 2, 3, 4, 6, 8, 9, 12))
     _daily_logs(ctx, stay, user, admitted_at, min(length, days_here))
     if Category.CRITICALLY_ILL in person.categories or fever:
-        referral = stays.refer(stay, kind="hospital", organisation=rng.choice(HOSPITALS),
+        referral = stays.refer(stay, kind="hospital", organisation=rng.choice(ctx.city.hospitals),
                                   reason="发热待查" if fever else "病情危重，需住院治疗",
                                   with_health=True, with_police=not fever, by=user,
                                   now=admitted_at + datetime.timedelta(hours=2))
         stays.update_referral(referral, status="accepted", note="已接收入院")
     if Category.MENTAL_ILLNESS in person.categories:
-        stays.refer(stay, kind="psychiatric", organisation=PSYCHIATRIC,
+        stays.refer(stay, kind="psychiatric", organisation=ctx.city.psychiatric,
                        reason="疑似精神障碍，需专业评估", with_police=True, with_health=True,
                        by=user, now=admitted_at + datetime.timedelta(hours=3))
     for action in stay.support_actions.all()[:1]:
@@ -133,7 +131,7 @@ def _discharge(ctx, stay, user, at) -> None:
     person = stay.person
     if Category.CRITICALLY_ILL in person.categories:
         data = discharge.DischargeInput(outcome=Outcome.HOSPITAL,
-                                       destination=rng.choice(HOSPITALS))
+                                       destination=rng.choice(ctx.city.hospitals))
     elif rng.random() < 0.6 and person.native_place:
         mode = rng.choice(("ticket", "ticket", "family", "escort"))
         data = discharge.DischargeInput(
@@ -144,7 +142,7 @@ def _discharge(ctx, stay, user, at) -> None:
     elif rng.random() < 0.5:
         data = discharge.DischargeInput(outcome=Outcome.LEFT, notes="早饭后自行离站，已告知求助热线")
     else:
-        data = discharge.DischargeInput(outcome=Outcome.TRANSFERRED, destination="青岛市救助管理站")
+        data = discharge.DischargeInput(outcome=Outcome.TRANSFERRED, destination=ctx.city.central_station[0])
     # Someone records every departure: where the station has no staff of its own in the demo,
     # the city's administrator does (a departure without a discharge is reported as an incident).
     by = user or User.objects.filter(role=Role.CITY_ADMIN).order_by("pk").first()

@@ -29,7 +29,8 @@ ITEMS = (
 RELIEF_POINT_SHARE = 0.1  # of the station's allocation, for each relief point it runs
 REFUSALS_PER_BATCH = 500
 ALLOCATION = "市民政局寒冬送温暖专项物资调拨"
-DONORS = ("青岛市慈善总会捐赠", "爱心企业捐赠", "市红十字会捐赠")
+# The first gives the city's name: "<city>慈善总会捐赠".
+DONORS = ("{city}慈善总会捐赠", "爱心企业捐赠", "市红十字会捐赠")
 # What a squad leaves with someone who will not come in (with a contact card, below).
 LEFT_ON_REFUSAL = ((ItemKind.COAT, 1), (ItemKind.FOOD, 2), (ItemKind.HOT_DRINK, 1),
                    (ItemKind.GLOVES, 1), (ItemKind.WARMER, 4))
@@ -105,7 +106,7 @@ def _hand_over(ctx, encounter: Encounter, station: Site, items) -> None:
         station_stock = services.stock_of(station, items[kind])
         if station_stock.quantity < load:
             services.receive(station, items[kind], load * 10, by=None,
-                             source=ctx.rng.choice(DONORS), at=before_shift)
+                             source=ctx.rng.choice(DONORS).format(city=ctx.city.name), at=before_shift)
         services.transfer(station, encounter.squad, items[kind], load, by=None,
                           reason="夜班前补充", at=before_shift)
     for met in encounter.people.all():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import math
 import random
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from songnuan.weather.models import (
     ExtensionStatus,
     Forecast,
     Precipitation,
+    ProtocolRules,
     Source,
     WarningLevel,
     WarningType,
@@ -44,6 +46,25 @@ TYPE_NAMES = {WarningType.COLD_WAVE: "寒潮", WarningType.GALE: "大风", Warni
               WarningType.ROAD_ICING: "道路结冰"}
 COLOUR_NAMES = {WarningLevel.BLUE: "蓝色", WarningLevel.YELLOW: "黄色", WarningLevel.ORANGE: "橙色"}
 INLAND = ("370215", "370281", "370283", "370285")
+
+
+@dataclass(frozen=True)
+class Climate:
+    """A city's early winter: the daily mean at the season's start and how fast it falls (°C),
+    each district's (offset, half range) in °C, the windier coast, the colder inland."""
+
+    start_mean_c: float = 10.5
+    cooling_per_day: float = 0.24  # Qingdao cools about 0.24 °C a day in November
+    districts: dict[str, tuple[float, float]] = field(default_factory=lambda: CLIMATE)
+    coast: tuple[str, ...] = COAST
+    inland: tuple[str, ...] = INLAND
+    observatory: str = "青岛市气象台"
+    # How much colder (°C) the city's bureau sets its protocol's temperature thresholds than the
+    # defaults, which suit Qingdao: a Harbin night at −15 °C is an ordinary one there.
+    threshold_shift_c: float = 0.0
+
+
+QINGDAO = Climate()
 
 
 def _local(day: datetime.date, hour: int = 0) -> datetime.datetime:
@@ -96,27 +117,28 @@ def season_hours(now: datetime.datetime) -> list[datetime.datetime]:
     return hours
 
 
-def forecasts_for(district: District, hours, waves, rng, now) -> list[Forecast]:
-    offset, half_range = CLIMATE.get(district.code, (0.0, 4.0))
+def forecasts_for(district: District, hours, waves, rng, now,
+                  climate: Climate = QINGDAO) -> list[Forecast]:
+    offset, half_range = climate.districts.get(district.code, (0.0, 4.0))
     snow_from, snow_until = blizzard(hours[0])
     noise = 0.0
     rows = []
     for at in hours:
         local = timezone.localtime(at)
         days = (local.date() - SEASON_START).days + local.hour / 24
-        mean = 10.5 - 0.24 * days + offset  # Qingdao cools about 0.24 °C a day in November
+        mean = climate.start_mean_c - climate.cooling_per_day * days + offset
         daily = half_range * math.cos(2 * math.pi * (local.hour - 14) / 24)
         cold, gale = anomaly(at, waves)
         noise = 0.8 * noise + rng.gauss(0, 0.35)
         temperature = mean + daily + cold + noise
-        wind = max(0.5, rng.gauss(2.8, 0.9) + gale + (1.0 if district.code in COAST else 0))
+        wind = max(0.5, rng.gauss(2.8, 0.9) + gale + (1.0 if district.code in climate.coast else 0))
         precipitation = Precipitation.NONE
         if snow_from <= at < snow_until:
             precipitation = Precipitation.SNOW
         elif local.date() == datetime.date(2026, 11, 13) and 10 <= local.hour < 20:
             precipitation = Precipitation.RAIN
         elif (local.date() == datetime.date(2026, 11, 18) and local.hour < 6
-              and district.code in INLAND):
+              and district.code in climate.inland):
             precipitation = Precipitation.SLEET
         rows.append(Forecast(
             district=district, starts_at=at, ends_at=at + datetime.timedelta(hours=1),
@@ -127,7 +149,8 @@ def forecasts_for(district: District, hours, waves, rng, now) -> list[Forecast]:
     return rows
 
 
-def warnings(now: datetime.datetime, districts: dict[str, District]) -> list[WeatherWarning]:
+def warnings(now: datetime.datetime, districts: dict[str, District],
+             climate: Climate = QINGDAO) -> list[WeatherWarning]:
     """The signals the city observatory issued (and one issued this morning)."""
     waves = cold_waves(now)
     snow_from, snow_until = blizzard(now)
@@ -136,13 +159,14 @@ def warnings(now: datetime.datetime, districts: dict[str, District]) -> list[Wea
         ("QD-2026-寒潮-01", everyone, WarningType.COLD_WAVE, WarningLevel.BLUE,
          waves[0]["at"] - datetime.timedelta(hours=8), waves[0]["at"] - datetime.timedelta(hours=2),
          waves[0]["at"] + datetime.timedelta(hours=40)),
-        ("QD-2026-大风-02", list(COAST), WarningType.GALE, WarningLevel.BLUE,
+        ("QD-2026-大风-02", list(climate.coast), WarningType.GALE, WarningLevel.BLUE,
          waves[0]["at"] - datetime.timedelta(hours=6), waves[0]["at"],
          waves[0]["at"] + datetime.timedelta(hours=24)),
-        ("QD-2026-寒潮-03", [c for c in everyone if c not in INLAND], WarningType.COLD_WAVE,
+        ("QD-2026-寒潮-03", [c for c in everyone if c not in climate.inland],
+         WarningType.COLD_WAVE,
          WarningLevel.YELLOW, waves[1]["at"] - datetime.timedelta(hours=10),
          waves[1]["at"] - datetime.timedelta(hours=2), waves[1]["at"] + datetime.timedelta(hours=42)),
-        ("QD-2026-寒潮-04", list(INLAND), WarningType.COLD_WAVE, WarningLevel.ORANGE,
+        ("QD-2026-寒潮-04", list(climate.inland), WarningType.COLD_WAVE, WarningLevel.ORANGE,
          waves[1]["at"] - datetime.timedelta(hours=10), waves[1]["at"] - datetime.timedelta(hours=2),
          waves[1]["at"] + datetime.timedelta(hours=42)),
         ("QD-2026-寒潮-05", everyone, WarningType.COLD_WAVE, WarningLevel.YELLOW,
@@ -167,7 +191,7 @@ def warnings(now: datetime.datetime, districts: dict[str, District]) -> list[Wea
             rows.append(WeatherWarning(
                 district=districts[code], reference=reference, type=kind, level=level,
                 issued_at=issued, valid_from=start, valid_until=end, source=Source.DEMO,
-                text=f"青岛市气象台{issued:%m月%d日%H时}发布{label}。",
+                text=f"{climate.observatory}{issued:%m月%d日%H时}发布{label}。",
             ))
     return rows
 
@@ -193,29 +217,49 @@ def populate(ctx) -> None:
     # The weather's own random stream, so other apps' demo steps do not change the season.
     rng = random.Random(WEATHER_SEED)
     for district in districts.values():
-        Forecast.objects.bulk_create(forecasts_for(district, hours, waves, rng, now),
+        Forecast.objects.bulk_create(forecasts_for(district, hours, waves, rng, now,
+                                                   ctx.city.climate),
                                      batch_size=2000)
-    WeatherWarning.objects.bulk_create(warnings(now, districts))
-    rules = active_rules(now)
+    WeatherWarning.objects.bulk_create(warnings(now, districts, ctx.city.climate))
+    rules = _tuned_for(ctx.city.climate, active_rules(now), now)
     start = _local(SEASON_START)
     for district in districts.values():
         replay_and_record(district, start, now, rules)
-    _override(ctx, districts["370202"])
+    first_team = next(iter(ctx.city.team_districts))
+    _override(ctx, districts[first_team], f"{ctx.city.team_districts[first_team]}.admin")
     record_feed_result("demo", now)
 
 
-def _override(ctx, district: District) -> None:
-    """A past manual override by the 市南区 administrator, already expired."""
+def _tuned_for(climate: Climate, defaults: ProtocolRules, now) -> ProtocolRules:
+    """The rules a colder city's bureau has tuned on the rules page, active from the start."""
+    shift = climate.threshold_shift_c
+    if not shift:
+        return defaults
+    defaults.is_active = False
+    defaults.save()
+    tuned = ProtocolRules.objects.get(pk=defaults.pk)
+    tuned.pk, tuned._state.adding = None, True
+    tuned.name = f"{climate.observatory.removesuffix('气象台')}寒潮应急响应规则"
+    tuned.is_active, tuned.activated_at = True, now
+    tuned.alert_min_c -= shift
+    tuned.severe_min_c -= shift
+    tuned.extreme_min_c -= shift
+    tuned.drop_to_c -= shift
+    tuned.save()
+    return tuned
+
+
+def _override(ctx, district: District, username: str) -> None:
+    """A past manual override by a district administrator (市南区's), already expired."""
     from songnuan.accounts.models import User
     from songnuan.weather.models import ProtocolDecision
 
-    admin = User.objects.filter(username="shinan.admin").first()
+    admin = User.objects.filter(username=username).first()
     start = _local(datetime.date(2026, 11, 21), 18)
     if start >= ctx.now:
         return
     ProtocolDecision.objects.create(
         district=district, level=1, starts_at=start, ends_at=start + datetime.timedelta(hours=14),
-        rule="manual", reason="夜巡在栈桥、中山路一带发现多名露宿人员，临时提升为低温提示。",
-        data={"reason": "夜巡在栈桥、中山路一带发现多名露宿人员，临时提升为低温提示。",
-              "by": "shinan.admin"},
+        rule="manual", reason=ctx.city.override_reason,
+        data={"reason": ctx.city.override_reason, "by": username},
         is_override=True, decided_by=admin, decided_at=start, expiry_noticed=True)

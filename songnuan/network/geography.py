@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from songnuan.geo import coords, distance, districts
+from songnuan.network.city import served_city
 from songnuan.network.models import District
 from songnuan.refusals import Refused
 
 COORD_SYSTEMS = tuple(system.value for system in coords.CoordSystem)
-QINGDAO_BBOX = districts.QINGDAO_BBOX
 
 
 _districts_by_code: dict[str, District] = {}
@@ -64,12 +64,12 @@ def bounding_box(lat: float, lon: float, radius_m: float) -> tuple[float, float,
     return box.south, box.north, box.west, box.east
 
 
-def in_qingdao_bounds(lat: float, lon: float) -> bool:
-    return QINGDAO_BBOX.contains(lat, lon)
+def in_city_bounds(lat: float, lon: float) -> bool:
+    return districts.city_bbox().contains(lat, lon)
 
 
 def district_code_at(lat: float, lon: float) -> str | None:
-    """The GB/T 2260 code of the Qingdao district holding this WGS-84 point, or None."""
+    """The GB/T 2260 code of the city's district holding this WGS-84 point, or None."""
     found = districts.district_at(lat, lon)
     return found.code if found else None
 
@@ -86,8 +86,8 @@ def inside_boundary(code: str, lat: float, lon: float) -> bool:
     return districts.district_by_code(code).contains(lat, lon)
 
 
-def in_qingdao(lat: float, lon: float, system: str = "wgs84") -> tuple[float, float]:
-    """A position entered in any system → WGS-84, if it lies in Qingdao's extent.
+def in_city(lat: float, lon: float, system: str = "wgs84") -> tuple[float, float]:
+    """A position entered in any system → WGS-84, if it lies in the city's extent.
 
     Swapped latitude and longitude (a common slip when copying from map apps that write
     "lon,lat") get their own message, since the fix is obvious once it is named.
@@ -98,36 +98,41 @@ def in_qingdao(lat: float, lon: float, system: str = "wgs84") -> tuple[float, fl
         if error.field != "coord" and _looks_swapped(lat, lon, system):
             raise PlaceError(SWAPPED_MESSAGE()) from None
         raise
-    if not in_qingdao_bounds(wgs_lat, wgs_lon):
+    if not in_city_bounds(wgs_lat, wgs_lon):
         if _looks_swapped(lat, lon, system):
             raise PlaceError(SWAPPED_MESSAGE())
-        raise PlaceError(_("This position is outside Qingdao."))
+        raise PlaceError(_("This position is outside %(city)s.")
+                         % {"city": served_city().display_name()})
     return wgs_lat, wgs_lon
 
 
 def locate(lat: float, lon: float, system: str = "wgs84") -> Located:
     """A position as staff entered it → WGS-84 and its district, or a PlaceError."""
-    wgs_lat, wgs_lon = in_qingdao(lat, lon, system)
+    wgs_lat, wgs_lon = in_city(lat, lon, system)
     code = district_code_at(wgs_lat, wgs_lon)
     if code is None:
-        raise PlaceError(_("This position is outside Qingdao's districts (in the sea?)."))
+        raise PlaceError(_("This position is outside the districts of %(city)s.")
+                         % {"city": served_city().display_name()})
     return Located(wgs_lat, wgs_lon, code)
 
 
 def SWAPPED_MESSAGE() -> str:  # noqa: N802 - reads as the constant it stands for
-    return _("Latitude and longitude look swapped: latitude comes first (about 36 in Qingdao), "
-             "longitude second (about 120).")
+    bbox = districts.city_bbox()
+    return _("Latitude and longitude look swapped: latitude comes first (about %(lat)d in "
+             "%(city)s), longitude second (about %(lon)d).") % {
+        "lat": round((bbox.south + bbox.north) / 2), "lon": round((bbox.west + bbox.east) / 2),
+        "city": served_city().display_name()}
 
 
 def _looks_swapped(lat: float, lon: float, system: str) -> bool:
     try:
-        return in_qingdao_bounds(*to_wgs84(lon, lat, system))
+        return in_city_bounds(*to_wgs84(lon, lat, system))
     except PlaceError:
         return False
 
 
 def district_for_point(lat: float, lon: float) -> District | None:
-    """The registry's District for a WGS-84 point, or None outside Qingdao."""
+    """The registry's District for a WGS-84 point, or None outside the city."""
     found = districts.district_at(lat, lon)
     if found is None:
         return None

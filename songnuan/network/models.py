@@ -1,4 +1,4 @@
-"""The relief network: Qingdao's districts, the four levels of sites, and warming visits."""
+"""The relief network: the city and its districts, the four levels of sites, and warming visits."""
 
 from __future__ import annotations
 
@@ -9,6 +9,39 @@ from django.utils.translation import gettext_lazy as _
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
 from songnuan.network import hours
+
+
+class City(models.Model):
+    """The one city this deployment serves, as `songnuan setup-city` set it up.
+
+    No row means the default city, whose districts the registry was seeded with. The map
+    extent is the box around the city's districts; the time is Beijing time everywhere in
+    China (Xinjiang included), which is the project's TIME_ZONE.
+    """
+
+    code = models.CharField(_("division code"), max_length=6)
+    name = models.CharField(_("name"), max_length=30)
+    name_en = models.CharField(_("English name"), max_length=60)
+    province = models.CharField(_("province"), max_length=30, blank=True)
+    hotline = models.CharField(_("rescue hotline"), max_length=30)
+    station_name = models.CharField(_("rescue station"), max_length=60)
+    station_contact = models.CharField(_("station contact"), max_length=100)
+    south = models.FloatField(_("southern edge"))
+    west = models.FloatField(_("western edge"))
+    north = models.FloatField(_("northern edge"))
+    east = models.FloatField(_("eastern edge"))
+    set_up_at = models.DateTimeField(_("set up at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1  # one deployment, one city
+        super().save(*args, **kwargs)
 
 
 class District(models.Model):

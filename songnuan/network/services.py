@@ -363,7 +363,7 @@ def nearest(lat: float, lon: float, coord: str = "wgs84", *, open_only: bool = F
     lie within its inscribed circle (only then is the top-N certain), and exact haversine
     distance orders the result. Works on any database, no spatial extension needed.
     """
-    wgs_lat, wgs_lon = geography.in_qingdao(lat, lon, coord)  # or a PlaceError (Refused)
+    wgs_lat, wgs_lon = geography.in_city(lat, lon, coord)  # or a PlaceError (Refused)
     limit = max(1, min(limit, NEAREST_MAX_LIMIT))
     at = local(at)
     base = queryset if queryset is not None else Site.objects.all()

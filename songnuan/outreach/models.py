@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
+from songnuan.network.city import served_city
 from songnuan.network.geography import district_for_point
 
 
@@ -90,7 +91,8 @@ class Hotspot(AuditedModel):
             )})
         found = district_for_point(self.lat, self.lon)
         if found is None:
-            raise ValidationError({"lat": _("This point is not in Qingdao.")})
+            raise ValidationError({"lat": _("This point is outside %(city)s.")
+                                   % {"city": served_city().display_name()}})
         if self.district_id is None:
             self.district = found
 

@@ -109,7 +109,7 @@ def _birth_date(text: str, today: datetime.date) -> datetime.date:
 
 
 def region_name_for(code: str, year: int | None = None) -> str:
-    """The place a GB/T 2260 code named (in `year` when given): "山东省青岛市市南区", or ""."""
+    """The place a GB/T 2260 code named (in `year` when given): "黑龙江省哈尔滨市道里区", or ""."""
     if len(code) != 6 or not code.isdigit() or code.endswith("00"):
         return ""
     county = _name_in(code, year)

@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 
 from songnuan.geo.coords import CoordError, to_wgs84
-from songnuan.geo.districts import is_in_qingdao
+from songnuan.geo.districts import city, is_in_city
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,6 @@ TIMEOUT_S = 3.0
 # A geocoder's answer is a guess about an address, never as sure as a gazetteer name: its
 # candidates stay below the resolver's confidence bar, so a person always confirms them.
 MAX_SCORE = 0.8
-CITY = "青岛市"
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ class Geocoder(ABC):
                 logger.warning("geocoder %s gave bad coordinates for %r: %s", self.name, text,
                                error)
                 continue
-            if not is_in_qingdao(lat, lon):
+            if not is_in_city(lat, lon):
                 logger.info("geocoder %s placed %r outside the city (%.5f, %.5f)", self.name,
                             text, lat, lon)
                 continue
@@ -109,7 +108,7 @@ class TiandituGeocoder(Geocoder):
     coord = "wgs84"
 
     def request_url(self, text: str) -> str:
-        ds = json.dumps({"keyWord": f"{CITY}{text}"}, ensure_ascii=False)
+        ds = json.dumps({"keyWord": f"{city().name}{text}"}, ensure_ascii=False)
         return f"{self.base_url}/geocoder?" + urllib.parse.urlencode({"ds": ds, "tk": self.key})
 
     def parse(self, answer: Any, text: str) -> list[tuple[str, float, float, float]]:
@@ -129,7 +128,7 @@ class AmapGeocoder(Geocoder):
     coord = "gcj02"
 
     def request_url(self, text: str) -> str:
-        query = urllib.parse.urlencode({"address": text, "city": CITY, "key": self.key,
+        query = urllib.parse.urlencode({"address": text, "city": city().name, "key": self.key,
                                         "output": "JSON"})
         return f"{self.base_url}/v3/geocode/geo?{query}"
 

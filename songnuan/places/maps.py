@@ -7,7 +7,7 @@ from functools import cache
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from songnuan.geo.districts import QINGDAO_DISTRICTS, district_by_code
+from songnuan.geo.districts import district_by_code, districts
 
 
 @cache
@@ -17,7 +17,7 @@ def _outline(code: str) -> dict:
 
 def pin_map_setup(lat: float | None, lon: float | None, district_code: str | None) -> dict:
     """The pin map's start: the point if known, else the district's outline, else the city."""
-    codes = [district_code] if district_code else [code for code, *_rest in QINGDAO_DISTRICTS]
+    codes = [district_code] if district_code else [district.code for district in districts()]
     return {"lat": lat, "lon": lon, "outlines": [_outline(code) for code in codes],
             "tiles": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION,
             "pinned": _("Pin at")}

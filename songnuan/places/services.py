@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from songnuan.geo.coords import CoordError, CoordSystem, to_wgs84
 from songnuan.geo.distance import bounding_box, haversine_m
 from songnuan.geo.districts import district_at, looks_swapped
+from songnuan.network.city import served_city
 from songnuan.network.models import District
 from songnuan.places import geocoders, resolver
 from songnuan.places.keys import SearchKey, normalise
@@ -50,7 +51,7 @@ def point_error(lat: float, lon: float) -> str:
     """Why a point outside the city is refused (swapped coordinates named as such)."""
     if looks_swapped(lat, lon):
         return _("Latitude and longitude seem to be swapped.")
-    return _("This point is outside Qingdao.")
+    return _("This point is outside %(city)s.") % {"city": served_city().display_name()}
 
 
 def place_at(place: Place, lat: float, lon: float, coord: str = "wgs84") -> None:

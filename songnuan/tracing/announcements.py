@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from songnuan.network.city import served_city
 from songnuan.refusals import Conflict
 from songnuan.tracing.casework import complete_step
 from songnuan.tracing.models import (
@@ -35,9 +36,10 @@ def announcement_text(case: TracingCase, found_place: str, contact: str) -> tupl
         parts.append(f"体貌特征：{person.marks}")
     if person.dialect:
         parts.append(f"口音：{person.dialect}")
-    title = f"寻亲公告（{found_on:%Y年%m月%d日}，{found_place or '青岛市'}）"
+    found_place = found_place or served_city().name
+    title = f"寻亲公告（{found_on:%Y年%m月%d日}，{found_place}）"
     text = (f"{found_on.year}年{found_on.month}月{found_on.day}日，"
-            f"我站在{found_place or '青岛市'}救助一名身份不明人员。"
+            f"我站在{found_place}救助一名身份不明人员。"
             + "；".join(parts) + "。"
             "因其无法提供准确身份信息，现发布寻亲公告，请其亲属或知情者与我站联系。"
             f"联系方式：{contact}。")
@@ -50,7 +52,7 @@ def publish_announcement(case: TracingCase, *, found_place: str, by: Any,
     now = now or timezone.now()
     if not case.is_live:
         raise Conflict(_("This case is already identified or closed."))
-    contact = contact.strip() or settings.TRACING_STATION_CONTACT
+    contact = contact.strip() or settings.TRACING_STATION_CONTACT or served_city().station_contact
     found_place = found_place.strip()
     title, text = announcement_text(case, found_place, contact)
     person = case.person

@@ -92,8 +92,9 @@ class ForecastForm(DistrictChoiceMixin, forms.Form):
 
 class WarningForm(DistrictChoiceMixin, forms.Form):
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.none())
-    reference = forms.CharField(label=_("Reference"), max_length=60,
-                                help_text=_("The issuer's identifier, e.g. 青岛市气象台2026-017."))
+    reference = forms.CharField(
+        label=_("Reference"), max_length=60,
+        help_text=_("The issuer's identifier, e.g. the observatory's 2026-017."))
     type = forms.ChoiceField(label=_("Type"), choices=WarningType.choices)
     level = forms.TypedChoiceField(label=_("Level"), choices=WarningLevel.choices, coerce=int)
     issued_at = forms.DateTimeField(label=_("Issued at"), widget=DATETIME_WIDGET)

@@ -7,8 +7,9 @@ JSON  {"forecasts": [{district, starts_at, ends_at, min_c, max_c, wind_ms, preci
                       replaces?, lifted_at?}]}
 CSV   a header naming the forecast columns or the warning columns above.
 
-A district is a GB/T 2260 code (370202), a name (市南区) or an English name (Shinan); 370200,
-"all" or 青岛市 mean every district. Times are ISO 8601; without an offset they are Beijing time.
+A district is a GB/T 2260 code (230102), a name (道里区) or an English name (Daoli); the city's
+own code, name or English name (230100, 哈尔滨市, 哈尔滨, Harbin) or "all" mean every district.
+Times are ISO 8601; without an offset they are Beijing time.
 Any error rejects the whole batch (the last good data stays), listed by row and field.
 """
 
@@ -27,6 +28,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from songnuan import formulas
+from songnuan.network.city import served_city
 from songnuan.network.models import District
 from songnuan.weather.models import (
     MAX_PERIOD_HOURS,
@@ -40,7 +42,7 @@ from songnuan.weather.models import (
 
 MAX_WARNING_DAYS = 10
 MAX_ROWS = 50_000
-CITY_WIDE = {"370200", "all", "青岛市", "青岛", "qingdao"}
+CITY_WIDE_WORDS = {"all"}
 WARNING_TYPE_NAMES = {
     "寒潮": WarningType.COLD_WAVE, "低温": WarningType.LOW_TEMPERATURE,
     "暴雪": WarningType.BLIZZARD, "道路结冰": WarningType.ROAD_ICING, "大风": WarningType.GALE,
@@ -103,6 +105,9 @@ class Districts:
 
     def __init__(self) -> None:
         self.all = tuple(District.objects.order_by("code").values_list("pk", flat=True))
+        city = served_city()
+        self.city_wide = {*CITY_WIDE_WORDS, city.code, city.name, city.name.removesuffix("市"),
+                          city.name_en.lower()}
         self.names: dict[str, int] = {}
         for pk, code, name, name_en in District.objects.values_list(
                 "pk", "code", "name", "name_en"):
@@ -113,7 +118,7 @@ class Districts:
 
     def resolve(self, value: Any) -> tuple[int, ...] | None:
         text = str(value if value is not None else "").strip()
-        if text.lower() in CITY_WIDE:
+        if text.lower() in self.city_wide:
             return self.all
         pk = self.names.get(text) or self.names.get(text.lower())
         return (pk,) if pk else None

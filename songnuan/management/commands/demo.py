@@ -8,11 +8,13 @@ import subprocess
 import sys
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from songnuan import demo
 from songnuan.accounts.models import User
+from songnuan.geo.cities import CityLookupError, find_city
+from songnuan.network.city import served_city
 
 
 def demo_clock(text: str) -> datetime.datetime:
@@ -21,11 +23,16 @@ def demo_clock(text: str) -> datetime.datetime:
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the Qingdao demo data into an empty database, print the logins."
+    help = ("Migrate, load the demo data into an empty database (Qingdao's, or a smaller "
+            "generated winter for --city), print the logins.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--size", choices=sorted(demo.SIZES), default="normal")
+        parser.add_argument("--size", choices=sorted(demo.SIZES), default=None,
+                            help="default: normal, small for another city")
+        parser.add_argument("--city", default=None,
+                            help="another city's code or name, e.g. 哈尔滨市: sets the "
+                                 "deployment up for it and generates its winter")
         parser.add_argument("--now", type=demo_clock, default=None,
                             help="The demo clock, e.g. 2027-01-15T21:30 (default: now); "
                                  "the same seed and clock give the same data.")
@@ -34,14 +41,19 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
 
-    def handle(self, *args, seed: int, size: str, now: datetime.datetime | None, serve: bool,
-               host: str, port: int, **options) -> None:
+    def handle(self, *args, seed: int, size: str | None, now: datetime.datetime | None,
+               city: str | None, serve: bool, host: str, port: int, **options) -> None:
+        try:
+            name = find_city(city).name if city else "青岛市"
+        except CityLookupError as error:
+            raise CommandError(str(error)) from None
+        size = size or ("small" if city and name != "青岛市" else "normal")
         call_command("migrate", interactive=False, verbosity=0)
         if User.objects.exists():
             self.stdout.write("The database already holds data: reusing it, not loading the demo.")
         else:
-            self.stdout.write(f"Loading the Qingdao demo (seed {seed}, size {size})...")
-            demo.load(seed=seed, size=size, now=now)
+            self.stdout.write(f"Loading the {name} demo (seed {seed}, size {size})...")
+            demo.load(seed=seed, size=size, now=now, city=city)
         self.print_logins()
         if serve:
             self.serve(host, port)
@@ -49,7 +61,7 @@ class Command(BaseCommand):
     def print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS(f"\nDemo logins (password: {demo.DEMO_PASSWORD})"))
         for user in User.objects.select_related("district", "site").order_by("pk"):
-            where = user.site or user.district or "青岛市"
+            where = user.site or user.district or served_city().name
             self.stdout.write(f"  {user.username:<22} {user.get_role_display()} · {where}")
 
     def serve(self, host: str, port: int) -> None:

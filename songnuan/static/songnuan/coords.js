@@ -58,8 +58,14 @@
   function geoJsonCoords(crs) {
     return function (coords) { var p = fromWgs84(coords[1], coords[0], crs); return L.latLng(p[0], p[1]); };
   }
+  /* The served city's centre (WGS-84 [lat, lon]) the pages carry on <html data-city-centre>. */
+  function cityCentre() {
+    var parts = (document.documentElement.dataset.cityCentre || "").split(",");
+    return parts.length === 2 ? [parseFloat(parts[0]), parseFloat(parts[1])] : [35.0, 105.0];
+  }
   root.SongnuanCoords = {
     isOutsideChina: isOutsideChina, wgs84ToGcj02: wgs84ToGcj02, gcj02ToBd09: gcj02ToBd09,
-    wgs84ToBd09: wgs84ToBd09, fromWgs84: fromWgs84, latLng: latLng, geoJsonCoords: geoJsonCoords
+    wgs84ToBd09: wgs84ToBd09, fromWgs84: fromWgs84, latLng: latLng, geoJsonCoords: geoJsonCoords,
+    cityCentre: cityCentre
   };
 })(window);

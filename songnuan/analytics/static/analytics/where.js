@@ -17,7 +17,8 @@
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
   }
-  map.setView(at(36.09, 120.38), 11);
+  var centre = SongnuanCoords.cityCentre();
+  map.setView(at(centre[0], centre[1]), 11);
   var outlines = L.geoJSON(data.outlines || [], {
     style: { color: "#8c2f12", weight: 1.5, fillOpacity: 0.04 }, interactive: false,
     coordsToLatLng: function (c) { return at(c[1], c[0]); }

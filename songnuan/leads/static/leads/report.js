@@ -69,7 +69,8 @@
       var script = document.createElement("script");
       script.src = pick.dataset.leafletJs;
       script.onload = function () {
-        var start = lat.value ? [parseFloat(lat.value), parseFloat(lon.value)] : [36.067, 120.383];
+        var centre = (document.documentElement.dataset.cityCentre || "35,105").split(",").map(Number);
+        var start = lat.value ? [parseFloat(lat.value), parseFloat(lon.value)] : centre;
         var map = L.map(holder).setView(start, lat.value ? 17 : 12);
         L.tileLayer(pick.dataset.tiles, { maxZoom: 19, attribution: pick.dataset.attribution }).addTo(map);
         var marker = null;

@@ -9,7 +9,9 @@
   var RADIUS = { central: 11, sub: 8, relief: 6, guidance: 4 };
   var crs = box.dataset.crs || "wgs84";
   var toTiles = window.SongnuanCoords ? SongnuanCoords.geoJsonCoords(crs) : undefined;
-  var map = L.map(box, { preferCanvas: true }).setView(toTiles ? toTiles([120.3, 36.2]) : [36.2, 120.3], 9);
+  var centre = window.SongnuanCoords ? SongnuanCoords.cityCentre() : [35.0, 105.0];
+  var map = L.map(box, { preferCanvas: true })
+    .setView(toTiles ? toTiles([centre[1], centre[0]]) : centre, 9);
   box.leafletMap = map;  // for the browser tests: where the markers lie on the page
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, { maxZoom: 18, attribution: box.dataset.attribution || "" }).addTo(map);

@@ -29,7 +29,8 @@
     if (setup.tiles) {
       L.tileLayer(setup.tiles, { maxZoom: 19, attribution: setup.attribution || "" }).addTo(map);
     }
-    map.setView(toTiles(36.09, 120.38), 11);
+    var centre = SongnuanCoords.cityCentre();
+    map.setView(toTiles(centre[0], centre[1]), 11);
     var outlines = L.geoJSON(setup.outlines || [], {
       style: { color: "#8c2f12", weight: 1.5, fillOpacity: 0.04 }, interactive: false,
       coordsToLatLng: function (c) { return toTiles(c[1], c[0]); }

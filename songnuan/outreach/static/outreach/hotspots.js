@@ -37,6 +37,9 @@
   }).addTo(map);
   var bounds = markers.getLayers().length ? markers.getBounds() : outlines.getBounds();
   if (bounds.isValid()) { map.fitBounds(bounds.pad(0.15), { maxZoom: 16 }); }
-  else { map.setView(toTiles ? toTiles([120.38, 36.07]) : [36.07, 120.38], 11); }
+  else {
+    var centre = SongnuanCoords.cityCentre();
+    map.setView(toTiles ? toTiles([centre[1], centre[0]]) : centre, 11);
+  }
   holder.leafletMap = map;  // for the browser tests: where the markers lie on the page
 })();

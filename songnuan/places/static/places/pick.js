@@ -59,5 +59,5 @@
   });
   if (setup.lat !== null) { map.setView(place(setup.lat, setup.lon), 16); }
   else if (outlines.getBounds().isValid()) { map.fitBounds(outlines.getBounds()); }
-  else { map.setView([36.07, 120.38], 11); }
+  else { map.setView((document.documentElement.dataset.cityCentre || "35,105").split(",").map(Number), 11); }
 })();

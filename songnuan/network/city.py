@@ -1,0 +1,226 @@
+"""The city a deployment serves: set up from the national data, read by everyone else.
+
+`setup_city("230100")` (or "哈尔滨市") records the city, its hotline and rescue station and the
+map extent, and fills the district registry with the city's districts, county-level cities and
+counties. `served_city()` is what messages, pages and checks ask ("outside 哈尔滨市"), cached per
+process and forgotten whenever the city is set up again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.db.models import ForeignObjectRel
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from songnuan.geo import cities, districts
+from songnuan.geo.distance import BoundingBox
+from songnuan.network.models import City, District
+from songnuan.refusals import Conflict, Refused
+
+# 12345 is the national government service hotline: dialled anywhere it reaches the caller's own
+# city, so it is the right number until the bureau names its own.
+NATIONAL_HOTLINE = "12345"
+# Every city's station has the name the national rules give it: 哈尔滨市救助管理站.
+STATION_NAME = "{city}救助管理站"
+
+LOOKUP_MESSAGES = {
+    cities.UNKNOWN_CODE_MESSAGE: gettext_lazy("No city has the code %(code)s."),
+    cities.UNKNOWN_NAME_MESSAGE: gettext_lazy("No city is called “%(name)s”."),
+    cities.DISTRICT_NOT_CITY_MESSAGE: gettext_lazy(
+        "“%(query)s” is a district or county, not a city."),
+    cities.AMBIGUOUS_NAME_MESSAGE: gettext_lazy("“%(query)s” names more than one place."),
+    cities.NOT_A_CITY_QUERY_MESSAGE: gettext_lazy(
+        "Name a city by its six-digit code (230100) or its name (哈尔滨市)."),
+}
+
+
+@dataclass(frozen=True)
+class ServedCity:
+    """The served city as every page and message needs it."""
+
+    code: str
+    name: str
+    name_en: str
+    province: str
+    hotline: str
+    station_name: str
+    station_contact: str
+    bbox: BoundingBox
+    is_set_up: bool
+    centre: tuple[float, float]  # WGS-84, where maps open
+
+    @property
+    def centre_text(self) -> str:
+        return f"{self.centre[0]:.5f},{self.centre[1]:.5f}"
+
+    def display_name(self) -> str:
+        """The name in the language being spoken: 哈尔滨市, or Harbin."""
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        return self.name if language.lower().startswith("zh") else self.name_en
+
+
+@dataclass
+class SetupResult:
+    city: City
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # another city's districts data still uses
+
+
+class CityNotFound(Refused):
+    """No single city for what was asked; `candidates` lists the places it may have meant."""
+
+    def __init__(self, error: cities.CityLookupError) -> None:
+        message = LOOKUP_MESSAGES[error.template] % error.params
+        super().__init__(message, field="city", code="city")
+        self.candidates = error.candidates
+
+
+_served: ServedCity | None = None
+
+
+def served_city() -> ServedCity:
+    """The city this deployment serves: its setup record, else the default city."""
+    global _served
+    if _served is None:
+        _served = _read_served_city()
+    return _served
+
+
+def forget_city(**kwargs) -> None:
+    """Drop the cached city here and in the district lookup (City's save and delete signals)."""
+    global _served
+    _served = None
+    districts.use_city(None)
+
+
+def configured_code() -> str | None:
+    """The set-up city's code for the district lookup, or None before any setup.
+
+    Read once per process on the first lookup, which may come before the tables exist
+    (migrate) or where the database may not be used (a test without one): then the default.
+    """
+    try:
+        return City.objects.values_list("code", flat=True).first()
+    except (DatabaseError, RuntimeError):
+        return None
+
+
+def _read_served_city() -> ServedCity:
+    try:
+        record = City.objects.first()
+    except (DatabaseError, RuntimeError):  # as in configured_code
+        record = None
+    if record is not None:
+        return ServedCity(
+            record.code, record.name, record.name_en, record.province, record.hotline,
+            record.station_name, record.station_contact,
+            BoundingBox(record.south, record.west, record.north, record.east), True,
+            districts.current_districts().core_centre,
+        )
+    place = districts.city()
+    station = STATION_NAME.format(city=place.name)
+    return ServedCity(
+        place.code, place.name, place.name_en, place.province, settings.RESCUE_HOTLINE,
+        station, f"{station} {settings.RESCUE_HOTLINE}", districts.city_bbox(), False,
+        districts.current_districts().core_centre,
+    )
+
+
+def find_city(query: str) -> cities.Place:
+    """The one city a code or name means, or CityNotFound with the candidates."""
+    try:
+        return cities.find_city(query)
+    except cities.CityLookupError as error:
+        raise CityNotFound(error) from None
+
+
+def setup_city(query: str, *, hotline: str = "", station_name: str = "",
+               station_contact: str = "", force: bool = False) -> SetupResult:
+    """Make the deployment serve the city a code or name means; safe to run again.
+
+    Moving a deployment that holds data (rows referring to the present city's districts) to
+    another city is refused unless `force`; then nothing is deleted that anything refers to:
+    those districts stay in the registry beside the new city's.
+    """
+    place = find_city(query)
+    try:
+        district_map = districts.load_city(place.code)
+    except districts.DistrictDataError:
+        raise Refused(_("The national data has no district boundaries for %(city)s.")
+                      % {"city": place.name}, field="city") from None
+    with transaction.atomic():
+        previous = City.objects.select_for_update().first()
+        others = District.objects.exclude(code__in=[d.code for d in district_map.districts])
+        uses = _district_uses(others)
+        if uses and not force:
+            raise Conflict(_(
+                "This deployment holds data for %(old)s (%(uses)s): moving it to %(new)s "
+                "needs --force, which keeps that data and its districts."
+            ) % {"old": previous.name if previous else _("the present city"),
+                 "uses": ", ".join(sorted({label for _code, label in uses})),
+                 "new": place.name}, field="city")
+        result = SetupResult(_save_city(place, previous, district_map.bbox, hotline,
+                                        station_name, station_contact))
+        _replace_districts(district_map, others, {code for code, _label in uses}, result)
+    transaction.on_commit(forget_city)
+    return result
+
+
+def _save_city(place: cities.Place, previous: City | None, bbox: BoundingBox, hotline: str,
+               station_name: str, station_contact: str) -> City:
+    same_city = previous is not None and previous.code == place.code
+    record = previous or City()
+    record.code, record.name, record.name_en, record.province = (
+        place.code, place.name, place.name_en, place.province)
+    default_station = STATION_NAME.format(city=place.name)
+    record.hotline = hotline or (record.hotline if same_city else NATIONAL_HOTLINE)
+    record.station_name = station_name or (record.station_name if same_city else default_station)
+    record.station_contact = station_contact or (
+        record.station_contact if same_city and not (hotline or station_name)
+        else f"{record.station_name} {record.hotline}")
+    record.south, record.west, record.north, record.east = bbox
+    record.save()
+    return record
+
+
+def _replace_districts(district_map: districts.DistrictMap, others, in_use: set[str],
+                       result: SetupResult) -> None:
+    """The city's districts in the registry; of the others, only those data refers to stay."""
+    clashes = others.filter(code__in=in_use, name__in=[d.name for d in district_map.districts])
+    if clashes.exists():
+        raise Conflict(_("A district kept from the previous city has the same name as one of "
+                         "this city's: %(names)s.")
+                       % {"names": ", ".join(clashes.values_list("name", flat=True))})
+    for stale in others.exclude(code__in=in_use):
+        result.removed.append(stale.name)
+        stale.delete()
+    result.kept = list(others.values_list("name", flat=True))
+    for district in district_map.districts:
+        _row, created = District.objects.update_or_create(code=district.code, defaults={
+            "name": district.name, "name_en": district.name_en,
+            "centre_lat": round(district.centre[0], 5), "centre_lon": round(district.centre[1], 5),
+        })
+        (result.added if created else result.updated).append(district.name)
+
+
+def _district_relations() -> list[ForeignObjectRel]:
+    return [rel for rel in District._meta.related_objects if rel.related_model is not District]
+
+
+def _district_uses(queryset) -> set[tuple[str, str]]:
+    """(district code, what refers to it) for every reference to a district in `queryset`."""
+    uses = set()
+    for rel in _district_relations():
+        model = rel.related_model
+        codes = model._default_manager.filter(**{f"{rel.field.name}__in": queryset}).values_list(
+            f"{rel.field.name}__code", flat=True).distinct()
+        uses.update((code, str(model._meta.verbose_name_plural)) for code in codes)
+    return uses
+
