@@ -172,7 +172,7 @@ def _encounter(ctx, task: Task, outcome: str, at, sites) -> Encounter:
         contact_card_left=outcome == EncounterOutcome.REFUSED)
     if outcome in (EncounterOutcome.ESCORTED, EncounterOutcome.HOSPITAL,
                    EncounterOutcome.REFUSED):
-        person = _met_again(ctx, task) or _new_person(ctx, task, at)
+        person = _met_again(ctx, task, at) or _new_person(ctx, task, at)
         person.status = (Status.IN_HOSPITAL if outcome == EncounterOutcome.HOSPITAL
                          else Status.ON_STREET)
         save_person(person, day=at.date())
@@ -191,11 +191,13 @@ def _encounter(ctx, task: Task, outcome: str, at, sites) -> Encounter:
     return encounter
 
 
-def _met_again(ctx, task: Task) -> Person | None:
-    """Over a winter many are met again where they turned a squad away before."""
+def _met_again(ctx, task: Task, at: datetime.datetime) -> Person | None:
+    """Over a winter many are met again where they turned a squad away before (a night's
+    leads are made out of order, so only someone first met by this date)."""
     if task.lead.hotspot_id is None or ctx.rng.random() >= MET_AGAIN_SHARE:
         return None
-    before = ctx.shared.get("refused_at", {}).get(task.lead.hotspot_id)
+    before = [person for person in ctx.shared.get("refused_at", {}).get(task.lead.hotspot_id, [])
+              if person.age_estimated_on <= at.date()]
     return ctx.rng.choice(before) if before else None
 
 
