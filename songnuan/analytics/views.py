@@ -21,6 +21,7 @@ from songnuan.refusals import Refused, add_to_form
 ROWS_PER_PAGE = 100
 # Past this many district-nights the page shows the latest and the export holds them all.
 SERVICE_ROWS_SHOWN = 60
+REFUSALS_SHOWN = 30  # people; the Excel export lists everyone
 _view_figures = permission_required("analytics.view_figure", raise_exception=True)
 
 
@@ -75,6 +76,7 @@ def when(request: HttpRequest, form: SelectionForm, sel: Selection,
          districts: list) -> HttpResponse:
     nights = figures.nights_vs_cold(sel)
     service = figures.service_times(sel)
+    refusals = figures.repeat_refusals(sel)
     return render(request, "analytics/when.html", {
         "form": form, "sel": sel, "query": _query(sel), "rows_base": _rows_base(sel),
         "weekdays": figures.weekday_names(),
@@ -83,7 +85,7 @@ def when(request: HttpRequest, form: SelectionForm, sel: Selection,
         "service": service[:SERVICE_ROWS_SHOWN],
         "service_count": len(service), "by_district": figures.service_by_district(service),
         "outcomes": _outcome_rows(figures.outcomes(sel)),
-        "refusals": figures.repeat_refusals(sel),
+        "refusals": refusals[:REFUSALS_SHOWN], "refusals_count": len(refusals),
     })
 
 
