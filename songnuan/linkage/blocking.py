@@ -7,6 +7,12 @@ gazetteer cannot read, with the birth band, for records typed in another script;
 home address, and its locality words and postcode with the birth band). Keys come in a *store*
 form (what a record files itself under) and a *query* form (where a record looks), which lets
 weak-name records look widely without every full-name record doing the same.
+
+A found person nobody can name (or known only as 老徐, 小淑) must still reach the report: such a
+record looks in both sexes (sex is sometimes recorded wrongly), over an age span wide enough
+for an estimate ten or more years off, and by what describes them — where they were found
+against where the missing person was last seen, each distinguishing mark (kind and body part),
+and sex, age band and height.
 """
 
 from __future__ import annotations
@@ -18,12 +24,16 @@ from collections.abc import Iterable
 import numpy as np
 
 from .addresses import address_keys
+from .marks import TEXT
 from .names import FAMILIAR, FULL, SURNAME_ONLY
 from .records import Prepared
 
 NAME_BAND_YEARS = 10
 DEMOGRAPHIC_BAND_YEARS = 5
 BAND_SPREAD_SD = 1.5
+# How far off an estimated age may be and still be looked for (staff misjudge by 10-20 years).
+WIDE_SPREAD_YEARS = 15.0
+HEIGHT_BAND_CM = 4
 # A key whose stored block outgrows this carries too little information to be worth its pairs.
 MAX_BLOCK_SIZE = 4000
 _ALL_BANDS = ("*",)
@@ -41,10 +51,17 @@ def _bands(item: Prepared, width: int) -> tuple[str, ...]:
     return tuple(str(band) for band in range(low, high + 1))
 
 
-def _query_bands(item: Prepared, width: int) -> tuple[str, ...]:
-    """A record of unknown age looks in every band, and in the band of other unknown ages."""
-    if item.birth is None:
+def _query_bands(item: Prepared, width: int, wide: bool = False) -> tuple[str, ...]:
+    """A record of unknown age looks in every band, and in the band of other unknown ages;
+    `wide` also looks where an estimated age ten or more years off would be."""
+    birth = item.birth
+    if birth is None:
         return tuple(str(b) for b in range(1880 // width, 2030 // width + 1)) + _ALL_BANDS
+    if wide and not birth.is_precise:
+        spread = max(BAND_SPREAD_SD * birth.sd, WIDE_SPREAD_YEARS)
+        low = math.floor((birth.year - spread) / width)
+        high = math.floor((birth.year + spread) / width)
+        return (*(str(band) for band in range(low, high + 1)), *_ALL_BANDS)
     return (*_bands(item, width), *_ALL_BANDS)
 
 
@@ -76,16 +93,46 @@ def store_keys(item: Prepared) -> set[Key]:
     keys |= _word_keys(item, bands)
     prefix = "demo_weak" if _is_weak(item) else "demo_full"
     province = item.place.province or "?"
-    keys |= {(prefix, sex, province, band) for band in _bands(item, DEMOGRAPHIC_BAND_YEARS)}
+    demo_bands = _bands(item, DEMOGRAPHIC_BAND_YEARS)
+    keys |= {(prefix, sex, province, band) for band in demo_bands}
+    keys |= _description_keys(item, bands, store=True)
+    keys |= _height_keys(item, (sex,), demo_bands, 0)
+    return keys
+
+
+def _height_keys(item: Prepared, sexes: tuple[str, ...], bands: tuple[str, ...], spread: int
+                 ) -> set[Key]:
+    height = item.record.height_cm
+    if not height:
+        return set()
+    middle = int(height // HEIGHT_BAND_CM)
+    return {("sex_age_height", s, band, h) for s in sexes for band in bands
+            for h in range(middle - spread, middle + spread + 1)}
+
+
+def _description_keys(item: Prepared, bands: tuple[str, ...], store: bool) -> set[Key]:
+    """Where someone was found or last seen, and each distinguishing mark, within age bands."""
+    keys: set[Key] = set()
+    seen = item.seen
+    if seen.county:
+        keys.add(("seen_county", seen.county))
+    if seen.city:
+        keys |= {("seen_city", seen.city, band) for band in bands}
+    for mark in item.marks:
+        if mark.kind != TEXT:
+            # Filed under the kind alone as well: the other record may not name the body part.
+            parts = {mark.part, ""} if store else {mark.part}
+            keys |= {("mark", mark.kind, part, band) for part in parts for band in bands}
     return keys
 
 
 def query_keys(item: Prepared) -> set[Key]:
     keys: set[Key] = set()
     name, sex = item.name, item.sex or "?"
-    sexes = (sex,) if sex != "?" else ("M", "F", "?")
-    sexes = (*sexes, "?") if sex != "?" else sexes
-    bands = _query_bands(item, NAME_BAND_YEARS)
+    weak = _is_weak(item)
+    # A weak-name record looks in both sexes: a sex recorded wrongly must not hide the report.
+    sexes = (sex, "?") if sex != "?" and not weak else ("M", "F", "?")
+    bands = _query_bands(item, NAME_BAND_YEARS, wide=weak)
     if name.kind == FULL:
         keys |= {("name", name.fuzzy), ("shape", name.shape), ("swap", name.swapped),
                  ("given_as_full", name.fuzzy)}
@@ -105,9 +152,18 @@ def query_keys(item: Prepared) -> set[Key]:
     elif name.kind == SURNAME_ONLY:
         for prefix in ("surname_only", "surname_full"):
             keys |= {(prefix, name.surname_fuzzy, s, band) for s in sexes for band in bands}
+    if name.core:
+        # 小林, 阿徐: the kept character may be the surname or a given-name character.
+        for prefix in ("nick_core", "nick_full", "surname_only", "surname_full"):
+            keys |= {(prefix, name.core, s, band) for s in sexes for band in bands}
     keys |= _id_keys(item)
     keys |= _word_keys(item, bands)
-    demo_bands = _query_bands(item, DEMOGRAPHIC_BAND_YEARS)
+    demo_bands = _query_bands(item, DEMOGRAPHIC_BAND_YEARS, wide=weak)
+    if weak:
+        keys |= _description_keys(item, bands, store=False)
+        # Sex, age and height are too common to search widely: the record's own sex and bands.
+        keys |= _height_keys(item, (sex,) if sex != "?" else ("M", "F"),
+                             _query_bands(item, DEMOGRAPHIC_BAND_YEARS), 1)
     # Someone found without a native place may still have been heard speaking with an accent.
     provinces = ((item.place.province,) if item.place.province else tuple(item.accent)) or None
     provinces = (*provinces, "?") if provinces else None

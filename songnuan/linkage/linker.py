@@ -26,6 +26,7 @@ from .model import (
     estimate_u,
     level_weights,
     match_probability,
+    one_to_one_probability,
     total_bits,
 )
 from .parallel import available_cores, map_row_ranges
@@ -176,7 +177,9 @@ class Linker:
                 queries = queries[~np.isin(queries, scored.rows)]
             chunks += scored_chunks(params, a, b, blocks, queries)
             kept = []
-            for i, j, bits, p in chunks:
+            for i, j, bits, _ in chunks:
+                # Each left record is one person: at most one of its candidates is a match.
+                p = one_to_one_probability(params, i, bits)
                 best = top_k_per_left(i, bits, p, top_k, threshold)
                 kept.append((i[best], j[best], p[best], bits[best]))
             i, j, p, bits = join_pairs(kept)
@@ -427,7 +430,8 @@ class Index:
         if found.size == 0:
             return []
         i = np.zeros(len(found), dtype=np.int64)
-        bits, p = score(self.params, query, self.frame, i, found)
+        bits, _ = score(self.params, query, self.frame, i, found)
+        p = one_to_one_probability(self.params, i, bits)
         best = top_k_per_left(i, bits, p, k, threshold)
         return [Match(record.record_id, self.frame.prepared[found[pos]].record.record_id,
                       float(p[pos]), float(bits[pos]),
