@@ -199,7 +199,7 @@ def latency(n_store: int) -> dict[str, float]:
     del found, missing
     generated = time.perf_counter() - start
     start = time.perf_counter()
-    index = linker.index(store)
+    index = linker.index(store, one_to_one=True)
     built = time.perf_counter() - start
     times = []
     for record in queries:
