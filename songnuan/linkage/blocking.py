@@ -9,10 +9,12 @@ form (what a record files itself under) and a *query* form (where a record looks
 weak-name records look widely without every full-name record doing the same.
 
 A found person nobody can name (or known only as 老徐, 小淑) must still reach the report: such a
-record looks in both sexes (sex is sometimes recorded wrongly), over an age span wide enough
-for an estimate ten or more years off, and by what describes them — where they were found
-against where the missing person was last seen, each distinguishing mark (kind and body part),
-and sex, age band and height.
+record looks over an age span wide enough for an estimate ten or more years off, in the other
+sex too (sex is sometimes recorded wrongly; there within its own age bands), and by what
+describes them — where they were found against where the missing person was last seen, each
+mark (kind and body part), and sex, age band and height. Those last two are broad: a query
+takes their smallest blocks first, up to BROAD_CANDIDATES rows, so that against a large store a
+nameless record compares with the most telling few thousand, not with everyone of its age.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ WIDE_SPREAD_YEARS = 15.0
 HEIGHT_BAND_CM = 4
 # A key whose stored block outgrows this carries too little information to be worth its pairs.
 MAX_BLOCK_SIZE = 4000
+# Keys describing people (a mark, sex with age and height) that many share: per query, their
+# blocks are taken smallest first up to this many rows.
+BROAD_KEYS = frozenset({"mark", "sex_age_height"})
+BROAD_CANDIDATES = 3000
 _ALL_BANDS = ("*",)
 
 Key = tuple[str, ...]
@@ -126,12 +132,27 @@ def _description_keys(item: Prepared, bands: tuple[str, ...], store: bool) -> se
     return keys
 
 
+def _sex_bands(item: Prepared, width: int) -> set[tuple[str, str]]:
+    """(sex, birth band) pairs a record looks in. A full name: its own sex (and unknown) in its
+    bands. A weak name: its own sex over the wide span an estimate far off needs, and the other
+    sex (recorded wrongly) in its own bands; a record of unknown sex looks everywhere."""
+    sex = item.sex or "?"
+    if not _is_weak(item):
+        return {(s, band) for s in (sex, "?") for band in _query_bands(item, width)}
+    wide = _query_bands(item, width, wide=True)
+    if sex == "?":
+        return {(s, band) for s in ("M", "F", "?") for band in wide}
+    other = "F" if sex == "M" else "M"
+    return ({(s, band) for s in (sex, "?") for band in wide}
+            | {(other, band) for band in _query_bands(item, width)})
+
+
 def query_keys(item: Prepared) -> set[Key]:
     keys: set[Key] = set()
     name, sex = item.name, item.sex or "?"
     weak = _is_weak(item)
-    # A weak-name record looks in both sexes: a sex recorded wrongly must not hide the report.
-    sexes = (sex, "?") if sex != "?" and not weak else ("M", "F", "?")
+    sexes = (sex, "?") if sex != "?" else ("M", "F", "?")
+    sex_bands = _sex_bands(item, NAME_BAND_YEARS)
     bands = _query_bands(item, NAME_BAND_YEARS, wide=weak)
     if name.kind == FULL:
         keys |= {("name", name.fuzzy), ("shape", name.shape), ("swap", name.swapped),
@@ -142,23 +163,22 @@ def query_keys(item: Prepared) -> set[Key]:
             keys |= {("sg", name.surname_fuzzy, name.given_first, "1"),
                      ("sg", name.surname_fuzzy, name.given_last, "2")}
         for syllable in {name.given_first, name.given_last}:
-            keys |= {("nick_core", syllable, s, band) for s in sexes for band in bands}
-        keys |= {("surname_only", name.surname_fuzzy, s, band) for s in sexes for band in bands}
+            keys |= {("nick_core", syllable, s, band) for s, band in sex_bands}
+        keys |= {("surname_only", name.surname_fuzzy, s, band) for s, band in sex_bands}
         if name.is_latin:
             keys |= {("latin_surname", name.surname_fuzzy), ("latin_given", name.given_fuzzy)}
     elif name.kind == FAMILIAR:
         for prefix in ("nick_core", "nick_full"):
-            keys |= {(prefix, name.given_fuzzy, s, band) for s in sexes for band in bands}
+            keys |= {(prefix, name.given_fuzzy, s, band) for s, band in sex_bands}
     elif name.kind == SURNAME_ONLY:
         for prefix in ("surname_only", "surname_full"):
-            keys |= {(prefix, name.surname_fuzzy, s, band) for s in sexes for band in bands}
+            keys |= {(prefix, name.surname_fuzzy, s, band) for s, band in sex_bands}
     if name.core:
         # 小林, 阿徐: the kept character may be the surname or a given-name character.
         for prefix in ("nick_core", "nick_full", "surname_only", "surname_full"):
-            keys |= {(prefix, name.core, s, band) for s in sexes for band in bands}
+            keys |= {(prefix, name.core, s, band) for s, band in sex_bands}
     keys |= _id_keys(item)
     keys |= _word_keys(item, bands)
-    demo_bands = _query_bands(item, DEMOGRAPHIC_BAND_YEARS, wide=weak)
     if weak:
         keys |= _description_keys(item, bands, store=False)
         # Sex, age and height are too common to search widely: the record's own sex and bands.
@@ -167,11 +187,12 @@ def query_keys(item: Prepared) -> set[Key]:
     # Someone found without a native place may still have been heard speaking with an accent.
     provinces = ((item.place.province,) if item.place.province else tuple(item.accent)) or None
     provinces = (*provinces, "?") if provinces else None
-    prefixes = ("demo_weak", "demo_full") if _is_weak(item) else ("demo_weak",)
-    if provinces is not None or _is_weak(item):
+    prefixes = ("demo_weak", "demo_full") if weak else ("demo_weak",)
+    if provinces is not None or weak:
+        demo_sex_bands = _sex_bands(item, DEMOGRAPHIC_BAND_YEARS)
         for prefix in prefixes:
             for province in provinces or ("?",):
-                keys |= {(prefix, s, province, band) for s in sexes for band in demo_bands}
+                keys |= {(prefix, s, province, band) for s, band in demo_sex_bands}
     return keys
 
 
@@ -238,11 +259,18 @@ class Blocks:
     def candidates(self, item: Prepared) -> np.ndarray:
         """Distinct stored rows sharing at least one informative key with the query."""
         found = []
+        broad = []
         for key in query_keys(item):
             block = self.rows.get(hash(key))
             if block and len(block) <= self.max_block_size:
-                found.append(np.frombuffer(block, dtype=np.int64))
-        return _distinct_sorted(found)
+                (broad if key[0] in BROAD_KEYS else found).append(block)
+        budget = BROAD_CANDIDATES
+        for block in sorted(broad, key=len):
+            if len(block) > budget:
+                break
+            found.append(block)
+            budget -= len(block)
+        return _distinct_sorted([np.frombuffer(block, dtype=np.int64) for block in found])
 
 
 def _distinct_sorted(blocks: list[np.ndarray]) -> np.ndarray:

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from linkage_helpers import level, person
 
-from songnuan.linkage import Index, Parameters
+from songnuan.linkage import Index, Parameters, blocking
 from songnuan.linkage.blocking import Blocks
 from songnuan.linkage.model import one_to_one_probability
 from songnuan.linkage.names import FAMILIAR, SURNAME_ONLY, parse_name
@@ -215,12 +215,28 @@ def test_a_described_man_is_found_by_his_mark_when_found_far_from_home() -> None
     assert "TRUE" in _candidates([*_reports(50), report], found)
 
 
-def test_a_nameless_record_of_the_wrong_sex_and_an_age_far_off_is_still_in_reach() -> None:
+def test_a_nameless_record_of_the_wrong_sex_is_still_in_reach() -> None:
     report = person("TRUE", name="徐建国", sex="M", birth_year=1960,
                     native_place="山东省临沂市沂南县", kind="missing")
-    found = person("F", sex="F", age_estimate=47, recorded_on=DAY, native_place="山东",
+    found = person("F", sex="F", age_estimate=63, recorded_on=DAY, native_place="山东",
                    kind="found")
     assert "TRUE" in _candidates([*_reports(50), report], found)
+
+
+def test_a_nameless_record_with_an_age_fifteen_years_off_is_still_in_reach() -> None:
+    report = person("TRUE", name="徐建国", sex="M", birth_year=1960,
+                    native_place="山东省临沂市沂南县", kind="missing")
+    found = person("F", sex="M", age_estimate=49, recorded_on=DAY, native_place="山东",
+                   kind="found")
+    assert "TRUE" in _candidates([*_reports(50), report], found)
+
+
+def test_a_nickname_of_the_wrong_sex_is_looked_for_in_its_own_age_bands() -> None:
+    report = person("TRUE", name="徐建国", sex="M", birth_year=1960, kind="missing")
+    near = person("F", name="老徐", sex="F", age_estimate=64, recorded_on=DAY, kind="found")
+    far = person("F", name="老徐", sex="F", age_estimate=40, recorded_on=DAY, kind="found")
+    assert "TRUE" in _candidates([report], near)
+    assert "TRUE" not in _candidates([report], far)
 
 
 def test_a_nickname_looks_under_the_surname_and_the_given_name() -> None:
@@ -228,6 +244,18 @@ def test_a_nickname_looks_under_the_surname_and_the_given_name() -> None:
     by_given = person("G", name="王树林", sex="M", birth_year=1962, kind="missing")
     found = person("F", name="小林", sex="M", age_estimate=63, recorded_on=DAY, kind="found")
     assert {"S", "G"} <= _candidates([*_reports(20), by_surname, by_given], found)
+
+
+def test_broad_description_keys_take_their_smallest_blocks_first(monkeypatch) -> None:
+    monkeypatch.setattr(blocking, "BROAD_CANDIDATES", 5)
+    alike = [person(f"R{k}", name=f"王{GIVEN[k % len(GIVEN)]}{GIVEN[(k + 7) % len(GIVEN)]}",
+                    sex="M", birth_year=1960, height_cm=171, native_place="河南省周口市太康县",
+                    kind="missing") for k in range(40)]
+    report = person("TRUE", name="徐建国", sex="M", birth_year=1960, height_cm=171,
+                    native_place="河南省周口市太康县", features=("左手有疤痕",), kind="missing")
+    found = person("F", sex="M", age_estimate=64, recorded_on=DAY, height_cm=171,
+                   features=("左手背伤疤",), kind="found")
+    assert _candidates([*alike, report], found) == {"TRUE"}
 
 
 def test_a_named_record_does_not_search_by_description() -> None:
