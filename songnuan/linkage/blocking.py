@@ -137,11 +137,12 @@ def _sex_bands(item: Prepared, width: int) -> set[tuple[str, str]]:
     bands. A weak name: its own sex over the wide span an estimate far off needs, and the other
     sex (recorded wrongly) in its own bands; a record of unknown sex looks everywhere."""
     sex = item.sex or "?"
+    sexes = (sex, "?") if sex != "?" else ("M", "F", "?")
     if not _is_weak(item):
-        return {(s, band) for s in (sex, "?") for band in _query_bands(item, width)}
+        return {(s, band) for s in sexes for band in _query_bands(item, width)}
     wide = _query_bands(item, width, wide=True)
     if sex == "?":
-        return {(s, band) for s in ("M", "F", "?") for band in wide}
+        return {(s, band) for s in sexes for band in wide}
     other = "F" if sex == "M" else "M"
     return ({(s, band) for s in (sex, "?") for band in wide}
             | {(other, band) for band in _query_bands(item, width)})

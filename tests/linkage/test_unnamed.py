@@ -258,6 +258,12 @@ def test_broad_description_keys_take_their_smallest_blocks_first(monkeypatch) ->
     assert _candidates([*alike, report], found) == {"TRUE"}
 
 
+def test_a_full_name_of_unknown_sex_still_looks_under_both_sexes() -> None:
+    known_by_surname = person("TRUE", name="老徐", sex="M", birth_year=1960, kind="missing")
+    found = person("F", name="徐建国", age_estimate=64, recorded_on=DAY, kind="found")
+    assert "TRUE" in _candidates([known_by_surname], found)
+
+
 def test_a_named_record_does_not_search_by_description() -> None:
     report = person("TRUE", name="徐建国", sex="M", birth_year=1960,
                     seen_place="山东省临沂市沂南县", kind="missing")
