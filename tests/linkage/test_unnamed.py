@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from linkage_helpers import level, person
 
-from songnuan.linkage import Index, Parameters, blocking
+from songnuan.linkage import Index, Parameters, blocking, read_records
 from songnuan.linkage.blocking import Blocks
 from songnuan.linkage.model import one_to_one_probability
 from songnuan.linkage.names import FAMILIAR, SURNAME_ONLY, parse_name
@@ -291,3 +291,23 @@ def test_one_strong_candidate_keeps_its_probability() -> None:
 
 def test_surnames_in_the_tests_are_real_surnames() -> None:
     assert set(SURNAMES) <= set(SURNAME_SHARES)
+
+
+# --- the files and the explanation ---------------------------------------------------------------
+def test_the_reader_takes_where_found_or_last_seen(tmp_path) -> None:
+    path = tmp_path / "found.csv"
+    path.write_text("record_id,name,sex,seen_place\nF1,,M,山东省青岛市崂山区沙子口\n",
+                    encoding="utf-8")
+    (record,) = read_records(path)
+    assert record.seen_place == "山东省青岛市崂山区沙子口"
+    assert prepare(record).seen.county == "370212"
+
+
+def test_the_explanation_says_where_and_how_far_off_in_chinese(fitted) -> None:
+    report = person("M1", sex="M", birth_year=1960, seen_place="山东省临沂市沂南县",
+                    kind="missing", missing_since=dt.date(2024, 6, 1))
+    found = person("F1", sex="M", age_estimate=48, recorded_on=DAY,
+                   seen_place="山东省临沂市沂南县", kind="found")
+    said = {code: text for code, _bits, text in fitted.explain(found, report).explanation}
+    assert said["seen_place"] == "发现地与走失地同县 山东省临沂市沂南县/山东省临沂市沂南县"
+    assert said["birth_year"].startswith("年龄估计偏差很大（20岁内），差 16 岁")
