@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.linkage.generate import FIELDS, generate, write_csv
+from benchmarks.linkage.generate import FIELDS, GROUPS, generate, write_csv, write_groups
 
 SIZES = {"small": (5_000, 20_000), "large": (50_000, 200_000)}
 INDEX_SIZE = 1_000_000
@@ -27,12 +27,14 @@ LATENCY_QUERIES = 200
 
 def ensure_chinese(out: Path, size: str) -> Path:
     folder = out / "data" / f"chinese_{size}"
-    if not (folder / "truth.csv").exists():
+    # A set written before found records had groups is written again.
+    if not (folder / "groups.csv").exists():
         n_found, n_missing = SIZES[size]
         found, missing, truth = generate(n_found, n_missing, seed=2024)
         folder.mkdir(parents=True, exist_ok=True)
         write_csv(found, folder / "found.csv")
         write_csv(missing, folder / "missing.csv")
+        write_groups(found, folder / "groups.csv")
         with (folder / "truth.csv").open("w", newline="", encoding="utf-8") as stream:
             writer = csv.writer(stream)
             writer.writerow(("left_id", "right_id"))
@@ -137,9 +139,23 @@ def peak_mb() -> float:
     return (own + workers) / 1024
 
 
-def evaluate(folder: Path, pairs: list[tuple[str, str, float]]) -> dict[str, float]:
+def evaluate(folder: Path, pairs: list[tuple[str, str, float]]) -> dict[str, object]:
+    """Precision, recall, F1 at the 0.5 decision and recall@10: overall and, where the set
+    says which found records are which (groups.csv), per group of found record."""
     with (folder / "truth.csv").open(encoding="utf-8") as stream:
         truth = {(r["left_id"], r["right_id"]) for r in csv.DictReader(stream)}
+    figures: dict[str, object] = {**scores(truth, pairs), "pairs": len(pairs)}
+    groups = read_groups(folder)
+    if groups:
+        figures["groups"] = {
+            group: scores({t for t in truth if groups.get(t[0]) == group},
+                          [p for p in pairs if groups.get(p[0]) == group])
+            for group in GROUPS}
+    return figures
+
+
+def scores(truth: set[tuple[str, str]], pairs: list[tuple[str, str, float]]
+           ) -> dict[str, float]:
     decided = {(a, b) for a, b, p in pairs if p >= 0.5}
     ranked: dict[str, list[tuple[float, str]]] = {}
     for a, b, p in pairs:
@@ -150,7 +166,16 @@ def evaluate(folder: Path, pairs: list[tuple[str, str, float]]) -> dict[str, flo
     recall = tp / len(truth) if truth else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "recall_at_10": round(len(top10 & truth) / len(truth), 4), "pairs": len(pairs)}
+            "recall_at_10": round(len(top10 & truth) / len(truth), 4) if truth else 0.0,
+            "true_pairs": len(truth)}
+
+
+def read_groups(folder: Path) -> dict[str, str]:
+    path = folder / "groups.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as stream:
+        return {r["record_id"]: r["group"] for r in csv.DictReader(stream)}
 
 
 def latency(n_store: int) -> dict[str, float]:
@@ -174,7 +199,7 @@ def latency(n_store: int) -> dict[str, float]:
     del found, missing
     generated = time.perf_counter() - start
     start = time.perf_counter()
-    index = linker.index(store)
+    index = linker.index(store, one_to_one=True)
     built = time.perf_counter() - start
     times = []
     for record in queries:
@@ -207,6 +232,15 @@ def markdown(results: list[dict[str, object]], latency_result: dict[str, object]
                                                        "recall_at_10", "seconds", "cpu_s",
                                                        "peak_mb")]
         lines.append(f"| {r['data']} | {r['system']} | " + " | ".join(map(str, cells)) + " |")
+    grouped = [r for r in results if r.get("groups")]
+    if grouped:
+        lines += ["", "By found record's group (recall@10 / F1 / true pairs):", "",
+                  "| data | system | " + " | ".join(GROUPS) + " |",
+                  "|---|---|" + "---|" * len(GROUPS)]
+        for r in grouped:
+            cells = [f"{g['recall_at_10']} / {g['f1']} / {g['true_pairs']}"
+                     for g in (r["groups"][name] for name in GROUPS)]  # type: ignore[index]
+            lines.append(f"| {r['data']} | {r['system']} | " + " | ".join(cells) + " |")
     if latency_result:
         lines += ["", "| index size | p50 ms | p95 ms | build s | peak MB |", "|---|---|---|---|---|",
                   (f"| {latency_result.get('store')} | {latency_result.get('p50_ms')} | "

@@ -3,7 +3,13 @@
 The error model follows how street records go wrong: names heard not read (homophones, dialect
 sounds, look-alike characters, traditional forms, swapped given names), known only by surname
 (王某, 老王) or a familiar form (阿强), or not at all; ages judged by eye; native place at any
-granularity or only an accent; marks described in other words. ID numbers use real GB/T 2260
+granularity or only an accent; marks described in other words. Found records also carry what
+officers meet and our first generator left out, at rates seen in rescue-station work: people
+nobody can name (a share known only by sex, estimated age, height, marks and where and when they
+were found), nicknames (老徐, 小淑, 阿强), ages judged ten or more years off, a native place known
+only to the province, the wrong sex, and marks in other words and other body-part names. Each
+found record's group (named, nickname, unnamed, description_only) goes to groups.csv so the
+benchmark reports each apart. ID numbers use real GB/T 2260
 region codes and birth dates with a valid check digit but are SYNTHETIC: sequence codes 990–999
 are reserved here for generated people and none was drawn from a real person.
 """
@@ -20,7 +26,7 @@ from pathlib import Path
 
 from songnuan.linkage.idnumber import with_check
 from songnuan.linkage.names import char_pinyin, fuzzy_syllable
-from songnuan.linkage.places import division_names
+from songnuan.linkage.places import current_codes, division_names
 from songnuan.linkage.tables.lookalike import LOOKALIKE_GROUPS
 from songnuan.linkage.tables.surnames import SURNAME_SHARES
 
@@ -41,12 +47,30 @@ PROVINCE_WEIGHTS = {
 }
 REGIONAL_ACCENTS = {"21": "东北口音", "22": "东北口音", "23": "东北口音", "35": "闽南话",
                     "44": "粤语", "51": "四川话", "50": "四川话"}
-MARKS = (("左手缺小指", "左手少一根手指", "手指缺失"), ("右脸有刀疤", "右侧面部疤痕", "脸上有疤"),
-         ("左臂纹身", "左手臂刺青", "纹身"), ("右腿跛行", "走路瘸", "腿脚不便"),
-         ("额头有痣", "额头黑痣", "痣"), ("秃顶", "光头", "谢顶"), ("戴眼镜", "眼镜", "眼镜"),
-         ("门牙缺", "缺牙", "豁牙"), ("驼背", "驼背", "背驼"), ("聋哑", "不会说话", "哑"),
-         ("左眼失明", "左眼瞎", "独眼"), ("兔唇", "唇裂", "豁嘴"), ("右耳有胎记", "耳朵胎记", "胎记"),
-         ("精神异常", "精神病", "自言自语"), ("智力障碍", "智障", "痴呆"), ("颈部烧伤", "脖子烫伤疤", "烧伤"))
+# Marks as a report words them, then as staff at a station might (other words for the same
+# thing, another name for the body part, the side dropped), then the vaguest form.
+MARKS = (("左手缺小指", "左手少一根手指", "左手掌断指", "手指缺失"),
+         ("右脸有刀疤", "右侧面部疤痕", "右脸颊伤疤", "脸上有疤"),
+         ("左手有疤痕", "左手背伤疤", "左手掌有刀疤", "手上有疤"),
+         ("左臂纹身", "左手臂刺青", "左胳膊文身", "纹身"),
+         ("右腿跛行", "走路瘸", "右腿瘸", "腿脚不便"),
+         ("额头有痣", "额头黑痣", "额上有痣", "痣"),
+         ("秃顶", "光头", "谢顶", "秃"), ("戴眼镜", "眼镜", "戴着眼镜", "眼镜"),
+         ("缺门牙", "门牙缺", "豁牙", "缺牙"), ("驼背", "背驼", "驼背", "驼"),
+         ("聋哑", "不会说话", "哑", "哑"), ("左眼失明", "左眼瞎", "左眼盲", "独眼"),
+         ("兔唇", "唇裂", "豁嘴", "豁嘴"), ("右耳有胎记", "右耳朵胎记", "耳朵上有胎记", "胎记"),
+         ("精神异常", "精神病", "自言自语", "精神异常"), ("智力障碍", "智障", "痴呆", "傻"),
+         ("颈部烧伤", "脖子烫伤疤", "颈部烧疤", "烧伤"), ("右手缺拇指", "右手断指", "右手少手指",
+                                                   "手指缺失"))
+# Found records, by what is known about the name (shares of all found records).
+DESCRIPTION_ONLY_SHARE = 0.12  # no name, no native place, no accent, no ID: only a description
+UNNAMED_SHARE = 0.18  # no name, but a native place, an accent or an ID number may be known
+NICKNAME_SHARE = 0.12  # 老徐, 小淑, 阿强, 徐某, 徐大爷
+# Other corruptions of a found record, independent of the group.
+AGE_FAR_OFF_SHARE = 0.12  # staff's estimate ten to twenty years off
+SEX_WRONG_SHARE = 0.03
+PROVINCE_ONLY_SHARE = 0.5  # of found records with a native place
+GROUPS = ("named", "nickname", "unnamed", "description_only")
 FIRST_DATE = dt.date(2012, 1, 1)
 LAST_DATE = dt.date(2024, 12, 31)
 
@@ -72,8 +96,9 @@ class Generator:
         self.surname_weights = list(SURNAME_SHARES.values())
         names = division_names()
         counties: dict[str, list[str]] = {}
-        for code in names:
-            if code[4:] != "00" and code[:2] in PROVINCE_WEIGHTS:
+        # Counties as they are named today: a report or a station writes the current name.
+        for code in sorted(current_codes()):
+            if code[4:] != "00" and code[:2] in PROVINCE_WEIGHTS and names[code] != "市辖区":
                 counties.setdefault(code[:2], []).append(code)
         self.counties = counties
         self.names = names
@@ -118,23 +143,57 @@ class Generator:
         return name
 
     def street_name(self, p: Person) -> str:
+        """A full name as staff wrote it down from what they heard (group "named")."""
         rng, name = self.rng, p.surname + p.given
         roll = rng.random()
-        cuts = [(0.30, lambda: name), (0.42, lambda: self._replace_one(name, self.homophones,
+        cuts = [(0.45, lambda: name), (0.62, lambda: self._replace_one(name, self.homophones,
                                                                        char_pinyin)),
-                (0.50, lambda: self._replace_one(name, self.fuzzy_mates,
+                (0.74, lambda: self._replace_one(name, self.fuzzy_mates,
                                                  lambda c: fuzzy_syllable(char_pinyin(c)))),
-                (0.54, lambda: self._replace_one(name, self.lookalike, lambda c: c)),
-                (0.57, lambda: self._traditional(name)),
-                (0.60, lambda: p.surname + p.given[::-1] if len(p.given) == 2 else name),
-                (0.70, lambda: rng.choice((p.surname + "某", "老" + p.surname, p.surname + "大爷"
-                                           if p.sex == "M" else p.surname + "阿姨"))),
-                (0.77, lambda: rng.choice(("阿", "小")) + p.given[-1]),
-                (0.81, lambda: p.given if len(p.given) == 2 else name),
-                (0.85, lambda: p.surname + rng.choice(MALE_CHARS if p.sex == "M"
-                                                      else FEMALE_CHARS) * len(p.given)),
-                (1.00, lambda: rng.choice(("", "无名氏", "不详")))]
+                (0.80, lambda: self._replace_one(name, self.lookalike, lambda c: c)),
+                (0.85, lambda: self._traditional(name)),
+                (0.90, lambda: p.surname + p.given[::-1] if len(p.given) == 2 else name),
+                (0.95, lambda: p.given if len(p.given) == 2 else name),
+                (1.00, lambda: p.surname + rng.choice(MALE_CHARS if p.sex == "M"
+                                                      else FEMALE_CHARS) * len(p.given))]
         return next(make() for cut, make in cuts if roll < cut)
+
+    def nickname(self, p: Person) -> str:
+        """What people on the street call someone: 老徐, 小徐, 阿徐, 小淑, 阿强, 徐某, 徐大爷."""
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.35:
+            return rng.choice(("老", "小", "阿")) + p.surname
+        if roll < 0.70:
+            return rng.choice(("小", "阿")) + rng.choice(p.given)
+        if roll < 0.85:
+            return p.surname + "某"
+        return p.surname + rng.choice(("大爷", "师傅", "老汉") if p.sex == "M"
+                                      else ("阿姨", "大妈", "婶"))
+
+    def place_name(self, county: str) -> str:
+        """A county written out in full: 山东省临沂市沂南县."""
+        names = self.names
+        city = names.get(county[:4] + "00", "")
+        return (names.get(county[:2] + "0000", "") + (city if city not in ("市辖区", "县") else "")
+                + names.get(county, ""))
+
+    def county_near(self, county: str) -> str:
+        """Where someone last seen in `county` turns up: often there, else ever further away."""
+        roll = self.rng.random()
+        if roll < 0.45:
+            return county
+        same_city = [c for c in self.counties[county[:2]] if c[:4] == county[:4]]
+        if roll < 0.60 and same_city:
+            return self.rng.choice(same_city)
+        if roll < 0.80:
+            return self.rng.choice(self.counties[county[:2]])
+        return self.any_county()
+
+    def any_county(self) -> str:
+        province = self.rng.choices(list(PROVINCE_WEIGHTS),
+                                    weights=list(PROVINCE_WEIGHTS.values()))[0]
+        return self.rng.choice(self.counties[province])
 
     def _replace_one(self, name: str, table: dict[str, list[str]] | dict[str, str], key) -> str:
         positions = list(range(len(name)))
@@ -150,16 +209,16 @@ class Generator:
 
         return zhconv.convert(name, "zh-tw")
 
-    def place_text(self, county: str, full: bool) -> str:
+    def place_text(self, county: str, full: bool, province_only: float = 0.4) -> str:
         names = self.names
         province, city = names.get(county[:2] + "0000", ""), names.get(county[:4] + "00", "")
         county_name = names.get(county, "")
         if full:
             return province + (city if city not in ("市辖区", "县") else "") + county_name
         choice = self.rng.random()
-        if choice < 0.4:
-            return province.rstrip("省")
-        if choice < 0.7:
+        if choice < province_only:
+            return province if self.rng.random() < 0.5 else province.rstrip("省")
+        if choice < province_only + (1 - province_only) / 2:
             return province + city
         return city + county_name if city not in ("市辖区", "县") else province + county_name
 
@@ -176,11 +235,15 @@ class Generator:
         return start + dt.timedelta(days=self.rng.randint(0, max((end - start).days, 0)))
 
 
-def missing_row(g: Generator, p: Person, record_id: str) -> dict[str, str]:
+def missing_row(g: Generator, p: Person, record_id: str) -> tuple[dict[str, str], str]:
+    """A family's report, and the county where the person was last seen."""
     rng = g.rng
     since = g.date_between(max(FIRST_DATE, p.birth.replace(year=p.birth.year + 12)), LAST_DATE)
     year = p.birth.year + (rng.choice((-1, 1)) if rng.random() < 0.05 else 0)
-    return {
+    roll = rng.random()
+    seen = p.county if roll < 0.55 else (rng.choice(g.counties[p.county[:2]]) if roll < 0.8
+                                         else g.any_county())
+    row = {
         "record_id": record_id, "name": g.reported_name(p), "sex": p.sex,
         "birth_year": str(year), "age_estimate": "",
         "recorded_on": str(min(since + dt.timedelta(days=rng.randint(0, 30)), LAST_DATE)),
@@ -190,48 +253,88 @@ def missing_row(g: Generator, p: Person, record_id: str) -> dict[str, str]:
         "dialect": g.accent(p.county) if rng.random() < 0.3 else "",
         "features": ";".join(MARKS[m][0] for m in p.marks if rng.random() < 0.8),
         "kind": "missing", "missing_since": str(since),
+        "seen_place": g.place_name(seen) if rng.random() < 0.85 else "",
     }
+    return row, seen
 
 
-def found_row(g: Generator, p: Person, record_id: str, after: dt.date | None) -> dict[str, str]:
+def found_group(rng: random.Random) -> str:
+    roll = rng.random()
+    for group, share in (("description_only", DESCRIPTION_ONLY_SHARE),
+                         ("unnamed", UNNAMED_SHARE), ("nickname", NICKNAME_SHARE)):
+        if roll < share:
+            return group
+        roll -= share
+    return "named"
+
+
+def estimated_age(rng: random.Random, age: float) -> int:
+    """Staff's estimate by eye: usually a few years off, rounded to five, sometimes far off."""
+    if rng.random() < AGE_FAR_OFF_SHARE:
+        return max(1, round(age + rng.choice((-1, 1)) * rng.uniform(10, 20)))
+    guess = max(1, round(age + rng.gauss(0, 3 + 0.06 * age)))
+    return 5 * round(guess / 5) if rng.random() < 0.4 else guess
+
+
+def found_row(g: Generator, p: Person, record_id: str, after: dt.date | None,
+              seen_county: str | None = None) -> dict[str, str]:
+    """A found person's record; `after` and `seen_county` are the report's date and last-seen
+    county when the person is someone's missing relative."""
     rng = g.rng
     if after is not None:
         recorded = min(after + dt.timedelta(days=int(rng.expovariate(1 / 200))), LAST_DATE)
     else:
         recorded = g.date_between(FIRST_DATE, LAST_DATE)
+    group = found_group(rng)
+    described_only = group == "description_only"
     age = (recorded - p.birth).days / 365.25
-    guess = max(1, round(age + rng.gauss(0, 3 + 0.06 * age)))
-    if rng.random() < 0.4:
-        guess = 5 * round(guess / 5)
-    states_year = rng.random() < 0.2
-    with_id = rng.random() < 0.08
+    guess = estimated_age(rng, age)
+    states_year = rng.random() < 0.2 and group in ("named", "nickname")
+    with_id = rng.random() < 0.08 and not described_only
     id_number = p.id_number
     if with_id and rng.random() < 0.3:
         pos = rng.randrange(17)
         id_number = id_number[:pos] + str((int(id_number[pos]) + 1) % 10) + id_number[pos + 1:]
-    marks = [rng.choice(MARKS[m][1:]) for m in p.marks if rng.random() < 0.6]
+    marks = [rng.choice(MARKS[m][1:]) for m in p.marks if rng.random() < 0.7]
     if rng.random() < 0.1:
-        marks.append(rng.choice(MARKS)[2])
+        marks.append(rng.choice(MARKS)[3])
+    name = {"named": g.street_name, "nickname": g.nickname}.get(group)
+    native = ""
+    if not described_only and rng.random() < 0.4:
+        native = g.place_text(p.county, full=False, province_only=PROVINCE_ONLY_SHARE)
+    dialect = rng.choice(("", "", "听不懂"))
+    if not described_only and rng.random() < 0.45:
+        dialect = g.accent(p.county)
+    found_in = g.county_near(seen_county) if seen_county else g.any_county()
     return {
-        "record_id": record_id, "name": g.street_name(p),
-        "sex": p.sex if rng.random() < 0.98 else ("F" if p.sex == "M" else "M"),
+        "record_id": record_id,
+        "name": name(p) if name else rng.choice(("", "", "无名氏", "不详")),
+        "sex": p.sex if rng.random() >= SEX_WRONG_SHARE else ("F" if p.sex == "M" else "M"),
         "birth_year": str(p.birth.year + rng.choice((0, 0, 0, -1, 1, 2))) if states_year else "",
         "age_estimate": "" if states_year and rng.random() < 0.5 else str(guess),
         "recorded_on": str(recorded),
-        "height_cm": str(p.height + rng.randint(-6, 6)) if rng.random() < 0.5 else "",
+        "height_cm": str(p.height + rng.randint(-6, 6)) if rng.random() < 0.6 else "",
         "id_number": id_number if with_id else "",
-        "native_place": g.place_text(p.county, full=False) if rng.random() < 0.4 else "",
-        "dialect": g.accent(p.county) if rng.random() < 0.45 else rng.choice(("", "", "听不懂")),
+        "native_place": native, "dialect": dialect,
         "features": ";".join(marks), "kind": "found", "missing_since": "",
+        "seen_place": g.place_name(found_in) if rng.random() < 0.9 else "",
+        "group": group,
     }
 
 
 def generate(n_found: int, n_missing: int, seed: int = 1, share_identified: float = 0.6
              ) -> tuple[list[dict[str, str]], list[dict[str, str]], set[tuple[str, str]]]:
-    """Found records (left), missing reports (right) and the true (found_id, missing_id) pairs."""
+    """Found records (left), missing reports (right) and the true (found_id, missing_id) pairs.
+
+    Each found row's "group" says what is known of the name (see GROUPS); it is not a column
+    of the record files."""
     g = Generator(seed)
     missing_people = [g.person() for _ in range(n_missing)]
-    missing = [missing_row(g, p, f"M{n:07d}") for n, p in enumerate(missing_people)]
+    missing, seen = [], []
+    for n, p in enumerate(missing_people):
+        row, county = missing_row(g, p, f"M{n:07d}")
+        missing.append(row)
+        seen.append(county)
     found: list[dict[str, str]] = []
     truth: set[tuple[str, str]] = set()
     for n in range(n_found):
@@ -239,7 +342,7 @@ def generate(n_found: int, n_missing: int, seed: int = 1, share_identified: floa
         if g.rng.random() < share_identified:
             k = g.rng.randrange(n_missing)
             since = dt.date.fromisoformat(missing[k]["missing_since"])
-            found.append(found_row(g, missing_people[k], record_id, since))
+            found.append(found_row(g, missing_people[k], record_id, since, seen[k]))
             truth.add((record_id, missing[k]["record_id"]))
         else:
             found.append(found_row(g, g.person(), record_id, None))
@@ -247,14 +350,23 @@ def generate(n_found: int, n_missing: int, seed: int = 1, share_identified: floa
 
 
 FIELDS = ("record_id", "name", "sex", "birth_year", "age_estimate", "recorded_on", "height_cm",
-          "id_number", "native_place", "dialect", "features", "kind", "missing_since")
+          "id_number", "native_place", "dialect", "features", "kind", "missing_since",
+          "seen_place")
 
 
 def write_csv(rows: list[dict[str, str]], path: Path, fields: tuple[str, ...] = FIELDS) -> None:
     with path.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=fields)
+        writer = csv.DictWriter(stream, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def write_groups(found: list[dict[str, str]], path: Path) -> None:
+    """record_id,group of each found record (named, nickname, unnamed, description_only)."""
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(("record_id", "group"))
+        writer.writerows((row["record_id"], row["group"]) for row in found)
 
 
 def write_set(out_dir: Path, n_found: int, n_missing: int, seed: int) -> Iterator[Path]:
@@ -262,11 +374,13 @@ def write_set(out_dir: Path, n_found: int, n_missing: int, seed: int) -> Iterato
     out_dir.mkdir(parents=True, exist_ok=True)
     write_csv(found, out_dir / "found.csv")
     write_csv(missing, out_dir / "missing.csv")
+    write_groups(found, out_dir / "groups.csv")
     with (out_dir / "truth.csv").open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(("left_id", "right_id"))
         writer.writerows(sorted(truth))
-    yield from (out_dir / name for name in ("found.csv", "missing.csv", "truth.csv"))
+    yield from (out_dir / name for name in ("found.csv", "groups.csv", "missing.csv",
+                                            "truth.csv"))
 
 
 def main() -> None:

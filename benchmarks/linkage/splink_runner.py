@@ -2,7 +2,8 @@
 
 Chinese set: a toneless pinyin column (pypinyin on simplified text), surname pinyin, numeric bands
 on a birth-year estimate (stated year, else recording year minus estimated age), province and city
-codes, Levenshtein on ID numbers, height bands, shared features; EM on two blocking rules; u from
+codes, where found against where last seen (county, city, province; also a blocking rule with
+sex), Levenshtein on ID numbers, height bands, shared features; EM on two blocking rules; u from
 random sampling; the match prior from a deterministic rule. FEBRL4: the usual Splink setup.
 """
 
@@ -32,6 +33,7 @@ def _chinese_frame(path: Path) -> pd.DataFrame:
             int(r["recorded_on"][:4]) - round(float(r["age_estimate"]))
             if r["age_estimate"] and r["recorded_on"] else None)
         place = parse_place(r["native_place"])
+        seen = parse_place(r.get("seen_place", ""))
         rows.append({
             "unique_id": r["record_id"], "name": name or None,
             "name_py": " ".join(syllables) or None,
@@ -39,6 +41,8 @@ def _chinese_frame(path: Path) -> pd.DataFrame:
             "sex": r["sex"] or None, "birth_year": year,
             "birth_decade": year // 10 if year else None,
             "province": place.province or None, "city": place.city or None,
+            "seen_province": seen.province or None, "seen_city": seen.city or None,
+            "seen_county": seen.county or None,
             "id_number": r["id_number"] or None,
             "height": float(r["height_cm"]) if r["height_cm"] else None,
             "features": [f for f in r["features"].split(";") if f] or None,
@@ -81,10 +85,17 @@ def run_splink_chinese(folder: Path) -> Pairs:
         cll.ExactMatchLevel("surname_py").configure(tf_adjustment_column="surname_py"),
         cll.ElseLevel(),
     ], output_column_name="name")
+    seen = cl.CustomComparison([
+        cll.NullLevel("seen_province"),
+        cll.ExactMatchLevel("seen_county"),
+        cll.ExactMatchLevel("seen_city"),
+        cll.ExactMatchLevel("seen_province"),
+        cll.ElseLevel(),
+    ], output_column_name="seen_place")
     settings = SettingsCreator(
         link_type="link_only",
         comparisons=[
-            name, cl.ExactMatch("sex"), _bands("birth_year", [0, 2, 5, 10]),
+            name, cl.ExactMatch("sex"), _bands("birth_year", [0, 2, 5, 10]), seen,
             cl.LevenshteinAtThresholds("id_number", [1, 2]),
             cl.ExactMatch("province"), cl.ExactMatch("city"), _bands("height", [3, 7, 12]),
             cl.ArrayIntersectAtSizes("features", [1]),
@@ -94,6 +105,7 @@ def run_splink_chinese(folder: Path) -> Pairs:
             block_on("surname_py", "sex", "birth_decade"),
             block_on("sex", "province", "birth_decade"),
             block_on("id_number"),
+            block_on("sex", "seen_county"),
         ],
         retain_intermediate_calculation_columns=False,
     )

@@ -7,6 +7,14 @@ gazetteer cannot read, with the birth band, for records typed in another script;
 home address, and its locality words and postcode with the birth band). Keys come in a *store*
 form (what a record files itself under) and a *query* form (where a record looks), which lets
 weak-name records look widely without every full-name record doing the same.
+
+A found person nobody can name (or known only as 老徐, 小淑) must still reach the report: such a
+record looks over an age span wide enough for an estimate ten or more years off, in the other
+sex too (sex is sometimes recorded wrongly; there within its own age bands), and by what
+describes them — where they were found against where the missing person was last seen, each
+mark (kind and body part), and sex, age band and height. Those last two are broad: a query
+takes their smallest blocks first, up to BROAD_CANDIDATES rows, so that against a large store a
+nameless record compares with the most telling few thousand, not with everyone of its age.
 """
 
 from __future__ import annotations
@@ -18,14 +26,22 @@ from collections.abc import Iterable
 import numpy as np
 
 from .addresses import address_keys
+from .marks import TEXT
 from .names import FAMILIAR, FULL, SURNAME_ONLY
 from .records import Prepared
 
 NAME_BAND_YEARS = 10
 DEMOGRAPHIC_BAND_YEARS = 5
 BAND_SPREAD_SD = 1.5
+# How far off an estimated age may be and still be looked for (staff misjudge by 10-20 years).
+WIDE_SPREAD_YEARS = 15.0
+HEIGHT_BAND_CM = 4
 # A key whose stored block outgrows this carries too little information to be worth its pairs.
 MAX_BLOCK_SIZE = 4000
+# Keys describing people (a mark, sex with age and height) that many share: per query, their
+# blocks are taken smallest first up to this many rows.
+BROAD_KEYS = frozenset({"mark", "sex_age_height"})
+BROAD_CANDIDATES = 3000
 _ALL_BANDS = ("*",)
 
 Key = tuple[str, ...]
@@ -41,10 +57,17 @@ def _bands(item: Prepared, width: int) -> tuple[str, ...]:
     return tuple(str(band) for band in range(low, high + 1))
 
 
-def _query_bands(item: Prepared, width: int) -> tuple[str, ...]:
-    """A record of unknown age looks in every band, and in the band of other unknown ages."""
-    if item.birth is None:
+def _query_bands(item: Prepared, width: int, wide: bool = False) -> tuple[str, ...]:
+    """A record of unknown age looks in every band, and in the band of other unknown ages;
+    `wide` also looks where an estimated age ten or more years off would be."""
+    birth = item.birth
+    if birth is None:
         return tuple(str(b) for b in range(1880 // width, 2030 // width + 1)) + _ALL_BANDS
+    if wide and not birth.is_precise:
+        spread = max(BAND_SPREAD_SD * birth.sd, WIDE_SPREAD_YEARS)
+        low = math.floor((birth.year - spread) / width)
+        high = math.floor((birth.year + spread) / width)
+        return (*(str(band) for band in range(low, high + 1)), *_ALL_BANDS)
     return (*_bands(item, width), *_ALL_BANDS)
 
 
@@ -76,16 +99,62 @@ def store_keys(item: Prepared) -> set[Key]:
     keys |= _word_keys(item, bands)
     prefix = "demo_weak" if _is_weak(item) else "demo_full"
     province = item.place.province or "?"
-    keys |= {(prefix, sex, province, band) for band in _bands(item, DEMOGRAPHIC_BAND_YEARS)}
+    demo_bands = _bands(item, DEMOGRAPHIC_BAND_YEARS)
+    keys |= {(prefix, sex, province, band) for band in demo_bands}
+    keys |= _description_keys(item, bands, store=True)
+    keys |= _height_keys(item, (sex,), demo_bands, 0)
     return keys
+
+
+def _height_keys(item: Prepared, sexes: tuple[str, ...], bands: tuple[str, ...], spread: int
+                 ) -> set[Key]:
+    height = item.record.height_cm
+    if not height:
+        return set()
+    middle = int(height // HEIGHT_BAND_CM)
+    return {("sex_age_height", s, band, h) for s in sexes for band in bands
+            for h in range(middle - spread, middle + spread + 1)}
+
+
+def _description_keys(item: Prepared, bands: tuple[str, ...], store: bool) -> set[Key]:
+    """Where someone was found or last seen, and each distinguishing mark, within age bands."""
+    keys: set[Key] = set()
+    seen = item.seen
+    if seen.county:
+        keys.add(("seen_county", seen.county))
+    if seen.city:
+        keys |= {("seen_city", seen.city, band) for band in bands}
+    for mark in item.marks:
+        if mark.kind != TEXT:
+            # Filed under the kind alone as well: the other record may not name the body part.
+            parts = {mark.part, ""} if store else {mark.part}
+            keys |= {("mark", mark.kind, part, band) for part in parts for band in bands}
+    return keys
+
+
+def _sex_bands(item: Prepared, width: int) -> set[tuple[str, str]]:
+    """(sex, birth band) pairs a record looks in. A full name: its own sex (and unknown) in its
+    bands. A weak name: its own sex over the wide span an estimate far off needs, and the other
+    sex (recorded wrongly) in its own bands; a record of unknown sex looks everywhere."""
+    sex = item.sex or "?"
+    sexes = (sex, "?") if sex != "?" else ("M", "F", "?")
+    if not _is_weak(item):
+        return {(s, band) for s in sexes for band in _query_bands(item, width)}
+    wide = _query_bands(item, width, wide=True)
+    if sex == "?":
+        return {(s, band) for s in sexes for band in wide}
+    other = "F" if sex == "M" else "M"
+    return ({(s, band) for s in (sex, "?") for band in wide}
+            | {(other, band) for band in _query_bands(item, width)})
 
 
 def query_keys(item: Prepared) -> set[Key]:
     keys: set[Key] = set()
     name, sex = item.name, item.sex or "?"
-    sexes = (sex,) if sex != "?" else ("M", "F", "?")
-    sexes = (*sexes, "?") if sex != "?" else sexes
-    bands = _query_bands(item, NAME_BAND_YEARS)
+    weak = _is_weak(item)
+    sexes = (sex, "?") if sex != "?" else ("M", "F", "?")
+    sex_bands = _sex_bands(item, NAME_BAND_YEARS)
+    bands = _query_bands(item, NAME_BAND_YEARS, wide=weak)
     if name.kind == FULL:
         keys |= {("name", name.fuzzy), ("shape", name.shape), ("swap", name.swapped),
                  ("given_as_full", name.fuzzy)}
@@ -95,27 +164,36 @@ def query_keys(item: Prepared) -> set[Key]:
             keys |= {("sg", name.surname_fuzzy, name.given_first, "1"),
                      ("sg", name.surname_fuzzy, name.given_last, "2")}
         for syllable in {name.given_first, name.given_last}:
-            keys |= {("nick_core", syllable, s, band) for s in sexes for band in bands}
-        keys |= {("surname_only", name.surname_fuzzy, s, band) for s in sexes for band in bands}
+            keys |= {("nick_core", syllable, s, band) for s, band in sex_bands}
+        keys |= {("surname_only", name.surname_fuzzy, s, band) for s, band in sex_bands}
         if name.is_latin:
             keys |= {("latin_surname", name.surname_fuzzy), ("latin_given", name.given_fuzzy)}
     elif name.kind == FAMILIAR:
         for prefix in ("nick_core", "nick_full"):
-            keys |= {(prefix, name.given_fuzzy, s, band) for s in sexes for band in bands}
+            keys |= {(prefix, name.given_fuzzy, s, band) for s, band in sex_bands}
     elif name.kind == SURNAME_ONLY:
         for prefix in ("surname_only", "surname_full"):
-            keys |= {(prefix, name.surname_fuzzy, s, band) for s in sexes for band in bands}
+            keys |= {(prefix, name.surname_fuzzy, s, band) for s, band in sex_bands}
+    if name.core:
+        # 小林, 阿徐: the kept character may be the surname or a given-name character.
+        for prefix in ("nick_core", "nick_full", "surname_only", "surname_full"):
+            keys |= {(prefix, name.core, s, band) for s, band in sex_bands}
     keys |= _id_keys(item)
     keys |= _word_keys(item, bands)
-    demo_bands = _query_bands(item, DEMOGRAPHIC_BAND_YEARS)
+    if weak:
+        keys |= _description_keys(item, bands, store=False)
+        # Sex, age and height are too common to search widely: the record's own sex and bands.
+        keys |= _height_keys(item, (sex,) if sex != "?" else ("M", "F"),
+                             _query_bands(item, DEMOGRAPHIC_BAND_YEARS), 1)
     # Someone found without a native place may still have been heard speaking with an accent.
     provinces = ((item.place.province,) if item.place.province else tuple(item.accent)) or None
     provinces = (*provinces, "?") if provinces else None
-    prefixes = ("demo_weak", "demo_full") if _is_weak(item) else ("demo_weak",)
-    if provinces is not None or _is_weak(item):
+    prefixes = ("demo_weak", "demo_full") if weak else ("demo_weak",)
+    if provinces is not None or weak:
+        demo_sex_bands = _sex_bands(item, DEMOGRAPHIC_BAND_YEARS)
         for prefix in prefixes:
             for province in provinces or ("?",):
-                keys |= {(prefix, s, province, band) for s in sexes for band in demo_bands}
+                keys |= {(prefix, s, province, band) for s, band in demo_sex_bands}
     return keys
 
 
@@ -182,11 +260,18 @@ class Blocks:
     def candidates(self, item: Prepared) -> np.ndarray:
         """Distinct stored rows sharing at least one informative key with the query."""
         found = []
+        broad = []
         for key in query_keys(item):
             block = self.rows.get(hash(key))
             if block and len(block) <= self.max_block_size:
-                found.append(np.frombuffer(block, dtype=np.int64))
-        return _distinct_sorted(found)
+                (broad if key[0] in BROAD_KEYS else found).append(block)
+        budget = BROAD_CANDIDATES
+        for block in sorted(broad, key=len):
+            if len(block) > budget:
+                break
+            found.append(block)
+            budget -= len(block)
+        return _distinct_sorted([np.frombuffer(block, dtype=np.int64) for block in found])
 
 
 def _distinct_sorted(blocks: list[np.ndarray]) -> np.ndarray:

@@ -59,23 +59,40 @@ def _select(n: int, rules: list[tuple[np.ndarray, int]]) -> np.ndarray:
 def name_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     ka, kb = a.n_kind[i], b.n_kind[j]
     levels = np.full(len(i), NULL, dtype=np.int8)
-    # Three disjoint kinds of pair, each compared on its own rows only: two full names (most
-    # pairs), a surname-only name against a full or surname-only one, a familiar form against
-    # a full or familiar one. Other pairs (an unknown name) have nothing to compare.
+    # Two kinds of pair, each compared on its own rows only: two full names (most pairs), and a
+    # weak name (surname only: 老徐, 徐某; familiar: 小淑, 阿强) against a full or weak one. An
+    # unknown name has nothing to compare.
     full = np.flatnonzero((ka == 1) & (kb == 1))
     if len(full):
         levels[full] = _full_name_levels(a, b, i[full], j[full])
-    surname_only = np.flatnonzero(((ka == 2) & (kb != 0) & (kb != 3))
-                                  | ((kb == 2) & (ka != 0) & (ka != 3)))
-    if len(surname_only):
-        si, sj = i[surname_only], j[surname_only]
-        levels[surname_only] = np.where(a.n_surname[si] == b.n_surname[sj], 5, 7)
-    familiar = np.flatnonzero(((ka == 3) & ((kb == 1) | (kb == 3))) | ((kb == 3) & (ka == 1)))
-    if len(familiar):
-        fi, fj = i[familiar], j[familiar]
-        levels[familiar] = np.where(_familiar_hit(a, b, fi, fj) | _familiar_hit(b, a, fj, fi),
-                                    3, 7)
+    weak = np.flatnonzero((ka != 0) & (kb != 0) & ((ka >= 2) | (kb >= 2)))
+    if len(weak):
+        wi, wj = i[weak], j[weak]
+        given = _given_hit(a, b, wi, wj) | _given_hit(b, a, wj, wi)
+        surname = _surname_hit(a, b, wi, wj) | _surname_hit(b, a, wj, wi)
+        # 老徐 against 阿强 says nothing either way: one gives a surname, the other a given name.
+        unrelated = ((ka[weak] == 2) & (kb[weak] == 3)) | ((ka[weak] == 3) & (kb[weak] == 2))
+        levels[weak] = np.where(given, 3, np.where(surname, 5, np.where(unrelated, NULL, 7)))
     return levels
+
+
+def _given_hit(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """a's nickname keeps a character of b's given name (小淑 ~ 王秀淑), or both nicknames are
+    the same familiar form (阿强 ~ 强子)."""
+    core = np.where(a.n_kind[i] >= 2, a.n_core[i], 0)
+    familiar = np.where(a.n_kind[i] == 3, a.n_given[i], 0)
+    return (((core != 0) & ((core == b.n_glast[j]) | (core == b.n_gfirst[j])
+                            | (core == b.n_core[j])))
+            | ((familiar != 0) & ((familiar == b.n_given[j]) | (familiar == b.n_glast[j])
+                                  | (familiar == b.n_gfirst[j]))))
+
+
+def _surname_hit(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """a, known by surname or a nickname (老徐, 阿徐), shares b's surname."""
+    weak = a.n_kind[i] >= 2
+    surname = np.where(weak, a.n_surname[i], 0)
+    core = np.where(weak, a.n_core[i], 0)
+    return ((surname != 0) & (surname == b.n_surname[j])) | ((core != 0) & (core == b.n_surname[j]))
 
 
 def _full_name_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -101,13 +118,6 @@ def _full_name_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.nd
         similar = scores >= SIMILAR_NAME_MIN
         levels[rest] = np.where(similar, 4, np.where(a.n_surname[ri] == b.n_surname[rj], 6, 8))
     return levels
-
-
-def _familiar_hit(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """A familiar form on a's side (阿强) whose core is b's given name or one of its syllables."""
-    core = np.where(a.n_kind[i] == 3, a.n_given[i], 0)
-    return (core != 0) & ((core == b.n_glast[j]) | (core == b.n_gfirst[j])
-                          | (core == b.n_given[j]))
 
 
 def _sorted_words(text: str) -> str:
@@ -139,7 +149,9 @@ def sex_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
 
 BIRTH_PRECISE_LIMITS = (0.0, 1.0, 3.0, 6.0)
 BIRTH_Z_LIMITS = (1.0, 2.0, 3.0)
+BIRTH_FAR_YEARS = 20.0
 SAME_BIRTH_DATE = 9
+FAR_ESTIMATE = 10
 
 
 def birth_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -158,6 +170,8 @@ def birth_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray
               for level, limit in enumerate(BIRTH_PRECISE_LIMITS)]
     rules.append((precise, 4))
     rules += [(loose & (z <= limit), 5 + level) for level, limit in enumerate(BIRTH_Z_LIMITS)]
+    # Staff judging age by eye are sometimes ten or more years off: far, but not impossible.
+    rules.append((loose & (np.abs(ya - yb) <= BIRTH_FAR_YEARS), FAR_ESTIMATE))
     rules.append((loose, 8))
     return _select(len(i), rules)
 
@@ -168,6 +182,8 @@ def _describe_birth(c: Comparison, level: int, a: Prepared, b: Prepared) -> str:
         return f"{c.level_labels[level]} {a.record.birth_date}"
     gap = abs(a.birth.year - b.birth.year)
     kind = "出生年" if level <= 4 else "估计年龄"
+    if level == FAR_ESTIMATE:
+        return f"{c.level_labels[level]}，差 {gap:.0f} 岁（{a.birth.year:.0f}/{b.birth.year:.0f}）"
     return f"{kind}差 {gap:.0f} 岁（{a.birth.year:.0f}/{b.birth.year:.0f}）"
 
 
@@ -282,6 +298,25 @@ def _describe_accent(c: Comparison, level: int, a: Prepared, b: Prepared) -> str
     return f"{c.level_labels[level]} {says(a)}/{says(b)}"
 
 
+def seen_place_levels(a: Frame, b: Frame, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Where a person was found against where they were last seen, at the finest level both
+    know: the same county, the same city, the same province, or elsewhere."""
+    pa, pb = a.seen_province[i], b.seen_province[j]
+    ca, cb = a.seen_city[i], b.seen_city[j]
+    xa, xb = a.seen_county[i], b.seen_county[j]
+    known = (pa != 0) & (pb != 0)
+    return _select(len(i), [
+        (known & (xa != 0) & (xa == xb), 0),
+        (known & (ca != 0) & (ca == cb), 1),
+        (known & (pa == pb), 2),
+        (known, 3),
+    ])
+
+
+def _describe_seen_place(c: Comparison, level: int, a: Prepared, b: Prepared) -> str:
+    return f"{c.level_labels[level]} {place_name(a.seen)}/{place_name(b.seen)}"
+
+
 # --- marks, faces, dates --------------------------------------------------------------------------
 MARK_OUTCOMES = ("specific", "shared", "conflict", "none_shared")
 _MARK_CACHE: dict[tuple[int, int], int] = {}
@@ -363,14 +398,14 @@ COMPUTE = {
     "id_number": id_levels, "native_place": place_levels, "dialect": accent_levels,
     "features": marks_levels, "face": face_levels, "dates": date_levels,
     "address": addresses.street_levels, "locality": addresses.locality_levels,
-    "postcode": addresses.postcode_levels,
+    "postcode": addresses.postcode_levels, "seen_place": seen_place_levels,
 }
 DESCRIBE = {
     "name": _describe_name, "birth_year": _describe_birth, "height": _describe_height,
     "id_number": _describe_id, "native_place": _describe_place, "dialect": _describe_accent,
     "features": _describe_marks, "face": _describe_face, "dates": _describe_date,
     "address": addresses.describe_street, "locality": addresses.describe_locality,
-    "postcode": addresses.describe_postcode,
+    "postcode": addresses.describe_postcode, "seen_place": _describe_seen_place,
 }
 
 COMPARISONS: tuple[Comparison, ...] = (
@@ -385,11 +420,12 @@ COMPARISONS: tuple[Comparison, ...] = (
                (0.98, 0.02), (0.5, 0.5)),
     Comparison("birth_year", "出生年份",
                ("exact", "within_1", "within_3", "within_6", "beyond_6",
-                "z1", "z2", "z3", "beyond_z3", "same_date"),
+                "z1", "z2", "z3", "beyond_z3", "same_date", "far_estimate"),
                ("出生年相同", "出生年差1岁内", "出生年差3岁内", "出生年差6岁内", "出生年差6岁以上",
-                "年龄估计吻合", "年龄估计接近", "年龄估计偏差较大", "年龄明显不符", "出生日期相同"),
-               (0.8, 0.1, 0.05, 0.03, 0.02, 0.6, 0.25, 0.1, 0.05, 0.8),
-               (0.02, 0.05, 0.1, 0.15, 0.68, 0.2, 0.2, 0.15, 0.45, 0.0001)),
+                "年龄估计吻合", "年龄估计接近", "年龄估计偏差较大", "年龄明显不符", "出生日期相同",
+                "年龄估计偏差很大（20岁内）"),
+               (0.8, 0.1, 0.05, 0.03, 0.02, 0.6, 0.2, 0.08, 0.02, 0.8, 0.1),
+               (0.02, 0.05, 0.1, 0.15, 0.68, 0.2, 0.2, 0.15, 0.25, 0.0001, 0.2)),
     Comparison("height", "身高", ("within_3", "within_7", "within_12", "beyond_12"),
                ("身高相近", "身高接近", "身高偏差", "身高不符"),
                (0.6, 0.3, 0.08, 0.02), (0.25, 0.3, 0.25, 0.2)),
@@ -428,6 +464,10 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("postcode", "邮编", ("exact", "one_char", "transposed", "different"),
                ("邮编相同", "邮编一位之差", "邮编两位颠倒", "邮编不同"),
                (0.8, 0.1, 0.03, 0.07), (0.02, 0.05, 0.005, 0.925)),
+    # Where found against where last seen: people drift, most not far.
+    Comparison("seen_place", "发现地与走失地", ("county", "city", "province", "different"),
+               ("发现地与走失地同县", "发现地与走失地同市", "发现地与走失地同省", "发现地与走失地不同省"),
+               (0.45, 0.15, 0.2, 0.2), (0.002, 0.01, 0.05, 0.938)),
 )
 
 BY_CODE: dict[str, Comparison] = {c.code: c for c in COMPARISONS}

@@ -25,7 +25,8 @@ from .records import FOUND, MISSING, Record
 
 COLUMNS = ("record_id", "name", "sex", "birth_year", "age_estimate", "recorded_on", "height_cm",
            "id_number", "native_place", "dialect", "features")
-OPTIONAL_COLUMNS = ("kind", "missing_since", "birth_date", "address", "locality", "postcode")
+OPTIONAL_COLUMNS = ("kind", "missing_since", "birth_date", "address", "locality", "postcode",
+                    "seen_place")
 EARLIEST_BIRTH_YEAR = 1880
 MAX_AGE = 130
 HEIGHT_RANGE_CM = (40.0, 250.0)
@@ -125,7 +126,7 @@ def _record(path: str | Path, line: int, row: dict[str, str], today: dt.date) ->
                   dialect=row.get("dialect", ""), features=features, kind=kind,
                   missing_since=missing_since, birth_date=birth_date,
                   address=row.get("address", ""), locality=row.get("locality", ""),
-                  postcode=postcode)
+                  postcode=postcode, seen_place=row.get("seen_place", ""))
 
 
 def _date(text: str, today: dt.date, error: Callable[[], CSVError]) -> dt.date | None:

@@ -22,7 +22,7 @@ SEXES = {"M": 1, "F": 2}
 RECORD_KINDS = {FOUND: 1, MISSING: 2}
 
 _HASHED = ("n_chars", "n_pinyin", "n_fuzzy", "n_shape", "n_swapped", "n_surname", "n_given",
-           "n_gfirst", "n_glast", "id_full", "id_14", "place_text", "addr_line", "addr_number",
+           "n_gfirst", "n_glast", "n_core", "id_full", "id_14", "place_text", "addr_line", "addr_number",
            "addr_street", "locality", "postcode")
 _COLUMNS: dict[str, tuple[np.dtype, object]] = {
     **{name: (np.dtype(np.int64), 0) for name in _HASHED},
@@ -39,6 +39,9 @@ _COLUMNS: dict[str, tuple[np.dtype, object]] = {
     "province": (np.dtype(np.int32), 0),
     "city": (np.dtype(np.int32), 0),
     "county": (np.dtype(np.int32), 0),
+    "seen_province": (np.dtype(np.int32), 0),
+    "seen_city": (np.dtype(np.int32), 0),
+    "seen_county": (np.dtype(np.int32), 0),
     "accent": (np.dtype(np.int64), 0),
     "province_bit": (np.dtype(np.int64), 0),
     "kind": (np.dtype(np.int8), 0),
@@ -141,7 +144,7 @@ class Frame:
                              ("n_fuzzy", name.fuzzy), ("n_shape", name.shape),
                              ("n_swapped", name.swapped), ("n_surname", name.surname_fuzzy),
                              ("n_given", name.given_fuzzy), ("n_gfirst", name.given_first),
-                             ("n_glast", name.given_last)):
+                             ("n_glast", name.given_last), ("n_core", name.core)):
             c[column][row] = key_hash(text)
         self.fuzzy_names[row] = name.fuzzy
         if frequencies is not None:
@@ -160,6 +163,10 @@ class Frame:
         c["city"][row] = int(place.city or 0)
         c["county"][row] = int(place.county or 0)
         c["place_text"][row] = key_hash(place.text)
+        seen = item.seen
+        c["seen_province"][row] = int(seen.province or 0)
+        c["seen_city"][row] = int(seen.city or 0)
+        c["seen_county"][row] = int(seen.county or 0)
         self.place_texts[row] = place.text
         c["province_bit"][row] = province_bit(place.province)
         mask = 0

@@ -26,6 +26,7 @@ from .model import (
     estimate_u,
     level_weights,
     match_probability,
+    one_to_one_probability,
     total_bits,
 )
 from .parallel import available_cores, map_row_ranges
@@ -158,8 +159,13 @@ class Linker:
     # --- batch linking -------------------------------------------------------------------------
     def link(self, left: Sequence[Record], right: Sequence[Record], top_k: int = 10,
              threshold: float = 0.5, explain: bool = False,
-             progress: Callable[[int], None] | None = None) -> list[Match]:
-        """Best matches in right for each left record: at most top_k, each scoring ≥ threshold."""
+             progress: Callable[[int], None] | None = None, one_to_one: bool = True
+             ) -> list[Match]:
+        """Best matches in right for each left record: at most top_k, each scoring ≥ threshold.
+
+        one_to_one: a left record is one person and matches at most one right record, so
+        candidates sharing the same evidence share its probability (see
+        model.one_to_one_probability); False scores each pair alone."""
         if self.params is None:
             self.fit(left, right)
         params = self._fitted()
@@ -177,6 +183,8 @@ class Linker:
             chunks += scored_chunks(params, a, b, blocks, queries)
             kept = []
             for i, j, bits, p in chunks:
+                if one_to_one:
+                    p = one_to_one_probability(params, i, bits)
                 best = top_k_per_left(i, bits, p, top_k, threshold)
                 kept.append((i[best], j[best], p[best], bits[best]))
             i, j, p, bits = join_pairs(kept)
@@ -223,8 +231,9 @@ class Linker:
         return Match(a.record_id, b.record_id, float(p[0]), float(bits[0]),
                      explain_pair(params, fa, fb, 0, 0))
 
-    def index(self, records: Iterable[Record] = ()) -> Index:
-        return Index(self._fitted(), records, max_block_size=self.max_block_size)
+    def index(self, records: Iterable[Record] = (), one_to_one: bool = False) -> Index:
+        return Index(self._fitted(), records, max_block_size=self.max_block_size,
+                     one_to_one=one_to_one)
 
 
 def scored_chunks(params: Parameters, a: Frame, b: Frame, blocks: Blocks, rows: np.ndarray,
@@ -384,8 +393,12 @@ class Index:
     """An in-memory store of prepared records answering one query record at a time."""
 
     def __init__(self, params: Parameters, records: Iterable[Record] = (), *,
-                 max_block_size: int = MAX_BLOCK_SIZE) -> None:
+                 max_block_size: int = MAX_BLOCK_SIZE, one_to_one: bool = False) -> None:
+        """one_to_one: a query record matches at most one stored record (a found person against
+        missing reports), as in Linker.link; False (a store searched for duplicates, where a
+        person may be filed more than once) scores each pair alone."""
         self.params = params
+        self.one_to_one = one_to_one
         self.frame = Frame()
         self.blocks = Blocks(max_block_size)
         self.rows: dict[str, int] = {}
@@ -428,6 +441,8 @@ class Index:
             return []
         i = np.zeros(len(found), dtype=np.int64)
         bits, p = score(self.params, query, self.frame, i, found)
+        if self.one_to_one:
+            p = one_to_one_probability(self.params, i, bits)
         best = top_k_per_left(i, bits, p, k, threshold)
         return [Match(record.record_id, self.frame.prepared[found[pos]].record.record_id,
                       float(p[pos]), float(bits[pos]),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .names import to_simplified
-from .tables.marks import BODY_PARTS, MARK_KINDS, SEPARATORS, SPECIFIC_KINDS
+from .tables.marks import BODY_PARTS, IMPLIED_PARTS, MARK_KINDS, SEPARATORS, SPECIFIC_KINDS
 
 TEXT = "text"
 
@@ -50,6 +50,12 @@ class Mark:
         return f"{side}{part}{MARK_KINDS[self.kind][0]}"
 
 
+def _tells(m: Mark, n: Mark) -> bool:
+    """m agrees with n closely enough to tell people apart: a rare kind of mark, or the same
+    kind on the same body part named on both sides (左手疤痕 ~ 左手背伤疤, not 疤 ~ 手上有疤)."""
+    return m.agrees_with(n) and (m.is_specific or (bool(m.part) and m.part == n.part))
+
+
 def _same_or_unknown(a: str, b: str) -> bool:
     return not a or not b or a == b
 
@@ -76,6 +82,8 @@ def _parse_phrase(phrase: str) -> frozenset[Mark]:
             marks.add(Mark(TEXT, piece.lower()))
             continue
         part = next((p for syn, p in _PARTS if syn in piece), "")
+        if IMPLIED_PARTS.get(kind) == part:
+            part = ""
         side = "L" if "左" in piece else "R" if "右" in piece else ""
         marks.add(Mark(kind, part, side))
     return frozenset(marks)
@@ -84,8 +92,9 @@ def _parse_phrase(phrase: str) -> frozenset[Mark]:
 def compare_marks(a: frozenset[Mark], b: frozenset[Mark]) -> tuple[str, list[Mark]]:
     """Outcome code and the marks behind it: specific, shared, conflict or none_shared."""
     shared = [m for m in a if any(m.agrees_with(n) for n in b)]
-    if any(m.is_specific for m in shared):
-        return "specific", [m for m in shared if m.is_specific]
+    telling = [m for m in shared if any(_tells(m, n) for n in b)]
+    if telling:
+        return "specific", telling
     if shared:
         return "shared", shared
     conflicts = [m for m in a if any(m.conflicts_with(n) for n in b)]

@@ -134,6 +134,28 @@ def match_probability(params: Parameters, total_bits: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp2(-(prior + total_bits)))
 
 
+def one_to_one_probability(params: Parameters, rows: np.ndarray, total_bits: np.ndarray
+                           ) -> np.ndarray:
+    """Match probability of each candidate pair when a query record matches at most one record:
+    the pair's odds over one plus the odds of every candidate of the same query row.
+
+    Pairs scored alone each claim the evidence they share with their rivals: a man found with
+    no name, in the county where two reports' men of his age were last seen, is not a match to
+    both. With one strong candidate this is the plain probability; with several equally
+    plausible ones none is decided. `rows` must hold whole query rows (any order)."""
+    if not len(rows):
+        return np.zeros(0)
+    prior = math.log2(params.match_prior / (1 - params.match_prior))
+    log_odds = prior + np.clip(total_bits, -1000.0, 1000.0)
+    _, row_of = np.unique(rows, return_inverse=True)
+    top = np.full(row_of.max() + 1, -np.inf)
+    np.maximum.at(top, row_of, log_odds)
+    top = np.maximum(top, 0.0)  # the "no match" term, log2(1) = 0, joins the maximum
+    scaled = np.exp2(log_odds - top[row_of])
+    total = np.exp2(-top) + np.bincount(row_of, weights=scaled)
+    return scaled / total[row_of]
+
+
 # --- fitting ---------------------------------------------------------------------------------
 def estimate_u(levels: np.ndarray, prior: Parameters | None = None) -> dict[str, list[float]]:
     """u per level from random pairs, smoothed towards the prior."""

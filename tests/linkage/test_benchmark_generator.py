@@ -23,7 +23,7 @@ def generate_in_new_process(out_dir: Path, seed: int, hash_seed: str) -> dict[st
 def test_the_same_seed_gives_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None:
     first = generate_in_new_process(tmp_path / "first", seed=11, hash_seed="1")
     second = generate_in_new_process(tmp_path / "second", seed=11, hash_seed="2")
-    assert sorted(first) == ["found.csv", "missing.csv", "truth.csv"]
+    assert sorted(first) == ["found.csv", "groups.csv", "missing.csv", "truth.csv"]
     assert first == second
 
 

@@ -130,9 +130,24 @@ def test_marks_normalise_synonyms_and_sides() -> None:
     assert Mark("tattoo", "arm", "L") in parse_marks("左手臂刺青")
     report = person(features=("左手缺小指", "右脸有刀疤"))
     assert level("features", report, person(features=("左手少一根手指",))) == "specific"
-    assert level("features", report, person(features=("脸上有疤",))) == "shared"
+    assert level("features", report, person(features=("有疤",))) == "shared"
     assert level("features", report, person(features=("右手缺小指",))) == "conflict"
     assert level("features", report, person(features=("戴眼镜",))) == "none_shared"
+
+
+def test_a_common_mark_on_the_same_body_part_tells_people_apart() -> None:
+    report = person(features=("左手有疤痕",))
+    assert level("features", report, person(features=("左手背伤疤",))) == "specific"
+    assert level("features", report, person(features=("手上有疤",))) == "specific"
+    assert level("features", report, person(features=("有伤疤",))) == "shared"
+    assert level("features", report, person(features=("右手背伤疤",))) == "conflict"
+
+
+def test_a_body_part_the_mark_itself_names_tells_nothing_more() -> None:
+    assert parse_marks("缺门牙") == parse_marks("豁牙") == {Mark("missing_tooth")}
+    assert parse_marks("戴眼镜") == {Mark("glasses")}
+    assert level("features", person(features=("缺门牙",)), person(features=("门牙掉了",))) \
+        == "shared"
 
 
 def test_found_before_missing_is_evidence_against() -> None:

@@ -71,7 +71,7 @@ def test_blocking_keeps_recall_high(small_set) -> None:
 def test_the_index_gives_the_same_answers_as_the_batch_path(small_set, fitted) -> None:
     found, missing, _ = small_set
     batch = fitted.link(found[:60], missing, top_k=5, threshold=0.0)
-    index = fitted.index(missing)
+    index = fitted.index(missing, one_to_one=True)
     online = [m for record in found[:60] for m in index.query(record, k=5, explain=False)]
     assert [(m.left_id, m.right_id) for m in batch] == [(m.left_id, m.right_id) for m in online]
     assert np.allclose([m.score for m in batch], [m.score for m in online])
