@@ -23,9 +23,9 @@ from songnuan.tracing.models import (
     TracingCase,
 )
 
-STEP_OF_COMPARISON = {ComparisonKind.FINGERPRINT: StepKind.BIOMETRICS,
-                      ComparisonKind.FACE: StepKind.BIOMETRICS,
-                      ComparisonKind.DNA: StepKind.DNA_REQUEST}
+# Sending a fingerprint or face comparison is not taking them: the biometrics step is done by
+# `casework.complete_biometrics_when_taken` once they are on file.
+STEP_OF_COMPARISON = {ComparisonKind.DNA: StepKind.DNA_REQUEST}
 
 
 @transaction.atomic
@@ -39,7 +39,7 @@ def request_comparison(case: TracingCase, *, kind: str, liaison: Any, message: s
     request = ComparisonRequest.objects.create(case=case, kind=kind, liaison=liaison,
                                                message=message.strip(), sent_at=now,
                                                sent_by=recorded(by))
-    step = case.steps.filter(kind=STEP_OF_COMPARISON[kind]).first()
+    step = case.steps.filter(kind=STEP_OF_COMPARISON.get(kind, "")).first()
     if step is not None:
         complete_step(step, by=by, note=str(request.get_kind_display()), now=now)
     return request
