@@ -9,7 +9,7 @@ from songnuan.accounts.roles import SENSITIVE, Reach
 from songnuan.accounts.scoping import scope_of
 from songnuan.accounts.sensitive import AuditsSensitiveFields
 from songnuan.network.models import District
-from songnuan.people.models import Category, Flag, Person
+from songnuan.people.models import Category, Flag, IdentitySource, Person
 
 SENSITIVE_FORM_FIELDS = ("id_number", "mental_state", "health_notes")
 
@@ -73,3 +73,25 @@ class MergeForm(forms.Form):
 class PhotoForm(forms.Form):
     image = forms.ImageField(label=_("Photo"))
     caption = forms.CharField(label=_("Caption"), max_length=100, required=False)
+
+
+class IdentityForm(forms.Form):
+    """A name or ID number learnt about the person; a confirmed match is recorded by tracing."""
+
+    source = forms.ChoiceField(label=_("Source"), choices=[
+        (value, label) for value, label in IdentitySource.choices
+        if value != IdentitySource.MATCH])
+    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    id_number = forms.CharField(label=_("ID number"), max_length=24, required=False,
+                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    native_place = forms.CharField(label=_("Native place"), max_length=100, required=False)
+    reference = forms.CharField(label=_("Reference"), max_length=100, required=False,
+                                help_text=_("The police record or document it rests on."))
+    reason = forms.CharField(label=_("Reason to supersede the identity in force"),
+                             max_length=200, required=False,
+                             help_text=_("Needed only when it contradicts the one in force."))
+
+
+class SupersedeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason to supersede the identity in force"),
+                             max_length=200)

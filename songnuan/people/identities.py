@@ -128,7 +128,8 @@ def _put_in_force(person: Person, new: Identity, current: Identity | None,
 def _write_back(person: Person, identity: Identity, by: Any) -> None:
     """The person file follows the identity in force (a given name is kept as theirs)."""
     if identity.source == IdentitySource.SELF_GIVEN:
-        person.self_name = identity.name or person.self_name
+        # Put in force over a confirmed name (with a reason): that name is no longer shown.
+        person.self_name, person.name = identity.name or person.self_name, ""
     elif identity.name:
         person.name = identity.name
     if identity.native_place:

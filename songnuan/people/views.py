@@ -12,10 +12,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from songnuan.accounts.roles import SENSITIVE
-from songnuan.people import services
+from songnuan.people import biometrics, identities, services
 from songnuan.people.duplicates import possible_duplicates
-from songnuan.people.forms import MergeForm, PersonForm, PhotoForm
-from songnuan.people.models import Person, PersonMerge, PersonPhoto, RiskLevel, Status
+from songnuan.people.forms import IdentityForm, MergeForm, PersonForm, PhotoForm, SupersedeForm
+from songnuan.people.models import (
+    Identity,
+    IdentityStatus,
+    Person,
+    PersonMerge,
+    PersonPhoto,
+    RiskLevel,
+    Status,
+)
 from songnuan.people.portrait import Portrait
 from songnuan.people.timeline import sections_for, timeline_for, visible_to
 from songnuan.private_files import send_privately
@@ -68,6 +76,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "stays": person.stays.select_related("site", "bed__zone")[:20]
         if user.has_perm("shelter.view_stay") else [],
         "sections": sections_for(person, user),
+        "identities": identities.history(person),
+        "identity_form": IdentityForm(),
+        "biometrics": biometrics.summary(person),
     })
 
 
@@ -157,3 +168,44 @@ def undo_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
         "id": absorbed.pk})
     return redirect(record.survivor)
 
+
+
+@login_required
+def identity_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a name the person gives, or an identity from papers or the police."""
+    person = get_object_or_404(
+        Person.objects.restrict(request.user, "change").filter(merged_into__isnull=True), pk=pk)
+    form = IdentityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["id_number"] and not request.user.has_perm(SENSITIVE):
+            raise Http404
+        try:
+            identities.record_identity(person, by=request.user, **data)
+        except Refused as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Identity recorded."))
+            return redirect(person)
+    return render(request, "people/identity_form.html", {"form": form, "person": person,
+                                                         "current": identities.in_force(person)})
+
+
+@login_required
+def identity_supersede(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a held identity in force with the reason the one in force is wrong."""
+    held = get_object_or_404(Identity.objects.restrict(request.user, "change").filter(
+        status=IdentityStatus.HELD).select_related("person"), pk=pk)
+    form = SupersedeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            identities.supersede_with(held, reason=form.cleaned_data["reason"],
+                                      by=request.user)
+        except Refused as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The identity is now in force."))
+            return redirect(held.person)
+    return render(request, "people/identity_form.html", {
+        "form": form, "person": held.person, "held": held,
+        "current": identities.in_force(held.person)})

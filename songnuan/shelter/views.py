@@ -107,7 +107,8 @@ def board(request: HttpRequest) -> HttpResponse:
         beds[row[1]].append(row)
     stays = Stay.objects.restrict(user).filter(status=StayStatus.OPEN, site__in=sites)
     by_bed = {row[0]: row for row in stays.filter(bed__isnull=False).values_list(
-        "bed_id", "pk", "admitted_at", "limit_days", "person__name", "person__alias")}
+        "bed_id", "pk", "admitted_at", "limit_days", "person__name", "person__self_name",
+        "person__alias")}
     now = timezone.now()
     site_rows = defaultdict(list)
     for zone in zones:
@@ -137,11 +138,11 @@ def _bed_tile(label: str, active: bool, stay: tuple | None, now) -> str:
     if stay is None:
         state = "free" if active else "off"
         return format_html('<span class="bed {}"><b>{}</b></span>', state, label)
-    _bed, pk, admitted_at, limit_days, name, alias = stay
+    _bed, pk, admitted_at, limit_days, name, self_name, alias = stay
     days_left = (admitted_at + timezone.timedelta(days=limit_days) - now).total_seconds() / 86400
     warning = settings.SHELTER_STAY_WARNING_DAYS
     state = "over" if days_left < 0 else "ending" if days_left <= warning else "taken"
-    who = name or alias or "?"
+    who = name or self_name or alias or "?"  # the name in force, as Person.display_name
     return format_html('<a class="bed {}" href="{}" title="{}"><b>{}</b><span>{}</span></a>',
                        state, reverse("shelter:stay", args=[pk]), who, label, who[:6])
 
