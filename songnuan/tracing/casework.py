@@ -126,6 +126,18 @@ def assign_officer(case: TracingCase, officer: Any) -> TracingCase:
     return case
 
 
+def notify_case_people(case: TracingCase, *, text: str, key: str,
+                       severity: str = Severity.WARNING,
+                       now: datetime.datetime | None = None) -> list:
+    """Tell the district's leader on duty and the case officer (or, for a case nobody holds,
+    the district's tracing officers) a fact about the case, once per `key`."""
+    district = case.site.district
+    also = [case.officer] if case.officer else list(User.objects.filter(
+        role=Role.TRACING_OFFICER, district=district, is_active=True))
+    return alert(district, topic=Topic.TRACING_OVERDUE, text=text, url=case.get_absolute_url(),
+                 key=key, severity=severity, also=also, at=now or timezone.now())
+
+
 def alert_overdue_steps(now: datetime.datetime | None = None) -> int:
     """Tell the district's leader on duty and the case officer (or, for a case nobody holds,
     the district's tracing officers), once per overdue step."""
