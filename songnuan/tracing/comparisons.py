@@ -20,11 +20,12 @@ from songnuan.duty.models import Severity, Topic
 from songnuan.duty.services import deliver
 from songnuan.people import identities
 from songnuan.people.identity import IdNumberError, parse_id_number
-from songnuan.people.models import IdentitySource
+from songnuan.people.models import IdentitySource, IdentityStatus
 from songnuan.refusals import Conflict, Refused
 from songnuan.tracing import announcements, workdays
 from songnuan.tracing.casework import complete_step, notify_case_people
 from songnuan.tracing.models import (
+    CaseStatus,
     ComparisonKind,
     ComparisonRequest,
     ComparisonStatus,
@@ -166,7 +167,12 @@ def _write_back(request: ComparisonRequest, result: ComparisonResult, *, by: Any
             number = parse_id_number(found.group()).number
         except IdNumberError:
             number = ""
-    identities.record_identity(
+    identity = identities.record_identity(
         request.case.person, source=IdentitySource.POLICE, name=name[:50], id_number=number,
         reference=request.police_reference or str(request), by=by, hold_on_conflict=True,
         now=now)
+    case = TracingCase.objects.select_for_update().get(pk=request.case_id)
+    if identity.status == IdentityStatus.IN_FORCE and case.is_live:
+        case.status = CaseStatus.IDENTIFIED
+        case.save()
+        announcements.take_down(case, reason=_("Identified by a police comparison"), now=now)

@@ -14,7 +14,7 @@ from songnuan.people.identities import in_force
 from songnuan.people.models import IdentityStatus, PersonPhoto
 from songnuan.refusals import Refused
 from songnuan.tracing import casework, comparisons
-from songnuan.tracing.models import ComparisonStatus, TracingCase
+from songnuan.tracing.models import CaseStatus, ComparisonStatus, TracingCase
 from tests.people.factories import id_number
 from tests.tracing.factories import admit_unidentified
 from tests.tracing.test_files import jpeg
@@ -114,6 +114,8 @@ def test_a_match_writes_the_identity_and_a_missing_reference_is_refused(cast, cl
     assert person.name == "徐国强" and person.id_number() == number
     identity = in_force(person)
     assert (identity.source, identity.reference) == ("police", "鲁公DNA〔2026〕0931号")
+    item.case.refresh_from_db()
+    assert item.case.status == CaseStatus.IDENTIFIED
 
 
 def test_a_match_contradicting_the_identity_in_force_is_held(cast):
