@@ -133,6 +133,32 @@ def record(person: Person, data: BiometricsInput, *, by: Any,
                   data.fingerprints_note, by=by, now=now)
 
 
+@transaction.atomic
+def record_later(person: Person, data: BiometricsInput, *, by: Any,
+                 now: datetime.datetime | None = None) -> list[str]:
+    """What was taken after admission (a person who came back to it, fingerprints done at the
+    police station): whatever is given, each part checked; returns what was recorded."""
+    now = now or timezone.now()
+    done = []
+    if data.photo is not None:
+        add_photo(person, data.photo, by=by, caption=_("After admission"))
+        done.append(Biometric.PHOTO)
+    elif data.photo_not_taken in NotTakenReason.values:
+        not_taken(person, Biometric.PHOTO, data.photo_not_taken, data.photo_note, by=by,
+                  now=now)
+        done.append(Biometric.PHOTO)
+    if data.fingerprint is not None:
+        add_fingerprints(person, data.fingerprint, by=by, now=now)
+        done.append(Biometric.FINGERPRINTS)
+    elif data.fingerprints_not_taken in NotTakenReason.values:
+        not_taken(person, Biometric.FINGERPRINTS, data.fingerprints_not_taken,
+                  data.fingerprints_note, by=by, now=now)
+        done.append(Biometric.FINGERPRINTS)
+    if not done:
+        raise Refused(_("Take the photo or the fingerprints, or say why they cannot be taken."))
+    return done
+
+
 def add_photo(person: Person, photo: CheckedPhoto, *, by: Any, caption: str = "") -> PersonPhoto:
     return PersonPhoto.objects.create(
         person=person, image=images.ScrubbedPhoto(photo.content, name="photo.jpg"),
@@ -159,9 +185,10 @@ def add_fingerprints(person: Person, data: FingerprintInput, *, by: Any,
 def not_taken(person: Person, biometric: str, reason: str, note: str, *, by: Any,
               now: datetime.datetime | None = None) -> BiometricNotTaken:
     if reason not in NotTakenReason.values:
-        raise Refused(_("Take it now, or say why it is not taken."), field="reason")
+        raise Refused(_("Take it now, or say why it is not taken."),
+                      field=f"{biometric}_not_taken")
     if not note.strip():
-        raise Refused(_("Say in a few words why."), field="note")
+        raise Refused(_("Say in a few words why."), field=f"{biometric}_note")
     return BiometricNotTaken.objects.create(
         person=person, biometric=biometric, reason=reason, note=note.strip()[:200],
         recorded_at=now or timezone.now(), recorded_by=recorded(by))

@@ -9,7 +9,7 @@ from songnuan.accounts.roles import SENSITIVE, Reach
 from songnuan.accounts.scoping import scope_of
 from songnuan.accounts.sensitive import AuditsSensitiveFields
 from songnuan.network.models import District
-from songnuan.people.models import Category, Flag, IdentitySource, Person
+from songnuan.people.models import Category, Flag, IdentitySource, NotTakenReason, Person
 
 SENSITIVE_FORM_FIELDS = ("id_number", "mental_state", "health_notes")
 
@@ -95,3 +95,28 @@ class IdentityForm(forms.Form):
 class SupersedeForm(forms.Form):
     reason = forms.CharField(label=_("Reason to supersede the identity in force"),
                              max_length=200)
+
+
+CAMERA = {"accept": "image/*", "capture": "environment"}
+NOT_TAKEN = [("", "—"), *NotTakenReason.choices]
+
+
+class BiometricsForm(forms.Form):
+    """Photo and fingerprints taken after admission, or why they cannot be."""
+
+    photo = forms.FileField(label=_("Photo of the face"), required=False,
+                            widget=forms.FileInput(attrs=CAMERA))
+    without_face_reason = forms.CharField(label=_("Photo without a face: why"), max_length=200,
+                                          required=False)
+    photo_not_taken = forms.ChoiceField(label=_("No photo: why"), choices=NOT_TAKEN,
+                                        required=False)
+    photo_note = forms.CharField(label=_("Details"), max_length=200, required=False)
+    fingerprint_device = forms.CharField(label=_("Fingerprint device"), max_length=100,
+                                         required=False)
+    fingerprint_reference = forms.CharField(label=_("Police system reference"), max_length=50,
+                                            required=False)
+    fingerprint_scan = forms.FileField(label=_("Or the scan"), required=False,
+                                       widget=forms.FileInput(attrs=CAMERA))
+    fingerprints_not_taken = forms.ChoiceField(label=_("No fingerprints: why"),
+                                               choices=NOT_TAKEN, required=False)
+    fingerprints_note = forms.CharField(label=_("Details"), max_length=200, required=False)

@@ -14,7 +14,14 @@ from django.views.decorators.http import require_POST
 from songnuan.accounts.roles import SENSITIVE
 from songnuan.people import biometrics, identities, services
 from songnuan.people.duplicates import possible_duplicates
-from songnuan.people.forms import IdentityForm, MergeForm, PersonForm, PhotoForm, SupersedeForm
+from songnuan.people.forms import (
+    BiometricsForm,
+    IdentityForm,
+    MergeForm,
+    PersonForm,
+    PhotoForm,
+    SupersedeForm,
+)
 from songnuan.people.models import (
     Identity,
     IdentityStatus,
@@ -209,3 +216,45 @@ def identity_supersede(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/identity_form.html", {
         "form": form, "person": held.person, "held": held,
         "current": identities.in_force(held.person)})
+
+
+@login_required
+def biometrics_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Photo and fingerprints taken after admission (the case's step is ticked once both are on
+    file), or the reason they cannot be."""
+    if not request.user.has_perm(SENSITIVE):
+        raise Http404
+    person = get_object_or_404(
+        Person.objects.restrict(request.user, "change").filter(merged_into__isnull=True), pk=pk)
+    posted = request.method == "POST"
+    form = BiometricsForm(request.POST if posted else None, request.FILES if posted else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            biometrics.record_later(person, _biometrics_input(data), by=request.user)
+        except Refused as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Photo and fingerprints recorded."))
+            return redirect(person)
+    asked_again = request.method == "POST" and any(
+        name in request.FILES and name not in form.errors
+        for name in ("photo", "fingerprint_scan"))
+    return render(request, "people/biometrics_form.html", {
+        "form": form, "person": person, "asked_again": asked_again,
+        "summary": biometrics.summary(person)})
+
+
+def _biometrics_input(data: dict) -> biometrics.BiometricsInput:
+    photo = None
+    if data["photo"] is not None:
+        photo = biometrics.check_photo(data["photo"], data["without_face_reason"])
+    fingerprint = None
+    if data["fingerprint_device"] or data["fingerprint_reference"] or data["fingerprint_scan"]:
+        fingerprint = biometrics.FingerprintInput(
+            device=data["fingerprint_device"], police_reference=data["fingerprint_reference"],
+            scan=data["fingerprint_scan"])
+    return biometrics.BiometricsInput(
+        photo=photo, photo_not_taken=data["photo_not_taken"], photo_note=data["photo_note"],
+        fingerprint=fingerprint, fingerprints_not_taken=data["fingerprints_not_taken"],
+        fingerprints_note=data["fingerprints_note"])
