@@ -12,6 +12,7 @@ from songnuan.network.models import District
 from songnuan.people.models import Category, Flag, IdentitySource, NotTakenReason, Person
 
 SENSITIVE_FORM_FIELDS = ("id_number", "mental_state", "health_notes")
+IDENTITY_FIELDS = ("name", "self_name", "id_number")
 
 
 class PersonForm(AuditsSensitiveFields, forms.ModelForm):
@@ -56,6 +57,13 @@ class PersonForm(AuditsSensitiveFields, forms.ModelForm):
         scope = scope_of(editor)
         if scope.reach is not Reach.CITY:
             self.fields["district"].queryset = District.objects.filter(pk__in=scope.district_ids)
+        if self.instance.pk and self.instance.identities.exists():
+            # Never overwritten in silence: a new name or number is a new identity record.
+            for name in IDENTITY_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "Kept in the identity history: record an identity to change it.")
 
     def clean(self):
         data = super().clean()

@@ -108,6 +108,7 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except Refused as error:
             add_to_form(form, error)
         else:
+            identities.record_staff_entry(saved, by=user)
             messages.success(request, _("Saved the file of %(name)s.") % {"name": saved})
             return redirect(saved)
     return render(request, "people/form.html", {"form": form, "person": person})

@@ -133,3 +133,24 @@ def test_the_file_page_records_an_identity_and_keeps_input_on_a_refusal(cast, cl
     assert person.name == "" and person.display_name.startswith("老许")
     page = client.get(person.get_absolute_url()).content.decode()
     assert "老许" in page and "本人坚称姓许" in page
+
+
+def test_the_edit_form_cannot_overwrite_a_name_on_the_history(cast, client):
+    person = unnamed(cast)
+    record_identity(person, source=IdentitySource.POLICE, name="徐国强", by=cast.laoshan_tracing)
+    client.force_login(cast.laoshan_station)
+    response = client.post(reverse("people:edit", args=[person.pk]), {
+        "name": "许国祥", "alias": "无名氏", "sex": "M", "status": "in_station",
+        "age_estimate": 58})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.name == "徐国强" and person.identities.count() == 1
+
+
+def test_a_file_opened_with_a_name_starts_its_history(cast, client):
+    client.force_login(cast.laoshan_station)
+    response = client.post(reverse("people:add"), {
+        "name": "吕大海", "sex": "M", "status": "on_street", "age_estimate": 50})
+    assert response.status_code == 302
+    person = Person.objects.get(name="吕大海")
+    assert in_force(person).source == IdentitySource.STAFF
