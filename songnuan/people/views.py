@@ -84,6 +84,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if user.has_perm("shelter.view_stay") else [],
         "sections": sections_for(person, user),
         "identities": identities.history(person),
+        "identity_in_force": identities.in_force(person),
         "identity_form": IdentityForm(),
         "biometrics": biometrics.summary(person),
     })

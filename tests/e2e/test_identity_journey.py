@@ -117,3 +117,53 @@ def test_a_man_admitted_with_a_photo_is_identified_by_the_police(cast, new_page,
     phone.goto(f"/people/{person.pk}/")
     expect(phone.locator("h1")).to_contain_text("徐国强")
     screenshot(phone, "identity-person-file-phone")
+
+
+def test_an_admission_error_keeps_the_photo_and_a_contradiction_asks_for_a_reason(
+        cast, new_page):
+    station = cast.laoshan_substation
+    lay_out_station(station, beds=4)
+    desk = new_page(DESKTOP)
+    log_in(desk, cast.laoshan_station.username, PASSWORD)
+    desk.goto("/shelter/admit/")
+    desk.fill("#id_alias", "台东天桥下的老人")
+    desk.select_option("#id_sex", "M")
+    desk.fill("#id_age_estimate", "70")
+    desk.fill("#id_temperature_c", "45.5")  # the deliberate error
+    desk.locator("#id_photo").set_input_files(str(PORTRAIT))
+    desk.select_option("#id_fingerprints_not_taken", "cannot")
+    desk.fill("#id_fingerprints_note", "双手冻伤包扎")
+    desk.click("button.big[type=submit]")
+    expect(desk.get_by_test_id("photo-kept")).to_be_visible()
+    assert desk.locator("#id_alias").input_value() == "台东天桥下的老人"
+    assert desk.locator("#id_fingerprints_note").input_value() == "双手冻伤包扎"
+    screenshot(desk, "identity-admit-error-desktop")
+    desk.fill("#id_temperature_c", "36.6")
+    desk.click("button.big[type=submit]")
+    expect(desk.get_by_test_id("biometrics-summary")).to_contain_text("裁剪到面部")
+    desk.click("button.big[type=submit]")
+    desk.wait_for_url("**/shelter/stays/*/")
+    person = Person.objects.get(alias="台东天桥下的老人")
+    assert person.photos.get().face_found is True
+    assert person.biometrics_not_taken.get().note == "双手冻伤包扎"
+
+    phone = new_page(PHONE)
+    log_in(phone, cast.laoshan_tracing.username, PASSWORD)
+    phone.goto(f"/people/{person.pk}/identities/new/")
+    phone.select_option("#id_source", "self_given")
+    phone.fill("#id_name", "老徐")
+    phone.get_by_role("button", name="登记身份").click()
+    expect(phone.locator("h1")).to_contain_text("老徐（自述）")
+    phone.goto(f"/people/{person.pk}/identities/new/")
+    phone.select_option("#id_source", "police")
+    phone.fill("#id_name", "徐国强")
+    phone.fill("#id_reference", "鲁公比〔2026〕1187号")
+    phone.get_by_role("button", name="登记身份").click()
+    expect(phone.locator("h1")).to_contain_text("徐国强")
+    phone.goto(f"/people/{person.pk}/identities/new/")
+    phone.select_option("#id_source", "staff")
+    phone.fill("#id_name", "许国祥")
+    phone.get_by_role("button", name="登记身份").click()
+    expect(phone.locator(".has-error")).to_contain_text("取代")
+    assert phone.locator("#id_name").input_value() == "许国祥"
+    screenshot(phone, "identity-contradiction-phone")
