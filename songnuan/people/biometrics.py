@@ -203,10 +203,13 @@ def is_complete(person: Person) -> bool:
 
 
 def summary(person: Person) -> dict[str, Any]:
-    """What the file and the case show: the latest photo, fingerprints, reasons."""
+    """What the file shows of its biometrics: when the latest photo was taken (not the photo,
+    which only its own view shows), the fingerprints, and the reasons either is missing."""
+    not_taken = {row.biometric: row for row in person.biometrics_not_taken.all()}
     return {
-        "photo": person.photos.order_by("-taken_at").first(),
+        "pictured": person.photos.order_by("-taken_at").first(),
         "fingerprints": person.fingerprints.select_related("operator").first(),
-        "not_taken": {row.biometric: row for row in person.biometrics_not_taken.all()},
+        "no_picture": not_taken.get(Biometric.PHOTO),
+        "no_prints": not_taken.get(Biometric.FINGERPRINTS),
         "complete": is_complete(person),
     }
