@@ -19,6 +19,7 @@ from songnuan import formulas, pending_uploads
 from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE, Role
 from songnuan.network.transfer import ImportFileError
+from songnuan.people.models import IdentityStatus
 from songnuan.refusals import Refused, add_to_form, refusals_of
 from songnuan.shelter.discharge import DischargeInput
 from songnuan.tracing import (
@@ -81,6 +82,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "comparisons": case.comparisons.select_related("liaison"),
         "announcement": getattr(case, "announcement", None),
         "photo": case.person.photos.order_by("-taken_at").first(),
+        "held_identities": case.person.identities.filter(status=IdentityStatus.HELD),
         "decision_form": forms.DecisionForm(),
         "announcement_form": forms.AnnouncementForm(initial=announcements.prefill(case)),
         "refresh_form": forms.RefreshForm(),

@@ -118,7 +118,7 @@ def test_a_match_writes_the_identity_and_a_missing_reference_is_refused(cast, cl
     assert item.case.status == CaseStatus.IDENTIFIED
 
 
-def test_a_match_contradicting_the_identity_in_force_is_held(cast):
+def test_a_match_contradicting_the_identity_in_force_is_held(cast, client):
     first = request_for(cast)
     comparisons.record_result(first, comparisons.ComparisonResult(
         matched=True, identity="徐国强", reference="鲁公DNA〔2026〕0931号"),
@@ -133,3 +133,6 @@ def test_a_match_contradicting_the_identity_in_force_is_held(cast):
     person.refresh_from_db()
     assert person.name == "徐国强"
     assert person.identities.get(status=IdentityStatus.HELD).name == "许国祥"
+    client.force_login(cast.laoshan_tracing)
+    page = client.get(first.case.get_absolute_url()).content.decode()
+    assert 'data-testid="held-identity"' in page and "许国祥" in page
