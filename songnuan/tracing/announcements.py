@@ -74,6 +74,15 @@ def prefill(case: TracingCase) -> dict[str, str]:
     return {"found_place": found_place, "contact": station_contact(case)}
 
 
+PUBLIC_FOLDER = "tracing/announcements/"
+
+
+def is_public_crop(photo: Any) -> bool:
+    """Whether the announcement's photo is a face crop made for the public (older rows pointed
+    at the person's whole photo, which is never sent)."""
+    return bool(photo) and photo.name.startswith(PUBLIC_FOLDER)
+
+
 def public_face(case: TracingCase) -> ContentFile | None:
     """The person's latest photo cropped close to the face: all the public ever sees of it."""
     for photo in case.person.photos.order_by("-taken_at"):

@@ -401,7 +401,7 @@ def announcement_photo(request: HttpRequest, pk: int) -> FileResponse:
     """The face crop of a live announcement: public as the announcement is, each fetch logged;
     gone the moment the announcement comes down."""
     row = get_object_or_404(announcements.public_announcements(), pk=pk)
-    if not row.photo:
+    if not announcements.is_public_crop(row.photo):
         raise Http404
     audit.record_sensitive_read(row, ["public_photo"])
     response = _file(row.photo, private=False)

@@ -21,7 +21,7 @@ from songnuan.people.models import PersonPhoto
 from songnuan.refusals import Refused
 from songnuan.shelter.admission import expect_arrival
 from songnuan.tracing import announcements, casework
-from songnuan.tracing.models import Channel
+from songnuan.tracing.models import Announcement, Channel
 from tests.tracing.factories import admit_unidentified
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +112,14 @@ def test_the_case_officer_is_reminded_once_when_the_monthly_refresh_is_due(cast)
     announcements.refresh_announcement(case, channel=Channel.SITE, by=cast.laoshan_tracing,
                                        now=later)
     assert announcements.remind_refresh(now=later + datetime.timedelta(days=2)) == 0
+
+
+def test_an_older_announcement_pointing_at_the_whole_photo_never_sends_it(cast, client):
+    case = admit_unidentified(cast.shinan_substation, by=cast.city_admin, ranked=False)
+    photo = PersonPhoto.objects.create(person=case.person, image=portrait(),
+                                       taken_by=cast.city_admin)
+    announcement = announcements.publish_announcement(case, found_place="台东步行街",
+                                                      by=cast.city_admin)
+    Announcement.objects.filter(pk=announcement.pk).update(photo=photo.image.name)
+    url = reverse("tracing:announcement_photo", args=[announcement.pk])
+    assert client.get(url).status_code == 404

@@ -6,6 +6,17 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def forget_raw_photos(apps, schema_editor):
+    """Announcements published before the face crop pointed at the person's whole photo: the
+    public must never be sent it, so they show none until published again (with the crop)."""
+    Announcement = apps.get_model("tracing", "Announcement")
+    Announcement.objects.exclude(photo="").exclude(
+        photo__startswith=PUBLIC_FOLDER).update(photo="")
+
+
+PUBLIC_FOLDER = "tracing/announcements/"
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -46,4 +57,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-published_at', '-pk'],
             },
         ),
+        migrations.RunPython(forget_raw_photos, migrations.RunPython.noop),
     ]
