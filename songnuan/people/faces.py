@@ -81,7 +81,11 @@ def _largest_face(picture: Image.Image) -> tuple[Box, float] | None:
 def face_box(image: IO[bytes] | Any) -> Box | None:
     """Where the largest face is, in the upright photo's pixels; None without one."""
     picture = _upright(image)
-    if picture is None or not available():
+    return None if picture is None else _face_in(picture)
+
+
+def _face_in(picture: Image.Image) -> Box | None:
+    if not available():
         return None
     found = _largest_face(picture)
     if found is None:
@@ -93,12 +97,11 @@ def face_box(image: IO[bytes] | Any) -> Box | None:
 def cropped_to_face(data: bytes, margin: float = CROP_MARGIN) -> bytes | None:
     """The photo cropped around its largest face, as a JPEG (None without a face)."""
     picture = _upright(io.BytesIO(data))
-    if picture is None:
-        return None
-    box = face_box(io.BytesIO(data))
+    box = None if picture is None else _face_in(picture)
     if box is None:
         return None
-    crop = picture.crop(tuple(vars(box.widened(margin, picture.width, picture.height)).values()))
+    wide = box.widened(margin, picture.width, picture.height)
+    crop = picture.crop((wide.left, wide.top, wide.right, wide.bottom))
     out = io.BytesIO()
     crop.save(out, "JPEG", quality=88)
     return out.getvalue()
