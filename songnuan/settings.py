@@ -309,6 +309,12 @@ TRACING_ANNOUNCEMENT_HOURS = int(os.environ.get("TRACING_ANNOUNCEMENT_HOURS", "2
 TRACING_DNA_REQUEST_WORKING_DAYS = int(os.environ.get("TRACING_DNA_REQUEST_WORKING_DAYS", "7"))
 TRACING_STRANDED_DAYS = int(os.environ.get("TRACING_STRANDED_DAYS", "10"))
 TRACING_SETTLEMENT_MONTHS = int(os.environ.get("TRACING_SETTLEMENT_MONTHS", "3"))
+# The police answer a comparison within a month (the MCA rules for DNA); reminded before.
+TRACING_COMPARISON_DUE_MONTHS = int(os.environ.get("TRACING_COMPARISON_DUE_MONTHS", "1"))
+TRACING_COMPARISON_REMIND_DAYS = int(os.environ.get("TRACING_COMPARISON_REMIND_DAYS", "5"))
+# A stranded person's announcement is refreshed each month.
+TRACING_ANNOUNCEMENT_REFRESH_MONTHS = int(
+    os.environ.get("TRACING_ANNOUNCEMENT_REFRESH_MONTHS", "1"))
 # Candidate ranking: saved linkage parameters (JSON); empty uses the ones fitted on Chinese
 # records that ship in songnuan/linkage/tables/chinese_params.json.
 TRACING_LINKAGE_PARAMS = os.environ.get("TRACING_LINKAGE_PARAMS", "")

@@ -97,6 +97,7 @@ def world(cast, settings, tmp_path):
         "标记比对身份丙": (comparison, {"matched_identity"}),
         reverse("tracing:comparison_evidence", args=[comparison.pk]): (comparison,
                                                                        {"evidence"}),
+        reverse("tracing:comparison_photo", args=[comparison.pk]): (person, {"photo"}),
     }
     return objects, markers
 
@@ -112,6 +113,9 @@ def url_args(objects) -> dict[str, tuple[list, str]]:
         "people:photo": ([objects["photo"].pk], ""),
         "people:merge": ([person.pk], f"?with={objects['other'].pk}"),
         "people:undo_merge": ([1], ""),  # POST only
+        "people:biometrics": ([person.pk], ""),
+        "people:identity_add": ([person.pk], ""),
+        "people:identity_supersede": ([1], ""),  # none is held here
         "shelter:arrival_cancel": ([1], ""),  # POST only
         "shelter:stay": ([stay.pk], ""),
         "shelter:stay_move_bed": ([stay.pk], ""),
@@ -126,6 +130,8 @@ def url_args(objects) -> dict[str, tuple[list, str]]:
         "tracing:rank": ([case.pk], ""),
         "tracing:announce": ([case.pk], ""),
         "tracing:compare": ([case.pk], ""),
+        "tracing:refresh": ([case.pk], ""),
+        "tracing:comparison_photo": ([objects["comparison"].pk], ""),
         "tracing:assign_officer": ([case.pk], ""),
         "tracing:discharge_home": ([case.pk], ""),
         "tracing:settlement": ([case.pk], ""),
@@ -155,6 +161,7 @@ FILES = {
     "people:photo": ("person", {"photo"}),
     "tracing:report_photo": ("report", {"photo"}),
     "tracing:comparison_evidence": ("comparison", {"evidence"}),
+    "tracing:comparison_photo": ("person", {"photo"}),
 }
 
 # Pages that must show these markers, so the walk is known to reach what it checks.

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -171,8 +172,12 @@ class Person(AuditedModel):
 
     @property
     def display_name(self) -> str:
+        """The name in force (see `identities`): a confirmed name, else the name the person
+        gives (marked as theirs), else what staff call them."""
         if self.name:
             return self.name
+        if self.self_name:
+            return str(_("%(name)s (as they say)") % {"name": self.self_name})
         if self.alias:
             return f"「{self.alias}」"
         return str(_("Unnamed person #%(id)s") % {"id": self.pk})
@@ -259,6 +264,10 @@ class PersonPhoto(AuditedModel):
     taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
     taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
+    # None: not checked (no face detector installed, or a photo added before the check).
+    face_found = models.BooleanField(_("face found"), null=True, blank=True)
+    without_face_reason = models.CharField(
+        _("why the photo shows no face"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(district="person__district", site="person__current_site")
@@ -300,3 +309,132 @@ class PersonMerge(AuditedModel):
     @property
     def is_undone(self) -> bool:
         return self.undone_at is not None
+
+
+class NotTakenReason(models.TextChoices):
+    """Why a photo or fingerprints were not taken at admission (recorded, never silent)."""
+
+    REFUSES = "refuses", _("Refuses")
+    CANNOT = "cannot", _("Cannot (injury, illness, disability)")
+
+
+class Biometric(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    FINGERPRINTS = "fingerprints", _("Fingerprints")
+
+
+def scan_path(instance: FingerprintCapture, filename: str) -> str:
+    return f"people/{instance.person_id}/fingerprints/{uuid.uuid4().hex}.jpg"
+
+
+class FingerprintCapture(AuditedModel):
+    """Fingerprints taken (采集指纹): on which device, by whom, when, and what the police system
+    returned for them (its reference number) or the scan itself."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE,
+                               related_name="fingerprints")
+    device = models.CharField(_("device"), max_length=100)
+    operator = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                 verbose_name=_("fingerprints taken by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    captured_at = models.DateTimeField(_("captured at"))
+    police_reference = models.CharField(_("police system reference"), max_length=50, blank=True)
+    scan = MetadataFreeImageField(_("scan"), upload_to=scan_path, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="person__district", site="person__current_site")
+    sensitive_fields = ("police_reference",)
+
+    class Meta:
+        ordering = ["-captured_at", "-pk"]
+        verbose_name = _("fingerprint capture")
+        verbose_name_plural = _("fingerprint captures")
+
+    def __str__(self) -> str:
+        return f"{self.device} {self.captured_at:%Y-%m-%d %H:%M}"
+
+
+class BiometricNotTaken(AuditedModel):
+    """A photo or fingerprints the person refused or could not give, with the reason."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE,
+                               related_name="biometrics_not_taken")
+    biometric = models.CharField(_("what"), max_length=12, choices=Biometric.choices)
+    reason = models.CharField(_("reason"), max_length=10, choices=NotTakenReason.choices)
+    note = models.CharField(_("details"), max_length=200)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="person__district", site="person__current_site")
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        verbose_name = _("biometric not taken")
+        verbose_name_plural = _("biometrics not taken")
+
+
+class IdentitySource(models.TextChoices):
+    SELF_GIVEN = "self_given", _("Given by the person")
+    STAFF = "staff", _("Recorded by staff from papers")
+    MATCH = "match", _("Confirmed match with a missing-person report")
+    POLICE = "police", _("Checked against the police records")
+
+
+class IdentityStatus(models.TextChoices):
+    IN_FORCE = "in_force", _("In force")
+    SUPERSEDED = "superseded", _("Superseded")
+    HELD = "held", _("Contradicts the identity in force: held for a decision")
+
+
+class Identity(AuditedModel):
+    """Who the person is said to be, by whom and when (身份信息来源): a history, never a silent
+    overwrite. One record per person is in force; its name is the one every page shows."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE,
+                               related_name="identities")
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
+    id_number_cipher = models.TextField(_("ID number (encrypted)"), blank=True, editable=False)
+    id_number_digest = models.CharField(_("ID number lookup hash"), max_length=64, blank=True,
+                                        editable=False)
+    native_place = models.CharField(_("native place"), max_length=100, blank=True)
+    source = models.CharField(_("source"), max_length=12, choices=IdentitySource.choices)
+    reference = models.CharField(_("reference"), max_length=100, blank=True,
+                                 help_text=_("The report, police record or document it rests on."))
+    status = models.CharField(_("status"), max_length=12, choices=IdentityStatus.choices)
+    reason = models.CharField(_("reason to supersede"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="person__district", site="person__current_site",
+                      assigned=lambda user: Q(person__in=Person.objects.filter(
+                          _linked_to_users_sites(user))))
+    sensitive_fields = ("id_number_cipher", "id_number_digest")
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        verbose_name = _("identity")
+        verbose_name_plural = _("identities")
+        constraints = [models.UniqueConstraint(
+            fields=["person"], condition=Q(status="in_force"),
+            name="people_one_identity_in_force")]
+
+    def __str__(self) -> str:
+        return self.name or str(self.get_source_display())
+
+    @property
+    def has_id_number(self) -> bool:
+        return bool(self.id_number_cipher)
+
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_number_cipher)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.source != IdentitySource.SELF_GIVEN

@@ -12,10 +12,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from songnuan.accounts.roles import SENSITIVE
-from songnuan.people import services
+from songnuan.people import biometrics, identities, services
 from songnuan.people.duplicates import possible_duplicates
-from songnuan.people.forms import MergeForm, PersonForm, PhotoForm
-from songnuan.people.models import Person, PersonMerge, PersonPhoto, RiskLevel, Status
+from songnuan.people.forms import (
+    BiometricsForm,
+    IdentityForm,
+    MergeForm,
+    PersonForm,
+    PhotoForm,
+    SupersedeForm,
+)
+from songnuan.people.models import (
+    Identity,
+    IdentityStatus,
+    Person,
+    PersonMerge,
+    PersonPhoto,
+    RiskLevel,
+    Status,
+)
 from songnuan.people.portrait import Portrait
 from songnuan.people.timeline import sections_for, timeline_for, visible_to
 from songnuan.private_files import send_privately
@@ -68,6 +83,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "stays": person.stays.select_related("site", "bed__zone")[:20]
         if user.has_perm("shelter.view_stay") else [],
         "sections": sections_for(person, user),
+        "identities": identities.history(person),
+        "identity_in_force": identities.in_force(person),
+        "identity_form": IdentityForm(),
+        "biometrics": biometrics.summary(person),
     })
 
 
@@ -90,6 +109,7 @@ def person_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except Refused as error:
             add_to_form(form, error)
         else:
+            identities.record_staff_entry(saved, by=user)
             messages.success(request, _("Saved the file of %(name)s.") % {"name": saved})
             return redirect(saved)
     return render(request, "people/form.html", {"form": form, "person": person})
@@ -157,3 +177,86 @@ def undo_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
         "id": absorbed.pk})
     return redirect(record.survivor)
 
+
+
+@login_required
+def identity_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a name the person gives, or an identity from papers or the police."""
+    person = get_object_or_404(
+        Person.objects.restrict(request.user, "change").filter(merged_into__isnull=True), pk=pk)
+    form = IdentityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["id_number"] and not request.user.has_perm(SENSITIVE):
+            raise Http404
+        try:
+            identities.record_identity(person, by=request.user, **data)
+        except Refused as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Identity recorded."))
+            return redirect(person)
+    return render(request, "people/identity_form.html", {"form": form, "person": person,
+                                                         "current": identities.in_force(person)})
+
+
+@login_required
+def identity_supersede(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a held identity in force with the reason the one in force is wrong."""
+    held = get_object_or_404(Identity.objects.restrict(request.user, "change").filter(
+        status=IdentityStatus.HELD).select_related("person"), pk=pk)
+    form = SupersedeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            identities.supersede_with(held, reason=form.cleaned_data["reason"],
+                                      by=request.user)
+        except Refused as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The identity is now in force."))
+            return redirect(held.person)
+    return render(request, "people/identity_form.html", {
+        "form": form, "person": held.person, "held": held,
+        "current": identities.in_force(held.person)})
+
+
+@login_required
+def biometrics_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Photo and fingerprints taken after admission (the case's step is ticked once both are on
+    file), or the reason they cannot be."""
+    if not request.user.has_perm(SENSITIVE):
+        raise Http404
+    person = get_object_or_404(
+        Person.objects.restrict(request.user, "change").filter(merged_into__isnull=True), pk=pk)
+    posted = request.method == "POST"
+    form = BiometricsForm(request.POST if posted else None, request.FILES if posted else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            biometrics.record_later(person, _biometrics_input(data), by=request.user)
+        except Refused as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Photo and fingerprints recorded."))
+            return redirect(person)
+    asked_again = request.method == "POST" and any(
+        name in request.FILES and name not in form.errors
+        for name in ("photo", "fingerprint_scan"))
+    return render(request, "people/biometrics_form.html", {
+        "form": form, "person": person, "asked_again": asked_again,
+        "summary": biometrics.summary(person)})
+
+
+def _biometrics_input(data: dict) -> biometrics.BiometricsInput:
+    photo = None
+    if data["photo"] is not None:
+        photo = biometrics.check_photo(data["photo"], data["without_face_reason"])
+    fingerprint = None
+    if data["fingerprint_device"] or data["fingerprint_reference"] or data["fingerprint_scan"]:
+        fingerprint = biometrics.FingerprintInput(
+            device=data["fingerprint_device"], police_reference=data["fingerprint_reference"],
+            scan=data["fingerprint_scan"])
+    return biometrics.BiometricsInput(
+        photo=photo, photo_not_taken=data["photo_not_taken"], photo_note=data["photo_note"],
+        fingerprint=fingerprint, fingerprints_not_taken=data["fingerprints_not_taken"],
+        fingerprints_note=data["fingerprints_note"])

@@ -1,5 +1,5 @@
-"""Admission (入站): an expected arrival, the security check and health screening, the zone and
-bed, the person's categories and the support plan they call for.
+"""Admission (入站): an expected arrival, the security check and health screening, the photo and
+fingerprints (or why not), the zone and bed, the person's categories and the support plan.
 
 One transaction: a refused admission writes nothing. Apps above shelter hear of it through
 `listeners`, called openly at the end of `admit`.
@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from songnuan.actors import recorded
+from songnuan.people import biometrics
+from songnuan.people.biometrics import BiometricsInput
 from songnuan.people.models import Category, Flag, Person, Status
 from songnuan.people.services import move_person, refresh_derived
 from songnuan.refusals import Conflict, Refused
@@ -116,6 +118,8 @@ class AdmissionInput:
     categories: list[str] = field(default_factory=list)
     bed: Bed | None = None
     override_reason: str = ""
+    # None: the caller gathers no biometrics (the API, imports); the tracing step stays open.
+    biometrics: BiometricsInput | None = None
 
     def screening(self, person: Person | None = None) -> Screening:
         critically_ill = Category.CRITICALLY_ILL in self.categories or (
@@ -136,6 +140,8 @@ def check_admission_input(data: AdmissionInput) -> None:
     unknown = [c for c in data.categories if c not in Category.values]
     if unknown:
         raise Refused(_("Unknown category."), field="categories")
+    if data.biometrics is not None:
+        biometrics.check_input(data.biometrics)
 
 
 def check_site_has_room(site: Any) -> None:
@@ -192,6 +198,8 @@ def admit(person: Person, site: Any, data: AdmissionInput, *, by: Any,
             arrival.person = person
         arrival.save()
     _classify(person, data)
+    if data.biometrics is not None:
+        biometrics.record(person, data.biometrics, by=by, now=now)
     move_person(person, Status.IN_STATION, site=site, day=timezone.localdate(now))
     plan_support(stay)
     listeners.admitted(stay)

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from songnuan.accounts.roles import SENSITIVE
-from songnuan.people.models import Category, Person, Sex
+from songnuan.people.biometrics import LATER
+from songnuan.people.models import Category, NotTakenReason, Person, Sex
 from songnuan.shelter.models import (
     AdmissionRoute,
     AgeGroup,
@@ -21,6 +22,10 @@ from songnuan.shelter.models import (
     TravelMode,
     ZoneSex,
 )
+
+NOT_TAKEN_CHOICES = [("", "—"), *NotTakenReason.choices,
+                     (LATER, _("To take later today (the tracing deadline runs)"))]
+CAMERA = {"accept": "image/*", "capture": "environment"}
 
 HEALTH_FIELDS = ("temperature_c", "injuries", "frostbite", "infectious_symptoms",
                  "mental_illness_signs", "intoxicated", "health_notes")
@@ -57,6 +62,25 @@ class AdmissionForm(forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 2}))
     categories = forms.MultipleChoiceField(label=_("Categories"), choices=Category.choices,
                                            required=False, widget=forms.CheckboxSelectMultiple)
+    photo = forms.FileField(label=_("Photo of the face"), required=False,
+                            widget=forms.FileInput(attrs=CAMERA))
+    photo_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    without_face_reason = forms.CharField(
+        label=_("Photo without a face: why"), max_length=200, required=False,
+        help_text=_("Only when the face cannot be photographed (bandaged, covered)."))
+    photo_not_taken = forms.ChoiceField(label=_("No photo: why"), choices=NOT_TAKEN_CHOICES,
+                                        required=False)
+    photo_note = forms.CharField(label=_("Details"), max_length=200, required=False)
+    fingerprint_device = forms.CharField(label=_("Fingerprint device"), max_length=100,
+                                         required=False)
+    fingerprint_reference = forms.CharField(label=_("Police system reference"), max_length=50,
+                                            required=False)
+    fingerprint_scan = forms.FileField(label=_("Or the scan"), required=False,
+                                       widget=forms.FileInput(attrs=CAMERA))
+    scan_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    fingerprints_not_taken = forms.ChoiceField(label=_("No fingerprints: why"),
+                                               choices=NOT_TAKEN_CHOICES, required=False)
+    fingerprints_note = forms.CharField(label=_("Details"), max_length=200, required=False)
     bed = forms.IntegerField(label=_("Bed"), required=False)
     override_reason = forms.CharField(label=_("Reason to override the zone rules"),
                                       max_length=200, required=False)

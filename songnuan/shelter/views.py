@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from songnuan.accounts.roles import SENSITIVE
 from songnuan.accounts.scoping import may_place_in
 from songnuan.network.models import Site, SiteLevel
+from songnuan.people.identities import record_staff_entry
 from songnuan.people.models import Person, Sex
 from songnuan.people.services import record_sensitive_read, save_person
 from songnuan.refusals import Refused, add_to_form
@@ -50,6 +51,7 @@ from songnuan.shelter.daily import (
     record_visit,
 )
 from songnuan.shelter.discharge import DischargeInput, discharge, discharge_refusals
+from songnuan.shelter.held_files import HeldFiles
 from songnuan.shelter.models import (
     AgeGroup,
     Arrival,
@@ -105,7 +107,8 @@ def board(request: HttpRequest) -> HttpResponse:
         beds[row[1]].append(row)
     stays = Stay.objects.restrict(user).filter(status=StayStatus.OPEN, site__in=sites)
     by_bed = {row[0]: row for row in stays.filter(bed__isnull=False).values_list(
-        "bed_id", "pk", "admitted_at", "limit_days", "person__name", "person__alias")}
+        "bed_id", "pk", "admitted_at", "limit_days", "person__name", "person__self_name",
+        "person__alias")}
     now = timezone.now()
     site_rows = defaultdict(list)
     for zone in zones:
@@ -135,11 +138,11 @@ def _bed_tile(label: str, active: bool, stay: tuple | None, now) -> str:
     if stay is None:
         state = "free" if active else "off"
         return format_html('<span class="bed {}"><b>{}</b></span>', state, label)
-    _bed, pk, admitted_at, limit_days, name, alias = stay
+    _bed, pk, admitted_at, limit_days, name, self_name, alias = stay
     days_left = (admitted_at + timezone.timedelta(days=limit_days) - now).total_seconds() / 86400
     warning = settings.SHELTER_STAY_WARNING_DAYS
     state = "over" if days_left < 0 else "ending" if days_left <= warning else "taken"
-    who = name or alias or "?"
+    who = name or self_name or alias or "?"  # the name in force, as Person.display_name
     return format_html('<a class="bed {}" href="{}" title="{}"><b>{}</b><span>{}</span></a>',
                        state, reverse("shelter:stay", args=[pk]), who, label, who[:6])
 
@@ -213,16 +216,19 @@ def admit_view(request: HttpRequest) -> HttpResponse:
     form = forms.AdmissionForm(request.POST or None, sites=sites, user=user, initial=initial)
     step = request.POST.get("step", "check")
     context = {"form": form, "arrival": arrival, "person": person, "step": "check"}
-    if request.method == "POST" and form.is_valid():
+    held = HeldFiles(request) if request.method == "POST" else None
+    if request.method == "POST" and form.is_valid() and not held.refusals:
         data = form.cleaned_data
         admission = _admission_input(data, user)
         candidate = person or Person(name=data["name"], alias=data["alias"], sex=data["sex"],
                                      age_estimate=data["age_estimate"])
         try:
+            admission.biometrics = held.biometrics(data)
             check_admission_input(admission)
             placement = placement_for(candidate, admission.screening(candidate))
             if step == "confirm":
                 stay = _admit(candidate, data["site"], admission, user, arrival)
+                held.release()
                 messages.success(request, _("%(person)s admitted to bed %(bed)s.") % {
                     "person": stay.person, "bed": stay.bed})
                 return redirect(stay)
@@ -238,6 +244,10 @@ def admit_view(request: HttpRequest) -> HttpResponse:
             context["step"] = "confirm"
             context.update(_bed_choices(data["site"], placement_for(
                 candidate, admission.screening(candidate)), data.get("bed")))
+    if held is not None:
+        for refused in held.refusals:
+            add_to_form(form, refused)
+        context["held"] = held
     return render(request, "shelter/admit.html", context)
 
 
@@ -269,6 +279,7 @@ def _admission_input(data: dict, user) -> AdmissionInput:
 def _admit(person: Person, site, admission, user, arrival) -> Stay:
     if person.pk is None:
         person = save_person(person, by=user)
+        record_staff_entry(person, by=user)
     return admit(person, site, admission, by=user, arrival=arrival)
 
 

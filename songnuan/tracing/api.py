@@ -118,13 +118,14 @@ def acknowledge(request: HttpRequest, request_id: int):
 
 @router.post("/tracing/comparisons/{request_id}/result", response=ComparisonOut)
 def record_result(request: HttpRequest, request_id: int, matched: Form[bool],
-                  identity: Form[str] = "", notes: Form[str] = "",
-                  evidence: File[UploadedFile] = None):
+                  identity: Form[str] = "", notes: Form[str] = "", reference: Form[str] = "",
+                  id_number: Form[str] = "", evidence: File[UploadedFile] = None):
     """The police's result, as a multipart form with the comparison report attached."""
     item = get_object_or_404(ComparisonRequest.objects.restrict(request.user, "change"),
                              pk=request_id)
     result = comparisons.ComparisonResult(matched=matched, identity=identity, notes=notes,
-                                       evidence=evidence)
+                                          evidence=evidence, reference=reference,
+                                          id_number=id_number)
     return _comparison_out(comparisons.record_result(item, result, by=request.user))
 
 
@@ -133,6 +134,7 @@ def _comparison_out(item: ComparisonRequest) -> dict:
             "message": item.message, "sent_at": item.sent_at,
             "acknowledged_at": item.acknowledged_at, "result_at": item.result_at,
             "matched_identity": item.matched_identity, "result_notes": item.result_notes,
-            "has_evidence": bool(item.evidence)}
+            "has_evidence": bool(item.evidence), "due_at": item.due_at,
+            "police_reference": item.police_reference}
 
 

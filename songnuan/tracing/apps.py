@@ -10,7 +10,7 @@ class TracingConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from songnuan.people.duplicates import register_matcher
-        from songnuan.people.models import PersonPhoto
+        from songnuan.people.models import BiometricNotTaken, FingerprintCapture, PersonPhoto
         from songnuan.people.timeline import register_source
         from songnuan.shell import NavItem, register_nav, register_panels
         from songnuan.shelter.listeners import register_admission_listener
@@ -21,6 +21,9 @@ class TracingConfig(AppConfig):
         post_save.connect(hooks.photo_saved, sender=PersonPhoto, dispatch_uid="tracing_face")
         post_save.connect(hooks.photo_saved, sender=MissingReport,
                           dispatch_uid="tracing_report_face")
+        for model in (PersonPhoto, FingerprintCapture, BiometricNotTaken):
+            post_save.connect(hooks.biometrics_saved, sender=model,
+                              dispatch_uid=f"tracing_biometrics_{model.__name__}")
         register_matcher(hooks.engine_duplicates)
         register_panels(home.panels)
         register_source(timeline.events)

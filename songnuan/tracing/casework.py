@@ -15,10 +15,12 @@ from songnuan.accounts.models import User
 from songnuan.accounts.roles import Role
 from songnuan.duty.models import Severity, Topic
 from songnuan.duty.services import alert
+from songnuan.people import biometrics
 from songnuan.people.models import Person
 from songnuan.refusals import Conflict, Refused
 from songnuan.tracing import workdays
 from songnuan.tracing.models import (
+    LIVE_STATUSES,
     CaseStatus,
     CaseStep,
     Ranking,
@@ -47,6 +49,7 @@ def open_case_for_stay(stay: Any, now: datetime.datetime | None = None) -> Traci
     case = TracingCase.objects.create(person=person, stay=stay, site=stay.site,
                                       opened_at=stay.admitted_at, ranking=Ranking.WAITING)
     schedule_steps(case)
+    complete_biometrics_when_taken(person)
     return case
 
 
@@ -65,6 +68,20 @@ def complete_step(step: CaseStep, *, by: Any, note: str = "",
         step.note = note.strip()[:200]
         step.save()
     return step
+
+
+def complete_biometrics_when_taken(person: Person, now: datetime.datetime | None = None) -> int:
+    """Tick the "biometrics" step of the person's live cases once a photo and fingerprints (or
+    the recorded reason each is missing) are on file; returns how many steps were ticked."""
+    if not biometrics.is_complete(person):
+        return 0
+    steps = CaseStep.objects.filter(case__person=person, case__status__in=LIVE_STATUSES,
+                                    kind=StepKind.BIOMETRICS, done_at__isnull=True)
+    ticked = 0
+    for step in steps:
+        complete_step(step, by=None, note=_("Photo and fingerprints on file"), now=now)
+        ticked += 1
+    return ticked
 
 
 def overdue_steps(steps: QuerySet, now: datetime.datetime | None = None) -> QuerySet:
@@ -107,6 +124,18 @@ def assign_officer(case: TracingCase, officer: Any) -> TracingCase:
     case.officer = officer
     case.save(update_fields=["officer"])
     return case
+
+
+def notify_case_people(case: TracingCase, *, text: str, key: str,
+                       severity: str = Severity.WARNING,
+                       now: datetime.datetime | None = None) -> list:
+    """Tell the district's leader on duty and the case officer (or, for a case nobody holds,
+    the district's tracing officers) a fact about the case, once per `key`."""
+    district = case.site.district
+    also = [case.officer] if case.officer else list(User.objects.filter(
+        role=Role.TRACING_OFFICER, district=district, is_active=True))
+    return alert(district, topic=Topic.TRACING_OVERDUE, text=text, url=case.get_absolute_url(),
+                 key=key, severity=severity, also=also, at=now or timezone.now())
 
 
 def alert_overdue_steps(now: datetime.datetime | None = None) -> int:

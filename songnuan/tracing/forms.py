@@ -11,7 +11,7 @@ from songnuan.accounts.scoping import may_place_in
 from songnuan.linkage.idnumber import normalise
 from songnuan.network.forms import ImportForm as TableFileForm
 from songnuan.network.models import District
-from songnuan.tracing.models import ComparisonKind, Decision, MissingReport
+from songnuan.tracing.models import Channel, ComparisonKind, Decision, MissingReport
 
 REPORT_FIELDS = ("name", "sex", "birth_year", "height_cm", "native_place", "dialect", "features",
                  "missing_since", "last_seen_place", "description", "photo", "reporter_name",
@@ -82,6 +82,23 @@ class DecisionForm(forms.Form):
 class AnnouncementForm(forms.Form):
     found_place = forms.CharField(label=_("Where found"), max_length=200)
     contact = forms.CharField(label=_("Station contact"), max_length=200, required=False)
+    national_reference = forms.CharField(
+        label=_("National family-search platform: reference returned"), max_length=100,
+        required=False)
+    press_reference = forms.CharField(label=_("Press: newspaper and issue"), max_length=100,
+                                      required=False)
+    social_reference = forms.CharField(label=_("Social media: account and post"),
+                                       max_length=100, required=False)
+
+    def references(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {Channel.NATIONAL: data["national_reference"],
+                Channel.PRESS: data["press_reference"], Channel.SOCIAL: data["social_reference"]}
+
+
+class RefreshForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    reference = forms.CharField(label=_("Reference returned"), max_length=100, required=False)
 
 
 class ComparisonForm(forms.Form):
@@ -111,7 +128,10 @@ class OfficerForm(forms.Form):
 class ResultForm(forms.Form):
     matched = forms.TypedChoiceField(label=_("Result"), coerce=lambda v: v == "yes", choices=[
         ("no", _("No match")), ("yes", _("Matched an identity"))])
-    identity = forms.CharField(label=_("Matched identity"), max_length=200, required=False)
+    identity = forms.CharField(label=_("Matched identity"), max_length=200, required=False,
+                               help_text=_("The name the comparison found."))
+    id_number = forms.CharField(label=_("ID number"), max_length=24, required=False)
+    reference = forms.CharField(label=_("Police reference"), max_length=60, required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(
         attrs={"rows": 2}))
     evidence = forms.FileField(label=_("Comparison report"), required=False)

@@ -45,3 +45,10 @@ def engine_duplicates(person: Any, pool: QuerySet) -> Iterable[Any]:
         why = "；".join(text for _code, bits, text in match.explanation[:3] if bits > 0)
         found.append(Candidate(other, match.score, why or _("Similar records")))
     return found
+
+
+def biometrics_saved(sender: Any, instance: Any, created: bool, raw: bool = False,
+                     **kwargs: Any) -> None:
+    """A photo, fingerprints or the reason one is missing: the case's step may now be done."""
+    if created and not raw:
+        casework.complete_biometrics_when_taken(instance.person)

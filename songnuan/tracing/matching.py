@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from songnuan.actors import recorded
 from songnuan.linkage import Index, Parameters
 from songnuan.linkage.tables import FITTED_PARAMETERS
+from songnuan.people import identities
+from songnuan.people.models import IdentitySource
 from songnuan.refusals import Conflict, Refused
 from songnuan.tracing import records
 from songnuan.tracing.announcements import take_down
@@ -140,4 +142,18 @@ def decide(review: CandidateReview, *, decision: str, reason: str, by: Any,
         report.status = ReportStatus.FOUND
         report.save()
         take_down(case, reason=_("Identified: family found"), now=now)
+        write_back_report(case, report, by=by, now=now)
     return review
+
+
+def write_back_report(case: TracingCase, report: MissingReport, *, by: Any,
+                      now: datetime.datetime | None = None) -> None:
+    """The confirmed report's name, ID number and native place become the person's identity
+    (held for a decision on the person file when they contradict a confirmed one)."""
+    number = report.id_number() if report.has_id_number else ""
+    if not report.name and not number:
+        return
+    identities.record_identity(
+        case.person, source=IdentitySource.MATCH, name=report.name, id_number=number,
+        native_place=report.native_place, reference=report.reference, by=by,
+        hold_on_conflict=True, now=now)

@@ -311,7 +311,9 @@ class ComparisonRequest(AuditedModel):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                 on_delete=models.SET_NULL, related_name="+")
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("answer due by"), null=True, blank=True)
     result_at = models.DateTimeField(_("result at"), null=True, blank=True)
+    police_reference = models.CharField(_("police reference"), max_length=60, blank=True)
     matched_identity = models.CharField(_("matched identity"), max_length=200, blank=True)
     result_notes = models.TextField(_("result notes"), blank=True)
     evidence = models.FileField(_("evidence"), upload_to=evidence_path, blank=True)
@@ -330,6 +332,14 @@ class ComparisonRequest(AuditedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("tracing:comparison", args=[self.pk])
+
+    @property
+    def is_answered(self) -> bool:
+        return self.status in (ComparisonStatus.MATCHED, ComparisonStatus.NO_MATCH)
+
+    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
+        return (not self.is_answered and self.due_at is not None
+                and (now or timezone.now()) > self.due_at)
 
 
 class Decision(models.TextChoices):
@@ -385,6 +395,7 @@ class Announcement(AuditedModel):
     contact = models.CharField(_("station contact"), max_length=200)
     photo = MetadataFreeImageField(_("photo"), upload_to="tracing/announcements/", blank=True)
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    refreshed_at = models.DateTimeField(_("last refreshed at"), null=True, blank=True)
     taken_down_at = models.DateTimeField(_("taken down at"), null=True, blank=True)
     taken_down_reason = models.CharField(_("why taken down"), max_length=200, blank=True)
 
@@ -402,3 +413,36 @@ class Announcement(AuditedModel):
     @property
     def is_public(self) -> bool:
         return self.taken_down_at is None
+
+
+class Channel(models.TextChoices):
+    """Where a family-search announcement is published (民政部救助寻亲 rules: the national
+    platform and the press or media of the place found)."""
+
+    SITE = "site", _("This site")
+    NATIONAL = "national", _("National family-search platform (全国救助寻亲网)")
+    PRESS = "press", _("Press")
+    SOCIAL = "social", _("Social media")
+
+
+class Publication(AuditedModel):
+    """One publication or refresh of an announcement on one channel, with the reference the
+    channel returned."""
+
+    announcement = models.ForeignKey(Announcement, verbose_name=_("announcement"),
+                                     on_delete=models.CASCADE, related_name="publications")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    reference = models.CharField(_("reference returned"), max_length=100, blank=True)
+    is_refresh = models.BooleanField(_("refresh"), default=False)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="announcement__case__site__district",
+                      site="announcement__case__site")
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")

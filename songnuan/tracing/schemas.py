@@ -88,3 +88,5 @@ class ComparisonOut(Schema):
     matched_identity: str
     result_notes: str
     has_evidence: bool
+    due_at: datetime.datetime | None = None
+    police_reference: str = ""

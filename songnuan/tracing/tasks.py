@@ -9,7 +9,14 @@ from django_tasks import task
 
 from songnuan.people.models import PersonPhoto
 from songnuan.scheduling import periodic
-from songnuan.tracing import casework, faces, matching, missing_reports
+from songnuan.tracing import (
+    announcements,
+    casework,
+    comparisons,
+    faces,
+    matching,
+    missing_reports,
+)
 from songnuan.tracing.models import MissingReport, PhotoFace, TracingCase
 
 
@@ -19,6 +26,8 @@ def advance_cases() -> int:
     """Cases past 10 days become stranded, past 3 months open settlement; overdue steps alert."""
     moved = casework.advance_cases()
     casework.alert_overdue_steps()
+    announcements.remind_refresh()
+    comparisons.remind_due()
     return moved
 
 

@@ -19,6 +19,7 @@ from songnuan import formulas, pending_uploads
 from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE, Role
 from songnuan.network.transfer import ImportFileError
+from songnuan.people.models import IdentityStatus
 from songnuan.refusals import Refused, add_to_form, refusals_of
 from songnuan.shelter.discharge import DischargeInput
 from songnuan.tracing import (
@@ -38,6 +39,7 @@ from songnuan.tracing.models import (
     CaseStep,
     ComparisonRequest,
     MissingReport,
+    Publication,
     ReportSource,
     TracingCase,
 )
@@ -80,8 +82,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "comparisons": case.comparisons.select_related("liaison"),
         "announcement": getattr(case, "announcement", None),
         "photo": case.person.photos.order_by("-taken_at").first(),
+        "held_identities": case.person.identities.filter(status=IdentityStatus.HELD),
         "decision_form": forms.DecisionForm(),
-        "announcement_form": forms.AnnouncementForm(initial={"found_place": case.found_place}),
+        "announcement_form": forms.AnnouncementForm(initial=announcements.prefill(case)),
+        "refresh_form": forms.RefreshForm(),
+        "publications": Publication.objects.filter(announcement__case=case),
+        "refresh_due": announcements.refresh_due_at(case.announcement)
+        if hasattr(case, "announcement") else None,
         "comparison_form": forms.ComparisonForm(),
         "officer_form": forms.OfficerForm(initial={"officer": case.officer_id},
                                           officers=casework.eligible_officers(case)),
@@ -136,12 +143,30 @@ def announce(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AnnouncementForm(request.POST)
     if form.is_valid():
         try:
-            announcements.publish_announcement(case, by=request.user, **form.cleaned_data)
+            announcements.publish_announcement(
+                case, by=request.user, found_place=form.cleaned_data["found_place"],
+                contact=form.cleaned_data["contact"], references=form.references())
             messages.success(request, _("Announcement published."))
         except Refused as error:
             messages.error(request, str(error.message))
     else:
         messages.error(request, _("Say where the person was found."))
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def refresh_announcement(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _editable_case(request, pk)
+    form = forms.RefreshForm(request.POST)
+    if form.is_valid():
+        try:
+            announcements.refresh_announcement(case, by=request.user, **form.cleaned_data)
+            messages.success(request, _("Refresh recorded."))
+        except Refused as error:
+            messages.error(request, str(error.message))
+    else:
+        messages.error(request, _("Choose the channel."))
     return redirect(case)
 
 
@@ -307,7 +332,19 @@ def comparison_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(item)
             except Refused as error:
                 add_to_form(form, error)
-    return render(request, "tracing/comparison_detail.html", {"item": item, "form": form})
+    return render(request, "tracing/comparison_detail.html", {
+        "item": item, "form": form, "brief": comparisons.brief(item)})
+
+
+@login_required
+def comparison_photo(request: HttpRequest, pk: int) -> FileResponse:
+    """The person's photo for the liaison the request was sent to (and the case's staff)."""
+    item = get_object_or_404(ComparisonRequest.objects.restrict(request.user), pk=pk)
+    photo = item.case.person.photos.order_by("-taken_at").first()
+    if photo is None:
+        raise Http404
+    audit.record_sensitive_read(item.case.person, ["photo"], user=request.user)
+    return _file(photo.image, private=True)
 
 
 # --- Public ---------------------------------------------------------------------------------
@@ -361,9 +398,15 @@ def comparison_evidence(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def announcement_photo(request: HttpRequest, pk: int) -> FileResponse:
-    """The photo of a live announcement: public, as the announcement is."""
+    """The face crop of a live announcement: public as the announcement is, each fetch logged;
+    gone the moment the announcement comes down."""
     row = get_object_or_404(announcements.public_announcements(), pk=pk)
-    return _file(row.photo, private=False)
+    if not announcements.is_public_crop(row.photo):
+        raise Http404
+    audit.record_sensitive_read(row, ["public_photo"])
+    response = _file(row.photo, private=False)
+    response["Cache-Control"] = "public, no-cache"  # a face taken down must not linger
+    return response
 
 
 def _file(field: FieldFile, *, private: bool) -> FileResponse:

@@ -131,6 +131,15 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)
 
 
+def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same local time `months` calendar months later (the 31st becomes the month's last)."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    day = _add_months(local.date(), months)
+    return local.replace(year=day.year, month=day.month, day=day.day)
+
+
 def case_deadlines(admitted_at: datetime.datetime, calendar: WorkCalendar) -> list[StepDue]:
     """The deadlines of 民发〔2015〕158号 counted from admission, each a setting.
 
