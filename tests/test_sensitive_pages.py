@@ -73,7 +73,9 @@ def world(cast, settings, tmp_path):
     report_number = id_number("370212", "19680101")
     report.set_id_number(report_number)
     report.save()
-    review = CandidateReview.objects.create(case=case, report=report, score=0.9, explanation=[])
+    # Filing the report may already have ranked it for this nameless man.
+    review, _created = CandidateReview.objects.update_or_create(
+        case=case, report=report, defaults={"score": 0.9, "explanation": []})
     comparison = ComparisonRequest.objects.create(
         case=case, kind="fingerprint", liaison=cast.police_liaison, sent_by=cast.city_admin,
         status=ComparisonStatus.MATCHED, matched_identity="标记比对身份丙",
