@@ -1,7 +1,7 @@
 """Server time of the analytics pages on the large demo winter.
 
     .venv/bin/python -m benchmarks.analytics [--size large] [--now 2027-03-01T21:30] [--runs 5]
-        [--database-url postgres://.../sn_bench] [--reuse PATH.sqlite3]
+        [--database-url postgres://.../sn_bench] [--reuse PATH.sqlite3 | DATABASE_URL]
 
 Loads the demo (by default the large size with its clock at 1 March 2027, so the campaign from
 4 November lies behind it) into a fresh database (a temporary SQLite file, the given
@@ -28,7 +28,8 @@ REPORT_BAR_S = 60.0
 
 def _setup(args: argparse.Namespace) -> None:
     if args.reuse:
-        os.environ["DATABASE_URL"] = f"sqlite:///{args.reuse}"
+        os.environ["DATABASE_URL"] = (args.reuse if "://" in args.reuse
+                                      else f"sqlite:///{args.reuse}")
         os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"
         sys.path.insert(0, os.getcwd())
         import django
@@ -76,7 +77,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--database-url", default="")
-    parser.add_argument("--reuse", default="", help="an SQLite file already holding the demo")
+    parser.add_argument("--reuse", default="",
+                        help="an SQLite file or a database URL already holding the demo")
     args = parser.parse_args()
     _setup(args)
     from django.test import Client

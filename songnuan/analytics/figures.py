@@ -23,7 +23,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Min, Q
+from django.db.models import DurationField, ExpressionWrapper, F, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -189,19 +189,19 @@ def _minutes(delta: datetime.timedelta) -> float:
 
 
 def service_times(sel: Selection) -> list[ServiceRow]:
-    firsts = _first_steps(sel)
+    waits = _first_waits(sel)
     names = dict(District.objects.filter(pk__in=sel.district_ids).values_list("pk", "name"))
     rows: dict[tuple[int, datetime.date], ServiceRow] = {}
-    for pk, district_id, received_at, night, _hour in sel.lead_rows():
+    for pk, district_id, _received_at, night, _hour in sel.lead_rows():
         key = (district_id, night)
         row = rows.get(key) or rows.setdefault(key, ServiceRow(key[0], names.get(key[0], ""),
                                                                night))
         row.leads += 1
-        assigned, arrived = firsts.get(pk, (None, None))
-        if assigned:
-            row.assign_min.append(_minutes(assigned - received_at))
-        if arrived:
-            row.arrive_min.append(_minutes(arrived - received_at))
+        to_assign, to_arrive = waits.get(pk, (None, None))
+        if to_assign is not None:
+            row.assign_min.append(_minutes(to_assign))
+        if to_arrive is not None:
+            row.arrive_min.append(_minutes(to_arrive))
     levels = night_levels(sel)
     for (district_id, night), row in rows.items():
         row.levels = levels.get((district_id, night), [int(ProtocolLevel.NORMAL)])
@@ -222,16 +222,20 @@ def service_by_district(nightly: list[ServiceRow]) -> list[ServiceRow]:
     return sorted(found.values(), key=lambda r: r.district)
 
 
-def _first_steps(sel: Selection) -> dict[int, tuple[datetime.datetime | None,
-                                                     datetime.datetime | None]]:
-    """Each lead's first assignment and first arrival on the scene."""
+def _first_waits(sel: Selection) -> dict[int, tuple[datetime.timedelta | None,
+                                                     datetime.timedelta | None]]:
+    """How long each lead waited for its first assignment and its first squad on the scene,
+    worked out by the database (a winter's leads would otherwise load as 60,000 timestamps)."""
+    def since_report(moment) -> ExpressionWrapper:
+        return ExpressionWrapper(moment - F("lead__received_at"), output_field=DurationField())
+
     tasks = (Task.objects.filter(kind=TaskKind.LEAD, lead__in=sel.leads().values("pk"))
-             .order_by().values("lead_id")
+             .order_by().values("lead_id", "lead__received_at")
              # The squad's own clock when it sent one: a tap queued offline reached us late.
-             .annotate(assigned=Min("assigned_at"),
-                       arrived=Min(Coalesce("arrived_client_at", "arrived_at")))
-             .values_list("lead_id", "assigned", "arrived"))
-    return {lead_id: (assigned, arrived) for lead_id, assigned, arrived in tasks}
+             .annotate(to_assign=since_report(Min("assigned_at")),
+                       to_arrive=since_report(Min(Coalesce("arrived_client_at", "arrived_at"))))
+             .values_list("lead_id", "to_assign", "to_arrive"))
+    return {lead_id: (to_assign, to_arrive) for lead_id, to_assign, to_arrive in tasks}
 
 
 def night_levels(sel: Selection) -> dict[tuple[int, datetime.date], list[int]]:
@@ -243,19 +247,25 @@ def night_levels(sel: Selection) -> dict[tuple[int, datetime.date], list[int]]:
             .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=first_start),
                     district_id__in=sel.district_ids, starts_at__lt=last_end)
             .values_list("district_id", "level", "starts_at", "ends_at", "is_override"))
+    # Instants as POSIX seconds: comparing aware datetimes of two zones, a winter of nights
+    # against every decision was the page's slowest loop.
     for district_id, level, starts_at, ends_at, is_override in rows:
-        decisions[district_id].append((starts_at, ends_at, level, is_override))
+        decisions[district_id].append((starts_at.timestamp(),
+                                       ends_at.timestamp() if ends_at else math.inf,
+                                       level, is_override))
+    nights = [(night, *(moment.timestamp() for moment in dusk_and_dawn(night)))
+              for night in sel.nights()]
     found = {}
     for district_id, spans in decisions.items():
-        for night in sel.nights():
-            found[(district_id, night)] = _levels_within(spans, *dusk_and_dawn(night))
+        for night, dusk, dawn in nights:
+            found[(district_id, night)] = _levels_within(spans, dusk, dawn)
     return found
 
 
-def _levels_within(spans, dusk: datetime.datetime, dawn: datetime.datetime) -> list[int]:
-    spans = [span for span in spans if span[0] < dawn and (span[1] is None or span[1] > dusk)]
+def _levels_within(spans, dusk: float, dawn: float) -> list[int]:
+    spans = [span for span in spans if span[0] < dawn and span[1] > dusk]
     moments = sorted({dusk} | {moment for span in spans for moment in span[:2]
-                               if moment is not None and dusk < moment < dawn})
+                               if dusk < moment < dawn})
     levels: list[int] = []
     for moment in moments:
         level = _level_at(spans, moment)
@@ -264,11 +274,10 @@ def _levels_within(spans, dusk: datetime.datetime, dawn: datetime.datetime) -> l
     return levels
 
 
-def _level_at(spans, at: datetime.datetime) -> int:
+def _level_at(spans, at: float) -> int:
     """An override in force wins over the automatic level; the latest decision of a kind wins."""
     def latest(overrides: bool):
-        live = [span for span in spans if span[3] == overrides and span[0] <= at
-                and (span[1] is None or at < span[1])]
+        live = [span for span in spans if span[3] == overrides and span[0] <= at < span[1]]
         return max(live, key=lambda span: span[0])[2] if live else None
 
     override = latest(True)

@@ -188,10 +188,12 @@ def _rows_base(sel: Selection) -> str:
 @_selected("analytics/ledger.html")
 def ledger_page(request: HttpRequest, form: SelectionForm, sel: Selection,
                 districts: list) -> HttpResponse:
-    entries = ledger.ledger(request.user, sel.district_ids)
+    entries = ledger.ranked(request.user, sel.district_ids)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(export.ledger_workbook(entries, _names(sel, districts)), "ledger")
+        return _xlsx(export.ledger_workbook(ledger.with_people(entries), _names(sel, districts)),
+                     "ledger")
     page = Paginator(entries, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    ledger.with_people(page.object_list)
     return render(request, "analytics/ledger.html", {
         "form": form, "sel": sel, "entries": page, "page": page, "query": _query(sel),
         "refusals_to_watch": ledger.REFUSALS_TO_WATCH,
