@@ -78,7 +78,7 @@ def grid_of(nights_and_hours) -> Grid:
 
 
 def leads_grid(sel: Selection) -> Grid:
-    return grid_of(row[3:5] for row in sel.lead_rows())
+    return grid_of(row[2:4] for row in sel.lead_rows())
 
 
 def people_grid(sel: Selection) -> Grid:
@@ -100,7 +100,7 @@ def nights_vs_cold(sel: Selection) -> list[ColdNight]:
     for row in sel.found_rows():
         rows[row[5]].people += 1
     for row in sel.lead_rows():
-        rows[row[3]].leads += 1
+        rows[row[2]].leads += 1
     for night, coldest in night_minimums(sel).items():
         if night in rows:
             rows[night].min_c = coldest
@@ -192,7 +192,7 @@ def service_times(sel: Selection) -> list[ServiceRow]:
     waits = _first_waits(sel)
     names = dict(District.objects.filter(pk__in=sel.district_ids).values_list("pk", "name"))
     rows: dict[tuple[int, datetime.date], ServiceRow] = {}
-    for pk, district_id, _received_at, night, _hour in sel.lead_rows():
+    for pk, district_id, night, _hour in sel.lead_rows():
         key = (district_id, night)
         row = rows.get(key) or rows.setdefault(key, ServiceRow(key[0], names.get(key[0], ""),
                                                                night))
