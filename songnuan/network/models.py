@@ -221,3 +221,30 @@ class WarmingVisit(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.site} {timezone.localtime(self.arrived_at):%Y-%m-%d %H:%M}"
+
+
+class PartnerMessage(models.Model):
+    """A message another city's deployment sent here (network.partners), kept as it came.
+
+    Idempotent on the sender's message id: the same message again is the same row.
+    """
+
+    sender_code = models.CharField(_("sending city"), max_length=6)
+    message_id = models.CharField(_("message id"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=30)
+    payload = models.JSONField(_("content"))
+    content_hash = models.CharField(max_length=64)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("message from a partner city")
+        verbose_name_plural = _("messages from partner cities")
+        constraints = [
+            models.UniqueConstraint(fields=["sender_code", "message_id"],
+                                    name="network_partner_message_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender_code} {self.kind} {self.message_id}"
