@@ -17,6 +17,7 @@ from tests.factories import PASSWORD, make_user
 
 @pytest.fixture(autouse=True)
 def back_to_the_default_city():
+    forget_city()  # the process remembers that an earlier test's database held data
     yield
     forget_city()
 

@@ -17,6 +17,7 @@ PAGE = reverse("network:first_run")
 
 @pytest.fixture(autouse=True)
 def back_to_the_default_city():
+    forget_city()  # the process remembers that an earlier test's database held data
     yield
     forget_city()
 
