@@ -119,9 +119,13 @@ def test_rules_out_of_order_are_refused_in_chinese_and_the_form_keeps_the_input(
 def test_harbins_campaign_starts_in_mid_october_and_the_form_proposes_it(cast, client_for):
     set_up("230100", "--force")
     assert campaign_season(2026)[:2] == (datetime.date(2026, 10, 15), datetime.date(2027, 4, 15))
-    form = client_for(cast.city_admin).get(reverse("weather:campaign_add")).context["form"]
+    client = client_for(cast.city_admin)
+    form = client.get(reverse("weather:campaign_add")).context["form"]
     assert form["starts_on"].value().month == 10 and form["starts_on"].value().day == 15
     assert form["planned_end_on"].value().month == 4
+    assert "年度寒冬送温暖专项救助行动" in form["name"].value()
+    page = client.get(reverse("weather:campaign")).content.decode()
+    assert "哈尔滨市通常的行动期：10月15日至4月15日；每次延期 14 天。" in page
 
 
 def test_without_setup_the_season_is_the_default_citys():
