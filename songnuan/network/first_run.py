@@ -20,7 +20,7 @@ from songnuan.accounts.roles import Role
 from songnuan.geo import cities
 from songnuan.network.city import CityNotFound, holds_data, served_city, setup_city
 from songnuan.network.models import City
-from songnuan.refusals import Refused, add_to_form
+from songnuan.refusals import Conflict, Refused, add_to_form
 
 
 class CityChoiceForm(forms.Form):
@@ -74,6 +74,11 @@ def first_run(request: HttpRequest) -> HttpResponse:
         except CityNotFound as error:
             add_to_form(form, error)
             candidates = candidate_cities(error)
+        except Conflict as error:
+            add_to_form(form, error)
+            if not chosen["force"]:
+                form.add_error("force", _("Tick this box to move it anyway: nothing that "
+                                          "anything refers to is deleted."))
         except Refused as error:
             add_to_form(form, error)
         else:

@@ -88,6 +88,7 @@ def test_a_deployment_holding_data_moves_only_when_forced(admin):
     response = admin.post(PAGE, {"city": "哈尔滨"})
     assert response.status_code == 200
     assert "--force" in response.content.decode()
+    assert "勾选此项即可迁移" in response.content.decode()
     assert not City.objects.exists() and District.objects.filter(code="370212").exists()
     admin.post(PAGE, {"city": "哈尔滨", "force": "on"})
     assert City.objects.get().code == "230100"
