@@ -416,6 +416,10 @@ LEADS_MAX_PHOTOS = 3
 # Cameras: how far a platform's signing time may be from ours, the largest snapshot, and how
 # long the pictures of dismissed candidates are kept.
 CAMERAS_SIGNATURE_SKEW_S = int(os.environ.get("CAMERAS_SIGNATURE_SKEW_S", "300"))
+# Other cities' deployments that send messages here (README "Two cities, one province"):
+# "230100:secret,220100:secret", one shared secret per partner city; empty = none.
+PARTNER_CITY_SECRETS = os.environ.get("PARTNER_CITY_SECRETS", "")
+PARTNER_SIGNATURE_SKEW_S = int(os.environ.get("PARTNER_SIGNATURE_SKEW_S", "300"))
 CAMERAS_SNAPSHOT_MAX_BYTES = int(os.environ.get("CAMERAS_SNAPSHOT_MAX_BYTES", str(1_500_000)))
 CAMERAS_DISMISSED_PICTURE_DAYS = int(os.environ.get("CAMERAS_DISMISSED_PICTURE_DAYS", "7"))
 # Hotline: the call-centre connector's shared secret (empty: the connector is off), how far its

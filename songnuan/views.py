@@ -15,12 +15,13 @@ from songnuan import health, maptiles
 from songnuan.accounts.roles import Reach, Role
 from songnuan.accounts.scoping import scope_of
 from songnuan.leads.forms import TrackForm
+from songnuan.network.first_run import needs_first_run
 from songnuan.shell import panels_for
 
 # What each role is here to do, in the order they usually do it.
 NEXT_STEPS = {
     Role.CITY_ADMIN: [
-        _("Check the campaign's state across all ten districts."),
+        _("Check the campaign's state across every district and county of the city."),
         _("Keep staff accounts and organisations up to date; disable accounts of people who left."),
         _("Review the audit log for failed logins and reads of sensitive data."),
     ],
@@ -76,6 +77,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return render(request, "public/home.html", {"track_form": TrackForm()})
+    if needs_first_run(user):
+        return redirect("network:first_run")
     if user.role == Role.PATROLLER:
         # On the street the phone shows one thing: the squad's tasks, a tap from a notification.
         return redirect("outreach:my_tasks")

@@ -233,7 +233,7 @@ def populate(ctx) -> None:
 def _tuned_for(climate: Climate, defaults: ProtocolRules, now) -> ProtocolRules:
     """The rules a colder city's bureau has tuned on the rules page, active from the start."""
     shift = climate.threshold_shift_c
-    if not shift:
+    if not shift or defaults.city_code:  # setup-city already proposed the city's own rules
         return defaults
     defaults.is_active = False
     defaults.save()

@@ -9,17 +9,21 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
+from ninja.security import APIKeyHeader
 
 from songnuan.accounts.api_auth import staff_auth
 from songnuan.accounts.roles import Reach
 from songnuan.accounts.scoping import may_place_in, scope_of
-from songnuan.network import offers, services
+from songnuan.api.responses import ErrorOut
+from songnuan.network import offers, partners, services
 from songnuan.network.models import District, Site
 from songnuan.network.schemas import (
     Coord,
     NearestOut,
     OccupancyOut,
+    PartnerMessageIn,
+    PartnerReceipt,
     SiteIn,
     SiteOut,
     SitePatch,
@@ -176,3 +180,41 @@ def _occupancy(sites: list[Site]) -> list[dict]:
         "beds": site.beds, "beds_in_use": loads[site.pk].beds_used,
         "full": loads[site.pk].is_full, "open_now": states[site.pk],
     } for site in sites]
+
+
+class PartnerSignature(APIKeyHeader):
+    """A partner deployment's HMAC signature, checked against the raw body before anything."""
+
+    param_name = partners.SIGNATURE_HEADER
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        return partners.verify(request.headers, request.body)
+
+
+@router.post("/partners/messages", auth=PartnerSignature(),
+             response={200: PartnerReceipt, 201: PartnerReceipt, 401: ErrorOut, 409: ErrorOut,
+                       422: ErrorOut})
+def receive_partner_message(request: HttpRequest, payload: PartnerMessageIn):
+    """Another city's deployment sends what crosses the city line (so far: `family_search`, a
+    family's missing-person report filed there about someone who may be here).
+
+    Sign with the secret the two deployments share (`PARTNER_CITY_SECRETS`):
+
+    - `X-Songnuan-City`: the sending city's GB/T 2260 code;
+    - `X-Songnuan-Timestamp`: Unix seconds when signed (at most 5 minutes from our clock);
+    - `X-Songnuan-Signature`: hex HMAC-SHA256 of `"<timestamp>.<city>." + raw body`.
+
+    `201` with a receipt for a new message; `200` with the first receipt when the same
+    `message_id` comes again with the same content; `409` when it comes with other content.
+    A bad signature, a stale timestamp or a city without a partnership is `401`; a message for
+    another city (`to_city`) or with a field missing is `422`. Nothing is stored on a refusal.
+    """
+    sender = request.auth
+    message, created = partners.receive(
+        sender, payload.message_id, payload.to_city, payload.kind,
+        {"sent_at": payload.sent_at.isoformat(), **payload.report.dict(),
+         "last_seen_on": payload.report.last_seen_on.isoformat()})
+    return Status(201 if created else 200, {
+        "receipt": message.pk, "message_id": message.message_id, "from_city": sender,
+        "from_city_name": partners.sender_name(sender), "kind": message.kind,
+        "received_at": message.received_at})

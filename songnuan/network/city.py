@@ -8,6 +8,8 @@ process and forgotten whenever the city is set up again.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -17,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from songnuan.geo import cities, districts
+from songnuan.geo import cities, climate, districts
 from songnuan.geo.distance import BoundingBox
 from songnuan.network.models import City, District
 from songnuan.refusals import Conflict, Refused
@@ -71,6 +73,20 @@ class SetupResult:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # another city's districts data still uses
+    winter: climate.Winter | None = None
+    proposals: list[str] = field(default_factory=list)  # what the setup steps proposed
+
+
+# Apps above the network that keep something per city (weather's protocol thresholds) register
+# a step here in their AppConfig.ready(): step(city record, its winter, whether the city is new
+# to the deployment) runs inside the setup's transaction and returns lines saying what it did.
+SetupStep = Callable[[City, climate.Winter, bool], list[str]]
+_setup_steps: list[SetupStep] = []
+
+
+def register_setup_step(step: SetupStep) -> None:
+    if step not in _setup_steps:
+        _setup_steps.append(step)
 
 
 class CityNotFound(Refused):
@@ -83,6 +99,7 @@ class CityNotFound(Refused):
 
 
 _served: ServedCity | None = None
+_holds_data = False  # once data exists it stays, so a True answer is kept
 
 
 def served_city() -> ServedCity:
@@ -95,9 +112,18 @@ def served_city() -> ServedCity:
 
 def forget_city(**kwargs) -> None:
     """Drop the cached city here and in the district lookup (City's save and delete signals)."""
-    global _served
+    global _served, _holds_data
     _served = None
+    _holds_data = False
     districts.use_city(None)
+
+
+def holds_data() -> bool:
+    """Does anything refer to the districts yet (staff, sites, reports, weather)?"""
+    global _holds_data
+    if not _holds_data:
+        _holds_data = bool(district_uses(District.objects.all()))
+    return _holds_data
 
 
 def configured_code() -> str | None:
@@ -133,6 +159,17 @@ def _read_served_city() -> ServedCity:
     )
 
 
+def campaign_season(winter_starting: int) -> tuple[datetime.date, datetime.date, int]:
+    """The usual campaign of the winter starting that year here: start, planned end and the days
+    an extension adds, from the city record, else as estimated for the default city."""
+    record = City.objects.first()
+    if record is None:
+        city = served_city()
+        record = City(extension_days=settings.CAMPAIGN_EXTENSION_DAYS)
+        _propose_season(record, climate.winter(city.code, city.centre[0]), save=False)
+    return (*record.season_for(winter_starting), record.extension_days)
+
+
 def find_city(query: str) -> cities.Place:
     """The one city a code or name means, or CityNotFound with the candidates."""
     try:
@@ -158,7 +195,7 @@ def setup_city(query: str, *, hotline: str = "", station_name: str = "",
     with transaction.atomic():
         previous = City.objects.select_for_update().first()
         others = District.objects.exclude(code__in=[d.code for d in district_map.districts])
-        uses = _district_uses(others)
+        uses = district_uses(others)
         if uses and not force:
             raise Conflict(_(
                 "This deployment holds data for %(old)s (%(uses)s): moving it to %(new)s "
@@ -166,9 +203,16 @@ def setup_city(query: str, *, hotline: str = "", station_name: str = "",
             ) % {"old": previous.name if previous else _("the present city"),
                  "uses": ", ".join(sorted({label for _code, label in uses})),
                  "new": place.name}, field="city")
+        winter = climate.winter(place.code, district_map.core_centre[0])
+        # Before any setup the deployment served the default city: setting that one up is no move.
+        new_city = (previous.code if previous else served_city().code) != place.code
         result = SetupResult(_save_city(place, previous, district_map.bbox, hotline,
-                                        station_name, station_contact))
+                                        station_name, station_contact), winter=winter)
+        if new_city or previous is None:
+            _propose_season(result.city, winter)
         _replace_districts(district_map, others, {code for code, _label in uses}, result)
+        for step in _setup_steps:
+            result.proposals.extend(step(result.city, winter, new_city))
     transaction.on_commit(forget_city)
     return result
 
@@ -188,6 +232,15 @@ def _save_city(place: cities.Place, previous: City | None, bbox: BoundingBox, ho
     record.south, record.west, record.north, record.east = bbox
     record.save()
     return record
+
+
+def _propose_season(record: City, winter: climate.Winter, save: bool = True) -> None:
+    """The campaign season estimated for the city, until the administrator corrects it."""
+    (record.season_start_month, record.season_start_day), \
+        (record.season_end_month, record.season_end_day) = winter.season_start, winter.season_end
+    record.extension_days = settings.CAMPAIGN_EXTENSION_DAYS
+    if save:
+        record.save()
 
 
 def _replace_districts(district_map: districts.DistrictMap, others, in_use: set[str],
@@ -214,7 +267,7 @@ def _district_relations() -> list[ForeignObjectRel]:
     return [rel for rel in District._meta.related_objects if rel.related_model is not District]
 
 
-def _district_uses(queryset) -> set[tuple[str, str]]:
+def district_uses(queryset) -> set[tuple[str, str]]:
     """(district code, what refers to it) for every reference to a district in `queryset`."""
     uses = set()
     for rel in _district_relations():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,16 @@ class City(models.Model):
     north = models.FloatField(_("northern edge"))
     east = models.FloatField(_("eastern edge"))
     set_up_at = models.DateTimeField(_("set up at"), auto_now=True)
+    # The winter campaign's usual season here (month and day), which setup estimates from the
+    # city's latitude (songnuan.geo.climate) and the administrator corrects; each winter's
+    # campaign starts from these dates, and an extension adds `extension_days` at a time.
+    season_start_month = models.PositiveSmallIntegerField(_("season starts (month)"), default=11)
+    season_start_day = models.PositiveSmallIntegerField(_("season starts (day)"), default=1)
+    season_end_month = models.PositiveSmallIntegerField(_("season ends (month)"), default=3)
+    season_end_day = models.PositiveSmallIntegerField(_("season ends (day)"), default=15)
+    extension_days = models.PositiveSmallIntegerField(
+        _("days an extension adds"), default=14,
+        help_text=_("Proposed when the cold-weather protocol is active near the season's end."))
 
     class Meta:
         verbose_name = _("city")
@@ -42,6 +54,13 @@ class City(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.pk = 1  # one deployment, one city
         super().save(*args, **kwargs)
+
+    def season_for(self, winter_starting: int) -> tuple[datetime.date, datetime.date]:
+        """The usual campaign period of the winter starting in that year (start, planned end)."""
+        start = datetime.date(winter_starting, self.season_start_month, self.season_start_day)
+        end_year = winter_starting + (1 if self.season_end_month < self.season_start_month
+                                      else 0)
+        return start, datetime.date(end_year, self.season_end_month, self.season_end_day)
 
 
 class District(models.Model):
@@ -202,3 +221,30 @@ class WarmingVisit(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.site} {timezone.localtime(self.arrived_at):%Y-%m-%d %H:%M}"
+
+
+class PartnerMessage(models.Model):
+    """A message another city's deployment sent here (network.partners), kept as it came.
+
+    Idempotent on the sender's message id: the same message again is the same row.
+    """
+
+    sender_code = models.CharField(_("sending city"), max_length=6)
+    message_id = models.CharField(_("message id"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=30)
+    payload = models.JSONField(_("content"))
+    content_hash = models.CharField(max_length=64)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("message from a partner city")
+        verbose_name_plural = _("messages from partner cities")
+        constraints = [
+            models.UniqueConstraint(fields=["sender_code", "message_id"],
+                                    name="network_partner_message_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender_code} {self.kind} {self.message_id}"

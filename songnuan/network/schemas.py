@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Literal
 
 from ninja import Field, Schema
@@ -135,3 +136,34 @@ class OccupancyOut(Schema):
 class VisitIn(Schema):
     direction: Literal["in", "out"]
     count: int = Field(1, ge=1, le=50)
+
+
+class FamilySearchReport(Schema):
+    """A family's missing-person report (寻亲登记) filed in the sending city."""
+
+    name: str = Field("", max_length=50, description="the missing person's name, if known")
+    sex: Literal["M", "F", ""] = ""
+    birth_year: int | None = Field(None, ge=1900, le=2100)
+    last_seen_place: str = Field(..., min_length=1, max_length=200)
+    last_seen_on: datetime.date
+    description: str = Field("", max_length=2000, description="appearance, clothing, health")
+    contact_name: str = Field(..., min_length=1, max_length=50)
+    contact_phone: str = Field(..., min_length=5, max_length=30)
+
+
+class PartnerMessageIn(Schema):
+    message_id: str = Field(..., min_length=1, max_length=64,
+                            description="the sender's id; the same id again is the same message")
+    to_city: str = Field(..., pattern=r"^\d{6}$", description="this deployment's city code")
+    kind: Literal["family_search"]
+    sent_at: datetime.datetime
+    report: FamilySearchReport
+
+
+class PartnerReceipt(Schema):
+    receipt: int
+    message_id: str
+    from_city: str
+    from_city_name: str
+    kind: str
+    received_at: datetime.datetime

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from songnuan.network import views
+from songnuan.network import first_run, views
 
 app_name = "network"
 
 urlpatterns = [
+    path("setup/city/", first_run.first_run, name="first_run"),
     path("network/sites/", views.site_list, name="site_list"),
     path("network/sites/new/", views.site_edit, name="site_add"),
     path("network/sites/import/", views.site_import, name="site_import"),

@@ -8,12 +8,15 @@ class WeatherConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: these modules read models, which exist once the app registry is ready.
+        from songnuan.network.city import register_setup_step
         from songnuan.network.services import register_protocol
         from songnuan.shell import NavItem, register_banner, register_nav, register_panels
         from songnuan.weather import shell
+        from songnuan.weather.evaluation import propose_for_city
         from songnuan.weather.protocol import active_districts
 
         register_protocol(active_districts)
+        register_setup_step(propose_for_city)
 
         register_nav(
             NavItem(_("Weather and protocol"), "weather:overview",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from songnuan.network.city import campaign_season
 from songnuan.network.models import District
 from songnuan.refusals import Conflict, Refused
 from songnuan.weather.levels import ProtocolLevel
@@ -40,7 +41,7 @@ def propose_extension_if_needed(now: datetime.datetime | None = None):
     if not active:
         return None
     names = "、".join(District.objects.filter(pk__in=active).values_list("name", flat=True))
-    new_end = end + datetime.timedelta(days=settings.CAMPAIGN_EXTENSION_DAYS)
+    new_end = end + datetime.timedelta(days=campaign_season(campaign.starts_on.year)[2])
     extension = CampaignExtension.objects.create(
         campaign=campaign, new_end_on=new_end, proposed_automatically=True, proposed_at=now,
         reason=(_("Cold-weather protocol active in %(districts)s %(days)d days before the "
@@ -77,3 +78,12 @@ def decide_extension(extension, approve: bool, *, by, decided_on: datetime.date 
     extension.decided_by = by
     extension.save()
     return extension
+
+
+def new_campaign_initial(today: datetime.date) -> dict:
+    """A new campaign's form, filled in for the coming (or current) winter's usual season."""
+    year = today.year if today.month >= 7 else today.year - 1
+    start, end, _days = campaign_season(year)
+    return {"name": _("%(first)d–%(second)d winter relief campaign")
+            % {"first": year, "second": year + 1},
+            "starts_on": start, "planned_end_on": end}

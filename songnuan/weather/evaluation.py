@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from songnuan.actors import recorded
+from songnuan.geo import climate
+from songnuan.network.city import served_city
 from songnuan.network.models import District
-from songnuan.weather import engine
+from songnuan.weather import city_rules, engine
 from songnuan.weather.alerts import local_text, notify_level_change
 from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.models import (
@@ -72,15 +74,39 @@ def describe(rule: str, data: dict[str, Any]) -> str:
 
 
 def active_rules(now: datetime.datetime | None = None):
-    """The active rules version, created with the defaults the first time it is needed."""
+    """The active rules version, created with the served city's defaults the first time it is
+    needed (`city_rules`)."""
     rules = ProtocolRules.objects.filter(is_active=True).first()
     if rules is None:
+        city = served_city()
+        winter = climate.winter(city.code, city.centre[0])
         rules, _created = ProtocolRules.objects.get_or_create(
             is_active=True, defaults={
-                "name": _("Default rules"), "activated_at": now or timezone.now(),
-                "warning_levels": {k: list(v) for k, v in engine.DEFAULT_WARNING_LEVELS.items()},
-            })
+                **city_rules.default_values(city.code, city.name, winter),
+                "activated_at": now or timezone.now()})
     return rules
+
+
+@transaction.atomic
+def propose_for_city(city, winter: climate.Winter, new_city: bool) -> list[str]:
+    """Setup's step (network.city.register_setup_step): a city new to the deployment gets its
+    default rules, in force at once; the same city set up again keeps the rules in force, which
+    its administrator may have tuned."""
+    current = ProtocolRules.objects.filter(is_active=True).first()
+    if current is not None and current.city_code in (city.code, "") and not new_city:
+        return [_("Protocol rules kept: “%(name)s” (%(summary)s).")
+                % {"name": current.name, "summary": city_rules.summary(current)}]
+    rules = ProtocolRules.objects.create(**city_rules.default_values(city.code, city.name, winter))
+    if Forecast.objects.exists():
+        activate_rules(rules)  # re-decides every district on the data there is
+    else:
+        ProtocolRules.objects.filter(is_active=True).update(is_active=False)
+        rules.is_active, rules.activated_at = True, timezone.now()
+        rules.save()
+    return [_("Protocol rules proposed and in force: %(summary)s.")
+            % {"summary": city_rules.summary(rules)},
+            city_rules.describe_basis(rules.basis),
+            _("Tune them on the rules page (Weather and protocol → Rules).")]
 
 
 def draft_rules(*, by, base=None):

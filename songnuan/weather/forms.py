@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from songnuan.network.models import District
+from songnuan.network.models import City, District
 from songnuan.network.services import districts_for
 from songnuan.weather.engine import WARNING_TYPES
 from songnuan.weather.importing import MAX_WARNING_DAYS, ForecastRow, WarningRow
@@ -258,3 +258,31 @@ class DecisionDateForm(forms.Form):
     decided_on = forms.DateField(label=_("Decision date"), widget=DATE_WIDGET,
                                  initial=timezone.localdate)
 
+
+
+class CitySeasonForm(forms.ModelForm):
+    """The city's usual campaign season (proposed at setup from its latitude) and extensions."""
+
+    class Meta:
+        model = City
+        fields = ["season_start_month", "season_start_day", "season_end_month", "season_end_day",
+                  "extension_days"]
+
+    def clean(self):
+        data = super().clean()
+        for month, day in (("season_start_month", "season_start_day"),
+                           ("season_end_month", "season_end_day")):
+            if data.get(month) is None or data.get(day) is None:
+                continue
+            try:
+                datetime.date(2001, data[month], data[day])  # not a leap year: no 29 February
+            except ValueError:
+                self.add_error(day, _("No such day in that month."))
+        if data.get("season_start_month") == data.get("season_end_month") is not None:
+            self.add_error("season_end_month",
+                           _("The season cannot start and end in the same month."))
+        days = data.get("extension_days")
+        if days is not None and not 1 <= days <= 60:
+            self.add_error("extension_days", _("Between %(low)s and %(high)s.")
+                           % {"low": 1, "high": 60})
+        return data

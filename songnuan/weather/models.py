@@ -204,6 +204,9 @@ class ProtocolRules(AuditedModel):
                                    null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    # The city the version was made for (GB/T 2260), and how its defaults were estimated.
+    city_code = models.CharField(_("city"), max_length=6, blank=True)
+    basis = models.JSONField(_("basis"), default=dict, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(city_wide=True)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("rules/<int:pk>/activate/", views.rules_activate, name="rules_activate"),
     path("rules/<int:pk>/test/", views.rules_test, name="rules_test"),
     path("campaign/", views.campaign, name="campaign"),
+    path("campaign/season/", views.season_edit, name="season_edit"),
     path("campaign/new/", views.campaign_edit, name="campaign_add"),
     path("campaign/<int:pk>/", views.campaign_edit, name="campaign_edit"),
     path("campaign/<int:pk>/extend/", views.extension_propose, name="extension_propose"),

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from songnuan.accounts.scoping import may_place_in
+from songnuan.network.models import City
 from songnuan.network.services import districts_for
 from songnuan.refusals import Refused, add_to_form
 from songnuan.weather.backtests import backtest
-from songnuan.weather.campaign import decide_extension, propose_extension
+from songnuan.weather.campaign import decide_extension, new_campaign_initial, propose_extension
+from songnuan.weather.city_rules import describe_basis
 from songnuan.weather.evaluation import (
     RULE_LABELS,
     activate_rules,
@@ -28,6 +30,7 @@ from songnuan.weather.evaluation import (
 from songnuan.weather.forms import (
     BacktestForm,
     CampaignForm,
+    CitySeasonForm,
     DecisionDateForm,
     ExtensionForm,
     ForecastForm,
@@ -264,7 +267,9 @@ def override_end(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("weather.view_protocolrules", raise_exception=True)
 def rules_list(request: HttpRequest) -> HttpResponse:
     active_rules()
-    versions = ProtocolRules.objects.restrict(request.user).select_related("created_by")
+    versions = list(ProtocolRules.objects.restrict(request.user).select_related("created_by"))
+    for version in versions:
+        version.basis_text = describe_basis(version.basis)
     return render(request, "weather/rules_list.html", {"versions": versions})
 
 
@@ -338,7 +343,8 @@ def campaign(request: HttpRequest) -> HttpResponse:
     current = current_campaign()
     campaigns = Campaign.objects.restrict(request.user).prefetch_related("extensions")
     return render(request, "weather/campaign.html", {
-        "current": current, "campaigns": campaigns, "today": timezone.localdate(),
+        "current": current, "campaigns": campaigns, "city": City.objects.first(),
+        "today": timezone.localdate(),
         "extension_form": ExtensionForm(), "decision_form": DecisionDateForm()})
 
 
@@ -347,13 +353,32 @@ def campaign(request: HttpRequest) -> HttpResponse:
 def campaign_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     instance = get_object_or_404(Campaign.objects.restrict(request.user, "change"), pk=pk) \
         if pk else Campaign()
-    form = CampaignForm(request.POST or None, instance=instance)
+    initial = None if pk else new_campaign_initial(timezone.localdate())
+    form = CampaignForm(request.POST or None, instance=instance, initial=initial)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Saved %(name)s.") % {"name": instance.name})
         return redirect("weather:campaign")
     return render(request, "weather/form.html", {
         "form": form, "title": instance.name or _("New campaign"), "back": "weather:campaign"})
+
+
+@login_required
+@permission_required(EDIT_CAMPAIGN, raise_exception=True)
+def season_edit(request: HttpRequest) -> HttpResponse:
+    city = City.objects.first()
+    if city is None:
+        messages.error(request, _("Set the city up first; its season is proposed then."))
+        return redirect("weather:campaign")
+    form = CitySeasonForm(request.POST or None, instance=city)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Saved the campaign season of %(city)s.") % {"city": city})
+        return redirect("weather:campaign")
+    return render(request, "weather/form.html", {
+        "form": form, "title": _("Campaign season of %(city)s") % {"city": city},
+        "intro": _("Each new campaign starts from these dates; months and days of the month."),
+        "back": "weather:campaign"})
 
 
 @login_required

@@ -48,6 +48,6 @@ def test_the_harbin_demo_is_a_colder_winter_on_harbins_districts(harbin_demo):
     assert december.aggregate(low=Min("min_c"))["low"] < -15
     # Its bureau's rules are set for Harbin's winter, so the protocol still rises and falls.
     rules = ProtocolRules.objects.get(is_active=True)
-    assert rules.name == "哈尔滨市寒潮应急响应规则" and rules.extreme_min_c < -20
+    assert rules.city_code == "230100" and rules.extreme_min_c < -20
     levels = set(ProtocolDecision.objects.filter(is_override=False).values_list("level", flat=True))
     assert {0, 3} <= levels

@@ -300,3 +300,21 @@ def test_a_relief_point_open_during_the_protocol_opens_when_a_warning_arrives(ca
     apply_batch(parse(warning, "w.csv"), "file", now=now)
     assert open_now(point, now + hours(1))
     assert not open_now(cast.laoshan_point, now + hours(1)) or cast.laoshan_point.is_24h
+
+
+def test_an_automatic_extension_adds_the_city_s_own_days(shinan):
+    from songnuan.network.city import forget_city
+    from songnuan.network.models import City
+
+    try:
+        City.objects.create(code="370200", name="本市", name_en="City", hotline="12345",
+                            station_name="本市救助管理站", station_contact="12345", south=35.5,
+                            west=119.5, north=37.1, east=121.0, extension_days=21)
+        make_campaign()
+        near_end = T0.replace(year=2027, month=3, day=12)
+        store_series(shinan, [-6.0] * 24, start=near_end)
+        evaluate_district(shinan, near_end + hours(1))
+        proposal = propose_extension_if_needed(near_end + hours(2))
+        assert proposal.new_end_on == datetime.date(2027, 4, 5)
+    finally:
+        forget_city()

@@ -47,3 +47,9 @@ class Command(BaseCommand):
         self.stdout.write(f"  hotline {record.hotline}; station {record.station_contact}")
         self.stdout.write(f"  map extent {record.south:.3f}–{record.north:.3f}°N, "
                           f"{record.west:.3f}–{record.east:.3f}°E; time: Beijing (Asia/Shanghai)")
+        self.stdout.write(f"  campaign season {record.season_start_month:02d}-"
+                          f"{record.season_start_day:02d} to {record.season_end_month:02d}-"
+                          f"{record.season_end_day:02d}, extensions of {record.extension_days} "
+                          f"days (edit on the campaign page)")
+        for line in result.proposals:
+            self.stdout.write(f"  {line}")
