@@ -43,8 +43,8 @@ class OutreachConfig(AppConfig):
         who may see a lead's photos, squads' phones (never paid a reward)."""
         from songnuan.leads.photos import register_patroller_access
         from songnuan.leads.rewards import register_work_phones
-        from songnuan.outreach.models import Squad
         from songnuan.outreach import holders, lead_photos
+        from songnuan.outreach.models import Squad
         from songnuan.supplies.holders import register_holder
 
         register_holder(holders.SQUADS)

@@ -20,8 +20,8 @@ from songnuan.duty.models import Severity
 from songnuan.people.models import Person, Status
 from songnuan.refusals import Conflict, Refused
 from songnuan.tracing import casework, workdays
-from songnuan.tracing.person_index import persons
 from songnuan.tracing.models import FollowUp, ReEncounter, ReturnPlan, TracingCase
+from songnuan.tracing.person_index import persons
 
 AT_HOME = (Status.RETURNED_HOME, Status.SETTLED)
 RE_ENCOUNTER_THRESHOLD = 0.8

@@ -11,6 +11,8 @@ from songnuan.accounts.scoping import may_place_in
 from songnuan.linkage.idnumber import normalise
 from songnuan.network.forms import ImportForm as TableFileForm
 from songnuan.network.models import District
+from songnuan.refusals import add_to_form
+from songnuan.tracing import returns
 from songnuan.tracing.models import Channel, ComparisonKind, Decision, MissingReport, ReturnPlan
 
 REPORT_FIELDS = ("name", "sex", "birth_year", "height_cm", "native_place", "dialect", "features",
@@ -192,6 +194,12 @@ class ReturnPlanForm(forms.ModelForm):
         self.fields["escort_user"].required = False
         self.fields["route"].widget.attrs["placeholder"] = _("e.g. Qingdao North → Linyi by "
                                                               "train, then coach to the county")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for refused in returns.plan_refusals(cleaned):
+            add_to_form(self, refused)
+        return cleaned
 
 
 class ArrivalForm(forms.Form):

@@ -98,7 +98,8 @@ def test_a_returned_person_met_again_is_linked_and_the_officer_told(
         encounter = meet(person, squad)
     linked = ReEncounter.objects.get(case=plan.case)
     assert linked.encounter_id == encounter.pk and linked.place == "李村河桥洞"
-    assert Alert.objects.filter(recipient=cast.laoshan_tracing, text__contains="李村河桥洞").exists()
+    told = Alert.objects.filter(recipient=cast.laoshan_tracing, text__contains="李村河桥洞")
+    assert told.exists()
     with django_capture_on_commit_callbacks(execute=True):
         EncounterPerson.objects.filter(encounter=encounter).delete()
         EncounterPerson.objects.create(encounter=encounter, person=person, outcome="refused")
