@@ -333,6 +333,9 @@ TRACING_RETURN_CODE_MAX_ATTEMPTS = int(os.environ.get("TRACING_RETURN_CODE_MAX_A
 TRACING_FOLLOW_UP_MONTHS = [int(m) for m in os.environ.get(
     "TRACING_FOLLOW_UP_MONTHS", "1,3").split(",") if m.strip()]
 TRACING_FOLLOW_UP_REMIND_DAYS = int(os.environ.get("TRACING_FOLLOW_UP_REMIND_DAYS", "3"))
+# Settlement (落户安置): days each step (application, police registration, placement) has,
+# counted one after another from the day the path opens.
+TRACING_SETTLEMENT_STEP_DAYS = int(os.environ.get("TRACING_SETTLEMENT_STEP_DAYS", "30"))
 
 # Logs go to standard error: one JSON object a line in production (LOG_FORMAT=json), plain text
 # in the demo, under DEBUG and in the tests. Every line carries the request's id (also sent back

@@ -73,7 +73,9 @@ def world(cast, settings, tmp_path):
     report_number = id_number("370212", "19680101")
     report.set_id_number(report_number)
     report.save()
-    review = CandidateReview.objects.create(case=case, report=report, score=0.9, explanation=[])
+    # Filing the report already ranked it against the live case: take that review.
+    review, _new = CandidateReview.objects.update_or_create(
+        case=case, report=report, defaults={"score": 0.9, "explanation": []})
     comparison = ComparisonRequest.objects.create(
         case=case, kind="fingerprint", liaison=cast.police_liaison, sent_by=cast.city_admin,
         status=ComparisonStatus.MATCHED, matched_identity="标记比对身份丙",
@@ -135,6 +137,12 @@ def url_args(objects) -> dict[str, tuple[list, str]]:
         "tracing:assign_officer": ([case.pk], ""),
         "tracing:discharge_home": ([case.pk], ""),
         "tracing:settlement": ([case.pk], ""),
+        "tracing:plan_return": ([case.pk], ""),  # POST only
+        "tracing:return": ([1], ""),  # none is planned here
+        "tracing:depart": ([1], ""),  # POST only
+        "tracing:return_code": ([1], ""),  # POST only
+        "tracing:follow_up": ([1], ""),  # POST only
+        "tracing:receive": (["no-such-link"], ""),  # public, by its link
         "tracing:decide": ([objects["review"].pk], ""),
         "tracing:report": ([objects["report"].pk], ""),
         "tracing:comparison": ([objects["comparison"].pk], ""),

@@ -13,7 +13,15 @@ from songnuan.network.forms import ImportForm as TableFileForm
 from songnuan.network.models import District
 from songnuan.refusals import add_to_form
 from songnuan.tracing import returns
-from songnuan.tracing.models import Channel, ComparisonKind, Decision, MissingReport, ReturnPlan
+from songnuan.tracing.models import (
+    Channel,
+    ComparisonKind,
+    Decision,
+    MissingReport,
+    PlacementKind,
+    ReturnPlan,
+    SettlementKind,
+)
 
 REPORT_FIELDS = ("name", "sex", "birth_year", "height_cm", "native_place", "dialect", "features",
                  "missing_since", "last_seen_place", "description", "photo", "reporter_name",
@@ -213,3 +221,15 @@ class ArrivalForm(forms.Form):
 class FollowUpForm(forms.Form):
     outcome = forms.CharField(label=_("How the person is doing"), max_length=300,
                               widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SettlementStepForm(forms.Form):
+    """A settlement step done: the document's number, a scan, and for the placement where."""
+
+    kind = forms.ChoiceField(choices=SettlementKind.choices, widget=forms.HiddenInput)
+    reference = forms.CharField(label=_("document number"), max_length=60, required=False)
+    document = forms.FileField(label=_("document"), required=False)
+    placement = forms.ChoiceField(label=_("placed in"), required=False,
+                                  choices=[("", "—"), *PlacementKind.choices])
+    place = forms.CharField(label=_("institution or community"), max_length=100,
+                            required=False)

@@ -205,7 +205,6 @@ class TracingCase(AuditedModel):
     matched_report = models.ForeignKey(MissingReport, verbose_name=_("matched report"),
                                        null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="+")
-    settlement_checklist = models.JSONField(_("settlement checklist"), default=dict, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     ranking = models.CharField(_("comparison with the open reports"), max_length=8,
                                choices=Ranking.choices, default=Ranking.DONE)
@@ -589,3 +588,60 @@ class ReEncounter(AuditedModel):
         verbose_name_plural = _("re-encounters after return")
         constraints = [models.UniqueConstraint(fields=["case", "encounter_id"],
                                                name="tracing_re_encounter_once")]
+
+
+class SettlementKind(models.TextChoices):
+    """The settlement (落户安置) path in its order: the station applies, the police register the
+    household, the person is placed (民发〔2015〕158号 and the provincial settlement rules)."""
+
+    APPLICATION = "application", _("Settlement application to the civil-affairs bureau")
+    REGISTRATION = "registration", _("Household registration by the police (落户)")
+    PLACEMENT = "placement", _("Placement in a welfare institution or a community")
+
+
+SETTLEMENT_ORDER = (SettlementKind.APPLICATION, SettlementKind.REGISTRATION,
+                    SettlementKind.PLACEMENT)
+
+
+class PlacementKind(models.TextChoices):
+    INSTITUTION = "institution", _("Welfare institution")
+    COMMUNITY = "community", _("Community (dispersed support)")
+
+
+def settlement_document_path(instance: SettlementStep, filename: str) -> str:
+    return f"tracing/settlement/{timezone.now():%Y/%m}/{filename}"
+
+
+class SettlementStep(AuditedModel):
+    """One step of a case's settlement, with its owner, due date and document."""
+
+    case = models.ForeignKey(TracingCase, verbose_name=_("case"), on_delete=models.CASCADE,
+                             related_name="settlement_steps")
+    kind = models.CharField(_("step"), max_length=12, choices=SettlementKind.choices)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True,
+                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    due_at = models.DateTimeField(_("due by"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    reference = models.CharField(_("document number"), max_length=60, blank=True)
+    document = models.FileField(_("document"), upload_to=settlement_document_path, blank=True)
+    placement = models.CharField(_("placed in"), max_length=12, choices=PlacementKind.choices,
+                                 blank=True)
+    place = models.CharField(_("institution or community"), max_length=100, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = CASE_SCOPING
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("settlement step")
+        verbose_name_plural = _("settlement steps")
+        constraints = [models.UniqueConstraint(fields=["case", "kind"],
+                                               name="tracing_one_settlement_step_per_kind")]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
+        return self.done_at is None and (now or timezone.now()) > self.due_at

@@ -18,6 +18,7 @@ from songnuan.tracing import (
     followups,
     matching,
     missing_reports,
+    settlement,
 )
 from songnuan.tracing.models import MissingReport, PhotoFace, TracingCase
 
@@ -25,9 +26,12 @@ from songnuan.tracing.models import MissingReport, PhotoFace, TracingCase
 @periodic(every=datetime.timedelta(hours=1))
 @task(queue_name="periodic")
 def advance_cases() -> int:
-    """Cases past 10 days become stranded, past 3 months open settlement; overdue steps alert."""
+    """Cases past 10 days become stranded, past 3 months open settlement with its steps;
+    overdue steps and follow-ups after return alert."""
     moved = casework.advance_cases()
+    settlement.open_due_paths()
     casework.alert_overdue_steps()
+    settlement.alert_overdue()
     announcements.remind_refresh()
     comparisons.remind_due()
     followups.remind()

@@ -35,6 +35,7 @@ from songnuan.tracing import (
     phone_codes,
     returns,
     reunion,
+    settlement,
 )
 from songnuan.tracing.models import (
     LIVE_STATUSES,
@@ -111,12 +112,27 @@ def _case_context(request: HttpRequest, case: TracingCase, **forms_in_use) -> di
         "follow_up_form": forms.FollowUpForm(),
         "re_encounters": case.re_encounters.select_related("person"),
         "now": timezone.now(),
-        "checklist": [(key, _(label), case.settlement_checklist.get(key))
-                      for key, label in casework.SETTLEMENT_CHECKLIST],
+        "settlement_rows": _settlement_rows(case, forms_in_use.pop("settlement_form", None),
+                                            forms_in_use.pop("settlement_kind", "")),
         "may_change": request.user.has_perm("tracing.change_tracingcase"),
     }
     context.update(forms_in_use)
     return context
+
+
+def _settlement_rows(case: TracingCase, bound, bound_kind: str) -> list[tuple]:
+    """Each settlement step with the form to record it: the first step not done gets one (the
+    order is the rule), and a step just refused keeps its input and the reason."""
+    rows, next_open = [], True
+    for step in case.settlement_steps.select_related("owner"):
+        form = None
+        if bound is not None and bound_kind == step.kind:
+            form = bound
+        elif step.done_at is None and next_open:
+            form = forms.SettlementStepForm(initial={"kind": step.kind})
+        next_open = next_open and step.done_at is not None
+        rows.append((step, form))
+    return rows
 
 
 def _escorts(case: TracingCase):
@@ -357,14 +373,26 @@ def record_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def settlement_item(request: HttpRequest, pk: int) -> HttpResponse:
+def settlement_step(request: HttpRequest, pk: int) -> HttpResponse:
     case = _editable_case(request, pk)
-    try:
-        casework.tick_settlement_item(case, request.POST.get("item", ""),
-                                      done=request.POST.get("done") == "1", by=request.user)
-    except Refused as error:
-        messages.error(request, str(error.message))
-    return redirect(case)
+    form = forms.SettlementStepForm(request.POST, request.FILES)
+    step = case.settlement_steps.filter(kind=request.POST.get("kind", "")).first()
+    if step is None:
+        messages.error(request, _("The settlement path opens three months after admission."))
+        return redirect(case)
+    if form.is_valid():
+        for refused in settlement.step_refusals(step, form.cleaned_data):
+            add_to_form(form, refused)
+    if form.is_valid():
+        try:
+            settlement.complete(step, form.cleaned_data, by=request.user)
+        except Refused as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Settlement step recorded."))
+            return redirect(case)
+    return render(request, "tracing/case_detail.html", _case_context(
+        request, case, settlement_form=form, settlement_kind=step.kind), status=422)
 
 
 # --- Staff: reports -------------------------------------------------------------------------
