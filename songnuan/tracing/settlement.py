@@ -27,6 +27,7 @@ from songnuan.tracing.models import (
     PlacementKind,
     SettlementKind,
     SettlementStep,
+    StepKind,
     TracingCase,
 )
 
@@ -34,8 +35,10 @@ STEP_BEFORE = dict(zip(SETTLEMENT_ORDER[1:], SETTLEMENT_ORDER[:-1], strict=True)
 
 
 def open_path(case: TracingCase, now: datetime.datetime | None = None) -> list[SettlementStep]:
-    """The steps of a case whose settlement path opened, due one after another."""
-    start = now or timezone.now()
+    """The steps of a case whose settlement path opened, due one after another from the day
+    it opened on the case's clock (its "settlement" deadline)."""
+    opened = case.steps.filter(kind=StepKind.SETTLEMENT).values_list("due_at", flat=True).first()
+    start = opened or now or timezone.now()
     days = datetime.timedelta(days=settings.TRACING_SETTLEMENT_STEP_DAYS)
     return [SettlementStep.objects.get_or_create(
         case=case, kind=kind, defaults={"due_at": start + days * (index + 1),

@@ -1,6 +1,7 @@
 """The way home: the officer plans the return, the escort confirms the departure on a phone,
 the receiving station confirms the arrival with the code, and three months on (the reminder
-job run with its clock injected) the follow-up is due in the officer's inbox."""
+job run with its clock injected) the follow-up is due in the officer's inbox; and a man never
+identified is settled step by step."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import datetime
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from songnuan.tracing import followups
+from songnuan.tracing import casework, followups, settlement
 from songnuan.tracing.models import FollowUp, ReturnPlan, ReturnStatus, TracingCase
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.factories import PASSWORD
+from tests.tracing.factories import admit_unidentified
 from tests.tracing.test_returns import identified
 
 
@@ -91,3 +93,26 @@ def test_a_return_is_planned_departs_and_is_confirmed_with_the_code(cast, new_pa
     screenshot(desk, "return-follow-up-due-desktop")
     desk.goto(f"/tracing/cases/{case.pk}/")
     screenshot(desk, "return-case-after-desktop")
+
+
+def test_settlement_steps_are_recorded_in_order(cast, new_page):
+    admitted = timezone.now() - datetime.timedelta(days=95)
+    case = admit_unidentified(cast.laoshan_substation, by=cast.laoshan_station, at=admitted)
+    TracingCase.objects.filter(pk=case.pk).update(officer=cast.laoshan_tracing)
+    casework.advance_cases()
+    settlement.open_due_paths()
+
+    desk = new_page(DESKTOP)
+    log_in(desk, "laoshan.tracing", PASSWORD)
+    desk.goto(f"/tracing/cases/{case.pk}/")
+    steps = desk.get_by_test_id("settlement")
+    expect(steps.locator("form")).to_have_count(1)
+    steps.get_by_role("button", name="记录此步骤").click()
+    expect(desk.get_by_text("请填写文书编号。")).to_be_visible()
+    desk.get_by_test_id("settlement").locator("input[name=reference]").fill("崂民救〔2026〕17号")
+    desk.get_by_test_id("settlement").get_by_role("button", name="记录此步骤").click()
+    row = desk.locator("tr[data-step=application]")
+    expect(row).to_contain_text("崂民救〔2026〕17号")
+    expect(desk.locator("tr[data-step=registration] form")).to_have_count(1)
+    expect(desk.locator("tr[data-step=placement]")).to_contain_text("待上一步完成")
+    screenshot(desk, "settlement-desktop")
