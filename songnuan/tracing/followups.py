@@ -80,6 +80,11 @@ def remind(now: datetime.datetime | None = None) -> int:
     return sent
 
 
+def anyone_at_home() -> bool:
+    """Whether any person went home or was settled (else no street encounter can be one)."""
+    return Person.objects.filter(status__in=AT_HOME).exists()
+
+
 def case_at_home(person: Person) -> TracingCase | None:
     """The latest case of a person who went home or was settled."""
     return TracingCase.objects.filter(person=person).select_related(

@@ -68,4 +68,6 @@ def person_met(sender: Any, instance: Any, created: bool, raw: bool = False,
             transaction.on_commit(lambda: followups.link_encounter(
                 case, person, encounter=encounter))
         return
-    transaction.on_commit(lambda: tasks.match_re_encounter.enqueue(encounter.pk, person.pk))
+    if followups.anyone_at_home():
+        transaction.on_commit(lambda: tasks.match_re_encounter.enqueue(encounter.pk,
+                                                                       person.pk))

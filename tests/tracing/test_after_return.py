@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from songnuan.duty.models import Alert
 from songnuan.outreach.models import Encounter, EncounterPerson
@@ -113,14 +114,18 @@ def test_someone_never_sent_home_is_not_linked(cast, django_capture_on_commit_ca
     assert not ReEncounter.objects.exists()
 
 
-def test_a_new_file_for_the_same_man_is_found_by_the_matcher(cast):
+def test_a_new_file_for_the_same_man_is_found_by_the_matcher(
+        cast, django_capture_on_commit_callbacks):
     plan = arrived(cast)
     home = plan.case.person
     home.refresh_from_db()
     again = make_person("", age=home.age_estimate, height_cm=home.height_cm,
                         dialect=home.dialect, marks=home.marks, sex=home.sex,
                         native_place=home.native_place, self_name=home.display_name)
-    encounter = meet(again, make_squad(district_code="370212"))
+    with django_capture_on_commit_callbacks(execute=True):
+        encounter = meet(again, make_squad(district_code="370212"))
+    queued = DBTaskResult.objects.filter(task_path__endswith="match_re_encounter")
+    assert queued.count() == 1  # the worker compares the new file after the encounter commits
     found = tasks.match_re_encounter.call(encounter.pk, again.pk)
     linked = ReEncounter.objects.filter(case=plan.case, person=again).first()
     assert found and linked is not None and linked.score >= followups.RE_ENCOUNTER_THRESHOLD
