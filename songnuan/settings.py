@@ -324,6 +324,18 @@ TRACING_CANDIDATES = int(os.environ.get("TRACING_CANDIDATES", "10"))
 TRACING_STATION_CONTACT = os.environ.get("TRACING_STATION_CONTACT", "")
 # One-time codes for the public report form.
 TRACING_CODE_MINUTES = int(os.environ.get("TRACING_CODE_MINUTES", "10"))
+# Escorted return (送返): the receiving side's one-time code stays valid this many hours after
+# the planned arrival, and is locked after this many wrong tries.
+TRACING_RETURN_CODE_GRACE_HOURS = int(os.environ.get("TRACING_RETURN_CODE_GRACE_HOURS", "48"))
+TRACING_RETURN_CODE_MAX_ATTEMPTS = int(os.environ.get("TRACING_RETURN_CODE_MAX_ATTEMPTS", "5"))
+# After return (源头治理): follow-up contacts this many months after arrival, and how many days
+# ahead the case officer is reminded.
+TRACING_FOLLOW_UP_MONTHS = [int(m) for m in os.environ.get(
+    "TRACING_FOLLOW_UP_MONTHS", "1,3").split(",") if m.strip()]
+TRACING_FOLLOW_UP_REMIND_DAYS = int(os.environ.get("TRACING_FOLLOW_UP_REMIND_DAYS", "3"))
+# Settlement (落户安置): days each step (application, police registration, placement) has,
+# counted one after another from the day the path opens.
+TRACING_SETTLEMENT_STEP_DAYS = int(os.environ.get("TRACING_SETTLEMENT_STEP_DAYS", "30"))
 
 # Logs go to standard error: one JSON object a line in production (LOG_FORMAT=json), plain text
 # in the demo, under DEBUG and in the tests. Every line carries the request's id (also sent back

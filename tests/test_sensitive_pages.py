@@ -137,6 +137,12 @@ def url_args(objects) -> dict[str, tuple[list, str]]:
         "tracing:assign_officer": ([case.pk], ""),
         "tracing:discharge_home": ([case.pk], ""),
         "tracing:settlement": ([case.pk], ""),
+        "tracing:plan_return": ([case.pk], ""),  # POST only
+        "tracing:return": ([1], ""),  # none is planned here
+        "tracing:depart": ([1], ""),  # POST only
+        "tracing:return_code": ([1], ""),  # POST only
+        "tracing:follow_up": ([1], ""),  # POST only
+        "tracing:receive": (["no-such-link"], ""),  # public, by its link
         "tracing:decide": ([objects["review"].pk], ""),
         "tracing:report": ([objects["report"].pk], ""),
         "tracing:comparison": ([objects["comparison"].pk], ""),

@@ -113,6 +113,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.view_organisation", "network.view", "network.change", "leads.view",
             "people.*", "shelter.*", "tracing.view", "supplies.*", ROSTER_VIEW, *OWN_ALERTS,
             "weather.view", SENSITIVE, *REPORT_INCIDENTS, *HANDOVERS, *PROPOSE_CASES,
+            "tracing.change_returnplan",  # the escort confirms the departure
         ),
         needs_site=True,
     ),

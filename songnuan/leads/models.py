@@ -392,6 +392,11 @@ class RewardClaim(AuditedModel):
                                    related_name="+")
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.CharField(_("reason"), max_length=300, blank=True)
+    # Keyed hashes of the claimant's device and address block (no readable value is kept):
+    # claims sharing either with another phone's claim are held for a manager's review.
+    device_hash = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
+    address_cluster = models.CharField(max_length=40, blank=True, editable=False, db_index=True)
+    hold_reason = models.CharField(_("held for review because"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(district="district")

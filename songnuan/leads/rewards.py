@@ -2,7 +2,10 @@
 
 A reporter who left a phone claims on the status page; a one-time code sent to that phone
 confirms the claim; a district manager approves it; a payout record closes it and goes into the
-district's ledger. An incident (a lead and its linked duplicates) pays at most one reward.
+district's ledger. An incident (a lead and its linked duplicates) pays at most one reward, and
+it belongs to the first person who reported it, whoever claims first. Staff, squad and partner
+phones are not paid (their reports are their work); claims that share a device or an address
+block with another phone's claim are held for the manager's review.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import ipaddress
 import secrets
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -19,6 +24,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from songnuan.accounts.models import Organisation, User
 from songnuan.accounts.scoping import can
 from songnuan.actors import Actor
 from songnuan.leads.models import (
@@ -29,12 +35,75 @@ from songnuan.leads.models import (
     Payout,
     RewardClaim,
     RewardRule,
+    TrustedReporter,
 )
 from songnuan.notify.services import send_sms
 from songnuan.refusals import Conflict, Refused
 
 CODE_DIGITS = 6
 APPROVE = "leads.approve_rewardclaim"
+MOBILE_DIGITS = 11
+
+# Phones of people whose reports are their work, from apps above this one (squads' phones):
+# each source returns phone numbers as written.
+PhoneSource = Callable[[], Iterable[str]]
+_work_phone_sources: list[PhoneSource] = []
+
+
+def register_work_phones(source: PhoneSource) -> None:
+    """Called by a higher app's `AppConfig.ready()`: its phones are never paid a reward."""
+    if source not in _work_phone_sources:
+        _work_phone_sources.append(source)
+
+
+def phone_key(phone: str) -> str:
+    """A phone reduced to its digits, without the +86 country code, for comparison."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    if digits.startswith("86") and len(digits) == MOBILE_DIGITS + 2:
+        digits = digits[2:]
+    return digits
+
+
+def _phones(values: Iterable[str]) -> set[str]:
+    return {phone_key(value) for value in values if phone_key(value)}
+
+
+def work_phone_reason(phone: str, rule: RewardRule | None) -> str | None:
+    """Why a phone is not paid: it belongs to staff, a squad or (unless the rule pays them) a
+    partner organisation's reporter or the organisation itself; None when it may be paid."""
+    key = phone_key(phone)
+    if not key:
+        return None
+    if key in _phones(User.objects.filter(is_active=True).exclude(phone="")
+                      .values_list("phone", flat=True)):
+        return _("Phones of staff are not paid rewards: reporting is part of their work.")
+    if any(key in _phones(source()) for source in _work_phone_sources):
+        return _("Phones of rescue squads are not paid rewards: reporting is part of their "
+                 "work.")
+    if rule is not None and rule.partners_eligible:
+        return None
+    partners = [*TrustedReporter.objects.values_list("phone", flat=True),
+                *Organisation.objects.exclude(phone="").values_list("phone", flat=True)]
+    if key in _phones(partners):
+        return _("Reports made as part of a partner organisation's work are not rewarded.")
+    return None
+
+
+def incident_reports(incident: Lead) -> list[Lead]:
+    """The incident's reports in the order they came in (the incident's own lead first on a
+    tie, since its duplicates were merged into it)."""
+    leads = [incident, *Lead.objects.filter(duplicate_of=incident)]
+    return sorted(leads, key=lambda lead: (lead.received_at, lead.pk != incident.pk, lead.pk))
+
+
+def first_reporter(incident: Lead, rule: RewardRule | None) -> Lead | None:
+    """The first report of the incident whose reporter may be paid: the reward is theirs."""
+    for lead in incident_reports(incident):
+        if lead.reporter_phone and not (lead.trusted_reporter_id and not (
+                rule and rule.partners_eligible)) and not work_phone_reason(
+                lead.reporter_phone, rule):
+            return lead
+    return None
 
 
 def rule_for(incident: Lead) -> RewardRule | None:
@@ -57,10 +126,64 @@ def why_not_eligible(lead: Lead) -> str | None:
         return _("This report's outcome does not carry a reward.")
     if lead.trusted_reporter_id and not rule.partners_eligible:
         return _("Reports made as part of a partner organisation's work are not rewarded.")
+    reason = work_phone_reason(lead.reporter_phone, rule)
+    if reason:
+        return reason
+    first = first_reporter(incident, rule)
+    if first is None or phone_key(first.reporter_phone) != phone_key(lead.reporter_phone):
+        return _("The reward for this incident goes to the person who reported it first.")
     holder = RewardClaim.objects.filter(HOLDING_CLAIM, incident=incident).first()
-    if holder is not None and holder.phone != lead.reporter_phone:
+    if holder is not None and holder.phone != lead.reporter_phone and not _may_supersede(
+            holder):
         return _("The reward for this incident has already been claimed.")
     return None
+
+
+def _may_supersede(claim: RewardClaim) -> bool:
+    """A later reporter's claim not yet approved gives way to the first reporter's."""
+    return claim.status in (ClaimStatus.AWAITING_CODE, ClaimStatus.AWAITING_APPROVAL)
+
+
+def _supersede(claim: RewardClaim, now: datetime.datetime) -> None:
+    claim.status, claim.decided_at = ClaimStatus.REJECTED, now
+    with translation.override("zh-hans"):
+        claim.decision_note = _("The incident was reported first by someone else: the reward "
+                                "is theirs.")
+    claim.save()
+
+
+def device_key(device: str) -> str:
+    return _keyed("device", device) if device else ""
+
+
+def address_cluster(address: str | None) -> str:
+    """The address block a claim came from: /24 for IPv4, /48 for IPv6 (one household's or
+    one shop's connection), as a keyed hash."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return _keyed("net", str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False)))
+
+
+def _keyed(kind: str, value: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"{kind}:{value}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:40]
+
+
+def hold_reason(claim: RewardClaim, now: datetime.datetime) -> str:
+    """Why a claim needs review: another phone claimed from the same device or address block
+    within the period; empty when nothing links it to another claimant."""
+    since = now - datetime.timedelta(days=settings.REWARD_PERIOD_DAYS)
+    others = RewardClaim.objects.filter(created_at__gte=since).exclude(phone=claim.phone)
+    if claim.pk:
+        others = others.exclude(pk=claim.pk)
+    if claim.device_hash and others.filter(device_hash=claim.device_hash).exists():
+        return _("Another phone claimed a reward from the same device.")
+    if claim.address_cluster and others.filter(address_cluster=claim.address_cluster).exists():
+        return _("Another phone claimed a reward from the same network address block.")
+    return ""
 
 
 def _hash(code: str, salt: str) -> str:
@@ -91,8 +214,10 @@ def check_limits(phone: str, amount: Decimal, now: datetime.datetime,
         ) % {"amount": settings.REWARD_MAX_YUAN_PER_PHONE, "days": settings.REWARD_PERIOD_DAYS})
 
 
-def start_claim(lead: Lead, now: datetime.datetime | None = None) -> RewardClaim:
-    """Open (or re-send the code of) the reporter's claim and text them a one-time code."""
+def start_claim(lead: Lead, now: datetime.datetime | None = None, *, device: str = "",
+                address: str | None = None) -> RewardClaim:
+    """Open (or re-send the code of) the reporter's claim and text them a one-time code;
+    `device` and `address` identify where the claim came from (kept only as keyed hashes)."""
     now = now or timezone.now()
     lead = Lead.objects.select_related("duplicate_of").get(pk=lead.pk)
     reason = why_not_eligible(lead)
@@ -106,6 +231,10 @@ def start_claim(lead: Lead, now: datetime.datetime | None = None) -> RewardClaim
                 incident=incident, status=ClaimStatus.AWAITING_CODE, code_sent_at__lt=now - code_ttl
             ).update(status=ClaimStatus.EXPIRED)
             claim = RewardClaim.objects.filter(HOLDING_CLAIM, incident=incident).first()
+            if claim is not None and claim.phone != lead.reporter_phone and _may_supersede(
+                    claim):
+                _supersede(claim, now)
+                claim = None
             if claim is not None and (claim.phone != lead.reporter_phone
                                       or claim.status != ClaimStatus.AWAITING_CODE):
                 if claim.phone == lead.reporter_phone:
@@ -123,6 +252,8 @@ def start_claim(lead: Lead, now: datetime.datetime | None = None) -> RewardClaim
                                     phone=lead.reporter_phone)
             code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
             claim.rule, claim.amount_yuan = rule, rule.amount_yuan
+            claim.device_hash = device_key(device) or claim.device_hash
+            claim.address_cluster = address_cluster(address) or claim.address_cluster
             claim.code_hash = _hash(code, secrets.token_hex(8))
             claim.code_sent_at, claim.code_attempts = now, 0
             claim.save()
@@ -159,6 +290,7 @@ def confirm_claim(claim: RewardClaim, code: str,
             check_limits(claim.phone, claim.amount_yuan, now, exclude_pk=claim.pk)
             claim.status, claim.confirmed_at, claim.code_hash = (
                 ClaimStatus.AWAITING_APPROVAL, now, "")
+            claim.hold_reason = hold_reason(claim, now)
             claim.save()
             return claim
     raise Refused(error, "code")  # after the commit, so the failed attempt is counted
@@ -172,6 +304,9 @@ def _decide(claim: RewardClaim, by, status: str, note: str) -> RewardClaim:
         if claim.status != ClaimStatus.AWAITING_APPROVAL:
             raise Conflict(_("This claim is not awaiting approval."))
         if status == ClaimStatus.APPROVED:
+            if claim.hold_reason and not note.strip():
+                raise Refused(_("This claim is held for review: say what you checked before "
+                                "approving it."), "note")
             check_limits(claim.phone, claim.amount_yuan, timezone.now(), exclude_pk=claim.pk)
         claim.status, claim.decided_by, claim.decided_at = status, by, timezone.now()
         claim.decision_note = note.strip()[:300]

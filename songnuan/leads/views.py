@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import secrets
 
 from django.conf import settings
 from django.contrib import messages
@@ -61,6 +62,8 @@ from songnuan.private_files import send_privately
 from songnuan.refusals import Refused, add_to_form
 
 PAGE_SIZE = 50
+DEVICE_COOKIE = "sn_device"
+DEVICE_COOKIE_AGE_S = 365 * 24 * 3600
 LOCATION_FIELDS = {"lat", "lon", "location"}
 
 # ---------------------------------------------------------------------------------------------
@@ -146,14 +149,20 @@ def _public_steps(stage: str) -> list[tuple[str, bool]]:
 @require_POST
 def claim_start(request: HttpRequest, code: str) -> HttpResponse:
     lead = _public_lead(code)
+    device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_urlsafe(16)
     try:
-        rewards.start_claim(lead)
+        rewards.start_claim(lead, device=device, address=client_address(request))
     except Refused as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("We sent a 6-digit code to the phone you gave with the "
                                     "report."))
-    return redirect(lead_url(lead) + "#reward")
+    response = redirect(lead_url(lead) + "#reward")
+    # A long-lived random id of the browser: claims from one device by several phones are
+    # held for review (the id is stored only as a keyed hash).
+    response.set_cookie(DEVICE_COOKIE, device, max_age=DEVICE_COOKIE_AGE_S, httponly=True,
+                        samesite="Lax", secure=request.is_secure())
+    return response
 
 
 @require_POST

@@ -40,10 +40,14 @@ class OutreachConfig(AppConfig):
 
     def register_with_lower_apps(self) -> None:
         """What lower apps read of outreach without importing it: squads as stock holders,
-        who may see a lead's photos."""
+        who may see a lead's photos, squads' phones (never paid a reward)."""
         from songnuan.leads.photos import register_patroller_access
+        from songnuan.leads.rewards import register_work_phones
         from songnuan.outreach import holders, lead_photos
+        from songnuan.outreach.models import Squad
         from songnuan.supplies.holders import register_holder
 
         register_holder(holders.SQUADS)
         register_patroller_access(lead_photos.squad_sent_to)
+        register_work_phones(lambda: Squad.objects.exclude(phone="").values_list("phone",
+                                                                                 flat=True))

@@ -8,8 +8,11 @@ from songnuan.tracing.models import (
     Announcement,
     CandidateReview,
     ComparisonRequest,
+    FollowUp,
     HolidayYear,
     MissingReport,
+    ReturnPlan,
+    SettlementStep,
     TracingCase,
 )
 
@@ -42,3 +45,15 @@ class TracingCaseAdmin(ScopedAdmin):
 admin.site.register(ComparisonRequest, ScopedAdmin)
 admin.site.register(CandidateReview, ScopedAdmin)
 admin.site.register(Announcement, ScopedAdmin)
+
+
+@admin.register(ReturnPlan)
+class ReturnPlanAdmin(ScopedAdmin):
+    list_display = ("pk", "case", "destination", "status", "departs_at", "arrived_at")
+    list_filter = ("status", "receiver_kind")
+    raw_id_fields = ("case", "escort_user")
+    readonly_fields = ("status", "departed_at", "arrived_at", "received_by_name")
+
+
+admin.site.register(FollowUp, ScopedAdmin)
+admin.site.register(SettlementStep, ScopedAdmin)

@@ -9,6 +9,7 @@ class TracingConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from songnuan.outreach.models import EncounterPerson
         from songnuan.people.duplicates import register_matcher
         from songnuan.people.models import BiometricNotTaken, FingerprintCapture, PersonPhoto
         from songnuan.people.timeline import register_source
@@ -24,6 +25,8 @@ class TracingConfig(AppConfig):
         for model in (PersonPhoto, FingerprintCapture, BiometricNotTaken):
             post_save.connect(hooks.biometrics_saved, sender=model,
                               dispatch_uid=f"tracing_biometrics_{model.__name__}")
+        post_save.connect(hooks.person_met, sender=EncounterPerson,
+                          dispatch_uid="tracing_re_encounter")
         register_matcher(hooks.engine_duplicates)
         register_panels(home.panels)
         register_source(timeline.events)

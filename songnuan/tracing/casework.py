@@ -1,5 +1,5 @@
 """Tracing cases (寻亲): opened for a person nobody can name, their steps and deadlines, the
-officer who holds them, the alerts on overdue steps and the settlement checklist."""
+officer who holds them and the alerts on overdue steps (settlement: see `settlement`)."""
 
 from __future__ import annotations
 
@@ -161,28 +161,6 @@ def alert_overdue_steps(now: datetime.datetime | None = None) -> int:
                         severity=Severity.WARNING, also=also, at=now)
         sent += bool(created)
     return sent
-
-
-SETTLEMENT_CHECKLIST = (
-    ("police_confirmation", "Police confirm no identity found (DNA and fingerprint results)"),
-    ("announcement_period", "Announcement published for the full period without response"),
-    ("household_registration", "Household registration (落户) application to the police"),
-    ("placement", "Long-term placement chosen (welfare institution or care home)"),
-    ("civil_affairs_approval", "Civil-affairs bureau approval"),
-)
-
-
-@transaction.atomic
-def tick_settlement_item(case: TracingCase, item: str, *, done: bool, by: Any) -> TracingCase:
-    if case.status != CaseStatus.SETTLEMENT:
-        raise Conflict(_("The settlement path opens three months after admission."))
-    if item not in dict(SETTLEMENT_CHECKLIST):
-        raise Refused(_("Unknown checklist item."))
-    checklist = dict(case.settlement_checklist)
-    checklist[item] = timezone.now().isoformat() if done else ""
-    case.settlement_checklist = checklist
-    case.save()
-    return case
 
 
 def live_cases() -> QuerySet:

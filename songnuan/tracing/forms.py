@@ -11,7 +11,17 @@ from songnuan.accounts.scoping import may_place_in
 from songnuan.linkage.idnumber import normalise
 from songnuan.network.forms import ImportForm as TableFileForm
 from songnuan.network.models import District
-from songnuan.tracing.models import Channel, ComparisonKind, Decision, MissingReport
+from songnuan.refusals import add_to_form
+from songnuan.tracing import returns
+from songnuan.tracing.models import (
+    Channel,
+    ComparisonKind,
+    Decision,
+    MissingReport,
+    PlacementKind,
+    ReturnPlan,
+    SettlementKind,
+)
 
 REPORT_FIELDS = ("name", "sex", "birth_year", "height_cm", "native_place", "dialect", "features",
                  "missing_since", "last_seen_place", "description", "photo", "reporter_name",
@@ -161,3 +171,65 @@ class ImportForm(TableFileForm):
         allowed = [d.pk for d in District.objects.all() if may_place_in(user, d.pk)]
         self.fields["district"].queryset = District.objects.filter(pk__in=allowed)
         self.fields["district"].initial = user.district_id
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ReturnPlanForm(forms.ModelForm):
+    """The return home (送返): route, ticket, escort, who receives, what was given."""
+
+    class Meta:
+        model = ReturnPlan
+        fields = ("destination", "route", "travel_mode", "ticket_kind", "ticket_number",
+                  "departs_at", "arrives_at", "escort_user", "escort", "escort_phone",
+                  "receiver_kind", "receiver_org", "receiver_name", "receiver_phone",
+                  "supplies", "money_yuan")
+        widgets = {"departs_at": DATETIME, "arrives_at": DATETIME,
+                   "escort_phone": forms.TextInput(attrs={"inputmode": "tel"}),
+                   "receiver_phone": forms.TextInput(attrs={"inputmode": "tel"}),
+                   "money_yuan": forms.NumberInput(attrs={"inputmode": "decimal",
+                                                          "min": "0", "step": "0.01"})}
+
+    def __init__(self, *args, staff=None, **kwargs) -> None:
+        from songnuan.shelter.models import TravelMode
+
+        super().__init__(*args, **kwargs)
+        self.fields["travel_mode"] = forms.ChoiceField(label=_("How they travel home"),
+                                                       choices=TravelMode.choices)
+        self.fields["escort_user"].queryset = staff if staff is not None else \
+            self.fields["escort_user"].queryset.none()
+        self.fields["escort_user"].required = False
+        self.fields["route"].widget.attrs["placeholder"] = _("e.g. Qingdao North → Linyi by "
+                                                              "train, then coach to the county")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for refused in returns.plan_refusals(cleaned):
+            add_to_form(self, refused)
+        return cleaned
+
+
+class ArrivalForm(forms.Form):
+    code = forms.CharField(label=_("Code from the escort"), max_length=6, min_length=6,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                                         "autocomplete": "one-time-code"}))
+    received_by = forms.CharField(label=_("Received by (your name)"), max_length=100)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class FollowUpForm(forms.Form):
+    outcome = forms.CharField(label=_("How the person is doing"), max_length=300,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SettlementStepForm(forms.Form):
+    """A settlement step done: the document's number, a scan, and for the placement where."""
+
+    kind = forms.ChoiceField(choices=SettlementKind.choices, widget=forms.HiddenInput)
+    reference = forms.CharField(label=_("document number"), max_length=60, required=False)
+    document = forms.FileField(label=_("document"), required=False)
+    placement = forms.ChoiceField(label=_("placed in"), required=False,
+                                  choices=[("", "—"), *PlacementKind.choices])
+    place = forms.CharField(label=_("institution or community"), max_length=100,
+                            required=False)

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from songnuan.people.duplicates import Candidate
-from songnuan.tracing import casework, faces, tasks
+from songnuan.tracing import casework, faces, followups, tasks
 from songnuan.tracing.models import MissingReport
 from songnuan.tracing.person_index import persons
 
@@ -52,3 +52,22 @@ def biometrics_saved(sender: Any, instance: Any, created: bool, raw: bool = Fals
     """A photo, fingerprints or the reason one is missing: the case's step may now be done."""
     if created and not raw:
         casework.complete_biometrics_when_taken(instance.person)
+
+
+def person_met(sender: Any, instance: Any, created: bool, raw: bool = False,
+               **kwargs: Any) -> None:
+    """A person met on the street: one who went home or was settled is linked to their case
+    now (their status is read before the encounter moves it); any other file is compared in
+    the background with those who went home."""
+    if not created or raw:
+        return
+    person, encounter = instance.person, instance.encounter
+    if person.status in followups.AT_HOME:
+        case = followups.case_at_home(person)
+        if case is not None:
+            transaction.on_commit(lambda: followups.link_encounter(
+                case, person, encounter=encounter))
+        return
+    if followups.anyone_at_home():
+        transaction.on_commit(lambda: tasks.match_re_encounter.enqueue(encounter.pk,
+                                                                       person.pk))

@@ -205,7 +205,6 @@ class TracingCase(AuditedModel):
     matched_report = models.ForeignKey(MissingReport, verbose_name=_("matched report"),
                                        null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="+")
-    settlement_checklist = models.JSONField(_("settlement checklist"), default=dict, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     ranking = models.CharField(_("comparison with the open reports"), max_length=8,
                                choices=Ranking.choices, default=Ranking.DONE)
@@ -446,3 +445,203 @@ class Publication(AuditedModel):
         ordering = ["-published_at", "-pk"]
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
+
+
+class ReturnStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DEPARTED = "departed", _("On the way home")
+    ARRIVED = "arrived", _("Arrived, received")
+    CANCELLED = "cancelled", pgettext_lazy("return", "Cancelled")
+
+
+class TicketMode(models.TextChoices):
+    TRAIN = "train", _("Train")
+    COACH = "coach", _("Coach")
+    FLIGHT = "flight", _("Flight")
+    CAR = "car", _("Station vehicle")
+
+
+class ReceiverKind(models.TextChoices):
+    FAMILY = "family", _("Family")
+    BUREAU = "bureau", _("Local civil-affairs bureau")
+    STATION = "station", _("Another city's rescue station")
+
+
+class ReturnPlan(AuditedModel):
+    """Escorted return home (送返): route, tickets, escort, who receives the person and what
+    they were given; the escort confirms departure, the receiving side confirms arrival through
+    a link with a one-time code (only the code's hash is kept)."""
+
+    case = models.ForeignKey(TracingCase, verbose_name=_("case"), on_delete=models.PROTECT,
+                             related_name="returns")
+    status = models.CharField(_("status"), max_length=10, choices=ReturnStatus.choices,
+                              default=ReturnStatus.PLANNED)
+    destination = models.CharField(_("going home to"), max_length=200)
+    route = models.CharField(_("route"), max_length=300)
+    travel_mode = models.CharField(_("how they travel home"), max_length=10)
+    ticket_kind = models.CharField(_("ticket"), max_length=10, choices=TicketMode.choices)
+    ticket_number = models.CharField(_("train, coach or flight number"), max_length=40,
+                                     blank=True)
+    departs_at = models.DateTimeField(_("departs at"))
+    arrives_at = models.DateTimeField(_("arrives at"))
+    escort = models.CharField(_("escorted by"), max_length=100, blank=True)
+    escort_phone = models.CharField(_("escort's phone"), max_length=20, blank=True)
+    escort_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("escorting staff"),
+                                    null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="escorted_returns")
+    receiver_kind = models.CharField(_("received by"), max_length=10,
+                                     choices=ReceiverKind.choices)
+    receiver_name = models.CharField(_("receiving contact"), max_length=100)
+    receiver_phone = models.CharField(_("receiving contact's phone"), max_length=20)
+    receiver_org = models.CharField(_("receiving bureau or station"), max_length=100,
+                                    blank=True)
+    supplies = models.CharField(_("supplies given"), max_length=300, blank=True)
+    money_yuan = models.DecimalField(_("money given (yuan)"), max_digits=8, decimal_places=2,
+                                     default=0)
+    link_token = models.CharField(max_length=43, unique=True, editable=False)
+    code_hash = models.CharField(max_length=100, blank=True, editable=False)
+    code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("planned at"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    departed_at = models.DateTimeField(_("departed at"), null=True, blank=True)
+    departed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    arrived_at = models.DateTimeField(_("arrival confirmed at"), null=True, blank=True)
+    received_by_name = models.CharField(_("received by (name)"), max_length=100, blank=True)
+    arrival_note = models.CharField(_("note on arrival"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = CASE_SCOPING
+    sensitive_fields = ("receiver_phone", "escort_phone")
+    audit_exclude = ("code_hash", "code_attempts")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("return plan")
+        verbose_name_plural = _("return plans")
+        constraints = [models.UniqueConstraint(
+            fields=["case"], condition=~Q(status="cancelled"),
+            name="tracing_one_live_return_per_case")]
+
+    def __str__(self) -> str:
+        return _("Return of %(person)s to %(place)s") % {"person": self.case.person,
+                                                          "place": self.destination}
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracing:return", args=[self.pk])
+
+
+class FollowUpStatus(models.TextChoices):
+    DUE = "due", _("To do")
+    DONE = "done", _("Done")
+
+
+class FollowUp(AuditedModel):
+    """After return (源头治理): a contact with the family or the local bureau some months after
+    the person went home, so they do not end up on the street again."""
+
+    case = models.ForeignKey(TracingCase, verbose_name=_("case"), on_delete=models.CASCADE,
+                             related_name="follow_ups")
+    months = models.PositiveSmallIntegerField(_("months after return"))
+    due_at = models.DateTimeField(_("due by"))
+    contact = models.CharField(_("contact"), max_length=200)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(_("how they are"), max_length=300, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = CASE_SCOPING
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("follow-up after return")
+        verbose_name_plural = _("follow-ups after return")
+        constraints = [models.UniqueConstraint(fields=["case", "months"],
+                                               name="tracing_one_follow_up_per_month")]
+
+    def is_due(self, now: datetime.datetime | None = None) -> bool:
+        return self.done_at is None and (now or timezone.now()) >= self.due_at
+
+
+class ReEncounter(AuditedModel):
+    """A returned or settled person met on the street again, linked to their file and case."""
+
+    case = models.ForeignKey(TracingCase, verbose_name=_("case"), on_delete=models.CASCADE,
+                             related_name="re_encounters")
+    person = models.ForeignKey("people.Person", verbose_name=_("person met"),
+                               on_delete=models.PROTECT, related_name="+")
+    encounter_id = models.PositiveIntegerField(_("encounter"))
+    at = models.DateTimeField(_("met at"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    score = models.FloatField(_("match probability"), default=1.0)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = CASE_SCOPING
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("re-encounter after return")
+        verbose_name_plural = _("re-encounters after return")
+        constraints = [models.UniqueConstraint(fields=["case", "encounter_id"],
+                                               name="tracing_re_encounter_once")]
+
+
+class SettlementKind(models.TextChoices):
+    """The settlement (落户安置) path in its order: the station applies, the police register the
+    household, the person is placed (民发〔2015〕158号 and the provincial settlement rules)."""
+
+    APPLICATION = "application", _("Settlement application to the civil-affairs bureau")
+    REGISTRATION = "registration", _("Household registration by the police (落户)")
+    PLACEMENT = "placement", _("Placement in a welfare institution or a community")
+
+
+SETTLEMENT_ORDER = (SettlementKind.APPLICATION, SettlementKind.REGISTRATION,
+                    SettlementKind.PLACEMENT)
+
+
+class PlacementKind(models.TextChoices):
+    INSTITUTION = "institution", _("Welfare institution")
+    COMMUNITY = "community", _("Community (dispersed support)")
+
+
+def settlement_document_path(instance: SettlementStep, filename: str) -> str:
+    return f"tracing/settlement/{timezone.now():%Y/%m}/{filename}"
+
+
+class SettlementStep(AuditedModel):
+    """One step of a case's settlement, with its owner, due date and document."""
+
+    case = models.ForeignKey(TracingCase, verbose_name=_("case"), on_delete=models.CASCADE,
+                             related_name="settlement_steps")
+    kind = models.CharField(_("step"), max_length=12, choices=SettlementKind.choices)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True,
+                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    due_at = models.DateTimeField(_("due by"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    reference = models.CharField(_("document number"), max_length=60, blank=True)
+    document = models.FileField(_("document"), upload_to=settlement_document_path, blank=True)
+    placement = models.CharField(_("placed in"), max_length=12, choices=PlacementKind.choices,
+                                 blank=True)
+    place = models.CharField(_("institution or community"), max_length=100, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = CASE_SCOPING
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("settlement step")
+        verbose_name_plural = _("settlement steps")
+        constraints = [models.UniqueConstraint(fields=["case", "kind"],
+                                               name="tracing_one_settlement_step_per_kind")]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
+        return self.done_at is None and (now or timezone.now()) > self.due_at

@@ -7,15 +7,18 @@ import datetime
 
 from django_tasks import task
 
-from songnuan.people.models import PersonPhoto
+from songnuan.outreach.models import Encounter
+from songnuan.people.models import Person, PersonPhoto
 from songnuan.scheduling import periodic
 from songnuan.tracing import (
     announcements,
     casework,
     comparisons,
     faces,
+    followups,
     matching,
     missing_reports,
+    settlement,
 )
 from songnuan.tracing.models import MissingReport, PhotoFace, TracingCase
 
@@ -23,11 +26,15 @@ from songnuan.tracing.models import MissingReport, PhotoFace, TracingCase
 @periodic(every=datetime.timedelta(hours=1))
 @task(queue_name="periodic")
 def advance_cases() -> int:
-    """Cases past 10 days become stranded, past 3 months open settlement; overdue steps alert."""
+    """Cases past 10 days become stranded, past 3 months open settlement with its steps;
+    overdue steps and follow-ups after return alert."""
     moved = casework.advance_cases()
+    settlement.open_due_paths()
     casework.alert_overdue_steps()
+    settlement.alert_overdue()
     announcements.remind_refresh()
     comparisons.remind_due()
+    followups.remind()
     return moved
 
 
@@ -82,3 +89,13 @@ def embed_person_photo(photo_id: int) -> bool:
         for case in casework.live_cases().filter(person=photo.person):
             matching.rank_candidates(case)
     return vector is not None
+
+
+@task()
+def match_re_encounter(encounter_id: int, person_id: int) -> bool:
+    """Look for a person met on the street among those who went home or were settled."""
+    encounter = Encounter.objects.filter(pk=encounter_id).first()
+    person = Person.objects.filter(pk=person_id).first()
+    if encounter is None or person is None:
+        return False
+    return followups.match_encounter(person, encounter) is not None

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from songnuan import formulas, pending_uploads
 from songnuan.accounts import audit
+from songnuan.accounts.models import User
 from songnuan.accounts.roles import SENSITIVE, Role
 from songnuan.network.transfer import ImportFileError
 from songnuan.people.models import IdentityStatus
@@ -26,21 +27,27 @@ from songnuan.tracing import (
     announcements,
     casework,
     comparisons,
+    followups,
     forms,
     imports,
     matching,
     missing_reports,
     phone_codes,
+    returns,
     reunion,
+    settlement,
 )
 from songnuan.tracing.models import (
     LIVE_STATUSES,
     CandidateReview,
     CaseStep,
     ComparisonRequest,
+    FollowUp,
     MissingReport,
     Publication,
     ReportSource,
+    ReturnPlan,
+    ReturnStatus,
     TracingCase,
 )
 
@@ -76,6 +83,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(TracingCase.objects.restrict(request.user).select_related(
         "person", "site", "stay"), pk=pk)
+    return render(request, "tracing/case_detail.html", _case_context(request, case))
+
+
+def _case_context(request: HttpRequest, case: TracingCase, **forms_in_use) -> dict:
     candidates = CandidateReview.objects.filter(case=case).select_related("report")[:10]
     context = {
         "case": case, "steps": case.steps.all(), "candidates": candidates,
@@ -92,12 +103,50 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "comparison_form": forms.ComparisonForm(),
         "officer_form": forms.OfficerForm(initial={"officer": case.officer_id},
                                           officers=casework.eligible_officers(case)),
-        "discharge_form": forms.DischargeHomeForm(initial=_home_initial(case)),
-        "checklist": [(key, _(label), case.settlement_checklist.get(key))
-                      for key, label in casework.SETTLEMENT_CHECKLIST],
+        "discharge_form": forms.DischargeHomeForm(initial=_home_initial(case),
+                                                  auto_id="id_home_%s"),
+        "return_plan": case.returns.exclude(status=ReturnStatus.CANCELLED).first(),
+        "return_form": forms.ReturnPlanForm(initial=_return_initial(case),
+                                            staff=_escorts(case)),
+        "follow_ups": case.follow_ups.all(),
+        "follow_up_form": forms.FollowUpForm(),
+        "re_encounters": case.re_encounters.select_related("person"),
+        "now": timezone.now(),
+        "settlement_rows": _settlement_rows(case, forms_in_use.pop("settlement_form", None),
+                                            forms_in_use.pop("settlement_kind", "")),
         "may_change": request.user.has_perm("tracing.change_tracingcase"),
     }
-    return render(request, "tracing/case_detail.html", context)
+    context.update(forms_in_use)
+    return context
+
+
+def _settlement_rows(case: TracingCase, bound, bound_kind: str) -> list[tuple]:
+    """Each settlement step with the form to record it: the first step not done gets one (the
+    order is the rule), and a step just refused keeps its input and the reason."""
+    rows, next_open = [], True
+    for step in case.settlement_steps.select_related("owner"):
+        form = None
+        if bound is not None and bound_kind == step.kind:
+            form = bound
+        elif step.done_at is None and next_open:
+            form = forms.SettlementStepForm(initial={"kind": step.kind})
+        next_open = next_open and step.done_at is not None
+        rows.append((step, form))
+    return rows
+
+
+def _escorts(case: TracingCase):
+    return User.objects.filter(is_active=True, district=case.site.district_id).order_by(
+        "last_name", "first_name", "pk")
+
+
+def _return_initial(case: TracingCase) -> dict:
+    report = case.matched_report
+    if report is None:
+        return {"travel_mode": "escort", "receiver_kind": "family"}
+    return {"destination": report.native_place, "receiver_name": report.reporter_name,
+            "receiver_phone": report.reporter_phone, "receiver_kind": "family",
+            "travel_mode": "escort"}
 
 
 def _home_initial(case: TracingCase) -> dict:
@@ -226,14 +275,124 @@ def discharge_home(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def settlement_item(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
     case = _editable_case(request, pk)
+    form = forms.ReturnPlanForm(request.POST, staff=_escorts(case))
+    if form.is_valid():
+        try:
+            plan = returns.plan_return(case, form.cleaned_data, by=request.user)
+        except Refused as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Return planned. The escort confirms the departure on "
+                                        "this page."))
+            return redirect(plan)
+    return render(request, "tracing/case_detail.html",
+                  _case_context(request, case, return_form=form), status=422)
+
+
+def _plan_for(request: HttpRequest, pk: int, action: str = "view") -> ReturnPlan:
+    return get_object_or_404(ReturnPlan.objects.restrict(request.user, action).select_related(
+        "case__person", "case__site", "escort_user"), pk=pk)
+
+
+@login_required
+def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The escort's phone page: the plan, one button to confirm the departure."""
+    plan = _plan_for(request, pk)
+    return render(request, "tracing/return_detail.html", {
+        "plan": plan, "code": request.session.pop(f"return-code:{plan.pk}", None),
+        "link": request.build_absolute_uri(returns.receiving_link(plan)),
+        "may_change": request.user.has_perm("tracing.change_returnplan")})
+
+
+@login_required
+@require_POST
+def confirm_departure(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk, "change")
     try:
-        casework.tick_settlement_item(case, request.POST.get("item", ""),
-                                      done=request.POST.get("done") == "1", by=request.user)
+        plan, code = returns.confirm_departure(plan, by=request.user)
     except Refused as error:
         messages.error(request, str(error.message))
-    return redirect(case)
+    else:
+        request.session[f"return-code:{plan.pk}"] = code
+        messages.success(request, _("Departure confirmed: the stay is discharged home."))
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def reissue_return_code(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk, "change")
+    try:
+        request.session[f"return-code:{plan.pk}"] = returns.reissue_code(plan, by=request.user)
+    except Refused as error:
+        messages.error(request, str(error.message))
+    return redirect(plan)
+
+
+def receive(request: HttpRequest, token: str) -> HttpResponse:
+    """The receiving side's page (family, bureau or another city's station): what they need
+    to meet the person, and the code to confirm the arrival."""
+    plan = ReturnPlan.objects.select_related("case__person", "case__site").filter(
+        link_token=token).first()
+    if plan is None:
+        raise Http404
+    form = forms.ArrivalForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = returns.confirm_arrival(token, **form.cleaned_data)
+        except Refused as error:
+            add_to_form(form, error)
+            status = error.status
+            plan.refresh_from_db()
+        else:
+            return redirect("tracing:receive", token=token)
+    elif request.method == "POST":
+        status = 422
+    return render(request, "tracing/public/receive.html", {"plan": plan, "form": form},
+                  status=status)
+
+
+@login_required
+@require_POST
+def record_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(FollowUp.objects.restrict(request.user, "change"), pk=pk)
+    form = forms.FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            followups.record(item, outcome=form.cleaned_data["outcome"], by=request.user)
+            messages.success(request, _("Follow-up recorded."))
+        except Refused as error:
+            messages.error(request, str(error.message))
+    else:
+        messages.error(request, _("Say how the person is doing."))
+    return redirect(item.case)
+
+
+@login_required
+@require_POST
+def settlement_step(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _editable_case(request, pk)
+    form = forms.SettlementStepForm(request.POST, request.FILES)
+    step = case.settlement_steps.filter(kind=request.POST.get("kind", "")).first()
+    if step is None:
+        messages.error(request, _("The settlement path opens three months after admission."))
+        return redirect(case)
+    if form.is_valid():
+        for refused in settlement.step_refusals(step, form.cleaned_data):
+            add_to_form(form, refused)
+    if form.is_valid():
+        try:
+            settlement.complete(step, form.cleaned_data, by=request.user)
+        except Refused as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Settlement step recorded."))
+            return redirect(case)
+    return render(request, "tracing/case_detail.html", _case_context(
+        request, case, settlement_form=form, settlement_kind=step.kind), status=422)
 
 
 # --- Staff: reports -------------------------------------------------------------------------

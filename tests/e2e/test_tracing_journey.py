@@ -63,7 +63,8 @@ def test_a_family_report_leads_to_a_reunion(cast, new_page, live_server):
     phone.goto(f"{live_server.url}/xunqin/?q=沙子口")
     expect(phone.locator("article.announcement")).to_have_count(0)
 
-    desk.select_option("#id_travel_mode", "family")
+    desk.get_by_text("家属到站接回").click()
+    desk.select_option("#id_home_travel_mode", "family")
     desk.get_by_role("button", name="办理返乡").click()
     assert "关闭" in desk.get_by_test_id("case-status").inner_text()
     screenshot(desk, "tracing-case-closed-desktop")

@@ -11,7 +11,14 @@ import pytest
 from django.utils import timezone
 
 from songnuan.leads import rewards, services
-from songnuan.leads.models import ClaimStatus, LeadStatus, Outcome, Payout, RewardRule
+from songnuan.leads.models import (
+    ClaimStatus,
+    LeadStatus,
+    Outcome,
+    Payout,
+    RewardClaim,
+    RewardRule,
+)
 from songnuan.notify.models import Outbox
 from songnuan.refusals import Refused
 from tests.leads.factories import LAOSHAN_ZHANGCUN, SHINAN_STATION_SQUARE, report
@@ -77,18 +84,118 @@ def test_no_reward_without_a_rule_or_a_phone(cast, rules):
     assert rewards.why_not_eligible(anonymous)
 
 
-def test_an_incident_pays_once_even_when_several_people_reported_it(cast, rules):
+def duplicated(cast):
+    """Two reports of the same man at the same underpass: the second merged into the first."""
     first = report(reporter_phone="13911110001")
     second = report(lat=SHINAN_STATION_SQUARE[0] + 0.0003, reporter_phone="13911110002")
     assert second.duplicate_of == first
     services.set_status(first, LeadStatus.RESOLVED, by=cast.city_admin,
                         outcome=Outcome.HELPED_TO_SITE)
-    second.refresh_from_db()
-    claimed(second)
     first.refresh_from_db()
+    second.refresh_from_db()
+    return first, second
+
+
+def test_the_reward_belongs_to_the_first_reporter_not_a_later_one(cast, rules):
+    first, second = duplicated(cast)
+    assert "最先" in rewards.why_not_eligible(second)
+    with pytest.raises(Refused, match="最先"):
+        rewards.start_claim(second)
+    assert rewards.why_not_eligible(first) is None
+    assert claimed(first).status == ClaimStatus.AWAITING_APPROVAL
+
+
+def test_the_first_reporter_overtakes_a_later_reporter_who_claimed_first(cast, rules):
+    first, second = duplicated(cast)
+    # The later report was claimed before intake linked it to the first one.
+    early = RewardClaim.objects.create(incident=first, lead=second, district=first.district,
+                                       phone=second.reporter_phone, rule=RewardRule.objects.get(
+                                           outcome=Outcome.HELPED_TO_SITE), amount_yuan=50,
+                                       status=ClaimStatus.AWAITING_APPROVAL)
+    assert rewards.why_not_eligible(first) is None
+    claim = claimed(first)
+    early.refresh_from_db()
+    assert claim.phone == first.reporter_phone and claim.status == ClaimStatus.AWAITING_APPROVAL
+    assert early.status == ClaimStatus.REJECTED and "最先" in early.decision_note
+
+
+def test_an_approved_later_claim_is_not_taken_back(cast, rules):
+    first, second = duplicated(cast)
+    RewardClaim.objects.create(incident=first, lead=second, district=first.district,
+                               phone=second.reporter_phone, rule=RewardRule.objects.get(
+                                   outcome=Outcome.HELPED_TO_SITE), amount_yuan=50,
+                               status=ClaimStatus.APPROVED)
     assert "已被申领" in rewards.why_not_eligible(first)
     with pytest.raises(Refused):
         rewards.start_claim(first)
+
+
+def test_an_incident_pays_once(cast, rules):
+    first, _second = duplicated(cast)
+    claimed(first)
+    assert RewardClaim.objects.filter(incident=first).count() == 1
+    assert rewards.start_claim(first).status == ClaimStatus.AWAITING_APPROVAL
+
+
+def test_a_staff_phone_is_not_paid_and_the_right_passes_to_the_next_reporter(cast, rules):
+    cast.shinan_dispatcher.phone = "+86 139-1111-0001"
+    cast.shinan_dispatcher.save()
+    first, second = duplicated(cast)
+    assert "工作人员" in rewards.why_not_eligible(first)
+    assert rewards.why_not_eligible(second) is None
+
+
+def test_squad_and_partner_phones_are_not_paid(cast, rules):
+    from songnuan.accounts.models import Organisation
+    from tests.outreach.factories import make_squad
+
+    squad = make_squad()
+    squad.phone = "13911110001"
+    squad.save()
+    first, _second = duplicated(cast)
+    assert "救助分队" in rewards.why_not_eligible(first)
+    squad.phone = ""
+    squad.save()
+    Organisation.objects.create(name="青岛公交集团", kind="partner", phone="13911110001")
+    assert "合作单位" in rewards.why_not_eligible(first)
+
+
+def test_claims_from_one_device_by_two_phones_are_held_for_review(cast, rules):
+    spots = [(36.0648 + 0.01 * i, 120.3135) for i in range(2)]
+    one = rewards.start_claim(helped(cast, phone="13911110001", where=spots[0]),
+                              device="abc", address="223.104.5.17")
+    one = rewards.confirm_claim(one, last_code("13911110001"))
+    assert one.hold_reason == ""
+    two = rewards.start_claim(helped(cast, phone="13911110002", where=spots[1]),
+                              device="abc", address="117.136.8.40")
+    two = rewards.confirm_claim(two, last_code("13911110002"))
+    assert "设备" in two.hold_reason
+    with pytest.raises(Refused, match="核查"):
+        rewards.approve(two, by=cast.city_admin)
+    assert rewards.approve(two, by=cast.city_admin,
+                           note="电话核实为两位不同的环卫工").status == ClaimStatus.APPROVED
+
+
+def test_claims_from_one_address_block_are_held_but_other_blocks_are_not(cast, rules):
+    spots = [(36.0648 + 0.01 * i, 120.3135) for i in range(3)]
+    one = rewards.start_claim(helped(cast, phone="13911110001", where=spots[0]),
+                              device="a", address="223.104.5.17")
+    rewards.confirm_claim(one, last_code("13911110001"))
+    far = rewards.start_claim(helped(cast, phone="13911110003", where=spots[2]),
+                              device="c", address="117.136.8.40")
+    assert rewards.confirm_claim(far, last_code("13911110003")).hold_reason == ""
+    near = rewards.start_claim(helped(cast, phone="13911110002", where=spots[1]),
+                               device="b", address="223.104.5.200")
+    assert "网络地址" in rewards.confirm_claim(near, last_code("13911110002")).hold_reason
+
+
+def test_the_manager_sees_why_a_claim_is_held(cast, rules, client):
+    claim = rewards.confirm_claim(rewards.start_claim(helped(cast)), last_code())
+    claim.hold_reason = "另一手机号曾从同一设备申领奖励。"
+    claim.save()
+    client.force_login(cast.shinan_admin)
+    page = client.get("/leads/rewards/").content.decode()
+    assert 'data-testid="held"' in page and "同一设备" in page
 
 
 def test_a_phone_is_limited_per_period_in_number_and_amount(cast, rules, settings):

@@ -12,7 +12,15 @@ from django.utils import timezone
 from songnuan.notify.models import Outbox
 from songnuan.refusals import Refused
 from songnuan.shelter.discharge import DischargeInput
-from songnuan.tracing import announcements, casework, comparisons, matching, phone_codes, reunion
+from songnuan.tracing import (
+    announcements,
+    casework,
+    comparisons,
+    matching,
+    phone_codes,
+    reunion,
+    tasks,
+)
 from songnuan.tracing.comparisons import ComparisonResult
 from songnuan.tracing.models import (
     CaseStatus,
@@ -158,8 +166,9 @@ def test_overdue_steps_are_listed_and_cases_become_stranded_then_settlement(cast
     casework.advance_cases()
     case.refresh_from_db()
     assert case.status == CaseStatus.SETTLEMENT
-    casework.tick_settlement_item(case, "placement", done=True, by=cast.laoshan_tracing)
-    assert case.settlement_checklist["placement"]
+    tasks.advance_cases.call()
+    assert [step.kind for step in case.settlement_steps.all()] == [
+        "application", "registration", "placement"]
 
 
 def test_a_phone_code_is_texted_checked_once_and_wrong_guesses_count(cast):
