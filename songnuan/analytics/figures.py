@@ -82,7 +82,7 @@ def leads_grid(sel: Selection) -> Grid:
 
 
 def people_grid(sel: Selection) -> Grid:
-    return grid_of(row[5:7] for row in sel.found_rows())
+    return grid_of(row[4:6] for row in sel.found_rows())
 
 
 # ------------------------------------------------------------------ people found vs cold
@@ -98,7 +98,7 @@ class ColdNight:
 def nights_vs_cold(sel: Selection) -> list[ColdNight]:
     rows = {night: ColdNight(night) for night in sel.nights()}
     for row in sel.found_rows():
-        rows[row[5]].people += 1
+        rows[row[4]].people += 1
     for row in sel.lead_rows():
         rows[row[2]].leads += 1
     for night, coldest in night_minimums(sel).items():
@@ -301,15 +301,20 @@ def _supplied(sel: Selection) -> set[tuple[int, int | None]]:
 
 
 def refusal_rows(sel: Selection) -> list[dict]:
-    """Every refusal of the period, each marked with whether supplies were given."""
+    """Every refusal of the period, each marked with whether supplies were given (read once per
+    selection: the outcomes and the repeat refusals both need them)."""
+    if "refusals" in sel._loaded:
+        return sel._loaded["refusals"]
     refusals = [{"pk": pk, "encounter_id": encounter_id, "person_id": person_id,
                  "encounter__at": at}
-                for pk, encounter_id, person_id, outcome, at, _night, _hour in sel.found_rows()
-                if outcome == EncounterOutcome.REFUSED]
+                for pk, encounter_id, person_id, at in sel.people_found().filter(
+                    outcome=EncounterOutcome.REFUSED).order_by().values_list(
+                    "pk", "encounter_id", "person_id", "encounter__at")]
     supplied = _supplied(sel) if refusals else set()
     for row in refusals:
         row["supplied"] = ((row["encounter_id"], row["person_id"]) in supplied
                            or (row["encounter_id"], None) in supplied)
+    sel._loaded["refusals"] = refusals
     return refusals
 
 

@@ -93,7 +93,7 @@ def district_month_tallies(sel: Selection) -> tuple[list[Tally], Tally]:
         encounters[pk] = (district_id, night)
         if outcome == EncounterOutcome.NOT_FOUND:
             cell(district_id, night).not_found += 1
-    for _pk, encounter_id, _person, outcome, _at, night, _hour in sel.found_rows():
+    for _pk, encounter_id, _person, outcome, night, _hour in sel.found_rows():
         district_id = encounters[encounter_id][0]
         tally = cell(district_id, night)
         tally.found += 1

@@ -90,12 +90,13 @@ class Selection:
         return self._loaded["leads"]
 
     def found_rows(self) -> list[tuple]:
-        """(pk, encounter id, person id, outcome, encounter time, night, hour) of every person
-        found."""
+        """(pk, encounter id, person id, outcome, night, hour) of every person found."""
         if "found" not in self._loaded:
-            self._loaded["found"] = [
-                (*row, *night_and_hour(row[4])) for row in self.people_found().order_by()
-                .values_list("pk", "encounter_id", "person_id", "outcome", "encounter__at")]
+            self._loaded["found"] = list(
+                self.people_found().order_by().annotate(
+                    night=night_in_sql("encounter__at"),
+                    hour=ExtractHour("encounter__at", tzinfo=_zone()))
+                .values_list("pk", "encounter_id", "person_id", "outcome", "night", "hour"))
         return self._loaded["found"]
 
     def people_found(self):
