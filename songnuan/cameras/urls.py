@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.camera_list, name="camera_list"),
     path("new/", views.camera_new, name="camera_new"),
     path("<int:pk>/", views.camera_edit, name="camera_edit"),
+    path("<int:pk>/snapshot/", views.snapshot_upload, name="snapshot_upload"),
     path("owners/", views.owner_list, name="owner_list"),
     path("owners/<int:pk>/secret/", views.owner_secret, name="owner_secret"),
     path("candidates/", views.queue, name="queue"),

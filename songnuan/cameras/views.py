@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE
-from songnuan.cameras import services
-from songnuan.cameras.forms import CameraForm, DismissForm, OwnerForm
-from songnuan.cameras.models import Camera, CameraOwner, Detection
+from songnuan.cameras import services, snapshots, tasks
+from songnuan.cameras.forms import CameraForm, DismissForm, OwnerForm, SnapshotForm
+from songnuan.cameras.models import Camera, CameraOwner, Detection, FeedKind
 from songnuan.outreach.models import Hotspot
 from songnuan.private_files import send_privately
 from songnuan.refusals import Refused, add_to_form
@@ -48,7 +48,8 @@ def _camera_form(request: HttpRequest, camera: Camera | None) -> HttpResponse:
                 code=data["code"], name=data["name"], owner=data["owner"], lat=data["lat"],
                 lon=data["lon"], coord=data["coord"],
                 hotspot_id=data["hotspot"].pk if data["hotspot"] else None,
-                feed_kind=data["feed_kind"], active_from=data["active_from"],
+                feed_kind=data["feed_kind"], snapshot_url=data["snapshot_url"] or "",
+                active_from=data["active_from"],
                 active_until=data["active_until"], masks=services.parse_masks(data["masks"]),
                 silent_after_minutes=data["silent_after_minutes"], is_active=data["is_active"],
             ), by=request.user, camera=camera)
@@ -103,6 +104,34 @@ def owner_secret(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cameras/owner_list.html", {
         "form": OwnerForm(), "owners": CameraOwner.objects.restrict(request.user, "view"),
         "secret": {"owner": owner, "value": value}})
+
+
+# ------------------------------------------------------------------ our detector
+
+@login_required
+@permission_required("cameras.change_detection", raise_exception=True)
+def snapshot_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """A picture taken by hand from a camera without AI, masked here and searched by the
+    worker."""
+    camera = get_object_or_404(Camera.objects.restrict(request.user, "view"), pk=pk)
+    initial = {"taken_at": timezone.localtime().replace(second=0, microsecond=0)}
+    form = SnapshotForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            encoded = snapshots.upload(camera, data["picture"].read(), data["taken_at"])
+        except Refused as refused:
+            add_to_form(form, refused)
+        else:
+            tasks.analyse_snapshot.enqueue(camera.pk, data["taken_at"].isoformat(), encoded)
+            messages.success(request, gettext(
+                "Picture received: our detector looks at it in the background; a person still "
+                "at the same place appears in the candidates."))
+            return redirect("cameras:snapshot_upload", pk=camera.pk)
+    return render(request, "cameras/snapshot_upload.html", {
+        "form": form, "camera": camera,
+        "takes_uploads": camera.feed_kind != FeedKind.VENDOR_PUSH},
+        status=422 if form.errors else 200)
 
 
 # ------------------------------------------------------------------ verification
