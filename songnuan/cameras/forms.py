@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from songnuan.cameras.figures import MAX_NIGHTS
 from songnuan.cameras.models import Camera, CameraOwner, DismissReason, FeedKind, OwnerKind
 from songnuan.geo.coords import CoordSystem
 
@@ -74,3 +75,21 @@ class SnapshotForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Two pictures of the same person minutes apart tell a still person from a "
                     "passer-by."))
+
+
+class NightsForm(forms.Form):
+    """The nights a camera's figures cover, named by their evenings."""
+
+    first = forms.DateField(label=_("from the night of"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(label=_("to the night of"), required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first and last and first > last:
+            self.add_error("first", _("The first night comes after the last."))
+        elif first and last and (last - first).days >= MAX_NIGHTS:
+            self.add_error("first", _("Choose at most %(n)s nights.") % {"n": MAX_NIGHTS})
+        return data

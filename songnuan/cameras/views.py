@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE
-from songnuan.cameras import services, snapshots, tasks
-from songnuan.cameras.forms import CameraForm, DismissForm, OwnerForm, SnapshotForm
-from songnuan.cameras.models import Camera, CameraOwner, Detection, FeedKind
+from songnuan.cameras import figures, services, snapshots, tasks
+from songnuan.cameras.forms import CameraForm, DismissForm, NightsForm, OwnerForm, SnapshotForm
+from songnuan.cameras.models import Camera, CameraOwner, Detection, DismissReason, FeedKind
 from songnuan.outreach.models import Hotspot
 from songnuan.private_files import send_privately
 from songnuan.refusals import Refused, add_to_form
@@ -104,6 +104,43 @@ def owner_secret(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cameras/owner_list.html", {
         "form": OwnerForm(), "owners": CameraOwner.objects.restrict(request.user, "view"),
         "secret": {"owner": owner, "value": value}})
+
+
+# ------------------------------------------------------------------ figures
+
+def _nights(request: HttpRequest) -> tuple[NightsForm, list[figures.CameraNight]]:
+    form = NightsForm(request.GET or None)
+    last = figures.last_night()
+    first = last
+    if form.is_bound and form.is_valid():
+        last = form.cleaned_data["last"] or last
+        first = form.cleaned_data["first"] or last
+    elif form.is_bound:
+        return form, []
+    return form, figures.camera_nights(request.user, first, last)
+
+
+@login_required
+@permission_required("cameras.view_camera", raise_exception=True)
+def figures_page(request: HttpRequest) -> HttpResponse:
+    form, rows = _nights(request)
+    return render(request, "cameras/figures.html", {
+        "form": form, "rows": rows, "reasons": DismissReason.choices,
+        "silent": sorted({row.camera.name for row in rows if row.is_silent}),
+        "query": request.GET.urlencode()}, status=422 if form.errors else 200)
+
+
+@login_required
+@permission_required("cameras.view_camera", raise_exception=True)
+def figures_export(request: HttpRequest) -> HttpResponse:
+    form, rows = _nights(request)
+    if form.errors:
+        return figures_page(request)
+    response = HttpResponse(
+        figures.workbook(rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="camera-figures.xlsx"'
+    return response
 
 
 # ------------------------------------------------------------------ our detector
