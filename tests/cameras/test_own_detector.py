@@ -201,3 +201,10 @@ def _file(content: bytes, name: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content)
+
+
+def test_a_lying_person_without_a_found_face_is_blurred_at_both_ends():
+    from songnuan.cameras.pictures import head_regions
+
+    assert head_regions(Box(100, 200, 300, 100)) == [(100, 200, 205, 300), (295, 200, 400, 300)]
+    assert head_regions(Box(100, 200, 100, 300)) == [(100, 200, 200, 305)]
