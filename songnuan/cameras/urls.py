@@ -6,6 +6,7 @@ app_name = "cameras"
 
 urlpatterns = [
     path("", views.camera_list, name="camera_list"),
+    path("map.json", views.camera_map_data, name="camera_map_data"),
     path("new/", views.camera_new, name="camera_new"),
     path("<int:pk>/", views.camera_edit, name="camera_edit"),
     path("<int:pk>/snapshot/", views.snapshot_upload, name="snapshot_upload"),

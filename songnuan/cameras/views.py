@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from songnuan.accounts import audit
+from songnuan import maptiles
 from songnuan.accounts.roles import SENSITIVE
 from songnuan.cameras import figures, services, snapshots, tasks
 from songnuan.cameras.forms import CameraForm, DismissForm, NightsForm, OwnerForm, SnapshotForm
@@ -32,9 +34,35 @@ def camera_list(request: HttpRequest) -> HttpResponse:
         camera.silent = camera.is_silent(now)
     return render(request, "cameras/camera_list.html", {
         "cameras": cameras, "silent": sum(camera.silent for camera in cameras),
+        "tiles": maptiles.tile_layer(),
         "may_add": request.user.has_perm("cameras.add_camera"),
         "may_see_owners": request.user.has_perm("cameras.add_cameraowner"),
     })
+
+
+@login_required
+@permission_required("cameras.view_camera", raise_exception=True)
+def camera_map_data(request: HttpRequest) -> JsonResponse:
+    """The cameras in the user's scope and the hotspots they watch, as GeoJSON points."""
+    now = timezone.now()
+    features = []
+    for camera in (Camera.objects.restrict(request.user, "view")
+                   .select_related("district", "hotspot")):
+        features.append(_point(camera.lon, camera.lat, {
+            "kind": "camera", "name": camera.name, "code": camera.code,
+            "district": str(camera.district), "hotspot": str(camera.hotspot or ""),
+            "feed": camera.get_feed_kind_display(), "active": camera.is_active,
+            "silent": camera.is_silent(now),
+            "url": reverse("cameras:camera_edit", args=[camera.pk])}))
+        if camera.hotspot:
+            features.append(_point(camera.hotspot.lon, camera.hotspot.lat, {
+                "kind": "hotspot", "name": camera.hotspot.name}))
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _point(lon: float, lat: float, properties: dict) -> dict:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": properties}
 
 
 def _camera_form(request: HttpRequest, camera: Camera | None) -> HttpResponse:

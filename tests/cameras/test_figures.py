@@ -137,3 +137,12 @@ def test_no_alert_without_an_active_protocol(night, cast, settings):
     make_shift(cast.shinan_admin, district=district(SHINAN), starts_at=at(6, 0), length=12)
     assert waiting.alert_waiting_candidates(now=at(6, 3)) == []
     assert Alert.objects.count() == 0
+
+
+def test_the_map_shows_the_cameras_in_the_users_district(night, cast, client):
+    shinan, _laoshan = night
+    client.force_login(cast.shinan_dispatcher)
+    data = client.get("/cameras/map.json").json()
+    cameras = [f["properties"]["code"] for f in data["features"]
+               if f["properties"]["kind"] == "camera"]
+    assert cameras == [shinan.code]

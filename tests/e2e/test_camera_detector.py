@@ -56,6 +56,8 @@ def test_two_pictures_of_a_still_person_make_a_candidate(cast, new_page, tmp_pat
     page = new_page(DESKTOP)
     log_in(page, cast.shinan_dispatcher.username, PASSWORD)
     page.goto("/cameras/")
+    expect(page.locator("#camera-map")).to_have_attribute("data-loaded", "1")
+    screenshot(page, "cameras-list-map-1366x900")
     page.get_by_role("link", name="上传图片").click()
     _upload(page, camera, picture, now - datetime.timedelta(minutes=10))
     assert Detection.objects.count() == 0  # one picture says nothing of stillness
