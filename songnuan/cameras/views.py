@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from songnuan.accounts import audit
 from songnuan import maptiles
+from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE
 from songnuan.cameras import figures, services, snapshots, tasks
 from songnuan.cameras.forms import CameraForm, DismissForm, NightsForm, OwnerForm, SnapshotForm
