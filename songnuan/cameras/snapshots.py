@@ -121,6 +121,13 @@ def _candidate(camera: Camera, track: Track, clean: Image.Image, taken_at: datet
     return detection
 
 
+def forget_old_tracks(now: datetime.datetime | None = None, keep_days: int = 2) -> int:
+    """Tracks of stays long over: their boxes serve no later snapshot."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=keep_days)
+    deleted, _rows = Track.objects.filter(last_seen_at__lt=cutoff).delete()
+    return deleted
+
+
 # ------------------------------------------------------------------------------ polling
 
 

@@ -20,6 +20,7 @@ from songnuan.scheduling import periodic
 @periodic(every=datetime.timedelta(hours=1))
 @task(queue_name="periodic")
 def purge_dismissed_pictures() -> int:
+    snapshots.forget_old_tracks()
     return len(services.purge_dismissed_pictures())
 
 

@@ -208,3 +208,11 @@ def test_a_lying_person_without_a_found_face_is_blurred_at_both_ends():
 
     assert head_regions(Box(100, 200, 300, 100)) == [(100, 200, 205, 300), (295, 200, 400, 300)]
     assert head_regions(Box(100, 200, 100, 300)) == [(100, 200, 200, 305)]
+
+
+def test_tracks_of_stays_long_over_are_forgotten(camera):
+    scene, _box = with_person(background(1), (300, 120), 180)
+    snapshots.analyse(camera, scene, NIGHT)
+    snapshots.analyse(camera, scene, NIGHT + datetime.timedelta(days=3))
+    assert snapshots.forget_old_tracks(now=NIGHT + datetime.timedelta(days=3)) == 1
+    assert Track.objects.get().first_seen_at == NIGHT + datetime.timedelta(days=3)
