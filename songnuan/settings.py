@@ -434,6 +434,16 @@ PARTNER_CITY_SECRETS = os.environ.get("PARTNER_CITY_SECRETS", "")
 PARTNER_SIGNATURE_SKEW_S = int(os.environ.get("PARTNER_SIGNATURE_SKEW_S", "300"))
 CAMERAS_SNAPSHOT_MAX_BYTES = int(os.environ.get("CAMERAS_SNAPSHOT_MAX_BYTES", str(1_500_000)))
 CAMERAS_DISMISSED_PICTURE_DAYS = int(os.environ.get("CAMERAS_DISMISSED_PICTURE_DAYS", "7"))
+# Our own detector: minutes a person stays at the same place at night before becoming a
+# candidate, minutes without a sighting that end a stay, how often snapshot URLs are polled and
+# how long one may take, and the least HOG score counted as a person.
+CAMERAS_STILL_MINUTES = int(os.environ.get("CAMERAS_STILL_MINUTES", "10"))
+CAMERAS_TRACK_GAP_MINUTES = int(os.environ.get("CAMERAS_TRACK_GAP_MINUTES", "15"))
+CAMERAS_POLL_MINUTES = int(os.environ.get("CAMERAS_POLL_MINUTES", "5"))
+CAMERAS_POLL_TIMEOUT_S = float(os.environ.get("CAMERAS_POLL_TIMEOUT_S", "10"))
+CAMERAS_DETECTOR_MIN_SCORE = float(os.environ.get("CAMERAS_DETECTOR_MIN_SCORE", "0.5"))
+# A candidate unverified this long under an active protocol alerts the leader on duty.
+CAMERAS_UNVERIFIED_ALERT_MINUTES = int(os.environ.get("CAMERAS_UNVERIFIED_ALERT_MINUTES", "5"))
 # Hotline: the call-centre connector's shared secret (empty: the connector is off), how far its
 # signing time may be from ours, the largest recording, and how long recordings are kept (the
 # rescue rules ask for at least 3 months).

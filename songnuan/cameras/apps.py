@@ -13,4 +13,5 @@ class CamerasConfig(AppConfig):
             NavItem(_("Camera candidates"), "cameras:queue", "cameras.change_detection",
                     order=105),
             NavItem(_("Cameras"), "cameras:camera_list", "cameras.view_camera", order=140),
+            NavItem(_("Camera figures"), "cameras:figures", "cameras.view_camera", order=141),
         )

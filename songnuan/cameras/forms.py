@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from songnuan.cameras.figures import MAX_NIGHTS
 from songnuan.cameras.models import Camera, CameraOwner, DismissReason, FeedKind, OwnerKind
 from songnuan.geo.coords import CoordSystem
 
@@ -26,6 +27,10 @@ class CameraForm(forms.Form):
     feed_kind = forms.ChoiceField(label=_("kind of feed"), choices=FeedKind.choices)
     active_from = forms.TimeField(label=_("active from"), initial=datetime.time(18, 0))
     active_until = forms.TimeField(label=_("active until"), initial=datetime.time(8, 0))
+    snapshot_url = forms.URLField(label=_("snapshot URL"), required=False, max_length=500,
+                                  assume_scheme="https",
+                                  help_text=_("For snapshot feeds: polled during the active "
+                                              "hours."))
     masks = forms.CharField(
         label=_("privacy masks"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One rectangle per line: x, y, width, height as fractions of the picture "
@@ -44,6 +49,7 @@ class CameraForm(forms.Form):
         return {"code": camera.code, "name": camera.name, "owner": camera.owner_id,
                 "lat": camera.lat, "lon": camera.lon, "coord": "wgs84",
                 "hotspot": camera.hotspot_id, "feed_kind": camera.feed_kind,
+                "snapshot_url": camera.snapshot_url,
                 "active_from": camera.active_from, "active_until": camera.active_until,
                 "masks": "\n".join(", ".join(f"{v:g}" for v in mask) for mask in camera.masks),
                 "silent_after_minutes": camera.silent_after_minutes,
@@ -58,3 +64,32 @@ class OwnerForm(forms.Form):
 class DismissForm(forms.Form):
     reason = forms.ChoiceField(label=_("reason"), choices=DismissReason.choices)
     note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+
+class SnapshotForm(forms.Form):
+    """A picture from a camera without AI, taken by hand, for our detector."""
+
+    picture = forms.FileField(label=_("picture (JPEG or PNG)"))
+    taken_at = forms.DateTimeField(
+        label=_("picture taken at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Two pictures of the same person minutes apart tell a still person from a "
+                    "passer-by."))
+
+
+class NightsForm(forms.Form):
+    """The nights a camera's figures cover, named by their evenings."""
+
+    first = forms.DateField(label=_("from the night of"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    last = forms.DateField(label=_("to the night of"), required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, last = data.get("first"), data.get("last")
+        if first and last and first > last:
+            self.add_error("first", _("The first night comes after the last."))
+        elif first and last and (last - first).days >= MAX_NIGHTS:
+            self.add_error("first", _("Choose at most %(n)s nights.") % {"n": MAX_NIGHTS})
+        return data

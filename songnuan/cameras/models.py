@@ -49,6 +49,11 @@ class CandidateStatus(models.TextChoices):
     MASKED = "masked", _("Only in masked areas")
 
 
+class FoundBy(models.TextChoices):
+    VENDOR = "vendor", _("The owner's platform")
+    DETECTOR = "detector", _("Our detector")
+
+
 class DismissReason(models.TextChoices):
     NOT_A_PERSON = "not_a_person", _("Not a person")
     WORKER_OR_PASSER_BY = "worker_or_passer_by", _("A worker or a passer-by")
@@ -111,6 +116,9 @@ class Camera(AuditedModel):
                                 related_name="cameras")
     feed_kind = models.CharField(_("kind of feed"), max_length=16, choices=FeedKind.choices,
                                  default=FeedKind.VENDOR_PUSH)
+    snapshot_url = models.URLField(
+        _("snapshot URL"), max_length=500, blank=True,
+        help_text=_("Where the camera's current picture is fetched at night (snapshot feeds)."))
     active_from = models.TimeField(_("active from"), default=datetime.time(18, 0))
     active_until = models.TimeField(_("active until"), default=datetime.time(8, 0))
     masks = models.JSONField(_("privacy masks"), default=list, blank=True)
@@ -167,6 +175,8 @@ class Detection(AuditedModel):
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
     first_seen_at = models.DateTimeField(_("first seen"))
     label = models.CharField(_("label"), max_length=16, choices=Label.choices)
+    found_by = models.CharField(_("found by"), max_length=10, choices=FoundBy.choices,
+                                default=FoundBy.VENDOR)
     confidence = models.FloatField(_("confidence"))
     boxes = models.JSONField(_("boxes"), default=list)
     width = models.PositiveIntegerField(default=0)
@@ -205,6 +215,29 @@ class Detection(AuditedModel):
     @property
     def stay_minutes(self) -> int:
         return int((self.captured_at - self.first_seen_at).total_seconds() // 60)
+
+
+class Track(models.Model):
+    """One place in a camera's picture where our detector keeps finding a person (the same box,
+    overlapping by more than half, snapshot after snapshot). A person still there after the
+    setting's minutes at night becomes one candidate; a passer-by's track ends at once."""
+
+    camera = models.ForeignKey(Camera, on_delete=models.CASCADE, related_name="tracks")
+    box = models.JSONField(default=list)
+    is_lying = models.BooleanField(default=False)
+    score = models.FloatField(default=0)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField(db_index=True)
+    snapshots = models.PositiveIntegerField(default=1)
+    detection = models.OneToOneField(Detection, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="track")
+
+    class Meta:
+        ordering = ["camera", "first_seen_at"]
+
+    @property
+    def still_minutes(self) -> float:
+        return (self.last_seen_at - self.first_seen_at).total_seconds() / 60
 
 
 class UsedSignature(models.Model):

@@ -2,8 +2,9 @@
 
 The privacy masks are painted over first, so what a mask covers is never analysed nor kept.
 Faces are then found (dlib, from the optional `faces` extra) and blurred; a person box in which
-no face was found has its upper part blurred instead, since a small or turned-away head defeats
-the face detector more often than not. Both copies are re-encoded as JPEG without metadata.
+no face was found has its upper part blurred instead (both ends of a box lying wider than tall),
+since a small or turned-away head defeats the face detector more often than not. Both copies are
+re-encoded as JPEG without metadata.
 """
 
 from __future__ import annotations
@@ -112,6 +113,16 @@ def blur_region(image: Image.Image, rect: tuple[int, int, int, int]) -> None:
     image.paste(region.filter(ImageFilter.GaussianBlur(radius)), (left, top))
 
 
+def head_regions(box: Box) -> list[tuple[int, int, int, int]]:
+    """Where the head of a person in this box may be: the top of an upright box, either end of
+    a box lying wider than tall (the head may point either way)."""
+    if box.w > box.h:
+        side = max(1, round(box.w * HEAD_SHARE))
+        return [(box.x, box.y, box.x + side, box.y + box.h),
+                (box.x + box.w - side, box.y, box.x + box.w, box.y + box.h)]
+    return [(box.x, box.y, box.x + box.w, box.y + max(1, round(box.h * HEAD_SHARE)))]
+
+
 def blur_people(image: Image.Image, boxes: list[Box],
                 face_rects: list[tuple[int, int, int, int]]) -> Image.Image:
     """Every face blurred, and the head of every box without a found face."""
@@ -123,8 +134,8 @@ def blur_people(image: Image.Image, boxes: list[Box],
         has_face = any(box.x <= (r[0] + r[2]) / 2 < box.x + box.w
                        and box.y <= (r[1] + r[3]) / 2 < box.y + box.h for r in face_rects)
         if not has_face:
-            blur_region(blurred, (box.x, box.y, box.x + box.w,
-                                  box.y + max(1, round(box.h * HEAD_SHARE))))
+            for rect in head_regions(box):
+                blur_region(blurred, rect)
     return blurred
 
 

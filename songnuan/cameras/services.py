@@ -36,6 +36,8 @@ from songnuan.cameras.models import (
     CandidateStatus,
     Detection,
     DismissReason,
+    FeedKind,
+    FoundBy,
     Label,
     UsedSignature,
 )
@@ -73,6 +75,7 @@ class CameraInput:
     coord: str = "wgs84"
     hotspot_id: int | None = None
     feed_kind: str = "vendor_push"
+    snapshot_url: str = ""
     active_from: datetime.time = datetime.time(18, 0)
     active_until: datetime.time = datetime.time(8, 0)
     masks: list[list[float]] = field(default_factory=list)
@@ -124,6 +127,9 @@ def save_camera(data: CameraInput, *, by, camera: Camera | None = None) -> Camer
         near = nearest("hotspot", lat, lon, settings.LEADS_HOTSPOT_RADIUS_M)
         camera.hotspot = near[0] if near else None
     camera.feed_kind, camera.masks = data.feed_kind, data.masks
+    camera.snapshot_url = data.snapshot_url.strip()
+    if camera.feed_kind == FeedKind.SNAPSHOT_URL and not camera.snapshot_url:
+        raise Refused(_("Give the URL the camera's picture is fetched from."), "snapshot_url")
     camera.active_from, camera.active_until = data.active_from, data.active_until
     camera.silent_after_minutes, camera.is_active = data.silent_after_minutes, data.is_active
     camera.save()
@@ -215,6 +221,12 @@ def open_snapshot(encoded: str) -> Image.Image:
         raw = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
         raise Refused(_("The snapshot is not valid base64."), "snapshot", "not_base64") from None
+    return open_picture(raw)
+
+
+def open_picture(raw: bytes) -> Image.Image:
+    """A picture checked: a JPEG or PNG, within the size limit, readable."""
+    limit = settings.CAMERAS_SNAPSHOT_MAX_BYTES
     if len(raw) > limit:
         raise _too_large(limit)
     not_image = Refused(_("The snapshot is not a JPEG or PNG picture."), "snapshot", "not_image")
@@ -262,7 +274,9 @@ def _first_seen(camera: Camera, captured_at: datetime.datetime) -> datetime.date
 
 
 def _store(owner, camera, data: DetectionInput, digest: str, image: Image.Image,
-           boxes: list[Box], signature: str | None, now) -> tuple[Detection, bool]:
+           boxes: list[Box], signature: str | None, now,
+           first_seen: datetime.datetime | None = None,
+           found_by: str = FoundBy.VENDOR) -> tuple[Detection, bool]:
     rects = pictures.mask_rects(camera.masks, image.width, image.height)
     kept = [box for box in boxes if not pictures.in_mask(box, rects)]
     detection = Detection(
@@ -271,7 +285,7 @@ def _store(owner, camera, data: DetectionInput, digest: str, image: Image.Image,
         confidence=round(data.confidence, 4), boxes=[box.as_json() for box in kept],
         width=image.width, height=image.height,
         status=CandidateStatus.PENDING if kept else CandidateStatus.MASKED,
-        first_seen_at=_first_seen(camera, data.captured_at),
+        first_seen_at=first_seen or _first_seen(camera, data.captured_at), found_by=found_by,
     )
     written: list[str] = []
     try:
@@ -286,7 +300,7 @@ def _store(owner, camera, data: DetectionInput, digest: str, image: Image.Image,
             detection.save()
             if signature is not None:
                 UsedSignature.objects.create(signature=signature, seen_at=now)
-            _seen(camera, data.captured_at, with_person=bool(kept))
+            note_seen(camera, data.captured_at, with_person=bool(kept))
     except BaseException as error:
         for name in written:
             default_storage.delete(name)
@@ -301,16 +315,18 @@ def _store(owner, camera, data: DetectionInput, digest: str, image: Image.Image,
 
 
 def record_picture(camera: Camera, data: DetectionInput, image: Image.Image,
-                   now: datetime.datetime | None = None) -> Detection:
-    """A detection from a picture taken here rather than sent by a platform (the demo, a
-    manual upload): the same checks, masks and blur, no signature."""
+                   now: datetime.datetime | None = None,
+                   first_seen: datetime.datetime | None = None,
+                   found_by: str = FoundBy.VENDOR) -> Detection:
+    """A detection from a picture taken here rather than sent by a platform (the demo, our own
+    detector): the same checks, masks and blur, no signature."""
     boxes = check_boxes(data.boxes, image.width, image.height)
     detection, _created = _store(camera.owner, camera, data, data.digest(), image, boxes, None,
-                                 now or timezone.now())
+                                 now or timezone.now(), first_seen, found_by)
     return detection
 
 
-def _seen(camera: Camera, at: datetime.datetime, with_person: bool) -> None:
+def note_seen(camera: Camera, at: datetime.datetime, with_person: bool) -> None:
     """Move the camera's health times forward (never back: pictures of a burst arrive out of
     order, and each request holds its own copy of the camera)."""
     fields = ["last_picture_at", "last_detection_at"] if with_person else ["last_picture_at"]

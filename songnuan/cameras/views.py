@@ -5,17 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from songnuan import maptiles
 from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE
-from songnuan.cameras import services
-from songnuan.cameras.forms import CameraForm, DismissForm, OwnerForm
-from songnuan.cameras.models import Camera, CameraOwner, Detection
+from songnuan.cameras import figures, services, snapshots, tasks
+from songnuan.cameras.forms import CameraForm, DismissForm, NightsForm, OwnerForm, SnapshotForm
+from songnuan.cameras.models import Camera, CameraOwner, Detection, DismissReason, FeedKind
 from songnuan.outreach.models import Hotspot
 from songnuan.private_files import send_privately
 from songnuan.refusals import Refused, add_to_form
@@ -32,9 +34,35 @@ def camera_list(request: HttpRequest) -> HttpResponse:
         camera.silent = camera.is_silent(now)
     return render(request, "cameras/camera_list.html", {
         "cameras": cameras, "silent": sum(camera.silent for camera in cameras),
+        "tiles": maptiles.tile_layer(),
         "may_add": request.user.has_perm("cameras.add_camera"),
         "may_see_owners": request.user.has_perm("cameras.add_cameraowner"),
     })
+
+
+@login_required
+@permission_required("cameras.view_camera", raise_exception=True)
+def camera_map_data(request: HttpRequest) -> JsonResponse:
+    """The cameras in the user's scope and the hotspots they watch, as GeoJSON points."""
+    now = timezone.now()
+    features = []
+    for camera in (Camera.objects.restrict(request.user, "view")
+                   .select_related("district", "hotspot")):
+        features.append(_point(camera.lon, camera.lat, {
+            "kind": "camera", "name": camera.name, "code": camera.code,
+            "district": str(camera.district), "hotspot": str(camera.hotspot or ""),
+            "feed": camera.get_feed_kind_display(), "active": camera.is_active,
+            "silent": camera.is_silent(now),
+            "url": reverse("cameras:camera_edit", args=[camera.pk])}))
+        if camera.hotspot:
+            features.append(_point(camera.hotspot.lon, camera.hotspot.lat, {
+                "kind": "hotspot", "name": camera.hotspot.name}))
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _point(lon: float, lat: float, properties: dict) -> dict:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": properties}
 
 
 def _camera_form(request: HttpRequest, camera: Camera | None) -> HttpResponse:
@@ -48,7 +76,8 @@ def _camera_form(request: HttpRequest, camera: Camera | None) -> HttpResponse:
                 code=data["code"], name=data["name"], owner=data["owner"], lat=data["lat"],
                 lon=data["lon"], coord=data["coord"],
                 hotspot_id=data["hotspot"].pk if data["hotspot"] else None,
-                feed_kind=data["feed_kind"], active_from=data["active_from"],
+                feed_kind=data["feed_kind"], snapshot_url=data["snapshot_url"] or "",
+                active_from=data["active_from"],
                 active_until=data["active_until"], masks=services.parse_masks(data["masks"]),
                 silent_after_minutes=data["silent_after_minutes"], is_active=data["is_active"],
             ), by=request.user, camera=camera)
@@ -103,6 +132,71 @@ def owner_secret(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cameras/owner_list.html", {
         "form": OwnerForm(), "owners": CameraOwner.objects.restrict(request.user, "view"),
         "secret": {"owner": owner, "value": value}})
+
+
+# ------------------------------------------------------------------ figures
+
+def _nights(request: HttpRequest) -> tuple[NightsForm, list[figures.CameraNight]]:
+    form = NightsForm(request.GET or None)
+    last = figures.last_night()
+    first = last
+    if form.is_bound and form.is_valid():
+        last = form.cleaned_data["last"] or last
+        first = form.cleaned_data["first"] or last
+    elif form.is_bound:
+        return form, []
+    return form, figures.camera_nights(request.user, first, last)
+
+
+@login_required
+@permission_required("cameras.view_camera", raise_exception=True)
+def figures_page(request: HttpRequest) -> HttpResponse:
+    form, rows = _nights(request)
+    return render(request, "cameras/figures.html", {
+        "form": form, "rows": rows, "reasons": DismissReason.choices,
+        "silent": sorted({row.camera.name for row in rows if row.is_silent}),
+        "query": request.GET.urlencode()}, status=422 if form.errors else 200)
+
+
+@login_required
+@permission_required("cameras.view_camera", raise_exception=True)
+def figures_export(request: HttpRequest) -> HttpResponse:
+    form, rows = _nights(request)
+    if form.errors:
+        return figures_page(request)
+    response = HttpResponse(
+        figures.workbook(rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="camera-figures.xlsx"'
+    return response
+
+
+# ------------------------------------------------------------------ our detector
+
+@login_required
+@permission_required("cameras.change_detection", raise_exception=True)
+def snapshot_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """A picture taken by hand from a camera without AI, masked here and searched by the
+    worker."""
+    camera = get_object_or_404(Camera.objects.restrict(request.user, "view"), pk=pk)
+    initial = {"taken_at": timezone.localtime().replace(second=0, microsecond=0)}
+    form = SnapshotForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            encoded = snapshots.upload(camera, data["picture"].read(), data["taken_at"])
+        except Refused as refused:
+            add_to_form(form, refused)
+        else:
+            tasks.analyse_snapshot.enqueue(camera.pk, data["taken_at"].isoformat(), encoded)
+            messages.success(request, gettext(
+                "Picture received: our detector looks at it in the background; a person still "
+                "at the same place appears in the candidates."))
+            return redirect("cameras:snapshot_upload", pk=camera.pk)
+    return render(request, "cameras/snapshot_upload.html", {
+        "form": form, "camera": camera,
+        "takes_uploads": camera.feed_kind != FeedKind.VENDOR_PUSH},
+        status=422 if form.errors else 200)
 
 
 # ------------------------------------------------------------------ verification
