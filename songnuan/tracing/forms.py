@@ -200,8 +200,9 @@ class ReturnPlanForm(forms.ModelForm):
         self.fields["escort_user"].queryset = staff if staff is not None else \
             self.fields["escort_user"].queryset.none()
         self.fields["escort_user"].required = False
-        self.fields["route"].widget.attrs["placeholder"] = _("e.g. Qingdao North → Linyi by "
-                                                              "train, then coach to the county")
+        self.fields["route"].widget.attrs["placeholder"] = _("e.g. the city's railway station → "
+                                                              "Linyi by train, then coach to the "
+                                                              "county")
 
     def clean(self) -> dict:
         cleaned = super().clean()
