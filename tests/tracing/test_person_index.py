@@ -70,9 +70,14 @@ def test_the_person_page_asks_the_same_number_of_queries_however_many_files_ther
     def queries() -> int:
         persons.clear()
         client.get(url)  # builds the index
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured)
+        counts = []
+        # The fewer of two reads: on a loaded machine one read now and then also runs a
+        # one-off query of its own; an N+1 would show in both, 30 more files apart.
+        for _read in range(2):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return min(counts)
 
     few = queries()
     for n in range(30):
