@@ -110,7 +110,8 @@ NOT_TAKEN = [("", "—"), *NotTakenReason.choices]
 
 
 class BiometricsForm(forms.Form):
-    """Photo and fingerprints taken after admission, or why they cannot be."""
+    """Photo and fingerprints taken after admission, or why they cannot be; the admission form
+    takes the same fields (`shelter.forms.AdmissionForm`)."""
 
     photo = forms.FileField(label=_("Photo of the face"), required=False,
                             widget=forms.FileInput(attrs=CAMERA))

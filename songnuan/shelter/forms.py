@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from songnuan.accounts.roles import SENSITIVE
 from songnuan.people.biometrics import LATER
+from songnuan.people.forms import BiometricsForm
 from songnuan.people.models import Category, NotTakenReason, Person, Sex
 from songnuan.shelter.models import (
     AdmissionRoute,
@@ -25,14 +26,14 @@ from songnuan.shelter.models import (
 
 NOT_TAKEN_CHOICES = [("", "—"), *NotTakenReason.choices,
                      (LATER, _("To take later today (the tracing deadline runs)"))]
-CAMERA = {"accept": "image/*", "capture": "environment"}
 
 HEALTH_FIELDS = ("temperature_c", "injuries", "frostbite", "infectious_symptoms",
                  "mental_illness_signs", "intoxicated", "health_notes")
 
 
-class AdmissionForm(forms.Form):
-    """Both steps of the admission wizard: the checks, then the zone and bed."""
+class AdmissionForm(BiometricsForm):
+    """Both steps of the admission wizard: the checks, the photo and fingerprints (the person
+    file's biometrics fields, with "later" among the reasons), then the zone and bed."""
 
     site = forms.ModelChoiceField(label=_("Station"), queryset=None, empty_label=None)
     arrival = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -62,25 +63,8 @@ class AdmissionForm(forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 2}))
     categories = forms.MultipleChoiceField(label=_("Categories"), choices=Category.choices,
                                            required=False, widget=forms.CheckboxSelectMultiple)
-    photo = forms.FileField(label=_("Photo of the face"), required=False,
-                            widget=forms.FileInput(attrs=CAMERA))
     photo_token = forms.CharField(required=False, widget=forms.HiddenInput)
-    without_face_reason = forms.CharField(
-        label=_("Photo without a face: why"), max_length=200, required=False,
-        help_text=_("Only when the face cannot be photographed (bandaged, covered)."))
-    photo_not_taken = forms.ChoiceField(label=_("No photo: why"), choices=NOT_TAKEN_CHOICES,
-                                        required=False)
-    photo_note = forms.CharField(label=_("Details"), max_length=200, required=False)
-    fingerprint_device = forms.CharField(label=_("Fingerprint device"), max_length=100,
-                                         required=False)
-    fingerprint_reference = forms.CharField(label=_("Police system reference"), max_length=50,
-                                            required=False)
-    fingerprint_scan = forms.FileField(label=_("Or the scan"), required=False,
-                                       widget=forms.FileInput(attrs=CAMERA))
     scan_token = forms.CharField(required=False, widget=forms.HiddenInput)
-    fingerprints_not_taken = forms.ChoiceField(label=_("No fingerprints: why"),
-                                               choices=NOT_TAKEN_CHOICES, required=False)
-    fingerprints_note = forms.CharField(label=_("Details"), max_length=200, required=False)
     bed = forms.IntegerField(label=_("Bed"), required=False)
     override_reason = forms.CharField(label=_("Reason to override the zone rules"),
                                       max_length=200, required=False)
@@ -89,6 +73,10 @@ class AdmissionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites
         self.user = user
+        for name in ("photo_not_taken", "fingerprints_not_taken"):
+            self.fields[name].choices = NOT_TAKEN_CHOICES
+        self.fields["without_face_reason"].help_text = _(
+            "Only when the face cannot be photographed (bandaged, covered).")
 
     def clean(self):
         data = super().clean()
