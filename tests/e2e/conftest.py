@@ -89,6 +89,19 @@ def log_in(page, username: str, password: str) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)
 
 
+def board_outlines(page) -> list[str]:
+    """The district outlines on the dispatch board's map, by name."""
+    return page.evaluate("""() => {
+        const names = [];
+        document.getElementById('board-map').leafletMap.eachLayer(layer => {
+            if (layer.feature && layer.feature.properties) {
+                names.push(layer.feature.properties.name);
+            }
+        });
+        return names;
+    }""")
+
+
 def type_a_hotline_call(page) -> None:
     """The 市南区 dispatcher takes a call on the hotline form from the keyboard: the caller's
     number, the place, its coordinates and a flag, not yet sent."""

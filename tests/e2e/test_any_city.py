@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from songnuan.accounts.roles import Role
 from songnuan.leads.models import Lead
 from songnuan.network.city import forget_city
-from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
+from tests.e2e.conftest import DESKTOP, PHONE, board_outlines, log_in, screenshot
 from tests.factories import PASSWORD, make_user
 
 ZHONGYANG_STREET = (45.7733, 126.6167)  # 中央大街, 道里区 (WGS-84)
@@ -21,19 +21,6 @@ def harbin():
     call_command("setup_city", "230100", "--hotline", "0451-12345")
     yield
     forget_city()
-
-
-def _outlines_drawn(page) -> list[str]:
-    """The district outlines on the board's map, by name."""
-    return page.evaluate("""() => {
-        const names = [];
-        document.getElementById('board-map').leafletMap.eachLayer(layer => {
-            if (layer.feature && layer.feature.properties) {
-                names.push(layer.feature.properties.name);
-            }
-        });
-        return names;
-    }""")
 
 
 def test_a_phone_report_in_daoli_reaches_the_harbin_board(new_page):
@@ -62,7 +49,7 @@ def test_a_phone_report_in_daoli_reaches_the_harbin_board(new_page):
     expect(board.locator(f".queue-item[data-lead='{code}']")).to_be_visible()
     expect(board.locator(f".queue-item[data-lead='{code}']")).to_contain_text("道里区")
     board.wait_for_function("document.getElementById('board-map').leafletMap !== undefined")
-    drawn = _outlines_drawn(board)
+    drawn = board_outlines(board)
     assert len(drawn) == 18 and {"道里区", "南岗区", "宾县", "五常市"} <= set(drawn)
     assert "市南区" not in drawn
     screenshot(board, "any-city-harbin-board-desktop")

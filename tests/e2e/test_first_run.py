@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from songnuan.accounts.roles import Role
 from songnuan.network.city import forget_city
 from songnuan.network.models import City
-from tests.e2e.conftest import DESKTOP, log_in, screenshot
+from tests.e2e.conftest import DESKTOP, board_outlines, log_in, screenshot
 from tests.factories import PASSWORD, make_user
 
 
@@ -20,18 +20,6 @@ def back_to_the_default_city():
     forget_city()  # the process remembers that an earlier test's database held data
     yield
     forget_city()
-
-
-def _outlines_drawn(page) -> list[str]:
-    return page.evaluate("""() => {
-        const names = [];
-        document.getElementById('board-map').leafletMap.eachLayer(layer => {
-            if (layer.feature && layer.feature.properties) {
-                names.push(layer.feature.properties.name);
-            }
-        });
-        return names;
-    }""")
 
 
 def test_the_first_administrator_chooses_changchun_among_the_candidates(new_page):
@@ -56,7 +44,7 @@ def test_the_first_administrator_chooses_changchun_among_the_candidates(new_page
 
     page.goto("/outreach/board/")
     page.wait_for_function("document.getElementById('board-map').leafletMap !== undefined")
-    drawn = _outlines_drawn(page)
+    drawn = board_outlines(page)
     assert len(drawn) == 11 and {"南关区", "朝阳区", "农安县", "榆树市"} <= set(drawn)
     assert "市南区" not in drawn
     screenshot(page, "first-run-changchun-board-desktop")
