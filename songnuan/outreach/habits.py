@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from songnuan import maptiles
 from songnuan.geo.distance import haversine_m
 from songnuan.outreach.models import EncounterOutcome
+from songnuan.outreach.timeline import encounters_of
 
 PLACE_RADIUS_M = 300.0  # encounters this close to a place's first one are the same place
 PLACES_SHOWN = 5
@@ -56,22 +57,22 @@ class Habits:
 
 def habits_of(person) -> list[Habits]:
     """The person's habits as a one-item list (the person file's section shape); empty when no
-    squad has met them."""
-    met = list(person.outreach_encounters.select_related("encounter").order_by("encounter__at"))
-    if not met:
+    squad has met them. Read from the same rows as the encounters table."""
+    rows = encounters_of(person)[::-1]  # oldest first
+    if not rows:
         return []
-    encounters = [row.encounter for row in met]
+    encounters = [row.encounter for row in rows]
     bands = band_counts(encounter.at for encounter in encounters)
     supplies = Counter()
-    for movement in person.supply_movements.filter(
-            encounter_id__in=[e.pk for e in encounters]).select_related("stock__item"):
-        supplies[movement.stock.item.name] += abs(movement.quantity)
+    for row in rows:
+        for movement in row.supplies:
+            supplies[movement.stock.item.name] += abs(movement.quantity)
     usual = max(bands, key=lambda band: band[1])
     return [Habits(
         encounters=len(encounters),
         places=usual_places(encounters)[:PLACES_SHOWN],
         bands=bands, usual_band=usual[0],
-        refusals=sum(1 for row in met if row.outcome == EncounterOutcome.REFUSED),
+        refusals=sum(1 for row in rows if row.met.outcome == EncounterOutcome.REFUSED),
         supplies=sorted(supplies.items(), key=lambda item: (-item[1], item[0])),
     )]
 
