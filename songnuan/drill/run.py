@@ -78,6 +78,11 @@ class Figures:
     # above 1, no dispatcher keeps up that hour.
     peak_load: float = 0.0
     peak_hour: datetime.datetime | None = None
+    # The most any dispatcher could do with the squads on shift at dusk: each person met by a
+    # squad free at the nearest base the moment they are first reported (no queue, no search).
+    # When this misses the target, the squads are too few or too far, not the dispatching.
+    bound_to_scene_min: list[float] = field(default_factory=list)
+    bound_never: int = 0
     # Per district, minutes from report to the scene of everyone reported there; someone never
     # reached counts as never (infinity), so a district's p90 says how long 90% waited at most.
     by_district: dict[str, list[float]] = field(default_factory=dict)
@@ -120,6 +125,8 @@ class Figures:
                             if self.squad_on_shift_min else None),
             "peak_load": round(self.peak_load, 2), "peak_hour": self.peak_hour,
             "within_30": self.within(30), "within_60": self.within(60),
+            "bound_scene_p90": self.percentile(self.bound_to_scene_min, 0.9),
+            "bound_never_reached": (self.bound_never / self.people if self.people else None),
             "district_scene_p90": {name: _finite(self.percentile(values, 0.9))
                                    for name, values in sorted(self.by_district.items())},
             "district_never_reached": {
@@ -168,6 +175,7 @@ class Drill:
                 self.squads[squad.pk] = SquadPlay(squad, lat, lon)
                 self.figures.squad_on_shift_min += _minutes(self.night.end - self.night.start)
             self._note_peak_load()
+            self._note_bound()
             for report in self.night.reports:
                 self._at(report.at, self._report, report)
             tick = self.night.start
@@ -203,6 +211,23 @@ class Drill:
         hour, minutes = max(work.items(), key=lambda item: item[1])
         self.figures.peak_load = minutes / (60 * len(self.squads))
         self.figures.peak_hour = hour
+
+    def _note_bound(self) -> None:
+        if not self.squads:
+            return
+        first: dict[int, datetime.datetime] = {}
+        for report in self.night.reports:
+            first.setdefault(report.person, report.at)
+        for key, at in first.items():
+            person = self.people[key]
+            drive = min(road_distance_m(play.squad.base_lat, play.squad.base_lon, person.lat,
+                                        person.lon) for play in self.squads.values())
+            minutes = drive / 1000 / DEFAULT_SPEED_KMH * 60
+            there = at + datetime.timedelta(minutes=minutes)
+            if there < min(person.leaves_at, self.night.end):
+                self.figures.bound_to_scene_min.append(round(minutes, 1))
+            else:
+                self.figures.bound_never += 1
 
     def _at(self, at: datetime.datetime, action: Callable, argument=None) -> None:
         heapq.heappush(self.events, (at, next(self.sequence), action, argument))
@@ -241,7 +266,8 @@ class Drill:
         self._note_overdue(at)
 
     def _follow_the_board(self, at: datetime.datetime) -> None:
-        if not _waiting().exists():
+        # The leader on duty reads the alerts even before anyone is reported.
+        if not self.call_reserves and not _waiting().exists():
             return
         data = board_data(self.dispatcher, at)
         self.figures.plan_fell_back += data["plan"]["fell_back"]

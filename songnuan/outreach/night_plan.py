@@ -23,8 +23,9 @@ from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network.models import District
 from songnuan.outreach import dispatch, planning
 from songnuan.outreach.escalation import thresholds_by_district
-from songnuan.outreach.models import ACTIVE_TASK_STATUSES, Squad, Task, TaskStatus
+from songnuan.outreach.models import ACTIVE_TASK_STATUSES, Hotspot, Squad, Task, TaskStatus
 from songnuan.outreach.routing import DEFAULT_SPEED_KMH, road_distance_m
+from songnuan.weather import protocol
 
 LEAD_FIELDS = ("id", "lat", "lon", "district_id", "priority", "received_at")
 
@@ -79,15 +80,28 @@ def current_plan(now: datetime.datetime | None = None) -> NightPlan:
     centres = {d.pk: (d.centre_lat, d.centre_lon) for d in District.objects.all()}
     squads, names = squad_states(now, centres)
     leads = waiting_leads(now, centres)
-    key = (now.replace(second=0, microsecond=0), tuple(squads.values()), tuple(leads))
+    covered = to_cover(now)
+    key = (now.replace(second=0, microsecond=0), tuple(squads.values()), tuple(leads),
+           tuple(sorted(covered)))
     if cached is not None and cached[0] == key:
         return cached[1]
     plan = planning.make_plan(leads, list(squads.values()), handle_s=handle_s(),
                               time_limit_s=settings.DISPATCH_PLAN_TIME_LIMIT_S, centres=centres)
+    short = {s.district_id for s in plan.shortfalls}
+    plan.shortfalls += [s for s in planning.uncovered(covered, list(squads.values()), centres)
+                        if s.district_id not in short]
     made = NightPlan(plan, squads, names, now)
     with _lock:
         _cache["plan"] = (key, made)
     return made
+
+
+def to_cover(now: datetime.datetime) -> set[int]:
+    """The districts that need a squad within reach tonight: those with a hotspot where the
+    cold-weather protocol is active."""
+    with_hotspots = set(Hotspot.objects.filter(is_active=True)
+                        .values_list("district_id", flat=True))
+    return {pk for pk in protocol.active_districts(with_hotspots, now) if pk is not None}
 
 
 def forget() -> None:
@@ -206,6 +220,10 @@ def option_reason(option: dict) -> str:
 
 
 def shortfall_message(district: str, short: planning.Shortfall) -> str:
+    if short.uncovered:
+        return _("%(district)s: the cold-weather protocol is active and no squad on shift can "
+                 "reach it within %(minutes)d minutes; call at least one squad on.") % {
+            "district": district, "minutes": planning.MUTUAL_AID_MAX_DRIVE_S // 60}
     return _("%(district)s: %(late)d waiting leads cannot be reached within the limit by the "
              "squads on shift; about %(missing)d more squads are needed.") % {
         "district": district, "late": short.late, "missing": short.squads_missing}

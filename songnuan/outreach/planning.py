@@ -96,11 +96,13 @@ class Option:
 
 @dataclass(frozen=True)
 class Shortfall:
-    """A district whose squads cannot reach its waiting leads within the limit."""
+    """A district whose squads cannot reach its waiting leads within the limit, or, with
+    `uncovered`, one no squad on shift could reach in time were anyone reported there."""
 
     district_id: int | None
     late: int  # leads the plan reaches after their limit (or not at all)
     squads_missing: int  # squads at the district's centre that would reach them all in time
+    uncovered: bool = False
 
 
 @dataclass
@@ -411,6 +413,26 @@ def shortfalls(leads: list[Waiting], squads: list[SquadState], planned: dict[int
             found.append(Shortfall(district_id, len(late), _squads_missing(
                 district_id, mine, squads, handle_s, centre)))
     return sorted(found, key=lambda short: (-short.late, short.district_id or 0))
+
+
+def uncovered(district_ids: set[int], squads: list[SquadState],
+              centres: dict[int | None, tuple[float, float]]) -> list[Shortfall]:
+    """Among `district_ids` (those that must be covered tonight), the ones with no squad on
+    shift of their own or of a district whose centre is within the mutual-aid drive: a person
+    reported there would wait for a squad from afar, so a squad is missing before anyone is.
+    Judged from the squads' districts, not where they stand, so a squad passing through on a
+    task does not make the alert come and go."""
+    homes = {squad.district_id for squad in squads}
+    found = []
+    for district_id in sorted(district_ids):
+        if district_id in homes or district_id not in centres:
+            continue
+        here = Waiting(0, district_id, *centres[district_id], weight=1.0, due_s=0.0)
+        near = [SquadState(0, "", home, 0.0, *centres[home], load=0, capacity=1)
+                for home in homes if home in centres]
+        if not near or travel_seconds([here], near).min() > MUTUAL_AID_MAX_DRIVE_S:
+            found.append(Shortfall(district_id, 0, 1, uncovered=True))
+    return found
 
 
 def _is_late(lead: Waiting, option: Option | None, centre: tuple[float, float]) -> bool:

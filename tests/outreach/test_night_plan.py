@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from songnuan.duty.models import Alert, Topic
 from songnuan.leads.models import Source
-from songnuan.outreach import alerts, dispatch
+from songnuan.outreach import alerts, dispatch, night_plan
 from songnuan.outreach.board import board_data
 from songnuan.outreach.models import DutyStatus, Shift, Squad, Task
 from songnuan.refusals import Refused
@@ -138,3 +138,26 @@ def test_calling_on_a_squad_that_is_not_in_reserve_is_refused(cast, client_for):
         reverse("outreach:call_on_reserve", args=[squad.pk]), follow=True)
     page = response.content.decode()
     assert "不在备勤" in page or "not in reserve" in page
+
+
+def test_a_district_no_squad_can_reach_under_the_protocol_is_short_before_anyone_is_reported(
+        cast):
+    from songnuan.weather.levels import ProtocolLevel
+    from songnuan.weather.overrides import set_override
+    from tests.leads.factories import make_hotspot
+
+    make_squad("市南一队", at=STATION)
+    pingdu = make_hotspot("平度汽车站", 36.7770, 119.9590)
+    shinan_spot = make_hotspot()
+    assert board_data(cast.centre_dispatcher)["capacity_alerts"] == []  # no protocol yet
+    later = timezone.now() + datetime.timedelta(hours=6)
+    for spot in (pingdu, shinan_spot):
+        set_override(spot.district, ProtocolLevel.EXTREME_COLD, "红色寒潮预警", later,
+                     by=cast.city_admin)
+    night_plan.forget()  # a plan serves for ten seconds whatever changed
+    [alert] = board_data(cast.centre_dispatcher)["capacity_alerts"]
+    assert alert["district_id"] == pingdu.district_id and alert["squads_missing"] == 1
+    assert alert["waiting"] == 0 and "平度市" in alert["message"] and "45" in alert["message"]
+    make_squad("平度一队", district_code=pingdu.district.code, at=(36.7770, 119.9590))
+    night_plan.forget()
+    assert board_data(cast.centre_dispatcher)["capacity_alerts"] == []
