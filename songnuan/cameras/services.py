@@ -104,6 +104,14 @@ def parse_masks(text: str) -> list[list[float]]:
 def save_camera(data: CameraInput, *, by, camera: Camera | None = None) -> Camera:
     """Create or change a camera: its point in WGS-84, the district found from it, in the
     user's scope."""
+    camera = checked_camera(data, by=by, camera=camera)
+    camera.save()
+    return camera
+
+
+def checked_camera(data: CameraInput, *, by, camera: Camera | None = None) -> Camera:
+    """The camera (a new one, or `camera`) with `data` applied and every rule checked, not yet
+    saved: the register form saves it at once, the import only when every row passed."""
     try:
         lat, lon = to_wgs84(data.lat, data.lon, data.coord)
     except CoordError as error:
@@ -132,7 +140,6 @@ def save_camera(data: CameraInput, *, by, camera: Camera | None = None) -> Camer
         raise Refused(_("Give the URL the camera's picture is fetched from."), "snapshot_url")
     camera.active_from, camera.active_until = data.active_from, data.active_until
     camera.silent_after_minutes, camera.is_active = data.silent_after_minutes, data.is_active
-    camera.save()
     return camera
 
 

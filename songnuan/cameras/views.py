@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,12 +15,20 @@ from django.views.decorators.http import require_POST
 from songnuan import maptiles
 from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE
-from songnuan.cameras import figures, services, snapshots, tasks
-from songnuan.cameras.forms import CameraForm, DismissForm, NightsForm, OwnerForm, SnapshotForm
+from songnuan.cameras import figures, importer, services, snapshots, tasks
+from songnuan.cameras.forms import (
+    CameraForm,
+    DismissForm,
+    ImportForm,
+    NightsForm,
+    OwnerForm,
+    SnapshotForm,
+)
 from songnuan.cameras.models import Camera, CameraOwner, Detection, DismissReason, FeedKind
 from songnuan.outreach.models import Hotspot
 from songnuan.private_files import send_privately
 from songnuan.refusals import Refused, add_to_form
+from songnuan.table_import import import_page
 
 # ------------------------------------------------------------------ the register
 
@@ -101,6 +109,45 @@ def camera_new(request: HttpRequest) -> HttpResponse:
 def camera_edit(request: HttpRequest, pk: int) -> HttpResponse:
     camera = get_object_or_404(Camera.objects.restrict(request.user, "change"), pk=pk)
     return _camera_form(request, camera)
+
+
+@login_required
+@permission_required("cameras.add_camera", raise_exception=True)
+def camera_import(request: HttpRequest) -> HttpResponse:
+    """The register from a CSV or XLSX file: every row checked, all saved or none."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+
+    def save(table, user):
+        return importer.import_cameras(table, user, update=form.cleaned_data["update_existing"])
+
+    return import_page(
+        request, form, read=importer.read_cameras, save=save, done=_imported,
+        next_url="cameras:camera_list", template="cameras/camera_import.html",
+        columns=[str(label) for _key, label in importer.COLUMNS])
+
+
+def _imported(result: importer.ImportResult) -> str:
+    return gettext("Imported %(created)d new cameras and updated %(updated)d.") % {
+        "created": len(result.created), "updated": len(result.updated)}
+
+
+TEMPLATES = {
+    "csv": (importer.template_csv, "text/csv; charset=utf-8"),
+    "xlsx": (importer.template_xlsx,
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@login_required
+@permission_required("cameras.add_camera", raise_exception=True)
+def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """An empty register with the columns the import reads, named in Chinese."""
+    if fmt not in TEMPLATES:
+        raise Http404
+    make, content_type = TEMPLATES[fmt]
+    response = HttpResponse(make(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="cameras-template.{fmt}"'
+    return response
 
 
 @login_required
