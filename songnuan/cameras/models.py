@@ -128,10 +128,13 @@ class Camera(AuditedModel):
     last_picture_at = models.DateTimeField(_("last picture"), null=True, blank=True)
     last_detection_at = models.DateTimeField(_("last detection"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    fetch_problem = models.CharField(_("snapshot not fetched"), max_length=300, blank=True)
+    fetch_problem_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(district="district")
-    audit_exclude = ("last_picture_at", "last_detection_at")
+    audit_exclude = ("last_picture_at", "last_detection_at", "fetch_problem",
+                     "fetch_problem_at")
 
     class Meta:
         ordering = ["district__code", "name"]

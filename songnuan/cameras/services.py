@@ -29,7 +29,7 @@ from PIL import Image, UnidentifiedImageError
 
 from songnuan import images
 from songnuan.accounts.scoping import may_place_in
-from songnuan.cameras import pictures
+from songnuan.cameras import addresses, pictures
 from songnuan.cameras.models import (
     Camera,
     CameraOwner,
@@ -138,6 +138,8 @@ def checked_camera(data: CameraInput, *, by, camera: Camera | None = None) -> Ca
     camera.snapshot_url = data.snapshot_url.strip()
     if camera.feed_kind == FeedKind.SNAPSHOT_URL and not camera.snapshot_url:
         raise Refused(_("Give the URL the camera's picture is fetched from."), "snapshot_url")
+    if camera.snapshot_url:
+        addresses.check_url(camera.snapshot_url)
     camera.active_from, camera.active_until = data.active_from, data.active_until
     camera.silent_after_minutes, camera.is_active = data.silent_after_minutes, data.is_active
     return camera
