@@ -47,6 +47,7 @@ class CandidateStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     DISMISSED = "dismissed", _("Dismissed")
     MASKED = "masked", _("Only in masked areas")
+    BELOW_THRESHOLD = "below", _("Below the camera's threshold")
 
 
 class FoundBy(models.TextChoices):
@@ -181,6 +182,8 @@ class Detection(AuditedModel):
     found_by = models.CharField(_("found by"), max_length=10, choices=FoundBy.choices,
                                 default=FoundBy.VENDOR)
     confidence = models.FloatField(_("confidence"))
+    threshold = models.FloatField(_("camera's threshold"), null=True, blank=True,
+                                  help_text=_("The camera's threshold when it was received."))
     boxes = models.JSONField(_("boxes"), default=list)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

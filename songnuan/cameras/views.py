@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from songnuan import maptiles
 from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE
-from songnuan.cameras import figures, importer, services, snapshots, tasks
+from songnuan.cameras import figures, importer, services, snapshots, tasks, thresholds
 from songnuan.cameras.forms import (
     CameraForm,
     DismissForm,
@@ -94,8 +94,10 @@ def _camera_form(request: HttpRequest, camera: Camera | None) -> HttpResponse:
         else:
             messages.success(request, gettext("Camera %(name)s saved.") % {"name": saved.name})
             return redirect("cameras:camera_list")
-    return render(request, "cameras/camera_form.html", {"form": form, "camera": camera},
-                  status=422 if form.errors else 200)
+    return render(request, "cameras/camera_form.html", {
+        "form": form, "camera": camera,
+        "threshold": thresholds.for_camera(camera) if camera else None,
+    }, status=422 if form.errors else 200)
 
 
 @login_required
