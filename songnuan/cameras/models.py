@@ -153,6 +153,14 @@ class Camera(AuditedModel):
             return self.active_from <= local_time < self.active_until
         return local_time >= self.active_from or local_time < self.active_until
 
+    def health(self, now: datetime.datetime | None = None) -> str:
+        """inactive, fetch_problem (its snapshot URL failed last time), silent or ok."""
+        if not self.is_active:
+            return "inactive"
+        if self.fetch_problem:
+            return "fetch_problem"
+        return "silent" if self.is_silent(now) else "ok"
+
     def is_silent(self, now: datetime.datetime | None = None) -> bool:
         """No picture for longer than `silent_after_minutes` while it should be looking."""
         now = now or timezone.now()

@@ -51,7 +51,8 @@ def camera_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("cameras.view_camera", raise_exception=True)
 def camera_map_data(request: HttpRequest) -> JsonResponse:
-    """The cameras in the user's scope and the hotspots they watch, as GeoJSON points."""
+    """The cameras in the user's scope with their health and the hotspots they watch, as
+    GeoJSON points (the register's map, and the hotspot map's camera layer)."""
     now = timezone.now()
     features = []
     for camera in (Camera.objects.restrict(request.user, "view")
@@ -60,12 +61,20 @@ def camera_map_data(request: HttpRequest) -> JsonResponse:
             "kind": "camera", "name": camera.name, "code": camera.code,
             "district": str(camera.district), "hotspot": str(camera.hotspot or ""),
             "feed": camera.get_feed_kind_display(), "active": camera.is_active,
-            "silent": camera.is_silent(now),
+            "silent": camera.is_silent(now), "health": camera.health(now),
+            "health_label": _health_label(camera, now),
             "url": reverse("cameras:camera_edit", args=[camera.pk])}))
         if camera.hotspot:
             features.append(_point(camera.hotspot.lon, camera.hotspot.lat, {
                 "kind": "hotspot", "name": camera.hotspot.name}))
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _health_label(camera: Camera, now) -> str:
+    health = camera.health(now)
+    if health == "fetch_problem":
+        return f"{gettext('Snapshot not fetched')}: {camera.fetch_problem}"
+    return {"inactive": gettext("Inactive"), "silent": gettext("Silent too long")}.get(health, "")
 
 
 def _point(lon: float, lat: float, properties: dict) -> dict:
