@@ -66,7 +66,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
     update_existing = forms.BooleanField(
-        label=_("update existing cameras"), required=False,
+        label=_("update existing cameras"), required=False, label_suffix="",
         help_text=_("Ticked: a row naming a camera already registered changes that camera. "
                     "Left empty: such a row is refused as a duplicate."))
 
