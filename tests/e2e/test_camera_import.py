@@ -86,6 +86,7 @@ def test_a_register_with_a_bad_row_is_refused_then_imported_onto_the_maps(cast, 
     page.locator(".leaflet-control-layers").get_by_text("摄像头").click()
     expect(page.locator("#hotspot-map")).to_have_attribute("data-layer-cameras", "2")
     assert len(markers(page, "hotspot-map", "camera")) == 2
+    screenshot(page, "hotspots-with-cameras-1366x900")
 
 
 def test_the_camera_page_explains_its_threshold(cast, new_page):

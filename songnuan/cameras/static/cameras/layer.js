@@ -10,7 +10,10 @@
     return div.innerHTML;
   }
 
+  /* On the register's map the hotspots are drawn too; on the hotspot map the cameras are
+     smaller, so that the hotspot a camera watches still shows around it. */
   function layer(data, toTiles, withHotspots) {
+    var radius = withHotspots ? 6 : 4;
     return root.L.geoJSON(data, {
       coordsToLatLng: toTiles,
       filter: function (feature) { return withHotspots || feature.properties.kind === "camera"; },
@@ -20,7 +23,7 @@
           return root.L.circleMarker(latlng, { radius: 12, color: "#8a6d00", weight: 1,
             fillColor: "#f5c211", fillOpacity: 0.35 });
         }
-        return root.L.circleMarker(latlng, { radius: 6, color: "#fff", weight: 1.5,
+        return root.L.circleMarker(latlng, { radius: radius, color: "#fff", weight: 1.5,
           fillColor: HEALTH[p.health] || HEALTH.ok, fillOpacity: p.active ? 0.95 : 0.35 });
       },
       onEachFeature: function (feature, lyr) {
