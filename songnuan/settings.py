@@ -442,6 +442,14 @@ CAMERAS_TRACK_GAP_MINUTES = int(os.environ.get("CAMERAS_TRACK_GAP_MINUTES", "15"
 CAMERAS_POLL_MINUTES = int(os.environ.get("CAMERAS_POLL_MINUTES", "5"))
 CAMERAS_POLL_TIMEOUT_S = float(os.environ.get("CAMERAS_POLL_TIMEOUT_S", "10"))
 CAMERAS_DETECTOR_MIN_SCORE = float(os.environ.get("CAMERAS_DETECTOR_MIN_SCORE", "0.5"))
+# Each camera's confidence threshold: the default, the highest it is raised to when its
+# candidates are mostly dismissed as not a person or a passer-by, and the nights looked back on.
+CAMERAS_THRESHOLD_DEFAULT = float(os.environ.get("CAMERAS_THRESHOLD_DEFAULT", "0.35"))
+CAMERAS_THRESHOLD_MAX = float(os.environ.get("CAMERAS_THRESHOLD_MAX", "0.8"))
+CAMERAS_THRESHOLD_NIGHTS = int(os.environ.get("CAMERAS_THRESHOLD_NIGHTS", "7"))
+# The networks snapshot URLs may lead to (CIDRs, comma-separated); empty = any address but
+# loopback, link-local, multicast, unspecified and this machine's own, which are never allowed.
+CAMERAS_SNAPSHOT_ALLOWED_NETWORKS = os.environ.get("CAMERAS_SNAPSHOT_ALLOWED_NETWORKS", "")
 # A candidate unverified this long under an active protocol alerts the leader on duty.
 CAMERAS_UNVERIFIED_ALERT_MINUTES = int(os.environ.get("CAMERAS_UNVERIFIED_ALERT_MINUTES", "5"))
 # Hotline: the call-centre connector's shared secret (empty: the connector is off), how far its

@@ -7,7 +7,11 @@ class CamerasConfig(AppConfig):
     verbose_name = _("Cameras")
 
     def ready(self) -> None:
+        from songnuan.outreach.map_layers import MapLayer, register_layer
         from songnuan.shell import NavItem, register_nav
+
+        register_layer(MapLayer("cameras", _("Cameras"), "cameras:camera_map_data",
+                                "cameras/layer.js", "cameras.view_camera"))
 
         register_nav(
             NavItem(_("Camera candidates"), "cameras:queue", "cameras.change_detection",

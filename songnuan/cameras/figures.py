@@ -1,7 +1,8 @@
-"""Each camera's figures per night (每晚): candidates, confirmed, dismissed by reason, and the
-minutes from the picture to its verification and to the lead, beside the cameras silent for
-longer than their own limit. They tell which camera earns its place and which threshold or
-mask needs a look. A night runs from noon to noon, local time, and is named by its evening.
+"""Each camera's figures per night (每晚): candidates, confirmed, dismissed by reason, kept out
+under the camera's threshold, and the minutes from the picture to its verification and to the
+lead, beside the cameras silent for longer than their own limit. They tell which camera earns
+its place and which threshold or mask needs a look. A night runs from noon to noon, local
+time, and is named by its evening.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class CameraNight:
     candidates: int = 0
     confirmed: int = 0
     waiting: int = 0
+    below_threshold: int = 0
     dismissed: dict[str, int] = field(default_factory=dict)
     to_verification: list[float] = field(default_factory=list)
     to_lead: list[float] = field(default_factory=list)
@@ -95,6 +97,9 @@ def camera_nights(user, first: datetime.date, last: datetime.date,
 
 
 def _count(row: CameraNight, detection: Detection) -> None:
+    if detection.status == CandidateStatus.BELOW_THRESHOLD:
+        row.below_threshold += 1
+        return
     row.candidates += 1
     if detection.decided_at is not None:
         row.to_verification.append(_minutes(detection.decided_at, detection.captured_at))
@@ -117,13 +122,14 @@ def workbook(rows: list[CameraNight]) -> bytes:
     sheet.title = _("Camera figures")[:31]
     sheet.append([_("Night of"), _("Camera"), _("camera code"), _("District"),
                   _("Candidates"), _("Confirmed"), _("Waiting"),
-                  *[str(label) for label in DismissReason.labels],
+                  *[str(label) for label in DismissReason.labels], _("Below threshold"),
                   _("Minutes to verification (median)"), _("Minutes to lead (median)"),
                   _("Silent too long")])
     for row in rows:
         sheet.append([row.night, row.camera.name, row.camera.code, str(row.camera.district),
                       row.candidates, row.confirmed, row.waiting,
                       *[row.dismissed_by(reason) for reason in DismissReason.values],
+                      row.below_threshold,
                       row.median_to_verification, row.median_to_lead,
                       _("yes") if row.is_silent else ""])
     out = io.BytesIO()

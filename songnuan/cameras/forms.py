@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from songnuan.cameras.figures import MAX_NIGHTS
@@ -54,6 +55,28 @@ class CameraForm(forms.Form):
                 "masks": "\n".join(", ".join(f"{v:g}" for v in mask) for mask in camera.masks),
                 "silent_after_minutes": camera.silent_after_minutes,
                 "is_active": camera.is_active}
+
+
+class ImportForm(forms.Form):
+    """The register as a CSV or XLSX file, and whether names already registered update their
+    camera or are refused."""
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    file = forms.FileField(label=_("CSV or XLSX file"),
+                           widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}))
+    update_existing = forms.BooleanField(
+        label=_("update existing cameras"), required=False, label_suffix="",
+        help_text=_("Ticked: a row naming a camera already registered changes that camera. "
+                    "Left empty: such a row is refused as a duplicate."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB."))
+        return upload
 
 
 class OwnerForm(forms.Form):

@@ -47,6 +47,7 @@ class CandidateStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     DISMISSED = "dismissed", _("Dismissed")
     MASKED = "masked", _("Only in masked areas")
+    BELOW_THRESHOLD = "below", _("Below the camera's threshold")
 
 
 class FoundBy(models.TextChoices):
@@ -128,10 +129,13 @@ class Camera(AuditedModel):
     last_picture_at = models.DateTimeField(_("last picture"), null=True, blank=True)
     last_detection_at = models.DateTimeField(_("last detection"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    fetch_problem = models.CharField(_("snapshot not fetched"), max_length=300, blank=True)
+    fetch_problem_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(district="district")
-    audit_exclude = ("last_picture_at", "last_detection_at")
+    audit_exclude = ("last_picture_at", "last_detection_at", "fetch_problem",
+                     "fetch_problem_at")
 
     class Meta:
         ordering = ["district__code", "name"]
@@ -148,6 +152,14 @@ class Camera(AuditedModel):
         if self.active_from <= self.active_until:
             return self.active_from <= local_time < self.active_until
         return local_time >= self.active_from or local_time < self.active_until
+
+    def health(self, now: datetime.datetime | None = None) -> str:
+        """inactive, fetch_problem (its snapshot URL failed last time), silent or ok."""
+        if not self.is_active:
+            return "inactive"
+        if self.fetch_problem:
+            return "fetch_problem"
+        return "silent" if self.is_silent(now) else "ok"
 
     def is_silent(self, now: datetime.datetime | None = None) -> bool:
         """No picture for longer than `silent_after_minutes` while it should be looking."""
@@ -178,6 +190,8 @@ class Detection(AuditedModel):
     found_by = models.CharField(_("found by"), max_length=10, choices=FoundBy.choices,
                                 default=FoundBy.VENDOR)
     confidence = models.FloatField(_("confidence"))
+    threshold = models.FloatField(_("camera's threshold"), null=True, blank=True,
+                                  help_text=_("The camera's threshold when it was received."))
     boxes = models.JSONField(_("boxes"), default=list)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)

@@ -29,7 +29,7 @@ from PIL import Image, UnidentifiedImageError
 
 from songnuan import images
 from songnuan.accounts.scoping import may_place_in
-from songnuan.cameras import pictures
+from songnuan.cameras import addresses, pictures, thresholds
 from songnuan.cameras.models import (
     Camera,
     CameraOwner,
@@ -104,6 +104,14 @@ def parse_masks(text: str) -> list[list[float]]:
 def save_camera(data: CameraInput, *, by, camera: Camera | None = None) -> Camera:
     """Create or change a camera: its point in WGS-84, the district found from it, in the
     user's scope."""
+    camera = checked_camera(data, by=by, camera=camera)
+    camera.save()
+    return camera
+
+
+def checked_camera(data: CameraInput, *, by, camera: Camera | None = None) -> Camera:
+    """The camera (a new one, or `camera`) with `data` applied and every rule checked, not yet
+    saved: the register form saves it at once, the import only when every row passed."""
     try:
         lat, lon = to_wgs84(data.lat, data.lon, data.coord)
     except CoordError as error:
@@ -130,9 +138,10 @@ def save_camera(data: CameraInput, *, by, camera: Camera | None = None) -> Camer
     camera.snapshot_url = data.snapshot_url.strip()
     if camera.feed_kind == FeedKind.SNAPSHOT_URL and not camera.snapshot_url:
         raise Refused(_("Give the URL the camera's picture is fetched from."), "snapshot_url")
+    if camera.snapshot_url:
+        addresses.check_url(camera.snapshot_url)
     camera.active_from, camera.active_until = data.active_from, data.active_until
     camera.silent_after_minutes, camera.is_active = data.silent_after_minutes, data.is_active
-    camera.save()
     return camera
 
 
@@ -279,18 +288,19 @@ def _store(owner, camera, data: DetectionInput, digest: str, image: Image.Image,
            found_by: str = FoundBy.VENDOR) -> tuple[Detection, bool]:
     rects = pictures.mask_rects(camera.masks, image.width, image.height)
     kept = [box for box in boxes if not pictures.in_mask(box, rects)]
+    threshold = thresholds.for_camera(camera, now).value
     detection = Detection(
         owner=owner, event_id=data.event_id, request_digest=digest, camera=camera,
         captured_at=data.captured_at, received_at=now, label=data.label,
         confidence=round(data.confidence, 4), boxes=[box.as_json() for box in kept],
-        width=image.width, height=image.height,
-        status=CandidateStatus.PENDING if kept else CandidateStatus.MASKED,
+        width=image.width, height=image.height, threshold=threshold,
+        status=_status(kept, data.confidence, threshold),
         first_seen_at=first_seen or _first_seen(camera, data.captured_at), found_by=found_by,
     )
     written: list[str] = []
     try:
         with transaction.atomic():
-            if kept:
+            if detection.status == CandidateStatus.PENDING:
                 prepared = pictures.prepare(image, camera.masks, kept)
                 detection.faces_found = prepared.faces_found
                 for name, content in (("picture", prepared.blurred),
@@ -312,6 +322,16 @@ def _store(owner, camera, data: DetectionInput, digest: str, image: Image.Image,
                              "afresh."), SIGNATURE_HEADER, "replay") from None
         return existing, False
     return detection, True
+
+
+def _status(kept: list[Box], confidence: float, threshold: float) -> str:
+    """A candidate for the queue, or kept out of it (and its pictures not stored): nothing
+    left outside the masks, or a detection under the camera's threshold."""
+    if not kept:
+        return CandidateStatus.MASKED
+    if confidence < threshold:
+        return CandidateStatus.BELOW_THRESHOLD
+    return CandidateStatus.PENDING
 
 
 def record_picture(camera: Camera, data: DetectionInput, image: Image.Image,

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from songnuan.cameras import detector, pictures, services
+from songnuan.cameras import addresses, detector, pictures, services
 from songnuan.cameras.detector import Found
 from songnuan.cameras.models import Camera, Detection, FeedKind, FoundBy, Label, Track
 from songnuan.cameras.pictures import Box
@@ -140,10 +140,12 @@ def cameras_to_poll(now: datetime.datetime | None = None) -> list[Camera]:
 
 
 def fetch(url: str) -> bytes:
-    """The camera's current picture, within the timeout and the size limit."""
+    """The camera's current picture, within the timeout and the size limit, from an address
+    the poller may reach (`addresses`: checked on every connection, redirects included)."""
     limit = settings.CAMERAS_SNAPSHOT_MAX_BYTES
-    with requests.get(url, timeout=settings.CAMERAS_POLL_TIMEOUT_S, stream=True,
-                      headers={"User-Agent": POLL_USER_AGENT}) as response:
+    with addresses.session() as session, session.get(
+            url, timeout=settings.CAMERAS_POLL_TIMEOUT_S, stream=True,
+            headers={"User-Agent": POLL_USER_AGENT}) as response:
         response.raise_for_status()
         raw = response.raw.read(limit + 1, decode_content=True)
     if len(raw) > limit:
@@ -154,13 +156,40 @@ def fetch(url: str) -> bytes:
 
 def poll(camera: Camera, now: datetime.datetime | None = None) -> list[Detection]:
     """Fetch and analyse one camera's picture if it is looking now; a camera that fails to
-    answer is logged and left to the silence flag."""
+    answer, or whose URL leads where the poller may not go, is logged, its health shows why,
+    and it is left to the silence flag."""
     now = now or timezone.now()
     if not camera.is_active or not camera.is_active_at(timezone.localtime(now).time()):
         return []
     try:
         image = services.open_picture(fetch(camera.snapshot_url))
     except (requests.RequestException, Refused) as error:
-        log.warning("camera %s: no snapshot from its URL: %s", camera.code, error)
+        log.warning("camera %s: no snapshot from its URL: %s", camera.code, error,
+                    extra={"camera": camera.pk})
+        note_fetch_problem(camera, _problem(error), now)
         return []
+    note_fetch_problem(camera, "", now)
     return analyse(camera, image, now, now=now)
+
+
+def _problem(error: Exception) -> str:
+    if isinstance(error, Refused):
+        return str(error.message)
+    if isinstance(error, requests.TooManyRedirects):
+        return _("The snapshot URL redirects too often.")
+    if isinstance(error, requests.Timeout):
+        return _("The camera did not answer in time.")
+    if isinstance(error, requests.HTTPError):
+        return _("The camera answered with HTTP %(status)s.") % {
+            "status": error.response.status_code if error.response is not None else "?"}
+    return _("The camera could not be reached.")
+
+
+def note_fetch_problem(camera: Camera, problem: str, now: datetime.datetime) -> None:
+    """Why the last fetch failed, for the camera's health (empty once a fetch succeeds)."""
+    if problem == camera.fetch_problem:
+        return
+    camera.fetch_problem = problem[:300]
+    camera.fetch_problem_at = now if problem else None
+    Camera.objects.filter(pk=camera.pk).update(fetch_problem=camera.fetch_problem,
+                                               fetch_problem_at=camera.fetch_problem_at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,12 +15,20 @@ from django.views.decorators.http import require_POST
 from songnuan import maptiles
 from songnuan.accounts import audit
 from songnuan.accounts.roles import SENSITIVE
-from songnuan.cameras import figures, services, snapshots, tasks
-from songnuan.cameras.forms import CameraForm, DismissForm, NightsForm, OwnerForm, SnapshotForm
+from songnuan.cameras import figures, importer, services, snapshots, tasks, thresholds
+from songnuan.cameras.forms import (
+    CameraForm,
+    DismissForm,
+    ImportForm,
+    NightsForm,
+    OwnerForm,
+    SnapshotForm,
+)
 from songnuan.cameras.models import Camera, CameraOwner, Detection, DismissReason, FeedKind
 from songnuan.outreach.models import Hotspot
 from songnuan.private_files import send_privately
 from songnuan.refusals import Refused, add_to_form
+from songnuan.table_import import import_page
 
 # ------------------------------------------------------------------ the register
 
@@ -43,7 +51,8 @@ def camera_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("cameras.view_camera", raise_exception=True)
 def camera_map_data(request: HttpRequest) -> JsonResponse:
-    """The cameras in the user's scope and the hotspots they watch, as GeoJSON points."""
+    """The cameras in the user's scope with their health and the hotspots they watch, as
+    GeoJSON points (the register's map, and the hotspot map's camera layer)."""
     now = timezone.now()
     features = []
     for camera in (Camera.objects.restrict(request.user, "view")
@@ -52,12 +61,20 @@ def camera_map_data(request: HttpRequest) -> JsonResponse:
             "kind": "camera", "name": camera.name, "code": camera.code,
             "district": str(camera.district), "hotspot": str(camera.hotspot or ""),
             "feed": camera.get_feed_kind_display(), "active": camera.is_active,
-            "silent": camera.is_silent(now),
+            "silent": camera.is_silent(now), "health": camera.health(now),
+            "health_label": _health_label(camera, now),
             "url": reverse("cameras:camera_edit", args=[camera.pk])}))
         if camera.hotspot:
             features.append(_point(camera.hotspot.lon, camera.hotspot.lat, {
                 "kind": "hotspot", "name": camera.hotspot.name}))
     return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _health_label(camera: Camera, now) -> str:
+    health = camera.health(now)
+    if health == "fetch_problem":
+        return f"{gettext('Snapshot not fetched')}: {camera.fetch_problem}"
+    return {"inactive": gettext("Inactive"), "silent": gettext("Silent too long")}.get(health, "")
 
 
 def _point(lon: float, lat: float, properties: dict) -> dict:
@@ -86,8 +103,10 @@ def _camera_form(request: HttpRequest, camera: Camera | None) -> HttpResponse:
         else:
             messages.success(request, gettext("Camera %(name)s saved.") % {"name": saved.name})
             return redirect("cameras:camera_list")
-    return render(request, "cameras/camera_form.html", {"form": form, "camera": camera},
-                  status=422 if form.errors else 200)
+    return render(request, "cameras/camera_form.html", {
+        "form": form, "camera": camera,
+        "threshold": thresholds.for_camera(camera) if camera else None,
+    }, status=422 if form.errors else 200)
 
 
 @login_required
@@ -101,6 +120,45 @@ def camera_new(request: HttpRequest) -> HttpResponse:
 def camera_edit(request: HttpRequest, pk: int) -> HttpResponse:
     camera = get_object_or_404(Camera.objects.restrict(request.user, "change"), pk=pk)
     return _camera_form(request, camera)
+
+
+@login_required
+@permission_required("cameras.add_camera", raise_exception=True)
+def camera_import(request: HttpRequest) -> HttpResponse:
+    """The register from a CSV or XLSX file: every row checked, all saved or none."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+
+    def save(table, user):
+        return importer.import_cameras(table, user, update=form.cleaned_data["update_existing"])
+
+    return import_page(
+        request, form, read=importer.read_cameras, save=save, done=_imported,
+        next_url="cameras:camera_list", template="cameras/camera_import.html",
+        columns=[str(label) for _key, label in importer.COLUMNS])
+
+
+def _imported(result: importer.ImportResult) -> str:
+    return gettext("Imported %(created)d new cameras and updated %(updated)d.") % {
+        "created": len(result.created), "updated": len(result.updated)}
+
+
+TEMPLATES = {
+    "csv": (importer.template_csv, "text/csv; charset=utf-8"),
+    "xlsx": (importer.template_xlsx,
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@login_required
+@permission_required("cameras.add_camera", raise_exception=True)
+def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """An empty register with the columns the import reads, named in Chinese."""
+    if fmt not in TEMPLATES:
+        raise Http404
+    make, content_type = TEMPLATES[fmt]
+    response = HttpResponse(make(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="cameras-template.{fmt}"'
+    return response
 
 
 @login_required

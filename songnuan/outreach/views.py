@@ -28,6 +28,7 @@ from songnuan.outreach import board as dispatch_board
 from songnuan.outreach import (
     dispatch,
     escort,
+    map_layers,
     navigation,
     night_plan,
     paging,
@@ -84,9 +85,11 @@ def hotspot_list(request: HttpRequest) -> HttpResponse:
             hotspots = hotspots.filter(risk_level=data["risk_level"])
     hotspots = list(hotspots.filter(is_active=True))
     districts = {spot.district_id for spot in hotspots}
+    layers = map_layers.layers_for(request.user)
     return render(request, "outreach/hotspot_list.html", {
-        "form": form, "hotspots": hotspots,
-        "map_data": _map_context(hotspots, districts),
+        "form": form, "hotspots": hotspots, "layers": layers,
+        "map_data": _map_context(hotspots, districts) | {
+            "layers": map_layers.as_map_data(layers)},
     })
 
 

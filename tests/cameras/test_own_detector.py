@@ -160,7 +160,8 @@ def snapshot_server():
     server.server_close()
 
 
-def test_polling_fetches_snapshots_only_in_the_active_hours(camera, snapshot_server):
+def test_polling_fetches_snapshots_only_in_the_active_hours(camera, snapshot_server,
+                                                           camera_network_at_loopback):
     camera.feed_kind, camera.snapshot_url = FeedKind.SNAPSHOT_URL, snapshot_server
     camera.save()
     assert snapshots.cameras_to_poll(NOON) == []
@@ -173,13 +174,15 @@ def test_polling_fetches_snapshots_only_in_the_active_hours(camera, snapshot_ser
     assert len(found) == 1 and found[0].found_by == FoundBy.DETECTOR
 
 
-def test_a_camera_that_does_not_answer_is_left_to_the_silence_flag(camera, settings):
+def test_a_camera_that_does_not_answer_is_left_to_the_silence_flag(camera, settings,
+                                                                   camera_network_at_loopback):
     settings.CAMERAS_POLL_TIMEOUT_S = 0.5
     camera.feed_kind, camera.snapshot_url = FeedKind.SNAPSHOT_URL, "http://127.0.0.1:9/none.jpg"
     camera.save()
     assert snapshots.poll(camera, NIGHT) == []
     camera.refresh_from_db()
     assert camera.last_picture_at is None
+    assert camera.fetch_problem == "未能连接摄像头。"
 
 
 def test_the_upload_page_queues_a_picture_and_keeps_the_time_on_error(camera, cast, client,

@@ -42,4 +42,26 @@
     map.setView(toTiles ? toTiles([centre[1], centre[0]]) : centre, 11);
   }
   holder.leafletMap = map;  // for the browser tests: where the markers lie on the page
+  addOtherLayers(map, data.layers || [], toTiles);
+
+  // Layers other apps register (outreach/map_layers.py), each drawn by its own script from its
+  // own GeoJSON, fetched the first time it is switched on.
+  function addOtherLayers(map, layers, toTiles) {
+    var draw = window.SongnuanMapLayers || {};
+    var overlays = {};
+    layers.forEach(function (layer) {
+      if (!draw[layer.key]) { return; }
+      var group = L.layerGroup();
+      group.on("add", function () {
+        if (group.getLayers().length) { return; }
+        fetch(layer.url, { credentials: "same-origin" }).then(function (r) { return r.json(); })
+          .then(function (found) {
+            group.addLayer(draw[layer.key](found, toTiles));
+            holder.setAttribute("data-layer-" + layer.key, String(group.getLayers()[0].getLayers().length));
+          });
+      });
+      overlays[layer.label] = group;
+    });
+    if (Object.keys(overlays).length) { L.control.layers(null, overlays, { collapsed: false }).addTo(map); }
+  }
 })();
