@@ -402,6 +402,10 @@ DISPATCH_ON_SCENE_MIN = float(os.environ.get("DISPATCH_ON_SCENE_MIN", "30"))
 DISPATCH_SEARCH_MIN = float(os.environ.get("DISPATCH_SEARCH_MIN", "15"))
 DISPATCH_PLAN_TIME_LIMIT_S = float(os.environ.get("DISPATCH_PLAN_TIME_LIMIT_S", "0.3"))
 DISPATCH_COMMIT_AHEAD_MIN = float(os.environ.get("DISPATCH_COMMIT_AHEAD_MIN", "20"))
+# After an escort is recorded the squad still drives to the site and hands over; after a
+# hospital outcome it waits at the hospital. The plan counts the squad busy until then.
+DISPATCH_HANDOVER_MIN = float(os.environ.get("DISPATCH_HANDOVER_MIN", "10"))
+DISPATCH_HOSPITAL_MIN = float(os.environ.get("DISPATCH_HOSPITAL_MIN", "30"))
 # Minutes from calling a reserve squad on until its crew has gathered and it can be sent.
 RESERVE_CALL_OUT_MIN = float(os.environ.get("RESERVE_CALL_OUT_MIN", "30"))
 

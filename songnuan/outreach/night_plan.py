@@ -23,7 +23,15 @@ from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network.models import District
 from songnuan.outreach import dispatch, planning
 from songnuan.outreach.escalation import thresholds_by_district
-from songnuan.outreach.models import ACTIVE_TASK_STATUSES, Hotspot, Squad, Task, TaskStatus
+from songnuan.outreach.models import (
+    ACTIVE_TASK_STATUSES,
+    Encounter,
+    EncounterOutcome,
+    Hotspot,
+    Squad,
+    Task,
+    TaskStatus,
+)
 from songnuan.outreach.routing import DEFAULT_SPEED_KMH, road_distance_m
 from songnuan.weather import protocol
 
@@ -126,9 +134,9 @@ def squad_states(now: datetime.datetime, centres: dict[int, tuple[float, float]]
         tasks.setdefault(task["squad_id"], []).append(task)
     states, names = {}, {}
     handle = handle_s()
+    escorts = escorts_under_way(on_shift, now)
     for squad in squads:
-        lat, lon = squad.position()
-        free = 0.0
+        free, lat, lon = escorts.get(squad.pk, (0.0, *squad.position()))
         for task in tasks.get(squad.pk, []):
             there = ((task["lat"], task["lon"]) if task["lat"] is not None
                      else centres[task["district_id"]])
@@ -144,6 +152,38 @@ def squad_states(now: datetime.datetime, centres: dict[int, tuple[float, float]]
             round(lon, 5), load=len(tasks.get(squad.pk, [])), capacity=squad.capacity)
         names[squad.pk] = (squad.name, squad.district.name)
     return states, names
+
+
+ESCORT_LOOKBACK = datetime.timedelta(hours=3)
+
+
+def escorts_under_way(squad_ids, now: datetime.datetime
+                      ) -> dict[int, tuple[float, float, float]]:
+    """Squads whose last encounter took someone to a site or a hospital and are not done yet:
+    seconds until they are, and where that leaves them. Closing the task does not free the
+    squad; the drive to the site and the hand-over do."""
+    latest: dict[int, Encounter] = {}
+    for encounter in (Encounter.objects.filter(squad_id__in=squad_ids,
+                                               at__gte=now - ESCORT_LOOKBACK, at__lte=now)
+                      .select_related("site").order_by("squad_id", "at", "id")):
+        latest[encounter.squad_id] = encounter
+    found = {}
+    for squad_id, encounter in latest.items():
+        if encounter.outcome == EncounterOutcome.ESCORTED and encounter.site is not None:
+            site = encounter.site
+            drive = road_distance_m(encounter.lat, encounter.lon, site.lat, site.lon) \
+                / (DEFAULT_SPEED_KMH / 3.6)
+            done = encounter.at + datetime.timedelta(
+                seconds=drive + settings.DISPATCH_HANDOVER_MIN * 60)
+            lat, lon = site.lat, site.lon
+        elif encounter.outcome == EncounterOutcome.HOSPITAL:
+            done = encounter.at + datetime.timedelta(minutes=settings.DISPATCH_HOSPITAL_MIN)
+            lat, lon = encounter.lat, encounter.lon
+        else:
+            continue
+        if done > now:
+            found[squad_id] = ((done - now).total_seconds(), lat, lon)
+    return found
 
 
 def waiting_leads(now: datetime.datetime, centres: dict[int, tuple[float, float]]

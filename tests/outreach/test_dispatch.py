@@ -290,3 +290,30 @@ def test_a_person_met_needs_an_outcome_of_their_own_or_the_encounters(cast):
         dispatch.record_encounter(task, encounter_input(
             EncounterOutcome.NOT_FOUND, people=[PersonMet(sex="M")]), by=cast.shinan_patroller)
     assert refused.value.field == "outcome"
+
+
+def test_a_squad_escorting_someone_is_busy_until_the_hand_over_at_the_site(cast):
+    squad = make_squad()
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    dispatch.arrive(task, by=cast.shinan_patroller)
+    site = cast.shinan_substation
+    dispatch.record_encounter(task, encounter_input(
+        EncounterOutcome.ESCORTED, site_id=site.pk, people=[PersonMet(sex="M")]),
+        by=cast.shinan_patroller)
+    now = timezone.now()
+    states, _names = night_plan.squad_states(now, {})
+    state = states[squad.pk]
+    # The task is closed, but the squad still drives to the site and hands over there.
+    assert (state.lat, state.lon) == (round(site.lat, 5), round(site.lon, 5))
+    assert state.free_s >= 9 * 60
+    later = now + datetime.timedelta(hours=2)
+    assert night_plan.escorts_under_way([squad.pk], later) == {}
+
+
+def test_a_squad_that_found_nobody_is_free_where_it_stands(cast):
+    squad = make_squad()
+    task = assigned_task(squad, cast.shinan_dispatcher)
+    dispatch.arrive(task, by=cast.shinan_patroller)
+    dispatch.record_encounter(task, encounter_input(EncounterOutcome.NOT_FOUND),
+                              by=cast.shinan_patroller)
+    assert night_plan.escorts_under_way([squad.pk], timezone.now()) == {}
