@@ -10,8 +10,9 @@ with this one:
 
 A message is kept once per (sending city, message id): the same message again gets the first
 receipt, a different one under an id already used is refused. What each kind becomes here is
-for the app that owns it: it registers a handler with `register_handler(kind, fn)`, which
-runs inside the same transaction; until one exists the message waits in the inbox.
+for the app that owns it: it registers a handler with `register_handler(kind, fn)`, which runs
+inside the same transaction, in a savepoint of its own: a handler that refuses (no district to
+file a report in) leaves the message kept, new, with the reason, for an officer to take.
 """
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.geo import cities
 from songnuan.network.city import served_city
-from songnuan.network.models import PartnerMessage
-from songnuan.refusals import Conflict, Refused
+from songnuan.network.models import PartnerMessage, PartnerMessageStatus
+from songnuan.refusals import Conflict, Refused, refusals_of
 from songnuan.signed_requests import Unsigned, check
 
 CITY_HEADER = "X-Songnuan-City"
@@ -102,9 +105,7 @@ def receive(sender: str, message_id: str, to_city: str, kind: str,
                 message = PartnerMessage.objects.create(
                     sender_code=sender, message_id=message_id, kind=kind, payload=payload,
                     content_hash=digest)
-                handler = _handlers.get(kind)
-                if handler is not None:
-                    handler(message)
+                run_handler(message)
             return message, True
         except IntegrityError:  # the same message, sent twice at once
             existing = PartnerMessage.objects.get(sender_code=sender, message_id=message_id)
@@ -120,3 +121,51 @@ def sender_name(code: str) -> str:
         return cities.city_by_code(code).name
     except cities.CityLookupError:
         return code
+
+
+def run_handler(message: PartnerMessage) -> bool:
+    """Let the app that owns the message's kind act on it; False when it could not (the reason
+    is kept on the message) or no app acts on that kind."""
+    handler = _handlers.get(message.kind)
+    if handler is None:
+        return False
+    try:
+        with transaction.atomic():
+            handler(message)
+    except (Refused, ValidationError) as error:
+        reasons = [error] if isinstance(error, Refused) else refusals_of(error)
+        message.problem = "; ".join(str(reason.message) for reason in reasons)[:300]
+        PartnerMessage.objects.filter(pk=message.pk).update(problem=message.problem)
+        return False
+    return True
+
+
+def mark_taken(message: PartnerMessage, *, by: Any = None) -> None:
+    """The app that owns the kind has taken the message (called inside its transaction)."""
+    if message.status == PartnerMessageStatus.DISMISSED:
+        raise Conflict(_("This message was dismissed: %(reason)s")
+                       % {"reason": message.dismiss_reason}, code="dismissed")
+    _set_status(message, PartnerMessageStatus.TAKEN, by=by)
+
+
+@transaction.atomic
+def dismiss(message: PartnerMessage, reason: str, *, by: Any) -> PartnerMessage:
+    """An officer sets a message aside, saying why (not ours, a duplicate, already found)."""
+    reason = reason.strip()
+    if not reason:
+        raise Refused(_("Say why the message is dismissed."), "reason")
+    message = PartnerMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status == PartnerMessageStatus.TAKEN:
+        raise Conflict(_("This message was already taken into tracing."), code="taken")
+    message.dismiss_reason = reason[:200]
+    _set_status(message, PartnerMessageStatus.DISMISSED, by=by)
+    return message
+
+
+def _set_status(message: PartnerMessage, status: str, *, by: Any) -> None:
+    if message.status == status:
+        return
+    message.status, message.handled_at, message.problem = status, timezone.now(), ""
+    message.handled_by = by if getattr(by, "pk", None) else None
+    message.save(update_fields=["status", "handled_at", "handled_by", "dismiss_reason",
+                                "problem"])

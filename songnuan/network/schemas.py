@@ -144,11 +144,21 @@ class FamilySearchReport(Schema):
     name: str = Field("", max_length=50, description="the missing person's name, if known")
     sex: Literal["M", "F", ""] = ""
     birth_year: int | None = Field(None, ge=1900, le=2100)
+    height_cm: int | None = Field(None, ge=40, le=250)
+    native_place: str = Field("", max_length=100)
+    dialect: str = Field("", max_length=50)
+    features: str = Field("", max_length=1000, description="marks and features, ；-separated")
     last_seen_place: str = Field(..., min_length=1, max_length=200)
     last_seen_on: datetime.date
     description: str = Field("", max_length=2000, description="appearance, clothing, health")
     contact_name: str = Field(..., min_length=1, max_length=50)
-    contact_phone: str = Field(..., min_length=5, max_length=30)
+    contact_phone: str = Field(..., min_length=5, max_length=20)
+    contact_relation: str = Field("", max_length=30, description="the family's relation")
+
+    model_config = {"json_schema_extra": {"example": {
+        "name": "王桂兰", "sex": "F", "birth_year": 1948, "last_seen_place": "火车站北广场",
+        "last_seen_on": "2026-12-01", "description": "灰色棉袄，说话带山东口音，有轻度认知障碍",
+        "contact_name": "王建国", "contact_phone": "13904310042", "contact_relation": "儿子"}}}
 
 
 class PartnerMessageIn(Schema):

@@ -9,13 +9,14 @@ class TracingConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from songnuan.network import partners
         from songnuan.outreach.models import EncounterPerson
         from songnuan.people.duplicates import register_matcher
         from songnuan.people.models import BiometricNotTaken, FingerprintCapture, PersonPhoto
         from songnuan.people.timeline import register_source
         from songnuan.shell import NavItem, register_nav, register_panels
         from songnuan.shelter.listeners import register_admission_listener
-        from songnuan.tracing import home, hooks, timeline
+        from songnuan.tracing import home, hooks, partner_reports, timeline
         from songnuan.tracing.models import MissingReport
 
         register_admission_listener(hooks.stay_admitted)
@@ -28,6 +29,7 @@ class TracingConfig(AppConfig):
         post_save.connect(hooks.person_met, sender=EncounterPerson,
                           dispatch_uid="tracing_re_encounter")
         register_matcher(hooks.engine_duplicates)
+        partners.register_handler(partner_reports.FAMILY_SEARCH, partner_reports.on_family_search)
         register_panels(home.panels)
         register_source(timeline.events)
         register_nav(

@@ -1,0 +1,100 @@
+"""Family-search reports from partner cities (寻亲登记 filed in another city) become missing-person
+reports here, so the matching against everyone in our stations runs on them.
+
+The handler registered for `family_search` (network.partners) files the report as the message
+arrives; messages kept before it existed, or that it could not file, wait in the inbox until an
+officer takes them (`take_family_search`) or `songnuan take_partner_reports` does. Taking a
+message twice files one report.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from songnuan.actors import recorded
+from songnuan.network import partners
+from songnuan.network.models import District, PartnerMessage, PartnerMessageStatus, Site, SiteLevel
+from songnuan.refusals import Conflict, Refused
+from songnuan.tracing import missing_reports
+from songnuan.tracing.models import MissingReport, ReportSource
+
+FAMILY_SEARCH = "family_search"
+
+
+def on_family_search(message: PartnerMessage) -> None:
+    """The inbox handler: file the report as the message arrives."""
+    take_family_search(message)
+
+
+@transaction.atomic
+def take_family_search(message: PartnerMessage, *, by: Any = None) -> MissingReport:
+    """The missing-person report filed for a partner's family-search message, filing it (and
+    ranking it against the live cases) the first time."""
+    message = PartnerMessage.objects.select_for_update().get(pk=message.pk)
+    if message.kind != FAMILY_SEARCH:
+        raise Refused(_("Only a family-search report can be taken into tracing as a "
+                        "missing-person report."), code="kind")
+    report = report_of(message)
+    if report is None:
+        if message.status == PartnerMessageStatus.DISMISSED:
+            raise Conflict(_("This message was dismissed: %(reason)s")
+                           % {"reason": message.dismiss_reason}, code="dismissed")
+        report = missing_reports.file_report(_report_from(message, by), by=by)
+    partners.mark_taken(message, by=by)
+    return report
+
+
+def report_of(message: PartnerMessage) -> MissingReport | None:
+    return MissingReport.objects.filter(partner_city=message.sender_code,
+                                        partner_message_id=message.message_id).first()
+
+
+def take_waiting(*, by: Any = None) -> tuple[int, list[tuple[PartnerMessage, str]]]:
+    """Take every new family-search message into tracing: (how many were taken, the messages
+    refused with the reason)."""
+    taken, refused = 0, []
+    waiting = PartnerMessage.objects.filter(kind=FAMILY_SEARCH, status=PartnerMessageStatus.NEW)
+    for message in waiting.order_by("received_at", "pk"):
+        try:
+            take_family_search(message, by=by)
+            taken += 1
+        except Refused as error:
+            refused.append((message, str(error.message)))
+    return taken, refused
+
+
+def _report_from(message: PartnerMessage, by: Any) -> MissingReport:
+    content = message.payload
+    last_seen_on = content.get("last_seen_on")
+    return MissingReport(
+        name=content.get("name", ""), sex=content.get("sex", ""),
+        birth_year=content.get("birth_year"), height_cm=content.get("height_cm"),
+        native_place=content.get("native_place", ""), dialect=content.get("dialect", ""),
+        features=content.get("features", ""),
+        missing_since=datetime.date.fromisoformat(last_seen_on) if last_seen_on else None,
+        last_seen_place=content.get("last_seen_place", ""),
+        description=content.get("description", ""),
+        reporter_name=content.get("contact_name", ""),
+        reporter_phone=content.get("contact_phone", ""),
+        reporter_relation=content.get("contact_relation", ""),
+        district=_receiving_district(by), source=ReportSource.PARTNER,
+        partner_city=message.sender_code, partner_message_id=message.message_id)
+
+
+def _receiving_district(by: Any) -> District:
+    """Where a partner's report is filed: the taking officer's district, else the central
+    station's (the city's rescue station answers for what comes from other cities)."""
+    user = recorded(by)
+    if user is not None and user.district_id:
+        return user.district
+    central = Site.objects.filter(level=SiteLevel.CENTRAL_STATION).select_related(
+        "district").order_by("pk").first()
+    district = central.district if central else District.objects.order_by("code").first()
+    if district is None:
+        raise Refused(_("This deployment has no districts yet to file the report in."),
+                      code="no_district")
+    return district
