@@ -16,7 +16,7 @@ class TracingConfig(AppConfig):
         from songnuan.people.timeline import register_source
         from songnuan.shell import NavItem, register_nav, register_panels
         from songnuan.shelter.listeners import register_admission_listener
-        from songnuan.tracing import home, hooks, partner_reports, timeline
+        from songnuan.tracing import home, hooks, partner_inbox, timeline
         from songnuan.tracing.models import MissingReport
 
         register_admission_listener(hooks.stay_admitted)
@@ -29,7 +29,9 @@ class TracingConfig(AppConfig):
         post_save.connect(hooks.person_met, sender=EncounterPerson,
                           dispatch_uid="tracing_re_encounter")
         register_matcher(hooks.engine_duplicates)
-        partners.register_handler(partner_reports.FAMILY_SEARCH, partner_reports.on_family_search)
+        partners.register_handler(partner_inbox.FAMILY_SEARCH, partner_inbox.on_family_search)
+        partners.register_handler(partner_inbox.ESCORT_HANDOVER,
+                                  partner_inbox.on_escort_handover)
         register_panels(home.panels)
         register_source(timeline.events)
         register_nav(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from songnuan.tracing import partner_reports
+from songnuan.tracing import partner_inbox
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, language: str, **options) -> None:
         with translation.override(language):
-            taken, refused = partner_reports.take_waiting()
+            taken, refused = partner_inbox.take_waiting()
             for message, reason in refused:
                 self.stderr.write(f"{message.sender_code} {message.message_id}: {reason}",
                                   style_func=str)

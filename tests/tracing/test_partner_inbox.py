@@ -12,7 +12,7 @@ from songnuan.network import partners
 from songnuan.network.city import forget_city
 from songnuan.network.models import District, PartnerMessage, PartnerMessageStatus
 from songnuan.refusals import Conflict, Refused
-from songnuan.tracing import partner_reports
+from songnuan.tracing import partner_inbox
 from songnuan.tracing.models import CandidateReview, MissingReport, ReportSource
 from tests.network.factories import CHANGCHUN, PARTNER_SECRETS, family_search, post_signed
 from tests.tracing.factories import admit_unidentified
@@ -30,9 +30,9 @@ def partnership(settings):
 @pytest.fixture
 def without_the_handler():
     """As before tracing acted on the inbox: messages wait there."""
-    handler = partners._handlers.pop(partner_reports.FAMILY_SEARCH)
+    handler = partners._handlers.pop(partner_inbox.FAMILY_SEARCH)
     yield
-    partners.register_handler(partner_reports.FAMILY_SEARCH, handler)
+    partners.register_handler(partner_inbox.FAMILY_SEARCH, handler)
 
 
 def kept(message_id: str = "CC-2026-0042") -> PartnerMessage:
@@ -67,7 +67,7 @@ def test_the_same_message_again_files_no_second_report(client, cast):
     again = post_signed(client, family_search())
     assert again.status_code == 200
     assert MissingReport.objects.count() == 1
-    partner_reports.take_family_search(kept(), by=cast.shinan_tracing)
+    partner_inbox.take_family_search(kept(), by=cast.shinan_tracing)
     assert MissingReport.objects.count() == 1
 
 
@@ -87,7 +87,7 @@ def test_messages_kept_before_tracing_acted_are_taken_once_by_the_command(
 def test_an_officer_taking_a_message_files_it_in_their_district(client, cast,
                                                                 without_the_handler):
     post_signed(client, family_search())
-    report = partner_reports.take_family_search(kept(), by=cast.laoshan_tracing)
+    report = partner_inbox.take_family_search(kept(), by=cast.laoshan_tracing)
     assert report.district == cast.laoshan_tracing.district
     assert report.created_by == cast.laoshan_tracing
     assert kept().handled_by == cast.laoshan_tracing
@@ -97,7 +97,7 @@ def test_a_dismissed_message_is_not_taken(client, cast, without_the_handler):
     post_signed(client, family_search())
     partners.dismiss(kept(), "家属已在长春找到", by=cast.shinan_tracing)
     with pytest.raises(Conflict):
-        partner_reports.take_family_search(kept(), by=cast.shinan_tracing)
+        partner_inbox.take_family_search(kept(), by=cast.shinan_tracing)
     assert not MissingReport.objects.exists()
     assert kept().dismiss_reason == "家属已在长春找到"
 

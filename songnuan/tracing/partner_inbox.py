@@ -1,10 +1,13 @@
-"""Family-search reports from partner cities (寻亲登记 filed in another city) become missing-person
-reports here, so the matching against everyone in our stations runs on them.
+"""What tracing does with the partner cities' messages in the inbox (network.partners).
 
-The handler registered for `family_search` (network.partners) files the report as the message
-arrives; messages kept before it existed, or that it could not file, wait in the inbox until an
-officer takes them (`take_family_search`) or `songnuan take_partner_reports` does. Taking a
-message twice files one report.
+A family-search report (寻亲登记 filed in another city) becomes a missing-person report here, so
+the matching against everyone in our stations runs on it. The handler registered for
+`family_search` files it as the message arrives; messages kept before it existed, or that it
+could not file, wait in the inbox until an officer takes them (`take_family_search`) or
+`songnuan take-partner-reports` does. Taking a message twice files one report.
+
+An escorted return's ID number is sealed as it arrives (encrypted, as every stored ID number);
+the other kinds wait as they came for an officer to read, take in hand or dismiss.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ from django.utils.translation import gettext as _
 from songnuan.actors import recorded
 from songnuan.network import partners
 from songnuan.network.models import District, PartnerMessage, PartnerMessageStatus, Site, SiteLevel
+from songnuan.people import crypto
 from songnuan.refusals import Conflict, Refused
 from songnuan.tracing import missing_reports
 from songnuan.tracing.models import MissingReport, ReportSource
 
 FAMILY_SEARCH = "family_search"
+ESCORT_HANDOVER = "escort_handover"
+SEALED_ID = "id_number_cipher"
 
 
 def on_family_search(message: PartnerMessage) -> None:
@@ -46,6 +52,21 @@ def take_family_search(message: PartnerMessage, *, by: Any = None) -> MissingRep
         report = missing_reports.file_report(_report_from(message, by), by=by)
     partners.mark_taken(message, by=by)
     return report
+
+
+def on_escort_handover(message: PartnerMessage) -> None:
+    """The inbox handler: keep the escorted person's ID number only encrypted."""
+    number = message.payload.pop("id_number", "")
+    if number:
+        message.payload[SEALED_ID] = crypto.encrypt(number)
+    message.save(update_fields=["payload"])
+
+
+def handover_id_number(message: PartnerMessage) -> str:
+    """The escorted person's ID number: callers show it only to staff with
+    accounts.view_sensitive (the `{% sensitive %}` tag)."""
+    sealed = message.payload.get(SEALED_ID)
+    return crypto.decrypt(sealed) if sealed else ""
 
 
 def report_of(message: PartnerMessage) -> MissingReport | None:
