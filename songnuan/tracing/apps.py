@@ -40,4 +40,6 @@ class TracingConfig(AppConfig):
                     "tracing.view_missingreport", order=510),
             NavItem(_("Comparison requests"), "tracing:comparisons",
                     "tracing.view_comparisonrequest", order=520),
+            NavItem(_("Messages from partner cities"), "tracing:partner_inbox",
+                    "tracing.view_missingreport", order=530, badge=partner_inbox.new_count),
         )

@@ -234,3 +234,8 @@ class SettlementStepForm(forms.Form):
                                   choices=[("", "—"), *PlacementKind.choices])
     place = forms.CharField(label=_("institution or community"), max_length=100,
                             required=False)
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(label=_("Why dismiss it"), max_length=200,
+                             help_text=_("Not someone here, a duplicate, already found …"))

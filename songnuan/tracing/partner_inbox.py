@@ -16,7 +16,9 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from songnuan.actors import recorded
 from songnuan.network import partners
@@ -28,7 +30,61 @@ from songnuan.tracing.models import MissingReport, ReportSource
 
 FAMILY_SEARCH = "family_search"
 ESCORT_HANDOVER = "escort_handover"
+ANNOUNCEMENT = "announcement"
+PERSON_MOVED = "person_moved"
 SEALED_ID = "id_number_cipher"
+TIME_FIELDS = ("sent_at", "arrives_at", "last_seen_at")
+KIND_LABELS = {
+    FAMILY_SEARCH: gettext_lazy("Family-search report"),
+    ESCORT_HANDOVER: gettext_lazy("Escorted return"),
+    ANNOUNCEMENT: gettext_lazy("Announcement of a person found"),
+    PERSON_MOVED: gettext_lazy("Person moving here"),
+}
+
+
+def readable_content(message: PartnerMessage) -> dict[str, Any]:
+    """The content for a page: times as times, the sealed ID number left out."""
+    content = {key: value for key, value in message.payload.items() if key != SEALED_ID}
+    for key in TIME_FIELDS:
+        if content.get(key):
+            content[key] = parse_datetime(content[key])
+    return content
+
+
+def kind_label(message: PartnerMessage) -> str:
+    return str(KIND_LABELS.get(message.kind, message.kind))
+
+
+def summary(message: PartnerMessage) -> str:
+    """One line saying who the message is about, for the inbox list."""
+    content = message.payload
+    if message.kind == FAMILY_SEARCH:
+        who, where = content.get("name") or _("(no name)"), content.get("last_seen_place", "")
+    elif message.kind == ESCORT_HANDOVER:
+        who, where = content.get("person_name", ""), content.get("receiving_place", "")
+    elif message.kind == ANNOUNCEMENT:
+        who, where = content.get("text", "")[:40], content.get("found_place", "")
+    else:
+        who = content.get("name") or content.get("description", "")[:40]
+        where = content.get("heading_to") or content.get("last_seen_place", "")
+    return " · ".join(part for part in (who, where) if part)
+
+
+def new_count(user: Any) -> int:
+    """The messages waiting for an officer, beside the menu entry."""
+    return PartnerMessage.objects.restrict(user).filter(
+        status=PartnerMessageStatus.NEW).count()
+
+
+def take(message: PartnerMessage, *, by: Any) -> MissingReport | None:
+    """An officer takes a message into tracing: a family-search report is filed as a
+    missing-person report (returned); any other kind is marked as taken in hand."""
+    if message.kind == FAMILY_SEARCH:
+        return take_family_search(message, by=by)
+    with transaction.atomic():
+        message = PartnerMessage.objects.select_for_update().get(pk=message.pk)
+        partners.mark_taken(message, by=by)
+    return None
 
 
 def on_family_search(message: PartnerMessage) -> None:
