@@ -152,6 +152,7 @@ def url_args(objects) -> dict[str, tuple[list, str]]:
         "tracing:receive": (["no-such-link"], ""),  # public, by its link
         "tracing:decide": ([objects["review"].pk], ""),
         "tracing:report": ([objects["report"].pk], ""),
+        "tracing:report_send": ([objects["report"].pk], ""),  # POST only
         "tracing:comparison": ([objects["comparison"].pk], ""),
         "tracing:partner_message": ([objects["partner_message"].pk], ""),
         "tracing:partner_take": ([objects["partner_message"].pk], ""),  # POST only

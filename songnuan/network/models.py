@@ -275,3 +275,41 @@ class PartnerMessage(models.Model):
     def is_new(self) -> bool:
         return self.status == PartnerMessageStatus.NEW
 
+
+
+class OutgoingStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutgoingPartnerMessage(models.Model):
+    """A message to a partner city's deployment, kept until it is acknowledged (and after, as
+    the record of what was sent). The worker posts it signed and tries again with growing
+    pauses; the receiver keeps a message once per id, so a retry can never make two."""
+
+    to_city = models.CharField(_("to city"), max_length=6)
+    kind = models.CharField(_("kind"), max_length=30)
+    payload = models.JSONField(_("content"))
+    message_id = models.CharField(_("message id"), max_length=64, unique=True)
+    # What the message is about here, as "app.model:pk" (tracing.missingreport:12).
+    subject = models.CharField(_("about"), max_length=100, blank=True, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=OutgoingStatus.choices,
+                              default=OutgoingStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    retry_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    receipt = models.PositiveIntegerField(_("partner's receipt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message to a partner city")
+        verbose_name_plural = _("messages to partner cities")
+        indexes = [models.Index(fields=["status", "retry_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.to_city} {self.kind} {self.message_id}"

@@ -239,3 +239,11 @@ class SettlementStepForm(forms.Form):
 class DismissForm(forms.Form):
     reason = forms.CharField(label=_("Why dismiss it"), max_length=200,
                              help_text=_("Not someone here, a duplicate, already found …"))
+
+
+class SendToPartnerForm(forms.Form):
+    to_city = forms.ChoiceField(label=_("Partner city"))
+
+    def __init__(self, *args, cities: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_city"].choices = cities

@@ -23,6 +23,7 @@ urlpatterns = [
     path("tracing/reports/new/", views.report_add, name="report_add"),
     path("tracing/reports/import/", views.report_import, name="report_import"),
     path("tracing/reports/<int:pk>/", views.report_detail, name="report"),
+    path("tracing/reports/<int:pk>/send/", views.report_send, name="report_send"),
     path("tracing/reports/<int:pk>/photo", views.report_photo, name="report_photo"),
     path("tracing/partners/", views.partner_inbox_list, name="partner_inbox"),
     path("tracing/partners/<int:pk>/", views.partner_message, name="partner_message"),

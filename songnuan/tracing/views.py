@@ -35,6 +35,7 @@ from songnuan.tracing import (
     matching,
     missing_reports,
     partner_inbox,
+    partner_reports,
     phone_codes,
     returns,
     reunion,
@@ -415,8 +416,38 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissingReport.objects.restrict(request.user), pk=pk)
-    return render(request, "tracing/report_detail.html", {
-        "report": report, "candidates": report.candidates.select_related("case__person")})
+    return render(request, "tracing/report_detail.html", _report_context(request, report))
+
+
+def _report_context(request: HttpRequest, report: MissingReport, send_form=None) -> dict:
+    cities = partner_reports.destinations(report)
+    return {
+        "report": report, "candidates": report.candidates.select_related("case__person"),
+        "partner_name": partners.sender_name(report.partner_city) if report.partner_city else "",
+        "sendings": [(sending, partners.sender_name(sending.to_city))
+                     for sending in partner_reports.sendings(report)],
+        "send_form": send_form or (forms.SendToPartnerForm(cities=cities) if cities else None),
+        "may_send": request.user.has_perm("tracing.add_missingreport"),
+    }
+
+
+@login_required
+@require_POST
+@permission_required("tracing.add_missingreport", raise_exception=True)
+def report_send(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(MissingReport.objects.restrict(request.user), pk=pk)
+    form = forms.SendToPartnerForm(request.POST, cities=partner_reports.destinations(report))
+    if form.is_valid():
+        try:
+            partner_reports.send_report(report, form.cleaned_data["to_city"], by=request.user)
+        except Refused as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The report will be sent to %(city)s.")
+                             % {"city": partners.sender_name(form.cleaned_data["to_city"])})
+            return redirect(report)
+    return render(request, "tracing/report_detail.html",
+                  _report_context(request, report, send_form=form), status=422)
 
 
 @login_required

@@ -26,6 +26,8 @@ from tests.network.factories import (
 @pytest.fixture(autouse=True)
 def partnership(settings):
     settings.PARTNER_CITY_SECRETS = PARTNER_SECRETS
+    settings.PARTNER_CITY_URLS = ("220100:https://songnuan.changchun.example,"
+                                  "210100:https://songnuan.shenyang.example")
     yield
     forget_city()
 
@@ -52,6 +54,12 @@ def test_an_officer_takes_a_partner_citys_report_into_tracing(cast, new_page):
     expect(phone.get_by_role("link", name=report.reference)).to_be_visible()
     assert report.partner_city == "220100" and report.name == "王桂兰"
     screenshot(phone, "partner-family-search-taken-phone")
+    phone.get_by_role("link", name=report.reference).click()
+    expect(phone.locator("h1")).to_contain_text("王桂兰")
+    expect(phone.get_by_role("button", name="发往该市")).to_be_visible()
+    # Not back to the city it came from.
+    expect(phone.locator("select[name=to_city] option")).to_have_text(["沈阳市"])
+    screenshot(phone, "partner-report-phone")
 
     desk = new_page(DESKTOP)
     log_in(desk, cast.shinan_tracing.username, PASSWORD)
