@@ -436,6 +436,9 @@ CAMERAS_SIGNATURE_SKEW_S = int(os.environ.get("CAMERAS_SIGNATURE_SKEW_S", "300")
 # "230100:secret,220100:secret", one shared secret per partner city; empty = none.
 PARTNER_CITY_SECRETS = os.environ.get("PARTNER_CITY_SECRETS", "")
 PARTNER_SIGNATURE_SKEW_S = int(os.environ.get("PARTNER_SIGNATURE_SKEW_S", "300"))
+# Where each partner city's deployment is reached, for the messages we send it:
+# "230100:https://songnuan.example.cn,220100:https://…" (the address its pages are served at).
+PARTNER_CITY_URLS = os.environ.get("PARTNER_CITY_URLS", "")
 CAMERAS_SNAPSHOT_MAX_BYTES = int(os.environ.get("CAMERAS_SNAPSHOT_MAX_BYTES", str(1_500_000)))
 CAMERAS_DISMISSED_PICTURE_DAYS = int(os.environ.get("CAMERAS_DISMISSED_PICTURE_DAYS", "7"))
 # Our own detector: minutes a person stays at the same place at night before becoming a

@@ -22,6 +22,7 @@ from django.urls.resolvers import URLResolver
 from PIL import Image
 
 from songnuan.accounts.models import AuditEvent
+from songnuan.network import partners
 from songnuan.people import crypto
 from songnuan.people.models import Person, PersonPhoto
 from songnuan.shelter.models import LogKind, Stay, StayLog
@@ -83,9 +84,14 @@ def world(cast, settings, tmp_path):
     other = make_person("王二", district=site.district)
     squad = make_squad(members=[cast.shinan_patroller])
     task = assigned_task(squad, cast.shinan_dispatcher)
+    handover_number = id_number("220102", "19630315")
+    handover, _new = partners.receive("220100", "CC-1", "370200", "escort_handover", {
+        "sent_at": "2026-12-05T20:15:00+08:00", "person_name": "刘德顺", "sex": "M", "age": 63,
+        "id_number": handover_number, "escort_name": "赵明", "escort_phone": "13604310077",
+        "arrives_at": "2026-12-08T14:30:00+08:00", "receiving_place": "出站口", "notes": ""})
     objects = {"person": person, "photo": photo, "stay": stay, "case": case, "report": report,
                "review": review, "comparison": comparison, "other": other, "squad": squad,
-               "task": task, "lead": task.lead}
+               "task": task, "lead": task.lead, "partner_message": handover}
     markers = {
         person_number: (person, {"id_number"}),
         person.id_region(): (person, {"id_region"}),  # read from the number: 山东省青岛市市南区
@@ -100,6 +106,7 @@ def world(cast, settings, tmp_path):
         reverse("tracing:comparison_evidence", args=[comparison.pk]): (comparison,
                                                                        {"evidence"}),
         reverse("tracing:comparison_photo", args=[comparison.pk]): (person, {"photo"}),
+        handover_number: (handover, {"id_number"}),
     }
     return objects, markers
 
@@ -145,7 +152,11 @@ def url_args(objects) -> dict[str, tuple[list, str]]:
         "tracing:receive": (["no-such-link"], ""),  # public, by its link
         "tracing:decide": ([objects["review"].pk], ""),
         "tracing:report": ([objects["report"].pk], ""),
+        "tracing:report_send": ([objects["report"].pk], ""),  # POST only
         "tracing:comparison": ([objects["comparison"].pk], ""),
+        "tracing:partner_message": ([objects["partner_message"].pk], ""),
+        "tracing:partner_take": ([objects["partner_message"].pk], ""),  # POST only
+        "tracing:partner_dismiss": ([objects["partner_message"].pk], ""),  # POST only
         "tracing:report_photo": ([objects["report"].pk], ""),
         "tracing:comparison_evidence": ([objects["comparison"].pk], ""),
         "tracing:announcement_photo": ([1], ""),  # public, and none is published here

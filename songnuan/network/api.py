@@ -195,8 +195,17 @@ class PartnerSignature(APIKeyHeader):
              response={200: PartnerReceipt, 201: PartnerReceipt, 401: ErrorOut, 409: ErrorOut,
                        422: ErrorOut})
 def receive_partner_message(request: HttpRequest, payload: PartnerMessageIn):
-    """Another city's deployment sends what crosses the city line (so far: `family_search`, a
-    family's missing-person report filed there about someone who may be here).
+    """Another city's deployment sends what crosses the city line. Each `kind` carries its
+    content in its own field:
+
+    - `family_search` → `report`: a family's missing-person report (寻亲登记) filed there about
+      someone who may be here; tracing files it as a missing-person report and ranks it
+      against everyone in our stations;
+    - `escort_handover` → `handover`: a person escorted home from there to here (跨市护送返乡),
+      for our station to receive;
+    - `announcement` → `announcement`: an unidentified person found there (寻亲公告), for our
+      tracing officers to compare with the reports here;
+    - `person_moved` → `sighting`: a person known there, last seen moving toward this city.
 
     Sign with the secret the two deployments share (`PARTNER_CITY_SECRETS`):
 
@@ -207,13 +216,13 @@ def receive_partner_message(request: HttpRequest, payload: PartnerMessageIn):
     `201` with a receipt for a new message; `200` with the first receipt when the same
     `message_id` comes again with the same content; `409` when it comes with other content.
     A bad signature, a stale timestamp or a city without a partnership is `401`; a message for
-    another city (`to_city`) or with a field missing is `422`. Nothing is stored on a refusal.
+    another city (`to_city`), of an unknown kind or with a field missing or invalid is `422`
+    with the fields at fault. Nothing is stored on a refusal.
     """
     sender = request.auth
-    message, created = partners.receive(
-        sender, payload.message_id, payload.to_city, payload.kind,
-        {"sent_at": payload.sent_at.isoformat(), **payload.report.dict(),
-         "last_seen_on": payload.report.last_seen_on.isoformat()})
+    content = {"sent_at": payload.sent_at.isoformat(), **payload.content()}
+    message, created = partners.receive(sender, payload.message_id, payload.to_city,
+                                        payload.kind, content)
     return Status(201 if created else 200, {
         "receipt": message.pk, "message_id": message.message_id, "from_city": sender,
         "from_city_name": partners.sender_name(sender), "kind": message.kind,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
@@ -223,10 +225,18 @@ class WarmingVisit(AuditedModel):
         return f"{self.site} {timezone.localtime(self.arrived_at):%Y-%m-%d %H:%M}"
 
 
+class PartnerMessageStatus(models.TextChoices):
+    NEW = "new", pgettext_lazy("partner message", "New")
+    TAKEN = "taken", _("Taken into tracing")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
 class PartnerMessage(models.Model):
     """A message another city's deployment sent here (network.partners), kept as it came.
 
-    Idempotent on the sender's message id: the same message again is the same row.
+    Idempotent on the sender's message id: the same message again is the same row. The app that
+    acts on its kind takes it (a family-search report becomes a missing-person report) or an
+    officer dismisses it with the reason.
     """
 
     sender_code = models.CharField(_("sending city"), max_length=6)
@@ -235,7 +245,19 @@ class PartnerMessage(models.Model):
     payload = models.JSONField(_("content"))
     content_hash = models.CharField(max_length=64)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=PartnerMessageStatus.choices,
+                              default=PartnerMessageStatus.NEW)
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("handled by"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    dismiss_reason = models.CharField(_("reason for dismissing"), max_length=200, blank=True)
+    # Why the app acting on the kind could not take it when it came (it waits for an officer).
+    problem = models.CharField(_("problem"), max_length=300, blank=True)
+
+    # Addressed to the city, so everyone with the permission sees every message.
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(city_wide=True)
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -248,3 +270,46 @@ class PartnerMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender_code} {self.kind} {self.message_id}"
+
+    @property
+    def is_new(self) -> bool:
+        return self.status == PartnerMessageStatus.NEW
+
+
+
+class OutgoingStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutgoingPartnerMessage(models.Model):
+    """A message to a partner city's deployment, kept until it is acknowledged (and after, as
+    the record of what was sent). The worker posts it signed and tries again with growing
+    pauses; the receiver keeps a message once per id, so a retry can never make two."""
+
+    to_city = models.CharField(_("to city"), max_length=6)
+    kind = models.CharField(_("kind"), max_length=30)
+    payload = models.JSONField(_("content"))
+    message_id = models.CharField(_("message id"), max_length=64, unique=True)
+    # What the message is about here, as "app.model:pk" (tracing.missingreport:12).
+    subject = models.CharField(_("about"), max_length=100, blank=True, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=OutgoingStatus.choices,
+                              default=OutgoingStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    retry_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    receipt = models.PositiveIntegerField(_("partner's receipt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message to a partner city")
+        verbose_name_plural = _("messages to partner cities")
+        indexes = [models.Index(fields=["status", "retry_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.to_city} {self.kind} {self.message_id}"

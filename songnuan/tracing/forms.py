@@ -234,3 +234,16 @@ class SettlementStepForm(forms.Form):
                                   choices=[("", "—"), *PlacementKind.choices])
     place = forms.CharField(label=_("institution or community"), max_length=100,
                             required=False)
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(label=_("Why dismiss it"), max_length=200,
+                             help_text=_("Not someone here, a duplicate, already found …"))
+
+
+class SendToPartnerForm(forms.Form):
+    to_city = forms.ChoiceField(label=_("Partner city"))
+
+    def __init__(self, *args, cities: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_city"].choices = cities

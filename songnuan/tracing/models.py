@@ -52,6 +52,7 @@ class ReportSource(models.TextChoices):
     PUBLIC = "public", _("Family, online form")
     STAFF = "staff", _("Entered by staff")
     IMPORT = "import", _("Imported list")
+    PARTNER = "partner", _("Partner city")
 
 
 class ReportStatus(models.TextChoices):
@@ -98,6 +99,10 @@ class MissingReport(AuditedModel):
     external_id = models.CharField(_("external record number"), max_length=40, blank=True,
                                    help_text=_("The record's number in the list it was "
                                                "imported from."))
+    # A report a partner city's deployment sent (source "partner"): that city's code and its
+    # message id, so the same message never files two reports.
+    partner_city = models.CharField(_("sent by the city"), max_length=6, blank=True)
+    partner_message_id = models.CharField(_("partner's message id"), max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices,
                               default=ReportStatus.OPEN)
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
@@ -113,7 +118,10 @@ class MissingReport(AuditedModel):
         ordering = ["-created_at", "-pk"]
         constraints = [models.UniqueConstraint(
             fields=["external_id"], condition=~Q(external_id=""),
-            name="tracing_report_external_id_unique")]
+            name="tracing_report_external_id_unique"),
+            models.UniqueConstraint(
+                fields=["partner_city", "partner_message_id"],
+                condition=~Q(partner_message_id=""), name="tracing_report_partner_message_once")]
         verbose_name = _("missing-person report")
         verbose_name_plural = _("missing-person reports")
 

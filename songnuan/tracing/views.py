@@ -19,6 +19,8 @@ from songnuan import formulas, pending_uploads
 from songnuan.accounts import audit
 from songnuan.accounts.models import User
 from songnuan.accounts.roles import SENSITIVE, Role
+from songnuan.network import partners
+from songnuan.network.models import PartnerMessage, PartnerMessageStatus
 from songnuan.network.transfer import ImportFileError
 from songnuan.people.models import IdentityStatus
 from songnuan.refusals import Refused, add_to_form, refusals_of
@@ -32,6 +34,8 @@ from songnuan.tracing import (
     imports,
     matching,
     missing_reports,
+    partner_inbox,
+    partner_reports,
     phone_codes,
     returns,
     reunion,
@@ -412,8 +416,38 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(MissingReport.objects.restrict(request.user), pk=pk)
-    return render(request, "tracing/report_detail.html", {
-        "report": report, "candidates": report.candidates.select_related("case__person")})
+    return render(request, "tracing/report_detail.html", _report_context(request, report))
+
+
+def _report_context(request: HttpRequest, report: MissingReport, send_form=None) -> dict:
+    cities = partner_reports.destinations(report)
+    return {
+        "report": report, "candidates": report.candidates.select_related("case__person"),
+        "partner_name": partners.sender_name(report.partner_city) if report.partner_city else "",
+        "sendings": [(sending, partners.sender_name(sending.to_city))
+                     for sending in partner_reports.sendings(report)],
+        "send_form": send_form or (forms.SendToPartnerForm(cities=cities) if cities else None),
+        "may_send": request.user.has_perm("tracing.add_missingreport"),
+    }
+
+
+@login_required
+@require_POST
+@permission_required("tracing.add_missingreport", raise_exception=True)
+def report_send(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(MissingReport.objects.restrict(request.user), pk=pk)
+    form = forms.SendToPartnerForm(request.POST, cities=partner_reports.destinations(report))
+    if form.is_valid():
+        try:
+            partner_reports.send_report(report, form.cleaned_data["to_city"], by=request.user)
+        except Refused as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The report will be sent to %(city)s.")
+                             % {"city": partners.sender_name(form.cleaned_data["to_city"])})
+            return redirect(report)
+    return render(request, "tracing/report_detail.html",
+                  _report_context(request, report, send_form=form), status=422)
 
 
 @login_required
@@ -460,6 +494,88 @@ def report_import(request: HttpRequest) -> HttpResponse:
                 return redirect("tracing:reports")
     return render(request, "tracing/report_import.html", {
         "form": form, "result": result, "file_error": file_error, "columns": imports.COLUMNS})
+
+
+# --- Staff: messages from partner cities ----------------------------------------------------
+
+INBOX_VIEW = "tracing.view_missingreport"
+INBOX_ACT = "tracing.add_missingreport"
+
+
+@login_required
+@permission_required(INBOX_VIEW, raise_exception=True)
+def partner_inbox_list(request: HttpRequest) -> HttpResponse:
+    found = PartnerMessage.objects.restrict(request.user)
+    kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+    if kind in partner_inbox.KIND_LABELS:
+        found = found.filter(kind=kind)
+    if status in PartnerMessageStatus.values:
+        found = found.filter(status=status)
+    rows = [(message, partners.sender_name(message.sender_code),
+             partner_inbox.kind_label(message), partner_inbox.summary(message))
+            for message in found[:200]]
+    return render(request, "tracing/partner_inbox.html", {
+        "rows": rows, "kind": kind, "status": status, "kinds": partner_inbox.KIND_LABELS,
+        "statuses": PartnerMessageStatus.choices})
+
+
+@login_required
+@permission_required(INBOX_VIEW, raise_exception=True)
+def partner_message(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(PartnerMessage.objects.restrict(request.user), pk=pk)
+    return render(request, "tracing/partner_message.html",
+                  _partner_message_context(request, message, forms.DismissForm()))
+
+
+def _partner_message_context(request: HttpRequest, message: PartnerMessage, dismiss_form) -> dict:
+    report = partner_inbox.report_of(message)
+    return {
+        "message": message, "content": partner_inbox.readable_content(message),
+        "sender_name": partners.sender_name(message.sender_code),
+        "kind_label": partner_inbox.kind_label(message),
+        "report": report,
+        "may_see_report": report is not None and MissingReport.objects.restrict(
+            request.user).filter(pk=report.pk).exists(),
+        "id_number": partner_inbox.handover_id_number(message),
+        "may_act": request.user.has_perm(INBOX_ACT) and message.is_new,
+        "dismiss_form": dismiss_form,
+    }
+
+
+@login_required
+@require_POST
+@permission_required(INBOX_ACT, raise_exception=True)
+def partner_take(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(PartnerMessage.objects.restrict(request.user), pk=pk)
+    try:
+        report = partner_inbox.take(message, by=request.user)
+    except Refused as error:
+        messages.error(request, str(error.message))
+    else:
+        if report is not None:
+            messages.success(request, _("Taken into tracing as report %(reference)s.")
+                             % {"reference": report.reference})
+        else:
+            messages.success(request, _("Marked as taken into tracing."))
+    return redirect("tracing:partner_message", message.pk)
+
+
+@login_required
+@require_POST
+@permission_required(INBOX_ACT, raise_exception=True)
+def partner_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(PartnerMessage.objects.restrict(request.user), pk=pk)
+    form = forms.DismissForm(request.POST)
+    if form.is_valid():
+        try:
+            partners.dismiss(message, form.cleaned_data["reason"], by=request.user)
+        except Refused as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Message dismissed."))
+            return redirect("tracing:partner_message", message.pk)
+    return render(request, "tracing/partner_message.html",
+                  _partner_message_context(request, message, form), status=422)
 
 
 # --- Police liaison -------------------------------------------------------------------------

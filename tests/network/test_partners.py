@@ -11,37 +11,34 @@ import pytest
 from songnuan.network import partners
 from songnuan.network.city import forget_city
 from songnuan.network.models import PartnerMessage
+from tests.network.factories import (
+    CHANGCHUN,
+    HARBIN,
+    PARTNER_SECRETS,
+    SHARED,
+    URL,
+    family_search,
+    post_signed,
+)
 
 pytestmark = pytest.mark.django_db
-URL = "/api/v1/partners/messages"
-HARBIN, CHANGCHUN = "230100", "220100"
-SHARED = "长春与本市共享的密钥"
 
 
 @pytest.fixture(autouse=True)
 def partnership(settings):
-    settings.PARTNER_CITY_SECRETS = f"{CHANGCHUN}:{SHARED}, 210100:another"
+    settings.PARTNER_CITY_SECRETS = PARTNER_SECRETS
     yield
     forget_city()
 
 
 def message(**changes) -> dict:
-    body = {"message_id": "CC-2026-0042", "to_city": "370200", "kind": "family_search",
-            "sent_at": "2026-12-05T20:15:00+08:00",
-            "report": {"name": "王桂兰", "sex": "F", "birth_year": 1948,
-                       "last_seen_place": "长春站北广场", "last_seen_on": "2026-12-01",
-                       "description": "灰色棉袄，说话带山东口音，有轻度认知障碍",
-                       "contact_name": "王建国", "contact_phone": "13904310042"}}
+    body = family_search()
     body.update(changes)
     return body
 
 
-def send(client, body: dict, city: str = CHANGCHUN, secret: str | None = None,
-         at: float | None = None, raw: bytes | None = None):
-    secret = SHARED if secret is None else secret
-    data = raw if raw is not None else json.dumps(body, ensure_ascii=False).encode()
-    headers = partners.signed_headers(city, secret, data, at)
-    return client.post(URL, data, content_type="application/json", headers=headers)
+def send(client, body: dict, **kwargs):
+    return post_signed(client, body, **kwargs)
 
 
 def test_a_signed_report_is_kept_with_a_receipt(client):
@@ -51,7 +48,7 @@ def test_a_signed_report_is_kept_with_a_receipt(client):
     assert receipt["from_city"] == CHANGCHUN and receipt["from_city_name"] == "长春市"
     kept = PartnerMessage.objects.get()
     assert kept.kind == "family_search" and kept.payload["name"] == "王桂兰"
-    assert kept.payload["last_seen_on"] == "2026-12-01" and kept.handled_at is None
+    assert kept.payload["last_seen_on"] == "2026-12-01"
 
 
 def test_the_same_message_again_gets_the_first_receipt_and_nothing_new(client):
