@@ -63,7 +63,8 @@ class Figures:
     high_risk_reached: int = 0
     high_risk_to_scene_min: list[float] = field(default_factory=list)
     merges: int = 0
-    wrong_merges: int = 0
+    wrong_merges: int = 0  # merges of different people still standing at dawn
+    split_on_scene: int = 0  # wrong merges a squad on the scene split off
     wasted_trips: int = 0
     mutual_aid: int = 0
     first_overdue_at: datetime.datetime | None = None
@@ -78,8 +79,9 @@ class Figures:
     # above 1, no dispatcher keeps up that hour.
     peak_load: float = 0.0
     peak_hour: datetime.datetime | None = None
-    # The most any dispatcher could do with the squads on shift at dusk: each person met by a
-    # squad free at the nearest base the moment they are first reported (no queue, no search).
+    # The most any dispatcher could do with the squads on shift at dusk (and the reserves, when
+    # the leader may call them): each person met by a squad free at the nearest base the moment
+    # they are first reported (no queue, no search).
     # When this misses the target, the squads are too few or too far, not the dispatching.
     bound_to_scene_min: list[float] = field(default_factory=list)
     bound_never: int = 0
@@ -115,6 +117,7 @@ class Figures:
             "high_risk_never_reached": None if high is None else 1 - high,
             "high_risk_scene_p50": self.percentile(self.high_risk_to_scene_min, 0.5),
             "merges": self.merges, "wrong_merges": self.wrong_merges,
+            "split_on_scene": self.split_on_scene,
             "wasted_trips": self.wasted_trips, "mutual_aid": self.mutual_aid,
             "first_overdue_at": self.first_overdue_at,
             "first_capacity_alert_at": self.first_capacity_alert_at,
@@ -218,14 +221,19 @@ class Drill:
         first: dict[int, datetime.datetime] = {}
         for report in self.night.reports:
             first.setdefault(report.person, report.at)
+        bases = [(play.squad.base_lat, play.squad.base_lon, self.night.start)
+                 for play in self.squads.values()]
+        if self.call_reserves:  # a reserve called at dusk is out once its crew has gathered
+            ready = self.night.start + squads.call_out_time()
+            bases += [(squad.base_lat, squad.base_lon, ready) for squad in Squad.objects.filter(
+                is_active=True, duty_status=DutyStatus.RESERVE)]
         for key, at in first.items():
             person = self.people[key]
-            drive = min(road_distance_m(play.squad.base_lat, play.squad.base_lon, person.lat,
-                                        person.lon) for play in self.squads.values())
-            minutes = drive / 1000 / DEFAULT_SPEED_KMH * 60
-            there = at + datetime.timedelta(minutes=minutes)
+            there = min(max(at, ready_at) + datetime.timedelta(
+                minutes=road_distance_m(lat, lon, person.lat, person.lon) / 1000
+                / DEFAULT_SPEED_KMH * 60) for lat, lon, ready_at in bases)
             if there < min(person.leaves_at, self.night.end):
-                self.figures.bound_to_scene_min.append(round(minutes, 1))
+                self.figures.bound_to_scene_min.append(_minutes(there - at))
             else:
                 self.figures.bound_never += 1
 
@@ -384,6 +392,7 @@ class Drill:
             task.refresh_from_db()
         dispatch.arrive(task, by=None)
         self._same_person_nearby(task.lead_id, at)
+        self._someone_else_merged(task)
         present = [key for key in self._people_of(task.lead_id)
                    if self.people[key].leaves_at > at]
         wasted = all(key in self.on_scene for key in self._people_of(task.lead_id))
@@ -410,6 +419,17 @@ class Drill:
             with suppress(Refused):
                 leads.link_duplicate(Lead.objects.get(pk=other), Lead.objects.get(pk=lead_id),
                                      by=self.dispatcher, note="现场确认为同一人")
+
+    def _someone_else_merged(self, task: Task) -> None:
+        """On the scene the squad reads the reports merged into its lead and splits off those
+        that describe someone other than the person in front of it."""
+        person = self.lead_person.get(task.lead_id)
+        for report in Lead.objects.filter(duplicate_of_id=task.lead_id,
+                                          status=LeadStatus.DUPLICATE):
+            if self.lead_person.get(report.pk) not in (None, person):
+                with suppress(Refused):
+                    dispatch.someone_else(task, report, by=None)
+                    self.figures.split_on_scene += 1
 
     def _called_back(self, task_id: int, at: datetime.datetime) -> None:
         """The squad on its way to a cancelled task stops where it is and is free again."""

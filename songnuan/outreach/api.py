@@ -452,6 +452,23 @@ def decline(request: HttpRequest, task_id: int, payload: DeclineIn):
                               client_at=payload.client_at)))
 
 
+@router.post("/my/tasks/{task_id}/merged/{tracking_code}/someone-else",
+             response={200: TaskOut, 409: ErrorOut, 422: ErrorOut})
+def someone_else(request: HttpRequest, task_id: int, tracking_code: str, payload: StepIn):
+    """A report merged into the task's lead describes someone other than the people the squad
+    found: it is split off into a lead of its own and goes to the dispatchers' queue."""
+    _require(request, "outreach.change_task")
+    task = get_object_or_404(_my_tasks(request), pk=task_id)
+    report = get_object_or_404(Lead, tracking_code=tracking_code)
+
+    def act() -> Answer:
+        dispatch.someone_else(task, report, by=request.user)
+        task.refresh_from_db()
+        return _task_answer(200, task)
+
+    return _once(request, payload, "someone-else", f"lead:{report.pk}", act)
+
+
 @router.post("/my/tasks/{task_id}/{step}",
              response={200: TaskOut, 409: ErrorOut, 422: ErrorOut})
 def task_step(request: HttpRequest, task_id: int, step: str, payload: StepIn):

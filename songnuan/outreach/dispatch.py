@@ -250,6 +250,18 @@ def arrive(task: Task, *, by: Actor, client_at: datetime.datetime | None = None)
     return _advance(task, TaskStatus.ARRIVED, LeadStatus.ON_SCENE, by, client_at)
 
 
+def someone_else(task: Task, report: Lead, *, by: Actor) -> Lead:
+    """On the scene the squad sees that a report merged into its lead describes someone other
+    than the people in front of it: the report is split off into a lead of its own, so a squad
+    is sent to that person and its reporter is not told the wrong outcome."""
+    if task.lead_id is None or report.duplicate_of_id != task.lead_id:
+        raise Conflict(_("That report is no longer merged into this task's lead."), "report")
+    if task.status not in ACTIVE_TASK_STATUSES:
+        raise Conflict(_("This task is closed."), "status")
+    return leads.split_duplicate(report, by=by, note=_("The squad on the scene: not the people "
+                                                       "it found there"))
+
+
 _ORDER = [TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.ARRIVED, TaskStatus.DONE]
 
 

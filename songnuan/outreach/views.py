@@ -403,7 +403,8 @@ def _task_context(request: HttpRequest, task: Task, state: dict | None = None,
             "person_outcomes": person_outcomes, "sexes": Sex.choices, "stock": stock,
             "slots": _person_slots(state.get("people", []), stock), "state": state,
             "client_request_id": state.get("client_request_id") or uuid.uuid4().hex,
-            "labels": _phone_labels(), **_lead_context(request, task), **extra}
+            "labels": _phone_labels(), "active_statuses": ACTIVE_TASK_STATUSES,
+            **_lead_context(request, task), **extra}
 
 
 def _person_slots(people: list[dict], stock) -> list[dict]:
@@ -492,6 +493,22 @@ def task_decline(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("outreach:task_detail", task.pk)
     messages.success(request, gettext("Declined: the task goes back to the dispatchers."))
     return redirect("outreach:my_tasks")
+
+
+@require_POST
+@login_required
+@permission_required("outreach.change_task", raise_exception=True)
+def task_someone_else(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    """A report merged into the task's lead is about someone else: split it off."""
+    task = get_object_or_404(_my_tasks(request.user), pk=pk)
+    report = get_object_or_404(Lead, pk=report_pk)
+    try:
+        split = dispatch.someone_else(task, report, by=request.user)
+    except Refused as refused:
+        return _phone_reply(request, task, refused.message, refused.field or "", 409)
+    messages.success(request, gettext("%(code)s is a lead of its own now: the dispatchers will "
+                                      "send a squad.") % {"code": split.tracking_code})
+    return _phone_reply(request, task)
 
 
 @require_POST

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 
 from songnuan.drill import setup
 from songnuan.drill.night import generate
@@ -91,3 +92,26 @@ def test_squads_are_spread_over_the_districts_by_their_hotspots(cast):
     setup.prepare(START, START + datetime.timedelta(hours=12), squads_per_district=spread,
                   seed=1)
     assert Squad.objects.filter(is_active=True).count() == 12
+
+
+def test_a_squad_on_the_scene_splits_off_a_report_about_someone_else(cast):
+    from songnuan.leads import services as leads
+    from songnuan.leads.models import LeadStatus
+    from songnuan.outreach import dispatch
+    from tests.leads.factories import report
+
+    generated = _night()
+    dispatcher = setup.prepare(START, START + datetime.timedelta(hours=2),
+                               squads_per_district={district(SHINAN).pk: 1}, seed=1)
+    drill = Drill(generated, policy="plan", dispatcher=dispatcher)
+    root, other = report(36.0652, 120.3143), report(36.0680, 120.3180)
+    leads.link_duplicate(other, root, by=dispatcher)
+    with time_machine.travel(START + datetime.timedelta(minutes=5), tick=False):
+        task = dispatch.assign_lead(root, Squad.objects.get(is_active=True), by=dispatcher)
+    drill.lead_person.update({root.pk: 1, other.pk: 1})
+    drill._someone_else_merged(task)  # the same person: the merge stands
+    assert Lead.objects.get(pk=other.pk).status == LeadStatus.DUPLICATE
+    drill.lead_person[other.pk] = 2
+    drill._someone_else_merged(task)
+    assert Lead.objects.get(pk=other.pk).status == LeadStatus.TRIAGED
+    assert drill.figures.split_on_scene == 1

@@ -602,3 +602,52 @@ def test_the_new_endpoints_are_in_the_openapi_document(client):
                  "/api/v1/dispatch/follow-ups/{follow_up_id}/assign",
                  "/api/v1/dispatch/changes", "/api/v1/dispatch/stream", "/api/v1/my/changes"):
         assert path in paths, path
+
+
+def _merged_into(task, by):
+    from songnuan.leads import services as leads
+
+    other = report(36.0655, 120.3150, description="穿红色羽绒服的年轻女孩，站着")
+    return leads.link_duplicate(other, task.lead, by=by)
+
+
+def test_on_the_scene_a_merged_report_about_someone_else_is_split_off(cast, api_for):
+    task = assigned_task(make_squad("一队", members=[cast.shinan_patroller]),
+                         cast.shinan_dispatcher)
+    merged = _merged_into(task, cast.shinan_dispatcher)
+    client = api_for(cast.shinan_patroller)
+    url = f"/api/v1/my/tasks/{task.pk}/merged/{merged.tracking_code}/someone-else"
+    first = client.post(url, {}, **_key("someone"))
+    again = client.post(url, {}, **_key("someone"))
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    merged.refresh_from_db()
+    assert merged.status == LeadStatus.TRIAGED and merged.duplicate_of_id is None
+    assert "现场" in merged.history.last().note or "on the scene" in merged.history.last().note
+    # Without the key, saying it again is a conflict: the report is not merged any more.
+    assert client.post(url, {}).status_code == 409
+
+
+def test_only_the_squad_of_the_task_may_split_its_reports(cast, api_for):
+    task = assigned_task(make_squad("一队"), cast.shinan_dispatcher)
+    merged = _merged_into(task, cast.shinan_dispatcher)
+    client = api_for(cast.shinan_patroller)  # not on 一队
+    url = f"/api/v1/my/tasks/{task.pk}/merged/{merged.tracking_code}/someone-else"
+    assert client.post(url, {}).status_code == 404
+    merged.refresh_from_db()
+    assert merged.status == LeadStatus.DUPLICATE
+
+
+def test_the_phone_page_splits_a_merged_report_with_one_tap(cast, client_for):
+    from django.urls import reverse
+
+    task = assigned_task(make_squad("一队", members=[cast.shinan_patroller]),
+                         cast.shinan_dispatcher)
+    merged = _merged_into(task, cast.shinan_dispatcher)
+    phone = client_for(cast.shinan_patroller)
+    page = phone.get(reverse("outreach:task_detail", args=[task.pk])).content.decode()
+    action = reverse("outreach:task_someone_else", args=[task.pk, merged.pk])
+    assert action in page and "穿红色羽绒服" in page
+    response = phone.post(action, follow=True)
+    assert merged.tracking_code in response.content.decode()
+    merged.refresh_from_db()
+    assert merged.status == LeadStatus.TRIAGED

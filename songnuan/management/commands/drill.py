@@ -152,7 +152,8 @@ class Command(BaseCommand):
             ("high-risk never reached", lambda r: _share(r["high_risk_never_reached"])),
             ("high-risk report → on scene p50 (min)",
              lambda r: _fmt(r["high_risk_scene_p50"])),
-            ("merges (wrong)", lambda r: f"{r['merges']} ({r['wrong_merges']})"),
+            ("merges (wrong) / split on the scene", lambda r: (
+                f"{r['merges']} ({r['wrong_merges']}) / {r['split_on_scene']}")),
             ("trips to someone already reached", lambda r: str(r["wasted_trips"])),
             ("mutual-aid dispatches", lambda r: str(r["mutual_aid"])),
             ("first lead past its limit unsent", lambda r: _time(r["first_overdue_at"])),
