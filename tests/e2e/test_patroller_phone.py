@@ -368,3 +368,26 @@ def test_the_phone_pages_on_a_desktop(cast, new_page, push_service):
     page.goto(f"/outreach/tasks/{task.pk}/")
     expect(page.locator(".navigate a")).to_have_count(3)
     screenshot(page, "patroller-task-desktop")
+
+
+def test_on_the_scene_a_merged_report_about_someone_else_is_split_off_with_one_tap(
+        cast, new_page):
+    from songnuan.leads import services as leads
+    from songnuan.leads.models import Lead, LeadStatus
+
+    squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
+    lead = report(LAT, LON, description="老大爷，穿灰色棉袄，躺在地上")
+    other = leads.link_duplicate(report(LAT + 0.003, LON, description="年轻女孩，穿红色羽绒服，站着"),
+                                 lead, by=cast.shinan_dispatcher)
+    task = dispatch.assign_lead(lead, squad, by=cast.shinan_dispatcher)
+    phone = new_page(PHONE)
+    log_in(phone, cast.shinan_patroller.username, PASSWORD)
+    phone.goto(f"/outreach/tasks/{task.pk}/")
+    merged = phone.locator("ul.merged li", has_text="年轻女孩")
+    expect(merged).to_be_visible()
+    screenshot(phone, "patroller-merged-report-phone")
+    merged.get_by_role("button", name="不是现场这位").click()
+    expect(phone.locator(".message-success")).to_contain_text(
+        f"{other.tracking_code} 已拆分为单独线索")
+    expect(phone.locator("ul.merged li", has_text="年轻女孩")).to_have_count(0)
+    assert Lead.objects.get(pk=other.pk).status == LeadStatus.TRIAGED
