@@ -149,3 +149,18 @@ def test_weather_files_name_the_whole_city_by_its_own_code_or_name(whole_city):
     assert len(Districts().resolve(whole_city)) == 18
     assert Districts().resolve("370200") is None  # the default city's code means nothing here
     assert Districts().resolve("道里区") == (District.objects.get(code="230102").pk,)
+
+
+def test_the_hotline_form_shows_badly_written_coordinates_a_point_of_the_city_served(client):
+    setup_city("230100")
+    client.force_login(make_user("daoli.dispatcher", role=Role.DISPATCHER,
+                                 district_code="230102"))
+    sent = {"caller_phone": "13812345678", "place": "中央大街", "coordinates": "45.77 北纬",
+            "coord": "wgs84", "people_count": 1, "description": ""}
+    response = client.post("/leads/hotline/", sent)
+    form = response.context["form"]
+    assert form["coordinates"].value() == "45.77 北纬" and not Lead.objects.exists()
+    [error] = form.errors["coordinates"]
+    example = error.removeprefix("坐标格式：")
+    lat, lon = (float(part) for part in example.split(","))
+    assert geo_districts.district_at(lat, lon).code.startswith("2301")
