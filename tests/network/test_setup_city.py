@@ -167,7 +167,8 @@ def test_the_hotline_form_shows_badly_written_coordinates_a_point_of_the_city_se
     assert geo_districts.district_at(lat, lon).code.startswith("2301")
 
 
-@pytest.mark.parametrize(("hotline", "example"), [("0451-12345", "（0451…）。"), ("", "固定电话。")])
+@pytest.mark.parametrize(("hotline", "example"), [
+    ("0451-12345", "（0451…）。"), ("", "固定电话。")])
 def test_a_callers_number_badly_written_is_shown_the_city_served_own_area_code(hotline, example):
     setup_city("230100", hotline=hotline)
     with pytest.raises(Refused) as refused:
