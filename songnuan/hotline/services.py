@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from songnuan.accounts.scoping import may_place_in
 from songnuan.hotline.models import Call, CallKind, Recording, UsedSignature
 from songnuan.leads.models import Lead
+from songnuan.network.city import served_city
 from songnuan.notify.phones import normalize_mobile
 from songnuan.refusals import Conflict, Refused
 from songnuan.tracing.models import MissingReport
@@ -37,6 +38,8 @@ SHORTEN_PERMISSION = "hotline.shorten_retention"
 _SEPARATORS = re.compile(r"[\s\-()]")
 _LANDLINE = re.compile(r"^0\d{9,11}$")
 _SHORT_NUMBER = re.compile(r"^\d{3,8}$")
+# The city's own area code, as its hotline is written (0451-12345), for the example.
+_AREA_CODE = re.compile(r"^0\d{2,3}(?=\D)")
 
 
 def normalize_caller(value: str) -> str:
@@ -53,8 +56,12 @@ def normalize_caller(value: str) -> str:
         digits = "0" + digits[3:].lstrip("0")
     if _LANDLINE.match(digits) or _SHORT_NUMBER.match(digits):
         return digits
-    raise Refused(_("Write the caller's number in digits: a mobile, or a landline with its area "
-                    "code (0532…)."), "caller_phone", "invalid_phone")
+    area = _AREA_CODE.match(served_city().hotline)
+    message = (_("Write the caller's number in digits: a mobile, or a landline with its area "
+                 "code (%(area)s…).") % {"area": area.group()} if area else
+               _("Write the caller's number in digits: a mobile, or a landline with its area "
+                 "code."))
+    raise Refused(message, "caller_phone", "invalid_phone")
 
 
 @dataclass

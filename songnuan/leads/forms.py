@@ -23,6 +23,7 @@ from songnuan.leads.models import (
 )
 from songnuan.leads.photos import clean_photo
 from songnuan.leads.schemas import REQUEST_ID_PATTERN
+from songnuan.network.city import served_city
 from songnuan.network.models import District
 from songnuan.notify.phones import normalize_mobile
 
@@ -144,7 +145,9 @@ class HotlineForm(forms.Form):
         try:
             lat, lon = (float(part) for part in parts)
         except ValueError:
-            raise ValidationError(_("Write the coordinates as: 36.0671, 120.3826")) from None
+            lat, lon = served_city().centre
+            raise ValidationError(_("Write the coordinates as: %(example)s") % {
+                "example": f"{lat:.4f}, {lon:.4f}"}) from None
         return lat, lon
 
     def clean(self):

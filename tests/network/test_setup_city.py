@@ -10,11 +10,12 @@ from django.core.management import CommandError, call_command
 
 from songnuan.accounts.roles import Role
 from songnuan.geo import districts as geo_districts
+from songnuan.hotline.services import normalize_caller
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network.city import forget_city, served_city, setup_city
 from songnuan.network.models import City, District, Site
 from songnuan.outreach import dispatch
-from songnuan.refusals import Conflict
+from songnuan.refusals import Conflict, Refused
 from songnuan.weather.importing import Districts
 from tests.factories import make_user
 from tests.outreach.factories import make_squad
@@ -149,3 +150,27 @@ def test_weather_files_name_the_whole_city_by_its_own_code_or_name(whole_city):
     assert len(Districts().resolve(whole_city)) == 18
     assert Districts().resolve("370200") is None  # the default city's code means nothing here
     assert Districts().resolve("道里区") == (District.objects.get(code="230102").pk,)
+
+
+def test_the_hotline_form_shows_badly_written_coordinates_a_point_of_the_city_served(client):
+    setup_city("230100")
+    client.force_login(make_user("daoli.dispatcher", role=Role.DISPATCHER,
+                                 district_code="230102"))
+    sent = {"caller_phone": "13812345678", "place": "中央大街", "coordinates": "45.77 北纬",
+            "coord": "wgs84", "people_count": 1, "description": ""}
+    response = client.post("/leads/hotline/", sent)
+    form = response.context["form"]
+    assert form["coordinates"].value() == "45.77 北纬" and not Lead.objects.exists()
+    [error] = form.errors["coordinates"]
+    example = error.removeprefix("坐标格式：")
+    lat, lon = (float(part) for part in example.split(","))
+    assert geo_districts.district_at(lat, lon).code.startswith("2301")
+
+
+@pytest.mark.parametrize(("hotline", "example"), [
+    ("0451-12345", "（0451…）。"), ("", "固定电话。")])
+def test_a_callers_number_badly_written_is_shown_the_city_served_own_area_code(hotline, example):
+    setup_city("230100", hotline=hotline)
+    with pytest.raises(Refused) as refused:
+        normalize_caller("电话 1234")
+    assert str(refused.value.message).endswith(example) and "0532" not in refused.value.message
