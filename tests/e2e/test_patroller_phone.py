@@ -377,8 +377,8 @@ def test_on_the_scene_a_merged_report_about_someone_else_is_split_off_with_one_t
 
     squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
     lead = report(LAT, LON, description="老大爷，穿灰色棉袄，躺在地上")
-    other = leads.link_duplicate(report(LAT + 0.003, LON, description="年轻女孩，穿红色羽绒服，站着"),
-                                 lead, by=cast.shinan_dispatcher)
+    someone_else = report(LAT + 0.003, LON, description="年轻女孩，穿红色羽绒服，站着")
+    other = leads.link_duplicate(someone_else, lead, by=cast.shinan_dispatcher)
     task = dispatch.assign_lead(lead, squad, by=cast.shinan_dispatcher)
     phone = new_page(PHONE)
     log_in(phone, cast.shinan_patroller.username, PASSWORD)
