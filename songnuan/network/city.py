@@ -13,13 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import ForeignObjectRel
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from songnuan.geo import cities, climate, districts
+from songnuan.geo import cities, climate, code_changes, districts
 from songnuan.geo.distance import BoundingBox
 from songnuan.network.models import City, District
 from songnuan.refusals import Conflict, Refused
@@ -73,6 +73,7 @@ class SetupResult:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # another city's districts data still uses
+    followed: list[str] = field(default_factory=list)  # code changes the registry followed
     winter: climate.Winter | None = None
     proposals: list[str] = field(default_factory=list)  # what the setup steps proposed
 
@@ -194,6 +195,7 @@ def setup_city(query: str, *, hotline: str = "", station_name: str = "",
                       % {"city": place.name}, field="city") from None
     with transaction.atomic():
         previous = City.objects.select_for_update().first()
+        result_followed = _follow_code_changes(district_map)
         others = District.objects.exclude(code__in=[d.code for d in district_map.districts])
         uses = district_uses(others)
         if uses and not force:
@@ -207,7 +209,8 @@ def setup_city(query: str, *, hotline: str = "", station_name: str = "",
         # Before any setup the deployment served the default city: setting that one up is no move.
         new_city = (previous.code if previous else served_city().code) != place.code
         result = SetupResult(_save_city(place, previous, district_map.bbox, hotline,
-                                        station_name, station_contact), winter=winter)
+                                        station_name, station_contact), winter=winter,
+                             followed=result_followed)
         if new_city or previous is None:
             _propose_season(result.city, winter)
         _replace_districts(district_map, others, {code for code, _label in uses}, result)
@@ -261,6 +264,46 @@ def _replace_districts(district_map: districts.DistrictMap, others, in_use: set[
             "centre_lat": round(district.centre[0], 5), "centre_lon": round(district.centre[1], 5),
         })
         (result.added if created else result.updated).append(district.name)
+
+
+def _follow_code_changes(district_map: districts.DistrictMap) -> list[str]:
+    """Districts the national data now knows under another code: one renamed takes its new code
+    and name, keeping everything that refers to it; one merged into a neighbour hands what
+    refers to it to the neighbour and goes. Returns what was done, in words."""
+    present = {d.code: d for d in district_map.districts}
+    done = []
+    for row in District.objects.exclude(code__in=present).order_by("code"):
+        change = code_changes.successor(row.code, set(present))
+        if change is None:
+            continue
+        target = District.objects.filter(code=change.new_code).first()
+        if target is None:
+            row.code, row.name = change.new_code, present[change.new_code].name
+            row.save(update_fields=["code", "name"])
+            done.append(_("%(old)s became %(new)s (%(year)d)") % {
+                "old": change.old_name, "new": row.name, "year": change.year})
+            continue
+        _move_references(row, target)
+        row.delete()
+        done.append(_("%(old)s joined %(new)s (%(year)d)") % {
+            "old": change.old_name, "new": target.name, "year": change.year})
+    return done
+
+
+def _move_references(old: District, new: District) -> None:
+    """Point every row that refers to `old` at `new`; a table that keeps one row per district
+    and has one for both cannot be joined without a person's choice."""
+    for rel in _district_relations():
+        model = rel.related_model
+        try:
+            with transaction.atomic():
+                model._default_manager.filter(**{rel.field.name: old}).update(
+                    **{rel.field.name: new})
+        except IntegrityError:
+            raise Conflict(_("%(old)s and %(new)s both have %(what)s: join them by hand before "
+                             "setting the city up again.") % {
+                "old": old.name, "new": new.name,
+                "what": model._meta.verbose_name_plural}, field="city") from None
 
 
 def _district_relations() -> list[ForeignObjectRel]:

@@ -174,3 +174,32 @@ def test_a_callers_number_badly_written_is_shown_the_city_served_own_area_code(h
     with pytest.raises(Refused) as refused:
         normalize_caller("电话 1234")
     assert str(refused.value.message).endswith(example) and "0532" not in refused.value.message
+
+
+def test_a_district_renamed_by_a_later_code_table_keeps_everything_that_refers_to_it(cast):
+    from tests.factories import make_site
+
+    jimo = District.objects.get(code="370215")
+    District.objects.filter(pk=jimo.pk).update(code="370282", name="即墨市")  # an older edition
+    site = make_site("即墨区救助站", district_code="370282")
+    result = setup_city("370200")
+    renamed = District.objects.get(pk=jimo.pk)
+    assert (renamed.code, renamed.name) == ("370215", "即墨区")
+    site.refresh_from_db()
+    assert site.district_id == jimo.pk
+    assert any("即墨市" in line and "即墨区" in line for line in result.followed)
+    assert not result.kept and not result.removed
+
+
+def test_a_district_merged_into_a_neighbour_hands_its_records_over(cast):
+    from tests.factories import make_site
+
+    huangdao = District.objects.get(code="370211")
+    jiaonan = District.objects.create(code="370284", name="胶南市", centre_lat=35.87,
+                                      centre_lon=119.97)
+    site = make_site("胶南救助站", district_code=jiaonan.code)
+    result = setup_city("370200")
+    site.refresh_from_db()
+    assert site.district_id == huangdao.pk
+    assert not District.objects.filter(code="370284").exists()
+    assert any("胶南市" in line for line in result.followed)

@@ -41,6 +41,8 @@ class Command(BaseCommand):
             f"Serving {record.province}{record.name} ({record.code}, {record.name_en})"))
         self.stdout.write(f"  districts: {len(result.added)} added, {len(result.updated)} "
                           f"up to date, {len(result.removed)} removed")
+        for line in result.followed:
+            self.stdout.write(f"  code change followed: {line}")
         if result.kept:
             self.stdout.write(f"  kept from before, as data refers to them: "
                               f"{', '.join(result.kept)}")
