@@ -145,10 +145,12 @@ class Command(BaseCommand):
             ("report → on scene, p50 / p90 (min)",
              lambda r: f"{_fmt(r['scene_p50'])} / {_fmt(r['scene_p90'])}"),
             ("never reached", lambda r: f"{r['never_reached']:.0%}"),
-            ("at best with these squads: p90 / never", lambda r: (
-                f"{_fmt(r['bound_scene_p90'])} / {_share(r['bound_never_reached'])}")),
+
             ("squad on scene within 30 / 60 min (of all)",
              lambda r: f"{r['within_30']:.0%} / {r['within_60']:.0%}"),
+            ("at best with these squads: within 30 / 60, never", lambda r: (
+                f"{_share(r['bound_within_30'])} / {_share(r['bound_within_60'])}, "
+                f"{_share(r['bound_never_reached'])}")),
             ("high-risk never reached", lambda r: _share(r["high_risk_never_reached"])),
             ("high-risk report → on scene p50 (min)",
              lambda r: _fmt(r["high_risk_scene_p50"])),
