@@ -195,7 +195,7 @@ def setup_city(query: str, *, hotline: str = "", station_name: str = "",
                       % {"city": place.name}, field="city") from None
     with transaction.atomic():
         previous = City.objects.select_for_update().first()
-        result_followed = _follow_code_changes(district_map)
+        followed = _follow_code_changes(district_map)
         others = District.objects.exclude(code__in=[d.code for d in district_map.districts])
         uses = district_uses(others)
         if uses and not force:
@@ -210,7 +210,7 @@ def setup_city(query: str, *, hotline: str = "", station_name: str = "",
         new_city = (previous.code if previous else served_city().code) != place.code
         result = SetupResult(_save_city(place, previous, district_map.bbox, hotline,
                                         station_name, station_contact), winter=winter,
-                             followed=result_followed)
+                             followed=followed)
         if new_city or previous is None:
             _propose_season(result.city, winter)
         _replace_districts(district_map, others, {code for code, _label in uses}, result)
