@@ -69,3 +69,11 @@ def forget_old_runs(now: datetime.datetime | None = None, keep_days: int = 7) ->
         enqueued_at__lt=now - datetime.timedelta(days=keep_days)
     ).delete()
     return deleted
+
+
+def doubling_pause(attempts: int, first_minutes: float, most_minutes: float
+                   ) -> datetime.timedelta:
+    """The pause after the `attempts`-th failed try of something sent out: `first_minutes`,
+    then twice as long each time, never more than `most_minutes`."""
+    return datetime.timedelta(
+        minutes=min(most_minutes, first_minutes * 2 ** max(0, attempts - 1)))

@@ -48,6 +48,7 @@ from songnuan.network.models import (
 )
 from songnuan.network.schemas import PARTNER_CONTENT
 from songnuan.refusals import Conflict, Refused, refusals_of
+from songnuan.scheduling import doubling_pause
 from songnuan.signed_requests import Unsigned, check
 
 logger = logging.getLogger("songnuan.partners")
@@ -264,8 +265,7 @@ def http_post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict
 
 def retry_delay(attempts: int) -> datetime.timedelta:
     """The pause after the `attempts`-th failed attempt."""
-    minutes = min(RETRY_MAX_MINUTES, RETRY_FIRST_MINUTES * 2 ** max(0, attempts - 1))
-    return datetime.timedelta(minutes=minutes)
+    return doubling_pause(attempts, RETRY_FIRST_MINUTES, RETRY_MAX_MINUTES)
 
 
 def deliver_due(now: datetime.datetime | None = None, transport: Transport | None = None,

@@ -28,6 +28,7 @@ from django.utils.module_loading import import_string
 from songnuan.notify.backends import DeliveryError, DeliveryUncertain
 from songnuan.notify.models import Outbox, OutboxStatus
 from songnuan.prepared import insert
+from songnuan.scheduling import doubling_pause
 
 logger = logging.getLogger("songnuan.sms")
 SMS_MAX_CHARS = 500
@@ -80,8 +81,7 @@ def outbox_backlog(now: datetime.datetime | None = None) -> tuple[int, float]:
 
 def retry_delay(attempts: int) -> datetime.timedelta:
     """The pause after the `attempts`-th failed attempt."""
-    minutes = min(RETRY_MAX_MINUTES, RETRY_FIRST_MINUTES * 2 ** max(0, attempts - 1))
-    return datetime.timedelta(minutes=minutes)
+    return doubling_pause(attempts, RETRY_FIRST_MINUTES, RETRY_MAX_MINUTES)
 
 
 def deliver_due(now: datetime.datetime | None = None, limit: int = BATCH,
