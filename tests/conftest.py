@@ -112,6 +112,18 @@ def api_for(client):
 
 
 @pytest.fixture
+def partnership(settings):
+    """This deployment shares a secret with 长春 (and one more city) for signed partner
+    messages."""
+    from songnuan.network.city import forget_city
+    from tests.network.factories import PARTNER_SECRETS
+
+    settings.PARTNER_CITY_SECRETS = PARTNER_SECRETS
+    yield
+    forget_city()
+
+
+@pytest.fixture
 def latest_schema_after():
     """Later tests in the process expect the newest schema, not the one a migration test ends
     on."""

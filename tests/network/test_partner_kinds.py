@@ -8,10 +8,8 @@ import time
 
 import pytest
 
-from songnuan.network.city import forget_city
 from songnuan.network.models import PartnerMessage
 from tests.network.factories import (
-    PARTNER_SECRETS,
     SHARED,
     URL,
     announcement,
@@ -21,16 +19,9 @@ from tests.network.factories import (
     post_signed,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("partnership")]
 KINDS = {"family_search": family_search, "escort_handover": escort_handover,
          "announcement": announcement, "person_moved": person_moved}
-
-
-@pytest.fixture(autouse=True)
-def partnership(settings):
-    settings.PARTNER_CITY_SECRETS = PARTNER_SECRETS
-    yield
-    forget_city()
 
 
 @pytest.fixture(params=KINDS)

@@ -9,26 +9,17 @@ import time
 import pytest
 
 from songnuan.network import partners
-from songnuan.network.city import forget_city
 from songnuan.network.models import PartnerMessage
 from tests.network.factories import (
     CHANGCHUN,
     HARBIN,
-    PARTNER_SECRETS,
     SHARED,
     URL,
     family_search,
     post_signed,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def partnership(settings):
-    settings.PARTNER_CITY_SECRETS = PARTNER_SECRETS
-    yield
-    forget_city()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("partnership")]
 
 
 def message(**changes) -> dict:

@@ -9,22 +9,14 @@ import pytest
 from django.core.management import call_command
 
 from songnuan.network import partners
-from songnuan.network.city import forget_city
 from songnuan.network.models import District, PartnerMessage, PartnerMessageStatus
 from songnuan.refusals import Conflict, Refused
 from songnuan.tracing import partner_inbox
 from songnuan.tracing.models import CandidateReview, MissingReport, ReportSource
-from tests.network.factories import CHANGCHUN, PARTNER_SECRETS, family_search, post_signed
+from tests.network.factories import CHANGCHUN, family_search, post_signed
 from tests.tracing.factories import admit_unidentified
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def partnership(settings):
-    settings.PARTNER_CITY_SECRETS = PARTNER_SECRETS
-    yield
-    forget_city()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("partnership")]
 
 
 @pytest.fixture

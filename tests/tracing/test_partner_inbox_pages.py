@@ -8,11 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from songnuan.accounts.models import AuditEvent
-from songnuan.network.city import forget_city
 from songnuan.network.models import PartnerMessage, PartnerMessageStatus
 from songnuan.tracing.models import MissingReport
 from tests.network.factories import (
-    PARTNER_SECRETS,
     announcement,
     escort_handover,
     family_search,
@@ -20,15 +18,8 @@ from tests.network.factories import (
     post_signed,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("partnership")]
 INBOX = reverse("tracing:partner_inbox")
-
-
-@pytest.fixture(autouse=True)
-def partnership(settings):
-    settings.PARTNER_CITY_SECRETS = PARTNER_SECRETS
-    yield
-    forget_city()
 
 
 @pytest.fixture
