@@ -204,38 +204,39 @@ class Drill:
     def _note_peak_load(self) -> None:
         if not self.squads:
             return
-        first: dict[int, datetime.datetime] = {}
-        for report in self.night.reports:
-            first.setdefault(report.person, report.at)
         work: dict[datetime.datetime, float] = {}
         on_scene = settings.DISPATCH_ON_SCENE_MIN
-        for key, at in first.items():
+        for key, at in self._first_reports().items():
             person = self.people[key]
             drive = min(road_distance_m(play.squad.base_lat, play.squad.base_lon, person.lat,
                                         person.lon) for play in self.squads.values())
             hour = timezone.localtime(at).replace(minute=0, second=0, microsecond=0)
-            work[hour] = work.get(hour, 0.0) + drive / 1000 / DEFAULT_SPEED_KMH * 60 + on_scene
+            work[hour] = work.get(hour, 0.0) + _drive_min(drive) + on_scene
         hour, minutes = max(work.items(), key=lambda item: item[1])
         self.figures.peak_load = minutes / (60 * len(self.squads))
         self.figures.peak_hour = hour
 
-    def _note_bound(self) -> None:
-        if not self.squads:
-            return
+    def _first_reports(self) -> dict[int, datetime.datetime]:
+        """Each person's first report in the generated night."""
         first: dict[int, datetime.datetime] = {}
         for report in self.night.reports:
             first.setdefault(report.person, report.at)
+        return first
+
+    def _note_bound(self) -> None:
+        if not self.squads:
+            return
         bases = [(play.squad.base_lat, play.squad.base_lon, self.night.start)
                  for play in self.squads.values()]
         if self.call_reserves:  # a reserve called at dusk is out once its crew has gathered
             ready = self.night.start + squads.call_out_time()
             bases += [(squad.base_lat, squad.base_lon, ready) for squad in Squad.objects.filter(
                 is_active=True, duty_status=DutyStatus.RESERVE)]
-        for key, at in first.items():
+        for key, at in self._first_reports().items():
             person = self.people[key]
-            there = min(max(at, ready_at) + datetime.timedelta(
-                minutes=road_distance_m(lat, lon, person.lat, person.lon) / 1000
-                / DEFAULT_SPEED_KMH * 60 * FASTEST_DRIVE) for lat, lon, ready_at in bases)
+            there = min(max(at, ready_at) + datetime.timedelta(minutes=_drive_min(
+                road_distance_m(lat, lon, person.lat, person.lon)) * FASTEST_DRIVE)
+                for lat, lon, ready_at in bases)
             if there < min(person.leaves_at, self.night.end):
                 self.figures.bound_to_scene_min.append(_minutes(there - at))
             else:
@@ -317,8 +318,8 @@ class Drill:
                 load = loads.get(pk, 0)
                 if play.squad.district_id != lead.district_id or load >= play.squad.capacity:
                     continue
-                minutes = (road_distance_m(lead.lat, lead.lon, play.lat, play.lon) / 1000
-                           / DEFAULT_SPEED_KMH * 60 + OLD_LOAD_PENALTY_MIN * load)
+                minutes = (_drive_min(road_distance_m(lead.lat, lead.lon, play.lat, play.lon))
+                           + OLD_LOAD_PENALTY_MIN * load)
                 if best is None or minutes < best[0]:
                     best = (minutes, pk)
             if best is not None and self._assign(lead.pk, best[1], "", round(best[0]), at):
@@ -361,8 +362,8 @@ class Drill:
                   else (task.lat, task.lon) if task.lat is not None
                   else (self.districts[task.district_id].centre_lat,
                         self.districts[task.district_id].centre_lon))
-        drive_min = (road_distance_m(play.lat, play.lon, *target) / 1000 / DEFAULT_SPEED_KMH
-                     * 60 * self.rng.uniform(FASTEST_DRIVE, SLOWEST_DRIVE))
+        drive_min = (_drive_min(road_distance_m(play.lat, play.lon, *target))
+                     * self.rng.uniform(FASTEST_DRIVE, SLOWEST_DRIVE))
         if task.lat is None:
             drive_min += SEARCH_MIN
         arrive = at + datetime.timedelta(minutes=drive_min)
@@ -462,8 +463,7 @@ class Drill:
             self.taken_away.add(person.key)
         extra = 0.0
         if site is not None:
-            extra = road_distance_m(task.lat, task.lon, site.lat, site.lon) / 1000 \
-                / DEFAULT_SPEED_KMH * 60 + 10
+            extra = _drive_min(road_distance_m(task.lat, task.lon, site.lat, site.lon)) + 10
             play.lat, play.lon = site.lat, site.lon
         elif outcome == EncounterOutcome.HOSPITAL:
             extra = 30.0
@@ -538,6 +538,11 @@ def _waiting():
 
 def _finite(value: float | None) -> float | None:
     return None if value is None or math.isinf(value) else value
+
+
+def _drive_min(metres: float) -> float:
+    """Minutes a squad takes to drive `metres` of road at the planned speed."""
+    return metres / 1000 / DEFAULT_SPEED_KMH * 60
 
 
 def _minutes(delta: datetime.timedelta) -> float:
