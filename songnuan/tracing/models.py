@@ -254,7 +254,17 @@ class StepKind(models.TextChoices):
     SETTLEMENT = "settlement", _("Settlement (落户安置) path opens")
 
 
-class CaseStep(AuditedModel):
+class DueStep:
+    """A step of a case with a kind, a due date and the time it was done."""
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
+        return self.done_at is None and (now or timezone.now()) > self.due_at
+
+
+class CaseStep(DueStep, AuditedModel):
     """One deadline of a case; `calendar_gap` marks a due date computed without holiday data."""
 
     case = models.ForeignKey(TracingCase, verbose_name=_("case"), on_delete=models.CASCADE,
@@ -274,12 +284,6 @@ class CaseStep(AuditedModel):
         verbose_name_plural = _("case steps")
         constraints = [models.UniqueConstraint(fields=["case", "kind"],
                                                name="tracing_one_step_per_kind")]
-
-    def __str__(self) -> str:
-        return str(self.get_kind_display())
-
-    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
-        return self.done_at is None and (now or timezone.now()) > self.due_at
 
 
 class ComparisonKind(models.TextChoices):
@@ -620,7 +624,7 @@ def settlement_document_path(instance: SettlementStep, filename: str) -> str:
     return f"tracing/settlement/{timezone.now():%Y/%m}/{filename}"
 
 
-class SettlementStep(AuditedModel):
+class SettlementStep(DueStep, AuditedModel):
     """One step of a case's settlement, with its owner, due date and document."""
 
     case = models.ForeignKey(TracingCase, verbose_name=_("case"), on_delete=models.CASCADE,
@@ -647,9 +651,3 @@ class SettlementStep(AuditedModel):
         verbose_name_plural = _("settlement steps")
         constraints = [models.UniqueConstraint(fields=["case", "kind"],
                                                name="tracing_one_settlement_step_per_kind")]
-
-    def __str__(self) -> str:
-        return str(self.get_kind_display())
-
-    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
-        return self.done_at is None and (now or timezone.now()) > self.due_at
