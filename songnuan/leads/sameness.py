@@ -311,9 +311,11 @@ def incident_verdict(new: Report, reports: Sequence[Report], *, crowd: int = 0) 
     return max(verdicts, key=lambda verdict: (round(verdict.evidence, 6), verdict.probability))
 
 
-def rank(new: Report, incidents: Mapping[K, Sequence[Report]]) -> list[tuple[K, Verdict]]:
-    """Every open incident around a new report, likeliest to be the same people first."""
-    crowd = max(0, len(incidents) - 1)
+def rank(new: Report, incidents: Mapping[K, Sequence[Report]], *,
+         crowd: int | None = None) -> list[tuple[K, Verdict]]:
+    """Every open incident around a new report, likeliest to be the same people first. The
+    crowd is the other incidents around, unless said (those of a whole district)."""
+    crowd = max(0, len(incidents) - 1 if crowd is None else crowd)
     ranked = [(key, incident_verdict(new, reports, crowd=crowd))
               for key, reports in incidents.items()]
     ranked.sort(key=lambda item: (-item[1].probability, item[1].distance_m or 0.0))

@@ -286,6 +286,8 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
         steps.append(LeadStatusChange(lead=lead, at=now, from_status=LeadStatus.RECEIVED,
                                       to_status=lead.status, note=note))
     prepared.insert(*steps)
+    if root is not None and lead.has_location and decision.into.verdict.distance_m is None:
+        _place_from_report(root, lead, by=data.received_by)
     if decision.nearby:
         prepared.insert(*[NearbyLead(lead=lead, other_id=candidate.root_id, created_at=now,
                                      distance_m=round(candidate.verdict.distance_m or 0, 1),
@@ -329,9 +331,14 @@ _CANDIDATE_SQL = (
     "report.outcome, root.outcome "
     "FROM {table} report LEFT JOIN {table} root ON root.id = report.duplicate_of_id "
     "WHERE report.status IN ({statuses}) AND report.received_at >= %s "
-    "AND report.received_at <= %s AND report.lat >= %s AND report.lat <= %s "
-    "AND report.lon >= %s AND report.lon <= %s"
+    "AND report.received_at <= %s AND {where}"
 )
+# Around a located report: the reports in the box, and those of its district known only by
+# district (a hotline caller who could not say where). Around one known only by district: every
+# report of the district.
+_IN_THE_BOX = ("((report.lat >= %s AND report.lat <= %s AND report.lon >= %s AND report.lon <= %s)"
+               " OR (report.lat IS NULL AND report.district_id = %s))")
+_IN_THE_DISTRICT = "report.district_id = %s"
 NEARBY_LINKS_MAX = 5
 # A report about someone a squad has just met and who stayed (refused help, left with supplies
 # and a follow-up) joins that incident: the reporter hears what became of the person and no
@@ -341,6 +348,9 @@ STAYED_OUTCOMES = frozenset({Outcome.REFUSED_HELP})
 # Joining a closed incident wrongly leaves someone unvisited; a missed join costs one short
 # trip. So a closed incident takes a report only when it is very likely the same person.
 CLOSED_MERGE_MIN_PROBABILITY = 0.85
+# Two reports of which one has no place are compared on what the reporters saw and when; the
+# weights were fitted on located reports, so such a pair must be likelier before it is merged.
+PLACELESS_MERGE_MIN_PROBABILITY = 0.6
 
 
 def as_report(lead: Lead) -> sameness.Report:
@@ -352,28 +362,22 @@ def as_report(lead: Lead) -> sameness.Report:
 def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
     """Compare a new report with every incident around it that is open or closed with the
     person staying there (`sameness.rank`), read in one query; merge it into the likeliest when that
-    reaches `LEADS_MERGE_MIN_PROBABILITY`."""
-    if not lead.has_location:
+    reaches `LEADS_MERGE_MIN_PROBABILITY`. A report known only by its district (or an incident
+    that is) is compared with the incidents of its district, and merged only when what the
+    reporters saw makes it likely (`PLACELESS_MERGE_MIN_PROBABILITY`): one person reported by
+    two callers gets one squad, not two searching the district."""
+    if not lead.has_location and lead.district_id is None:
         return MergeDecision(None, [])
     radius = settings.LEADS_MERGE_RADIUS_M
-    since = now - datetime.timedelta(minutes=settings.LEADS_DEDUP_WINDOW_MINUTES)
-    box = bounding_box(lead.lat, lead.lon, radius)
-    statuses = [str(status) for status in (*OPEN_STATUSES, LeadStatus.DUPLICATE,
-                                            LeadStatus.RESOLVED)]
-    adapt = connection.ops.adapt_datetimefield_value
-    # Planned afresh each time (not prepared): a plan kept from the first reports of a surge,
-    # made while the table looked empty, read every lead of the window by time, thousands
-    # per report by the end of a surge; planned with the actual box, it reads the box.
-    with connection.cursor() as cursor:
-        cursor.execute(_lead_sql(_CANDIDATE_SQL, statuses=", ".join(["%s"] * len(statuses))),
-                       [*statuses, adapt(since), adapt(now), box.south, box.north, box.west,
-                        box.east])
-        rows = cursor.fetchall()
+    rows = _candidate_rows(lead, now)
     roots: dict[int, tuple[str, str, str]] = {}  # id → (tracking code, status, outcome)
-    incidents: dict[int, list[sameness.Report]] = {}
+    near: dict[int, list[sameness.Report]] = {}
+    placeless: dict[int, list[sameness.Report]] = {}
     for (pk, lat, lon, received_at, people_count, flags, description, photo_hash, status,
          code, root_id, root_status, root_code, outcome, root_outcome) in rows:
-        if pk == lead.pk or haversine_m(lead.lat, lead.lon, lat, lon) > radius:
+        located = lat is not None and lon is not None
+        if pk == lead.pk or (located and lead.has_location
+                             and haversine_m(lead.lat, lead.lon, lat, lon) > radius):
             continue
         if root_id is None and _joinable(status, outcome):
             roots[pk] = (code, status, outcome)
@@ -382,23 +386,54 @@ def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
             roots[pk] = (root_code, root_status, root_outcome)
         else:
             continue  # an incident that is over
-        incidents.setdefault(pk, []).append(sameness.Report(
-            lat, lon, _aware(received_at), people_count, frozenset(_json(flags)), description,
-            photo_hash))
-    ranked = sameness.rank(as_report(lead), incidents)
+        (near if located and lead.has_location else placeless).setdefault(pk, []).append(
+            sameness.Report(lat, lon, _aware(received_at), people_count,
+                            frozenset(_json(flags)), description, photo_hash))
+    for pk in set(placeless) & set(near):  # an incident with a report nearby is near
+        near[pk] += placeless.pop(pk)
+    new = as_report(lead)
+    ranked = sameness.rank(new, near)
+    crowd = len(near) + len(placeless) - 1
+    ranked_placeless = sameness.rank(new, placeless, crowd=crowd)
 
     def candidate(root_id: int, verdict: sameness.Verdict) -> Candidate:
         return Candidate(root_id, *roots[root_id], verdict)
 
-    if ranked:
-        root_id, verdict = ranked[0]
-        closed = roots[root_id][1] not in _OPEN_VALUES
-        floor = CLOSED_MERGE_MIN_PROBABILITY if closed else settings.LEADS_MERGE_MIN_PROBABILITY
-        if verdict.probability >= floor:
-            return MergeDecision(candidate(root_id, verdict), [])
+    def floor(root_id: int, verdict: sameness.Verdict) -> float:
+        if roots[root_id][1] not in _OPEN_VALUES:
+            return CLOSED_MERGE_MIN_PROBABILITY
+        if verdict.distance_m is None:
+            return max(PLACELESS_MERGE_MIN_PROBABILITY, settings.LEADS_MERGE_MIN_PROBABILITY)
+        return settings.LEADS_MERGE_MIN_PROBABILITY
+
+    best = [item for item in ranked[:1] + ranked_placeless[:1]
+            if item[1].probability >= floor(*item)]
+    if best:
+        return MergeDecision(candidate(*max(best, key=lambda item: item[1].probability)), [])
     nearest = sorted((item for item in ranked if roots[item[0]][1] in _OPEN_VALUES),
                      key=lambda item: item[1].distance_m or 0.0)
     return MergeDecision(None, [candidate(*item) for item in nearest[:NEARBY_LINKS_MAX]])
+
+
+def _candidate_rows(lead: Lead, now: datetime.datetime) -> list[tuple]:
+    """Each report that may be about the same people as `lead`, read in one statement."""
+    since = now - datetime.timedelta(minutes=settings.LEADS_DEDUP_WINDOW_MINUTES)
+    statuses = [str(status) for status in (*OPEN_STATUSES, LeadStatus.DUPLICATE,
+                                            LeadStatus.RESOLVED)]
+    adapt = connection.ops.adapt_datetimefield_value
+    if lead.has_location:
+        box = bounding_box(lead.lat, lead.lon, settings.LEADS_MERGE_RADIUS_M)
+        where, area = _IN_THE_BOX, [box.south, box.north, box.west, box.east, lead.district_id]
+    else:
+        where, area = _IN_THE_DISTRICT, [lead.district_id]
+    # Planned afresh each time (not prepared): a plan kept from the first reports of a surge,
+    # made while the table looked empty, read every lead of the window by time, thousands
+    # per report by the end of a surge; planned with the actual box, it reads the box.
+    with connection.cursor() as cursor:
+        cursor.execute(_lead_sql(_CANDIDATE_SQL, statuses=", ".join(["%s"] * len(statuses)),
+                                 where=where),
+                       [*statuses, adapt(since), adapt(now), *area])
+        return cursor.fetchall()
 
 
 def _joinable(status: str, outcome: str) -> bool:
@@ -620,8 +655,16 @@ def update_details(lead: Lead, *, by: Actor, **changes) -> Lead:
     return lead
 
 
+def _place_from_report(root: Lead, report: Lead, *, by: Actor) -> None:
+    """An open incident known only by its district takes the place of a report merged into it
+    that has one: the squad drives there instead of searching the district."""
+    if root.status in _OPEN_VALUES and Lead.objects.filter(pk=root.pk, lat__isnull=True).exists():
+        set_location(root, report.lat, report.lon, by=by, source="report")
+
+
 def _location_sources() -> dict[str, str]:
-    return {"gazetteer": _("a gazetteer place"), "site": _("a relief site"),
+    return {"report": _("another report of the same person"),
+            "gazetteer": _("a gazetteer place"), "site": _("a relief site"),
             "hotspot": _("a hotspot"), "geocoder": _("the online geocoder"),
             "pin": _("a pin on the map"), "coordinates": _("coordinates")}
 

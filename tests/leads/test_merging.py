@@ -10,7 +10,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from songnuan.leads import feedback, services
-from songnuan.leads.models import Lead, LeadStatus, LeadStatusChange, NearbyLead, Outcome
+from songnuan.leads.models import (
+    Lead,
+    LeadStatus,
+    LeadStatusChange,
+    NearbyLead,
+    Outcome,
+    Source,
+)
+from songnuan.network.geography import district_for_point
 from songnuan.notify.models import Outbox
 from songnuan.refusals import Refused
 from tests.leads.factories import SHINAN_STATION_SQUARE, report
@@ -252,3 +260,45 @@ def test_triaging_a_merged_report_through_the_status_form_splits_it(cast, merged
     assert other.status == LeadStatus.TRIAGED and other.duplicate_of is None
     assert services.nearby_leads([other.pk]) == {other.pk: [root.pk]}
     assert other.tracking_code in LeadStatusChange.objects.filter(lead=root).last().note
+
+
+def by_phone(description: str, **fields) -> Lead:
+    """A hotline call whose caller could say only the district (市北区, where 台东 is)."""
+    return report(lat=None, lon=None, source=Source.HOTLINE, place="说不清具体位置",
+                  district_id=district_for_point(*TAIDONG).pk, description=description, **fields)
+
+
+def test_two_callers_who_cannot_say_where_describing_one_man_make_one_lead(db):
+    first = by_phone("一个老大爷躺在地上，穿蓝色棉袄，拄拐杖")
+    second = by_phone("老大爷，蓝棉袄，有拐杖，躺着")
+    assert first.lat is None and first.status == LeadStatus.TRIAGED
+    assert second.duplicate_of == first and second.status == LeadStatus.DUPLICATE
+    codes = {reason["code"] for reason in second.merge_reasons}
+    assert {"no_place", "sex_agree", "colour_agree"} <= codes
+
+
+def test_a_caller_without_a_place_about_someone_else_in_the_district_is_a_new_lead(db):
+    man = at_taidong("一个老大爷躺在店门口，穿蓝色棉袄")
+    woman = by_phone("一个年轻女的坐着，穿红羽绒服")
+    vague = by_phone("好像有人在外面")
+    assert woman.duplicate_of is None and woman.status == LeadStatus.TRIAGED
+    assert vague.duplicate_of is None, "saying nothing about the person is not enough"
+    assert not NearbyLead.objects.filter(lead__in=[woman, vague], other=man).exists()
+
+
+def test_a_located_report_of_a_caller_s_man_merges_and_gives_the_lead_its_place(db):
+    call = by_phone("一个老大爷躺在地上，穿蓝色棉袄，拄拐杖")
+    located = at_taidong("老大爷穿蓝棉袄，躺着，有拐杖")
+    assert located.duplicate_of == call
+    call.refresh_from_db()
+    assert (call.lat, call.lon) == (located.lat, located.lon)
+    assert call.location_source == "report" and call.district == located.district
+    placed = LeadStatusChange.objects.filter(lead=call).latest("id")
+    assert "同一人的另一条报告" in placed.note
+
+
+def test_a_report_elsewhere_in_the_district_does_not_merge_into_a_located_lead(db):
+    at_taidong("一个老大爷躺在店门口，穿蓝色棉袄")
+    far = report(lat=TAIDONG[0] + 1200 * METRE_LAT, lon=TAIDONG[1],
+                 description="一个老大爷躺在店门口，穿蓝色棉袄")
+    assert far.duplicate_of is None
