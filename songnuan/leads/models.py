@@ -199,6 +199,8 @@ class Lead(AuditedModel):
         indexes = [
             models.Index(fields=["status", "received_at"]),
             models.Index(fields=["lat", "lon"]),
+            # The reports of a district in the merge window (one of them known only by district).
+            models.Index(fields=["district", "received_at"]),
             models.Index(fields=["source_key", "received_at"]),
             models.Index(fields=["reporter_phone", "received_at"]),
         ]
