@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_DB ?= var/songnuan.sqlite3
 
-.PHONY: demo test lint messages install install-test install-faces browser clean
+.PHONY: demo test screenshots lint messages install install-test install-faces browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ browser:
 
 test: install-test install-faces browser
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n 2 --dist loadgroup
+
+# The browser tests again, keeping a picture of every page they look at in screenshots/.
+screenshots: install-test install-faces browser
+	SCREENSHOTS=1 env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n 2 --dist loadgroup tests/e2e
 
 lint: install-test
 	$(BIN)/ruff check .

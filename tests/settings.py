@@ -25,3 +25,8 @@ OTP_REQUIRED = False
 
 # The browser tests wait for the live server's requests to end before emptying the database.
 MIDDLEWARE = ["tests.e2e.inflight.InFlight", *MIDDLEWARE]  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # The suite's rows need not outlive a crash of the machine: a commit does not wait for the
+    # disk (the live server and the transactional tests commit thousands of times).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405

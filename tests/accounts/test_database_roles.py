@@ -18,8 +18,10 @@ import pytest
 from django.db import connection
 from psycopg import errors
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
-                                reason="roles and grants are PostgreSQL's")
+# One worker takes the whole module, so its installation is migrated once, not on each worker.
+pytestmark = [pytest.mark.skipif(connection.vendor != "postgresql",
+                                 reason="roles and grants are PostgreSQL's"),
+              pytest.mark.xdist_group("database_roles")]
 
 INSERT_EVENT = """INSERT INTO accounts_auditevent
     (at, actor_name, action, object_type, object_id, object_repr, changes)

@@ -19,6 +19,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
          "has_touch": True}
 DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).parents[2] / "screenshots"))
+TAKE_SCREENSHOTS = os.environ.get("SCREENSHOTS", "") not in ("", "0")
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make to set up
 # data are still plain synchronous calls.
@@ -116,6 +117,10 @@ def type_a_hotline_call(page) -> None:
 
 
 def screenshot(page, name: str) -> None:
-    """Keep a picture of what the user saw, for review (screenshots/ is git-ignored)."""
+    """Keep a picture of what the user saw, for review (`make screenshots`; screenshots/ is
+    git-ignored). Only when asked: 200 full pages at twice the pixels cost the suite a minute of
+    processor time, and a picture asserts nothing."""
+    if not TAKE_SCREENSHOTS:
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
