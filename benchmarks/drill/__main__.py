@@ -3,7 +3,8 @@ plan and a first-come-first-served dispatcher with the same squads (the demo's t
 then the plan again with the uncrewed squads in reserve, and the squads per district that bring
 p90 to the scene under 30 minutes.
 
-    .venv/bin/python -m benchmarks.drill [--squads N] [--seed 1] [--skip-sizing]
+    .venv/bin/python -m benchmarks.drill [--squads N] [--seed 1] [--other-seeds 2,3,4]
+                                         [--skip-sizing]
 
 It loads the Qingdao demo (small) into a SQLite file of its own (benchmarks/out/drill-demo.sqlite3,
 kept for the next run) and runs `songnuan drill` against it; figures go to standard output and to
@@ -13,6 +14,7 @@ benchmarks/out/drill-*.json.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -33,6 +35,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--normal", type=int, default=150, help="reports on a normal night")
     parser.add_argument("--surge", type=int, default=500, help="reports in a surge")
+    parser.add_argument("--other-seeds", default="2,3,4",
+                        help="more normal nights (comma-separated seeds; empty: none): one "
+                             "night's figures swing by tens of minutes from seed to seed")
     parser.add_argument("--skip-sizing", action="store_true")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -55,10 +60,42 @@ def main() -> None:
         shown = _run([SONGNUAN, "drill", *common, *extra,
                       "--json-out", str(OUT / f"drill-{name}.json")], env)
         print(f"== {name} night ({time.monotonic() - started:.0f} s)\n{shown}")
+    seeds = [int(seed) for seed in args.other_seeds.split(",") if seed.strip()]
+    if seeds:
+        print(_other_nights(seeds, common, args, env))
     if not args.skip_sizing:
         print("== squads for p90 under 30 minutes (normal night)")
         print(_run([SONGNUAN, "drill", *common, "--reports", str(args.normal),
                     "--find-squads", "30"], env))
+
+
+def _other_nights(seeds: list[int], common: list[str], args, env: dict) -> str:
+    """The normal night again on other seeds, one line per seed and policy."""
+    lines = ["== normal nights on other seeds: plan and first come, first served",
+             "seed  policy  to scene p50/p90  never  high-risk never  bound within 60 / never"]
+    for seed in seeds:
+        out = OUT / f"drill-normal-seed{seed}.json"
+        command = [SONGNUAN, "drill", *common, "--reports", str(args.normal), "--json-out",
+                   str(out)]
+        command[command.index("--seed") + 1] = str(seed)
+        _run(command, env)
+        lines += [_seed_line(seed, row) for row in json.loads(out.read_text(encoding="utf-8"))]
+    return "\n".join(lines)
+
+
+def _seed_line(seed: int, row: dict) -> str:
+    return (f"{seed:>4}  {row['policy']:<6}  {_number(row['scene_p50'])} / "
+            f"{_number(row['scene_p90'])}  {_share(row['never_reached'])}  "
+            f"{_share(row['high_risk_never_reached'])}  {_share(row['bound_within_60'])} / "
+            f"{_share(row['bound_never_reached'])}")
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
+def _share(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
 
 
 def _run(command: list[str], env: dict) -> str:
