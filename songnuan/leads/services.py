@@ -333,11 +333,12 @@ _CANDIDATE_SQL = (
     "WHERE report.status IN ({statuses}) AND report.received_at >= %s "
     "AND report.received_at <= %s AND {where}"
 )
-# Around a located report: the reports in the box, and those of its district known only by
-# district (a hotline caller who could not say where). Around one known only by district: every
-# report of the district.
-_IN_THE_BOX = ("((report.lat >= %s AND report.lat <= %s AND report.lon >= %s AND report.lon <= %s)"
-               " OR (report.lat IS NULL AND report.district_id = %s))")
+# Around a located report: the reports in the box, and (a second branch, so that each keeps its
+# own index; one OR made a surge's intake a tenth slower) those of its district known only by
+# district, from a hotline caller who could not say where. Around one known only by district:
+# every report of the district.
+_IN_THE_BOX = "report.lat >= %s AND report.lat <= %s AND report.lon >= %s AND report.lon <= %s"
+_PLACELESS_IN_THE_DISTRICT = "report.lat IS NULL AND report.district_id = %s"
 _IN_THE_DISTRICT = "report.district_id = %s"
 NEARBY_LINKS_MAX = 5
 # A report about someone a squad has just met and who stayed (refused help, left with supplies
@@ -421,18 +422,22 @@ def _candidate_rows(lead: Lead, now: datetime.datetime) -> list[tuple]:
     statuses = [str(status) for status in (*OPEN_STATUSES, LeadStatus.DUPLICATE,
                                             LeadStatus.RESOLVED)]
     adapt = connection.ops.adapt_datetimefield_value
+    window = [*statuses, adapt(since), adapt(now)]
+
+    def branch(where: str) -> str:
+        return _lead_sql(_CANDIDATE_SQL, statuses=", ".join(["%s"] * len(statuses)), where=where)
+
     if lead.has_location:
         box = bounding_box(lead.lat, lead.lon, settings.LEADS_MERGE_RADIUS_M)
-        where, area = _IN_THE_BOX, [box.south, box.north, box.west, box.east, lead.district_id]
+        sql = f"{branch(_IN_THE_BOX)} UNION ALL {branch(_PLACELESS_IN_THE_DISTRICT)}"
+        params = [*window, box.south, box.north, box.west, box.east, *window, lead.district_id]
     else:
-        where, area = _IN_THE_DISTRICT, [lead.district_id]
+        sql, params = branch(_IN_THE_DISTRICT), [*window, lead.district_id]
     # Planned afresh each time (not prepared): a plan kept from the first reports of a surge,
     # made while the table looked empty, read every lead of the window by time, thousands
     # per report by the end of a surge; planned with the actual box, it reads the box.
     with connection.cursor() as cursor:
-        cursor.execute(_lead_sql(_CANDIDATE_SQL, statuses=", ".join(["%s"] * len(statuses)),
-                                 where=where),
-                       [*statuses, adapt(since), adapt(now), *area])
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 
