@@ -376,9 +376,9 @@ def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
     placeless: dict[int, list[sameness.Report]] = {}
     for (pk, lat, lon, received_at, people_count, flags, description, photo_hash, status,
          code, root_id, root_status, root_code, outcome, root_outcome) in rows:
-        located = lat is not None and lon is not None
-        if pk == lead.pk or (located and lead.has_location
-                             and haversine_m(lead.lat, lead.lon, lat, lon) > radius):
+        # Both placed: compared on their distance; else on what the reporters saw.
+        placed = lead.has_location and lat is not None and lon is not None
+        if pk == lead.pk or (placed and haversine_m(lead.lat, lead.lon, lat, lon) > radius):
             continue
         if root_id is None and _joinable(status, outcome):
             roots[pk] = (code, status, outcome)
@@ -387,7 +387,7 @@ def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
             roots[pk] = (root_code, root_status, root_outcome)
         else:
             continue  # an incident that is over
-        (near if located and lead.has_location else placeless).setdefault(pk, []).append(
+        (near if placed else placeless).setdefault(pk, []).append(
             sameness.Report(lat, lon, _aware(received_at), people_count,
                             frozenset(_json(flags)), description, photo_hash))
     for pk in set(placeless) & set(near):  # an incident with a report nearby is near
