@@ -13,8 +13,6 @@ from songnuan.people.models import Category, Person
 from songnuan.people.services import save_person
 from songnuan.refusals import Refused
 from songnuan.tracing.records import person_records
-from tests.factories import ensure_districts
-from tests.migrating import migrate, migrate_to_latest
 from tests.people.factories import id_number, make_person
 
 pytestmark = pytest.mark.django_db
@@ -96,36 +94,3 @@ def test_the_api_gives_the_date_and_region_to_sensitive_staff_only(cast, api_for
     assert hidden["birth_date"] is None and hidden["id_region"] is None
     assert hidden["birth_year"] == 1958
 
-
-BEFORE = [("people", "0001_initial")]
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("latest_schema_after")
-def test_the_migration_clears_the_digits_stored_before():
-    from songnuan.people import crypto
-
-    ensure_districts()
-    number = id_number("370212", "19580512")
-    old = migrate(BEFORE)
-    OldPerson = old.get_model("people", "Person")
-    numbered = OldPerson.objects.create(
-        name="刘德明", sex="M", birth_date=datetime.date(1958, 5, 12), birth_year=1958,
-        id_number_cipher=crypto.encrypt(number), id_number_digest=crypto.keyed_hash(number),
-        id_region="山东省青岛市崂山区")
-    other = OldPerson.objects.create(name="孙桂兰", sex="F", birth_date=datetime.date(1950, 3, 2),
-                                     birth_year=1950)
-    merge = old.get_model("people", "PersonMerge").objects.create(
-        survivor=numbered, absorbed=other, reason="同一人",
-        filled={"id_region": ["", "山东省青岛市崂山区"], "birth_date": [None, "1958-05-12"],
-                "dialect": ["", "胶东话"]})
-    migrate_to_latest()
-    migrated = Person.objects.get(pk=numbered.pk)
-    assert migrated.birth_date is None and migrated.birth_year == 1958
-    assert migrated.id_number() == number and migrated.id_region() == "山东省青岛市崂山区"
-    for secret in ("370212", "19580512", "1958-05-12", "崂山区"):
-        assert secret not in plaintext_of(migrated)
-    assert Person.objects.get(pk=other.pk).birth_date == datetime.date(1950, 3, 2)
-    from songnuan.people.models import PersonMerge
-
-    assert PersonMerge.objects.get(pk=merge.pk).filled == {"dialect": ["", "胶东话"]}
