@@ -38,6 +38,11 @@ class LeadAdmin(ScopedAdmin):
                "location_source"]
     inlines = [StatusChangeInline]
 
+    def has_add_permission(self, request):
+        # A lead comes in through the public form, the hotline or the API, which triage it and
+        # compare it with the open leads; one added here would have neither, nor a source.
+        return False
+
 
 @admin.register(TrustedReporter)
 class TrustedReporterAdmin(ScopedAdmin):
