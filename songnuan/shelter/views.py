@@ -312,13 +312,22 @@ def _stay(request, pk: int, action: str = "view") -> Stay:
 
 @login_required
 def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    stay = _stay(request, pk)
+    return _stay_page(request, _stay(request, pk))
+
+
+STAY_FORMS = {"referral_form": forms.ReferralForm, "extend_form": forms.ExtendForm,
+              "note_form": forms.NoteForm, "move_form": forms.MoveBedForm}
+
+
+def _stay_page(request, stay, *, status: int = 200, **refused_form) -> HttpResponse:
+    """The stay's page; a form the service refused is shown again as it was sent."""
     user = request.user
     may_see_health = user.has_perm(SENSITIVE)
     if may_see_health:
         record_sensitive_read(stay.person, user, ["stay_health_screening"])
     may_change = stay.is_open and user.has_perm("shelter.change_stay")
     free = free_beds(stay.site) if may_change else []
+    blank = {name: form() for name, form in STAY_FORMS.items()}
     return render(request, "shelter/stay.html", {
         "stay": stay, "person": stay.person, "may_see_health": may_see_health,
         "may_change": may_change,
@@ -326,25 +335,28 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actions": [(a, SUPPORT_ACTIONS.get(a.action, a.action))
                     for a in stay.support_actions.all()],
         "referrals": stay.referrals.all(),
-        "referral_form": forms.ReferralForm(), "extend_form": forms.ExtendForm(),
-        "note_form": forms.NoteForm(), "free_beds": free, "now": timezone.now(),
+        **blank, **refused_form, "free_beds": free, "now": timezone.now(),
         "referral_statuses": ReferralStatus.choices,
-    })
+    }, status=status)
 
 
-def _post_on_open_stay(request, pk, form_class, act, done_message):
+def _post_on_open_stay(request, pk, form_name, act, done_message):
+    """Send the stay's form `form_name` to the service; back on the page, with what was typed,
+    when it is refused."""
     stay = _stay(request, pk, "change")
-    form = form_class(request.POST)
+    if not stay.is_open:
+        messages.error(request, _("This stay is closed: a discharged stay cannot be changed."))
+        return redirect(stay)
+    form = STAY_FORMS[form_name](request.POST)
     if form.is_valid():
         try:
             act(stay, form.cleaned_data)
         except Refused as error:
-            messages.error(request, str(error.message))
+            add_to_form(form, error)
         else:
             messages.success(request, done_message)
-    else:
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
-    return redirect(stay)
+            return redirect(stay)
+    return _stay_page(request, stay, status=422, **{form_name: form})
 
 
 @login_required
@@ -354,14 +366,14 @@ def stay_move_bed(request: HttpRequest, pk: int) -> HttpResponse:
         bed = get_object_or_404(Bed.objects.restrict(request.user).select_related("zone"),
                                 pk=data["bed"])
         move_bed(stay, bed, by=request.user, override_reason=data["override_reason"])
-    return _post_on_open_stay(request, pk, forms.MoveBedForm, act, _("Bed changed."))
+    return _post_on_open_stay(request, pk, "move_form", act, _("Bed changed."))
 
 
 @login_required
 @require_POST
 def stay_extend(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_on_open_stay(
-        request, pk, forms.ExtendForm,
+        request, pk, "extend_form",
         lambda stay, data: extend_stay(stay, days=data["days"], reason=data["reason"]),
         _("Stay extended."))
 
@@ -370,7 +382,7 @@ def stay_extend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def stay_note(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_on_open_stay(
-        request, pk, forms.NoteForm,
+        request, pk, "note_form",
         lambda stay, data: record_note(stay, data["notes"], by=request.user),
         _("Note added."))
 
@@ -379,7 +391,7 @@ def stay_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def stay_refer(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_on_open_stay(
-        request, pk, forms.ReferralForm,
+        request, pk, "referral_form",
         lambda stay, data: refer(stay, by=request.user, **data),
         _("Referral recorded."))
 
@@ -453,14 +465,14 @@ def daily(request: HttpRequest) -> HttpResponse:
     sites, site = _station_asked_for(request)
     stays = list(Stay.objects.restrict(user).filter(site=site, status=StayStatus.OPEN)
                  .select_related("person", "bed__zone").order_by("zone__name", "bed__label"))
+    sent = None
     if request.method == "POST":
         try:
             _record_daily(request, site, stays)
-        except Refused as error:
-            messages.error(request, str(error.message))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect(f"{request.path}?site={site.pk}")
+        except (Refused, ValidationError) as error:
+            sent = _sent_daily(request.POST, error)
+        else:
+            return redirect(f"{request.path}?site={site.pk}")
     today = timezone.localdate()
     zones = Zone.objects.restrict(user).filter(site=site, is_active=True)
     undone = set(zones_not_disinfected(zones, today).values_list("pk", flat=True))
@@ -473,7 +485,10 @@ def daily(request: HttpRequest) -> HttpResponse:
              "present": any(log.kind == LogKind.ROLL_CALL and log.present
                             for log in logged[stay.pk]),
              "meals": [log.get_meal_display() for log in logged[stay.pk]
-                       if log.kind == LogKind.MEAL]} for stay in stays]
+                       if log.kind == LogKind.MEAL],
+             "ticked": sent is not None and str(stay.pk) in sent["stays"],
+             "temperature": sent["post"].get(f"temperature_{stay.pk}", "") if sent else ""}
+            for stay in stays]
     checks = EntryCheck.objects.restrict(user).filter(site=site, at__date=today).select_related(
         "stay__person")
     return render(request, "shelter/daily.html", {
@@ -481,8 +496,15 @@ def daily(request: HttpRequest) -> HttpResponse:
         "elsewhere": listeners.kept_elsewhere(user, site, today),
         "zones": [{"zone": z, "undone": z.pk in undone, "done": done_today.get(z.pk)}
                   for z in zones],
-        "meals": Meal.choices, "may_see_health": user.has_perm(SENSITIVE),
-    })
+        "meals": Meal.choices, "may_see_health": user.has_perm(SENSITIVE), "sent": sent,
+    }, status=422 if sent else 200)
+
+
+def _sent_daily(post, error: Refused | ValidationError) -> dict:
+    """What a refused daily-log form sent, to show it again with the reason."""
+    message = str(error.message) if isinstance(error, Refused) else " ".join(error.messages)
+    return {"what": post.get("what"), "post": post, "stays": set(post.getlist("stay")),
+            "zone": post.get("zone"), "error": message}
 
 
 @login_required

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import expect
 
+from songnuan.shelter.admission import AdmissionInput, admit
 from songnuan.tracing.models import MissingReport
 from tests.e2e.conftest import PHONE, log_in, screenshot
 from tests.factories import PASSWORD
 from tests.leads.factories import jpeg_with_gps
 from tests.outreach.factories import make_squad
+from tests.people.factories import make_person
+from tests.shelter.factories import lay_out_station
 
 
 @dataclass(frozen=True)
@@ -126,3 +129,28 @@ def test_a_missing_person_reports_photo_survives_a_refusal(cast, new_page, setti
     expect(page.get_by_role("heading", name="孙桂兰")).to_be_visible()
     report = MissingReport.objects.get()
     assert report.height_cm == 158 and report.photo.size > 0
+
+
+def test_a_refused_roll_call_keeps_its_ticks_and_temperatures(cast, new_page):
+    lay_out_station(cast.laoshan_substation)
+    yu, qu = (admit(make_person(name), cast.laoshan_substation, AdmissionInput(),
+                    by=cast.laoshan_station) for name in ("于海", "曲文强"))
+    page = new_page(PHONE)
+    log_in(page, cast.laoshan_station.username, PASSWORD)
+    page.goto("/shelter/daily/")
+    page.get_by_role("checkbox", name="在场 于海").check()
+    page.get_by_role("textbox", name="体温 于海").fill("36.8")
+    page.get_by_role("textbox", name="体温 曲文强").fill("37度2")  # the deliberate error
+    page.get_by_role("button", name="提交点名").click()
+
+    expect(page.locator(".errorlist")).to_contain_text("不是有效体温：37度2")
+    expect(page.get_by_role("checkbox", name="在场 于海")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="在场 曲文强")).not_to_be_checked()
+    expect(page.get_by_role("textbox", name="体温 于海")).to_have_value("36.8")
+    screenshot(page, "roll-call-refused-phone")
+    page.get_by_role("textbox", name="体温 曲文强").fill("37.2")
+    page.get_by_role("button", name="提交点名").click()
+
+    expect(page.locator(".errorlist")).to_have_count(0)
+    assert yu.logs.filter(kind="roll_call", present=True).exists()
+    assert qu.logs.filter(kind="health", temperature_c="37.2").exists()

@@ -126,3 +126,21 @@ def test_only_the_ticked_people_are_present_unless_all_present_is_pressed(cast, 
     client.post(daily, {"site": cast.laoshan_substation.pk, "what": "roll_call",
                         "all_present": "1"})
     assert qu.logs.filter(kind="roll_call", present=True).count() == 1
+
+
+def test_a_refused_roll_call_comes_back_with_its_ticks_and_temperatures(cast, client):
+    lay_out_station(cast.laoshan_substation)
+    yu, qu = (admit(make_person(name), cast.laoshan_substation, AdmissionInput(),
+                    by=cast.laoshan_station) for name in ("于海", "曲文强"))
+    client.force_login(cast.laoshan_station)
+    response = client.post(reverse("shelter:daily"), {
+        "site": cast.laoshan_substation.pk, "what": "roll_call", "stay": [yu.pk],
+        f"temperature_{yu.pk}": "36.8", f"temperature_{qu.pk}": "三十七度"})
+    assert response.status_code == 422
+    assert not yu.logs.exists() and not qu.logs.exists()
+    page = response.content.decode()
+    assert "不是有效体温：三十七度" in page
+    roll_call = page.split('value="roll_call"')[1].split("</form>")[0]
+    assert f'value="{yu.pk}" checked' in roll_call
+    assert f'value="{qu.pk}" checked' not in roll_call
+    assert 'value="36.8"' in roll_call and 'value="三十七度"' in roll_call
