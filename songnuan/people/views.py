@@ -64,6 +64,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _person_page(request, pk)
+
+
+def _person_page(request: HttpRequest, pk: int, *, photo_form: PhotoForm | None = None
+                 ) -> HttpResponse:
+    """The person's file; a refused photo comes back with its caption and the reason."""
     user = request.user
     person = get_object_or_404(
         Person.objects.restrict(user, "view").select_related(
@@ -79,7 +85,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": visible_to(timeline_for(person), user),
         "duplicates": [] if person.merged_into_id else possible_duplicates(person, pool),
         "merges": person.merges_received.select_related("absorbed", "merged_by"),
-        "photo_form": PhotoForm(),
+        "photo_form": photo_form or PhotoForm(),
         "stays": person.stays.select_related("site", "bed__zone")[:20]
         if user.has_perm("shelter.view_stay") else [],
         "sections": sections_for(person, user),
@@ -87,7 +93,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "identity_in_force": identities.in_force(person),
         "identity_form": IdentityForm(),
         "biometrics": biometrics.summary(person),
-    })
+    }, status=422 if photo_form else 200)
 
 
 @login_required
@@ -122,12 +128,11 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm(SENSITIVE):
         raise Http404
     form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        PersonPhoto.objects.create(person=person, image=form.cleaned_data["image"],
-                                   caption=form.cleaned_data["caption"], taken_by=request.user)
-        messages.success(request, _("Photo added."))
-    else:
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+    if not form.is_valid():
+        return _person_page(request, pk, photo_form=form)
+    PersonPhoto.objects.create(person=person, image=form.cleaned_data["image"],
+                               caption=form.cleaned_data["caption"], taken_by=request.user)
+    messages.success(request, _("Photo added."))
     return redirect(person)
 
 

@@ -91,14 +91,18 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _case_context(request: HttpRequest, case: TracingCase, **forms_in_use) -> dict:
-    candidates = CandidateReview.objects.filter(case=case).select_related("report")[:10]
+    candidates = list(CandidateReview.objects.filter(case=case).select_related("report")[:10])
+    decided = forms_in_use.pop("decided_review", None)
+    refused_decision = forms_in_use.pop("decision_form", None)
+    for review in candidates:
+        review.decision_form = (refused_decision if review.pk == decided
+                                else forms.DecisionForm())
     context = {
         "case": case, "steps": case.steps.all(), "candidates": candidates,
         "comparisons": case.comparisons.select_related("liaison"),
         "announcement": getattr(case, "announcement", None),
         "photo": case.person.photos.order_by("-taken_at").first(),
         "held_identities": case.person.identities.filter(status=IdentityStatus.HELD),
-        "decision_form": forms.DecisionForm(),
         "announcement_form": forms.AnnouncementForm(initial=announcements.prefill(case)),
         "refresh_form": forms.RefreshForm(),
         "publications": Publication.objects.filter(announcement__case=case),
@@ -165,6 +169,19 @@ def _editable_case(request: HttpRequest, pk: int) -> TracingCase:
     return get_object_or_404(TracingCase.objects.restrict(request.user, "change"), pk=pk)
 
 
+def _refused_on_case(request: HttpRequest, case: TracingCase, name: str, form,
+                     error: Refused | None = None, **more) -> HttpResponse:
+    """The case page again, with the form `name` as it was sent and the reason on it. A case
+    no longer live shows no forms, so there the reason is said above the page."""
+    if error is not None:
+        add_to_form(form, error)
+    if not case.is_live:
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+        return redirect(case)
+    return render(request, "tracing/case_detail.html",
+                  _case_context(request, case, **{name: form}, **more), status=422)
+
+
 @login_required
 @require_POST
 def rank(request: HttpRequest, pk: int) -> HttpResponse:
@@ -178,14 +195,15 @@ def rank(request: HttpRequest, pk: int) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(CandidateReview.objects.restrict(request.user, "change"), pk=pk)
     form = forms.DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            matching.decide(review, by=request.user, **form.cleaned_data)
-            messages.success(request, _("Decision recorded."))
-        except Refused as error:
-            messages.error(request, str(error.message))
-    else:
-        messages.error(request, _("Choose a decision and give the reason."))
+    if not form.is_valid():
+        return _refused_on_case(request, review.case, "decision_form", form,
+                                decided_review=review.pk)
+    try:
+        matching.decide(review, by=request.user, **form.cleaned_data)
+    except Refused as error:
+        return _refused_on_case(request, review.case, "decision_form", form, error,
+                                decided_review=review.pk)
+    messages.success(request, _("Decision recorded."))
     return redirect(review.case)
 
 
@@ -194,16 +212,15 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def announce(request: HttpRequest, pk: int) -> HttpResponse:
     case = _editable_case(request, pk)
     form = forms.AnnouncementForm(request.POST)
-    if form.is_valid():
-        try:
-            announcements.publish_announcement(
-                case, by=request.user, found_place=form.cleaned_data["found_place"],
-                contact=form.cleaned_data["contact"], references=form.references())
-            messages.success(request, _("Announcement published."))
-        except Refused as error:
-            messages.error(request, str(error.message))
-    else:
-        messages.error(request, _("Say where the person was found."))
+    if not form.is_valid():
+        return _refused_on_case(request, case, "announcement_form", form)
+    try:
+        announcements.publish_announcement(
+            case, by=request.user, found_place=form.cleaned_data["found_place"],
+            contact=form.cleaned_data["contact"], references=form.references())
+    except Refused as error:
+        return _refused_on_case(request, case, "announcement_form", form, error)
+    messages.success(request, _("Announcement published."))
     return redirect(case)
 
 
@@ -212,14 +229,13 @@ def announce(request: HttpRequest, pk: int) -> HttpResponse:
 def refresh_announcement(request: HttpRequest, pk: int) -> HttpResponse:
     case = _editable_case(request, pk)
     form = forms.RefreshForm(request.POST)
-    if form.is_valid():
-        try:
-            announcements.refresh_announcement(case, by=request.user, **form.cleaned_data)
-            messages.success(request, _("Refresh recorded."))
-        except Refused as error:
-            messages.error(request, str(error.message))
-    else:
-        messages.error(request, _("Choose the channel."))
+    if not form.is_valid():
+        return _refused_on_case(request, case, "refresh_form", form)
+    try:
+        announcements.refresh_announcement(case, by=request.user, **form.cleaned_data)
+    except Refused as error:
+        return _refused_on_case(request, case, "refresh_form", form, error)
+    messages.success(request, _("Refresh recorded."))
     return redirect(case)
 
 
@@ -228,14 +244,13 @@ def refresh_announcement(request: HttpRequest, pk: int) -> HttpResponse:
 def request_comparison(request: HttpRequest, pk: int) -> HttpResponse:
     case = _editable_case(request, pk)
     form = forms.ComparisonForm(request.POST)
-    if form.is_valid():
-        try:
-            comparisons.request_comparison(case, by=request.user, **form.cleaned_data)
-            messages.success(request, _("Request sent to the police liaison."))
-        except Refused as error:
-            messages.error(request, str(error.message))
-    else:
-        messages.error(request, _("Choose the comparison and the liaison."))
+    if not form.is_valid():
+        return _refused_on_case(request, case, "comparison_form", form)
+    try:
+        comparisons.request_comparison(case, by=request.user, **form.cleaned_data)
+    except Refused as error:
+        return _refused_on_case(request, case, "comparison_form", form, error)
+    messages.success(request, _("Request sent to the police liaison."))
     return redirect(case)
 
 
