@@ -44,6 +44,7 @@ from songnuan.tracing import (
 from songnuan.tracing.models import (
     LIVE_STATUSES,
     CandidateReview,
+    CaseStatus,
     CaseStep,
     ComparisonRequest,
     FollowUp,
@@ -116,8 +117,8 @@ def _case_context(request: HttpRequest, case: TracingCase, **forms_in_use) -> di
         "return_plan": case.returns.exclude(status=ReturnStatus.CANCELLED).first(),
         "return_form": forms.ReturnPlanForm(initial=_return_initial(case),
                                             staff=_escorts(case)),
-        "follow_ups": case.follow_ups.all(),
-        "follow_up_form": forms.FollowUpForm(),
+        "follow_ups": _follow_ups(case, forms_in_use.pop("follow_up_form", None),
+                                  forms_in_use.pop("followed_up", None)),
         "re_encounters": case.re_encounters.select_related("person"),
         "now": timezone.now(),
         "settlement_rows": _settlement_rows(case, forms_in_use.pop("settlement_form", None),
@@ -126,6 +127,14 @@ def _case_context(request: HttpRequest, case: TracingCase, **forms_in_use) -> di
     }
     context.update(forms_in_use)
     return context
+
+
+def _follow_ups(case: TracingCase, refused, refused_pk: int | None) -> list:
+    """The case's follow-ups, each with its form; one just refused keeps its input."""
+    items = list(case.follow_ups.all())
+    for item in items:
+        item.form = refused if item.pk == refused_pk else forms.FollowUpForm()
+    return items
 
 
 def _settlement_rows(case: TracingCase, bound, bound_kind: str) -> list[tuple]:
@@ -170,12 +179,14 @@ def _editable_case(request: HttpRequest, pk: int) -> TracingCase:
 
 
 def _refused_on_case(request: HttpRequest, case: TracingCase, name: str, form,
-                     error: Refused | None = None, **more) -> HttpResponse:
-    """The case page again, with the form `name` as it was sent and the reason on it. A case
-    no longer live shows no forms, so there the reason is said above the page."""
+                     error: Refused | None = None, *, shown: bool | None = None,
+                     **more) -> HttpResponse:
+    """The case page again, with the form `name` as it was sent and the reason on it. Where the
+    page no longer shows that form (`shown`; by default, while the case is live), the reason
+    is said above the page."""
     if error is not None:
         add_to_form(form, error)
-    if not case.is_live:
+    if not (case.is_live if shown is None else shown):
         messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
         return redirect(case)
     return render(request, "tracing/case_detail.html",
@@ -280,15 +291,15 @@ def assign_officer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def discharge_home(request: HttpRequest, pk: int) -> HttpResponse:
     case = _editable_case(request, pk)
-    form = forms.DischargeHomeForm(request.POST)
-    if form.is_valid():
-        try:
-            reunion.discharge_home(case, DischargeInput(**form.cleaned_data), by=request.user)
-            messages.success(request, _("Discharged home: the case is closed."))
-        except Refused as error:
-            messages.error(request, str(error.message))
-    else:
-        messages.error(request, _("Say where the person goes and how."))
+    form = forms.DischargeHomeForm(request.POST, auto_id="id_home_%s")
+    identified = case.status == CaseStatus.IDENTIFIED
+    if not form.is_valid():
+        return _refused_on_case(request, case, "discharge_form", form, shown=identified)
+    try:
+        reunion.discharge_home(case, DischargeInput(**form.cleaned_data), by=request.user)
+    except Refused as error:
+        return _refused_on_case(request, case, "discharge_form", form, error, shown=identified)
+    messages.success(request, _("Discharged home: the case is closed."))
     return redirect(case)
 
 
@@ -379,14 +390,16 @@ def receive(request: HttpRequest, token: str) -> HttpResponse:
 def record_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(FollowUp.objects.restrict(request.user, "change"), pk=pk)
     form = forms.FollowUpForm(request.POST)
-    if form.is_valid():
-        try:
-            followups.record(item, outcome=form.cleaned_data["outcome"], by=request.user)
-            messages.success(request, _("Follow-up recorded."))
-        except Refused as error:
-            messages.error(request, str(error.message))
-    else:
-        messages.error(request, _("Say how the person is doing."))
+    open_item = item.done_at is None
+    if not form.is_valid():
+        return _refused_on_case(request, item.case, "follow_up_form", form, shown=open_item,
+                                followed_up=item.pk)
+    try:
+        followups.record(item, outcome=form.cleaned_data["outcome"], by=request.user)
+    except Refused as error:
+        return _refused_on_case(request, item.case, "follow_up_form", form, error,
+                                shown=open_item, followed_up=item.pk)
+    messages.success(request, _("Follow-up recorded."))
     return redirect(item.case)
 
 

@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 import pytest
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from songnuan.duty.models import Alert
@@ -129,3 +130,21 @@ def test_a_new_file_for_the_same_man_is_found_by_the_matcher(
     found = tasks.match_re_encounter.call(encounter.pk, again.pk)
     linked = ReEncounter.objects.filter(case=plan.case, person=again).first()
     assert found and linked is not None and linked.score >= followups.RE_ENCOUNTER_THRESHOLD
+
+
+def test_a_refused_follow_up_comes_back_on_the_case_with_what_was_typed(cast, client_for):
+    plan = arrived(cast)
+    item = FollowUp.objects.get(case=plan.case, months=1)
+    officer = client_for(cast.laoshan_tracing)
+    too_long = "已在镇敬老院安置，状态稳定，每周由村委会探望一次。" * 13
+    response = officer.post(reverse("tracing:follow_up", args=[item.pk]), {"outcome": too_long})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert f'value="{too_long}"' in page and "errorlist" in page
+    item.refresh_from_db()
+    assert item.done_at is None
+    response = officer.post(reverse("tracing:follow_up", args=[item.pk]),
+                            {"outcome": too_long[:40]})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.done_at and item.outcome == too_long[:40]
