@@ -233,8 +233,10 @@ def lead_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def lead_detail(request: HttpRequest, pk: int, location_form: LocationForm | None = None,
-                status: int = 200) -> HttpResponse:
+def lead_detail(request: HttpRequest, pk: int, *, status: int = 200,
+                **refused_form) -> HttpResponse:
+    """The lead's page; a form just refused (`refused_form`, by its name in the page) is shown
+    again as it was sent, with the reason."""
     lead = get_object_or_404(
         Lead.objects.restrict(request.user, "view").select_related(
             "district", "hotspot", "duplicate_of", "organisation", "trusted_reporter",
@@ -262,8 +264,10 @@ def lead_detail(request: HttpRequest, pk: int, location_form: LocationForm | Non
         "status_form": StatusForm(allowed=services.allowed_next(lead)),
         "invalid_form": InvalidForm(), "link_form": LinkForm(),
         "public_stage": feedback.stage_text(feedback.public_stage(lead))[0],
-        "may_locate": may_locate, **(_location_context(lead, location_form) if may_locate
-                                     else {}),
+        "may_locate": may_locate,
+        **(_location_context(lead, refused_form.pop("location_form", None)) if may_locate
+           else {}),
+        **refused_form,
     }, status=status)
 
 
@@ -317,12 +321,12 @@ def lead_status(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.set_status(lead, data["status"], by=request.user, note=data["note"],
                                 outcome=data["outcome"])
-            messages.success(request, _("Status changed."))
         except Refused as error:
-            messages.error(request, error.message)
-    else:
-        messages.error(request, _("Choose a status this lead can move to."))
-    return redirect("leads:lead_detail", pk=lead.pk)
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect("leads:lead_detail", pk=lead.pk)
+    return lead_detail(request, pk, status_form=form, status=422)
 
 
 @login_required
@@ -334,12 +338,12 @@ def lead_invalid(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.mark_invalid(lead, reason=form.cleaned_data["reason"],
                                   prank=form.cleaned_data["prank"], by=request.user)
-            messages.success(request, _("The lead was closed as not valid."))
         except Refused as error:
-            messages.error(request, error.message)
-    else:
-        messages.error(request, _("Say why the report is not valid."))
-    return redirect("leads:lead_detail", pk=lead.pk)
+            add_to_form(form, error)
+        else:
+            messages.success(request, _("The lead was closed as not valid."))
+            return redirect("leads:lead_detail", pk=lead.pk)
+    return lead_detail(request, pk, invalid_form=form, status=422)
 
 
 @login_required
@@ -350,15 +354,16 @@ def lead_link(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         root = Lead.objects.restrict(request.user, "view").filter(
             tracking_code=form.cleaned_data["tracking_code"].strip().upper()).first()
-        if root is None:
-            messages.error(request, _("No lead with that tracking code."))
+        try:
+            if root is None:
+                raise Refused(_("No lead with that tracking code."), field="tracking_code")
+            services.link_duplicate(lead, root, by=request.user)
+        except Refused as error:
+            add_to_form(form, error)
         else:
-            try:
-                services.link_duplicate(lead, root, by=request.user)
-                messages.success(request, _("Linked as a duplicate."))
-            except Refused as error:
-                messages.error(request, error.message)
-    return redirect("leads:lead_detail", pk=lead.pk)
+            messages.success(request, _("Linked as a duplicate."))
+            return redirect("leads:lead_detail", pk=lead.pk)
+    return lead_detail(request, pk, link_form=form, status=422)
 
 
 @login_required

@@ -153,6 +153,21 @@ def test_staff_link_a_missed_duplicate(cast, client):
     assert other.duplicate_of == first and other.status == LeadStatus.DUPLICATE
 
 
+def test_a_refused_action_on_the_lead_page_keeps_what_was_typed(cast, client):
+    lead = report()
+    client.force_login(cast.centre_dispatcher)
+    typo = "sn-2612-zzzz"
+    response = client.post(f"/leads/{lead.pk}/link/", {"tracking_code": typo})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert f'value="{typo}"' in page and "没有此查询码的线索。" in page
+    reason = "回拨两次无人接听，" * 60  # longer than a reason may be
+    response = client.post(f"/leads/{lead.pk}/invalid/", {"reason": reason, "prank": "on"})
+    assert response.status_code == 422 and reason in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.duplicate_of is None and lead.is_open
+
+
 def test_the_hotline_form_creates_a_lead_and_clears_for_the_next_call(cast, client):
     client.force_login(cast.shinan_dispatcher)
     assert client.get("/leads/hotline/").status_code == 200
