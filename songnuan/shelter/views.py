@@ -328,13 +328,18 @@ def _stay_page(request, stay, *, status: int = 200, **refused_form) -> HttpRespo
     may_change = stay.is_open and user.has_perm("shelter.change_stay")
     free = free_beds(stay.site) if may_change else []
     blank = {name: form() for name, form in STAY_FORMS.items()}
+    updated = refused_form.pop("updated_referral", None)
+    update_form = refused_form.pop("referral_update_form", None)
+    referrals = list(stay.referrals.all())
+    for referral in referrals:
+        referral.update_form = update_form if referral.pk == updated else None
     return render(request, "shelter/stay.html", {
         "stay": stay, "person": stay.person, "may_see_health": may_see_health,
         "may_change": may_change,
         "logs": stay.logs.select_related("recorded_by")[:60],
         "actions": [(a, SUPPORT_ACTIONS.get(a.action, a.action))
                     for a in stay.support_actions.all()],
-        "referrals": stay.referrals.all(),
+        "referrals": referrals,
         **blank, **refused_form, "free_beds": free, "now": timezone.now(),
         "referral_statuses": ReferralStatus.choices,
     }, status=status)
@@ -438,12 +443,17 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             update_referral(referral, status=form.cleaned_data["status"],
-                                     note=form.cleaned_data["note"])
+                            note=form.cleaned_data["note"])
         except Refused as error:
-            messages.error(request, str(error.message))
+            add_to_form(form, error)
         else:
             messages.success(request, _("Referral updated."))
-    return redirect(referral.stay or referral.person)
+            return redirect(referral.stay or referral.person)
+    if referral.stay is None or not referral.stay.is_open:  # no page shows this form
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+        return redirect(referral.stay or referral.person)
+    return _stay_page(request, referral.stay, status=422, referral_update_form=form,
+                      updated_referral=referral.pk)
 
 
 # --- Daily log -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from songnuan.shelter.admission import AdmissionInput, admit, expect_arrival
 from songnuan.shelter.models import Stay
+from songnuan.shelter.stays import refer
 from tests.people.factories import make_person
 from tests.shelter.factories import lay_out_station
 
@@ -144,3 +145,20 @@ def test_a_refused_roll_call_comes_back_with_its_ticks_and_temperatures(cast, cl
     assert f'value="{yu.pk}" checked' in roll_call
     assert f'value="{qu.pk}" checked' not in roll_call
     assert 'value="36.8"' in roll_call and 'value="三十七度"' in roll_call
+
+
+def test_a_refused_referral_update_comes_back_on_the_stay_with_the_news_typed(cast, client):
+    lay_out_station(cast.laoshan_substation)
+    stay = admit(make_person("于海"), cast.laoshan_substation, AdmissionInput(),
+                 by=cast.laoshan_station)
+    referral = refer(stay, kind="psychiatric", organisation="青岛市精神卫生中心",
+                     reason="疑似精神障碍", by=cast.laoshan_station)
+    client.force_login(cast.laoshan_station)
+    news = "医院回电：已安排床位，明早八点由派出所陪同送达。" * 10  # over 200 characters
+    response = client.post(reverse("shelter:referral_update", args=[referral.pk]),
+                           {"status": "accepted", "note": news})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert f'value="{news}"' in page and "errorlist" in page
+    referral.refresh_from_db()
+    assert referral.status == "requested" and referral.status_note == ""
