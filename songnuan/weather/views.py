@@ -340,12 +340,19 @@ def rules_test(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("weather.view_campaign", raise_exception=True)
 def campaign(request: HttpRequest) -> HttpResponse:
+    return _campaign_page(request)
+
+
+def _campaign_page(request: HttpRequest, *, extension_form: ExtensionForm | None = None
+                   ) -> HttpResponse:
+    """The campaigns; a refused extension comes back with its dates, reason and why."""
     current = current_campaign()
     campaigns = Campaign.objects.restrict(request.user).prefetch_related("extensions")
     return render(request, "weather/campaign.html", {
         "current": current, "campaigns": campaigns, "city": City.objects.first(),
         "today": timezone.localdate(),
-        "extension_form": ExtensionForm(), "decision_form": DecisionDateForm()})
+        "extension_form": extension_form or ExtensionForm(),
+        "decision_form": DecisionDateForm()}, status=422 if extension_form else 200)
 
 
 @login_required
@@ -392,13 +399,15 @@ def extension_propose(request: HttpRequest, pk: int) -> HttpResponse:
             propose_extension(target, form.cleaned_data["new_end_on"],
                               form.cleaned_data["reason"], by=request.user)
         except Refused as error:
-            messages.error(request, str(error))
+            add_to_form(form, error)
         else:
             messages.success(request, _("Extension proposed."))
-    else:
+            return redirect("weather:campaign")
+    if target != current_campaign():  # only the current campaign's page shows the form
         messages.error(request, " ".join(str(e) for errors in form.errors.values()
                                          for e in errors))
-    return redirect("weather:campaign")
+        return redirect("weather:campaign")
+    return _campaign_page(request, extension_form=form)
 
 
 @login_required

@@ -192,6 +192,22 @@ def test_the_campaign_page_approves_an_extension_with_its_decision_date(cast, cl
         {"new_end_on": "2027-04-30", "reason": "x"}).status_code == 403
 
 
+def test_a_refused_extension_comes_back_with_its_reason_typed(cast, client_for):
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(name="本年度寒冬送温暖专项救助行动",
+                                       starts_on=today - datetime.timedelta(days=30),
+                                       planned_end_on=today + datetime.timedelta(days=100))
+    too_early = (today + datetime.timedelta(days=90)).isoformat()
+    response = client_for(cast.city_admin).post(
+        reverse("weather:extension_propose", args=[campaign.pk]),
+        {"new_end_on": too_early, "reason": "气象台预报三月下旬仍有强寒潮"})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "气象台预报三月下旬仍有强寒潮" in page and f'value="{too_early}"' in page
+    assert "新的结束日期必须晚于" in page
+    assert not CampaignExtension.objects.exists()
+
+
 def test_the_api_gives_each_district_its_level(cast, api_for):
     store_series(district(SHINAN), [-6.0] * 30, start=timezone.now() - datetime.timedelta(hours=2))
     evaluate_district(district(SHINAN))
