@@ -446,19 +446,41 @@ def hotline(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(rewards.APPROVE, raise_exception=True)
 def reward_list(request: HttpRequest) -> HttpResponse:
+    return _reward_page(request, request.GET.get("status", ClaimStatus.AWAITING_APPROVAL))
+
+
+CLAIM_FORMS = {ClaimStatus.AWAITING_APPROVAL: DecisionForm, ClaimStatus.APPROVED: PayoutForm}
+
+
+def _reward_page(request: HttpRequest, status: str, *, refused: RewardClaim | None = None,
+                 form=None) -> HttpResponse:
+    """The claims in `status`, each with the form its status takes; the claim whose form was
+    just refused shows it again as it was sent, with the reason."""
     claims = RewardClaim.objects.restrict(request.user, "view").select_related(
         "lead", "incident", "district", "decided_by")
-    status = request.GET.get("status", ClaimStatus.AWAITING_APPROVAL)
     if status in ClaimStatus.values:
         claims = claims.filter(status=status)
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
     for claim in page:
         claim.phone_masked = mask_mobile(claim.phone)
+        blank = CLAIM_FORMS.get(claim.status)
+        claim.form = form if refused and claim.pk == refused.pk else blank and blank()
     return render(request, "leads/reward_list.html", {
         "page": page, "status": status, "statuses": ClaimStatus.choices,
-        "decision_form": DecisionForm(), "payout_form": PayoutForm(),
         "ledger_form": LedgerForm(),
-    })
+    }, status=422 if refused else 200)
+
+
+def _claim_refused(request: HttpRequest, claim: RewardClaim, form,
+                   error: Refused | None = None) -> HttpResponse:
+    """Back to the claims with the refused form; a claim whose status has moved on takes no
+    such form, so there the reason is said above the list."""
+    if error is not None:
+        add_to_form(form, error)
+    if CLAIM_FORMS.get(claim.status) is not type(form):
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+        return redirect(reverse("leads:reward_list") + f"?status={claim.status}")
+    return _reward_page(request, claim.status, refused=claim, form=form)
 
 
 def _claim(request: HttpRequest, pk: int) -> RewardClaim:
@@ -470,8 +492,9 @@ def _claim(request: HttpRequest, pk: int) -> RewardClaim:
 def reward_decide(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim(request, pk)
     form = DecisionForm(request.POST)
-    form.is_valid()
-    note = form.cleaned_data.get("note", "")
+    if not form.is_valid():
+        return _claim_refused(request, claim, form)
+    note = form.cleaned_data["note"]
     try:
         if request.POST.get("decision") == "approve":
             rewards.approve(claim, by=request.user, note=note)
@@ -480,7 +503,7 @@ def reward_decide(request: HttpRequest, pk: int) -> HttpResponse:
             rewards.reject(claim, by=request.user, reason=note)
             messages.success(request, _("Claim rejected."))
     except Refused as error:
-        messages.error(request, error.message)
+        return _claim_refused(request, claim, form, error)
     return redirect("leads:reward_list")
 
 
@@ -490,13 +513,12 @@ def reward_pay(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim(request, pk)
     form = PayoutForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the method and enter the payment reference."))
-    else:
-        try:
-            rewards.record_payout(claim, by=request.user, **form.cleaned_data)
-            messages.success(request, _("Payment recorded."))
-        except Refused as error:
-            messages.error(request, error.message)
+        return _claim_refused(request, claim, form)
+    try:
+        rewards.record_payout(claim, by=request.user, **form.cleaned_data)
+    except Refused as error:
+        return _claim_refused(request, claim, form, error)
+    messages.success(request, _("Payment recorded."))
     return redirect(reverse("leads:reward_list") + "?status=approved")
 
 

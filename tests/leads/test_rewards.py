@@ -267,3 +267,19 @@ def test_the_manager_approves_on_the_rewards_page(cast, rules, client):
     client.post(f"/leads/rewards/{claim.pk}/pay/", {"method": "bank", "reference": "B-1"})
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PAID
+
+
+def test_a_refused_decision_or_payment_comes_back_with_what_was_typed(cast, rules, client):
+    claim = claimed(helped(cast))
+    client.force_login(cast.shinan_admin)
+    response = client.post(f"/leads/rewards/{claim.pk}/decide/", {"decision": "reject",
+                                                                   "note": ""})
+    assert response.status_code == 422  # a rejection needs its reason
+    assert "errorlist" in response.content.decode()
+    rewards.approve(claim, by=cast.shinan_admin, note="")
+    response = client.post(f"/leads/rewards/{claim.pk}/pay/",
+                           {"method": "bank", "reference": "WX" + "9" * 120})
+    assert response.status_code == 422
+    assert 'value="WX' + "9" * 120 + '"' in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.APPROVED
