@@ -4,6 +4,7 @@ zones and relief-point visits. Thin: parse, call `services`, render."""
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -315,8 +316,11 @@ def stay_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _stay_page(request, _stay(request, pk))
 
 
-STAY_FORMS = {"referral_form": forms.ReferralForm, "extend_form": forms.ExtendForm,
-              "note_form": forms.NoteForm, "move_form": forms.MoveBedForm}
+# Each with its own id prefix: the referral's and the extension's "reason" share a page.
+STAY_FORMS = {"referral_form": partial(forms.ReferralForm, auto_id="id_refer_%s"),
+              "extend_form": partial(forms.ExtendForm, auto_id="id_extend_%s"),
+              "note_form": partial(forms.NoteForm, auto_id="id_note_%s"),
+              "move_form": partial(forms.MoveBedForm, auto_id="id_move_%s")}
 
 
 def _stay_page(request, stay, *, status: int = 200, **refused_form) -> HttpResponse:
