@@ -60,3 +60,8 @@ def add_to_form(form: forms.BaseForm, refused: Refused) -> None:
     """Show a refusal on the form: under its field when the form has one, above it otherwise."""
     field = refused.field if refused.field in form.fields else NON_FIELD
     form.add_error(field, str(refused.message))
+
+
+def form_errors_text(form: forms.BaseForm) -> str:
+    """A form's errors in one line, for a page that cannot show the form itself."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)

@@ -59,7 +59,7 @@ from songnuan.places import resolver
 from songnuan.places import services as places
 from songnuan.places.maps import pin_map_setup
 from songnuan.private_files import send_privately
-from songnuan.refusals import Refused, add_to_form
+from songnuan.refusals import Refused, add_to_form, form_errors_text
 
 PAGE_SIZE = 50
 DEVICE_COOKIE = "sn_device"
@@ -478,7 +478,7 @@ def _claim_refused(request: HttpRequest, claim: RewardClaim, form,
     if error is not None:
         add_to_form(form, error)
     if CLAIM_FORMS.get(claim.status) is not type(form):
-        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+        messages.error(request, form_errors_text(form))
         return redirect(reverse("leads:reward_list") + f"?status={claim.status}")
     return _reward_page(request, claim.status, refused=claim, form=form)
 

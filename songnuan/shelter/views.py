@@ -27,7 +27,7 @@ from songnuan.network.models import Site, SiteLevel
 from songnuan.people.identities import record_staff_entry
 from songnuan.people.models import Person, Sex
 from songnuan.people.services import record_sensitive_read, save_person
-from songnuan.refusals import Refused, add_to_form
+from songnuan.refusals import Refused, add_to_form, form_errors_text
 from songnuan.shelter import allocation, forms, listeners
 from songnuan.shelter.admission import (
     SUPPORT_ACTIONS,
@@ -454,7 +454,7 @@ def referral_update(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Referral updated."))
             return redirect(referral.stay or referral.person)
     if referral.stay is None or not referral.stay.is_open:  # no page shows this form
-        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+        messages.error(request, form_errors_text(form))
         return redirect(referral.stay or referral.person)
     return _stay_page(request, referral.stay, status=422, referral_update_form=form,
                       updated_referral=referral.pk)

@@ -23,7 +23,7 @@ from songnuan.network import partners
 from songnuan.network.models import PartnerMessage, PartnerMessageStatus
 from songnuan.network.transfer import ImportFileError
 from songnuan.people.models import IdentityStatus
-from songnuan.refusals import Refused, add_to_form, refusals_of
+from songnuan.refusals import Refused, add_to_form, form_errors_text, refusals_of
 from songnuan.shelter.discharge import DischargeInput
 from songnuan.tracing import (
     announcements,
@@ -187,7 +187,7 @@ def _refused_on_case(request: HttpRequest, case: TracingCase, name: str, form,
     if error is not None:
         add_to_form(form, error)
     if not (case.is_live if shown is None else shown):
-        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+        messages.error(request, form_errors_text(form))
         return redirect(case)
     return render(request, "tracing/case_detail.html",
                   _case_context(request, case, **{name: form}, **more), status=422)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from songnuan.accounts.scoping import may_place_in
 from songnuan.network.models import City
 from songnuan.network.services import districts_for
-from songnuan.refusals import Refused, add_to_form
+from songnuan.refusals import Refused, add_to_form, form_errors_text
 from songnuan.weather.backtests import backtest
 from songnuan.weather.campaign import decide_extension, new_campaign_initial, propose_extension
 from songnuan.weather.city_rules import describe_basis
@@ -404,8 +404,7 @@ def extension_propose(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Extension proposed."))
             return redirect("weather:campaign")
     if target != current_campaign():  # only the current campaign's page shows the form
-        messages.error(request, " ".join(str(e) for errors in form.errors.values()
-                                         for e in errors))
+        messages.error(request, form_errors_text(form))
         return redirect("weather:campaign")
     return _campaign_page(request, extension_form=form)
 
