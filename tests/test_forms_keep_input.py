@@ -6,7 +6,7 @@ Each form is sent in a transaction rolled back after it, so every form meets the
 
 The pages are every URL name without arguments, those of the people, shelter, tracing and
 outreach apps with the arguments the sensitive-pages walk opens them with, and a lead's, a
-station's, a user's and the protocol rules' pages. A form the markers
+station's, a user's, the protocol rules', an incident's and a duty shift's pages. A form the markers
 make valid is saved and says nothing here; the typed-input tests of each app cover those. The
 admin site is left out: its forms are Django's own, which show what was sent on an error.
 """
@@ -25,6 +25,8 @@ from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
 from songnuan.weather.models import ProtocolRules
+from tests.duty.factories import make_shift
+from tests.incidents.factories import report as report_incident
 from tests.test_sensitive_pages import url_args, world  # noqa: F401 (a fixture)
 
 FREE_TEXT = {"text", "search", "tel", "email", "url", ""}
@@ -101,12 +103,17 @@ def every_page(objects) -> list[str]:
 
 
 def more_pages(cast, objects) -> list[str]:
-    """Pages of the other apps that hold forms, on the world's lead, station and staff."""
+    """Pages of the other apps that hold forms: the world's lead, station and staff, the
+    protocol rules, an incident and a duty shift."""
     rules = ProtocolRules.objects.order_by("pk").first()
+    incident = report_incident(cast.city_admin)
+    shift = make_shift(cast.laoshan_admin, district=cast.laoshan_substation.district)
     return [reverse("leads:lead_detail", args=[objects["lead"].pk]),
             reverse("network:site_detail", args=[cast.shinan_substation.pk]),
             reverse("network:site_edit", args=[cast.shinan_substation.pk]),
             reverse("accounts:user_edit", args=[cast.shinan_dispatcher.pk]),
+            reverse("incidents:detail", args=[incident.pk]),
+            reverse("duty:shift_edit", args=[shift.pk]),
             *([reverse("weather:rules_edit", args=[rules.pk])] if rules else [])]
 
 
