@@ -5,8 +5,8 @@ A refusal that sends the user to another page with the reason loses what was typ
 Each form is sent in a transaction rolled back after it, so every form meets the same world.
 
 The pages are every URL name without arguments, those of the people, shelter, tracing and
-outreach apps with the arguments the sensitive-pages walk opens them with, and a lead's, a
-station's, a user's, the protocol rules', an incident's and a duty shift's pages. A form the markers
+outreach apps with the arguments the sensitive-pages walk opens them with, and the pages of a
+lead, a station, a user, the protocol rules, an incident and a duty shift. A form the markers
 make valid is saved and says nothing here; the typed-input tests of each app cover those. The
 admin site is left out: its forms are Django's own, which show what was sent on an error.
 """
