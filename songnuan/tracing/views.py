@@ -178,14 +178,20 @@ def _editable_case(request: HttpRequest, pk: int) -> TracingCase:
     return get_object_or_404(TracingCase.objects.restrict(request.user, "change"), pk=pk)
 
 
-def _refused_on_case(request: HttpRequest, case: TracingCase, name: str, form,
-                     error: Refused | None = None, *, shown: bool | None = None,
-                     **more) -> HttpResponse:
-    """The case page again, with the form `name` as it was sent and the reason on it. Where the
-    page no longer shows that form (`shown`; by default, while the case is live), the reason
-    is said above the page."""
-    if error is not None:
-        add_to_form(form, error)
+def _post_on_case(request: HttpRequest, case: TracingCase, name: str, form, act,
+                  done_message: str, *, shown: bool | None = None, **more) -> HttpResponse:
+    """Send the case page's form `name` to the service (`act`, given the cleaned data); done,
+    back to the case. Refused, the case page again with the form as it was sent and the reason
+    on it, or, where the page no longer shows that form (`shown`; by default, while the case is
+    live), the reason above the page."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except Refused as error:
+            add_to_form(form, error)
+        else:
+            messages.success(request, done_message)
+            return redirect(case)
     if not (case.is_live if shown is None else shown):
         messages.error(request, form_errors_text(form))
         return redirect(case)
@@ -205,17 +211,10 @@ def rank(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(CandidateReview.objects.restrict(request.user, "change"), pk=pk)
-    form = forms.DecisionForm(request.POST)
-    if not form.is_valid():
-        return _refused_on_case(request, review.case, "decision_form", form,
-                                decided_review=review.pk)
-    try:
-        matching.decide(review, by=request.user, **form.cleaned_data)
-    except Refused as error:
-        return _refused_on_case(request, review.case, "decision_form", form, error,
-                                decided_review=review.pk)
-    messages.success(request, _("Decision recorded."))
-    return redirect(review.case)
+    return _post_on_case(
+        request, review.case, "decision_form", forms.DecisionForm(request.POST),
+        lambda data: matching.decide(review, by=request.user, **data),
+        _("Decision recorded."), decided_review=review.pk)
 
 
 @login_required
@@ -223,46 +222,32 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def announce(request: HttpRequest, pk: int) -> HttpResponse:
     case = _editable_case(request, pk)
     form = forms.AnnouncementForm(request.POST)
-    if not form.is_valid():
-        return _refused_on_case(request, case, "announcement_form", form)
-    try:
-        announcements.publish_announcement(
-            case, by=request.user, found_place=form.cleaned_data["found_place"],
-            contact=form.cleaned_data["contact"], references=form.references())
-    except Refused as error:
-        return _refused_on_case(request, case, "announcement_form", form, error)
-    messages.success(request, _("Announcement published."))
-    return redirect(case)
+    return _post_on_case(
+        request, case, "announcement_form", form,
+        lambda data: announcements.publish_announcement(
+            case, by=request.user, found_place=data["found_place"], contact=data["contact"],
+            references=form.references()),
+        _("Announcement published."))
 
 
 @login_required
 @require_POST
 def refresh_announcement(request: HttpRequest, pk: int) -> HttpResponse:
     case = _editable_case(request, pk)
-    form = forms.RefreshForm(request.POST)
-    if not form.is_valid():
-        return _refused_on_case(request, case, "refresh_form", form)
-    try:
-        announcements.refresh_announcement(case, by=request.user, **form.cleaned_data)
-    except Refused as error:
-        return _refused_on_case(request, case, "refresh_form", form, error)
-    messages.success(request, _("Refresh recorded."))
-    return redirect(case)
+    return _post_on_case(
+        request, case, "refresh_form", forms.RefreshForm(request.POST),
+        lambda data: announcements.refresh_announcement(case, by=request.user, **data),
+        _("Refresh recorded."))
 
 
 @login_required
 @require_POST
 def request_comparison(request: HttpRequest, pk: int) -> HttpResponse:
     case = _editable_case(request, pk)
-    form = forms.ComparisonForm(request.POST)
-    if not form.is_valid():
-        return _refused_on_case(request, case, "comparison_form", form)
-    try:
-        comparisons.request_comparison(case, by=request.user, **form.cleaned_data)
-    except Refused as error:
-        return _refused_on_case(request, case, "comparison_form", form, error)
-    messages.success(request, _("Request sent to the police liaison."))
-    return redirect(case)
+    return _post_on_case(
+        request, case, "comparison_form", forms.ComparisonForm(request.POST),
+        lambda data: comparisons.request_comparison(case, by=request.user, **data),
+        _("Request sent to the police liaison."))
 
 
 @login_required
@@ -291,16 +276,12 @@ def assign_officer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def discharge_home(request: HttpRequest, pk: int) -> HttpResponse:
     case = _editable_case(request, pk)
-    form = forms.DischargeHomeForm(request.POST, auto_id="id_home_%s")
-    identified = case.status == CaseStatus.IDENTIFIED
-    if not form.is_valid():
-        return _refused_on_case(request, case, "discharge_form", form, shown=identified)
-    try:
-        reunion.discharge_home(case, DischargeInput(**form.cleaned_data), by=request.user)
-    except Refused as error:
-        return _refused_on_case(request, case, "discharge_form", form, error, shown=identified)
-    messages.success(request, _("Discharged home: the case is closed."))
-    return redirect(case)
+    return _post_on_case(
+        request, case, "discharge_form",
+        forms.DischargeHomeForm(request.POST, auto_id="id_home_%s"),
+        lambda data: reunion.discharge_home(case, DischargeInput(**data), by=request.user),
+        _("Discharged home: the case is closed."),
+        shown=case.status == CaseStatus.IDENTIFIED)
 
 
 @login_required
@@ -389,18 +370,10 @@ def receive(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def record_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(FollowUp.objects.restrict(request.user, "change"), pk=pk)
-    form = forms.FollowUpForm(request.POST)
-    open_item = item.done_at is None
-    if not form.is_valid():
-        return _refused_on_case(request, item.case, "follow_up_form", form, shown=open_item,
-                                followed_up=item.pk)
-    try:
-        followups.record(item, outcome=form.cleaned_data["outcome"], by=request.user)
-    except Refused as error:
-        return _refused_on_case(request, item.case, "follow_up_form", form, error,
-                                shown=open_item, followed_up=item.pk)
-    messages.success(request, _("Follow-up recorded."))
-    return redirect(item.case)
+    return _post_on_case(
+        request, item.case, "follow_up_form", forms.FollowUpForm(request.POST),
+        lambda data: followups.record(item, outcome=data["outcome"], by=request.user),
+        _("Follow-up recorded."), shown=item.done_at is None, followed_up=item.pk)
 
 
 @login_required
