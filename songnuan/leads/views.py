@@ -463,8 +463,11 @@ def _reward_page(request: HttpRequest, status: str, *, refused: RewardClaim | No
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
     for claim in page:
         claim.phone_masked = mask_mobile(claim.phone)
-        blank = CLAIM_FORMS.get(claim.status)
-        claim.form = form if refused and claim.pk == refused.pk else blank and blank()
+        if refused and claim.pk == refused.pk:
+            claim.form = form
+        else:
+            blank = CLAIM_FORMS.get(claim.status)
+            claim.form = blank() if blank else None
     return render(request, "leads/reward_list.html", {
         "page": page, "status": status, "statuses": ClaimStatus.choices,
         "ledger_form": LedgerForm(),

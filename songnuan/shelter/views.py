@@ -518,7 +518,7 @@ def _sent_daily(post, error: Refused | ValidationError) -> dict:
     """What a refused daily-log form sent, to show it again with the reason."""
     message = str(error.message) if isinstance(error, Refused) else " ".join(error.messages)
     return {"what": post.get("what"), "post": post, "stays": set(post.getlist("stay")),
-            "zone": post.get("zone"), "error": message}
+            "error": message}
 
 
 @login_required
