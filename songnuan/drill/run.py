@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from songnuan.drill import foresight
 from songnuan.drill.night import Night, Person
 from songnuan.leads import services as leads
 from songnuan.leads.models import Lead, LeadStatus
@@ -47,6 +48,10 @@ TICK = datetime.timedelta(minutes=1)
 OLD_LOAD_PENALTY_MIN = 20.0  # the board's flat cost of a queued task before it planned
 SEARCH_MIN = 15.0  # finding someone known only by district
 FASTEST_DRIVE, SLOWEST_DRIVE = 0.9, 1.25  # a drive takes this times the planned time
+ON_SCENE_MIN = (10, 25)  # persuading, checking, handing over supplies
+REFUSE_SHARE = 0.4  # of those met and not taken to hospital, who stay out
+HOSPITAL_SHARE = 0.5  # of the injured or ill, who go to hospital
+FORESIGHT_SEARCH_S = 20.0
 
 
 @dataclass
@@ -77,16 +82,19 @@ class Figures:
     squad_on_shift_min: float = 0.0
     # The busiest hour's least work (each person reported in it: the drive from the nearest
     # squad's base and the time on the scene) over what the squads on shift have in an hour;
-    # above 1, no dispatcher keeps up that hour.
+    # above 1, no dispatcher who sends squads from their bases keeps up that hour.
     peak_load: float = 0.0
     peak_hour: datetime.datetime | None = None
-    # The most any dispatcher could do with the squads on shift at dusk (and the reserves, when
+    # The most a dispatcher could do whose squads wait at their bases (and the reserves, when
     # the leader may call them): each person met by a squad free at the nearest base the moment
-    # they are first reported, on its fastest drive (no queue, no search). No dispatcher reaches
-    # more people, or more within 30 or 60 minutes; when this misses the target, the squads are
-    # too few or too far.
+    # they are first reported, on its fastest drive (no queue, no search). A dispatcher who
+    # moves squads out to stand by where people will be can do better (see the foresight
+    # figures below); one who keeps them at their bases cannot.
     bound_to_scene_min: list[float] = field(default_factory=list)
     bound_never: int = 0
+    # What a dispatcher who knew the night in advance could have done with the squads on shift
+    # at dusk, on expected times (`foresight`): how many it reaches within 30 and 60 minutes.
+    foresight_reached: dict[float, int] = field(default_factory=dict)
     # Per district, minutes from report to the scene of everyone reported there; someone never
     # reached counts as never (infinity), so a district's p90 says how long 90% waited at most.
     by_district: dict[str, list[float]] = field(default_factory=dict)
@@ -100,6 +108,9 @@ class Figures:
         to_scene = self.to_scene_min if to_scene is None else to_scene
         quick = sum(1 for value in to_scene if value <= minutes)
         return quick / self.people if self.people else 0.0
+
+    def _share(self, count: int | None) -> float | None:
+        return None if count is None or not self.people else count / self.people
 
     def percentile(self, values: list[float], share: float) -> float | None:
         if not values:
@@ -134,6 +145,8 @@ class Figures:
             "bound_within_30": self.within(30, self.bound_to_scene_min),
             "bound_within_60": self.within(60, self.bound_to_scene_min),
             "bound_never_reached": (self.bound_never / self.people if self.people else None),
+            "foresight_within_30": self._share(self.foresight_reached.get(30)),
+            "foresight_within_60": self._share(self.foresight_reached.get(60)),
             "district_scene_p90": {name: _finite(self.percentile(values, 0.9))
                                    for name, values in sorted(self.by_district.items())},
             "district_never_reached": {
@@ -157,9 +170,10 @@ class SquadPlay:
 
 class Drill:
     def __init__(self, night: Night, *, policy: str, dispatcher, seed: int = 1,
-                 call_reserves: bool = False) -> None:
+                 call_reserves: bool = False, foresight_s: float | None = None) -> None:
+        """`foresight_s`: the search time for what foresight could do (None: not asked)."""
         self.night, self.policy, self.dispatcher = night, policy, dispatcher
-        self.call_reserves = call_reserves
+        self.call_reserves, self.foresight_s = call_reserves, foresight_s
         self.rng = random.Random(seed)
         self.people = {person.key: person for person in night.people}
         self.figures = Figures(policy, people=len(night.people))
@@ -183,6 +197,7 @@ class Drill:
                 self.figures.squad_on_shift_min += _minutes(self.night.end - self.night.start)
             self._note_peak_load()
             self._note_bound()
+            self._note_foresight()
             for report in self.night.reports:
                 self._at(report.at, self._report, report)
             tick = self.night.start
@@ -241,6 +256,34 @@ class Drill:
                 self.figures.bound_to_scene_min.append(_minutes(there - at))
             else:
                 self.figures.bound_never += 1
+
+    def _note_foresight(self) -> None:
+        if self.foresight_s is None or not self.squads:
+            return
+        dusk = self.night.start
+        people = tuple(foresight.Someone(
+            key, self.people[key].lat, self.people[key].lon,
+            round((at - dusk).total_seconds()),
+            round((min(self.people[key].leaves_at, self.night.end) - dusk).total_seconds()),
+            round(self._expected_service_min(self.people[key]) * 60))
+            for key, at in sorted(self._first_reports().items()))
+        bases = tuple((play.squad.base_lat, play.squad.base_lon)
+                      for play in sorted(self.squads.values(), key=lambda play: play.squad.pk))
+        speed = DEFAULT_SPEED_KMH / ((FASTEST_DRIVE + SLOWEST_DRIVE) / 2)
+        self.figures.foresight_reached = foresight.reached_within(
+            people, bases, (30, 60), speed_kmh=speed, time_limit_s=self.foresight_s)
+
+    def _expected_service_min(self, person: Person) -> float:
+        """The minutes a squad is held by `person` on average: on the scene, then the drive to
+        the nearest open site and the hand-over, or the hospital (see `_outcome`)."""
+        near = [n for n in network.nearest(person.lat, person.lon, open_only=True, limit=5)
+                if n.site.beds]
+        escort = (_drive_min(road_distance_m(person.lat, person.lon, near[0].site.lat,
+                                             near[0].site.lon)) + settings.DISPATCH_HANDOVER_MIN
+                  if near else 0.0)
+        hospital = HOSPITAL_SHARE if "injured_ill" in person.flags else 0.0
+        return (sum(ON_SCENE_MIN) / 2 + hospital * settings.DISPATCH_HOSPITAL_MIN
+                + (1 - hospital) * (1 - REFUSE_SHARE) * escort)
 
     def _at(self, at: datetime.datetime, action: Callable, argument=None) -> None:
         heapq.heappush(self.events, (at, next(self.sequence), action, argument))
@@ -404,7 +447,7 @@ class Drill:
         self.figures.wasted_trips += wasted and bool(self._people_of(task.lead_id))
         for key in present:
             self.on_scene.setdefault(key, at)
-        minutes = self.rng.uniform(10, 25)
+        minutes = self.rng.uniform(*ON_SCENE_MIN)
         self._at(at + datetime.timedelta(minutes=minutes), self._close,
                  (play, task_id, present[0] if present else None))
 
@@ -463,10 +506,11 @@ class Drill:
             self.taken_away.add(person.key)
         extra = 0.0
         if site is not None:
-            extra = _drive_min(road_distance_m(task.lat, task.lon, site.lat, site.lon)) + 10
+            extra = (_drive_min(road_distance_m(task.lat, task.lon, site.lat, site.lon))
+                     + settings.DISPATCH_HANDOVER_MIN)
             play.lat, play.lon = site.lat, site.lon
         elif outcome == EncounterOutcome.HOSPITAL:
-            extra = 30.0
+            extra = settings.DISPATCH_HOSPITAL_MIN
         play.busy_until = at + datetime.timedelta(minutes=extra)
         play.task_id = None
         self._busy(play, play.busy_until)
@@ -481,9 +525,9 @@ class Drill:
     def _outcome(self, task: Task, person: Person | None):
         if person is None:
             return EncounterOutcome.NOT_FOUND, None
-        if "injured_ill" in person.flags and self.rng.random() < 0.5:
+        if "injured_ill" in person.flags and self.rng.random() < HOSPITAL_SHARE:
             return EncounterOutcome.HOSPITAL, None
-        if self.rng.random() < 0.4:
+        if self.rng.random() < REFUSE_SHARE:
             return EncounterOutcome.REFUSED, None
         for near in network.nearest(task.lat, task.lon, open_only=True, limit=5):
             if near.site.beds and network.shown_status(

@@ -35,10 +35,11 @@ def _night(reports: int = 16, hours: float = 2):
                     reports=reports, seed=3, district_of=setup.district_of)
 
 
-def _play(generated, policy: str) -> dict:
+def _play(generated, policy: str, foresight_s: float | None = None) -> dict:
     end = START + datetime.timedelta(hours=2)
     dispatcher = setup.prepare(START, end, squads_per_district={district(SHINAN).pk: 2}, seed=1)
-    return Drill(generated, policy=policy, dispatcher=dispatcher).play().summary()
+    return Drill(generated, policy=policy, dispatcher=dispatcher,
+                 foresight_s=foresight_s).play().summary()
 
 
 def test_a_night_is_played_through_intake_dispatch_and_encounters_and_leaves_nothing(cast):
@@ -51,12 +52,19 @@ def test_a_night_is_played_through_intake_dispatch_and_encounters_and_leaves_not
     # Two squads: the busiest hour's least work is measured against their two squad-hours.
     assert figures["peak_load"] > 0
     assert START <= figures["peak_hour"] < START + datetime.timedelta(hours=2)
-    # No dispatcher beats a squad free at the nearest base the moment of the first report.
+    # The plan sends squads from where they are and does not station them ahead of anyone: it
+    # does not beat a squad free at the nearest base the moment of the first report.
     assert figures["bound_never_reached"] <= figures["never_reached"]
     assert figures["bound_within_30"] >= figures["within_30"]
     assert figures["bound_within_60"] >= figures["within_60"]
+    assert figures["foresight_within_30"] is None  # not asked
     # The night is rolled back: the copy of the data is as it was before it.
     assert not Lead.objects.exists() and not Task.objects.exists()
+
+
+def test_the_drill_says_what_a_dispatcher_knowing_the_night_in_advance_could_do(cast):
+    figures = _play(_night(), "fcfs", foresight_s=0)
+    assert 0 < figures["foresight_within_30"] <= figures["foresight_within_60"] <= 1
 
 
 def test_nobody_reports_someone_a_squad_already_took_in(cast):

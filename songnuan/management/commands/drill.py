@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from songnuan.drill import night, setup
-from songnuan.drill.run import Drill
+from songnuan.drill.run import FORESIGHT_SEARCH_S, Drill
 from songnuan.network.models import District
 from songnuan.outreach.models import Squad
 
@@ -47,6 +47,10 @@ class Command(BaseCommand):
         parser.add_argument("--reserves", action="store_true",
                             help="uncrewed squads stand in reserve, and the leader on duty calls "
                                  "one on when the board says a district lacks squads")
+        parser.add_argument("--foresight-s", type=float, default=FORESIGHT_SEARCH_S,
+                            metavar="SECONDS",
+                            help="search time for the schedule of a dispatcher who knew the "
+                                 "night in advance (0: its first schedule; -1: not asked)")
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
         parser.add_argument("--json-out", default="", metavar="FILE",
                             help="also write the figures as JSON to FILE")
@@ -74,8 +78,9 @@ class Command(BaseCommand):
             if options["find_squads"] is not None:
                 self._size(generated, start, end, squads, options)
                 return
+            foresight_s = options["foresight_s"] if options["foresight_s"] >= 0 else None
             results = [self._play(generated, start, end, squads, policy, options["seed"],
-                                  options["reserves"]) for policy in policies]
+                                  options["reserves"], foresight_s) for policy in policies]
         if options["json_out"]:
             with open(options["json_out"], "w", encoding="utf-8") as out:
                 json.dump(results, out, ensure_ascii=False, default=str, indent=2)
@@ -92,11 +97,12 @@ class Command(BaseCommand):
         return timezone.make_aware(datetime.datetime.combine(today, datetime.time(18)))
 
     def _play(self, generated, start, end, squads, policy: str, seed: int,
-              reserves: bool = False) -> dict:
+              reserves: bool = False, foresight_s: float | None = None) -> dict:
         with transaction.atomic():
             dispatcher = setup.prepare(start, end, squads_per_district=squads, seed=seed)
             figures = Drill(generated, policy=policy, dispatcher=dispatcher, seed=seed,
-                            call_reserves=reserves and policy == "plan").play()
+                            call_reserves=reserves and policy == "plan",
+                            foresight_s=foresight_s).play()
             transaction.set_rollback(True)
         return figures.summary()
 
@@ -148,9 +154,11 @@ class Command(BaseCommand):
 
             ("squad on scene within 30 / 60 min (of all)",
              lambda r: f"{r['within_30']:.0%} / {r['within_60']:.0%}"),
-            ("at best with these squads: within 30 / 60, never", lambda r: (
+            ("at best from the squads' bases: within 30 / 60, never", lambda r: (
                 f"{_share(r['bound_within_30'])} / {_share(r['bound_within_60'])}, "
                 f"{_share(r['bound_never_reached'])}")),
+            ("knowing the night in advance: within 30 / 60", lambda r: (
+                f"{_share(r['foresight_within_30'])} / {_share(r['foresight_within_60'])}")),
             ("high-risk never reached", lambda r: _share(r["high_risk_never_reached"])),
             ("high-risk report → on scene p50 (min)",
              lambda r: _fmt(r["high_risk_scene_p50"])),
