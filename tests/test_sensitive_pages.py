@@ -163,6 +163,7 @@ def url_args(objects) -> dict[str, tuple[list, str]]:
         "outreach:hotspot_detail": ([1], ""),
         "outreach:squad_detail": ([objects["squad"].pk], ""),
         "outreach:call_on_reserve": ([objects["squad"].pk], ""),
+        "outreach:send_to_standby": ([objects["squad"].pk], ""),
         "outreach:assign_lead": ([objects["lead"].pk], ""),
         "outreach:assign_follow_up": ([1], ""),
         "outreach:reassign": ([objects["task"].pk], ""),

@@ -65,9 +65,11 @@ from songnuan.outreach.schemas import (
     PositionOut,
     ReasonIn,
     SquadOut,
+    StandbyIn,
     StepIn,
     TaskOut,
 )
+from songnuan.outreach.squads import send_to_standby as tell_where_to_wait
 from songnuan.places import sources as places
 from songnuan.refusals import Conflict, Refused
 
@@ -171,6 +173,8 @@ def _squads_out(squads) -> list[dict]:
             "duty_status": squad.duty_status, "duty_status_label": squad.get_duty_status_display(),
             "on_shift": squad.pk in on_shift, "load": loads.get(squad.pk, 0),
             "capacity": squad.capacity, "lat": lat, "lon": lon, "seen_at": squad.last_seen_at,
+            "standby_place": squad.standby_place, "standby_lat": squad.standby_lat,
+            "standby_lon": squad.standby_lon, "standby_since": squad.standby_since,
             "crew": [{"user_id": member.user_id, "name": member.user.get_full_name(),
                       "agency": member.agency, "agency_label": member.get_agency_display(),
                       "is_leader": member.is_leader} for member in squad.members.all()],
@@ -308,6 +312,22 @@ def set_duty_status(request: HttpRequest, squad_id: int, payload: DutyStatusIn):
         return 200, _squads_out(squads.filter(pk=squad.pk))[0]
 
     return _once(request, payload, "duty_status", f"squad:{squad.pk}", act)
+
+
+@router.post("/dispatch/squads/{squad_id}/standby",
+             response={200: SquadOut, 409: ErrorOut, 422: ErrorOut})
+def send_to_standby(request: HttpRequest, squad_id: int, payload: StandbyIn):
+    """Tell a squad on duty where to wait between tasks (the board's `standby` suggests
+    where)."""
+    _require(request, *DISPATCHER_PERMS)
+    squads = Squad.objects.restrict(request.user, "change")
+    squad = get_object_or_404(squads, pk=squad_id)
+
+    def act() -> Answer:
+        tell_where_to_wait(squad, payload.lat, payload.lon, payload.place, by=request.user)
+        return 200, _squads_out(squads.filter(pk=squad.pk))[0]
+
+    return _once(request, payload, "standby", f"squad:{squad.pk}", act)
 
 
 def _dispatch_changes(request: HttpRequest, cursor: str | None) -> dict:

@@ -5,7 +5,8 @@ protocol level with the escalation thresholds it puts in force in each district.
 Built from a handful of flat queries (`values()`), so it stays fast with thousands of open
 leads. Every waiting lead carries its squads ranked by ETA from tonight's city-wide plan
 (`night_plan`), the squad the plan gives it, and whether to send that squad now; districts the
-plan cannot cover in time carry a capacity alert with their reserve squads.
+plan cannot cover in time carry a capacity alert with their reserve squads; squads with nothing
+to do carry where they would better wait.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def board_data(user, now: datetime.datetime | None = None) -> dict[str, Any]:
         "protocol": _thresholds_in_force(user, now, squads, leads),
         "plan": {"solver": tonight.plan.solver, "fell_back": tonight.plan.fell_back},
         "capacity_alerts": capacity_alerts(user, tonight, now),
+        "standby": _standby(tonight, squads),
         "leads": leads,
         "follow_ups": _follow_ups(user, now),
         "squads": list(squads.values()),
@@ -62,7 +64,7 @@ def _squads(user, now) -> dict[int, dict]:
             "lat": lat, "lon": lon,
             "seen_at": squad.last_seen_at.isoformat() if squad.last_seen_at else None,
             "status": _squad_status(squad.pk in on_shift, load, squad.capacity),
-            "duty_status": squad.duty_status,
+            "duty_status": squad.duty_status, "standby_place": squad.standby_place,
         }
     return result
 
@@ -120,6 +122,18 @@ def capacity_alerts(user, tonight: night_plan.NightPlan, now: datetime.datetime)
                              - len(gathering.get(short.district_id, []))),
         "message": night_plan.shortfall_message(districts[short.district_id].name, short),
     } for short in shortfalls]
+
+
+def _standby(tonight: night_plan.NightPlan, squads: dict[int, dict]) -> list[dict]:
+    """The squads in the user's scope with nothing to do that would be sooner on the scene of
+    the next reports waiting elsewhere, and where; not those already told to wait there (the
+    plan may be a few seconds older than the order)."""
+    return [{"squad_id": move.squad, "squad": squads[move.squad]["name"],
+             "district": squads[move.squad]["district"], "place": move.place,
+             "lat": move.lat, "lon": move.lon, "drive_min": move.drive_min}
+            for move in sorted(tonight.standby.values(),
+                               key=lambda move: squads.get(move.squad, {}).get("name", ""))
+            if move.squad in squads and squads[move.squad]["standby_place"] != move.place]
 
 
 def _gathering(district_ids: list[int], now) -> dict[int, list[dict]]:

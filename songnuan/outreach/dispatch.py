@@ -126,7 +126,7 @@ def assign_lead(lead: Lead, squad: Squad, *, by: Actor, reason: str = "",
             if lead.district_id is None:
                 raise Conflict(_("The lead has no location yet: set its place or its "
                                       "district first."), "lead")
-            squad = _check_squad(squad)
+            squad = _taking_a_task(squad)
             task = Task.objects.create(
                 kind=TaskKind.LEAD, lead=lead, squad=squad, district_id=lead.district_id,
                 lat=lead.lat, lon=lead.lon, place=lead.place, reason=reason[:200],
@@ -157,7 +157,7 @@ def reassign(task: Task, squad: Squad, *, by: Actor, reason: str = "",
             raise Conflict(_("Only a task the squad has not reached yet can be moved."))
         if task.squad_id == squad.pk:
             raise Conflict(_("The task is already with this squad."), "squad")
-        squad = _check_squad(squad)
+        squad = _taking_a_task(squad)
         task.status, task.closed_at = TaskStatus.CANCELLED, timezone.now()
         task.save()
         new = Task.objects.create(
@@ -184,7 +184,7 @@ def assign_follow_up(follow_up: FollowUp, squad: Squad, *, by: Actor, reason: st
                 raise Conflict(_("This follow-up is closed."), "follow_up")
             if follow_up.tasks.filter(status__in=ACTIVE_TASK_STATUSES).exists():
                 raise Conflict(_("This follow-up is already assigned."), "follow_up")
-            squad = _check_squad(squad)
+            squad = _taking_a_task(squad)
             task = Task.objects.create(
                 kind=TaskKind.FOLLOW_UP, follow_up=follow_up, squad=squad,
                 district_id=follow_up.district_id, lat=follow_up.lat, lon=follow_up.lon,
@@ -207,7 +207,9 @@ def _tell_home_district(task: Task) -> None:
           key=f"mutual-aid:{task.pk}", at=task.assigned_at)
 
 
-def _check_squad(squad: Squad) -> Squad:
+def _taking_a_task(squad: Squad) -> Squad:
+    """The squad, locked, about to take a task: on shift and with room for it. The task ends
+    its wait where it was told to stand by; once done, it is told anew where to wait."""
     squad = Squad.objects.select_for_update().get(pk=squad.pk)
     if not is_on_shift(squad):
         raise Conflict(_("%(squad)s is not on shift.") % {"squad": squad.name}, "squad")
@@ -215,6 +217,9 @@ def _check_squad(squad: Squad) -> Squad:
     if load >= squad.capacity:
         raise Conflict(_("%(squad)s already has %(n)d open tasks.") % {
             "squad": squad.name, "n": load}, "squad")
+    if squad.standby is not None:
+        squad.forget_standby()
+        squad.save()
     return squad
 
 
@@ -625,7 +630,8 @@ def close_tasks_of_resolved_lead(lead: Lead, previous: str, by: Actor) -> None:
 
 def set_duty_status(squad: Squad, duty_status: str) -> Squad:
     """Put a squad on duty, on a break, in reserve or out of service. A squad with open tasks
-    cannot go out of service: its tasks would wait for nobody."""
+    cannot go out of service: its tasks would wait for nobody. A squad that goes off duty
+    forgets where it was told to wait."""
     if duty_status not in DutyStatus.values:
         raise Refused(_("Choose a duty status."), "duty_status")
     with transaction.atomic():
@@ -635,5 +641,7 @@ def set_duty_status(squad: Squad, duty_status: str) -> Squad:
             raise Conflict(_("%(squad)s still has %(n)d open tasks: move them first.") % {
                 "squad": squad.name, "n": load}, "duty_status")
         squad.duty_status = duty_status
+        if duty_status != DutyStatus.ON_DUTY:
+            squad.forget_standby()
         squad.save()
         return squad

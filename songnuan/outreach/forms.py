@@ -58,3 +58,11 @@ class ShiftForm(forms.Form):
         attrs={"type": "datetime-local"}))
     ends_at = forms.DateTimeField(label=_("Ends"), widget=forms.DateTimeInput(
         attrs={"type": "datetime-local"}))
+
+
+class StandbyForm(forms.Form):
+    """Where a squad is told to wait: a point (WGS-84) and the name of the place."""
+
+    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    place = forms.CharField(label=_("Place"), max_length=120)

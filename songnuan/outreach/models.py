@@ -154,6 +154,12 @@ class Squad(AuditedModel):
     last_lon = models.FloatField(null=True, blank=True, editable=False)
     last_seen_at = models.DateTimeField(_("position sent"), null=True, blank=True,
                                         editable=False)
+    # Where the squad waits until its next task (待命点), as the dispatcher last told it.
+    standby_lat = models.FloatField(null=True, blank=True, editable=False)
+    standby_lon = models.FloatField(null=True, blank=True, editable=False)
+    standby_place = models.CharField(_("wait at"), max_length=120, blank=True, editable=False)
+    standby_since = models.DateTimeField(_("told to wait there at"), null=True, blank=True,
+                                         editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -177,6 +183,16 @@ class Squad(AuditedModel):
         if self.last_lat is not None and self.last_lon is not None:
             return self.last_lat, self.last_lon
         return self.base_lat, self.base_lon
+
+    @property
+    def standby(self) -> tuple[float, float] | None:
+        if self.standby_lat is None or self.standby_lon is None:
+            return None
+        return self.standby_lat, self.standby_lon
+
+    def forget_standby(self) -> None:
+        self.standby_lat = self.standby_lon = self.standby_since = None
+        self.standby_place = ""
 
 
 class SquadMember(AuditedModel):

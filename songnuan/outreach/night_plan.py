@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from songnuan.leads import triage
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network.models import District
-from songnuan.outreach import dispatch, planning
+from songnuan.outreach import dispatch, planning, standby
 from songnuan.outreach.escalation import thresholds_by_district
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
@@ -38,12 +38,24 @@ from songnuan.weather import protocol
 LEAD_FIELDS = ("id", "lat", "lon", "district_id", "priority", "received_at")
 
 
+@dataclass(frozen=True)
+class StandbyMove:
+    """A free squad that would be sooner on the scene of the next reports waiting elsewhere."""
+
+    squad: int
+    lat: float
+    lon: float
+    place: str
+    drive_min: int
+
+
 @dataclass
 class NightPlan:
     plan: planning.Plan
     squads: dict[int, planning.SquadState]
     names: dict[int, tuple[str, str]]  # squad → (name, district name)
     made_at: datetime.datetime
+    standby: dict[int, StandbyMove]  # squad → where it should wait
 
     def suggestions(self, lead_id: int) -> list[dict]:
         return [self.option_json(option) for option in self.plan.options.get(lead_id, [])]
@@ -89,8 +101,10 @@ def current_plan(now: datetime.datetime | None = None) -> NightPlan:
     squads, names = squad_states(now, centres)
     leads = waiting_leads(now, centres)
     covered = to_cover(now)
+    told = {pk: (lat, lon) for pk, lat, lon in Squad.objects.filter(
+        pk__in=squads, standby_lat__isnull=False).values_list("pk", "standby_lat", "standby_lon")}
     key = (now.replace(second=0, microsecond=0), tuple(squads.values()), tuple(leads),
-           tuple(sorted(covered)))
+           tuple(sorted(covered)), tuple(sorted(told.items())))
     if cached is not None and cached[0] == key:
         return cached[1]
     plan = planning.make_plan(leads, list(squads.values()), handle_s=handle_s(),
@@ -98,10 +112,43 @@ def current_plan(now: datetime.datetime | None = None) -> NightPlan:
     short = {s.district_id for s in plan.shortfalls}
     plan.shortfalls += [s for s in planning.uncovered(covered, list(squads.values()), centres)
                         if s.district_id not in short]
-    made = NightPlan(plan, squads, names, now)
+    made = NightPlan(plan, squads, names, now, standby_moves(squads, told, now, centres))
     with _lock:
         _cache["plan"] = (key, made)
     return made
+
+
+def standby_moves(squads: dict[int, planning.SquadState], told: dict[int, tuple[float, float]],
+                  now: datetime.datetime, centres: dict[int, tuple[float, float]]
+                  ) -> dict[int, StandbyMove]:
+    """Where the squads with nothing to do should wait (`standby`): near the hotspots, by
+    risk, and the centres of the districts where the cold-weather protocol is active. `told`:
+    where squads were last told to wait."""
+    free = {key: state for key, state in squads.items()
+            if state.load == 0 and state.free_s <= 0}
+    active = protocol.active_districts(set(centres), now) - {None}
+    if not free or not active:
+        return {}
+    names = dict(District.objects.filter(pk__in=active).values_list("pk", "name"))
+    demand = [standby.Demand(lat, lon, float(risk), district_id, name)
+              for lat, lon, risk, district_id, name in Hotspot.objects.filter(
+                  is_active=True, district_id__in=active).order_by("pk").values_list(
+                  "lat", "lon", "risk_level", "district_id", "name")]
+    demand += [standby.Demand(*centres[pk], 1.0, pk, names[pk]) for pk in sorted(active)]
+    # A squad told where to wait is counted there: on its way, it is not moved for a
+    # minute's difference in where it stands. A task ends the order (`dispatch`): once done, a
+    # squad counts from where the task left it.
+    waiting_at = [replace(state, lat=told[key][0], lon=told[key][1]) if key in told else state
+                  for key, state in sorted(free.items())]
+    moves = {}
+    manned = frozenset(state.district_id for state in squads.values())
+    for key, point in standby.standby_points(demand, waiting_at, manned=manned).items():
+        state = free[key]
+        drive = planning.travel_seconds(
+            [planning.Waiting(0, point.district_id, point.lat, point.lon, 1.0, 0.0)], [state])
+        moves[key] = StandbyMove(key, point.lat, point.lon, point.name,
+                                 round(float(drive[0, 0]) / 60))
+    return moves
 
 
 def to_cover(now: datetime.datetime) -> set[int]:

@@ -145,6 +145,17 @@ class BoardSquadOut(Schema):
     seen_at: str | None
     status: str = Field(description="available, busy, full or off_shift")
     duty_status: str = Field(description="on_duty, on_break, out_of_service or reserve")
+    standby_place: str = Field(description="where it was last told to wait (empty: nowhere)")
+
+
+class BoardStandbyOut(Schema):
+    squad_id: int
+    squad: str
+    district: str
+    place: str = Field(description="a hotspot, or a district for its centre")
+    lat: float
+    lon: float
+    drive_min: int
 
 
 class BoardFollowUpOut(Schema):
@@ -164,6 +175,8 @@ class BoardOut(Schema):
         description="per district: the cold-weather protocol level and the thresholds it sets")
     plan: BoardPlanOut
     capacity_alerts: list[BoardCapacityAlertOut]
+    standby: list[BoardStandbyOut] = Field(
+        description="squads with nothing to do that would be nearer the next reports elsewhere")
     leads: list[BoardLeadOut]
     follow_ups: list[BoardFollowUpOut]
     squads: list[BoardSquadOut]
@@ -190,6 +203,13 @@ class DeclineIn(ReasonIn):
 
 class DutyStatusIn(Schema):
     duty_status: DutyStatus
+    client_request_id: str | None = KEY_FIELD
+
+
+class StandbyIn(Schema):
+    lat: float = Field(ge=-90, le=90, description="WGS-84")
+    lon: float = Field(ge=-180, le=180)
+    place: str = Field(min_length=1, max_length=120)
     client_request_id: str | None = KEY_FIELD
 
 
@@ -291,6 +311,10 @@ class SquadOut(Schema):
     lat: float
     lon: float
     seen_at: datetime.datetime | None
+    standby_place: str = Field(description="where it was last told to wait (empty: nowhere)")
+    standby_lat: float | None
+    standby_lon: float | None
+    standby_since: datetime.datetime | None
     crew: list[CrewOut]
     updated_at: datetime.datetime
 

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from songnuan.actors import Actor
+from songnuan.network.geography import district_for_point
 from songnuan.outreach.models import DutyStatus, Shift, Squad, SquadMember
 from songnuan.refusals import Conflict, Refused
 
@@ -65,6 +66,24 @@ def call_on_reserve(squad: Squad, *, by: Actor, hours: float | None = None) -> S
                 ends = min(ends, later.starts_at)
             if ends > ready:
                 Shift.objects.create(squad=squad, starts_at=ready, ends_at=ends)
+        return squad
+
+
+def send_to_standby(squad: Squad, lat: float, lon: float, place: str, *, by: Actor) -> Squad:
+    """Tell a squad on duty where to wait between tasks (待命点): the place it goes to once
+    its tasks are done, until it is told another."""
+    place = place.strip()
+    if len(place) > Squad._meta.get_field("standby_place").max_length:
+        raise Refused(_("The place's name is too long."), "place")
+    if district_for_point(lat, lon) is None:
+        raise Refused(_("This point is not in the city."), "lat")
+    with transaction.atomic():
+        squad = Squad.objects.select_for_update().get(pk=squad.pk)
+        if not squad.is_active or squad.duty_status != DutyStatus.ON_DUTY:
+            raise Conflict(_("%(squad)s is not on duty.") % {"squad": squad.name}, "squad")
+        squad.standby_lat, squad.standby_lon, squad.standby_place = lat, lon, place
+        squad.standby_since = timezone.now()
+        squad.save()
         return squad
 
 

@@ -36,7 +36,13 @@ from songnuan.outreach import (
     services,
     squads,
 )
-from songnuan.outreach.forms import HotspotFilterForm, MemberForm, ShiftForm, SquadForm
+from songnuan.outreach.forms import (
+    HotspotFilterForm,
+    MemberForm,
+    ShiftForm,
+    SquadForm,
+    StandbyForm,
+)
 from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
     Encounter,
@@ -53,7 +59,7 @@ from songnuan.outreach.models import (
 from songnuan.outreach.person_search import find_people
 from songnuan.outreach.reports import service_levels as service_level_figures
 from songnuan.people.models import Person, Sex
-from songnuan.refusals import Refused, add_to_form
+from songnuan.refusals import Refused, add_to_form, form_errors_text
 from songnuan.supplies import services as supplies
 from songnuan.weather.protocol import protocol_active
 
@@ -251,6 +257,23 @@ def call_on_reserve(request: HttpRequest, pk: int) -> HttpResponse:
         "squad": squad.name, "time": ready.strftime("%H:%M")})
 
 
+@require_POST
+@_dispatcher
+def send_to_standby(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dispatcher tells a squad with nothing to do where to wait, as the board suggests."""
+    squad = get_object_or_404(Squad.objects.restrict(request.user, "change"), pk=pk)
+    form = StandbyForm(request.POST)
+    if not form.is_valid():
+        return _back_to_board(request, error=form_errors_text(form))
+    data = form.cleaned_data
+    try:
+        squads.send_to_standby(squad, data["lat"], data["lon"], data["place"], by=request.user)
+    except Refused as refused:
+        return _back_to_board(request, error=refused.message)
+    return _back_to_board(request, ok=gettext("%(squad)s told to wait at %(place)s.") % {
+        "squad": squad.name, "place": data["place"]})
+
+
 def _chosen_squad(request: HttpRequest, lat, lon, district_id, *, lead_id=None, exclude=None
                   ) -> night_plan.Pick | None:
     """The squad picked on the board, or the suggested one when none was picked."""
@@ -363,8 +386,11 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     stops = (PatrolStop.objects.filter(squad__in=squads, plan__night=patrols.night_of(
         timezone.now())).select_related("hotspot")
         .order_by("plan__night", "order"))
+    standby = [(squad, navigation.map_links(*squad.standby, squad.standby_place))
+               for squad in squads if squad.standby is not None]
     return render(request, "outreach/phone_tasks.html", {
-        "tasks": tasks, "squads": squads, "stops": stops, "now": timezone.now(),
+        "tasks": tasks, "squads": squads, "stops": stops, "standby": standby,
+        "now": timezone.now(),
         "labels": _phone_labels(), "vapid_public_key": vapid.keys().public_key})
 
 
