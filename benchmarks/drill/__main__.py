@@ -1,5 +1,6 @@
 """The night drill as a benchmark: a normal red cold-wave night and a surge, each under tonight's
-plan and a first-come-first-served dispatcher with the same squads (the demo's ten crewed ones),
+plan (on the normal nights also without free squads sent to wait: plan-stay) and a
+first-come-first-served dispatcher with the same squads (the demo's ten crewed ones),
 then the plan again with the uncrewed squads in reserve, and the squads per district that bring
 p90 to the scene under 30 minutes.
 
@@ -26,6 +27,7 @@ OUT = ROOT / "benchmarks" / "out"
 SONGNUAN = str(Path(sys.executable).with_name("songnuan"))
 DEMO_CLOCK = "2027-01-15T17:00"
 NIGHT_START = "2027-01-15T18:00"
+BESIDE = "plan,plan-stay,fcfs"  # the plan, without sending free squads to wait, and by hand
 
 
 def main() -> None:
@@ -44,13 +46,14 @@ def main() -> None:
     database = OUT / "drill-demo.sqlite3"
     env = os.environ | {"DATABASE_URL": f"sqlite:///{database}",
                         "SECRET_KEY": os.environ.get("SECRET_KEY", "benchmark-only"), "DEMO": "1"}
-    if not database.exists():
-        _run([SONGNUAN, "migrate", "-v0"], env)
+    fresh = not database.exists()
+    _run([SONGNUAN, "migrate", "-v0"], env)  # a file kept from an older schema is brought up
+    if fresh:
         _run([SONGNUAN, "demo", "--size", "small", "--now", DEMO_CLOCK], env)
     common = ["--seed", str(args.seed), "--start", NIGHT_START]
     if args.squads is not None:
         common += ["--squads", str(args.squads)]
-    for name, extra in (("normal", ["--reports", str(args.normal)]),
+    for name, extra in (("normal", ["--reports", str(args.normal), "--policies", BESIDE]),
                         ("normal-reserves", ["--reports", str(args.normal), "--reserves",
                                              "--policies", "plan"]),
                         ("surge", ["--reports", str(args.surge), "--surge"]),
@@ -71,13 +74,13 @@ def main() -> None:
 
 def _other_nights(seeds: list[int], common: list[str], args, env: dict) -> str:
     """The normal night again on other seeds, one line per seed and policy."""
-    lines = ["== normal nights on other seeds: plan and first come, first served",
-             "seed  policy  to scene p50/p90  never  high-risk never  within 30 / 60  "
+    lines = ["== normal nights on other seeds: plan, plan-stay and first come, first served",
+             "seed  policy     to scene p50/p90  never  high-risk never  within 30 / 60  "
              "from bases within 60 / never  foresight within 30 / 60"]
     for seed in seeds:
         out = OUT / f"drill-normal-seed{seed}.json"
-        command = [SONGNUAN, "drill", *common, "--reports", str(args.normal), "--json-out",
-                   str(out)]
+        command = [SONGNUAN, "drill", *common, "--reports", str(args.normal), "--policies", BESIDE,
+                   "--json-out", str(out)]
         command[command.index("--seed") + 1] = str(seed)
         _run(command, env)
         lines += [_seed_line(seed, row) for row in json.loads(out.read_text(encoding="utf-8"))]
@@ -85,7 +88,7 @@ def _other_nights(seeds: list[int], common: list[str], args, env: dict) -> str:
 
 
 def _seed_line(seed: int, row: dict) -> str:
-    return (f"{seed:>4}  {row['policy']:<6}  {_number(row['scene_p50'])} / "
+    return (f"{seed:>4}  {row['policy']:<9}  {_number(row['scene_p50'])} / "
             f"{_number(row['scene_p90'])}  {_share(row['never_reached'])}  "
             f"{_share(row['high_risk_never_reached'])}  {_share(row['within_30'])} / "
             f"{_share(row['within_60'])}  {_share(row['bound_within_60'])} / "

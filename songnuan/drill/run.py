@@ -2,11 +2,13 @@
 dispatcher works the board, squads accept, drive, arrive and record what they found, and the
 clock is moved from event to event.
 
-The dispatcher follows a policy: `plan` sends what tonight's plan on the board says to send now;
-`fcfs` is a spreadsheet dispatcher: the oldest waiting lead with a position first, to the nearest
-squad of its district that has room, each queued task counted as 20 minutes (as the board did
-before it planned). The squads play the same way under both. Each run is one transaction that is
-rolled back, so several policies can be played on the same data.
+The dispatcher follows a policy: `plan` sends what tonight's plan on the board says to send now,
+and sends free squads to wait where the board says; `plan-stay` is the same, with free squads
+left where their last task left them; `fcfs` is a spreadsheet dispatcher: the oldest waiting
+lead with a position first, to the nearest squad of its district that has room, each queued
+task counted as 20 minutes (as the board did before it planned). The squads play the same way
+under all three. Each run is one transaction that is rolled back, so several policies can be
+played on the same data.
 """
 
 from __future__ import annotations
@@ -77,6 +79,7 @@ class Figures:
     first_capacity_alert_at: datetime.datetime | None = None
     squads_missing: dict[str, int] = field(default_factory=dict)
     plan_fell_back: int = 0
+    standby_moves: int = 0
     reserves_called: int = 0
     squad_busy_min: float = 0.0
     squad_on_shift_min: float = 0.0
@@ -137,7 +140,7 @@ class Figures:
             "first_capacity_alert_at": self.first_capacity_alert_at,
             "squads_missing": dict(self.squads_missing),
             "plan_fell_back": self.plan_fell_back,
-            "reserves_called": self.reserves_called,
+            "reserves_called": self.reserves_called, "standby_moves": self.standby_moves,
             "squads_busy": (self.squad_busy_min / self.squad_on_shift_min
                             if self.squad_on_shift_min else None),
             "peak_load": round(self.peak_load, 2), "peak_hour": self.peak_hour,
@@ -315,15 +318,19 @@ class Drill:
             self._drive_on(play, at)
             if play.task_id is None and (play.busy_until is None or play.busy_until <= at):
                 self._next_task(play, at)
-        if self.policy == "plan":
+                self._go_and_wait(play, at)
+        if self.policy in ("plan", "plan-stay"):
             self._follow_the_board(at)
         else:
             self._first_come_first_served(at)
         self._note_overdue(at)
 
     def _follow_the_board(self, at: datetime.datetime) -> None:
-        # The leader on duty reads the alerts even before anyone is reported.
-        if not self.call_reserves and not _waiting().exists():
+        # The leader on duty reads the alerts even before anyone is reported; with nobody
+        # waiting, the dispatcher looks every five minutes where the free squads should wait.
+        moves_squads = self.policy == "plan"
+        if not self.call_reserves and not _waiting().exists() and (
+                at.minute % 5 or not moves_squads):
             return
         data = board_data(self.dispatcher, at)
         self.figures.plan_fell_back += data["plan"]["fell_back"]
@@ -335,11 +342,35 @@ class Drill:
                                                     alert["squads_missing"])
             if self.call_reserves and alert["reserves"] and alert["still_missing"]:
                 self._call_on(alert["reserves"][0]["id"])
+        for move in data["standby"] if moves_squads else []:
+            self._send_to_wait(move)
         for item in data["leads"]:
             if item["task"] or not item["assign_now"] or not item["suggestion"]:
                 continue
             option = item["suggestion"]
             self._assign(item["id"], option["squad_id"], option["reason"], option["eta_min"], at)
+
+    def _send_to_wait(self, move: dict) -> None:
+        """The dispatcher tells a free squad where to wait, as the board suggests."""
+        play = self.squads.get(move["squad_id"])
+        if play is None:
+            return
+        try:
+            squads.send_to_standby(play.squad, move["lat"], move["lon"], move["place"],
+                                   by=self.dispatcher)
+        except Refused:
+            return
+        self.figures.standby_moves += 1
+
+    def _go_and_wait(self, play: SquadPlay, at: datetime.datetime) -> None:
+        """A squad with nothing to do drives to where it was told to wait."""
+        if play.task_id is not None:
+            return
+        point = Squad.objects.get(pk=play.squad.pk).standby
+        if point is None or (play.lat, play.lon) == point:
+            return
+        if play.leg is None or play.leg[3:] != point:
+            play.leg = (at, play.lat, play.lon, *point)
 
     def _call_on(self, squad_id: int) -> None:
         """The leader on duty answers the capacity alert with a reserve squad."""

@@ -67,6 +67,14 @@ def test_the_drill_says_what_a_dispatcher_knowing_the_night_in_advance_could_do(
     assert 0 < figures["foresight_within_30"] <= figures["foresight_within_60"] <= 1
 
 
+def test_under_the_plan_free_squads_go_and_wait_where_the_board_says(cast):
+    generated = _night()
+    moved = _play(generated, "plan")
+    assert moved["standby_moves"] >= 1
+    assert _play(generated, "plan-stay")["standby_moves"] == 0
+    assert not Squad.objects.exclude(standby_lat=None).exists()  # rolled back
+
+
 def test_nobody_reports_someone_a_squad_already_took_in(cast):
     generated = _night()
     dispatcher = setup.prepare(START, START + datetime.timedelta(hours=2),

@@ -20,7 +20,8 @@ from songnuan.drill.run import FORESIGHT_SEARCH_S, Drill
 from songnuan.network.models import District
 from songnuan.outreach.models import Squad
 
-POLICIES = ("plan", "fcfs")
+POLICIES = ("plan", "plan-stay", "fcfs")
+DEFAULT_POLICIES = ("plan", "fcfs")
 MAX_SIZING_ROUNDS = 8
 SIZED_NEVER_REACHED = 0.10  # the share left unreached that sizing accepts
 
@@ -40,7 +41,8 @@ class Command(BaseCommand):
         parser.add_argument("--squads", type=int, default=None,
                             help="squads on shift, spread over the districts by hotspots "
                                  "(default: the working database's squads on duty)")
-        parser.add_argument("--policies", default=",".join(POLICIES))
+        parser.add_argument("--policies", default=",".join(DEFAULT_POLICIES),
+                            help=f"comma-separated, of {', '.join(POLICIES)}")
         parser.add_argument("--find-squads", type=float, default=None, metavar="MINUTES",
                             help="add squads where needed until every district's p90 to the "
                                  "scene is under MINUTES")
@@ -101,7 +103,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             dispatcher = setup.prepare(start, end, squads_per_district=squads, seed=seed)
             figures = Drill(generated, policy=policy, dispatcher=dispatcher, seed=seed,
-                            call_reserves=reserves and policy == "plan",
+                            call_reserves=reserves and policy != "fcfs",
                             foresight_s=foresight_s).play()
             transaction.set_rollback(True)
         return figures.summary()
@@ -169,6 +171,7 @@ class Command(BaseCommand):
             ("first lead past its limit unsent", lambda r: _time(r["first_overdue_at"])),
             ("first capacity alert", lambda r: _time(r["first_capacity_alert_at"])),
             ("reserve squads called on", lambda r: str(r["reserves_called"])),
+            ("free squads sent to wait elsewhere", lambda r: str(r["standby_moves"])),
             ("squads' time on tasks", lambda r: _share(r["squads_busy"])),
             ("busiest hour's work / squads on shift", lambda r: (
                 f"{r['peak_load']:.1f}× ({_time(r['peak_hour'])})" if r["peak_hour"] else "—")),
