@@ -326,11 +326,10 @@ class Drill:
         self._note_overdue(at)
 
     def _follow_the_board(self, at: datetime.datetime) -> None:
-        # The leader on duty reads the alerts even before anyone is reported; with nobody
-        # waiting, the dispatcher looks every five minutes where the free squads should wait.
-        moves_squads = self.policy == "plan"
-        if not self.call_reserves and not _waiting().exists() and (
-                at.minute % 5 or not moves_squads):
+        # With nobody waiting, the dispatcher looks at the board every five minutes (for where
+        # free squads should wait, and the alerts); the leader on duty who may call reserves on
+        # reads the alerts every minute.
+        if not self.call_reserves and not _waiting().exists() and at.minute % 5:
             return
         data = board_data(self.dispatcher, at)
         self.figures.plan_fell_back += data["plan"]["fell_back"]
@@ -342,7 +341,7 @@ class Drill:
                                                     alert["squads_missing"])
             if self.call_reserves and alert["reserves"] and alert["still_missing"]:
                 self._call_on(alert["reserves"][0]["id"])
-        for move in data["standby"] if moves_squads else []:
+        for move in data["standby"] if self.policy == "plan" else []:
             self._send_to_wait(move)
         for item in data["leads"]:
             if item["task"] or not item["assign_now"] or not item["suggestion"]:

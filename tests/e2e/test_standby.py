@@ -40,7 +40,8 @@ def test_the_dispatcher_sends_a_free_squad_to_wait_and_the_phone_says_where(
     expect(suggestion).to_contain_text("张村河桥洞")
     screenshot(board, f"standby-board-{suffix}")
     suggestion.get_by_role("button", name="通知前往").click()
-    expect(board.locator("#board-queue .messages")).to_contain_text("已通知市南二队到张村河桥洞待命")
+    expect(board.locator("#board-queue .messages")).to_contain_text(
+        "已通知市南二队到张村河桥洞待命")
     expect(board.locator(".standby-moves")).to_have_count(0)
     expect(board.locator("[data-standby]")).to_have_text("在张村河桥洞待命")
     assert Squad.objects.get(pk=second.pk).standby_place == "张村河桥洞"
