@@ -317,7 +317,7 @@ def set_duty_status(request: HttpRequest, squad_id: int, payload: DutyStatusIn):
 @router.post("/dispatch/squads/{squad_id}/standby",
              response={200: SquadOut, 409: ErrorOut, 422: ErrorOut})
 def send_to_standby(request: HttpRequest, squad_id: int, payload: StandbyIn):
-    """Tell a squad on duty where to wait between tasks (the board's `standby` suggests
+    """Tell a squad on duty where to wait until its next task (the board's `standby` suggests
     where)."""
     _require(request, *DISPATCHER_PERMS)
     squads = Squad.objects.restrict(request.user, "change")

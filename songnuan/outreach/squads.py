@@ -70,9 +70,11 @@ def call_on_reserve(squad: Squad, *, by: Actor, hours: float | None = None) -> S
 
 
 def send_to_standby(squad: Squad, lat: float, lon: float, place: str, *, by: Actor) -> Squad:
-    """Tell a squad on duty where to wait between tasks (待命点): the place it goes to once
-    its tasks are done, until it is told another."""
+    """Tell a squad on duty where to wait (待命点): where it goes once its tasks are done, until
+    its next task or another order."""
     place = place.strip()
+    if not place:
+        raise Refused(_("Name the place."), "place")
     if len(place) > Squad._meta.get_field("standby_place").max_length:
         raise Refused(_("The place's name is too long."), "place")
     if district_for_point(lat, lon) is None:
