@@ -97,7 +97,8 @@ def current_plan(now: datetime.datetime | None = None) -> NightPlan:
     if cached is not None and datetime.timedelta(0) <= now - cached[1].made_at < \
             datetime.timedelta(seconds=PLAN_REUSE_S):
         return cached[1]
-    centres = {d.pk: (d.centre_lat, d.centre_lon) for d in District.objects.all()}
+    districts = list(District.objects.all())
+    centres = {d.pk: (d.centre_lat, d.centre_lon) for d in districts}
     squads, names = squad_states(now, centres)
     leads = waiting_leads(now, centres)
     covered = to_cover(now)
@@ -112,15 +113,16 @@ def current_plan(now: datetime.datetime | None = None) -> NightPlan:
     short = {s.district_id for s in plan.shortfalls}
     plan.shortfalls += [s for s in planning.uncovered(covered, list(squads.values()), centres)
                         if s.district_id not in short]
-    made = NightPlan(plan, squads, names, now, standby_moves(squads, told, now, centres))
+    made = NightPlan(plan, squads, names, now, standby_moves(
+        squads, told, now, centres, {d.pk: d.name for d in districts}))
     with _lock:
         _cache["plan"] = (key, made)
     return made
 
 
 def standby_moves(squads: dict[int, planning.SquadState], told: dict[int, tuple[float, float]],
-                  now: datetime.datetime, centres: dict[int, tuple[float, float]]
-                  ) -> dict[int, StandbyMove]:
+                  now: datetime.datetime, centres: dict[int, tuple[float, float]],
+                  district_names: dict[int, str]) -> dict[int, StandbyMove]:
     """Where the squads with nothing to do should wait (`standby`): near the hotspots, by
     risk, and the centres of the districts where the cold-weather protocol is active. `told`:
     where squads were last told to wait."""
@@ -129,12 +131,12 @@ def standby_moves(squads: dict[int, planning.SquadState], told: dict[int, tuple[
     active = protocol.active_districts(set(centres), now) - {None}
     if not free or not active:
         return {}
-    names = dict(District.objects.filter(pk__in=active).values_list("pk", "name"))
     demand = [standby.Demand(lat, lon, float(risk), district_id, name)
               for lat, lon, risk, district_id, name in Hotspot.objects.filter(
                   is_active=True, district_id__in=active).order_by("pk").values_list(
                   "lat", "lon", "risk_level", "district_id", "name")]
-    demand += [standby.Demand(*centres[pk], 1.0, pk, names[pk]) for pk in sorted(active)]
+    demand += [standby.Demand(*centres[pk], 1.0, pk, district_names[pk])
+               for pk in sorted(active)]
     # A squad told where to wait is counted there: on its way, it is not moved for a
     # minute's difference in where it stands. A task ends the order (`dispatch`): once done, a
     # squad counts from where the task left it.
