@@ -35,12 +35,14 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fresh_process_caches():
-    """Each test's weather, hotspots and person index are its own: a rolled-back row sends no
-    signal and its primary key is used again."""
+    """Each test's weather, hotspots, person index and worker watch are its own: a rolled-back
+    row sends no signal and its primary key is used again, and a watch left by an earlier test
+    would lapse at its minute in the middle of this one, adding a query to a counted request."""
     forget_process_caches()
 
 
 def forget_process_caches() -> None:
+    from songnuan import health
     from songnuan.leads.triage import forget_conditions
     from songnuan.outreach import night_plan
     from songnuan.places.resolver import forget as forget_places
@@ -49,6 +51,7 @@ def forget_process_caches() -> None:
 
     forget_conditions()
     forget_hotspots()
+    health.forget()
     night_plan.forget()
     forget_places()
     persons.clear()
