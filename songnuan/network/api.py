@@ -102,10 +102,10 @@ def get_site(request: HttpRequest, site_id: int):
 @router.post("/sites", response={201: SiteOut}, auth=staff_auth)
 def create_site(request: HttpRequest, payload: SiteIn):
     if not request.user.has_perm("network.add_site"):
-        return 403, {"message": _("You may not add sites.")}
+        return Status(403, {"message": _("You may not add sites.")})
     site = Site()
     _apply(site, payload.dict(), request.user)
-    return 201, site
+    return Status(201, site)
 
 
 @router.patch("/sites/{site_id}", response=SiteOut, auth=staff_auth)

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SubscriptionForm(forms.Form):
-    endpoint = forms.URLField(max_length=1000, label=_("push service address"))
+    endpoint = forms.URLField(max_length=1000, assume_scheme="https",
+                               label=_("push service address"))
     p256dh = forms.RegexField(r"^[A-Za-z0-9_\-]+={0,2}$", max_length=200, label=_("public key"))
     auth = forms.RegexField(r"^[A-Za-z0-9_\-]+={0,2}$", max_length=100, label=_("secret"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from songnuan.accounts.api_auth import staff_auth
@@ -61,7 +61,7 @@ def create_arrival(request: HttpRequest, payload: ArrivalIn):
     arrival = admission.expect_arrival(
         site, person=person, description=payload.description, coming_from=payload.coming_from,
         expected_at=payload.expected_at, source=payload.source, by=request.user)
-    return (200 if known else 201), arrival
+    return Status(200 if known else 201, arrival)
 
 
 @router.get("/shelter/board", response=list[ZoneBoardOut])

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from songnuan.accounts import audit
@@ -86,7 +86,7 @@ def file_report(request: HttpRequest, payload: ReportIn):
     data = payload.dict()
     if not request.user.has_perm("tracing.add_missingreport") or not may_place_in(
             request.user, data["district_id"]):
-        return 403, {"message": _("You may not file reports in this district.")}
+        return Status(403, {"message": _("You may not file reports in this district.")})
     if data["id_number"] and not request.user.has_perm(SENSITIVE):
         raise Refused(_("Needs the sensitive-data permission."), field="id_number")
     form = forms.StaffReportForm({**data, "district": data["district_id"]})
@@ -94,7 +94,7 @@ def file_report(request: HttpRequest, payload: ReportIn):
         raise ValidationError(dict(form.errors))
     report = form.save(commit=False)
     report.source = ReportSource.STAFF
-    return 201, missing_reports.file_report(report, by=request.user)
+    return Status(201, missing_reports.file_report(report, by=request.user))
 
 
 @router.get("/tracing/comparisons", response=list[ComparisonOut])

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from songnuan.accounts.api_auth import staff_auth
@@ -97,10 +97,10 @@ def import_weather(request: HttpRequest, payload: ImportIn):
     try:
         result = apply_batch(batch, Source.FILE, by=request.user)
     except BatchRefused as error:
-        return 422, {"message": str(error.message),
-                     "errors": [_field_error(text) for text in error.problems]}
-    return 201, {"forecasts": result.forecasts, "warnings": result.warnings,
-                 "changed_districts": result.changed_districts}
+        return Status(422, {"message": str(error.message),
+                            "errors": [_field_error(text) for text in error.problems]})
+    return Status(201, {"forecasts": result.forecasts, "warnings": result.warnings,
+                        "changed_districts": result.changed_districts})
 
 
 def _field_error(text: str) -> dict:
@@ -114,6 +114,6 @@ def campaign(request: HttpRequest):
     _require(request, "weather.view_campaign")
     current = current_campaign()
     if current is None:
-        return 404, {"message": _("No campaign has been set up.")}
+        return Status(404, {"message": _("No campaign has been set up.")})
     return {"id": current.pk, "name": current.name, "starts_on": current.starts_on,
             "planned_end_on": current.planned_end_on, "ends_on": current.ends_on}
