@@ -33,7 +33,7 @@ from songnuan.leads import services as leads
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network import services as network
 from songnuan.network.models import District
-from songnuan.outreach import dispatch, squads
+from songnuan.outreach import dispatch, planning, squads
 from songnuan.outreach.board import board_data
 from songnuan.outreach.escalation import thresholds_by_district
 from songnuan.outreach.models import (
@@ -101,6 +101,12 @@ class Figures:
     # Per district, minutes from report to the scene of everyone reported there; someone never
     # reached counts as never (infinity), so a district's p90 says how long 90% waited at most.
     by_district: dict[str, list[float]] = field(default_factory=dict)
+    # The districts no squad on shift at dusk could reach within the mutual-aid drive (a county
+    # with no squad of its own): no dispatching reaches their people in time, only moving or
+    # calling squads on does. Their people, and how many of them were never reached.
+    beyond_reach: list[str] = field(default_factory=list)
+    beyond_reach_people: int = 0
+    beyond_reach_never: int = 0
 
     @property
     def never_reached_share(self) -> float:
@@ -152,6 +158,12 @@ class Figures:
             "foresight_within_60": self._share(self.foresight_reached.get(60)),
             "district_scene_p90": {name: _finite(self.percentile(values, 0.9))
                                    for name, values in sorted(self.by_district.items())},
+            "beyond_reach": list(self.beyond_reach),
+            "beyond_reach_never": [self.beyond_reach_never, self.beyond_reach_people],
+            "within_reach_never_reached": (
+                (self.people - self.reached - self.beyond_reach_never)
+                / (self.people - self.beyond_reach_people)
+                if self.people > self.beyond_reach_people else None),
             "district_never_reached": {
                 name: [sum(1 for value in values if math.isinf(value)), len(values)]
                 for name, values in sorted(self.by_district.items())},
@@ -189,6 +201,7 @@ class Drill:
         self.sequence = itertools.count()
         self.squads: dict[int, SquadPlay] = {}
         self.districts = {d.pk: d for d in District.objects.all()}
+        self.beyond: set[int] = set()  # districts beyond every squad's reach at dusk
 
     # ------------------------------------------------------------------ the event loop
 
@@ -199,6 +212,7 @@ class Drill:
                 self.squads[squad.pk] = SquadPlay(squad, lat, lon)
                 self.figures.squad_on_shift_min += _minutes(self.night.end - self.night.start)
             self._note_peak_load()
+            self._note_beyond_reach()
             self._note_bound()
             self._note_foresight()
             for report in self.night.reports:
@@ -233,6 +247,15 @@ class Drill:
         hour, minutes = max(work.items(), key=lambda item: item[1])
         self.figures.peak_load = minutes / (60 * len(self.squads))
         self.figures.peak_hour = hour
+
+    def _note_beyond_reach(self) -> None:
+        centres = {pk: (d.centre_lat, d.centre_lon) for pk, d in self.districts.items()}
+        homes = [planning.SquadState(play.squad.pk, "", play.squad.district_id, 0.0,
+                                     *centres[play.squad.district_id], load=0, capacity=1)
+                 for play in self.squads.values()]
+        self.beyond = {short.district_id for short in planning.uncovered(
+            set(centres), homes, centres)}
+        self.figures.beyond_reach = sorted(self.districts[pk].name for pk in self.beyond)
 
     def _first_reports(self) -> dict[int, datetime.datetime]:
         """Each person's first report in the generated night."""
@@ -589,6 +612,9 @@ class Drill:
                 continue
             high = person.is_high_risk
             figures.high_risk += high
+            if person.district_id in self.beyond:
+                figures.beyond_reach_people += 1
+                figures.beyond_reach_never += key not in self.on_scene
             district = self.districts[person.district_id].name
             waited = (_minutes(self.on_scene[key] - reported) if key in self.on_scene
                       else math.inf)

@@ -130,3 +130,22 @@ def test_a_squad_on_the_scene_splits_off_a_report_about_someone_else(cast):
     drill._someone_else_merged(task)
     assert Lead.objects.get(pk=other.pk).status == LeadStatus.TRIAGED
     assert drill.figures.split_on_scene == 1
+
+
+def test_people_in_a_district_no_squad_can_reach_are_counted_apart(cast):
+    """Squads only in 市南区: 莱西市, 80 km off, is beyond the mutual-aid drive; nobody is sent
+    there, and the drill says so instead of blaming the dispatching."""
+    hotspots, districts = setup.hotspots_and_districts()
+    generated = generate(hotspots=[], districts=[d for d in districts
+                                                 if d.name in ("市南区", "莱西市")],
+                         start=START, hours=2, reports=16, seed=5, district_of=setup.district_of)
+    figures = _play(generated, "plan")
+    assert "莱西市" in figures["beyond_reach"] and "市南区" not in figures["beyond_reach"]
+    assert "市北区" not in figures["beyond_reach"]  # next door to 市南区's squads
+    never, people = figures["beyond_reach_never"]
+    assert people >= 1 and never == people
+    reported = figures["people"]
+    assert reported > people  # some were in 市南区, within reach
+    never_anywhere = round(figures["never_reached"] * reported)
+    assert figures["within_reach_never_reached"] == pytest.approx(
+        (never_anywhere - never) / (reported - people))

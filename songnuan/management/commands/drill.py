@@ -153,6 +153,9 @@ class Command(BaseCommand):
             ("report → on scene, p50 / p90 (min)",
              lambda r: f"{_fmt(r['scene_p50'])} / {_fmt(r['scene_p90'])}"),
             ("never reached", lambda r: f"{r['never_reached']:.0%}"),
+            ("never reached: within a squad's reach / beyond", lambda r: (
+                f"{_share(r['within_reach_never_reached'])} / "
+                f"{r['beyond_reach_never'][0]} of {r['beyond_reach_never'][1]}")),
 
             ("squad on scene within 30 / 60 min (of all)",
              lambda r: f"{r['within_30']:.0%} / {r['within_60']:.0%}"),
