@@ -514,9 +514,10 @@ def task_decline(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         dispatch.decline(task, by=request.user, reason=request.POST.get("reason", ""),
                          client_at=_client_time(request))
-    except Refused as refused:
-        messages.error(request, refused.message)
-        return redirect("outreach:task_detail", task.pk)
+    except Refused as refused:  # the page again, the reason as typed, the error beside it
+        return render(request, "outreach/phone_task.html", _task_context(
+            request, task, decline_error=refused.message, decline_field=refused.field or "",
+            decline_reason=request.POST.get("reason", "")), status=refused.status)
     messages.success(request, gettext("Declined: the task goes back to the dispatchers."))
     return redirect("outreach:my_tasks")
 

@@ -355,6 +355,27 @@ def test_a_squad_declines_from_the_phone_and_an_empty_reason_is_named_beside_its
         declined.value.post_data_json["client_at"])
 
 
+def test_without_its_script_the_phone_names_an_empty_reason_beside_its_field(cast, new_page):
+    squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
+    task = dispatch.assign_lead(report(place="台东三路"), squad, by=cast.shinan_dispatcher)
+    phone = new_page(PHONE, java_script_enabled=False)
+    log_in(phone, cast.shinan_patroller.username, PASSWORD)
+    phone.goto(f"/outreach/tasks/{task.pk}/")
+    phone.get_by_text("无法执行此任务").click()
+    phone.locator("details.decline input[name=reason]").fill("   ")
+    phone.get_by_role("button", name="拒绝接单").click()
+    decline = phone.locator("details.decline")
+    expect(decline).to_have_attribute("open", "")
+    expect(decline.locator("[data-field=reason] .field-error")).to_have_text("请说明原因。")
+    screenshot(phone, "patroller-decline-refused-no-script-phone")
+    assert Task.objects.get(pk=task.pk).status == "assigned"
+
+    decline.locator("input[name=reason]").fill("车辆抛锚，无法前往")
+    decline.get_by_role("button", name="拒绝接单").click()
+    phone.wait_for_url("**/outreach/my/")
+    assert Task.objects.get(pk=task.pk).closed_reason == "车辆抛锚，无法前往"
+
+
 def test_the_phone_pages_on_a_desktop(cast, new_page, push_service):
     squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
     stocked(squad, "coat", 5)

@@ -170,8 +170,11 @@ def test_a_squad_declines_on_the_page_without_its_script(cast, client_for):
     client = client_for(cast.shinan_patroller)
     url = reverse("outreach:task_decline", args=[task.pk])
 
-    no_reason = client.post(url, {"reason": " "}, follow=True)
-    assert "Say why." in no_reason.content.decode()
+    no_reason = client.post(url, {"reason": " "})
+    assert no_reason.status_code == 422  # the page again, the form open and the error above it
+    page = no_reason.content.decode()
+    assert '<span class="field-error">Say why.</span></label>' in page  # beside its field
+    assert '<details class="decline" data-until="assigned accepted" open>' in page
     assert Task.objects.get(pk=task.pk).status == "assigned"
 
     declined = client.post(url, {"reason": "车辆抛锚"})
@@ -179,6 +182,17 @@ def test_a_squad_declines_on_the_page_without_its_script(cast, client_for):
     task.refresh_from_db()
     assert task.status == "declined" and task.closed_reason == "车辆抛锚"
     assert Lead.objects.get(pk=task.lead_id).status == LeadStatus.TRIAGED
+
+
+def test_a_squad_on_the_scene_is_told_why_it_cannot_decline(cast, client_for):
+    task = assigned_task(make_squad(members=[cast.shinan_patroller]), cast.shinan_dispatcher)
+    dispatch.arrive(task, by=cast.shinan_patroller)
+    client = client_for(cast.shinan_patroller)
+    refused = client.post(reverse("outreach:task_decline", args=[task.pk]), {"reason": "车辆抛锚"})
+    assert refused.status_code == 409
+    assert "The squad is on the scene: record what they found instead." in \
+        refused.content.decode()
+    assert Task.objects.get(pk=task.pk).status == "arrived"
 
 
 def test_the_task_page_sends_each_action_to_the_api(cast, client_for):
