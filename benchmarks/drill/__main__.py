@@ -75,8 +75,8 @@ def main() -> None:
 def _other_nights(seeds: list[int], common: list[str], args, env: dict) -> str:
     """The normal night again on other seeds, one line per seed and policy."""
     lines = ["== normal nights on other seeds: plan, plan-stay and first come, first served",
-             "seed  policy     to scene p50/p90  never  high-risk never  within 30 / 60  "
-             "from bases within 60 / never  foresight within 30 / 60"]
+             "seed  policy     to scene p50/p90  never (within reach, beyond)  high-risk never  "
+             "within 30 / 60  from bases within 60 / never  foresight within 30 / 60"]
     for seed in seeds:
         out = OUT / f"drill-normal-seed{seed}.json"
         command = [SONGNUAN, "drill", *common, "--reports", str(args.normal), "--policies", BESIDE,
@@ -89,7 +89,9 @@ def _other_nights(seeds: list[int], common: list[str], args, env: dict) -> str:
 
 def _seed_line(seed: int, row: dict) -> str:
     return (f"{seed:>4}  {row['policy']:<9}  {_number(row['scene_p50'])} / "
-            f"{_number(row['scene_p90'])}  {_share(row['never_reached'])}  "
+            f"{_number(row['scene_p90'])}  {_share(row['never_reached'])} "
+            f"({_share(row['within_reach_never_reached'])}, "
+            f"{row['beyond_reach_never'][0]} of {row['beyond_reach_never'][1]})  "
             f"{_share(row['high_risk_never_reached'])}  {_share(row['within_30'])} / "
             f"{_share(row['within_60'])}  {_share(row['bound_within_60'])} / "
             f"{_share(row['bound_never_reached'])}  {_share(row['foresight_within_30'])} / "
