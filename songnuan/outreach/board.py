@@ -21,7 +21,7 @@ from django.utils.text import Truncator
 from songnuan.leads import services as leads_services
 from songnuan.leads.models import Flag, Lead, LeadPhoto, LeadStatus, Source
 from songnuan.network.models import District
-from songnuan.outreach import dispatch, night_plan
+from songnuan.outreach import dispatch, night_plan, planning
 from songnuan.outreach.escalation import OVERDUE_LABELS, overdue, thresholds_by_district
 from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, FollowUp, Shift, Squad, Task
 from songnuan.outreach.squads import call_out_time
@@ -121,7 +121,24 @@ def capacity_alerts(user, tonight: night_plan.NightPlan, now: datetime.datetime)
         "still_missing": max(0, short.squads_missing
                              - len(gathering.get(short.district_id, []))),
         "message": night_plan.shortfall_message(districts[short.district_id].name, short),
+        "nearest": (_nearest_squad(tonight, districts[short.district_id]) if short.uncovered
+                    else None),
     } for short in shortfalls]
+
+
+def _nearest_squad(tonight: night_plan.NightPlan, district: District) -> dict | None:
+    """For a district no squad on shift can reach in time: the squad on shift nearest its
+    centre from where its tasks leave it, and how far, for a leader weighing whether to move
+    one there."""
+    states = sorted(tonight.squads.values(), key=lambda state: state.key)
+    if not states:
+        return None
+    here = planning.Waiting(0, district.pk, district.centre_lat, district.centre_lon, 1.0, 0.0)
+    drives = planning.travel_seconds([here], states)[0]
+    column = int(drives.argmin())  # the first of equals: the lower key
+    name, home = tonight.names[states[column].key]
+    return {"id": states[column].key, "name": name, "district": home,
+            "drive_min": round(float(drives[column]) / 60)}
 
 
 def _standby(tonight: night_plan.NightPlan, squads: dict[int, dict]) -> list[dict]:

@@ -77,6 +77,13 @@ class BoardGatheringOut(Schema):
     ready_at: str = Field(description="local time (HH:MM) from which it can be sent")
 
 
+class BoardNearestSquadOut(Schema):
+    id: int
+    name: str
+    district: str
+    drive_min: int = Field(description="minutes' drive to the district's centre")
+
+
 class BoardCapacityAlertOut(Schema):
     district_id: int
     district: str
@@ -87,6 +94,8 @@ class BoardCapacityAlertOut(Schema):
         description="squads called on whose crews are still gathering")
     still_missing: int = Field(description="squads missing beyond those gathering")
     message: str
+    nearest: BoardNearestSquadOut | None = Field(
+        None, description="for a district no squad on shift can reach in time: the nearest")
 
 
 class BoardPlanOut(Schema):

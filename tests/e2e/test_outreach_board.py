@@ -14,10 +14,10 @@ from playwright.sync_api import expect
 from songnuan.geo.coords import wgs84_to_gcj02
 from songnuan.geo.distance import haversine_m
 from songnuan.leads.models import Flag, LeadPhoto, Source
-from songnuan.outreach import board
+from songnuan.outreach import board, night_plan, planning
 from songnuan.outreach.models import Task
 from tests.e2e.conftest import DESKTOP, PHONE, log_in, screenshot
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, district
 from tests.leads.factories import LAOSHAN_ZHANGCUN, SHINAN_STATION_SQUARE, report
 from tests.outreach.factories import make_squad
 
@@ -228,8 +228,14 @@ def test_the_board_on_a_busy_night(cast, new_page, monkeypatch, device, suffix):
                  "travel_min": 7, "queue_min": 0, "mutual_aid": False, "reason": "最近的空闲队"},
                 {"squad_id": aid.pk, "squad": "崂山支援队", "district": "崂山区", "eta_min": 18,
                  "travel_min": 18, "queue_min": 0, "mutual_aid": True, "reason": "跨区支援"}]
-        data["capacity_alerts"] = [{"district": "市南区", "district_id": leads[0].district_id,
-                                    "waiting": 8, "squads_missing": 2, "message": ""}]
+        data["capacity_alerts"] = [
+            {"district": "市南区", "district_id": leads[0].district_id, "waiting": 8,
+             "squads_missing": 2, "message": ""},
+            {"district": "平度市", "district_id": district("370283").pk, "waiting": 0,
+             "squads_missing": 1, "message": night_plan.shortfall_message(
+                 "平度市", planning.Shortfall(district("370283").pk, 0, 1, uncovered=True)),
+             "nearest": {"id": near.pk, "name": "市南一队", "district": "市南区",
+                         "drive_min": 212}}]
         return data
 
     monkeypatch.setattr(board, "board_data", busy)
@@ -237,7 +243,9 @@ def test_the_board_on_a_busy_night(cast, new_page, monkeypatch, device, suffix):
     log_in(page, cast.shinan_dispatcher.username, PASSWORD)
     page.goto("/outreach/board/")
     expect(page.locator(".lead-thumb").first).to_be_visible()
-    expect(page.locator(".capacity-alert")).to_contain_text("还需 2 支救助队")
+    expect(page.locator(".capacity-alert").first).to_contain_text("还需 2 支救助队")
+    expect(page.locator(f".capacity-alert [data-nearest='{near.pk}']")).to_have_text(
+        "最近的在岗救助队：市南一队（市南区），车程约212分钟")
     expect(page.locator(".suggestions").first).to_contain_text("跨区支援：崂山区")
     if device is DESKTOP:
         page.keyboard.press("j")

@@ -14,6 +14,7 @@ from songnuan.leads.models import Source
 from songnuan.outreach import alerts, dispatch, night_plan
 from songnuan.outreach.board import board_data
 from songnuan.outreach.models import DutyStatus, Shift, Squad, Task
+from songnuan.outreach.routing import DEFAULT_SPEED_KMH, road_distance_m
 from songnuan.refusals import Refused
 from tests.duty.factories import on_duty_around_now
 from tests.factories import LAOSHAN, SHINAN, district
@@ -141,7 +142,7 @@ def test_calling_on_a_squad_that_is_not_in_reserve_is_refused(cast, client_for):
 
 
 def test_a_district_no_squad_can_reach_under_the_protocol_is_short_before_anyone_is_reported(
-        cast):
+        cast, client_for):
     from songnuan.weather.levels import ProtocolLevel
     from songnuan.weather.overrides import set_override
     from tests.leads.factories import make_hotspot
@@ -158,6 +159,13 @@ def test_a_district_no_squad_can_reach_under_the_protocol_is_short_before_anyone
     [alert] = board_data(cast.centre_dispatcher)["capacity_alerts"]
     assert alert["district_id"] == pingdu.district_id and alert["squads_missing"] == 1
     assert alert["waiting"] == 0 and "平度市" in alert["message"] and "45" in alert["message"]
+    # The leader weighing whether to move a squad there sees the nearest and how far it is.
+    assert alert["nearest"]["name"] == "市南一队" and alert["nearest"]["district"] == "市南区"
+    centre = (pingdu.district.centre_lat, pingdu.district.centre_lon)
+    minutes = round(road_distance_m(*STATION, *centre) / 1000 / DEFAULT_SPEED_KMH * 60)
+    assert alert["nearest"]["drive_min"] == minutes
+    page = client_for(cast.centre_dispatcher).get("/outreach/board/").content.decode()
+    assert f"Nearest squad on shift: 市南一队 (市南区), {minutes} min away" in page
     make_squad("平度一队", district_code=pingdu.district.code, at=(36.7770, 119.9590))
     night_plan.forget()
     assert board_data(cast.centre_dispatcher)["capacity_alerts"] == []
