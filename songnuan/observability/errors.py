@@ -62,7 +62,8 @@ def start(dsn: str | None = None) -> bool:
         dsn=dsn,
         release=release(),
         environment=settings.ERROR_REPORTING_ENVIRONMENT,
-        send_default_pii=False,
+        # No personal data: left unset, the SDK sends none (`send_default_pii`, now deprecated,
+        # warned even when False); `without_personal_data` strips what an event still carries.
         include_local_variables=False,
         max_request_body_size="never",
         max_breadcrumbs=0,
