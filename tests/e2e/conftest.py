@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e import inflight
 from tests.factories import PASSWORD
@@ -108,6 +109,9 @@ def type_a_hotline_call(page) -> None:
     number, the place, its coordinates and a flag, not yet sent."""
     log_in(page, "shinan.dispatcher", PASSWORD)
     page.goto("/leads/hotline/")
+    # The operator starts typing once the caller's number has the focus: keys typed before the
+    # page gave it would land nowhere (CI once filled the place into the wrong field).
+    expect(page.locator("input[name=caller_phone]")).to_be_focused()
     page.keyboard.type("13812345678")
     page.keyboard.press("Tab")
     page.keyboard.type("青岛站东广场地下通道")
