@@ -77,6 +77,9 @@ class Figures:
     mutual_aid: int = 0
     first_overdue_at: datetime.datetime | None = None
     first_capacity_alert_at: datetime.datetime | None = None
+    # The first alert about waiting leads the squads on shift cannot reach in time, apart from
+    # the alerts about districts no squad can reach, which stand from dusk.
+    first_late_alert_at: datetime.datetime | None = None
     squads_missing: dict[str, int] = field(default_factory=dict)
     plan_fell_back: int = 0
     standby_moves: int = 0
@@ -144,6 +147,7 @@ class Figures:
             "wasted_trips": self.wasted_trips, "mutual_aid": self.mutual_aid,
             "first_overdue_at": self.first_overdue_at,
             "first_capacity_alert_at": self.first_capacity_alert_at,
+            "first_late_alert_at": self.first_late_alert_at,
             "squads_missing": dict(self.squads_missing),
             "plan_fell_back": self.plan_fell_back,
             "reserves_called": self.reserves_called, "standby_moves": self.standby_moves,
@@ -358,6 +362,9 @@ class Drill:
         self.figures.plan_fell_back += data["plan"]["fell_back"]
         if data["capacity_alerts"] and self.figures.first_capacity_alert_at is None:
             self.figures.first_capacity_alert_at = at
+        if self.figures.first_late_alert_at is None and any(
+                alert["waiting"] for alert in data["capacity_alerts"]):
+            self.figures.first_late_alert_at = at
         for alert in data["capacity_alerts"]:
             name = alert["district"]
             self.figures.squads_missing[name] = max(self.figures.squads_missing.get(name, 0),

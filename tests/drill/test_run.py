@@ -149,3 +149,15 @@ def test_people_in_a_district_no_squad_can_reach_are_counted_apart(cast):
     never_anywhere = round(figures["never_reached"] * reported)
     assert figures["within_reach_never_reached"] == pytest.approx(
         (never_anywhere - never) / (reported - people))
+
+
+def test_the_drill_says_when_the_board_first_warned_of_leads_it_cannot_reach_in_time(cast):
+    """One squad for thirty reports in an hour: the board warns of waiting leads it cannot
+    reach in time, and the drill keeps when it first did."""
+    generated = _night(reports=30, hours=1)
+    dispatcher = setup.prepare(START, START + datetime.timedelta(hours=2),
+                               squads_per_district={district(SHINAN).pk: 1}, seed=1)
+    figures = Drill(generated, policy="plan", dispatcher=dispatcher).play().summary()
+    assert figures["first_late_alert_at"] is not None
+    assert START <= figures["first_capacity_alert_at"] <= figures["first_late_alert_at"]
+    assert figures["first_late_alert_at"] < START + datetime.timedelta(hours=2)

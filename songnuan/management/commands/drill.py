@@ -172,7 +172,8 @@ class Command(BaseCommand):
             ("trips to someone already reached", lambda r: str(r["wasted_trips"])),
             ("mutual-aid dispatches", lambda r: str(r["mutual_aid"])),
             ("first lead past its limit unsent", lambda r: _time(r["first_overdue_at"])),
-            ("first capacity alert", lambda r: _time(r["first_capacity_alert_at"])),
+            ("first capacity alert / about waiting leads", lambda r: (
+                f"{_time(r['first_capacity_alert_at'])} / {_time(r['first_late_alert_at'])}")),
             ("reserve squads called on", lambda r: str(r["reserves_called"])),
             ("free squads sent to wait elsewhere", lambda r: str(r["standby_moves"])),
             ("squads' time on tasks", lambda r: _share(r["squads_busy"])),
