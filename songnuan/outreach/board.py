@@ -133,8 +133,7 @@ def _nearest_squad(tonight: night_plan.NightPlan, district: District) -> dict | 
     states = sorted(tonight.squads.values(), key=lambda state: state.key)
     if not states:
         return None
-    here = planning.Waiting(0, district.pk, district.centre_lat, district.centre_lon, 1.0, 0.0)
-    drives = planning.travel_seconds([here], states)[0]
+    drives = planning.drive_seconds(district.centre_lat, district.centre_lon, states)
     column = int(drives.argmin())  # the first of equals: the lower key
     name, home = tonight.names[states[column].key]
     return {"id": states[column].key, "name": name, "district": home,

@@ -146,10 +146,8 @@ def standby_moves(squads: dict[int, planning.SquadState], told: dict[int, tuple[
     manned = frozenset(state.district_id for state in squads.values())
     for key, point in standby.standby_points(demand, waiting_at, manned=manned).items():
         state = free[key]
-        drive = planning.travel_seconds(
-            [planning.Waiting(0, point.district_id, point.lat, point.lon, 1.0, 0.0)], [state])
-        moves[key] = StandbyMove(key, point.lat, point.lon, point.name,
-                                 round(float(drive[0, 0]) / 60))
+        [drive] = planning.drive_seconds(point.lat, point.lon, [state])
+        moves[key] = StandbyMove(key, point.lat, point.lon, point.name, round(float(drive) / 60))
     return moves
 
 

@@ -142,6 +142,11 @@ def travel_seconds(leads: list[Waiting], squads: list[SquadState]) -> np.ndarray
     return metres / speeds
 
 
+def drive_seconds(lat: float, lon: float, squads: list[SquadState]) -> np.ndarray:
+    """Seconds from where each squad will be free to one point (not a lead: no search)."""
+    return travel_seconds([Waiting(0, None, lat, lon, weight=1.0, due_s=0.0)], squads)[0]
+
+
 def eligible(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray, *,
              need_room: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Each squad's ETA at each lead, and which squads may take it (both leads × squads).
@@ -423,14 +428,14 @@ def uncovered(district_ids: set[int], squads: list[SquadState],
     Judged from the squads' districts, not where they stand, so a squad passing through on a
     task does not make the alert come and go."""
     homes = {squad.district_id for squad in squads}
+    at_home = [SquadState(0, "", home, 0.0, *centres[home], load=0, capacity=1)
+               for home in sorted(homes) if home in centres]
     found = []
     for district_id in sorted(district_ids):
         if district_id in homes or district_id not in centres:
             continue
-        here = Waiting(0, district_id, *centres[district_id], weight=1.0, due_s=0.0)
-        near = [SquadState(0, "", home, 0.0, *centres[home], load=0, capacity=1)
-                for home in homes if home in centres]
-        if not near or travel_seconds([here], near).min() > MUTUAL_AID_MAX_DRIVE_S:
+        if not at_home or drive_seconds(*centres[district_id], at_home).min() > \
+                MUTUAL_AID_MAX_DRIVE_S:
             found.append(Shortfall(district_id, 0, 1, uncovered=True))
     return found
 
