@@ -367,18 +367,56 @@ def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
     that is) is compared with the incidents of its district, and merged only when what the
     reporters saw makes it likely (`PLACELESS_MERGE_MIN_PROBABILITY`): one person reported by
     two callers gets one squad, not two searching the district."""
-    if not lead.has_location and lead.district_id is None:
+    around = _compare_around(lead, now)
+    if around is None:
         return MergeDecision(None, [])
+
+    def floor(candidate: Candidate) -> float:
+        if candidate.status not in _OPEN_VALUES:
+            return CLOSED_MERGE_MIN_PROBABILITY
+        if candidate.verdict.distance_m is None:
+            return max(PLACELESS_MERGE_MIN_PROBABILITY, settings.LEADS_MERGE_MIN_PROBABILITY)
+        return settings.LEADS_MERGE_MIN_PROBABILITY
+
+    best = [candidate for candidate in around.placed[:1] + around.placeless[:1]
+            if candidate.verdict.probability >= floor(candidate)]
+    if best:
+        return MergeDecision(max(best, key=lambda candidate: candidate.verdict.probability), [])
+    return MergeDecision(None, around.nearest_open())
+
+
+@dataclass
+class Around:
+    """The incidents around a report, each as a candidate, likeliest first: those compared on
+    their distance (`placed`) and those compared on what the reporters saw (`placeless`)."""
+
+    placed: list[Candidate]
+    placeless: list[Candidate]
+
+    def nearest_open(self) -> list[Candidate]:
+        """The open incidents compared on their distance, nearest first, as many as are linked."""
+        open_ones = [candidate for candidate in self.placed if candidate.status in _OPEN_VALUES]
+        open_ones.sort(key=lambda candidate: candidate.verdict.distance_m or 0.0)
+        return open_ones[:NEARBY_LINKS_MAX]
+
+
+def _compare_around(lead: Lead, now: datetime.datetime) -> Around | None:
+    """`lead` compared with each incident around it that a report may join (see `decide_merge`);
+    None when it has neither a place nor a district. A report merged into `lead` is not an
+    incident around it."""
+    if not lead.has_location and lead.district_id is None:
+        return None
     radius = settings.LEADS_MERGE_RADIUS_M
-    rows = _candidate_rows(lead, now)
     roots: dict[int, tuple[str, str, str]] = {}  # id → (tracking code, status, outcome)
     near: dict[int, list[sameness.Report]] = {}
     placeless: dict[int, list[sameness.Report]] = {}
+    rows = _candidate_rows(lead, now)
     for (pk, lat, lon, received_at, people_count, flags, description, photo_hash, status,
          code, root_id, root_status, root_code, outcome, root_outcome) in rows:
         # Both placed: compared on their distance; else on what the reporters saw.
         placed = lead.has_location and lat is not None and lon is not None
-        if pk == lead.pk or (placed and haversine_m(lead.lat, lead.lon, lat, lon) > radius):
+        itself = lead.pk is not None and lead.pk in (pk, root_id)
+        if itself or (placed and haversine_m(lead.lat, lead.lon, lat, lon) > radius):
             continue
         if root_id is None and _joinable(status, outcome):
             roots[pk] = (code, status, outcome)
@@ -393,27 +431,33 @@ def decide_merge(lead: Lead, now: datetime.datetime) -> MergeDecision:
     for pk in set(placeless) & set(near):  # an incident with a report nearby is near
         near[pk] += placeless.pop(pk)
     new = as_report(lead)
-    ranked = sameness.rank(new, near)
     crowd = len(near) + len(placeless) - 1
-    ranked_placeless = sameness.rank(new, placeless, crowd=crowd)
 
-    def candidate(root_id: int, verdict: sameness.Verdict) -> Candidate:
-        return Candidate(root_id, *roots[root_id], verdict)
+    def candidates(ranked) -> list[Candidate]:
+        return [Candidate(root_id, *roots[root_id], verdict) for root_id, verdict in ranked]
 
-    def floor(root_id: int, verdict: sameness.Verdict) -> float:
-        if roots[root_id][1] not in _OPEN_VALUES:
-            return CLOSED_MERGE_MIN_PROBABILITY
-        if verdict.distance_m is None:
-            return max(PLACELESS_MERGE_MIN_PROBABILITY, settings.LEADS_MERGE_MIN_PROBABILITY)
-        return settings.LEADS_MERGE_MIN_PROBABILITY
+    return Around(candidates(sameness.rank(new, near)),
+                  candidates(sameness.rank(new, placeless, crowd=crowd)))
 
-    best = [item for item in ranked[:1] + ranked_placeless[:1]
-            if item[1].probability >= floor(*item)]
-    if best:
-        return MergeDecision(candidate(*max(best, key=lambda item: item[1].probability)), [])
-    nearest = sorted((item for item in ranked if roots[item[0]][1] in _OPEN_VALUES),
-                     key=lambda item: item[1].distance_m or 0.0)
-    return MergeDecision(None, [candidate(*item) for item in nearest[:NEARBY_LINKS_MAX]])
+
+def link_nearby(lead: Lead, now: datetime.datetime | None = None) -> int:
+    """A lead that has just been given a place (a pin, a gazetteer place, the squad on the
+    scene) is linked to the open incidents around it, as intake links a report that came with
+    one, so the board shows them side by side and one squad may take both. It is not merged:
+    staff placed it, and link it to the same people themselves when it is. The links made."""
+    if not lead.has_location or lead.status not in _OPEN_VALUES:
+        return 0
+    now = now or timezone.now()
+    around = _compare_around(lead, now)
+    linked = {other if one == lead.pk else one for one, other in NearbyLead.objects.filter(
+        Q(lead=lead) | Q(other=lead)).values_list("lead_id", "other_id")}
+    links = [NearbyLead(lead=lead, other_id=candidate.root_id, created_at=now,
+                        distance_m=round(candidate.verdict.distance_m or 0, 1),
+                        probability=round(candidate.verdict.probability, 3))
+             for candidate in (around.nearest_open() if around else [])
+             if candidate.root_id not in linked]
+    NearbyLead.objects.bulk_create(links, ignore_conflicts=True)
+    return len(links)
 
 
 def _candidate_rows(lead: Lead, now: datetime.datetime) -> list[tuple]:
@@ -714,6 +758,7 @@ def set_location(lead: Lead, lat: float, lon: float, *, by: Actor, source: str,
             lead=lead, from_status=previous, to_status=lead.status, by=by,
             note=_("Placed at %(lat).5f, %(lon).5f in %(district)s from %(how)s") % {
                 "lat": lat, "lon": lon, "district": district.name, "how": labels[source]})
+        link_nearby(lead)
     return lead
 
 

@@ -313,16 +313,17 @@ def _closed_message(task: Task) -> str:
 
 def set_task_place(task: Task, lat: float, lon: float, *, by: Actor) -> Task:
     """The squad found the place of a lead known only by its district: the task and the lead
-    take the point (WGS-84), which must lie in the task's district's city."""
+    take the point (WGS-84), which must lie in the task's district's city, and the lead is
+    linked to the open leads around it (the squad may be looking at one of their people)."""
     if district_for_point(lat, lon) is None:
         raise Refused(_("This point is not in the city."), "lat")
     with transaction.atomic():
         task = Task.objects.select_for_update(of=("self",)).get(pk=task.pk)
         task.lat, task.lon = lat, lon
         task.save()
-        if task.lead_id:
-            Lead.objects.filter(pk=task.lead_id, lat__isnull=True).update(
-                lat=lat, lon=lon, location_source="patrol")
+        if task.lead_id and Lead.objects.filter(pk=task.lead_id, lat__isnull=True).update(
+                lat=lat, lon=lon, location_source="patrol"):
+            leads.link_nearby(Lead.objects.get(pk=task.lead_id))
         return task
 
 

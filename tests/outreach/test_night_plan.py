@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from songnuan.duty.models import Alert, Topic
+from songnuan.leads import services as lead_services
 from songnuan.leads.models import Source
 from songnuan.outreach import alerts, dispatch, night_plan
 from songnuan.outreach.board import board_data
@@ -68,6 +69,21 @@ def test_a_lead_known_only_by_district_is_sent_and_the_squad_sets_the_place(cast
     dispatch.set_task_place(task, 36.0700, 120.3200, by=None)
     lead.refresh_from_db()
     assert (lead.lat, lead.lon, lead.location_source) == (36.0700, 120.3200, "patrol")
+
+
+def test_the_place_a_squad_sets_links_the_lead_to_the_open_leads_around_it(cast):
+    """On the scene of a lead known only by district, the squad may be looking at someone
+    already reported with a position: the two are linked, so it can tell the dispatcher."""
+    squad = make_squad("市南一队", at=STATION)
+    placed = report(36.0701, 120.3201, description="老大爷，穿蓝色棉袄，躺着")
+    lead = report(None, None, source=Source.HOTLINE, place="马路边上",
+                  district_id=district(SHINAN).pk, received_by=cast.shinan_dispatcher)
+    assert lead_services.nearby_leads([lead.pk]) == {}
+    task = dispatch.assign_lead(lead, squad, by=cast.shinan_dispatcher)
+    dispatch.set_task_place(task, 36.0700, 120.3200, by=None)
+    assert lead_services.nearby_leads([lead.pk]) == {lead.pk: [placed.pk]}
+    dispatch.set_task_place(task, 36.0700, 120.3200, by=None)  # set again: no second link
+    assert lead_services.nearby_leads([lead.pk]) == {lead.pk: [placed.pk]}
 
 
 def test_a_lead_with_neither_place_nor_district_cannot_be_sent(cast, client_for):

@@ -122,3 +122,38 @@ def test_a_resolved_lead_keeps_its_place(cast, gazetteer):
     services.mark_invalid(lead, reason="重复来电", by=cast.city_admin)
     with pytest.raises(Refused):
         services.set_location(lead, 36.0644, 120.3128, by=cast.city_admin, source="pin")
+
+
+def test_a_lead_placed_by_staff_is_linked_to_the_open_leads_around_it(cast, gazetteer):
+    """Placed later, a lead is set beside its neighbours as if its caller had said where: the
+    board shows them together and one squad may take both."""
+    neighbour = typed("", lat=36.1161, lon=120.4561, description="一个老大爷躺着")
+    far = typed("", lat=36.1300, lon=120.4700, description="一个老大爷躺着")
+    lead = typed("地下通道", description="有个年轻女的坐在台阶上")
+    services.set_location(lead, 36.1160, 120.4560, by=cast.laoshan_dispatcher, source="pin")
+    assert services.nearby_leads([lead.pk]) == {lead.pk: [neighbour.pk]}
+    link = lead.nearby_links.get()
+    assert 10 < link.distance_m < 20 and link.probability is not None
+    assert far.pk not in services.nearby_leads([far.pk]).get(far.pk, [])
+    # Nothing is merged: staff placed it, and link it to the same people themselves.
+    lead.refresh_from_db()
+    assert lead.status == LeadStatus.TRIAGED and lead.duplicate_of is None
+
+
+def test_a_lead_is_linked_once_to_each_neighbour_however_often_it_is_placed(cast, gazetteer):
+    neighbour = typed("", lat=36.1161, lon=120.4561, description="一个老大爷躺着")
+    lead = typed("", lat=36.1162, lon=120.4562, description="有个年轻女的坐在台阶上")
+    assert services.nearby_leads([lead.pk]) == {lead.pk: [neighbour.pk]}  # linked at intake
+    for lat in (36.1160, 36.1159):
+        services.set_location(lead, lat, 120.4560, by=cast.laoshan_dispatcher, source="pin")
+    assert services.nearby_leads([lead.pk]) == {lead.pk: [neighbour.pk]}
+    links = services.nearby_of(lead)
+    assert [other.pk for other in links] == [neighbour.pk]
+
+
+def test_a_lead_placed_beside_a_closed_one_is_not_linked_to_it(cast, gazetteer):
+    closed = typed("", lat=36.1161, lon=120.4561)
+    services.mark_invalid(closed, reason="恶作剧", by=cast.city_admin)
+    lead = services.set_location(typed("地下通道"), 36.1160, 120.4560,
+                                 by=cast.laoshan_dispatcher, source="pin")
+    assert services.nearby_of(lead) == []
