@@ -54,3 +54,28 @@ def test_a_dispatcher_pins_a_lead_that_names_no_known_place(cast, new_page):
     page.wait_for_selector("text=线索位置已设定")
     lead.refresh_from_db()
     assert lead.has_location and lead.location_source == "pin"
+
+
+def test_a_lead_pinned_beside_another_shows_it_as_nearby(cast, new_page):
+    """Pinned after intake, a lead is set beside the open lead already reported there."""
+    taidong = (36.0858, 120.3557)
+    neighbour, _created = services.submit_lead(services.LeadInput(
+        source=Source.PUBLIC_API, lat=taidong[0], lon=taidong[1],
+        description="一个老大爷躺在店门口，穿蓝色棉袄", client_request_id="e2e-pin-0002"))
+    lead, _created = services.submit_lead(services.LeadInput(
+        source=Source.HOTLINE, place="步行街一个店门口", description="年轻女的，红羽绒服，坐着",
+        client_request_id="e2e-pin-0003"))
+    assert not lead.has_location
+    page = new_page(DESKTOP)
+    log_in(page, cast.city_admin.username, PASSWORD)
+    page.goto(f"/leads/{lead.pk}/")
+    expect(page.locator("#nearby")).to_have_count(0)
+    page.evaluate("([lat, lon]) => window.songnuanPinMap(lat, lon)", list(taidong))
+    box = page.locator("#pin-map")
+    size = box.bounding_box()
+    box.click(position={"x": size["width"] / 2, "y": size["height"] / 2})
+    page.locator(".set-place button[type=submit]").click()
+    page.wait_for_selector("text=线索位置已设定")
+    expect(page.locator("#nearby")).to_contain_text("附近线索")
+    expect(page.locator("ul.nearby")).to_contain_text(neighbour.tracking_code)
+    screenshot(page, "places-lead-pinned-nearby-desktop")
