@@ -501,8 +501,9 @@ class Drill:
         dispatch.arrive(task, by=None)
         self._same_person_nearby(task.lead_id, at)
         self._someone_else_merged(task)
+        # Someone another squad took to a site or a hospital is not there any more.
         present = [key for key in self._people_of(task.lead_id)
-                   if self.people[key].leaves_at > at]
+                   if self.people[key].leaves_at > at and key not in self.taken_away]
         wasted = all(key in self.on_scene for key in self._people_of(task.lead_id))
         self.figures.wasted_trips += wasted and bool(self._people_of(task.lead_id))
         for key in present:

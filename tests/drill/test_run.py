@@ -9,11 +9,13 @@ import time_machine
 
 from songnuan.drill import setup
 from songnuan.drill.night import generate
-from songnuan.drill.run import Drill
-from songnuan.leads.models import Lead
-from songnuan.outreach.models import Squad, Task
+from songnuan.drill.run import Drill, SquadPlay
+from songnuan.leads import services as leads
+from songnuan.leads.models import Lead, LeadStatus
+from songnuan.outreach import dispatch
+from songnuan.outreach.models import Encounter, EncounterOutcome, Squad, Task
 from tests.factories import SHINAN, district
-from tests.leads.factories import make_hotspot
+from tests.leads.factories import make_hotspot, report
 
 pytestmark = pytest.mark.django_db
 
@@ -110,11 +112,6 @@ def test_squads_are_spread_over_the_districts_by_their_hotspots(cast):
 
 
 def test_a_squad_on_the_scene_splits_off_a_report_about_someone_else(cast):
-    from songnuan.leads import services as leads
-    from songnuan.leads.models import LeadStatus
-    from songnuan.outreach import dispatch
-    from tests.leads.factories import report
-
     generated = _night()
     dispatcher = setup.prepare(START, START + datetime.timedelta(hours=2),
                                squads_per_district={district(SHINAN).pk: 1}, seed=1)
@@ -161,3 +158,27 @@ def test_the_drill_says_when_the_board_first_warned_of_leads_it_cannot_reach_in_
     assert figures["first_late_alert_at"] is not None
     assert START <= figures["first_capacity_alert_at"] <= figures["first_late_alert_at"]
     assert figures["first_late_alert_at"] < START + datetime.timedelta(hours=2)
+
+
+def test_a_squad_arriving_for_someone_another_squad_took_in_finds_nobody(cast):
+    generated = _night()
+    dispatcher = setup.prepare(START, START + datetime.timedelta(hours=2),
+                               squads_per_district={district(SHINAN).pk: 1}, seed=1)
+    drill = Drill(generated, policy="plan", dispatcher=dispatcher)
+    person = generated.people[0]
+    lead = report(person.lat, person.lon)
+    drill.lead_person[lead.pk] = person.key
+    drill.taken_away.add(person.key)
+    squad = Squad.objects.get(is_active=True)
+    with time_machine.travel(START + datetime.timedelta(minutes=5), tick=False):
+        task = dispatch.assign_lead(lead, squad, by=dispatcher)
+        dispatch.accept(task, by=None)
+        play = SquadPlay(squad, person.lat, person.lon, task_id=task.pk)
+        arrived = START + datetime.timedelta(minutes=20)
+        drill._arrive(arrived, (play, task.pk, (person.lat, person.lon)))
+        at, _n, action, argument = drill.events[-1]
+        action(at, argument)
+    assert person.key not in drill.on_scene
+    assert Encounter.objects.get(task=task).outcome == EncounterOutcome.NOT_FOUND
+    assert Lead.objects.get(pk=lead.pk).status == LeadStatus.RESOLVED
+    assert play.busy_until == at  # no escort: free again at once
