@@ -327,6 +327,18 @@ def set_task_place(task: Task, lat: float, lon: float, *, by: Actor) -> Task:
         return task
 
 
+def open_leads_nearby(lead: Lead) -> list[Lead]:
+    """The open leads linked to `lead` as nearby, nearest first, each with its `distance_m`,
+    the `probability` that they are the same people, and the `squad_name` of the squad on it
+    (empty while none is)."""
+    nearby = [other for other in leads.nearby_of(lead) if other.is_open]
+    on_it = dict(Task.objects.filter(lead__in=nearby, status__in=ACTIVE_TASK_STATUSES)
+                 .order_by("assigned_at").values_list("lead_id", "squad__name"))
+    for other in nearby:
+        other.squad_name = on_it.get(other.pk, "")
+    return nearby
+
+
 def report_position(squad: Squad, lat: float, lon: float,
                     client_at: datetime.datetime | None = None) -> bool:
     """Keep the squad's last known position; a position older than the one kept (an offline

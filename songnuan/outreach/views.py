@@ -446,7 +446,8 @@ def _person_slots(people: list[dict], stock) -> list[dict]:
 
 
 def _lead_context(request: HttpRequest, task: Task) -> dict:
-    """What the reporter saw and said, and where to drive."""
+    """What the reporter saw and said, where to drive, and the open leads around it (the
+    squad there may take them too, or see that their people are the ones in front of it)."""
     lead = task.lead
     context: dict = {"map_links": [], "photos": [], "duplicates": [], "lead_notes": []}
     if task.lat is not None and task.lon is not None:
@@ -459,6 +460,7 @@ def _lead_context(request: HttpRequest, task: Task) -> dict:
     context["duplicates"] = list(lead.duplicates.order_by("received_at"))
     context["lead_notes"] = [change for change in lead.history.select_related("by")
                              if change.note]
+    context["nearby"] = dispatch.open_leads_nearby(lead)
     return context
 
 

@@ -66,6 +66,11 @@ def test_a_hotline_call_is_located_planned_sent_and_closed_and_a_second_person_s
     patroller = new_page(PHONE)
     log_in(patroller, cast.shinan_patroller.username, PASSWORD)
     patroller.goto(f"/outreach/tasks/{task.pk}/")
+    # The squad sees the second person waiting a few steps away: it may take them too.
+    nearby = patroller.locator("ul.nearby")
+    expect(nearby).to_contain_text(second.tracking_code)
+    expect(nearby).to_contain_text("尚未派队")
+    screenshot(patroller, "cold-night-task-nearby-phone")
     with patroller.expect_request(f"**/api/v1/my/tasks/{task.pk}/accept") as accepted:
         patroller.get_by_role("button", name="接单").click()
     patroller.wait_for_selector("#task-status >> text=已接单")

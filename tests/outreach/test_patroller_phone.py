@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from songnuan import pending_uploads
 from songnuan.geo.coords import bd09_to_wgs84, gcj02_to_wgs84, wgs84_to_bd09, wgs84_to_gcj02
+from songnuan.leads import services as lead_services
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.leads.photos import clean_photo
 from songnuan.notify import push
@@ -237,6 +238,29 @@ def test_the_task_page_carries_what_the_reporter_saw(cast, client_for):
     assert reverse("leads:lead_photo", args=[lead.pk, photo.pk]) in page
     assert again.tracking_code in page and "还在那里，盖着纸板" in page
     assert "Assigned to" in page  # the dispatcher's note on the lead's history
+
+
+def test_the_task_page_lists_the_open_leads_nearby_and_who_is_on_them(cast, client_for):
+    """One squad may take both, or see that their people are the ones in front of it."""
+    squad = make_squad(members=[cast.shinan_patroller])
+    other_squad = make_squad("市南救助二队")
+    lead = report(description="一个老大爷躺在通道口，穿蓝色棉袄")
+    taken = report(LAT + 0.0003, LON, description="有个年轻女的坐在台阶上，红羽绒服")
+    waiting = report(LAT, LON + 0.0004, description="两个中年男的，穿黑色夹克", people_count=2)
+    closed = report(LAT - 0.0003, LON, description="一个小伙子站着")
+    assert {other.pk for other in lead_services.nearby_of(lead)} >= {taken.pk, waiting.pk}
+    dispatch.assign_lead(taken, other_squad, by=cast.shinan_dispatcher)
+    lead_services.mark_invalid(closed, reason="重复来电", by=cast.shinan_dispatcher)
+    task = dispatch.assign_lead(lead, squad, by=cast.shinan_dispatcher)
+
+    page = client_for(cast.shinan_patroller).get(
+        reverse("outreach:task_detail", args=[task.pk])).content.decode()
+
+    nearby = page[page.index("Open leads nearby"):]
+    assert taken.tracking_code in nearby and "市南救助二队 is on it" in nearby
+    assert "有个年轻女的坐在台阶上，红羽绒服" in nearby
+    assert waiting.tracking_code in nearby and "2 people" in nearby and "no squad yet" in nearby
+    assert closed.tracking_code not in page
 
 
 def test_without_the_photo_permission_the_task_page_shows_no_photo(cast, client_for):
