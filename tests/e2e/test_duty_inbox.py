@@ -51,6 +51,8 @@ def test_the_district_roster_shows_the_week_on_a_desktop(cast, new_page):
     monday = timezone.make_aware(datetime.datetime.combine(
         timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday()),
         datetime.time(8)))
+    # The leader's day runs from 08:00 to 08:00: last Sunday's covers Monday before 08:00.
+    make_shift(cast.laoshan_admin, district=laoshan, starts_at=monday - datetime.timedelta(days=1))
     for day in range(7):
         start = monday + datetime.timedelta(days=day)
         make_shift(cast.laoshan_admin, district=laoshan, starts_at=start)
