@@ -44,6 +44,13 @@ def _play(generated, policy: str, foresight_s: float | None = None) -> dict:
                  foresight_s=foresight_s).play().summary()
 
 
+def _with_one_squad(generated) -> Drill:
+    """The night under the plan with one squad in 市南区 on shift for two hours."""
+    dispatcher = setup.prepare(START, START + datetime.timedelta(hours=2),
+                               squads_per_district={district(SHINAN).pk: 1}, seed=1)
+    return Drill(generated, policy="plan", dispatcher=dispatcher)
+
+
 def test_a_night_is_played_through_intake_dispatch_and_encounters_and_leaves_nothing(cast):
     generated = _night()
     figures = _play(generated, "plan")
@@ -79,9 +86,7 @@ def test_under_the_plan_free_squads_go_and_wait_where_the_board_says(cast):
 
 def test_nobody_reports_someone_a_squad_already_took_in(cast):
     generated = _night()
-    dispatcher = setup.prepare(START, START + datetime.timedelta(hours=2),
-                               squads_per_district={district(SHINAN).pk: 1}, seed=1)
-    drill = Drill(generated, policy="plan", dispatcher=dispatcher)
+    drill = _with_one_squad(generated)
     report = generated.reports[0]
     drill.taken_away.add(report.person)
     drill._report(report.at, report)
@@ -113,13 +118,11 @@ def test_squads_are_spread_over_the_districts_by_their_hotspots(cast):
 
 def test_a_squad_on_the_scene_splits_off_a_report_about_someone_else(cast):
     generated = _night()
-    dispatcher = setup.prepare(START, START + datetime.timedelta(hours=2),
-                               squads_per_district={district(SHINAN).pk: 1}, seed=1)
-    drill = Drill(generated, policy="plan", dispatcher=dispatcher)
+    drill = _with_one_squad(generated)
     root, other = report(36.0652, 120.3143), report(36.0680, 120.3180)
-    leads.link_duplicate(other, root, by=dispatcher)
+    leads.link_duplicate(other, root, by=drill.dispatcher)
     with time_machine.travel(START + datetime.timedelta(minutes=5), tick=False):
-        task = dispatch.assign_lead(root, Squad.objects.get(is_active=True), by=dispatcher)
+        task = dispatch.assign_lead(root, Squad.objects.get(is_active=True), by=drill.dispatcher)
     drill.lead_person.update({root.pk: 1, other.pk: 1})
     drill._someone_else_merged(task)  # the same person: the merge stands
     assert Lead.objects.get(pk=other.pk).status == LeadStatus.DUPLICATE
@@ -152,9 +155,7 @@ def test_the_drill_says_when_the_board_first_warned_of_leads_it_cannot_reach_in_
     """One squad for thirty reports in an hour: the board warns of waiting leads it cannot
     reach in time, and the drill keeps when it first did."""
     generated = _night(reports=30, hours=1)
-    dispatcher = setup.prepare(START, START + datetime.timedelta(hours=2),
-                               squads_per_district={district(SHINAN).pk: 1}, seed=1)
-    figures = Drill(generated, policy="plan", dispatcher=dispatcher).play().summary()
+    figures = _with_one_squad(generated).play().summary()
     assert figures["first_late_alert_at"] is not None
     assert START <= figures["first_capacity_alert_at"] <= figures["first_late_alert_at"]
     assert figures["first_late_alert_at"] < START + datetime.timedelta(hours=2)
@@ -162,16 +163,14 @@ def test_the_drill_says_when_the_board_first_warned_of_leads_it_cannot_reach_in_
 
 def test_a_squad_arriving_for_someone_another_squad_took_in_finds_nobody(cast):
     generated = _night()
-    dispatcher = setup.prepare(START, START + datetime.timedelta(hours=2),
-                               squads_per_district={district(SHINAN).pk: 1}, seed=1)
-    drill = Drill(generated, policy="plan", dispatcher=dispatcher)
+    drill = _with_one_squad(generated)
     person = generated.people[0]
     lead = report(person.lat, person.lon)
     drill.lead_person[lead.pk] = person.key
     drill.taken_away.add(person.key)
     squad = Squad.objects.get(is_active=True)
     with time_machine.travel(START + datetime.timedelta(minutes=5), tick=False):
-        task = dispatch.assign_lead(lead, squad, by=dispatcher)
+        task = dispatch.assign_lead(lead, squad, by=drill.dispatcher)
         dispatch.accept(task, by=None)
         play = SquadPlay(squad, person.lat, person.lon, task_id=task.pk)
         arrived = START + datetime.timedelta(minutes=20)
