@@ -172,6 +172,7 @@ def url_args(objects) -> dict[str, tuple[list, str]]:
         "outreach:task_decline": ([objects["task"].pk], ""),
         "outreach:task_step": ([objects["task"].pk, "arrive"], ""),
         "outreach:task_someone_else": ([objects["task"].pk, objects["lead"].pk], ""),  # POST
+        "outreach:task_same_people": ([objects["task"].pk, objects["lead"].pk], ""),  # POST
         "outreach:plan_detail": ([1], ""),
         "outreach:stop_check": ([1], ""),
     }

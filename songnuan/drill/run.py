@@ -499,7 +499,7 @@ class Drill:
             dispatch.set_task_place(task, *target, by=None)
             task.refresh_from_db()
         dispatch.arrive(task, by=None)
-        self._same_person_nearby(task.lead_id, at)
+        self._same_person_nearby(task, at)
         self._someone_else_merged(task)
         # Someone another squad took to a site or a hospital is not there any more.
         present = [key for key in self._people_of(task.lead_id)
@@ -512,22 +512,20 @@ class Drill:
         self._at(at + datetime.timedelta(minutes=minutes), self._close,
                  (play, task_id, present[0] if present else None))
 
-    def _same_person_nearby(self, lead_id: int, at: datetime.datetime) -> None:
-        """On the scene the squad sees that a lead the board shows nearby is about the person in
-        front of them, and tells the dispatcher, who links it: a missed merge costs no second
-        trip, and a squad already on its way there is called back."""
-        person = self.lead_person.get(lead_id)
-        for other in leads.nearby_leads([lead_id]).get(lead_id, []):
+    def _same_person_nearby(self, task: Task, at: datetime.datetime) -> None:
+        """On the scene the squad sees that a lead its phone shows nearby is about the person in
+        front of them, and says so: the lead is merged into theirs, and a squad already on its
+        way there is called back, so a missed merge costs no second trip."""
+        person = self.lead_person.get(task.lead_id)
+        for other in leads.nearby_leads([task.lead_id]).get(task.lead_id, []):
             if self.lead_person.get(other) != person:
                 continue
-            for task in Task.objects.filter(lead_id=other, status__in=ACTIVE_TASK_STATUSES):
-                with suppress(Refused):  # that squad is there too by now
-                    dispatch.cancel_task(task, by=self.dispatcher,
-                                         reason="同一人，另一组已在现场")
-                    self._called_back(task.pk, at)
-            with suppress(Refused):
-                leads.link_duplicate(Lead.objects.get(pk=other), Lead.objects.get(pk=lead_id),
-                                     by=self.dispatcher, note="现场确认为同一人")
+            on_its_way = list(Task.objects.filter(lead_id=other, status__in=ACTIVE_TASK_STATUSES)
+                              .values_list("pk", flat=True))
+            with suppress(Refused):  # that squad is there too by now
+                dispatch.same_people(task, Lead(pk=other), by=None)
+                for task_id in on_its_way:
+                    self._called_back(task_id, at)
 
     def _someone_else_merged(self, task: Task) -> None:
         """On the scene the squad reads the reports merged into its lead and splits off those

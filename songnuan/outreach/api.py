@@ -489,6 +489,23 @@ def someone_else(request: HttpRequest, task_id: int, tracking_code: str, payload
     return _once(request, payload, "someone-else", f"lead:{report.pk}", act)
 
 
+@router.post("/my/tasks/{task_id}/nearby/{tracking_code}/same-people",
+             response={200: TaskOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def same_people(request: HttpRequest, task_id: int, tracking_code: str, payload: StepIn):
+    """An open lead nearby is about the people the squad found: a squad on its way there is
+    called back and the lead is merged into the task's."""
+    _require(request, "outreach.change_task")
+    task = get_object_or_404(_my_tasks(request), pk=task_id)
+    other = get_object_or_404(Lead, tracking_code=tracking_code)
+
+    def act() -> Answer:
+        dispatch.same_people(task, other, by=request.user)
+        task.refresh_from_db()
+        return _task_answer(200, task)
+
+    return _once(request, payload, "same-people", f"lead:{other.pk}", act)
+
+
 @router.post("/my/tasks/{task_id}/{step}",
              response={200: TaskOut, 409: ErrorOut, 422: ErrorOut})
 def task_step(request: HttpRequest, task_id: int, step: str, payload: StepIn):

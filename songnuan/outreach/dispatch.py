@@ -267,6 +267,29 @@ def someone_else(task: Task, report: Lead, *, by: Actor) -> Lead:
                                                        "it found there"))
 
 
+def same_people(task: Task, other: Lead, *, by: Actor) -> Lead:
+    """On the scene the squad sees that an open lead nearby is about the people in front of it:
+    a squad on its way there is called back, and the lead is merged into the task's, so its
+    reporter is told what this squad finds. Saying it twice changes nothing."""
+    if task.lead_id is None or not task.is_active:
+        raise Conflict(_("This task is closed."), "status")
+    other = Lead.objects.get(pk=other.pk)
+    if other.status == LeadStatus.DUPLICATE and other.duplicate_of_id == task.lead_id:
+        return other
+    if other.pk not in {lead.pk for lead in leads.nearby_of(task.lead)} or not other.is_open:
+        raise Conflict(_("That lead is no longer open near this one."), "lead")
+    reason = _("Same people as %(code)s, with %(squad)s on the scene") % {
+        "code": task.lead.tracking_code, "squad": task.squad.name}
+    with transaction.atomic():
+        for elsewhere in Task.objects.filter(lead=other, status__in=ACTIVE_TASK_STATUSES):
+            if elsewhere.status == TaskStatus.ARRIVED:
+                raise Conflict(_("%(squad)s is on the scene of %(code)s: agree with them who "
+                                 "records it.") % {"squad": elsewhere.squad.name,
+                                                   "code": other.tracking_code}, "lead")
+            cancel_task(elsewhere, by=by, reason=reason)
+        return leads.link_duplicate(other, task.lead, by=recorded(by), note=reason)
+
+
 _ORDER = [TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.ARRIVED, TaskStatus.DONE]
 
 
@@ -609,6 +632,7 @@ def _take_back(task: Task, status: str, by, reason: str, *, note: str,
         task.closed_client_at = client_at
         task.closed_reason = reason[:200]
         task.save()
+        paging.withdraw(task)  # a text message about it would send the squad after all
         if follow_up_done and task.follow_up_id:
             FollowUp.objects.filter(pk=task.follow_up_id, status=FollowUpStatus.DUE).update(
                 status=FollowUpStatus.CANCELLED, done_at=task.closed_at)

@@ -25,6 +25,8 @@ urlpatterns = [
     path("tasks/<int:pk>/decline/", views.task_decline, name="task_decline"),
     path("tasks/<int:pk>/reports/<int:report_pk>/someone-else/", views.task_someone_else,
          name="task_someone_else"),
+    path("tasks/<int:pk>/nearby/<int:lead_pk>/same-people/", views.task_same_people,
+         name="task_same_people"),
     path("tasks/<int:pk>/<slug:step>/", views.task_step, name="task_step"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),

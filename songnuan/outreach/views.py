@@ -542,6 +542,22 @@ def task_someone_else(request: HttpRequest, pk: int, report_pk: int) -> HttpResp
 
 @require_POST
 @login_required
+@permission_required("outreach.change_task", raise_exception=True)
+def task_same_people(request: HttpRequest, pk: int, lead_pk: int) -> HttpResponse:
+    """An open lead nearby is about the people the squad found: merge it into the task's."""
+    task = get_object_or_404(_my_tasks(request.user), pk=pk)
+    other = get_object_or_404(Lead, pk=lead_pk)
+    try:
+        merged = dispatch.same_people(task, other, by=request.user)
+    except Refused as refused:
+        return _phone_reply(request, task, refused.message, refused.field or "", 409)
+    messages.success(request, gettext("%(code)s is merged into this lead: its reporter is told "
+                                      "what you find.") % {"code": merged.tracking_code})
+    return _phone_reply(request, task)
+
+
+@require_POST
+@login_required
 @permission_required("outreach.add_encounter", raise_exception=True)
 def task_encounter(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(_my_tasks(request.user), pk=pk)

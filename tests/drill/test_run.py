@@ -132,6 +132,29 @@ def test_a_squad_on_the_scene_splits_off_a_report_about_someone_else(cast):
     assert drill.figures.split_on_scene == 1
 
 
+def test_a_squad_on_the_scene_merges_a_lead_nearby_about_its_person_and_calls_back_the_other(
+        cast):
+    dispatcher = setup.prepare(START, START + datetime.timedelta(hours=2),
+                               squads_per_district={district(SHINAN).pk: 2}, seed=1)
+    drill = Drill(_night(), policy="plan", dispatcher=dispatcher)
+    here, there = Squad.objects.filter(is_active=True).order_by("pk")
+    drill.squads = {squad.pk: SquadPlay(squad, *squad.position()) for squad in (here, there)}
+    lead = report(36.0652, 120.3143, description="一个老大爷躺在通道口")
+    nearby = report(36.0655, 120.3143, description="两个人在台阶上", people_count=2)
+    stranger = report(36.0649, 120.3143, description="一个年轻女的，红羽绒服")
+    drill.lead_person.update({lead.pk: 1, nearby.pk: 1, stranger.pk: 2})
+    at = START + datetime.timedelta(minutes=5)
+    with time_machine.travel(at, tick=False):
+        elsewhere = dispatch.assign_lead(nearby, there, by=dispatcher)
+        drill.squads[there.pk].task_id = elsewhere.pk
+        task = dispatch.arrive(dispatch.assign_lead(lead, here, by=dispatcher), by=None)
+        drill._same_person_nearby(task, at)
+    assert Lead.objects.get(pk=nearby.pk).duplicate_of_id == lead.pk
+    assert Lead.objects.get(pk=stranger.pk).duplicate_of_id is None
+    assert Task.objects.get(pk=elsewhere.pk).status == "cancelled"
+    assert drill.squads[there.pk].task_id is None  # called back, free again
+
+
 def test_people_in_a_district_no_squad_can_reach_are_counted_apart(cast):
     """Squads only in 市南区: 莱西市, 80 km off, is beyond the mutual-aid drive; nobody is sent
     there, and the drill says so instead of blaming the dispatching."""

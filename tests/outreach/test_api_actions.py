@@ -637,6 +637,29 @@ def test_only_the_squad_of_the_task_may_split_its_reports(cast, api_for):
     assert merged.status == LeadStatus.DUPLICATE
 
 
+def test_on_the_scene_a_lead_nearby_is_merged_once_per_key(cast, api_for):
+    lead = report(36.0655, 120.3150, description="一个老大爷躺在通道口，穿蓝色棉袄")
+    nearby = report(36.0657, 120.3150, description="两个人在台阶上", people_count=2)
+    task = dispatch.arrive(dispatch.assign_lead(
+        lead, make_squad("一队", members=[cast.shinan_patroller]), by=cast.shinan_dispatcher),
+        by=None)
+    on_its_way = dispatch.assign_lead(nearby, make_squad("二队"), by=cast.shinan_dispatcher)
+    client = api_for(cast.shinan_patroller)
+    url = f"/api/v1/my/tasks/{task.pk}/nearby/{nearby.tracking_code}/same-people"
+
+    first = client.post(url, {}, **_key("same"))
+    again = client.post(url, {}, **_key("same"))
+
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    assert first.json()["id"] == task.pk and first.json()["status"] == "arrived"
+    nearby.refresh_from_db()
+    assert nearby.status == LeadStatus.DUPLICATE and nearby.duplicate_of_id == task.lead_id
+    assert Task.objects.get(pk=on_its_way.pk).status == TaskStatus.CANCELLED
+    assert client.post(url, {}).status_code == 200  # said again without a key: still merged
+    other_squads = api_for(cast.shinan_dispatcher)  # not on 一队
+    assert other_squads.post(url, {}).status_code == 404
+
+
 def test_the_phone_page_splits_a_merged_report_with_one_tap(cast, client_for):
     from django.urls import reverse
 

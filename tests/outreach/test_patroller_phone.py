@@ -98,6 +98,20 @@ def test_a_follow_up_and_a_reassignment_page_the_new_squad_and_spare_the_old(cas
     assert not Outbox.objects.filter(reference=f"task:{task.pk}").exists()
 
 
+@pytest.mark.parametrize("take_back", ["cancel_task", "unassign", "decline"])
+def test_a_task_taken_back_sends_no_text_message_about_it(cast, take_back):
+    cast.shinan_patroller.phone = "13853211234"
+    cast.shinan_patroller.save()
+    task = assigned_task(make_squad(members=[cast.shinan_patroller]), cast.shinan_dispatcher)
+    assert PushMessage.objects.get(reference=f"task:{task.pk}").fallback_at is not None
+
+    getattr(dispatch, take_back)(task, by=cast.shinan_dispatcher, reason="同一人，另一组已在现场")
+
+    push.deliver_due_pushes()
+    push.send_fallbacks(timezone.now() + datetime.timedelta(minutes=5))
+    assert not Outbox.objects.filter(reference=f"task:{task.pk}").exists()
+
+
 def test_opening_the_task_acknowledges_the_openers_page_only(cast, client_for,
                                                            django_user_model):
     partner = django_user_model.objects.create(username="shinan.patrol3", role="patroller",
@@ -261,6 +275,63 @@ def test_the_task_page_lists_the_open_leads_nearby_and_who_is_on_them(cast, clie
     assert "有个年轻女的坐在台阶上，红羽绒服" in nearby
     assert waiting.tracking_code in nearby and "2 people" in nearby and "no squad yet" in nearby
     assert closed.tracking_code not in page
+
+
+def _on_the_scene_beside_another_lead(cast):
+    """The patroller's squad on the scene of an old man; 二队 on its way to a lead 30 m off."""
+    squad = make_squad(members=[cast.shinan_patroller])
+    other_squad = make_squad("市南救助二队")
+    lead = report(description="一个老大爷躺在通道口，穿蓝色棉袄")
+    other = report(LAT + 0.0003, LON, description="两个人在台阶上", people_count=2)
+    assert other.pk in {near.pk for near in lead_services.nearby_of(lead)}
+    elsewhere = dispatch.assign_lead(other, other_squad, by=cast.shinan_dispatcher)
+    task = dispatch.arrive(dispatch.assign_lead(lead, squad, by=cast.shinan_dispatcher),
+                           by=cast.shinan_patroller)
+    return task, other, elsewhere
+
+
+def test_a_squad_on_the_scene_says_a_lead_nearby_is_about_the_people_it_found(cast, client_for):
+    task, other, elsewhere = _on_the_scene_beside_another_lead(cast)
+    phone = client_for(cast.shinan_patroller)
+    page = phone.get(reverse("outreach:task_detail", args=[task.pk])).content.decode()
+    action = reverse("outreach:task_same_people", args=[task.pk, other.pk])
+    assert action in page and "These are the people here" in page
+
+    answer = phone.post(action, follow=True).content.decode()
+
+    assert f"{other.tracking_code} is merged into this lead" in answer
+    other.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert other.status == LeadStatus.DUPLICATE and other.duplicate_of_id == task.lead_id
+    assert elsewhere.status == "cancelled"
+    assert elsewhere.closed_reason == f"Same people as {task.lead.tracking_code}, with " \
+                                      f"{task.squad.name} on the scene"
+    # Merged, it is shown with the lead's own reports, where the squad may split it off again.
+    assert reverse("outreach:task_someone_else", args=[task.pk, other.pk]) in answer
+    assert phone.post(action).status_code == 302  # a second tap changes nothing
+    assert Task.objects.get(pk=elsewhere.pk).status == "cancelled"
+
+
+def test_a_lead_whose_own_squad_is_on_its_scene_is_not_merged_from_another(cast, client_for):
+    task, other, elsewhere = _on_the_scene_beside_another_lead(cast)
+    dispatch.arrive(elsewhere, by=None)
+
+    with pytest.raises(Refused) as refused:
+        dispatch.same_people(task, other, by=cast.shinan_patroller)
+
+    assert "市南救助二队 is on the scene of" in refused.value.message
+    other.refresh_from_db()
+    assert other.status == LeadStatus.ON_SCENE and other.duplicate_of_id is None
+    assert Task.objects.get(pk=elsewhere.pk).status == "arrived"
+
+
+def test_only_a_lead_shown_nearby_can_be_merged_from_the_scene(cast):
+    task, _other, _elsewhere = _on_the_scene_beside_another_lead(cast)
+    far = report(LAT + 0.03, LON, description="另一个区域的人")
+    with pytest.raises(Refused):
+        dispatch.same_people(task, far, by=cast.shinan_patroller)
+    far.refresh_from_db()
+    assert far.duplicate_of_id is None
 
 
 def test_without_the_photo_permission_the_task_page_shows_no_photo(cast, client_for):
