@@ -412,3 +412,44 @@ def test_on_the_scene_a_merged_report_about_someone_else_is_split_off_with_one_t
         f"{other.tracking_code} 已拆分为单独线索")
     expect(phone.locator("ul.merged li", has_text="年轻女孩")).to_have_count(0)
     assert Lead.objects.get(pk=other.pk).status == LeadStatus.TRIAGED
+
+
+def test_on_the_scene_new_reports_show_up_in_place_and_a_lead_nearby_is_taken_as_theirs(
+        cast, new_page):
+    """A report merged in and a lead placed nearby after the page was opened appear without
+    reloading it (what is typed below stays); the squad says the nearby lead is its people."""
+    from songnuan.leads import services as leads
+    from songnuan.leads.models import Lead, LeadStatus
+
+    squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
+    lead = report(LAT, LON, description="老大爷，穿灰色棉袄，躺在地上")
+    task = dispatch.arrive(dispatch.assign_lead(lead, squad, by=cast.shinan_dispatcher),
+                           by=cast.shinan_patroller)
+    phone = new_page(PHONE)
+    log_in(phone, cast.shinan_patroller.username, PASSWORD)
+    phone.goto(f"/outreach/tasks/{task.pk}/")
+    note = phone.locator("form.encounter textarea[name=note]")
+    note.fill("老大爷和两个女儿在一起，想喝热水")
+    expect(phone.locator("ul.nearby")).to_have_count(0)
+
+    again = leads.link_duplicate(report(LAT + 0.003, LON, description="灰色棉袄老人还躺在那"),
+                                 lead, by=cast.shinan_dispatcher)
+    nearby = report(LAT + 0.0003, LON, description="台阶上坐着两个年轻女的", people_count=2)
+    on_its_way = dispatch.assign_lead(nearby, make_squad("市南救助二队"),
+                                      by=cast.shinan_dispatcher)
+    phone.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+
+    expect(phone.locator("#brief-news")).to_be_visible()
+    expect(phone.locator("ul.merged li", has_text="灰色棉袄老人还躺在那")).to_contain_text(
+        again.tracking_code)
+    item = phone.locator("ul.nearby li", has_text=nearby.tracking_code)
+    expect(item).to_contain_text("市南救助二队正在处理")
+    expect(note).to_have_value("老大爷和两个女儿在一起，想喝热水")
+    screenshot(phone, "patroller-brief-followed-phone")
+
+    item.get_by_role("button", name="就是现场这几位").click()
+    expect(phone.locator(".message-success")).to_contain_text(
+        f"{nearby.tracking_code}已并入本线索")
+    expect(phone.locator("ul.merged li", has_text="台阶上坐着两个年轻女的")).to_be_visible()
+    assert Lead.objects.get(pk=nearby.pk).status == LeadStatus.DUPLICATE
+    assert Task.objects.get(pk=on_its_way.pk).status == "cancelled"

@@ -499,6 +499,30 @@
     setInterval(follow, 4000);
   }
 
+  /* The task page's brief (what was reported, the reports merged in, the open leads nearby)
+     follows the server while the task is live: a report merged in or a lead placed nearby shows
+     up in place, where reloading the page would lose what is typed in the form below it. */
+  var brief = document.querySelector("section.lead-brief[data-follow]");
+  function words(node) { return node.textContent.replace(/\s+/g, " ").trim(); }
+  function followBrief() {
+    if (!navigator.onLine || document.hidden) { return; }
+    fetch(location.pathname, { credentials: "same-origin", headers: { "X-Songnuan-Keep": "1" } })
+      .then(function (response) { return response.ok && !response.redirected ? response.text() : null; })
+      .then(function (html) {
+        var fresh = html && new DOMParser().parseFromString(html, "text/html").querySelector("section.lead-brief");
+        if (!fresh || words(fresh) === words(brief)) { return; }
+        brief.replaceChildren.apply(brief, Array.prototype.slice.call(fresh.childNodes));
+        document.getElementById("brief-news").hidden = false;
+        keep([location.pathname]);
+      }).catch(function () {});
+  }
+  if (brief) {
+    setInterval(followBrief, 15000);
+    // Taken out of the pocket, or back in signal: read it at once.
+    document.addEventListener("visibilitychange", followBrief);
+    window.addEventListener("online", followBrief);
+  }
+
   /* Web Push: sign this phone up (once notifications are allowed), so a task reaches it with the
      page closed. */
   var offer = document.getElementById("push-offer");
