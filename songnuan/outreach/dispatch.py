@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from songnuan.actors import Actor, recorded
@@ -171,6 +171,8 @@ def reassign(task: Task, squad: Squad, *, by: Actor, reason: str = "",
             leads.set_status(task.lead, LeadStatus.ASSIGNED, by=recorded(by),
                              note=_("Reassigned to %(squad)s") % {"squad": squad.name})
         paging.withdraw(task)
+        with translation.override("zh-hans"):  # patrollers read Chinese
+            paging.call_back(task, _("moved to %(squad)s") % {"squad": squad.name})
         paging.page_squad(new)
         return new
 
@@ -301,7 +303,7 @@ def _advance(task: Task, status: str, lead_status: str, by,
         task = (Task.objects.select_for_update(of=("self",)).select_related("lead")
                 .get(pk=task.pk))
         if task.status in (TaskStatus.CANCELLED, TaskStatus.DECLINED):
-            raise Conflict(_closed_message(task))
+            raise Conflict(closed_message(task))
         if _ORDER.index(task.status) >= _ORDER.index(status):
             return task
         now = timezone.now()
@@ -328,7 +330,7 @@ def _not_before(client_at: datetime.datetime | None, earlier: datetime.datetime 
     return max(client_at, earlier)
 
 
-def _closed_message(task: Task) -> str:
+def closed_message(task: Task) -> str:
     if task.status == TaskStatus.CANCELLED and not task.closed_reason:
         return _("This task was moved to another squad.")
     return _("This task is closed: %(reason)s") % {"reason": task.closed_reason}
@@ -633,6 +635,8 @@ def _take_back(task: Task, status: str, by, reason: str, *, note: str,
         task.closed_reason = reason[:200]
         task.save()
         paging.withdraw(task)  # a text message about it would send the squad after all
+        if status == TaskStatus.CANCELLED:  # taken from the squad, not refused by it
+            paging.call_back(task, task.closed_reason)
         if follow_up_done and task.follow_up_id:
             FollowUp.objects.filter(pk=task.follow_up_id, status=FollowUpStatus.DUE).update(
                 status=FollowUpStatus.CANCELLED, done_at=task.closed_at)
@@ -644,8 +648,9 @@ def _take_back(task: Task, status: str, by, reason: str, *, note: str,
 def _back_to_queue(lead: Lead, by, note: str) -> None:
     """An open lead whose squad is gone waits again, triaged, for another one."""
     if lead.status == LeadStatus.EN_ROUTE:
-        # A lead's steps go from en route only back to assigned, and from there to the queue.
-        lead = leads.set_status(lead, LeadStatus.ASSIGNED, by=recorded(by), note=note)
+        # A lead's steps go from en route only back to assigned, and from there to the queue;
+        # the why goes on the last step, so the history says it once.
+        lead = leads.set_status(lead, LeadStatus.ASSIGNED, by=recorded(by))
     if lead.status == LeadStatus.ASSIGNED:
         leads.set_status(lead, LeadStatus.TRIAGED, by=recorded(by), note=note)
 

@@ -17,6 +17,7 @@ from songnuan.notify.phones import normalize_mobile
 from songnuan.outreach.models import Task
 
 PURPOSE = "task_assigned"
+CALLED_BACK = "task_called_back"
 
 
 def reference(task: Task) -> str:
@@ -38,6 +39,26 @@ def page_squad(task: Task) -> int:
                      url=reverse("outreach:task_detail", args=[task.pk]), purpose=PURPOSE,
                      reference=reference(task), fallback_phone=_phone(member.user, task),
                      fallback_text=text)
+    return len(members)
+
+
+def call_back(task: Task, why: str) -> int:
+    """The task was taken from the squad (cancelled, taken back, moved to another squad): each
+    member is told to stop. A squad that had set off gets a text message too when no phone
+    shows the notification, or it drives on to a place nobody needs it at."""
+    members = list(task.squad.members.select_related("user").filter(user__is_active=True))
+    with translation.override("zh-hans"):
+        title = _("Task called back: %(place)s") % {"place": _where(task)}
+        text = _("Songnuan: the task of %(squad)s at %(place)s is called back (%(why)s): "
+                 "no need to go.") % {"squad": task.squad.name, "place": _where(task),
+                                      "why": why}
+    on_its_way = task.accepted_at is not None
+    for member in members:
+        push.push_to(member.user, title=title, body=why,
+                     url=reverse("outreach:task_detail", args=[task.pk]), purpose=CALLED_BACK,
+                     reference=reference(task),
+                     fallback_phone=_phone(member.user, task) if on_its_way else "",
+                     fallback_text=text if on_its_way else "")
     return len(members)
 
 

@@ -453,3 +453,26 @@ def test_on_the_scene_new_reports_show_up_in_place_and_a_lead_nearby_is_taken_as
     expect(phone.locator("ul.merged li", has_text="台阶上坐着两个年轻女的")).to_be_visible()
     assert Lead.objects.get(pk=nearby.pk).status == LeadStatus.DUPLICATE
     assert Task.objects.get(pk=on_its_way.pk).status == "cancelled"
+
+
+def test_a_task_called_back_while_its_page_is_open_says_why_and_takes_its_buttons_away(
+        cast, new_page):
+    squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
+    task = dispatch.accept(dispatch.assign_lead(report(LAT, LON), squad,
+                                                by=cast.shinan_dispatcher), by=None)
+    phone = new_page(PHONE)
+    log_in(phone, cast.shinan_patroller.username, PASSWORD)
+    phone.goto(f"/outreach/tasks/{task.pk}/")
+    note = phone.locator("form.encounter textarea[name=note]")
+    note.fill("路上看到他往东走了")
+    expect(phone.locator("#task-closed")).to_be_hidden()
+
+    dispatch.cancel_task(task, by=cast.shinan_dispatcher, reason="本人已自行去救助站")
+    phone.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+
+    expect(phone.locator("#task-closed")).to_have_text("该任务已关闭：本人已自行去救助站")
+    expect(phone.locator("#task-status")).to_have_text("已改派或取消")
+    expect(phone.get_by_role("button", name="已到达")).to_be_hidden()
+    expect(phone.locator("#brief-news")).to_be_hidden()
+    expect(note).to_have_value("路上看到他往东走了")
+    screenshot(phone, "patroller-task-called-back-phone")

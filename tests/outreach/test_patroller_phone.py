@@ -24,7 +24,7 @@ from songnuan.leads.models import Lead, LeadStatus
 from songnuan.leads.photos import clean_photo
 from songnuan.notify import push
 from songnuan.notify.models import Outbox, PushMessage, PushStatus
-from songnuan.outreach import dispatch, navigation
+from songnuan.outreach import dispatch, navigation, paging
 from songnuan.outreach.models import Encounter, Task, TaskKind
 from songnuan.people.models import PersonPhoto
 from songnuan.refusals import Refused
@@ -110,6 +110,63 @@ def test_a_task_taken_back_sends_no_text_message_about_it(cast, take_back):
     push.deliver_due_pushes()
     push.send_fallbacks(timezone.now() + datetime.timedelta(minutes=5))
     assert not Outbox.objects.filter(reference=f"task:{task.pk}").exists()
+
+
+def _sent_texts(task) -> list[str]:
+    push.deliver_due_pushes()
+    push.send_fallbacks(timezone.now() + datetime.timedelta(minutes=5))
+    return list(Outbox.objects.filter(reference=f"task:{task.pk}").values_list("text", flat=True))
+
+
+def test_a_squad_on_its_way_is_called_back_by_notification_and_by_text(cast):
+    cast.shinan_patroller.phone = "13853211234"
+    cast.shinan_patroller.save()
+    task = assigned_task(make_squad("市南救助一队", members=[cast.shinan_patroller]),
+                         cast.shinan_dispatcher, place="青岛站东广场")
+    dispatch.accept(task, by=cast.shinan_patroller)
+
+    dispatch.cancel_task(task, by=cast.shinan_dispatcher, reason="本人已自行去救助站")
+
+    called_back = PushMessage.objects.get(purpose=paging.CALLED_BACK)
+    assert called_back.title == "任务已撤回：青岛站东广场"
+    assert called_back.body == "本人已自行去救助站"
+    assert _sent_texts(task) == [
+        "送暖：市南救助一队在青岛站东广场的任务已撤回（本人已自行去救助站），不必前往。"]
+
+
+def test_a_squad_not_yet_on_its_way_is_called_back_by_notification_only(cast):
+    cast.shinan_patroller.phone = "13853211234"
+    cast.shinan_patroller.save()
+    task = assigned_task(make_squad(members=[cast.shinan_patroller]), cast.shinan_dispatcher)
+
+    dispatch.unassign(task, by=cast.shinan_dispatcher, reason="改派更近的小队")
+
+    assert PushMessage.objects.filter(purpose=paging.CALLED_BACK).count() == 1
+    assert _sent_texts(task) == []
+
+
+def test_a_squad_that_declined_is_not_called_back(cast):
+    task = assigned_task(make_squad(members=[cast.shinan_patroller]), cast.shinan_dispatcher)
+    dispatch.decline(task, by=cast.shinan_patroller, reason="车辆故障")
+    assert not PushMessage.objects.filter(purpose=paging.CALLED_BACK).exists()
+
+
+def test_a_task_moved_away_calls_the_first_squad_back(cast):
+    task = assigned_task(make_squad("一队", members=[cast.shinan_patroller]),
+                         cast.shinan_dispatcher)
+    dispatch.accept(task, by=cast.shinan_patroller)
+    dispatch.reassign(task, make_squad("二队"), by=cast.shinan_dispatcher)
+    called_back = PushMessage.objects.get(purpose=paging.CALLED_BACK)
+    assert called_back.user == cast.shinan_patroller and called_back.body == "已改派二队"
+
+
+def test_the_page_of_a_task_called_back_says_why(cast, client_for):
+    task = assigned_task(make_squad(members=[cast.shinan_patroller]), cast.shinan_dispatcher)
+    dispatch.cancel_task(task, by=cast.shinan_dispatcher, reason="本人已自行去救助站")
+    page = client_for(cast.shinan_patroller).get(
+        reverse("outreach:task_detail", args=[task.pk])).content.decode()
+    assert "This task is closed: 本人已自行去救助站" in page
+    assert 'action="' + reverse("outreach:task_step", args=[task.pk, "arrive"]) not in page
 
 
 def test_opening_the_task_acknowledges_the_openers_page_only(cast, client_for,

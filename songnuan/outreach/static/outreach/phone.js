@@ -505,19 +505,37 @@
   var brief = document.querySelector("section.lead-brief[data-follow]");
   function words(node) { return node.textContent.replace(/\s+/g, " ").trim(); }
   function followBrief() {
-    if (!navigator.onLine || document.hidden) { return; }
+    if (!navigator.onLine || document.hidden || !brief.hasAttribute("data-follow")) { return; }
     fetch(location.pathname, { credentials: "same-origin", headers: { "X-Songnuan-Keep": "1" } })
       .then(function (response) { return response.ok && !response.redirected ? response.text() : null; })
       .then(function (html) {
-        var fresh = html && new DOMParser().parseFromString(html, "text/html").querySelector("section.lead-brief");
-        if (!fresh || words(fresh) === words(brief)) { return; }
+        var page = html && new DOMParser().parseFromString(html, "text/html");
+        var fresh = page && page.querySelector("section.lead-brief");
+        if (!fresh) { return; }
+        var live = fresh.hasAttribute("data-follow");
+        if (!live) { closed(page); }
+        if (words(fresh) === words(brief)) { return; }
         brief.replaceChildren.apply(brief, Array.prototype.slice.call(fresh.childNodes));
-        document.getElementById("brief-news").hidden = false;
+        document.getElementById("brief-news").hidden = !live;
         keep([location.pathname]);
       }).catch(function () {});
   }
+  /* The task was called back meanwhile: say why and take its buttons away; what is typed stays
+     on the page. */
+  function closed(page) {
+    var why = document.getElementById("task-closed"), fresh = page.getElementById("task-closed");
+    why.textContent = fresh ? fresh.textContent : "";
+    why.hidden = !why.textContent;
+    document.getElementById("task-status").textContent = page.getElementById("task-status").textContent;
+    document.querySelectorAll(".phone-actions").forEach(function (actions) { actions.hidden = true; });
+    document.querySelectorAll("form.encounter button, .lead-brief button")
+      .forEach(function (button) { button.disabled = true; });
+    brief.removeAttribute("data-follow");
+    clearInterval(following);
+  }
+  var following = null;
   if (brief) {
-    setInterval(followBrief, 15000);
+    following = setInterval(followBrief, 15000);
     // Taken out of the pocket, or back in signal: read it at once.
     document.addEventListener("visibilitychange", followBrief);
     window.addEventListener("online", followBrief);
