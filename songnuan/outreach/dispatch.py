@@ -354,13 +354,15 @@ def set_task_place(task: Task, lat: float, lon: float, *, by: Actor) -> Task:
 
 def open_leads_nearby(lead: Lead) -> list[Lead]:
     """The open leads linked to `lead` as nearby, nearest first, each with its `distance_m`,
-    the `probability` that they are the same people, and the `squad_name` of the squad on it
-    (empty while none is)."""
+    the `probability` that they are the same people, the `squad_name` of the squad on it
+    (empty while none is) and whether that squad `is_there` yet."""
     nearby = [other for other in leads.nearby_of(lead) if other.is_open]
-    on_it = dict(Task.objects.filter(lead__in=nearby, status__in=ACTIVE_TASK_STATUSES)
-                 .order_by("assigned_at").values_list("lead_id", "squad__name"))
+    on_it = {lead_id: (name, status) for lead_id, name, status in Task.objects.filter(
+        lead__in=nearby, status__in=ACTIVE_TASK_STATUSES).order_by("assigned_at").values_list(
+        "lead_id", "squad__name", "status")}
     for other in nearby:
-        other.squad_name = on_it.get(other.pk, "")
+        other.squad_name, status = on_it.get(other.pk, ("", ""))
+        other.is_there = status == TaskStatus.ARRIVED
     return nearby
 
 

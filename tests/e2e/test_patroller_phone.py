@@ -408,7 +408,7 @@ def test_on_the_scene_a_merged_report_about_someone_else_is_split_off_with_one_t
     expect(merged).to_be_visible()
     screenshot(phone, "patroller-merged-report-phone")
     merged.get_by_role("button", name="不是现场这位").click()
-    expect(phone.locator(".message-success")).to_contain_text(
+    expect(phone.locator("#action-said")).to_contain_text(
         f"{other.tracking_code} 已拆分为单独线索")
     expect(phone.locator("ul.merged li", has_text="年轻女孩")).to_have_count(0)
     assert Lead.objects.get(pk=other.pk).status == LeadStatus.TRIAGED
@@ -447,10 +447,20 @@ def test_on_the_scene_new_reports_show_up_in_place_and_a_lead_nearby_is_taken_as
     expect(note).to_have_value("老大爷和两个女儿在一起，想喝热水")
     screenshot(phone, "patroller-brief-followed-phone")
 
+    # Said with no signal, under the bridge: the tap waits, and goes when the signal is back.
+    sent = api_requests(phone)
+    phone.context.set_offline(True)
     item.get_by_role("button", name="就是现场这几位").click()
-    expect(phone.locator(".message-success")).to_contain_text(
-        f"{nearby.tracking_code}已并入本线索")
+    expect(phone.locator("#queue-state")).to_have_text("有 1 项操作等待网络发送")
+    assert Lead.objects.get(pk=nearby.pk).status != LeadStatus.DUPLICATE
+    phone.context.set_offline(False)
+    expect(phone.locator("#action-said")).to_contain_text(f"{nearby.tracking_code}已并入本线索",
+                                                          timeout=WAIT_S * 1000)
     expect(phone.locator("ul.merged li", has_text="台阶上坐着两个年轻女的")).to_be_visible()
+    expect(note).to_have_value("老大爷和两个女儿在一起，想喝热水")  # no page load lost it
+    assert [request["path"] for request in sent] == [
+        f"/api/v1/my/tasks/{task.pk}/nearby/{nearby.tracking_code}/same-people"]
+    assert sent[0]["key"]
     assert Lead.objects.get(pk=nearby.pk).status == LeadStatus.DUPLICATE
     assert Task.objects.get(pk=on_its_way.pk).status == "cancelled"
 
@@ -476,3 +486,31 @@ def test_a_task_called_back_while_its_page_is_open_says_why_and_takes_its_button
     expect(phone.locator("#brief-news")).to_be_hidden()
     expect(note).to_have_value("路上看到他往东走了")
     screenshot(phone, "patroller-task-called-back-phone")
+
+
+def test_a_lead_nearby_with_its_own_squad_on_the_scene_is_refused_in_place(cast, new_page):
+    squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
+    lead = report(LAT, LON, description="老大爷，穿灰色棉袄，躺在地上")
+    nearby = report(LAT + 0.0003, LON, description="台阶上坐着两个年轻女的", people_count=2)
+    elsewhere = dispatch.assign_lead(nearby, make_squad("市南救助二队"),
+                                     by=cast.shinan_dispatcher)
+    task = dispatch.arrive(dispatch.assign_lead(lead, squad, by=cast.shinan_dispatcher),
+                           by=None)
+    phone = new_page(PHONE)
+    log_in(phone, cast.shinan_patroller.username, PASSWORD)
+    phone.goto(f"/outreach/tasks/{task.pk}/")
+    note = phone.locator("form.encounter textarea[name=note]")
+    note.fill("老大爷说女儿去买热水了")
+    dispatch.arrive(elsewhere, by=None)  # the other squad got there first
+
+    button = phone.locator("ul.nearby li", has_text=nearby.tracking_code).get_by_role(
+        "button", name="就是现场这几位")
+    button.click()
+
+    refusal = phone.locator("#action-said.is-refusal")
+    expect(refusal).to_have_text(f"市南救助二队已在{nearby.tracking_code}现场：请与其商定由谁记录。")
+    expect(button).to_be_enabled()
+    expect(phone.locator("ul.nearby li", has_text=nearby.tracking_code)).to_contain_text(
+        "市南救助二队已在现场")  # the brief, read again after the refusal
+    expect(note).to_have_value("老大爷说女儿去买热水了")
+    screenshot(phone, "patroller-same-people-refused-phone")

@@ -270,6 +270,16 @@
     });
   }
 
+  /* A step on the scene (a report split off, a lead nearby merged) done or refused: say so. */
+  function said(message, refusal) {
+    var box = document.getElementById("action-said");
+    if (!message || !box) { return false; }
+    box.textContent = message;
+    box.classList.toggle("is-refusal", refusal);
+    box.hidden = false;
+    return true;
+  }
+
   var flushing = false;
   function flush() {
     if (flushing) { return Promise.resolve(); }
@@ -284,11 +294,18 @@
       var rest = load().filter(function (other) { return other.key !== item.key; });
       save(rest);
       var data = result.data || {};
-      var shown = result.ok || refused(item, data);
+      var shown = result.ok || (item.inPlace ? said(refusalOf(data).message, true) : refused(item, data));
       if (result.ok) {
         if (data.warning) { alert(data.warning); }
         showStatus(data.task || data);
         nextPage = item.done || nextPage;
+      }
+      if (item.inPlace) {  // done or refused: the brief shows what stands now, with no reload
+        if (result.ok) { said(item.said, false); }
+        document.querySelectorAll(".lead-brief form").forEach(function (form) {
+          if (form.action === item.url) { form.querySelectorAll("button").forEach(function (b) { b.disabled = false; }); }
+        });
+        if (brief) { followBrief(true); }
       }
       if (rest.length) { return flush(); }
       if (nextPage) { location.href = nextPage; } else if (!shown || !item.api) { location.reload(); }
@@ -300,7 +317,8 @@
       var items = load();
       items.push({ api: form.dataset.api || "", url: form.action, key: key, at: tappedAt,
                    body: action.body, slots: action.slots, fields: fields,
-                   keep: form.hasAttribute("data-keep"), done: form.dataset.done || "" });
+                   keep: form.hasAttribute("data-keep"), done: form.dataset.done || "",
+                   said: form.dataset.said || "", inPlace: !!form.closest(".lead-brief") });
       save(items);
       return flush();
     });
@@ -311,19 +329,19 @@
       form.querySelectorAll("fieldset.person:not([disabled]) [name$='-photo_token']"),
       function (input) { return input.value; });
   }
-  document.querySelectorAll("form[data-queue]").forEach(function (form) {
+  // Listened for on the document, so forms the page puts in later (the brief, read again) queue too.
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-queue]");
+    if (!form || holdsToken(form)) { return; }
     var api = form.dataset.api || "";
     form.dataset.action = /\/encounter$/.test(api) ? "encounter" : /\/decline$/.test(api) ? "decline" : "step";
-    form.addEventListener("submit", function (event) {
-      if (holdsToken(form)) { return; }
-      event.preventDefault();
-      var tappedAt = new Date().toISOString();
-      var fields = [];
-      new FormData(form).forEach(function (value, name) { if (typeof value === "string") { fields.push([name, value]); } });
-      if (!api) { fields.push(["client_at", tappedAt]); }
-      form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-      queue(form, fields, tappedAt);
-    });
+    event.preventDefault();
+    var tappedAt = new Date().toISOString();
+    var fields = [];
+    new FormData(form).forEach(function (value, name) { if (typeof value === "string") { fields.push([name, value]); } });
+    if (!api) { fields.push(["client_at", tappedAt]); }
+    form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    queue(form, fields, tappedAt);
   });
 
   /* The encounter form: quantity steppers sized for gloved hands, more people on demand (hidden
@@ -504,7 +522,7 @@
      up in place, where reloading the page would lose what is typed in the form below it. */
   var brief = document.querySelector("section.lead-brief[data-follow]");
   function words(node) { return node.textContent.replace(/\s+/g, " ").trim(); }
-  function followBrief() {
+  function followBrief(quiet) {  // quiet: the squad's own step changed it, nothing to announce
     if (!navigator.onLine || document.hidden || !brief.hasAttribute("data-follow")) { return; }
     fetch(location.pathname, { credentials: "same-origin", headers: { "X-Songnuan-Keep": "1" } })
       .then(function (response) { return response.ok && !response.redirected ? response.text() : null; })
@@ -516,7 +534,8 @@
         if (!live) { closed(page); }
         if (words(fresh) === words(brief)) { return; }
         brief.replaceChildren.apply(brief, Array.prototype.slice.call(fresh.childNodes));
-        document.getElementById("brief-news").hidden = !live;
+        var news = document.getElementById("brief-news");
+        news.hidden = !live || (news.hidden && quiet === true);
         keep([location.pathname]);
       }).catch(function () {});
   }
