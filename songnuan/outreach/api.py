@@ -67,6 +67,7 @@ from songnuan.outreach.schemas import (
     SquadOut,
     StandbyIn,
     StepIn,
+    TaskDetailOut,
     TaskOut,
 )
 from songnuan.outreach.squads import send_to_standby as tell_where_to_wait
@@ -394,6 +395,29 @@ def my_tasks(request: HttpRequest):
     _require(request, "outreach.view_task")
     tasks = _my_tasks(request).filter(status__in=ACTIVE_TASK_STATUSES).order_by("assigned_at")
     return [_task_out(task) for task in tasks]
+
+
+@router.get("/my/tasks/{task_id}", response={200: TaskDetailOut, 404: ErrorOut})
+def my_task(request: HttpRequest, task_id: int):
+    """One of the caller's squads' tasks (closed ones too), with what the phone's task page
+    shows beside it: the further reports merged into its lead and the open leads nearby."""
+    _require(request, "outreach.view_task")
+    task = get_object_or_404(_my_tasks(request), pk=task_id)
+    merged, nearby = [], []
+    if task.lead_id:
+        merged = [_scene_report(report) for report in
+                  task.lead.duplicates.order_by("received_at", "id")]
+        nearby = [{**_scene_report(other), "distance_m": other.distance_m,
+                   "probability": other.probability, "squad": other.squad_name,
+                   "squad_is_there": other.is_there}
+                  for other in dispatch.open_leads_nearby(task.lead)]
+    return Status(200, {**_task_out(task), "merged": merged, "nearby": nearby})
+
+
+def _scene_report(lead: Lead) -> dict:
+    return {"tracking_code": lead.tracking_code, "received_at": lead.received_at,
+            "people_count": lead.people_count, "flags": lead.flags,
+            "description": lead.description}
 
 
 def _my_changes(request: HttpRequest, cursor: str | None) -> dict:

@@ -251,6 +251,31 @@ class TaskOut(Schema):
     updated_at: datetime.datetime
 
 
+class SceneReportOut(Schema):
+    tracking_code: str
+    received_at: datetime.datetime
+    people_count: int
+    flags: list[str]
+    description: str
+
+
+class SceneNearbyOut(SceneReportOut):
+    distance_m: int
+    probability: float | None = Field(description="the chance intake gave that they are the "
+                                                  "same people")
+    squad: str = Field(description="the squad on it; empty while none is")
+    squad_is_there: bool
+
+
+class TaskDetailOut(TaskOut):
+    merged: list[SceneReportOut] = Field(
+        description="further reports of the same people, oldest first; one about someone else "
+                    "is split off with …/merged/{tracking_code}/someone-else")
+    nearby: list[SceneNearbyOut] = Field(
+        description="open leads linked nearby, nearest first; one about the people the squad "
+                    "found is merged with …/nearby/{tracking_code}/same-people")
+
+
 class PositionIn(Schema):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)

@@ -600,7 +600,9 @@ def test_the_new_endpoints_are_in_the_openapi_document(client):
                  "/api/v1/dispatch/tasks/{task_id}/unassign", "/api/v1/dispatch/squads",
                  "/api/v1/dispatch/squads/{squad_id}/status",
                  "/api/v1/dispatch/follow-ups/{follow_up_id}/assign",
-                 "/api/v1/dispatch/changes", "/api/v1/dispatch/stream", "/api/v1/my/changes"):
+                 "/api/v1/dispatch/changes", "/api/v1/dispatch/stream", "/api/v1/my/changes",
+                 "/api/v1/my/tasks/{task_id}",
+                 "/api/v1/my/tasks/{task_id}/nearby/{tracking_code}/same-people"):
         assert path in paths, path
 
 
@@ -645,6 +647,11 @@ def test_on_the_scene_a_lead_nearby_is_merged_once_per_key(cast, api_for):
         by=None)
     on_its_way = dispatch.assign_lead(nearby, make_squad("二队"), by=cast.shinan_dispatcher)
     client = api_for(cast.shinan_patroller)
+    seen = client.get(f"/api/v1/my/tasks/{task.pk}").json()
+    assert seen["merged"] == [] and [other["tracking_code"] for other in seen["nearby"]] == [
+        nearby.tracking_code]
+    assert seen["nearby"][0]["squad"] == "二队" and not seen["nearby"][0]["squad_is_there"]
+    assert seen["nearby"][0]["people_count"] == 2 and seen["nearby"][0]["distance_m"] > 0
     url = f"/api/v1/my/tasks/{task.pk}/nearby/{nearby.tracking_code}/same-people"
 
     first = client.post(url, {}, **_key("same"))
@@ -656,6 +663,9 @@ def test_on_the_scene_a_lead_nearby_is_merged_once_per_key(cast, api_for):
     assert nearby.status == LeadStatus.DUPLICATE and nearby.duplicate_of_id == task.lead_id
     assert Task.objects.get(pk=on_its_way.pk).status == TaskStatus.CANCELLED
     assert client.post(url, {}).status_code == 200  # said again without a key: still merged
+    seen = client.get(f"/api/v1/my/tasks/{task.pk}").json()
+    assert [report["tracking_code"] for report in seen["merged"]] == [nearby.tracking_code]
+    assert seen["merged"][0]["description"] == "两个人在台阶上" and seen["nearby"] == []
     other_squads = api_for(cast.shinan_dispatcher)  # not on 一队
     assert other_squads.post(url, {}).status_code == 404
 
