@@ -668,6 +668,8 @@ def close_tasks_of_resolved_lead(lead: Lead, previous: str, by: Actor) -> None:
         task.status, task.closed_at, task.closed_reason = (
             TaskStatus.CANCELLED, timezone.now(), reason[:200])
         task.save()
+        paging.withdraw(task)
+        paging.call_back(task, task.closed_reason)
 
 
 # ------------------------------------------------------------------ squads' duty

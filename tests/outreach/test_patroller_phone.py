@@ -134,6 +134,15 @@ def test_a_squad_on_its_way_is_called_back_by_notification_and_by_text(cast):
         "送暖：市南救助一队在青岛站东广场的任务已撤回（本人已自行去救助站），不必前往。"]
 
 
+def test_a_lead_resolved_by_a_dispatcher_calls_its_squad_back(cast):
+    task = assigned_task(make_squad(members=[cast.shinan_patroller]), cast.shinan_dispatcher)
+    dispatch.accept(task, by=cast.shinan_patroller)
+    lead_services.mark_invalid(task.lead, reason="重复来电", by=cast.shinan_dispatcher)
+    called_back = PushMessage.objects.get(purpose=paging.CALLED_BACK)
+    assert called_back.user == cast.shinan_patroller
+    assert called_back.body == Task.objects.get(pk=task.pk).closed_reason != ""
+
+
 def test_a_squad_not_yet_on_its_way_is_called_back_by_notification_only(cast):
     cast.shinan_patroller.phone = "13853211234"
     cast.shinan_patroller.save()
