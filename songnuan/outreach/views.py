@@ -400,7 +400,8 @@ def _phone_labels() -> dict:
             "flags": dict(Flag.choices),
             "people": {"one": ngettext("%(n)s person", "%(n)s people", 1),
                        "other": ngettext("%(n)s person", "%(n)s people", 2)},
-            "assigned": gettext("Assigned %(at)s")}
+            "assigned": gettext("Assigned %(at)s"),
+            "called_back": gettext("Called back: %(place)s (%(why)s)")}
 
 
 @login_required

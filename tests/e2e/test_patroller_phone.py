@@ -514,3 +514,21 @@ def test_a_lead_nearby_with_its_own_squad_on_the_scene_is_refused_in_place(cast,
         "市南救助二队已在现场")  # the brief, read again after the refusal
     expect(note).to_have_value("老大爷说女儿去买热水了")
     screenshot(phone, "patroller-same-people-refused-phone")
+
+
+def test_the_task_list_says_which_task_was_called_back_and_why(cast, new_page):
+    squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
+    task = dispatch.accept(dispatch.assign_lead(report(LAT, LON, place="青岛站东广场"), squad,
+                                                by=cast.shinan_dispatcher), by=None)
+    phone = new_page(PHONE)
+    log_in(phone, cast.shinan_patroller.username, PASSWORD)
+    with phone.expect_response(lambda response: "/api/v1/my/changes" in response.url):
+        phone.goto("/outreach/my/")  # the list has read the feed once: it knows the task
+    expect(phone.locator(f"#task-list [data-task='{task.pk}']")).to_be_visible()
+
+    dispatch.cancel_task(task, by=cast.shinan_dispatcher, reason="本人已自行去救助站")
+
+    expect(phone.locator("#called-back")).to_have_text("已撤回：青岛站东广场（本人已自行去救助站）",
+                                                       timeout=WAIT_S * 1000)
+    expect(phone.locator(f"#task-list [data-task='{task.pk}']")).to_have_count(0)
+    screenshot(phone, "patroller-list-called-back-phone")

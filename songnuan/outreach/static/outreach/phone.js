@@ -482,10 +482,14 @@
     list.replaceChildren.apply(list, rows.length ? rows.map(card) : [element("li", "muted", list.dataset.empty)]);
   }
   function apply(changed, first) {
-    var added = [];
+    var added = [], calledBack = [];
     if (first) { tasks = {}; }
     changed.forEach(function (task) {
-      if (ACTIVE.indexOf(task.status) === -1) { delete tasks[task.id]; return; }
+      if (ACTIVE.indexOf(task.status) === -1) {
+        if (tasks[task.id] && task.status === "cancelled") { calledBack.push(task); }
+        delete tasks[task.id];
+        return;
+      }
       if (!seen[task.id]) { seen[task.id] = "new"; added.push(task.id); }
       tasks[task.id] = task;
     });
@@ -494,9 +498,20 @@
     if (added.length) {
       var banner = document.getElementById("new-task");
       if (banner) { banner.hidden = false; }
-      ring();
     }
+    if (calledBack.length) { sayCalledBack(calledBack); }
+    if (added.length || calledBack.length) { ring(); }
     keep([location.pathname].concat(taskLinks()));
+  }
+  // A task taken from the squad since the list was drawn: where, and why, so nobody drives on.
+  function sayCalledBack(gone) {
+    var box = document.getElementById("called-back");
+    if (!box) { return; }
+    box.replaceChildren.apply(box, gone.map(function (task) {
+      return element("span", "", labels.called_back.replace("%(place)s", task.place || task.lead || "—")
+        .replace("%(why)s", task.closed_reason || labels.status.cancelled));
+    }));
+    box.hidden = false;
   }
   function follow() {
     if (!navigator.onLine) { return Promise.resolve(); }
