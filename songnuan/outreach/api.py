@@ -400,7 +400,8 @@ def my_tasks(request: HttpRequest):
 @router.get("/my/tasks/{task_id}", response={200: TaskDetailOut, 404: ErrorOut})
 def my_task(request: HttpRequest, task_id: int):
     """One of the caller's squads' tasks (closed ones too), with what the phone's task page
-    shows beside it: the further reports merged into its lead and the open leads nearby."""
+    shows beside it: the further reports merged into its lead, the open leads nearby and what
+    squads found around it lately."""
     _require(request, "outreach.view_task")
     task = get_object_or_404(_my_tasks(request), pk=task_id)
     merged, nearby = [], []
@@ -411,7 +412,12 @@ def my_task(request: HttpRequest, task_id: int):
                    "probability": other.probability, "squad": other.squad_name,
                    "squad_is_there": other.is_there}
                   for other in dispatch.open_leads_nearby(task.lead)]
-    return Status(200, {**_task_out(task), "merged": merged, "nearby": nearby})
+    met_here = [{"at": encounter.at, "distance_m": encounter.distance_m,
+                 "squad": encounter.squad.name, "outcome": encounter.outcome,
+                 "people_count": encounter.people_count}
+                for encounter in dispatch.met_here_recently(task)]
+    return Status(200, {**_task_out(task), "merged": merged, "nearby": nearby,
+                        "met_here": met_here})
 
 
 def _scene_report(lead: Lead) -> dict:

@@ -28,7 +28,7 @@ from songnuan.duty.models import Severity, Topic
 from songnuan.leads import services as leads
 from songnuan.leads.models import Lead, LeadStatus, Outcome
 from songnuan.network import services as network
-from songnuan.network.geography import district_for_point
+from songnuan.network.geography import bounding_box, district_for_point, haversine_m
 from songnuan.network.models import Site, SiteStatus
 from songnuan.outreach import paging
 from songnuan.outreach.escalation import follow_up_due
@@ -364,6 +364,32 @@ def open_leads_nearby(lead: Lead) -> list[Lead]:
         other.squad_name, status = on_it.get(other.pk, ("", ""))
         other.is_there = status == TaskStatus.ARRIVED
     return nearby
+
+
+MET_HERE_RADIUS_M = 300
+MET_HERE_WITHIN = datetime.timedelta(hours=12)
+
+
+def met_here_recently(task: Task, limit: int = 5) -> list[Encounter]:
+    """What squads found around the task's place in the last twelve hours, latest first, each
+    with its `distance_m` and `people_count`: a squad arriving where another met someone an
+    hour ago (who refused to come in, or was taken to a site) knows it before it searches.
+    Only what any squad may know is read here: when, which squad, what became of them and how
+    many, never who they are."""
+    if task.lat is None or task.lon is None:
+        return []
+    since = timezone.now() - MET_HERE_WITHIN
+    south, north, west, east = bounding_box(task.lat, task.lon, MET_HERE_RADIUS_M)
+    found = []
+    for encounter in (Encounter.objects.filter(at__gte=since, lat__gte=south, lat__lte=north,
+                                               lon__gte=west, lon__lte=east)
+                      .exclude(task=task).select_related("squad", "site")
+                      .annotate(people_count=Count("people")).order_by("-at")):
+        encounter.distance_m = round(haversine_m(task.lat, task.lon, encounter.lat,
+                                                 encounter.lon))
+        if encounter.distance_m <= MET_HERE_RADIUS_M:
+            found.append(encounter)
+    return found[:limit]
 
 
 def report_position(squad: Squad, lat: float, lon: float,

@@ -267,6 +267,14 @@ class SceneNearbyOut(SceneReportOut):
     squad_is_there: bool
 
 
+class MetHereOut(Schema):
+    at: datetime.datetime
+    distance_m: int
+    squad: str
+    outcome: str
+    people_count: int
+
+
 class TaskDetailOut(TaskOut):
     merged: list[SceneReportOut] = Field(
         description="further reports of the same people, oldest first; one about someone else "
@@ -274,6 +282,9 @@ class TaskDetailOut(TaskOut):
     nearby: list[SceneNearbyOut] = Field(
         description="open leads linked nearby, nearest first; one about the people the squad "
                     "found is merged with …/nearby/{tracking_code}/same-people")
+    met_here: list[MetHereOut] = Field(
+        description="what squads found within 300 m in the last 12 hours, latest first (never "
+                    "who the people were)")
 
 
 class PositionIn(Schema):

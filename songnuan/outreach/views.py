@@ -464,6 +464,7 @@ def _lead_context(request: HttpRequest, task: Task) -> dict:
     context["lead_notes"] = [change for change in lead.history.select_related("by")
                              if change.note]
     context["nearby"] = dispatch.open_leads_nearby(lead)
+    context["met_here"] = dispatch.met_here_recently(task)
     return context
 
 

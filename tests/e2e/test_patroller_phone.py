@@ -496,9 +496,16 @@ def test_a_lead_nearby_with_its_own_squad_on_the_scene_is_refused_in_place(cast,
                                      by=cast.shinan_dispatcher)
     task = dispatch.arrive(dispatch.assign_lead(lead, squad, by=cast.shinan_dispatcher),
                            by=None)
+    earlier = dispatch.assign_lead(report(LAT - 0.002, LON, description="一个年轻人站着"),
+                                   make_squad("市南救助三队"), by=cast.shinan_dispatcher)
+    dispatch.record_encounter(earlier, dispatch.EncounterInput(
+        client_request_id="earlier", outcome="refused",
+        people=[dispatch.PersonMet(sex="M", age_estimate=70)]), by=None)
     phone = new_page(PHONE)
     log_in(phone, cast.shinan_patroller.username, PASSWORD)
     phone.goto(f"/outreach/tasks/{task.pk}/")
+    expect(phone.locator("ul.met-here li")).to_contain_text("市南救助三队")
+    expect(phone.locator("ul.met-here li")).to_contain_text("拒绝救助 · 1 人")
     note = phone.locator("form.encounter textarea[name=note]")
     note.fill("老大爷说女儿去买热水了")
     dispatch.arrive(elsewhere, by=None)  # the other squad got there first

@@ -652,6 +652,7 @@ def test_on_the_scene_a_lead_nearby_is_merged_once_per_key(cast, api_for):
         nearby.tracking_code]
     assert seen["nearby"][0]["squad"] == "二队" and not seen["nearby"][0]["squad_is_there"]
     assert seen["nearby"][0]["people_count"] == 2 and seen["nearby"][0]["distance_m"] > 0
+    assert seen["met_here"] == []
     url = f"/api/v1/my/tasks/{task.pk}/nearby/{nearby.tracking_code}/same-people"
 
     first = client.post(url, {}, **_key("same"))

@@ -25,12 +25,12 @@ from songnuan.leads.photos import clean_photo
 from songnuan.notify import push
 from songnuan.notify.models import Outbox, PushMessage, PushStatus
 from songnuan.outreach import dispatch, navigation, paging
-from songnuan.outreach.models import Encounter, Task, TaskKind
+from songnuan.outreach.models import Encounter, EncounterOutcome, Task, TaskKind
 from songnuan.people.models import PersonPhoto
 from songnuan.refusals import Refused
 from tests.factories import make_site
 from tests.leads.factories import SHINAN_STATION_SQUARE, jpeg_with_gps, report
-from tests.outreach.factories import assigned_task, make_squad
+from tests.outreach.factories import assigned_task, encounter_input, make_squad
 from tests.supplies.factories import stocked
 
 JSON = {"Accept": "application/json"}
@@ -398,6 +398,39 @@ def test_only_a_lead_shown_nearby_can_be_merged_from_the_scene(cast):
         dispatch.same_people(task, far, by=cast.shinan_patroller)
     far.refresh_from_db()
     assert far.duplicate_of_id is None
+
+
+def test_the_task_page_says_what_squads_found_around_it_in_the_last_hours(cast, client_for):
+    """Who was met around the place lately (refused to come in, taken to a site), by which
+    squad: never who they were."""
+    other_squad = make_squad("市南救助二队")
+    earlier = assigned_task(other_squad, cast.shinan_dispatcher)
+    dispatch.arrive(earlier, by=None)
+    dispatch.record_encounter(earlier, encounter_input(
+        EncounterOutcome.REFUSED, people=[dispatch.PersonMet(sex="M", self_name="老周")]),
+        by=None)
+    far = assigned_task(other_squad, cast.shinan_dispatcher, lat=LAT + 0.02, lon=LON)
+    dispatch.record_encounter(far, encounter_input(EncounterOutcome.NOT_FOUND), by=None)
+    yesterday = assigned_task(other_squad, cast.shinan_dispatcher, lat=LAT + 0.001, lon=LON)
+    dispatch.record_encounter(yesterday, encounter_input(EncounterOutcome.FALSE_REPORT), by=None)
+    Encounter.objects.filter(task=yesterday).update(
+        at=timezone.now() - datetime.timedelta(hours=20))
+    task = dispatch.assign_lead(report(LAT + 0.0005, LON, description="又看到那个老人"),
+                                make_squad(members=[cast.shinan_patroller]),
+                                by=cast.shinan_dispatcher)
+
+    page = client_for(cast.shinan_patroller).get(
+        reverse("outreach:task_detail", args=[task.pk])).content.decode()
+
+    start = page.index("Met here in the last 12 hours")
+    met = page[start:page.index("</ul>", start)]
+    assert "市南救助二队" in met and "Refused help" in met and "1 person" in met
+    assert "Not found" not in met and "False report" not in met
+    assert "老周" not in page
+    answer = client_for(cast.shinan_patroller).get(f"/api/v1/my/tasks/{task.pk}",
+                                                   HTTP_ACCEPT="application/json")
+    assert [(row["squad"], row["outcome"], row["people_count"])
+            for row in answer.json()["met_here"]] == [("市南救助二队", "refused", 1)]
 
 
 def test_without_the_photo_permission_the_task_page_shows_no_photo(cast, client_for):
