@@ -503,20 +503,12 @@ def decline(request: HttpRequest, task_id: int, payload: DeclineIn):
 
 
 @router.post("/my/tasks/{task_id}/merged/{tracking_code}/someone-else",
-             response={200: TaskOut, 409: ErrorOut, 422: ErrorOut})
+             response={200: TaskOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
 def someone_else(request: HttpRequest, task_id: int, tracking_code: str, payload: StepIn):
     """A report merged into the task's lead describes someone other than the people the squad
     found: it is split off into a lead of its own and goes to the dispatchers' queue."""
-    _require(request, "outreach.change_task")
-    task = get_object_or_404(_my_tasks(request), pk=task_id)
-    report = get_object_or_404(Lead, tracking_code=tracking_code)
-
-    def act() -> Answer:
-        dispatch.someone_else(task, report, by=request.user)
-        task.refresh_from_db()
-        return _task_answer(200, task)
-
-    return _once(request, payload, "someone-else", f"lead:{report.pk}", act)
+    return _on_the_scene(request, task_id, tracking_code, payload, "someone-else",
+                         dispatch.someone_else)
 
 
 @router.post("/my/tasks/{task_id}/nearby/{tracking_code}/same-people",
@@ -524,16 +516,23 @@ def someone_else(request: HttpRequest, task_id: int, tracking_code: str, payload
 def same_people(request: HttpRequest, task_id: int, tracking_code: str, payload: StepIn):
     """An open lead nearby is about the people the squad found: a squad on its way there is
     called back and the lead is merged into the task's."""
+    return _on_the_scene(request, task_id, tracking_code, payload, "same-people",
+                         dispatch.same_people)
+
+
+def _on_the_scene(request: HttpRequest, task_id: int, tracking_code: str, payload: StepIn,
+                  action: str, act: Callable) -> Status:
+    """A squad's step about another lead, said on the scene of its task; once per key."""
     _require(request, "outreach.change_task")
     task = get_object_or_404(_my_tasks(request), pk=task_id)
     other = get_object_or_404(Lead, tracking_code=tracking_code)
 
-    def act() -> Answer:
-        dispatch.same_people(task, other, by=request.user)
+    def attempt() -> Answer:
+        act(task, other, by=request.user)
         task.refresh_from_db()
         return _task_answer(200, task)
 
-    return _once(request, payload, "same-people", f"lead:{other.pk}", act)
+    return _once(request, payload, action, f"lead:{other.pk}", attempt)
 
 
 @router.post("/my/tasks/{task_id}/{step}",

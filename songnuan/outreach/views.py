@@ -533,15 +533,8 @@ def task_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("outreach.change_task", raise_exception=True)
 def task_someone_else(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     """A report merged into the task's lead is about someone else: split it off."""
-    task = get_object_or_404(_my_tasks(request.user), pk=pk)
-    report = get_object_or_404(Lead, pk=report_pk)
-    try:
-        split = dispatch.someone_else(task, report, by=request.user)
-    except Refused as refused:
-        return _phone_reply(request, task, refused.message, refused.field or "", 409)
-    messages.success(request, gettext("%(code)s is a lead of its own now: the dispatchers will "
-                                      "send a squad.") % {"code": split.tracking_code})
-    return _phone_reply(request, task)
+    return _on_the_scene(request, pk, report_pk, dispatch.someone_else, gettext(
+        "%(code)s is a lead of its own now: the dispatchers will send a squad."))
 
 
 @require_POST
@@ -549,14 +542,19 @@ def task_someone_else(request: HttpRequest, pk: int, report_pk: int) -> HttpResp
 @permission_required("outreach.change_task", raise_exception=True)
 def task_same_people(request: HttpRequest, pk: int, lead_pk: int) -> HttpResponse:
     """An open lead nearby is about the people the squad found: merge it into the task's."""
+    return _on_the_scene(request, pk, lead_pk, dispatch.same_people, gettext(
+        "%(code)s is merged into this lead: its reporter is told what you find."))
+
+
+def _on_the_scene(request: HttpRequest, pk: int, lead_pk: int, act, done: str) -> HttpResponse:
+    """A squad's step about another lead on the scene, from the page without its script."""
     task = get_object_or_404(_my_tasks(request.user), pk=pk)
     other = get_object_or_404(Lead, pk=lead_pk)
     try:
-        merged = dispatch.same_people(task, other, by=request.user)
+        changed = act(task, other, by=request.user)
     except Refused as refused:
         return _phone_reply(request, task, refused.message, refused.field or "", 409)
-    messages.success(request, gettext("%(code)s is merged into this lead: its reporter is told "
-                                      "what you find.") % {"code": merged.tracking_code})
+    messages.success(request, done % {"code": changed.tracking_code})
     return _phone_reply(request, task)
 
 
