@@ -357,6 +357,8 @@ class Encounter(AuditedModel):
 
     class Meta:
         ordering = ["-at"]
+        # The last hours' encounters are read on every task page and every plan.
+        indexes = [models.Index(fields=["at"], name="outreach_encounter_at")]
         verbose_name = _("encounter")
         verbose_name_plural = _("encounters")
 
