@@ -449,10 +449,12 @@ def _person_slots(people: list[dict], stock) -> list[dict]:
 
 
 def _lead_context(request: HttpRequest, task: Task) -> dict:
-    """What the reporter saw and said, where to drive, and the open leads around it (the
-    squad there may take them too, or see that their people are the ones in front of it)."""
+    """Where to drive and what squads found around the place lately; for a lead, also what
+    the reporter saw and said, and the open leads around it (the squad there may take them
+    too, or see that their people are the ones in front of it)."""
     lead = task.lead
-    context: dict = {"map_links": [], "photos": [], "duplicates": [], "lead_notes": []}
+    context: dict = {"map_links": [], "photos": [], "duplicates": [], "lead_notes": [],
+                     "met_here": dispatch.met_here_recently(task)}
     if task.lat is not None and task.lon is not None:
         context["map_links"] = navigation.map_links(
             task.lat, task.lon, task.place or (lead.tracking_code if lead else ""))
@@ -464,7 +466,6 @@ def _lead_context(request: HttpRequest, task: Task) -> dict:
     context["lead_notes"] = [change for change in lead.history.select_related("by")
                              if change.note]
     context["nearby"] = dispatch.open_leads_nearby(lead)
-    context["met_here"] = dispatch.met_here_recently(task)
     return context
 
 

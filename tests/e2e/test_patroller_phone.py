@@ -539,3 +539,24 @@ def test_the_task_list_says_which_task_was_called_back_and_why(cast, new_page):
                                                        timeout=WAIT_S * 1000)
     expect(phone.locator(f"#task-list [data-task='{task.pk}']")).to_have_count(0)
     screenshot(phone, "patroller-list-called-back-phone")
+
+
+def test_a_revisit_opens_from_the_list_with_what_was_found_there(cast, new_page):
+    """A squad with a revisit task opens its list and the task (both failed with a server
+    error while a revisit had no lead to name it by)."""
+    squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
+    first = dispatch.assign_lead(report(LAT, LON, place="青岛站东广场"), squad,
+                                 by=cast.shinan_dispatcher)
+    dispatch.arrive(first, by=None)
+    dispatch.record_encounter(first, dispatch.EncounterInput(
+        client_request_id="refused-first", outcome="refused",
+        people=[dispatch.PersonMet(sex="M", age_estimate=60)]), by=None)
+    revisit = dispatch.assign_follow_up(first.encounters.get().follow_ups.get(), squad,
+                                        by=cast.shinan_dispatcher)
+    phone = new_page(PHONE)
+    log_in(phone, cast.shinan_patroller.username, PASSWORD)
+    phone.goto("/outreach/my/")
+    phone.locator(f"#task-list [data-task='{revisit.pk}'] a").click()
+    expect(phone.locator("section.lead-brief")).to_contain_text("回访：无名人员")
+    expect(phone.locator("ul.met-here li")).to_contain_text("拒绝救助 · 1 人")
+    screenshot(phone, "patroller-revisit-phone")

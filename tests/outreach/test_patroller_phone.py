@@ -25,7 +25,7 @@ from songnuan.leads.photos import clean_photo
 from songnuan.notify import push
 from songnuan.notify.models import Outbox, PushMessage, PushStatus
 from songnuan.outreach import dispatch, navigation, paging
-from songnuan.outreach.models import Encounter, EncounterOutcome, Task, TaskKind
+from songnuan.outreach.models import Encounter, EncounterOutcome, FollowUp, Task, TaskKind
 from songnuan.people.models import PersonPhoto
 from songnuan.refusals import Refused
 from tests.factories import make_site
@@ -431,6 +431,26 @@ def test_the_task_page_says_what_squads_found_around_it_in_the_last_hours(cast, 
                                                    HTTP_ACCEPT="application/json")
     assert [(row["squad"], row["outcome"], row["people_count"])
             for row in answer.json()["met_here"]] == [("市南救助二队", "refused", 1)]
+
+
+def test_a_revisit_page_follows_the_server_and_says_what_was_found_there(cast, client_for):
+    squad = make_squad("市南救助一队", members=[cast.shinan_patroller])
+    first = assigned_task(squad, cast.shinan_dispatcher, place="青岛站东广场")
+    dispatch.arrive(first, by=None)
+    dispatch.record_encounter(first, encounter_input(
+        EncounterOutcome.REFUSED, people=[dispatch.PersonMet(sex="M", age_estimate=60)]),
+        by=None)
+    follow_up = FollowUp.objects.get(encounter__task=first)
+    revisit = dispatch.assign_follow_up(follow_up, squad, by=cast.shinan_dispatcher)
+
+    page = client_for(cast.shinan_patroller).get(
+        reverse("outreach:task_detail", args=[revisit.pk])).content.decode()
+
+    brief = page[page.index('<section class="lead-brief"'):page.index("</section>")]
+    assert "data-follow" in brief and "Revisit" in brief
+    assert "Refused help" in brief and "市南救助一队" in brief  # the visit it follows up
+    tasks = client_for(cast.shinan_patroller).get(reverse("outreach:my_tasks"))
+    assert tasks.status_code == 200 and f'data-task="{revisit.pk}"' in tasks.content.decode()
 
 
 def test_without_the_photo_permission_the_task_page_shows_no_photo(cast, client_for):
