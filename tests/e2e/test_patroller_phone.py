@@ -320,8 +320,11 @@ def test_a_tap_for_a_task_moved_away_meanwhile_is_refused_and_the_page_says_so(c
     moved = dispatch.reassign(task, other, by=cast.shinan_dispatcher)
     phone.context.set_offline(False)
 
-    expect(phone.locator("#task-status")).to_have_text("已改派或取消", timeout=WAIT_S * 1000)
+    # The page hears of the move twice, in either order: from the refused tap, which says why,
+    # and from reading itself again once the signal is back.
+    eventually(phone, lambda: told, "the refused tap says why")
     assert told == ["该任务已改派给其他救助队。"]
+    expect(phone.locator("#task-status")).to_have_text("已改派或取消", timeout=WAIT_S * 1000)
     expect(phone.locator("#queue-state")).to_be_hidden()
     expect(phone.get_by_role("button", name="接单")).to_have_count(0)
     assert Task.objects.get(pk=task.pk).accepted_at is None
