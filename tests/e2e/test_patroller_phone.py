@@ -559,7 +559,11 @@ def test_a_revisit_opens_from_the_list_with_what_was_found_there(cast, new_page)
     phone = new_page(PHONE)
     log_in(phone, cast.shinan_patroller.username, PASSWORD)
     phone.goto("/outreach/my/")
-    phone.locator(f"#task-list [data-task='{revisit.pk}'] a").click()
+    card = phone.locator(f"#task-list [data-task='{revisit.pk}'] a")
+    expect(card).to_contain_text("青岛站东广场")
+    # Followed by its address rather than tapped: the list redraws itself from the change feed
+    # once it has loaded, and a tap in that instant may land on the card being replaced.
+    phone.goto(card.get_attribute("href"))
     expect(phone.locator("section.lead-brief")).to_contain_text("回访：无名人员")
     expect(phone.locator("ul.met-here li")).to_contain_text("拒绝救助 · 1 人")
     screenshot(phone, "patroller-revisit-phone")
