@@ -170,7 +170,6 @@ def reassign(task: Task, squad: Squad, *, by: Actor, reason: str = "",
         if task.lead_id and task.lead.status == LeadStatus.EN_ROUTE:
             leads.set_status(task.lead, LeadStatus.ASSIGNED, by=recorded(by),
                              note=_("Reassigned to %(squad)s") % {"squad": squad.name})
-        paging.withdraw(task)
         with translation.override("zh-hans"):  # patrollers read Chinese
             paging.call_back(task, _("moved to %(squad)s") % {"squad": squad.name})
         paging.page_squad(new)
@@ -662,9 +661,10 @@ def _take_back(task: Task, status: str, by, reason: str, *, note: str,
         task.closed_client_at = client_at
         task.closed_reason = reason[:200]
         task.save()
-        paging.withdraw(task)  # a text message about it would send the squad after all
         if status == TaskStatus.CANCELLED:  # taken from the squad, not refused by it
             paging.call_back(task, task.closed_reason)
+        else:  # a text message about it would send the squad after all
+            paging.withdraw(task)
         if follow_up_done and task.follow_up_id:
             FollowUp.objects.filter(pk=task.follow_up_id, status=FollowUpStatus.DUE).update(
                 status=FollowUpStatus.CANCELLED, done_at=task.closed_at)
@@ -694,7 +694,6 @@ def close_tasks_of_resolved_lead(lead: Lead, previous: str, by: Actor) -> None:
         task.status, task.closed_at, task.closed_reason = (
             TaskStatus.CANCELLED, timezone.now(), reason[:200])
         task.save()
-        paging.withdraw(task)
         paging.call_back(task, task.closed_reason)
 
 

@@ -44,8 +44,10 @@ def page_squad(task: Task) -> int:
 
 def call_back(task: Task, why: str) -> int:
     """The task was taken from the squad (cancelled, taken back, moved to another squad): each
-    member is told to stop. A squad that had set off gets a text message too when no phone
-    shows the notification, or it drives on to a place nobody needs it at."""
+    member is told to stop, and the text message announcing the task is withdrawn. A squad that
+    had set off gets a text message too when no phone shows the notification, or it drives on
+    to a place nobody needs it at."""
+    withdraw(task)
     members = list(task.squad.members.select_related("user").filter(user__is_active=True))
     with translation.override("zh-hans"):
         title = _("Task called back: %(place)s") % {"place": _where(task)}
