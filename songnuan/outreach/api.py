@@ -385,8 +385,12 @@ def _stream(request: HttpRequest, cursor: str | None, read: Callable[[str | None
 # ------------------------------------------------------------------ patrollers
 
 def _my_tasks(request: HttpRequest):
-    return (Task.objects.restrict(request.user, "view")
-            .filter(squad__members__user=request.user).select_related("squad", "lead"))
+    return _tasks_of(request.user)
+
+
+def _tasks_of(user):
+    return (Task.objects.restrict(user, "view")
+            .filter(squad__members__user=user).select_related("squad", "lead"))
 
 
 @router.get("/my/tasks", response=list[TaskOut])
@@ -426,9 +430,11 @@ def _scene_report(lead: Lead) -> dict:
             "description": lead.description}
 
 
-def _my_changes(request: HttpRequest, cursor: str | None) -> dict:
+def my_task_changes(user, cursor: str | None) -> dict:
+    """What `/my/changes` answers `user`. The phone's task list is drawn with the answer without
+    a cursor, so its first read asks only what changed since the page was drawn."""
     found = changes.changes_since({"tasks": changes.Source(
-        _my_tasks(request), live=Q(status__in=ACTIVE_TASK_STATUSES))}, cursor)
+        _tasks_of(user), live=Q(status__in=ACTIVE_TASK_STATUSES))}, cursor)
     return MyChangesOut.model_validate({
         "cursor": found.cursor, "more": found.more,
         "tasks": [_task_out(task) for task in found.rows["tasks"]],
@@ -440,7 +446,7 @@ def my_changes(request: HttpRequest, query: Query[CursorQuery]):
     """The caller's squads' tasks changed since `cursor` (without one: the live ones), closed
     ones included so the phone can drop them."""
     _require(request, "outreach.view_task")
-    return Status(200, _my_changes(request, query.cursor))
+    return Status(200, my_task_changes(request.user, query.cursor))
 
 
 @router.post("/my/tasks/{task_id}/encounter",

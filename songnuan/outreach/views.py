@@ -36,6 +36,7 @@ from songnuan.outreach import (
     services,
     squads,
 )
+from songnuan.outreach.api import my_task_changes
 from songnuan.outreach.forms import (
     HotspotFilterForm,
     MemberForm,
@@ -380,6 +381,7 @@ def _my_tasks(user):
 @login_required
 @permission_required("outreach.view_task", raise_exception=True)
 def my_tasks(request: HttpRequest) -> HttpResponse:
+    feed = my_task_changes(request.user, None)  # first: a change after it comes in the next read
     tasks = list(_my_tasks(request.user).filter(status__in=ACTIVE_TASK_STATUSES)
                  .order_by("assigned_at"))
     squads = Squad.objects.filter(members__user=request.user, is_active=True)
@@ -390,7 +392,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
                for squad in squads if squad.standby is not None]
     return render(request, "outreach/phone_tasks.html", {
         "tasks": tasks, "squads": squads, "stops": stops, "standby": standby,
-        "now": timezone.now(),
+        "now": timezone.now(), "feed": feed,
         "labels": _phone_labels(), "vapid_public_key": vapid.keys().public_key})
 
 

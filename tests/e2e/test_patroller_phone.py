@@ -531,10 +531,13 @@ def test_the_task_list_says_which_task_was_called_back_and_why(cast, new_page):
     task = dispatch.accept(dispatch.assign_lead(report(LAT, LON, place="青岛站东广场"), squad,
                                                 by=cast.shinan_dispatcher), by=None)
     phone = new_page(PHONE)
-    log_in(phone, cast.shinan_patroller.username, PASSWORD)
+    log_in(phone, cast.shinan_patroller.username, PASSWORD)  # lands on the task list
+    card = phone.locator(f"#task-list [data-task='{task.pk}']")
+    expect(card).to_be_visible()
+    card.evaluate("node => { node.dataset.drawnBy = 'server'; }")
     with phone.expect_response(lambda response: "/api/v1/my/changes" in response.url):
-        phone.goto("/outreach/my/")  # the list has read the feed once: it knows the task
-    expect(phone.locator(f"#task-list [data-task='{task.pk}']")).to_be_visible()
+        pass  # a read with nothing new leaves the cards as drawn, so a tap lands where aimed
+    expect(phone.locator("#task-list [data-drawn-by='server']")).to_have_count(1)
 
     dispatch.cancel_task(task, by=cast.shinan_dispatcher, reason="本人已自行去救助站")
 

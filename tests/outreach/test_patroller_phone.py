@@ -216,20 +216,40 @@ def test_accepting_the_task_acknowledges_every_members_page(cast, client_for,
 
 # ------------------------------------------------------------------ the task list
 
+def _embedded(page: str, element_id: str):
+    return json.loads(re.search(rf'id="{element_id}"[^>]*>(.*?)</script>', page).group(1))
+
+
 def test_the_task_list_follows_the_api_change_feed_with_the_pages_own_words(cast, client_for):
     squad = make_squad(members=[cast.shinan_patroller])
     client = client_for(cast.shinan_patroller)
     page = client.get(reverse("outreach:my_tasks")).content.decode()
     assert 'data-changes-url="/api/v1/my/changes"' in page
-    labels = json.loads(re.search(r'id="phone-labels"[^>]*>(.*?)</script>', page).group(1))
+    labels = _embedded(page, "phone-labels")
     assert labels["status"]["assigned"] == "Assigned" and labels["assigned"] == "Assigned %(at)s"
     assert labels["people"] == {"one": "%(n)s person", "other": "%(n)s people"}
-    first = client.get("/api/v1/my/changes").json()
+    first = _embedded(page, "task-feed")  # what the feed answers without a cursor
 
     task = assigned_task(squad, cast.shinan_dispatcher)
 
     after = client.get("/api/v1/my/changes", {"cursor": first["cursor"]}).json()
     assert first["tasks"] == [] and [row["id"] for row in after["tasks"]] == [task.pk]
+
+
+def test_the_task_list_reads_on_from_when_it_was_drawn_so_a_task_called_back_meanwhile_comes(
+        cast, client_for):
+    """Its first read asks what changed since the page was drawn: a task cancelled before that
+    read comes with its reason, where a read of what is live now would just leave it out."""
+    task = assigned_task(make_squad(members=[cast.shinan_patroller]), cast.shinan_dispatcher)
+    client = client_for(cast.shinan_patroller)
+    drawn = _embedded(client.get(reverse("outreach:my_tasks")).content.decode(), "task-feed")
+    assert [row["id"] for row in drawn["tasks"]] == [task.pk]
+
+    dispatch.cancel_task(task, by=cast.shinan_dispatcher, reason="本人已自行去救助站")
+
+    after = client.get("/api/v1/my/changes", {"cursor": drawn["cursor"]}).json()
+    assert [(row["id"], row["status"], row["closed_reason"]) for row in after["tasks"]] == [
+        (task.pk, "cancelled", "本人已自行去救助站")]
 
 
 def test_accepting_through_the_api_acknowledges_every_members_page(cast, client_for,

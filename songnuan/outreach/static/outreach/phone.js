@@ -443,8 +443,9 @@
     });
   }
 
-  /* The task list follows the API's change feed from its cursor: a task new, moved on or closed
-     changes the list in place. A row may come twice, so rows are applied by id. */
+  /* The task list follows the API's change feed from the cursor the page was drawn with: a task
+     new, moved on or closed changes the list in place. A row may come twice, so rows are applied
+     by id. */
   var list = document.getElementById("task-list");
   var ACTIVE = ["assigned", "accepted", "arrived"];
   var tasks = {}, seen = {}, cursor = null;
@@ -481,19 +482,23 @@
     });
     list.replaceChildren.apply(list, rows.length ? rows.map(card) : [element("li", "muted", list.dataset.empty)]);
   }
-  function apply(changed, first) {
-    var added = [], calledBack = [];
-    if (first) { tasks = {}; }
-    changed.forEach(function (task) {
+  function apply(rows) {
+    var added = [], calledBack = [], changed = false;
+    rows.forEach(function (task) {
+      var known = tasks[task.id];
       if (ACTIVE.indexOf(task.status) === -1) {
-        if (tasks[task.id] && task.status === "cancelled") { calledBack.push(task); }
+        if (!known) { return; }
+        if (task.status === "cancelled") { calledBack.push(task); }
         delete tasks[task.id];
+        changed = true;
         return;
       }
+      if (known && known.updated_at === task.updated_at) { return; }  // the same row again
       if (!seen[task.id]) { seen[task.id] = "new"; added.push(task.id); }
       tasks[task.id] = task;
+      changed = true;
     });
-    if (!first && !changed.length) { return; }
+    if (!changed) { return; }  // the cards stand: a tap is not lost to a card redrawn under it
     draw();
     if (added.length) {
       var banner = document.getElementById("new-task");
@@ -515,19 +520,23 @@
   }
   function follow() {
     if (!navigator.onLine) { return Promise.resolve(); }
-    var url = list.dataset.changesUrl + (cursor ? "?cursor=" + encodeURIComponent(cursor) : "");
+    var url = list.dataset.changesUrl + "?cursor=" + encodeURIComponent(cursor);
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (!data) { return; }
-        var first = cursor === null;
         cursor = data.cursor;
-        apply(data.tasks, first);
+        apply(data.tasks);
         if (data.more) { return follow(); }
       }).catch(function () {});
   }
   if (list && list.dataset.changesUrl) {
     list.querySelectorAll("[data-task]").forEach(function (li) { seen[li.dataset.task] = "shown"; });
+    // The page came with the feed's first answer: read on from it, the cards drawn stand until
+    // something changes (and a task called back before the first read is told like any other).
+    var feed = JSON.parse(document.getElementById("task-feed").textContent);
+    feed.tasks.forEach(function (task) { tasks[task.id] = task; });
+    cursor = feed.cursor;
     follow();
     setInterval(follow, 4000);
   }
