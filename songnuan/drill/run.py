@@ -498,7 +498,7 @@ class Drill:
         if task.lat is None:
             dispatch.set_task_place(task, *target, by=None)
             task.refresh_from_db()
-        dispatch.arrive(task, by=None)
+        task = dispatch.arrive(task, by=None)
         self._same_person_nearby(task, at)
         self._someone_else_merged(task)
         # Someone another squad took to a site or a hospital is not there any more.

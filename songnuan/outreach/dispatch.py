@@ -262,8 +262,7 @@ def someone_else(task: Task, report: Lead, *, by: Actor) -> Lead:
     is sent to that person and its reporter is not told the wrong outcome."""
     if task.lead_id is None or report.duplicate_of_id != task.lead_id:
         raise Conflict(_("That report is no longer merged into this task's lead."), "report")
-    if task.status not in ACTIVE_TASK_STATUSES:
-        raise Conflict(_("This task is closed."), "status")
+    _require_on_the_scene(task)
     return leads.split_duplicate(report, by=by, note=_("The squad on the scene: not the people "
                                                        "it found there"))
 
@@ -272,8 +271,9 @@ def same_people(task: Task, other: Lead, *, by: Actor) -> Lead:
     """On the scene the squad sees that an open lead nearby is about the people in front of it:
     a squad on its way there is called back, and the lead is merged into the task's, so its
     reporter is told what this squad finds. Saying it twice changes nothing."""
-    if task.lead_id is None or not task.is_active:
+    if task.lead_id is None:
         raise Conflict(_("This task is closed."), "status")
+    _require_on_the_scene(task)
     other = Lead.objects.get(pk=other.pk)
     if other.status == LeadStatus.DUPLICATE and other.duplicate_of_id == task.lead_id:
         return other
@@ -289,6 +289,16 @@ def same_people(task: Task, other: Lead, *, by: Actor) -> Lead:
                                                    "code": other.tracking_code}, "lead")
             cancel_task(elsewhere, by=by, reason=reason)
         return leads.link_duplicate(other, task.lead, by=recorded(by), note=reason)
+
+
+def _require_on_the_scene(task: Task) -> None:
+    """Who is in front of the squad is known only there: on the way, a tap would move a report
+    or call back another squad on a guess."""
+    status = Task.objects.values_list("status", flat=True).get(pk=task.pk)
+    if status not in ACTIVE_TASK_STATUSES:
+        raise Conflict(_("This task is closed."), "status")
+    if status != TaskStatus.ARRIVED:
+        raise Conflict(_("Only on the scene: tap “Arrived” first."), "status")
 
 
 _ORDER = [TaskStatus.ASSIGNED, TaskStatus.ACCEPTED, TaskStatus.ARRIVED, TaskStatus.DONE]

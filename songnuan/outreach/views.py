@@ -432,7 +432,7 @@ def _task_context(request: HttpRequest, task: Task, state: dict | None = None,
             "person_outcomes": person_outcomes, "sexes": Sex.choices, "stock": stock,
             "slots": _person_slots(state.get("people", []), stock), "state": state,
             "client_request_id": state.get("client_request_id") or uuid.uuid4().hex,
-            "labels": _phone_labels(), "active_statuses": ACTIVE_TASK_STATUSES,
+            "labels": _phone_labels(),
             "closed_message": (dispatch.closed_message(task) if task.status in (
                 TaskStatus.CANCELLED, TaskStatus.DECLINED) else ""),
             **_lead_context(request, task), **extra}

@@ -122,7 +122,8 @@ def test_a_squad_on_the_scene_splits_off_a_report_about_someone_else(cast):
     root, other = report(36.0652, 120.3143), report(36.0680, 120.3180)
     leads.link_duplicate(other, root, by=drill.dispatcher)
     with time_machine.travel(START + datetime.timedelta(minutes=5), tick=False):
-        task = dispatch.assign_lead(root, Squad.objects.get(is_active=True), by=drill.dispatcher)
+        task = dispatch.arrive(dispatch.assign_lead(root, Squad.objects.get(is_active=True),
+                                                    by=drill.dispatcher), by=None)
     drill.lead_person.update({root.pk: 1, other.pk: 1})
     drill._someone_else_merged(task)  # the same person: the merge stands
     assert Lead.objects.get(pk=other.pk).status == LeadStatus.DUPLICATE

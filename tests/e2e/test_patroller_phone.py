@@ -409,8 +409,12 @@ def test_on_the_scene_a_merged_report_about_someone_else_is_split_off_with_one_t
     phone.goto(f"/outreach/tasks/{task.pk}/")
     merged = phone.locator("ul.merged li", has_text="年轻女孩")
     expect(merged).to_be_visible()
+    split = merged.get_by_role("button", name="不是现场这位")
+    expect(split).to_have_count(0)  # on the way: who is there is not known yet
+    phone.get_by_role("button", name="已到达").click()
+    expect(split).to_be_visible()  # the brief, read again after the squad's own step
     screenshot(phone, "patroller-merged-report-phone")
-    merged.get_by_role("button", name="不是现场这位").click()
+    split.click()
     expect(phone.locator("#action-said")).to_contain_text(
         f"{other.tracking_code} 已拆分为单独线索")
     expect(phone.locator("ul.merged li", has_text="年轻女孩")).to_have_count(0)

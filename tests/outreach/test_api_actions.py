@@ -619,6 +619,12 @@ def test_on_the_scene_a_merged_report_about_someone_else_is_split_off(cast, api_
     merged = _merged_into(task, cast.shinan_dispatcher)
     client = api_for(cast.shinan_patroller)
     url = f"/api/v1/my/tasks/{task.pk}/merged/{merged.tracking_code}/someone-else"
+    on_the_way = client.post(url, {})
+    assert on_the_way.status_code == 409 and "on the scene" in on_the_way.json()["message"]
+    merged.refresh_from_db()
+    assert merged.status == LeadStatus.DUPLICATE
+    dispatch.arrive(task, by=None)
+
     first = client.post(url, {}, **_key("someone"))
     again = client.post(url, {}, **_key("someone"))
     assert first.status_code == again.status_code == 200 and first.json() == again.json()
@@ -678,9 +684,12 @@ def test_the_phone_page_splits_a_merged_report_with_one_tap(cast, client_for):
                          cast.shinan_dispatcher)
     merged = _merged_into(task, cast.shinan_dispatcher)
     phone = client_for(cast.shinan_patroller)
-    page = phone.get(reverse("outreach:task_detail", args=[task.pk])).content.decode()
     action = reverse("outreach:task_someone_else", args=[task.pk, merged.pk])
-    assert action in page and "穿红色羽绒服" in page
+    on_the_way = phone.get(reverse("outreach:task_detail", args=[task.pk])).content.decode()
+    assert "穿红色羽绒服" in on_the_way and action not in on_the_way  # known only there
+    dispatch.arrive(task, by=None)
+    page = phone.get(reverse("outreach:task_detail", args=[task.pk])).content.decode()
+    assert action in page
     response = phone.post(action, follow=True)
     assert merged.tracking_code in response.content.decode()
     merged.refresh_from_db()

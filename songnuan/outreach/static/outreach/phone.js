@@ -305,8 +305,9 @@
         document.querySelectorAll(".lead-brief form").forEach(function (form) {
           if (form.action === item.url) { form.querySelectorAll("button").forEach(function (b) { b.disabled = false; }); }
         });
-        if (brief) { followBrief(true); }
       }
+      // What stands now, and what the squad may do about it: arrived, it may say who is there.
+      if (brief) { followBrief(true); }
       if (rest.length) { return flush(); }
       if (nextPage) { location.href = nextPage; } else if (!shown || !item.api) { location.reload(); }
     }, function () { flushing = false; });
