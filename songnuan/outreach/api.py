@@ -432,13 +432,15 @@ def _scene_report(lead: Lead) -> dict:
 
 def my_task_changes(user, cursor: str | None) -> dict:
     """What `/my/changes` answers `user`. The phone's task list is drawn with the answer without
-    a cursor, so its first read asks only what changed since the page was drawn."""
+    a cursor, so its first read asks only what changed since the page was drawn. Times stay
+    objects: the page and the API encode them alike (to the millisecond), so the page's script
+    knows a row it already has when it comes again."""
     found = changes.changes_since({"tasks": changes.Source(
         _tasks_of(user), live=Q(status__in=ACTIVE_TASK_STATUSES))}, cursor)
     return MyChangesOut.model_validate({
         "cursor": found.cursor, "more": found.more,
         "tasks": [_task_out(task) for task in found.rows["tasks"]],
-    }).model_dump(mode="json")
+    }).model_dump()
 
 
 @router.get("/my/changes", response={200: MyChangesOut, 422: ErrorOut})
