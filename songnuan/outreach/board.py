@@ -21,7 +21,7 @@ from django.utils.text import Truncator
 from songnuan.leads import services as leads_services
 from songnuan.leads.models import Flag, Lead, LeadPhoto, LeadStatus, Source
 from songnuan.network.models import District
-from songnuan.outreach import dispatch, night_plan, planning
+from songnuan.outreach import dispatch, help_nearby, night_plan, planning
 from songnuan.outreach.escalation import OVERDUE_LABELS, overdue, thresholds_by_district
 from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, FollowUp, Shift, Squad, Task
 from songnuan.outreach.squads import call_out_time
@@ -224,7 +224,25 @@ def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) ->
                 item["suggestion"]["reason"] = night_plan.option_reason(item["suggestion"])
                 item["assign_now"] = tonight.assign_now(row["id"]) is not None
         out.append(item)
+    _add_help_nearby(out, limits, now)
     return out
+
+
+def _add_help_nearby(leads: list[dict], limits: dict, now: datetime.datetime) -> None:
+    """Waiting leads no squad can reach within the on-scene limit get the open sites nearest
+    them, to ask to look in meanwhile."""
+    beyond = {lead["id"]: (lead["lat"], lead["lon"]) for lead in leads
+              if lead["task"] is None and lead["lat"] is not None
+              and lead["district_id"] is not None
+              and _beyond_reach(lead, limits[lead["district_id"]])}
+    helpers = help_nearby.nearest_open_sites(beyond, now)
+    for lead in leads:
+        lead["help_nearby"] = helpers.get(lead["id"], [])
+
+
+def _beyond_reach(lead: dict, limits) -> bool:
+    soonest = min((option["eta_min"] for option in lead["suggestions"]), default=None)
+    return soonest is None or soonest > limits.arrive_within.total_seconds() / 60
 
 
 def _merged_json(report: dict) -> dict:

@@ -113,6 +113,15 @@ class BoardMergedOut(Schema):
     people_count: int
 
 
+class BoardHelpOut(Schema):
+    site_id: int
+    name: str
+    level: str
+    level_label: str
+    phone: str
+    distance_m: int
+
+
 class BoardLeadOut(Schema):
     id: int
     tracking_code: str
@@ -138,6 +147,9 @@ class BoardLeadOut(Schema):
     suggestion: BoardSuggestionOut | None = Field(description="the squad tonight's plan gives it")
     suggestions: list[BoardOptionOut] = Field(description="squads that can take it, soonest first")
     assign_now: bool = Field(description="the plan sends its squad now")
+    help_nearby: list[BoardHelpOut] = Field(
+        description="waiting with no squad able to be there within the on-scene limit: the open "
+                    "sites nearest the person (within 5 km), to ask to look in meanwhile")
 
 
 class BoardSquadOut(Schema):

@@ -252,3 +252,26 @@ def test_the_board_on_a_busy_night(cast, new_page, monkeypatch, device, suffix):
     screenshot(page, f"outreach-board-night-{suffix}")
     page.keyboard.press("?")
     screenshot(page, f"outreach-board-help-{suffix}")
+
+
+@pytest.mark.parametrize("device, suffix", [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_a_lead_no_squad_can_reach_in_time_names_the_open_point_nearest_it(
+        cast, new_page, device, suffix):
+    from songnuan.network.models import SiteLevel
+    from tests.factories import make_site
+
+    lat, lon = SHINAN_PLACES[0][1]
+    lead = report(lat=lat, lon=lon, place=SHINAN_PLACES[0][0], flags=[Flag.ELDERLY],
+                  description="老人蜷在长椅上，只穿一件单衣")  # and no squad on shift
+    make_site("栈桥社区警务室救助点", level=SiteLevel.RELIEF_POINT, phone="0532-82861110",
+              lat=lat + 0.004, lon=lon)
+    page = new_page(device)
+    log_in(page, cast.shinan_dispatcher.username, PASSWORD)
+    page.goto("/outreach/board/")
+
+    help_box = _row(page, lead).locator(".help-nearby")
+    expect(help_box).to_contain_text("救助队无法及时赶到：请联系最近的开放站点先去查看。")
+    expect(help_box.get_by_role("link", name="0532-82861110")).to_have_attribute(
+        "href", "tel:0532-82861110")
+    expect(help_box).to_contain_text("栈桥社区警务室救助点 · 临时救助点")
+    screenshot(page, f"outreach-board-help-nearby-{suffix}")
