@@ -33,7 +33,7 @@ from songnuan.leads import services as leads
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network import services as network
 from songnuan.network.models import District
-from songnuan.outreach import dispatch, planning, squads
+from songnuan.outreach import dispatch, help_nearby, planning, squads
 from songnuan.outreach.board import board_data
 from songnuan.outreach.escalation import thresholds_by_district
 from songnuan.outreach.models import (
@@ -110,6 +110,8 @@ class Figures:
     beyond_reach: list[str] = field(default_factory=list)
     beyond_reach_people: int = 0
     beyond_reach_never: int = 0
+    # People never reached with an open site within 5 km when first reported.
+    never_near_open_site: int = 0
 
     @property
     def never_reached_share(self) -> float:
@@ -164,6 +166,7 @@ class Figures:
                                    for name, values in sorted(self.by_district.items())},
             "beyond_reach": list(self.beyond_reach),
             "beyond_reach_never": [self.beyond_reach_never, self.beyond_reach_people],
+            "never_near_open_site": [self.never_near_open_site, self.people - self.reached],
             "within_reach_never_reached": (
                 (self.people - self.reached - self.beyond_reach_never)
                 / (self.people - self.beyond_reach_people)
@@ -234,6 +237,7 @@ class Drill:
             for play in self.squads.values():  # still on the way when the night ended
                 self._busy(play, self.night.end)
             self._count_merges()
+            self._count_help_near()
             transaction.set_rollback(True)
         return self.figures
 
@@ -634,6 +638,18 @@ class Drill:
                 if high:
                     figures.high_risk_reached += 1
                     figures.high_risk_to_scene_min.append(minutes)
+
+
+    def _count_help_near(self) -> None:
+        """Of the people never reached, those with a site open within reach on foot when first
+        reported: the board named it to ask to look in. Not counted as reached: whether the
+        site's staff could go is the bureau's to arrange, not the drill's to assume."""
+        for key, reported in self.first_report.items():
+            if key in self.on_scene:
+                continue
+            person = self.people[key]
+            near = help_nearby.nearest_open_sites({key: (person.lat, person.lon)}, reported)
+            self.figures.never_near_open_site += bool(near[key])
 
 
 def _waiting():

@@ -12,7 +12,7 @@ from songnuan.drill.night import generate
 from songnuan.drill.run import Drill, SquadPlay
 from songnuan.leads import services as leads
 from songnuan.leads.models import Lead, LeadStatus
-from songnuan.outreach import dispatch
+from songnuan.outreach import dispatch, help_nearby
 from songnuan.outreach.models import Encounter, EncounterOutcome, Squad, Task
 from tests.factories import SHINAN, district
 from tests.leads.factories import make_hotspot, report
@@ -156,9 +156,11 @@ def test_a_squad_on_the_scene_merges_a_lead_nearby_about_its_person_and_calls_ba
     assert drill.squads[there.pk].task_id is None  # called back, free again
 
 
-def test_people_in_a_district_no_squad_can_reach_are_counted_apart(cast):
+def test_people_in_a_district_no_squad_can_reach_are_counted_apart(cast, monkeypatch):
     """Squads only in 市南区: 莱西市, 80 km off, is beyond the mutual-aid drive; nobody is sent
-    there, and the drill says so instead of blaming the dispatching."""
+    there, and the drill says so instead of blaming the dispatching. It also says how many of
+    those never reached had a site open near them (here: any site in the city counts as near)."""
+    monkeypatch.setattr(help_nearby, "WITHIN_M", 200_000)
     hotspots, districts = setup.hotspots_and_districts()
     generated = generate(hotspots=[], districts=[d for d in districts
                                                  if d.name in ("市南区", "莱西市")],
@@ -173,6 +175,7 @@ def test_people_in_a_district_no_squad_can_reach_are_counted_apart(cast):
     never_anywhere = round(figures["never_reached"] * reported)
     assert figures["within_reach_never_reached"] == pytest.approx(
         (never_anywhere - never) / (reported - people))
+    assert figures["never_near_open_site"] == [never_anywhere, never_anywhere]
 
 
 def test_the_drill_says_when_the_board_first_warned_of_leads_it_cannot_reach_in_time(cast):

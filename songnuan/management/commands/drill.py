@@ -156,6 +156,8 @@ class Command(BaseCommand):
             ("never reached: within a squad's reach / beyond", lambda r: (
                 f"{_share(r['within_reach_never_reached'])} / "
                 f"{r['beyond_reach_never'][0]} of {r['beyond_reach_never'][1]}")),
+            ("never reached, an open site within 5 km", lambda r: (
+                f"{r['never_near_open_site'][0]} of {r['never_near_open_site'][1]}")),
 
             ("squad on scene within 30 / 60 min (of all)",
              lambda r: f"{r['within_30']:.0%} / {r['within_60']:.0%}"),
