@@ -165,6 +165,7 @@ def url_args(objects) -> dict[str, tuple[list, str]]:
         "outreach:call_on_reserve": ([objects["squad"].pk], ""),
         "outreach:send_to_standby": ([objects["squad"].pk], ""),
         "outreach:assign_lead": ([objects["lead"].pk], ""),
+        "outreach:ask_to_look_in": ([objects["lead"].pk], ""),  # POST
         "outreach:assign_follow_up": ([1], ""),
         "outreach:reassign": ([objects["task"].pk], ""),
         "outreach:task_detail": ([objects["task"].pk], ""),

@@ -33,10 +33,12 @@ from songnuan.geo.coords import CoordError, CoordSystem, to_wgs84
 from songnuan.images import ScrubbedPhoto
 from songnuan.leads.models import OPEN_STATUSES, Lead, LeadStatus
 from songnuan.leads.photos import clean_photo
+from songnuan.network.models import Site
 from songnuan.outreach import (
     board,
     changes,
     dispatch,
+    help_nearby,
     night_plan,
     paging,
     receipts,
@@ -59,6 +61,8 @@ from songnuan.outreach.schemas import (
     EncounterIn,
     EncounterOut,
     HotspotOut,
+    LookInIn,
+    LookInOut,
     MyChangesOut,
     NearestHotspotOut,
     PositionIn,
@@ -227,6 +231,25 @@ def assign_lead(request: HttpRequest, tracking_code: str, payload: AssignIn):
                                                       reason=pick.reason, eta_min=pick.eta_min))
 
     return _once(request, payload, "assign", f"lead:{lead.pk}", act)
+
+
+@router.post("/dispatch/leads/{tracking_code}/look-in",
+             response={201: LookInOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def ask_to_look_in(request: HttpRequest, tracking_code: str, payload: LookInIn):
+    """Keep that a site near a lead no squad can reach in time was asked (by phone) to look in on
+    the person, and write it into the lead's history. Asked again within the hour, the first
+    request stands; a site not open now is a 409."""
+    _require(request, *DISPATCHER_PERMS)
+    lead = get_object_or_404(Lead.objects.restrict(request.user, "change"),
+                             tracking_code=tracking_code.strip().upper())
+    site = get_object_or_404(Site, pk=payload.site_id)
+
+    def act() -> Answer:
+        asked = help_nearby.ask_to_look_in(lead, site, by=request.user)
+        return 201, {"lead": lead.tracking_code, "site_id": site.pk, "site": site.name,
+                     "asked_at": asked.asked_at}
+
+    return _once(request, payload, "look-in", f"lead:{lead.pk}", act)
 
 
 @router.post("/dispatch/tasks/{task_id}/reassign",

@@ -236,8 +236,10 @@ def _add_help_nearby(leads: list[dict], limits: dict, now: datetime.datetime) ->
               and lead["district_id"] is not None
               and _beyond_reach(lead, limits[lead["district_id"]])}
     helpers = help_nearby.nearest_open_sites(beyond, now)
+    asked = help_nearby.asked_lately(list(helpers), now) if helpers else {}
     for lead in leads:
-        lead["help_nearby"] = helpers.get(lead["id"], [])
+        lead["help_nearby"] = [{**site, "asked_at": asked.get(lead["id"], {}).get(site["site_id"])}
+                               for site in helpers.get(lead["id"], [])]
 
 
 def _beyond_reach(lead: dict, limits) -> bool:

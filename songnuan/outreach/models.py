@@ -491,3 +491,27 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target} → {self.status}"
+
+
+class LookIn(AuditedModel):
+    """A dispatcher asked a site near a lead that no squad could reach in time to look in on the
+    person (by phone, outside the system): kept so the next dispatcher sees it was done."""
+
+    lead = models.ForeignKey("leads.Lead", verbose_name=_("lead"), on_delete=models.CASCADE,
+                             related_name="look_ins")
+    site = models.ForeignKey("network.Site", verbose_name=_("site"), on_delete=models.PROTECT,
+                             related_name="+")
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    asked_by = models.ForeignKey("accounts.User", verbose_name=_("asked by"), null=True,
+                                 blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(district="lead__district")
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        verbose_name = _("request to look in")
+        verbose_name_plural = _("requests to look in")
+
+    def __str__(self) -> str:
+        return f"{self.site} → {self.lead} {timezone.localtime(self.asked_at):%Y-%m-%d %H:%M}"

@@ -120,6 +120,8 @@ class BoardHelpOut(Schema):
     level_label: str
     phone: str
     distance_m: int
+    asked_at: str | None = Field(description="local time (HH:MM) it was asked to look in, "
+                                             "within the hour")
 
 
 class BoardLeadOut(Schema):
@@ -211,6 +213,18 @@ class AssignIn(Schema):
 class ReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=200)
     client_request_id: str | None = KEY_FIELD
+
+
+class LookInIn(Schema):
+    site_id: int = Field(description="one of the lead's `help_nearby` sites on the board")
+    client_request_id: str | None = KEY_FIELD
+
+
+class LookInOut(Schema):
+    lead: str = Field(description="the lead's tracking code")
+    site_id: int
+    site: str
+    asked_at: datetime.datetime
 
 
 class StepIn(Schema):

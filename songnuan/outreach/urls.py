@@ -15,6 +15,7 @@ urlpatterns = [
     path("squads/<int:pk>/", views.squad_detail, name="squad_detail"),
     path("squads/<int:pk>/call-on/", views.call_on_reserve, name="call_on_reserve"),
     path("squads/<int:pk>/standby/", views.send_to_standby, name="send_to_standby"),
+    path("leads/<int:pk>/look-in/", views.ask_to_look_in, name="ask_to_look_in"),
     path("leads/<int:pk>/assign/", views.assign_lead, name="assign_lead"),
     path("follow-ups/<int:pk>/assign/", views.assign_follow_up, name="assign_follow_up"),
     path("tasks/<int:pk>/reassign/", views.reassign, name="reassign"),

@@ -22,12 +22,13 @@ from songnuan.accounts.scoping import may_place_in
 from songnuan.geo.districts import district_by_code
 from songnuan.leads.models import OPEN_STATUSES, Flag, Lead, LeadPhoto, LeadStatus, Source
 from songnuan.leads.photos import may_see_photos
-from songnuan.network.models import District
+from songnuan.network.models import District, Site
 from songnuan.notify import vapid
 from songnuan.outreach import board as dispatch_board
 from songnuan.outreach import (
     dispatch,
     escort,
+    help_nearby,
     map_layers,
     navigation,
     night_plan,
@@ -273,6 +274,24 @@ def send_to_standby(request: HttpRequest, pk: int) -> HttpResponse:
         return _back_to_board(request, error=refused.message)
     return _back_to_board(request, ok=gettext("%(squad)s told to wait at %(place)s.") % {
         "squad": squad.name, "place": data["place"]})
+
+
+@require_POST
+@_dispatcher
+def ask_to_look_in(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dispatcher has phoned a site near a lead no squad can reach in time."""
+    lead = get_object_or_404(Lead.objects.restrict(request.user, "change"), pk=pk)
+    site_id = request.POST.get("site", "")
+    site = (Site.objects.filter(pk=int(site_id)).first()
+            if site_id.isdigit() and len(site_id) <= 9 else None)
+    if site is None:
+        return _back_to_board(request, error=gettext("Choose the site that was asked."))
+    try:
+        help_nearby.ask_to_look_in(lead, site, by=request.user)
+    except Refused as refused:
+        return _back_to_board(request, error=refused.message)
+    return _back_to_board(request, ok=gettext("%(site)s asked to look in on %(code)s.") % {
+        "site": site.name, "code": lead.tracking_code})
 
 
 def _chosen_squad(request: HttpRequest, lat, lon, district_id, *, lead_id=None, exclude=None

@@ -274,4 +274,9 @@ def test_a_lead_no_squad_can_reach_in_time_names_the_open_point_nearest_it(
     expect(help_box.get_by_role("link", name="0532-82861110")).to_have_attribute(
         "href", "tel:0532-82861110")
     expect(help_box).to_contain_text("栈桥社区警务室救助点 · 临时救助点")
+    help_box.get_by_role("button", name="已请其查看").click()  # after phoning them
+    expect(help_box.locator(".tag-ok")).to_contain_text("联系")
+    expect(help_box.get_by_role("button", name="已请其查看")).to_have_count(0)
+    expect(page.locator(".messages")).to_contain_text(
+        f"已请栈桥社区警务室救助点前往查看 {lead.tracking_code}。")
     screenshot(page, f"outreach-board-help-nearby-{suffix}")
