@@ -373,7 +373,7 @@ def _dispatch_changes(request: HttpRequest, cursor: str | None) -> dict:
         "leads": [_lead_out(lead) for lead in found.rows["leads"]],
         "tasks": [_task_out(task) for task in found.rows["tasks"]],
         "squads": [squad_rows[squad.pk] for squad in found.rows["squads"]],
-    }).model_dump(mode="json")
+    }).model_dump()  # times as objects: polled or streamed, they are encoded alike
 
 
 @router.get("/dispatch/changes", response={200: ChangesOut, 422: ErrorOut})

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,7 +107,9 @@ def event_stream(read: Callable[[str | None], dict[str, Any]], cursor: str | Non
                            if (kind, row["id"], row["updated_at"]) not in sent]
             sent.update((kind, row["id"], row["updated_at"]) for row in fresh[kind])
         if any(fresh.values()):
-            data = json.dumps({**answer, **fresh}, ensure_ascii=False)
+            # The polled answer's encoding (times to the millisecond): the same row, polled or
+            # streamed, is the same JSON.
+            data = json.dumps({**answer, **fresh}, ensure_ascii=False, cls=DjangoJSONEncoder)
             yield f"id: {cursor}\nevent: changes\ndata: {data}\n\n"
         else:
             yield ": nothing new\n\n"

@@ -553,6 +553,9 @@ def test_the_stream_sends_changes_as_events_and_ends_with_a_retry_hint(cast, api
     assert [t["id"] for t in data["tasks"]] == [task.pk]
     follow = client.get("/api/v1/dispatch/changes", {"cursor": changed["id"]})
     assert follow.status_code == 200
+    # Streamed or polled, the same row is the same JSON (times to the millisecond both ways).
+    polled = client.get("/api/v1/dispatch/changes", {"cursor": cursor}).json()
+    assert polled["tasks"] == data["tasks"] and polled["squads"] == data["squads"]
 
 
 def test_the_stream_refuses_a_last_event_id_it_did_not_give(cast, api_for):
