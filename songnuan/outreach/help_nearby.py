@@ -34,8 +34,8 @@ def nearest_open_sites(places: Mapping[int, tuple[float, float]], at: datetime.d
     if not places:
         return {}
     sites = list(Site.objects.filter(status=SiteStatus.OPEN).exclude(phone=""))
-    open_now = open_states(sites, at)
-    sites = [site for site in sites if open_now[site.pk]]
+    is_open = open_states(sites, at)
+    sites = [site for site in sites if is_open[site.pk]]
     found: dict[int, list[dict]] = {}
     for key, (lat, lon) in places.items():
         near = sorted((haversine_m(lat, lon, site.lat, site.lon), site.pk, site) for site in sites)
