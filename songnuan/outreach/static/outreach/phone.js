@@ -521,7 +521,7 @@
   }
   function follow() {
     if (!navigator.onLine) { return Promise.resolve(); }
-    var url = list.dataset.changesUrl + "?cursor=" + encodeURIComponent(cursor);
+    var url = list.dataset.changesUrl + (cursor ? "?cursor=" + encodeURIComponent(cursor) : "");
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
@@ -535,9 +535,12 @@
     list.querySelectorAll("[data-task]").forEach(function (li) { seen[li.dataset.task] = "shown"; });
     // The page came with the feed's first answer: read on from it, the cards drawn stand until
     // something changes (and a task called back before the first read is told like any other).
-    var feed = JSON.parse(document.getElementById("task-feed").textContent);
-    feed.tasks.forEach(function (task) { tasks[task.id] = task; });
-    cursor = feed.cursor;
+    var drawn = document.getElementById("task-feed");  // absent from a page kept by an older release
+    if (drawn) {
+      var feed = JSON.parse(drawn.textContent);
+      feed.tasks.forEach(function (task) { tasks[task.id] = task; });
+      cursor = feed.cursor;
+    }
     follow();
     setInterval(follow, 4000);
   }
