@@ -236,7 +236,7 @@ def _add_help_nearby(leads: list[dict], limits: dict, now: datetime.datetime) ->
               and lead["district_id"] is not None
               and _beyond_reach(lead, limits[lead["district_id"]])}
     helpers = help_nearby.nearest_open_sites(beyond, now)
-    asked = help_nearby.asked_lately(list(helpers), now) if helpers else {}
+    asked = help_nearby.asked_lately(list(helpers), now)
     for lead in leads:
         lead["help_nearby"] = [{**site, "asked_at": asked.get(lead["id"], {}).get(site["site_id"])}
                                for site in helpers.get(lead["id"], [])]

@@ -58,7 +58,7 @@ def ask_to_look_in(lead: Lead, site: Site, *, by) -> LookIn:
                                         asked_at__gte=now - ASKED_LATELY).first()
         if earlier is not None:
             return earlier
-        if site.status != SiteStatus.OPEN or not open_now(site, now):
+        if not open_now(site, now):  # closed and suspended sites included
             raise Conflict(_("%(site)s is not open now.") % {"site": site.name}, "site")
         asked = LookIn.objects.create(lead=lead, site=site, asked_at=now, asked_by=by)
         LeadStatusChange.objects.create(
