@@ -166,6 +166,7 @@ def url_args(objects) -> dict[str, tuple[list, str]]:
         "outreach:send_to_standby": ([objects["squad"].pk], ""),
         "outreach:assign_lead": ([objects["lead"].pk], ""),
         "outreach:ask_to_look_in": ([objects["lead"].pk], ""),  # POST
+        "outreach:answer_look_in": ([1], ""),  # POST only
         "outreach:assign_follow_up": ([1], ""),
         "outreach:reassign": ([objects["task"].pk], ""),
         "outreach:task_detail": ([objects["task"].pk], ""),

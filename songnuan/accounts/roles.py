@@ -75,6 +75,10 @@ SHORTEN_RECORDINGS = "hotline.shorten_retention"
 # Managers may house someone against the zone rules, with a reason (shelter admission).
 OVERRIDE_ALLOCATION = "shelter.override_allocation"
 
+# A site asked by the dispatcher to look in on someone no squad can reach in time answers what
+# its staff found.
+ANSWER_LOOK_INS = ("outreach.view_lookin", "outreach.change_lookin")
+
 # Grants: "app.action" (every model of the app), "app.*" (every action) or a full
 # "app.codename" permission. Apps that do not exist yet simply grant nothing.
 ROLE_SPECS: dict[str, RoleSpec] = {
@@ -114,6 +118,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "people.*", "shelter.*", "tracing.view", "supplies.*", ROSTER_VIEW, *OWN_ALERTS,
             "weather.view", SENSITIVE, *REPORT_INCIDENTS, *HANDOVERS, *PROPOSE_CASES,
             "tracing.change_returnplan",  # the escort confirms the departure
+            *ANSWER_LOOK_INS,
         ),
         needs_site=True,
     ),
@@ -123,7 +128,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "accounts.view_organisation", "network.view", "network.change", "people.view",
             "people.add", "supplies.view", "supplies.add", "supplies.change", "weather.view",
             "shelter.view_reliefvisit", "shelter.add_reliefvisit", "shelter.change_reliefvisit",
-            *OWN_ALERTS, *REPORT_INCIDENTS,
+            *OWN_ALERTS, *REPORT_INCIDENTS, *ANSWER_LOOK_INS,
         ),
         needs_site=True,
     ),

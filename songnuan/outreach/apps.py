@@ -10,7 +10,7 @@ class OutreachConfig(AppConfig):
         from songnuan.duty.models import Topic
         from songnuan.duty.services import register_also_told, register_in_the_field
         from songnuan.leads.listeners import register_listener
-        from songnuan.outreach import habits, protocol_alerts, timeline
+        from songnuan.outreach import habits, help_nearby, protocol_alerts, timeline
         from songnuan.outreach.dispatch import close_tasks_of_resolved_lead, squads_in_the_field
         from songnuan.outreach.models import Hotspot
         from songnuan.people.timeline import PersonSection, register_section, register_source
@@ -32,6 +32,8 @@ class OutreachConfig(AppConfig):
             NavItem(_("Squads and shifts"), "outreach:squad_list", "leads.change_lead",
                     order=145),
             NavItem(_("My tasks"), "outreach:my_tasks", "outreach.change_task", order=150),
+            NavItem(_("Asked to look in"), "outreach:look_ins", "outreach.change_lookin",
+                    order=155, badge=help_nearby.waiting_count),
             NavItem(_("Hotspots"), "outreach:hotspot_list", "outreach.view_hotspot", order=160),
             NavItem(_("Night patrol plans"), "outreach:plan_list", "outreach.view_patrolplan",
                     order=165),

@@ -237,8 +237,10 @@ def _add_help_nearby(leads: list[dict], limits: dict, now: datetime.datetime) ->
               and _beyond_reach(lead, limits[lead["district_id"]])}
     helpers = help_nearby.nearest_open_sites(beyond, now)
     asked = help_nearby.asked_lately(list(helpers), now)
+    not_asked = {"asked_at": None, "answered_at": None, "answer": "", "answer_label": "",
+                 "answer_note": ""}
     for lead in leads:
-        lead["help_nearby"] = [{**site, "asked_at": asked.get(lead["id"], {}).get(site["site_id"])}
+        lead["help_nearby"] = [{**site, **asked.get(lead["id"], {}).get(site["site_id"], not_asked)}
                                for site in helpers.get(lead["id"], [])]
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from songnuan.accounts.models import User
 from songnuan.network.geography import district_for_point
 from songnuan.network.models import District
-from songnuan.outreach.models import Agency, PlaceType, RiskLevel, Squad
+from songnuan.outreach.models import Agency, LookInAnswer, PlaceType, RiskLevel, Squad
 
 
 class HotspotFilterForm(forms.Form):
@@ -66,3 +66,13 @@ class StandbyForm(forms.Form):
     lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
     place = forms.CharField(label=_("Place"), max_length=120)
+
+
+class LookInAnswerForm(forms.Form):
+    """What a site's staff found when they looked in on someone the dispatcher asked about."""
+
+    answer = forms.ChoiceField(label=_("What you found"), choices=LookInAnswer.choices,
+                               widget=forms.RadioSelect,
+                               error_messages={"required": _("Choose what you found.")})
+    note = forms.CharField(label=_("Note"), max_length=300, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))

@@ -16,15 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.geo.distance import haversine_m
-from songnuan.leads.models import Lead, LeadStatusChange
+from songnuan.leads.models import OPEN_STATUSES, Lead, LeadStatus, LeadStatusChange, Outcome
+from songnuan.leads.services import set_status
 from songnuan.network.models import Site, SiteStatus
 from songnuan.network.services import open_now, open_states
-from songnuan.outreach.models import LookIn
-from songnuan.refusals import Conflict
+from songnuan.outreach.models import LookIn, LookInAnswer
+from songnuan.refusals import Conflict, Refused
 
 WITHIN_M = 5_000  # further than this, staff on foot are no help before a squad
 AT_MOST = 2
 ASKED_LATELY = datetime.timedelta(hours=1)  # asked again sooner, the first request stands
+STILL_ASKED = datetime.timedelta(hours=12)  # a request unanswered this long is of last night
+ANSWERED_SHOWN = datetime.timedelta(hours=24)
 
 
 def nearest_open_sites(places: Mapping[int, tuple[float, float]], at: datetime.datetime
@@ -69,11 +72,78 @@ def ask_to_look_in(lead: Lead, site: Site, *, by) -> LookIn:
     return asked
 
 
-def asked_lately(lead_ids: Iterable[int], now: datetime.datetime) -> dict[int, dict[int, str]]:
-    """Per lead: the sites asked to look in within the hour, and when (local HH:MM)."""
-    found: dict[int, dict[int, str]] = {}
-    for lead_id, site_id, at in LookIn.objects.filter(
-            lead_id__in=lead_ids, asked_at__gte=now - ASKED_LATELY).values_list(
-            "lead_id", "site_id", "asked_at"):
-        found.setdefault(lead_id, {})[site_id] = timezone.localtime(at).strftime("%H:%M")
+def answer_look_in(look_in: LookIn, answer: str, note: str = "", *, by) -> LookIn:
+    """The site's staff say what they found. Brought in, the lead is resolved (a squad on its
+    way is called back); found staying out or nobody there, it waits for a squad as before, and
+    the board shows the answer beside the site."""
+    if answer not in LookInAnswer.values:
+        raise Refused(_("Choose what you found."), "answer")
+    note = note.strip()
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=look_in.lead_id)
+        look_in = LookIn.objects.select_for_update().get(pk=look_in.pk)
+        if look_in.answered_at is not None:
+            raise Conflict(_("Already answered at %(at)s: %(answer)s") % {
+                "at": timezone.localtime(look_in.answered_at).strftime("%H:%M"),
+                "answer": look_in.get_answer_display()}, "answer")
+        look_in.answer, look_in.answer_note = answer, note[:300]
+        look_in.answered_at, look_in.answered_by = timezone.now(), by
+        look_in.save()
+        said = _("%(site)s: %(answer)s") % {"site": look_in.site.name,
+                                             "answer": look_in.get_answer_display()}
+        said = f"{said}（{note}）" if note else said
+        if answer == LookInAnswer.BROUGHT_IN and lead.is_open:
+            set_status(lead, LeadStatus.RESOLVED, by=by, note=said,
+                       outcome=Outcome.HELPED_TO_SITE)
+        else:
+            LeadStatusChange.objects.create(lead=lead, from_status=lead.status,
+                                            to_status=lead.status, by=by, note=said[:500])
+            lead.save(update_fields=["updated_at"])
+    return look_in
+
+
+def asked_lately(lead_ids: Iterable[int], now: datetime.datetime) -> dict[int, dict[int, dict]]:
+    """Per lead and site asked to look in within the hour: when (local HH:MM) and, once the
+    site has answered, what it found and when."""
+    found: dict[int, dict[int, dict]] = {}
+    for look_in in LookIn.objects.filter(lead_id__in=lead_ids,
+                                         asked_at__gte=now - ASKED_LATELY):
+        found.setdefault(look_in.lead_id, {})[look_in.site_id] = {
+            "asked_at": _hhmm(look_in.asked_at), "answered_at": _hhmm(look_in.answered_at),
+            "answer": look_in.answer, "answer_label": look_in.get_answer_display(),
+            "answer_note": look_in.answer_note}
     return found
+
+
+def _hhmm(at: datetime.datetime | None) -> str | None:
+    return timezone.localtime(at).strftime("%H:%M") if at else None
+
+
+def waiting_count(user) -> int:
+    """The menu's badge for a site's staff: requests to their sites not yet answered. (A
+    dispatcher waits for the answer; it is not theirs to give.)"""
+    if user.site_id is None:
+        return 0
+    now = timezone.now()
+    return LookIn.objects.restrict(user, "view").filter(
+        answered_at=None, asked_at__gte=now - STILL_ASKED,
+        lead__status__in=OPEN_STATUSES).count()
+
+
+def requests_to(look_ins, now: datetime.datetime) -> tuple[list[LookIn], list[LookIn]]:
+    """A site's page: the requests (of `look_ins`, already scoped to the user's sites) waiting
+    for its answer, newest first, each with `distance_m` from the site; and those answered, or
+    whose lead was closed meanwhile, within the day."""
+    rows = list(look_ins.filter(asked_at__gte=now - max(STILL_ASKED, ANSWERED_SHOWN))
+                .select_related("lead", "lead__district", "site", "asked_by", "answered_by")
+                .order_by("-asked_at", "-id"))
+    waiting, done = [], []
+    for row in rows:
+        lead = row.lead
+        row.distance_m = (round(haversine_m(lead.lat, lead.lon, row.site.lat, row.site.lon))
+                          if lead.lat is not None else None)
+        if row.answered_at is None and lead.is_open and row.asked_at >= now - STILL_ASKED:
+            waiting.append(row)
+        elif row.answered_at is not None or not lead.is_open:
+            done.append(row)
+    return waiting, done

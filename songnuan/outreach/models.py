@@ -493,9 +493,16 @@ class Receipt(models.Model):
         return f"{self.action} {self.target} → {self.status}"
 
 
+class LookInAnswer(models.TextChoices):
+    BROUGHT_IN = "brought_in", _("Found and brought in to the site")
+    STAYS_OUT = "stays_out", _("Found, but they stay out: supplies left")
+    NOT_THERE = "not_there", _("Nobody there")
+
+
 class LookIn(AuditedModel):
     """A dispatcher asked a site near a lead that no squad could reach in time to look in on the
-    person (by phone, outside the system): kept so the next dispatcher sees it was done."""
+    person (by phone, outside the system): kept so the next dispatcher sees it was done, and the
+    site's staff answer here what they found."""
 
     lead = models.ForeignKey("leads.Lead", verbose_name=_("lead"), on_delete=models.CASCADE,
                              related_name="look_ins")
@@ -504,9 +511,15 @@ class LookIn(AuditedModel):
     asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
     asked_by = models.ForeignKey("accounts.User", verbose_name=_("asked by"), null=True,
                                  blank=True, on_delete=models.SET_NULL, related_name="+")
+    answer = models.CharField(_("answer"), max_length=16, choices=LookInAnswer.choices,
+                              blank=True)
+    answer_note = models.CharField(_("what they found"), max_length=300, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey("accounts.User", verbose_name=_("answered by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(district="lead__district")
+    scoping = Scoping(district="lead__district", site="site")
 
     class Meta:
         ordering = ["asked_at", "id"]

@@ -122,6 +122,11 @@ class BoardHelpOut(Schema):
     distance_m: int
     asked_at: str | None = Field(description="local time (HH:MM) it was asked to look in, "
                                              "within the hour")
+    answered_at: str | None = Field(description="local time (HH:MM) the site answered")
+    answer: str = Field(description="what the site found: brought_in, stays_out, not_there; "
+                                    "empty until it answers")
+    answer_label: str
+    answer_note: str
 
 
 class BoardLeadOut(Schema):

@@ -40,6 +40,7 @@ from songnuan.outreach import (
 from songnuan.outreach.api import my_task_changes
 from songnuan.outreach.forms import (
     HotspotFilterForm,
+    LookInAnswerForm,
     MemberForm,
     ShiftForm,
     SquadForm,
@@ -51,6 +52,7 @@ from songnuan.outreach.models import (
     EncounterOutcome,
     FollowUp,
     Hotspot,
+    LookIn,
     PatrolPlan,
     PatrolStop,
     Squad,
@@ -292,6 +294,52 @@ def ask_to_look_in(request: HttpRequest, pk: int) -> HttpResponse:
         return _back_to_board(request, error=refused.message)
     return _back_to_board(request, ok=gettext("%(site)s asked to look in on %(code)s.") % {
         "site": site.name, "code": lead.tracking_code})
+
+
+@login_required
+@permission_required("outreach.change_lookin", raise_exception=True)
+def look_ins(request: HttpRequest) -> HttpResponse:
+    """A site's staff (or a dispatcher they phoned back): the requests to look in on someone
+    near, to answer what they found."""
+    return _look_ins_page(request)
+
+
+@require_POST
+@login_required
+@permission_required("outreach.change_lookin", raise_exception=True)
+def answer_look_in(request: HttpRequest, pk: int) -> HttpResponse:
+    look_in = get_object_or_404(LookIn.objects.restrict(request.user, "change"), pk=pk)
+    form = LookInAnswerForm(request.POST, auto_id=f"id_{pk}_%s")
+    if form.is_valid():
+        try:
+            help_nearby.answer_look_in(look_in, form.cleaned_data["answer"],
+                                       form.cleaned_data["note"], by=request.user)
+        except Refused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, gettext("Answer sent to the dispatcher for %(code)s.") % {
+                "code": look_in.lead.tracking_code})
+            return redirect("outreach:look_ins")
+    return _look_ins_page(request, typed=(pk, form), status=422)
+
+
+def _look_ins_page(request: HttpRequest, typed: tuple[int, LookInAnswerForm] | None = None,
+                   status: int = 200) -> HttpResponse:
+    """The page; a refused answer keeps what was typed, on its request or, when the request
+    was answered meanwhile, at the top."""
+    waiting, done = help_nearby.requests_to(LookIn.objects.restrict(request.user, "view"),
+                                            timezone.now())
+    typed_pk, typed_form = typed or (None, None)
+    for row in waiting:
+        row.form = (typed_form if row.pk == typed_pk
+                    else LookInAnswerForm(auto_id=f"id_{row.pk}_%s"))
+        lead = row.lead
+        row.flag_labels = [str(Flag(f).label) for f in lead.flags if f in Flag.values]
+        row.map_links = (navigation.map_links(lead.lat, lead.lon, lead.place or lead.tracking_code)
+                         if lead.lat is not None else [])
+    stranded = typed_form if typed_pk not in {row.pk for row in waiting} else None
+    return render(request, "outreach/look_ins.html",
+                  {"waiting": waiting, "done": done, "stranded": stranded}, status=status)
 
 
 def _chosen_squad(request: HttpRequest, lat, lon, district_id, *, lead_id=None, exclude=None

@@ -280,3 +280,47 @@ def test_a_lead_no_squad_can_reach_in_time_names_the_open_point_nearest_it(
     expect(page.locator(".messages")).to_contain_text(
         f"已请栈桥社区警务室救助点前往查看 {lead.tracking_code}。")
     screenshot(page, f"outreach-board-help-nearby-{suffix}")
+
+
+def test_the_point_asked_to_look_in_answers_on_its_phone_and_the_board_shows_it(cast, new_page):
+    lat, lon = SHINAN_PLACES[1][1]
+    lead = report(lat=lat, lon=lon, place=SHINAN_PLACES[1][0], flags=[Flag.UNDERDRESSED],
+                  description="中年男子只穿单衣，在公交站来回走")  # and no squad on shift
+    point = cast.shinan_point
+    point.lat, point.lon, point.phone = lat + 0.003, lon, "0532-82861110"
+    point.save()
+    board_page = new_page(DESKTOP)
+    log_in(board_page, cast.shinan_dispatcher.username, PASSWORD)
+    board_page.goto("/outreach/board/")
+    help_box = _row(board_page, lead).locator(".help-nearby")
+    help_box.locator(f"li[data-site='{point.pk}']").get_by_role("button",
+                                                               name="已请其查看").click()
+    expect(help_box.locator(".tag-ok")).to_contain_text("联系")
+
+    phone = new_page(PHONE)
+    log_in(phone, cast.shinan_relief.username, PASSWORD)
+    phone.goto("/")
+    expect(phone.locator("summary .badge")).to_have_text("1")
+    phone.locator("summary").click()
+    phone.get_by_role("link", name="请求前往查看 1").click()
+    card = phone.locator(f".look-in[data-lead='{lead.tracking_code}']")
+    expect(card).to_contain_text("中年男子只穿单衣，在公交站来回走")
+    expect(card).to_contain_text("距琴岛驿家·八大关 33")  # metres
+    card.get_by_label("备注").fill("公交站和周边都找过了")
+    card.get_by_role("button", name="提交答复").click()  # nothing chosen: the browser says so
+    assert card.get_by_label("现场没有人").evaluate("radio => radio.validity.valueMissing")
+    expect(phone.locator(".messages")).to_have_count(0)
+    expect(card.get_by_label("备注")).to_have_value("公交站和周边都找过了")
+    card.get_by_label("现场没有人").check()
+    screenshot(phone, "outreach-look-in-card-phone")
+    card.get_by_role("button", name="提交答复").click()
+    expect(phone.locator(".messages")).to_contain_text(
+        f"已向调度员答复 {lead.tracking_code} 的查看结果。")
+    expect(phone.locator(f"tr[data-lead='{lead.tracking_code}']")).to_contain_text("现场没有人")
+    screenshot(phone, "outreach-look-ins-phone")
+
+    board_page.reload()
+    answer = _row(board_page, lead).locator(".help-nearby [data-answer='not_there']")
+    expect(answer).to_contain_text("答复：现场没有人")
+    expect(_row(board_page, lead).locator(".help-nearby")).to_contain_text("公交站和周边都找过了")
+    screenshot(board_page, "outreach-board-look-in-answered-desktop")

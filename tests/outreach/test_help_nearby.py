@@ -7,10 +7,11 @@ import pytest
 from django.urls import reverse
 
 from songnuan.leads import services as leads
+from songnuan.leads.models import LeadStatus, Outcome
 from songnuan.network.models import SiteLevel, SiteStatus
 from songnuan.outreach import board, dispatch, help_nearby
-from songnuan.outreach.models import LookIn
-from songnuan.refusals import Conflict
+from songnuan.outreach.models import LookIn, LookInAnswer, TaskStatus
+from songnuan.refusals import Conflict, Refused
 from tests.factories import make_site
 from tests.leads.factories import report
 from tests.outreach.factories import make_squad
@@ -148,3 +149,87 @@ def test_the_api_keeps_it_once_per_key(cast, api_for, points):
     assert closed.status_code == 409 and closed.json()["errors"][0]["field"] == "site"
     unknown = client.post(url, {"site_id": 10**6})
     assert unknown.status_code == 404
+
+
+# ------------------------------------------------------------------ the site's answer
+
+def test_a_site_that_brought_the_person_in_resolves_the_lead_and_calls_back_a_squad_on_its_way(
+        cast, points):
+    lead = report(*ZHANQIAO, people_count=1)
+    far = make_squad("崂山一队", district_code="370212", at=(36.10, 120.47))
+    task = dispatch.assign_lead(lead, far, by=cast.shinan_dispatcher)
+    asked = help_nearby.ask_to_look_in(lead, cast.shinan_point, by=cast.shinan_dispatcher)
+
+    help_nearby.answer_look_in(asked, LookInAnswer.BROUGHT_IN, "老人已在驿家休息",
+                               by=cast.shinan_relief)
+
+    lead.refresh_from_db()
+    task.refresh_from_db()
+    assert (lead.status, lead.outcome) == (LeadStatus.RESOLVED, Outcome.HELPED_TO_SITE)
+    assert task.status == TaskStatus.CANCELLED
+    assert lead.history.filter(note__contains="琴岛驿家·八大关").filter(
+        note__contains="老人已在驿家休息", outcome=Outcome.HELPED_TO_SITE).exists()
+    with pytest.raises(Conflict):  # answered once: a second answer is refused, not stacked
+        help_nearby.answer_look_in(asked, LookInAnswer.NOT_THERE, by=cast.shinan_station)
+
+
+def test_a_site_that_found_nobody_leaves_the_lead_waiting_and_the_board_shows_its_answer(
+        cast, points):
+    lead = report(*ZHANQIAO)
+    asked = help_nearby.ask_to_look_in(lead, points["police_room"], by=cast.shinan_dispatcher)
+
+    help_nearby.answer_look_in(asked, LookInAnswer.NOT_THERE, "  桥下没人  ",
+                               by=cast.shinan_dispatcher)
+
+    lead.refresh_from_db()
+    assert lead.is_open and lead.status != LeadStatus.RESOLVED
+    helper = _item(board.board_data(cast.shinan_dispatcher), lead)["help_nearby"][0]
+    assert (helper["answer"], helper["answer_note"]) == ("not_there", "桥下没人")
+    assert helper["answered_at"] is not None and helper["answer_label"] == "Nobody there"
+    with pytest.raises(Refused):
+        help_nearby.answer_look_in(LookIn.objects.create(lead=lead, site=points["third"]),
+                                   "gone_home", by=cast.shinan_dispatcher)
+
+
+def test_the_site_answers_on_its_own_page_and_a_refused_answer_keeps_what_was_typed(
+        cast, client_for, points):
+    lead = report(*ZHANQIAO, description="穿灰色棉袄的老人躺在地上")
+    asked = help_nearby.ask_to_look_in(lead, cast.shinan_point, by=cast.shinan_dispatcher)
+    client = client_for(cast.shinan_relief)
+
+    page = client.get(reverse("outreach:look_ins")).content.decode()
+    assert "穿灰色棉袄的老人躺在地上" in page and lead.tracking_code in page
+    assert reverse("outreach:answer_look_in", args=[asked.pk]) in page
+
+    url = reverse("outreach:answer_look_in", args=[asked.pk])
+    refused = client.post(url, {"note": "去了两趟，都没看到"})
+    assert refused.status_code == 422
+    assert "Choose what you found." in refused.content.decode()
+    assert "去了两趟，都没看到</textarea>" in refused.content.decode()
+
+    answered = client.post(url, {"answer": "stays_out", "note": "留了棉被和热水"}, follow=True)
+    assert f"Answer sent to the dispatcher for {lead.tracking_code}." in answered.content.decode()
+    asked.refresh_from_db()
+    assert (asked.answer, asked.answered_by) == ("stays_out", cast.shinan_relief)
+
+    again = client.post(url, {"answer": "not_there", "note": "再去看了一次"})
+    assert again.status_code == 422 and "Already answered at" in again.content.decode()
+    assert "再去看了一次" in again.content.decode()
+
+
+def test_only_the_site_asked_and_the_dispatchers_over_it_see_a_request(
+        cast, client_for, points):
+    lead = report(*ZHANQIAO)
+    asked = help_nearby.ask_to_look_in(lead, cast.shinan_point, by=cast.shinan_dispatcher)
+    url = reverse("outreach:answer_look_in", args=[asked.pk])
+
+    other_site = client_for(cast.laoshan_relief)
+    assert lead.tracking_code not in other_site.get(reverse("outreach:look_ins")).content.decode()
+    assert other_site.post(url, {"answer": "not_there"}).status_code == 404
+    assert client_for(cast.shinan_viewer).get(reverse("outreach:look_ins")).status_code == 403
+    above = client_for(cast.shinan_station).get(reverse("outreach:look_ins")).content.decode()
+    assert lead.tracking_code in above  # the sub-station over the relief point
+    assert lead.tracking_code in client_for(cast.shinan_dispatcher).get(
+        reverse("outreach:look_ins")).content.decode()
+    asked.refresh_from_db()
+    assert asked.answered_at is None
