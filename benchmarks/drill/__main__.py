@@ -1,8 +1,9 @@
 """The night drill as a benchmark: a normal red cold-wave night and a surge, each under tonight's
 plan (on the normal nights also without free squads sent to wait: plan-stay) and a
 first-come-first-served dispatcher with the same squads (the demo's ten crewed ones),
-then the plan again with the uncrewed squads in reserve, and the squads per district that bring
-p90 to the scene under 30 minutes.
+then the plan again with the uncrewed squads in reserve, the plan with the open sites the board
+names asked to look in on those no squad can reach in time, and the squads per district that
+bring p90 to the scene under 30 minutes.
 
     .venv/bin/python -m benchmarks.drill [--squads N] [--seed 1] [--other-seeds 2,3,4]
                                          [--skip-sizing]
@@ -56,6 +57,8 @@ def main() -> None:
     for name, extra in (("normal", ["--reports", str(args.normal), "--policies", BESIDE]),
                         ("normal-reserves", ["--reports", str(args.normal), "--reserves",
                                              "--policies", "plan"]),
+                        ("normal-sites", ["--reports", str(args.normal), "--sites-look-in",
+                                          "--policies", "plan"]),
                         ("surge", ["--reports", str(args.surge), "--surge"]),
                         ("surge-reserves", ["--reports", str(args.surge), "--surge",
                                             "--reserves", "--policies", "plan"])):

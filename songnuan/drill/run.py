@@ -32,7 +32,7 @@ from songnuan.drill.night import Night, Person
 from songnuan.leads import services as leads
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network import services as network
-from songnuan.network.models import District
+from songnuan.network.models import District, Site
 from songnuan.outreach import dispatch, help_nearby, planning, squads
 from songnuan.outreach.board import board_data
 from songnuan.outreach.escalation import thresholds_by_district
@@ -40,8 +40,10 @@ from songnuan.outreach.models import (
     ACTIVE_TASK_STATUSES,
     DutyStatus,
     EncounterOutcome,
+    LookInAnswer,
     Squad,
     Task,
+    TaskStatus,
 )
 from songnuan.outreach.routing import DEFAULT_SPEED_KMH, road_distance_m
 from songnuan.refusals import Refused
@@ -54,6 +56,9 @@ ON_SCENE_MIN = (10, 25)  # persuading, checking, handing over supplies
 REFUSE_SHARE = 0.4  # of those met and not taken to hospital, who stay out
 HOSPITAL_SHARE = 0.5  # of the injured or ill, who go to hospital
 FORESIGHT_SEARCH_S = 20.0
+# A site asked to look in sends one of its staff on foot, once someone can leave the desk.
+LOOK_IN_KMH = 5.0
+LOOK_IN_SET_OFF_MIN = 5.0
 
 
 @dataclass
@@ -112,6 +117,13 @@ class Figures:
     beyond_reach_never: int = 0
     # People never reached with an open site within 5 km when first reported.
     never_near_open_site: int = 0
+    # With sites asked to look in (`ask_sites`): requests made, people a site's staff met
+    # before any squad, and of them those brought in; minutes from report to the first help
+    # on the scene, a squad or a site's staff, for everyone helped.
+    look_ins: int = 0
+    met_by_site: int = 0
+    brought_in_by_site: int = 0
+    to_help_min: list[float] = field(default_factory=list)
 
     @property
     def never_reached_share(self) -> float:
@@ -167,6 +179,11 @@ class Figures:
             "beyond_reach": list(self.beyond_reach),
             "beyond_reach_never": [self.beyond_reach_never, self.beyond_reach_people],
             "never_near_open_site": [self.never_near_open_site, self.people - self.reached],
+            "look_ins": self.look_ins, "met_by_site": self.met_by_site,
+            "brought_in_by_site": self.brought_in_by_site,
+            "help_p50": self.percentile(self.to_help_min, 0.5),
+            "help_p90": self.percentile(self.to_help_min, 0.9),
+            "never_helped": (1 - len(self.to_help_min) / self.people if self.people else 0.0),
             "within_reach_never_reached": (
                 (self.people - self.reached - self.beyond_reach_never)
                 / (self.people - self.beyond_reach_people)
@@ -192,10 +209,16 @@ class SquadPlay:
 
 class Drill:
     def __init__(self, night: Night, *, policy: str, dispatcher, seed: int = 1,
-                 call_reserves: bool = False, foresight_s: float | None = None) -> None:
-        """`foresight_s`: the search time for what foresight could do (None: not asked)."""
+                 call_reserves: bool = False, foresight_s: float | None = None,
+                 ask_sites: bool = False) -> None:
+        """`foresight_s`: the search time for what foresight could do (None: not asked).
+        `ask_sites`: the dispatcher asks the nearest open site the board names to look in on
+        someone no squad can reach in time, and the site's staff go."""
         self.night, self.policy, self.dispatcher = night, policy, dispatcher
         self.call_reserves, self.foresight_s = call_reserves, foresight_s
+        self.ask_sites = ask_sites
+        self.site_free_at: dict[int, datetime.datetime] = {}  # site → its staff back
+        self.met_by_site: dict[int, datetime.datetime] = {}  # person → a site's staff there
         self.rng = random.Random(seed)
         self.people = {person.key: person for person in night.people}
         self.figures = Figures(policy, people=len(night.people))
@@ -378,6 +401,9 @@ class Drill:
         for move in data["standby"] if self.policy == "plan" else []:
             self._send_to_wait(move)
         for item in data["leads"]:
+            if self.ask_sites and item["help_nearby"] and not any(
+                    site["asked_at"] for site in item["help_nearby"]):
+                self._ask_to_look_in(item["id"], item["help_nearby"][0]["site_id"], at)
             if item["task"] or not item["assign_now"] or not item["suggestion"]:
                 continue
             option = item["suggestion"]
@@ -412,6 +438,50 @@ class Drill:
         self.squads[squad.pk] = SquadPlay(squad, lat, lon)
         self.figures.reserves_called += 1
         self.figures.squad_on_shift_min += _minutes(self.night.end - timezone.now())
+
+    # ------------------------------------------------------------------ sites looking in
+
+    def _ask_to_look_in(self, lead_id: int, site_id: int, at: datetime.datetime) -> None:
+        """The dispatcher phones the nearest open site the board names; one of its staff sets
+        off on foot once the last one sent is back."""
+        site = Site.objects.get(pk=site_id)
+        try:
+            asked = help_nearby.ask_to_look_in(Lead(pk=lead_id), site, by=self.dispatcher)
+        except Refused:
+            return
+        self.figures.look_ins += 1
+        person = self.people.get(self.lead_person.get(lead_id, -1))
+        target = (person.lat, person.lon) if person is not None else (site.lat, site.lon)
+        walk = datetime.timedelta(minutes=_walk_min(site, *target))
+        there = max(at + datetime.timedelta(minutes=LOOK_IN_SET_OFF_MIN),
+                    self.site_free_at.get(site_id, at)) + walk
+        self.site_free_at[site_id] = there + datetime.timedelta(
+            minutes=sum(ON_SCENE_MIN) / 2) + walk
+        self._at(there, self._look_in, (asked, person))
+
+    def _look_in(self, at: datetime.datetime, argument) -> None:
+        """The site's staff are at the place: they meet the person if they are still there,
+        bring them in unless they refuse, and answer the dispatcher."""
+        asked, person = argument
+        lead_id = Lead.objects.get(pk=asked.lead_id).incident.pk  # merged since, perhaps
+        if Task.objects.filter(lead_id=lead_id, status=TaskStatus.ARRIVED).exists():
+            return  # a squad is with them: the staff leave it to the squad
+        present = (person is not None and person.leaves_at > at
+                   and person.key not in self.taken_away)
+        if not present:
+            help_nearby.answer_look_in(asked, LookInAnswer.NOT_THERE, by=self.dispatcher)
+            return
+        self.met_by_site.setdefault(person.key, at)
+        if self.rng.random() < REFUSE_SHARE:
+            help_nearby.answer_look_in(asked, LookInAnswer.STAYS_OUT, by=self.dispatcher)
+            return
+        on_their_way = list(Task.objects.filter(lead_id=lead_id, status__in=ACTIVE_TASK_STATUSES)
+                            .values_list("pk", flat=True))
+        help_nearby.answer_look_in(asked, LookInAnswer.BROUGHT_IN, by=self.dispatcher)
+        for task_id in on_their_way:  # the lead is resolved: the squad is called back
+            self._called_back(task_id, at)
+        self.taken_away.add(person.key)
+        self.figures.brought_in_by_site += 1
 
     def _first_come_first_served(self, at: datetime.datetime) -> None:
         waiting = _waiting().filter(lat__isnull=False).order_by("received_at", "id")
@@ -551,6 +621,8 @@ class Drill:
 
     def _close(self, at: datetime.datetime, argument) -> None:
         play, task_id, person_key = argument
+        if play.task_id != task_id:  # called back on the scene
+            return
         task = Task.objects.select_related("lead").get(pk=task_id)
         person = self.people.get(person_key) if person_key else None
         outcome, site = self._outcome(task, person)
@@ -629,6 +701,12 @@ class Drill:
             waited = (_minutes(self.on_scene[key] - reported) if key in self.on_scene
                       else math.inf)
             figures.by_district.setdefault(district, []).append(waited)
+            helped = [at for at in (self.on_scene.get(key), self.met_by_site.get(key)) if at]
+            if helped:
+                figures.to_help_min.append(_minutes(min(helped) - reported))
+            if key in self.met_by_site and self.met_by_site[key] < self.on_scene.get(
+                    key, self.night.end):
+                figures.met_by_site += 1
             if key in self.assigned:
                 figures.to_assignment_min.append(_minutes(self.assigned[key] - reported))
             if key in self.on_scene:
@@ -660,6 +738,10 @@ def _waiting():
 
 def _finite(value: float | None) -> float | None:
     return None if value is None or math.isinf(value) else value
+
+
+def _walk_min(site: Site, lat: float, lon: float) -> float:
+    return road_distance_m(site.lat, site.lon, lat, lon) / 1000 / LOOK_IN_KMH * 60
 
 
 def _drive_min(metres: float) -> float:

@@ -80,7 +80,8 @@ def answer_look_in(look_in: LookIn, answer: str, note: str = "", *, by) -> LookI
         raise Refused(_("Choose what you found."), "answer")
     note = note.strip()
     with transaction.atomic():
-        lead = Lead.objects.select_for_update().get(pk=look_in.lead_id)
+        # Merged since it was asked: the person's lead is now the one it joined.
+        lead = Lead.objects.select_for_update().get(pk=look_in.lead_id).incident
         look_in = LookIn.objects.select_for_update().get(pk=look_in.pk)
         if look_in.answered_at is not None:
             raise Conflict(_("Already answered at %(at)s: %(answer)s") % {

@@ -13,8 +13,8 @@ from songnuan.drill.run import Drill, SquadPlay
 from songnuan.leads import services as leads
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.outreach import dispatch, help_nearby
-from songnuan.outreach.models import Encounter, EncounterOutcome, Squad, Task
-from tests.factories import SHINAN, district
+from songnuan.outreach.models import Encounter, EncounterOutcome, LookIn, Squad, Task
+from tests.factories import SHINAN, district, make_site
 from tests.leads.factories import make_hotspot, report
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,7 @@ def _quick_plans(settings):
     settings.DISPATCH_PLAN_TIME_LIMIT_S = 0.01
 
 START = datetime.datetime(2027, 1, 15, 18, 0, tzinfo=datetime.UTC)
+LAIXI = "370285"
 
 
 def _night(reports: int = 16, hours: float = 2):
@@ -37,11 +38,12 @@ def _night(reports: int = 16, hours: float = 2):
                     reports=reports, seed=3, district_of=setup.district_of)
 
 
-def _play(generated, policy: str, foresight_s: float | None = None) -> dict:
+def _play(generated, policy: str, foresight_s: float | None = None,
+          ask_sites: bool = False) -> dict:
     end = START + datetime.timedelta(hours=2)
     dispatcher = setup.prepare(START, end, squads_per_district={district(SHINAN).pk: 2}, seed=1)
-    return Drill(generated, policy=policy, dispatcher=dispatcher,
-                 foresight_s=foresight_s).play().summary()
+    return Drill(generated, policy=policy, dispatcher=dispatcher, foresight_s=foresight_s,
+                 ask_sites=ask_sites).play().summary()
 
 
 def _with_one_squad(generated) -> Drill:
@@ -176,6 +178,28 @@ def test_people_in_a_district_no_squad_can_reach_are_counted_apart(cast, monkeyp
     assert figures["within_reach_never_reached"] == pytest.approx(
         (never_anywhere - never) / (reported - people))
     assert figures["never_near_open_site"] == [never_anywhere, never_anywhere]
+
+
+def test_a_site_asked_to_look_in_sends_staff_on_foot_and_is_counted_apart_from_squads(cast):
+    """Squads only in 市南区, people in 莱西市 too, and a sub-station at 莱西市's centre: the
+    dispatcher asks it to look in on those no squad can reach; its staff meet some of them, which
+    counts as first help, not as a squad on the scene."""
+    make_site("莱西市救助管理分站", district_code=LAIXI, phone="0532-88400000")
+    hotspots, districts = setup.hotspots_and_districts()
+    generated = generate(hotspots=[], districts=[d for d in districts
+                                                 if d.name in ("市南区", "莱西市")],
+                         start=START, hours=2, reports=16, seed=5, district_of=setup.district_of)
+    without = _play(generated, "plan")
+    figures = _play(generated, "plan", ask_sites=True)
+
+    never, people = figures["beyond_reach_never"]
+    assert people >= 1 and never == people  # no squad went to 莱西市 either way
+    assert figures["look_ins"] >= 1 and 1 <= figures["met_by_site"] <= people
+    assert figures["brought_in_by_site"] <= figures["met_by_site"]
+    assert figures["never_helped"] < figures["never_reached"]
+    assert without["look_ins"] == without["met_by_site"] == 0
+    assert without["never_helped"] == pytest.approx(without["never_reached"])
+    assert not LookIn.objects.exists()  # rolled back with the night
 
 
 def test_the_drill_says_when_the_board_first_warned_of_leads_it_cannot_reach_in_time(cast):

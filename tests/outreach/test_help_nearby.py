@@ -173,6 +173,17 @@ def test_a_site_that_brought_the_person_in_resolves_the_lead_and_calls_back_a_sq
         help_nearby.answer_look_in(asked, LookInAnswer.NOT_THERE, by=cast.shinan_station)
 
 
+def test_a_report_merged_after_the_site_was_asked_brings_in_the_lead_it_joined(cast, points):
+    lead, root = report(*ZHANQIAO), report(36.0625, 120.3206)
+    asked = help_nearby.ask_to_look_in(lead, points["police_room"], by=cast.shinan_dispatcher)
+    leads.link_duplicate(lead, root, by=cast.shinan_dispatcher)
+
+    help_nearby.answer_look_in(asked, LookInAnswer.BROUGHT_IN, by=cast.shinan_relief)
+
+    root.refresh_from_db()
+    assert (root.status, root.outcome) == (LeadStatus.RESOLVED, Outcome.HELPED_TO_SITE)
+
+
 def test_a_site_that_found_nobody_leaves_the_lead_waiting_and_the_board_shows_its_answer(
         cast, points):
     lead = report(*ZHANQIAO)

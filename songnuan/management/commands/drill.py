@@ -49,6 +49,10 @@ class Command(BaseCommand):
         parser.add_argument("--reserves", action="store_true",
                             help="uncrewed squads stand in reserve, and the leader on duty calls "
                                  "one on when the board says a district lacks squads")
+        parser.add_argument("--sites-look-in", action="store_true",
+                            help="the dispatcher asks the nearest open site the board names to "
+                                 "look in on someone no squad can reach in time, and one of its "
+                                 "staff goes on foot (counted apart from the squads)")
         parser.add_argument("--foresight-s", type=float, default=FORESIGHT_SEARCH_S,
                             metavar="SECONDS",
                             help="search time for the schedule of a dispatcher who knew the "
@@ -82,7 +86,8 @@ class Command(BaseCommand):
                 return
             foresight_s = options["foresight_s"] if options["foresight_s"] >= 0 else None
             results = [self._play(generated, start, end, squads, policy, options["seed"],
-                                  options["reserves"], foresight_s) for policy in policies]
+                                  options["reserves"], foresight_s, options["sites_look_in"])
+                       for policy in policies]
         if options["json_out"]:
             with open(options["json_out"], "w", encoding="utf-8") as out:
                 json.dump(results, out, ensure_ascii=False, default=str, indent=2)
@@ -99,12 +104,14 @@ class Command(BaseCommand):
         return timezone.make_aware(datetime.datetime.combine(today, datetime.time(18)))
 
     def _play(self, generated, start, end, squads, policy: str, seed: int,
-              reserves: bool = False, foresight_s: float | None = None) -> dict:
+              reserves: bool = False, foresight_s: float | None = None,
+              sites_look_in: bool = False) -> dict:
         with transaction.atomic():
             dispatcher = setup.prepare(start, end, squads_per_district=squads, seed=seed)
             figures = Drill(generated, policy=policy, dispatcher=dispatcher, seed=seed,
                             call_reserves=reserves and policy != "fcfs",
-                            foresight_s=foresight_s).play()
+                            foresight_s=foresight_s,
+                            ask_sites=sites_look_in and policy != "fcfs").play()
             transaction.set_rollback(True)
         return figures.summary()
 
@@ -158,6 +165,10 @@ class Command(BaseCommand):
                 f"{r['beyond_reach_never'][0]} of {r['beyond_reach_never'][1]}")),
             ("never reached, an open site within 5 km", lambda r: (
                 f"{r['never_near_open_site'][0]} of {r['never_near_open_site'][1]}")),
+            ("sites asked to look in / met first / brought in", lambda r: (
+                f"{r['look_ins']} / {r['met_by_site']} / {r['brought_in_by_site']}")),
+            ("first help (squad or site), p50 / p90; never", lambda r: (
+                f"{_fmt(r['help_p50'])} / {_fmt(r['help_p90'])}; {r['never_helped']:.0%}")),
 
             ("squad on scene within 30 / 60 min (of all)",
              lambda r: f"{r['within_30']:.0%} / {r['within_60']:.0%}"),
