@@ -403,7 +403,9 @@ class Drill:
         for item in data["leads"]:
             if self.ask_sites and item["help_nearby"] and not any(
                     site["asked_at"] for site in item["help_nearby"]):
-                self._ask_to_look_in(item["id"], item["help_nearby"][0]["site_id"], at)
+                # The nearest, unless the other has fewer people to look in on already.
+                site = min(item["help_nearby"], key=lambda site: site["unanswered"])
+                self._ask_to_look_in(item["id"], site["site_id"], at)
             if item["task"] or not item["assign_now"] or not item["suggestion"]:
                 continue
             option = item["suggestion"]

@@ -237,11 +237,19 @@ def _add_help_nearby(leads: list[dict], limits: dict, now: datetime.datetime) ->
               and _beyond_reach(lead, limits[lead["district_id"]])}
     helpers = help_nearby.nearest_open_sites(beyond, now)
     asked = help_nearby.asked_lately(list(helpers), now)
-    not_asked = {"asked_at": None, "answered_at": None, "answer": "", "answer_label": "",
-                 "answer_note": ""}
     for lead in leads:
-        lead["help_nearby"] = [{**site, **asked.get(lead["id"], {}).get(site["site_id"], not_asked)}
+        lead["help_nearby"] = [_help(site, asked.get(lead["id"], {}).get(site["site_id"]))
                                for site in helpers.get(lead["id"], [])]
+
+
+def _help(site: dict, asked: dict | None) -> dict:
+    """A site near a lead, with whether it was asked about this lead and what it answered; its
+    unanswered requests are those about other people."""
+    if asked is None:
+        return {**site, "asked_at": None, "answered_at": None, "answer": "", "answer_label": "",
+                "answer_note": ""}
+    mine = asked["answered_at"] is None
+    return {**site, **asked, "unanswered": max(0, site["unanswered"] - mine)}
 
 
 def _beyond_reach(lead: dict, limits) -> bool:

@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,9 @@ ANSWERED_SHOWN = datetime.timedelta(hours=24)
 def nearest_open_sites(places: Mapping[int, tuple[float, float]], at: datetime.datetime
                        ) -> dict[int, list[dict]]:
     """For each key's (lat, lon): the open sites with a phone within `WITHIN_M`, nearest first,
-    at most `AT_MOST`. One query for all the keys: the board asks for a whole queue at once."""
+    at most `AT_MOST`, each with the requests it has not answered yet (a site whose staff are
+    out on three others is slow to look in on a fourth). Two queries for all the keys: the
+    board asks for a whole queue at once."""
     if not places:
         return {}
     sites = list(Site.objects.filter(status=SiteStatus.OPEN).exclude(phone=""))
@@ -46,7 +49,24 @@ def nearest_open_sites(places: Mapping[int, tuple[float, float]], at: datetime.d
                        "level_label": str(site.get_level_display()), "phone": site.phone,
                        "distance_m": round(distance)}
                       for distance, _pk, site in near[:AT_MOST] if distance <= WITHIN_M]
+    unanswered = _unanswered({site["site_id"] for near in found.values() for site in near}, at)
+    for near in found.values():
+        for site in near:
+            site["unanswered"] = unanswered.get(site["site_id"], 0)
     return found
+
+
+def _unanswered(site_ids: set[int], at: datetime.datetime) -> dict[int, int]:
+    if not site_ids:
+        return {}
+    return dict(_still_asked(LookIn.objects.filter(site_id__in=site_ids), at)
+                .values("site_id").annotate(n=Count("id")).values_list("site_id", "n"))
+
+
+def _still_asked(look_ins, at: datetime.datetime):
+    """Requests not answered yet, about someone still out, asked lately enough to stand."""
+    return look_ins.filter(answered_at=None, asked_at__gte=at - STILL_ASKED,
+                           lead__status__in=OPEN_STATUSES)
 
 
 def ask_to_look_in(lead: Lead, site: Site, *, by) -> LookIn:
@@ -125,10 +145,7 @@ def waiting_count(user) -> int:
     dispatcher waits for the answer; it is not theirs to give.)"""
     if user.site_id is None:
         return 0
-    now = timezone.now()
-    return LookIn.objects.restrict(user, "view").filter(
-        answered_at=None, asked_at__gte=now - STILL_ASKED,
-        lead__status__in=OPEN_STATUSES).count()
+    return _still_asked(LookIn.objects.restrict(user, "view"), timezone.now()).count()
 
 
 def requests_to(look_ins, now: datetime.datetime) -> tuple[list[LookIn], list[LookIn]]:

@@ -120,6 +120,8 @@ class BoardHelpOut(Schema):
     level_label: str
     phone: str
     distance_m: int
+    unanswered: int = Field(description="requests to this site about other people it has not "
+                                        "answered yet (its staff may be out on them)")
     asked_at: str | None = Field(description="local time (HH:MM) it was asked to look in, "
                                              "within the hour")
     answered_at: str | None = Field(description="local time (HH:MM) the site answered")

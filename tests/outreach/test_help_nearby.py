@@ -102,6 +102,23 @@ def test_a_site_asked_to_look_in_is_kept_in_the_leads_history_once_within_the_ho
     assert [site["asked_at"] is not None for site in helpers] == [True, False]
 
 
+def test_the_board_says_how_many_others_a_site_has_yet_to_answer_for(cast, client_for, points):
+    first, second = report(*ZHANQIAO), report(36.0625, 120.3206)
+    police_room = points["police_room"]
+    asked = help_nearby.ask_to_look_in(first, police_room, by=cast.shinan_dispatcher)
+
+    data = board.board_data(cast.shinan_dispatcher)
+    assert _item(data, first)["help_nearby"][0]["unanswered"] == 0  # its own is not another
+    assert _item(data, second)["help_nearby"][0]["unanswered"] == 1
+    page = client_for(cast.shinan_dispatcher).get(reverse("outreach:board")).content.decode()
+    item = page.split(f'data-lead="{second.tracking_code}"')[1].split('class="queue-item')[0]
+    assert "1 other request not answered yet" in item
+
+    help_nearby.answer_look_in(asked, LookInAnswer.NOT_THERE, by=cast.shinan_relief)
+    assert _item(board.board_data(cast.shinan_dispatcher), second)["help_nearby"][0][
+        "unanswered"] == 0
+
+
 def test_a_closed_site_or_a_closed_lead_cannot_be_asked(cast, points):
     lead = report(*ZHANQIAO)
     with pytest.raises(Conflict):
