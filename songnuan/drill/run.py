@@ -124,6 +124,7 @@ class Figures:
     met_by_site: int = 0
     brought_in_by_site: int = 0
     to_help_min: list[float] = field(default_factory=list)
+    high_risk_helped: int = 0
 
     @property
     def never_reached_share(self) -> float:
@@ -184,6 +185,8 @@ class Figures:
             "help_p50": self.percentile(self.to_help_min, 0.5),
             "help_p90": self.percentile(self.to_help_min, 0.9),
             "never_helped": (1 - len(self.to_help_min) / self.people if self.people else 0.0),
+            "high_risk_never_helped": (1 - self.high_risk_helped / self.high_risk
+                                       if self.high_risk else None),
             "within_reach_never_reached": (
                 (self.people - self.reached - self.beyond_reach_never)
                 / (self.people - self.beyond_reach_people)
@@ -706,6 +709,7 @@ class Drill:
             helped = [at for at in (self.on_scene.get(key), self.met_by_site.get(key)) if at]
             if helped:
                 figures.to_help_min.append(_minutes(min(helped) - reported))
+                figures.high_risk_helped += high
             if key in self.met_by_site and self.met_by_site[key] < self.on_scene.get(
                     key, self.night.end):
                 figures.met_by_site += 1

@@ -197,6 +197,7 @@ def test_a_site_asked_to_look_in_sends_staff_on_foot_and_is_counted_apart_from_s
     assert figures["look_ins"] >= 1 and 1 <= figures["met_by_site"] <= people
     assert figures["brought_in_by_site"] <= figures["met_by_site"]
     assert figures["never_helped"] < figures["never_reached"]
+    assert figures["high_risk_never_helped"] <= figures["high_risk_never_reached"]
     assert without["look_ins"] == without["met_by_site"] == 0
     assert without["never_helped"] == pytest.approx(without["never_reached"])
     assert not LookIn.objects.exists()  # rolled back with the night

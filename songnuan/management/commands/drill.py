@@ -167,8 +167,9 @@ class Command(BaseCommand):
                 f"{r['never_near_open_site'][0]} of {r['never_near_open_site'][1]}")),
             ("sites asked to look in / met first / brought in", lambda r: (
                 f"{r['look_ins']} / {r['met_by_site']} / {r['brought_in_by_site']}")),
-            ("first help (squad or site), p50 / p90; never", lambda r: (
-                f"{_fmt(r['help_p50'])} / {_fmt(r['help_p90'])}; {r['never_helped']:.0%}")),
+            ("first help (squad or site), p50 / p90; never (high-risk)", lambda r: (
+                f"{_fmt(r['help_p50'])} / {_fmt(r['help_p90'])}; {r['never_helped']:.0%} "
+                f"({_share(r['high_risk_never_helped'])})")),
 
             ("squad on scene within 30 / 60 min (of all)",
              lambda r: f"{r['within_30']:.0%} / {r['within_60']:.0%}"),
