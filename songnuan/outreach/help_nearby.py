@@ -49,18 +49,17 @@ def nearest_open_sites(places: Mapping[int, tuple[float, float]], at: datetime.d
                        "level_label": str(site.get_level_display()), "phone": site.phone,
                        "distance_m": round(distance)}
                       for distance, _pk, site in near[:AT_MOST] if distance <= WITHIN_M]
-    unanswered = _unanswered({site["site_id"] for near in found.values() for site in near}, at)
+    unanswered = _unanswered(at)
     for near in found.values():
         for site in near:
             site["unanswered"] = unanswered.get(site["site_id"], 0)
     return found
 
 
-def _unanswered(site_ids: set[int], at: datetime.datetime) -> dict[int, int]:
-    if not site_ids:
-        return {}
-    return dict(_still_asked(LookIn.objects.filter(site_id__in=site_ids), at)
-                .values("site_id").annotate(n=Count("id")).values_list("site_id", "n"))
+def _unanswered(at: datetime.datetime) -> dict[int, int]:
+    """Per site, its requests still waiting for an answer (a handful a night, city-wide)."""
+    return dict(_still_asked(LookIn.objects.all(), at).values("site_id")
+                .annotate(n=Count("id")).values_list("site_id", "n"))
 
 
 def _still_asked(look_ins, at: datetime.datetime):
