@@ -8,12 +8,14 @@ import datetime
 from typing import Any
 
 from songnuan.accounts.models import User
-from songnuan.leads.models import Lead, LeadStatus, Source, new_tracking_code
+from songnuan.accounts.roles import Role
+from songnuan.leads.models import Lead, LeadStatus, LeadStatusChange, Source, new_tracking_code
 from songnuan.network.models import District, Site, SiteStatus
 from songnuan.outreach import patrols
 from songnuan.outreach.dispatch import LEAD_OUTCOMES, note_refusal
 from songnuan.outreach.escalation import follow_up_due
 from songnuan.outreach.models import (
+    ACTIVE_TASK_STATUSES,
     Agency,
     DutyStatus,
     Encounter,
@@ -22,6 +24,7 @@ from songnuan.outreach.models import (
     FollowUp,
     FollowUpStatus,
     Hotspot,
+    LookIn,
     Shift,
     Squad,
     SquadMember,
@@ -40,6 +43,7 @@ AGENCY_MIX = (Agency.CIVIL_AFFAIRS, Agency.POLICE, Agency.URBAN_MANAGEMENT, Agen
 SELF_NAMES = ("老王", "老李", "张师傅", "老刘", "陈大爷", "小赵", "老孙", "周大姐", "吴师傅",
               "老郑", "不愿透露", "")
 PLACES_SUFFIX = ("附近", "桥下", "通道口", "门口", "旁边")
+LOOKED_IN_WITHIN = datetime.timedelta(hours=3)
 MET_AGAIN_SHARE = 0.4  # of the people met at a hotspot where someone refused before
 OUTCOME_WEIGHTS = ((EncounterOutcome.ESCORTED, 40), (EncounterOutcome.REFUSED, 25),
                    (EncounterOutcome.HOSPITAL, 8), (EncounterOutcome.NOT_FOUND, 20),
@@ -61,6 +65,7 @@ def populate(ctx) -> None:
         _season(ctx, district, squads[district.pk], sites[district.pk], hotspots[district.pk])
         _tonight(ctx, district, squads[district.pk], hotspots[district.pk])
     _tasks_for_leads_in_progress(squads)
+    _asked_to_look_in(ctx)
     for district in districts:
         if hotspots[district.pk]:
             patrols.make_plan(district, tonight, by=None, time_limit_s=0)
@@ -226,6 +231,24 @@ def _tonight(ctx, district, squads, hotspots) -> None:
                                 assigned_at=received + datetime.timedelta(minutes=3),
                                 reason="演示：距离最近")
             Lead.objects.filter(pk=lead.pk).update(status=LeadStatus.ASSIGNED)
+
+
+def _asked_to_look_in(ctx) -> None:
+    """Each district's first relief point was phoned to look in on the latest lead of the
+    district still waiting for a squad, so its operator's page has a request to answer."""
+    for point in ctx.shared["relief_points"].values():
+        lead = (Lead.objects.filter(district_id=point.district_id, status=LeadStatus.TRIAGED,
+                                    received_at__range=(ctx.now - LOOKED_IN_WITHIN, ctx.now))
+                .exclude(tasks__status__in=ACTIVE_TASK_STATUSES).order_by("-received_at").first())
+        if lead is None or not point.phone:
+            continue
+        dispatcher = User.objects.filter(role=Role.DISPATCHER,
+                                         district_id=point.district_id).first()
+        asked_at = min(ctx.now, lead.received_at + datetime.timedelta(minutes=4))
+        LookIn.objects.create(lead=lead, site=point, asked_at=asked_at, asked_by=dispatcher)
+        LeadStatusChange.objects.create(
+            lead=lead, from_status=lead.status, to_status=lead.status, by=dispatcher,
+            at=asked_at, note=f"已请{point.name}（{point.phone}）前往查看")
 
 
 

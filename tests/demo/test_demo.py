@@ -73,3 +73,15 @@ def test_every_demo_lead_in_progress_has_a_live_task_with_a_squad(small_demo):
     assert in_progress.exists()
     orphans = in_progress.exclude(tasks__status__in=ACTIVE_TASK_STATUSES)
     assert list(orphans.values_list("tracking_code", "status")) == []
+
+
+def test_the_relief_point_has_a_request_to_look_in_to_answer(small_demo):
+    from songnuan.outreach import help_nearby
+    from songnuan.outreach.models import LookIn
+
+    relief = User.objects.get(username="shinan.relief")
+    now = timezone.make_aware(datetime.datetime.fromisoformat(DEMO_CLOCK))
+    waiting, _answered = help_nearby.requests_to(LookIn.objects.restrict(relief, "view"), now)
+    assert waiting
+    assert {row.lead.district_id for row in waiting} == {relief.district_id}
+    assert all(row.lead.history.filter(note__contains="前往查看").exists() for row in waiting)
