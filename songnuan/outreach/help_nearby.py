@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,9 +63,11 @@ def _unanswered(at: datetime.datetime) -> dict[int, int]:
 
 
 def _still_asked(look_ins, at: datetime.datetime):
-    """Requests not answered yet, about someone still out, asked lately enough to stand."""
-    return look_ins.filter(answered_at=None, asked_at__gte=at - STILL_ASKED,
-                           lead__status__in=OPEN_STATUSES)
+    """Requests not answered yet, about someone still out (on the lead asked about, or the one
+    it was merged into since), asked lately enough to stand."""
+    return look_ins.filter(Q(lead__status__in=OPEN_STATUSES)
+                           | Q(lead__duplicate_of__status__in=OPEN_STATUSES),
+                           answered_at=None, asked_at__gte=at - STILL_ASKED)
 
 
 def ask_to_look_in(lead: Lead, site: Site, *, by) -> LookIn:
@@ -152,15 +154,17 @@ def requests_to(look_ins, now: datetime.datetime) -> tuple[list[LookIn], list[Lo
     for its answer, newest first, each with `distance_m` from the site; and those answered, or
     whose lead was closed meanwhile, within the day."""
     rows = list(look_ins.filter(asked_at__gte=now - max(STILL_ASKED, ANSWERED_SHOWN))
-                .select_related("lead", "lead__district", "site", "asked_by", "answered_by")
+                .select_related("lead", "lead__district", "lead__duplicate_of", "site",
+                                "asked_by", "answered_by")
                 .order_by("-asked_at", "-id"))
     waiting, done = [], []
     for row in rows:
         lead = row.lead
         row.distance_m = (round(haversine_m(lead.lat, lead.lon, row.site.lat, row.site.lon))
                           if lead.lat is not None else None)
-        if row.answered_at is None and lead.is_open and row.asked_at >= now - STILL_ASKED:
+        still_out = lead.incident.is_open
+        if row.answered_at is None and still_out and row.asked_at >= now - STILL_ASKED:
             waiting.append(row)
-        elif row.answered_at is not None or not lead.is_open:
+        elif row.answered_at is not None or not still_out:
             done.append(row)
     return waiting, done

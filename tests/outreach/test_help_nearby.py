@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from songnuan.leads import services as leads
 from songnuan.leads.models import LeadStatus, Outcome
@@ -192,8 +193,12 @@ def test_a_site_that_brought_the_person_in_resolves_the_lead_and_calls_back_a_sq
 
 def test_a_report_merged_after_the_site_was_asked_brings_in_the_lead_it_joined(cast, points):
     lead, root = report(*ZHANQIAO), report(36.0625, 120.3206)
-    asked = help_nearby.ask_to_look_in(lead, points["police_room"], by=cast.shinan_dispatcher)
+    asked = help_nearby.ask_to_look_in(lead, cast.shinan_point, by=cast.shinan_dispatcher)
     leads.link_duplicate(lead, root, by=cast.shinan_dispatcher)
+
+    waiting, _answered = help_nearby.requests_to(LookIn.objects.all(), timezone.now())
+    assert [row.pk for row in waiting] == [asked.pk]  # the person is still out, on the root
+    assert help_nearby.waiting_count(cast.shinan_relief) == 1
 
     help_nearby.answer_look_in(asked, LookInAnswer.BROUGHT_IN, by=cast.shinan_relief)
 
