@@ -85,11 +85,8 @@ def ask_to_look_in(lead: Lead, site: Site, *, by) -> LookIn:
         if not open_now(site, now):  # closed and suspended sites included
             raise Conflict(_("%(site)s is not open now.") % {"site": site.name}, "site")
         asked = LookIn.objects.create(lead=lead, site=site, asked_at=now, asked_by=by)
-        LeadStatusChange.objects.create(
-            lead=lead, from_status=lead.status, to_status=lead.status, by=by,
-            note=_("Asked %(site)s (%(phone)s) to look in") % {"site": site.name,
-                                                                 "phone": site.phone})
-        lead.save(update_fields=["updated_at"])  # the board's change feed shows it
+        _note_on(lead, _("Asked %(site)s (%(phone)s) to look in") % {"site": site.name,
+                                                                     "phone": site.phone}, by)
     return asked
 
 
@@ -106,7 +103,7 @@ def answer_look_in(look_in: LookIn, answer: str, note: str = "", *, by) -> LookI
         look_in = LookIn.objects.select_for_update().get(pk=look_in.pk)
         if look_in.answered_at is not None:
             raise Conflict(_("Already answered at %(at)s: %(answer)s") % {
-                "at": timezone.localtime(look_in.answered_at).strftime("%H:%M"),
+                "at": _hhmm(look_in.answered_at),
                 "answer": look_in.get_answer_display()}, "answer")
         look_in.answer, look_in.answer_note = answer, note[:300]
         look_in.answered_at, look_in.answered_by = timezone.now(), by
@@ -118,10 +115,16 @@ def answer_look_in(look_in: LookIn, answer: str, note: str = "", *, by) -> LookI
             set_status(lead, LeadStatus.RESOLVED, by=by, note=said,
                        outcome=Outcome.HELPED_TO_SITE)
         else:
-            LeadStatusChange.objects.create(lead=lead, from_status=lead.status,
-                                            to_status=lead.status, by=by, note=said[:500])
-            lead.save(update_fields=["updated_at"])
+            _note_on(lead, said, by)
     return look_in
+
+
+def _note_on(lead: Lead, note: str, by) -> None:
+    """A step in the lead's history that leaves its status as it is; the board's change feed
+    shows the lead again."""
+    LeadStatusChange.objects.create(lead=lead, from_status=lead.status, to_status=lead.status,
+                                    by=by, note=note[:500])
+    lead.save(update_fields=["updated_at"])
 
 
 def asked_lately(lead_ids: Iterable[int], now: datetime.datetime) -> dict[int, dict[int, dict]]:

@@ -334,7 +334,6 @@ def _look_ins_page(request: HttpRequest, typed: tuple[int, LookInAnswerForm] | N
         row.form = (typed_form if row.pk == typed_pk
                     else LookInAnswerForm(auto_id=f"id_{row.pk}_%s"))
         lead = row.lead
-        row.flag_labels = [str(Flag(f).label) for f in lead.flags if f in Flag.values]
         row.map_links = (navigation.map_links(lead.lat, lead.lon, lead.place or lead.tracking_code)
                          if lead.lat is not None else [])
     stranded = typed_form if typed_pk not in {row.pk for row in waiting} else None
