@@ -76,15 +76,16 @@ SHORTEN_RECORDINGS = "hotline.shorten_retention"
 OVERRIDE_ALLOCATION = "shelter.override_allocation"
 
 # A site asked by the dispatcher to look in on someone no squad can reach in time answers what
-# its staff found.
-ANSWER_LOOK_INS = ("outreach.view_lookin", "outreach.change_lookin")
+# its staff found (or the dispatcher they phoned back does).
+ANSWER_LOOK_IN = "outreach.answer_lookin"
+ANSWER_LOOK_INS = ("outreach.view_lookin", "outreach.change_lookin", ANSWER_LOOK_IN)
 
 # Grants: "app.action" (every model of the app), "app.*" (every action) or a full
 # "app.codename" permission. Apps that do not exist yet simply grant nothing.
 ROLE_SPECS: dict[str, RoleSpec] = {
     Role.CITY_ADMIN: RoleSpec(Reach.CITY, ("*", SENSITIVE, AUDIT, APPROVE_REWARDS,
                                           OVERRIDE_PROTOCOL, OVERRIDE_ALLOCATION, LEAD_PHOTOS,
-                                          SHORTEN_RECORDINGS, REVIEW_CASES)),
+                                          SHORTEN_RECORDINGS, REVIEW_CASES, ANSWER_LOOK_IN)),
     Role.DISTRICT_ADMIN: RoleSpec(
         Reach.DISTRICT,
         (
@@ -98,7 +99,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             *WEATHER_DUTY,
             OVERRIDE_PROTOCOL,
             "analytics.view", SENSITIVE, APPROVE_REWARDS, OVERRIDE_ALLOCATION, LEAD_PHOTOS,
-            SHORTEN_RECORDINGS,
+            SHORTEN_RECORDINGS, ANSWER_LOOK_IN,
         ),
         needs_district=True,
     ),
@@ -109,6 +110,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             "outreach.*", "cameras.view", "cameras.change_detection", "people.view",
             "weather.view", *WEATHER_DUTY, ROSTER_VIEW, *OWN_ALERTS,
             "supplies.view", LEAD_PHOTOS, *REPORT_INCIDENTS, *HANDOVERS, *HOTLINE_DESK,
+            ANSWER_LOOK_IN,
         ),
     ),
     Role.STATION_STAFF: RoleSpec(

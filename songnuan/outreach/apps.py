@@ -32,7 +32,7 @@ class OutreachConfig(AppConfig):
             NavItem(_("Squads and shifts"), "outreach:squad_list", "leads.change_lead",
                     order=145),
             NavItem(_("My tasks"), "outreach:my_tasks", "outreach.change_task", order=150),
-            NavItem(_("Asked to look in"), "outreach:look_ins", "outreach.change_lookin",
+            NavItem(_("Asked to look in"), "outreach:look_ins", "outreach.answer_lookin",
                     order=155, badge=help_nearby.waiting_count),
             NavItem(_("Hotspots"), "outreach:hotspot_list", "outreach.view_hotspot", order=160),
             NavItem(_("Night patrol plans"), "outreach:plan_list", "outreach.view_patrolplan",

@@ -243,13 +243,13 @@ def _add_help_nearby(leads: list[dict], limits: dict, now: datetime.datetime) ->
 
 
 def _help(site: dict, asked: dict | None) -> dict:
-    """A site near a lead, with whether it was asked about this lead and what it answered; its
-    unanswered requests are those about other people."""
-    if asked is None:
-        return {**site, "asked_at": None, "answered_at": None, "answer": "", "answer_label": "",
-                "answer_note": ""}
-    mine = asked["answered_at"] is None
-    return {**site, **asked, "unanswered": max(0, site["unanswered"] - mine)}
+    """A site near a lead, with whether it was asked about this lead within the hour and what it
+    answered; its unanswered requests are those about other people."""
+    asked = dict(asked or {})
+    mine = asked.pop("waiting", 0)
+    shown = {"asked_at": None, "answered_at": None, "answer": "", "answer_label": "",
+             "answer_note": ""} | asked
+    return {**site, **shown, "unanswered": max(0, site["unanswered"] - mine)}
 
 
 def _beyond_reach(lead: dict, limits) -> bool:

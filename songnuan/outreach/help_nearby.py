@@ -128,15 +128,19 @@ def _note_on(lead: Lead, note: str, by) -> None:
 
 
 def asked_lately(lead_ids: Iterable[int], now: datetime.datetime) -> dict[int, dict[int, dict]]:
-    """Per lead and site asked to look in within the hour: when (local HH:MM) and, once the
-    site has answered, what it found and when."""
+    """Per lead and site asked about it: when it was asked within the hour (local HH:MM) and,
+    once the site has answered, what it found and when; and, as `waiting`, how many of its
+    requests about this lead still wait for an answer, an hour old or not (they are not
+    requests about other people)."""
     found: dict[int, dict[int, dict]] = {}
-    for look_in in LookIn.objects.filter(lead_id__in=lead_ids,
-                                         asked_at__gte=now - ASKED_LATELY):
-        found.setdefault(look_in.lead_id, {})[look_in.site_id] = {
-            "asked_at": _hhmm(look_in.asked_at), "answered_at": _hhmm(look_in.answered_at),
-            "answer": look_in.answer, "answer_label": look_in.get_answer_display(),
-            "answer_note": look_in.answer_note}
+    for look_in in LookIn.objects.filter(lead_id__in=lead_ids, asked_at__gte=now - STILL_ASKED
+                                         ).order_by("asked_at", "id"):
+        about = found.setdefault(look_in.lead_id, {}).setdefault(look_in.site_id, {"waiting": 0})
+        about["waiting"] += look_in.answered_at is None
+        if look_in.asked_at >= now - ASKED_LATELY:
+            about.update(asked_at=_hhmm(look_in.asked_at), answered_at=_hhmm(look_in.answered_at),
+                         answer=look_in.answer, answer_label=look_in.get_answer_display(),
+                         answer_note=look_in.answer_note)
     return found
 
 

@@ -525,6 +525,8 @@ class LookIn(AuditedModel):
         ordering = ["asked_at", "id"]
         verbose_name = _("request to look in")
         verbose_name_plural = _("requests to look in")
+        # Patrollers change outreach rows (their tasks) but do not answer for a site.
+        permissions = [("answer_lookin", _("Can answer a request to look in for a site"))]
 
     def __str__(self) -> str:
         return f"{self.site} → {self.lead} {timezone.localtime(self.asked_at):%Y-%m-%d %H:%M}"

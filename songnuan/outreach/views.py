@@ -297,7 +297,7 @@ def ask_to_look_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("outreach.change_lookin", raise_exception=True)
+@permission_required("outreach.answer_lookin", raise_exception=True)
 def look_ins(request: HttpRequest) -> HttpResponse:
     """A site's staff (or a dispatcher they phoned back): the requests to look in on someone
     near, to answer what they found."""
@@ -306,7 +306,7 @@ def look_ins(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@permission_required("outreach.change_lookin", raise_exception=True)
+@permission_required("outreach.answer_lookin", raise_exception=True)
 def answer_look_in(request: HttpRequest, pk: int) -> HttpResponse:
     look_in = get_object_or_404(LookIn.objects.restrict(request.user, "change"), pk=pk)
     form = LookInAnswerForm(request.POST, auto_id=f"id_{pk}_%s")

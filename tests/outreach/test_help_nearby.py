@@ -3,6 +3,8 @@ nearest the person, with their phones, to ask to look in meanwhile."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -118,6 +120,18 @@ def test_the_board_says_how_many_others_a_site_has_yet_to_answer_for(cast, clien
     help_nearby.answer_look_in(asked, LookInAnswer.NOT_THERE, by=cast.shinan_relief)
     assert _item(board.board_data(cast.shinan_dispatcher), second)["help_nearby"][0][
         "unanswered"] == 0
+
+
+def test_a_request_unanswered_for_over_an_hour_is_not_counted_as_one_about_someone_else(
+        cast, points):
+    lead = report(*ZHANQIAO)
+    asked = help_nearby.ask_to_look_in(lead, points["police_room"], by=cast.shinan_dispatcher)
+    LookIn.objects.filter(pk=asked.pk).update(
+        asked_at=timezone.now() - help_nearby.ASKED_LATELY - timedelta(minutes=10))
+
+    police_room = _item(board.board_data(cast.shinan_dispatcher), lead)["help_nearby"][0]
+    assert police_room["asked_at"] is None  # the dispatcher may phone again
+    assert police_room["unanswered"] == 0
 
 
 def test_a_closed_site_or_a_closed_lead_cannot_be_asked(cast, points):
@@ -260,6 +274,12 @@ def test_only_the_site_asked_and_the_dispatchers_over_it_see_a_request(
     assert lead.tracking_code not in other_site.get(reverse("outreach:look_ins")).content.decode()
     assert other_site.post(url, {"answer": "not_there"}).status_code == 404
     assert client_for(cast.shinan_viewer).get(reverse("outreach:look_ins")).status_code == 403
+    patroller = client_for(cast.shinan_patroller)  # changes their tasks, not a site's answers
+    assert patroller.get(reverse("outreach:look_ins")).status_code == 403
+    assert patroller.post(url, {"answer": "not_there"}).status_code == 403
+    assert reverse("outreach:look_ins") not in patroller.get(reverse("home")).content.decode()
+    assert reverse("outreach:look_ins") in client_for(cast.shinan_dispatcher).get(
+        reverse("home")).content.decode()
     above = client_for(cast.shinan_station).get(reverse("outreach:look_ins")).content.decode()
     assert lead.tracking_code in above  # the sub-station over the relief point
     assert lead.tracking_code in client_for(cast.shinan_dispatcher).get(
