@@ -48,6 +48,7 @@ from songnuan.outreach.models import (
     DutyStatus,
     FollowUp,
     Hotspot,
+    LookIn,
     Squad,
     SquadMember,
     Task,
@@ -61,8 +62,11 @@ from songnuan.outreach.schemas import (
     EncounterIn,
     EncounterOut,
     HotspotOut,
+    LookInAnswerIn,
     LookInIn,
     LookInOut,
+    LookInRequestOut,
+    LookInsOut,
     MyChangesOut,
     NearestHotspotOut,
     PositionIn,
@@ -403,6 +407,52 @@ def _stream(request: HttpRequest, cursor: str | None, read: Callable[[str | None
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # a proxy must pass each event on at once
     return response
+
+
+# ------------------------------------------------------------------ sites asked to look in
+
+@router.get("/look-ins", response=LookInsOut)
+def look_ins(request: HttpRequest):
+    """The requests to the caller's sites to look in on someone no squad could reach in time:
+    those waiting for an answer, and those answered or closed within the day (the site's page
+    as JSON)."""
+    _require(request, "outreach.answer_lookin")
+    waiting, done = help_nearby.requests_to(
+        LookIn.objects.restrict(request.user, "view"), timezone.now())
+    return {"waiting": [_look_in_out(row) for row in waiting],
+            "done": [_look_in_out(row) for row in done]}
+
+
+@router.post("/look-ins/{look_in_id}/answer",
+             response={200: LookInRequestOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut})
+def answer_look_in(request: HttpRequest, look_in_id: int, payload: LookInAnswerIn):
+    """What the site's staff found. Brought in, the lead is resolved and a squad on its way is
+    called back; staying out or nobody there, the lead waits for a squad and the board shows the
+    answer. A request answered already is a 409 that says when and what; a retry with the same
+    idempotency key gets the first answer again."""
+    _require(request, "outreach.answer_lookin")
+    look_in = get_object_or_404(LookIn.objects.restrict(request.user, "change"), pk=look_in_id)
+
+    def act() -> Answer:
+        answered = help_nearby.answer_look_in(look_in, payload.answer, payload.note,
+                                              by=request.user)
+        row = LookIn.objects.select_related("lead", "lead__duplicate_of", "site", "asked_by"
+                                            ).get(pk=answered.pk)
+        return 200, _look_in_out(help_nearby.with_distance(row))
+
+    return _once(request, payload, "look-in-answer", f"look-in:{look_in.pk}", act)
+
+
+def _look_in_out(row: LookIn) -> dict:
+    lead = row.lead
+    asked_by = row.asked_by
+    return {"id": row.pk, "site_id": row.site_id, "site": row.site.name,
+            "lead": lead.tracking_code, "place": lead.place, "lat": lead.lat, "lon": lead.lon,
+            "distance_m": row.distance_m, "people_count": lead.people_count,
+            "flags": lead.flags, "description": lead.description, "asked_at": row.asked_at,
+            "asked_by": (asked_by.get_full_name() or asked_by.username) if asked_by else "",
+            "still_out": lead.incident.is_open, "answer": row.answer,
+            "answer_note": row.answer_note, "answered_at": row.answered_at}
 
 
 # ------------------------------------------------------------------ patrollers

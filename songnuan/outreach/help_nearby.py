@@ -144,6 +144,14 @@ def asked_lately(lead_ids: Iterable[int], now: datetime.datetime) -> dict[int, d
     return found
 
 
+def with_distance(look_in: LookIn) -> LookIn:
+    """The request, with `distance_m` from its site to the person (None when not placed)."""
+    lead, site = look_in.lead, look_in.site
+    look_in.distance_m = (round(haversine_m(lead.lat, lead.lon, site.lat, site.lon))
+                          if lead.lat is not None else None)
+    return look_in
+
+
 def _hhmm(at: datetime.datetime | None) -> str | None:
     return timezone.localtime(at).strftime("%H:%M") if at else None
 
@@ -165,11 +173,8 @@ def requests_to(look_ins, now: datetime.datetime) -> tuple[list[LookIn], list[Lo
                                 "asked_by", "answered_by")
                 .order_by("-asked_at", "-id"))
     waiting, done = [], []
-    for row in rows:
-        lead = row.lead
-        row.distance_m = (round(haversine_m(lead.lat, lead.lon, row.site.lat, row.site.lon))
-                          if lead.lat is not None else None)
-        still_out = lead.incident.is_open
+    for row in map(with_distance, rows):
+        still_out = row.lead.incident.is_open
         if row.answered_at is None and still_out and row.asked_at >= now - STILL_ASKED:
             waiting.append(row)
         elif row.answered_at is not None or not still_out:

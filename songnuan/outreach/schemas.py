@@ -7,7 +7,7 @@ import datetime
 from ninja import Field, Schema
 
 from songnuan.geo.coords import CoordSystem
-from songnuan.outreach.models import DutyStatus, EncounterOutcome
+from songnuan.outreach.models import DutyStatus, EncounterOutcome, LookInAnswer
 from songnuan.people.models import Sex
 
 KEY_FIELD = Field(None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
@@ -232,6 +232,42 @@ class LookInOut(Schema):
     site_id: int
     site: str
     asked_at: datetime.datetime
+
+
+class LookInAnswerIn(Schema):
+    answer: LookInAnswer = Field(description="what the site's staff found: brought_in (the lead "
+                                             "is resolved), stays_out (supplies left), not_there")
+    note: str = Field("", max_length=300)
+    client_request_id: str | None = KEY_FIELD
+
+
+class LookInRequestOut(Schema):
+    """A request to one of the caller's sites to look in on someone, as the site's page shows."""
+
+    id: int
+    site_id: int
+    site: str
+    lead: str = Field(description="the lead's tracking code")
+    place: str
+    lat: float | None
+    lon: float | None
+    distance_m: int | None = Field(description="from the site to the person, when placed")
+    people_count: int
+    flags: list[str]
+    description: str
+    asked_at: datetime.datetime
+    asked_by: str
+    still_out: bool = Field(description="false once the lead was closed by someone else")
+    answer: str = Field(description="brought_in, stays_out or not_there; empty until answered")
+    answer_note: str
+    answered_at: datetime.datetime | None
+
+
+class LookInsOut(Schema):
+    waiting: list[LookInRequestOut] = Field(description="unanswered, about someone still out, "
+                                                        "newest first")
+    done: list[LookInRequestOut] = Field(description="answered, or closed meanwhile, within "
+                                                     "the day")
 
 
 class StepIn(Schema):

@@ -286,3 +286,44 @@ def test_only_the_site_asked_and_the_dispatchers_over_it_see_a_request(
         reverse("outreach:look_ins")).content.decode()
     asked.refresh_from_db()
     assert asked.answered_at is None
+
+
+def test_a_sites_own_client_lists_its_requests_and_answers_once_per_key(cast, api_for, points):
+    lead = report(*ZHANQIAO, description="穿灰色棉袄的老人躺在地上")
+    asked = help_nearby.ask_to_look_in(lead, cast.shinan_point, by=cast.shinan_dispatcher)
+    client = api_for(cast.shinan_relief)
+
+    listed = client.get("/api/v1/look-ins").json()
+    assert [row["lead"] for row in listed["waiting"]] == [lead.tracking_code] and not listed["done"]
+    row = listed["waiting"][0]
+    assert (row["site"], row["description"], row["still_out"]) == (
+        "琴岛驿家·八大关", "穿灰色棉袄的老人躺在地上", True)
+    assert row["answer"] == "" and row["distance_m"] is not None
+
+    url = f"/api/v1/look-ins/{asked.pk}/answer"
+    unknown = client.post(url, {"answer": "gone_home", "note": "去了两趟"})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "answer"
+    body = {"answer": "brought_in", "note": "老人已在驿家休息", "client_request_id": "answer-0001"}
+    first, again = client.post(url, body), client.post(url, body)
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    assert (first.json()["answer"], first.json()["still_out"]) == ("brought_in", False)
+    lead.refresh_from_db()
+    assert (lead.status, lead.outcome) == (LeadStatus.RESOLVED, Outcome.HELPED_TO_SITE)
+
+    other = client.post(url, {"answer": "not_there", "client_request_id": "answer-0002"})
+    assert other.status_code == 409 and "Already answered at" in other.json()["message"]
+    assert client.get("/api/v1/look-ins").json()["done"][0]["answer"] == "brought_in"
+
+
+def test_only_a_sites_staff_and_the_dispatchers_over_it_answer_through_the_api(
+        cast, api_for, points):
+    asked = help_nearby.ask_to_look_in(report(*ZHANQIAO), cast.shinan_point,
+                                       by=cast.shinan_dispatcher)
+    url = f"/api/v1/look-ins/{asked.pk}/answer"
+
+    assert api_for(cast.laoshan_relief).post(url, {"answer": "not_there"}).status_code == 404
+    assert api_for(cast.shinan_patroller).get("/api/v1/look-ins").status_code == 403
+    assert api_for(cast.shinan_patroller).post(url, {"answer": "not_there"}).status_code == 403
+    assert api_for(cast.laoshan_relief).get("/api/v1/look-ins").json()["waiting"] == []
+    by_phone = api_for(cast.shinan_dispatcher).post(url, {"answer": "stays_out"})
+    assert by_phone.status_code == 200 and by_phone.json()["answer"] == "stays_out"
