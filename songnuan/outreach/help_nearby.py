@@ -47,7 +47,7 @@ def nearest_open_sites(places: Mapping[int, tuple[float, float]], at: datetime.d
         near = sorted((haversine_m(lat, lon, site.lat, site.lon), site.pk, site) for site in sites)
         found[key] = [{"site_id": site.pk, "name": site.name, "level": site.level,
                        "level_label": str(site.get_level_display()), "phone": site.phone,
-                       "distance_m": round(distance)}
+                       "lat": site.lat, "lon": site.lon, "distance_m": round(distance)}
                       for distance, _pk, site in near[:AT_MOST] if distance <= WITHIN_M]
     unanswered = _unanswered(at)
     for near in found.values():

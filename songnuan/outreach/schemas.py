@@ -119,6 +119,8 @@ class BoardHelpOut(Schema):
     level: str
     level_label: str
     phone: str
+    lat: float
+    lon: float
     distance_m: int
     unanswered: int = Field(description="requests to this site about other people it has not "
                                         "answered yet (its staff may be out on them)")

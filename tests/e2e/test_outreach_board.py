@@ -263,8 +263,8 @@ def test_a_lead_no_squad_can_reach_in_time_names_the_open_point_nearest_it(
     lat, lon = SHINAN_PLACES[0][1]
     lead = report(lat=lat, lon=lon, place=SHINAN_PLACES[0][0], flags=[Flag.ELDERLY],
                   description="老人蜷在长椅上，只穿一件单衣")  # and no squad on shift
-    make_site("栈桥社区警务室救助点", level=SiteLevel.RELIEF_POINT, phone="0532-82861110",
-              lat=lat + 0.004, lon=lon)
+    police_room = make_site("栈桥社区警务室救助点", level=SiteLevel.RELIEF_POINT,
+                            phone="0532-82861110", lat=lat + 0.004, lon=lon)
     page = new_page(device)
     log_in(page, cast.shinan_dispatcher.username, PASSWORD)
     page.goto("/outreach/board/")
@@ -276,6 +276,12 @@ def test_a_lead_no_squad_can_reach_in_time_names_the_open_point_nearest_it(
     expect(help_box).to_contain_text("栈桥社区警务室救助点 · 临时救助点")
     help_box.get_by_role("button", name="已请其查看").click()  # after phoning them
     expect(help_box.locator(".tag-ok")).to_contain_text("联系")
+    page.wait_for_function("""site => {  // on the map, beside the lead
+        let found = false;
+        document.getElementById('board-map').leafletMap.eachLayer(layer => {
+            found = found || layer.siteId === site; });
+        return found; }""", arg=police_room.pk)
+    assert page.locator(".site-pin").count() == 1
     expect(help_box.get_by_role("button", name="已请其查看")).to_have_count(0)
     expect(page.locator(".messages")).to_contain_text(
         f"已请栈桥社区警务室救助点前往查看 {lead.tracking_code}。")

@@ -16,7 +16,7 @@
   var csrf = (document.querySelector("[name=csrfmiddlewaretoken]") || {}).value || "";
 
   /* ---------------------------------------------------------------- the map */
-  var map = null, markers = null, fitted = false, crs = setup.crs || "wgs84";
+  var map = null, markers = null, lines = null, fitted = false, crs = setup.crs || "wgs84";
   var markerByKey = {};
   function toTiles(lat, lon) {
     var p = window.SongnuanCoords ? SongnuanCoords.fromWgs84(lat, lon, crs) : [lat, lon];
@@ -36,6 +36,7 @@
       coordsToLatLng: function (c) { return toTiles(c[1], c[0]); }
     }).addTo(map);
     if (outlines.getLayers().length) { map.fitBounds(outlines.getBounds().pad(0.05), { animate: false }); }
+    lines = L.layerGroup().addTo(map);
     markers = L.layerGroup().addTo(map);
     holder.leafletMap = map;  // for the browser tests: where the markers lie on the page
   }
@@ -77,6 +78,7 @@
         if (!marker.isPopupOpen()) { marker.setPopupContent(leadLink(lead)); }
       });
     });
+    drawHelpNearby(data.leads || []);
     (data.squads || []).forEach(function (squad) {
       if (!squad.on_shift || squad.lat === null || squad.lat === undefined) { return; }
       var at = toTiles(squad.lat, squad.lon);
@@ -99,6 +101,27 @@
       fitted = true;
     }
     markSelectedOnMap();
+  }
+  /* The open sites the board names for leads no squad reaches in time, each joined to its
+     leads by a dashed line: the dispatcher sees who is nearer than any squad. */
+  function drawHelpNearby(leads) {
+    lines.clearLayers();
+    leads.forEach(function (lead) {
+      if (lead.lat === null || lead.lat === undefined || !matches(leadFacts(lead))) { return; }
+      (lead.help_nearby || []).forEach(function (site) {
+        var at = toTiles(site.lat, site.lon);
+        place("site-" + site.site_id, at, function (where) {
+          var marker = L.marker(where, { icon: L.divIcon({ className: "site-pin", html: "✚", iconSize: [20, 20] }) })
+            .bindTooltip("");
+          marker.siteId = site.site_id;
+          return marker;
+        }, function (marker) {
+          marker.setTooltipContent(site.name + " · " + site.phone);
+        });
+        L.polyline([toTiles(lead.lat, lead.lon), at], { color: "#2e7d32", weight: 2, dashArray: "4 6", interactive: false })
+          .addTo(lines);
+      });
+    });
   }
   function markSelectedOnMap() {
     Object.keys(markerByKey).forEach(function (key) {
