@@ -28,6 +28,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from songnuan.accounts.api_auth import staff_auth
+from songnuan.accounts.roles import ANSWER_LOOK_IN
 from songnuan.api.responses import ErrorOut
 from songnuan.geo.coords import CoordError, CoordSystem, to_wgs84
 from songnuan.images import ScrubbedPhoto
@@ -416,7 +417,7 @@ def look_ins(request: HttpRequest):
     """The requests to the caller's sites to look in on someone no squad could reach in time:
     those waiting for an answer, and those answered or closed within the day (the site's page
     as JSON)."""
-    _require(request, "outreach.answer_lookin")
+    _require(request, ANSWER_LOOK_IN)
     waiting, done = help_nearby.requests_to(
         LookIn.objects.restrict(request.user, "view"), timezone.now())
     return {"waiting": [_look_in_out(row) for row in waiting],
@@ -430,7 +431,7 @@ def answer_look_in(request: HttpRequest, look_in_id: int, payload: LookInAnswerI
     called back; staying out or nobody there, the lead waits for a squad and the board shows the
     answer. A request answered already is a 409 that says when and what; a retry with the same
     idempotency key gets the first answer again."""
-    _require(request, "outreach.answer_lookin")
+    _require(request, ANSWER_LOOK_IN)
     look_in = get_object_or_404(LookIn.objects.restrict(request.user, "change"), pk=look_in_id)
 
     def act() -> Answer:

@@ -13,14 +13,18 @@ from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from songnuan.accounts.models import User
+from songnuan.accounts.roles import ANSWER_LOOK_IN
 from songnuan.geo.distance import haversine_m
 from songnuan.leads.models import OPEN_STATUSES, Lead, LeadStatus, LeadStatusChange, Outcome
 from songnuan.leads.services import set_status
 from songnuan.network.models import Site, SiteStatus
 from songnuan.network.services import open_now, open_states
+from songnuan.notify import push
 from songnuan.outreach.models import LookIn, LookInAnswer
 from songnuan.refusals import Conflict, Refused
 
@@ -29,6 +33,7 @@ AT_MOST = 2
 ASKED_LATELY = datetime.timedelta(hours=1)  # asked again sooner, the first request stands
 STILL_ASKED = datetime.timedelta(hours=12)  # a request unanswered this long is of last night
 ANSWERED_SHOWN = datetime.timedelta(hours=24)
+PUSH_PURPOSE = "look_in_asked"
 
 
 def nearest_open_sites(places: Mapping[int, tuple[float, float]], at: datetime.datetime
@@ -87,7 +92,26 @@ def ask_to_look_in(lead: Lead, site: Site, *, by) -> LookIn:
         asked = LookIn.objects.create(lead=lead, site=site, asked_at=now, asked_by=by)
         _note_on(lead, _("Asked %(site)s (%(phone)s) to look in") % {"site": site.name,
                                                                      "phone": site.phone}, by)
+        _tell_the_site(asked, lead)
     return asked
+
+
+def _tell_the_site(asked: LookIn, lead: Lead) -> int:
+    """The site's staff also get the request on their phones: whoever took the call may be
+    the one going out, and the others see it is in hand. Queued with the request; sent by the
+    worker once it is kept."""
+    staff = [user for user in User.objects.filter(site=asked.site_id, is_active=True)
+             if user.has_perm(ANSWER_LOOK_IN)]
+    # Site staff read Chinese, whatever language the dispatcher's screen is in.
+    with translation.override("zh-hans"):
+        title = _("Please look in: %(place)s") % {"place": lead.place or lead.tracking_code}
+        parts = [_("%(n)d person(s)") % {"n": lead.people_count}, *lead.flag_labels(),
+                 lead.description]
+        body = "，".join(str(part) for part in parts if part)
+    for user in staff:
+        push.push_to(user, title=title, body=body, url=reverse("outreach:look_ins"),
+                     purpose=PUSH_PURPOSE, reference=f"look-in:{asked.pk}")
+    return len(staff)
 
 
 def answer_look_in(look_in: LookIn, answer: str, note: str = "", *, by) -> LookIn:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from songnuan import images, maptiles, pending_uploads
 from songnuan.accounts.models import User
+from songnuan.accounts.roles import ANSWER_LOOK_IN
 from songnuan.accounts.scoping import may_place_in
 from songnuan.geo.districts import district_by_code
 from songnuan.leads.models import OPEN_STATUSES, Flag, Lead, LeadPhoto, LeadStatus, Source
@@ -297,7 +298,7 @@ def ask_to_look_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("outreach.answer_lookin", raise_exception=True)
+@permission_required(ANSWER_LOOK_IN, raise_exception=True)
 def look_ins(request: HttpRequest) -> HttpResponse:
     """A site's staff (or a dispatcher they phoned back): the requests to look in on someone
     near, to answer what they found."""
@@ -306,7 +307,7 @@ def look_ins(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-@permission_required("outreach.answer_lookin", raise_exception=True)
+@permission_required(ANSWER_LOOK_IN, raise_exception=True)
 def answer_look_in(request: HttpRequest, pk: int) -> HttpResponse:
     look_in = get_object_or_404(LookIn.objects.restrict(request.user, "change"), pk=pk)
     form = LookInAnswerForm(request.POST, auto_id=f"id_{pk}_%s")

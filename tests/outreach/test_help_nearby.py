@@ -12,6 +12,7 @@ from django.utils import timezone
 from songnuan.leads import services as leads
 from songnuan.leads.models import LeadStatus, Outcome
 from songnuan.network.models import SiteLevel, SiteStatus
+from songnuan.notify.models import PushMessage
 from songnuan.outreach import board, dispatch, help_nearby
 from songnuan.outreach.models import LookIn, LookInAnswer, TaskStatus
 from songnuan.refusals import Conflict, Refused
@@ -132,6 +133,19 @@ def test_a_request_unanswered_for_over_an_hour_is_not_counted_as_one_about_someo
     police_room = _item(board.board_data(cast.shinan_dispatcher), lead)["help_nearby"][0]
     assert police_room["asked_at"] is None  # the dispatcher may phone again
     assert police_room["unanswered"] == 0
+
+
+def test_the_sites_staff_get_the_request_on_their_phones_once(cast, points):
+    lead = report(*ZHANQIAO, place="栈桥公交站", flags=["elderly"], description="老人躺在长椅上")
+    help_nearby.ask_to_look_in(lead, cast.shinan_point, by=cast.shinan_dispatcher)
+    help_nearby.ask_to_look_in(lead, cast.shinan_point, by=cast.shinan_dispatcher)  # again
+
+    pushed = PushMessage.objects.filter(purpose=help_nearby.PUSH_PURPOSE)
+    assert [message.user for message in pushed] == [cast.shinan_relief]  # not the dispatcher
+    message = pushed.get()
+    assert message.title == "请前往查看：栈桥公交站"
+    assert message.body == "1人，老年人，老人躺在长椅上"
+    assert message.url == reverse("outreach:look_ins") and not message.fallback_phone
 
 
 def test_a_closed_site_or_a_closed_lead_cannot_be_asked(cast, points):
