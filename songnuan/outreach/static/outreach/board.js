@@ -78,7 +78,7 @@
         if (!marker.isPopupOpen()) { marker.setPopupContent(leadLink(lead)); }
       });
     });
-    drawHelpNearby(data.leads || []);
+    drawHelpNearby(data.leads || [], points);
     (data.squads || []).forEach(function (squad) {
       if (!squad.on_shift || squad.lat === null || squad.lat === undefined) { return; }
       var at = toTiles(squad.lat, squad.lon);
@@ -104,12 +104,13 @@
   }
   /* The open sites the board names for leads no squad reaches in time, each joined to its
      leads by a dashed line: the dispatcher sees who is nearer than any squad. */
-  function drawHelpNearby(leads) {
+  function drawHelpNearby(leads, points) {
     lines.clearLayers();
     leads.forEach(function (lead) {
       if (lead.lat === null || lead.lat === undefined || !matches(leadFacts(lead))) { return; }
       (lead.help_nearby || []).forEach(function (site) {
         var at = toTiles(site.lat, site.lon);
+        points.push(at);
         place("site-" + site.site_id, at, function (where) {
           var marker = L.marker(where, { icon: L.divIcon({ className: "site-pin", html: "✚", iconSize: [20, 20] }) })
             .bindTooltip("");
