@@ -338,8 +338,12 @@ def _look_ins_page(request: HttpRequest, typed: tuple[int, LookInAnswerForm] | N
         row.map_links = (navigation.map_links(lead.lat, lead.lon, lead.place or lead.tracking_code)
                          if lead.lat is not None else [])
     stranded = typed_form if typed_pk not in {row.pk for row in waiting} else None
+    # Requests reach a site's own staff by push; a dispatcher here only writes down an answer.
+    offer_push = request.user.site_id is not None
     return render(request, "outreach/look_ins.html",
-                  {"waiting": waiting, "done": done, "stranded": stranded}, status=status)
+                  {"waiting": waiting, "done": done, "stranded": stranded,
+                   "offer_push": offer_push, "vapid_public_key": vapid.keys().public_key},
+                  status=status)
 
 
 def _chosen_squad(request: HttpRequest, lat, lon, district_id, *, lead_id=None, exclude=None

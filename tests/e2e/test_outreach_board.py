@@ -310,6 +310,9 @@ def test_the_point_asked_to_look_in_answers_on_its_phone_and_the_board_shows_it(
     phone.locator("summary").click()
     phone.get_by_role("link", name="请求前往查看 1").click()
     card = phone.locator(f".look-in[data-lead='{lead.tracking_code}']")
+    offer = phone.locator("#push-offer")
+    expect(offer).to_be_visible()  # the browser may push, and nobody said no yet
+    expect(offer).to_contain_text("前往查看的请求也会推送到这部手机")
     expect(card).to_contain_text("中年男子只穿单衣，在公交站来回走")
     expect(card).to_contain_text("距琴岛驿家·八大关 33")  # metres
     card.get_by_label("备注").fill("公交站和周边都找过了")

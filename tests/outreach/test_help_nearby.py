@@ -260,6 +260,7 @@ def test_the_site_answers_on_its_own_page_and_a_refused_answer_keeps_what_was_ty
 
     page = client.get(reverse("outreach:look_ins")).content.decode()
     assert "穿灰色棉袄的老人躺在地上" in page and lead.tracking_code in page
+    assert 'id="push-offer"' in page  # the site's own phone may sign up for requests
     assert reverse("outreach:answer_look_in", args=[asked.pk]) in page
 
     url = reverse("outreach:answer_look_in", args=[asked.pk])
@@ -276,6 +277,8 @@ def test_the_site_answers_on_its_own_page_and_a_refused_answer_keeps_what_was_ty
     again = client.post(url, {"answer": "not_there", "note": "再去看了一次"})
     assert again.status_code == 422 and "Already answered at" in again.content.decode()
     assert "再去看了一次" in again.content.decode()
+    assert 'id="push-offer"' not in client_for(cast.shinan_dispatcher).get(
+        reverse("outreach:look_ins")).content.decode()
 
 
 def test_only_the_site_asked_and_the_dispatchers_over_it_see_a_request(

@@ -588,43 +588,6 @@
     window.addEventListener("online", followBrief);
   }
 
-  /* Web Push: sign this phone up (once notifications are allowed), so a task reaches it with the
-     page closed. */
-  var offer = document.getElementById("push-offer");
-  function applicationKey(text) {
-    var padded = (text + "===".slice((text.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
-    var raw = atob(padded), bytes = new Uint8Array(raw.length);
-    for (var i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
-    return bytes;
-  }
-  function register(subscription) {
-    return fetch(offer.dataset.subscribeUrl, {
-      method: "POST", credentials: "same-origin", body: JSON.stringify(subscription),
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() }
-    });
-  }
-  function subscribe(registration) {
-    return registration.pushManager.subscribe({ userVisibleOnly: true,
-      applicationServerKey: applicationKey(offer.dataset.key) }).then(register).then(function () { offer.hidden = true; });
-  }
-  if (offer && offer.dataset.key && "serviceWorker" in navigator && "PushManager" in window) {
-    navigator.serviceWorker.ready.then(function (registration) {
-      return registration.pushManager.getSubscription().then(function (existing) {
-        if (existing) { return register(existing); }
-        if (Notification.permission === "granted") { return subscribe(registration); }
-        if (Notification.permission !== "denied") {
-          offer.hidden = false;
-          document.getElementById("push-on").addEventListener("click", function () {
-            Notification.requestPermission().then(function (answer) {
-              if (answer === "granted") { return subscribe(registration); }
-              offer.hidden = true;
-            }).catch(function () { offer.hidden = true; });
-          });
-        }
-      });
-    }).catch(function () {});
-  }
-
   /* Where the squad is, for the board: sent as it comes, never queued (a newer one follows). */
   var reporter = document.getElementById("position-reporter");
   if (reporter && navigator.geolocation) {
