@@ -214,8 +214,10 @@ def _new_person(ctx, task: Task, at: datetime.datetime) -> Person:
 
 
 def _tonight(ctx, district, squads, hotspots) -> None:
-    """A live queue: a few leads waiting, one or two already with a squad."""
-    for number in range(ctx.rng.randint(1, ctx.count(4))):
+    """A live queue: a few leads, the first already with a squad; at least one waits, so the
+    board has someone to send a squad to and a site to ask to look in."""
+    leads = max(2, ctx.rng.randint(1, ctx.count(4)))
+    for number in range(leads):
         lat, lon, place, spot = _place(ctx, district, hotspots)
         received = ctx.now - datetime.timedelta(minutes=ctx.rng.randint(1, 50))
         lead = Lead.objects.create(
