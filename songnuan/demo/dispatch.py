@@ -9,9 +9,11 @@ from typing import Any
 
 from songnuan.accounts.models import User
 from songnuan.accounts.roles import Role
+from songnuan.geo.distance import haversine_m
 from songnuan.leads.models import Lead, LeadStatus, LeadStatusChange, Source, new_tracking_code
+from songnuan.network.geography import district_for_point
 from songnuan.network.models import District, Site, SiteStatus
-from songnuan.outreach import patrols
+from songnuan.outreach import help_nearby, patrols
 from songnuan.outreach.dispatch import LEAD_OUTCOMES, note_refusal
 from songnuan.outreach.escalation import follow_up_due
 from songnuan.outreach.models import (
@@ -236,14 +238,20 @@ def _tonight(ctx, district, squads, hotspots) -> None:
 
 
 def _asked_to_look_in(ctx) -> None:
-    """Each district's first relief point was phoned to look in on the latest lead of the
-    district still waiting for a squad, so its operator's page has a request to answer."""
+    """Each district's first relief point was phoned to look in on the nearest lead of the
+    district still waiting for a squad, within the walk the board asks a site for, so its
+    operator's page has a request to answer."""
     for point in ctx.shared["relief_points"].values():
-        lead = (Lead.objects.filter(district_id=point.district_id, status=LeadStatus.TRIAGED,
-                                    received_at__range=(ctx.now - LOOKED_IN_WITHIN, ctx.now))
-                .exclude(tasks__status__in=ACTIVE_TASK_STATUSES).order_by("-received_at").first())
-        if lead is None or not point.phone:
+        if not point.phone:
             continue
+        waiting = (Lead.objects.filter(district_id=point.district_id, status=LeadStatus.TRIAGED,
+                                       received_at__range=(ctx.now - LOOKED_IN_WITHIN, ctx.now),
+                                       lat__isnull=False)
+                   .exclude(tasks__status__in=ACTIVE_TASK_STATUSES))
+        near = sorted((haversine_m(lead.lat, lead.lon, point.lat, point.lon), lead.pk, lead)
+                      for lead in waiting)
+        lead = (near[0][2] if near and near[0][0] <= help_nearby.WITHIN_M
+                else _reported_near(ctx, point))
         dispatcher = User.objects.filter(role=Role.DISPATCHER,
                                          district_id=point.district_id).first()
         asked_at = min(ctx.now, lead.received_at + datetime.timedelta(minutes=4))
@@ -252,6 +260,24 @@ def _asked_to_look_in(ctx) -> None:
             lead=lead, from_status=lead.status, to_status=lead.status, by=dispatcher,
             at=asked_at, note=f"已请{point.name}（{point.phone}）前往查看")
 
+
+def _reported_near(ctx, point: Site) -> Lead:
+    """A passer-by's report a few hundred metres from the point (in a large district none of
+    the night's waiting leads may be within a walk of it)."""
+    for _attempt in range(20):  # on land in the point's district, not in the sea
+        lat = point.lat + ctx.rng.choice((-1, 1)) * ctx.rng.uniform(0.002, 0.006)
+        lon = point.lon + ctx.rng.uniform(-0.006, 0.006)
+        found = district_for_point(lat, lon)
+        if found is not None and found.pk == point.district_id:
+            break
+    else:
+        lat, lon = point.lat, point.lon
+    return Lead.objects.create(
+        tracking_code=new_tracking_code(ctx.rng), source=Source.PUBLIC_WEB,
+        status=LeadStatus.TRIAGED, lat=round(lat, 6), lon=round(lon, 6), coord_system="wgs84",
+        place=f"{point.name}附近路边", district_id=point.district_id, people_count=1,
+        priority=ctx.rng.randint(3, 7), flags=["elderly"], description="路人反映有位老人坐在路边",
+        received_at=ctx.now - datetime.timedelta(minutes=ctx.rng.randint(10, 40)))
 
 
 IN_PROGRESS = {LeadStatus.ASSIGNED: TaskStatus.ASSIGNED, LeadStatus.EN_ROUTE: TaskStatus.ACCEPTED,

@@ -85,6 +85,7 @@ def test_the_relief_point_has_a_request_to_look_in_to_answer(small_demo):
     assert waiting
     assert {row.lead.district_id for row in waiting} == {relief.district_id}
     assert all(row.lead.history.filter(note__contains="前往查看").exists() for row in waiting)
+    assert all(row.distance_m <= help_nearby.WITHIN_M for row in waiting)  # as the board asks
     for operator in User.objects.filter(role=Role.RELIEF_POINT_OPERATOR):  # in every district
         assert help_nearby.requests_to(LookIn.objects.restrict(operator, "view"), now)[0], (
             operator.username)
