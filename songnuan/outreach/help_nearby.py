@@ -25,6 +25,7 @@ from songnuan.leads.services import set_status
 from songnuan.network.models import Site, SiteStatus
 from songnuan.network.services import open_now, open_states
 from songnuan.notify import push
+from songnuan.outreach import paging
 from songnuan.outreach.models import LookIn, LookInAnswer
 from songnuan.refusals import Conflict, Refused
 
@@ -105,9 +106,7 @@ def _tell_the_site(asked: LookIn, lead: Lead) -> int:
     # Site staff read Chinese, whatever language the dispatcher's screen is in.
     with translation.override("zh-hans"):
         title = _("Please look in: %(place)s") % {"place": lead.place or lead.tracking_code}
-        parts = [_("%(n)d person(s)") % {"n": lead.people_count}, *lead.flag_labels(),
-                 lead.description]
-        body = "，".join(str(part) for part in parts if part)
+        body = "，".join(part for part in (paging.lead_summary(lead), lead.description) if part)
     for user in staff:
         push.push_to(user, title=title, body=body, url=reverse("outreach:look_ins"),
                      purpose=PUSH_PURPOSE, reference=f"look-in:{asked.pk}")

@@ -84,11 +84,15 @@ def _where(task: Task) -> str:
 
 def _summary(task: Task) -> str:
     if task.lead_id:
-        lead = task.lead
-        parts = [_("%(n)d person(s)") % {"n": lead.people_count}, *lead.flag_labels()]
-        return "，".join(str(part) for part in parts)
+        return lead_summary(task.lead)
     person = task.follow_up.person if task.follow_up_id else None
     return _("Revisit %(person)s") % {"person": person} if person else _("Scheduled revisit")
+
+
+def lead_summary(lead) -> str:
+    """How many people and what was seen, as a notification says it: "2人，躺在地上，老年人"."""
+    parts = [_("%(n)d person(s)") % {"n": lead.people_count}, *lead.flag_labels()]
+    return "，".join(str(part) for part in parts)
 
 
 def _phone(user, task: Task) -> str:
