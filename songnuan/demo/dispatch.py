@@ -222,10 +222,8 @@ def _tonight(ctx, district, squads, hotspots) -> None:
     for number in range(leads):
         lat, lon, place, spot = _place(ctx, district, hotspots)
         received = ctx.now - datetime.timedelta(minutes=ctx.rng.randint(1, 50))
-        lead = Lead.objects.create(
-            tracking_code=new_tracking_code(ctx.rng), source=Source.PUBLIC_WEB,
-            status=LeadStatus.TRIAGED, lat=lat, lon=lon,
-            coord_system="wgs84", place=place, district=district, hotspot=spot,
+        lead = _waiting_report(
+            ctx, lat=lat, lon=lon, place=place, district=district, hotspot=spot,
             people_count=ctx.rng.randint(1, 2), priority=ctx.rng.randint(0, 8),
             flags=ctx.rng.sample(["lying_down", "underdressed", "elderly"], 1),
             description="路人反映有人在此过夜", received_at=received)
@@ -272,12 +270,17 @@ def _reported_near(ctx, point: Site) -> Lead:
             break
     else:
         lat, lon = point.lat, point.lon
-    return Lead.objects.create(
-        tracking_code=new_tracking_code(ctx.rng), source=Source.PUBLIC_WEB,
-        status=LeadStatus.TRIAGED, lat=round(lat, 6), lon=round(lon, 6), coord_system="wgs84",
-        place=f"{point.name}附近路边", district_id=point.district_id, people_count=1,
-        priority=ctx.rng.randint(3, 7), flags=["elderly"], description="路人反映有位老人坐在路边",
+    return _waiting_report(
+        ctx, lat=round(lat, 6), lon=round(lon, 6), place=f"{point.name}附近路边",
+        district_id=point.district_id, people_count=1, priority=ctx.rng.randint(3, 7),
+        flags=["elderly"], description="路人反映有位老人坐在路边",
         received_at=ctx.now - datetime.timedelta(minutes=ctx.rng.randint(10, 40)))
+
+
+def _waiting_report(ctx, **fields) -> Lead:
+    """A passer-by's report from the public page tonight, triaged and waiting for a squad."""
+    return Lead.objects.create(tracking_code=new_tracking_code(ctx.rng), source=Source.PUBLIC_WEB,
+                               status=LeadStatus.TRIAGED, coord_system="wgs84", **fields)
 
 
 IN_PROGRESS = {LeadStatus.ASSIGNED: TaskStatus.ASSIGNED, LeadStatus.EN_ROUTE: TaskStatus.ACCEPTED,
