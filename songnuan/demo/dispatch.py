@@ -250,8 +250,9 @@ def _asked_to_look_in(ctx) -> None:
                       for lead in waiting)
         lead = (near[0][2] if near and near[0][0] <= help_nearby.WITHIN_M
                 else _reported_near(ctx, point))
-        dispatcher = User.objects.filter(role=Role.DISPATCHER,
-                                         district_id=point.district_id).first()
+        dispatchers = User.objects.filter(role=Role.DISPATCHER)
+        dispatcher = (dispatchers.filter(district_id=point.district_id).first()
+                      or dispatchers.filter(district__isnull=True).first())  # the city's
         asked_at = min(ctx.now, lead.received_at + datetime.timedelta(minutes=4))
         LookIn.objects.create(lead=lead, site=point, asked_at=asked_at, asked_by=dispatcher)
         LeadStatusChange.objects.create(

@@ -451,7 +451,7 @@ def _look_in_out(row: LookIn) -> dict:
             "lead": lead.tracking_code, "place": lead.place, "lat": lead.lat, "lon": lead.lon,
             "distance_m": row.distance_m, "people_count": lead.people_count,
             "flags": lead.flags, "description": lead.description, "asked_at": row.asked_at,
-            "asked_by": (asked_by.get_full_name() or asked_by.username) if asked_by else "",
+            "asked_by": str(asked_by) if asked_by else "",
             "still_out": lead.incident.is_open, "answer": row.answer,
             "answer_note": row.answer_note, "answered_at": row.answered_at}
 

@@ -89,3 +89,5 @@ def test_the_relief_point_has_a_request_to_look_in_to_answer(small_demo):
     for operator in User.objects.filter(role=Role.RELIEF_POINT_OPERATOR):  # in every district
         assert help_nearby.requests_to(LookIn.objects.restrict(operator, "view"), now)[0], (
             operator.username)
+    askers = set(LookIn.objects.values_list("asked_by__role", flat=True))
+    assert askers == {Role.DISPATCHER}  # the city's dispatcher where a district has none

@@ -281,6 +281,18 @@ def test_the_site_answers_on_its_own_page_and_a_refused_answer_keeps_what_was_ty
         reverse("outreach:look_ins")).content.decode()
 
 
+def test_a_request_whose_asker_is_gone_still_shows_on_the_page_and_through_the_api(
+        cast, client_for, api_for, points):
+    lead = report(*ZHANQIAO, description="穿灰色棉袄的老人躺在地上")
+    help_nearby.ask_to_look_in(lead, cast.shinan_point, by=None)  # an account since removed
+
+    page = client_for(cast.shinan_relief).get(reverse("outreach:look_ins"))
+    assert page.status_code == 200 and lead.tracking_code in page.content.decode()
+    listed = api_for(cast.shinan_relief).get("/api/v1/look-ins").json()
+    assert [(row["lead"], row["asked_by"]) for row in listed["waiting"]] == [
+        (lead.tracking_code, "")]
+
+
 def test_only_the_site_asked_and_the_dispatchers_over_it_see_a_request(
         cast, client_for, points):
     lead = report(*ZHANQIAO)
