@@ -17,6 +17,7 @@ from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.protocol import current_campaign, current_decisions
 
 VIEW = "weather.view_protocoldecision"
+NAMES_SHOWN = 3
 BANNER_TONES = {ProtocolLevel.COLD_ALERT: "info", ProtocolLevel.SEVERE_COLD: "warn",
                 ProtocolLevel.EXTREME_COLD: "alert"}
 
@@ -63,14 +64,29 @@ def protocol_banner(request: HttpRequest) -> Banner | None:
     else:
         text = _("Cold-weather protocol in %(n)d districts, up to %(level)s") % {
             "n": len(active), "level": level.label}
-        details = [f"{d.district.name} {ProtocolLevel(d.level).label} {_until(d)}"
-                   for d in active[:5]]
+        details = _alike(active)
         details.append(_("%(district)s: %(reason)s") % {"district": top.district.name,
                                                         "reason": reason})
     if top.is_override:
         details.insert(0, _("Manual override"))
     return Banner(text, tone=BANNER_TONES[level], url=reverse("weather:overview"),
                   details=details)
+
+
+def _alike(decisions: list) -> list[str]:
+    """One line per level and end, naming its districts: on a phone, ten districts under the
+    same red warning take one line, not ten."""
+    alike: dict[tuple[int, str], list[str]] = {}
+    for decision in decisions:
+        alike.setdefault((decision.level, _until(decision)), []).append(decision.district.name)
+    lines = []
+    for (level, until), names in alike.items():
+        shown = "、".join(names[:NAMES_SHOWN])
+        if len(names) > NAMES_SHOWN:
+            shown = _("%(names)s and %(more)d more") % {"names": shown,
+                                                          "more": len(names) - NAMES_SHOWN}
+        lines.append(f"{shown} {ProtocolLevel(level).label} {until}")
+    return lines
 
 
 def stale_banner(request: HttpRequest) -> Banner | None:

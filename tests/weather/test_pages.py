@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from songnuan.network.models import District
 from songnuan.weather.evaluation import active_rules, draft_rules, evaluate_district
+from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.models import (
     Campaign,
     CampaignExtension,
@@ -18,6 +21,7 @@ from songnuan.weather.models import (
     ProtocolRules,
     WeatherWarning,
 )
+from songnuan.weather.overrides import set_override
 from songnuan.weather.protocol import protocol_level
 from tests.factories import LAOSHAN, SHINAN, district
 from tests.weather.factories import store_series
@@ -64,6 +68,23 @@ def test_importing_a_cold_wave_warning_puts_the_banner_on_every_staff_page(cast,
     assert "市南区" in viewer and "banner-alert" in viewer
     laoshan = client_for(cast.laoshan_viewer).get(reverse("home")).content.decode()
     assert "banner-alert" not in laoshan  # the warning is for 市南区 only
+
+
+def test_districts_under_the_same_level_until_the_same_hour_share_one_line(cast, client_for):
+    until = timezone.now() + datetime.timedelta(hours=12)
+    for area in District.objects.order_by("code")[:5]:
+        set_override(area, ProtocolLevel.EXTREME_COLD, "寒潮来袭，全市启动", until,
+                     by=cast.city_admin)
+    set_override(district(LAOSHAN), ProtocolLevel.SEVERE_COLD, "崂山区提前启动", until,
+                 by=cast.city_admin)
+
+    page = client_for(cast.city_admin).get(reverse("home")).content.decode()
+
+    details = re.findall(r'<span class="detail">([^<]*)</span>', page)
+    names = [area.name for area in District.objects.order_by("code")[:3]]
+    assert details[1].startswith("、".join(names)) and "及另外 1 个区（市）" in details[1], details
+    assert details[2].startswith("崂山区"), details
+    assert len(details) == 4  # the override, two lines of districts, and why
 
 
 def test_a_bad_file_shows_its_errors_and_imports_nothing(cast, client_for):
