@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -91,3 +92,20 @@ def test_the_relief_point_has_a_request_to_look_in_to_answer(small_demo):
             operator.username)
     askers = set(LookIn.objects.values_list("asked_by__role", flat=True))
     assert askers == {Role.DISPATCHER}  # the city's dispatcher where a district has none
+
+
+def test_every_page_in_each_roles_menu_opens_on_the_demos_data(small_demo, client):
+    """The demo's own records (a request with no asker, a district with no squad) are the ones a
+    factory-made test does not think of."""
+    visited = 0
+    for role in Role.values:
+        user = User.objects.filter(role=role, is_active=True).order_by("username").first()
+        client.force_login(user)
+        home = client.get("/", follow=True).content.decode()  # a patroller's is their tasks
+        menu = home.split("<nav", 1)[1].split("</nav>", 1)[0]
+        for href in sorted(set(re.findall(r'href="(/[^"#?]*)"', menu))):
+            response = client.get(href, follow=True)
+            assert response.status_code == 200, (user.username, href, response.status_code)
+            visited += 1
+        client.logout()
+    assert visited > 100
