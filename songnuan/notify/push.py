@@ -13,6 +13,7 @@ import datetime
 import json
 import logging
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
@@ -56,6 +57,14 @@ def push_now(user, *, title: str, body: str, url: str, purpose: str, reference: 
         PushMessage.objects.select_for_update().get(pk=message.pk)
         _deliver(message)
     return message
+
+
+def signed_up(users: Iterable) -> list:
+    """Those of `users` with at least one phone signed up for notifications."""
+    users = list(users)
+    with_phones = set(PushSubscription.objects.filter(user__in=users)
+                      .values_list("user_id", flat=True))
+    return [user for user in users if user.pk in with_phones]
 
 
 def subscribe(user, endpoint: str, p256dh: str, auth: str, user_agent: str = ""

@@ -99,10 +99,13 @@ def ask_to_look_in(lead: Lead, site: Site, *, by) -> LookIn:
 
 def _tell_the_site(asked: LookIn, lead: Lead) -> int:
     """The site's staff also get the request on their phones: whoever took the call may be
-    the one going out, and the others see it is in hand. Queued with the request; sent by the
-    worker once it is kept."""
-    staff = [user for user in User.objects.filter(site=asked.site_id, is_active=True)
-             if user.has_perm(ANSWER_LOOK_IN)]
+    the one going out, and the others see it is in hand. When none of them has a phone signed
+    up, the staff of the site above it (the sub-station a relief point reports to) are told
+    instead: they see the request on their page too, and can ring the point or go themselves.
+    Queued with the request; sent by the worker once it is kept."""
+    staff = _answering_for(asked.site_id)
+    if not push.signed_up(staff) and asked.site.parent_id:
+        staff = _answering_for(asked.site.parent_id)
     # Site staff read Chinese, whatever language the dispatcher's screen is in.
     with translation.override("zh-hans"):
         title = _("Please look in: %(place)s") % {"place": lead.place or lead.tracking_code}
@@ -111,6 +114,11 @@ def _tell_the_site(asked: LookIn, lead: Lead) -> int:
         push.push_to(user, title=title, body=body, url=reverse("outreach:look_ins"),
                      purpose=PUSH_PURPOSE, reference=f"look-in:{asked.pk}")
     return len(staff)
+
+
+def _answering_for(site_id: int) -> list[User]:
+    return [user for user in User.objects.filter(site=site_id, is_active=True)
+            if user.has_perm(ANSWER_LOOK_IN)]
 
 
 def answer_look_in(look_in: LookIn, answer: str, note: str = "", *, by) -> LookIn:

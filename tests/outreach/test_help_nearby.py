@@ -12,6 +12,7 @@ from django.utils import timezone
 from songnuan.leads import services as leads
 from songnuan.leads.models import LeadStatus, Outcome
 from songnuan.network.models import SiteLevel, SiteStatus
+from songnuan.notify import push
 from songnuan.notify.models import PushMessage
 from songnuan.outreach import board, dispatch, help_nearby
 from songnuan.outreach.models import LookIn, LookInAnswer, TaskStatus
@@ -135,7 +136,12 @@ def test_a_request_unanswered_for_over_an_hour_is_not_counted_as_one_about_someo
     assert police_room["unanswered"] == 0
 
 
+def _phone_signed_up(user) -> None:
+    push.subscribe(user, f"https://push.invalid/{user.username}", "p256dh-key", "auth-secret")
+
+
 def test_the_sites_staff_get_the_request_on_their_phones_once(cast, points):
+    _phone_signed_up(cast.shinan_relief)
     lead = report(*ZHANQIAO, place="栈桥公交站", flags=["elderly"], description="老人躺在长椅上")
     help_nearby.ask_to_look_in(lead, cast.shinan_point, by=cast.shinan_dispatcher)
     help_nearby.ask_to_look_in(lead, cast.shinan_point, by=cast.shinan_dispatcher)  # again
@@ -146,6 +152,16 @@ def test_the_sites_staff_get_the_request_on_their_phones_once(cast, points):
     assert message.title == "请前往查看：栈桥公交站"
     assert message.body == "1人，老年人，老人躺在长椅上"
     assert message.url == reverse("outreach:look_ins") and not message.fallback_phone
+
+
+def test_a_point_with_no_phone_signed_up_is_reached_through_the_sub_station_over_it(
+        cast, points):
+    lead = report(*ZHANQIAO, place="栈桥公交站", description="老人躺在长椅上")
+    help_nearby.ask_to_look_in(lead, cast.shinan_point, by=cast.shinan_dispatcher)
+
+    pushed = PushMessage.objects.filter(purpose=help_nearby.PUSH_PURPOSE)
+    assert [message.user for message in pushed] == [cast.shinan_station]
+    assert pushed.get().title == "请前往查看：栈桥公交站"
 
 
 def test_a_closed_site_or_a_closed_lead_cannot_be_asked(cast, points):
