@@ -468,13 +468,22 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 
 def _phone_labels() -> dict:
-    """The words the phone's script needs to draw a task from the API's JSON as the page does."""
+    """The words the phone's script needs: to draw a task from the API's JSON as the page does,
+    and to say what its queue is waiting for."""
     return {"kind": dict(TaskKind.choices), "status": dict(TaskStatus.choices),
             "flags": dict(Flag.choices),
             "people": {"one": ngettext("%(n)s person", "%(n)s people", 1),
                        "other": ngettext("%(n)s person", "%(n)s people", 2)},
             "assigned": gettext("Assigned %(at)s"),
-            "called_back": gettext("Called back: %(place)s (%(why)s)")}
+            "called_back": gettext("Called back: %(place)s (%(why)s)"),
+            "queue": {"one": ngettext("%(n)s action waiting for the network",
+                                      "%(n)s actions waiting for the network", 1),
+                      "other": ngettext("%(n)s action waiting for the network",
+                                        "%(n)s actions waiting for the network", 2)},
+            "storage_full": gettext(
+                "The phone's storage is full: keep this page open until they are sent."),
+            "signed_out": gettext("You are signed out: sign in again; your actions are kept."),
+            "not_saved": gettext("Not saved.")}
 
 
 @login_required

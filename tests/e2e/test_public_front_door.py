@@ -66,6 +66,7 @@ def test_from_the_front_door_a_phone_user_reports_someone_then_tracks_the_report
     page.wait_for_url("**/report/")
     page.get_by_role("button", name="使用我的位置").click()
     page.wait_for_selector("#loc-status.ok")
+    expect(page.locator("#loc-status")).to_contain_text("已获取位置（误差约")
     page.get_by_text("老年人").click()
     expect(page.locator(".file-pick-button")).to_have_text("选择照片")
     expect(page.locator(".file-pick-status")).to_have_text("尚未选择")

@@ -8,15 +8,7 @@
   var coord = form.querySelector("[name=coord]");
   var status = document.getElementById("loc-status");
   var locate = document.getElementById("locate");
-  var lang = document.documentElement.lang || "zh-hans";
-  var zh = lang.indexOf("zh") === 0;
-  var text = {
-    finding: zh ? "正在获取位置…" : "Finding your location…",
-    found: zh ? "已获取位置（误差约 {m} 米）" : "Location found (within about {m} m)",
-    pinned: zh ? "已在地图上选定位置" : "Place picked on the map",
-    denied: zh ? "无法获取位置，请在下面输入地点或在地图上选择。" : "Could not get your location: type the place below or pick it on the map.",
-    sending: zh ? "正在发送…" : "Sending…"
-  };
+  var text = status.dataset;  // the page's own words, in the page's language
 
   // A phone's GPS speaks WGS-84; a point picked on the map is in the tiles' own system
   // (GCJ-02 for AMap or Tencent tiles, BD-09 for Baidu), which the server converts.

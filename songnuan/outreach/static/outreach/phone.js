@@ -12,7 +12,6 @@
   var FAILED = "songnuan.outreach.refused";
   var PHOTO_SIDE_PX = 1280;  // enough to know someone again, small enough to queue offline
   var PHOTO_QUALITY = 0.8;
-  var zh = document.documentElement.lang.indexOf("zh") === 0;
   var state = document.getElementById("queue-state");
   var script = document.getElementById("phone-script");
   var labelsNode = document.getElementById("phone-labels");
@@ -31,12 +30,12 @@
     if (!state) { return; }
     var lines = [];
     if (items.length) {
-      lines.push(zh ? "有 " + items.length + " 项操作等待网络发送" : items.length + " action(s) waiting for the network");
+      lines.push(labels.queue[items.length === 1 ? "one" : "other"].replace("%(n)s", items.length));
       if (unsaved) {
-        lines.push(zh ? "手机存储已满：发送前请不要关闭此页。" : "The phone's storage is full: keep this page open until they are sent.");
+        lines.push(labels.storage_full);
       }
       if (signedOut) {
-        lines.push(zh ? "登录已失效：请重新登录，操作会保留。" : "You are signed out: sign in again; your actions are kept.");
+        lines.push(labels.signed_out);
       }
     }
     state.hidden = !lines.length;
@@ -234,7 +233,7 @@
   }
   function refusalOf(data) {
     if (data.message) { return { message: data.message, errors: data.errors || [] }; }
-    var message = data.error || (zh ? "未能保存。" : "Not saved.");  // a page form's own answer
+    var message = data.error || labels.not_saved;  // a page form's own answer
     return { message: message, errors: data.field ? [{ field: data.field, message: message }] : [] };
   }
   /* Shown in its form when the form is on this page; kept for the page that has it otherwise. */
