@@ -394,6 +394,9 @@ OUTREACH_CLIENT_BEHIND_MAX_HOURS = float(os.environ.get("OUTREACH_CLIENT_BEHIND_
 # up longer) and how often it looks for changes (seconds).
 OUTREACH_STREAM_SECONDS = float(os.environ.get("OUTREACH_STREAM_SECONDS", "25"))
 OUTREACH_STREAM_POLL_SECONDS = float(os.environ.get("OUTREACH_STREAM_POLL_SECONDS", "2"))
+# How often an open dispatch board asks for the queue again (seconds): a bureau with many
+# dispatchers on a slow server may want it less often.
+OUTREACH_BOARD_REFRESH_SECONDS = float(os.environ.get("OUTREACH_BOARD_REFRESH_SECONDS", "5"))
 # The night's dispatch plan (songnuan/outreach/planning.py): minutes a squad is expected to spend
 # with a lead once there (persuasion, an escort), minutes to find someone known only by district,
 # how long the plan's search may run, and how soon a busy squad must be free to be sent its next

@@ -6,6 +6,7 @@ import datetime
 import uuid
 from functools import cache
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -135,6 +136,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/board.html", queue | {
         "map_data": _map_context([], {pk for pk, _name in districts}) | {
             "queue_url": reverse("outreach:board_queue"),
+            "refresh_ms": round(settings.OUTREACH_BOARD_REFRESH_SECONDS * 1000),
             # The JS puts a lead's id in place of the 0.
             "lead_url": reverse("leads:lead_detail", args=[0]),
         },

@@ -82,7 +82,8 @@ def _markers(page) -> list[dict]:
 
 
 def test_the_board_keeps_the_squad_picked_the_scroll_and_the_popup_through_three_refreshes(
-        cast, new_page):
+        cast, new_page, settings):
+    settings.OUTREACH_BOARD_REFRESH_SECONDS = 1  # three refreshes without waiting 15 seconds
     make_squad("市南一队")
     second = make_squad("市南二队", at=SHINAN_PLACES[4][1])
     leads = _shinan_night(7)
@@ -109,7 +110,9 @@ def test_the_board_keeps_the_squad_picked_the_scroll_and_the_popup_through_three
     expect(page.locator("#board-map .leaflet-popup")).to_contain_text(leads[0].tracking_code)
 
 
-def test_the_queue_filters_by_district_and_flag_and_keeps_them_in_the_address(cast, new_page):
+def test_the_queue_filters_by_district_and_flag_and_keeps_them_in_the_address(
+        cast, new_page, settings):
+    settings.OUTREACH_BOARD_REFRESH_SECONDS = 1
     shinan = _shinan_night(4)
     laoshan = [report(lat=LAOSHAN_ZHANGCUN[0], lon=LAOSHAN_ZHANGCUN[1], place="张村河公园",
                       description="河边长椅上有个孩子", flags=[Flag.CHILD]),

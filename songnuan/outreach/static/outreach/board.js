@@ -4,7 +4,6 @@
    from the server-rendered page, so the script carries no text of its own. */
 (function () {
   "use strict";
-  var REFRESH_MS = 5000;
   var queue = document.getElementById("board-queue");
   var setupNode = document.getElementById("board-data");
   if (!queue || !setupNode) { return; }
@@ -421,5 +420,5 @@
   setUpMap();
   lastData = readData(queue);
   applyFilters();
-  setInterval(refresh, REFRESH_MS);
+  setInterval(refresh, setup.refresh_ms || 5000);
 })();
