@@ -3,6 +3,7 @@ nearest the person, with their phones, to ask to look in meanwhile."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -277,6 +278,7 @@ def test_the_site_answers_on_its_own_page_and_a_refused_answer_keeps_what_was_ty
     page = client.get(reverse("outreach:look_ins")).content.decode()
     assert "穿灰色棉袄的老人躺在地上" in page and lead.tracking_code in page
     assert 'id="push-offer"' in page  # the site's own phone may sign up for requests
+    assert re.search(r'id="push-offer"[^>]*data-csrf="\w{20,}"', page)  # for the sign-up
     assert reverse("outreach:answer_look_in", args=[asked.pk]) in page
 
     url = reverse("outreach:answer_look_in", args=[asked.pk])

@@ -8,12 +8,6 @@
   navigator.serviceWorker.register(offer.dataset.sw, { scope: "/" }).catch(function () {});
   if (!offer.dataset.key || !("PushManager" in window)) { return; }
 
-  function csrf() {
-    var input = document.querySelector("[name=csrfmiddlewaretoken]");
-    if (input) { return input.value; }
-    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; }
-    catch (e) { return ""; }
-  }
   function applicationKey(text) {
     var padded = (text + "===".slice((text.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/");
     var raw = atob(padded), bytes = new Uint8Array(raw.length);
@@ -23,7 +17,7 @@
   function register(subscription) {
     return fetch(offer.dataset.subscribeUrl, {
       method: "POST", credentials: "same-origin", body: JSON.stringify(subscription),
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() }
+      headers: { "Content-Type": "application/json", "X-CSRFToken": offer.dataset.csrf }
     });
   }
   function subscribe(registration) {
