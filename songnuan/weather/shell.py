@@ -18,6 +18,7 @@ from songnuan.weather.protocol import current_campaign, current_decisions
 
 VIEW = "weather.view_protocoldecision"
 NAMES_SHOWN = 3
+LINES_SHOWN = 3
 BANNER_TONES = {ProtocolLevel.COLD_ALERT: "info", ProtocolLevel.SEVERE_COLD: "warn",
                 ProtocolLevel.EXTREME_COLD: "alert"}
 
@@ -86,7 +87,7 @@ def _alike(decisions: list) -> list[str]:
             shown = _("%(names)s and %(more)d more") % {"names": shown,
                                                           "more": len(names) - NAMES_SHOWN}
         lines.append(f"{shown} {ProtocolLevel(level).label} {until}")
-    return lines
+    return lines[:LINES_SHOWN]  # the rest are on the overview the banner links to
 
 
 def stale_banner(request: HttpRequest) -> Banner | None:

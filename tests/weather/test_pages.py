@@ -87,6 +87,19 @@ def test_districts_under_the_same_level_until_the_same_hour_share_one_line(cast,
     assert len(details) == 4  # the override, two lines of districts, and why
 
 
+def test_the_banner_names_three_lines_of_districts_at_most(cast, client_for):
+    start = timezone.now()
+    for hours, area in enumerate(District.objects.order_by("code")[:6], start=6):
+        set_override(area, ProtocolLevel.EXTREME_COLD, "寒潮来袭，各区分别启动",
+                     start + datetime.timedelta(hours=hours), by=cast.city_admin)
+
+    page = client_for(cast.city_admin).get(reverse("home")).content.decode()
+
+    details = re.findall(r'<span class="detail">([^<]*)</span>', page)
+    assert len(details) == 5, details  # the override, three of six lines, and why
+    assert "6 个区（市）启动寒潮应急响应" in page
+
+
 def test_a_bad_file_shows_its_errors_and_imports_nothing(cast, client_for):
     client = client_for(cast.city_admin)
     response = upload(client, warning_csv(level="紫色"))
