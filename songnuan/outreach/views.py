@@ -474,18 +474,21 @@ def _phone_labels() -> dict:
     and to say what its queue is waiting for."""
     return {"kind": dict(TaskKind.choices), "status": dict(TaskStatus.choices),
             "flags": dict(Flag.choices),
-            "people": {"one": ngettext("%(n)s person", "%(n)s people", 1),
-                       "other": ngettext("%(n)s person", "%(n)s people", 2)},
+            "people": _one_and_other(lambda n: ngettext("%(n)s person", "%(n)s people", n)),
             "assigned": gettext("Assigned %(at)s"),
             "called_back": gettext("Called back: %(place)s (%(why)s)"),
-            "queue": {"one": ngettext("%(n)s action waiting for the network",
-                                      "%(n)s actions waiting for the network", 1),
-                      "other": ngettext("%(n)s action waiting for the network",
-                                        "%(n)s actions waiting for the network", 2)},
+            "queue": _one_and_other(lambda n: ngettext("%(n)s action waiting for the network",
+                                                       "%(n)s actions waiting for the network",
+                                                       n)),
             "storage_full": gettext(
                 "The phone's storage is full: keep this page open until they are sent."),
             "signed_out": gettext("You are signed out: sign in again; your actions are kept."),
             "not_saved": gettext("Not saved.")}
+
+
+def _one_and_other(message) -> dict[str, str]:
+    """`message` for one and for several, for a script to fill in "%(n)s"."""
+    return {"one": message(1), "other": message(2)}
 
 
 @login_required

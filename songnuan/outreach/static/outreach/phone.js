@@ -26,11 +26,12 @@
     try { localStorage.setItem(KEY, JSON.stringify(items)); unsaved = null; } catch (e) { unsaved = items; }
     show(items);
   }
+  function counted(forms, n) { return forms[n === 1 ? "one" : "other"].replace("%(n)s", n); }
   function show(items) {
     if (!state) { return; }
     var lines = [];
     if (items.length) {
-      lines.push(labels.queue[items.length === 1 ? "one" : "other"].replace("%(n)s", items.length));
+      lines.push(counted(labels.queue, items.length));
       if (unsaved) {
         lines.push(labels.storage_full);
       }
@@ -468,7 +469,7 @@
                 element("span", "tag tag-muted", labels.status[task.status] || task.status), " ",
                 element("strong", "", task.place || task.lead || "—"));
     if (task.lead) {
-      var people = labels.people[task.people_count === 1 ? "one" : "other"].replace("%(n)s", task.people_count);
+      var people = counted(labels.people, task.people_count);
       var flags = task.flags.map(function (flag) { return labels.flags[flag] || flag; });
       link.append(element("span", "muted", [task.lead, people].concat(flags).join(" · ")));
     }
