@@ -95,8 +95,8 @@ def test_the_relief_point_has_a_request_to_look_in_to_answer(small_demo):
 
 
 def test_every_page_in_each_roles_menu_opens_on_the_demos_data(small_demo, client):
-    """The demo's own records (a request with no asker, a district with no squad) are the ones a
-    factory-made test does not think of."""
+    """The demo's own records (districts with no dispatcher or squad of their own, requests to
+    relief points there) are the ones a factory-made test does not think of."""
     visited = 0
     for role in Role.values:
         user = User.objects.filter(role=role, is_active=True).order_by("username").first()
