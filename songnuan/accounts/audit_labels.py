@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from songnuan.accounts.audit import MASK
 from songnuan.accounts.models import AuditEvent
+from songnuan.words import listed
 
 # Names in audit details that are not model fields: the key of a sensitive read and what it read.
 READ_LABELS = {
@@ -180,7 +181,7 @@ def _value(field: models.Field | None, value: Any, names: _Names) -> str:
     if field is not None and field.choices:
         labels = {str(key): label for key, label in field.flatchoices}
         if isinstance(value, list):
-            return "、".join(str(labels.get(str(part), part)) for part in value)
+            return listed(str(labels.get(str(part), part)) for part in value)
         return str(labels.get(str(value), value))
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
@@ -190,7 +191,7 @@ def _value(field: models.Field | None, value: Any, names: _Names) -> str:
         except ValueError:
             return value
     if isinstance(value, list):
-        return "、".join(str(part) for part in value)
+        return listed(str(part) for part in value)
     return str(value)
 
 
@@ -225,7 +226,7 @@ def _changes(event: AuditEvent, model: type[models.Model] | None, names: _Names
             else:
                 rows.append(Change(label, old, new))
         elif name == "fields":  # a read of sensitive fields: name each one
-            rows.append(Change(label, "、".join(_field_label(model, part) for part in value),
+            rows.append(Change(label, listed(_field_label(model, part) for part in value),
                                None))
         elif isinstance(value, str) and value in DETAIL_VALUES:
             rows.append(Change(label, str(DETAIL_VALUES[value]), None))

@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 
 from songnuan.analytics import figures, rows, where
 from songnuan.analytics.selection import Selection
+from songnuan.words import listed
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,7 +35,7 @@ def _cover(book: Workbook, sel: Selection, names: list[str], title: str) -> None
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([_("First night"), sel.first.isoformat()])
     sheet.append([_("Last night"), sel.last.isoformat()])
-    sheet.append([_("Districts"), "、".join(names)])
+    sheet.append([_("Districts"), listed(names)])
     sheet.append([_("Exported at"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
     sheet.append([_("A night runs from 08:00 to 08:00: an event after midnight counts on the "
                     "evening's date.")])
@@ -90,7 +91,7 @@ def where_workbook(sel: Selection, names: list[str]) -> bytes:
     _sheet(book, _("Hotspots"),
            [_("Rank"), _("Hotspot"), _("District"), _("People found"), _("Encounters"),
             _("Leads")],
-           ([rank, r.hotspot.name, r.hotspot.district.name, r.people, r.encounters, r.leads]
+           ([rank, r.hotspot.name, str(r.hotspot.district), r.people, r.encounters, r.leads]
             for rank, r in enumerate(where.ranked_hotspots(sel), start=1)))
     _sheet(book, _("Proposed hotspots"),
            [_("Number"), _("Latitude"), _("Longitude"), _("District"), _("People found"),
@@ -111,7 +112,7 @@ def rows_workbook(sel: Selection, names: list[str], drill: rows.Drill) -> bytes:
         _sheet(book, _("Leads"),
                [_("Tracking code"), _("Received"), _("District"), _("Place"), _("People"),
                 _("Status"), _("Outcome")],
-               ([lead.tracking_code, _local(lead.received_at), lead.district.name if
+               ([lead.tracking_code, _local(lead.received_at), str(lead.district) if
                  lead.district_id else "", lead.place, lead.people_count,
                  lead.get_status_display(), lead.get_outcome_display()]
                 for lead in drill.rows.select_related("district").order_by("received_at")))
@@ -119,7 +120,7 @@ def rows_workbook(sel: Selection, names: list[str], drill: rows.Drill) -> bytes:
         _sheet(book, _("Encounters"),
                [_("Time"), _("District"), _("Place"), _("Squad"), _("Outcome"),
                 _("People found")],
-               ([_local(e.at), e.district.name, e.place, e.squad.name, e.get_outcome_display(),
+               ([_local(e.at), str(e.district), e.place, e.squad.name, e.get_outcome_display(),
                  e.found]
                 for e in drill.rows.select_related("district", "squad")
                 .annotate(found=Count("people")).order_by("at")))
@@ -131,7 +132,7 @@ def ledger_workbook(entries, names: list[str]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Key-information ledger")[:31]
-    sheet.append([_("%(districts)s key-information ledger") % {"districts": "、".join(names)}])
+    sheet.append([_("%(districts)s key-information ledger") % {"districts": listed(names)}])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([_("As of %(time)s") % {"time": _local(timezone.now())}])
     header = [_("No."), _("Name or alias"), _("Sex"), _("Age"), _("District"), _("Status"),
@@ -142,7 +143,7 @@ def ledger_workbook(entries, names: list[str]) -> bytes:
     for number, entry in enumerate(entries, start=1):
         person = entry.person
         sheet.append([number, person.display_name, person.get_sex_display(), person.age,
-                      person.district.name if person.district_id else "",
+                      str(person.district) if person.district_id else "",
                       person.get_status_display(), person.get_risk_level_display(),
                       "；".join(entry.reasons),
                       _local(entry.last_contact) if entry.last_contact else "",

@@ -28,7 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from songnuan.analytics.selection import Selection, dusk_and_dawn, night_and_hour
-from songnuan.network.models import District
+from songnuan.network.models import district_names
 from songnuan.outreach.models import EncounterOutcome, Task, TaskKind
 from songnuan.people.models import Person
 from songnuan.supplies.models import Movement, MovementKind
@@ -190,7 +190,7 @@ def _minutes(delta: datetime.timedelta) -> float:
 
 def service_times(sel: Selection) -> list[ServiceRow]:
     waits = _first_waits(sel)
-    names = dict(District.objects.filter(pk__in=sel.district_ids).values_list("pk", "name"))
+    names = district_names(sel.district_ids)
     rows: dict[tuple[int, datetime.date], ServiceRow] = {}
     for pk, district_id, night, _hour in sel.lead_rows():
         key = (district_id, night)

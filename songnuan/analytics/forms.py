@@ -21,7 +21,7 @@ class SelectionForm(forms.Form):
     def __init__(self, *args, districts=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["district"].widget.choices = [("", _("All my districts"))] + [
-            (d.pk, d.name) for d in districts]
+            (d.pk, str(d)) for d in districts]
 
 
 class ReportForm(SelectionForm):
@@ -51,4 +51,4 @@ class BriefingForm(forms.Form):
     def __init__(self, *args, districts=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["district"].widget.choices = [("", _("All my districts"))] + [
-            (d.pk, d.name) for d in districts]
+            (d.pk, str(d)) for d in districts]

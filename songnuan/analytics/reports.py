@@ -34,6 +34,7 @@ from songnuan.supplies.models import Stock
 from songnuan.tracing.models import CaseStatus, TracingCase
 from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.protocol import protocol_levels
+from songnuan.words import listed
 
 
 @dataclass
@@ -74,7 +75,7 @@ def district_month_tallies(sel: Selection) -> tuple[list[Tally], Tally]:
     """One tally per district and month with anything in it, in district then month order,
     and the tally of the whole selection."""
     ordered = District.objects.filter(pk__in=sel.district_ids).order_by("code")
-    names = dict(ordered.values_list("pk", "name"))
+    names = {district.pk: str(district) for district in ordered}
     rank = {name: index for index, name in enumerate(names.values())}
     cells: dict[tuple[str, str], Tally] = {}
 
@@ -267,7 +268,7 @@ def grave_cases(sel: Selection) -> list[str]:
                  .filter(district_id__in=sel.district_ids, occurred_at__gte=sel.starts_at,
                          occurred_at__lt=sel.ends_at)
                  .select_related("district").order_by("occurred_at", "pk"))
-    return [f"{local(incident.occurred_at):%m-%d %H:%M} {incident.district.name} "
+    return [f"{local(incident.occurred_at):%m-%d %H:%M} {incident.district} "
             f"{incident.get_kind_display()} · {incident.place}" for incident in incidents]
 
 
@@ -286,7 +287,7 @@ def suggested_texts(found: CampaignFigures) -> dict[str, str]:
              "supplies": total.refused_supplies, "nights": found.protocol_nights}
     slow = [t.district for t in found.by_district if t.p90_arrive and t.p90_arrive > 30]
     problems = (_("Slow arrivals (p90 over 30 minutes) in: %(districts)s.")
-                % {"districts": "、".join(slow)}) if slow else ""
+                % {"districts": listed(slow)}) if slow else ""
     return {"overview": overview, "cases": "", "problems": problems, "next_steps": ""}
 
 

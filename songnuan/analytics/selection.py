@@ -150,7 +150,7 @@ def select(user, first: datetime.date | None = None, last: datetime.date | None 
     if not covered:
         raise Refused(_("You do not cover any district."), code="no_district")
     if district is not None and district.pk not in covered:
-        raise Refused(_("You do not cover %(district)s.") % {"district": district.name},
+        raise Refused(_("You do not cover %(district)s.") % {"district": district},
                       field="district", code="district_not_covered")
     last = last or night_of(timezone.now())
     first = first or last - datetime.timedelta(days=DEFAULT_NIGHTS - 1)

@@ -20,7 +20,7 @@ import numpy as np
 
 from songnuan.analytics.selection import Selection, night_and_hour
 from songnuan.geo.distance import haversine_m
-from songnuan.network.models import District
+from songnuan.network.models import district_names
 from songnuan.outreach.models import Hotspot
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -139,7 +139,7 @@ def proposals(sel: Selection) -> list[Proposal]:
     for point, label in zip(points, labels, strict=True):
         if label >= 0:
             clusters.setdefault(int(label), []).append(point)
-    names = dict(District.objects.values_list("pk", "name"))
+    names = district_names()
     found = [_proposal(members, names) for members in clusters.values()]
     found.sort(key=lambda p: (-p.people, p.first, p.lat))
     for number, proposal in enumerate(found, start=1):

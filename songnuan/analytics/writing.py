@@ -24,6 +24,7 @@ from songnuan.duty.models import Topic
 from songnuan.duty.services import alert
 from songnuan.network.models import District
 from songnuan.refusals import Refused
+from songnuan.words import listed
 
 log = logging.getLogger(__name__)
 DOCUMENT_LANGUAGE = "zh-hans"  # the bureau files its reports in Chinese
@@ -103,12 +104,12 @@ def _tell_leaders(report: GeneratedReport) -> None:
 
 def scope_name(district_ids) -> str:
     """全市 for every district, else the districts' names."""
-    names = list(District.objects.filter(pk__in=district_ids).order_by("code")
-                 .values_list("name", flat=True))
+    names = [str(district) for district in
+             District.objects.filter(pk__in=district_ids).order_by("code")]
     every = District.objects.count()
     if len(names) == every and every > 1:
         return str(_("the whole city"))
-    return "、".join(names)
+    return listed(names)
 
 
 def _key(district_ids) -> str:
@@ -164,7 +165,7 @@ def new_morning_briefings(now: datetime.datetime | None = None) -> list[Generate
                     kind=ReportKind.BRIEFING, first=night, last=night, districts_key=_key(ids),
                     requested_by__isnull=True).exclude(status=ReportStatus.FAILED).exists():
                 continue
-            name = district.name if district else str(_("the whole city"))
+            name = str(district or _("the whole city"))
             report, created = new_report(ReportKind.BRIEFING, night, night, ids, name, {}, None,
                                          now)
             if created:

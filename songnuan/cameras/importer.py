@@ -36,6 +36,7 @@ from songnuan.network.models import District
 from songnuan.network.transfer import ImportFileError, RowError, read_table
 from songnuan.outreach.models import Hotspot
 from songnuan.refusals import Refused
+from songnuan.words import listed
 
 __all__ = ["ImportFileError", "ImportResult", "import_cameras", "read_cameras"]
 
@@ -149,7 +150,7 @@ def parse_row(row: dict[str, str], lookups: Lookups) -> tuple[ParsedRow | None, 
     feed_kind = lookups.feed_kinds.get((text["feed_kind"] or FeedKind.VENDOR_PUSH).lower())
     if feed_kind is None:
         errors.append(("feed_kind", _("“%(value)s” is not a kind of feed: use %(kinds)s.")
-                       % {"value": text["feed_kind"], "kinds": "、".join(
+                       % {"value": text["feed_kind"], "kinds": listed(
                            str(label) for label in FeedKind.labels)}))
     code = _code(text, feed_kind, errors)
     hotspot = _one(lookups.hotspots, text["hotspot"], "hotspot", errors) if text["hotspot"] \

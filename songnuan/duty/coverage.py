@@ -25,6 +25,7 @@ from songnuan.accounts.roles import Role
 from songnuan.duty.models import Alert, DutyRole, DutyShift, Severity, Topic
 from songnuan.duty.services import city_duty_officers, deliver
 from songnuan.network.models import District
+from songnuan.words import listed
 
 # The two posts every district roster must fill at every moment.
 POSTS = (DutyRole.LEADER, DutyRole.OFFICER)
@@ -79,7 +80,7 @@ class Hour:
         return bool(self.missing)
 
     def title(self) -> str:
-        return "、".join(str(DutyRole(role).label) for role in self.missing)
+        return listed(str(DutyRole(role).label) for role in self.missing)
 
 
 @dataclass
@@ -196,7 +197,7 @@ def alert_gaps(now: datetime.datetime | None = None) -> int:
         if Alert.objects.filter(key=gap.key).exists():
             continue
         text = _("Roster gap in %(district)s: %(gap)s.") % {
-            "district": gap.district.name, "gap": gap.describe()}
+            "district": gap.district, "gap": gap.describe()}
         told += len(deliver(managers_of(gap.district), at=now, district=gap.district,
                             topic=Topic.COVERAGE_GAP, text=text[:500], url=url, key=gap.key,
                             severity=Severity.WARNING))

@@ -80,7 +80,7 @@ def save_shift(shift: DutyShift) -> DutyShift:
 
 
 def scope_name(district) -> str:
-    return district.name if district is not None else _("the whole city")
+    return str(district) if district is not None else _("the whole city")
 
 
 def on_duty(role: str, district, at: datetime.datetime | None = None) -> list[User]:

@@ -32,6 +32,7 @@ from songnuan.incidents.models import (
     Status,
 )
 from songnuan.refusals import Conflict
+from songnuan.words import listed
 
 ALERT_LANGUAGE = "zh-hans"  # the people on duty read Chinese, whoever reported
 
@@ -82,7 +83,7 @@ def _send_or_skip(step: EscalationStep, now: datetime.datetime) -> int:
     step.sent_at = now
     people = _deliver(step, now)
     step.recipients.set(people)
-    names = "、".join(str(person) for person in people) or _("nobody on duty")
+    names = listed(str(person) for person in people) or _("nobody on duty")
     with translation.override(ALERT_LANGUAGE):
         text = _("%(level)s told: %(names)s; to acknowledge by %(due)s.") % {
             "level": step.get_level_display(), "names": names, "due": _hhmm(step.due_at)}
@@ -124,7 +125,7 @@ def _alert_text(step: EscalationStep) -> str:
     head = _("%(level)s incident, %(kind)s: %(place)s (%(district)s), reported %(at)s by "
              "%(user)s.") % {
         "level": incident.get_level_display(), "kind": incident.get_kind_display(),
-        "place": incident.place, "district": incident.district.name,
+        "place": incident.place, "district": incident.district,
         "at": _hhmm(incident.reported_at), "user": incident.reported_by}
     if not step.always:
         head = _("Not acknowledged in time below you. %(text)s") % {"text": head}

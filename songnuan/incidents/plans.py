@@ -160,7 +160,7 @@ def open_level_checklist(change: LevelChange) -> Checklist | None:
             ChecklistItem(checklist=checklist, order=n, text=text)
             for n, text in enumerate(version.items))
         text = _("%(district)s: %(level)s — checklist of “%(plan)s” opened.") % {
-            "district": decision.district.name, "level": change.level.label,
+            "district": decision.district, "level": change.level.label,
             "plan": plan.title}
         duty.alert(decision.district, topic=Topic.PROTOCOL, text=text[:500],
                    url=checklist.get_absolute_url(), key=f"protocol-plan:{checklist.pk}",

@@ -91,7 +91,7 @@ def _csv(incidents) -> HttpResponse:
                      _("status"), _("acknowledged"), _("closed")])
     for row in incidents.iterator(chunk_size=500):
         writer.writerow([row.pk, row.get_kind_display(), row.get_level_display(),
-                         row.district.name, row.place, _stamp(row.occurred_at),
+                         str(row.district), row.place, _stamp(row.occurred_at),
                          _stamp(row.reported_at), str(row.reported_by), row.get_status_display(),
                          _stamp(row.acknowledged_at), _stamp(row.closed_at)])
     return response

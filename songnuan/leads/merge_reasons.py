@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from songnuan.leads.models import Flag
+from songnuan.words import listed
 
 VALUE_LABELS = {
     "male": gettext_lazy("man"), "female": gettext_lazy("woman"),
@@ -31,7 +32,7 @@ VALUE_LABELS = {
 
 def _label(value) -> str:
     if isinstance(value, list):
-        return "、".join(_label(item) for item in value)
+        return listed(_label(item) for item in value)
     flags = dict(Flag.choices)
     return str(VALUE_LABELS.get(value) or flags.get(value) or value)
 

@@ -364,7 +364,7 @@ def ledger_rows(payouts) -> list[list[str]]:
         claim = payout.claim
         rows.append([
             timezone.localtime(payout.paid_at).strftime("%Y-%m-%d %H:%M"),
-            payout.district.name if payout.district else "",
+            str(payout.district or ""),
             claim.lead.tracking_code, str(claim.pk), f"{payout.amount_yuan:.2f}",
             payout.get_method_display(), payout.reference,
             str(claim.decided_by or ""),

@@ -757,7 +757,7 @@ def set_location(lead: Lead, lat: float, lon: float, *, by: Actor, source: str,
         LeadStatusChange.objects.create(
             lead=lead, from_status=previous, to_status=lead.status, by=by,
             note=_("Placed at %(lat).5f, %(lon).5f in %(district)s from %(how)s") % {
-                "lat": lat, "lon": lon, "district": district.name, "how": labels[source]})
+                "lat": lat, "lon": lon, "district": district, "how": labels[source]})
         link_nearby(lead)
     return lead
 

@@ -34,7 +34,7 @@ def events(person) -> Iterator[TimelineEvent]:
         yield TimelineEvent(
             lead.received_at, "lead",
             _("Reported at %(place)s (%(code)s)") % {
-                "place": lead.place or (lead.district.name if lead.district_id else "—"),
+                "place": lead.place or (str(lead.district) if lead.district_id else "—"),
                 "code": lead.tracking_code},
             " · ".join(parts),
             url=reverse("leads:lead_detail", args=[lead.pk]),

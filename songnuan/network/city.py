@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import ForeignObjectRel
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +22,7 @@ from songnuan.geo import cities, climate, code_changes, districts
 from songnuan.geo.distance import BoundingBox
 from songnuan.network.models import City, District
 from songnuan.refusals import Conflict, Refused
+from songnuan.words import in_language
 
 # 12345 is the national government service hotline: dialled anywhere it reaches the caller's own
 # city, so it is the right number until the bureau names its own.
@@ -62,8 +62,7 @@ class ServedCity:
 
     def display_name(self) -> str:
         """The name in the language being spoken: 哈尔滨市, or Harbin."""
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        return self.name if language.lower().startswith("zh") else self.name_en
+        return in_language(self.name, self.name_en)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from songnuan.geo import coords, distance, districts
 from songnuan.network.city import served_city
 from songnuan.network.models import District
 from songnuan.refusals import Refused
+from songnuan.words import in_language
 
 COORD_SYSTEMS = tuple(system.value for system in coords.CoordSystem)
 
@@ -77,7 +78,8 @@ def district_code_at(lat: float, lon: float) -> str | None:
 def district_features() -> list[dict]:
     """The district outlines as GeoJSON features (for the offline staff map)."""
     return [{**district.geojson(), "properties": {
-        "kind": "district", "code": district.code, "name": district.name}}
+        "kind": "district", "code": district.code,
+        "name": in_language(district.name, district.name_en)}}
         for district in districts.districts()]
 
 

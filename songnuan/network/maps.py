@@ -30,7 +30,7 @@ def network_geojson(sites: list[Site]) -> dict:
             "properties": {
                 "kind": "site", "id": site.pk, "name": site.name, "level": site.level,
                 "level_label": str(site.get_level_display()), "status": site.status,
-                "district": site.district.name, "host": str(site.get_host_type_display()),
+                "district": str(site.district), "host": str(site.get_host_type_display()),
                 "url": reverse("network:site_detail", args=[site.pk]),
             },
         })

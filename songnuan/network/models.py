@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from songnuan.accounts.audit import AuditedModel
 from songnuan.accounts.scoping import ScopedQuerySet, Scoping
 from songnuan.network import hours
+from songnuan.words import in_language
 
 
 class City(models.Model):
@@ -51,7 +52,7 @@ class City(models.Model):
         verbose_name_plural = _("cities")
 
     def __str__(self) -> str:
-        return self.name
+        return in_language(self.name, self.name_en)
 
     def save(self, *args, **kwargs) -> None:
         self.pk = 1  # one deployment, one city
@@ -83,7 +84,14 @@ class District(models.Model):
         verbose_name_plural = _("districts")
 
     def __str__(self) -> str:
-        return self.name
+        """The name in the language being spoken; `name` stays the data (APIs, matching)."""
+        return in_language(self.name, self.name_en)
+
+
+def district_names(pks=None) -> dict[int, str]:
+    """Each district's name in the language being spoken, by primary key (all, or those)."""
+    districts = District.objects.all() if pks is None else District.objects.filter(pk__in=pks)
+    return {district.pk: str(district) for district in districts}
 
 
 class SiteLevel(models.TextChoices):

@@ -125,7 +125,7 @@ def place_site(site: Site, lat: float, lon: float, coord: str = "wgs84",
             raise ValidationError({"district_override_reason": _(
                 "The coordinates lie in %(derived)s. Give a reason to file this site under "
                 "%(chosen)s."
-            ) % {"derived": derived.name, "chosen": district.name}})
+            ) % {"derived": derived, "chosen": district}})
         site.district = district
         site.district_override_reason = override_reason
     else:

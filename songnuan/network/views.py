@@ -245,7 +245,7 @@ def warm(request: HttpRequest) -> HttpResponse:
                                     or place_form.cleaned_data["place"]):
         district = place_form.cleaned_data["district"]
         if district is not None:
-            origin = (district.centre_lat, district.centre_lon, "wgs84", district.name)
+            origin = (district.centre_lat, district.centre_lon, "wgs84", str(district))
         else:
             found = services.locate_place(place_form.cleaned_data["place"])
             if found is None:

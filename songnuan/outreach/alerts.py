@@ -23,6 +23,7 @@ from songnuan.network.models import District
 from songnuan.outreach import night_plan
 from songnuan.outreach.escalation import Overdue, Thresholds, overdue, thresholds_by_district
 from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, Squad, Task
+from songnuan.words import listed
 
 
 def alert_overdue_leads(now: datetime.datetime | None = None) -> int:
@@ -106,10 +107,10 @@ def alert_squads_short(now: datetime.datetime | None = None) -> int:
         reserves = list(Squad.objects.filter(district=district, is_active=True,
                                              duty_status=DutyStatus.RESERVE)
                         .values_list("name", flat=True))
-        text = night_plan.shortfall_message(district.name, short)
+        text = night_plan.shortfall_message(str(district), short)
         if reserves:
             text += " " + _("Reserve squads that could be called on: %(names)s.") % {
-                "names": "、".join(reserves)}
+                "names": listed(reserves)}
         hour = timezone.localtime(now).strftime("%Y%m%d%H")
         created = alert(district, topic=Topic.SQUADS_SHORT, text=text[:500],
                         url=reverse("outreach:board"), severity=Severity.SEVERE,

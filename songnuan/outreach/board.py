@@ -25,6 +25,7 @@ from songnuan.outreach import dispatch, help_nearby, night_plan, planning
 from songnuan.outreach.escalation import OVERDUE_LABELS, overdue, thresholds_by_district
 from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, FollowUp, Shift, Squad, Task
 from songnuan.outreach.squads import call_out_time
+from songnuan.words import in_language
 
 FOLLOW_UP_AHEAD = datetime.timedelta(hours=2)
 
@@ -59,7 +60,7 @@ def _squads(user, now) -> dict[int, dict]:
         load = loads.get(squad.pk, 0)
         result[squad.pk] = {
             "id": squad.pk, "name": squad.name, "district_id": squad.district_id,
-            "district": squad.district.name, "vehicle": squad.vehicle,
+            "district": str(squad.district), "vehicle": squad.vehicle,
             "on_shift": squad.pk in on_shift, "load": load, "capacity": squad.capacity,
             "lat": lat, "lon": lon,
             "seen_at": squad.last_seen_at.isoformat() if squad.last_seen_at else None,
@@ -81,7 +82,7 @@ def _thresholds_in_force(user, now, squads: dict[int, dict], leads: list[dict]) 
     for district in districts:
         limits = by_district[district.pk]
         rows.append({
-            "district_id": district.pk, "district": district.name, "level": int(limits.level),
+            "district_id": district.pk, "district": str(district), "level": int(limits.level),
             "level_label": limits.level.label, "tone": limits.level.tone,
             "assign_within_min": round(limits.assign_within.total_seconds() / 60),
             "arrive_within_min": round(limits.arrive_within.total_seconds() / 60),
@@ -114,13 +115,13 @@ def capacity_alerts(user, tonight: night_plan.NightPlan, now: datetime.datetime)
             {"id": squad["id"], "name": squad["name"]})
     gathering = _gathering([s.district_id for s in shortfalls], now)
     return [{
-        "district_id": short.district_id, "district": districts[short.district_id].name,
+        "district_id": short.district_id, "district": str(districts[short.district_id]),
         "waiting": short.late, "squads_missing": short.squads_missing,
         "reserves": reserves.get(short.district_id, []),
         "gathering": gathering.get(short.district_id, []),
         "still_missing": max(0, short.squads_missing
                              - len(gathering.get(short.district_id, []))),
-        "message": night_plan.shortfall_message(districts[short.district_id].name, short),
+        "message": night_plan.shortfall_message(str(districts[short.district_id]), short),
         "nearest": (_nearest_squad(tonight, districts[short.district_id]) if short.uncovered
                     else None),
     } for short in shortfalls]
@@ -173,7 +174,7 @@ def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) ->
     rows = list(queue.order_by("-priority", "received_at")
                 .values("id", "tracking_code", "status", "priority", "lat", "lon", "place",
                         "district_id", "people_count", "flags", "received_at",
-                        "description", "source", "district__name",
+                        "description", "source", "district__name", "district__name_en",
                         photo_id=Subquery(LeadPhoto.objects.filter(lead=OuterRef("pk"))
                                           .order_by("pk").values("pk")[:1])))
     # A subquery, not a list of 2,000 ids: Django prepares every element of an IN list.
@@ -202,7 +203,8 @@ def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) ->
             "flag_labels": [str(Flag(f).label) if f in Flag.values else f for f in row["flags"]],
             "description": Truncator(row["description"]).chars(80),
             "source": row["source"], "source_label": str(Source(row["source"]).label),
-            "district": row["district__name"] or "", "photo_id": row["photo_id"],
+            "district": in_language(row["district__name"] or "", row["district__name_en"] or ""),
+            "photo_id": row["photo_id"],
             "age_min": int((now - row["received_at"]).total_seconds() // 60),
             "overdue": late[0].value if late else None,
             "overdue_label": overdue_labels[late[0]] if late else "",

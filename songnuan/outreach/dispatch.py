@@ -203,8 +203,8 @@ def _tell_home_district(task: Task) -> None:
     """Mutual aid (跨区支援): the squad's own district learns where its squad went."""
     duty.alert(task.squad.district, topic=Topic.MUTUAL_AID, severity=Severity.INFO,
           text=_("%(squad)s was sent to %(district)s as mutual aid (%(place)s).") % {
-              "squad": task.squad.name, "district": task.district.name,
-              "place": task.place or task.district.name},
+              "squad": task.squad.name, "district": task.district,
+              "place": task.place or task.district},
           key=f"mutual-aid:{task.pk}", at=task.assigned_at)
 
 

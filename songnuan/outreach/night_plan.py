@@ -197,7 +197,7 @@ def squad_states(now: datetime.datetime, centres: dict[int, tuple[float, float]]
         states[squad.pk] = planning.SquadState(
             squad.pk, squad.name, squad.district_id, round(free, -2), round(lat, 5),
             round(lon, 5), load=len(tasks.get(squad.pk, [])), capacity=squad.capacity)
-        names[squad.pk] = (squad.name, squad.district.name)
+        names[squad.pk] = (squad.name, str(squad.district))
     return states, names
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from songnuan.outreach.models import EncounterOutcome
 from songnuan.outreach.patrols import night_of
+from songnuan.words import in_language
 
 
 @dataclass
@@ -44,18 +45,23 @@ def service_levels(tasks, encounters, *, since: datetime.datetime) -> list[Row]:
         return rows[key]
 
     for task in (tasks.filter(assigned_at__gte=since, lead__isnull=False)
-                 .values("district__name", "assigned_at", "arrived_at", "arrived_client_at",
-                         "lead__received_at")):
-        target = row(task["district__name"], task["assigned_at"])
+                 .values("district__name", "district__name_en", "assigned_at", "arrived_at",
+                         "arrived_client_at", "lead__received_at")):
+        target = row(_district(task), task["assigned_at"])
         target.tasks += 1
         target.assign_min.append(_minutes(task["assigned_at"] - task["lead__received_at"]))
         # The squad's own clock when it sent one: a tap queued offline reached us late.
         arrived = task["arrived_client_at"] or task["arrived_at"]
         if arrived:
             target.arrive_min.append(_minutes(arrived - task["assigned_at"]))
-    for encounter in encounters.filter(at__gte=since).values("district__name", "at", "outcome"):
-        row(encounter["district__name"], encounter["at"]).outcomes[encounter["outcome"]] += 1
+    for encounter in encounters.filter(at__gte=since).values("district__name", "district__name_en",
+                                                              "at", "outcome"):
+        row(_district(encounter), encounter["at"]).outcomes[encounter["outcome"]] += 1
     return sorted(rows.values(), key=lambda r: (r.night, r.district), reverse=True)
+
+
+def _district(values: dict) -> str:
+    return in_language(values["district__name"], values["district__name_en"])
 
 
 def _minutes(delta: datetime.timedelta) -> float:

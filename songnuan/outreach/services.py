@@ -15,6 +15,6 @@ def hotspots_geojson(hotspots) -> dict:
         "properties": {
             "id": spot.pk, "name": spot.name, "type": str(spot.get_place_type_display()),
             "risk": spot.risk_level, "risk_label": str(spot.get_risk_level_display()),
-            "district": spot.district.name,
+            "district": str(spot.district),
         },
     } for spot in hotspots]}

@@ -131,7 +131,7 @@ QUEUE_SHOWN = 100  # leads the queue lists; the map draws them all
 
 @_dispatcher
 def board(request: HttpRequest) -> HttpResponse:
-    districts = list(_districts(request.user).values_list("pk", "name"))
+    districts = [(district.pk, str(district)) for district in _districts(request.user)]
     queue = _queue_context(dispatch_board.board_data(request.user))
     return render(request, "outreach/board.html", queue | {
         "map_data": _map_context([], {pk for pk, _name in districts}) | {

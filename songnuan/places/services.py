@@ -11,7 +11,7 @@ from songnuan.geo.coords import CoordError, CoordSystem, to_wgs84
 from songnuan.geo.distance import bounding_box, haversine_m
 from songnuan.geo.districts import district_at, looks_swapped
 from songnuan.network.city import served_city
-from songnuan.network.models import District
+from songnuan.network.models import District, district_names
 from songnuan.places import geocoders, resolver
 from songnuan.places.keys import SearchKey, normalise
 from songnuan.places.models import Place, PlaceKind
@@ -114,7 +114,7 @@ def source_labels() -> dict[str, str]:
 
 def describe(matches: list[PlaceMatch]) -> list[tuple[PlaceMatch, str, str, str]]:
     """Each candidate with what a person choosing sees: its district, kind and source."""
-    districts = dict(District.objects.values_list("pk", "name")) if matches else {}
+    districts = district_names() if matches else {}
     kinds, sources = dict(PlaceKind.choices), source_labels()
     return [(match, districts.get(match.district_id, ""), str(kinds.get(match.kind, "")),
              sources.get(match.source, "")) for match in matches]

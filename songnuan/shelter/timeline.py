@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from songnuan.people.timeline import TimelineEvent
 from songnuan.shelter.models import ArrivalStatus, LogKind
+from songnuan.words import listed
 
 
 def events(person) -> Iterator[TimelineEvent]:
@@ -83,7 +84,7 @@ def _summary(logs) -> str:
             "n": present, "total": len(calls)})
     meals = [str(log.get_meal_display()) for log in logs if log.kind == LogKind.MEAL]
     if meals:
-        parts.append(_("meals: %(meals)s") % {"meals": "、".join(meals)})
+        parts.append(_("meals: %(meals)s") % {"meals": listed(meals)})
     notes = [log.notes for log in logs if log.kind == LogKind.NOTE]
     parts.extend(notes)
     return " · ".join(parts)

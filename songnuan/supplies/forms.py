@@ -60,7 +60,7 @@ class HolderField(forms.ChoiceField):
 
 
 def _label(holder: Holder) -> str:
-    return f"{holder.district.name} · {holder.name}"
+    return f"{holder.district} · {holder.name}"
 
 
 class MovementForm(forms.Form):

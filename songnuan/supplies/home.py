@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from songnuan.shell import Panel
 from songnuan.supplies.models import Stock
 from songnuan.supplies.services import low_stocks
+from songnuan.words import listed
 
 
 def panels(user) -> list[Panel]:
@@ -18,7 +19,7 @@ def panels(user) -> list[Panel]:
         return []
     low = low_stocks(stocks).select_related("item")
     count = low.count()
-    names = "、".join(sorted({row.item.name for row in low[:20]}))
+    names = listed(sorted({row.item.name for row in low[:20]}))
     return [Panel(_("Supplies below reserve"), reverse("supplies:stock") + "?low=1",
                   count=count, tone="alert" if count else "ok", order=150,
                   hint=names or _("Every stock is at or above its reserve level"))]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from songnuan.people.timeline import TimelineEvent
 from songnuan.supplies.models import MovementKind
+from songnuan.words import listed
 
 
 def events(person) -> Iterator[TimelineEvent]:
@@ -24,4 +25,4 @@ def events(person) -> Iterator[TimelineEvent]:
 
 def issued_summary(movements) -> str:
     """"棉大衣 ×1、面包 ×2" for a group of issue rows."""
-    return "、".join(f"{m.stock.item.name} ×{m.quantity}" for m in movements)
+    return listed(f"{m.stock.item.name} ×{m.quantity}" for m in movements)

@@ -33,7 +33,7 @@ def notify_level_change(decision, previous: ProtocolLevel | None) -> None:
     until = decision.until
     message = _("%(district)s: cold-weather protocol %(old)s → %(new)s from %(start)s%(until)s. "
                 "%(reason)s") % {
-        "district": decision.district.name,
+        "district": decision.district,
         "old": previous.label if previous is not None else LEVEL_LABELS[ProtocolLevel.NORMAL],
         "new": level.label, "start": local_text(decision.starts_at),
         "until": (_(" until %(t)s") % {"t": local_text(until)}) if until else "",
@@ -49,7 +49,7 @@ def notify_level_change(decision, previous: ProtocolLevel | None) -> None:
 
 def recipients_for(district) -> str:
     return _("%(district)s leader on duty; %(district)s rescue squads") % {
-        "district": district.name}
+        "district": district}
 
 
 def recipients_duty_officer() -> str:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.network.city import campaign_season
-from songnuan.network.models import District
+from songnuan.network.models import District, district_names
 from songnuan.refusals import Conflict, Refused
 from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.models import (
@@ -21,6 +21,7 @@ from songnuan.weather.models import (
     ProtocolNotice,
 )
 from songnuan.weather.protocol import current_campaign, now_or, protocol_levels
+from songnuan.words import listed
 
 
 @transaction.atomic
@@ -40,7 +41,7 @@ def propose_extension_if_needed(now: datetime.datetime | None = None):
     active = [pk for pk, level in levels.items() if level > ProtocolLevel.NORMAL]
     if not active:
         return None
-    names = "、".join(District.objects.filter(pk__in=active).values_list("name", flat=True))
+    names = listed(district_names(active).values())
     new_end = end + datetime.timedelta(days=campaign_season(campaign.starts_on.year)[2])
     extension = CampaignExtension.objects.create(
         campaign=campaign, new_end_on=new_end, proposed_automatically=True, proposed_at=now,

@@ -44,7 +44,7 @@ def set_override(district, level: int, reason: str, expires_at: datetime.datetim
         recipients=recipients_for(district), created_at=now,
         message=(_("%(district)s: cold-weather protocol set to %(level)s by %(user)s until "
                    "%(until)s: %(reason)s") % {
-            "district": district.name, "level": level.label, "user": by,
+            "district": district, "level": level.label, "user": by,
             "until": local_text(expires_at), "reason": reason})[:500],
     )
     publish(LevelChange(decision, level, notice.message))
@@ -68,7 +68,7 @@ def end_override(decision, *, by, now: datetime.datetime | None = None):
         recipients=recipients_for(decision.district), created_at=now,
         message=(_("%(district)s: override ended by %(user)s; the automatic level %(level)s "
                    "applies again.") % {
-            "district": decision.district.name, "user": by,
+            "district": decision.district, "user": by,
             "level": protocol_level(decision.district_id, now).label})[:500],
     )
 
@@ -85,7 +85,7 @@ def notice_expired_overrides(now: datetime.datetime | None = None) -> int:
             recipients=recipients_for(decision.district), created_at=now,
             message=(_("%(district)s: the override expired; the automatic level %(level)s "
                        "applies again.") % {
-                "district": decision.district.name,
+                "district": decision.district,
                 "level": protocol_level(decision.district_id, now).label})[:500],
         )
         count += 1

@@ -15,6 +15,7 @@ from songnuan.weather.evaluation import describe
 from songnuan.weather.intake import freshness, stale_message
 from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.protocol import current_campaign, current_decisions
+from songnuan.words import listed
 
 VIEW = "weather.view_protocoldecision"
 NAMES_SHOWN = 3
@@ -60,13 +61,13 @@ def protocol_banner(request: HttpRequest) -> Banner | None:
     reason = describe(top.rule, top.data)
     if len(active) == 1:
         text = _("Cold-weather protocol: %(level)s in %(district)s, %(until)s") % {
-            "level": level.label, "district": top.district.name, "until": _until(top)}
+            "level": level.label, "district": top.district, "until": _until(top)}
         details = [reason]
     else:
         text = _("Cold-weather protocol in %(n)d districts, up to %(level)s") % {
             "n": len(active), "level": level.label}
         details = _alike(active)
-        details.append(_("%(district)s: %(reason)s") % {"district": top.district.name,
+        details.append(_("%(district)s: %(reason)s") % {"district": top.district,
                                                         "reason": reason})
     if top.is_override:
         details.insert(0, _("Manual override"))
@@ -79,10 +80,10 @@ def _alike(decisions: list) -> list[str]:
     same red warning take one line, not ten."""
     alike: dict[tuple[int, str], list[str]] = {}
     for decision in decisions:
-        alike.setdefault((decision.level, _until(decision)), []).append(decision.district.name)
+        alike.setdefault((decision.level, _until(decision)), []).append(str(decision.district))
     lines = []
     for (level, until), names in alike.items():
-        shown = "、".join(names[:NAMES_SHOWN])
+        shown = listed(names[:NAMES_SHOWN])
         if len(names) > NAMES_SHOWN:
             shown = _("%(names)s and %(more)d more") % {"names": shown,
                                                           "more": len(names) - NAMES_SHOWN}

@@ -464,7 +464,7 @@ def test_the_board_carries_the_protocols_thresholds(cast, api_for):
     report()
     board = api_for(cast.shinan_dispatcher).get("/api/v1/dispatch/board").json()
     [protocol] = board["protocol"]
-    assert protocol["district"] == "市南区"
+    assert protocol["district"] == "Shinan"
     assert protocol["assign_within_min"] > 0 and protocol["arrive_within_min"] > 0
 
 

@@ -45,7 +45,7 @@ def test_the_board_shows_the_protocol_level_and_the_thresholds_in_force(cast, cl
     settings.WEATHER_FALLBACK_LEVEL = 0
     normal = client_for(cast.shinan_dispatcher).get(reverse("outreach:board_data")).json()
     assert [(p["district"], p["level"], p["assign_within_min"], p["arrive_within_min"])
-            for p in normal["protocol"]] == [("市南区", 0, 15, 40)]
+            for p in normal["protocol"]] == [("Shinan", 0, 15, 40)]
     settings.WEATHER_FALLBACK_LEVEL = 3
     page = client_for(cast.shinan_dispatcher).get(reverse("outreach:board")).content.decode()
     assert "Extreme cold" in page and "Assign within 5 min" in page

@@ -99,7 +99,7 @@ def test_a_change_closes_the_previous_decision_and_notifies_the_district(shinan)
     assert second.level == L.EXTREME_COLD
     notice = ProtocolNotice.objects.get(decision=second)
     assert notice.kind == NoticeKind.LEVEL_CHANGE
-    assert "市南区" in notice.recipients
+    assert "Shinan" in notice.recipients
 
 
 def test_a_warning_in_force_activates_the_protocol(shinan):
@@ -226,7 +226,7 @@ def test_an_extension_is_proposed_when_the_protocol_is_active_near_the_end(shina
     assert proposal.status == ExtensionStatus.PROPOSED
     assert proposal.proposed_automatically
     assert proposal.new_end_on == datetime.date(2027, 3, 29)
-    assert "市南区" in proposal.reason
+    assert "Shinan" in proposal.reason
     assert propose_extension_if_needed(near_end + hours(3)) is None  # not twice
     assert campaign.extensions.count() == 1
 

@@ -1,0 +1,22 @@
+"""Words in the language being spoken: a place's own name, and a list as that language writes it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.utils import translation
+
+
+def speaking_chinese() -> bool:
+    return (translation.get_language() or settings.LANGUAGE_CODE).lower().startswith("zh")
+
+
+def in_language(name: str, name_en: str) -> str:
+    """A place's name in the language being spoken: 市南区 in Chinese, Shinan otherwise."""
+    return name if speaking_chinese() or not name_en else name_en
+
+
+def listed(items: Iterable[object]) -> str:
+    """Items as the language being spoken lists them: 市南区、市北区, or Shinan, Shibei."""
+    return ("、" if speaking_chinese() else ", ").join(str(item) for item in items)
