@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
 from songnuan.duty import services
 from songnuan.duty.models import Alert, DutyRole, DutyShift, Severity, Topic
@@ -120,6 +121,19 @@ def test_the_unread_count_shows_in_the_menu_and_the_inbox_marks_read(cast, clien
     inbox = client.get(reverse("duty:inbox")).content.decode()
     assert "线索QD7已超时未派单" in inbox and "签收" in inbox
     assert services.unread_count(cast.shinan_admin) == 0
+
+
+def test_the_inbox_and_the_roster_write_dates_as_the_language_does(cast, client):
+    _told(cast.shinan_admin)
+    on_duty_around_now(cast.shinan_admin, district=district(SHINAN))
+    client.force_login(cast.shinan_admin)
+    stamp = timezone.localtime(HANDOVER)
+    chinese = client.get(reverse("duty:inbox")).content.decode()
+    english = client.get(reverse("duty:inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{stamp.month}月{stamp.day}日 {stamp:%H:%M}" in chinese
+    assert f"{stamp:%b} {stamp.day}, {stamp:%H:%M}" in english and "月" not in english
+    roster = client.get(reverse("duty:roster"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "月" not in roster
 
 
 def test_only_the_recipient_sees_and_acknowledges_an_alert(cast, client):
