@@ -27,7 +27,7 @@ CITY = "city"
 
 def _scopes(user) -> list[tuple[str, str]]:
     """(value, label) of the rosters a user may look at: their districts, and the city's."""
-    choices = [(str(d.pk), d.name) for d in districts_for(user).order_by("code")]
+    choices = [(str(d.pk), str(d)) for d in districts_for(user).order_by("code")]
     if scope_of(user).reach is Reach.CITY:
         choices.insert(0, (CITY, _("The whole city")))
     return choices

@@ -114,7 +114,7 @@ def current_plan(now: datetime.datetime | None = None) -> NightPlan:
     plan.shortfalls += [s for s in planning.uncovered(covered, list(squads.values()), centres)
                         if s.district_id not in short]
     made = NightPlan(plan, squads, names, now, standby_moves(
-        squads, told, now, centres, {d.pk: d.name for d in districts}))
+        squads, told, now, centres, {d.pk: str(d) for d in districts}))
     with _lock:
         _cache["plan"] = (key, made)
     return made
