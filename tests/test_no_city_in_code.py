@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "songnuan"
-DEFAULT_CITY_NAMES = re.compile(r"qingdao|青岛|370200", re.IGNORECASE)
+DEFAULT_CITY_NAMES = re.compile(r"qingdao|青岛|琴岛|370200", re.IGNORECASE)
 SCANNED = ("*.py", "*.html", "*.js", "*.txt", "*.css")
 # The demo keeps its city and its data; migrations seed the registry the default city starts
 # with; and one line names that default.

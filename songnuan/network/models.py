@@ -111,7 +111,8 @@ PARENT_LEVEL = {
 
 
 class HostType(models.TextChoices):
-    """The facility a site is housed in (琴岛驿家 points sit in everyday community places)."""
+    """The facility a site is housed in (a city's branded community points sit in everyday
+    places)."""
 
     RESCUE_STATION = "rescue_station", _("Rescue station")
     ELDERLY_CARE = "elderly_care", _("Elderly-care facility")
@@ -152,8 +153,9 @@ class Site(AuditedModel):
         _("host facility"), max_length=20, choices=HostType.choices, default=HostType.OTHER
     )
     is_qindao_yijia = models.BooleanField(
-        _("琴岛驿家 brand"), default=False,
-        help_text=_("A “琴岛驿家” relief point hosted in a community facility."),
+        _("community point"), default=False,
+        help_text=_("A relief point run in a community facility under the city's own brand "
+                    "for such points."),
     )
     district = models.ForeignKey(
         District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="sites"

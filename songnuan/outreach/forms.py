@@ -26,7 +26,7 @@ class SquadForm(forms.ModelForm):
         model = Squad
         fields = ["name", "district", "vehicle", "phone", "base_lat", "base_lon", "capacity",
                   "duty_status", "is_active"]
-        help_texts = {"vehicle": _("Plate number, e.g. 鲁B·J1234.")}
+        help_texts = {"vehicle": _("Plate number as on the vehicle: province, letter, number.")}
 
     def __init__(self, *args, districts=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

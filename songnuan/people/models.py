@@ -91,7 +91,7 @@ class Person(AuditedModel):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     alias = models.CharField(
         _("alias"), max_length=50, blank=True,
-        help_text=_("What staff call them when the name is unknown (e.g. 八大关桥洞老人)."),
+        help_text=_("What staff call them when the name is unknown (e.g. 桥洞老人)."),
     )
     self_name = models.CharField(_("name they give"), max_length=50, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
