@@ -24,7 +24,7 @@ from songnuan.analytics.selection import Selection, local, night_and_hour
 from songnuan.incidents.models import GRAVE, Incident
 from songnuan.incidents.models import Status as IncidentStatus
 from songnuan.leads.models import Lead, LeadStatus
-from songnuan.network.models import District, Site, SiteLevel, SiteStatus
+from songnuan.network.models import Site, SiteLevel, SiteStatus, district_names
 from songnuan.outreach.escalation import overdue, thresholds_by_district
 from songnuan.outreach.models import ACTIVE_TASK_STATUSES, EncounterOutcome, Task
 from songnuan.outreach.patrols import NIGHT_ENDS_HOUR
@@ -74,8 +74,7 @@ def _month(night: datetime.date) -> str:
 def district_month_tallies(sel: Selection) -> tuple[list[Tally], Tally]:
     """One tally per district and month with anything in it, in district then month order,
     and the tally of the whole selection."""
-    ordered = District.objects.filter(pk__in=sel.district_ids).order_by("code")
-    names = {district.pk: str(district) for district in ordered}
+    names = district_names(sel.district_ids)
     rank = {name: index for index, name in enumerate(names.values())}
     cells: dict[tuple[str, str], Tally] = {}
 

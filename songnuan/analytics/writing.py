@@ -22,7 +22,7 @@ from songnuan.analytics.models import IN_FLIGHT, GeneratedReport, ReportKind, Re
 from songnuan.analytics.selection import Selection, covered_districts
 from songnuan.duty.models import Topic
 from songnuan.duty.services import alert
-from songnuan.network.models import District
+from songnuan.network.models import District, district_names
 from songnuan.refusals import Refused
 from songnuan.words import listed
 
@@ -104,8 +104,7 @@ def _tell_leaders(report: GeneratedReport) -> None:
 
 def scope_name(district_ids) -> str:
     """全市 for every district, else the districts' names."""
-    names = [str(district) for district in
-             District.objects.filter(pk__in=district_ids).order_by("code")]
+    names = list(district_names(district_ids).values())
     every = District.objects.count()
     if len(names) == every and every > 1:
         return str(_("the whole city"))

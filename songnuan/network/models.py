@@ -89,9 +89,10 @@ class District(models.Model):
 
 
 def district_names(pks=None) -> dict[int, str]:
-    """Each district's name in the language being spoken, by primary key (all, or those)."""
+    """Each district's name in the language being spoken, by primary key (all, or those), in
+    the order of their codes."""
     districts = District.objects.all() if pks is None else District.objects.filter(pk__in=pks)
-    return {district.pk: str(district) for district in districts}
+    return {district.pk: str(district) for district in districts.order_by("code")}
 
 
 class SiteLevel(models.TextChoices):

@@ -20,12 +20,11 @@ from django.utils.text import Truncator
 
 from songnuan.leads import services as leads_services
 from songnuan.leads.models import Flag, Lead, LeadPhoto, LeadStatus, Source
-from songnuan.network.models import District
+from songnuan.network.models import District, district_names
 from songnuan.outreach import dispatch, help_nearby, night_plan, planning
 from songnuan.outreach.escalation import OVERDUE_LABELS, overdue, thresholds_by_district
 from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, FollowUp, Shift, Squad, Task
 from songnuan.outreach.squads import call_out_time
-from songnuan.words import in_language
 
 FOLLOW_UP_AHEAD = datetime.timedelta(hours=2)
 
@@ -174,7 +173,7 @@ def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) ->
     rows = list(queue.order_by("-priority", "received_at")
                 .values("id", "tracking_code", "status", "priority", "lat", "lon", "place",
                         "district_id", "people_count", "flags", "received_at",
-                        "description", "source", "district__name", "district__name_en",
+                        "description", "source",
                         photo_id=Subquery(LeadPhoto.objects.filter(lead=OuterRef("pk"))
                                           .order_by("pk").values("pk")[:1])))
     # A subquery, not a list of 2,000 ids: Django prepares every element of an IN list.
@@ -186,6 +185,7 @@ def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) ->
     merged, nearby = leads_services.merged_reports(ids), leads_services.nearby_leads(ids)
     labels = {value: str(label) for value, label in LeadStatus.choices}
     overdue_labels = {kind: str(label) for kind, label in OVERDUE_LABELS.items()}
+    names = district_names()
     out = []
     for row in rows:
         district = row["district_id"]
@@ -203,8 +203,7 @@ def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) ->
             "flag_labels": [str(Flag(f).label) if f in Flag.values else f for f in row["flags"]],
             "description": Truncator(row["description"]).chars(80),
             "source": row["source"], "source_label": str(Source(row["source"]).label),
-            "district": in_language(row["district__name"] or "", row["district__name_en"] or ""),
-            "photo_id": row["photo_id"],
+            "district": names.get(district, ""), "photo_id": row["photo_id"],
             "age_min": int((now - row["received_at"]).total_seconds() // 60),
             "overdue": late[0].value if late else None,
             "overdue_label": overdue_labels[late[0]] if late else "",

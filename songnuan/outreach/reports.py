@@ -8,9 +8,9 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from songnuan.network.models import district_names
 from songnuan.outreach.models import EncounterOutcome
 from songnuan.outreach.patrols import night_of
-from songnuan.words import in_language
 
 
 @dataclass
@@ -44,24 +44,20 @@ def service_levels(tasks, encounters, *, since: datetime.datetime) -> list[Row]:
             rows[key] = Row(district, key[1])
         return rows[key]
 
+    names = district_names()
     for task in (tasks.filter(assigned_at__gte=since, lead__isnull=False)
-                 .values("district__name", "district__name_en", "assigned_at", "arrived_at",
-                         "arrived_client_at", "lead__received_at")):
-        target = row(_district(task), task["assigned_at"])
+                 .values("district_id", "assigned_at", "arrived_at", "arrived_client_at",
+                         "lead__received_at")):
+        target = row(names[task["district_id"]], task["assigned_at"])
         target.tasks += 1
         target.assign_min.append(_minutes(task["assigned_at"] - task["lead__received_at"]))
         # The squad's own clock when it sent one: a tap queued offline reached us late.
         arrived = task["arrived_client_at"] or task["arrived_at"]
         if arrived:
             target.arrive_min.append(_minutes(arrived - task["assigned_at"]))
-    for encounter in encounters.filter(at__gte=since).values("district__name", "district__name_en",
-                                                              "at", "outcome"):
-        row(_district(encounter), encounter["at"]).outcomes[encounter["outcome"]] += 1
+    for encounter in encounters.filter(at__gte=since).values("district_id", "at", "outcome"):
+        row(names[encounter["district_id"]], encounter["at"]).outcomes[encounter["outcome"]] += 1
     return sorted(rows.values(), key=lambda r: (r.night, r.district), reverse=True)
-
-
-def _district(values: dict) -> str:
-    return in_language(values["district__name"], values["district__name_en"])
 
 
 def _minutes(delta: datetime.timedelta) -> float:
