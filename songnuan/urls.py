@@ -17,7 +17,7 @@ urlpatterns = [
     path("tiles/<int:z>/<int:x>/<int:y>", views.map_tile, name="map_tile"),
     path("login/", account_views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("songnuan.accounts.urls")),
     path("people/", include("songnuan.people.urls")),

@@ -1,4 +1,5 @@
-"""Words in the language being spoken: a place's own name, and a list as that language writes it."""
+"""Words in the language being spoken: a place's own name, and a list or a run of phrases as
+that language writes it."""
 
 from __future__ import annotations
 
@@ -20,3 +21,9 @@ def in_language(name: str, name_en: str) -> str:
 def listed(items: Iterable[object]) -> str:
     """Items as the language being spoken lists them: 市南区、市北区, or Shinan, Shibei."""
     return ("、" if speaking_chinese() else ", ").join(str(item) for item in items)
+
+
+def phrases(items: Iterable[object]) -> str:
+    """Phrases run together as the language being spoken writes them: 2人，躺在地上, or
+    1 person, lying down. Empty ones are left out."""
+    return ("，" if speaking_chinese() else ", ").join(str(item) for item in items if item)

@@ -90,7 +90,7 @@ class UserForm(ScopedFormMixin, forms.ModelForm):
         model = User
         fields = [
             "username", "last_name", "first_name", "role", "organisation", "district", "site",
-            "phone", "email", "is_active",
+            "phone", "email", "language", "is_active",
         ]
 
     def __init__(self, *args, editor: User, **kwargs) -> None:

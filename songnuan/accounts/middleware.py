@@ -1,6 +1,6 @@
 """Makes the signed-in user the actor of every audited change made during a request, writes the
-sensitive reads the request collected (one event per object shown), and holds users who owe a
-second factor at the code page."""
+sensitive reads the request collected (one event per object shown), speaks to a signed-in user
+in the language they chose, and holds users who owe a second factor at the code page."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from songnuan.accounts import audit, twofactor
@@ -27,6 +28,21 @@ class AuditContextMiddleware:
         finally:
             audit.write_reads(reads)
             audit.reset_actor(token)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's chosen language wins over the browser's and the device's cookie, so a
+    dispatcher reads their own language on the shared duty-room computer and on their phone."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.language and user.language != request.LANGUAGE_CODE:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)
 
 
 class TwoFactorMiddleware:

@@ -75,6 +75,10 @@ class User(AuditedModel, AbstractUser):
         on_delete=models.PROTECT, related_name="staff",
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES,
+        help_text=_("The language of their pages and of the messages sent to their phone. "
+                    "Empty: the bureau's default."))
 
     objects = ScopedUserManager()
     scoping = Scoping(district="district", site="site", assigned=lambda user: Q(pk=user.pk))
@@ -87,6 +91,11 @@ class User(AuditedModel, AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def spoken_language(self) -> str:
+        """The language to speak to them in."""
+        return self.language or settings.LANGUAGE_CODE
 
     def get_full_name(self) -> str:
         # Chinese order: family name first, no space.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import Q
 from django.http import HttpRequest
@@ -22,6 +23,16 @@ from songnuan.accounts.models import (
 )
 
 TOKEN_BYTES = 32
+
+
+def choose_language(user: User, language: str) -> bool:
+    """Keep `language` as the one `user` is spoken to in; False when it is not one served."""
+    if language not in dict(settings.LANGUAGES):
+        return False
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return True
 
 
 def authenticate_with_lockout(request: HttpRequest | None, username: str, password: str):

@@ -16,8 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as remember_in_cookie
 
-from songnuan.accounts import audit, audit_export, audit_labels
+from songnuan.accounts import audit, audit_export, audit_labels, services
 from songnuan.accounts.forms import AuditFilterForm, LoginForm, OrganisationForm, UserForm
 from songnuan.accounts.models import AuditEvent, Organisation, User
 from songnuan.accounts.roles import AUDIT
@@ -39,6 +41,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(target)
         return redirect("home")
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next")})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switch: remembered on the device, and on the account of a signed-in user,
+    so every device they sign in on speaks it and the messages to their phone do too."""
+    response = remember_in_cookie(request)
+    if request.user.is_authenticated:
+        services.choose_language(request.user, request.POST.get("language", ""))
+    return response
 
 
 @login_required

@@ -28,6 +28,7 @@ from songnuan.notify import push
 from songnuan.outreach import paging
 from songnuan.outreach.models import LookIn, LookInAnswer
 from songnuan.refusals import Conflict, Refused
+from songnuan.words import phrases
 
 WITHIN_M = 5_000  # further than this, staff on foot are no help before a squad
 AT_MOST = 2
@@ -106,11 +107,10 @@ def _tell_the_site(asked: LookIn, lead: Lead) -> int:
     staff = _answering_for(asked.site_id)
     if not push.signed_up(staff) and asked.site.parent_id:
         staff = _answering_for(asked.site.parent_id)
-    # Site staff read Chinese, whatever language the dispatcher's screen is in.
-    with translation.override("zh-hans"):
-        title = _("Please look in: %(place)s") % {"place": lead.place or lead.tracking_code}
-        body = "，".join(part for part in (paging.lead_summary(lead), lead.description) if part)
     for user in staff:
+        with translation.override(user.spoken_language):
+            title = _("Please look in: %(place)s") % {"place": lead.place or lead.tracking_code}
+            body = phrases((paging.lead_summary(lead), lead.description))
         push.push_to(user, title=title, body=body, url=reverse("outreach:look_ins"),
                      purpose=PUSH_PURPOSE, reference=f"look-in:{asked.pk}")
     return len(staff)

@@ -10,11 +10,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from songnuan.notify import push
 from songnuan.notify.phones import normalize_mobile
 from songnuan.outreach.models import Task
+from songnuan.words import phrases
 
 PURPOSE = "task_assigned"
 CALLED_BACK = "task_called_back"
@@ -25,16 +27,16 @@ def reference(task: Task) -> str:
 
 
 def page_squad(task: Task) -> int:
-    """Queue a notification of `task` to each member of its squad; return how many."""
+    """Queue a notification of `task` to each member of its squad, in the language each reads;
+    return how many."""
     members = list(task.squad.members.select_related("user").filter(user__is_active=True))
-    # Patrollers read Chinese, whatever language the dispatcher's screen is in.
-    with translation.override("zh-hans"):
-        title = _("New task: %(place)s") % {"place": _where(task)}
-        body = _summary(task)
-        text = _("Songnuan: new task for %(squad)s at %(place)s. %(summary)s "
-                 "Open “My tasks” now.") % {"squad": task.squad.name, "place": _where(task),
-                                             "summary": body}
     for member in members:
+        with translation.override(member.user.spoken_language):
+            title = _("New task: %(place)s") % {"place": _where(task)}
+            body = _summary(task)
+            text = _("Songnuan: new task for %(squad)s at %(place)s. %(summary)s "
+                     "Open “My tasks” now.") % {"squad": task.squad.name,
+                                                 "place": _where(task), "summary": body}
         push.push_to(member.user, title=title, body=body,
                      url=reverse("outreach:task_detail", args=[task.pk]), purpose=PURPOSE,
                      reference=reference(task), fallback_phone=_phone(member.user, task),
@@ -42,21 +44,22 @@ def page_squad(task: Task) -> int:
     return len(members)
 
 
-def call_back(task: Task, why: str) -> int:
+def call_back(task: Task, why: str | Promise) -> int:
     """The task was taken from the squad (cancelled, taken back, moved to another squad): each
     member is told to stop, and the text message announcing the task is withdrawn. A squad that
     had set off gets a text message too when no phone shows the notification, or it drives on
-    to a place nobody needs it at."""
+    to a place nobody needs it at. A lazy `why` is said in each member's language."""
     withdraw(task)
     members = list(task.squad.members.select_related("user").filter(user__is_active=True))
-    with translation.override("zh-hans"):
-        title = _("Task called back: %(place)s") % {"place": _where(task)}
-        text = _("Songnuan: the task of %(squad)s at %(place)s is called back (%(why)s): "
-                 "no need to go.") % {"squad": task.squad.name, "place": _where(task),
-                                      "why": why}
     on_its_way = task.accepted_at is not None
     for member in members:
-        push.push_to(member.user, title=title, body=why,
+        with translation.override(member.user.spoken_language):
+            reason = str(why)
+            title = _("Task called back: %(place)s") % {"place": _where(task)}
+            text = _("Songnuan: the task of %(squad)s at %(place)s is called back (%(why)s): "
+                     "no need to go.") % {"squad": task.squad.name, "place": _where(task),
+                                          "why": reason}
+        push.push_to(member.user, title=title, body=reason,
                      url=reverse("outreach:task_detail", args=[task.pk]), purpose=CALLED_BACK,
                      reference=reference(task),
                      fallback_phone=_phone(member.user, task) if on_its_way else "",
@@ -92,7 +95,7 @@ def _summary(task: Task) -> str:
 def lead_summary(lead) -> str:
     """How many people and what was seen, as a notification says it: "2人，躺在地上，老年人"."""
     parts = [_("%(n)d person(s)") % {"n": lead.people_count}, *lead.flag_labels()]
-    return "，".join(str(part) for part in parts)
+    return phrases(parts)
 
 
 def _phone(user, task: Task) -> str:

@@ -28,6 +28,15 @@ def test_a_district_administrator_creates_a_patroller_in_their_district(cast, cl
     assert created.check_password("winter-patrol-2026")
 
 
+def test_an_administrator_sets_the_language_a_new_patroller_is_messaged_in(cast, client):
+    client.force_login(cast.shinan_admin)
+    page = client.get(reverse("accounts:user_add")).content.decode()
+    assert 'name="language"' in page and "English" in page
+    client.post(reverse("accounts:user_add"),
+                new_account(district=cast.shinan_admin.district_id, language="en"))
+    assert User.objects.get(username="shinan.patrol9").spoken_language == "en"
+
+
 def test_a_district_administrator_cannot_create_staff_in_another_district(cast, client):
     client.force_login(cast.shinan_admin)
     response = client.post(reverse("accounts:user_add"),

@@ -11,3 +11,9 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def chinese_bureau(settings):
+    """Staff who chose no language are messaged in the bureau's default: Chinese here."""
+    settings.LANGUAGE_CODE = "zh-hans"

@@ -141,7 +141,7 @@ def _phone_signed_up(user) -> None:
     push.subscribe(user, f"https://push.invalid/{user.username}", "p256dh-key", "auth-secret")
 
 
-def test_the_sites_staff_get_the_request_on_their_phones_once(cast, points):
+def test_the_sites_staff_get_the_request_on_their_phones_once(chinese_bureau, cast, points):
     _phone_signed_up(cast.shinan_relief)
     lead = report(*ZHANQIAO, place="栈桥公交站", flags=["elderly"], description="老人躺在长椅上")
     help_nearby.ask_to_look_in(lead, cast.shinan_point, by=cast.shinan_dispatcher)
@@ -156,7 +156,7 @@ def test_the_sites_staff_get_the_request_on_their_phones_once(cast, points):
 
 
 def test_a_point_with_no_phone_signed_up_is_reached_through_the_sub_station_over_it(
-        cast, points):
+        chinese_bureau, cast, points):
     lead = report(*ZHANQIAO, place="栈桥公交站", description="老人躺在长椅上")
     help_nearby.ask_to_look_in(lead, cast.shinan_point, by=cast.shinan_dispatcher)
 

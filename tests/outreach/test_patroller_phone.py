@@ -44,7 +44,8 @@ def _media(settings, tmp_path):
 
 # ------------------------------------------------------------------ paging
 
-def test_assigning_a_lead_pages_every_member_of_the_squad(cast, django_user_model):
+
+def test_assigning_a_lead_pages_every_member_of_the_squad(chinese_bureau, cast, django_user_model):
     partner = django_user_model.objects.create(username="shinan.patrol2", last_name="王",
                                                first_name="强", role="patroller",
                                                district=cast.shinan_patroller.district,
@@ -63,6 +64,27 @@ def test_assigning_a_lead_pages_every_member_of_the_squad(cast, django_user_mode
     assert page.url == reverse("outreach:task_detail", args=[task.pk])
     assert page.fallback_phone == "13853211234"
     assert "市南救助一队" in page.fallback_text and "我的任务" in page.fallback_text
+
+
+def test_each_member_is_paged_and_called_back_in_the_language_they_read(
+        chinese_bureau, cast, django_user_model):
+    partner = django_user_model.objects.create(username="shinan.patrol2", role="patroller",
+                                               district=cast.shinan_patroller.district,
+                                               language="en")
+    first = make_squad("一队", members=[cast.shinan_patroller, partner])
+    task = assigned_task(first, cast.shinan_dispatcher, people_count=2, flags=["lying_down"],
+                         place="青岛站东广场")
+    pages = PushMessage.objects.filter(reference=f"task:{task.pk}", purpose=paging.PURPOSE)
+    assert (pages.get(user=partner).title, pages.get(user=partner).body) == (
+        "New task: 青岛站东广场", "2 person(s), Lying on the ground")
+    assert pages.get(user=cast.shinan_patroller).body == "2人，躺在地上"
+
+    dispatch.reassign(task, make_squad("二队", members=[cast.shinan_dispatcher]),
+                      by=cast.shinan_dispatcher)
+
+    called_back = PushMessage.objects.filter(purpose=paging.CALLED_BACK)
+    assert called_back.get(user=partner).body == "moved to 二队"
+    assert called_back.get(user=cast.shinan_patroller).body == "已改派二队"
 
 
 def test_a_refused_assignment_pages_nobody(cast):
@@ -118,7 +140,7 @@ def _sent_texts(task) -> list[str]:
     return list(Outbox.objects.filter(reference=f"task:{task.pk}").values_list("text", flat=True))
 
 
-def test_a_squad_on_its_way_is_called_back_by_notification_and_by_text(cast):
+def test_a_squad_on_its_way_is_called_back_by_notification_and_by_text(chinese_bureau, cast):
     cast.shinan_patroller.phone = "13853211234"
     cast.shinan_patroller.save()
     task = assigned_task(make_squad("市南救助一队", members=[cast.shinan_patroller]),
@@ -160,7 +182,7 @@ def test_a_squad_that_declined_is_not_called_back(cast):
     assert not PushMessage.objects.filter(purpose=paging.CALLED_BACK).exists()
 
 
-def test_a_task_moved_away_calls_the_first_squad_back(cast):
+def test_a_task_moved_away_calls_the_first_squad_back(chinese_bureau, cast):
     task = assigned_task(make_squad("一队", members=[cast.shinan_patroller]),
                          cast.shinan_dispatcher)
     dispatch.accept(task, by=cast.shinan_patroller)
