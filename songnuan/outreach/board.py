@@ -23,7 +23,15 @@ from songnuan.leads.models import Flag, Lead, LeadPhoto, LeadStatus, Source
 from songnuan.network.models import District, district_names
 from songnuan.outreach import dispatch, help_nearby, night_plan, planning
 from songnuan.outreach.escalation import OVERDUE_LABELS, overdue, thresholds_by_district
-from songnuan.outreach.models import ACTIVE_TASK_STATUSES, DutyStatus, FollowUp, Shift, Squad, Task
+from songnuan.outreach.models import (
+    ACTIVE_TASK_STATUSES,
+    DutyStatus,
+    FollowUp,
+    Hotspot,
+    Shift,
+    Squad,
+    Task,
+)
 from songnuan.outreach.squads import call_out_time
 
 FOLLOW_UP_AHEAD = datetime.timedelta(hours=2)
@@ -121,23 +129,30 @@ def capacity_alerts(user, tonight: night_plan.NightPlan, now: datetime.datetime)
         "still_missing": max(0, short.squads_missing
                              - len(gathering.get(short.district_id, []))),
         "message": night_plan.shortfall_message(str(districts[short.district_id]), short),
-        "nearest": (_nearest_squad(tonight, districts[short.district_id]) if short.uncovered
-                    else None),
+        "nearest": (_nearest_squad(user, tonight, districts[short.district_id])
+                    if short.uncovered else None),
     } for short in shortfalls]
 
 
-def _nearest_squad(tonight: night_plan.NightPlan, district: District) -> dict | None:
+def _nearest_squad(user, tonight: night_plan.NightPlan, district: District) -> dict | None:
     """For a district no squad on shift can reach in time: the squad on shift nearest its
-    centre from where its tasks leave it, and how far, for a leader weighing whether to move
-    one there."""
+    centre from where its tasks leave it, and how far, for a leader weighing whether to send it
+    to wait there for the night (at the district's riskiest hotspot, else its centre)."""
     states = sorted(tonight.squads.values(), key=lambda state: state.key)
     if not states:
         return None
     drives = planning.drive_seconds(district.centre_lat, district.centre_lon, states)
     column = int(drives.argmin())  # the first of equals: the lower key
-    name, home = tonight.names[states[column].key]
-    return {"id": states[column].key, "name": name, "district": home,
-            "drive_min": round(float(drives[column]) / 60)}
+    key = states[column].key
+    name, home = tonight.names[key]
+    spot = (Hotspot.objects.filter(district=district, is_active=True)
+            .order_by("-risk_level", "pk").values("lat", "lon", "name").first())
+    wait_at = spot or {"lat": district.centre_lat, "lon": district.centre_lon,
+                       "name": str(district)}
+    return {"id": key, "name": name, "district": home,
+            "drive_min": round(float(drives[column]) / 60),
+            "wait_lat": wait_at["lat"], "wait_lon": wait_at["lon"], "wait_place": wait_at["name"],
+            "may_send": Squad.objects.restrict(user, "change").filter(pk=key).exists()}
 
 
 def _standby(tonight: night_plan.NightPlan, squads: dict[int, dict]) -> list[dict]:

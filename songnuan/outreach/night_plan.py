@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from songnuan.leads import triage
 from songnuan.leads.models import Lead, LeadStatus
+from songnuan.network.geography import district_for_point
 from songnuan.network.models import District
 from songnuan.outreach import dispatch, planning, standby
 from songnuan.outreach.escalation import thresholds_by_district
@@ -111,13 +112,24 @@ def current_plan(now: datetime.datetime | None = None) -> NightPlan:
     plan = planning.make_plan(leads, list(squads.values()), handle_s=handle_s(),
                               time_limit_s=settings.DISPATCH_PLAN_TIME_LIMIT_S, centres=centres)
     short = {s.district_id for s in plan.shortfalls}
-    plan.shortfalls += [s for s in planning.uncovered(covered, list(squads.values()), centres)
+    plan.shortfalls += [s for s in planning.uncovered(covered, _posted(squads, told), centres)
                         if s.district_id not in short]
     made = NightPlan(plan, squads, names, now, standby_moves(
         squads, told, now, centres, {d.pk: str(d) for d in districts}))
     with _lock:
         _cache["plan"] = (key, made)
     return made
+
+
+def _posted(squads: dict[int, planning.SquadState], told: dict[int, tuple[float, float]]
+            ) -> list[planning.SquadState]:
+    """The squads as the districts they cover: a squad the leader told to wait in another
+    district (lent to it for the night) covers that one instead of its own."""
+    posted = []
+    for key, state in sorted(squads.items()):
+        there = district_for_point(*told[key]) if key in told else None
+        posted.append(replace(state, district_id=there.pk) if there is not None else state)
+    return posted
 
 
 def standby_moves(squads: dict[int, planning.SquadState], told: dict[int, tuple[float, float]],

@@ -425,8 +425,9 @@ def uncovered(district_ids: set[int], squads: list[SquadState],
     """Among `district_ids` (those that must be covered tonight), the ones with no squad on
     shift of their own or of a district whose centre is within the mutual-aid drive: a person
     reported there would wait for a squad from afar, so a squad is missing before anyone is.
-    Judged from the squads' districts, not where they stand, so a squad passing through on a
-    task does not make the alert come and go."""
+    Judged from the districts the squads cover (their own, or one they were sent to wait in),
+    not where they stand, so a squad passing through on a task does not make the alert come and
+    go."""
     homes = {squad.district_id for squad in squads}
     at_home = [SquadState(0, "", home, 0.0, *centres[home], load=0, capacity=1)
                for home in sorted(homes) if home in centres]

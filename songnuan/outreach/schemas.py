@@ -82,6 +82,12 @@ class BoardNearestSquadOut(Schema):
     name: str
     district: str
     drive_min: int = Field(description="minutes' drive to the district's centre")
+    wait_lat: float = Field(description="where it would wait there (WGS-84): the district's "
+                                        "riskiest hotspot, else its centre")
+    wait_lon: float
+    wait_place: str
+    may_send: bool = Field(description="whether the caller may send it there "
+                                       "(POST /dispatch/squads/{id}/standby)")
 
 
 class BoardCapacityAlertOut(Schema):

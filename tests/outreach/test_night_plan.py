@@ -182,6 +182,33 @@ def test_a_district_no_squad_can_reach_under_the_protocol_is_short_before_anyone
     assert alert["nearest"]["drive_min"] == minutes
     page = client_for(cast.centre_dispatcher).get("/outreach/board/").content.decode()
     assert f"Nearest squad on shift: 市南一队 (Shinan), {minutes} min away" in page
+    assert alert["nearest"]["wait_place"] == "平度汽车站" and alert["nearest"]["may_send"]
+    assert "Send it to wait at 平度汽车站" in page
     make_squad("平度一队", district_code=pingdu.district.code, at=(36.7770, 119.9590))
     night_plan.forget()
     assert board_data(cast.centre_dispatcher)["capacity_alerts"] == []
+
+
+def test_a_squad_sent_to_wait_in_a_district_with_none_covers_it_and_leaves_its_own(
+        cast, client_for):
+    from songnuan.weather.levels import ProtocolLevel
+    from songnuan.weather.overrides import set_override
+    from tests.leads.factories import make_hotspot
+
+    lent = make_squad("市南一队", at=STATION)
+    pingdu, shinan_spot = make_hotspot("平度汽车站", 36.7770, 119.9590), make_hotspot()
+    for spot in (pingdu, shinan_spot):
+        set_override(spot.district, ProtocolLevel.EXTREME_COLD, "红色寒潮预警",
+                     timezone.now() + datetime.timedelta(hours=6), by=cast.city_admin)
+    night_plan.forget()
+    [alert] = board_data(cast.centre_dispatcher)["capacity_alerts"]
+    nearest = alert["nearest"]
+
+    client_for(cast.centre_dispatcher).post(
+        reverse("outreach:send_to_standby", args=[nearest["id"]]),
+        {"lat": nearest["wait_lat"], "lon": nearest["wait_lon"], "place": nearest["wait_place"]})
+
+    assert Squad.objects.get(pk=lent.pk).standby_place == "平度汽车站"
+    night_plan.forget()
+    [alert] = board_data(cast.centre_dispatcher)["capacity_alerts"]
+    assert alert["district_id"] == shinan_spot.district_id and alert["squads_missing"] == 1
