@@ -238,7 +238,8 @@ def test_the_board_on_a_busy_night(cast, new_page, monkeypatch, device, suffix):
              "squads_missing": 1, "message": night_plan.shortfall_message(
                  "平度市", planning.Shortfall(district("370283").pk, 0, 1, uncovered=True)),
              "nearest": {"id": near.pk, "name": "市南一队", "district": "市南区",
-                         "drive_min": 212}}]
+                         "drive_min": 212, "wait_lat": 36.777, "wait_lon": 119.959,
+                         "wait_place": "平度汽车站", "may_send": True}}]
         return data
 
     monkeypatch.setattr(board, "board_data", busy)
@@ -249,6 +250,10 @@ def test_the_board_on_a_busy_night(cast, new_page, monkeypatch, device, suffix):
     expect(page.locator(".capacity-alert").first).to_contain_text("还需 2 支救助队")
     expect(page.locator(f".capacity-alert [data-nearest='{near.pk}']")).to_have_text(
         "最近的在岗救助队：市南一队（市南区），车程约212分钟")
+    expect(page.locator(".capacity-alert form[data-action=lend] button")).to_have_text(
+        "派其到平度汽车站待命")
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text("Leaflet")
+    expect(page.locator(".leaflet-control-attribution svg")).to_have_count(0)  # no flag
     expect(page.locator(".suggestions").first).to_contain_text("跨区支援：崂山区")
     if device is DESKTOP:
         page.keyboard.press("j")

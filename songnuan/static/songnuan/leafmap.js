@@ -10,6 +10,7 @@
     var centre = root.SongnuanCoords ? root.SongnuanCoords.cityCentre() : [35.0, 105.0];
     var map = root.L.map(box, { preferCanvas: true })
       .setView(toTiles ? toTiles([centre[1], centre[0]]) : centre, zoom);
+    map.attributionControl.setPrefix("Leaflet");  // the library's name, without its flag
     box.leafletMap = map;  // for the browser tests: where the markers lie on the page
     if (box.dataset.tiles) {
       root.L.tileLayer(box.dataset.tiles, { maxZoom: 18, attribution: box.dataset.attribution || "" }).addTo(map);

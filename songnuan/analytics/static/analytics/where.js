@@ -13,6 +13,7 @@
     return L.latLng(p[0], p[1]);
   }
   var map = L.map(holder, { maxZoom: 19 });  // markercluster needs a maximum even with no tiles
+  map.attributionControl.setPrefix("Leaflet");  // the library's name, without its flag
   holder.leafletMap = map;
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);

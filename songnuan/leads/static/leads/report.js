@@ -64,6 +64,7 @@
         var centre = (document.documentElement.dataset.cityCentre || "35,105").split(",").map(Number);
         var start = lat.value ? [parseFloat(lat.value), parseFloat(lon.value)] : centre;
         var map = L.map(holder).setView(start, lat.value ? 17 : 12);
+        map.attributionControl.setPrefix("Leaflet");  // the library's name, without its flag
         L.tileLayer(pick.dataset.tiles, { maxZoom: 19, attribution: pick.dataset.attribution }).addTo(map);
         var marker = null;
         map.on("click", function (event) {

@@ -25,6 +25,7 @@
     var holder = document.getElementById("board-map");
     if (!holder || typeof L === "undefined") { return; }
     map = L.map(holder);
+    map.attributionControl.setPrefix("Leaflet");  // the library's name, without its flag
     if (setup.tiles) {
       L.tileLayer(setup.tiles, { maxZoom: 19, attribution: setup.attribution || "" }).addTo(map);
     }

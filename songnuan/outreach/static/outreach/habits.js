@@ -12,6 +12,7 @@
     return L.latLng(p[0], p[1]);
   }
   var map = L.map(box, { maxZoom: 18, scrollWheelZoom: false });
+  map.attributionControl.setPrefix("Leaflet");  // the library's name, without its flag
   box.leafletMap = map;
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 18, attribution: data.attribution || "" }).addTo(map);

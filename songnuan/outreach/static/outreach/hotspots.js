@@ -7,6 +7,7 @@
   if (!holder || !source || typeof L === "undefined") { return; }
   var data = JSON.parse(source.textContent);
   var map = L.map(holder, { zoomControl: true });
+  map.attributionControl.setPrefix("Leaflet");  // the library's name, without its flag
   var toTiles = window.SongnuanCoords ? SongnuanCoords.geoJsonCoords(data.crs || "wgs84") : undefined;
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);

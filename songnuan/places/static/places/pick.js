@@ -39,6 +39,7 @@
   if (!holder || typeof L === "undefined") { return; }
   var setup = JSON.parse(document.getElementById("pin-map-data").textContent);
   var map = L.map(holder);
+  map.attributionControl.setPrefix("Leaflet");  // the library's name, without its flag
   if (setup.tiles) {
     L.tileLayer(setup.tiles, { maxZoom: 19, attribution: setup.attribution || "" }).addTo(map);
   }
