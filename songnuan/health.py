@@ -22,7 +22,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from songnuan.duty.models import DutyRole, Severity, Topic
@@ -33,6 +33,7 @@ from songnuan.notify.push import push_now
 from songnuan.notify.services import HANDOVER_TIMEOUT, outbox_backlog
 from songnuan.scheduling import jobs
 from songnuan.shell import Banner, Panel
+from songnuan.words import said_to_each
 
 logger = logging.getLogger("songnuan.health")
 # The web side looks at the worker's heartbeat at most this often per process.
@@ -222,12 +223,13 @@ def alert_worker_silent(last_beat: datetime.datetime) -> int:
     """Tell the city's leader and officer on duty, once per outage (its key is the last beat),
     in their inbox and by Web Push straight from here, as the outbox needs the worker."""
     key = f"worker_silent:{last_beat.isoformat()}"
-    text = silent_message(last_beat)
-    created = alert(None, topic=Topic.WORKER_SILENT, text=text, key=key,
-                    severity=Severity.SEVERE, also=on_duty(DutyRole.LEADER, None))
+    created = alert(None, topic=Topic.WORKER_SILENT, text=said_to_each(silent_message, last_beat),
+                    key=key, severity=Severity.SEVERE, also=on_duty(DutyRole.LEADER, None))
     for item in created:
-        push_now(item.recipient, title=str(Topic.WORKER_SILENT.label), body=text,
-                 url=item.get_absolute_url(), purpose="duty:worker_silent", reference=key)
+        with translation.override(item.recipient.spoken_language):
+            title = str(Topic.WORKER_SILENT.label)
+        push_now(item.recipient, title=title, body=item.text, url=item.get_absolute_url(),
+                 purpose="duty:worker_silent", reference=key)
     if created:
         logger.error("Worker silent since %s: alerted %s", last_beat, len(created))
     return len(created)

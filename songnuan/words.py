@@ -1,12 +1,13 @@
-"""Words in the language being spoken: a place's own name, and a list or a run of phrases as
-that language writes it."""
+"""Words in the language being spoken: a place's own name, a list or a run of phrases as that
+language writes it, and a message said only when it is read, in the reader's language."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise, lazy
 
 
 def speaking_chinese() -> bool:
@@ -27,3 +28,9 @@ def phrases(items: Iterable[object]) -> str:
     """Phrases run together as the language being spoken writes them: 2人，躺在地上, or
     1 person, lying down. Empty ones are left out."""
     return ("，" if speaking_chinese() else ", ").join(str(item) for item in items if item)
+
+
+def said_to_each(render: Callable[..., str], *args: object) -> Promise:
+    """`render(*args)`, written only when it is made a string: a message for many readers, each
+    of whom gets it in their own language (`translation.override` around `str()`)."""
+    return lazy(render, str)(*args)

@@ -16,6 +16,7 @@ from songnuan.cameras.models import CandidateStatus, Detection
 from songnuan.duty import services as duty
 from songnuan.duty.models import Alert, Severity, Topic
 from songnuan.weather.protocol import active_districts
+from songnuan.words import said_to_each
 
 
 def alert_key(detection: Detection) -> str:
@@ -34,12 +35,16 @@ def alert_waiting_candidates(now: datetime.datetime | None = None) -> list[Alert
         if detection.camera.district_id not in protocol:
             continue
         minutes = int((now - detection.received_at).total_seconds() // 60)
-        text = _("A camera candidate at %(camera)s (%(label)s) has waited %(minutes)s minutes "
-                 "for verification under the cold-weather protocol.") % {
-            "camera": detection.camera.name, "label": detection.get_label_display(),
-            "minutes": minutes}
         sent += duty.alert(detection.camera.district, topic=Topic.LEAD_OVERDUE,
-                           severity=Severity.SEVERE, text=text[:500],
+                           severity=Severity.SEVERE,
+                           text=said_to_each(_waited_text, detection, minutes),
                            url=f"{reverse('cameras:queue')}#candidate-{detection.pk}",
                            key=alert_key(detection), at=now)
     return sent
+
+
+def _waited_text(detection: Detection, minutes: int) -> str:
+    return _("A camera candidate at %(camera)s (%(label)s) has waited %(minutes)s minutes "
+             "for verification under the cold-weather protocol.") % {
+        "camera": detection.camera.name, "label": detection.get_label_display(),
+        "minutes": minutes}

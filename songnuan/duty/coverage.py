@@ -25,7 +25,7 @@ from songnuan.accounts.roles import Role
 from songnuan.duty.models import Alert, DutyRole, DutyShift, Severity, Topic
 from songnuan.duty.services import city_duty_officers, deliver
 from songnuan.network.models import District
-from songnuan.words import listed
+from songnuan.words import listed, said_to_each
 
 # The two posts every district roster must fill at every moment.
 POSTS = (DutyRole.LEADER, DutyRole.OFFICER)
@@ -196,9 +196,12 @@ def alert_gaps(now: datetime.datetime | None = None) -> int:
     for gap in upcoming_gaps(District.objects.order_by("code"), now, within):
         if Alert.objects.filter(key=gap.key).exists():
             continue
-        text = _("Roster gap in %(district)s: %(gap)s.") % {
-            "district": gap.district, "gap": gap.describe()}
         told += len(deliver(managers_of(gap.district), at=now, district=gap.district,
-                            topic=Topic.COVERAGE_GAP, text=text[:500], url=url, key=gap.key,
-                            severity=Severity.WARNING))
+                            topic=Topic.COVERAGE_GAP, text=said_to_each(_gap_text, gap),
+                            url=url, key=gap.key, severity=Severity.WARNING))
     return told
+
+
+def _gap_text(gap: Gap) -> str:
+    return _("Roster gap in %(district)s: %(gap)s.") % {
+        "district": gap.district, "gap": gap.describe()}

@@ -15,7 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from songnuan.accounts.models import User
@@ -24,6 +25,7 @@ from songnuan.duty.models import Alert, DutyRole, DutyShift, Severity, Topic
 from songnuan.notify.phones import normalize_mobile
 from songnuan.notify.services import send_sms
 from songnuan.refusals import Refused
+from songnuan.words import said_to_each
 
 MAX_SHIFT_HOURS = 48
 # A week view starts on Monday, as Chinese rosters do.
@@ -163,14 +165,15 @@ def also_told(topic: str, district, at: datetime.datetime) -> list[User]:
     return [user for people in _also_told.get(topic, []) for user in people(district, at)]
 
 
-def alert(district, *, topic: str, text: str, url: str = "", key: str,
+def alert(district, *, topic: str, text: str | Promise, url: str = "", key: str,
           severity: str = Severity.WARNING, also: Iterable[User] = (),
           at: datetime.datetime | None = None) -> list[Alert]:
     """Tell the leaders on duty of `district` (and `also` these people) a fact, once.
 
     `district` None addresses the city duty officer. A key already alerted is not alerted
     again, whoever is on duty now; each recipient gets the alert in the inbox and, when their
-    phone is a mobile number, a text message.
+    phone is a mobile number, a text message: in their own language when `text` is made with
+    `words.said_to_each`.
     """
     at = at or timezone.now()
     if Alert.objects.filter(key=key).exists():
@@ -181,12 +184,17 @@ def alert(district, *, topic: str, text: str, url: str = "", key: str,
                     key=key, severity=severity, at=at)
 
 
-def deliver(people: Iterable[User], *, at: datetime.datetime, **fields: Any) -> list[Alert]:
+def deliver(people: Iterable[User], *, at: datetime.datetime, text: str | Promise,
+            **fields: Any) -> list[Alert]:
+    """Each person's alert, in their language when `text` is lazy (`words.said_to_each`)."""
     created = []
     for person in people:
+        with translation.override(person.spoken_language):
+            said = str(text)[:500]
         try:
             with transaction.atomic():
-                item = Alert.objects.create(recipient=person, created_at=at, **fields)
+                item = Alert.objects.create(recipient=person, created_at=at, text=said,
+                                            **fields)
         except IntegrityError:
             continue  # another worker told this person the same fact
         _text(item)
@@ -199,7 +207,9 @@ def _text(item: Alert) -> None:
         phone = normalize_mobile(item.recipient.phone)
     except ValidationError:
         return
-    send_sms(phone, f"【{_('Songnuan')}】{item.text}", purpose=f"duty:{item.topic}",
+    with translation.override(item.recipient.spoken_language):
+        brand = _("Songnuan")
+    send_sms(phone, f"【{brand}】{item.text}", purpose=f"duty:{item.topic}",
              reference=item.key)
 
 
@@ -246,14 +256,18 @@ def escalate_unacknowledged(now: datetime.datetime | None = None) -> int:
             if not claimed:
                 continue  # another worker escalated it
             officers = [user for user in city_duty_officers(now) if user.pk != item.recipient_id]
-            text = _("Not acknowledged by %(user)s within %(minutes)s minutes: %(text)s") % {
-                "user": item.recipient, "minutes": settings.DUTY_ESCALATE_AFTER_MINUTES,
-                "text": item.text}
             deliver(officers, at=now, district=item.district, topic=Topic.ESCALATION,
-                     text=text[:500], url=item.url, key=f"{item.key}:escalated:{item.pk}",
-                     severity=Severity.SEVERE, escalated_from=item)
+                    text=said_to_each(_not_acknowledged_text, item), url=item.url,
+                    key=f"{item.key}:escalated:{item.pk}", severity=Severity.SEVERE,
+                    escalated_from=item)
         count += 1
     return count
+
+
+def _not_acknowledged_text(item: Alert) -> str:
+    return _("Not acknowledged by %(user)s within %(minutes)s minutes: %(text)s") % {
+        "user": item.recipient, "minutes": settings.DUTY_ESCALATE_AFTER_MINUTES,
+        "text": item.text}
 
 
 def on_duty_now(user: User, at: datetime.datetime | None = None) -> list[DutyShift]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,9 +33,7 @@ from songnuan.incidents.models import (
     Status,
 )
 from songnuan.refusals import Conflict
-from songnuan.words import listed
-
-ALERT_LANGUAGE = "zh-hans"  # the people on duty read Chinese, whoever reported
+from songnuan.words import listed, said_to_each
 
 
 def plan_steps(incident: Incident) -> list[EscalationStep]:
@@ -84,7 +83,8 @@ def _send_or_skip(step: EscalationStep, now: datetime.datetime) -> int:
     people = _deliver(step, now)
     step.recipients.set(people)
     names = listed(str(person) for person in people) or _("nobody on duty")
-    with translation.override(ALERT_LANGUAGE):
+    # The incident's history is kept in the bureau's language; each alert is in its reader's.
+    with translation.override(settings.LANGUAGE_CODE):
         text = _("%(level)s told: %(names)s; to acknowledge by %(due)s.") % {
             "level": step.get_level_display(), "names": names, "due": _hhmm(step.due_at)}
     IncidentAction.objects.create(incident=incident, kind=ActionKind.TOLD, at=now,
@@ -105,9 +105,8 @@ def _previous_acknowledged(step: EscalationStep) -> bool:
 
 def _deliver(step: EscalationStep, now: datetime.datetime) -> list[User]:
     incident = step.incident
-    with translation.override(ALERT_LANGUAGE):
-        text = _alert_text(step)
-    fields = {"topic": Topic.INCIDENT, "text": text[:500], "url": incident.get_absolute_url(),
+    fields = {"topic": Topic.INCIDENT, "text": said_to_each(_alert_text, step),
+              "url": incident.get_absolute_url(),
               "key": step.alert_key, "severity": Severity.WARNING, "at": now}
     if step.level == ChainLevel.DISTRICT:
         duty.alert(incident.district, **fields)

@@ -33,6 +33,7 @@ from songnuan.incidents.models import (
 )
 from songnuan.refusals import Conflict, Refused
 from songnuan.weather.protocol import LevelChange
+from songnuan.words import said_to_each
 
 MAX_ITEMS = 60
 MAX_ITEM_CHARS = 300
@@ -159,13 +160,16 @@ def open_level_checklist(change: LevelChange) -> Checklist | None:
         ChecklistItem.objects.bulk_create(
             ChecklistItem(checklist=checklist, order=n, text=text)
             for n, text in enumerate(version.items))
-        text = _("%(district)s: %(level)s — checklist of “%(plan)s” opened.") % {
-            "district": decision.district, "level": change.level.label,
-            "plan": plan.title}
-        duty.alert(decision.district, topic=Topic.PROTOCOL, text=text[:500],
+        duty.alert(decision.district, topic=Topic.PROTOCOL,
+                   text=said_to_each(_checklist_opened_text, decision, change.level, plan),
                    url=checklist.get_absolute_url(), key=f"protocol-plan:{checklist.pk}",
                    severity=Severity.WARNING, at=at)
     return checklist
+
+
+def _checklist_opened_text(decision, level, plan) -> str:
+    return _("%(district)s: %(level)s — checklist of “%(plan)s” opened.") % {
+        "district": decision.district, "level": level.label, "plan": plan.title}
 
 
 @transaction.atomic

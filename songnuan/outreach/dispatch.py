@@ -53,6 +53,7 @@ from songnuan.refusals import Conflict, Refused
 from songnuan.shelter import admission
 from songnuan.supplies import services as supplies
 from songnuan.supplies.models import SupplyItem
+from songnuan.words import said_to_each
 
 LEAD_OUTCOMES = {
     EncounterOutcome.ESCORTED: Outcome.HELPED_TO_SITE,
@@ -209,10 +210,14 @@ def assign_follow_up(follow_up: FollowUp, squad: Squad, *, by: Actor, reason: st
 def _tell_home_district(task: Task) -> None:
     """Mutual aid (跨区支援): the squad's own district learns where its squad went."""
     duty.alert(task.squad.district, topic=Topic.MUTUAL_AID, severity=Severity.INFO,
-          text=_("%(squad)s was sent to %(district)s as mutual aid (%(place)s).") % {
-              "squad": task.squad.name, "district": task.district,
-              "place": task.place or task.district},
-          key=f"mutual-aid:{task.pk}", at=task.assigned_at)
+               text=said_to_each(_sent_as_mutual_aid, task), key=f"mutual-aid:{task.pk}",
+               at=task.assigned_at)
+
+
+def _sent_as_mutual_aid(task: Task) -> str:
+    return _("%(squad)s was sent to %(district)s as mutual aid (%(place)s).") % {
+        "squad": task.squad.name, "district": task.district,
+        "place": task.place or task.district}
 
 
 def _taking_a_task(squad: Squad) -> Squad:

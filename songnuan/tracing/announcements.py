@@ -29,6 +29,7 @@ from songnuan.tracing.models import (
     StepKind,
     TracingCase,
 )
+from songnuan.words import said_to_each
 
 SEX_WORDS = {"M": "男", "F": "女"}
 
@@ -186,12 +187,15 @@ def remind_refresh(now: datetime.datetime | None = None) -> int:
         due = refresh_due_at(row)
         if due > now:
             continue
-        text = _("%(case)s: the family-search announcement is due for its monthly refresh "
-                 "(since %(due)s).") % {"case": row.case,
-                                        "due": f"{timezone.localtime(due):%m-%d}"}
+        text = said_to_each(_refresh_due_text, row.case, due)
         sent += bool(notify_case_people(row.case, text=text, key=(
             f"tracing-announcement-refresh:{row.pk}:{due:%Y%m%d}"), now=now))
     return sent
+
+
+def _refresh_due_text(case: TracingCase, due: datetime.datetime) -> str:
+    return _("%(case)s: the family-search announcement is due for its monthly refresh "
+             "(since %(due)s).") % {"case": case, "due": f"{timezone.localtime(due):%m-%d}"}
 
 
 def take_down(case: TracingCase, *, reason: str, now: datetime.datetime | None = None) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from songnuan.accounts.models import User
@@ -27,6 +28,7 @@ from songnuan.tracing.models import (
     StepKind,
     TracingCase,
 )
+from songnuan.words import said_to_each
 
 
 def needs_tracing(person: Person) -> bool:
@@ -126,7 +128,7 @@ def assign_officer(case: TracingCase, officer: Any) -> TracingCase:
     return case
 
 
-def notify_case_people(case: TracingCase, *, text: str, key: str,
+def notify_case_people(case: TracingCase, *, text: str | Promise, key: str,
                        severity: str = Severity.WARNING,
                        now: datetime.datetime | None = None) -> list:
     """Tell the district's leader on duty and the case officer (or, for a case nobody holds,
@@ -153,14 +155,18 @@ def alert_overdue_steps(now: datetime.datetime | None = None) -> int:
             officers[district.pk] = list(User.objects.filter(
                 role=Role.TRACING_OFFICER, district=district, is_active=True))
         also = [step.case.officer] if step.case.officer else officers[district.pk]
-        text = _("%(case)s: “%(step)s” was due %(due)s.") % {
-            "case": step.case, "step": step.get_kind_display(),
-            "due": f"{timezone.localtime(step.due_at):%m-%d %H:%M}"}
-        created = alert(district, topic=Topic.TRACING_OVERDUE, text=text,
+        created = alert(district, topic=Topic.TRACING_OVERDUE,
+                        text=said_to_each(_step_due_text, step),
                         url=step.case.get_absolute_url(), key=f"tracing-step:{step.pk}",
                         severity=Severity.WARNING, also=also, at=now)
         sent += bool(created)
     return sent
+
+
+def _step_due_text(step: CaseStep) -> str:
+    return _("%(case)s: “%(step)s” was due %(due)s.") % {
+        "case": step.case, "step": step.get_kind_display(),
+        "due": f"{timezone.localtime(step.due_at):%m-%d %H:%M}"}
 
 
 def live_cases() -> QuerySet:

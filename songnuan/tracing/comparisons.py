@@ -32,6 +32,7 @@ from songnuan.tracing.models import (
     StepKind,
     TracingCase,
 )
+from songnuan.words import said_to_each
 
 # Sending a fingerprint or face comparison is not taking them: the biometrics step is done by
 # `casework.complete_biometrics_when_taken` once they are on file.
@@ -101,8 +102,7 @@ def remind_due(now: datetime.datetime | None = None) -> int:
     for item in open_requests:
         due = f"{timezone.localtime(item.due_at):%Y-%m-%d}"
         if item.due_at <= now:
-            text = _("%(request)s for %(case)s: the police answer was due %(due)s.") % {
-                "request": item.get_kind_display(), "case": item.case, "due": due}
+            text = said_to_each(_answer_late, item, due)
             sent += bool(notify_case_people(item.case, text=text, key=f"comparison-late:{item.pk}",
                                             now=now))
             sent += bool(deliver([item.liaison], at=now, district=item.case.site.district,
@@ -110,13 +110,22 @@ def remind_due(now: datetime.datetime | None = None) -> int:
                                  url=item.get_absolute_url(),
                                  key=f"comparison-late:{item.pk}", severity=Severity.WARNING))
         else:
-            text = _("%(request)s for %(case)s: the answer is due %(due)s.") % {
-                "request": item.get_kind_display(), "case": item.case, "due": due}
+            text = said_to_each(_answer_due, item, due)
             sent += bool(deliver([item.liaison], at=now, district=item.case.site.district,
                                  topic=Topic.TRACING_OVERDUE, text=text,
                                  url=item.get_absolute_url(),
                                  key=f"comparison-soon:{item.pk}", severity=Severity.INFO))
     return sent
+
+
+def _answer_late(item: ComparisonRequest, due: str) -> str:
+    return _("%(request)s for %(case)s: the police answer was due %(due)s.") % {
+        "request": item.get_kind_display(), "case": item.case, "due": due}
+
+
+def _answer_due(item: ComparisonRequest, due: str) -> str:
+    return _("%(request)s for %(case)s: the answer is due %(due)s.") % {
+        "request": item.get_kind_display(), "case": item.case, "due": due}
 
 
 @dataclass

@@ -22,6 +22,7 @@ from songnuan.refusals import Conflict, Refused
 from songnuan.tracing import casework, workdays
 from songnuan.tracing.models import FollowUp, ReEncounter, ReturnPlan, TracingCase
 from songnuan.tracing.person_index import persons
+from songnuan.words import said_to_each
 
 AT_HOME = (Status.RETURNED_HOME, Status.SETTLED)
 RE_ENCOUNTER_THRESHOLD = 0.8
@@ -65,11 +66,7 @@ def remind(now: datetime.datetime | None = None) -> int:
     for item in FollowUp.objects.filter(done_at__isnull=True, due_at__lte=ahead).select_related(
             "case__site__district", "case__person", "case__officer"):
         overdue = item.due_at < now
-        text = (_("%(case)s: the %(months)s-month follow-up after return is overdue (%(due)s).")
-                if overdue else
-                _("%(case)s: the %(months)s-month follow-up after return is due %(due)s.")) % {
-            "case": item.case, "months": item.months,
-            "due": f"{timezone.localtime(item.due_at):%Y-%m-%d}"}
+        text = said_to_each(_follow_up_text, item, overdue)
         key = f"tracing-follow-up:{item.pk}:{'late' if overdue else 'soon'}"
         sent += bool(casework.notify_case_people(
             item.case, text=text, key=key, now=now,
@@ -78,6 +75,14 @@ def remind(now: datetime.datetime | None = None) -> int:
             item.reminded_at = now
             item.save(update_fields=["reminded_at"])
     return sent
+
+
+def _follow_up_text(item: FollowUp, overdue: bool) -> str:
+    return (_("%(case)s: the %(months)s-month follow-up after return is overdue (%(due)s).")
+            if overdue else
+            _("%(case)s: the %(months)s-month follow-up after return is due %(due)s.")) % {
+        "case": item.case, "months": item.months,
+        "due": f"{timezone.localtime(item.due_at):%Y-%m-%d}"}
 
 
 def anyone_at_home() -> bool:
@@ -102,13 +107,17 @@ def link_encounter(case: TracingCase, person: Person, *, encounter: Any,
                 place=(encounter.place or "")[:200], score=score)
     except IntegrityError:
         return None
-    text = _("%(case)s: %(person)s, who went home, was met on the street again at %(place)s "
+    casework.notify_case_people(case, text=said_to_each(_met_again_text, case, encounter),
+                                key=f"tracing-re-encounter:{linked.pk}",
+                                severity=Severity.WARNING, now=encounter.at)
+    return linked
+
+
+def _met_again_text(case: TracingCase, encounter: Any) -> str:
+    return _("%(case)s: %(person)s, who went home, was met on the street again at %(place)s "
              "(%(at)s).") % {"case": case, "person": case.person.display_name,
                              "place": encounter.place or _("an unnamed place"),
                              "at": f"{timezone.localtime(encounter.at):%m-%d %H:%M}"}
-    casework.notify_case_people(case, text=text, key=f"tracing-re-encounter:{linked.pk}",
-                                severity=Severity.WARNING, now=encounter.at)
-    return linked
 
 
 def match_encounter(person: Person, encounter: Any) -> ReEncounter | None:

@@ -30,6 +30,7 @@ from songnuan.tracing.models import (
     StepKind,
     TracingCase,
 )
+from songnuan.words import said_to_each
 
 STEP_BEFORE = dict(zip(SETTLEMENT_ORDER[1:], SETTLEMENT_ORDER[:-1], strict=True))
 
@@ -129,9 +130,13 @@ def alert_overdue(now: datetime.datetime | None = None) -> int:
     for step in SettlementStep.objects.filter(
             done_at__isnull=True, due_at__lt=now, case__status=CaseStatus.SETTLEMENT
     ).select_related("case__site__district", "case__person", "case__officer"):
-        text = _("%(case)s: settlement step “%(step)s” was due %(due)s.") % {
-            "case": step.case, "step": step.get_kind_display(),
-            "due": f"{timezone.localtime(step.due_at):%Y-%m-%d}"}
-        sent += bool(notify_case_people(step.case, text=text, now=now,
+        sent += bool(notify_case_people(step.case, text=said_to_each(_step_late_text, step),
+                                        now=now,
                                         key=f"tracing-settlement:{step.pk}"))
     return sent
+
+
+def _step_late_text(step: SettlementStep) -> str:
+    return _("%(case)s: settlement step “%(step)s” was due %(due)s.") % {
+        "case": step.case, "step": step.get_kind_display(),
+        "due": f"{timezone.localtime(step.due_at):%Y-%m-%d}"}

@@ -172,6 +172,27 @@ def test_a_coming_gap_is_alerted_to_the_district_administrator_once(cast):
 
 
 @override_settings(DUTY_COVERAGE_ALERT_HOURS=48)
+def test_each_administrator_is_told_of_a_gap_in_the_language_they_read(
+        cast, django_user_model):
+    shinan = district(SHINAN)
+    reads_english = django_user_model.objects.create(
+        username="shinan.admin2", role=cast.shinan_admin.role, district=shinan, language="en",
+        phone="13800138002")
+    cover_days(cast.shinan_admin, cast.shinan_dispatcher, shinan, datetime.date(2026, 12, 1), 3,
+               skip=[local(2026, 12, 2, 20)])
+    make_shift(cast.shinan_admin, district=shinan, starts_at=local(2026, 12, 2, 20), length=12)
+
+    coverage.alert_gaps(local(2026, 12, 1, 9, 20))
+
+    told = Alert.objects.filter(district=shinan)
+    assert told.get(recipient=cast.shinan_admin).text == (
+        "市南区值班表有空缺：周三 20:00–周四 08:00 无值班员。")
+    assert told.get(recipient=reads_english).text == (
+        "Roster gap in Shinan: Wed 20:00–Thu 08:00 no duty officer.")
+    assert Outbox.objects.get(phone="13800138002").text.startswith("【Songnuan】Roster gap")
+
+
+@override_settings(DUTY_COVERAGE_ALERT_HOURS=48)
 def test_a_gap_beyond_48_hours_waits_and_an_open_gap_keeps_its_start(cast):
     shinan = district(SHINAN)
     now = local(2026, 12, 1, 9, 0)

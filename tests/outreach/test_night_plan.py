@@ -112,6 +112,18 @@ def test_mutual_aid_sends_a_neighbouring_squad_and_tells_its_district(cast, clie
     assert told.recipient == cast.shinan_admin and "Laoshan" in told.text
 
 
+def test_the_home_district_is_told_of_mutual_aid_in_its_leaders_language(cast, client_for):
+    shinan_squad = make_squad("市南一队", at=MAY_FOURTH_SQUARE)
+    cast.shinan_admin.language = "zh-hans"  # the dispatcher's screen is in English
+    cast.shinan_admin.save()
+    on_duty_around_now(cast.shinan_admin, district=district(SHINAN))
+    lead = report(*LAOSHAN_POINT, place="张村河")
+    client_for(cast.laoshan_dispatcher).post(reverse("outreach:assign_lead", args=[lead.pk]),
+                                             {"squad": shinan_squad.pk})
+    told = Alert.objects.get(topic=Topic.MUTUAL_AID)
+    assert told.text == "市南一队已跨区支援崂山区（张村河）。"
+
+
 def test_a_district_dispatcher_cannot_take_another_districts_squad_that_is_not_needed(
         cast, client_for):
     shinan_squad = make_squad("市南一队", at=STATION)
