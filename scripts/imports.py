@@ -36,7 +36,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "table_import", "private_files", "signed_requests", "shell", "linkage", "api",
             "models", "migrations", "pending_uploads",
             "tasks", "maptiles", "security_headers", "db_roles", "worker", "context_processors",
-            "observability.logs", "words",
+            "observability.logs", "words", "templatetags",
         ],
     ),
     ("accounts", ["accounts", "actors", "notify"]),

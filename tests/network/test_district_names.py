@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.template import Context, Template
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from songnuan.accounts.services import issue_token
@@ -39,6 +41,26 @@ def test_a_list_of_districts_is_written_as_the_language_writes_lists():
         assert listed(district_names(pks).values()) == "市南区、市北区"
     with translation.override("en"):
         assert listed(district_names(pks).values()) == "Shinan, Shibei"
+
+
+def test_a_sites_services_are_listed_as_each_language_lists_them(cast):
+    site = cast.shinan_substation
+    site.services = ["warm_room", "beds"]
+    site.save()
+    client = Client()
+    client.force_login(cast.shinan_admin)
+    url = reverse("network:site_detail", args=[site.pk])
+    assert "取暖室、过夜床位" in client.get(url).content.decode()
+    assert "Warm room, Overnight beds" in client.get(url, **ENGLISH).content.decode()
+
+
+def test_a_loop_in_a_template_separates_its_items_as_the_language_does():
+    loop = Template("{% load words %}{% for x in items %}{{ x }}{% if not forloop.last %}"
+                    "{% list_separator %}{% endif %}{% endfor %}")
+    with translation.override("zh-hans"):
+        assert loop.render(Context({"items": ["甲", "乙"]})) == "甲、乙"
+    with translation.override("en"):
+        assert loop.render(Context({"items": ["a", "b"]})) == "a, b"
 
 
 def test_the_lead_list_names_the_district_in_english_and_in_chinese(cast):
