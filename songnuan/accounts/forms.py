@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -97,6 +98,8 @@ class UserForm(ScopedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.editor = editor
         self.limit_choices(editor)
+        self.fields["language"].choices = [("", _("The bureau's default")),
+                                           *settings.LANGUAGES]
         if scope_of(editor).reach is not Reach.CITY:
             self.fields["role"].choices = [
                 (value, label) for value, label in Role.choices if value != Role.CITY_ADMIN

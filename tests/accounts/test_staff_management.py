@@ -31,7 +31,7 @@ def test_a_district_administrator_creates_a_patroller_in_their_district(cast, cl
 def test_an_administrator_sets_the_language_a_new_patroller_is_messaged_in(cast, client):
     client.force_login(cast.shinan_admin)
     page = client.get(reverse("accounts:user_add")).content.decode()
-    assert 'name="language"' in page and "English" in page
+    assert 'name="language"' in page and "English" in page and "本局默认" in page
     client.post(reverse("accounts:user_add"),
                 new_account(district=cast.shinan_admin.district_id, language="en"))
     assert User.objects.get(username="shinan.patrol9").spoken_language == "en"
