@@ -71,6 +71,21 @@ def test_switching_to_english_translates_the_page(cast, new_page):
     page.wait_for_selector("html[lang=zh-hans]")
 
 
+def test_english_chosen_on_the_desk_computer_follows_the_dispatcher_to_their_phone(
+        cast, new_page):
+    desk = new_page(DESKTOP)
+    log_in(desk, cast.shinan_dispatcher.username, PASSWORD)
+    desk.get_by_role("button", name="English").click()
+    desk.wait_for_selector("html[lang=en]")
+
+    phone = new_page(PHONE)  # a new device, its browser set to Chinese
+    log_in(phone, cast.shinan_dispatcher.username, PASSWORD)
+    phone.wait_for_selector("html[lang=en]")
+    expect(phone.get_by_role("heading", name="What to do next")).to_be_visible()
+    phone.get_by_role("button", name="Log out").click()
+    phone.wait_for_selector("html[lang=zh-hans]")  # signed out, the device's own language
+
+
 def test_a_wrong_password_is_refused_in_chinese(cast, new_page):
     page = new_page(PHONE)
     page.goto("/login/")
