@@ -185,6 +185,7 @@ def _squads_out(squads) -> list[dict]:
             "capacity": squad.capacity, "lat": lat, "lon": lon, "seen_at": squad.last_seen_at,
             "standby_place": squad.standby_place, "standby_lat": squad.standby_lat,
             "standby_lon": squad.standby_lon, "standby_since": squad.standby_since,
+            "standby_for_the_night": squad.standby_for_the_night,
             "crew": [{"user_id": member.user_id, "name": member.user.get_full_name(),
                       "agency": member.agency, "agency_label": member.get_agency_display(),
                       "is_leader": member.is_leader} for member in squad.members.all()],
@@ -353,7 +354,8 @@ def send_to_standby(request: HttpRequest, squad_id: int, payload: StandbyIn):
     squad = get_object_or_404(squads, pk=squad_id)
 
     def act() -> Answer:
-        tell_where_to_wait(squad, payload.lat, payload.lon, payload.place, by=request.user)
+        tell_where_to_wait(squad, payload.lat, payload.lon, payload.place, by=request.user,
+                           for_the_night=payload.for_the_night)
         return 200, _squads_out(squads.filter(pk=squad.pk))[0]
 
     return _once(request, payload, "standby", f"squad:{squad.pk}", act)

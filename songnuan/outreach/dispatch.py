@@ -222,7 +222,8 @@ def _sent_as_mutual_aid(task: Task) -> str:
 
 def _taking_a_task(squad: Squad) -> Squad:
     """The squad, locked, about to take a task: on shift and with room for it. The task ends
-    its wait where it was told to stand by; once done, it is told anew where to wait."""
+    its wait where it was told to stand by, and once done it is told anew where to wait;
+    unless it was sent there for the night, where it goes back."""
     squad = Squad.objects.select_for_update().get(pk=squad.pk)
     if not is_on_shift(squad):
         raise Conflict(_("%(squad)s is not on shift.") % {"squad": squad.name}, "squad")
@@ -230,7 +231,7 @@ def _taking_a_task(squad: Squad) -> Squad:
     if load >= squad.capacity:
         raise Conflict(_("%(squad)s already has %(n)d open tasks.") % {
             "squad": squad.name, "n": load}, "squad")
-    if squad.standby is not None:
+    if squad.standby is not None and not squad.standby_for_the_night:
         squad.forget_standby()
         squad.save()
     return squad

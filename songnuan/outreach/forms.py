@@ -66,6 +66,7 @@ class StandbyForm(forms.Form):
     lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
     place = forms.CharField(label=_("Place"), max_length=120)
+    for_the_night = forms.BooleanField(label=_("There for the night"), required=False)
 
 
 class LookInAnswerForm(forms.Form):

@@ -160,6 +160,10 @@ class Squad(AuditedModel):
     standby_place = models.CharField(_("wait at"), max_length=120, blank=True, editable=False)
     standby_since = models.DateTimeField(_("told to wait there at"), null=True, blank=True,
                                          editable=False)
+    # Sent there for the night (借调): its tasks do not end the order, and it covers the
+    # district it waits in instead of its own.
+    standby_for_the_night = models.BooleanField(_("there for the night"), default=False,
+                                                editable=False)
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
 
@@ -193,6 +197,7 @@ class Squad(AuditedModel):
     def forget_standby(self) -> None:
         self.standby_lat = self.standby_lon = self.standby_since = None
         self.standby_place = ""
+        self.standby_for_the_night = False
 
 
 class SquadMember(AuditedModel):

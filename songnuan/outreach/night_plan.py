@@ -103,43 +103,49 @@ def current_plan(now: datetime.datetime | None = None) -> NightPlan:
     squads, names = squad_states(now, centres)
     leads = waiting_leads(now, centres)
     covered = to_cover(now)
-    told = {pk: (lat, lon) for pk, lat, lon in Squad.objects.filter(
-        pk__in=squads, standby_lat__isnull=False).values_list("pk", "standby_lat", "standby_lon")}
+    told, for_the_night = {}, set()
+    for pk, lat, lon, lent in Squad.objects.filter(pk__in=squads, standby_lat__isnull=False) \
+            .values_list("pk", "standby_lat", "standby_lon", "standby_for_the_night"):
+        told[pk] = (lat, lon)
+        if lent:
+            for_the_night.add(pk)
     key = (now.replace(second=0, microsecond=0), tuple(squads.values()), tuple(leads),
-           tuple(sorted(covered)), tuple(sorted(told.items())))
+           tuple(sorted(covered)), tuple(sorted(told.items())), tuple(sorted(for_the_night)))
     if cached is not None and cached[0] == key:
         return cached[1]
     plan = planning.make_plan(leads, list(squads.values()), handle_s=handle_s(),
                               time_limit_s=settings.DISPATCH_PLAN_TIME_LIMIT_S, centres=centres)
+    lent = {pk: told[pk] for pk in for_the_night}
     short = {s.district_id for s in plan.shortfalls}
-    plan.shortfalls += [s for s in planning.uncovered(covered, _posted(squads, told), centres)
+    plan.shortfalls += [s for s in planning.uncovered(covered, _posted(squads, lent), centres)
                         if s.district_id not in short]
     made = NightPlan(plan, squads, names, now, standby_moves(
-        squads, told, now, centres, {d.pk: str(d) for d in districts}))
+        squads, told, now, centres, {d.pk: str(d) for d in districts}, frozenset(lent)))
     with _lock:
         _cache["plan"] = (key, made)
     return made
 
 
-def _posted(squads: dict[int, planning.SquadState], told: dict[int, tuple[float, float]]
+def _posted(squads: dict[int, planning.SquadState], lent: dict[int, tuple[float, float]]
             ) -> list[planning.SquadState]:
-    """The squads as the districts they cover: a squad the leader told to wait in another
-    district (lent to it for the night) covers that one instead of its own."""
+    """The squads as the districts they cover: a squad sent to wait in another district for
+    the night (`lent`: where) covers that one instead of its own."""
     posted = []
     for key, state in sorted(squads.items()):
-        there = district_for_point(*told[key]) if key in told else None
+        there = district_for_point(*lent[key]) if key in lent else None
         posted.append(replace(state, district_id=there.pk) if there is not None else state)
     return posted
 
 
 def standby_moves(squads: dict[int, planning.SquadState], told: dict[int, tuple[float, float]],
                   now: datetime.datetime, centres: dict[int, tuple[float, float]],
-                  district_names: dict[int, str]) -> dict[int, StandbyMove]:
+                  district_names: dict[int, str], for_the_night: frozenset[int] = frozenset()
+                  ) -> dict[int, StandbyMove]:
     """Where the squads with nothing to do should wait (`standby`): near the hotspots, by
     risk, and the centres of the districts where the cold-weather protocol is active. `told`:
-    where squads were last told to wait."""
+    where squads were last told to wait; those sent there `for_the_night` stay."""
     free = {key: state for key, state in squads.items()
-            if state.load == 0 and state.free_s <= 0}
+            if state.load == 0 and state.free_s <= 0 and key not in for_the_night}
     active = protocol.active_districts(set(centres), now) - {None}
     if not free or not active:
         return {}
@@ -156,7 +162,10 @@ def standby_moves(squads: dict[int, planning.SquadState], told: dict[int, tuple[
                   for key, state in sorted(free.items())]
     moves = {}
     manned = frozenset(state.district_id for state in squads.values())
-    for key, point in standby.standby_points(demand, waiting_at, manned=manned).items():
+    staying = [replace(state, lat=told[key][0], lon=told[key][1])
+               for key, state in sorted(squads.items()) if key in for_the_night]
+    for key, point in standby.standby_points(demand, waiting_at, manned=manned,
+                                             staying=staying).items():
         state = free[key]
         [drive] = planning.drive_seconds(point.lat, point.lon, [state])
         moves[key] = StandbyMove(key, point.lat, point.lon, point.name, round(float(drive) / 60))

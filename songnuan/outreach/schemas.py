@@ -296,6 +296,8 @@ class StandbyIn(Schema):
     lat: float = Field(ge=-90, le=90, description="WGS-84")
     lon: float = Field(ge=-180, le=180)
     place: str = Field(min_length=1, max_length=120)
+    for_the_night: bool = Field(False, description="sent there for the night (to a district "
+                                "no squad can reach): its tasks do not end the order")
     client_request_id: str | None = KEY_FIELD
 
 
@@ -437,6 +439,8 @@ class SquadOut(Schema):
     standby_lat: float | None
     standby_lon: float | None
     standby_since: datetime.datetime | None
+    standby_for_the_night: bool = Field(description="sent there for the night: goes back "
+                                        "there after each task")
     crew: list[CrewOut]
     updated_at: datetime.datetime
 

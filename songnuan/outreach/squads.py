@@ -69,9 +69,11 @@ def call_on_reserve(squad: Squad, *, by: Actor, hours: float | None = None) -> S
         return squad
 
 
-def send_to_standby(squad: Squad, lat: float, lon: float, place: str, *, by: Actor) -> Squad:
+def send_to_standby(squad: Squad, lat: float, lon: float, place: str, *, by: Actor,
+                    for_the_night: bool = False) -> Squad:
     """Tell a squad on duty where to wait (待命点): where it goes once its tasks are done, until
-    its next task or another order."""
+    its next task or another order. Sent there `for_the_night` (to a district no squad can
+    reach), its tasks do not end the order: it goes back there after each."""
     place = place.strip()
     if not place:
         raise Refused(_("Name the place."), "place")
@@ -85,6 +87,7 @@ def send_to_standby(squad: Squad, lat: float, lon: float, place: str, *, by: Act
             raise Conflict(_("%(squad)s is not on duty.") % {"squad": squad.name}, "squad")
         squad.standby_lat, squad.standby_lon, squad.standby_place = lat, lon, place
         squad.standby_since = timezone.now()
+        squad.standby_for_the_night = for_the_night
         squad.save()
         return squad
 

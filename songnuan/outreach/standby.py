@@ -40,11 +40,12 @@ class Demand:
 
 
 def standby_points(demand: list[Demand], free: list[SquadState], *,
-                   manned: frozenset[int] = frozenset(),
-                   reach_s: float = REACH_S) -> dict[int, Demand]:
+                   manned: frozenset[int] = frozenset(), reach_s: float = REACH_S,
+                   staying: list[SquadState] = ()) -> dict[int, Demand]:
     """The place each free squad should go and wait, for those worth moving (squad → the
     demand point to wait at). A squad is where it stands, or where it was told to wait;
-    `manned`: the districts of the squads on shift, free or not."""
+    `manned`: the districts of the squads on shift, free or not; `staying`: free squads that
+    are not to be moved, whose cover counts."""
     total = sum(point.weight for point in demand)
     if not demand or not free or total <= 0:
         return {}
@@ -58,6 +59,8 @@ def standby_points(demand: list[Demand], free: list[SquadState], *,
     cost = np.where(_may_wait(demand, free, manned),
                     MOVE_COST_PER_HOUR * total * drive / 3600, np.inf)
     uncovered = np.ones(len(demand))
+    if staying:
+        uncovered *= ~(reach_s >= travel_seconds(points, list(staying)).T).any(axis=0)
     left = list(range(len(free)))
     moves: dict[int, Demand] = {}
     while left:

@@ -274,7 +274,8 @@ def send_to_standby(request: HttpRequest, pk: int) -> HttpResponse:
         return _back_to_board(request, error=form_errors_text(form))
     data = form.cleaned_data
     try:
-        squads.send_to_standby(squad, data["lat"], data["lon"], data["place"], by=request.user)
+        squads.send_to_standby(squad, data["lat"], data["lon"], data["place"], by=request.user,
+                               for_the_night=data["for_the_night"])
     except Refused as refused:
         return _back_to_board(request, error=refused.message)
     return _back_to_board(request, ok=gettext("%(squad)s told to wait at %(place)s.") % {

@@ -195,7 +195,7 @@ def test_a_district_no_squad_can_reach_under_the_protocol_is_short_before_anyone
     page = client_for(cast.centre_dispatcher).get("/outreach/board/").content.decode()
     assert f"Nearest squad on shift: 市南一队 (Shinan), {minutes} min away" in page
     assert alert["nearest"]["wait_place"] == "平度汽车站" and alert["nearest"]["may_send"]
-    assert "Send it to wait at 平度汽车站" in page
+    assert "Send it to wait at 平度汽车站" in page and 'name="for_the_night" value="on"' in page
     make_squad("平度一队", district_code=pingdu.district.code, at=(36.7770, 119.9590))
     night_plan.forget()
     assert board_data(cast.centre_dispatcher)["capacity_alerts"] == []
@@ -218,9 +218,16 @@ def test_a_squad_sent_to_wait_in_a_district_with_none_covers_it_and_leaves_its_o
 
     client_for(cast.centre_dispatcher).post(
         reverse("outreach:send_to_standby", args=[nearest["id"]]),
-        {"lat": nearest["wait_lat"], "lon": nearest["wait_lon"], "place": nearest["wait_place"]})
+        {"lat": nearest["wait_lat"], "lon": nearest["wait_lon"], "place": nearest["wait_place"],
+         "for_the_night": "on"})  # as the alert's button sends it
 
     assert Squad.objects.get(pk=lent.pk).standby_place == "平度汽车站"
     night_plan.forget()
     [alert] = board_data(cast.centre_dispatcher)["capacity_alerts"]
     assert alert["district_id"] == shinan_spot.district_id and alert["squads_missing"] == 1
+    # Its first task there does not end the lending: the alert stays on Shinan.
+    dispatch.assign_lead(report(36.7772, 119.9593, place="平度汽车站"), lent,
+                         by=cast.centre_dispatcher)
+    night_plan.forget()
+    [alert] = board_data(cast.centre_dispatcher)["capacity_alerts"]
+    assert alert["district_id"] == shinan_spot.district_id

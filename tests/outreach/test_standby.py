@@ -35,6 +35,15 @@ def test_of_two_squads_at_one_place_one_goes_where_nobody_covers():
     assert list(moves) == [2] and moves[2].name == "崂山"
 
 
+def test_a_squad_that_stays_for_the_night_covers_its_place_and_is_not_moved():
+    demand = [Demand(*STATION, 3.0, name="青岛站"), Demand(*LAOSHAN_POINT, 3.0, name="崂山")]
+    # Alone at the station, the free squad stays: the station is the likelier of equals.
+    assert standby_points(demand, [_free(1, STATION)]) == {}
+    # With another staying there for the night, it goes where nobody covers.
+    moves = standby_points(demand, [_free(1, STATION)], staying=[_free(2, STATION)])
+    assert list(moves) == [1] and moves[1].name == "崂山"
+
+
 def test_a_squad_already_covering_the_most_stays_where_it_is():
     demand = [Demand(*STATION, 3.0), Demand(*LAOSHAN_POINT, 1.0)]
     assert standby_points(demand, [_free(1, STATION)]) == {}
@@ -146,6 +155,31 @@ def test_a_task_ends_the_wait(cast, two_at_the_station):
 
 
 @pytest.mark.django_db
+def test_a_squad_sent_somewhere_for_the_night_goes_back_there_after_each_task(
+        cast, two_at_the_station):
+    first, second = two_at_the_station
+    squads.send_to_standby(second, *LAOSHAN_POINT, "张村河桥洞", by=cast.centre_dispatcher,
+                           for_the_night=True)
+    assigned_task(second, cast.centre_dispatcher)
+    second.refresh_from_db()
+    assert second.standby == LAOSHAN_POINT and second.standby_for_the_night
+    dispatch.set_duty_status(second, DutyStatus.ON_BREAK)  # its night is over
+    second.refresh_from_db()
+    assert second.standby is None and not second.standby_for_the_night
+
+
+@pytest.mark.django_db
+def test_a_squad_sent_somewhere_for_the_night_is_not_suggested_elsewhere(
+        cast, two_at_the_station):
+    first, second = two_at_the_station
+    squads.send_to_standby(second, *STATION, "青岛站", by=cast.centre_dispatcher,
+                           for_the_night=True)
+    night_plan.forget()
+    moves = board_data(cast.centre_dispatcher)["standby"]
+    assert [move["squad"] for move in moves] == ["市南一队"]
+
+
+@pytest.mark.django_db
 def test_a_squad_going_off_duty_forgets_where_to_wait(cast):
     squad = make_squad("市南一队", at=STATION)
     squads.send_to_standby(squad, *STATION, "青岛站", by=cast.centre_dispatcher)
@@ -203,11 +237,14 @@ def test_the_api_tells_a_squad_once_per_key(cast, api_for, two_at_the_station):
     assert answer.status_code == 200, answer.content
     told = answer.json()
     assert told["standby_place"] == "张村河桥洞" and told["standby_lat"] == LAOSHAN_POINT[0]
+    assert told["standby_for_the_night"] is False
     again = api.post(url, body)
     assert again.status_code == 200 and again.json()["standby_since"] == told["standby_since"]
     wrong = api.post(url, body | {"lat": 31.23, "lon": 121.47, "client_request_id": "standby-2"})
     assert wrong.status_code == 422
     assert wrong.json()["errors"][0]["field"] == "lat"
+    night = api.post(url, body | {"for_the_night": True, "client_request_id": "standby-3"})
+    assert night.status_code == 200 and night.json()["standby_for_the_night"] is True
 
 
 @pytest.mark.django_db
