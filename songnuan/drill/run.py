@@ -89,6 +89,7 @@ class Figures:
     plan_fell_back: int = 0
     standby_moves: int = 0
     reserves_called: int = 0
+    squads_lent: int = 0
     squad_busy_min: float = 0.0
     squad_on_shift_min: float = 0.0
     # The busiest hour's least work (each person reported in it: the drive from the nearest
@@ -166,6 +167,7 @@ class Figures:
             "squads_missing": dict(self.squads_missing),
             "plan_fell_back": self.plan_fell_back,
             "reserves_called": self.reserves_called, "standby_moves": self.standby_moves,
+            "squads_lent": self.squads_lent,
             "squads_busy": (self.squad_busy_min / self.squad_on_shift_min
                             if self.squad_on_shift_min else None),
             "peak_load": round(self.peak_load, 2), "peak_hour": self.peak_hour,
@@ -213,12 +215,14 @@ class SquadPlay:
 class Drill:
     def __init__(self, night: Night, *, policy: str, dispatcher, seed: int = 1,
                  call_reserves: bool = False, foresight_s: float | None = None,
-                 ask_sites: bool = False) -> None:
+                 ask_sites: bool = False, lend: bool = False) -> None:
         """`foresight_s`: the search time for what foresight could do (None: not asked).
         `ask_sites`: the dispatcher asks the nearest open site the board names to look in on
-        someone no squad can reach in time, and the site's staff go."""
+        someone no squad can reach in time, and the site's staff go. `lend`: the leader on duty
+        sends the squad the board names to wait, for the night, in a district no squad can
+        reach."""
         self.night, self.policy, self.dispatcher = night, policy, dispatcher
-        self.call_reserves, self.foresight_s = call_reserves, foresight_s
+        self.call_reserves, self.foresight_s, self.lend = call_reserves, foresight_s, lend
         self.ask_sites = ask_sites
         self.site_free_at: dict[int, datetime.datetime] = {}  # site → its staff back
         self.met_by_site: dict[int, datetime.datetime] = {}  # person → a site's staff there
@@ -395,14 +399,18 @@ class Drill:
         if self.figures.first_late_alert_at is None and any(
                 alert["waiting"] for alert in data["capacity_alerts"]):
             self.figures.first_late_alert_at = at
+        lent = set()
         for alert in data["capacity_alerts"]:
             name = alert["district"]
             self.figures.squads_missing[name] = max(self.figures.squads_missing.get(name, 0),
                                                     alert["squads_missing"])
             if self.call_reserves and alert["reserves"] and alert["still_missing"]:
                 self._call_on(alert["reserves"][0]["id"])
+            if self.lend and alert["nearest"] and alert["nearest"]["may_send"]:
+                lent.add(self._lend(alert["nearest"]))
         for move in data["standby"] if self.policy == "plan" else []:
-            self._send_to_wait(move)
+            if move["squad_id"] not in lent:  # the board read before the leader sent it
+                self._send_to_wait(move)
         for item in data["leads"]:
             if self.ask_sites and item["help_nearby"] and not any(
                     site["asked_at"] for site in item["help_nearby"]):
@@ -435,6 +443,17 @@ class Drill:
             return
         if play.leg is None or play.leg[3:] != point:
             play.leg = (at, play.lat, play.lon, *point)
+
+    def _lend(self, nearest: dict) -> int | None:
+        """The leader on duty sends the squad the alert names to wait there for the night."""
+        try:
+            squads.send_to_standby(Squad(pk=nearest["id"]), nearest["wait_lat"],
+                                   nearest["wait_lon"], nearest["wait_place"],
+                                   by=self.dispatcher, for_the_night=True)
+        except Refused:
+            return None
+        self.figures.squads_lent += 1
+        return nearest["id"]
 
     def _call_on(self, squad_id: int) -> None:
         """The leader on duty answers the capacity alert with a reserve squad."""

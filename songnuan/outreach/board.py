@@ -12,6 +12,7 @@ to do carry where they would better wait.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from typing import Any
 
 from django.db.models import Count, OuterRef, Subquery
@@ -73,6 +74,7 @@ def _squads(user, now) -> dict[int, dict]:
             "seen_at": squad.last_seen_at.isoformat() if squad.last_seen_at else None,
             "status": _squad_status(squad.pk in on_shift, load, squad.capacity),
             "duty_status": squad.duty_status, "standby_place": squad.standby_place,
+            "standby_for_the_night": squad.standby_for_the_night,
         }
     return result
 
@@ -137,13 +139,18 @@ def capacity_alerts(user, tonight: night_plan.NightPlan, now: datetime.datetime)
 def _nearest_squad(user, tonight: night_plan.NightPlan, district: District) -> dict | None:
     """For a district no squad on shift can reach in time: the squad on shift nearest its
     centre from where its tasks leave it, and how far, for a leader weighing whether to send it
-    to wait there for the night (at the district's riskiest hotspot, else its centre)."""
-    states = sorted(tonight.squads.values(), key=lambda state: state.key)
+    to wait there for the night (at the district's riskiest hotspot, else its centre). Not one
+    already sent somewhere for the night; and the last of its own district is named but not
+    offered: sending either would leave a district as bare."""
+    states = sorted((state for state in tonight.squads.values()
+                     if state.key not in tonight.for_the_night), key=lambda state: state.key)
+    homes = Counter(state.district_id for state in states)
     if not states:
         return None
     drives = planning.drive_seconds(district.centre_lat, district.centre_lon, states)
     column = int(drives.argmin())  # the first of equals: the lower key
     key = states[column].key
+    last_of_its_district = homes[states[column].district_id] == 1
     name, home = tonight.names[key]
     spot = (Hotspot.objects.filter(district=district, is_active=True)
             .order_by("-risk_level", "pk").values("lat", "lon", "name").first())
@@ -152,7 +159,9 @@ def _nearest_squad(user, tonight: night_plan.NightPlan, district: District) -> d
     return {"id": key, "name": name, "district": home,
             "drive_min": round(float(drives[column]) / 60),
             "wait_lat": wait_at["lat"], "wait_lon": wait_at["lon"], "wait_place": wait_at["name"],
-            "may_send": Squad.objects.restrict(user, "change").filter(pk=key).exists()}
+            "last_of_its_district": last_of_its_district,
+            "may_send": (not last_of_its_district
+                         and Squad.objects.restrict(user, "change").filter(pk=key).exists())}
 
 
 def _standby(tonight: night_plan.NightPlan, squads: dict[int, dict]) -> list[dict]:

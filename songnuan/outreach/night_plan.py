@@ -57,6 +57,7 @@ class NightPlan:
     names: dict[int, tuple[str, str]]  # squad → (name, district name)
     made_at: datetime.datetime
     standby: dict[int, StandbyMove]  # squad → where it should wait
+    for_the_night: frozenset[int] = frozenset()  # squads sent to wait somewhere for the night
 
     def suggestions(self, lead_id: int) -> list[dict]:
         return [self.option_json(option) for option in self.plan.options.get(lead_id, [])]
@@ -120,7 +121,8 @@ def current_plan(now: datetime.datetime | None = None) -> NightPlan:
     plan.shortfalls += [s for s in planning.uncovered(covered, _posted(squads, lent), centres)
                         if s.district_id not in short]
     made = NightPlan(plan, squads, names, now, standby_moves(
-        squads, told, now, centres, {d.pk: str(d) for d in districts}, frozenset(lent)))
+        squads, told, now, centres, {d.pk: str(d) for d in districts}, frozenset(lent)),
+        frozenset(lent))
     with _lock:
         _cache["plan"] = (key, made)
     return made

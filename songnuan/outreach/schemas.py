@@ -86,6 +86,8 @@ class BoardNearestSquadOut(Schema):
                                         "riskiest hotspot, else its centre")
     wait_lon: float
     wait_place: str
+    last_of_its_district: bool = Field(description="sending it would leave its own district "
+                                                   "without a squad: not offered")
     may_send: bool = Field(description="whether the caller may send it there "
                                        "(POST /dispatch/squads/{id}/standby)")
 
@@ -184,6 +186,7 @@ class BoardSquadOut(Schema):
     status: str = Field(description="available, busy, full or off_shift")
     duty_status: str = Field(description="on_duty, on_break, out_of_service or reserve")
     standby_place: str = Field(description="where it was last told to wait (empty: nowhere)")
+    standby_for_the_night: bool = Field(description="sent there for the night")
 
 
 class BoardStandbyOut(Schema):

@@ -39,11 +39,11 @@ def _night(reports: int = 16, hours: float = 2):
 
 
 def _play(generated, policy: str, foresight_s: float | None = None,
-          ask_sites: bool = False) -> dict:
+          ask_sites: bool = False, lend: bool = False) -> dict:
     end = START + datetime.timedelta(hours=2)
     dispatcher = setup.prepare(START, end, squads_per_district={district(SHINAN).pk: 2}, seed=1)
     return Drill(generated, policy=policy, dispatcher=dispatcher, foresight_s=foresight_s,
-                 ask_sites=ask_sites).play().summary()
+                 ask_sites=ask_sites, lend=lend).play().summary()
 
 
 def _with_one_squad(generated) -> Drill:
@@ -201,6 +201,20 @@ def test_a_site_asked_to_look_in_sends_staff_on_foot_and_is_counted_apart_from_s
     assert without["look_ins"] == without["met_by_site"] == 0
     assert without["never_helped"] == pytest.approx(without["never_reached"])
     assert not LookIn.objects.exists()  # rolled back with the night
+
+
+def test_the_leader_sends_one_squad_for_the_night_to_a_district_none_can_reach(cast):
+    """Two squads in 市南区 and a hotspot in 莱西市: the board's alert names the nearer squad,
+    the leader sends it to wait there for the night, and the alert is answered: the other
+    squad is not sent after it."""
+    make_hotspot("莱西汽车站", 36.8887, 120.5169)
+    hotspots, districts = setup.hotspots_and_districts()
+    generated = generate(hotspots=[], districts=[d for d in districts
+                                                 if d.name in ("市南区", "莱西市")],
+                         start=START, hours=2, reports=16, seed=5, district_of=setup.district_of)
+    assert _play(generated, "plan")["squads_lent"] == 0
+    assert _play(generated, "plan", lend=True)["squads_lent"] == 1
+    assert not Squad.objects.filter(standby_for_the_night=True).exists()  # rolled back
 
 
 def test_the_drill_says_when_the_board_first_warned_of_leads_it_cannot_reach_in_time(cast):

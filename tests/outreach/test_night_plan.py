@@ -194,20 +194,27 @@ def test_a_district_no_squad_can_reach_under_the_protocol_is_short_before_anyone
     assert alert["nearest"]["drive_min"] == minutes
     page = client_for(cast.centre_dispatcher).get("/outreach/board/").content.decode()
     assert f"Nearest squad on shift: 市南一队 (Shinan), {minutes} min away" in page
+    # The only squad of Shinan is named but not offered: Shinan would be left bare.
+    assert alert["nearest"]["last_of_its_district"] and not alert["nearest"]["may_send"]
+    assert "the last squad of its district: not sent" in page and "Send it to" not in page
+    make_squad("市南二队", at=STATION)
+    night_plan.forget()
+    [alert] = board_data(cast.centre_dispatcher)["capacity_alerts"]
     assert alert["nearest"]["wait_place"] == "平度汽车站" and alert["nearest"]["may_send"]
+    page = client_for(cast.centre_dispatcher).get("/outreach/board/").content.decode()
     assert "Send it to wait at 平度汽车站" in page and 'name="for_the_night" value="on"' in page
     make_squad("平度一队", district_code=pingdu.district.code, at=(36.7770, 119.9590))
     night_plan.forget()
     assert board_data(cast.centre_dispatcher)["capacity_alerts"] == []
 
 
-def test_a_squad_sent_to_wait_in_a_district_with_none_covers_it_and_leaves_its_own(
+def test_a_squad_sent_for_the_night_to_a_district_with_none_covers_it_through_its_tasks(
         cast, client_for):
     from songnuan.weather.levels import ProtocolLevel
     from songnuan.weather.overrides import set_override
     from tests.leads.factories import make_hotspot
 
-    lent = make_squad("市南一队", at=STATION)
+    lent, other = make_squad("市南一队", at=STATION), make_squad("市南二队", at=STATION)
     pingdu, shinan_spot = make_hotspot("平度汽车站", 36.7770, 119.9590), make_hotspot()
     for spot in (pingdu, shinan_spot):
         set_override(spot.district, ProtocolLevel.EXTREME_COLD, "红色寒潮预警",
@@ -221,13 +228,21 @@ def test_a_squad_sent_to_wait_in_a_district_with_none_covers_it_and_leaves_its_o
         {"lat": nearest["wait_lat"], "lon": nearest["wait_lon"], "place": nearest["wait_place"],
          "for_the_night": "on"})  # as the alert's button sends it
 
+    assert nearest["id"] == lent.pk
     assert Squad.objects.get(pk=lent.pk).standby_place == "平度汽车站"
     night_plan.forget()
-    [alert] = board_data(cast.centre_dispatcher)["capacity_alerts"]
-    assert alert["district_id"] == shinan_spot.district_id and alert["squads_missing"] == 1
-    # Its first task there does not end the lending: the alert stays on Shinan.
+    assert board_data(cast.centre_dispatcher)["capacity_alerts"] == []
+    # Its first task there does not end the lending: 平度市 stays covered.
     dispatch.assign_lead(report(36.7772, 119.9593, place="平度汽车站"), lent,
                          by=cast.centre_dispatcher)
     night_plan.forget()
+    assert board_data(cast.centre_dispatcher)["capacity_alerts"] == []
+    # Another district beyond reach: the squad there for the night is not the one named, and
+    # Shinan's last squad is named but not offered.
+    laixi = make_hotspot("莱西汽车站", 36.8887, 120.5169)
+    set_override(laixi.district, ProtocolLevel.EXTREME_COLD, "红色寒潮预警",
+                 timezone.now() + datetime.timedelta(hours=6), by=cast.city_admin)
+    night_plan.forget()
     [alert] = board_data(cast.centre_dispatcher)["capacity_alerts"]
-    assert alert["district_id"] == shinan_spot.district_id
+    assert alert["district_id"] == laixi.district_id and alert["nearest"]["id"] == other.pk
+    assert alert["nearest"]["last_of_its_district"] and not alert["nearest"]["may_send"]

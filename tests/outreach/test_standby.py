@@ -156,13 +156,18 @@ def test_a_task_ends_the_wait(cast, two_at_the_station):
 
 @pytest.mark.django_db
 def test_a_squad_sent_somewhere_for_the_night_goes_back_there_after_each_task(
-        cast, two_at_the_station):
+        cast, client_for, two_at_the_station):
     first, second = two_at_the_station
     squads.send_to_standby(second, *LAOSHAN_POINT, "张村河桥洞", by=cast.centre_dispatcher,
                            for_the_night=True)
     assigned_task(second, cast.centre_dispatcher)
     second.refresh_from_db()
     assert second.standby == LAOSHAN_POINT and second.standby_for_the_night
+    second.members.create(user=cast.shinan_patroller, agency="civil_affairs")
+    phone = client_for(cast.shinan_patroller).get(reverse("outreach:my_tasks")).content.decode()
+    assert "For the night, wait at 张村河桥洞 between tasks" in phone
+    board = client_for(cast.centre_dispatcher).get(reverse("outreach:board")).content.decode()
+    assert "waits at 张村河桥洞 for the night" in board
     dispatch.set_duty_status(second, DutyStatus.ON_BREAK)  # its night is over
     second.refresh_from_db()
     assert second.standby is None and not second.standby_for_the_night

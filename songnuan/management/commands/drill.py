@@ -49,6 +49,9 @@ class Command(BaseCommand):
         parser.add_argument("--reserves", action="store_true",
                             help="uncrewed squads stand in reserve, and the leader on duty calls "
                                  "one on when the board says a district lacks squads")
+        parser.add_argument("--lend", action="store_true",
+                            help="the leader on duty sends the squad the board names to wait, "
+                                 "for the night, in each district no squad can reach")
         parser.add_argument("--sites-look-in", action="store_true",
                             help="the dispatcher asks the nearest open site the board names to "
                                  "look in on someone no squad can reach in time, and one of its "
@@ -86,7 +89,8 @@ class Command(BaseCommand):
                 return
             foresight_s = options["foresight_s"] if options["foresight_s"] >= 0 else None
             results = [self._play(generated, start, end, squads, policy, options["seed"],
-                                  options["reserves"], foresight_s, options["sites_look_in"])
+                                  options["reserves"], foresight_s, options["sites_look_in"],
+                                  options["lend"])
                        for policy in policies]
         if options["json_out"]:
             with open(options["json_out"], "w", encoding="utf-8") as out:
@@ -105,13 +109,14 @@ class Command(BaseCommand):
 
     def _play(self, generated, start, end, squads, policy: str, seed: int,
               reserves: bool = False, foresight_s: float | None = None,
-              sites_look_in: bool = False) -> dict:
+              sites_look_in: bool = False, lend: bool = False) -> dict:
         with transaction.atomic():
             dispatcher = setup.prepare(start, end, squads_per_district=squads, seed=seed)
             figures = Drill(generated, policy=policy, dispatcher=dispatcher, seed=seed,
                             call_reserves=reserves and policy != "fcfs",
                             foresight_s=foresight_s,
-                            ask_sites=sites_look_in and policy != "fcfs").play()
+                            ask_sites=sites_look_in and policy != "fcfs",
+                            lend=lend and policy != "fcfs").play()
             transaction.set_rollback(True)
         return figures.summary()
 
@@ -189,6 +194,7 @@ class Command(BaseCommand):
             ("first capacity alert / about waiting leads", lambda r: (
                 f"{_time(r['first_capacity_alert_at'])} / {_time(r['first_late_alert_at'])}")),
             ("reserve squads called on", lambda r: str(r["reserves_called"])),
+            ("squads sent for the night where none could reach", lambda r: str(r["squads_lent"])),
             ("free squads sent to wait elsewhere", lambda r: str(r["standby_moves"])),
             ("squads' time on tasks", lambda r: _share(r["squads_busy"])),
             ("busiest hour's work / squads on shift", lambda r: (
