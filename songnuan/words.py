@@ -19,9 +19,14 @@ def in_language(name: str, name_en: str) -> str:
     return name if speaking_chinese() or not name_en else name_en
 
 
+def list_separator() -> str:
+    """What the language being spoken puts between the items of a list: 、 or ", "."""
+    return "、" if speaking_chinese() else ", "
+
+
 def listed(items: Iterable[object]) -> str:
     """Items as the language being spoken lists them: 市南区、市北区, or Shinan, Shibei."""
-    return ("、" if speaking_chinese() else ", ").join(str(item) for item in items)
+    return list_separator().join(str(item) for item in items)
 
 
 def phrases(items: Iterable[object]) -> str:

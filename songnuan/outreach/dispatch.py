@@ -20,7 +20,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from songnuan.actors import Actor, recorded
@@ -172,16 +171,13 @@ def reassign(task: Task, squad: Squad, *, by: Actor, reason: str = "",
         if task.lead_id and task.lead.status == LeadStatus.EN_ROUTE:
             leads.set_status(task.lead, LeadStatus.ASSIGNED, by=recorded(by),
                              note=_("Reassigned to %(squad)s") % {"squad": squad.name})
-        paging.call_back(task, _moved_to(squad.name))
+        paging.call_back(task, said_to_each(_moved_to, squad.name))
         paging.page_squad(new)
         return new
 
 
-def _say_moved_to(squad: str) -> str:
+def _moved_to(squad: str) -> str:
     return _("moved to %(squad)s") % {"squad": squad}
-
-
-_moved_to = lazy(_say_moved_to, str)  # said in the language of each member called back
 
 
 def assign_follow_up(follow_up: FollowUp, squad: Squad, *, by: Actor, reason: str = "",

@@ -18,4 +18,4 @@ def listed(items) -> str:
 @register.simple_tag
 def list_separator() -> str:
     """Between items a loop writes itself: 、 or ", "."""
-    return "、" if words.speaking_chinese() else ", "
+    return words.list_separator()
