@@ -77,8 +77,7 @@ class User(AuditedModel, AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     language = models.CharField(
         _("language"), max_length=10, blank=True, choices=settings.LANGUAGES,
-        help_text=_("The language of their pages and of the messages sent to their phone. "
-                    "Empty: the bureau's default."))
+        help_text=_("The language of their pages and of the messages sent to their phone."))
 
     objects = ScopedUserManager()
     scoping = Scoping(district="district", site="site", assigned=lambda user: Q(pk=user.pk))

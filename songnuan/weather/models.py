@@ -172,12 +172,12 @@ class ProtocolRules(AuditedModel):
     is_active = models.BooleanField(_("active"), default=False)
     alert_min_c = models.FloatField(
         _("cold alert at or below (°C)"), default=0.0,
-        help_text=_("London's protocol starts when any night is forecast below freezing."))
+        help_text=_("The protocol starts when any night is forecast this cold or colder."))
     severe_min_c = models.FloatField(_("severe cold at or below (°C)"), default=-5.0)
     extreme_min_c = models.FloatField(_("extreme cold at or below (°C)"), default=-10.0)
     use_wind_chill = models.BooleanField(
         _("include wind chill"), default=True,
-        help_text=_("Compare the felt temperature, as New York's Code Blue does."))
+        help_text=_("Compare the felt temperature, with the wind, instead of the air's."))
     drop_c = models.FloatField(_("sudden drop of at least (°C)"), default=8.0)
     drop_hours = models.PositiveSmallIntegerField(_("within (hours)"), default=24)
     drop_to_c = models.FloatField(
