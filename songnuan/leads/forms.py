@@ -201,7 +201,9 @@ class InvalidForm(forms.Form):
 
 
 class LinkForm(forms.Form):
-    tracking_code = forms.CharField(label=_("Same person as lead"), max_length=12)
+    tracking_code = forms.CharField(
+        label=_("Same person as lead"), max_length=12,
+        widget=forms.TextInput(attrs={"placeholder": _("Lead code, such as U8JRBQKJ")}))
 
 
 class SplitForm(forms.Form):
