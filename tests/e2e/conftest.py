@@ -127,4 +127,7 @@ def screenshot(page, name: str) -> None:
     if not TAKE_SCREENSHOTS:
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # A full-page picture draws sticky headers where the window was scrolled to: from the top,
+    # they are drawn where they belong.
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
