@@ -208,9 +208,10 @@ def locate(data: LeadInput):
             return photo.gps[0], photo.gps[1], "photo", district
     if data.place.strip():
         return locate_place(data.place, data.district_id)
-    raise Refused(_(
-        "Tell us where: share your location, pick the place on the map, or type the place."
-    ), "location")
+    if settings.MAP_TILE_URL:
+        raise Refused(_("Tell us where: share your location, pick the place on the map, or "
+                        "type the place."), "location")
+    raise Refused(_("Tell us where: share your location or type the place."), "location")
 
 
 def locate_place(place: str, district_id: int | None = None):

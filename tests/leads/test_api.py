@@ -81,6 +81,17 @@ def test_a_missing_location_is_refused_at_the_location(db, client):
     assert not Lead.objects.exists()
 
 
+@pytest.mark.parametrize(("tiles", "mentions_the_map"), [("/tiles/{z}/{x}/{y}", True),
+                                                         ("", False)])
+def test_a_missing_location_offers_the_map_only_where_there_is_one(db, client, settings,
+                                                                    tiles, mentions_the_map):
+    settings.MAP_TILE_URL = tiles
+    response = post(client, body(lat=None, lon=None))
+    message = response.json()["errors"][0]["message"]
+    assert message.startswith("请告诉我们地点")
+    assert ("地图" in message) is mentions_the_map
+
+
 def test_a_place_outside_qingdao_is_refused(db, client):
     response = post(client, body(lat=39.9042, lon=116.4074))  # Beijing
     assert response.status_code == 422
