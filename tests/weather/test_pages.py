@@ -82,9 +82,9 @@ def test_districts_under_the_same_level_until_the_same_hour_share_one_line(cast,
 
     details = re.findall(r'<span class="detail">([^<]*)</span>', page)
     names = [area.name for area in District.objects.order_by("code")[:3]]
-    assert details[1].startswith("、".join(names)) and "及另外 1 个区（市）" in details[1], details
-    assert details[2].startswith("崂山区"), details
-    assert len(details) == 4  # the override, two lines of districts, and why
+    assert details[0].startswith("、".join(names)) and "及另外 1 个区（市）" in details[0], details
+    assert details[1].startswith("崂山区"), details
+    assert len(details) == 3  # two lines of districts, and why: the override's reason
 
 
 def test_the_banner_names_three_lines_of_districts_at_most(cast, client_for):
@@ -96,7 +96,8 @@ def test_the_banner_names_three_lines_of_districts_at_most(cast, client_for):
     page = client_for(cast.city_admin).get(reverse("home")).content.decode()
 
     details = re.findall(r'<span class="detail">([^<]*)</span>', page)
-    assert len(details) == 5, details  # the override, three of six lines, and why
+    assert len(details) == 4, details  # three of six lines, and why: the override's reason
+    assert sum("人工调整" in detail for detail in details) == 1, details
     assert "6 个区（市）启动寒潮应急响应" in page
 
 
@@ -146,7 +147,9 @@ def test_an_override_is_recorded_with_its_reason_and_author(cast, client_for):
     decision = ProtocolDecision.objects.get(is_override=True)
     assert decision.decided_by == cast.shinan_admin
     assert protocol_level(district(SHINAN).pk) == 2
-    assert "暴雪夜" in client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home")).content.decode()
+    assert re.findall(r'<span class="detail">([^<]*)</span>', page) == [
+        "人工调整：暴雪夜，栈桥一带露宿人员较多"]
 
 
 def test_a_district_administrator_cannot_override_another_district(cast, client_for):
