@@ -10,6 +10,12 @@ from django.utils import translation
 from django.utils.functional import Promise, lazy
 
 
+def for_the_record() -> translation.override:
+    """The bureau's language, for texts kept in records everyone reads (a lead's history): they
+    are written in the language the bureau works in, whoever's action wrote them."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def speaking_chinese() -> bool:
     return (translation.get_language() or settings.LANGUAGE_CODE).lower().startswith("zh")
 

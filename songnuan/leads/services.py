@@ -49,6 +49,7 @@ from songnuan.places import resolver
 from songnuan.places.services import district_named_in
 from songnuan.places.sources import nearest
 from songnuan.refusals import Conflict, Refused
+from songnuan.words import for_the_record
 
 MAX_TRACKING_CODE_TRIES = 5
 BURST_WINDOW = datetime.timedelta(hours=1)
@@ -282,8 +283,9 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
     steps = [LeadStatusChange(lead=lead, at=now, to_status=LeadStatus.RECEIVED,
                               by=data.received_by)]
     if lead.status != LeadStatus.RECEIVED:
-        note = (_("Reported again: linked to %(code)s") % {"code": root.tracking_code}
-                if root else _("Priority worked out on arrival"))
+        with for_the_record():
+            note = (_("Reported again: linked to %(code)s") % {"code": root.tracking_code}
+                    if root else _("Priority worked out on arrival"))
         steps.append(LeadStatusChange(lead=lead, at=now, from_status=LeadStatus.RECEIVED,
                                       to_status=lead.status, note=note))
     prepared.insert(*steps)
@@ -585,9 +587,11 @@ def link_duplicate(lead: Lead, root: Lead, *, by: Actor, note: str = "") -> Lead
         lead.duplicate_of, lead.status = root, LeadStatus.DUPLICATE
         lead.save()
         Lead.objects.filter(duplicate_of=lead).update(duplicate_of=root)
+        with for_the_record():
+            note = note or _("Linked to %(code)s") % {"code": root.tracking_code}
         LeadStatusChange.objects.create(
             lead=lead, from_status=previous, to_status=LeadStatus.DUPLICATE, by=by,
-            note=(note or _("Linked to %(code)s") % {"code": root.tracking_code})[:500])
+            note=note[:500])
     return lead
 
 
@@ -610,14 +614,16 @@ def split_duplicate(lead: Lead, *, by: Actor, note: str = "") -> Lead:
         lead.priority = triage.score(lead.priority_reasons)
         lead.save()
         why = f": {note.strip()}" if note.strip() else ""
+        with for_the_record():
+            split_off = _("Split from %(code)s: not the same people") % {
+                "code": root.tracking_code}
+            lost_one = _("Report %(code)s split off into its own lead") % {
+                "code": lead.tracking_code}
         LeadStatusChange.objects.bulk_create([
             LeadStatusChange(lead=lead, from_status=LeadStatus.DUPLICATE,
-                             to_status=LeadStatus.TRIAGED, by=by, note=(_(
-                                 "Split from %(code)s: not the same people") % {
-                                 "code": root.tracking_code} + why)[:500]),
+                             to_status=LeadStatus.TRIAGED, by=by, note=(split_off + why)[:500]),
             LeadStatusChange(lead=root, from_status=root.status, to_status=root.status, by=by,
-                             note=(_("Report %(code)s split off into its own lead") % {
-                                 "code": lead.tracking_code} + why)[:500]),
+                             note=(lost_one + why)[:500]),
         ])
         if lead.has_location and root.has_location:
             NearbyLead.objects.get_or_create(lead=lead, other=root, defaults={
@@ -698,9 +704,10 @@ def update_details(lead: Lead, *, by: Actor, **changes) -> Lead:
         lead.priority = triage.score(lead.priority_reasons)
         if lead.status == LeadStatus.RECEIVED and lead.district_id:
             lead.status = LeadStatus.TRIAGED
+            with for_the_record():
+                note = _("Located by staff")
             LeadStatusChange.objects.create(lead=lead, from_status=LeadStatus.RECEIVED,
-                                            to_status=LeadStatus.TRIAGED, by=by,
-                                            note=_("Located by staff"))
+                                            to_status=LeadStatus.TRIAGED, by=by, note=note)
         lead.save()
     return lead
 
@@ -755,10 +762,11 @@ def set_location(lead: Lead, lat: float, lon: float, *, by: Actor, source: str,
         if lead.status == LeadStatus.RECEIVED:
             lead.status = LeadStatus.TRIAGED
         lead.save()
+        with for_the_record():
+            note = _("Placed at %(lat).5f, %(lon).5f in %(district)s from %(how)s") % {
+                "lat": lat, "lon": lon, "district": district, "how": labels[source]}
         LeadStatusChange.objects.create(
-            lead=lead, from_status=previous, to_status=lead.status, by=by,
-            note=_("Placed at %(lat).5f, %(lon).5f in %(district)s from %(how)s") % {
-                "lat": lat, "lon": lon, "district": district, "how": labels[source]})
+            lead=lead, from_status=previous, to_status=lead.status, by=by, note=note)
         link_nearby(lead)
     return lead
 

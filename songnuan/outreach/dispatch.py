@@ -21,6 +21,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from songnuan.actors import Actor, recorded
 from songnuan.duty import services as duty
@@ -52,7 +53,7 @@ from songnuan.refusals import Conflict, Refused
 from songnuan.shelter import admission
 from songnuan.supplies import services as supplies
 from songnuan.supplies.models import SupplyItem
-from songnuan.words import said_to_each
+from songnuan.words import for_the_record, said_to_each
 
 LEAD_OUTCOMES = {
     EncounterOutcome.ESCORTED: Outcome.HELPED_TO_SITE,
@@ -133,8 +134,9 @@ def assign_lead(lead: Lead, squad: Squad, *, by: Actor, reason: str = "",
                 lat=lead.lat, lon=lead.lon, place=lead.place, reason=reason[:200],
                 eta_min=eta_min, is_mutual_aid=squad.district_id != lead.district_id,
                 assigned_by=recorded(by))
-            leads.set_status(lead, LeadStatus.ASSIGNED, by=recorded(by),
-                             note=_("Assigned to %(squad)s") % {"squad": squad.name})
+            with for_the_record():
+                note = _("Assigned to %(squad)s") % {"squad": squad.name}
+            leads.set_status(lead, LeadStatus.ASSIGNED, by=recorded(by), note=note)
             if task.is_mutual_aid:
                 _tell_home_district(task)
             paging.page_squad(task)
@@ -169,8 +171,9 @@ def reassign(task: Task, squad: Squad, *, by: Actor, reason: str = "",
         if new.is_mutual_aid:
             _tell_home_district(new)
         if task.lead_id and task.lead.status == LeadStatus.EN_ROUTE:
-            leads.set_status(task.lead, LeadStatus.ASSIGNED, by=recorded(by),
-                             note=_("Reassigned to %(squad)s") % {"squad": squad.name})
+            with for_the_record():
+                note = _("Reassigned to %(squad)s") % {"squad": squad.name}
+            leads.set_status(task.lead, LeadStatus.ASSIGNED, by=recorded(by), note=note)
         paging.call_back(task, said_to_each(_moved_to, squad.name))
         paging.page_squad(new)
         return new
@@ -272,8 +275,9 @@ def someone_else(task: Task, report: Lead, *, by: Actor) -> Lead:
     if task.lead_id is None or report.duplicate_of_id != task.lead_id:
         raise Conflict(_("That report is no longer merged into this task's lead."), "report")
     _require_on_the_scene(task)
-    return leads.split_duplicate(report, by=by, note=_("The squad on the scene: not the people "
-                                                       "it found there"))
+    with for_the_record():
+        note = _("The squad on the scene: not the people it found there")
+    return leads.split_duplicate(report, by=by, note=note)
 
 
 def same_people(task: Task, other: Lead, *, by: Actor) -> Lead:
@@ -624,9 +628,10 @@ def _close_source(task: Task, encounter: Encounter, by) -> None:
     if task.lead_id:
         lead = task.lead
         if lead.is_open:
+            with for_the_record():
+                note = encounter.get_outcome_display()
             leads.set_status(lead, LeadStatus.RESOLVED, by=recorded(by),
-                             outcome=LEAD_OUTCOMES[encounter.outcome],
-                             note=encounter.get_outcome_display())
+                             outcome=LEAD_OUTCOMES[encounter.outcome], note=note)
     if task.follow_up_id:
         FollowUp.objects.filter(pk=task.follow_up_id).update(
             status=FollowUpStatus.DONE, done_at=encounter.at)
@@ -645,13 +650,14 @@ def cancel_task(task: Task, *, by: Actor, reason: str) -> Task:
     their own): the task is cancelled, a follow-up with it, and a lead still open goes back to
     the waiting queue."""
     return _take_back(task, TaskStatus.CANCELLED, by, reason,
-                      note=_("Task of %(squad)s cancelled: %(reason)s"), follow_up_done=True)
+                      note=gettext_noop("Task of %(squad)s cancelled: %(reason)s"),
+                      follow_up_done=True)
 
 
 def unassign(task: Task, *, by: Actor, reason: str) -> Task:
     """The dispatcher takes the task back from the squad; the lead or follow-up waits again."""
     return _take_back(task, TaskStatus.CANCELLED, by, reason,
-                      note=_("Taken back from %(squad)s: %(reason)s"))
+                      note=gettext_noop("Taken back from %(squad)s: %(reason)s"))
 
 
 def decline(task: Task, *, by: Actor, reason: str,
@@ -659,7 +665,8 @@ def decline(task: Task, *, by: Actor, reason: str,
     """The squad refuses the task (a breakdown, someone already on board); the lead goes back to
     the queue with the squad's reason on its history."""
     return _take_back(task, TaskStatus.DECLINED, by, reason,
-                      note=_("Declined by %(squad)s: %(reason)s"), client_at=client_at)
+                      note=gettext_noop("Declined by %(squad)s: %(reason)s"),
+                      client_at=client_at)
 
 
 def _take_back(task: Task, status: str, by, reason: str, *, note: str,
@@ -688,7 +695,9 @@ def _take_back(task: Task, status: str, by, reason: str, *, note: str,
             FollowUp.objects.filter(pk=task.follow_up_id, status=FollowUpStatus.DUE).update(
                 status=FollowUpStatus.CANCELLED, done_at=task.closed_at)
         if task.lead_id:
-            _back_to_queue(task.lead, by, note % {"squad": task.squad.name, "reason": reason})
+            with for_the_record():
+                said = _(note) % {"squad": task.squad.name, "reason": reason}
+            _back_to_queue(task.lead, by, said)
         return task
 
 

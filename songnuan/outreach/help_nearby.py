@@ -28,7 +28,7 @@ from songnuan.notify import push
 from songnuan.outreach import paging
 from songnuan.outreach.models import LookIn, LookInAnswer
 from songnuan.refusals import Conflict, Refused
-from songnuan.words import phrases
+from songnuan.words import for_the_record, phrases
 
 WITHIN_M = 5_000  # further than this, staff on foot are no help before a squad
 AT_MOST = 2
@@ -139,8 +139,9 @@ def answer_look_in(look_in: LookIn, answer: str, note: str = "", *, by) -> LookI
         look_in.answer, look_in.answer_note = answer, note[:300]
         look_in.answered_at, look_in.answered_by = timezone.now(), by
         look_in.save()
-        said = _("%(site)s: %(answer)s") % {"site": look_in.site.name,
-                                             "answer": look_in.get_answer_display()}
+        with for_the_record():
+            said = _("%(site)s: %(answer)s") % {"site": look_in.site.name,
+                                                 "answer": look_in.get_answer_display()}
         said = f"{said}（{note}）" if note else said
         if answer == LookInAnswer.BROUGHT_IN and lead.is_open:
             set_status(lead, LeadStatus.RESOLVED, by=by, note=said,

@@ -29,7 +29,7 @@ from songnuan.tracing.models import (
     StepKind,
     TracingCase,
 )
-from songnuan.words import said_to_each
+from songnuan.words import for_the_record, said_to_each
 
 SEX_WORDS = {"M": "男", "F": "女"}
 
@@ -137,7 +137,8 @@ def publish_announcement(case: TracingCase, *, found_place: str, by: Any,
     case.save()
     step = case.steps.filter(kind=StepKind.ANNOUNCEMENT).first()
     if step is not None:
-        complete_step(step, by=by, note=_("Announcement published"), now=now)
+        with for_the_record():
+            complete_step(step, by=by, note=_("Announcement published"), now=now)
     return announcement
 
 

@@ -28,7 +28,7 @@ from songnuan.tracing.models import (
     StepKind,
     TracingCase,
 )
-from songnuan.words import said_to_each
+from songnuan.words import for_the_record, said_to_each
 
 
 def needs_tracing(person: Person) -> bool:
@@ -81,7 +81,8 @@ def complete_biometrics_when_taken(person: Person, now: datetime.datetime | None
                                     kind=StepKind.BIOMETRICS, done_at__isnull=True)
     ticked = 0
     for step in steps:
-        complete_step(step, by=None, note=_("Photo and fingerprints on file"), now=now)
+        with for_the_record():
+            complete_step(step, by=None, note=_("Photo and fingerprints on file"), now=now)
         ticked += 1
     return ticked
 

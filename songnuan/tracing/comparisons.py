@@ -32,7 +32,7 @@ from songnuan.tracing.models import (
     StepKind,
     TracingCase,
 )
-from songnuan.words import said_to_each
+from songnuan.words import for_the_record, said_to_each
 
 # Sending a fingerprint or face comparison is not taking them: the biometrics step is done by
 # `casework.complete_biometrics_when_taken` once they are on file.
@@ -184,4 +184,5 @@ def _write_back(request: ComparisonRequest, result: ComparisonResult, *, by: Any
     if identity.status == IdentityStatus.IN_FORCE and case.is_live:
         case.status = CaseStatus.IDENTIFIED
         case.save()
-        announcements.take_down(case, reason=_("Identified by a police comparison"), now=now)
+        with for_the_record():
+            announcements.take_down(case, reason=_("Identified by a police comparison"), now=now)

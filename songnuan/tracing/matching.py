@@ -33,6 +33,7 @@ from songnuan.tracing.models import (
     ReportStatus,
     TracingCase,
 )
+from songnuan.words import for_the_record
 
 # A comparison still waiting this long after its case was opened is queued again.
 RANKING_RETRY_AFTER = datetime.timedelta(minutes=10)
@@ -141,7 +142,8 @@ def decide(review: CandidateReview, *, decision: str, reason: str, by: Any,
         report = review.report
         report.status = ReportStatus.FOUND
         report.save()
-        take_down(case, reason=_("Identified: family found"), now=now)
+        with for_the_record():
+            take_down(case, reason=_("Identified: family found"), now=now)
         write_back_report(case, report, by=by, now=now)
     return review
 

@@ -18,6 +18,7 @@ from songnuan.tracing.models import (
     CaseStatus,
     TracingCase,
 )
+from songnuan.words import for_the_record
 
 
 @transaction.atomic
@@ -33,5 +34,6 @@ def discharge_home(case: TracingCase, data: Any, *, by: Any,
         discharge(stay, data, by=by, now=now)
     case.status, case.closed_at = CaseStatus.CLOSED, now or timezone.now()
     case.save()
-    take_down(case, reason=_("Reunited with the family"), now=now)
+    with for_the_record():
+        take_down(case, reason=_("Reunited with the family"), now=now)
     return case

@@ -30,7 +30,7 @@ from songnuan.tracing.models import (
     StepKind,
     TracingCase,
 )
-from songnuan.words import said_to_each
+from songnuan.words import for_the_record, said_to_each
 
 STEP_BEFORE = dict(zip(SETTLEMENT_ORDER[1:], SETTLEMENT_ORDER[:-1], strict=True))
 
@@ -120,7 +120,8 @@ def _settle(case: TracingCase, step: SettlementStep, *, by: Any,
                                        notes=step.reference), by=by, now=now)
     case.status, case.closed_at = CaseStatus.CLOSED, now
     case.save()
-    take_down(case, reason=_("Settled"), now=now)
+    with for_the_record():
+        take_down(case, reason=_("Settled"), now=now)
 
 
 def alert_overdue(now: datetime.datetime | None = None) -> int:

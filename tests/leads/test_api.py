@@ -92,6 +92,12 @@ def test_a_missing_location_offers_the_map_only_where_there_is_one(db, client, s
     assert ("地图" in message) is mentions_the_map
 
 
+def test_a_report_in_english_leaves_the_staff_a_history_in_the_bureau_language(db, client):
+    response = post(client, body(), **{"Accept-Language": "en"})
+    lead = Lead.objects.get(tracking_code=response.json()["tracking_code"])
+    assert [step.note for step in lead.history.all()] == ["", "接报时自动研判优先级"]
+
+
 def test_a_place_outside_qingdao_is_refused(db, client):
     response = post(client, body(lat=39.9042, lon=116.4074))  # Beijing
     assert response.status_code == 422

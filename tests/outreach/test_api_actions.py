@@ -249,6 +249,20 @@ def test_the_squad_declines_with_a_reason_and_the_lead_goes_back(cast, api_for):
     assert task.lead.history.last().note == "Declined by 一队: 车辆抛锚"
 
 
+def test_the_lead_history_is_kept_in_the_bureau_language_whoever_acts(cast, api_for, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    task = assigned_task(make_squad("一队", members=[cast.shinan_patroller]),
+                         cast.shinan_dispatcher)
+    client = api_for(cast.shinan_patroller)
+    url = f"/api/v1/my/tasks/{task.pk}/decline"
+    english = {"Accept-Language": "en"}
+    refused = client.post(url, {"reason": " "}, headers={**_key("d1")["headers"], **english})
+    assert refused.json()["message"] == "Say why."  # the patroller reads English
+    client.post(url, {"reason": "车辆抛锚"}, headers={**_key("d2")["headers"], **english})
+    task.lead.refresh_from_db()
+    assert task.lead.history.last().note == "一队拒绝接单：车辆抛锚"  # everyone reads the history
+
+
 def test_a_lead_resolved_through_the_api_closes_its_task(cast, api_for):
     task = assigned_task(make_squad("一队", members=[cast.shinan_patroller]),
                          cast.shinan_dispatcher)
