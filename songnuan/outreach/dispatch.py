@@ -716,13 +716,18 @@ def close_tasks_of_resolved_lead(lead: Lead, previous: str, by: Actor) -> None:
     invalid, resolved by a dispatcher) closes its live task, so the squad stops going."""
     if lead.status != LeadStatus.RESOLVED:
         return
-    reason = _("The lead was resolved: %(outcome)s") % {"outcome": lead.get_outcome_display()}
+    with for_the_record():
+        reason = _lead_resolved(lead)
     for task in Task.objects.select_for_update(of=("self",)).filter(
             lead=lead, status__in=ACTIVE_TASK_STATUSES):
         task.status, task.closed_at, task.closed_reason = (
             TaskStatus.CANCELLED, timezone.now(), reason[:200])
         task.save()
-        paging.call_back(task, task.closed_reason)
+        paging.call_back(task, said_to_each(_lead_resolved, lead))
+
+
+def _lead_resolved(lead: Lead) -> str:
+    return _("The lead was resolved: %(outcome)s") % {"outcome": lead.get_outcome_display()}
 
 
 # ------------------------------------------------------------------ squads' duty

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from songnuan.leads import services as leads
 from songnuan.leads.models import LeadStatus, Outcome
@@ -119,6 +119,15 @@ def test_a_lead_marked_invalid_closes_its_live_task(cast):
     assert task.closed_reason == "The lead was resolved: Prank"
     with pytest.raises(Refused, match="closed: The lead was resolved"):
         dispatch.arrive(task, by=cast.shinan_patroller)
+
+
+def test_the_closed_task_keeps_its_reason_in_the_bureau_language(cast, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    task = assigned_task(make_squad(), cast.shinan_dispatcher)
+    with translation.override("en"):  # a dispatcher who reads English marks it
+        leads.mark_invalid(task.lead, reason="恶作剧电话", prank=True, by=cast.shinan_dispatcher)
+    task.refresh_from_db()
+    assert task.closed_reason == "线索已办结：恶作剧"
 
 
 def test_an_encounter_resolving_the_lead_leaves_its_task_done(cast):
