@@ -764,7 +764,7 @@ def set_location(lead: Lead, lat: float, lon: float, *, by: Actor, source: str,
         lead.save()
         with for_the_record():
             note = _("Placed at %(lat).5f, %(lon).5f in %(district)s from %(how)s") % {
-                "lat": lat, "lon": lon, "district": district, "how": labels[source]}
+                "lat": lat, "lon": lon, "district": district, "how": _location_sources()[source]}
         LeadStatusChange.objects.create(
             lead=lead, from_status=previous, to_status=lead.status, by=by, note=note)
         link_nearby(lead)

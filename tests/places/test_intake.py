@@ -89,7 +89,7 @@ def test_staff_put_a_lead_at_a_pin_and_the_history_says_so(cast, gazetteer):
     assert lead.status == LeadStatus.TRIAGED
     step = lead.history.last()
     assert step.by == cast.laoshan_dispatcher
-    assert "a pin on the map" in step.note and "Laoshan" in step.note
+    assert "地图标注" in step.note and "崂山区" in step.note  # in the bureau's language
     assert lead.priority == sum(reason["points"] for reason in lead.priority_reasons)
 
 
