@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from songnuan.accounts.models import User
@@ -33,7 +32,7 @@ from songnuan.incidents.models import (
     Status,
 )
 from songnuan.refusals import Conflict
-from songnuan.words import listed, said_to_each
+from songnuan.words import for_the_record, listed, said_to_each
 
 
 def plan_steps(incident: Incident) -> list[EscalationStep]:
@@ -82,9 +81,9 @@ def _send_or_skip(step: EscalationStep, now: datetime.datetime) -> int:
     step.sent_at = now
     people = _deliver(step, now)
     step.recipients.set(people)
-    names = listed(str(person) for person in people) or _("nobody on duty")
     # The incident's history is kept in the bureau's language; each alert is in its reader's.
-    with translation.override(settings.LANGUAGE_CODE):
+    with for_the_record():
+        names = listed(str(person) for person in people) or _("nobody on duty")
         text = _("%(level)s told: %(names)s; to acknowledge by %(due)s.") % {
             "level": step.get_level_display(), "names": names, "due": _hhmm(step.due_at)}
     IncidentAction.objects.create(incident=incident, kind=ActionKind.TOLD, at=now,

@@ -144,9 +144,9 @@ def _nearest_squad(user, tonight: night_plan.NightPlan, district: District) -> d
     offered: sending either would leave a district as bare."""
     states = sorted((state for state in tonight.squads.values()
                      if state.key not in tonight.for_the_night), key=lambda state: state.key)
-    homes = Counter(state.district_id for state in states)
     if not states:
         return None
+    homes = Counter(state.district_id for state in states)
     drives = planning.drive_seconds(district.centre_lat, district.centre_lon, states)
     column = int(drives.argmin())  # the first of equals: the lower key
     key = states[column].key

@@ -104,19 +104,19 @@ def current_plan(now: datetime.datetime | None = None) -> NightPlan:
     squads, names = squad_states(now, centres)
     leads = waiting_leads(now, centres)
     covered = to_cover(now)
-    told, for_the_night = {}, set()
-    for pk, lat, lon, lent in Squad.objects.filter(pk__in=squads, standby_lat__isnull=False) \
-            .values_list("pk", "standby_lat", "standby_lon", "standby_for_the_night"):
+    told, lent = {}, {}  # where squads were told to wait; those sent there for the night
+    for pk, lat, lon, for_the_night in Squad.objects.filter(
+            pk__in=squads, standby_lat__isnull=False).values_list(
+            "pk", "standby_lat", "standby_lon", "standby_for_the_night"):
         told[pk] = (lat, lon)
-        if lent:
-            for_the_night.add(pk)
+        if for_the_night:
+            lent[pk] = (lat, lon)
     key = (now.replace(second=0, microsecond=0), tuple(squads.values()), tuple(leads),
-           tuple(sorted(covered)), tuple(sorted(told.items())), tuple(sorted(for_the_night)))
+           tuple(sorted(covered)), tuple(sorted(told.items())), tuple(sorted(lent)))
     if cached is not None and cached[0] == key:
         return cached[1]
     plan = planning.make_plan(leads, list(squads.values()), handle_s=handle_s(),
                               time_limit_s=settings.DISPATCH_PLAN_TIME_LIMIT_S, centres=centres)
-    lent = {pk: told[pk] for pk in for_the_night}
     short = {s.district_id for s in plan.shortfalls}
     plan.shortfalls += [s for s in planning.uncovered(covered, _posted(squads, lent), centres)
                         if s.district_id not in short]
