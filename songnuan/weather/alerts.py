@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from songnuan.weather.levels import LEVEL_LABELS, ProtocolLevel
 from songnuan.weather.models import NoticeKind, ProtocolNotice
 from songnuan.weather.protocol import LevelChange, StaleWeather, publish
+from songnuan.words import for_the_record
 
 
 def local_text(value: str | datetime.datetime | None) -> str:
@@ -30,6 +31,17 @@ def notify_level_change(decision, previous: ProtocolLevel | None) -> None:
     level = ProtocolLevel(decision.level)
     if previous is None and level == ProtocolLevel.NORMAL:
         return  # the first record of a calm district is nobody's news
+    with for_the_record():
+        message, recipients = _level_change_text(decision, previous, level)
+    ProtocolNotice.objects.create(
+        district=decision.district, kind=NoticeKind.LEVEL_CHANGE, decision=decision,
+        recipients=recipients, message=message[:500], created_at=decision.starts_at,
+    )
+    publish(LevelChange(decision, level, message))
+
+
+def _level_change_text(decision, previous, level) -> tuple[str, str]:
+    """The notice's text and recipients, in the bureau's language whoever set the level."""
     until = decision.until
     message = _("%(district)s: cold-weather protocol %(old)s → %(new)s from %(start)s%(until)s. "
                 "%(reason)s") % {
@@ -39,12 +51,7 @@ def notify_level_change(decision, previous: ProtocolLevel | None) -> None:
         "until": (_(" until %(t)s") % {"t": local_text(until)}) if until else "",
         "reason": decision.reason,
     }
-    ProtocolNotice.objects.create(
-        district=decision.district, kind=NoticeKind.LEVEL_CHANGE, decision=decision,
-        recipients=recipients_for(decision.district), message=message[:500],
-        created_at=decision.starts_at,
-    )
-    publish(LevelChange(decision, level, message))
+    return message, recipients_for(decision.district)
 
 
 def recipients_for(district) -> str:

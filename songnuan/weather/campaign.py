@@ -21,7 +21,7 @@ from songnuan.weather.models import (
     ProtocolNotice,
 )
 from songnuan.weather.protocol import current_campaign, now_or, protocol_levels
-from songnuan.words import listed
+from songnuan.words import for_the_record, listed
 
 
 @transaction.atomic
@@ -41,19 +41,20 @@ def propose_extension_if_needed(now: datetime.datetime | None = None):
     active = [pk for pk, level in levels.items() if level > ProtocolLevel.NORMAL]
     if not active:
         return None
-    names = listed(district_names(active).values())
     new_end = end + datetime.timedelta(days=campaign_season(campaign.starts_on.year)[2])
-    extension = CampaignExtension.objects.create(
-        campaign=campaign, new_end_on=new_end, proposed_automatically=True, proposed_at=now,
-        reason=(_("Cold-weather protocol active in %(districts)s %(days)d days before the "
-                  "planned end.") % {"districts": names, "days": (end - today).days})[:300],
-    )
-    ProtocolNotice.objects.create(
-        kind=NoticeKind.EXTENSION, recipients=_("City civil-affairs bureau"), created_at=now,
-        message=(_("Proposed: extend %(campaign)s to %(end)s. %(reason)s") % {
-            "campaign": campaign.name, "end": new_end.isoformat(),
-            "reason": extension.reason})[:500],
-    )
+    with for_the_record():
+        names = listed(district_names(active).values())
+        extension = CampaignExtension.objects.create(
+            campaign=campaign, new_end_on=new_end, proposed_automatically=True, proposed_at=now,
+            reason=(_("Cold-weather protocol active in %(districts)s %(days)d days before the "
+                      "planned end.") % {"districts": names, "days": (end - today).days})[:300],
+        )
+        ProtocolNotice.objects.create(
+            kind=NoticeKind.EXTENSION, recipients=_("City civil-affairs bureau"), created_at=now,
+            message=(_("Proposed: extend %(campaign)s to %(end)s. %(reason)s") % {
+                "campaign": campaign.name, "end": new_end.isoformat(),
+                "reason": extension.reason})[:500],
+        )
     return extension
 
 

@@ -29,6 +29,7 @@ from songnuan.weather.models import (
     WeatherWarning,
 )
 from songnuan.weather.protocol import now_or
+from songnuan.words import for_the_record
 
 RULE_LABELS = {
     "threshold": gettext_lazy("Forecast low"),
@@ -206,10 +207,12 @@ def record_assessment(district, assessment: engine.Assessment, rules, ruleset: e
         else:
             current.ends_at = at
             current.save(update_fields=["ends_at"])
+    with for_the_record():
+        reason = describe(rule, data)
     decision = ProtocolDecision.objects.create(
         district=district, level=int(assessment.level), starts_at=at,
         expected_until=assessment.expected_until, rule=rule,
-        reason=describe(rule, data)[:300], data=data, rules=rules, decided_at=at,
+        reason=reason[:300], data=data, rules=rules, decided_at=at,
     )
     previous = ProtocolLevel(current.level) if current else None
     notify_level_change(decision, previous)

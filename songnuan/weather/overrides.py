@@ -13,6 +13,7 @@ from songnuan.weather.alerts import local_text, recipients_for
 from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.models import NoticeKind, ProtocolDecision, ProtocolNotice
 from songnuan.weather.protocol import LevelChange, now_or, protocol_level, publish
+from songnuan.words import for_the_record
 
 MAX_OVERRIDE_HOURS = 72
 
@@ -39,14 +40,15 @@ def set_override(district, level: int, reason: str, expires_at: datetime.datetim
         district=district, level=int(level), starts_at=now, ends_at=expires_at, rule="manual",
         reason=reason[:300], data=data, is_override=True, decided_by=by, decided_at=now,
     )
-    notice = ProtocolNotice.objects.create(
-        district=district, kind=NoticeKind.OVERRIDE, decision=decision,
-        recipients=recipients_for(district), created_at=now,
-        message=(_("%(district)s: cold-weather protocol set to %(level)s by %(user)s until "
-                   "%(until)s: %(reason)s") % {
-            "district": district, "level": level.label, "user": by,
-            "until": local_text(expires_at), "reason": reason})[:500],
-    )
+    with for_the_record():
+        notice = ProtocolNotice.objects.create(
+            district=district, kind=NoticeKind.OVERRIDE, decision=decision,
+            recipients=recipients_for(district), created_at=now,
+            message=(_("%(district)s: cold-weather protocol set to %(level)s by %(user)s until "
+                       "%(until)s: %(reason)s") % {
+                "district": district, "level": level.label, "user": by,
+                "until": local_text(expires_at), "reason": reason})[:500],
+        )
     publish(LevelChange(decision, level, notice.message))
     return decision
 
@@ -63,14 +65,15 @@ def end_override(decision, *, by, now: datetime.datetime | None = None):
     if not decision.is_override or decision.ends_at <= now:
         raise Conflict(_("This override is no longer in force."))
     _end(decision, now)
-    ProtocolNotice.objects.create(
-        district=decision.district, kind=NoticeKind.OVERRIDE_ENDED, decision=decision,
-        recipients=recipients_for(decision.district), created_at=now,
-        message=(_("%(district)s: override ended by %(user)s; the automatic level %(level)s "
-                   "applies again.") % {
-            "district": decision.district, "user": by,
-            "level": protocol_level(decision.district_id, now).label})[:500],
-    )
+    with for_the_record():
+        ProtocolNotice.objects.create(
+            district=decision.district, kind=NoticeKind.OVERRIDE_ENDED, decision=decision,
+            recipients=recipients_for(decision.district), created_at=now,
+            message=(_("%(district)s: override ended by %(user)s; the automatic level "
+                       "%(level)s applies again.") % {
+                "district": decision.district, "user": by,
+                "level": protocol_level(decision.district_id, now).label})[:500],
+        )
 
 
 def notice_expired_overrides(now: datetime.datetime | None = None) -> int:

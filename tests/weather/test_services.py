@@ -44,7 +44,8 @@ from tests.weather.factories import T0, hours, store_series, store_warning
 
 @pytest.fixture(autouse=True)
 def _english():
-    """These tests read messages in English; the pages' tests read them in Chinese."""
+    """These tests read refusals in English; the pages' tests read them in Chinese. What is kept
+    for everyone (notices, a decision's reason) is in the bureau's language all the same."""
     with translation.override("en"):
         yield
 
@@ -99,7 +100,9 @@ def test_a_change_closes_the_previous_decision_and_notifies_the_district(shinan)
     assert second.level == L.EXTREME_COLD
     notice = ProtocolNotice.objects.get(decision=second)
     assert notice.kind == NoticeKind.LEVEL_CHANGE
-    assert "Shinan" in notice.recipients
+    assert notice.recipients == "市南区带班领导；市南区救助分队"
+    assert notice.message.startswith("市南区：寒潮应急响应 正常 → 极寒")
+    assert second.reason.startswith("预报最低 -11.0 °C")
 
 
 def test_a_warning_in_force_activates_the_protocol(shinan):
@@ -141,6 +144,10 @@ def test_ending_an_override_early_restores_the_automatic_level(shinan, cast):
     assert protocol_level(shinan.pk, T0 + hours(1)) == L.NORMAL
     end_override(override, by=cast.city_admin, now=T0 + hours(2))
     assert protocol_level(shinan.pk, T0 + hours(3)) == L.SEVERE_COLD
+    set_by, ended_by = ProtocolNotice.objects.filter(
+        kind__in=[NoticeKind.OVERRIDE, NoticeKind.OVERRIDE_ENDED]).order_by("created_at")
+    assert "误报，已核实" in set_by.message and set_by.message.startswith("市南区：")
+    assert "结束了人工调整；恢复自动判定的" in ended_by.message
 
 
 def test_levels_for_many_districts_take_one_query(shinan, laoshan, django_assert_num_queries):
@@ -226,7 +233,9 @@ def test_an_extension_is_proposed_when_the_protocol_is_active_near_the_end(shina
     assert proposal.status == ExtensionStatus.PROPOSED
     assert proposal.proposed_automatically
     assert proposal.new_end_on == datetime.date(2027, 3, 29)
-    assert "Shinan" in proposal.reason
+    assert proposal.reason == "距计划结束还有 3 天，市南区仍处于寒潮应急响应中。"
+    notice = ProtocolNotice.objects.get(kind=NoticeKind.EXTENSION)
+    assert notice.recipients == "市民政局" and notice.message.startswith("建议：将")
     assert propose_extension_if_needed(near_end + hours(3)) is None  # not twice
     assert campaign.extensions.count() == 1
 
