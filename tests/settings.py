@@ -30,3 +30,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # The suite's rows need not outlive a crash of the machine: a commit does not wait for the
     # disk (the live server and the transactional tests commit thousands of times).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+
+# Empties only the tables with rows between transactional tests (tests/emptying).
+INSTALLED_APPS = ["tests.emptying", *INSTALLED_APPS]  # noqa: F405

@@ -26,6 +26,10 @@ TAKE_SCREENSHOTS = os.environ.get("SCREENSHOTS", "") not in ("", "0")
 # data are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# The suite runs two workers on two cores beside the live servers and Chromium: give assertions
+# the same ten seconds actions get, not Playwright's default five.
+expect.set_options(timeout=10_000)
+
 
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
