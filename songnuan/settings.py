@@ -400,11 +400,13 @@ OUTREACH_STREAM_POLL_SECONDS = float(os.environ.get("OUTREACH_STREAM_POLL_SECOND
 OUTREACH_BOARD_REFRESH_SECONDS = float(os.environ.get("OUTREACH_BOARD_REFRESH_SECONDS", "5"))
 # The night's dispatch plan (songnuan/outreach/planning.py): minutes a squad is expected to spend
 # with a lead once there (persuasion, an escort), minutes to find someone known only by district,
-# how long the plan's search may run, and how soon a busy squad must be free to be sent its next
-# lead now rather than at its next turn.
+# how long the plan's search may run (and, when set, after how many solutions it stops: the same
+# plan on any machine, as the drill wants), and how soon a busy squad must be free to be sent its
+# next lead now rather than at its next turn.
 DISPATCH_ON_SCENE_MIN = float(os.environ.get("DISPATCH_ON_SCENE_MIN", "30"))
 DISPATCH_SEARCH_MIN = float(os.environ.get("DISPATCH_SEARCH_MIN", "15"))
 DISPATCH_PLAN_TIME_LIMIT_S = float(os.environ.get("DISPATCH_PLAN_TIME_LIMIT_S", "0.3"))
+DISPATCH_PLAN_SOLUTION_LIMIT = int(os.environ.get("DISPATCH_PLAN_SOLUTION_LIMIT", "0"))
 DISPATCH_COMMIT_AHEAD_MIN = float(os.environ.get("DISPATCH_COMMIT_AHEAD_MIN", "20"))
 # After an escort is recorded the squad still drives to the site and hands over; after a
 # hospital outcome it waits at the hospital. The plan counts the squad busy until then.

@@ -116,7 +116,9 @@ def current_plan(now: datetime.datetime | None = None) -> NightPlan:
     if cached is not None and cached[0] == key:
         return cached[1]
     plan = planning.make_plan(leads, list(squads.values()), handle_s=handle_s(),
-                              time_limit_s=settings.DISPATCH_PLAN_TIME_LIMIT_S, centres=centres)
+                              time_limit_s=settings.DISPATCH_PLAN_TIME_LIMIT_S,
+                              solution_limit=settings.DISPATCH_PLAN_SOLUTION_LIMIT,
+                              centres=centres)
     short = {s.district_id for s in plan.shortfalls}
     plan.shortfalls += [s for s in planning.uncovered(covered, _posted(squads, lent), centres)
                         if s.district_id not in short]

@@ -211,12 +211,14 @@ def queue_order(leads: list[Waiting]) -> list[Waiting]:
 
 def make_plan(leads: list[Waiting], squads: list[SquadState], *,
               handle_s: float, time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+              solution_limit: int = 0,
               centres: dict[int | None, tuple[float, float]] | None = None) -> Plan:
     """Rank squads for every waiting lead and share the head of the queue among the squads.
 
     `time_limit_s` bounds the whole plan; 0 keeps the greedy plan without searching. When the
     ranking and the greedy plan use up the time, or the search returns nothing, the greedy plan
-    stands and `fell_back` says so.
+    stands and `fell_back` says so. A `solution_limit` ends the search after that many
+    solutions, so that the same leads and squads get the same plan however busy the machine.
     """
     started = time.monotonic()
     squads = sorted(squads, key=lambda squad: squad.key)
@@ -232,7 +234,7 @@ def make_plan(leads: list[Waiting], squads: list[SquadState], *,
     plan.cost = _cost(head, plan.planned)
     remaining = time_limit_s - (time.monotonic() - started)
     if head and squads and time_limit_s > 0:
-        routes = (_search(head, squads, travel, handle_s, remaining, greedy)
+        routes = (_search(head, squads, travel, handle_s, remaining, greedy, solution_limit)
                   if remaining > 0 else None)
         if routes is None:
             plan.fell_back = True
@@ -289,7 +291,8 @@ def _cost(leads: list[Waiting], planned: dict[int, Option]) -> float:
 
 def _search(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
             handle_s: float, time_limit_s: float,
-            greedy: tuple[dict[int, Option], dict[int, int]]) -> list[list[int]] | None:
+            greedy: tuple[dict[int, Option], dict[int, int]],
+            solution_limit: int = 0) -> list[list[int]] | None:
     """Routes (lead rows per squad) from OR-Tools, started from the greedy plan; None when
     the search returned nothing within its time."""
     n_squads, n_leads = len(squads), len(leads)
@@ -341,6 +344,8 @@ def _search(leads: list[Waiting], squads: list[SquadState], travel: np.ndarray,
     parameters.local_search_metaheuristic = (
         routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
     parameters.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    if solution_limit > 0:
+        parameters.solution_limit = solution_limit
     model.CloseModelWithParameters(parameters)
     planned, position = greedy
     row_of = {lead.key: row for row, lead in enumerate(leads)}

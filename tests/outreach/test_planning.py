@@ -6,6 +6,7 @@ import random
 
 from hypothesis import given
 from hypothesis import strategies as st
+from ortools.constraint_solver import pywrapcp
 
 from songnuan.outreach.planning import (
     SquadState,
@@ -128,6 +129,24 @@ def test_a_plan_whose_time_runs_out_keeps_the_greedy_plan_and_says_so():
     plan = make_plan(leads, squads, handle_s=HANDLE_S, time_limit_s=1e-9)
     assert plan.fell_back and plan.solver == "greedy"
     assert set(plan.planned) == {one.key for one in leads}
+
+
+def test_a_solution_limit_ends_the_search_with_the_same_plan_whatever_time_is_left(monkeypatch):
+    found = []
+    close = pywrapcp.RoutingModel.CloseModelWithParameters
+
+    def counting(model, parameters):
+        found.append(0)
+        model.AddAtSolutionCallback(lambda: found.__setitem__(-1, found[-1] + 1))
+        return close(model, parameters)
+
+    monkeypatch.setattr(pywrapcp.RoutingModel, "CloseModelWithParameters", counting)
+    leads, squads = _city(5, n_leads=12)
+    first, again = (make_plan(leads, squads, handle_s=HANDLE_S, time_limit_s=60,
+                              solution_limit=20) for _ in range(2))
+    assert found == [21, 21]  # the greedy plan it starts from and 20 more, not a minute's worth
+    assert first.solver == "routing" and first.planned == again.planned
+    assert first.cost == again.cost
 
 
 def test_a_district_short_of_squads_is_told_how_many_it_lacks():

@@ -38,6 +38,8 @@ class Command(flush.Command):
 
 
 def filled(cursor, connection, tables: list[str]) -> list[str]:
+    if not tables:
+        return []
     quote = connection.ops.quote_name
     cursor.execute(" UNION ALL ".join(
         f"SELECT %s WHERE EXISTS (SELECT 1 FROM {quote(table)})"  # noqa: S608 (model tables)
