@@ -21,7 +21,7 @@ def level_changed(change: LevelChange) -> None:
     decision = change.decision
     severity = (Severity.SEVERE if change.level >= ProtocolLevel.SEVERE_COLD
                 else Severity.WARNING if change.level > ProtocolLevel.NORMAL else Severity.INFO)
-    alert(decision.district, topic=Topic.PROTOCOL, text=change.message[:500],
+    alert(decision.district, topic=Topic.PROTOCOL, text=change.message,
           url=reverse("weather:overview"), key=f"protocol:{decision.pk}", severity=severity,
           also=also_told(Topic.PROTOCOL, decision.district, decision.decided_at),
           at=decision.decided_at)
@@ -29,6 +29,6 @@ def level_changed(change: LevelChange) -> None:
 
 def weather_went_stale(stale: StaleWeather) -> None:
     """Tell the city duty officer, once per stale spell."""
-    alert(None, topic=Topic.WEATHER_STALE, text=stale.message[:500],
+    alert(None, topic=Topic.WEATHER_STALE, text=stale.message,
           url=reverse("weather:overview"), key=f"weather-stale:{stale.at:%Y%m%d%H%M%S}",
           severity=Severity.WARNING, at=stale.at)

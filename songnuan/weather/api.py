@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from songnuan.accounts.api_auth import staff_auth
 from songnuan.accounts.schemas import Message
 from songnuan.network.services import districts_for
-from songnuan.weather.evaluation import describe
+from songnuan.weather.alerts import describe
 from songnuan.weather.importing import parse_document
 from songnuan.weather.intake import BatchRefused, apply_batch, check_scope
 from songnuan.weather.levels import ProtocolLevel

@@ -4,7 +4,6 @@ of a district's forecasts and warnings by the engine, recorded as decisions."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -17,15 +16,12 @@ from songnuan.geo import climate
 from songnuan.network.city import served_city
 from songnuan.network.models import District
 from songnuan.weather import city_rules, engine
-from songnuan.weather.alerts import local_text, notify_level_change
+from songnuan.weather.alerts import describe, notify_level_change
 from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.models import (
     Forecast,
-    Precipitation,
     ProtocolDecision,
     ProtocolRules,
-    WarningLevel,
-    WarningType,
     WeatherWarning,
 )
 from songnuan.weather.protocol import now_or
@@ -39,36 +35,6 @@ RULE_LABELS = {
     "normal": gettext_lazy("No cold-weather reason"),
     "manual": gettext_lazy("Manual override"),
 }
-
-
-def describe(rule: str, data: dict[str, Any]) -> str:
-    """A decision's reason in the reader's language, from its rule and data snapshot."""
-    if rule == "threshold":
-        felt = data.get("felt_c")
-        if felt is not None and felt < data.get("min_c", felt) - 0.05:
-            return _("Forecast low %(min).1f °C, feels like %(felt).1f °C with the wind, "
-                     "from %(when)s") % {"min": data["min_c"], "felt": felt,
-                                         "when": local_text(data.get("starts_at"))}
-        return _("Forecast low %(min).1f °C from %(when)s") % {
-            "min": data.get("min_c", 0), "when": local_text(data.get("starts_at"))}
-    if rule == "sudden_drop":
-        return _("Temperature drops %(drop).1f °C within %(hours)d h to %(min).1f °C at "
-                 "%(when)s") % {"drop": data.get("drop_c", 0), "hours": data.get("hours", 24),
-                                "min": data.get("min_c", 0),
-                                "when": local_text(data.get("starts_at"))}
-    if rule == "warning":
-        return _("%(level)s %(type)s warning %(ref)s, valid %(start)s – %(end)s") % {
-            "level": WarningLevel(data.get("colour", 1)).label,
-            "type": WarningType(data.get("type", "cold_wave")).label,
-            "ref": data.get("reference", ""), "start": local_text(data.get("valid_from")),
-            "end": local_text(data.get("valid_until"))}
-    if rule == "freezing_precipitation":
-        return _("%(kind)s forecast overnight from %(when)s") % {
-            "kind": Precipitation(data.get("precipitation", "snow")).label,
-            "when": local_text(data.get("starts_at"))}
-    if rule == "manual":
-        return _("Manual override: %(reason)s") % {"reason": data.get("reason", "")}
-    return _("No cold-weather reason in the forecast or warnings")
 
 
 # --------------------------------------------------------------------------- rules

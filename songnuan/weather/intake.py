@@ -25,6 +25,7 @@ from songnuan.weather.models import (
     WeatherWarning,
 )
 from songnuan.weather.protocol import now_or
+from songnuan.words import for_the_record, said_to_each
 
 
 class BatchRefused(Refused):
@@ -174,10 +175,11 @@ def alert_if_stale(now: datetime.datetime | None = None) -> bool:
     if status.stale_noticed_at is None:
         status.stale_noticed_at = now
         status.save(update_fields=["stale_noticed_at"])
-        ProtocolNotice.objects.create(
-            kind=NoticeKind.STALE_DATA, recipients=recipients_duty_officer(),
-            created_at=now, message=stale_message(state)[:500])
-        publish_stale(stale_message(state), now)
+        with for_the_record():
+            ProtocolNotice.objects.create(
+                kind=NoticeKind.STALE_DATA, recipients=recipients_duty_officer(),
+                created_at=now, message=stale_message(state)[:500])
+        publish_stale(said_to_each(stale_message, state), now)
     return True
 
 

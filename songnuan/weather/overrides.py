@@ -13,7 +13,7 @@ from songnuan.weather.alerts import local_text, recipients_for
 from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.models import NoticeKind, ProtocolDecision, ProtocolNotice
 from songnuan.weather.protocol import LevelChange, now_or, protocol_level, publish
-from songnuan.words import for_the_record
+from songnuan.words import for_the_record, said_to_each
 
 MAX_OVERRIDE_HOURS = 72
 
@@ -41,16 +41,21 @@ def set_override(district, level: int, reason: str, expires_at: datetime.datetim
         reason=reason[:300], data=data, is_override=True, decided_by=by, decided_at=now,
     )
     with for_the_record():
-        notice = ProtocolNotice.objects.create(
+        ProtocolNotice.objects.create(
             district=district, kind=NoticeKind.OVERRIDE, decision=decision,
             recipients=recipients_for(district), created_at=now,
-            message=(_("%(district)s: cold-weather protocol set to %(level)s by %(user)s until "
-                       "%(until)s: %(reason)s") % {
-                "district": district, "level": level.label, "user": by,
-                "until": local_text(expires_at), "reason": reason})[:500],
+            message=override_text(decision, by)[:500],
         )
-    publish(LevelChange(decision, level, notice.message))
+    publish(LevelChange(decision, level, said_to_each(override_text, decision, by)))
     return decision
+
+
+def override_text(decision, by) -> str:
+    """An override's news in the language being spoken; its reason as the user typed it."""
+    return _("%(district)s: cold-weather protocol set to %(level)s by %(user)s until "
+             "%(until)s: %(reason)s") % {
+        "district": decision.district, "level": ProtocolLevel(decision.level).label,
+        "user": by, "until": local_text(decision.ends_at), "reason": decision.reason}
 
 
 def _end(decision, now: datetime.datetime) -> None:

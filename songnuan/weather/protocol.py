@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.models import Campaign, Forecast, ProtocolDecision
@@ -29,18 +30,19 @@ from songnuan.weather.models import Campaign, Forecast, ProtocolDecision
 
 @dataclass(frozen=True)
 class LevelChange:
-    """A district's protocol level was decided or overridden; `message` says so to people."""
+    """A district's protocol level was decided or overridden; `message` says so to people, each
+    in their own language when it is made a string (`words.said_to_each`)."""
 
     decision: ProtocolDecision
     level: ProtocolLevel
-    message: str
+    message: str | Promise
 
 
 @dataclass(frozen=True)
 class StaleWeather:
-    """The weather data went stale at `at` (once per stale spell)."""
+    """The weather data went stale at `at` (once per stale spell); `message` as LevelChange's."""
 
-    message: str
+    message: str | Promise
     at: datetime.datetime
 
 

@@ -11,7 +11,7 @@ from songnuan.accounts.roles import Reach
 from songnuan.accounts.scoping import scope_of
 from songnuan.network.models import District
 from songnuan.shell import Banner, Panel
-from songnuan.weather.evaluation import describe
+from songnuan.weather.alerts import describe
 from songnuan.weather.intake import freshness, stale_message
 from songnuan.weather.levels import ProtocolLevel
 from songnuan.weather.protocol import current_campaign, current_decisions

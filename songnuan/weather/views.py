@@ -17,16 +17,11 @@ from songnuan.accounts.scoping import may_place_in
 from songnuan.network.models import City
 from songnuan.network.services import districts_for
 from songnuan.refusals import Refused, add_to_form, form_errors_text
+from songnuan.weather.alerts import describe
 from songnuan.weather.backtests import backtest
 from songnuan.weather.campaign import decide_extension, new_campaign_initial, propose_extension
 from songnuan.weather.city_rules import describe_basis
-from songnuan.weather.evaluation import (
-    RULE_LABELS,
-    activate_rules,
-    active_rules,
-    describe,
-    draft_rules,
-)
+from songnuan.weather.evaluation import RULE_LABELS, activate_rules, active_rules, draft_rules
 from songnuan.weather.forms import (
     BacktestForm,
     CampaignForm,

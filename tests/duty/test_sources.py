@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from songnuan.duty.models import Alert, DutyRole, Topic
 from songnuan.outreach import dispatch
@@ -36,6 +36,41 @@ def test_a_protocol_change_alerts_the_district_leader_and_keeps_the_notice(cast)
     assert sent.severity == "severe"
     assert sent.text == notice.message
     assert sent.key == f"protocol:{notice.decision_id}"
+
+
+def test_each_reader_is_told_of_a_level_change_in_their_language_and_the_notice_in_chinese(cast):
+    shinan = district(SHINAN)
+    cast.shinan_admin.language = "en"
+    cast.shinan_admin.save(update_fields=["language"])
+    make_shift(cast.shinan_admin, district=shinan, starts_at=T0, length=48)
+    make_shift(cast.centre_dispatcher, role=DutyRole.OFFICER, starts_at=T0, length=48)
+    store_series(shinan, [5.0] * 48 + [-11.0] * 24)
+    with translation.override("en"):  # whoever's request evaluates it
+        evaluate_district(shinan, T0 + hours(1))
+        evaluate_district(shinan, T0 + hours(40))
+    notice = ProtocolNotice.objects.get(kind=NoticeKind.LEVEL_CHANGE)
+    assert notice.message.startswith("市南区：寒潮应急响应 正常 → 极寒")
+    assert "预报最低 -11.0 °C" in notice.message
+    [sent] = Alert.objects.filter(topic=Topic.PROTOCOL)
+    assert sent.text.startswith("Shinan: cold-weather protocol Normal → Extreme cold from ")
+    assert "Forecast low -11.0 °C" in sent.text
+
+
+def test_an_override_reaches_a_patroller_reading_english_in_english(cast):
+    shinan = district(SHINAN)
+    cast.shinan_patroller.language = "en"
+    cast.shinan_patroller.save(update_fields=["language"])
+    on_duty_around_now(cast.shinan_admin, district=shinan)
+    make_squad("市南救助一队", members=[cast.shinan_patroller])
+    set_override(shinan, 2, "栈桥一带多人露宿，提前启动", timezone.now() + hours(12),
+                 by=cast.shinan_admin)
+    told = dict(Alert.objects.filter(topic=Topic.PROTOCOL)
+                .values_list("recipient__username", "text"))
+    assert told["shinan.admin"].startswith("市南区：王芳 将寒潮应急响应调整为严寒，至 ")
+    assert told["shinan.patrol"].startswith("Shinan: cold-weather protocol set to Severe cold")
+    assert told["shinan.patrol"].endswith(": 栈桥一带多人露宿，提前启动")  # as typed
+    notice = ProtocolNotice.objects.get(kind=NoticeKind.OVERRIDE)
+    assert notice.message == told["shinan.admin"]
 
 
 def test_an_override_alerts_the_leader_and_the_members_of_squads_on_shift(cast):
