@@ -123,6 +123,11 @@ def capacity_alerts(user, tonight: night_plan.NightPlan, now: datetime.datetime)
         reserves.setdefault(squad["district_id"], []).append(
             {"id": squad["id"], "name": squad["name"]})
     gathering = _gathering([s.district_id for s in shortfalls], now)
+    uncovered = [s.district_id for s in shortfalls if s.uncovered]
+    spots = _riskiest_hotspots(uncovered)
+    changeable = (set(Squad.objects.restrict(user, "change")
+                      .filter(pk__in=list(tonight.squads)).values_list("pk", flat=True))
+                  if uncovered else set())
     return [{
         "district_id": short.district_id, "district": str(districts[short.district_id]),
         "waiting": short.late, "squads_missing": short.squads_missing,
@@ -131,12 +136,24 @@ def capacity_alerts(user, tonight: night_plan.NightPlan, now: datetime.datetime)
         "still_missing": max(0, short.squads_missing
                              - len(gathering.get(short.district_id, []))),
         "message": night_plan.shortfall_message(str(districts[short.district_id]), short),
-        "nearest": (_nearest_squad(user, tonight, districts[short.district_id])
+        "nearest": (_nearest_squad(tonight, districts[short.district_id],
+                                   spots.get(short.district_id), changeable)
                     if short.uncovered else None),
     } for short in shortfalls]
 
 
-def _nearest_squad(user, tonight: night_plan.NightPlan, district: District) -> dict | None:
+def _riskiest_hotspots(district_ids: list[int]) -> dict[int, dict]:
+    """Each district's riskiest active hotspot (the first on a tie), where a squad lent for
+    the night waits."""
+    spots: dict[int, dict] = {}
+    for spot in (Hotspot.objects.filter(district_id__in=district_ids, is_active=True)
+                 .order_by("-risk_level", "pk").values("district_id", "lat", "lon", "name")):
+        spots.setdefault(spot["district_id"], spot)
+    return spots
+
+
+def _nearest_squad(tonight: night_plan.NightPlan, district: District, spot: dict | None,
+                   changeable: set[int]) -> dict | None:
     """For a district no squad on shift can reach in time: the squad on shift nearest its
     centre from where its tasks leave it, and how far, for a leader weighing whether to send it
     to wait there for the night (at the district's riskiest hotspot, else its centre). Not one
@@ -152,16 +169,13 @@ def _nearest_squad(user, tonight: night_plan.NightPlan, district: District) -> d
     key = states[column].key
     last_of_its_district = homes[states[column].district_id] == 1
     name, home = tonight.names[key]
-    spot = (Hotspot.objects.filter(district=district, is_active=True)
-            .order_by("-risk_level", "pk").values("lat", "lon", "name").first())
     wait_at = spot or {"lat": district.centre_lat, "lon": district.centre_lon,
                        "name": str(district)}
     return {"id": key, "name": name, "district": home,
             "drive_min": round(float(drives[column]) / 60),
             "wait_lat": wait_at["lat"], "wait_lon": wait_at["lon"], "wait_place": wait_at["name"],
             "last_of_its_district": last_of_its_district,
-            "may_send": (not last_of_its_district
-                         and Squad.objects.restrict(user, "change").filter(pk=key).exists())}
+            "may_send": not last_of_its_district and key in changeable}
 
 
 def _standby(tonight: night_plan.NightPlan, squads: dict[int, dict]) -> list[dict]:

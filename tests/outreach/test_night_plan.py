@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +15,7 @@ from songnuan.duty.models import Alert, Topic
 from songnuan.leads import services as lead_services
 from songnuan.leads.models import Source
 from songnuan.outreach import alerts, dispatch, night_plan
-from songnuan.outreach.board import board_data
+from songnuan.outreach.board import board_data, capacity_alerts
 from songnuan.outreach.models import DutyStatus, Shift, Squad, Task
 from songnuan.outreach.routing import DEFAULT_SPEED_KMH, road_distance_m
 from songnuan.refusals import Refused
@@ -246,3 +248,35 @@ def test_a_squad_sent_for_the_night_to_a_district_with_none_covers_it_through_it
     [alert] = board_data(cast.centre_dispatcher)["capacity_alerts"]
     assert alert["district_id"] == laixi.district_id and alert["nearest"]["id"] == other.pk
     assert alert["nearest"]["last_of_its_district"] and not alert["nearest"]["may_send"]
+
+
+def test_the_alerts_for_districts_no_squad_can_reach_cost_the_same_queries_for_one_or_three(
+        cast):
+    from songnuan.weather.levels import ProtocolLevel
+    from songnuan.weather.overrides import set_override
+    from tests.leads.factories import make_hotspot
+
+    make_squad("市南一队", at=STATION)
+    make_squad("市南二队", at=STATION)
+    counties = [make_hotspot("平度汽车站", 36.7770, 119.9590),
+                make_hotspot("莱西汽车站", 36.8887, 120.5169),
+                make_hotspot("胶州汽车站", 36.2850, 120.0330)]
+
+    def queries_for_the_alerts(spots) -> tuple[int, list[dict]]:
+        for spot in spots:
+            set_override(spot.district, ProtocolLevel.EXTREME_COLD, "红色寒潮预警",
+                         timezone.now() + datetime.timedelta(hours=6), by=cast.city_admin)
+        night_plan.forget()
+        now = timezone.now()
+        tonight = night_plan.current_plan(now)
+        capacity_alerts(cast.centre_dispatcher, tonight, now)  # the user's permissions cached
+        with CaptureQueriesContext(connection) as queries:
+            found = capacity_alerts(cast.centre_dispatcher, tonight, now)
+        return len(queries), found
+
+    one, [alert] = queries_for_the_alerts(counties[:1])
+    three, found = queries_for_the_alerts(counties[1:])
+    assert alert["nearest"]["wait_place"] == "平度汽车站" and alert["nearest"]["may_send"]
+    assert {item["nearest"]["wait_place"] for item in found} == {
+        "平度汽车站", "莱西汽车站", "胶州汽车站"}
+    assert three == one
