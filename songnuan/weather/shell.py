@@ -69,8 +69,6 @@ def protocol_banner(request: HttpRequest) -> Banner | None:
         details = _alike(active)
         details.append(_("%(district)s: %(reason)s") % {"district": top.district,
                                                         "reason": reason})
-    if top.is_override and top.rule != "manual":  # a manual one's reason says so already
-        details.insert(0, _("Manual override"))
     return Banner(text, tone=BANNER_TONES[level], url=reverse("weather:overview"),
                   details=details)
 
