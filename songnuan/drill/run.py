@@ -137,6 +137,12 @@ class Figures:
         quick = sum(1 for value in to_scene if value <= minutes)
         return quick / self.people if self.people else 0.0
 
+    def high_risk_within(self, minutes: float) -> float | None:
+        """The share of the high-risk people who had a squad on the scene within `minutes`."""
+        if not self.high_risk:
+            return None
+        return sum(1 for value in self.high_risk_to_scene_min if value <= minutes) / self.high_risk
+
     def _share(self, count: int | None) -> float | None:
         return None if count is None or not self.people else count / self.people
 
@@ -158,6 +164,8 @@ class Figures:
             "never_reached": self.never_reached_share,
             "high_risk_never_reached": None if high is None else 1 - high,
             "high_risk_scene_p50": self.percentile(self.high_risk_to_scene_min, 0.5),
+            "high_risk_within_30": self.high_risk_within(30),
+            "high_risk_within_60": self.high_risk_within(60),
             "merges": self.merges, "wrong_merges": self.wrong_merges,
             "split_on_scene": self.split_on_scene,
             "wasted_trips": self.wasted_trips, "mutual_aid": self.mutual_aid,

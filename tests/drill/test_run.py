@@ -9,7 +9,7 @@ import time_machine
 
 from songnuan.drill import setup
 from songnuan.drill.night import generate
-from songnuan.drill.run import Drill, SquadPlay
+from songnuan.drill.run import Drill, Figures, SquadPlay
 from songnuan.leads import services as leads
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.outreach import dispatch, help_nearby
@@ -71,6 +71,12 @@ def test_a_night_is_played_through_intake_dispatch_and_encounters_and_leaves_not
     assert figures["foresight_within_30"] is None  # not asked
     # The night is rolled back: the copy of the data is as it was before it.
     assert not Lead.objects.exists() and not Task.objects.exists()
+
+
+def test_the_high_risk_share_reached_in_time_counts_those_never_reached_as_late():
+    figures = Figures("plan", people=10, high_risk=4, high_risk_to_scene_min=[12.0, 45.0, 70.0])
+    assert (figures.high_risk_within(30), figures.high_risk_within(60)) == (0.25, 0.5)
+    assert Figures("plan").high_risk_within(60) is None
 
 
 def test_the_drill_says_what_a_dispatcher_knowing_the_night_in_advance_could_do(cast):

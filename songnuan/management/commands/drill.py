@@ -209,6 +209,8 @@ class Command(BaseCommand):
             ("high-risk never reached", lambda r: _share(r["high_risk_never_reached"])),
             ("high-risk report → on scene p50 (min)",
              lambda r: _fmt(r["high_risk_scene_p50"])),
+            ("high-risk: squad on scene within 30 / 60 min", lambda r: (
+                f"{_share(r['high_risk_within_30'])} / {_share(r['high_risk_within_60'])}")),
             ("merges (wrong) / split on the scene", lambda r: (
                 f"{r['merges']} ({r['wrong_merges']}) / {r['split_on_scene']}")),
             ("trips to someone already reached", lambda r: str(r["wasted_trips"])),
