@@ -408,6 +408,9 @@ DISPATCH_SEARCH_MIN = float(os.environ.get("DISPATCH_SEARCH_MIN", "15"))
 DISPATCH_PLAN_TIME_LIMIT_S = float(os.environ.get("DISPATCH_PLAN_TIME_LIMIT_S", "0.3"))
 DISPATCH_PLAN_SOLUTION_LIMIT = int(os.environ.get("DISPATCH_PLAN_SOLUTION_LIMIT", "0"))
 DISPATCH_COMMIT_AHEAD_MIN = float(os.environ.get("DISPATCH_COMMIT_AHEAD_MIN", "20"))
+# A lead about someone in danger (lying on the ground, injured or ill, a child, an old person
+# not dressed for the cold) weighs this many times its priority in the night's plan.
+DISPATCH_DANGER_WEIGHT = float(os.environ.get("DISPATCH_DANGER_WEIGHT", "4"))
 # After an escort is recorded the squad still drives to the site and hands over; after a
 # hospital outcome it waits at the hospital. The plan counts the squad busy until then.
 DISPATCH_HANDOVER_MIN = float(os.environ.get("DISPATCH_HANDOVER_MIN", "10"))

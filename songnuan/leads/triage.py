@@ -27,6 +27,10 @@ COLD_POINTS = ((-10.0, 4), (-5.0, 3), (0.0, 2), (5.0, 1))
 FORECAST_HOURS = 6
 FORECAST_DROP_C = 3.0  # a drop at least this big over the next hours earns a point
 HIGH_RISK_HOTSPOT = 3
+# What a reporter sees that can kill within hours of cold: someone lying on the ground (losing
+# heat to it), injured or ill, a child; an old person not dressed for the cold.
+DANGER_FLAGS = frozenset({Flag.LYING_DOWN, Flag.INJURED_ILL, Flag.CHILD})
+DANGER_TOGETHER = frozenset({Flag.ELDERLY, Flag.UNDERDRESSED})
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,23 @@ def current_reasons(lead: Lead, now: datetime.datetime | None = None) -> list[di
 
 def current_priority(lead: Lead, now: datetime.datetime | None = None) -> int:
     return score(current_reasons(lead, now))
+
+
+def in_danger(flags) -> bool:
+    flags = set(flags)
+    return bool(flags & DANGER_FLAGS) or DANGER_TOGETHER.issubset(flags)
+
+
+def plan_weight(priority: int, flags, waited: datetime.timedelta) -> float:
+    """How much sooner a waiting lead should be reached than the others, for the night's plan:
+    its priority with the points it has earned by waiting, times `DISPATCH_DANGER_WEIGHT` for
+    someone in danger. Priority points alone barely set them apart: on a red night the weather
+    adds the same eight or so points to every lead, and an hour's wait four more, so someone
+    lying on the ground would be 12 against 9 for someone standing, and a squad 10 minutes
+    nearer the one standing would go there first. When there are more leads than squads, those
+    in danger go first."""
+    weight = max(1, priority + waiting_points(waited))
+    return float(weight * (settings.DISPATCH_DANGER_WEIGHT if in_danger(flags) else 1))
 
 
 def explain(reason: dict) -> str:

@@ -36,7 +36,7 @@ from songnuan.outreach.models import (
 from songnuan.outreach.routing import DEFAULT_SPEED_KMH, road_distance_m
 from songnuan.weather import protocol
 
-LEAD_FIELDS = ("id", "lat", "lon", "district_id", "priority", "received_at")
+LEAD_FIELDS = ("id", "lat", "lon", "district_id", "priority", "flags", "received_at")
 
 
 @dataclass(frozen=True)
@@ -272,10 +272,9 @@ def waiting_leads(now: datetime.datetime, centres: dict[int, tuple[float, float]
         due = row["received_at"] + limit.assign_within + limit.arrive_within - now
         located = row["lat"] is not None
         lat, lon = (row["lat"], row["lon"]) if located else centres[row["district_id"]]
-        waited = now - row["received_at"]
-        weight = max(1, row["priority"] + triage.waiting_points(waited))
+        weight = triage.plan_weight(row["priority"], row["flags"], now - row["received_at"])
         waiting.append(planning.Waiting(
-            row["id"], row["district_id"], lat, lon, float(weight),
+            row["id"], row["district_id"], lat, lon, weight,
             round(due.total_seconds(), -2), 0.0 if located else float(search)))
     return waiting
 

@@ -59,6 +59,26 @@ def test_waiting_earns_points_until_the_cap(db, settings):
     assert "+4 waiting 300 min" in explained(lead, NOON + datetime.timedelta(hours=5))
 
 
+def test_the_plan_weighs_someone_in_danger_well_ahead_of_the_red_nights_shared_points(
+        db, settings):
+    settings.WEATHER_FALLBACK_TEMPERATURE_C = -12
+    settings.WEATHER_FALLBACK_LEVEL = 3
+    lying = at(TWO_AM, flags=["lying_down"])
+    standing = at(TWO_AM, flags=["confused"], lat=LAOSHAN_ZHANGCUN[0], lon=LAOSHAN_ZHANGCUN[1])
+    assert (lying.priority, standing.priority) == (12, 11)  # 4 cold, 3 protocol, 2 at 02:00
+    assert triage.plan_weight(lying.priority, lying.flags, datetime.timedelta(0)) == 48.0
+    # Waiting still counts, so the one not in danger is not left for ever.
+    assert triage.plan_weight(standing.priority, standing.flags,
+                              datetime.timedelta(hours=1)) == 15.0
+
+
+def test_in_danger_is_what_can_kill_within_hours_of_cold():
+    assert triage.in_danger(["lying_down"]) and triage.in_danger(["child", "confused"])
+    assert triage.in_danger(["injured_ill"]) and triage.in_danger(["underdressed", "elderly"])
+    assert not triage.in_danger(["elderly"]) and not triage.in_danger(["underdressed"])
+    assert not triage.in_danger(["confused", "intoxicated"]) and not triage.in_danger([])
+
+
 def test_the_queue_puts_the_most_urgent_first_then_the_oldest(db):
     calm = at(NOON)
     urgent = at(NOON + datetime.timedelta(minutes=5), flags=["child"],
