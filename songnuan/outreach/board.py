@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from songnuan.leads import services as leads_services
+from songnuan.leads import triage
 from songnuan.leads.models import Flag, Lead, LeadPhoto, LeadStatus, Source
 from songnuan.network.models import District, district_names
 from songnuan.outreach import dispatch, help_nearby, night_plan, planning
@@ -239,6 +240,7 @@ def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) ->
             "place": row["place"], "district_id": district, "people_count": row["people_count"],
             "flags": row["flags"], "received_at": row["received_at"].isoformat(),
             "flag_labels": [str(Flag(f).label) if f in Flag.values else f for f in row["flags"]],
+            "in_danger": triage.in_danger(row["flags"]),
             "description": Truncator(row["description"]).chars(80),
             "source": row["source"], "source_label": str(Source(row["source"]).label),
             "district": names.get(district, ""), "photo_id": row["photo_id"],

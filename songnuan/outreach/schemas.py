@@ -153,6 +153,9 @@ class BoardLeadOut(Schema):
     district_id: int | None
     people_count: int
     flags: list[str]
+    in_danger: bool = Field(description="lying on the ground, injured or ill, a child, or an old "
+                                        "person not dressed for the cold: the plan weighs it "
+                                        "DISPATCH_DANGER_WEIGHT times its priority")
     received_at: str
     age_min: int
     overdue: str | None = Field(description="assignment or arrival, when late")

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from songnuan.accounts import backends
 from songnuan.accounts.roles import LEAD_PHOTOS, Role
+from songnuan.accounts.services import issue_token
 from songnuan.leads.models import Flag, LeadPhoto, Source
 from songnuan.outreach import board
 from tests.leads.factories import LAOSHAN_ZHANGCUN, png, report
@@ -49,6 +52,25 @@ def test_each_item_says_what_was_seen_where_from_whom_and_with_which_photo(cast,
     assert shortened.startswith("地下通道口有位老人") and shortened.endswith("…")
     assert len(shortened) == 80
     assert item["photo_id"] == first.pk
+
+
+def test_someone_in_danger_is_marked_on_the_board_and_through_the_api(cast, client_for,
+                                                                     chinese_bureau):
+    lying = report(flags=[Flag.LYING_DOWN], description="有人躺在地上")
+    old_and_cold = report(*ZHANQIAO, flags=[Flag.ELDERLY, Flag.UNDERDRESSED])
+    only_old = report(*MAY_FOURTH_SQUARE, flags=[Flag.ELDERLY])
+    client = client_for(cast.shinan_dispatcher)
+    data = client.get(reverse("outreach:board_data")).json()
+    assert [_item(data, lead)["in_danger"] for lead in (lying, old_and_cold, only_old)] == [
+        True, True, False]
+    token = issue_token(cast.shinan_dispatcher, "test")
+    rows = Client(headers={"Authorization": f"Bearer {token}"}).get(
+        "/api/v1/dispatch/board").json()["leads"]
+    assert {row["id"]: row["in_danger"] for row in rows} == {
+        lying.pk: True, old_and_cold.pk: True, only_old.pk: False}
+    with translation.override(None):
+        page = client.get(reverse("outreach:board")).content.decode()
+    assert page.count("有危险迹象</span>") == 2
 
 
 def test_the_photo_ids_of_the_whole_queue_cost_no_query_per_lead(cast):
