@@ -255,6 +255,10 @@ def test_the_board_on_a_busy_night(cast, new_page, monkeypatch, device, suffix):
     expect(page.locator(".leaflet-control-attribution")).to_contain_text("Leaflet")
     expect(page.locator(".leaflet-control-attribution svg")).to_have_count(0)  # no flag
     expect(page.locator(".suggestions").first).to_contain_text("跨区支援：崂山区")
+    # The old man lying on cardboard and the child alone are in danger; the drunk man is not.
+    expect(_row(page, leads[0]).locator("[data-danger]")).to_have_text("有危险迹象")
+    expect(_row(page, leads[2]).locator("[data-danger]")).to_be_visible()
+    expect(_row(page, leads[3]).locator("[data-danger]")).to_have_count(0)
     if device is DESKTOP:
         page.keyboard.press("j")
     screenshot(page, f"outreach-board-night-{suffix}")
