@@ -1,5 +1,6 @@
-"""The dispatch board's data (调度台): open leads by priority with their age and escalation,
-follow-ups coming due, squads with their status, position and load, and the cold-weather
+"""The dispatch board's data (调度台): open leads in the order tonight's plan weighs them
+(priority and time waited, several times over for someone in danger) with their age and
+escalation, follow-ups coming due, squads with their status, position and load, and the cold-weather
 protocol level with the escalation thresholds it puts in force in each district.
 
 Built from a handful of flat queries (`values()`), so it stays fast with thousands of open
@@ -209,12 +210,15 @@ def _gathering(district_ids: list[int], now) -> dict[int, list[dict]]:
 
 def _leads(user, now, squads: dict[int, dict], tonight: night_plan.NightPlan) -> list[dict]:
     queue = Lead.objects.restrict(user, "view").open().exclude(status=LeadStatus.DUPLICATE)
-    rows = list(queue.order_by("-priority", "received_at")
+    rows = list(queue.order_by("received_at")
                 .values("id", "tracking_code", "status", "priority", "lat", "lon", "place",
                         "district_id", "people_count", "flags", "received_at",
                         "description", "source",
                         photo_id=Subquery(LeadPhoto.objects.filter(lead=OuterRef("pk"))
                                           .order_by("pk").values("pk")[:1])))
+    # As tonight's plan weighs them (`triage.plan_weight`), the oldest first among equals.
+    rows.sort(key=lambda row: -triage.plan_weight(row["priority"], row["flags"],
+                                                  now - row["received_at"]))
     # A subquery, not a list of 2,000 ids: Django prepares every element of an IN list.
     tasks = {t["lead_id"]: t for t in Task.objects.filter(
         lead_id__in=queue.values("id"), status__in=ACTIVE_TASK_STATUSES,

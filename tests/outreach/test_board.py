@@ -3,6 +3,9 @@ capacity alerts when the data carries them, filters, and the basemap's coordinat
 
 from __future__ import annotations
 
+import datetime
+import zoneinfo
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -13,6 +16,7 @@ from django.utils import translation
 from songnuan.accounts import backends
 from songnuan.accounts.roles import LEAD_PHOTOS, Role
 from songnuan.accounts.services import issue_token
+from songnuan.leads import services as lead_services
 from songnuan.leads.models import Flag, LeadPhoto, Source
 from songnuan.outreach import board
 from tests.leads.factories import LAOSHAN_ZHANGCUN, png, report
@@ -21,6 +25,8 @@ from tests.outreach.factories import make_squad
 pytestmark = pytest.mark.django_db
 
 ZHANQIAO = (36.0605, 120.3206)  # 栈桥, 市南区
+STATION_SQUARE = (36.0652, 120.3143)  # 青岛站, 市南区
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 MAY_FOURTH_SQUARE = (36.0617, 120.3845)  # 五四广场, 市南区
 LONG_STORY = "地下通道口有位老人躺在纸板上，穿得很单薄，叫他没有反应，旁边有一个空酒瓶，" * 3
 
@@ -71,6 +77,24 @@ def test_someone_in_danger_is_marked_on_the_board_and_through_the_api(cast, clie
     with translation.override(None):
         page = client.get(reverse("outreach:board")).content.decode()
     assert page.count("有危险迹象</span>") == 2
+
+
+def test_the_queue_is_in_the_order_the_plan_weighs_it(cast):
+    def at(moment, place, flags=()):
+        return lead_services.submit_lead(lead_services.LeadInput(
+            lat=place[0], lon=place[1], flags=list(flags), source=Source.PUBLIC_API), now=moment)[0]
+
+    noon = datetime.datetime(2026, 12, 10, 12, 0, tzinfo=SHANGHAI)
+    calm = at(noon, ZHANQIAO, [Flag.CONFUSED, Flag.INTOXICATED])  # priority 4
+    lying = at(noon, MAY_FOURTH_SQUARE, [Flag.LYING_DOWN])  # priority 3, in danger: 12
+    plain = at(noon, LAOSHAN_ZHANGCUN)  # priority 0
+    order = [item["id"] for item in board.board_data(cast.centre_dispatcher, noon)["leads"]]
+    assert order == [lying.pk, calm.pk, plain.pk]
+    # After an hour's wait the plain one is ahead of someone confused reported just now.
+    hour_on = noon + datetime.timedelta(hours=1)
+    confused = at(hour_on, STATION_SQUARE, [Flag.CONFUSED])  # priority 2
+    order = [item["id"] for item in board.board_data(cast.centre_dispatcher, hour_on)["leads"]]
+    assert order == [lying.pk, calm.pk, plain.pk, confused.pk]
 
 
 def test_the_photo_ids_of_the_whole_queue_cost_no_query_per_lead(cast):
