@@ -64,11 +64,11 @@ def test_the_plan_weighs_someone_in_danger_well_ahead_of_the_red_nights_shared_p
     settings.WEATHER_FALLBACK_TEMPERATURE_C = -12
     settings.WEATHER_FALLBACK_LEVEL = 3
     lying = at(TWO_AM, flags=["lying_down"])
-    standing = at(TWO_AM, flags=["confused"], lat=LAOSHAN_ZHANGCUN[0], lon=LAOSHAN_ZHANGCUN[1])
-    assert (lying.priority, standing.priority) == (12, 11)  # 4 cold, 3 protocol, 2 at 02:00
+    confused = at(TWO_AM, flags=["confused"], lat=LAOSHAN_ZHANGCUN[0], lon=LAOSHAN_ZHANGCUN[1])
+    assert (lying.priority, confused.priority) == (12, 11)  # 4 cold, 3 protocol, 2 at 02:00
     assert triage.plan_weight(lying.priority, lying.flags, datetime.timedelta(0)) == 48.0
     # Waiting still counts, so the one not in danger is not left for ever.
-    assert triage.plan_weight(standing.priority, standing.flags,
+    assert triage.plan_weight(confused.priority, confused.flags,
                               datetime.timedelta(hours=1)) == 15.0
 
 
