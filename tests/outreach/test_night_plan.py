@@ -63,10 +63,10 @@ def test_on_a_red_night_the_one_lying_on_the_ground_is_sent_first_though_further
     make_squad("市南一队", at=STATION)
     standing = report(36.0680, 120.3140, description="中年男子，站着")  # 0.4 km
     lying = report(36.0620, 120.3520, flags=["lying_down"], description="老人躺在地上")  # 3.6 km
+    assert lying.district_id == standing.district_id  # both the squad's own: no mutual aid
     data = board_data(cast.centre_dispatcher)
     assert _item(data, lying)["assign_now"]
     assert not _item(data, standing)["assign_now"]
-    assert lying.district_id == standing.district_id
 
 
 def test_a_lead_known_only_by_district_is_sent_and_the_squad_sets_the_place(cast, client_for):
