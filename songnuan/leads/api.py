@@ -78,6 +78,7 @@ def staff_view(lead: Lead, now=None) -> dict:
         "status": lead.status, "outcome": lead.outcome, "lat": lead.lat, "lon": lead.lon,
         "place": lead.place, "district_id": lead.district_id, "hotspot_id": lead.hotspot_id,
         "people_count": lead.people_count, "flags": lead.flags,
+        "in_danger": triage.in_danger(lead.flags),
         "description": lead.description, "organisation_id": lead.organisation_id,
         "priority": triage.score(reasons),
         "priority_reasons": [{"code": r["code"], "points": r["points"],

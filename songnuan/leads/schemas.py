@@ -80,6 +80,10 @@ class LeadStaffOut(Schema):
     hotspot_id: int | None
     people_count: int
     flags: list[str]
+    in_danger: bool = Field(description="lying on the ground, injured or ill, a child, or an old "
+                                        "person not dressed for the cold: the queue and the "
+                                        "night's plan weigh it DISPATCH_DANGER_WEIGHT times "
+                                        "its priority")
     description: str
     organisation_id: int | None
     priority: int

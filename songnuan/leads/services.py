@@ -772,12 +772,14 @@ def set_location(lead: Lead, lat: float, lon: float, *, by: Actor, source: str,
 
 
 def queue(leads, now: datetime.datetime | None = None) -> list[Lead]:
-    """Open leads, most urgent first: priority including waiting time, then the oldest."""
+    """Open leads, most urgent first, as the night's plan weighs them (`triage.urgency`: those
+    in danger before others, then priority including waiting time), then the oldest."""
     now = now or timezone.now()
     ranked = list(leads)
     for lead in ranked:
         lead.priority_now = triage.current_priority(lead, now)
-    ranked.sort(key=lambda lead: (-lead.priority_now, lead.received_at))
+    ranked.sort(key=lambda lead: (-triage.urgency(lead.priority_now, lead.flags),
+                                  lead.received_at))
     return ranked
 
 

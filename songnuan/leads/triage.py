@@ -168,8 +168,14 @@ def plan_weight(priority: int, flags, waited: datetime.timedelta) -> float:
     lying on the ground would be 12 against 9 for someone standing, and a squad 10 minutes
     nearer the one standing would go there first. When there are more leads than squads, those
     in danger go first."""
-    weight = max(1, priority + waiting_points(waited))
-    return float(weight * (settings.DISPATCH_DANGER_WEIGHT if in_danger(flags) else 1))
+    return urgency(priority + waiting_points(waited), flags)
+
+
+def urgency(priority_now: int, flags) -> float:
+    """A lead's place in the queue: its priority including the wait, times
+    `DISPATCH_DANGER_WEIGHT` for someone in danger (see `plan_weight`)."""
+    weight = settings.DISPATCH_DANGER_WEIGHT if in_danger(flags) else 1
+    return float(max(1, priority_now) * weight)
 
 
 def explain(reason: dict) -> str:

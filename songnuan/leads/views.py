@@ -225,6 +225,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         if not hasattr(lead, "priority_now"):
             lead.priority_now = triage.current_priority(lead, now)
         lead.reasons_text = triage.explanation(lead, now)
+        lead.in_danger = triage.in_danger(lead.flags)
     query = params.copy()
     query.pop("page", None)
     return render(request, "leads/lead_list.html", {

@@ -147,6 +147,7 @@ def test_staff_see_the_queue_with_explanations(cast, api_for):
     assert response.status_code == 200
     [lead] = response.json()
     assert any(reason["text"].startswith("+3") for reason in lead["priority_reasons"])
+    assert lead["in_danger"] is True
     assert api_for(cast.laoshan_dispatcher).get("/api/v1/staff/leads").json() == []
 
 

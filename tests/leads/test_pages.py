@@ -91,6 +91,16 @@ def test_the_queue_filters_by_status_and_priority(cast, client):
     assert urgent.tracking_code not in page
 
 
+def test_the_queue_says_who_is_in_danger(cast, client):
+    report(flags=["elderly", "confused"])
+    lying = report(lat=SHINAN_STATION_SQUARE[0] + 0.01, flags=["lying_down"])
+    client.force_login(cast.centre_dispatcher)
+    page = client.get("/leads/").content.decode()
+    assert page.count("data-danger") == 1 and "有危险迹象" in page
+    [row] = [row for row in page.split("<tr>") if lying.tracking_code in row]
+    assert "data-danger" in row
+
+
 def test_the_later_pages_of_the_queue_are_still_the_queue(cast, client):
     client.force_login(cast.centre_dispatcher)
     response = client.get("/leads/", {"page": 2})

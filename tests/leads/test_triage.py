@@ -87,6 +87,15 @@ def test_the_queue_puts_the_most_urgent_first_then_the_oldest(db):
     assert ordered == [urgent, calm]
 
 
+def test_the_queue_weighs_someone_in_danger_as_the_nights_plan_does(db):
+    troubled = at(NOON, flags=["elderly", "confused", "intoxicated"])
+    lying = at(NOON + datetime.timedelta(minutes=5), flags=["lying_down"],
+               lat=LAOSHAN_ZHANGCUN[0], lon=LAOSHAN_ZHANGCUN[1])
+    ordered = services.queue(Lead.objects.open(), NOON + datetime.timedelta(minutes=10))
+    assert [lead.priority_now for lead in ordered] == [3, 6]  # 3 times 4 before 6
+    assert ordered == [lying, troubled]
+
+
 def test_a_report_near_an_open_lead_is_linked_to_it(db):
     first = at(NOON, reporter_phone="13800000001")
     second = at(NOON + datetime.timedelta(minutes=20), lat=SHINAN_STATION_SQUARE[0] + 0.0005,
