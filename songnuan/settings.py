@@ -7,6 +7,7 @@ test suite run on SQLite with nothing set.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 from pathlib import Path
 
@@ -27,6 +28,32 @@ def env_flag(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_float(name: str, default: float, minimum: float | None = 0,
+              maximum: float | None = None, kind: type = float) -> float:
+    """A number from the environment, refused at start-up (naming the variable) when it is not
+    one or lies outside [minimum, maximum]: a typo must not become a silent misbehaviour at
+    night. Unset or blank gives the default."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return kind(default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ImproperlyConfigured(f"{name} must be {what}, not {raw!r}.") from None
+    if not math.isfinite(value):
+        raise ImproperlyConfigured(f"{name} must be a finite number, not {raw!r}.")
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {raw}.")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {raw}.")
+    return value
+
+
+def env_int(name: str, default: int, minimum: int | None = 0, maximum: int | None = None) -> int:
+    return env_float(name, default, minimum, maximum, kind=int)
 
 
 DEMO = env_flag("DEMO")
@@ -140,7 +167,7 @@ DEFAULT_SQLITE_PATH = VAR_DIR / "songnuan.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DEFAULT_SQLITE_PATH}"),
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -186,12 +213,12 @@ LOGOUT_REDIRECT_URL = "login"
 # address is slowed after LOGIN_FAILURE_LIMIT failures (a wait doubling from the throttle
 # seconds); a username failed this often from anywhere slows every address that failed for it.
 # No account is ever locked, so nobody can keep its owner out from elsewhere.
-LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
-LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
-LOGIN_SOURCE_FAILURE_LIMIT = int(os.environ.get("LOGIN_SOURCE_FAILURE_LIMIT", "20"))
-LOGIN_USER_FAILURE_LIMIT = int(os.environ.get("LOGIN_USER_FAILURE_LIMIT", "20"))
-LOGIN_THROTTLE_SECONDS = int(os.environ.get("LOGIN_THROTTLE_SECONDS", "30"))
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15, minimum=1)
+LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 15)
+LOGIN_SOURCE_FAILURE_LIMIT = env_int("LOGIN_SOURCE_FAILURE_LIMIT", 20, minimum=1)
+LOGIN_USER_FAILURE_LIMIT = env_int("LOGIN_USER_FAILURE_LIMIT", 20, minimum=1)
+LOGIN_THROTTLE_SECONDS = env_int("LOGIN_THROTTLE_SECONDS", 30)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -224,7 +251,7 @@ if env_flag("BEHIND_TLS_PROXY"):
     # otherwise. Health probes speak plain HTTP to the server itself.
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD")
     # Preloading commits the whole registered domain to HTTPS in every browser: the bureau's
@@ -247,26 +274,26 @@ TASKS = {
 RESCUE_HOTLINE = os.environ.get("RESCUE_HOTLINE", "0532-12345")
 
 # What the weather interface answers before any forecast or warning is recorded.
-WEATHER_FALLBACK_LEVEL = int(os.environ.get("WEATHER_FALLBACK_LEVEL", "0"))
-WEATHER_FALLBACK_TEMPERATURE_C = float(os.environ.get("WEATHER_FALLBACK_TEMPERATURE_C", "-2"))
+WEATHER_FALLBACK_LEVEL = env_int("WEATHER_FALLBACK_LEVEL", 0, maximum=3)
+WEATHER_FALLBACK_TEMPERATURE_C = env_float("WEATHER_FALLBACK_TEMPERATURE_C", -2, minimum=None)
 
 # The weather feed (see songnuan/weather/README.md): an HTTP(S) URL answering the JSON import
 # format; empty turns polling off. The adapter class is replaceable for other services.
 WEATHER_ENDPOINT = os.environ.get("WEATHER_ENDPOINT", "")
 WEATHER_ADAPTER = os.environ.get("WEATHER_ADAPTER", "songnuan.weather.adapters.JsonFeedAdapter")
 WEATHER_TOKEN = os.environ.get("WEATHER_TOKEN", "")
-WEATHER_TIMEOUT_S = float(os.environ.get("WEATHER_TIMEOUT_S", "10"))
-WEATHER_POLL_MINUTES = int(os.environ.get("WEATHER_POLL_MINUTES", "30"))
+WEATHER_TIMEOUT_S = env_float("WEATHER_TIMEOUT_S", 10, minimum=0.1)
+WEATHER_POLL_MINUTES = env_int("WEATHER_POLL_MINUTES", 30, minimum=1)
 # Data older than this (or forecasts not reaching the lead time ahead) alerts the duty officer.
-WEATHER_STALE_HOURS = float(os.environ.get("WEATHER_STALE_HOURS", "6"))
+WEATHER_STALE_HOURS = env_float("WEATHER_STALE_HOURS", 6, minimum=1)
 # Effects of the protocol, by level (normal, cold alert, severe cold, extreme cold).
 WEATHER_ESCALATION_FACTORS = (1.0, 0.75, 0.5, 0.33)  # dispatch waiting-time thresholds
 WEATHER_PATROL_FACTORS = (1.0, 1.5, 2.0, 3.0)  # required patrol visits
 WEATHER_FOLLOW_UP_FACTORS = (1.0, 0.5, 0.25, 0.25)  # revisits after a refusal
-WEATHER_FOLLOW_UP_MIN_MINUTES = int(os.environ.get("WEATHER_FOLLOW_UP_MIN_MINUTES", "120"))
+WEATHER_FOLLOW_UP_MIN_MINUTES = env_int("WEATHER_FOLLOW_UP_MIN_MINUTES", 120)
 # An extension is proposed when the protocol is active this close to the campaign's end.
-CAMPAIGN_EXTENSION_WINDOW_DAYS = int(os.environ.get("CAMPAIGN_EXTENSION_WINDOW_DAYS", "7"))
-CAMPAIGN_EXTENSION_DAYS = int(os.environ.get("CAMPAIGN_EXTENSION_DAYS", "14"))
+CAMPAIGN_EXTENSION_WINDOW_DAYS = env_int("CAMPAIGN_EXTENSION_WINDOW_DAYS", 7)
+CAMPAIGN_EXTENSION_DAYS = env_int("CAMPAIGN_EXTENSION_DAYS", 14)
 
 # Person files: the key that encrypts ID numbers at rest (comma-separated to rotate: the first
 # encrypts, all decrypt; `songnuan generate_field_key` makes one). Without it a key is derived
@@ -276,10 +303,10 @@ FIELD_ENCRYPTION_KEY_MAY_DERIVE = DEMO or DEBUG
 
 # Shelter: stays are normally no longer than 10 days (2003 implementation rules of the rescue
 # measures); staff are warned this many days before a stay runs out.
-SHELTER_STAY_LIMIT_DAYS = int(os.environ.get("SHELTER_STAY_LIMIT_DAYS", "10"))
-SHELTER_STAY_WARNING_DAYS = int(os.environ.get("SHELTER_STAY_WARNING_DAYS", "2"))
+SHELTER_STAY_LIMIT_DAYS = env_int("SHELTER_STAY_LIMIT_DAYS", 10, minimum=1)
+SHELTER_STAY_WARNING_DAYS = env_int("SHELTER_STAY_WARNING_DAYS", 2)
 # A body temperature from this (°C) counts as fever: the person is housed in isolation.
-SHELTER_FEVER_C = float(os.environ.get("SHELTER_FEVER_C", "37.3"))
+SHELTER_FEVER_C = env_float("SHELTER_FEVER_C", 37.3, minimum=35, maximum=42)
 
 # Map tiles for the staff map, e.g. "https://tiles.example.org/{z}/{x}/{y}.png". Empty: no tiles,
 # the map draws district outlines and markers only (works offline). MAP_TILE_DIR is a local
@@ -299,44 +326,44 @@ if MAP_TILE_CRS not in ("wgs84", "gcj02", "bd09"):
 GEOCODER = os.environ.get("GEOCODER", "")
 GEOCODER_KEY = os.environ.get("GEOCODER_KEY", "")
 GEOCODER_URL = os.environ.get("GEOCODER_URL", "")
-GEOCODER_TIMEOUT_S = float(os.environ.get("GEOCODER_TIMEOUT_S", "3"))
+GEOCODER_TIMEOUT_S = env_float("GEOCODER_TIMEOUT_S", 3, minimum=0.1)
 
 # Tracing: the deadlines of the 2015 opinion on identity enquiry and care of vagrants
 # (民发〔2015〕158号), counted from admission. Fingerprints and photo at admission; a
 # family-search announcement within 24 hours; a request to the police to collect DNA within
 # 7 working days; stranded (滞留) after 10 days; the settlement (落户安置) path after 3 months.
-TRACING_BIOMETRICS_HOURS = int(os.environ.get("TRACING_BIOMETRICS_HOURS", "24"))
-TRACING_ANNOUNCEMENT_HOURS = int(os.environ.get("TRACING_ANNOUNCEMENT_HOURS", "24"))
-TRACING_DNA_REQUEST_WORKING_DAYS = int(os.environ.get("TRACING_DNA_REQUEST_WORKING_DAYS", "7"))
-TRACING_STRANDED_DAYS = int(os.environ.get("TRACING_STRANDED_DAYS", "10"))
-TRACING_SETTLEMENT_MONTHS = int(os.environ.get("TRACING_SETTLEMENT_MONTHS", "3"))
+TRACING_BIOMETRICS_HOURS = env_int("TRACING_BIOMETRICS_HOURS", 24)
+TRACING_ANNOUNCEMENT_HOURS = env_int("TRACING_ANNOUNCEMENT_HOURS", 24)
+TRACING_DNA_REQUEST_WORKING_DAYS = env_int("TRACING_DNA_REQUEST_WORKING_DAYS", 7)
+TRACING_STRANDED_DAYS = env_int("TRACING_STRANDED_DAYS", 10)
+TRACING_SETTLEMENT_MONTHS = env_int("TRACING_SETTLEMENT_MONTHS", 3)
 # The police answer a comparison within a month (the MCA rules for DNA); reminded before.
-TRACING_COMPARISON_DUE_MONTHS = int(os.environ.get("TRACING_COMPARISON_DUE_MONTHS", "1"))
-TRACING_COMPARISON_REMIND_DAYS = int(os.environ.get("TRACING_COMPARISON_REMIND_DAYS", "5"))
+TRACING_COMPARISON_DUE_MONTHS = env_int("TRACING_COMPARISON_DUE_MONTHS", 1)
+TRACING_COMPARISON_REMIND_DAYS = env_int("TRACING_COMPARISON_REMIND_DAYS", 5)
 # A stranded person's announcement is refreshed each month.
 TRACING_ANNOUNCEMENT_REFRESH_MONTHS = int(
     os.environ.get("TRACING_ANNOUNCEMENT_REFRESH_MONTHS", "1"))
 # Candidate ranking: saved linkage parameters (JSON); empty uses the ones fitted on Chinese
 # records that ship in songnuan/linkage/tables/chinese_params.json.
 TRACING_LINKAGE_PARAMS = os.environ.get("TRACING_LINKAGE_PARAMS", "")
-TRACING_CANDIDATES = int(os.environ.get("TRACING_CANDIDATES", "10"))
+TRACING_CANDIDATES = env_int("TRACING_CANDIDATES", 10, minimum=1)
 # The station's phone printed on announcements; empty: the city's station and hotline (see
 # `songnuan setup-city`).
 TRACING_STATION_CONTACT = os.environ.get("TRACING_STATION_CONTACT", "")
 # One-time codes for the public report form.
-TRACING_CODE_MINUTES = int(os.environ.get("TRACING_CODE_MINUTES", "10"))
+TRACING_CODE_MINUTES = env_int("TRACING_CODE_MINUTES", 10, minimum=1)
 # Escorted return (送返): the receiving side's one-time code stays valid this many hours after
 # the planned arrival, and is locked after this many wrong tries.
-TRACING_RETURN_CODE_GRACE_HOURS = int(os.environ.get("TRACING_RETURN_CODE_GRACE_HOURS", "48"))
-TRACING_RETURN_CODE_MAX_ATTEMPTS = int(os.environ.get("TRACING_RETURN_CODE_MAX_ATTEMPTS", "5"))
+TRACING_RETURN_CODE_GRACE_HOURS = env_int("TRACING_RETURN_CODE_GRACE_HOURS", 48)
+TRACING_RETURN_CODE_MAX_ATTEMPTS = env_int("TRACING_RETURN_CODE_MAX_ATTEMPTS", 5, minimum=1)
 # After return (源头治理): follow-up contacts this many months after arrival, and how many days
 # ahead the case officer is reminded.
 TRACING_FOLLOW_UP_MONTHS = [int(m) for m in os.environ.get(
     "TRACING_FOLLOW_UP_MONTHS", "1,3").split(",") if m.strip()]
-TRACING_FOLLOW_UP_REMIND_DAYS = int(os.environ.get("TRACING_FOLLOW_UP_REMIND_DAYS", "3"))
+TRACING_FOLLOW_UP_REMIND_DAYS = env_int("TRACING_FOLLOW_UP_REMIND_DAYS", 3)
 # Settlement (落户安置): days each step (application, police registration, placement) has,
 # counted one after another from the day the path opens.
-TRACING_SETTLEMENT_STEP_DAYS = int(os.environ.get("TRACING_SETTLEMENT_STEP_DAYS", "30"))
+TRACING_SETTLEMENT_STEP_DAYS = env_int("TRACING_SETTLEMENT_STEP_DAYS", 30)
 
 # Logs go to standard error: one JSON object a line in production (LOG_FORMAT=json), plain text
 # in the demo, under DEBUG and in the tests. Every line carries the request's id (also sent back
@@ -384,39 +411,39 @@ DISTRICT_BOUNDARIES_FILE = os.environ.get("DISTRICT_BOUNDARIES_FILE", "")
 # Outreach: how long a lead may wait for a squad and a squad take to arrive before the dispatch
 # board escalates it (minutes, in normal weather; the cold-weather protocol shortens them), and
 # how soon to revisit someone who refused help (hours, likewise shortened).
-OUTREACH_ASSIGN_WITHIN_MIN = float(os.environ.get("OUTREACH_ASSIGN_WITHIN_MIN", "15"))
-OUTREACH_ARRIVE_WITHIN_MIN = float(os.environ.get("OUTREACH_ARRIVE_WITHIN_MIN", "40"))
-OUTREACH_FOLLOW_UP_HOURS = float(os.environ.get("OUTREACH_FOLLOW_UP_HOURS", "24"))
+OUTREACH_ASSIGN_WITHIN_MIN = env_float("OUTREACH_ASSIGN_WITHIN_MIN", 15, minimum=1)
+OUTREACH_ARRIVE_WITHIN_MIN = env_float("OUTREACH_ARRIVE_WITHIN_MIN", 40, minimum=1)
+OUTREACH_FOLLOW_UP_HOURS = env_float("OUTREACH_FOLLOW_UP_HOURS", 24, minimum=1)
 # A squad's phone says when each action happened (an offline queue replays later): its time is
 # taken when at most this far ahead of the server's clock or this far behind it.
-OUTREACH_CLIENT_AHEAD_MAX_MIN = float(os.environ.get("OUTREACH_CLIENT_AHEAD_MAX_MIN", "2"))
-OUTREACH_CLIENT_BEHIND_MAX_HOURS = float(os.environ.get("OUTREACH_CLIENT_BEHIND_MAX_HOURS", "12"))
+OUTREACH_CLIENT_AHEAD_MAX_MIN = env_float("OUTREACH_CLIENT_AHEAD_MAX_MIN", 2)
+OUTREACH_CLIENT_BEHIND_MAX_HOURS = env_float("OUTREACH_CLIENT_BEHIND_MAX_HOURS", 12)
 # The dispatch API's event stream: how long one connection lasts (a sync worker is never tied
 # up longer) and how often it looks for changes (seconds).
-OUTREACH_STREAM_SECONDS = float(os.environ.get("OUTREACH_STREAM_SECONDS", "25"))
-OUTREACH_STREAM_POLL_SECONDS = float(os.environ.get("OUTREACH_STREAM_POLL_SECONDS", "2"))
+OUTREACH_STREAM_SECONDS = env_float("OUTREACH_STREAM_SECONDS", 25, minimum=1)
+OUTREACH_STREAM_POLL_SECONDS = env_float("OUTREACH_STREAM_POLL_SECONDS", 2, minimum=0.5)
 # How often an open dispatch board asks for the queue again (seconds): a bureau with many
 # dispatchers on a slow server may want it less often.
-OUTREACH_BOARD_REFRESH_SECONDS = float(os.environ.get("OUTREACH_BOARD_REFRESH_SECONDS", "5"))
+OUTREACH_BOARD_REFRESH_SECONDS = env_float("OUTREACH_BOARD_REFRESH_SECONDS", 5, minimum=1)
 # The night's dispatch plan (songnuan/outreach/planning.py): minutes a squad is expected to spend
 # with a lead once there (persuasion, an escort), minutes to find someone known only by district,
 # how long the plan's search may run (and, when set, after how many solutions it stops: the same
 # plan on any machine, as the drill wants), and how soon a busy squad must be free to be sent its
 # next lead now rather than at its next turn.
-DISPATCH_ON_SCENE_MIN = float(os.environ.get("DISPATCH_ON_SCENE_MIN", "30"))
-DISPATCH_SEARCH_MIN = float(os.environ.get("DISPATCH_SEARCH_MIN", "15"))
-DISPATCH_PLAN_TIME_LIMIT_S = float(os.environ.get("DISPATCH_PLAN_TIME_LIMIT_S", "0.3"))
-DISPATCH_PLAN_SOLUTION_LIMIT = int(os.environ.get("DISPATCH_PLAN_SOLUTION_LIMIT", "0"))
-DISPATCH_COMMIT_AHEAD_MIN = float(os.environ.get("DISPATCH_COMMIT_AHEAD_MIN", "20"))
+DISPATCH_ON_SCENE_MIN = env_float("DISPATCH_ON_SCENE_MIN", 30)
+DISPATCH_SEARCH_MIN = env_float("DISPATCH_SEARCH_MIN", 15)
+DISPATCH_PLAN_TIME_LIMIT_S = env_float("DISPATCH_PLAN_TIME_LIMIT_S", 0.3, minimum=0.01)
+DISPATCH_PLAN_SOLUTION_LIMIT = env_int("DISPATCH_PLAN_SOLUTION_LIMIT", 0)
+DISPATCH_COMMIT_AHEAD_MIN = env_float("DISPATCH_COMMIT_AHEAD_MIN", 20)
 # A lead about someone in danger (lying on the ground, injured or ill, a child, an old person
 # not dressed for the cold) weighs this many times its priority in the night's plan.
-DISPATCH_DANGER_WEIGHT = float(os.environ.get("DISPATCH_DANGER_WEIGHT", "4"))
+DISPATCH_DANGER_WEIGHT = env_float("DISPATCH_DANGER_WEIGHT", 4, minimum=1)
 # After an escort is recorded the squad still drives to the site and hands over; after a
 # hospital outcome it waits at the hospital. The plan counts the squad busy until then.
-DISPATCH_HANDOVER_MIN = float(os.environ.get("DISPATCH_HANDOVER_MIN", "10"))
-DISPATCH_HOSPITAL_MIN = float(os.environ.get("DISPATCH_HOSPITAL_MIN", "30"))
+DISPATCH_HANDOVER_MIN = env_float("DISPATCH_HANDOVER_MIN", 10)
+DISPATCH_HOSPITAL_MIN = env_float("DISPATCH_HOSPITAL_MIN", 30)
 # Minutes from calling a reserve squad on until its crew has gathered and it can be sent.
-RESERVE_CALL_OUT_MIN = float(os.environ.get("RESERVE_CALL_OUT_MIN", "30"))
+RESERVE_CALL_OUT_MIN = env_float("RESERVE_CALL_OUT_MIN", 30)
 
 # Text messages (SMS): a class with send(message) -> provider reference; every message is kept in
 # the notify outbox. The default only writes to the log.
@@ -428,99 +455,98 @@ VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
 VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:songnuan@localhost")
 # A push not shown on any phone within this many seconds is followed by a text message.
-PUSH_ACK_SECONDS = int(os.environ.get("PUSH_ACK_SECONDS", "60"))
+PUSH_ACK_SECONDS = env_int("PUSH_ACK_SECONDS", 60)
 
 # Leads: the public's reports. Limits count per source address and per phone in fixed windows
 # (0 turns a limit off); trusted reporters and the hotline are exempt.
-LEADS_IP_LIMIT = int(os.environ.get("LEADS_IP_LIMIT", "10"))
-LEADS_IP_WINDOW_S = int(os.environ.get("LEADS_IP_WINDOW_S", "600"))
-LEADS_PHONE_LIMIT = int(os.environ.get("LEADS_PHONE_LIMIT", "5"))
-LEADS_PHONE_WINDOW_S = int(os.environ.get("LEADS_PHONE_WINDOW_S", "3600"))
-LEADS_PHOTO_MAX_BYTES = int(os.environ.get("LEADS_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
+LEADS_IP_LIMIT = env_int("LEADS_IP_LIMIT", 10, minimum=1)
+LEADS_IP_WINDOW_S = env_int("LEADS_IP_WINDOW_S", 600, minimum=1)
+LEADS_PHONE_LIMIT = env_int("LEADS_PHONE_LIMIT", 5, minimum=1)
+LEADS_PHONE_WINDOW_S = env_int("LEADS_PHONE_WINDOW_S", 3600, minimum=1)
+LEADS_PHOTO_MAX_BYTES = env_int("LEADS_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=1)
 LEADS_MAX_PHOTOS = 3
 # Cameras: how far a platform's signing time may be from ours, the largest snapshot, and how
 # long the pictures of dismissed candidates are kept.
-CAMERAS_SIGNATURE_SKEW_S = int(os.environ.get("CAMERAS_SIGNATURE_SKEW_S", "300"))
+CAMERAS_SIGNATURE_SKEW_S = env_int("CAMERAS_SIGNATURE_SKEW_S", 300)
 # Other cities' deployments that send messages here (README "Two cities, one province"):
 # "230100:secret,220100:secret", one shared secret per partner city; empty = none.
 PARTNER_CITY_SECRETS = os.environ.get("PARTNER_CITY_SECRETS", "")
-PARTNER_SIGNATURE_SKEW_S = int(os.environ.get("PARTNER_SIGNATURE_SKEW_S", "300"))
+PARTNER_SIGNATURE_SKEW_S = env_int("PARTNER_SIGNATURE_SKEW_S", 300)
 # Where each partner city's deployment is reached, for the messages we send it:
 # "230100:https://songnuan.example.cn,220100:https://…" (the address its pages are served at).
 PARTNER_CITY_URLS = os.environ.get("PARTNER_CITY_URLS", "")
-CAMERAS_SNAPSHOT_MAX_BYTES = int(os.environ.get("CAMERAS_SNAPSHOT_MAX_BYTES", str(1_500_000)))
-CAMERAS_DISMISSED_PICTURE_DAYS = int(os.environ.get("CAMERAS_DISMISSED_PICTURE_DAYS", "7"))
+CAMERAS_SNAPSHOT_MAX_BYTES = env_int("CAMERAS_SNAPSHOT_MAX_BYTES", 1_500_000, minimum=1)
+CAMERAS_DISMISSED_PICTURE_DAYS = env_int("CAMERAS_DISMISSED_PICTURE_DAYS", 7)
 # Our own detector: minutes a person stays at the same place at night before becoming a
 # candidate, minutes without a sighting that end a stay, how often snapshot URLs are polled and
 # how long one may take, and the least HOG score counted as a person.
-CAMERAS_STILL_MINUTES = int(os.environ.get("CAMERAS_STILL_MINUTES", "10"))
-CAMERAS_TRACK_GAP_MINUTES = int(os.environ.get("CAMERAS_TRACK_GAP_MINUTES", "15"))
-CAMERAS_POLL_MINUTES = int(os.environ.get("CAMERAS_POLL_MINUTES", "5"))
-CAMERAS_POLL_TIMEOUT_S = float(os.environ.get("CAMERAS_POLL_TIMEOUT_S", "10"))
-CAMERAS_DETECTOR_MIN_SCORE = float(os.environ.get("CAMERAS_DETECTOR_MIN_SCORE", "0.5"))
+CAMERAS_STILL_MINUTES = env_int("CAMERAS_STILL_MINUTES", 10)
+CAMERAS_TRACK_GAP_MINUTES = env_int("CAMERAS_TRACK_GAP_MINUTES", 15)
+CAMERAS_POLL_MINUTES = env_int("CAMERAS_POLL_MINUTES", 5, minimum=1)
+CAMERAS_POLL_TIMEOUT_S = env_float("CAMERAS_POLL_TIMEOUT_S", 10, minimum=0.1)
+CAMERAS_DETECTOR_MIN_SCORE = env_float("CAMERAS_DETECTOR_MIN_SCORE", 0.5, maximum=1)
 # Each camera's confidence threshold: the default, the highest it is raised to when its
 # candidates are mostly dismissed as not a person or a passer-by, and the nights looked back on.
-CAMERAS_THRESHOLD_DEFAULT = float(os.environ.get("CAMERAS_THRESHOLD_DEFAULT", "0.35"))
-CAMERAS_THRESHOLD_MAX = float(os.environ.get("CAMERAS_THRESHOLD_MAX", "0.8"))
-CAMERAS_THRESHOLD_NIGHTS = int(os.environ.get("CAMERAS_THRESHOLD_NIGHTS", "7"))
+CAMERAS_THRESHOLD_DEFAULT = env_float("CAMERAS_THRESHOLD_DEFAULT", 0.35, maximum=1)
+CAMERAS_THRESHOLD_MAX = env_float("CAMERAS_THRESHOLD_MAX", 0.8, maximum=1)
+CAMERAS_THRESHOLD_NIGHTS = env_int("CAMERAS_THRESHOLD_NIGHTS", 7, minimum=1)
 # The networks snapshot URLs may lead to (CIDRs, comma-separated); empty = any address but
 # loopback, link-local, multicast, unspecified and this machine's own, which are never allowed.
 CAMERAS_SNAPSHOT_ALLOWED_NETWORKS = os.environ.get("CAMERAS_SNAPSHOT_ALLOWED_NETWORKS", "")
 # A candidate unverified this long under an active protocol alerts the leader on duty.
-CAMERAS_UNVERIFIED_ALERT_MINUTES = int(os.environ.get("CAMERAS_UNVERIFIED_ALERT_MINUTES", "5"))
+CAMERAS_UNVERIFIED_ALERT_MINUTES = env_int("CAMERAS_UNVERIFIED_ALERT_MINUTES", 5)
 # Hotline: the call-centre connector's shared secret (empty: the connector is off), how far its
 # signing time may be from ours, the largest recording, and how long recordings are kept (the
 # rescue rules ask for at least 3 months).
 HOTLINE_CONNECTOR_SECRET = os.environ.get("HOTLINE_CONNECTOR_SECRET", "")
-HOTLINE_SIGNATURE_SKEW_S = int(os.environ.get("HOTLINE_SIGNATURE_SKEW_S", "300"))
-HOTLINE_RECORDING_MAX_BYTES = int(os.environ.get("HOTLINE_RECORDING_MAX_BYTES",
-                                                 str(50_000_000)))
-HOTLINE_RECORDING_RETENTION_DAYS = int(os.environ.get("HOTLINE_RECORDING_RETENTION_DAYS", "92"))
+HOTLINE_SIGNATURE_SKEW_S = env_int("HOTLINE_SIGNATURE_SKEW_S", 300)
+HOTLINE_RECORDING_MAX_BYTES = env_int("HOTLINE_RECORDING_MAX_BYTES", 50_000_000, minimum=1)
+HOTLINE_RECORDING_RETENTION_DAYS = env_int("HOTLINE_RECORDING_RETENTION_DAYS", 92)
 # Open leads this close to a report, this soon before it, are compared with it (leads.sameness);
 # it is merged into the likeliest one when that is at least this probably the same people, and
 # otherwise linked to them as nearby.
-LEADS_MERGE_RADIUS_M = float(os.environ.get("LEADS_MERGE_RADIUS_M", "300"))
-LEADS_DEDUP_WINDOW_MINUTES = int(os.environ.get("LEADS_DEDUP_WINDOW_MINUTES", "120"))
-LEADS_MERGE_MIN_PROBABILITY = float(os.environ.get("LEADS_MERGE_MIN_PROBABILITY", "0.5"))
-LEADS_HOTSPOT_RADIUS_M = float(os.environ.get("LEADS_HOTSPOT_RADIUS_M", "200"))
+LEADS_MERGE_RADIUS_M = env_float("LEADS_MERGE_RADIUS_M", 300)
+LEADS_DEDUP_WINDOW_MINUTES = env_int("LEADS_DEDUP_WINDOW_MINUTES", 120)
+LEADS_MERGE_MIN_PROBABILITY = env_float("LEADS_MERGE_MIN_PROBABILITY", 0.5, maximum=1)
+LEADS_HOTSPOT_RADIUS_M = env_float("LEADS_HOTSPOT_RADIUS_M", 200)
 # Priority: a point per step of waiting, up to a cap; a source sending this many reports within
 # the hour loses the penalty's points on each, so a flood cannot push real reports down.
-LEADS_WAITING_STEP_MINUTES = int(os.environ.get("LEADS_WAITING_STEP_MINUTES", "15"))
-LEADS_WAITING_MAX_POINTS = int(os.environ.get("LEADS_WAITING_MAX_POINTS", "4"))
-LEADS_BURST_THRESHOLD = int(os.environ.get("LEADS_BURST_THRESHOLD", "4"))
-LEADS_BURST_PENALTY = int(os.environ.get("LEADS_BURST_PENALTY", "5"))
+LEADS_WAITING_STEP_MINUTES = env_int("LEADS_WAITING_STEP_MINUTES", 15, minimum=1)
+LEADS_WAITING_MAX_POINTS = env_int("LEADS_WAITING_MAX_POINTS", 4)
+LEADS_BURST_THRESHOLD = env_int("LEADS_BURST_THRESHOLD", 4, minimum=1)
+LEADS_BURST_PENALTY = env_int("LEADS_BURST_PENALTY", 5)
 # Intake reads the weather for priority at most once per district and minute, and keeps the
 # reading this many seconds (0: read for every report).
-LEADS_WEATHER_CACHE_S = int(os.environ.get("LEADS_WEATHER_CACHE_S", "60"))
+LEADS_WEATHER_CACHE_S = env_int("LEADS_WEATHER_CACHE_S", 60)
 # Where the public status pages live, for links in text messages ("https://…"; empty: a path).
 LEADS_PUBLIC_BASE_URL = os.environ.get("LEADS_PUBLIC_BASE_URL", "")
 
 # Rewards for public reports (有奖征集): per-phone limits over a rolling period.
-REWARD_PERIOD_DAYS = int(os.environ.get("REWARD_PERIOD_DAYS", "30"))
-REWARD_MAX_CLAIMS_PER_PHONE = int(os.environ.get("REWARD_MAX_CLAIMS_PER_PHONE", "3"))
-REWARD_MAX_YUAN_PER_PHONE = int(os.environ.get("REWARD_MAX_YUAN_PER_PHONE", "300"))
-REWARD_CODE_TTL_MINUTES = int(os.environ.get("REWARD_CODE_TTL_MINUTES", "10"))
-REWARD_CODE_MAX_ATTEMPTS = int(os.environ.get("REWARD_CODE_MAX_ATTEMPTS", "5"))
-REWARD_CODE_RESEND_S = int(os.environ.get("REWARD_CODE_RESEND_S", "60"))
+REWARD_PERIOD_DAYS = env_int("REWARD_PERIOD_DAYS", 30, minimum=1)
+REWARD_MAX_CLAIMS_PER_PHONE = env_int("REWARD_MAX_CLAIMS_PER_PHONE", 3)
+REWARD_MAX_YUAN_PER_PHONE = env_int("REWARD_MAX_YUAN_PER_PHONE", 300)
+REWARD_CODE_TTL_MINUTES = env_int("REWARD_CODE_TTL_MINUTES", 10, minimum=1)
+REWARD_CODE_MAX_ATTEMPTS = env_int("REWARD_CODE_MAX_ATTEMPTS", 5, minimum=1)
+REWARD_CODE_RESEND_S = env_int("REWARD_CODE_RESEND_S", 60)
 
 # Duty: a severe alert nobody has acknowledged after this many minutes goes to the city duty
 # officer as well.
-DUTY_ESCALATE_AFTER_MINUTES = int(os.environ.get("DUTY_ESCALATE_AFTER_MINUTES", "15"))
+DUTY_ESCALATE_AFTER_MINUTES = env_int("DUTY_ESCALATE_AFTER_MINUTES", 15)
 # Duty: the coverage page checks every roster this many days ahead, and the district
 # administrators are alerted of a gap (no leader on duty or no duty officer) this many hours
 # before it begins.
-DUTY_COVERAGE_DAYS = int(os.environ.get("DUTY_COVERAGE_DAYS", "7"))
-DUTY_COVERAGE_ALERT_HOURS = int(os.environ.get("DUTY_COVERAGE_ALERT_HOURS", "48"))
+DUTY_COVERAGE_DAYS = env_int("DUTY_COVERAGE_DAYS", 7, minimum=1)
+DUTY_COVERAGE_ALERT_HOURS = env_int("DUTY_COVERAGE_ALERT_HOURS", 48)
 
 # The local hour from which each morning's briefing (每日简报) on last night is generated for the
 # city and each district and sent to the leaders on duty.
-BRIEFING_HOUR = int(os.environ.get("BRIEFING_HOUR", "7"))
+BRIEFING_HOUR = env_int("BRIEFING_HOUR", 7, maximum=23)
 
 # The background worker: a worker silent for this long is reported unwell by /healthz and the
 # leader on duty is alerted; its unfinished task is taken over by another worker.
-WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "120"))
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 120, minimum=1)
 # A text message waiting in the outbox longer than this makes /healthz unwell.
-OUTBOX_STALE_SECONDS = int(os.environ.get("OUTBOX_STALE_SECONDS", "300"))
+OUTBOX_STALE_SECONDS = env_int("OUTBOX_STALE_SECONDS", 300, minimum=1)
 
 # Text-message provider (SMS_BACKEND songnuan.notify.providers.AliyunSms or .TencentSms): the
 # AccessKey (Alibaba) or SecretId/SecretKey (Tencent), region and endpoint (empty: the
@@ -533,7 +559,7 @@ SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "")
 SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
 SMS_APP_ID = os.environ.get("SMS_APP_ID", "")
 SMS_TEMPLATES = dict(item.split("=", 1) for item in env_list("SMS_TEMPLATES") if "=" in item)
-SMS_TIMEOUT_S = float(os.environ.get("SMS_TIMEOUT_S", "5"))
+SMS_TIMEOUT_S = env_float("SMS_TIMEOUT_S", 5, minimum=0.1)
 
 # Two-factor sign-in (songnuan/accounts/twofactor.py): required of administrators and of everyone
 # who may see sensitive data, unless turned off (the demo turns it off; others may still set it

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ENV_EXAMPLE = ROOT / "deploy" / "songnuan.env.example"
 READERS = [ROOT / "songnuan" / "settings.py",
            ROOT / "songnuan" / "management" / "commands" / "serve.py"]
-SETTING = re.compile(r"""(?:os\.environ\.get|env_flag|env_list)\(\s*["']([A-Z][A-Z0-9_]+)["']""")
+SETTING = re.compile(
+    r"""(?:os\.environ\.get|env_flag|env_list|env_int|env_float)\(\s*["']([A-Z][A-Z0-9_]+)["']""")
 
 
 def settings_read_from_the_environment() -> set[str]:
@@ -58,6 +59,54 @@ def test_the_deploy_check_passes_with_the_example_settings(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_number_setting_is_read_within_its_bounds(monkeypatch):
+    from songnuan.settings import env_float, env_int
+
+    monkeypatch.setenv("SONGNUAN_TEST_NUMBER", " 2.5 ")
+    assert env_float("SONGNUAN_TEST_NUMBER", 4, minimum=1) == 2.5
+    monkeypatch.setenv("SONGNUAN_TEST_NUMBER", "")
+    assert env_int("SONGNUAN_TEST_NUMBER", 4) == 4
+    monkeypatch.delenv("SONGNUAN_TEST_NUMBER")
+    assert env_float("SONGNUAN_TEST_NUMBER", -2, minimum=None) == -2.0
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("15min", "SONGNUAN_TEST_NUMBER must be a whole number, not '15min'."),
+    ("1.5", "SONGNUAN_TEST_NUMBER must be a whole number, not '1.5'."),
+    ("-1", "SONGNUAN_TEST_NUMBER must be at least 0, not -1."),
+    ("24", "SONGNUAN_TEST_NUMBER must be at most 23, not 24."),
+])
+def test_a_number_setting_out_of_bounds_is_refused_by_name(monkeypatch, value, message):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from songnuan.settings import env_int
+
+    monkeypatch.setenv("SONGNUAN_TEST_NUMBER", value)
+    with pytest.raises(ImproperlyConfigured) as refused:
+        env_int("SONGNUAN_TEST_NUMBER", 7, maximum=23)
+    assert str(refused.value) == message
+
+
+def test_a_float_setting_must_be_finite(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from songnuan.settings import env_float
+
+    monkeypatch.setenv("SONGNUAN_TEST_NUMBER", "nan")
+    with pytest.raises(ImproperlyConfigured, match="must be a finite number"):
+        env_float("SONGNUAN_TEST_NUMBER", 4)
+
+
+@pytest.mark.slow
+def test_a_danger_weight_below_one_stops_the_start(tmp_path):
+    env = dict(os.environ, DISPATCH_DANGER_WEIGHT="0.5", DJANGO_SETTINGS_MODULE="songnuan.settings",
+               SECRET_KEY="x", DEMO="1", SONGNUAN_VAR_DIR=str(tmp_path))
+    result = subprocess.run([sys.executable, "-m", "songnuan.cli", "check"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "DISPATCH_DANGER_WEIGHT must be at least 1, not 0.5." in result.stderr
 
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
