@@ -358,8 +358,11 @@ TRACING_RETURN_CODE_GRACE_HOURS = env_int("TRACING_RETURN_CODE_GRACE_HOURS", 48)
 TRACING_RETURN_CODE_MAX_ATTEMPTS = env_int("TRACING_RETURN_CODE_MAX_ATTEMPTS", 5, minimum=1)
 # After return (源头治理): follow-up contacts this many months after arrival, and how many days
 # ahead the case officer is reminded.
-TRACING_FOLLOW_UP_MONTHS = [int(m) for m in os.environ.get(
-    "TRACING_FOLLOW_UP_MONTHS", "1,3").split(",") if m.strip()]
+_follow_up_months = env_list("TRACING_FOLLOW_UP_MONTHS", "1,3")
+if not all(month.isdigit() and int(month) >= 1 for month in _follow_up_months):
+    raise ImproperlyConfigured("TRACING_FOLLOW_UP_MONTHS must be whole numbers of months from 1, "
+                               "separated by commas (1,3).")
+TRACING_FOLLOW_UP_MONTHS = [int(month) for month in _follow_up_months]
 TRACING_FOLLOW_UP_REMIND_DAYS = env_int("TRACING_FOLLOW_UP_REMIND_DAYS", 3)
 # Settlement (落户安置): days each step (application, police registration, placement) has,
 # counted one after another from the day the path opens.
