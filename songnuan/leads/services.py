@@ -29,7 +29,7 @@ from songnuan.actors import Actor
 from songnuan.geo.coords import UNKNOWN_SYSTEM_MESSAGE, CoordError, CoordSystem, to_wgs84
 from songnuan.geo.distance import bounding_box, haversine_m
 from songnuan.geo.districts import looks_swapped
-from songnuan.leads import feedback, listeners, ratelimit, sameness, triage
+from songnuan.leads import feedback, listeners, ratelimit, sameness, signs, triage
 from songnuan.leads.models import (
     OPEN_STATUSES,
     Flag,
@@ -238,11 +238,12 @@ def _source_key(data: LeadInput) -> str:
 
 def _create(data: LeadInput, lat, lon, location_source: str, district, now,
             written: list[str]) -> Lead:
+    described = signs.described(data.description) - set(data.flags)
     lead = Lead(
         source=data.source, client_request_id=data.client_request_id or None,
         lat=lat, lon=lon, coord_system=data.coord if location_source == "given" else "",
-        location_source=location_source, place=data.place.strip(),
-        people_count=data.people_count, flags=[f for f in Flag.values if f in data.flags],
+        location_source=location_source, place=data.place.strip(), people_count=data.people_count,
+        flags=[f for f in Flag.values if f in data.flags or f in described],
         description=data.description.strip(), reporter_phone=data.reporter_phone,
         reporter_ip=data.ip, source_key=_source_key(data), received_at=now,
         trusted_reporter=data.trusted_reporter, received_by=data.received_by,
@@ -261,7 +262,8 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
     burst = 0
     if lead.source_key and not data.trusted_reporter and data.source != Source.HOTLINE:
         burst = 1 + recent_leads_from(lead.source_key, now - BURST_WINDOW)
-    lead.priority_reasons = [reason.as_json() for reason in triage.base_reasons(lead, burst=burst)]
+    lead.priority_reasons = [reason.as_json() for reason in triage.base_reasons(
+        lead, burst=burst, seen_in=dict.fromkeys(described, "description"))]
     lead.priority = triage.score(lead.priority_reasons)
     decision = decide_merge(lead, now)
     root = decision.into.root() if decision.into else None
@@ -291,6 +293,8 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
     prepared.insert(*steps)
     if root is not None and lead.has_location and decision.into.verdict.distance_m is None:
         _place_from_report(root, lead, by=data.received_by)
+    if root is not None and root.status in _OPEN_VALUES and lead.flags:
+        _signs_from_report(root, lead)
     if decision.nearby:
         prepared.insert(*[NearbyLead(lead=lead, other_id=candidate.root_id, created_at=now,
                                      distance_m=round(candidate.verdict.distance_m or 0, 1),
@@ -608,10 +612,7 @@ def split_duplicate(lead: Lead, *, by: Actor, note: str = "") -> Lead:
         before = feedback.public_stage(lead)
         lead.duplicate_of, lead.status = None, LeadStatus.TRIAGED
         lead.merge_probability, lead.merge_reasons = None, []
-        keep = [r for r in lead.priority_reasons if r["code"] == "burst"]
-        burst = keep[0]["params"]["count"] if keep else 0
-        lead.priority_reasons = [r.as_json() for r in triage.base_reasons(lead, burst=burst)]
-        lead.priority = triage.score(lead.priority_reasons)
+        triage.work_out_again(lead)
         lead.save()
         why = f": {note.strip()}" if note.strip() else ""
         with for_the_record():
@@ -693,15 +694,13 @@ def update_details(lead: Lead, *, by: Actor, **changes) -> Lead:
                         % {"fields": ", ".join(sorted(unknown))})
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
+        flags_before = set(lead.flags)
         for name, value in changes.items():
             setattr(lead, name, value)
         if lead.has_location:  # the coordinates decide the district
             found = district_for_point(lead.lat, lead.lon)
             lead.district_id = found.pk if found else lead.district_id
-        keep = [r for r in lead.priority_reasons if r["code"] == "burst"]
-        burst = keep[0]["params"]["count"] if keep else 0
-        lead.priority_reasons = [r.as_json() for r in triage.base_reasons(lead, burst=burst)]
-        lead.priority = triage.score(lead.priority_reasons)
+        triage.work_out_again(lead, flags_set_by_staff=set(lead.flags) != flags_before)
         if lead.status == LeadStatus.RECEIVED and lead.district_id:
             lead.status = LeadStatus.TRIAGED
             with for_the_record():
@@ -717,6 +716,19 @@ def _place_from_report(root: Lead, report: Lead, *, by: Actor) -> None:
     that has one: the squad drives there instead of searching the district."""
     if root.status in _OPEN_VALUES and Lead.objects.filter(pk=root.pk, lat__isnull=True).exists():
         set_location(root, report.lat, report.lon, by=by, source="report")
+
+
+def _signs_from_report(root: Lead, report: Lead) -> None:
+    """An open incident takes the signs a later report of the same person saw that it had not
+    (now lying on the ground, an old man the first caller did not describe): its priority, and
+    the night's plan, count them from now on."""
+    root = Lead.objects.select_for_update().get(pk=root.pk)
+    new = [flag for flag in report.flags if flag not in root.flags]
+    if not new:
+        return
+    root.flags = [flag for flag in Flag.values if flag in root.flags or flag in new]
+    triage.work_out_again(root, seen_in=dict.fromkeys(new, report.tracking_code))
+    root.save(update_fields=["flags", "priority", "priority_reasons", "updated_at"])
 
 
 def _location_sources() -> dict[str, str]:
@@ -754,10 +766,7 @@ def set_location(lead: Lead, lat: float, lon: float, *, by: Actor, source: str,
         lead.district = district
         lead.hotspot, lead.hotspot_distance_m = (near[0], round(near[1], 1)) if near else (
             None, None)
-        keep = [r for r in lead.priority_reasons if r["code"] == "burst"]
-        burst = keep[0]["params"]["count"] if keep else 0
-        lead.priority_reasons = [r.as_json() for r in triage.base_reasons(lead, burst=burst)]
-        lead.priority = triage.score(lead.priority_reasons)
+        triage.work_out_again(lead)
         previous = lead.status
         if lead.status == LeadStatus.RECEIVED:
             lead.status = LeadStatus.TRIAGED

@@ -81,10 +81,16 @@ def waiting_points(waited: datetime.timedelta) -> int:
     return min(settings.LEADS_WAITING_MAX_POINTS, max(0, int(waited / step)))
 
 
-def base_reasons(lead: Lead, *, burst: int = 0) -> list[Reason]:
-    """Every reason that does not change while the lead waits, worked out at intake."""
+def base_reasons(lead: Lead, *, burst: int = 0, seen_in: dict[str, str] | None = None
+                 ) -> list[Reason]:
+    """Every reason that does not change while the lead waits, worked out at intake.
+    `seen_in`: the flags no box was ticked for, and where they were seen instead ("description",
+    or the tracking code of another report of the same person)."""
     at = lead.received_at or timezone.now()
-    reasons = [Reason("flag", FLAG_POINTS[Flag(flag)], {"flag": flag})
+    seen_in = seen_in or {}
+    reasons = [Reason("flag", FLAG_POINTS[Flag(flag)],
+                      {"flag": flag, "seen_in": seen_in[flag]} if flag in seen_in
+                      else {"flag": flag})
                for flag in lead.flags if flag in Flag.values]
     if lead.people_count >= 2:
         reasons.append(Reason("people", 1, {"count": lead.people_count}))
@@ -110,6 +116,21 @@ def base_reasons(lead: Lead, *, burst: int = 0) -> list[Reason]:
     if burst >= settings.LEADS_BURST_THRESHOLD:
         reasons.append(Reason("burst", -settings.LEADS_BURST_PENALTY, {"count": burst}))
     return reasons
+
+
+def work_out_again(lead: Lead, *, flags_set_by_staff: bool = False,
+                   seen_in: dict[str, str] | None = None) -> None:
+    """The lead's priority after a change, keeping what only intake knew: how many reports its
+    source had just sent, and where each flag no box was ticked for was seen (unless staff have
+    just set the flags themselves); `seen_in` adds flags seen since."""
+    old = lead.priority_reasons or []
+    burst = next((r["params"]["count"] for r in old if r["code"] == "burst"), 0)
+    kept = {} if flags_set_by_staff else {
+        r["params"]["flag"]: r["params"]["seen_in"] for r in old
+        if r["code"] == "flag" and "seen_in" in r["params"]}
+    reasons = base_reasons(lead, burst=burst, seen_in=kept | (seen_in or {}))
+    lead.priority_reasons = [reason.as_json() for reason in reasons]
+    lead.priority = score(lead.priority_reasons)
 
 
 def conditions(district_id: int | None, at: datetime.datetime) -> Conditions:
@@ -184,6 +205,10 @@ def explain(reason: dict) -> str:
     labels = dict(Flag.choices)
     if code == "flag":
         text = str(labels.get(params.get("flag"), params.get("flag")))
+        if params.get("seen_in") == "description":
+            text = _("%(sign)s (from the description)") % {"sign": text}
+        elif params.get("seen_in"):
+            text = _("%(sign)s (report %(code)s)") % {"sign": text, "code": params["seen_in"]}
     elif code == "people":
         text = _("%(count)s people") % params
     elif code == "cold":

@@ -187,7 +187,7 @@ def test_a_step_the_lead_cannot_take_now_is_a_conflict_and_bad_input_is_a_422(ca
 def test_a_public_report_is_in_the_dispatchers_queue_at_once_ranked_by_priority(cast, client,
                                                                               api_for):
     far = body(client_request_id="queue-000000001", flags=[], reporter_phone=None,
-               lon=LON + 0.005)
+               lon=LON + 0.005, description="有人坐在通道口")
     urgent = body(client_request_id="queue-000000002")
     again = body(client_request_id="queue-000000003", lat=LAT + 0.0003, flags=["elderly"])
     codes = [post(client, report).json()["tracking_code"] for report in (far, urgent, again)]

@@ -96,6 +96,35 @@ def test_the_queue_weighs_someone_in_danger_as_the_nights_plan_does(db):
     assert ordered == [lying, troubled]
 
 
+def test_signs_described_but_not_ticked_count_and_say_where_they_were_read(db):
+    lead = at(NOON, description="一个老大爷躺在地上，叫不醒", flags=["elderly"])
+    assert lead.flags == ["lying_down", "elderly", "injured_ill"]
+    assert explained(lead) == ["+3 Lying on the ground (from the description)", "+2 Elderly",
+                               "+3 Injured or ill (from the description)"]
+    assert lead.priority == 8 and triage.in_danger(lead.flags)
+
+
+def test_staff_who_untick_a_described_sign_are_believed_and_other_edits_keep_its_source(
+        db, cast):
+    lead = at(NOON, description="老人躺在地上")
+    lead = services.update_details(lead, by=cast.shinan_dispatcher, place="站前广场东侧")
+    assert "+3 Lying on the ground (from the description)" in explained(lead)
+    lead = services.update_details(lead, by=cast.shinan_dispatcher, flags=["elderly"])
+    assert lead.flags == ["elderly"] and explained(lead) == ["+2 Elderly"]
+
+
+def test_a_later_report_of_the_same_person_adds_what_it_saw_to_the_open_incident(db):
+    first = at(NOON, description="穿黑色棉袄的男子", reporter_phone="13800000001")
+    second = at(NOON + datetime.timedelta(minutes=10), description="穿黑色棉袄的男子",
+                flags=["lying_down"], lat=SHINAN_STATION_SQUARE[0] + 0.0003,
+                reporter_phone="13800000002")
+    assert second.duplicate_of == first
+    first.refresh_from_db()
+    assert first.flags == ["lying_down"] and first.priority == 3
+    assert explained(first) == [f"+3 Lying on the ground (report {second.tracking_code})"]
+    assert [lead.pk for lead in services.queue(Lead.objects.open(), NOON)] == [first.pk]
+
+
 def test_a_report_near_an_open_lead_is_linked_to_it(db):
     first = at(NOON, reporter_phone="13800000001")
     second = at(NOON + datetime.timedelta(minutes=20), lat=SHINAN_STATION_SQUARE[0] + 0.0005,

@@ -53,7 +53,9 @@ def test_each_item_says_what_was_seen_where_from_whom_and_with_which_photo(cast,
     item = _item(data, lead)
     assert item["district"] == "Shinan"
     assert item["source"] == "hotline" and item["source_label"] == "Hotline"
-    assert item["flag_labels"] == ["Lying on the ground", "Elderly"]
+    # Ticked: lying, elderly; described: not dressed for the cold, no answer when spoken to.
+    assert item["flag_labels"] == ["Lying on the ground", "Not dressed for the cold", "Elderly",
+                                   "Injured or ill"]
     shortened = item["description"]
     assert shortened.startswith("地下通道口有位老人") and shortened.endswith("…")
     assert len(shortened) == 80

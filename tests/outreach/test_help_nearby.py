@@ -151,7 +151,7 @@ def test_the_sites_staff_get_the_request_on_their_phones_once(chinese_bureau, ca
     assert [message.user for message in pushed] == [cast.shinan_relief]  # not the dispatcher
     message = pushed.get()
     assert message.title == "请前往查看：栈桥公交站"
-    assert message.body == "1人，老年人，老人躺在长椅上"
+    assert message.body == "1人，躺在地上，老年人，老人躺在长椅上"  # lying: described
     assert message.url == reverse("outreach:look_ins") and not message.fallback_phone
 
 
