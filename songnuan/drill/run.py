@@ -30,6 +30,7 @@ from django.utils import timezone
 from songnuan.drill import foresight
 from songnuan.drill.night import Night, Person
 from songnuan.leads import services as leads
+from songnuan.leads import triage
 from songnuan.leads.models import Lead, LeadStatus
 from songnuan.network import services as network
 from songnuan.network.models import District, Site
@@ -75,6 +76,9 @@ class Figures:
     high_risk: int = 0
     high_risk_reached: int = 0
     high_risk_to_scene_min: list[float] = field(default_factory=list)
+    # High-risk people whose leads told the board so (a sign of danger ticked, described, or
+    # seen by another reporter of the same person): the plan weighs only what it is told.
+    high_risk_known: int = 0
     merges: int = 0
     wrong_merges: int = 0  # merges of different people still standing at dawn
     split_on_scene: int = 0  # wrong merges a squad on the scene split off
@@ -163,6 +167,10 @@ class Figures:
             "scene_p90": self.percentile(self.to_scene_min, 0.9),
             "never_reached": self.never_reached_share,
             "high_risk_never_reached": None if high is None else 1 - high,
+            "others_never_reached": (
+                1 - (self.reached - self.high_risk_reached) / (self.people - self.high_risk)
+                if self.people > self.high_risk else None),
+            "high_risk_known": self.high_risk_known / self.high_risk if self.high_risk else None,
             "high_risk_scene_p50": self.percentile(self.high_risk_to_scene_min, 0.5),
             "high_risk_within_30": self.high_risk_within(30),
             "high_risk_within_60": self.high_risk_within(60),
@@ -275,6 +283,7 @@ class Drill:
             for play in self.squads.values():  # still on the way when the night ended
                 self._busy(play, self.night.end)
             self._count_merges()
+            self._count_known_danger()
             self._count_help_near()
             transaction.set_rollback(True)
         return self.figures
@@ -750,6 +759,19 @@ class Drill:
                     figures.high_risk_reached += 1
                     figures.high_risk_to_scene_min.append(minutes)
 
+
+    def _count_known_danger(self) -> None:
+        """Of the high-risk people, those the board was told were in danger: a lead of theirs,
+        or the incident it was merged into, with a sign of danger by the end of the night."""
+        flags = dict(Lead.objects.filter(pk__in=self.lead_person).values_list("pk", "flags"))
+        roots = dict(Lead.objects.filter(pk__in=self.lead_person, duplicate_of__isnull=False)
+                     .values_list("pk", "duplicate_of__flags"))
+        known = {person for lead_id, person in self.lead_person.items()
+                 if triage.in_danger(flags.get(lead_id, [])) or
+                 triage.in_danger(roots.get(lead_id) or [])}
+        self.figures.high_risk_known = sum(
+            1 for key, person in self.people.items()
+            if key in self.first_report and person.is_high_risk and key in known)
 
     def _count_help_near(self) -> None:
         """Of the people never reached, those with a site open within reach on foot when first

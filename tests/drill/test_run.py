@@ -69,6 +69,7 @@ def test_a_night_is_played_through_intake_dispatch_and_encounters_and_leaves_not
     assert figures["bound_within_30"] >= figures["within_30"]
     assert figures["bound_within_60"] >= figures["within_60"]
     assert figures["foresight_within_30"] is None  # not asked
+    assert 0 < figures["high_risk_known"] <= 1  # the reporters ticked or described some signs
     # The night is rolled back: the copy of the data is as it was before it.
     assert not Lead.objects.exists() and not Task.objects.exists()
 
@@ -77,6 +78,16 @@ def test_the_high_risk_share_reached_in_time_counts_those_never_reached_as_late(
     figures = Figures("plan", people=10, high_risk=4, high_risk_to_scene_min=[12.0, 45.0, 70.0])
     assert (figures.high_risk_within(30), figures.high_risk_within(60)) == (0.25, 0.5)
     assert Figures("plan").high_risk_within(60) is None
+
+
+def test_the_high_risk_are_set_beside_the_others_and_beside_what_the_board_knew():
+    figures = Figures("plan", people=10, reached=6, high_risk=4, high_risk_reached=3,
+                      high_risk_known=2).summary()
+    assert figures["high_risk_never_reached"] == 0.25
+    assert figures["others_never_reached"] == 0.5  # 3 of the 6 others reached
+    assert figures["high_risk_known"] == 0.5
+    nobody_else = Figures("plan", people=2, reached=1, high_risk=2, high_risk_reached=1)
+    assert nobody_else.summary()["others_never_reached"] is None
 
 
 def test_the_drill_says_what_a_dispatcher_knowing_the_night_in_advance_could_do(cast):

@@ -207,6 +207,9 @@ class Command(BaseCommand):
             ("knowing the night in advance: within 30 / 60", lambda r: (
                 f"{_share(r['foresight_within_30'])} / {_share(r['foresight_within_60'])}")),
             ("high-risk never reached", lambda r: _share(r["high_risk_never_reached"])),
+            ("the others never reached", lambda r: _share(r["others_never_reached"])),
+            ("high-risk the board was told were in danger",
+             lambda r: _share(r["high_risk_known"])),
             ("high-risk report → on scene p50 (min)",
              lambda r: _fmt(r["high_risk_scene_p50"])),
             ("high-risk: squad on scene within 30 / 60 min", lambda r: (
