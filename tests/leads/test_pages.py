@@ -101,6 +101,18 @@ def test_the_queue_says_who_is_in_danger(cast, client):
     assert "data-danger" in row
 
 
+def test_a_sign_a_reporter_only_described_is_on_the_lead_page_as_described(cast, client):
+    client.post("/report/", {
+        "client_request_id": "web-0000000002", "coord": "wgs84", "people_count": 1,
+        "place": "海泊河杭州路桥洞", "description": "有个老大爷躺在地上，喊他没反应",
+        "reporter_phone": "13812345679",
+    })
+    lead = Lead.objects.get()
+    client.force_login(cast.centre_dispatcher)
+    page = client.get(f"/leads/{lead.pk}/").content.decode()
+    assert "+3 躺在地上（据描述）" in page and "+3 受伤或生病（据描述）" in page
+
+
 def test_the_later_pages_of_the_queue_are_still_the_queue(cast, client):
     client.force_login(cast.centre_dispatcher)
     response = client.get("/leads/", {"page": 2})
