@@ -51,7 +51,7 @@ def _photo(lead) -> None:
 
 def _shinan_night(count: int = len(SHINAN_PLACES)) -> list:
     stories = ["有位老人躺在纸板上，叫他没有反应", "一名男子衣着单薄，在公交站蜷缩着",
-               "一个孩子独自坐在台阶上哭", "有人醉倒在长椅上，身边有酒瓶"]
+               "一个孩子独自坐在台阶上哭", "有人喝醉了坐在长椅上，身边有酒瓶"]
     flags = [[Flag.ELDERLY, Flag.LYING_DOWN], [Flag.UNDERDRESSED], [Flag.CHILD],
              [Flag.INTOXICATED]]
     sources = [Source.PUBLIC_API, Source.HOTLINE, Source.PARTNER, Source.PUBLIC_WEB]
@@ -255,7 +255,8 @@ def test_the_board_on_a_busy_night(cast, new_page, monkeypatch, device, suffix):
     expect(page.locator(".leaflet-control-attribution")).to_contain_text("Leaflet")
     expect(page.locator(".leaflet-control-attribution svg")).to_have_count(0)  # no flag
     expect(page.locator(".suggestions").first).to_contain_text("跨区支援：崂山区")
-    # The old man lying on cardboard and the child alone are in danger; the drunk man is not.
+    # The old man lying on cardboard and the child alone are in danger; the drunk man sitting
+    # on a bench is not (collapsed on it, "醉倒在长椅上", he would be).
     expect(_row(page, leads[0]).locator("[data-danger]")).to_have_text("有危险迹象")
     expect(_row(page, leads[2]).locator("[data-danger]")).to_be_visible()
     expect(_row(page, leads[3]).locator("[data-danger]")).to_have_count(0)

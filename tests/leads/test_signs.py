@@ -19,6 +19,7 @@ from songnuan.leads.signs import WORDS, described
     ("自言自语，问他什么都答非所问", {"confused"}),
     ("腿上有伤口，一瘸一拐", {"injured_ill"}),
     ("裹着睡袋睡在天桥下", {"lying_down"}),
+    ("有人醉倒在长椅上，身边有酒瓶", {"intoxicated", "lying_down"}),
 ])
 def test_a_description_says_the_signs_it_plainly_names(description, flags):
     assert described(description) == flags
