@@ -591,6 +591,7 @@ def link_duplicate(lead: Lead, root: Lead, *, by: Actor, note: str = "") -> Lead
         lead.duplicate_of, lead.status = root, LeadStatus.DUPLICATE
         lead.save()
         Lead.objects.filter(duplicate_of=lead).update(duplicate_of=root)
+        _signs_from_report(root, lead)
         with for_the_record():
             note = note or _("Linked to %(code)s") % {"code": root.tracking_code}
         LeadStatusChange.objects.create(
@@ -607,7 +608,8 @@ def split_duplicate(lead: Lead, *, by: Actor, note: str = "") -> Lead:
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
         if lead.status != LeadStatus.DUPLICATE or lead.duplicate_of_id is None:
             raise Conflict(_("Only a merged report can be split off."), "status")
-        root = Lead.objects.get(pk=lead.duplicate_of_id)
+        root = Lead.objects.select_for_update().get(pk=lead.duplicate_of_id)
+        _take_back_signs(root, lead)
         lead.duplicate_of = root
         before = feedback.public_stage(lead)
         lead.duplicate_of, lead.status = None, LeadStatus.TRIAGED
@@ -729,6 +731,18 @@ def _signs_from_report(root: Lead, report: Lead) -> None:
     root.flags = [flag for flag in Flag.values if flag in root.flags or flag in new]
     triage.work_out_again(root, seen_in=dict.fromkeys(new, report.tracking_code))
     root.save(update_fields=["flags", "priority", "priority_reasons", "updated_at"])
+
+
+def _take_back_signs(root: Lead, report: Lead) -> None:
+    """A report split off the incident (not the same person) takes back the signs only it
+    brought there."""
+    brought = {reason["params"]["flag"] for reason in root.priority_reasons
+               if reason["code"] == "flag"
+               and reason["params"].get("seen_in") == report.tracking_code}
+    if brought:
+        root.flags = [flag for flag in root.flags if flag not in brought]
+        triage.work_out_again(root)
+        root.save(update_fields=["flags", "priority", "priority_reasons", "updated_at"])
 
 
 def _location_sources() -> dict[str, str]:

@@ -125,6 +125,27 @@ def test_a_later_report_of_the_same_person_adds_what_it_saw_to_the_open_incident
     assert [lead.pk for lead in services.queue(Lead.objects.open(), NOON)] == [first.pk]
 
 
+def test_a_report_split_off_takes_back_the_signs_it_brought(db, cast):
+    first = at(NOON, description="穿黑色棉袄的男子", reporter_phone="13800000001")
+    second = at(NOON + datetime.timedelta(minutes=10), description="穿黑色棉袄的男子",
+                flags=["lying_down"], reporter_phone="13800000002")
+    assert second.duplicate_of == first
+    services.split_duplicate(second, by=cast.shinan_dispatcher)
+    first.refresh_from_db()
+    assert first.flags == [] and first.priority == 0
+
+
+def test_staff_linking_a_report_to_an_incident_bring_its_signs(db, cast):
+    first = at(NOON, description="穿黑色棉袄的男子")
+    other = at(NOON + datetime.timedelta(minutes=10), description="老人带着孩子", flags=["child"],
+               lat=LAOSHAN_ZHANGCUN[0], lon=LAOSHAN_ZHANGCUN[1])
+    services.link_duplicate(other, first, by=cast.shinan_dispatcher)
+    first.refresh_from_db()
+    assert first.flags == ["elderly", "child"]
+    assert explained(first) == [f"+2 Elderly (report {other.tracking_code})",
+                                f"+3 A child (report {other.tracking_code})"]
+
+
 def test_a_report_near_an_open_lead_is_linked_to_it(db):
     first = at(NOON, reporter_phone="13800000001")
     second = at(NOON + datetime.timedelta(minutes=20), lat=SHINAN_STATION_SQUARE[0] + 0.0005,
