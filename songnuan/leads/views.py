@@ -255,8 +255,9 @@ def lead_detail(request: HttpRequest, pk: int, *, status: int = 200,
     history = lead.history.select_related("by")
     may_locate = may_change and lead.status != LeadStatus.RESOLVED
     return render(request, "leads/lead_detail.html", {
-        "lead": lead, "reasons": triage.explanation(lead), "priority": triage.current_priority(
-            lead), "history": history, "photos": photos, "may_change": may_change,
+        "lead": lead, "reasons": triage.explanation(lead),
+        "in_danger": triage.in_danger(lead.flags), "priority": triage.current_priority(lead),
+        "history": history, "photos": photos, "may_change": may_change,
         "phone_masked": mask_mobile(lead.reporter_phone) if lead.reporter_phone else "",
         "phone_shown": phone_shown,
         "merged": _with_reasons(services.merged_into(lead)), "nearby": services.nearby_of(lead),

@@ -111,6 +111,7 @@ def test_a_sign_a_reporter_only_described_is_on_the_lead_page_as_described(cast,
     client.force_login(cast.centre_dispatcher)
     page = client.get(f"/leads/{lead.pk}/").content.decode()
     assert "+3 躺在地上（据描述）" in page and "+3 受伤或生病（据描述）" in page
+    assert "有危险迹象" in page
 
 
 def test_the_later_pages_of_the_queue_are_still_the_queue(cast, client):
