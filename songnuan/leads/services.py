@@ -696,13 +696,19 @@ def update_details(lead: Lead, *, by: Actor, **changes) -> Lead:
                         % {"fields": ", ".join(sorted(unknown))})
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=lead.pk)
-        flags_before = set(lead.flags)
+        flags_before, description_before = set(lead.flags), lead.description
         for name, value in changes.items():
             setattr(lead, name, value)
         if lead.has_location:  # the coordinates decide the district
             found = district_for_point(lead.lat, lead.lon)
             lead.district_id = found.pk if found else lead.district_id
-        triage.work_out_again(lead, flags_set_by_staff=set(lead.flags) != flags_before)
+        flags_set = set(lead.flags) != flags_before
+        described = set()
+        if lead.description != description_before and not flags_set:
+            described = signs.described(lead.description) - flags_before
+            lead.flags = [flag for flag in Flag.values if flag in flags_before or flag in described]
+        triage.work_out_again(lead, flags_set_by_staff=flags_set,
+                              seen_in=dict.fromkeys(described, "description"))
         if lead.status == LeadStatus.RECEIVED and lead.district_id:
             lead.status = LeadStatus.TRIAGED
             with for_the_record():

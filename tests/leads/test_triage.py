@@ -113,6 +113,18 @@ def test_staff_who_untick_a_described_sign_are_believed_and_other_edits_keep_its
     assert lead.flags == ["elderly"] and explained(lead) == ["+2 Elderly"]
 
 
+def test_a_description_staff_correct_is_read_again_unless_they_set_the_signs_too(db, cast):
+    lead = at(NOON, description="有人在通道里")
+    lead = services.update_details(lead, by=cast.shinan_dispatcher,
+                                   description="有人在通道里，是个老人，躺在地上")
+    assert lead.flags == ["lying_down", "elderly"]
+    assert explained(lead) == ["+3 Lying on the ground (from the description)",
+                               "+2 Elderly (from the description)"]
+    lead = services.update_details(lead, by=cast.shinan_dispatcher, flags=["elderly"],
+                                   description="是个老人，躺在地上，现在坐起来了")
+    assert lead.flags == ["elderly"] and explained(lead) == ["+2 Elderly"]
+
+
 def test_a_later_report_of_the_same_person_adds_what_it_saw_to_the_open_incident(db):
     first = at(NOON, description="穿黑色棉袄的男子", reporter_phone="13800000001")
     second = at(NOON + datetime.timedelta(minutes=10), description="穿黑色棉袄的男子",
