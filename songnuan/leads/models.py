@@ -42,6 +42,11 @@ class Flag(models.TextChoices):
     CONFUSED = "confused", _("Seems confused or mentally unwell")
     INTOXICATED = "intoxicated", _("Intoxicated")
 
+    @classmethod
+    def together(cls, *groups) -> list[str]:
+        """The known flags in any of `groups`, each once, in the order of the form."""
+        return [flag for flag in cls.values if any(flag in group for group in groups)]
+
 
 class Source(models.TextChoices):
     PUBLIC_WEB = "public_web", _("Public report page")

@@ -243,7 +243,7 @@ def _create(data: LeadInput, lat, lon, location_source: str, district, now,
         source=data.source, client_request_id=data.client_request_id or None,
         lat=lat, lon=lon, coord_system=data.coord if location_source == "given" else "",
         location_source=location_source, place=data.place.strip(), people_count=data.people_count,
-        flags=[f for f in Flag.values if f in data.flags or f in described],
+        flags=Flag.together(data.flags, described),
         description=data.description.strip(), reporter_phone=data.reporter_phone,
         reporter_ip=data.ip, source_key=_source_key(data), received_at=now,
         trusted_reporter=data.trusted_reporter, received_by=data.received_by,
@@ -706,7 +706,7 @@ def update_details(lead: Lead, *, by: Actor, **changes) -> Lead:
         described = set()
         if lead.description != description_before and not flags_set:
             described = signs.described(lead.description) - flags_before
-            lead.flags = [flag for flag in Flag.values if flag in flags_before or flag in described]
+            lead.flags = Flag.together(flags_before, described)
         triage.work_out_again(lead, flags_set_by_staff=flags_set,
                               seen_in=dict.fromkeys(described, "description"))
         if lead.status == LeadStatus.RECEIVED and lead.district_id:
@@ -734,7 +734,7 @@ def _signs_from_report(root: Lead, report: Lead) -> None:
     new = [flag for flag in report.flags if flag not in root.flags]
     if not new:
         return
-    root.flags = [flag for flag in Flag.values if flag in root.flags or flag in new]
+    root.flags = Flag.together(root.flags, new)
     triage.work_out_again(root, seen_in=dict.fromkeys(new, report.tracking_code))
     root.save(update_fields=["flags", "priority", "priority_reasons", "updated_at"])
 
